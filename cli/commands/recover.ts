@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DamagedData } from '../../crypto/errors.js';
+import { cloudOption, mib, type Ctx } from '../context.js';
+import { showProgress } from '../progress.js';
+import { unlockSecret } from '../prompt.js';
+
+export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('recover')
+    .description('on a new computer (fresh CASEVAULT_HOME): rebuild the vault from the cloud copy with the passphrase or recovery key')
+    .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
+    .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
+    .action(async (o: { cloud: string; vault: string }) => {
+      const secret = await unlockSecret(ctx.io);
+      const engine = ctx.engine();
+      const stop = showProgress(engine, ctx.io, 'Recovering');
+      const r = await engine.recover({ cloud: cloudOption(o.cloud), vaultDir: o.vault, secret }).finally(stop);
+      ctx.out(`Recovered ${r.restored} files (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
+      for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
+      if (r.failed.length > 0) {
+        throw new DamagedData(`${r.failed.length} objects in the cloud copy are damaged or tampered with and were not recovered (listed above); every other file was recovered, and the backups may hold the rest`);
+      }
+      done(0);
+    });
+}

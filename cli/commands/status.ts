@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { Ctx } from '../context.js';
+
+export function statusCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('status')
+    .description('what is synced, pending and failed; the last sync and backup')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const s = await ctx.engine().status();
+      if (o.json) {
+        ctx.out(JSON.stringify(s, null, 2));
+        return done(0);
+      }
+      const f = s.files;
+      const overall = f.failed > 0 ? 'needs attention' : f.pending > 0 || s.pendingDeletions > 0 ? 'changes waiting to sync' : 'all synced';
+      ctx.out(`Vault:  ${s.vaultDir}`);
+      ctx.out(`Cloud:  ${s.cloud}`);
+      ctx.out(`State:  ${overall}`);
+      ctx.out(`Files:  ${f.total} (${f.synced} synced, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`);
+      ctx.out(`Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`);
+      ctx.out(`Last backup: ${s.lastBackup ?? 'never'}`);
+      for (const x of s.failures) ctx.out(`Failed: ${x.path}: ${x.reason}`);
+      done(0);
+    });
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { PartialFailure } from '../../engine/errors.js';
+import { mib, type Ctx } from '../context.js';
+import { showProgress } from '../progress.js';
+
+export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('sync')
+    .description('one pass: encrypt new and changed files into the cloud copy; exits 0 once the cloud mirrors the vault')
+    .action(async () => {
+      const engine = ctx.engine();
+      const stop = showProgress(engine, ctx.io, 'Syncing');
+      const r = await engine.sync().finally(stop);
+      ctx.out(`Synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.unchanged} unchanged.`);
+      if (r.skippedLinks > 0) ctx.out(`${r.skippedLinks} symbolic links were not followed (only real files are synced).`);
+      if (r.unreadableFolders > 0) ctx.out(`${r.unreadableFolders} folders could not be read; their files were left as they were in the cloud.`);
+      for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);
+      if (r.failed.length > 0) {
+        throw new PartialFailure(`${r.failed.length} files could not be synced (listed above); fix what the list says, then run sync again`);
+      }
+      done(0);
+    });
+}

@@ -1,0 +1,45 @@
+// The `casevault` command: parsing and messages only, over the engine API.
+import { Command, CommanderError } from 'commander';
+import { initCommand } from './commands/init.js';
+import { passwdCommand } from './commands/passwd.js';
+import { recoverCommand } from './commands/recover.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { verifyCommand } from './commands/verify.js';
+import { makeCtx } from './context.js';
+import { describeError, errorLine, EXIT } from './exit-codes.js';
+import type { Io } from './prompt.js';
+
+const COMMANDS = [initCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand];
+
+export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code: number = EXIT.ok;
+  const ctx = makeCtx(io);
+  const program = new Command('casevault')
+    .description('Encrypted vault for case files: an encrypted cloud copy and backups of a folder.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stdout.write(s),
+      outputError: (s) => io.stderr.write(errorLine(`${s.replace(/^error: /, '').trim().replace(/\.$/, '')}; see \`casevault --help\``)),
+    });
+  for (const add of COMMANDS) add(program, ctx, (c) => { code = c; });
+  program.commands.forEach((c) => c.exitOverride());
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    const { code: exit, message } = describeError(e);
+    io.stderr.write(errorLine(message));
+    return exit;
+  }
+}

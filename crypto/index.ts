@@ -1,0 +1,14 @@
+// The public surface of the formats. Engine code imports from here only.
+export { ready } from './sodium.js';
+export { randomBytes } from './random.js';
+export * from './errors.js';
+export { toBase64, fromBase64, toHex, fromHex } from './bytes.js';
+export { deriveKeys, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
+export {
+  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery,
+  KDF_PROFILES, type KdfProfile, type KdfParams, type KeyFile, type Secret,
+} from './keyfile.js';
+export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
+export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';
+export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta } from './object.js';
+export { padmeLength } from './padding.js';

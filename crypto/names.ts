@@ -1,0 +1,57 @@
+// Object names and path safety. The cloud sees only a keyed hash of each
+// file's path, flat under objects/ (sharded by its first two hex digits):
+// nothing of the folder tree, the name's length or its characters. The path
+// is compared exactly (no Unicode normalisation), so NFC and NFD spellings of
+// one name are two files, as they are on Linux.
+import { concat, toHex, utf8 } from './bytes.js';
+import { UnsafePath } from './errors.js';
+import { ready } from './sodium.js';
+
+export const OBJECT_ID_BYTES = 32;
+/** The longest path (in UTF-8 bytes) a vault holds. */
+export const MAX_PATH_BYTES = 16 * 1024;
+
+/** The 32-byte object ID of a vault path. */
+export async function objectId(nameKey: Uint8Array, path: string): Promise<Uint8Array> {
+  const sodium = await ready();
+  return sodium.crypto_generichash(OBJECT_ID_BYTES, concat(utf8('casevault path v1\0'), utf8(path)), nameKey);
+}
+
+/** Remote name of an object: objects/<first 2 hex>/<64 hex>. */
+export function objectRemoteName(id: Uint8Array): string {
+  const hex = toHex(id);
+  return `objects/${hex.slice(0, 2)}/${hex}`;
+}
+
+const OBJECT_NAME = /^objects\/([0-9a-f]{2})\/([0-9a-f]{64})$/;
+
+/** The hex ID in a remote object name, or undefined if the name is not an object's. */
+export function parseObjectRemoteName(name: string): string | undefined {
+  const m = OBJECT_NAME.exec(name);
+  return m && m[2]!.startsWith(m[1]!) ? m[2] : undefined;
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/**
+ * Throws UnsafePath unless `path` is a relative, '/'-separated vault path
+ * that stays inside any folder it is joined to on `platform`: no empty, '.'
+ * or '..' segment, no leading '/', no NUL, no drive letter; on Windows also
+ * no backslash, reserved device name, or character Windows forbids.
+ */
+export function assertSafeVaultPath(path: string, platform: NodeJS.Platform = process.platform): void {
+  const bad = (why: string) => new UnsafePath(`a stored file path is unsafe (${why}) and was refused`);
+  if (typeof path !== 'string' || path.length === 0) throw bad('empty');
+  if (utf8(path).length > MAX_PATH_BYTES) throw bad('too long');
+  if (path.includes('\0')) throw bad('contains NUL');
+  if (path.startsWith('/')) throw bad('absolute');
+  if (/^[A-Za-z]:/.test(path)) throw bad('drive letter');
+  if (path.startsWith('\\\\') || path.startsWith('//')) throw bad('network path');
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.' || seg === '..') throw bad('empty, . or .. segment');
+    if (platform === 'win32') {
+      if (/[\\<>:"|?*\x00-\x1f]/.test(seg)) throw bad('character Windows forbids');
+      if (WINDOWS_RESERVED.test(seg) || /[. ]$/.test(seg)) throw bad('name Windows reserves');
+    }
+  }
+}

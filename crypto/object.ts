@@ -1,0 +1,292 @@
+// File objects: one per vault file, written while the vault is locked.
+//
+//   header (141 bytes)  "CVOB" | version 1 | ephemeral X25519 public key (32)
+//                       | wrap nonce (24) | wrapped object key (48) | auth tag (32)
+//   secretstream header (24)
+//   secretstream messages of 64 KiB plaintext (+17), the last tagged FINAL
+//
+// A writing session does one X25519 exchange with the vault public key and
+// wraps each object's fresh random key under the result (KEM once, DEM per
+// object), so per-file cost is symmetric crypto only. The auth tag (keyed
+// BLAKE2b under the auth key, which the cloud never has) stops anyone who
+// knows only the public key from planting objects. The plaintext stream is
+// u32 metadata length | metadata JSON {path,size,mtimeMs} | content | zeros,
+// Padmé-padded; every message carries the object ID as associated data, and
+// the reader checks that the ID is the keyed hash of the decrypted path.
+// Spec: docs/format.md, "File objects".
+import { z } from 'zod';
+import { concat, u32le, utf8 } from './bytes.js';
+import { DamagedData, FileChanged, UnsupportedFormat } from './errors.js';
+import type { ReadKeys, WriteKeys } from './keys.js';
+import { assertSafeVaultPath, objectId, OBJECT_ID_BYTES } from './names.js';
+import { padmeLength } from './padding.js';
+import { randomBytes } from './random.js';
+import { ready, type Sodium } from './sodium.js';
+
+export const CHUNK = 64 * 1024;
+export const OBJECT_VERSION = 1;
+const MAGIC = utf8('CVOB');
+const ABYTES = 17;
+const HEAD_LEN = 4 + 1 + 32 + 24; // magic, version, epk, nonce
+export const HEADER_LEN = HEAD_LEN + 48 + 32 + 24; // + wrapped key, auth tag, secretstream header
+const OUTPUT_BATCH = 1024 * 1024;
+
+export interface ObjectMeta {
+  /** Vault-relative path, '/'-separated. */
+  path: string;
+  /** Content length in bytes. */
+  size: number;
+  /** Modification time, ms since the epoch. */
+  mtimeMs: number;
+}
+
+const metaSchema = z.object({
+  path: z.string(),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  mtimeMs: z.number().finite(),
+}).strict();
+
+async function kemKey(sodium: Sodium, shared: Uint8Array, epk: Uint8Array, vpk: Uint8Array): Promise<Uint8Array> {
+  const key = sodium.crypto_generichash(32, concat(utf8('casevault kem v1'), shared, epk, vpk), null);
+  sodium.memzero(shared);
+  return key;
+}
+
+function authTag(sodium: Sodium, authKey: Uint8Array, headAndWrapped: Uint8Array, id: Uint8Array): Uint8Array {
+  return sodium.crypto_generichash(32, concat(utf8('casevault object auth v1'), headAndWrapped, id), authKey);
+}
+
+/** Length of the object that encrypt() writes for this metadata. */
+export function objectLength(meta: ObjectMeta): number {
+  const plain = padmeLength(4 + utf8(JSON.stringify(meta)).length + meta.size);
+  return HEADER_LEN + plain + ABYTES * Math.ceil(plain / CHUNK);
+}
+
+/** Encrypts objects for one writing session. Holds no key that can read anything written outside it. */
+export class ObjectSealer {
+  private constructor(
+    private readonly sodium: Sodium,
+    private readonly keys: WriteKeys,
+    private readonly epk: Uint8Array,
+    private readonly sessionKey: Uint8Array,
+  ) {}
+
+  static async create(keys: WriteKeys): Promise<ObjectSealer> {
+    const sodium = await ready();
+    const esk = randomBytes(32);
+    const epk = sodium.crypto_scalarmult_base(esk);
+    const shared = sodium.crypto_scalarmult(esk, keys.publicKey);
+    sodium.memzero(esk);
+    return new ObjectSealer(sodium, keys, epk, await kemKey(sodium, shared, epk, keys.publicKey));
+  }
+
+  /** Wipe the session key. */
+  dispose(): void {
+    this.sodium.memzero(this.sessionKey);
+  }
+
+  /**
+   * The object for `meta` and its content, in pieces of up to ~1 MiB. Throws
+   * FileChanged if the content is not exactly meta.size bytes.
+   */
+  async *encrypt(id: Uint8Array, meta: ObjectMeta, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const s = this.sodium;
+    const objKey = randomBytes(32);
+    const head = concat(MAGIC, new Uint8Array([OBJECT_VERSION]), this.epk, randomBytes(24));
+    const wrapped = s.crypto_aead_xchacha20poly1305_ietf_encrypt(objKey, concat(head, id), null, head.subarray(HEAD_LEN - 24), this.sessionKey);
+    const headAndWrapped = concat(head, wrapped);
+    const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(objKey);
+    s.memzero(objKey);
+
+    const metaBytes = utf8(JSON.stringify({ path: meta.path, size: meta.size, mtimeMs: meta.mtimeMs }));
+    if (4 + metaBytes.length > CHUNK) throw new Error('internal error: metadata too long');
+    const total = padmeLength(4 + metaBytes.length + meta.size);
+
+    let out: Uint8Array[] = [headAndWrapped, authTag(s, this.keys.authKey, headAndWrapped, id), header];
+    let outBytes = HEADER_LEN;
+    const buf = new Uint8Array(CHUNK);
+    let fill = 0;
+    let produced = 0;
+    const flush = (final: boolean) => {
+      const tag = final ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+      const c = s.crypto_secretstream_xchacha20poly1305_push(state, buf.subarray(0, fill), id, tag);
+      out.push(c);
+      outBytes += c.length;
+      fill = 0;
+    };
+    const append = (data: Uint8Array) => {
+      let o = 0;
+      while (o < data.length) {
+        const n = Math.min(CHUNK - fill, data.length - o);
+        buf.set(data.subarray(o, o + n), fill);
+        fill += n;
+        o += n;
+        produced += n;
+        if (fill === CHUNK && produced < total) flush(false);
+      }
+    };
+    const take = () => {
+      const piece = out.length === 1 ? out[0]! : concat(...out);
+      out = [];
+      outBytes = 0;
+      return piece;
+    };
+
+    append(u32le(metaBytes.length));
+    append(metaBytes);
+    let contentBytes = 0;
+    for await (const piece of content) {
+      contentBytes += piece.length;
+      if (contentBytes > meta.size) throw new FileChanged('a file changed while it was being read');
+      append(piece);
+      if (outBytes >= OUTPUT_BATCH) yield take();
+    }
+    if (contentBytes !== meta.size) throw new FileChanged('a file changed while it was being read');
+    const zeros = new Uint8Array(Math.min(CHUNK, total - produced));
+    while (produced < total) append(zeros.subarray(0, Math.min(zeros.length, total - produced)));
+    flush(true);
+    yield take();
+  }
+}
+
+/** Pulls exact byte counts out of a stream of arbitrary pieces. */
+class ByteReader {
+  private pieces: Uint8Array[] = [];
+  private have = 0;
+  private done = false;
+  private readonly it: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+
+  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.it = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  }
+
+  /** Up to n bytes; fewer only at the end of the stream. */
+  async read(n: number): Promise<Uint8Array> {
+    while (this.have < n && !this.done) {
+      const r = await this.it.next();
+      if (r.done) this.done = true;
+      else if (r.value.length > 0) {
+        this.pieces.push(r.value);
+        this.have += r.value.length;
+      }
+    }
+    const all = this.pieces.length === 1 ? this.pieces[0]! : concat(...this.pieces);
+    const take = all.subarray(0, Math.min(n, all.length));
+    const rest = all.subarray(take.length);
+    this.pieces = rest.length ? [rest] : [];
+    this.have = rest.length;
+    return take;
+  }
+}
+
+export interface OpenedObject {
+  /** Authentic metadata (the path is checked against the object's name). */
+  meta: ObjectMeta;
+  /**
+   * The content. Only a complete iteration proves the whole object authentic:
+   * write it to a temporary file and move it into place only when this ends
+   * without throwing.
+   */
+  content: AsyncGenerator<Uint8Array>;
+}
+
+const damaged = (why: string) => new DamagedData(`damaged or tampered object (${why})`);
+
+/**
+ * Open the object stored under `id`. Throws DamagedData for anything
+ * that fails authentication, binding or framing, UnsafePath for a path that
+ * could escape its target, UnsupportedFormat for a newer version.
+ */
+export async function openObject(
+  keys: Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>,
+  id: Uint8Array,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  platform: NodeJS.Platform = process.platform,
+): Promise<OpenedObject> {
+  const s = await ready();
+  if (id.length !== OBJECT_ID_BYTES) throw new Error('internal error: object id length');
+  const reader = new ByteReader(source);
+  const header = await reader.read(HEADER_LEN);
+  if (header.length < HEADER_LEN) throw damaged('truncated header');
+  if (!s.memcmp(header.subarray(0, 4), MAGIC)) throw damaged('not a Casevault object');
+  if (header[4] !== OBJECT_VERSION) {
+    if (header[4]! > OBJECT_VERSION) throw new UnsupportedFormat('an object was written by a newer Casevault; update Casevault to read it');
+    throw damaged('unknown version');
+  }
+  const headAndWrapped = header.subarray(0, HEAD_LEN + 48);
+  const tag = header.subarray(HEAD_LEN + 48, HEAD_LEN + 80);
+  if (!s.memcmp(authTag(s, keys.authKey, headAndWrapped, id), tag)) throw damaged('bad authentication tag');
+  const epk = header.subarray(5, 37);
+  let sessionKey: Uint8Array;
+  try {
+    sessionKey = await kemKey(s, s.crypto_scalarmult(keys.boxSecret, epk), epk, keys.publicKey);
+  } catch {
+    throw damaged('bad key exchange');
+  }
+  let objKey: Uint8Array;
+  try {
+    objKey = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, header.subarray(HEAD_LEN, HEAD_LEN + 48), concat(header.subarray(0, HEAD_LEN), id), header.subarray(HEAD_LEN - 24, HEAD_LEN), sessionKey);
+  } catch {
+    throw damaged('bad object key');
+  } finally {
+    s.memzero(sessionKey);
+  }
+  const state = s.crypto_secretstream_xchacha20poly1305_init_pull(header.subarray(HEAD_LEN + 80), objKey);
+  s.memzero(objKey);
+
+  let final = false;
+  let plainTotal = 0;
+  const pull = async (): Promise<Uint8Array> => {
+    if (final) throw damaged('data after the final chunk');
+    const c = await reader.read(CHUNK + ABYTES);
+    if (c.length < ABYTES) throw damaged(c.length === 0 ? 'truncated: final chunk missing' : 'truncated chunk');
+    const r = s.crypto_secretstream_xchacha20poly1305_pull(state, c, id);
+    if (!r) throw damaged('chunk fails authentication');
+    if (r.tag === s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) final = true;
+    else if (r.tag !== s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE || r.message.length !== CHUNK) throw damaged('bad chunk');
+    plainTotal += r.message.length;
+    return r.message;
+  };
+
+  const first = await pull();
+  if (first.length < 4) throw damaged('short metadata');
+  const metaLen = new DataView(first.buffer, first.byteOffset, 4).getUint32(0, true);
+  if (4 + metaLen > first.length) throw damaged('metadata length');
+  let meta: ObjectMeta;
+  try {
+    meta = metaSchema.parse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(first.subarray(4, 4 + metaLen))));
+  } catch {
+    throw damaged('unreadable metadata');
+  }
+  assertSafeVaultPath(meta.path, platform);
+  if (!s.memcmp(await objectId(keys.nameKey, meta.path), id)) throw damaged('it is not the file its name says: swapped or misplaced');
+  const expectedTotal = padmeLength(4 + metaLen + meta.size);
+
+  async function* content(): AsyncGenerator<Uint8Array> {
+    let remaining = meta.size;
+    let chunk = first.subarray(4 + metaLen);
+    for (;;) {
+      const n = Math.min(remaining, chunk.length);
+      if (n > 0) yield chunk.subarray(0, n);
+      remaining -= n;
+      if (chunk.subarray(n).some((b) => b !== 0)) throw damaged('bad padding');
+      if (final) break;
+      chunk = await pull();
+    }
+    if (remaining !== 0 || plainTotal !== expectedTotal) throw damaged('wrong length');
+    if ((await reader.read(1)).length !== 0) throw damaged('data after the final chunk');
+  }
+  return { meta, content: content() };
+}
+
+/** Read a whole object's content into memory (small objects, tests). */
+export async function openObjectToBytes(
+  keys: Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>,
+  id: Uint8Array,
+  bytes: Uint8Array,
+): Promise<{ meta: ObjectMeta; content: Uint8Array }> {
+  const { meta, content } = await openObject(keys, id, [bytes]);
+  const parts: Uint8Array[] = [];
+  for await (const p of content) parts.push(p);
+  return { meta, content: concat(...parts) };
+}

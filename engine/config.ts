@@ -1,0 +1,66 @@
+// The vault's settings on this computer (CASEVAULT_HOME/config.json). It
+// holds the write keys (public key, name key, auth key) so that sync runs
+// while the vault is locked; no key in it can decrypt anything.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fromBase64, toBase64, type WriteKeys } from '../crypto/index.js';
+import { writeFileAtomic } from './atomic.js';
+import { NoVault } from './errors.js';
+import { homeFiles } from './home.js';
+
+export const cloudSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('folder'), dir: z.string() }),
+  z.object({ kind: z.literal('dropbox'), root: z.string() }),
+]);
+export type CloudSpec = z.infer<typeof cloudSchema>;
+
+const configSchema = z.object({
+  version: z.literal(1),
+  vaultDir: z.string(),
+  cloud: cloudSchema,
+  backupDir: z.string().optional(),
+  vaultId: z.string(),
+  publicKey: z.string(),
+  nameKey: z.string(),
+  authKey: z.string(),
+  trashDays: z.number().int().min(1).max(3650),
+  createdAt: z.string(),
+});
+export type VaultConfig = z.infer<typeof configSchema>;
+
+export function configWriteKeys(c: VaultConfig): WriteKeys {
+  return {
+    vaultId: fromBase64(c.vaultId, 16),
+    publicKey: fromBase64(c.publicKey, 32),
+    nameKey: fromBase64(c.nameKey, 32),
+    authKey: fromBase64(c.authKey, 32),
+  };
+}
+
+export function writeKeyFields(k: WriteKeys): Pick<VaultConfig, 'vaultId' | 'publicKey' | 'nameKey' | 'authKey'> {
+  return { vaultId: toBase64(k.vaultId), publicKey: toBase64(k.publicKey), nameKey: toBase64(k.nameKey), authKey: toBase64(k.authKey) };
+}
+
+export async function loadConfig(home: string): Promise<VaultConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(home, homeFiles.config), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NoVault('no vault is set up on this computer yet: run `casevault init` (or `casevault recover` on a new computer)');
+    }
+    throw e;
+  }
+  const parsed = configSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new NoVault(`the settings file ${join(home, homeFiles.config)} is damaged; recover the vault into a fresh CASEVAULT_HOME`);
+  return parsed.data;
+}
+
+export async function hasConfig(home: string): Promise<boolean> {
+  return readFile(join(home, homeFiles.config)).then(() => true, () => false);
+}
+
+export async function saveConfig(home: string, c: VaultConfig): Promise<void> {
+  await writeFileAtomic(join(home, homeFiles.config), JSON.stringify(c, null, 2) + '\n');
+}

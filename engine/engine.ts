@@ -1,0 +1,306 @@
+// The engine's one typed API: the CLI, the desktop app (over IPC) and the
+// browser mode all call these methods and listen to `events`. It knows
+// nothing of Electron, React or terminals. Spec: docs/api.md.
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  createKeyFile, DamagedData, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
+  rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf,
+  type KdfProfile, type KeyFile, type ReadKeys, type Secret,
+} from '../crypto/index.js';
+import { writeFileAtomic } from './atomic.js';
+import { configWriteKeys, hasConfig, loadConfig, saveConfig, writeKeyFields, type CloudSpec, type VaultConfig } from './config.js';
+import type { EngineEvents } from './events.js';
+import { Locked, Refused, UsageError } from './errors.js';
+import { homeFiles } from './home.js';
+import { withHomeLock } from './lockfile.js';
+import { passphraseStrength } from './passphrase.js';
+import { openRemote } from './remotes/open.js';
+import { RemoteNotFound, type Remote } from './remotes/remote.js';
+import { restoreAll, type ObjectFailure } from './restore-objects.js';
+import { isUnder, scanVault } from './scan.js';
+import { loadState, saveState, emptyState } from './state.js';
+import { syncOnce, type SyncReport } from './sync.js';
+import { checkLayout } from './sync-folders.js';
+import { verifyCloud, type VerifyReport } from './verify.js';
+
+export type { SyncReport, VerifyReport, CloudSpec };
+
+export const KEY_FILE_NAME = 'casevault.key';
+export const DEFAULT_TRASH_DAYS = 30;
+
+export type SecretInput = { passphrase: string } | { recoveryKey: string };
+
+export interface InitOptions {
+  vaultDir: string;
+  cloud: CloudSpec;
+  backupDir?: string;
+  passphrase: string;
+  /** Argon2id cost; default 'moderate'. */
+  kdf?: KdfProfile;
+}
+
+export interface RecoverOptions {
+  vaultDir: string;
+  cloud: CloudSpec;
+  secret: SecretInput;
+}
+
+export interface RecoverReport {
+  restored: number;
+  bytes: number;
+  failed: ObjectFailure[];
+}
+
+export interface StatusReport {
+  vaultDir: string;
+  cloud: string;
+  locked: boolean;
+  files: { total: number; synced: number; pending: number; failed: number };
+  /** Files deleted from the vault whose cloud objects are not yet in the remote trash. */
+  pendingDeletions: number;
+  failures: { path: string; reason: string }[];
+  lastSync: { at: string; uploaded: number; deleted: number; failed: number } | null;
+  lastBackup: null;
+  nextBackup: null;
+}
+
+/** Typed listener surface over Node's EventEmitter. */
+export interface EngineEventEmitter {
+  on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
+  off<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
+  emit<K extends keyof EngineEvents>(type: K, e: EngineEvents[K]): boolean;
+}
+
+export class Engine {
+  readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
+  private keys: ReadKeys | undefined;
+  readonly home: string;
+
+  constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.home = resolve(home);
+  }
+
+  private emit = <K extends keyof EngineEvents>(type: K, e: EngineEvents[K]) => {
+    this.events.emit(type, e);
+  };
+
+  get unlocked(): boolean {
+    return this.keys !== undefined;
+  }
+
+  private kdfProfile(requested?: KdfProfile): KdfProfile {
+    const p = requested ?? this.env.CASEVAULT_KDF_PROFILE ?? 'moderate';
+    if (!(p in KDF_PROFILES)) throw new UsageError('CASEVAULT_KDF_PROFILE must be "moderate" or "interactive"');
+    return p as KdfProfile;
+  }
+
+  private static checkStrength(passphrase: string): void {
+    const s = passphraseStrength(passphrase);
+    if (!s.ok) throw new UsageError(`that passphrase is too weak: ${s.reason}`);
+  }
+
+  private async ensureFreshHome(): Promise<void> {
+    if (await hasConfig(this.home)) {
+      throw new Refused(`this computer already has a vault set up in ${this.home} (one vault per CASEVAULT_HOME); use another CASEVAULT_HOME for another vault`);
+    }
+    await mkdir(this.home, { recursive: true, mode: 0o700 });
+  }
+
+  private async saveKeyFile(remote: Remote, kf: KeyFile): Promise<void> {
+    const bytes = serializeKeyFile(kf);
+    await remote.put(KEY_FILE_NAME, bytes);
+    await remote.flush?.();
+    await writeFileAtomic(join(this.home, homeFiles.keyFile), bytes);
+  }
+
+  private async newConfig(vaultDir: string, cloud: CloudSpec, keys: ReadKeys, backupDir?: string): Promise<VaultConfig> {
+    const c: VaultConfig = {
+      version: 1,
+      vaultDir: resolve(vaultDir),
+      cloud: cloud.kind === 'folder' ? { kind: 'folder', dir: resolve(cloud.dir) } : cloud,
+      ...(backupDir ? { backupDir: resolve(backupDir) } : {}),
+      ...writeKeyFields(writeKeysOf(keys)),
+      trashDays: DEFAULT_TRASH_DAYS,
+      createdAt: new Date().toISOString(),
+    };
+    await saveConfig(this.home, c);
+    return c;
+  }
+
+  /** Create a vault. Returns the recovery key's words, to be shown once. */
+  async init(o: InitOptions): Promise<{ recoveryKey: string }> {
+    await this.ensureFreshHome();
+    Engine.checkStrength(o.passphrase);
+    await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+    const existing = await stat(o.vaultDir).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
+    const remote = openRemote(o.cloud, this.env);
+    if (await remote.stat(KEY_FILE_NAME)) {
+      throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');
+    }
+    return withHomeLock(this.home, async () => {
+      await mkdir(o.vaultDir, { recursive: true });
+      const { keys, keyFile, recoveryKey } = await createKeyFile(o.passphrase, KDF_PROFILES[this.kdfProfile(o.kdf)]);
+      try {
+        await this.saveKeyFile(remote, keyFile);
+        await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
+        return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
+      } finally {
+        await wipeKeys(keys);
+        recoveryKey.fill(0);
+      }
+    });
+  }
+
+  private async secretOf(s: SecretInput): Promise<Secret> {
+    return 'passphrase' in s ? { passphrase: s.passphrase } : { recoveryKey: await decodeRecoveryKey(s.recoveryKey) };
+  }
+
+  private async localKeyFile(): Promise<{ bytes: Uint8Array; kf: KeyFile }> {
+    const bytes = new Uint8Array(await readFile(join(this.home, homeFiles.keyFile)));
+    return { bytes, kf: parseKeyFile(bytes) };
+  }
+
+  /** Unlock with the passphrase or the recovery key: the reading keys live in memory until lock(). */
+  async unlock(s: SecretInput): Promise<void> {
+    const config = await loadConfig(this.home);
+    const { kf } = await this.localKeyFile();
+    const keys = await openKeyFile(kf, await this.secretOf(s));
+    const pinned = configWriteKeys(config);
+    if (!Buffer.from(keys.vaultId).equals(Buffer.from(pinned.vaultId)) || !Buffer.from(keys.publicKey).equals(Buffer.from(pinned.publicKey))) {
+      await wipeKeys(keys);
+      throw new DamagedData('the key file does not belong to this vault');
+    }
+    await this.lock();
+    this.keys = keys;
+  }
+
+  /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
+  async lock(): Promise<void> {
+    if (this.keys) await wipeKeys(this.keys);
+    this.keys = undefined;
+  }
+
+  private requireKeys(): ReadKeys {
+    if (!this.keys) throw new Locked('the vault is locked: unlock it with the passphrase or the recovery key first');
+    return this.keys;
+  }
+
+  async sync(): Promise<SyncReport> {
+    const config = await loadConfig(this.home);
+    return withHomeLock(this.home, () =>
+      syncOnce({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }),
+    );
+  }
+
+  async status(): Promise<StatusReport> {
+    const config = await loadConfig(this.home);
+    const state = await loadState(this.home);
+    const scan = await scanVault(config.vaultDir);
+    let synced = 0;
+    let pending = 0;
+    const failures: StatusReport['failures'] = [];
+    for (const f of scan.files.values()) {
+      const failure = state.failures.get(f.path);
+      const r = state.files.get(f.path);
+      if (failure) failures.push({ path: f.path, reason: failure.reason });
+      else if (r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino) synced++;
+      else pending++;
+    }
+    const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
+    return {
+      vaultDir: config.vaultDir,
+      cloud: openRemote(config.cloud, this.env).description,
+      locked: !this.unlocked,
+      files: { total: scan.files.size, synced, pending, failed: failures.length },
+      pendingDeletions,
+      failures,
+      lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
+      lastBackup: null,
+      nextBackup: null,
+    };
+  }
+
+  async verifyCloud(): Promise<VerifyReport> {
+    const keys = this.requireKeys();
+    const config = await loadConfig(this.home);
+    const { bytes } = await this.localKeyFile();
+    return verifyCloud(openRemote(config.cloud, this.env), keys, await loadState(this.home), bytes, this.emit);
+  }
+
+  async changePassphrase(newPassphrase: string): Promise<void> {
+    const keys = this.requireKeys();
+    Engine.checkStrength(newPassphrase);
+    const config = await loadConfig(this.home);
+    await withHomeLock(this.home, async () => {
+      const { kf } = await this.localKeyFile();
+      const current = kf.slots.find((s) => s.role === 'passphrase');
+      const kdf = current?.role === 'passphrase' && current.mem >= KDF_PROFILES[this.kdfProfile()].mem ? { ops: current.ops, mem: current.mem } : KDF_PROFILES[this.kdfProfile()];
+      await this.saveKeyFile(openRemote(config.cloud, this.env), await rewrapPassphrase(kf, keys, newPassphrase, kdf));
+    });
+  }
+
+  /** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
+  async newRecoveryKey(): Promise<{ recoveryKey: string }> {
+    const keys = this.requireKeys();
+    const config = await loadConfig(this.home);
+    return withHomeLock(this.home, async () => {
+      const { kf } = await this.localKeyFile();
+      const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
+      await this.saveKeyFile(openRemote(config.cloud, this.env), keyFile);
+      const words = await encodeRecoveryKey(recoveryKey);
+      recoveryKey.fill(0);
+      return { recoveryKey: words };
+    });
+  }
+
+  /**
+   * On a new computer (a fresh home): rebuild the vault folder from the cloud
+   * with the passphrase or recovery key. The vault folder must not exist or be
+   * empty. Objects that fail are listed; every other file is restored.
+   */
+  async recover(o: RecoverOptions): Promise<RecoverReport> {
+    await this.ensureFreshHome();
+    await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+    const entries = await readdir(o.vaultDir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder');
+      throw e;
+    });
+    if (entries.length > 0) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
+    const remote = openRemote(o.cloud, this.env);
+    let kfBytes: Uint8Array;
+    try {
+      kfBytes = await remote.read(KEY_FILE_NAME);
+    } catch (e) {
+      if (e instanceof RemoteNotFound) throw new UsageError('there is no Casevault vault in that cloud folder (no casevault.key); check the folder');
+      throw e;
+    }
+    const keys = await openKeyFile(parseKeyFile(kfBytes), await this.secretOf(o.secret));
+    try {
+      return await withHomeLock(this.home, async () => {
+        await mkdir(o.vaultDir, { recursive: true });
+        const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover');
+        const config = await this.newConfig(o.vaultDir, o.cloud, keys, undefined);
+        await writeFileAtomic(join(this.home, homeFiles.keyFile), kfBytes);
+        const state = emptyState();
+        for (const r of result.restored) {
+          if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
+          const st = await stat(r.written);
+          state.files.set(r.meta.path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: r.idHex, syncedAt: Date.now() });
+        }
+        await saveState(this.home, state);
+        return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
+      });
+    } finally {
+      await wipeKeys(keys);
+    }
+  }
+
+  /** The vault ID, for display (not secret). */
+  async vaultId(): Promise<string> {
+    return Buffer.from(fromBase64((await loadConfig(this.home)).vaultId, 16)).toString('hex');
+  }
+}

@@ -1,0 +1,18 @@
+// Where this computer keeps a vault's settings and local state
+// (CASEVAULT_HOME): never inside the vault folder.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.CASEVAULT_HOME) return env.CASEVAULT_HOME;
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Casevault');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Casevault');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'casevault');
+}
+
+export const homeFiles = {
+  config: 'config.json',
+  state: 'state.json',
+  keyFile: 'casevault.key',
+  lock: 'lock',
+} as const;

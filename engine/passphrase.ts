@@ -1,0 +1,35 @@
+// Passphrase strength: zxcvbn's estimate (dictionaries of common passwords,
+// names and words), so "Password123!" is refused and four random words pass.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+
+export const MIN_LENGTH = 10;
+export const MIN_SCORE = 3;
+
+let factory: ZxcvbnFactory | undefined;
+
+export interface Strength {
+  ok: boolean;
+  /** 0 (very weak) to 4 (very strong). */
+  score: number;
+  /** Why it was refused, or a hint; one plain sentence. */
+  reason: string;
+}
+
+export function passphraseStrength(passphrase: string, userInputs: string[] = []): Strength {
+  factory ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
+  const r = factory.check(passphrase, [...userInputs, 'casevault', 'union', 'vault']);
+  if (passphrase.length < MIN_LENGTH) {
+    return { ok: false, score: Math.min(r.score, 2), reason: `use at least ${MIN_LENGTH} characters; four or more unrelated words work well` };
+  }
+  if (r.score < MIN_SCORE) {
+    const why = r.feedback.warning || 'it would be easy to guess';
+    return { ok: false, score: r.score, reason: `${why.replace(/\.$/, '')}; add more unrelated words` };
+  }
+  return { ok: true, score: r.score, reason: r.score === 3 ? 'good; one more word makes it strong' : 'strong' };
+}

@@ -1,0 +1,118 @@
+// Decrypts file objects into a folder. Each file is written to a temporary
+// name beside its target and moved into place only after the whole object
+// has authenticated, so a damaged object never leaves a partial file, and an
+// existing file is never overwritten.
+import { link, lstat, mkdir, rename, rm, unlink, utimes } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
+import { tempName, writeTemp } from './atomic.js';
+import type { Emit, Task } from './events.js';
+import { runPool } from './pool.js';
+import type { Remote } from './remotes/remote.js';
+
+export interface RestoredFile {
+  meta: ObjectMeta;
+  /** Where it was written (differs from meta.path only if that name was taken). */
+  written: string;
+  idHex: string;
+}
+
+export interface ObjectFailure {
+  /** The object's name in the cloud (its real path may be unknown). */
+  object: string;
+  reason: string;
+}
+
+/** The absolute target of a checked vault path inside `dir`. */
+export function safeJoin(dir: string, path: string): string {
+  const root = resolve(dir);
+  const full = resolve(root, ...path.split('/'));
+  if (!full.startsWith(root + sep)) throw new Error('internal error: path escapes its folder');
+  return full;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(() => true, () => false);
+}
+
+/** Moves tmp to `full`, or beside it as "name (restored N)" if `full` exists. Never overwrites. */
+async function placeBeside(tmp: string, full: string): Promise<string> {
+  for (let n = 1; n < 1000; n++) {
+    const dot = full.lastIndexOf('.');
+    const slash = full.lastIndexOf(sep);
+    const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+    if (await exists(candidate)) continue;
+    try {
+      await link(tmp, candidate); // fails if the name appeared meanwhile
+      await unlink(tmp);
+      return candidate;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+      // No hard links here (FAT, some shares): checked above, so rename.
+      await rename(tmp, candidate);
+      return candidate;
+    }
+  }
+  throw new Error('too many files with the same name');
+}
+
+export function describeObjectFailure(e: unknown): string {
+  if (e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name)) return e.message;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';
+  return 'the object could not be read';
+}
+
+/** Every file under objects/ in the cloud, with its object ID if the name is a well-formed one. */
+export async function listObjects(remote: Remote): Promise<{ name: string; idHex: string | undefined }[]> {
+  const out: { name: string; idHex: string | undefined }[] = [];
+  for await (const e of remote.list('objects/')) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name) });
+  return out;
+}
+
+/** Restore one object into `dir`. */
+export async function restoreObject(remote: Remote, keys: ReadKeys, name: string, idHex: string, dir: string): Promise<RestoredFile> {
+  const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
+  const full = safeJoin(dir, meta.path);
+  await mkdir(dirname(full), { recursive: true });
+  const tmp = tempName(dirname(full));
+  try {
+    await writeTemp(tmp, content, 0o600);
+    await utimes(tmp, new Date(), new Date(meta.mtimeMs));
+    const written = await placeBeside(tmp, full);
+    return { meta, written, idHex };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export interface RestoreAllResult {
+  restored: RestoredFile[];
+  failed: ObjectFailure[];
+}
+
+/** Restore every object of `remote` into `dir`, eight at a time. */
+export async function restoreAll(remote: Remote, keys: ReadKeys, dir: string, emit: Emit, task: Task): Promise<RestoreAllResult> {
+  const names = await listObjects(remote);
+  const result: RestoreAllResult = { restored: [], failed: [] };
+  const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
+  await runPool(names, 8, async ({ name, idHex }) => {
+      try {
+        if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
+        const r = await restoreObject(remote, keys, name, idHex, dir);
+        result.restored.push(r);
+        progress.bytesDone += r.meta.size;
+        emit('file', { task, path: r.meta.path, state: 'restored' });
+      } catch (e) {
+        const reason = describeObjectFailure(e);
+        result.failed.push({ object: name, reason });
+        emit('file', { task, path: name, state: 'damaged', reason });
+      }
+      progress.filesDone++;
+      emit('progress', { ...progress });
+  });
+  return result;
+}

@@ -1,0 +1,73 @@
+// Walks the vault folder. Regular files only: symbolic links are never
+// followed (a link could point anywhere on the computer), and folders that
+// cannot be read are reported so that their files are not taken as deleted.
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ScannedFile {
+  /** Vault-relative, '/'-separated. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+export interface ScanResult {
+  files: Map<string, ScannedFile>;
+  /** Folders (vault-relative, '' for the root) that could not be read: nothing under them may be treated as deleted. */
+  unreadable: string[];
+  skippedLinks: number;
+}
+
+/** Names that are the operating system's or an editor's scratch files, never case files. */
+const IGNORED = [/^\.DS_Store$/, /^Thumbs\.db$/i, /^desktop\.ini$/i, /^~\$/, /^\.~lock\..*#$/, /^\.casevault-tmp-[0-9a-f]{16}$/];
+
+export function isIgnoredName(name: string): boolean {
+  return IGNORED.some((re) => re.test(name));
+}
+
+export async function scanVault(root: string): Promise<ScanResult> {
+  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0 };
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      result.unreadable.push(rel);
+      return;
+    }
+    const subdirs: Promise<void>[] = [];
+    const stats: Promise<void>[] = [];
+    for (const e of entries) {
+      if (isIgnoredName(e.name)) continue;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      const full = join(dir, e.name);
+      if (e.isSymbolicLink()) result.skippedLinks++;
+      else if (e.isDirectory()) subdirs.push(walk(full, path));
+      else if (e.isFile()) {
+        stats.push(
+          lstat(full).then(
+            (st) => {
+              if (st.isFile()) result.files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
+            },
+            () => {
+              // Vanished between readdir and lstat, or a name the OS cannot
+              // hand back (not valid UTF-8): treat its folder as unreadable.
+              result.unreadable.push(rel);
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(stats);
+    await Promise.all(subdirs);
+  };
+  await walk(root, '');
+  return result;
+}
+
+/** True if `path` is at or under one of `folders`. */
+export function isUnder(path: string, folders: string[]): boolean {
+  return folders.some((f) => f === '' || path === f || path.startsWith(`${f}/`));
+}
