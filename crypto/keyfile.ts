@@ -231,7 +231,7 @@ export async function openKeyFile(kf: KeyFile, secret: Secret): Promise<ReadKeys
     if (master) break;
   }
   if (!master) {
-    throw new WrongSecret(role === 'passphrase' ? 'the passphrase is wrong; check it and try again, or use the recovery key' : 'the recovery key does not open this vault; check that it is this vault's key');
+    throw new WrongSecret(role === 'passphrase' ? 'the passphrase is wrong; check it and try again, or use the recovery key' : 'the recovery key does not open this vault; check that it is the key of this vault');
   }
   const keys = await deriveKeys(master, vaultId);
   sodium.memzero(master);
