@@ -46,7 +46,7 @@ const metaSchema = z.object({
   mtimeMs: z.number().finite(),
 }).strict();
 
-async function kemKey(sodium: Sodium, shared: Uint8Array, epk: Uint8Array, vpk: Uint8Array): Promise<Uint8Array> {
+function kemKey(sodium: Sodium, shared: Uint8Array, epk: Uint8Array, vpk: Uint8Array): Uint8Array {
   const key = sodium.crypto_generichash(32, concat(utf8('casevault kem v1'), shared, epk, vpk), null);
   sodium.memzero(shared);
   return key;
@@ -60,6 +60,77 @@ function authTag(sodium: Sodium, authKey: Uint8Array, headAndWrapped: Uint8Array
 export function objectLength(meta: ObjectMeta): number {
   const plain = padmeLength(4 + utf8(JSON.stringify(meta)).length + meta.size);
   return HEADER_LEN + plain + ABYTES * Math.ceil(plain / CHUNK);
+}
+
+/** One object being encrypted: feed content with append(), then finish(); take() hands out the ciphertext so far. */
+class ObjectEncryptor {
+  private readonly state: Uint8Array;
+  private readonly buf = new Uint8Array(CHUNK);
+  private fill = 0;
+  private produced = 0;
+  private contentBytes = 0;
+  private readonly total: number;
+  private out: Uint8Array[];
+  outBytes: number;
+
+  constructor(private readonly s: Sodium, authKey: Uint8Array, epk: Uint8Array, sessionKey: Uint8Array, private readonly id: Uint8Array, private readonly meta: ObjectMeta) {
+    const objKey = randomBytes(32);
+    const head = concat(MAGIC, new Uint8Array([OBJECT_VERSION]), epk, randomBytes(24));
+    const wrapped = s.crypto_aead_xchacha20poly1305_ietf_encrypt(objKey, concat(head, id), null, head.subarray(HEAD_LEN - 24), sessionKey);
+    const headAndWrapped = concat(head, wrapped);
+    const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(objKey);
+    s.memzero(objKey);
+    this.state = state as unknown as Uint8Array;
+    this.out = [headAndWrapped, authTag(s, authKey, headAndWrapped, id), header];
+    this.outBytes = HEADER_LEN;
+    const metaBytes = utf8(JSON.stringify({ path: meta.path, size: meta.size, mtimeMs: meta.mtimeMs }));
+    if (4 + metaBytes.length > CHUNK) throw new Error('internal error: metadata too long');
+    this.total = padmeLength(4 + metaBytes.length + meta.size);
+    this.put(u32le(metaBytes.length));
+    this.put(metaBytes);
+  }
+
+  private flush(final: boolean): void {
+    const tag = final ? this.s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : this.s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    const c = this.s.crypto_secretstream_xchacha20poly1305_push(this.state as never, this.buf.subarray(0, this.fill), this.id, tag);
+    this.out.push(c);
+    this.outBytes += c.length;
+    this.fill = 0;
+  }
+
+  private put(data: Uint8Array): void {
+    let o = 0;
+    while (o < data.length) {
+      const n = Math.min(CHUNK - this.fill, data.length - o);
+      this.buf.set(data.subarray(o, o + n), this.fill);
+      this.fill += n;
+      o += n;
+      this.produced += n;
+      if (this.fill === CHUNK && this.produced < this.total) this.flush(false);
+    }
+  }
+
+  /** Content bytes, in order. Throws FileChanged past meta.size. */
+  append(content: Uint8Array): void {
+    this.contentBytes += content.length;
+    if (this.contentBytes > this.meta.size) throw new FileChanged('a file changed while it was being read');
+    this.put(content);
+  }
+
+  /** Pads and writes the final chunk. Throws FileChanged if the content was short. */
+  finish(): void {
+    if (this.contentBytes !== this.meta.size) throw new FileChanged('a file changed while it was being read');
+    const zeros = new Uint8Array(Math.min(CHUNK, this.total - this.produced));
+    while (this.produced < this.total) this.put(zeros.subarray(0, Math.min(zeros.length, this.total - this.produced)));
+    this.flush(true);
+  }
+
+  take(): Uint8Array[] {
+    const pieces = this.out;
+    this.out = [];
+    this.outBytes = 0;
+    return pieces;
+  }
 }
 
 /** Encrypts objects for one writing session. Holds no key that can read anything written outside it. */
@@ -77,7 +148,7 @@ export class ObjectSealer {
     const epk = sodium.crypto_scalarmult_base(esk);
     const shared = sodium.crypto_scalarmult(esk, keys.publicKey);
     sodium.memzero(esk);
-    return new ObjectSealer(sodium, keys, epk, await kemKey(sodium, shared, epk, keys.publicKey));
+    return new ObjectSealer(sodium, keys, epk, kemKey(sodium, shared, epk, keys.publicKey));
   }
 
   /** Wipe the session key. */
@@ -85,67 +156,31 @@ export class ObjectSealer {
     this.sodium.memzero(this.sessionKey);
   }
 
+  private encryptor(id: Uint8Array, meta: ObjectMeta): ObjectEncryptor {
+    return new ObjectEncryptor(this.sodium, this.keys.authKey, this.epk, this.sessionKey, id, meta);
+  }
+
+  /** The whole object for content held in memory (small files). */
+  sealBytes(id: Uint8Array, meta: ObjectMeta, content: Uint8Array): Uint8Array {
+    const e = this.encryptor(id, meta);
+    e.append(content);
+    e.finish();
+    return concat(...e.take());
+  }
+
   /**
-   * The object for `meta` and its content, in pieces of up to ~1 MiB. Throws
-   * FileChanged if the content is not exactly meta.size bytes.
+   * The object for `meta` and its content, streamed: yields ciphertext pieces
+   * (one per 64 KiB chunk). Throws FileChanged if the content is not exactly
+   * meta.size bytes.
    */
   async *encrypt(id: Uint8Array, meta: ObjectMeta, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    const s = this.sodium;
-    const objKey = randomBytes(32);
-    const head = concat(MAGIC, new Uint8Array([OBJECT_VERSION]), this.epk, randomBytes(24));
-    const wrapped = s.crypto_aead_xchacha20poly1305_ietf_encrypt(objKey, concat(head, id), null, head.subarray(HEAD_LEN - 24), this.sessionKey);
-    const headAndWrapped = concat(head, wrapped);
-    const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(objKey);
-    s.memzero(objKey);
-
-    const metaBytes = utf8(JSON.stringify({ path: meta.path, size: meta.size, mtimeMs: meta.mtimeMs }));
-    if (4 + metaBytes.length > CHUNK) throw new Error('internal error: metadata too long');
-    const total = padmeLength(4 + metaBytes.length + meta.size);
-
-    let out: Uint8Array[] = [headAndWrapped, authTag(s, this.keys.authKey, headAndWrapped, id), header];
-    let outBytes = HEADER_LEN;
-    const buf = new Uint8Array(CHUNK);
-    let fill = 0;
-    let produced = 0;
-    const flush = (final: boolean) => {
-      const tag = final ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-      const c = s.crypto_secretstream_xchacha20poly1305_push(state, buf.subarray(0, fill), id, tag);
-      out.push(c);
-      outBytes += c.length;
-      fill = 0;
-    };
-    const append = (data: Uint8Array) => {
-      let o = 0;
-      while (o < data.length) {
-        const n = Math.min(CHUNK - fill, data.length - o);
-        buf.set(data.subarray(o, o + n), fill);
-        fill += n;
-        o += n;
-        produced += n;
-        if (fill === CHUNK && produced < total) flush(false);
-      }
-    };
-    const take = () => {
-      const piece = out.length === 1 ? out[0]! : concat(...out);
-      out = [];
-      outBytes = 0;
-      return piece;
-    };
-
-    append(u32le(metaBytes.length));
-    append(metaBytes);
-    let contentBytes = 0;
+    const e = this.encryptor(id, meta);
     for await (const piece of content) {
-      contentBytes += piece.length;
-      if (contentBytes > meta.size) throw new FileChanged('a file changed while it was being read');
-      append(piece);
-      if (outBytes >= OUTPUT_BATCH) yield take();
+      e.append(piece);
+      if (e.outBytes >= OUTPUT_BATCH) yield* e.take();
     }
-    if (contentBytes !== meta.size) throw new FileChanged('a file changed while it was being read');
-    const zeros = new Uint8Array(Math.min(CHUNK, total - produced));
-    while (produced < total) append(zeros.subarray(0, Math.min(zeros.length, total - produced)));
-    flush(true);
-    yield take();
+    e.finish();
+    yield* e.take();
   }
 }
 
@@ -219,7 +254,7 @@ export async function openObject(
   const epk = header.subarray(5, 37);
   let sessionKey: Uint8Array;
   try {
-    sessionKey = await kemKey(s, s.crypto_scalarmult(keys.boxSecret, epk), epk, keys.publicKey);
+    sessionKey = kemKey(s, s.crypto_scalarmult(keys.boxSecret, epk), epk, keys.publicKey);
   } catch {
     throw damaged('bad key exchange');
   }

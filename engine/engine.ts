@@ -96,8 +96,8 @@ export class Engine {
     return p as KdfProfile;
   }
 
-  private static checkStrength(passphrase: string): void {
-    const s = passphraseStrength(passphrase);
+  private static async checkStrength(passphrase: string): Promise<void> {
+    const s = await passphraseStrength(passphrase);
     if (!s.ok) throw new UsageError(`that passphrase is too weak: ${s.reason}`);
   }
 
@@ -132,7 +132,7 @@ export class Engine {
   /** Create a vault. Returns the recovery key's words, to be shown once. */
   async init(o: InitOptions): Promise<{ recoveryKey: string }> {
     await this.ensureFreshHome();
-    Engine.checkStrength(o.passphrase);
+    await Engine.checkStrength(o.passphrase);
     await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
@@ -232,7 +232,7 @@ export class Engine {
 
   async changePassphrase(newPassphrase: string): Promise<void> {
     const keys = this.requireKeys();
-    Engine.checkStrength(newPassphrase);
+    await Engine.checkStrength(newPassphrase);
     const config = await loadConfig(this.home);
     await withHomeLock(this.home, async () => {
       const { kf } = await this.localKeyFile();

@@ -13,6 +13,7 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 export const homeFiles = {
   config: 'config.json',
   state: 'state.json',
+  lastSync: 'last-sync.json',
   keyFile: 'casevault.key',
   lock: 'lock',
 } as const;

@@ -1,8 +1,7 @@
 // Passphrase strength: zxcvbn's estimate (dictionaries of common passwords,
 // names and words), so "Password123!" is refused and four random words pass.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+// The dictionaries are large: loaded on first use, not at start-up.
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 export const MIN_LENGTH = 10;
 export const MIN_SCORE = 3;
@@ -17,12 +16,15 @@ export interface Strength {
   reason: string;
 }
 
-export function passphraseStrength(passphrase: string, userInputs: string[] = []): Strength {
-  factory ??= new ZxcvbnFactory({
+export async function passphraseStrength(passphrase: string, userInputs: string[] = []): Promise<Strength> {
+  if (!factory) {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+    factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
   });
+  }
   const r = factory.check(passphrase, [...userInputs, 'casevault', 'union', 'vault']);
   if (passphrase.length < MIN_LENGTH) {
     return { ok: false, score: Math.min(r.score, 2), reason: `use at least ${MIN_LENGTH} characters; four or more unrelated words work well` };

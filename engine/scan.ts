@@ -1,7 +1,8 @@
 // Walks the vault folder. Regular files only: symbolic links are never
 // followed (a link could point anywhere on the computer), and folders that
 // cannot be read are reported so that their files are not taken as deleted.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ScannedFile {
@@ -38,7 +39,7 @@ export async function scanVault(root: string): Promise<ScanResult> {
       return;
     }
     const subdirs: Promise<void>[] = [];
-    const stats: Promise<void>[] = [];
+    // Synchronous lstat: ~3 µs each, where a thread-pool round trip costs ten times that.
     for (const e of entries) {
       if (isIgnoredName(e.name)) continue;
       const path = rel ? `${rel}/${e.name}` : e.name;
@@ -46,21 +47,18 @@ export async function scanVault(root: string): Promise<ScanResult> {
       if (e.isSymbolicLink()) result.skippedLinks++;
       else if (e.isDirectory()) subdirs.push(walk(full, path));
       else if (e.isFile()) {
-        stats.push(
-          lstat(full).then(
-            (st) => {
-              if (st.isFile()) result.files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
-            },
-            () => {
-              // Vanished between readdir and lstat, or a name the OS cannot
-              // hand back (not valid UTF-8): treat its folder as unreadable.
-              result.unreadable.push(rel);
-            },
-          ),
-        );
+        let st;
+        try {
+          st = lstatSync(full);
+        } catch {
+          // Vanished between readdir and lstat, or a name the OS cannot hand
+          // back (not valid UTF-8): treat its folder as unreadable.
+          result.unreadable.push(rel);
+          continue;
+        }
+        if (st.isFile()) result.files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
       }
     }
-    await Promise.all(stats);
     await Promise.all(subdirs);
   };
   await walk(root, '');

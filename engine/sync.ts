@@ -2,7 +2,7 @@
 // keys, so it runs while the vault is locked. New and changed files become
 // one object each; unchanged files (same size, times and inode as last
 // uploaded) cost nothing; deleted files' objects move to the remote trash.
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChanged, objectId, objectRemoteName, ObjectSealer, toHex, type WriteKeys } from '../crypto/index.js';
@@ -11,7 +11,7 @@ import { Refused } from './errors.js';
 import { runPool } from './pool.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile } from './scan.js';
-import { loadState, saveState, type FileRecord } from './state.js';
+import { loadState, saveLastSync, saveState, type FileRecord } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 
 export interface SyncReport {
@@ -36,6 +36,8 @@ export interface SyncContext {
 }
 
 const READ_SIZE = 1024 * 1024;
+/** Files up to this size are read and encrypted in one go, with synchronous calls. */
+const SMALL_FILE = 1024 * 1024;
 const CONCURRENCY = 8;
 const SETTLE_MS = 1000;
 const SAVE_EVERY_MS = 2000;
@@ -47,15 +49,20 @@ function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
   return !!r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino;
 }
 
-/** The file's bytes, then a check that it did not change while being read. */
+/** The file's bytes (reading ahead while the last piece is encrypted), then a check that it did not change meanwhile. */
 async function* readStable(fh: FileHandle, size: number, mtimeMs: number): AsyncGenerator<Uint8Array> {
-  const buf = new Uint8Array(Math.min(size, READ_SIZE) || 1);
+  const bufs = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
   let pos = 0;
+  let which = 0;
+  let pending = fh.read(bufs[0]!, 0, READ_SIZE, 0);
   for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    const { bytesRead } = await pending;
     if (bytesRead === 0) break;
+    const current = bufs[which]!;
     pos += bytesRead;
-    yield buf.subarray(0, bytesRead);
+    which ^= 1;
+    pending = fh.read(bufs[which]!, 0, READ_SIZE, pos);
+    yield current.subarray(0, bytesRead);
   }
   const after = await fh.stat();
   if (pos !== size || after.size !== size || after.mtimeMs !== mtimeMs) {
@@ -63,16 +70,48 @@ async function* readStable(fh: FileHandle, size: number, mtimeMs: number): Async
   }
 }
 
+function record(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, id: Uint8Array): FileRecord {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: toHex(id), syncedAt: Date.now() };
+}
+
+/** A small file: read whole with synchronous calls, checked unchanged, sealed in memory. */
+function readSmall(full: string): { bytes: Uint8Array; st: Stats } | undefined {
+  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Refused('not a regular file');
+    if (st.size > SMALL_FILE) return undefined;
+    const bytes = new Uint8Array(st.size);
+    let pos = 0;
+    while (pos < st.size) {
+      const n = readSync(fd, bytes, pos, st.size - pos, pos);
+      if (n === 0) break;
+      pos += n;
+    }
+    const after = fstatSync(fd);
+    if (pos !== st.size || after.size !== st.size || after.mtimeMs !== st.mtimeMs) throw new FileChanged('the file changed while it was being read');
+    return { bytes, st };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string): Promise<FileRecord> {
   const full = join(ctx.vaultDir, ...path.split('/'));
+  const id = await objectId(ctx.keys.nameKey, path);
+  const small = readSmall(full);
+  if (small) {
+    const { bytes, st } = small;
+    await ctx.remote.put(objectRemoteName(id), sealer.sealBytes(id, { path, size: st.size, mtimeMs: st.mtimeMs }, bytes));
+    return record(st, id);
+  }
   const fh = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new Refused('not a regular file');
-    const id = await objectId(ctx.keys.nameKey, path);
     const meta = { path, size: st.size, mtimeMs: st.mtimeMs };
     await ctx.remote.put(objectRemoteName(id), sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)));
-    return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: toHex(id), syncedAt: Date.now() };
+    return record(st, id);
   } finally {
     await fh.close();
   }
@@ -128,6 +167,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     else changed.push(f);
   }
   const removed = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
+  const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
 
   const progress = { task: 'sync' as const, filesDone: 0, filesTotal: changed.length + removed.length, bytesDone: 0, bytesTotal: changed.reduce((n, f) => n + f.size, 0) };
@@ -189,7 +229,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
 
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
-  state.lastSync = { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length };
-  await checkpoint(true);
+  if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
+  await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   return report;
 }
