@@ -23,7 +23,7 @@ export async function verifyCloud(remote: Remote, keys: ReadKeys, state: SyncSta
   const cloudKeyFile = await remote.read('casevault.key').catch(() => undefined);
   const report: VerifyReport = { checked: 0, ok: 0, bytes: 0, bad: [], missing: [], keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile) };
   const names = await listObjects(remote);
-  const present = new Set<string>();
+  const present = new Set(names.map((n) => n.idHex));
   const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
       report.checked++;
@@ -31,7 +31,6 @@ export async function verifyCloud(remote: Remote, keys: ReadKeys, state: SyncSta
         if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
         const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
         for await (const piece of content) report.bytes += piece.length;
-        present.add(idHex);
         report.ok++;
         emit('file', { task: 'verify', path: meta.path, state: 'ok' });
       } catch (e) {

@@ -1,0 +1,218 @@
+// The engine's sync, recover and verify over real folders and real crypto.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Engine } from '../../engine/engine.js';
+import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
+
+const PASS = 'purple elephant dances quietly tonight';
+const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+
+async function newVault(files: Record<string, Buffer | string> = {}) {
+  const root = await tempDir('engine');
+  const vault = join(root, 'vault');
+  const cloud = join(root, 'cloud');
+  await mkdir(vault, { recursive: true });
+  for (const [p, data] of Object.entries(files)) {
+    await mkdir(join(vault, p, '..'), { recursive: true });
+    await writeFile(join(vault, p), data);
+  }
+  const engine = new Engine(join(root, 'home'), env);
+  const { recoveryKey } = await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
+  return { root, vault, cloud, engine, recoveryKey };
+}
+
+async function objectFiles(cloud: string): Promise<string[]> {
+  return (await listFiles(join(cloud, 'objects'))).sort();
+}
+
+async function recoverInto(root: string, cloud: string, secret: { passphrase: string } | { recoveryKey: string }, name = 'recovered') {
+  const fresh = new Engine(join(root, `home-${name}`), env);
+  const target = join(root, name);
+  const report = await fresh.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: target, secret });
+  return { target, report, engine: fresh };
+}
+
+test('a tree with odd names, sizes and depths round-trips byte for byte, with the passphrase and with the recovery key', async () => {
+  const deep = Array.from({ length: 40 }, (_, i) => `level${i}`).join('/');
+  const files: Record<string, Buffer | string> = {
+    'grievances/Smith, J. – disciplinary.docx': randomBytes(10_000),
+    'caf\u00e9.txt': 'composed (NFC)',
+    'cafe\u0301.txt': 'decomposed (NFD)',
+    'empty.txt': '',
+    [`${deep}/bottom.txt`]: 'deep',
+    'big/scan.pdf': randomBytes(3 * 1024 * 1024 + 17), // streamed path, several chunks
+    'exactly-64k.bin': randomBytes(65536),
+    ' leading space and trailing dot.': 'x',
+    '-dash \'quote\' "dq" $dollar.txt': 'y',
+    'emoji 📁/notes 📝.md': 'z',
+    '__proto__': 'not special',
+  };
+  const { root, vault, cloud, engine, recoveryKey } = await newVault(files);
+  const first = await engine.sync();
+  assert.equal(first.uploaded, Object.keys(files).length);
+  assert.deepEqual(first.failed, []);
+  await stat(join(vault, 'caf\u00e9.txt'));
+
+  const original = await readTree(vault);
+  for (const secret of [{ passphrase: PASS }, { recoveryKey }]) {
+    const { target, report } = await recoverInto(root, cloud, secret, 'passphrase' in secret ? 'by-pass' : 'by-key');
+    assert.deepEqual(report.failed, []);
+    const got = await readTree(target);
+    assert.deepEqual([...got.keys()].sort(), [...original.keys()].sort());
+    for (const [p, data] of original) assert.ok(got.get(p)!.equals(data), p);
+    const a = await stat(join(vault, 'empty.txt'));
+    const b = await stat(join(target, 'empty.txt'));
+    assert.equal(Math.floor(b.mtimeMs), Math.floor(a.mtimeMs));
+  }
+});
+
+test('the cloud sees only opaque, flat names and padded sizes', async () => {
+  const { vault, cloud, engine } = await newVault({ 'Members/Jane Doe/medical letter.pdf': randomBytes(600), 'b.txt': 'hello' });
+  await engine.sync();
+  const names = await listFiles(cloud);
+  for (const n of names) {
+    assert.match(n, /^(casevault\.key|objects\/[0-9a-f]{2}\/[0-9a-f]{64})$/);
+  }
+  const sizes = await Promise.all((await objectFiles(cloud)).map(async (n) => (await stat(join(cloud, 'objects', n))).size));
+  assert.equal(new Set(sizes).size, 1, 'a 5-byte and a 600-byte file are the same size in the cloud');
+  assert.ok(!(await readdir(vault)).some((n) => n.startsWith('.casevault')), 'nothing of Casevault inside the vault folder');
+});
+
+test('unchanged files cost nothing; a changed file replaces its object; a deleted one goes to the trash', async () => {
+  const { root, vault, cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two', 'c/d.txt': 'three' });
+  await engine.sync();
+  const objects = await objectFiles(cloud);
+  const mtimes = await Promise.all(objects.map(async (o) => (await stat(join(cloud, 'objects', o))).mtimeMs));
+
+  const again = await engine.sync();
+  assert.equal(again.uploaded, 0);
+  assert.equal(again.unchanged, 3);
+  assert.deepEqual(await Promise.all(objects.map(async (o) => (await stat(join(cloud, 'objects', o))).mtimeMs)), mtimes);
+
+  await writeFile(join(vault, 'a.txt'), 'one, edited');
+  await rm(join(vault, 'b.txt'));
+  const third = await engine.sync();
+  assert.equal(third.uploaded, 1);
+  assert.equal(third.deleted, 1);
+  assert.equal((await objectFiles(cloud)).length, 2);
+  assert.equal((await readdir(join(cloud, 'trash'))).length, 1);
+
+  const { target } = await recoverInto(root, cloud, { passphrase: PASS });
+  const got = await readTree(target);
+  assert.deepEqual([...got.keys()].sort(), ['a.txt', 'c/d.txt']);
+  assert.equal(got.get('a.txt')!.toString(), 'one, edited');
+});
+
+test('the trash is purged after the trash period', async () => {
+  const { vault, cloud, engine } = await newVault({ 'old.txt': 'x' });
+  await engine.sync();
+  await rm(join(vault, 'old.txt'));
+  await engine.sync();
+  const [name] = await readdir(join(cloud, 'trash'));
+  const aged = name!.replace(/^\d{8}T\d{6}Z/, '20200101T000000Z');
+  await (await import('node:fs/promises')).rename(join(cloud, 'trash', name!), join(cloud, 'trash', aged));
+  await engine.sync();
+  assert.deepEqual(await readdir(join(cloud, 'trash')), []);
+});
+
+test('losing the local state costs a rescan, never a duplicate', async () => {
+  const { root, cloud, engine } = await newVault({ 'a.txt': 'one', 'x/b.txt': 'two' });
+  await engine.sync();
+  await rm(join(root, 'home', 'state.json'));
+  const r = await engine.sync();
+  assert.equal(r.uploaded, 2);
+  assert.equal((await objectFiles(cloud)).length, 2);
+  assert.equal((await engine.sync()).uploaded, 0);
+});
+
+test('symbolic links are not followed out of the vault', async () => {
+  const { root, vault, cloud, engine } = await newVault({ 'real.txt': 'mine' });
+  await writeFile(join(root, 'outside-secret.txt'), 'not in the vault');
+  await symlink(join(root, 'outside-secret.txt'), join(vault, 'link.txt'));
+  await symlink(root, join(vault, 'linkdir'));
+  const r = await engine.sync();
+  assert.equal(r.uploaded, 1);
+  assert.equal(r.skippedLinks, 2);
+  const { target } = await recoverInto(root, cloud, { passphrase: PASS });
+  assert.deepEqual(await listFiles(target), ['real.txt']);
+});
+
+test('a missing vault folder is an error, not a mass deletion', async () => {
+  const { vault, cloud, engine } = await newVault({ 'a.txt': 'one' });
+  await engine.sync();
+  await rm(vault, { recursive: true });
+  await assert.rejects(engine.sync(), { name: 'Refused' });
+  assert.equal((await objectFiles(cloud)).length, 1);
+  assert.ok(!(await exists(join(cloud, 'trash'))));
+});
+
+test('init refuses layouts that would leak plaintext or tangle the two folders', async () => {
+  const root = await tempDir('layout');
+  const mk = (n: string) => new Engine(join(root, `home-${n}`), env);
+  const init = (n: string, vaultDir: string, dir: string) => mk(n).init({ vaultDir, cloud: { kind: 'folder', dir }, passphrase: PASS });
+  await assert.rejects(init('a', join(root, 'c1', 'vault'), join(root, 'c1')), { name: 'Refused' });
+  await assert.rejects(init('b', join(root, 'v2'), join(root, 'v2', 'cloud')), { name: 'Refused' });
+  await mkdir(join(root, 'MyDropbox'));
+  await writeFile(join(root, 'MyDropbox', '.dropbox'), '');
+  await assert.rejects(init('c', join(root, 'MyDropbox', 'cases'), join(root, 'c3')), /inside the cloud sync folder/);
+  await assert.rejects(init('d', join(root, 'v4'), join(root, 'c4')).then(() => init('e', join(root, 'v5'), join(root, 'c4'))), /already holds a Casevault vault/);
+  await assert.rejects(new Engine(join(root, 'home-f'), env).init({ vaultDir: join(root, 'v6'), cloud: { kind: 'folder', dir: join(root, 'c6') }, passphrase: 'password123' }), { name: 'UsageError' });
+});
+
+test('files being written settle before upload, and a file that changes while read is retried', async () => {
+  const { vault, engine } = await newVault();
+  await writeFile(join(vault, 'growing.log'), 'start');
+  const writer = (async () => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      await writeFile(join(vault, 'growing.log'), `start ${'x'.repeat(i * 1000)}`);
+    }
+  })();
+  const r = await engine.sync();
+  await writer;
+  assert.deepEqual(r.failed, []);
+  // Whatever was uploaded, the next pass sees the final version and uploads it if it is newer.
+  const r2 = await engine.sync();
+  assert.ok(r2.uploaded <= 1);
+  const st = await stat(join(vault, 'growing.log'));
+  await utimes(join(vault, 'growing.log'), st.atime, st.mtime);
+});
+
+test('verify reads everything back and names what is damaged or missing', async () => {
+  const { cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two' });
+  await engine.sync();
+  await engine.unlock({ passphrase: PASS });
+  const good = await engine.verifyCloud();
+  assert.equal(good.ok, 2);
+  assert.deepEqual(good.bad, []);
+  assert.ok(good.keyFileMatches);
+  const [first, second] = await objectFiles(cloud);
+  const path = join(cloud, 'objects', first!);
+  const bytes = await (await import('node:fs/promises')).readFile(path);
+  bytes[bytes.length - 5]! ^= 1;
+  await writeFile(path, bytes);
+  await rm(join(cloud, 'objects', second!));
+  const bad = await engine.verifyCloud();
+  assert.equal(bad.bad.length, 1);
+  assert.equal(bad.missing.length, 1);
+  await engine.lock();
+  await assert.rejects(engine.verifyCloud(), { name: 'Locked' });
+});
+
+test('changing the passphrase rewraps only: objects untouched, old passphrase refused, recovery key still works', async () => {
+  const { root, cloud, engine, recoveryKey } = await newVault({ 'a.txt': 'one' });
+  await engine.sync();
+  const before = await objectFiles(cloud);
+  await engine.unlock({ passphrase: PASS });
+  await engine.changePassphrase('seven orange kites drift over harbour');
+  await engine.lock();
+  assert.deepEqual(await objectFiles(cloud), before);
+  await assert.rejects(engine.unlock({ passphrase: PASS }), { name: 'WrongSecret' });
+  await engine.unlock({ passphrase: 'seven orange kites drift over harbour' });
+  await engine.lock();
+  const { report } = await recoverInto(root, cloud, { recoveryKey });
+  assert.equal(report.restored, 1);
+});
