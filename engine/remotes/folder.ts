@@ -32,12 +32,21 @@ function syncFileSystem(dir: string): Promise<boolean> {
   });
 }
 
-/** Streams pieces to a new file in ~1 MiB writev batches, one batch in flight while the next is produced, then fsyncs it. */
+const DATASYNC_EVERY = 64 * 1024 * 1024;
+
+/**
+ * Streams pieces to a new file in ~1 MiB writev batches, one batch in flight
+ * while the next is produced, then fsyncs it. A large file is flushed to disk
+ * every 64 MiB in the background, so the final fsync does not wait for all
+ * of it at once.
+ */
 async function writeStream(tmp: string, data: AsyncIterable<Uint8Array>): Promise<void> {
   const fh = await open(tmp, 'wx', 0o600);
+  let syncing: Promise<void> = Promise.resolve();
   try {
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
+    let sinceSync = 0;
     let inFlight: Promise<void> = Promise.resolve();
     const write = async (pieces: Uint8Array[], bytes: number) => {
       const { bytesWritten } = await fh.writev(pieces);
@@ -49,14 +58,24 @@ async function writeStream(tmp: string, data: AsyncIterable<Uint8Array>): Promis
       if (batchBytes >= 1024 * 1024) {
         await inFlight;
         inFlight = write(batch, batchBytes);
+        inFlight.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        sinceSync += batchBytes;
         batch = [];
         batchBytes = 0;
+        if (sinceSync >= DATASYNC_EVERY) {
+          await syncing;
+          sinceSync = 0;
+          syncing = inFlight.then(() => fh.datasync());
+          syncing.catch(() => {});
+        }
       }
     }
+    await syncing;
     await inFlight;
     if (batch.length > 0) await write(batch, batchBytes);
     await fh.sync();
   } finally {
+    await syncing.catch(() => {});
     await fh.close();
   }
 }
