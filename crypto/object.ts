@@ -65,7 +65,7 @@ export function objectLength(meta: ObjectMeta): number {
 /** One object being encrypted: feed content with append(), then finish(); take() hands out the ciphertext so far. */
 class ObjectEncryptor {
   private readonly state: Uint8Array;
-  private readonly buf = new Uint8Array(CHUNK);
+  private readonly buf: Uint8Array;
   private fill = 0;
   private produced = 0;
   private contentBytes = 0;
@@ -86,6 +86,7 @@ class ObjectEncryptor {
     const metaBytes = utf8(JSON.stringify({ path: meta.path, size: meta.size, mtimeMs: meta.mtimeMs }));
     if (4 + metaBytes.length > CHUNK) throw new Error('internal error: metadata too long');
     this.total = padmeLength(4 + metaBytes.length + meta.size);
+    this.buf = new Uint8Array(Math.min(CHUNK, this.total));
     this.put(u32le(metaBytes.length));
     this.put(metaBytes);
   }
@@ -101,12 +102,12 @@ class ObjectEncryptor {
   private put(data: Uint8Array): void {
     let o = 0;
     while (o < data.length) {
-      const n = Math.min(CHUNK - this.fill, data.length - o);
+      const n = Math.min(this.buf.length - this.fill, data.length - o);
       this.buf.set(data.subarray(o, o + n), this.fill);
       this.fill += n;
       o += n;
       this.produced += n;
-      if (this.fill === CHUNK && this.produced < this.total) this.flush(false);
+      if (this.fill === this.buf.length && this.produced < this.total) this.flush(false);
     }
   }
 

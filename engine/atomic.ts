@@ -5,8 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+// Unique per process (a random prefix) and per call (a counter): no system call per name.
+const prefix = randomBytes(4).toString('hex');
+let counter = 0;
+
 export function tempName(dir: string): string {
-  return join(dir, `.casevault-tmp-${randomBytes(8).toString('hex')}`);
+  return join(dir, `.casevault-tmp-${prefix}${(counter++).toString(16).padStart(8, '0')}`);
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -2,10 +2,12 @@
 // keys, so it runs while the vault is locked. New and changed files become
 // one object each; unchanged files (same size, times and inode as last
 // uploaded) cost nothing; deleted files' objects move to the remote trash.
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileChanged, objectId, objectRemoteName, ObjectSealer, toHex, type WriteKeys } from '../crypto/index.js';
+import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../crypto/index.js';
+import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
+import { sealInWorkers, useSealPool } from './seal-pool.js';
 import type { Emit } from './events.js';
 import { Refused } from './errors.js';
 import { runPool } from './pool.js';
@@ -35,9 +37,6 @@ export interface SyncContext {
   emit: Emit;
 }
 
-const READ_SIZE = 1024 * 1024;
-/** Files up to this size are read and encrypted in one go, with synchronous calls. */
-const SMALL_FILE = 1024 * 1024;
 const CONCURRENCY = 8;
 const SETTLE_MS = 1000;
 const SAVE_EVERY_MS = 2000;
@@ -47,53 +46,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
   return !!r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino;
-}
-
-/** The file's bytes (reading ahead while the last piece is encrypted), then a check that it did not change meanwhile. */
-async function* readStable(fh: FileHandle, size: number, mtimeMs: number): AsyncGenerator<Uint8Array> {
-  const bufs = [new Uint8Array(READ_SIZE), new Uint8Array(READ_SIZE)];
-  let pos = 0;
-  let which = 0;
-  let pending = fh.read(bufs[0]!, 0, READ_SIZE, 0);
-  for (;;) {
-    const { bytesRead } = await pending;
-    if (bytesRead === 0) break;
-    const current = bufs[which]!;
-    pos += bytesRead;
-    which ^= 1;
-    pending = fh.read(bufs[which]!, 0, READ_SIZE, pos);
-    yield current.subarray(0, bytesRead);
-  }
-  const after = await fh.stat();
-  if (pos !== size || after.size !== size || after.mtimeMs !== mtimeMs) {
-    throw new FileChanged('the file changed while it was being read');
-  }
-}
-
-function record(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, id: Uint8Array): FileRecord {
-  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: toHex(id), syncedAt: Date.now() };
-}
-
-/** A small file: read whole with synchronous calls, checked unchanged, sealed in memory. */
-function readSmall(full: string): { bytes: Uint8Array; st: Stats } | undefined {
-  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Refused('not a regular file');
-    if (st.size > SMALL_FILE) return undefined;
-    const bytes = new Uint8Array(st.size);
-    let pos = 0;
-    while (pos < st.size) {
-      const n = readSync(fd, bytes, pos, st.size - pos, pos);
-      if (n === 0) break;
-      pos += n;
-    }
-    const after = fstatSync(fd);
-    if (pos !== st.size || after.size !== st.size || after.mtimeMs !== st.mtimeMs) throw new FileChanged('the file changed while it was being read');
-    return { bytes, st };
-  } finally {
-    closeSync(fd);
-  }
 }
 
 async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string): Promise<FileRecord> {
@@ -180,28 +132,60 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     await saveState(ctx.home, state);
   };
 
+  const succeeded = (f: ScannedFile, rec: FileRecord) => {
+    state.files.set(f.path, rec);
+    state.failures.delete(f.path);
+    report.uploaded++;
+    report.bytesUploaded += rec.size;
+    ctx.emit('file', { task: 'sync', path: f.path, state: 'synced' });
+  };
+  const failed = (f: ScannedFile, reason: string) => {
+    state.failures.set(f.path, { reason, at: Date.now() });
+    report.failed.push({ path: f.path, reason });
+    ctx.emit('file', { task: 'sync', path: f.path, state: 'failed', reason });
+  };
+  const counted = async (f: ScannedFile) => {
+    progress.filesDone++;
+    progress.bytesDone += f.size;
+    ctx.emit('progress', { ...progress });
+    await checkpoint(false);
+  };
+
   if (changed.length > 0) {
     await settle(ctx, changed.filter((f) => Date.now() - f.mtimeMs < SETTLE_MS));
+    // Many small files: sealed on worker threads (both cores), written here.
+    let inMain = changed;
+    const small = changed.filter((f) => f.size <= SMALL_FILE);
+    if (useSealPool(small.length)) {
+      inMain = changed.filter((f) => f.size > SMALL_FILE);
+      await sealInWorkers({ keys: ctx.keys, vaultDir: ctx.vaultDir }, small.map((f) => f.path), async (results) => {
+        for (const r of results) {
+          const f = scan.files.get(r.path)!;
+          if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
+            inMain.push(f);
+            continue;
+          }
+          if (r.kind === 'sealed') {
+            try {
+              await ctx.remote.put(r.name, r.bytes);
+              succeeded(f, r.record);
+            } catch (e) {
+              failed(f, describeFailure(e));
+            }
+          } else failed(f, r.reason);
+          await counted(f);
+        }
+      });
+    }
     const sealer = await ObjectSealer.create(ctx.keys);
     try {
-      await runPool(changed, CONCURRENCY, async (f) => {
-          try {
-            const done = await uploadWithRetry(ctx, sealer, f.path);
-            state.files.set(f.path, done);
-            state.failures.delete(f.path);
-            report.uploaded++;
-            report.bytesUploaded += done.size;
-            ctx.emit('file', { task: 'sync', path: f.path, state: 'synced' });
-          } catch (e) {
-            const reason = describeFailure(e);
-            state.failures.set(f.path, { reason, at: Date.now() });
-            report.failed.push({ path: f.path, reason });
-            ctx.emit('file', { task: 'sync', path: f.path, state: 'failed', reason });
-          }
-          progress.filesDone++;
-          progress.bytesDone += f.size;
-          ctx.emit('progress', { ...progress });
-          await checkpoint(false);
+      await runPool(inMain, CONCURRENCY, async (f) => {
+        try {
+          succeeded(f, await uploadWithRetry(ctx, sealer, f.path));
+        } catch (e) {
+          failed(f, describeFailure(e));
+        }
+        await counted(f);
       });
     } finally {
       sealer.dispose();

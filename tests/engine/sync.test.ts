@@ -216,3 +216,20 @@ test('changing the passphrase rewraps only: objects untouched, old passphrase re
   const { report } = await recoverInto(root, cloud, { recoveryKey });
   assert.equal(report.restored, 1);
 });
+
+test('hundreds of small files are sealed on worker threads, and a big one beside them streams, all recoverable', async () => {
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < 400; i++) files[`batch/${i % 7}/file-${i}.txt`] = randomBytes(i * 13);
+  files['batch/large.bin'] = randomBytes(1024 * 1024 + 1);
+  const { root, vault, cloud, engine } = await newVault(files);
+  const r = await engine.sync();
+  assert.equal(r.uploaded, 401);
+  assert.deepEqual(r.failed, []);
+  assert.equal((await objectFiles(cloud)).length, 401);
+  const { target, report } = await recoverInto(root, cloud, { passphrase: PASS });
+  assert.deepEqual(report.failed, []);
+  const want = await readTree(vault);
+  const got = await readTree(target);
+  assert.equal(got.size, want.size);
+  for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
+});
