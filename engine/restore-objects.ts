@@ -81,7 +81,7 @@ export async function restoreObject(remote: Remote, keys: ReadKeys, name: string
   const tmp = tempName(dirname(full));
   try {
     await writeTemp(tmp, content, 0o600);
-    await utimes(tmp, new Date(), new Date(meta.mtimeMs));
+    await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
     const written = await placeBeside(tmp, full);
     return { meta, written, idHex };
   } finally {
