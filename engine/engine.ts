@@ -2,7 +2,7 @@
 // browser mode all call these methods and listen to `events`. It knows
 // nothing of Electron, React or terminals. Spec: docs/api.md.
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   createKeyFile, DamagedData, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
@@ -269,7 +269,11 @@ export class Engine {
       if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder');
       throw e;
     });
-    if (entries.length > 0) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
+    // An interrupted recover into the same folder picks up where it stopped.
+    const markerPath = join(this.home, homeFiles.recovering);
+    const marker = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { vaultDir?: string }, () => undefined);
+    const resume = marker?.vaultDir === resolve(o.vaultDir);
+    if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
     const remote = openRemote(o.cloud, this.env);
     let kfBytes: Uint8Array;
     try {
@@ -282,7 +286,8 @@ export class Engine {
     try {
       return await withHomeLock(this.home, async () => {
         await mkdir(o.vaultDir, { recursive: true });
-        const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover');
+        await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
+        const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover', resume);
         const config = await this.newConfig(o.vaultDir, o.cloud, keys, undefined);
         await writeFileAtomic(join(this.home, homeFiles.keyFile), kfBytes);
         const state = emptyState();
@@ -292,6 +297,7 @@ export class Engine {
           state.files.set(r.meta.path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: r.idHex, syncedAt: Date.now() });
         }
         await saveState(this.home, state);
+        await rm(markerPath, { force: true });
         return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
       });
     } finally {

@@ -16,4 +16,6 @@ export const homeFiles = {
   lastSync: 'last-sync.json',
   keyFile: 'casevault.key',
   lock: 'lock',
+  /** Present while a recover runs: lets an interrupted one resume. */
+  recovering: 'recovering.json',
 } as const;

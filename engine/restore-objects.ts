@@ -2,8 +2,8 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { link, lstat, mkdir, rename, rm, unlink, utimes } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { link, lstat, mkdir, readdir, rename, rm, unlink, utimes } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
 import { tempName, writeTemp } from './atomic.js';
 import type { Emit, Task } from './events.js';
@@ -73,10 +73,21 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
   return out;
 }
 
-/** Restore one object into `dir`. */
-export async function restoreObject(remote: Remote, keys: ReadKeys, name: string, idHex: string, dir: string): Promise<RestoredFile> {
+/**
+ * Restore one object into `dir`. With `resume`, a file already at its
+ * target with the object's size and mtime is taken as restored (an earlier,
+ * interrupted run placed it, and placing is atomic).
+ */
+export async function restoreObject(remote: Remote, keys: ReadKeys, name: string, idHex: string, dir: string, resume = false): Promise<RestoredFile> {
   const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
   const full = safeJoin(dir, meta.path);
+  if (resume) {
+    const st = await lstat(full).catch(() => undefined);
+    if (st?.isFile() && st.size === meta.size && Math.abs(st.mtimeMs - meta.mtimeMs) < 0.01) {
+      await content.return(undefined);
+      return { meta, written: full, idHex };
+    }
+  }
   await mkdir(dirname(full), { recursive: true });
   const tmp = tempName(dirname(full));
   try {
@@ -94,15 +105,25 @@ export interface RestoreAllResult {
   failed: ObjectFailure[];
 }
 
+/** Remove temporary files an interrupted restore left under `dir` (partial plaintext). */
+export async function removeLeftoverTemps(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) await removeLeftoverTemps(full);
+    else if (e.isFile() && e.name.startsWith('.casevault-tmp-')) await rm(full, { force: true });
+  }
+}
+
 /** Restore every object of `remote` into `dir`, eight at a time. */
-export async function restoreAll(remote: Remote, keys: ReadKeys, dir: string, emit: Emit, task: Task): Promise<RestoreAllResult> {
+export async function restoreAll(remote: Remote, keys: ReadKeys, dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
+  if (resume) await removeLeftoverTemps(dir);
   const names = await listObjects(remote);
   const result: RestoreAllResult = { restored: [], failed: [] };
   const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
       try {
         if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
-        const r = await restoreObject(remote, keys, name, idHex, dir);
+        const r = await restoreObject(remote, keys, name, idHex, dir, resume);
         result.restored.push(r);
         progress.bytesDone += r.meta.size;
         emit('file', { task, path: r.meta.path, state: 'restored' });
