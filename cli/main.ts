@@ -6,11 +6,12 @@ import { recoverCommand } from './commands/recover.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { verifyCommand } from './commands/verify.js';
+import { watchCommand } from './commands/watch.js';
 import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand];
+const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

@@ -24,8 +24,9 @@ import { loadState, saveState, emptyState } from './state.js';
 import { syncOnce, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
+import { watchVault, type WatchOptions } from './watch.js';
 
-export type { SyncReport, VerifyReport, CloudSpec };
+export type { SyncReport, VerifyReport, CloudSpec, WatchOptions };
 
 export const KEY_FILE_NAME = 'casevault.key';
 export const DEFAULT_TRASH_DAYS = 30;
@@ -192,6 +193,14 @@ export class Engine {
     const config = await loadConfig(this.home);
     return withHomeLock(this.home, () =>
       syncOnce({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }),
+    );
+  }
+
+  /** Keep syncing until `signal` aborts. Holds the vault's lock all along, so one-off syncs wait their turn. */
+  async watch(signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
+    const config = await loadConfig(this.home);
+    await withHomeLock(this.home, () =>
+      watchVault({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }, signal, options),
     );
   }
 

@@ -38,10 +38,23 @@ function alive(lock: string): boolean {
   return !!st && st.state !== 'Z' && (!start || st.start === start);
 }
 
+/** Locks this process holds: a second holder inside one process is refused too. */
+const held = new Set<string>();
+
 const busy = () => new Refused('another Casevault process is working on this vault; wait for it to finish, then try again');
 
 export async function withHomeLock<T>(home: string, fn: () => Promise<T>): Promise<T> {
   const path = join(home, homeFiles.lock);
+  if (held.has(path)) throw busy();
+  held.add(path);
+  try {
+    return await withLockFile(path, fn);
+  } finally {
+    held.delete(path);
+  }
+}
+
+async function withLockFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(path, 'wx', 0o600);

@@ -35,6 +35,8 @@ export interface SyncContext {
   keys: WriteKeys;
   trashDays: number;
   emit: Emit;
+  /** How long a just-written file must stay unchanged before upload (default 1 s; the watcher uses less). */
+  settleMs?: number;
 }
 
 const CONCURRENCY = 8;
@@ -93,14 +95,16 @@ export function describeFailure(e: unknown): string {
   return 'it could not be encrypted or uploaded';
 }
 
-/** Waits until files written in the last second have settled (a copy still in progress). */
+/** Waits until files written just now have settled (a copy still in progress). */
 async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
-  const newest = Math.max(0, ...files.map((f) => f.mtimeMs));
-  const wait = newest + SETTLE_MS - Date.now();
-  if (wait > 0) await sleep(Math.min(wait, SETTLE_MS));
-  await Promise.all(files.map(async (f) => {
+  const settleMs = ctx.settleMs ?? SETTLE_MS;
+  const recent = files.filter((f) => Date.now() - f.mtimeMs < settleMs);
+  if (recent.length === 0) return;
+  const newest = Math.max(...recent.map((f) => f.mtimeMs));
+  await sleep(Math.min(newest + settleMs - Date.now(), settleMs));
+  await Promise.all(recent.map(async (f) => {
     const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined);
-    if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(SETTLE_MS);
+    if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(settleMs);
   }));
 }
 
@@ -152,7 +156,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   };
 
   if (changed.length > 0) {
-    await settle(ctx, changed.filter((f) => Date.now() - f.mtimeMs < SETTLE_MS));
+    await settle(ctx, changed);
     // Many small files: sealed on worker threads (both cores), written here.
     let inMain = changed;
     const small = changed.filter((f) => f.size <= SMALL_FILE);

@@ -29,4 +29,5 @@ test('a lock held by a live process refuses; a dead or reused pid is taken over'
   }
   await writeFile(lock, '999999999');
   assert.equal(await withHomeLock(home, async () => 3), 3);
+  await assert.rejects(withHomeLock(home, () => withHomeLock(home, async () => 4)), { name: 'Refused' });
 });
