@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { initCommand } from './commands/init.js';
 import { passwdCommand } from './commands/passwd.js';
 import { recoverCommand } from './commands/recover.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { verifyCommand } from './commands/verify.js';
@@ -11,7 +12,7 @@ import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand];
+const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand, serveCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

@@ -87,6 +87,11 @@ export class Engine {
     this.events.emit(type, e);
   };
 
+  /** Whether this home has a vault (the desktop app shows first-run otherwise). */
+  async hasVault(): Promise<boolean> {
+    return hasConfig(this.home);
+  }
+
   get unlocked(): boolean {
     return this.keys !== undefined;
   }

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import type { Ctx } from '../context.js';
+
+export function serveCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('browser mode: print a 127.0.0.1 address with a one-time token, and serve the app there until stopped')
+    .action(async () => {
+      const server = await startBrowserServer(ctx.engine(), { staticDir: defaultStaticDir() });
+      ctx.out(`Open this address in your browser (it works once, on this computer only):`);
+      ctx.out(server.url);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      await ctx.engine().lock();
+      done(0);
+    });
+}

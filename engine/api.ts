@@ -1,0 +1,61 @@
+// The API contract: every method a shell may call, with its argument schema.
+// One dispatch table serves the browser mode (HTTP) and Electron IPC; the
+// renderer cannot tell them apart. Arguments are validated here, so no
+// transport passes anything unchecked into the engine.
+import { z } from 'zod';
+import { CasevaultError } from '../crypto/errors.js';
+import { cloudSchema } from './config.js';
+import type { Engine } from './engine.js';
+import { passphraseStrength } from './passphrase.js';
+
+const text = (max: number) => z.string().min(1).max(max);
+const path = text(4096);
+const secret = z.union([z.object({ passphrase: text(1024) }).strict(), z.object({ recoveryKey: text(1024) }).strict()]);
+const none = z.object({}).strict();
+
+export const API = {
+  hasVault: { params: none, run: (e: Engine) => e.hasVault() },
+  status: { params: none, run: (e: Engine) => e.status() },
+  sync: { params: none, run: (e: Engine) => e.sync() },
+  unlock: { params: secret, run: (e: Engine, p: z.infer<typeof secret>) => e.unlock(p).then(() => ({ unlocked: true })) },
+  lock: { params: none, run: (e: Engine) => e.lock().then(() => ({ unlocked: false })) },
+  passphraseStrength: { params: z.object({ passphrase: z.string().max(1024) }).strict(), run: (_e: Engine, p: { passphrase: string }) => passphraseStrength(p.passphrase) },
+  init: {
+    params: z.object({ vaultDir: path, cloud: cloudSchema, backupDir: path.optional(), passphrase: text(1024) }).strict(),
+    run: (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; backupDir?: string; passphrase: string }) => e.init(p),
+  },
+  verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
+  changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
+  newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
+  recover: {
+    params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
+    run: (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => e.recover(p),
+  },
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<(typeof API)[M]['run']>>;
+
+export type ApiResponse = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } };
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API, name);
+}
+
+/** The error as a shell shows it: its kind and one sentence, never a stack, a key or a path from inside the vault. */
+export function errorPayload(e: unknown): { kind: string; message: string } {
+  if (e instanceof CasevaultError) return { kind: e.name, message: e.message };
+  return { kind: 'Failed', message: 'something unexpected went wrong; try again' };
+}
+
+export async function dispatch(engine: Engine, method: string, params: unknown): Promise<ApiResponse> {
+  if (!isApiMethod(method)) return { ok: false, error: { kind: 'UsageError', message: 'unknown method' } };
+  const spec = API[method];
+  const parsed = spec.params.safeParse(params ?? {});
+  if (!parsed.success) return { ok: false, error: { kind: 'UsageError', message: 'invalid arguments' } };
+  try {
+    return { ok: true, value: await (spec.run as (e: Engine, p: unknown) => Promise<unknown>)(engine, parsed.data) };
+  } catch (e) {
+    return { ok: false, error: errorPayload(e) };
+  }
+}

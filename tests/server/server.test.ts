@@ -1,0 +1,120 @@
+// Browser mode's defences (test catalogue 34-37), against the real server.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Engine } from '../../engine/engine.js';
+import { startBrowserServer, UnlockThrottle, type BrowserServer } from '../../engine/server.js';
+
+interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+function call(port: number, path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method: o.method ?? 'GET', headers: { Host: `127.0.0.1:${port}`, ...o.headers } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', fail);
+    req.end(o.body);
+  });
+}
+
+let server: BrowserServer;
+let cookie = '';
+let origin = '';
+const PASS = 'purple elephant dances quietly tonight';
+
+let root = '';
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'server-'));
+  const ui = join(root, 'ui');
+  await mkdir(ui);
+  await writeFile(join(ui, 'index.html'), '<!doctype html><title>Casevault</title>');
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
+  server = await startBrowserServer(engine, { staticDir: ui });
+  origin = `http://127.0.0.1:${server.port}`;
+});
+after(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(server.port, `/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...headers } });
+
+test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, and is stripped from the address', async () => {
+  const token = new URL(server.url).searchParams.get('token')!;
+  assert.equal(token.length, 64);
+  assert.equal((await call(server.port, '/')).status, 401);
+  assert.equal((await call(server.port, '/?token=0000')).status, 403);
+  const first = await call(server.port, `/?token=${token}`);
+  assert.equal(first.status, 303);
+  assert.equal(first.headers.location, '/');
+  const setCookie = String(first.headers['set-cookie']);
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  cookie = setCookie.split(';')[0]!;
+  assert.equal((await call(server.port, `/?token=${token}`)).status, 403, 'a second use is refused');
+  const page = await call(server.port, '/', { headers: { Cookie: cookie } });
+  assert.equal(page.status, 200);
+  assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+});
+
+test('an unknown Host is refused (DNS rebinding)', async () => {
+  const r = await call(server.port, '/', { headers: { Host: 'rebind.evil.example', Cookie: cookie } });
+  assert.equal(r.status, 403);
+});
+
+test('cross-origin and non-JSON state changes are refused, with no CORS header', async () => {
+  const evil = await api('lock', {}, { Origin: 'https://evil.example' });
+  assert.equal(evil.status, 403);
+  assert.equal(evil.headers['access-control-allow-origin'], undefined);
+  const noOrigin = await call(server.port, '/api/lock', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Cookie: cookie } });
+  assert.equal(noOrigin.status, 403);
+  const plain = await api('lock', {}, { 'Content-Type': 'text/plain' });
+  assert.equal(plain.status, 415);
+  const noCookie = await api('status', {}, { Cookie: '' });
+  assert.equal(noCookie.status, 401);
+  assert.equal((await call(server.port, '/api/status', { headers: { Cookie: cookie } })).status, 405, 'GETs change nothing');
+});
+
+test('the API validates arguments and answers with kinds and plain messages', async () => {
+  const status = JSON.parse((await api('status', {})).body);
+  assert.equal(status.ok, true);
+  assert.equal(status.value.locked, true);
+  assert.deepEqual(JSON.parse((await api('status', { extra: 1 })).body).error.kind, 'UsageError');
+  assert.deepEqual(JSON.parse((await api('nope', {})).body).error.kind, 'UsageError');
+  assert.deepEqual(JSON.parse((await api('unlock', { passphrase: 42 })).body).error.kind, 'UsageError');
+  const wrong = JSON.parse((await api('unlock', { passphrase: 'not it at all' })).body);
+  assert.equal(wrong.error.kind, 'WrongSecret');
+  assert.equal(JSON.parse((await api('unlock', { passphrase: PASS })).body).ok, true);
+  assert.equal(JSON.parse((await api('status', {})).body).value.locked, false);
+  assert.equal(JSON.parse((await api('lock', {})).body).ok, true);
+});
+
+test('static files cannot escape the UI folder', async () => {
+  for (const p of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd']) {
+    assert.equal((await call(server.port, p, { headers: { Cookie: cookie } })).status, 404, p);
+  }
+});
+
+test('unlock attempts are rate-limited after five failures', () => {
+  let now = 0;
+  const t = new UnlockThrottle(() => now);
+  for (let i = 0; i < 5; i++) t.failed();
+  assert.equal(t.retryAfterMs(), 0);
+  t.failed();
+  assert.equal(t.retryAfterMs(), 1000);
+  t.failed();
+  assert.equal(t.retryAfterMs(), 2000);
+  now += 5000;
+  assert.equal(t.retryAfterMs(), 0);
+  t.succeeded();
+  t.failed();
+  assert.equal(t.retryAfterMs(), 0);
+});
