@@ -30,7 +30,8 @@ export async function passphraseStrength(passphrase: string, userInputs: string[
     return { ok: false, score: Math.min(r.score, 2), reason: `use at least ${MIN_LENGTH} characters; four or more unrelated words work well` };
   }
   if (r.score < MIN_SCORE) {
-    const why = r.feedback.warning || 'it would be easy to guess';
+    const warning = r.feedback.warning ?? '';
+    const why = warning ? warning.charAt(0).toLowerCase() + warning.slice(1) : 'it would be easy to guess';
     return { ok: false, score: r.score, reason: `${why.replace(/\.$/, '')}; add more unrelated words` };
   }
   return { ok: true, score: r.score, reason: r.score === 3 ? 'good; one more word makes it strong' : 'strong' };

@@ -1,0 +1,22 @@
+import { useEffect, useState } from 'react';
+import { call } from './api.js';
+import { FirstRun } from './FirstRun.js';
+import { Home } from './Home.js';
+
+export function App() {
+  const [hasVault, setHasVault] = useState<boolean | undefined>();
+  useEffect(() => {
+    call('hasVault').then(setHasVault, () => setHasVault(false));
+  }, []);
+  return (
+    <div className="app">
+      <header className="bar">
+        <svg className="logo" aria-hidden="true" width="22" height="22" viewBox="0 0 24 24"><rect x="4" y="10" width="16" height="12" rx="2" fill="#1f5fbf" /><path d="M8 10V7a4 4 0 0 1 8 0v3" stroke="#1f5fbf" strokeWidth="2.5" fill="none" /></svg>
+        <h1>Casevault</h1>
+      </header>
+      <main>
+        {hasVault === undefined ? <p>Loading…</p> : hasVault ? <Home /> : <FirstRun onDone={() => setHasVault(true)} />}
+      </main>
+    </div>
+  );
+}

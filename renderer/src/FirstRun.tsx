@@ -1,0 +1,102 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError, call } from './api.js';
+
+interface Strength { ok: boolean; score: number; reason: string }
+
+const LABELS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'];
+
+function StrengthMeter({ passphrase }: { passphrase: string }) {
+  const [s, setS] = useState<Strength | undefined>();
+  useEffect(() => {
+    if (!passphrase) return setS(undefined);
+    const t = setTimeout(() => call('passphraseStrength', { passphrase }).then(setS, () => setS(undefined)), 150);
+    return () => clearTimeout(t);
+  }, [passphrase]);
+  if (!s) return null;
+  return (
+    <div className="strength" aria-live="polite">
+      <meter min={0} max={4} value={s.score} aria-label="Passphrase strength" />
+      <span>{LABELS[s.score]}{s.ok ? '' : `: ${s.reason}`}</span>
+    </div>
+  );
+}
+
+function RecoveryKey({ words, onDone }: { words: string; onDone: () => void }) {
+  const [typed, setTyped] = useState('');
+  const id = useId();
+  const norm = (t: string) => t.toLowerCase().split(/[^a-z]+/).filter(Boolean).join(' ');
+  const save = () => {
+    const blob = new Blob([`Casevault recovery key\n\n${words}\n\nKeep this somewhere safe, away from the computer. It opens the vault if the passphrase is forgotten.\n`], { type: 'text/plain' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'casevault-recovery-key.txt';
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Save your recovery key</h2>
+      <p>This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can open it.</p>
+      <p className="recovery-key" data-testid="recovery-key">{words}</p>
+      <div className="row">
+        <button type="button" onClick={save}>Save as a file</button>
+        <button type="button" onClick={() => window.print()}>Print</button>
+      </div>
+      <label htmlFor={`${id}-confirm`}>To check you have it, type the recovery key here</label>
+      <textarea id={`${id}-confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} rows={3} autoComplete="off" spellCheck={false} />
+      <button type="button" className="primary" disabled={norm(typed) !== norm(words)} onClick={onDone}>I have saved it: continue</button>
+    </section>
+  );
+}
+
+export function FirstRun({ onDone }: { onDone: () => void }) {
+  const [vaultDir, setVaultDir] = useState('');
+  const [cloudDir, setCloudDir] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [words, setWords] = useState('');
+  const id = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    if (passphrase !== again) return setError('The two passphrases are different.');
+    setBusy(true);
+    try {
+      const r = await call('init', { vaultDir, cloud: { kind: 'folder', dir: cloudDir }, passphrase });
+      setPassphrase('');
+      setAgain('');
+      setWords(r.recoveryKey);
+    } catch (err) {
+      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (words) return <RecoveryKey words={words} onDone={onDone} />;
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Set up your vault</h2>
+      <p>Casevault keeps an encrypted copy of your case files in the cloud. Only you can read it.</p>
+      <label htmlFor={`${id}-vault`}>Vault folder (where you keep case files on this computer)</label>
+      <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
+      <label htmlFor={`${id}-cloud`}>Cloud folder (your Dropbox, OneDrive or Nextcloud folder, or a share)</label>
+      <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} placeholder="/home/you/Dropbox/Casevault" required />
+      <label htmlFor={`${id}-pass`}>Passphrase (four or more unrelated words work well)</label>
+      <input id={`${id}-pass`} type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setError(''); }} autoComplete="new-password" required />
+      <StrengthMeter passphrase={passphrase} />
+      <label htmlFor={`${id}-again`}>Type the passphrase again</label>
+      <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create vault'}</button>
+    </form>
+  );
+}
+
+export function sentence(message: string): string {
+  const m = message.trim();
+  return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
+}

@@ -1,0 +1,49 @@
+// The renderer's only way to the engine: the typed API contract, over
+// whichever transport the shell provides (browser mode: HTTP + server-sent
+// events; the desktop app: the preload's bridge, same shape).
+import type { ApiMethod, ApiResult } from '../../engine/api.js';
+import type { EngineEvents } from '../../engine/events.js';
+
+export class ApiError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(message);
+  }
+}
+
+interface Bridge {
+  call(method: string, params: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }>;
+  on(listener: (type: string, event: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    casevault?: Bridge;
+  }
+}
+
+const httpBridge: Bridge = {
+  async call(method, params) {
+    const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? {}) });
+    if (res.status === 401) return { ok: false, error: { kind: 'Session', message: 'this page is no longer connected; start Casevault again' } };
+    return res.json();
+  },
+  on(listener) {
+    const source = new EventSource('/api/events');
+    for (const type of ['progress', 'file'] as const) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
+    return () => source.close();
+  },
+};
+
+const bridge = (): Bridge => window.casevault ?? httpBridge;
+
+export async function call<M extends ApiMethod>(method: M, params: object = {}): Promise<ApiResult<M>> {
+  const r = await bridge().call(method, params);
+  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+  return r.value as ApiResult<M>;
+}
+
+export function onEvent<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): () => void {
+  return bridge().on((t, e) => {
+    if (t === type) fn(e as EngineEvents[K]);
+  });
+}

@@ -1,0 +1,78 @@
+// End to end, as a person would: the real UI in Debian's Chromium, driven
+// by Playwright, against the real engine in browser mode.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chromium, type Page } from 'playwright-core';
+import { Engine } from '../../engine/engine.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { listFiles, tempDir } from '../helpers/fs.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveBrowser = existsSync(CHROMIUM);
+
+/** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
+}
+
+test('first run in the browser: create a vault, save the recovery key, drop files, sync them', { skip: !haveBrowser && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+  const root = await tempDir('e2e');
+  const vault = join(root, 'Cases');
+  const cloud = join(root, 'Dropbox', 'Casevault');
+  await mkdir(join(root, 'Dropbox'));
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    assert.equal(new URL(page.url()).search, '', 'the token is stripped from the address bar');
+
+    await page.getByLabel('Vault folder').fill(vault);
+    await page.getByLabel('Cloud folder').fill(cloud);
+    await page.getByLabel('Passphrase (four').fill('password123');
+    await page.getByLabel('Type the passphrase again').fill('password123');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /too weak/);
+
+    const strong = 'copper lantern meadow quietly ninety';
+    await page.getByLabel('Passphrase (four').fill(strong);
+    await page.getByLabel('Type the passphrase again').fill(strong);
+    await page.getByText('Strong').or(page.getByText('Good')).first().waitFor();
+    await shot(page, 'first-run.png');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+
+    const words = await page.getByTestId('recovery-key').innerText();
+    assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
+    await shot(page, 'recovery-key.png');
+    const proceed = page.getByRole('button', { name: 'I have saved it: continue' });
+    assert.equal(await proceed.isDisabled(), true, 'the key must be typed back first');
+    await page.getByLabel('To check you have it').fill(words.replace(/ - /g, ' '));
+    await proceed.click();
+
+    await page.getByTestId('overall').waitFor();
+    assert.equal(await page.getByTestId('total').innerText(), '0');
+    await writeFile(join(vault, 'grievance.txt'), 'Stage 1 meeting notes');
+    await mkdir(join(vault, 'Member 0042'));
+    await writeFile(join(vault, 'Member 0042', '<img src=x onerror=alert(1)>.txt'), 'a name that is not markup');
+    let dialogs = 0;
+    page.on('dialog', () => dialogs++);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByText('Done: 2 files encrypted and uploaded.').waitFor();
+    assert.equal(await page.getByTestId('synced').innerText(), '2');
+    assert.equal(await page.getByTestId('overall').innerText(), 'All files are safe in the cloud');
+    assert.equal((await listFiles(join(cloud, 'objects'))).length, 2);
+    assert.equal(dialogs, 0);
+    await shot(page, 'home.png');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
