@@ -14,7 +14,7 @@ import { configWriteKeys, hasConfig, loadConfig, saveConfig, writeKeyFields, typ
 import type { EngineEvents } from './events.js';
 import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
-import { withHomeLock } from './lockfile.js';
+import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
 import { openRemote } from './remotes/open.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -24,7 +24,7 @@ import { loadState, saveState, emptyState } from './state.js';
 import { syncOnce, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
-import { watchVault, type WatchOptions } from './watch.js';
+import { watchVault, type LiveState, type WatchOptions } from './watch.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions };
 
@@ -63,6 +63,10 @@ export interface StatusReport {
   pendingDeletions: number;
   failures: { path: string; reason: string }[];
   lastSync: { at: string; uploaded: number; deleted: number; failed: number } | null;
+  /** Up to 1,000 of the files waiting to sync. */
+  pendingFiles: string[];
+  /** A running `watch` on this computer, if any: whether the cloud is reachable, the last error, when it retries. */
+  live: (Omit<LiveState, 'pid'> & { watching: true }) | { watching: false };
   lastBackup: null;
   nextBackup: null;
 }
@@ -214,27 +218,40 @@ export class Engine {
     const state = await loadState(this.home);
     const scan = await scanVault(config.vaultDir);
     let synced = 0;
-    let pending = 0;
+    const pendingFiles: string[] = [];
     const failures: StatusReport['failures'] = [];
     for (const f of scan.files.values()) {
       const failure = state.failures.get(f.path);
       const r = state.files.get(f.path);
       if (failure) failures.push({ path: f.path, reason: failure.reason });
       else if (r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino) synced++;
-      else pending++;
+      else pendingFiles.push(f.path);
     }
     const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
     return {
       vaultDir: config.vaultDir,
       cloud: openRemote(config.cloud, this.env).description,
       locked: !this.unlocked,
-      files: { total: scan.files.size, synced, pending, failed: failures.length },
+      files: { total: scan.files.size, synced, pending: pendingFiles.length, failed: failures.length },
       pendingDeletions,
+      pendingFiles: pendingFiles.slice(0, 1000),
       failures,
+      live: await this.liveState(),
       lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
       lastBackup: null,
       nextBackup: null,
     };
+  }
+
+  private async liveState(): Promise<StatusReport['live']> {
+    const text = await readFile(join(this.home, homeFiles.watch), 'utf8').catch(() => '');
+    try {
+      const { pid, ...rest } = JSON.parse(text) as LiveState;
+      if (pid === process.pid || alive(String(pid))) return { watching: true, ...rest };
+    } catch {
+      // no watcher, or a half-written file: report none
+    }
+    return { watching: false };
   }
 
   async verifyCloud(): Promise<VerifyReport> {

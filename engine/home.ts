@@ -16,6 +16,8 @@ export const homeFiles = {
   lastSync: 'last-sync.json',
   keyFile: 'casevault.key',
   lock: 'lock',
+  /** Written by a running `watch`: online or not, last error. */
+  watch: 'watch.json',
   /** Present while a recover runs: lets an interrupted one resume. */
   recovering: 'recovering.json',
 } as const;

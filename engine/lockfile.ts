@@ -24,7 +24,8 @@ function owner(): string {
   return `${process.pid} ${procStat(process.pid)?.start ?? ''}`.trim();
 }
 
-function alive(lock: string): boolean {
+/** Whether the process a lock file (or watch.json) names is still running. */
+export function alive(lock: string): boolean {
   const [pidText, start] = lock.split(' ');
   const pid = Number.parseInt(pidText ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;

@@ -4,8 +4,12 @@
 // program was not running, a network drive sent none) are caught by the
 // pass at start-up and by a periodic rescan. A failing cloud is a state
 // (offline), retried with exponential backoff and jitter, not an error storm.
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { watch } from 'chokidar';
+import { errorPayload } from './api.js';
+import { writeFileAtomic } from './atomic.js';
+import { homeFiles } from './home.js';
 import { isIgnoredName } from './scan.js';
 import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
 
@@ -30,6 +34,17 @@ export function backoffMs(failures: number, random = Math.random): number {
   return Math.round(base * (0.5 + random() / 2));
 }
 
+/** What a running watcher reports about itself (CASEVAULT_HOME/watch.json), for `status`. */
+export interface LiveState {
+  pid: number;
+  since: number;
+  online: boolean;
+  lastPassAt?: number;
+  /** One sentence, when the last pass failed as a whole. */
+  lastError?: string;
+  nextRetryAt?: number;
+}
+
 export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: AbortSignal, o: WatchOptions = {}): Promise<void> {
   const debounceMs = o.debounceMs ?? 150;
   const settleMs = o.settleMs ?? 300;
@@ -38,6 +53,9 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   let again = false;
   let failures = 0;
   let fileFailures = 0;
+
+  const live: LiveState = { pid: process.pid, since: Date.now(), online: true };
+  const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {});
 
   const schedule = (delay: number) => {
     if (signal.aborted) return;
@@ -54,12 +72,16 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
       try {
         const report = await syncOnce({ ...ctx, settleMs });
         failures = 0;
+        Object.assign(live, { online: true, lastPassAt: Date.now(), lastError: undefined, nextRetryAt: undefined });
+        await publish();
         o.onPass?.(report);
         // Files that failed (still being written, unreadable) are retried with backoff.
         if (report.failed.length > 0) schedule(backoffMs(++fileFailures));
         else fileFailures = 0;
       } catch (e) {
         const delay = backoffMs(++failures);
+        Object.assign(live, { online: false, lastError: errorPayload(e).message, nextRetryAt: Date.now() + delay });
+        await publish();
         o.onOffline?.(e, delay);
         schedule(delay);
       }
@@ -87,5 +109,6 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   clearTimeout(timer);
   await watcher.close();
   await running; // a pass in progress finishes (killing it would be safe too, just slower next time)
+  await rm(join(ctx.home, homeFiles.watch), { force: true });
 }
 

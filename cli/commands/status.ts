@@ -20,6 +20,9 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(`Files:  ${f.total} (${f.synced} synced, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`);
       ctx.out(`Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`);
       ctx.out(`Last backup: ${s.lastBackup ?? 'never'}`);
+      if (s.live.watching) {
+        ctx.out(`Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`);
+      } else ctx.out('Live sync: not running (start it with `casevault watch`)');
       for (const x of s.failures) ctx.out(`Failed: ${x.path}: ${x.reason}`);
       done(0);
     });

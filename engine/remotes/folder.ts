@@ -129,7 +129,6 @@ export class FolderRemote implements Remote {
         } finally {
           closeSync(fd);
         }
-        this.unsynced.push(target);
       } else {
         await writeStream(tmp, data);
       }
@@ -139,6 +138,7 @@ export class FolderRemote implements Remote {
       rmSync(tmp, { force: true });
       throw e;
     }
+    if (data instanceof Uint8Array) this.unsynced.push(target);
     this.dirty.add(dirname(target));
     this.dirty.add(tmpDir);
   }

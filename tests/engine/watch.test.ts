@@ -1,7 +1,7 @@
 // Live sync: files dropped into a watched vault reach the cloud by themselves.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -51,6 +51,9 @@ test('watch: single drops arrive within seconds, a 2,000-file drop converges, de
     const t = await until(async () => (await objectCount(cloud)) === 2013, 60_000);
     console.log(`# 2,000-file drop converged in ${t} ms`);
 
+    const live = (await engine.status()).live;
+    assert.ok(live.watching && live.online);
+
     await rm(join(vault, 'case-folder'), { recursive: true });
     await until(async () => (await objectCount(cloud)) === 13, 30_000);
     assert.equal((await readdir(join(cloud, 'trash'))).length, 2000);
@@ -59,6 +62,40 @@ test('watch: single drops arrive within seconds, a 2,000-file drop converges, de
     await running;
   }
   assert.ok(passes.length >= 3);
+  assert.equal((await engine.status()).live.watching, false);
+});
+
+test('watch: an unreachable cloud folder is a state (offline, with a reason and a retry time), and sync converges once it is back', async () => {
+  const root = await tempDir('offline');
+  const vault = join(root, 'vault');
+  const cloud = join(root, 'cloud');
+  await mkdir(vault);
+  const engine = new Engine(join(root, 'home'), env);
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
+  // The cloud drive goes away: its folder becomes something else, so the whole pass fails.
+  await rename(cloud, `${cloud}.away`);
+  await writeFile(cloud, 'not a folder');
+  await writeFile(join(vault, 'a.txt'), 'waiting for the cloud');
+  const stop = new AbortController();
+  const offline: number[] = [];
+  const running = engine.watch(stop.signal, { onOffline: (_e, ms) => offline.push(ms) });
+  try {
+    await until(async () => {
+      const s = await engine.status();
+      return s.live.watching && !s.live.online && !!s.live.lastError && !!s.live.nextRetryAt;
+    }, 10_000);
+    assert.equal(offline.length >= 1, true);
+    await rm(cloud);
+    await rename(`${cloud}.away`, cloud);
+    await until(async () => (await objectCount(cloud)) === 1, 15_000);
+    await until(async () => {
+      const s = await engine.status();
+      return s.live.watching && s.live.online;
+    }, 5_000);
+  } finally {
+    stop.abort();
+    await running;
+  }
 });
 
 test('backoff doubles from 1 s to at most 5 minutes, with jitter', () => {
