@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dispatch } from './api.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
 import type { Engine } from './engine.js';
 import type { EngineEvents } from './events.js';
 
@@ -24,7 +25,6 @@ export interface BrowserServer {
 
 const COOKIE = 'casevault_session';
 const MAX_BODY = 1024 * 1024;
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json' };
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -73,7 +73,7 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) => {
     res.writeHead(status, {
       'Content-Type': type,
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',

@@ -1,0 +1,120 @@
+// The desktop app's main process: hosts the engine, one window, a tray icon,
+// notifications, auto-lock and live sync. Thin: the security decisions are
+// in electron/policy.ts (tested without Electron), the work in the engine.
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, Tray } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dispatch } from '../dist/engine/api.js';
+import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
+import { Engine } from '../dist/engine/engine.js';
+import { defaultHome } from '../dist/engine/home.js';
+import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '..', 'dist', 'renderer');
+const icon = (name) => nativeImage.createFromPath(join(here, '..', 'build', 'icons', name));
+const LOCK_AFTER_MINUTES = 15;
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const engine = new Engine(defaultHome());
+let win;
+let tray;
+const stopWatching = new AbortController();
+
+function showWindow() {
+  if (!win || win.isDestroyed()) {
+    win = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
+    win.once('ready-to-show', () => win.show());
+    win.loadURL(APP_ENTRY);
+  } else {
+    win.show();
+    win.focus();
+  }
+}
+
+function send(type, payload) {
+  if (win && !win.isDestroyed()) win.webContents.send('casevault:event', type, payload);
+}
+
+async function refreshTray() {
+  if (!tray || !(await engine.hasVault())) return;
+  const state = trayState(await engine.status());
+  tray.setImage(icon(`tray-${state}.png`));
+  tray.setToolTip({ synced: 'Casevault: all files are safe in the cloud', syncing: 'Casevault: syncing…', attention: 'Casevault: needs attention' }[state]);
+}
+
+app.whenReady().then(async () => {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  ipcMain.handle('casevault:call', async (event, method, params) => {
+    if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+      return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
+    }
+    const result = await dispatch(engine, method, params);
+    void refreshTray();
+    return result;
+  });
+  for (const type of ['progress', 'file']) engine.events.on(type, (e) => send(type, e));
+
+  tray = new Tray(icon('tray-synced.png'));
+  tray.setContextMenu(Menu.buildFromTemplate([
+    { label: 'Open Casevault', click: showWindow },
+    { label: 'Sync now', click: () => void dispatch(engine, 'sync', {}).then(refreshTray) },
+    { type: 'separator' },
+    { label: 'Quit', click: () => app.quit() },
+  ]));
+  tray.on('click', showWindow);
+
+  // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
+  for (const e of ['suspend', 'lock-screen']) powerMonitor.on(e, () => void engine.lock());
+  setInterval(() => {
+    if (autoLockDue(powerMonitor.getSystemIdleTime(), LOCK_AFTER_MINUTES)) void engine.lock();
+    void refreshTray();
+  }, 30_000);
+
+  if (await engine.hasVault()) {
+    void engine.watch(stopWatching.signal, {
+      onPass: (r) => {
+        void refreshTray();
+        if (r.failed.length > 0) new Notification({ title: 'Casevault', body: `${r.failed.length} files could not be synced. Open Casevault to see why.` }).show();
+      },
+      onOffline: () => {
+        void refreshTray();
+      },
+    }).catch(() => {});
+  }
+  showWindow();
+});
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.on('second-instance', showWindow);
+app.on('window-all-closed', () => {
+  // Keep syncing from the tray; quit from its menu.
+});
+app.on('before-quit', async () => {
+  stopWatching.abort();
+  await engine.lock();
+});

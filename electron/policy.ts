@@ -1,0 +1,86 @@
+// The desktop shell's security decisions, as plain functions so they are
+// tested without Electron (which cannot run everywhere the tests do).
+// electron/main.js only wires them to Electron's events.
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+
+export const APP_SCHEME = 'casevault';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
+
+/** BrowserWindow options: the renderer gets no Node, no remote content, only the preload's typed bridge. */
+export function windowOptions(preload: string) {
+  return {
+    width: 1100,
+    height: 760,
+    minWidth: 420,
+    minHeight: 480,
+    show: false,
+    title: 'Casevault',
+    backgroundColor: '#f5f6f8',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  };
+}
+
+/** Only the app's own pages: everything else (the web, file://, other schemes) is refused. */
+export function isAppUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === 'app' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** The file under `rendererDir` that an app URL names, or undefined if it would leave that folder. */
+export function appFile(rendererDir: string, url: string): string | undefined {
+  if (!isAppUrl(url)) return undefined;
+  const root = realpathSync(rendererDir);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(new URL(url).pathname).replace(/^\/+/, '') || 'index.html';
+  } catch {
+    return undefined;
+  }
+  if (rel.includes('\0')) return undefined;
+  const full = resolve(root, rel);
+  if (!full.startsWith(root + sep)) return undefined;
+  try {
+    const real = realpathSync(full);
+    return real.startsWith(root + sep) ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IPC call is answered only if it comes from the app's own top-level page (not an injected frame). */
+export function ipcSenderAllowed(senderFrameUrl: string | undefined, isMainFrame: boolean): boolean {
+  return isMainFrame && isAppUrl(senderFrameUrl);
+}
+
+/** Auto-lock after this many minutes without keyboard or mouse (a setting; 0 = never). */
+export function autoLockDue(idleSeconds: number, lockAfterMinutes: number): boolean {
+  return lockAfterMinutes > 0 && idleSeconds >= lockAfterMinutes * 60;
+}
+
+/** The tray's one-word state, from the engine's status. */
+export function trayState(s: { files: { pending: number; failed: number }; pendingDeletions: number; live: { watching: boolean; online?: boolean } }): 'synced' | 'syncing' | 'attention' {
+  if (s.files.failed > 0 || (s.live.watching && s.live.online === false)) return 'attention';
+  if (s.files.pending > 0 || s.pendingDeletions > 0) return 'syncing';
+  return 'synced';
+}

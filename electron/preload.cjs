@@ -1,0 +1,13 @@
+// The only bridge between the sandboxed renderer and the main process: the
+// engine API's call() and its event stream. Nothing of Electron or Node is
+// exposed.
+const { contextBridge, ipcRenderer } = require('electron');
+
+contextBridge.exposeInMainWorld('casevault', {
+  call: (method, params) => ipcRenderer.invoke('casevault:call', String(method), params),
+  on: (listener) => {
+    const handler = (_event, type, payload) => listener(type, payload);
+    ipcRenderer.on('casevault:event', handler);
+    return () => ipcRenderer.off('casevault:event', handler);
+  },
+});
