@@ -35,11 +35,13 @@ if (electron) {
     import('../dist/engine/home.js'),
     import('../dist/engine/server.js'),
   ]);
-  const server = await startBrowserServer(new Engine(defaultHome()), { staticDir: defaultStaticDir() });
+  const engine = new Engine(defaultHome());
+  await engine.startLiveSync();
+  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   console.log('The desktop runtime (Electron) is not installed on this computer, so Casevault opens in your browser.');
   console.log(`If no browser window appears, open this address (it works once, on this computer only):\n${server.url}`);
   openInBrowser(server.url);
-  const stop = () => server.close().then(() => process.exit(0));
+  const stop = () => server.close().then(() => engine.stopLiveSync()).then(() => engine.lock()).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -22,7 +22,6 @@ if (!app.requestSingleInstanceLock()) app.quit();
 const engine = new Engine(defaultHome());
 let win;
 let tray;
-const stopWatching = new AbortController();
 
 function showWindow() {
   if (!win || win.isDestroyed()) {
@@ -85,17 +84,13 @@ app.whenReady().then(async () => {
     void refreshTray();
   }, 30_000);
 
-  if (await engine.hasVault()) {
-    void engine.watch(stopWatching.signal, {
-      onPass: (r) => {
-        void refreshTray();
-        if (r.failed.length > 0) new Notification({ title: 'Casevault', body: `${r.failed.length} files could not be synced. Open Casevault to see why.` }).show();
-      },
-      onOffline: () => {
-        void refreshTray();
-      },
-    }).catch(() => {});
-  }
+  await engine.startLiveSync({
+    onPass: (r) => {
+      void refreshTray();
+      if (r.failed.length > 0) new Notification({ title: 'Casevault', body: `${r.failed.length} files could not be synced. Open Casevault to see why.` }).show();
+    },
+    onOffline: () => void refreshTray(),
+  });
   showWindow();
 });
 
@@ -115,6 +110,6 @@ app.on('window-all-closed', () => {
   // Keep syncing from the tray; quit from its menu.
 });
 app.on('before-quit', async () => {
-  stopWatching.abort();
+  await engine.stopLiveSync();
   await engine.lock();
 });

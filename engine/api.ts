@@ -22,14 +22,23 @@ export const API = {
   passphraseStrength: { params: z.object({ passphrase: z.string().max(1024) }).strict(), run: (_e: Engine, p: { passphrase: string }) => passphraseStrength(p.passphrase) },
   init: {
     params: z.object({ vaultDir: path, cloud: cloudSchema, backupDir: path.optional(), passphrase: text(1024) }).strict(),
-    run: (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; backupDir?: string; passphrase: string }) => e.init(p),
+    // The interactive shells keep the vault in sync from the moment it exists.
+    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; backupDir?: string; passphrase: string }) => {
+      const r = await e.init(p);
+      await e.startLiveSync();
+      return r;
+    },
   },
   verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
   recover: {
     params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
-    run: (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => e.recover(p),
+    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => {
+      const r = await e.recover(p);
+      await e.startLiveSync();
+      return r;
+    },
   },
 } as const;
 

@@ -24,7 +24,7 @@ import { loadState, saveState, emptyState } from './state.js';
 import { syncOnce, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
-import { watchVault, type LiveState, type WatchOptions } from './watch.js';
+import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions };
 
@@ -78,7 +78,14 @@ export interface EngineEventEmitter {
   emit<K extends keyof EngineEvents>(type: K, e: EngineEvents[K]): boolean;
 }
 
+interface LiveSync {
+  stop: AbortController;
+  done: Promise<void>;
+  control?: LiveControl;
+}
+
 export class Engine {
+  private live: LiveSync | undefined;
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   private keys: ReadKeys | undefined;
   readonly home: string;
@@ -198,7 +205,37 @@ export class Engine {
     return this.keys;
   }
 
+  /**
+   * Start live sync in the background (the desktop app and browser mode do,
+   * once a vault exists). While it runs, sync() asks it for a pass.
+   */
+  async startLiveSync(options: WatchOptions = {}): Promise<void> {
+    if (this.live || !(await this.hasVault())) return;
+    const stop = new AbortController();
+    let ready!: () => void;
+    const started = new Promise<void>((r) => (ready = r));
+    const live: LiveSync = { stop, done: Promise.resolve() };
+    this.live = live;
+    live.done = this.watch(stop.signal, {
+      ...options,
+      onReady: (control) => {
+        live.control = control;
+        ready();
+      },
+    }).finally(() => {
+      if (this.live === live) this.live = undefined;
+    });
+    await Promise.race([started, live.done]);
+  }
+
+  async stopLiveSync(): Promise<void> {
+    const live = this.live;
+    live?.stop.abort();
+    await live?.done.catch(() => {});
+  }
+
   async sync(): Promise<SyncReport> {
+    if (this.live?.control) return this.live.control.syncNow();
     const config = await loadConfig(this.home);
     return withHomeLock(this.home, () =>
       syncOnce({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }),

@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { watch } from 'chokidar';
 import { errorPayload } from './api.js';
 import { writeFileAtomic } from './atomic.js';
+import { Refused } from './errors.js';
 import { homeFiles } from './home.js';
 import { isIgnoredName } from './scan.js';
 import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
@@ -24,6 +25,13 @@ export interface WatchOptions {
   onPass?: (report: SyncReport) => void;
   /** Called when a pass fails as a whole (cloud unreachable...), with when it is retried. */
   onOffline?: (error: unknown, retryInMs: number) => void;
+  /** Called once watching has started, with a way to ask for a pass now ("Sync now"). */
+  onReady?: (control: LiveControl) => void;
+}
+
+export interface LiveControl {
+  /** Runs a pass as soon as possible and resolves with its report (or rejects with its failure). */
+  syncNow(): Promise<SyncReport>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -53,6 +61,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   let again = false;
   let failures = 0;
   let fileFailures = 0;
+  let waiting: { resolve: (r: SyncReport) => void; reject: (e: unknown) => void }[] = [];
 
   const live: LiveState = { pid: process.pid, since: Date.now(), online: true };
   const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {});
@@ -68,9 +77,12 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
       return;
     }
     again = false;
+    const waiters = waiting;
+    waiting = [];
     running = (async () => {
       try {
         const report = await syncOnce({ ...ctx, settleMs });
+        for (const w of waiters) w.resolve(report);
         failures = 0;
         Object.assign(live, { online: true, lastPassAt: Date.now(), lastError: undefined, nextRetryAt: undefined });
         await publish();
@@ -79,6 +91,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
         if (report.failed.length > 0) schedule(backoffMs(++fileFailures));
         else fileFailures = 0;
       } catch (e) {
+        for (const w of waiters) w.reject(e);
         const delay = backoffMs(++failures);
         Object.assign(live, { online: false, lastError: errorPayload(e).message, nextRetryAt: Date.now() + delay });
         await publish();
@@ -100,6 +113,13 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   watcher.on('error', () => schedule(debounceMs));
   const rescan = setInterval(() => schedule(0), o.rescanMs ?? 5 * 60_000);
   schedule(0);
+  o.onReady?.({
+    syncNow: () => new Promise<SyncReport>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      if (running) again = true;
+      else schedule(0);
+    }),
+  });
 
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
@@ -109,6 +129,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   clearTimeout(timer);
   await watcher.close();
   await running; // a pass in progress finishes (killing it would be safe too, just slower next time)
+  for (const w of waiting) w.reject(new Refused('live sync stopped before the pass ran; sync again'));
   await rm(join(ctx.home, homeFiles.watch), { force: true });
 }
 

@@ -7,7 +7,9 @@ export function serveCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .command('serve')
     .description('browser mode: print a 127.0.0.1 address with a one-time token, and serve the app there until stopped')
     .action(async () => {
-      const server = await startBrowserServer(ctx.engine(), { staticDir: defaultStaticDir() });
+      const engine = ctx.engine();
+      await engine.startLiveSync();
+      const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
       ctx.out(`Open this address in your browser (it works once, on this computer only):`);
       ctx.out(server.url);
       await new Promise<void>((resolve) => {
@@ -15,7 +17,8 @@ export function serveCommand(program: Command, ctx: Ctx, done: (code: number) =>
         process.once('SIGTERM', resolve);
       });
       await server.close();
-      await ctx.engine().lock();
+      await engine.stopLiveSync();
+      await engine.lock();
       done(0);
     });
 }

@@ -49,7 +49,7 @@ export interface DropboxRemoteOptions {
   maxDelayMs?: number;
   /** A Retry-After longer than this fails at once with RemoteUnavailable(retryAfterMs). Default 120 s. */
   maxRetryAfterMs?: number;
-  /** Timeout of one HTTP request, body included. Default 10 minutes. */
+  /** Timeout of one HTTP request, plus 1 s per 64 KB of request body. Default 2 minutes. */
   requestTimeoutMs?: number;
   /** Jitter source (tests). Default Math.random. */
   random?: () => number;
@@ -112,7 +112,12 @@ export function dropboxContentHash(data: Uint8Array): string {
 
 const DROPBOX_HOST = /^https:\/\/(api|content|notify)\.dropboxapi\.com(?=\/)/;
 
-/** A fetch for the SDK: node-fetch (the SDK needs res.buffer()), with Dropbox's hosts rewritten to `apiBaseUrl`. */
+/**
+ * A fetch for the SDK: node-fetch (the SDK needs res.buffer()), with Dropbox's
+ * hosts rewritten to `apiBaseUrl`. Each request gets `timeoutMs`, plus time
+ * for its body at 64 KB/s (a large upload on a slow line); downloads, whose
+ * size is not known here, get at least an hour.
+ */
 export function dropboxFetch(apiBaseUrl: string | undefined, timeoutMs: number) {
   const base = apiBaseUrl?.replace(/\/+$/, '');
   if (base !== undefined && !/^https?:\/\/[^/]+$/.test(base)) {
@@ -124,7 +129,10 @@ export function dropboxFetch(apiBaseUrl: string | undefined, timeoutMs: number) 
       if (!DROPBOX_HOST.test(url)) return Promise.reject(new Error('unexpected Dropbox host'));
       target = url.replace(DROPBOX_HOST, base);
     }
-    return nodeFetch(target, { ...init, timeout: timeoutMs });
+    const body = init?.body;
+    const bodyBytes = Buffer.isBuffer(body) ? body.length : typeof body === 'string' ? Buffer.byteLength(body) : 0;
+    const timeout = /\/2\/files\/download$/.test(url) ? Math.max(timeoutMs, 3_600_000) : timeoutMs + Math.ceil(bodyBytes / 64);
+    return nodeFetch(target, { ...init, timeout });
   };
 }
 
@@ -280,7 +288,7 @@ export class DropboxRemote implements Remote {
     this.maxDelayMs = opts.maxDelayMs ?? 30_000;
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
     this.random = opts.random ?? Math.random;
-    const fetch = dropboxFetch(opts.apiBaseUrl, opts.requestTimeoutMs ?? 600_000);
+    const fetch = dropboxFetch(opts.apiBaseUrl, opts.requestTimeoutMs ?? 120_000);
     this.auth = new DropboxAuth({ clientId: opts.appKey, refreshToken: opts.refreshToken, fetch });
     this.dbx = new Dropbox({ auth: this.auth, fetch });
   }
@@ -345,25 +353,30 @@ export class DropboxRemote implements Remote {
       // Read up to the single-upload limit; if the object ends there, one request does.
       const hasher = new DropboxContentHasher();
       const chunks = rechunk(source, this.chunkSize);
-      const head: Buffer[] = [];
-      let headBytes = 0;
-      let more = false;
-      for (;;) {
-        const r = await chunks.next();
-        if (r.done) break;
-        head.push(r.value);
-        headBytes += r.value.length;
-        hasher.update(r.value);
-        if (headBytes > this.singleUploadLimit) {
-          more = true;
-          break;
+      try {
+        const head: Buffer[] = [];
+        let headBytes = 0;
+        let more = false;
+        for (;;) {
+          const r = await chunks.next();
+          if (r.done) break;
+          head.push(r.value);
+          headBytes += r.value.length;
+          hasher.update(r.value);
+          if (headBytes > this.singleUploadLimit) {
+            more = true;
+            break;
+          }
         }
+        if (!more) {
+          await this.uploadSingle(path, Buffer.concat(head, headBytes), hasher.digest());
+          return;
+        }
+        await this.uploadSession(path, head, chunks, hasher);
+      } finally {
+        // On failure part-way, let the producer close (its files, its workers).
+        await chunks.return(undefined);
       }
-      if (!more) {
-        await this.uploadSingle(path, Buffer.concat(head, headBytes), hasher.digest());
-        return;
-      }
-      await this.uploadSession(path, head, chunks, hasher);
     } catch (e) {
       throw asRemoteError(e);
     }

@@ -117,3 +117,22 @@ test('watch holds the lock: a one-off sync during it is refused, and it stops cl
   await running;
   assert.equal((await engine.sync()).uploaded, 0);
 });
+
+test('live sync inside the engine: "sync now" asks the running watcher for a pass instead of fighting it for the lock', async () => {
+  const root = await tempDir('live');
+  const vault = join(root, 'v');
+  const engine = new Engine(join(root, 'home'), env);
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
+  await engine.startLiveSync({ rescanMs: 60_000 });
+  try {
+    await writeFile(join(vault, 'now.txt'), 'sync me now');
+    const r = await engine.sync();
+    assert.ok(r.uploaded <= 1);
+    assert.equal((await engine.status()).files.synced, 1);
+    assert.ok((await engine.status()).live.watching);
+  } finally {
+    await engine.stopLiveSync();
+  }
+  assert.equal((await engine.status()).live.watching, false);
+  assert.equal((await engine.sync()).uploaded, 0);
+});
