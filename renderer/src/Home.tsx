@@ -34,7 +34,7 @@ export function Home() {
     setMessage('');
     try {
       const r = await call('sync');
-      setMessage(r.failed.length > 0 ? `${r.failed.length} files could not be synced; see below.` : `Done: ${r.uploaded} files encrypted and uploaded.`);
+      setMessage(r.failed.length > 0 ? `${r.failed.length} files could not be synced; see below.` : 'Everything is encrypted and in the cloud.');
     } catch (e) {
       setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
     } finally {

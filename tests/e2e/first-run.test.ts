@@ -65,7 +65,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     let dialogs = 0;
     page.on('dialog', () => dialogs++);
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByText('Done: 2 files encrypted and uploaded.').waitFor();
+    await page.getByText('Everything is encrypted and in the cloud.').waitFor();
     assert.equal(await page.getByTestId('synced').innerText(), '2');
     assert.equal(await page.getByTestId('overall').innerText(), 'All files are safe in the cloud');
     assert.equal((await listFiles(join(cloud, 'objects'))).length, 2);
@@ -74,5 +74,6 @@ test('first run in the browser: create a vault, save the recovery key, drop file
   } finally {
     await browser.close();
     await server.close();
+    await engine.stopLiveSync();
   }
 });
