@@ -1,7 +1,7 @@
 // The one place failures become exit codes and messages (DESIGN.md's
 // contract): 0 done, 1 failed, 2 usage or missing input, 3 damaged or
 // tampered data found, 4 wrong passphrase or recovery key.
-import { CasevaultError } from '../crypto/errors.js';
+import { isShowable } from '../engine/errors.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, damaged: 3, wrongSecret: 4 } as const;
 
@@ -17,6 +17,10 @@ const CODE_OF: Record<string, number> = {
   Refused: EXIT.failed,
   PartialFailure: EXIT.failed,
   FileChanged: EXIT.failed,
+  RemoteUnavailable: EXIT.failed,
+  DropboxAuthError: EXIT.failed,
+  DropboxSignInError: EXIT.failed,
+  DropboxHashMismatch: EXIT.failed,
 };
 
 function systemMessage(e: NodeJS.ErrnoException): string | undefined {
@@ -33,9 +37,7 @@ function systemMessage(e: NodeJS.ErrnoException): string | undefined {
 
 /** Exit code and one plain sentence for any failure. Never a stack trace, a path from inside the vault or key material. */
 export function describeError(e: unknown): { code: number; message: string } {
-  if (e instanceof CasevaultError) {
-    return { code: CODE_OF[e.name] ?? EXIT.failed, message: e.message };
-  }
+  if (isShowable(e)) return { code: CODE_OF[e.name] ?? EXIT.failed, message: e.message };
   const sys = e && typeof e === 'object' && 'code' in e ? systemMessage(e as NodeJS.ErrnoException) : undefined;
   return { code: EXIT.failed, message: sys ?? 'something unexpected went wrong; try again, and if it keeps happening report it (no file names or keys are included in this message)' };
 }

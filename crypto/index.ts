@@ -12,3 +12,4 @@ export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
 export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';
 export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta } from './object.js';
 export { padmeLength } from './padding.js';
+export { sealLocalSecret, openLocalSecret, type SealedSecret } from './local-secret.js';

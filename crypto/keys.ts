@@ -4,6 +4,7 @@
 //   id 2  name key: keyed hash of a path -> object name
 //   id 3  auth key: authenticates object headers (who may write)
 //   id 4  key-file MAC key
+//   id 5  local secrets key: this computer's stored sign-ins (Dropbox refresh token)
 // The write keys (public key, name key, auth key) let a locked device encrypt
 // and upload; only the box secret reads, and it exists only while unlocked.
 import { ready } from './sodium.js';
@@ -21,6 +22,7 @@ export interface ReadKeys extends WriteKeys {
   master: Uint8Array;
   boxSecret: Uint8Array;
   keyfileMacKey: Uint8Array;
+  localSecretKey: Uint8Array;
 }
 
 export async function deriveKeys(master: Uint8Array, vaultId: Uint8Array): Promise<ReadKeys> {
@@ -37,13 +39,14 @@ export async function deriveKeys(master: Uint8Array, vaultId: Uint8Array): Promi
     nameKey: sub(2),
     authKey: sub(3),
     keyfileMacKey: sub(4),
+    localSecretKey: sub(5),
   };
 }
 
 /** Wipe every secret in place (lock). */
 export async function wipeKeys(keys: Partial<ReadKeys>): Promise<void> {
   const sodium = await ready();
-  for (const k of [keys.master, keys.boxSecret, keys.keyfileMacKey, keys.nameKey, keys.authKey]) {
+  for (const k of [keys.master, keys.boxSecret, keys.keyfileMacKey, keys.localSecretKey, keys.nameKey, keys.authKey]) {
     if (k) sodium.memzero(k);
   }
 }

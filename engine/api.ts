@@ -3,9 +3,9 @@
 // renderer cannot tell them apart. Arguments are validated here, so no
 // transport passes anything unchecked into the engine.
 import { z } from 'zod';
-import { CasevaultError } from '../crypto/errors.js';
 import { cloudSchema } from './config.js';
 import type { Engine } from './engine.js';
+import { isShowable } from './errors.js';
 import { passphraseStrength } from './passphrase.js';
 
 const text = (max: number) => z.string().min(1).max(max);
@@ -53,7 +53,7 @@ export function isApiMethod(name: string): name is ApiMethod {
 
 /** The error as a shell shows it: its kind and one sentence, never a stack, a key or a path from inside the vault. */
 export function errorPayload(e: unknown): { kind: string; message: string } {
-  if (e instanceof CasevaultError) return { kind: e.name, message: e.message };
+  if (isShowable(e)) return { kind: e.name, message: e.message };
   return { kind: 'Failed', message: 'something unexpected went wrong; try again' };
 }
 

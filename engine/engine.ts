@@ -16,12 +16,12 @@ import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
-import { openRemote } from './remotes/open.js';
+import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { restoreAll, type ObjectFailure } from './restore-objects.js';
 import { isUnder, scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
-import { syncOnce, type SyncReport } from './sync.js';
+import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -36,6 +36,8 @@ export type SecretInput = { passphrase: string } | { recoveryKey: string };
 export interface InitOptions {
   vaultDir: string;
   cloud: CloudSpec;
+  /** For a Dropbox cloud: the sign-in (default: from the environment). */
+  dropbox?: DropboxCredentials;
   backupDir?: string;
   passphrase: string;
   /** Argon2id cost; default 'moderate'. */
@@ -45,6 +47,7 @@ export interface InitOptions {
 export interface RecoverOptions {
   vaultDir: string;
   cloud: CloudSpec;
+  dropbox?: DropboxCredentials;
   secret: SecretInput;
 }
 
@@ -86,6 +89,7 @@ interface LiveSync {
 
 export class Engine {
   private live: LiveSync | undefined;
+  private connected: Remote | undefined;
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   private keys: ReadKeys | undefined;
   readonly home: string;
@@ -153,7 +157,8 @@ export class Engine {
     await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
-    const remote = openRemote(o.cloud, this.env);
+    const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
+    const remote = this.newRemote(o.cloud, dropbox);
     if (await remote.stat(KEY_FILE_NAME)) {
       throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');
     }
@@ -162,6 +167,7 @@ export class Engine {
       const { keys, keyFile, recoveryKey } = await createKeyFile(o.passphrase, KDF_PROFILES[this.kdfProfile(o.kdf)]);
       try {
         await this.saveKeyFile(remote, keyFile);
+        if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
         await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
         return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
       } finally {
@@ -169,6 +175,35 @@ export class Engine {
         recoveryKey.fill(0);
       }
     });
+  }
+
+  private newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Remote {
+    const remote = openCloud(cloud, this.env, dropbox);
+    if (!remote) throw new UsageError('connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN, or run the command in a terminal to sign in');
+    return remote;
+  }
+
+  /** The vault's cloud: a folder, or Dropbox with the environment's sign-in or the stored one (which needs the vault unlocked once). */
+  private async remote(config: VaultConfig): Promise<Remote> {
+    if (this.connected) return this.connected;
+    const dropbox = config.cloud.kind === 'dropbox' ? dropboxFromEnv(this.env) ?? (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) : undefined;
+    const remote = openCloud(config.cloud, this.env, dropbox);
+    if (!remote) {
+      throw new Locked('this vault\'s Dropbox sign-in is stored encrypted: unlock the vault with its passphrase (or set CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)');
+    }
+    this.connected = remote;
+    return remote;
+  }
+
+  /** Whether reaching the cloud needs an unlock first (a Dropbox sign-in stored encrypted, none in the environment). */
+  async needsUnlockToConnect(): Promise<boolean> {
+    const config = await loadConfig(this.home);
+    return config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys;
+  }
+
+  /** Connect to the cloud now (after an unlock, so that locking again keeps the connection). */
+  async connect(): Promise<void> {
+    await this.remote(await loadConfig(this.home));
   }
 
   private async secretOf(s: SecretInput): Promise<Secret> {
@@ -236,18 +271,19 @@ export class Engine {
 
   async sync(): Promise<SyncReport> {
     if (this.live?.control) return this.live.control.syncNow();
+    const ctx = await this.syncContext();
+    return withHomeLock(this.home, () => syncOnce(ctx));
+  }
+
+  private async syncContext(): Promise<SyncContext> {
     const config = await loadConfig(this.home);
-    return withHomeLock(this.home, () =>
-      syncOnce({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }),
-    );
+    return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit };
   }
 
   /** Keep syncing until `signal` aborts. Holds the vault's lock all along, so one-off syncs wait their turn. */
   async watch(signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
-    const config = await loadConfig(this.home);
-    await withHomeLock(this.home, () =>
-      watchVault({ home: this.home, vaultDir: config.vaultDir, remote: openRemote(config.cloud, this.env), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit }, signal, options),
-    );
+    const ctx = await this.syncContext();
+    await withHomeLock(this.home, () => watchVault(ctx, signal, options));
   }
 
   async status(): Promise<StatusReport> {
@@ -267,7 +303,7 @@ export class Engine {
     const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
     return {
       vaultDir: config.vaultDir,
-      cloud: openRemote(config.cloud, this.env).description,
+      cloud: describeCloud(config.cloud),
       locked: !this.unlocked,
       files: { total: scan.files.size, synced, pending: pendingFiles.length, failed: failures.length },
       pendingDeletions,
@@ -295,7 +331,7 @@ export class Engine {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
     const { bytes } = await this.localKeyFile();
-    return verifyCloud(openRemote(config.cloud, this.env), keys, await loadState(this.home), bytes, this.emit);
+    return verifyCloud(await this.remote(config), keys, await loadState(this.home), bytes, this.emit);
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {
@@ -306,7 +342,7 @@ export class Engine {
       const { kf } = await this.localKeyFile();
       const current = kf.slots.find((s) => s.role === 'passphrase');
       const kdf = current?.role === 'passphrase' && current.mem >= KDF_PROFILES[this.kdfProfile()].mem ? { ops: current.ops, mem: current.mem } : KDF_PROFILES[this.kdfProfile()];
-      await this.saveKeyFile(openRemote(config.cloud, this.env), await rewrapPassphrase(kf, keys, newPassphrase, kdf));
+      await this.saveKeyFile(await this.remote(config), await rewrapPassphrase(kf, keys, newPassphrase, kdf));
     });
   }
 
@@ -317,7 +353,7 @@ export class Engine {
     return withHomeLock(this.home, async () => {
       const { kf } = await this.localKeyFile();
       const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
-      await this.saveKeyFile(openRemote(config.cloud, this.env), keyFile);
+      await this.saveKeyFile(await this.remote(config), keyFile);
       const words = await encodeRecoveryKey(recoveryKey);
       recoveryKey.fill(0);
       return { recoveryKey: words };
@@ -342,7 +378,8 @@ export class Engine {
     const marker = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { vaultDir?: string }, () => undefined);
     const resume = marker?.vaultDir === resolve(o.vaultDir);
     if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
-    const remote = openRemote(o.cloud, this.env);
+    const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
+    const remote = this.newRemote(o.cloud, dropbox);
     let kfBytes: Uint8Array;
     try {
       kfBytes = await remote.read(KEY_FILE_NAME);
@@ -357,6 +394,7 @@ export class Engine {
         await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
         const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover', resume);
         const config = await this.newConfig(o.vaultDir, o.cloud, keys, undefined);
+        if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
         await writeFileAtomic(join(this.home, homeFiles.keyFile), kfBytes);
         const state = emptyState();
         for (const r of result.restored) {

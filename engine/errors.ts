@@ -26,3 +26,14 @@ export class Locked extends CasevaultError {
 export class PartialFailure extends CasevaultError {
   override name = 'PartialFailure';
 }
+
+/**
+ * Errors from outside the Casevault hierarchy whose messages are written to
+ * be shown as they are (no names, keys or server text in them).
+ */
+const SHOWABLE = new Set(['RemoteUnavailable', 'DropboxAuthError', 'DropboxSignInError', 'DropboxHashMismatch']);
+
+/** Whether `e`'s message may be shown to the person: one of ours, or one of the showable ones above. */
+export function isShowable(e: unknown): e is Error {
+  return e instanceof CasevaultError || (e instanceof Error && SHOWABLE.has(e.name));
+}

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import { cloudOption, type Ctx } from '../context.js';
+import { dropboxSignIn } from '../cloud.js';
 import { newPassphrase } from '../prompt.js';
 
 interface Options { vault: string; cloud: string; backup?: string; recoveryKeyOut?: string }
@@ -28,9 +29,12 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_PASSPHRASE');
       const engine = ctx.engine();
+      const cloud = cloudOption(o.cloud);
+      const dropbox = await dropboxSignIn(ctx, cloud);
       const { recoveryKey } = await engine.init({
         vaultDir: o.vault,
-        cloud: cloudOption(o.cloud),
+        cloud,
+        ...(dropbox ? { dropbox } : {}),
         ...(o.backup ? { backupDir: o.backup } : {}),
         passphrase,
       });

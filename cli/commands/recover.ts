@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
 import { cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
+import { dropboxSignIn } from '../cloud.js';
 import { unlockSecret } from '../prompt.js';
 
 export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -13,9 +14,11 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .action(async (o: { cloud: string; vault: string }) => {
       const secret = await unlockSecret(ctx.io);
+      const cloud = cloudOption(o.cloud);
+      const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
-      const r = await engine.recover({ cloud: cloudOption(o.cloud), vaultDir: o.vault, secret }).finally(stop);
+      const r = await engine.recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
       ctx.out(`Recovered ${r.restored} files (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { connectCloud } from '../cloud.js';
 import { PartialFailure } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
@@ -9,6 +10,7 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
     .description('one pass: encrypt new and changed files into the cloud copy; exits 0 once the cloud mirrors the vault')
     .action(async () => {
       const engine = ctx.engine();
+      await connectCloud(ctx, engine);
       const stop = showProgress(engine, ctx.io, 'Syncing');
       const r = await engine.sync().finally(stop);
       ctx.out(`Synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.unchanged} unchanged.`);

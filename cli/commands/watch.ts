@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { connectCloud } from '../cloud.js';
 import { describeError } from '../exit-codes.js';
 import { mib, type Ctx } from '../context.js';
 
@@ -8,6 +9,7 @@ export function watchCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .description('keep syncing until stopped (Ctrl+C, SIGTERM)')
     .action(async () => {
       const engine = ctx.engine();
+      await connectCloud(ctx, engine);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);

@@ -1,0 +1,99 @@
+// The command line against the official Dropbox SDK and a local Dropbox API
+// server (tests/dropbox/server.ts) on 127.0.0.1, faults included.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { PASSPHRASE, run } from '../helpers/cli.js';
+import { readTree, tempDir } from '../helpers/fs.js';
+import { startDropboxServer, type DropboxServer } from '../dropbox/server.js';
+
+let server: DropboxServer;
+let root = '';
+let dropboxEnv: Record<string, string> = {};
+
+// A fresh, empty Dropbox for each test.
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cv-dropbox-'));
+  server = await startDropboxServer({ root: join(root, 'server') });
+  dropboxEnv = { CASEVAULT_DROPBOX_APP_KEY: server.appKey, CASEVAULT_DROPBOX_REFRESH_TOKEN: server.refreshToken, CASEVAULT_DROPBOX_API_URL: server.url };
+});
+afterEach(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function vaultWith(n: number, dir: string): Promise<void> {
+  await mkdir(join(dir, 'cases'), { recursive: true });
+  for (let i = 0; i < n; i++) await writeFile(join(dir, 'cases', `doc-${i}.txt`), randomBytes(i * 997));
+  await writeFile(join(dir, 'scan.pdf'), randomBytes(3 * 1024 * 1024));
+}
+
+async function assertSameTree(a: string, b: string): Promise<void> {
+  const x = await readTree(a);
+  const y = await readTree(b);
+  assert.deepEqual([...y.keys()].sort(), [...x.keys()].sort());
+  for (const [p, d] of x) assert.ok(y.get(p)!.equals(d), p);
+}
+
+test('init, sync, verify and recover straight to the Dropbox API; the cloud holds only opaque names', async () => {
+  const dir = await tempDir('dbx');
+  const vault = join(dir, 'vault');
+  await vaultWith(12, vault);
+  const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
+  const init = await run(['init', '--vault', vault, '--cloud', 'dropbox'], env);
+  assert.equal(init.code, 0, init.stderr);
+  const sync = await run(['sync'], env);
+  assert.equal(sync.code, 0, sync.stderr);
+  assert.match(sync.stdout, /13 uploaded/);
+  const names = (await server.files()).map((f) => f.path);
+  assert.ok(names.length >= 14);
+  for (const n of names) assert.match(n, /^\/(casevault\.key|objects\/[0-9a-f]{2}\/[0-9a-f]{64})$/);
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+
+  const target = join(dir, 'recovered');
+  const r = await run(['recover', '--cloud', 'dropbox', '--vault', target], { ...env, CASEVAULT_HOME: join(dir, 'home2') });
+  assert.equal(r.code, 0, r.stderr);
+  await assertSameTree(vault, target);
+
+  // The stored sign-in is sealed under the vault: a later sync without the token in the environment unlocks once to open it...
+  await writeFile(join(vault, 'later.txt'), 'after the sign-in was stored');
+  const stored = await run(['sync'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_DROPBOX_API_URL: server.url });
+  assert.equal(stored.code, 0, stored.stderr);
+  assert.match(stored.stdout, /1 uploaded/);
+  // ...and without a passphrase it says what to do (exit 2), never a stack or the token.
+  const locked = await run(['sync'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_DROPBOX_API_URL: server.url });
+  assert.equal(locked.code, 2);
+  assert.match(locked.stderr, /^casevault: .*passphrase/);
+  assert.ok(!locked.stderr.includes(server.refreshToken));
+});
+
+test('a flaky Dropbox (429, 500, 503, dropped uploads, expired tokens) still converges to an exact mirror', async () => {
+  const dir = await tempDir('dbx-faults');
+  const vault = join(dir, 'vault');
+  await vaultWith(25, vault);
+  const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
+  assert.equal((await run(['init', '--vault', vault, '--cloud', 'dropbox'], env)).code, 0);
+  server.setFaults({ seed: 7, rate429: 0.1, rate500: 0.08, rate503: 0.05, dropUpload: 0.05, dropResponse: 0.03, expireToken: 0.03, retryAfterSeconds: 0 });
+  try {
+    let code: number | null = 1;
+    for (let attempt = 0; attempt < 6 && code !== 0; attempt++) code = (await run(['sync'], env)).code;
+    assert.equal(code, 0);
+  } finally {
+    server.setFaults({});
+  }
+  assert.ok(Object.values(server.stats.faults).reduce((a, b) => a + b, 0) > 5, 'faults were injected');
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  const target = join(dir, 'recovered');
+  assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', target], { ...env, CASEVAULT_HOME: join(dir, 'home2') })).code, 0);
+  await assertSameTree(vault, target);
+});
+
+test('Dropbox without a sign-in and no terminal: exit 2 with what to set', async () => {
+  const dir = await tempDir('dbx-none');
+  const r = await run(['init', '--vault', join(dir, 'v'), '--cloud', 'dropbox'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^casevault: .*CASEVAULT_DROPBOX_APP_KEY/);
+});

@@ -1,0 +1,224 @@
+// The contract every Remote (engine/remotes/remote.ts) must keep. A backend's
+// test file calls remoteConformance() once with a factory that returns a
+// fresh, empty remote per test.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { RemoteNotFound, type Remote, type RemoteEntry } from '../../engine/remotes/remote.js';
+
+export interface RemoteUnderTest {
+  remote: Remote;
+  cleanup(): Promise<void>;
+}
+
+async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of it) parts.push(Buffer.from(p));
+  return Buffer.concat(parts);
+}
+
+async function listAll(remote: Remote, prefix: string): Promise<RemoteEntry[]> {
+  const out: RemoteEntry[] = [];
+  for await (const e of remote.list(prefix)) out.push(e);
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Yields `data` in uneven pieces (1 byte, odd sizes, a large run), from a fresh buffer each time. */
+async function* unevenChunks(data: Buffer): AsyncGenerator<Uint8Array> {
+  const sizes = [1, 7, 4096, 65_537, 1_000_003, 333];
+  let o = 0;
+  for (let i = 0; o < data.length; i++) {
+    const n = Math.min(sizes[i % sizes.length], data.length - o);
+    yield new Uint8Array(data.subarray(o, o + n)); // a copy, as a producer reusing buffers would hand out
+    o += n;
+    if (i % 5 === 0) await new Promise((r) => setImmediate(r));
+  }
+}
+
+function hexName(seed: number): string {
+  const h = Buffer.alloc(32);
+  h.writeUInt32BE(seed, 0);
+  const hex = Buffer.concat([h.subarray(0, 4), randomBytes(28)]).toString('hex');
+  return `objects/${hex.slice(0, 2)}/${hex}`;
+}
+
+const UNSAFE = ['', '/abs', '../x', 'a/../../x', 'a//b', 'a/./b', './a', 'a/', 'a b', 'a\\b', 'é', 'a\0b', '..'];
+
+async function drain(it: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of it) {
+    // nothing
+  }
+}
+
+export function remoteConformance(label: string, make: () => Promise<RemoteUnderTest>): void {
+  const withRemote = (fn: (r: Remote) => Promise<void>) => async () => {
+    const { remote, cleanup } = await make();
+    try {
+      await fn(remote);
+    } finally {
+      await cleanup();
+    }
+  };
+
+  describe(`Remote conformance: ${label}`, () => {
+    it('has a description', withRemote(async (r) => {
+      assert.equal(typeof r.description, 'string');
+      assert.ok(r.description.length > 0);
+    }));
+
+    it('put/read/get round trip of a Uint8Array', withRemote(async (r) => {
+      const data = randomBytes(10_000);
+      await r.put('casevault.key', new Uint8Array(data));
+      assert.deepEqual(Buffer.from(await r.read('casevault.key')), data);
+      assert.deepEqual(await collect(r.get('casevault.key')), data);
+      await r.flush?.();
+    }));
+
+    it('round trips a 0-byte object', withRemote(async (r) => {
+      await r.put('objects/00/empty', new Uint8Array(0));
+      assert.equal((await r.read('objects/00/empty')).length, 0);
+      assert.equal((await collect(r.get('objects/00/empty'))).length, 0);
+      assert.deepEqual(await r.stat('objects/00/empty'), { name: 'objects/00/empty', size: 0 });
+      assert.deepEqual(await listAll(r, 'objects/00/'), [{ name: 'objects/00/empty', size: 0 }]);
+      // And an empty async iterable.
+      await r.put('objects/00/empty2', (async function* () {})());
+      assert.deepEqual(await r.stat('objects/00/empty2'), { name: 'objects/00/empty2', size: 0 });
+    }));
+
+    it('round trips a multi-megabyte object given as an async iterable of uneven chunks', withRemote(async (r) => {
+      const data = randomBytes(5 * 1024 * 1024 + 12_345);
+      const name = hexName(1);
+      await r.put(name, unevenChunks(data));
+      const back = Buffer.from(await r.read(name));
+      assert.equal(back.length, data.length);
+      assert.ok(back.equals(data), 'read() returns the exact bytes');
+      assert.ok((await collect(r.get(name))).equals(data), 'get() streams the exact bytes');
+      assert.deepEqual(await r.stat(name), { name, size: data.length });
+    }));
+
+    it('overwrites an existing object (longer, then shorter)', withRemote(async (r) => {
+      const name = 'objects/ab/abcdef';
+      await r.put(name, Buffer.from('first version'));
+      await r.put(name, Buffer.from('second, longer version of the object'));
+      assert.equal(Buffer.from(await r.read(name)).toString(), 'second, longer version of the object');
+      await r.put(name, unevenChunks(Buffer.from('3rd')));
+      assert.equal(Buffer.from(await r.read(name)).toString(), '3rd');
+      assert.deepEqual(await r.stat(name), { name, size: 3 });
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), [name]);
+    }));
+
+    it('stat: size of a present object, undefined for an absent one or a "folder"', withRemote(async (r) => {
+      await r.put('objects/cd/cdef01', Buffer.alloc(1234, 7));
+      assert.deepEqual(await r.stat('objects/cd/cdef01'), { name: 'objects/cd/cdef01', size: 1234 });
+      assert.equal(await r.stat('objects/cd/nothing'), undefined);
+      assert.equal(await r.stat('nowhere/at/all'), undefined);
+      assert.equal(await r.stat('objects/cd'), undefined, 'a folder is not an object');
+    }));
+
+    it('list: prefix filtering, recursion, many entries', withRemote(async (r) => {
+      const names = new Map<string, number>();
+      for (let i = 0; i < 40; i++) {
+        const hex = (i * 7919).toString(16).padStart(4, '0') + 'f'.repeat(8);
+        names.set(`objects/${hex.slice(0, 2)}/${hex}`, i);
+      }
+      names.set('objects/aa/aa00', 3);
+      names.set('objects/aab/aab0', 2); // shares the text prefix "objects/aa" without being under objects/aa/
+      names.set('trash/20260101T000000Z-ab12', 5);
+      names.set('casevault.key', 9);
+      const pending = [...names].map(([n, size]) => r.put(n, Buffer.alloc(size, 1)));
+      await Promise.all(pending);
+
+      const all = await listAll(r, '');
+      assert.deepEqual(all, [...names].map(([name, size]) => ({ name, size })).sort((a, b) => (a.name < b.name ? -1 : 1)));
+
+      const objects = await listAll(r, 'objects/');
+      assert.equal(objects.length, names.size - 2);
+      assert.ok(objects.every((e) => e.name.startsWith('objects/')));
+
+      const aa = (await listAll(r, 'objects/aa')).map((e) => e.name);
+      const expectAa = [...names.keys()].filter((n) => n.startsWith('objects/aa')).sort();
+      assert.deepEqual(aa, expectAa);
+      assert.ok(aa.includes('objects/aab/aab0'), 'a text prefix, not just a folder');
+
+      assert.deepEqual((await listAll(r, 'objects/aa/')).map((e) => e.name), expectAa.filter((n) => n.startsWith('objects/aa/')));
+      assert.deepEqual((await listAll(r, 'trash/')).map((e) => e.name), ['trash/20260101T000000Z-ab12']);
+      assert.deepEqual((await listAll(r, 'casevault')).map((e) => e.name), ['casevault.key']);
+      assert.deepEqual(await listAll(r, 'nothing/here/'), []);
+      assert.deepEqual(await listAll(r, 'zzz'), []);
+    }));
+
+    it('move renames, replacing an existing target, and creates folders', withRemote(async (r) => {
+      await r.put('tmp-upload/a', Buffer.from('AAAA'));
+      await r.put('objects/ee/target', Buffer.from('old target, to be replaced'));
+      await r.move('tmp-upload/a', 'objects/ee/target');
+      assert.equal(Buffer.from(await r.read('objects/ee/target')).toString(), 'AAAA');
+      assert.equal(await r.stat('tmp-upload/a'), undefined);
+      await assert.rejects(r.read('tmp-upload/a'), RemoteNotFound);
+
+      await r.move('objects/ee/target', 'trash/20260101T000000Z-ee/deeper/x');
+      assert.equal(Buffer.from(await r.read('trash/20260101T000000Z-ee/deeper/x')).toString(), 'AAAA');
+      assert.equal(await r.stat('objects/ee/target'), undefined);
+      const all = (await listAll(r, '')).map((e) => e.name);
+      assert.deepEqual(all, ['trash/20260101T000000Z-ee/deeper/x']);
+    }));
+
+    it('move of an absent object throws RemoteNotFound and leaves the target alone', withRemote(async (r) => {
+      await r.put('objects/ff/keep', Buffer.from('keep me'));
+      await assert.rejects(r.move('objects/ff/absent', 'objects/ff/keep'), (e: unknown) => {
+        assert.ok(e instanceof RemoteNotFound, `RemoteNotFound, got ${String(e)}`);
+        assert.ok(!e.message.includes('absent'), 'no object name in the message');
+        return true;
+      });
+      assert.equal(Buffer.from(await r.read('objects/ff/keep')).toString(), 'keep me');
+    }));
+
+    it('delete removes; deleting again or an absent name is not an error', withRemote(async (r) => {
+      await r.put('objects/12/1234', Buffer.from('x'));
+      await r.put('objects/12/5678', Buffer.from('y'));
+      await r.delete('objects/12/1234');
+      assert.equal(await r.stat('objects/12/1234'), undefined);
+      await r.delete('objects/12/1234');
+      await r.delete('never/existed');
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), ['objects/12/5678']);
+      await r.put('objects/12/1234', Buffer.from('again'));
+      assert.equal(Buffer.from(await r.read('objects/12/1234')).toString(), 'again');
+    }));
+
+    it('read/get of an absent object throw RemoteNotFound, without the name in the message', withRemote(async (r) => {
+      const check = (e: unknown) => {
+        assert.ok(e instanceof RemoteNotFound, `RemoteNotFound, got ${String(e)}`);
+        assert.equal(e.remoteName, 'objects/99/secretname');
+        assert.ok(!e.message.includes('secretname'));
+        return true;
+      };
+      await assert.rejects(r.read('objects/99/secretname'), check);
+      await assert.rejects(drain(r.get('objects/99/secretname')), check);
+      await r.put('objects/99/other', Buffer.from('z'));
+      await assert.rejects(r.read('objects/99/secretname'), check);
+    }));
+
+    it('concurrent puts of different objects all land', withRemote(async (r) => {
+      const items = Array.from({ length: 12 }, (_, i) => [hexName(100 + i), randomBytes(100 + i * 1000)] as const);
+      await Promise.all(items.map(([n, d]) => r.put(n, d)));
+      for (const [n, d] of items) assert.ok(Buffer.from(await r.read(n)).equals(d));
+      assert.equal((await listAll(r, 'objects/')).length, items.length);
+    }));
+
+    it('refuses unsafe names in every method', withRemote(async (r) => {
+      await r.put('objects/ok/ok', Buffer.from('ok'));
+      for (const bad of UNSAFE) {
+        const msg = `name ${JSON.stringify(bad)}`;
+        await assert.rejects(r.put(bad, Buffer.from('x')), Error, msg);
+        await assert.rejects(r.read(bad), Error, msg);
+        await assert.rejects(drain(r.get(bad)), Error, msg);
+        await assert.rejects(r.stat(bad), Error, msg);
+        await assert.rejects(r.delete(bad), Error, msg);
+        await assert.rejects(r.move('objects/ok/ok', bad), Error, msg);
+        await assert.rejects(r.move(bad, 'objects/ok/other'), Error, msg);
+      }
+      // Nothing was written or moved by any of these.
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), ['objects/ok/ok']);
+      assert.equal(Buffer.from(await r.read('objects/ok/ok')).toString(), 'ok');
+    }));
+  });
+}
