@@ -25,6 +25,8 @@ const configSchema = z.object({
   nameKey: z.string(),
   authKey: z.string(),
   trashDays: z.number().int().min(1).max(3650),
+  /** This computer's ID in the cloud's device records (hex, 16 bytes). */
+  deviceId: z.string().regex(/^[0-9a-f]{32}$/),
   createdAt: z.string(),
 });
 export type VaultConfig = z.infer<typeof configSchema>;

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  createKeyFile, DamagedData, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
+  createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
   rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
@@ -16,6 +16,7 @@ import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
+import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { restoreAll, type ObjectFailure } from './restore-objects.js';
@@ -65,6 +66,8 @@ export interface StatusReport {
   /** Files deleted from the vault whose cloud objects are not yet in the remote trash. */
   pendingDeletions: number;
   failures: { path: string; reason: string }[];
+  /** Files another computer changed too: this computer's version goes to the cloud as `keptAs`. */
+  conflicts: { path: string; keptAs: string }[];
   lastSync: { at: string; uploaded: number; deleted: number; failed: number } | null;
   /** Up to 1,000 of the files waiting to sync. */
   pendingFiles: string[];
@@ -144,6 +147,7 @@ export class Engine {
       ...(backupDir ? { backupDir: resolve(backupDir) } : {}),
       ...writeKeyFields(writeKeysOf(keys)),
       trashDays: DEFAULT_TRASH_DAYS,
+      deviceId: toHex(randomBytes(16)),
       createdAt: new Date().toISOString(),
     };
     await saveConfig(this.home, c);
@@ -277,7 +281,7 @@ export class Engine {
 
   private async syncContext(): Promise<SyncContext> {
     const config = await loadConfig(this.home);
-    return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit };
+    return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit, deviceId: config.deviceId, deviceName: deviceName() };
   }
 
   /** Keep syncing until `signal` aborts. Holds the vault's lock all along, so one-off syncs wait their turn. */
@@ -309,6 +313,7 @@ export class Engine {
       pendingDeletions,
       pendingFiles: pendingFiles.slice(0, 1000),
       failures,
+      conflicts: [...state.files].flatMap(([path, r]) => (r.conflictCopy ? [{ path, keptAs: r.conflictCopy }] : [])),
       live: await this.liveState(),
       lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
       lastBackup: null,
@@ -400,7 +405,7 @@ export class Engine {
         for (const r of result.restored) {
           if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
           const st = await stat(r.written);
-          state.files.set(r.meta.path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: r.idHex, syncedAt: Date.now() });
+          state.files.set(r.meta.path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: r.idHex, syncedAt: Date.now(), ...(r.tag ? { tag: r.tag } : {}) });
         }
         await saveState(this.home, state);
         await rm(markerPath, { force: true });

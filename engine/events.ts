@@ -14,7 +14,7 @@ export interface ProgressEvent {
 export interface FileEvent {
   task: Task;
   path: string;
-  state: 'synced' | 'deleted' | 'restored' | 'failed' | 'ok' | 'damaged';
+  state: 'synced' | 'deleted' | 'restored' | 'failed' | 'ok' | 'damaged' | 'conflict';
   reason?: string;
 }
 

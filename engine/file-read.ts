@@ -32,8 +32,8 @@ export async function* readStable(fh: FileHandle, size: number, mtimeMs: number)
   }
 }
 
-export function record(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, id: Uint8Array): FileRecord {
-  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: toHex(id), syncedAt: Date.now() };
+export function record(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number }, id: Uint8Array, tag: string | undefined): FileRecord {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: toHex(id), syncedAt: Date.now(), ...(tag ? { tag } : {}) };
 }
 
 /** A small file: read whole with synchronous calls, checked unchanged, sealed in memory. */

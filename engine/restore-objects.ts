@@ -6,6 +6,7 @@ import { link, lstat, mkdir, readdir, rename, rm, unlink, utimes } from 'node:fs
 import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
 import { tempName, writeTemp } from './atomic.js';
+import { tagOf, tapFirst } from './devices.js';
 import type { Emit, Task } from './events.js';
 import { runPool } from './pool.js';
 import type { Remote } from './remotes/remote.js';
@@ -15,6 +16,8 @@ export interface RestoredFile {
   /** Where it was written (differs from meta.path only if that name was taken). */
   written: string;
   idHex: string;
+  /** The tag of the object's write (engine/devices.ts). */
+  tag?: string;
 }
 
 export interface ObjectFailure {
@@ -79,13 +82,14 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
  * interrupted run placed it, and placing is atomic).
  */
 export async function restoreObject(remote: Remote, keys: ReadKeys, name: string, idHex: string, dir: string, resume = false): Promise<RestoredFile> {
-  const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
+  let tag: string | undefined;
+  const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)));
   const full = safeJoin(dir, meta.path);
   if (resume) {
     const st = await lstat(full).catch(() => undefined);
     if (st?.isFile() && st.size === meta.size && Math.abs(st.mtimeMs - meta.mtimeMs) < 0.01) {
       await content.return(undefined);
-      return { meta, written: full, idHex };
+      return { meta, written: full, idHex, ...(tag ? { tag } : {}) };
     }
   }
   await mkdir(dirname(full), { recursive: true });
@@ -94,7 +98,7 @@ export async function restoreObject(remote: Remote, keys: ReadKeys, name: string
     await writeTemp(tmp, content, 0o600);
     await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
     const written = await placeBeside(tmp, full);
-    return { meta, written, idHex };
+    return { meta, written, idHex, ...(tag ? { tag } : {}) };
   } finally {
     await rm(tmp, { force: true });
   }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../crypto/index.js';
+import { tagOf } from './devices.js';
 import { readSmall, record } from './file-read.js';
 import type { SealRequest, SealResult, SealWorkerData } from './seal-pool.js';
 import { describeFailure } from './sync.js';
@@ -17,7 +18,7 @@ async function seal(path: string): Promise<SealResult> {
     if (!read) return { path, kind: 'large' };
     const id = await objectId(keys.nameKey, path);
     const bytes = sealer.sealBytes(id, { path, size: read.st.size, mtimeMs: read.st.mtimeMs }, read.bytes);
-    return { path, kind: 'sealed', name: objectRemoteName(id), bytes, record: record(read.st, id) };
+    return { path, kind: 'sealed', name: objectRemoteName(id), bytes, record: record(read.st, id, tagOf(bytes)) };
   } catch (e) {
     return { path, kind: 'failed', retry: e instanceof FileChanged, reason: describeFailure(e) };
   }

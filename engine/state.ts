@@ -14,9 +14,13 @@ export interface FileRecord {
   mtimeMs: number;
   ctimeMs: number;
   ino: number;
-  /** Object ID, hex. */
+  /** ID (hex) of the object this computer wrote for the file. */
   id: string;
   syncedAt: number;
+  /** Tag of that write (docs/api.md, "Two computers"), to notice another computer replacing it. */
+  tag?: string;
+  /** Set after a conflict: this file's uploads go to this conflicted-copy path, never over the other computer's version. */
+  conflictCopy?: string;
 }
 
 const failureSchema = z.object({ reason: z.string(), at: z.number() });
@@ -27,7 +31,8 @@ const lastSyncSchema = z.object({ at: z.number(), uploaded: z.number(), deleted:
 // Checked by hand rather than by zod: tens of thousands of records at every start.
 function isRecord(v: unknown): v is FileRecord {
   const r = v as Record<string, unknown>;
-  return typeof r === 'object' && r !== null && ['size', 'mtimeMs', 'ctimeMs', 'ino', 'syncedAt'].every((k) => typeof r[k] === 'number') && typeof r.id === 'string' && /^[0-9a-f]{64}$/.test(r.id);
+  return typeof r === 'object' && r !== null && ['size', 'mtimeMs', 'ctimeMs', 'ino', 'syncedAt'].every((k) => typeof r[k] === 'number') && typeof r.id === 'string' && /^[0-9a-f]{64}$/.test(r.id)
+    && (r.tag === undefined || typeof r.tag === 'string') && (r.conflictCopy === undefined || typeof r.conflictCopy === 'string');
 }
 
 function parseStored(v: unknown): SyncState | undefined {

@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../crypto/index.js';
+import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import type { Emit } from './events.js';
@@ -22,6 +23,8 @@ export interface SyncReport {
   unchanged: number;
   bytesUploaded: number;
   failed: { path: string; reason: string }[];
+  /** Files another computer changed in the cloud meanwhile: this computer's version was kept beside, as `keptAs`. */
+  conflicts: { path: string; keptAs: string }[];
   /** Symbolic links seen and not followed. */
   skippedLinks: number;
   /** Folders that could not be read (nothing under them was treated as deleted). */
@@ -37,6 +40,9 @@ export interface SyncContext {
   emit: Emit;
   /** How long a just-written file must stay unchanged before upload (default 1 s; the watcher uses less). */
   settleMs?: number;
+  /** This computer's device ID (hex) and a short name for conflicted copies. */
+  deviceId: string;
+  deviceName: string;
 }
 
 const CONCURRENCY = 8;
@@ -50,32 +56,46 @@ function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
   return !!r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino;
 }
 
-async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string): Promise<FileRecord> {
+/** Encrypts the vault file `path` and stores it as the object of `asPath` (the same path, or its conflicted copy). */
+async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string, asPath: string): Promise<FileRecord> {
   const full = join(ctx.vaultDir, ...path.split('/'));
-  const id = await objectId(ctx.keys.nameKey, path);
+  const id = await objectId(ctx.keys.nameKey, asPath);
   const small = readSmall(full);
   if (small) {
     const { bytes, st } = small;
-    await ctx.remote.put(objectRemoteName(id), sealer.sealBytes(id, { path, size: st.size, mtimeMs: st.mtimeMs }, bytes));
-    return record(st, id);
+    const object = sealer.sealBytes(id, { path: asPath, size: st.size, mtimeMs: st.mtimeMs }, bytes);
+    await ctx.remote.put(objectRemoteName(id), object);
+    return record(st, id, tagOf(object));
   }
   const fh = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new Refused('not a regular file');
-    const meta = { path, size: st.size, mtimeMs: st.mtimeMs };
-    await ctx.remote.put(objectRemoteName(id), sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)));
-    return record(st, id);
+    const meta = { path: asPath, size: st.size, mtimeMs: st.mtimeMs };
+    let tag: string | undefined;
+    await ctx.remote.put(objectRemoteName(id), tapFirst(sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)), (head) => (tag = tagOf(head))));
+    return record(st, id, tag);
   } finally {
     await fh.close();
   }
 }
 
+/**
+ * Whether another computer replaced this file's object since this computer
+ * last wrote it (or created it, if this computer never did). A record
+ * without a tag (before tags, or after a lost state) cannot tell: no.
+ */
+async function changedElsewhere(ctx: SyncContext, path: string, previous: FileRecord | undefined): Promise<boolean> {
+  if (previous && !previous.tag) return false;
+  const current = await remoteTag(ctx.remote, objectRemoteName(await objectId(ctx.keys.nameKey, path)));
+  return current !== undefined && current !== previous?.tag;
+}
+
 /** Retries a file that changed while being read; a file that keeps changing is left for the next pass. */
-async function uploadWithRetry(ctx: SyncContext, sealer: ObjectSealer, path: string): Promise<FileRecord> {
+async function uploadWithRetry(ctx: SyncContext, sealer: ObjectSealer, path: string, asPath = path): Promise<FileRecord> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await uploadFile(ctx, sealer, path);
+      return await uploadFile(ctx, sealer, path, asPath);
     } catch (e) {
       if (!(e instanceof FileChanged) || attempt >= CHANGE_RETRIES) throw e;
       await sleep(SETTLE_MS);
@@ -115,7 +135,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
-  const report: SyncReport = { uploaded: 0, deleted: 0, unchanged: 0, bytesUploaded: 0, failed: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length };
+  const report: SyncReport = { uploaded: 0, deleted: 0, unchanged: 0, bytesUploaded: 0, failed: [], conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length };
 
   const changed: ScannedFile[] = [];
   for (const f of scan.files.values()) {
@@ -156,11 +176,12 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   };
 
   if (changed.length > 0) {
+    const otherComputers = await registerDevice(ctx.remote, ctx.deviceId, ctx.keys.authKey);
     await settle(ctx, changed);
     // Many small files: sealed on worker threads (both cores), written here.
     let inMain = changed;
     const small = changed.filter((f) => f.size <= SMALL_FILE);
-    if (useSealPool(small.length)) {
+    if (otherComputers === 0 && useSealPool(small.length)) {
       inMain = changed.filter((f) => f.size > SMALL_FILE);
       await sealInWorkers({ keys: ctx.keys, vaultDir: ctx.vaultDir }, small.map((f) => f.path), async (results) => {
         for (const r of results) {
@@ -185,7 +206,18 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     try {
       await runPool(inMain, CONCURRENCY, async (f) => {
         try {
-          succeeded(f, await uploadWithRetry(ctx, sealer, f.path));
+          const previous = state.files.get(f.path);
+          let asPath = previous?.conflictCopy ?? f.path;
+          if (otherComputers > 0 && !previous?.conflictCopy && (await changedElsewhere(ctx, f.path, previous))) {
+            asPath = conflictPath(f.path, ctx.deviceName, new Date());
+          }
+          const rec = await uploadWithRetry(ctx, sealer, f.path, asPath);
+          if (asPath !== f.path) rec.conflictCopy = asPath;
+          succeeded(f, rec);
+          if (asPath !== f.path && !previous?.conflictCopy) {
+            report.conflicts.push({ path: f.path, keptAs: asPath });
+            ctx.emit('file', { task: 'sync', path: f.path, state: 'conflict', reason: `changed on another computer too; this computer's version is kept in the cloud as ${asPath}` });
+          }
         } catch (e) {
           failed(f, describeFailure(e));
         }

@@ -24,6 +24,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
         ctx.out(`Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`);
       } else ctx.out('Live sync: not running (start it with `casevault watch`)');
       for (const x of s.failures) ctx.out(`Failed: ${x.path}: ${x.reason}`);
+      for (const c of s.conflicts) ctx.out(`Conflict: ${c.path} was changed on another computer too; this computer's version goes to the cloud as "${c.keptAs}"`);
       done(0);
     });
 }

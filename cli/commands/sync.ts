@@ -16,6 +16,7 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
       ctx.out(`Synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.unchanged} unchanged.`);
       if (r.skippedLinks > 0) ctx.out(`${r.skippedLinks} symbolic links were not followed (only real files are synced).`);
       if (r.unreadableFolders > 0) ctx.out(`${r.unreadableFolders} folders could not be read; their files were left as they were in the cloud.`);
+      for (const c of r.conflicts) ctx.out(`Changed on another computer too: ${c.path}: this computer's version is kept in the cloud as "${c.keptAs}".`);
       for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);
       if (r.failed.length > 0) {
         throw new PartialFailure(`${r.failed.length} files could not be synced (listed above); fix what the list says, then run sync again`);

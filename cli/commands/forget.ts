@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../../engine/backup/retention.js';
+import { mib, type Ctx } from '../context.js';
+import { backupEngine, backupProgress } from './backup.js';
+
+function count(v: string): number {
+  if (!/^\d{1,6}$/.test(v)) throw new InvalidArgumentError('a whole number is needed');
+  return Number(v);
+}
+
+interface Options { prune?: boolean; dryRun?: boolean; keepLast?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number; keepYearly?: number }
+
+export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  const d = DEFAULT_RETENTION;
+  program
+    .command('forget')
+    .description('apply the retention policy to the backup snapshots; --prune also frees the space they used')
+    .option('--prune', 'remove the data no remaining snapshot needs')
+    .option('--dry-run', 'only list what would be forgotten')
+    .option('--keep-last <n>', `keep the n newest snapshots (default ${d.last})`, count)
+    .option('--keep-daily <n>', `keep the last snapshot of each of the last n days (default ${d.daily})`, count)
+    .option('--keep-weekly <n>', `... of the last n weeks (default ${d.weekly})`, count)
+    .option('--keep-monthly <n>', `... of the last n months (default ${d.monthly})`, count)
+    .option('--keep-yearly <n>', `... of the last n years (default ${d.yearly})`, count)
+    .action(async (o: Options) => {
+      const policy: Partial<RetentionPolicy> = {
+        ...(o.keepLast !== undefined ? { last: o.keepLast } : {}),
+        ...(o.keepDaily !== undefined ? { daily: o.keepDaily } : {}),
+        ...(o.keepWeekly !== undefined ? { weekly: o.keepWeekly } : {}),
+        ...(o.keepMonthly !== undefined ? { monthly: o.keepMonthly } : {}),
+        ...(o.keepYearly !== undefined ? { yearly: o.keepYearly } : {}),
+      };
+      const engine = backupEngine(ctx);
+      const stop = backupProgress(ctx, engine, 'Pruning');
+      const r = await engine.forget({ prune: !!o.prune, dryRun: !!o.dryRun, policy }).finally(stop);
+      ctx.out(`${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} snapshots; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`);
+      for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${s.time}`);
+      if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
+      if (r.prune) ctx.out(`Pruned: ${r.prune.packsDeleted} packs removed, ${r.prune.packsWritten} written; the backup went from ${mib(r.prune.bytesBefore)} to ${mib(r.prune.bytesAfter)}.`);
+      done(0);
+    });
+}

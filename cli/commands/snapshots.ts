@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { mib, type Ctx } from '../context.js';
+import { backupEngine } from './backup.js';
+
+export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('snapshots')
+    .description('list the backup snapshots, oldest first')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const list = await backupEngine(ctx).snapshots();
+      if (o.json) {
+        ctx.out(JSON.stringify(list, null, 2));
+        return done(0);
+      }
+      if (list.length === 0) ctx.out('No snapshots yet: take one with `casevault backup`.');
+      for (const s of list) ctx.out(`${s.id}  ${s.time.replace('T', ' ').slice(0, 19)} UTC  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}`);
+      done(0);
+    });
+}

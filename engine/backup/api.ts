@@ -1,0 +1,276 @@
+// The backup part of the engine API. Engine methods delegate here (see the
+// integration notes in docs/backup-format.md); the CLI and the desktop app
+// call the Engine. Backup, snapshots, forget and prune need only the write
+// keys in config.json (they run while the vault is locked); restore and
+// verify need the unlocked reading keys.
+import { DamagedData, type ReadKeys } from '../../crypto/index.js';
+import { wipeRepoKeys, type RepoParams } from '../../crypto/backup-formats.js';
+import { CasevaultError } from '../../crypto/errors.js';
+import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
+import { Refused, UsageError } from '../errors.js';
+import { runBackup, type BackupReport } from './backup.js';
+import { forgetSnapshots, prune, type ForgetReport, type PruneReport } from './forget.js';
+import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState, type BackupRun } from './local.js';
+import { withRepoLock } from './lock.js';
+import type { BackupEmit } from './progress.js';
+import { DEFAULT_REPO_PARAMS, Repository } from './repository.js';
+import { restoreFiles, selectFiles, type RestoreReport } from './restore.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
+import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
+import { FolderStorage, type RepoStorage } from './storage.js';
+import { verifyRepository, type BackupVerifyReport } from './verify.js';
+
+export type { BackupReport, ForgetReport, PruneReport, RestoreReport, BackupVerifyReport, RetentionPolicy, BackupRun, BackupSchedule };
+export { DEFAULT_RETENTION, DEFAULT_SCHEDULE };
+
+/** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
+export class BackupTargetMissing extends Refused {
+  override name = 'BackupTargetMissing';
+}
+
+export interface SnapshotInfo {
+  id: string;
+  time: string;
+  files: number;
+  bytes: number;
+}
+
+export interface BackupStatus {
+  folder: string | null;
+  lastBackup: BackupRun | null;
+  lastAttempt: BackupRun | null;
+  nextBackup: string | null;
+  overdue: boolean;
+}
+
+export interface BackupApiDeps {
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  emit?: BackupEmit;
+  /** The unlocked reading keys; throws Locked when the vault is locked. */
+  readKeys: () => ReadKeys;
+  /** Tests: the storage for a backup folder (e.g. one that fails with ENOSPC). */
+  storageFor?: (dir: string) => RepoStorage;
+  /** Parameters of a repository created from now on (tests: small chunks and packs). */
+  params?: RepoParams;
+}
+
+export interface RestoreOptions {
+  /** 'latest' (default), a full snapshot ID, or a unique prefix of at least 4 hex digits. */
+  snapshot?: string;
+  path?: string;
+  to: string;
+}
+
+export interface ForgetOptions {
+  prune?: boolean;
+  policy?: Partial<RetentionPolicy>;
+  dryRun?: boolean;
+}
+
+function paramsFromEnv(env: NodeJS.ProcessEnv | undefined): RepoParams | undefined {
+  const text = env?.CASEVAULT_BACKUP_PARAMS;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as RepoParams;
+  } catch {
+    throw new UsageError('CASEVAULT_BACKUP_PARAMS is not valid JSON');
+  }
+}
+
+function runError(e: unknown): string {
+  if (e instanceof CasevaultError) return e.message;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' ? 'the backup drive is full' : code ? `system error ${code}` : 'unexpected error';
+}
+
+export class BackupApi {
+  constructor(private readonly d: BackupApiDeps) {}
+
+  private async target(): Promise<{ config: VaultConfig; dir: string; storage: RepoStorage }> {
+    const config = await loadConfig(this.d.home);
+    if (!config.backupDir) throw new UsageError('this vault has no backup folder yet; choose one (a USB drive or NAS share) when setting up the vault with `casevault init --backup DIR`');
+    const dir = config.backupDir;
+    return { config, dir, storage: this.d.storageFor?.(dir) ?? new FolderStorage(dir) };
+  }
+
+  /**
+   * Open this vault's repository. A folder that once held it and now is
+   * missing or empty is not recreated (an unplugged drive's mount point
+   * must not receive backups): BackupTargetMissing.
+   */
+  private async open(create: boolean): Promise<{ repo: Repository; storage: RepoStorage; local: BackupLocalState; dir: string }> {
+    const { config, dir, storage } = await this.target();
+    const local = await loadBackupState(this.d.home);
+    const known = local.repoId !== undefined && local.dir === dir;
+    const state = await storage.probe();
+    if (state === 'missing' && (known || !create)) throw new BackupTargetMissing('the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+    if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty: is the backup drive plugged in and mounted? Plug it in and try again');
+    let repo: Repository;
+    try {
+      repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+      throw e;
+    }
+    if (local.repoId !== repo.idHex || local.dir !== dir) {
+      local.repoId = repo.idHex;
+      local.dir = dir;
+      local.snapshots = [];
+      local.forgotten = [];
+      await saveBackupState(this.d.home, local);
+    }
+    return { repo, storage, local, dir };
+  }
+
+  /** Take a snapshot of the vault folder now. Needs only the write keys. */
+  async backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
+    const started = Date.now();
+    const config = await loadConfig(this.d.home);
+    let local = await loadBackupState(this.d.home);
+    try {
+      const opened = await this.open(true);
+      local = opened.local;
+      const { repo } = opened;
+      const report = await withRepoLock(opened.storage, 'backup', async () => {
+        const cache = await loadFileCache(this.d.home, repo.idHex);
+        const r = await runBackup({ repo, vaultDir: config.vaultDir, cache, ...(this.d.emit ? { emit: this.d.emit } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+        await saveFileCache(this.d.home, repo.idHex, r.cache);
+        return r.report;
+      }).finally(() => wipeRepoKeys(repo.keys));
+      local.snapshots.push(report.snapshot);
+      local.runs.push({ at: report.time, ok: true, snapshot: report.snapshot, files: report.files, bytesAdded: report.bytesAdded, durationMs: report.durationMs });
+      await saveBackupState(this.d.home, local);
+      return report;
+    } catch (e) {
+      local.runs.push({ at: new Date(started).toISOString(), ok: false, files: 0, bytesAdded: 0, durationMs: Date.now() - started, error: runError(e) });
+      await saveBackupState(this.d.home, local).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    const { repo } = await this.open(false);
+    try {
+      const out: SnapshotInfo[] = [];
+      for (const id of await repo.listSnapshots()) {
+        try {
+          const s = await repo.readSummary(id);
+          out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes });
+        } catch {
+          // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
+        }
+      }
+      return out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  private async resolve(repo: Repository, wanted: string | undefined): Promise<string> {
+    const ids = await repo.listSnapshots();
+    if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet; run `casevault backup` first');
+    if (!wanted || wanted === 'latest') {
+      let best: { id: string; t: number } | undefined;
+      for (const id of ids) {
+        const t = await repo.readSummary(id).then((s) => s.timeMs, () => -1);
+        if (!best || t > best.t) best = { id, t };
+      }
+      if (!best || best.t < 0) throw new DamagedData('no snapshot in the backup folder can be read; run `casevault verify --backup`');
+      return best.id;
+    }
+    const w = wanted.toLowerCase();
+    if (!/^[0-9a-f]{4,32}$/.test(w)) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
+    const hits = ids.filter((id) => id.startsWith(w));
+    if (hits.length === 0) throw new UsageError('no snapshot has that ID; list them with `casevault snapshots`');
+    if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
+    return hits[0]!;
+  }
+
+  /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
+  async restore(o: RestoreOptions): Promise<RestoreReport> {
+    const keys = this.d.readKeys();
+    const { repo, storage } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'restore', async () => {
+        const id = await this.resolve(repo, o.snapshot);
+        const manifest = await repo.readManifest(id, keys.boxSecret);
+        const files = selectFiles(manifest.files, o.path);
+        await repo.loadIndex();
+        return restoreFiles({ repo, boxSecret: keys.boxSecret, snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
+      });
+    } finally {
+      repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Check the repository: structure, then every byte (or a sample of packs with `quick`). Needs the vault unlocked. */
+  async verify(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
+    const keys = this.d.readKeys();
+    const { repo, storage, local } = await this.open(false);
+    const forgotten = new Set(local.forgotten);
+    try {
+      return await withRepoLock(storage, 'verify', () => verifyRepository({
+        repo, boxSecret: keys.boxSecret, sample: o.quick ? 0.1 : 1,
+        expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
+        ...(this.d.emit ? { emit: this.d.emit } : {}),
+      }));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Apply the retention policy; with `prune`, remove the data no remaining snapshot needs. Needs only the write keys. */
+  async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
+    const policy = { ...DEFAULT_RETENTION, ...o.policy };
+    for (const v of Object.values(policy)) if (!Number.isInteger(v) || v < 0) throw new UsageError('retention counts must be whole numbers, 0 or more');
+    const { repo, storage, local } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'forget', async () => {
+        const r = await forgetSnapshots(repo, policy, o.dryRun);
+        if (!o.dryRun) {
+          local.forgotten.push(...r.removed.map((s) => s.id));
+          await saveBackupState(this.d.home, local);
+          if (o.prune) r.prune = await prune(repo, this.d.emit);
+        }
+        return r;
+      });
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Last backup, next one due, and whether backups are overdue (for status and the scheduler). */
+  async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
+    const config = await loadConfig(this.d.home);
+    const local = await loadBackupState(this.d.home);
+    const lastOk = [...local.runs].reverse().find((r) => r.ok) ?? null;
+    const last = local.runs.at(-1) ?? null;
+    if (!config.backupDir) return { folder: null, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false };
+    const st = {
+      now, sinceMs: Date.parse(config.createdAt) || now,
+      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
+      lastAttemptMs: last ? Date.parse(last.at) : null,
+      lastAttemptOk: last ? last.ok : null,
+    };
+    return {
+      folder: config.backupDir, lastBackup: lastOk, lastAttempt: last,
+      nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
+      overdue: backupOverdue(schedule, st).overdue,
+    };
+  }
+}
+
+/** The backup methods of the Engine (engine/engine.ts delegates them to BackupApi), as the CLI uses them. */
+export interface BackupEngine {
+  readonly home: string;
+  unlock(s: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  lock(): Promise<void>;
+  backup(o?: { signal?: AbortSignal }): Promise<BackupReport>;
+  snapshots(): Promise<SnapshotInfo[]>;
+  restoreBackup(o: RestoreOptions): Promise<RestoreReport>;
+  verifyBackup(o?: { quick?: boolean }): Promise<BackupVerifyReport>;
+  forget(o?: ForgetOptions): Promise<ForgetReport>;
+}

@@ -1,0 +1,149 @@
+// forget: apply the retention policy (delete the manifests of snapshots it
+// does not keep); --prune: then remove the data no remaining snapshot needs.
+// Both run with write keys only (snapshot summaries list every blob a
+// snapshot needs under the index key).
+//
+// Prune never removes a blob a live snapshot needs, and survives a kill at
+// any instant: it writes the repacked packs, then one new index file for
+// every surviving pack, then deletes the old index files, and the old packs
+// last. Killed before the new index: the new packs are found by their
+// headers next time (their blobs are duplicates until the next prune).
+// Killed after: the old packs are unreferenced, or found by their headers
+// again; nothing a snapshot needs was ever only in a deleted file.
+import { toHex } from '../../crypto/index.js';
+import { Refused } from '../errors.js';
+import { throttled, type BackupEmit } from './progress.js';
+import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
+import { applyRetention, type RetentionPolicy } from './retention.js';
+
+export interface PruneReport {
+  packsDeleted: number;
+  packsRewritten: number;
+  packsWritten: number;
+  blobsRemoved: number;
+  /** Bytes of packs before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Chunks a snapshot needs that the repository lacks (verify --backup says which). */
+  missingBlobs: number;
+}
+
+export interface ForgetReport {
+  kept: { id: string; time: string; reasons: string[] }[];
+  removed: { id: string; time: string }[];
+  /** Snapshots whose summary could not be read: never removed. */
+  unreadable: string[];
+  prune?: PruneReport;
+}
+
+/** A pack is rewritten once this share of its bytes is no longer needed. */
+const REPACK_UNUSED = 0.2;
+
+export async function forgetSnapshots(repo: Repository, policy: RetentionPolicy, dryRun = false): Promise<ForgetReport> {
+  const ids = await repo.listSnapshots();
+  const dated: { id: string; timeMs: number }[] = [];
+  const unreadable: string[] = [];
+  for (const id of ids) {
+    try {
+      dated.push({ id, timeMs: (await repo.readSummary(id)).timeMs });
+    } catch {
+      unreadable.push(id);
+    }
+  }
+  const plan = applyRetention(dated, policy);
+  if (!dryRun) {
+    for (const s of plan.remove) await repo.storage.remote.delete(snapshotName(s.id));
+    await repo.flush();
+  }
+  return {
+    kept: plan.keep.map((k) => ({ id: k.snapshot.id, time: new Date(k.snapshot.timeMs).toISOString(), reasons: k.reasons })),
+    removed: plan.remove.map((s) => ({ id: s.id, time: new Date(s.timeMs).toISOString() })),
+    unreadable,
+  };
+}
+
+export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneReport> {
+  await repo.loadIndex();
+  const live = new Set<string>();
+  for (const id of await repo.listSnapshots()) {
+    let blobs;
+    try {
+      blobs = (await repo.readSummary(id)).blobs;
+    } catch {
+      throw new Refused('a snapshot in the backup folder could not be read, so prune cannot tell which data it needs; nothing was deleted (run `casevault verify --backup`)');
+    }
+    for (const b of blobs) live.add(toHex(b));
+  }
+  const report: PruneReport = { packsDeleted: 0, packsRewritten: 0, packsWritten: 0, blobsRemoved: 0, bytesBefore: 0, bytesAfter: 0, missingBlobs: 0 };
+  for (const hex of live) if (!repo.blobs.has(hex)) report.missingBlobs++;
+
+  const remove: PackRecord[] = [];
+  const rewrite: PackRecord[] = [];
+  const keep: PackRecord[] = [];
+  // A blob is needed in one place only: the location the index chose. Other copies are garbage.
+  const needed = (p: PackRecord, i: number) => {
+    const e = p.header.entries[i]!;
+    const hex = toHex(e.id);
+    const loc = repo.blobs.get(hex);
+    return live.has(hex) && loc !== undefined && loc.pack === p.hex && loc.entry.offset === e.offset;
+  };
+  for (const p of repo.packs.values()) {
+    report.bytesBefore += p.length;
+    let used = 0;
+    let total = 0;
+    p.header.entries.forEach((e, i) => {
+      total += e.length;
+      if (needed(p, i)) used += e.length;
+      else report.blobsRemoved++;
+    });
+    if (used === 0) remove.push(p);
+    else if (total - used > total * REPACK_UNUSED) rewrite.push(p);
+    else keep.push(p);
+  }
+  if (remove.length === 0 && rewrite.length === 0 && repo.indexFiles.length <= 1 && repo.indexed.size === repo.packs.size) {
+    report.bytesAfter = report.bytesBefore;
+    return report;
+  }
+
+  const progress = throttled(emit, 'prune');
+  progress.p.filesTotal = rewrite.length + remove.length;
+  for (const p of rewrite) progress.p.bytesTotal += p.length;
+  progress.tick(true);
+  const written: PackRecord[] = [];
+  let builder = repo.newPack();
+  for (const p of rewrite) {
+    for (const [i, e] of p.header.entries.entries()) {
+      if (!needed(p, i)) continue;
+      builder.addStored(e, await repo.readStored({ pack: p.hex, entry: e }), p.header.slots[e.slot]!);
+      if (builder.size >= repo.params.packSize) {
+        written.push(await repo.putPack(builder));
+        builder = repo.newPack();
+      }
+    }
+    progress.p.filesDone++;
+    progress.p.bytesDone += p.length;
+    progress.tick();
+  }
+  if (builder.count > 0) written.push(await repo.putPack(builder));
+  await repo.flush();
+
+  repo.storage.close?.();
+  const surviving = [...keep, ...written];
+  const oldIndexFiles = [...repo.indexFiles];
+  const newIndex = await repo.writeIndex(surviving);
+  await repo.flush();
+  for (const name of oldIndexFiles) if (name !== newIndex) await repo.storage.remote.delete(name);
+  await repo.flush();
+  for (const p of [...remove, ...rewrite]) {
+    await repo.storage.remote.delete(packName(p.hex));
+    progress.p.filesDone += remove.includes(p) ? 1 : 0;
+    progress.tick();
+  }
+  await repo.flush();
+  report.packsDeleted = remove.length + rewrite.length;
+  report.packsRewritten = rewrite.length;
+  report.packsWritten = written.length;
+  report.bytesAfter = surviving.reduce((n, p) => n + p.length, 0);
+  progress.tick(true);
+  return report;
+}

@@ -1,0 +1,153 @@
+// Restoring a snapshot, or one file or folder of it, into a folder. Each
+// file is written to a temporary name beside its target and moved into
+// place only when every chunk has decrypted and matched its ID; an existing
+// file is never overwritten (the restored one goes beside it as
+// "name (restored 2).ext"). A file whose chunks are damaged or missing is
+// listed and skipped; every other file is restored.
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
+import type { ManifestFile } from '../../crypto/backup-formats.js';
+import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
+import { tempName } from '../atomic.js';
+import { UsageError } from '../errors.js';
+import { runPool } from '../pool.js';
+import { removeLeftoverTemps, safeJoin } from '../restore-objects.js';
+import { throttled, type BackupEmit } from './progress.js';
+import { describeProblem, type Repository } from './repository.js';
+
+export interface RestoreReport {
+  snapshot: string;
+  restored: number;
+  bytes: number;
+  /** Files written beside an existing file of the same name. */
+  renamed: { path: string; writtenAs: string }[];
+  failed: { path: string; reason: string }[];
+}
+
+export interface RestoreInput {
+  repo: Repository;
+  boxSecret: Uint8Array;
+  snapshot: string;
+  /** A file or folder of the snapshot ('/'-separated); all of it if absent. */
+  path?: string;
+  to: string;
+  emit?: BackupEmit;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Moves tmp to `full`, or beside it as "name (restored N).ext" if `full`
+ * exists. Never overwrites: link(2) fails if the name exists, even if it
+ * appeared a moment ago. Synchronous calls: microseconds each.
+ */
+export function placeBeside(tmp: string, full: string): string {
+  for (let n = 1; n < 1000; n++) {
+    const dot = full.lastIndexOf('.');
+    const slash = full.lastIndexOf(sep);
+    const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+    try {
+      linkSync(tmp, candidate);
+      unlinkSync(tmp);
+      return candidate;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+      // No hard links here (FAT, some shares): check, then rename.
+      if (existsSync(candidate)) continue;
+      renameSync(tmp, candidate);
+      return candidate;
+    }
+  }
+  throw new Error('too many files with the same name');
+}
+
+/** Writes pieces to a new file (never an existing one). No fsync here: the restore ends with one for the whole file system. */
+async function writeNew(tmp: string, pieces: AsyncIterable<Uint8Array>, mtimeMs: number): Promise<void> {
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    for await (const p of pieces) for (let o = 0; o < p.length; ) o += writeSync(fd, p, o);
+  } finally {
+    closeSync(fd);
+  }
+  utimesSync(tmp, Date.now() / 1000, mtimeMs / 1000);
+}
+
+function syncFileSystem(dir: string): Promise<void> {
+  if (process.platform !== 'linux') return Promise.resolve();
+  return new Promise((resolve) => {
+    execFile('sync', ['--file-system', dir], { timeout: 300_000 }, () => resolve());
+  });
+}
+
+/** The files of a snapshot under `path` (the file itself, or everything in the folder). */
+export function selectFiles(files: readonly ManifestFile[], path: string | undefined): ManifestFile[] {
+  const p = (path ?? '').replace(/^\/+|\/+$/g, '');
+  if (p === '') return [...files];
+  try {
+    assertSafeVaultPath(p);
+  } catch {
+    throw new UsageError('the --path is not a path inside the vault (use the file or folder\'s path relative to the vault, with / between folders)');
+  }
+  const chosen = files.filter((f) => f.path === p || f.path.startsWith(`${p}/`));
+  if (chosen.length === 0) throw new UsageError('that snapshot holds no file or folder at the --path given; check the path with the snapshot\'s date');
+  return chosen;
+}
+
+export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile[]): Promise<RestoreReport> {
+  const { repo } = o;
+  const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, renamed: [], failed: [] };
+  await mkdir(o.to, { recursive: true });
+  await removeLeftoverTemps(o.to);
+  const made = new Set<string>();
+  const progress = throttled(o.emit, 'restore');
+  progress.p.filesTotal = files.length;
+  for (const f of files) progress.p.bytesTotal += f.size;
+  progress.tick(true);
+  await runPool(files, 4, async (f) => {
+    try {
+      assertSafeVaultPath(f.path, o.platform);
+      const full = safeJoin(o.to, f.path);
+      const locs = f.chunks.map((id) => {
+        const loc = repo.blobs.get(toHex(id));
+        if (!loc) throw new DamagedData('a part of this file is missing from the backup folder');
+        return loc;
+      });
+      if (locs.reduce((n, l) => n + l.entry.rawLength, 0) !== f.size) throw new DamagedData('damaged or tampered backup snapshot (file length)');
+      const dir = dirname(full);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      const tmp = tempName(dir);
+      async function* content(): AsyncGenerator<Uint8Array> {
+        for (const loc of locs) {
+          const raw = await repo.readBlob(loc, o.boxSecret);
+          progress.p.bytesDone += raw.length;
+          progress.tick();
+          yield raw;
+        }
+      }
+      try {
+        await writeNew(tmp, content(), f.mtimeMs);
+        const written = placeBeside(tmp, full);
+        if (written !== full) report.renamed.push({ path: f.path, writtenAs: written });
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+      report.restored++;
+      report.bytes += f.size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw e;
+      report.failed.push({ path: f.path, reason: describeProblem(e) });
+    }
+    progress.p.filesDone++;
+    progress.tick();
+  });
+  repo.wipeSlotKeys();
+  await syncFileSystem(o.to);
+  progress.tick(true);
+  return report;
+}

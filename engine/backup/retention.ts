@@ -1,0 +1,71 @@
+// The retention policy: which snapshots `forget` keeps. Like restic's
+// --keep-*: walking from the newest, each rule keeps the newest snapshot of
+// each of its last N periods (days, ISO weeks, months, years, in UTC);
+// "last" keeps the N newest. A snapshot kept by any rule stays. The newest
+// snapshot always stays.
+export interface RetentionPolicy {
+  last: number;
+  daily: number;
+  weekly: number;
+  monthly: number;
+  yearly: number;
+}
+
+/**
+ * Suited to case files: the last 10 backups, two weeks of dailies, two
+ * months of weeklies, two years of monthlies, and yearlies for seven years
+ * (past the six years the union's guidance keeps case files).
+ */
+export const DEFAULT_RETENTION: RetentionPolicy = { last: 10, daily: 14, weekly: 8, monthly: 24, yearly: 7 };
+
+export interface Dated {
+  id: string;
+  timeMs: number;
+}
+
+function isoWeek(d: Date): string {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((t.getTime() - yearStart) / 86400000 + 1) / 7);
+  return `${t.getUTCFullYear()}-W${week}`;
+}
+
+const BUCKETS: [keyof RetentionPolicy, (d: Date, id: string) => string][] = [
+  ['last', (_d, id) => id],
+  ['daily', (d) => d.toISOString().slice(0, 10)],
+  ['weekly', isoWeek],
+  ['monthly', (d) => d.toISOString().slice(0, 7)],
+  ['yearly', (d) => d.toISOString().slice(0, 4)],
+];
+
+export interface RetentionPlan<T extends Dated> {
+  keep: { snapshot: T; reasons: string[] }[];
+  remove: T[];
+}
+
+export function applyRetention<T extends Dated>(snapshots: readonly T[], policy: RetentionPolicy): RetentionPlan<T> {
+  const sorted = [...snapshots].sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : -1));
+  const reasons = new Map<string, string[]>();
+  for (const [rule, bucket] of BUCKETS) {
+    const n = policy[rule];
+    let kept = 0;
+    let last: string | undefined;
+    for (const s of sorted) {
+      if (kept >= n) break;
+      const b = bucket(new Date(s.timeMs), s.id);
+      if (b === last) continue;
+      last = b;
+      kept++;
+      const r = reasons.get(s.id) ?? [];
+      r.push(rule);
+      reasons.set(s.id, r);
+    }
+  }
+  if (sorted.length > 0 && !reasons.has(sorted[0]!.id)) reasons.set(sorted[0]!.id, ['newest']);
+  return {
+    keep: sorted.filter((s) => reasons.has(s.id)).map((s) => ({ snapshot: s, reasons: reasons.get(s.id)! })),
+    remove: sorted.filter((s) => !reasons.has(s.id)),
+  };
+}

@@ -1,0 +1,110 @@
+// Where a backup repository lives: a Remote (atomic whole-object writes,
+// listing, delete) plus the two things a repository needs beyond it: reading
+// a byte range of a pack (restore reads one blob, not a 16 MiB pack), and
+// creating a file only if it does not exist (the repository lock). The
+// folder backend does both with the file system; an object store would use
+// ranged GETs and conditional PUTs.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FolderRemote } from '../remotes/folder.js';
+import { RemoteNotFound, assertRemoteName, type Remote } from '../remotes/remote.js';
+
+export interface RepoStorage {
+  readonly remote: Remote;
+  /** Exactly `length` bytes at `offset`, or fewer at the end of the object. Throws RemoteNotFound. */
+  readRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Write `data` under `name` only if nothing is there; false if something is. */
+  createExclusive(name: string, data: Uint8Array): Promise<boolean>;
+  /** Whether the location exists, and whether it holds anything (an operating system's scratch files aside). */
+  probe(): Promise<'missing' | 'empty' | 'used'>;
+  /** Create the location itself (its parent must exist: a missing drive is never created as a folder). */
+  create(): Promise<void>;
+  /** Release cached file handles. */
+  close?(): void;
+}
+
+const MAX_OPEN = 32;
+
+const SCRATCH = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/i;
+
+export class FolderStorage implements RepoStorage {
+  readonly remote: Remote;
+
+  constructor(readonly root: string, remote?: Remote) {
+    this.remote = remote ?? new FolderRemote(root);
+  }
+
+  private path(name: string): string {
+    assertRemoteName(name);
+    return join(this.root, ...name.split('/'));
+  }
+
+  private readonly fds = new Map<string, number>();
+
+  /**
+   * Reads with synchronous calls on cached descriptors: a blob read is a
+   * page-cache copy, cheaper than a thread-pool round trip.
+   */
+  async readRange(name: string, offset: number, length: number): Promise<Uint8Array> {
+    let fd = this.fds.get(name);
+    if (fd === undefined) {
+      try {
+        fd = openSync(this.path(name), 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RemoteNotFound(name);
+        throw e;
+      }
+      if (this.fds.size >= MAX_OPEN) this.close();
+      this.fds.set(name, fd);
+    }
+    const out = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, out, got, length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === length ? out : out.subarray(0, got);
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  async createExclusive(name: string, data: Uint8Array): Promise<boolean> {
+    let fh;
+    try {
+      fh = await open(this.path(name), 'wx', 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return true;
+  }
+
+  async probe(): Promise<'missing' | 'empty' | 'used'> {
+    try {
+      const names = await readdir(this.root);
+      return names.some((n) => !SCRATCH.test(n)) ? 'used' : 'empty';
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return 'missing';
+      if (code === 'ENOTDIR') return 'used';
+      throw e;
+    }
+  }
+
+  async create(): Promise<void> {
+    await mkdir(this.root, { recursive: false, mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+}

@@ -1,0 +1,73 @@
+// Two computers, one cloud vault: never overwrite silently.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { conflictPath } from '../../engine/devices.js';
+import { Engine } from '../../engine/engine.js';
+import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+
+const PASS = 'purple elephant dances quietly tonight';
+const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+
+test('two computers edit the same file: both versions are kept in the cloud and the conflict is reported', async () => {
+  const root = await tempDir('devices');
+  const cloud = join(root, 'cloud');
+  const a = new Engine(join(root, 'home-a'), env);
+  const vaultA = join(root, 'vault-a');
+  await a.init({ vaultDir: vaultA, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
+  await writeFile(join(vaultA, 'case.txt'), 'original');
+  await writeFile(join(vaultA, 'other.txt'), 'untouched');
+  await a.sync();
+
+  const b = new Engine(join(root, 'home-b'), env);
+  const vaultB = join(root, 'vault-b');
+  await b.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultB, secret: { passphrase: PASS } });
+  assert.equal(await readFile(join(vaultB, 'case.txt'), 'utf8'), 'original');
+
+  await writeFile(join(vaultB, 'case.txt'), 'edited on B');
+  const rb = await b.sync();
+  assert.equal(rb.uploaded, 1);
+  assert.deepEqual(rb.conflicts, []);
+
+  await writeFile(join(vaultA, 'case.txt'), 'edited on A');
+  const ra = await a.sync();
+  assert.equal(ra.conflicts.length, 1);
+  assert.equal(ra.conflicts[0]!.path, 'case.txt');
+  assert.match(ra.conflicts[0]!.keptAs, /^case \(conflicted copy \d{4}-\d{2}-\d{2} \d{4} .+\)\.txt$/);
+  assert.deepEqual((await a.status()).conflicts, ra.conflicts);
+
+  // A later edit on A goes to its conflicted copy, still never over B's version.
+  await writeFile(join(vaultA, 'case.txt'), 'edited on A again');
+  const again = await a.sync();
+  assert.deepEqual(again.conflicts, []);
+
+  const c = new Engine(join(root, 'home-c'), env);
+  const vaultC = join(root, 'vault-c');
+  await c.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultC, secret: { passphrase: PASS } });
+  const got = await readTree(vaultC);
+  assert.equal(got.get('case.txt')!.toString(), 'edited on B');
+  assert.equal(got.get(ra.conflicts[0]!.keptAs)!.toString(), 'edited on A again');
+  assert.equal(got.get('other.txt')!.toString(), 'untouched');
+  assert.equal((await listFiles(join(cloud, 'devices'))).length, 2);
+});
+
+test('a single computer never sees conflicts, even after losing its local state', async () => {
+  const root = await tempDir('single');
+  const e = new Engine(join(root, 'home'), env);
+  const vault = join(root, 'v');
+  await e.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
+  await writeFile(join(vault, 'a.txt'), 'one');
+  await e.sync();
+  const { rm } = await import('node:fs/promises');
+  await rm(join(root, 'home', 'state.json'));
+  await writeFile(join(vault, 'a.txt'), 'two');
+  assert.deepEqual((await e.sync()).conflicts, []);
+});
+
+test('conflicted-copy names keep the folder and the extension', () => {
+  const when = new Date('2026-11-24T03:02:00Z');
+  assert.equal(conflictPath('Members/0042/letter.docx', 'laptop', when), 'Members/0042/letter (conflicted copy 2026-11-24 0302 laptop).docx');
+  assert.equal(conflictPath('README', 'pc', when), 'README (conflicted copy 2026-11-24 0302 pc)');
+  assert.equal(conflictPath('.hidden', 'pc', when), '.hidden (conflicted copy 2026-11-24 0302 pc)');
+});
