@@ -30,6 +30,11 @@ export const API = {
     },
   },
   verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
+  /** A file dropped on the window (the desktop app's IPC; browser mode streams it: engine/server.ts). */
+  addFile: {
+    params: z.object({ path, data: z.instanceof(Uint8Array) }).strict(),
+    run: (e: Engine, p: { path: string; data: Uint8Array }) => e.addFile(p.path, [p.data]),
+  },
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
   recover: {

@@ -3,13 +3,13 @@
 // nothing of Electron, React or terminals. Spec: docs/api.md.
 import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
-  createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
+  assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
   rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
-import { writeFileAtomic } from './atomic.js';
+import { tempName, writeFileAtomic, writeTemp } from './atomic.js';
 import { configWriteKeys, hasConfig, loadConfig, saveConfig, writeKeyFields, type CloudSpec, type VaultConfig } from './config.js';
 import type { EngineEvents } from './events.js';
 import { Locked, Refused, UsageError } from './errors.js';
@@ -19,7 +19,7 @@ import { passphraseStrength } from './passphrase.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
-import { restoreAll, type ObjectFailure } from './restore-objects.js';
+import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore-objects.js';
 import { isUnder, scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
 import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
@@ -413,6 +413,28 @@ export class Engine {
       });
     } finally {
       await wipeKeys(keys);
+    }
+  }
+
+  /**
+   * Put a file into the vault folder (dropped on the app's window): written
+   * to a temporary name, then moved into place; an existing file is never
+   * replaced (the new one goes beside it). Live sync picks it up.
+   */
+  async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ path: string }> {
+    assertSafeVaultPath(path);
+    const config = await loadConfig(this.home);
+    const full = safeJoin(config.vaultDir, path);
+    await mkdir(dirname(full), { recursive: true });
+    const tmp = tempName(dirname(full));
+    try {
+      await writeTemp(tmp, (async function* () {
+        yield* content;
+      })(), 0o600);
+      const written = await placeBeside(tmp, full);
+      return { path: relative(config.vaultDir, written).split(sep).join('/') };
+    } finally {
+      await rm(tmp, { force: true });
     }
   }
 

@@ -39,7 +39,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Moves tmp to `full`, or beside it as "name (restored N)" if `full` exists. Never overwrites. */
-async function placeBeside(tmp: string, full: string): Promise<string> {
+export async function placeBeside(tmp: string, full: string): Promise<string> {
   for (let n = 1; n < 1000; n++) {
     const dot = full.lastIndexOf('.');
     const slash = full.lastIndexOf(sep);

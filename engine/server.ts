@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dispatch } from './api.js';
+import { dispatch, errorPayload } from './api.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import type { Engine } from './engine.js';
 import type { EngineEvents } from './events.js';
@@ -156,8 +156,18 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
         if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
         if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
         if (origin === undefined) return send(res, 403, 'Forbidden');
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
         const method = url.pathname.slice('/api/'.length);
+        if (method === 'add-file') {
+          // A dropped file, streamed: the body is its bytes, the path a query parameter.
+          if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) return send(res, 415, 'Bytes only');
+          try {
+            const added = await engine.addFile(url.searchParams.get('path') ?? '', req);
+            return send(res, 200, JSON.stringify({ ok: true, value: added }), 'application/json');
+          } catch (e) {
+            return send(res, 200, JSON.stringify({ ok: false, error: errorPayload(e) }), 'application/json');
+          }
+        }
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
         if (method === 'unlock' && throttle.retryAfterMs() > 0) {
           const wait = Math.ceil(throttle.retryAfterMs() / 1000);
           return send(res, 429, JSON.stringify({ ok: false, error: { kind: 'TooManyAttempts', message: `too many wrong attempts; wait ${wait} seconds and try again` } }), 'application/json', { 'Retry-After': String(wait) });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
 import type { ProgressEvent } from '../../engine/events.js';
 import { ApiError, call, onEvent } from './api.js';
+import { DropZone } from './DropZone.js';
 import { sentence } from './FirstRun.js';
 
 type Status = ApiResult<'status'>;
@@ -32,16 +33,17 @@ export function Home() {
   const syncNow = async () => {
     setBusy(true);
     setMessage('');
+    let outcome: string;
     try {
       const r = await call('sync');
-      setMessage(r.failed.length > 0 ? `${r.failed.length} files could not be synced; see below.` : 'Everything is encrypted and in the cloud.');
+      outcome = r.failed.length > 0 ? `${r.failed.length} files could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
-    } finally {
-      setBusy(false);
-      setProgress(undefined);
-      await refresh();
+      outcome = e instanceof ApiError ? sentence(e.message) : 'Something went wrong.';
     }
+    await refresh();
+    setBusy(false);
+    setProgress(undefined);
+    setMessage(outcome);
   };
 
   if (!status) return <p>{message || 'Loading…'}</p>;
@@ -63,6 +65,17 @@ export function Home() {
         <button type="button" className="primary" onClick={syncNow} disabled={busy}>{busy ? 'Syncing…' : 'Sync now'}</button>
         {message && <p role="status">{message}</p>}
       </section>
+      <DropZone onAdded={() => void refresh()} />
+      {status.conflicts.length > 0 && (
+        <section className="card">
+          <h2>Changed on another computer too</h2>
+          <ul>
+            {status.conflicts.map((c) => (
+              <li key={c.path}><strong>{c.path}</strong>: this computer&apos;s version is kept in the cloud as <strong>{c.keptAs}</strong>.</li>
+            ))}
+          </ul>
+        </section>
+      )}
       {status.failures.length > 0 && (
         <section className="card">
           <h2>Files that need attention</h2>

@@ -47,3 +47,12 @@ export function onEvent<K extends keyof EngineEvents>(type: K, fn: (e: EngineEve
     if (t === type) fn(e as EngineEvents[K]);
   });
 }
+
+/** Copy a dropped or chosen file into the vault at `path` (never over an existing file). */
+export async function addFile(path: string, file: Blob): Promise<{ path: string }> {
+  if (window.casevault) return call('addFile', { path, data: new Uint8Array(await file.arrayBuffer()) });
+  const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
+  const r = (await res.json()) as { ok: true; value: { path: string } } | { ok: false; error: { kind: string; message: string } };
+  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+  return r.value;
+}

@@ -2,7 +2,7 @@
 // by Playwright, against the real engine in browser mode.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
@@ -70,6 +70,14 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     assert.equal(await page.getByTestId('overall').innerText(), 'All files are safe in the cloud');
     assert.equal((await listFiles(join(cloud, 'objects'))).length, 2);
     assert.equal(dialogs, 0);
+
+    // Add a file through the app (the keyboard-friendly twin of dropping it on the window).
+    await page.getByLabel('Choose files to add').setInputFiles({ name: 'medical letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 letter') });
+    await page.getByText('1 file added to the vault').waitFor();
+    assert.equal(await readFile(join(vault, 'medical letter.pdf'), 'utf8'), '%PDF-1.4 letter');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByText('Everything is encrypted and in the cloud.').waitFor();
+    await page.getByTestId('synced').filter({ hasText: /^3$/ }).waitFor();
     await shot(page, 'home.png');
   } finally {
     await browser.close();
