@@ -38,7 +38,7 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
         failed.push(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
       }
     }
-    setMessage(failed.length ? `${done} added; ${failed.length} could not be added: ${failed[0]}` : `${done} ${done === 1 ? 'file' : 'files'} added to the vault; they are being encrypted and uploaded.`);
+    setMessage(failed.length ? `${done} added; ${failed.length} could not be added: ${failed[0]}` : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`);
     onAdded();
   };
 
