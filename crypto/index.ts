@@ -2,7 +2,7 @@
 export { ready } from './sodium.js';
 export { randomBytes } from './random.js';
 export * from './errors.js';
-export { concat, toBase64, fromBase64, toHex, fromHex } from './bytes.js';
+export { concat, utf8, toBase64, fromBase64, toHex, fromHex } from './bytes.js';
 export { deriveKeys, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
 export {
   createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery,

@@ -1,0 +1,117 @@
+// Committed test vectors pin every format (tests/vectors/format-v1.json):
+// fixed inputs and randomness in, exact bytes out; good vectors open to the
+// expected content, and named mutations fail with the expected error.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import {
+  decodeRecoveryKey, fromHex, objectId, openKeyFile, openLocalSecret, openObjectToBytes, parseKeyFile, toHex, utf8, type ReadKeys,
+} from '../../crypto/index.js';
+import { buildVectors, content, type FormatVectors } from '../vectors/format-recipe.js';
+import { FORMAT_VECTOR_FILE } from '../vectors/make-format-vectors.js';
+
+const committed = JSON.parse(readFileSync(FORMAT_VECTOR_FILE, 'utf8')) as FormatVectors;
+
+async function unlock(): Promise<ReadKeys> {
+  return openKeyFile(parseKeyFile(utf8(committed.keyFile)), { passphrase: committed.passphrase });
+}
+
+test('re-running the recipe gives the committed bytes exactly', async () => {
+  assert.deepEqual(await buildVectors(), committed);
+});
+
+test('the committed key file opens with the passphrase and with the recovery key, to the committed keys', async () => {
+  const byPass = await unlock();
+  const byKey = await openKeyFile(parseKeyFile(utf8(committed.keyFile)), { recoveryKey: await decodeRecoveryKey(committed.recoveryKey) });
+  for (const k of byPass ? Object.keys(committed.keys) : []) {
+    assert.equal(toHex((byPass as unknown as Record<string, Uint8Array>)[k]!), committed.keys[k], k);
+    assert.equal(toHex((byKey as unknown as Record<string, Uint8Array>)[k]!), committed.keys[k], k);
+  }
+  for (const n of committed.names) assert.equal(toHex(await objectId(byPass.nameKey, n.path)), n.id);
+  assert.equal(await openLocalSecret(byPass.localSecretKey, byPass.vaultId, committed.localSecret.label, { v: 1, ...committed.localSecret.sealed }), committed.localSecret.secret);
+});
+
+test('NFC and NFD spellings of one name are two object IDs', () => {
+  const nfc = committed.names.find((n) => n.path === 'caf\u00e9.txt')!;
+  const nfd = committed.names.find((n) => n.path === 'cafe\u0301.txt')!;
+  assert.notEqual(nfc.id, nfd.id);
+});
+
+test('every committed object opens to its content and metadata', async () => {
+  const keys = await unlock();
+  for (const [i, o] of committed.objects.entries()) {
+    if (!o.hex) continue;
+    const { meta, content: got } = await openObjectToBytes(keys, fromHex(o.id), fromHex(o.hex));
+    assert.deepEqual(meta, { path: o.path, size: o.size, mtimeMs: o.mtimeMs });
+    assert.deepEqual(got, content(o.size, i));
+  }
+});
+
+/** Named mutations of a good object, each with the exact expected failure. */
+const BAD: { name: string; mutate: (b: Uint8Array, v: FormatVectors) => { bytes: Uint8Array; id?: string }; error: string }[] = [
+  { name: 'magic changed', mutate: (b) => flip(b, 0), error: 'DamagedData' },
+  { name: 'version raised', mutate: (b) => set(b, 4, 2), error: 'UnsupportedFormat' },
+  { name: 'version lowered', mutate: (b) => set(b, 4, 0), error: 'DamagedData' },
+  { name: 'ephemeral key bit', mutate: (b) => flip(b, 10), error: 'DamagedData' },
+  { name: 'wrap nonce bit', mutate: (b) => flip(b, 40), error: 'DamagedData' },
+  { name: 'wrapped key bit', mutate: (b) => flip(b, 70), error: 'DamagedData' },
+  { name: 'auth tag bit', mutate: (b) => flip(b, 120), error: 'DamagedData' },
+  { name: 'secretstream header bit', mutate: (b) => flip(b, 150), error: 'DamagedData' },
+  { name: 'ciphertext bit', mutate: (b) => flip(b, 200), error: 'DamagedData' },
+  { name: 'final tag bit', mutate: (b) => flip(b, b.length - 1), error: 'DamagedData' },
+  { name: 'truncated by one byte', mutate: (b) => ({ bytes: b.slice(0, -1) }), error: 'DamagedData' },
+  { name: 'header only', mutate: (b) => ({ bytes: b.slice(0, 165) }), error: 'DamagedData' },
+  { name: 'empty', mutate: () => ({ bytes: new Uint8Array(0) }), error: 'DamagedData' },
+  { name: 'byte appended', mutate: (b) => ({ bytes: Uint8Array.from([...b, 0]) }), error: 'DamagedData' },
+  { name: 'under another object\'s name (swap)', mutate: (b, v) => ({ bytes: b, id: v.objects[2]!.id }), error: 'DamagedData' },
+];
+
+function flip(b: Uint8Array, at: number): { bytes: Uint8Array } {
+  const c = b.slice();
+  c[at]! ^= 0x01;
+  return { bytes: c };
+}
+function set(b: Uint8Array, at: number, value: number): { bytes: Uint8Array } {
+  const c = b.slice();
+  c[at] = value;
+  return { bytes: c };
+}
+
+test('named mutations of a committed object fail with the expected error', async () => {
+  const keys = await unlock();
+  const good = committed.objects[1]!;
+  for (const bad of BAD) {
+    const { bytes, id } = bad.mutate(fromHex(good.hex!), committed);
+    await assert.rejects(openObjectToBytes(keys, fromHex(id ?? good.id), bytes), { name: bad.error }, bad.name);
+  }
+});
+
+test('named mutations of the committed key file fail with the expected error', async () => {
+  const kf = JSON.parse(committed.keyFile);
+  const cases: { name: string; edit: (k: typeof kf) => void; error: string; secret?: { passphrase: string } }[] = [
+    { name: 'Argon2 memory below the floor', edit: (k) => (k.slots[0].mem = 32 * 1024 * 1024), error: 'UnsupportedFormat' },
+    { name: 'Argon2 passes raised (same wrapped key)', edit: (k) => (k.slots[0].ops = 3), error: 'WrongSecret' },
+    { name: 'Argon2 memory above the ceiling', edit: (k) => (k.slots[0].mem = 4 * 1024 * 1024 * 1024), error: 'UnsupportedFormat' },
+    { name: 'version changed', edit: (k) => (k.version = 2), error: 'UnsupportedFormat' },
+    { name: 'salt changed', edit: (k) => (k.slots[0].salt = Buffer.alloc(16, 1).toString('base64')), error: 'WrongSecret' },
+    { name: 'wrapped key changed', edit: (k) => (k.slots[0].wrapped = Buffer.alloc(48, 1).toString('base64')), error: 'WrongSecret' },
+    { name: 'slots swapped', edit: (k) => ([k.slots[0].wrapped, k.slots[1].wrapped] = [k.slots[1].wrapped, k.slots[0].wrapped]), error: 'WrongSecret' },
+    { name: 'public key replaced', edit: (k) => (k.publicKey = Buffer.alloc(32, 9).toString('base64')), error: 'DamagedData' },
+    { name: 'vault ID replaced', edit: (k) => (k.vaultId = Buffer.alloc(16, 9).toString('base64')), error: 'WrongSecret' },
+    { name: 'unknown field', edit: (k) => (k.extra = 1), error: 'DamagedData' },
+    { name: 'wrong passphrase', edit: () => {}, error: 'WrongSecret', secret: { passphrase: 'not the passphrase' } },
+  ];
+  for (const c of cases) {
+    const copy = JSON.parse(JSON.stringify(kf));
+    c.edit(copy);
+    await assert.rejects(
+      (async () => openKeyFile(parseKeyFile(utf8(JSON.stringify(copy))), c.secret ?? { passphrase: committed.passphrase }))(),
+      { name: c.error },
+      c.name,
+    );
+  }
+});
+
+test('Padmé lengths are the committed ones', () => {
+  for (const [n, padded] of committed.padme) assert.ok(padded >= Math.max(n, 1024) && padded <= Math.max(n, 1024) * 1.13, `${n} -> ${padded}`);
+});
