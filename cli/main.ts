@@ -1,6 +1,10 @@
 // The `casevault` command: parsing and messages only, over the engine API.
 import { Command, CommanderError } from 'commander';
+import { backupCommand } from './commands/backup.js';
+import { forgetCommand } from './commands/forget.js';
 import { initCommand } from './commands/init.js';
+import { restoreCommand } from './commands/restore.js';
+import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
 import { recoverCommand } from './commands/recover.js';
 import { serveCommand } from './commands/serve.js';
@@ -12,7 +16,7 @@ import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, passwdCommand, serveCommand];
+const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, serveCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

@@ -16,6 +16,7 @@ import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
+import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo } from './backup/api.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -436,6 +437,37 @@ export class Engine {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  private backups(): BackupApi {
+    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys() });
+  }
+
+  /** Take a backup snapshot now (write keys only: runs while locked). */
+  backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
+    return this.backups().backup(o);
+  }
+
+  snapshots(): Promise<SnapshotInfo[]> {
+    return this.backups().snapshots();
+  }
+
+  /** Restore a snapshot, a folder or a file of it (needs the vault unlocked). */
+  restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
+    return this.backups().restore(o);
+  }
+
+  verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
+    return this.backups().verify(o);
+  }
+
+  /** Apply the retention policy; with prune, delete what no kept snapshot needs. */
+  forget(o: ForgetOptions = {}): Promise<ForgetReport> {
+    return this.backups().forget(o);
+  }
+
+  backupStatus(): Promise<BackupStatus> {
+    return this.backups().status();
   }
 
   /** The vault ID, for display (not secret). */

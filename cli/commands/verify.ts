@@ -4,6 +4,7 @@ import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
 import { unlockSecret } from '../prompt.js';
+import { verifyBackupAction } from './backup.js';
 
 export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -11,9 +12,10 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
     .description('read everything back and check it; lists what is bad')
     .option('--cloud', 'check the cloud copy')
     .option('--backup', 'check the backups')
-    .action(async (o: { cloud?: boolean; backup?: boolean }) => {
+    .option('--quick', 'with --backup: decrypt a random tenth of the packs instead of all')
+    .action(async (o: { cloud?: boolean; backup?: boolean; quick?: boolean }) => {
       if (!!o.cloud === !!o.backup) throw new UsageError('say what to check: --cloud or --backup');
-      if (o.backup) throw new UsageError('backups are not available in this version yet; check the cloud copy with --cloud');
+      if (o.backup) return verifyBackupAction(ctx, done, o);
       const engine = ctx.engine();
       await engine.unlock(await unlockSecret(ctx.io));
       const stop = showProgress(engine, ctx.io, 'Verifying');

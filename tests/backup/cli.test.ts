@@ -1,0 +1,145 @@
+// The backup commands as a person or script runs them, and kill -9 at
+// random instants during backup and during prune.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
+import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { BIN } from '../helpers/cli.js';
+
+const HARNESS = BIN;
+const PARAMS = JSON.stringify({ chunker: { min: 4096, avg: 16384, max: 65536 }, packSize: 262144 });
+
+function cv(args: string[], env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HARNESS, ...args], { env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function assertCleanError(r: RunResult, code: number): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.match(lines.at(-1)!, /^casevault: .+[.!?]$/);
+  assert.doesNotMatch(r.stderr, /\n\s+at |Error:|node:internal/);
+}
+
+async function setup(files: Record<string, Buffer | string>, backup = true) {
+  const root = await tempDir('bcli');
+  const vault = join(root, 'vault');
+  for (const [p, d] of Object.entries(files)) {
+    await mkdir(join(vault, p, '..'), { recursive: true });
+    await writeFile(join(vault, p), d);
+  }
+  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_BACKUP_PARAMS: PARAMS };
+  const init = await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), ...(backup ? ['--backup', join(root, 'usb')] : [])], env);
+  assert.equal(init.code, 0, init.stderr);
+  return { root, vault, env, usb: join(root, 'usb') };
+}
+
+test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; verify --backup; forget; exit codes', async () => {
+  const { root, vault, env } = await setup({ 'case-1/letter.txt': 'Dear member', 'case-2/scan.pdf': randomBytes(300_000) });
+  const b1 = await cv(['backup'], env);
+  assert.equal(b1.code, 0, b1.stderr);
+  assert.match(b1.stdout, /^[0-9a-f]{32}\n$/);
+  await writeFile(join(vault, 'case-1/letter.txt'), 'Dear member, again');
+  const b2 = await cv(['backup'], env);
+  const list = JSON.parse((await cv(['snapshots', '--json'], env)).stdout);
+  assert.deepEqual(list.map((s: { id: string }) => s.id), [b1.stdout.trim(), b2.stdout.trim()]);
+  assert.equal(list[0].files, 2);
+  assert.match((await cv(['snapshots'], env)).stdout, new RegExp(b1.stdout.trim()));
+
+  const to = join(root, 'out');
+  const r = await cv(['restore', '--snapshot', b1.stdout.trim().slice(0, 6), '--path', 'case-1', '--to', to], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await readFile(join(to, 'case-1/letter.txt'), 'utf8'), 'Dear member');
+  const again = await cv(['restore', '--path', 'case-1/letter.txt', '--to', to], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await readFile(join(to, 'case-1/letter.txt'), 'utf8'), 'Dear member', 'never overwritten');
+  assert.equal(await readFile(join(to, 'case-1/letter (restored 2).txt'), 'utf8'), 'Dear member, again');
+
+  assert.equal((await cv(['verify', '--backup'], env)).code, 0);
+  assertCleanError(await cv(['restore', '--to', to, '--snapshot', 'zzzz'], env), 2);
+  assertCleanError(await cv(['restore', '--to', to, '--path', 'no/such'], env), 2);
+  assertCleanError(await cv(['restore', '--to', to], { ...env, CASEVAULT_PASSPHRASE: 'wrong passphrase entirely here' }), 4);
+  assertCleanError(await cv(['restore', '--path', 'x'], env), 2);
+
+  const f = await cv(['forget', '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0', '--keep-yearly', '0', '--prune'], env);
+  assert.equal(f.code, 0, f.stderr);
+  assert.equal(JSON.parse((await cv(['snapshots', '--json'], env)).stdout).length, 1);
+  assert.equal((await cv(['verify', '--backup'], env)).code, 0);
+
+  // Damage: verify names the pack, exit 3.
+  const pack = (await listFiles(join(root, 'usb', 'packs')))[0]!;
+  const p = join(root, 'usb', 'packs', pack);
+  const bytes = await readFile(p);
+  bytes[bytes.length >> 1] ^= 0x40;
+  await writeFile(p, bytes);
+  const v = await cv(['verify', '--backup'], env);
+  assertCleanError(v, 3);
+  assert.match(v.stdout, new RegExp(`pack ${pack.split('/')[1]}`));
+});
+
+test('a vault without a backup folder: a clear usage error', async () => {
+  const { env } = await setup({ 'a.txt': 'a' }, false);
+  const r = await cv(['backup'], env);
+  assertCleanError(r, 2);
+  assert.match(r.stderr, /backup folder/);
+});
+
+test('kill -9 during backup at random instants, then during prune: the repository stays valid and restores exactly', async () => {
+  const files: Record<string, Buffer> = {};
+  for (let d = 0; d < 6; d++) for (let f = 0; f < 15; f++) files[`case-${d}/doc-${f}.bin`] = randomBytes(randomInt(0, 40_000));
+  files['large.bin'] = randomBytes(6 * 1024 * 1024);
+  const { root, vault, env, usb } = await setup(files);
+  for (let round = 0; round < 4; round++) {
+    await writeFile(join(vault, `large-${round}.bin`), randomBytes(3 * 1024 * 1024));
+    await writeFile(join(vault, `case-${round}/doc-0.bin`), randomBytes(20_000));
+    await cv(['backup'], env, randomInt(250, 900));
+  }
+  const last = await cv(['backup'], env);
+  assert.equal(last.code, 0, last.stderr);
+  const v = await cv(['verify', '--backup'], env);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  const to = join(root, 'restored');
+  assert.equal((await cv(['restore', '--to', to], env)).code, 0);
+  const want = await readTree(vault);
+  const got = await readTree(to);
+  assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+  for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
+
+  // More snapshots, then prune killed at random instants.
+  for (let i = 0; i < 3; i++) {
+    await rm(join(vault, `large-${i}.bin`));
+    assert.equal((await cv(['backup'], env)).code, 0);
+  }
+  const keep = ['--keep-last', '2', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0', '--keep-yearly', '0'];
+  for (let i = 0; i < 3; i++) await cv(['forget', ...keep, '--prune'], env, randomInt(250, 700));
+  const f = await cv(['forget', ...keep, '--prune'], env);
+  assert.equal(f.code, 0, f.stderr);
+  const v2 = await cv(['verify', '--backup'], env);
+  assert.equal(v2.code, 0, v2.stdout + v2.stderr);
+  const snaps = JSON.parse((await cv(['snapshots', '--json'], env)).stdout) as { id: string }[];
+  assert.equal(snaps.length, 2);
+  const latestWant = await readTree(vault);
+  const out = join(root, 'after-prune');
+  assert.equal((await cv(['restore', '--snapshot', snaps[1]!.id, '--to', out], env)).code, 0);
+  const latestGot = await readTree(out);
+  assert.deepEqual([...latestGot.keys()].sort(), [...latestWant.keys()].sort());
+  for (const [p, d] of latestWant) assert.ok(latestGot.get(p)!.equals(d), p);
+  const older = join(root, 'older');
+  assert.equal((await cv(['restore', '--snapshot', snaps[0]!.id, '--to', older], env)).code, 0);
+  assert.ok(!(await listFiles(usb)).includes('lock'));
+});

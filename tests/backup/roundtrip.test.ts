@@ -1,0 +1,104 @@
+// Backup and restore over real folders and real crypto: odd names, empty
+// and multi-chunk files, NFC and NFD spellings; dedup; restore of a file, a
+// folder and everything, beside existing files.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { listFiles, readTree } from '../helpers/fs.js';
+import { newVault, SMALL, writeFiles } from './helpers.js';
+
+async function dirSize(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of await listFiles(dir)) n += (await stat(join(dir, f))).size;
+  return n;
+}
+
+test('a tree with odd names, empty and multi-chunk files round-trips byte for byte, mtimes kept', async () => {
+  const files: Record<string, Buffer | string> = {
+    'grievances/Smith, J. – disciplinary.docx': randomBytes(10_000),
+    'caf\u00e9.txt': 'composed (NFC)',
+    'cafe\u0301.txt': 'decomposed (NFD)',
+    'empty.txt': '',
+    'big/scan.pdf': randomBytes(700 * 1024 + 17),
+    'big/notes.txt': Buffer.from('member notes, overtime claim\n'.repeat(40_000)),
+    ' leading space and trailing dot.': 'x',
+    'emoji 📁/notes 📝.md': 'z',
+    '__proto__': 'not special',
+  };
+  const v = await newVault(files);
+  await utimes(join(v.vault, 'empty.txt'), 1_600_000_000, 1_600_000_000.123);
+  const r = await v.api.backup();
+  assert.match(r.snapshot, /^[0-9a-f]{32}$/);
+  assert.equal(r.files, Object.keys(files).length);
+  assert.deepEqual(r.failed, []);
+  assert.ok(r.blobsAdded > 40, `multi-chunk files: ${r.blobsAdded} chunks`);
+  assert.ok(v.events.some((e) => e.task === 'backup' && e.filesDone === e.filesTotal));
+
+  await v.unlock();
+  const to = join(v.root, 'restored');
+  const rr = await v.api.restore({ to });
+  assert.deepEqual(rr.failed, []);
+  const want = await readTree(v.vault);
+  const got = await readTree(to);
+  assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+  for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
+  assert.ok(Math.abs((await stat(join(to, 'empty.txt'))).mtimeMs - (await stat(join(v.vault, 'empty.txt'))).mtimeMs) < 0.002, 'mtime to the microsecond');
+  const snaps = await v.api.snapshots();
+  assert.equal(snaps.length, 1);
+  assert.equal(snaps[0]!.id, r.snapshot);
+});
+
+test('dedup: a second backup adds nothing; a duplicated file is stored once; the repository is about the unique data', async () => {
+  const unique = randomBytes(1024 * 1024);
+  const v = await newVault({ 'a/one.bin': unique, 'b/copy.bin': unique, 'c/again.bin': unique, 'small.txt': 'hello' });
+  const first = await v.api.backup();
+  const size1 = await dirSize(v.backupDir);
+  assert.ok(size1 < 1.15 * 1024 * 1024, `three copies of 1 MiB stored in ${size1} bytes`);
+  const second = await v.api.backup();
+  assert.notEqual(second.snapshot, first.snapshot);
+  assert.equal(second.blobsAdded, 0);
+  assert.equal(second.packsWritten, 0);
+  assert.equal(second.filesRead, 0, 'unchanged files are not read again');
+  const size2 = await dirSize(v.backupDir);
+  assert.ok(size2 - size1 < 8 * 1024, `a no-change backup added ${size2 - size1} bytes`);
+
+  // A file with one changed region re-stores only the chunks around it.
+  const changed = Buffer.from(unique);
+  changed.write('changed!', 500_000);
+  await writeFile(join(v.vault, 'a/one.bin'), changed);
+  const third = await v.api.backup();
+  assert.equal(third.filesRead, 1);
+  assert.ok(third.blobsAdded >= 1 && third.blobsAdded <= 4, `${third.blobsAdded} chunks re-stored`);
+  assert.ok(await dirSize(v.backupDir) - size2 < 5 * SMALL.chunker.max + 64 * 1024);
+});
+
+test('restore a file, a folder and everything, beside existing files, from the latest or a named snapshot', async () => {
+  const v = await newVault({ 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' });
+  const s1 = await v.api.backup();
+  await writeFiles(v.vault, { 'case-1/letter.txt': 'v2 longer' });
+  await v.api.backup();
+  await v.unlock();
+
+  const to = join(v.root, 'out');
+  await writeFiles(to, { 'case-1/letter.txt': 'mine, do not touch' });
+  const one = await v.api.restore({ to, path: 'case-1/letter.txt' });
+  assert.equal(one.restored, 1);
+  assert.equal(await readFile(join(to, 'case-1/letter.txt'), 'utf8'), 'mine, do not touch');
+  assert.equal(await readFile(join(to, 'case-1/letter (restored 2).txt'), 'utf8'), 'v2 longer');
+  assert.equal(one.renamed.length, 1);
+
+  const old = await v.api.restore({ to, path: 'case-1', snapshot: s1.snapshot.slice(0, 8) });
+  assert.equal(old.restored, 2);
+  assert.equal(await readFile(join(to, 'case-1/letter (restored 3).txt'), 'utf8'), 'v1');
+  assert.deepEqual(await listFiles(to), ['case-1/letter (restored 2).txt', 'case-1/letter (restored 3).txt', 'case-1/letter.txt', 'case-1/notes.md']);
+
+  const all = join(v.root, 'all');
+  const r = await v.api.restore({ to: all, snapshot: 'latest' });
+  assert.equal(r.restored, 3);
+  await assert.rejects(v.api.restore({ to, path: 'nope' }), { name: 'UsageError' });
+  await assert.rejects(v.api.restore({ to, path: '../etc' }), { name: 'UsageError' });
+  v.lock();
+  await assert.rejects(v.api.restore({ to: all }), { name: 'Locked' });
+});
