@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertSafeVaultPath, parseObjectRemoteName } from '../../crypto/index.js';
+
+test('ordinary, deep and Unicode paths are safe', () => {
+  for (const p of ['a.txt', 'Members/0042/letter.docx', 'caf\u00e9/cafe\u0301.txt', Array(200).fill('d').join('/'), ' spaced . ', '__proto__', 'a\\b']) {
+    assert.doesNotThrow(() => assertSafeVaultPath(p, 'linux'), p);
+  }
+});
+
+test('paths that could escape are refused everywhere; Windows also refuses its special names and characters', () => {
+  for (const p of ['', '/abs', '../x', 'a/../b', 'a//b', './a', 'a/.', 'nul\0', 'C:x', 'c:/x', '//server/share', '\\\\server\\share']) {
+    assert.throws(() => assertSafeVaultPath(p, 'linux'), { name: 'UnsafePath' }, JSON.stringify(p));
+  }
+  for (const p of ['a\\b', 'CON', 'nul.txt', 'COM1', 'lpt9.log', 'trailing.', 'trailing ', 'a<b', 'q?', 'x:y']) {
+    assert.throws(() => assertSafeVaultPath(p, 'win32'), { name: 'UnsafePath' }, JSON.stringify(p));
+  }
+});
+
+test('only well-formed object names are objects', () => {
+  const hex = 'ab'.padEnd(64, '0');
+  assert.equal(parseObjectRemoteName(`objects/ab/${hex}`), hex);
+  for (const n of [`objects/cd/${hex}`, `objects/ab/${hex}x`, `objects/ab/${hex.toUpperCase()}`, 'casevault.key', `trash/${hex}`]) {
+    assert.equal(parseObjectRemoteName(n), undefined, n);
+  }
+});
