@@ -1,0 +1,137 @@
+// `npm run bench`: Casevault's sync against the limit (a plain copy) and
+// against rclone's crypt remote, on the same data in the same run, reported
+// as ratios (machines are noisy: only ratios from one run mean anything).
+// Never part of `npm test`. Then the backup benchmark (bench/backup.ts).
+//
+//   npm run bench              1 GiB file + 10,000 files of 4 KiB
+//   npm run bench -- --small   64 MiB + 1,000 files (a quick check)
+//
+// Writes bench/results/latest.json and latest.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCipheriv, randomBytes } from 'node:crypto';
+
+const small = process.argv.includes('--small');
+const BIG = small ? 64 : 1024; // MiB
+const FILES = small ? 1000 : 10_000;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'casevault.js');
+const PASS = 'purple elephant dances quietly tonight';
+
+interface Run { seconds: number; rssMiB: number; ok: boolean }
+
+/** Wall time and peak RSS of a command (GNU time), with a timeout. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env, encoding: 'utf8', timeout: 20 * 60_000 });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [secs, kb] = last.split(' ').map(Number);
+  return { seconds: secs ?? NaN, rssMiB: (kb ?? 0) / 1024, ok: r.status === 0 };
+}
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Incompressible, fast pseudo-random content (AES-CTR keystream). */
+async function writeRandom(path: string, bytes: number): Promise<void> {
+  const cipher = createCipheriv('aes-128-ctr', randomBytes(16), randomBytes(16));
+  const out = createWriteStream(path);
+  const zero = Buffer.alloc(1024 * 1024);
+  for (let done = 0; done < bytes; done += zero.length) {
+    if (!out.write(cipher.update(zero.subarray(0, Math.min(zero.length, bytes - done))))) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function makeSmallFiles(dir: string): Promise<void> {
+  for (let d = 0; d < 100; d++) {
+    await mkdir(join(dir, `case-${d}`), { recursive: true });
+    for (let f = 0; f < FILES / 100; f++) await writeFile(join(dir, `case-${d}`, `doc-${f}.txt`), randomBytes(4096));
+  }
+}
+
+interface Result {
+  workload: string;
+  bytes: number;
+  files: number;
+  copy: Run;
+  casevault: { first: Run; noChange: Run };
+  rclone?: { first: Run; noChange: Run };
+}
+
+async function measure(workload: string, src: string, bytes: number, files: number, work: string): Promise<Result> {
+  const copy = timed('cp', ['-r', src, join(work, 'copy')]);
+  const home = join(work, 'home');
+  const env = { ...process.env, CASEVAULT_HOME: home, CASEVAULT_PASSPHRASE: PASS, CASEVAULT_KDF_PROFILE: 'interactive' };
+  execFileSync(process.execPath, [BIN, 'init', '--vault', src, '--cloud', join(work, 'cloud')], { env, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1100)); // let the files settle, as a person's would have
+  const first = timed(process.execPath, [BIN, 'sync'], env);
+  const noChange = timed(process.execPath, [BIN, 'sync'], env);
+  const result: Result = { workload, bytes, files, copy, casevault: { first, noChange } };
+  if (have('rclone')) {
+    const conf = join(work, 'rclone.conf');
+    const obscured = execFileSync('rclone', ['obscure', PASS], { encoding: 'utf8' }).trim();
+    await writeFile(conf, `[secret]\ntype = crypt\nremote = ${join(work, 'rclone-cloud')}\npassword = ${obscured}\n`);
+    const args = ['copy', src, 'secret:', '--config', conf];
+    result.rclone = { first: timed('rclone', args), noChange: timed('rclone', args) };
+  }
+  return result;
+}
+
+function opensslCeiling(): string | undefined {
+  if (!have('openssl')) return undefined;
+  const r = spawnSync('openssl', ['speed', '-evp', 'chacha20-poly1305', '-seconds', '1', '-bytes', '65536'], { encoding: 'utf8', timeout: 60_000 });
+  const line = r.stdout.split('\n').find((l) => l.toLowerCase().startsWith('chacha20-poly1305'));
+  const kb = line?.trim().split(/\s+/).pop()?.replace(/k$/, '');
+  return kb ? `${(Number(kb) / 1024).toFixed(0)} MB/s` : undefined;
+}
+
+const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+function table(results: Result[], ceiling: string | undefined): string {
+  const rows = ['| workload | | Casevault | plain copy | rclone crypt | Casevault / copy | Casevault / rclone | aim |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of results) {
+    const mb = r.bytes / 1e6;
+    const rate = (s: number) => (r.files > 1 ? `${fmt(r.files / s, 0)} files/s` : `${fmt(mb / s, 0)} MB/s`);
+    const c = r.casevault;
+    const aim = r.files > 1 ? '≥ 10,000 files/s; ≤ 0.5× rclone' : '≥ 250 MB/s, RSS < 150 MiB; ≤ 0.6× rclone';
+    rows.push(`| ${r.workload} | first sync | ${fmt(c.first.seconds)} s (${rate(c.first.seconds)}), ${fmt(c.first.rssMiB, 0)} MiB RSS | ${fmt(r.copy.seconds)} s | ${r.rclone ? `${fmt(r.rclone.first.seconds)} s, ${fmt(r.rclone.first.rssMiB, 0)} MiB RSS` : 'n/a'} | ${fmt(c.first.seconds / r.copy.seconds)}× | ${r.rclone ? `${fmt(c.first.seconds / r.rclone.first.seconds)}×` : 'n/a'} | ${aim} |`);
+    rows.push(`| ${r.workload} | no-change sync | ${fmt(c.noChange.seconds)} s | | ${r.rclone ? `${fmt(r.rclone.noChange.seconds)} s` : 'n/a'} | | ${r.rclone ? `${fmt(c.noChange.seconds / r.rclone.noChange.seconds)}×` : 'n/a'} | ${r.files > 1 ? '< 0.3 s; ≤ 0.5× rclone' : ''} |`);
+  }
+  const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const rclone = have('rclone') ? execFileSync('rclone', ['version'], { encoding: 'utf8' }).split('\n')[0] : 'not installed';
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${rclone}${ceiling ? `; openssl chacha20-poly1305: ${ceiling}` : ''}.\n\n${rows.join('\n')}\n`;
+}
+
+const work = await mkdtemp(join(tmpdir(), 'cv-bench-'));
+try {
+  const results: Result[] = [];
+  const bigDir = join(work, 'big', 'vault');
+  await mkdir(bigDir, { recursive: true });
+  await writeRandom(join(bigDir, 'scan.bin'), BIG * 1024 * 1024);
+  results.push(await measure(`one ${BIG} MiB file`, bigDir, BIG * 1024 * 1024, 1, join(work, 'big')));
+  await rm(join(work, 'big'), { recursive: true, force: true });
+
+  const smallDir = join(work, 'small', 'vault');
+  await makeSmallFiles(smallDir);
+  results.push(await measure(`${FILES.toLocaleString('en')} files of 4 KiB`, smallDir, FILES * 4096, FILES, join(work, 'small')));
+  await rm(join(work, 'small'), { recursive: true, force: true });
+
+  const md = table(results, opensslCeiling());
+  console.log(md);
+  const out = join(ROOT, 'bench', 'results');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), small, results }, null, 2)}\n`);
+  await writeFile(join(out, 'latest.md'), md);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+if (!process.argv.includes('--sync-only')) {
+  console.log('Backup benchmark (bench/backup.ts):');
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'backup.js'), small ? '50' : '200'], { stdio: 'inherit' });
+}
