@@ -30,6 +30,15 @@ export const API = {
     },
   },
   verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
+  backup: { params: none, run: (e: Engine) => e.backup() },
+  snapshots: { params: none, run: (e: Engine) => e.snapshots() },
+  backupStatus: { params: none, run: (e: Engine) => e.backupStatus() },
+  restoreBackup: {
+    params: z.object({ snapshot: text(100).optional(), path: path.optional(), to: path }).strict(),
+    run: (e: Engine, p: { snapshot?: string; path?: string; to: string }) => e.restoreBackup(p),
+  },
+  verifyBackup: { params: z.object({ quick: z.boolean().optional() }).strict(), run: (e: Engine, p: { quick?: boolean }) => e.verifyBackup(p) },
+  forget: { params: z.object({ prune: z.boolean().optional() }).strict(), run: (e: Engine, p: { prune?: boolean }) => e.forget(p) },
   /** A file dropped on the window (the desktop app's IPC; browser mode streams it: engine/server.ts). */
   addFile: {
     params: z.object({ path, data: z.instanceof(Uint8Array) }).strict(),

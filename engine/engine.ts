@@ -28,7 +28,7 @@ import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
 
-export type { SyncReport, VerifyReport, CloudSpec, WatchOptions };
+export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus };
 
 export const KEY_FILE_NAME = 'casevault.key';
 export const DEFAULT_TRASH_DAYS = 30;
@@ -74,8 +74,11 @@ export interface StatusReport {
   pendingFiles: string[];
   /** A running `watch` on this computer, if any: whether the cloud is reachable, the last error, when it retries. */
   live: (Omit<LiveState, 'pid'> & { watching: true }) | { watching: false };
-  lastBackup: null;
-  nextBackup: null;
+  /** When the last backup succeeded, and the next is due (ISO times; null without a backup folder). */
+  lastBackup: string | null;
+  nextBackup: string | null;
+  /** No backup has succeeded for too long (7 days). */
+  backupOverdue: boolean;
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -83,6 +86,17 @@ export interface EngineEventEmitter {
   on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
   off<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
   emit<K extends keyof EngineEvents>(type: K, e: EngineEvents[K]): boolean;
+}
+
+/** What a shell hears from live sync: sync passes (WatchOptions) and scheduled backups. */
+export interface LiveOptions extends WatchOptions {
+  onBackup?: (report: BackupReport) => void;
+  /** A scheduled backup failed (the drive is unplugged...); it is retried later. */
+  onBackupFailed?: (error: unknown) => void;
+  /** No backup has succeeded for the warning period (default 7 days). */
+  onBackupOverdue?: (status: BackupStatus) => void;
+  /** How often to check whether a backup is due (default 1 minute). */
+  backupCheckMs?: number;
 }
 
 interface LiveSync {
@@ -249,7 +263,7 @@ export class Engine {
    * Start live sync in the background (the desktop app and browser mode do,
    * once a vault exists). While it runs, sync() asks it for a pass.
    */
-  async startLiveSync(options: WatchOptions = {}): Promise<void> {
+  async startLiveSync(options: LiveOptions = {}): Promise<void> {
     if (this.live || !(await this.hasVault())) return;
     const stop = new AbortController();
     let ready!: () => void;
@@ -285,10 +299,43 @@ export class Engine {
     return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit, deviceId: config.deviceId, deviceName: deviceName() };
   }
 
-  /** Keep syncing until `signal` aborts. Holds the vault's lock all along, so one-off syncs wait their turn. */
-  async watch(signal: AbortSignal, options: WatchOptions = {}): Promise<void> {
+  /**
+   * Keep syncing until `signal` aborts, and take backups when they are due
+   * (a run missed while the computer slept or was off runs at once).
+   * Holds the vault's lock all along, so one-off syncs wait their turn.
+   */
+  async watch(signal: AbortSignal, options: LiveOptions = {}): Promise<void> {
     const ctx = await this.syncContext();
-    await withHomeLock(this.home, () => watchVault(ctx, signal, options));
+    await withHomeLock(this.home, async () => {
+      const stopBackups = this.scheduleBackups(signal, options);
+      try {
+        await watchVault(ctx, signal, options);
+      } finally {
+        await stopBackups();
+      }
+    });
+  }
+
+  /** Checks every minute whether a backup is due, and runs it; warns when backups are overdue. */
+  private scheduleBackups(signal: AbortSignal, o: LiveOptions): () => Promise<void> {
+    let running: Promise<void> | undefined;
+    const tick = async () => {
+      if (running || signal.aborted) return;
+      const st = await this.backupStatus().catch(() => undefined);
+      if (!st?.folder) return;
+      if (st.overdue) o.onBackupOverdue?.(st);
+      if (st.nextBackup && Date.parse(st.nextBackup) <= Date.now()) {
+        running = this.backup({ signal }).then((r) => o.onBackup?.(r), (e: unknown) => o.onBackupFailed?.(e)).finally(() => {
+          running = undefined;
+        });
+      }
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), o.backupCheckMs ?? 60_000);
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
   }
 
   async status(): Promise<StatusReport> {
@@ -305,6 +352,7 @@ export class Engine {
       else if (r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino) synced++;
       else pendingFiles.push(f.path);
     }
+    const backup = await this.backupStatus().catch(() => undefined);
     const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
     return {
       vaultDir: config.vaultDir,
@@ -317,8 +365,9 @@ export class Engine {
       conflicts: [...state.files].flatMap(([path, r]) => (r.conflictCopy ? [{ path, keptAs: r.conflictCopy }] : [])),
       live: await this.liveState(),
       lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
-      lastBackup: null,
-      nextBackup: null,
+      lastBackup: backup?.lastBackup?.at ?? null,
+      nextBackup: backup?.nextBackup ?? null,
+      backupOverdue: backup?.overdue ?? false,
     };
   }
 

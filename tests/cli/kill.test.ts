@@ -65,3 +65,36 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
   assert.equal((await listFiles(join(root, 'cloud', 'objects'))).length, want.size, 'one object per file, no duplicates');
 });
+
+test('kill -9 of watch while files keep arriving: a restarted watch converges with nothing lost', async () => {
+  const root = await tempDir('killwatch');
+  const vault = join(root, 'vault');
+  const cloud = join(root, 'cloud');
+  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' };
+  await mkdir(vault, { recursive: true });
+  assert.equal((await run(['init', '--vault', vault, '--cloud', cloud], env)).code, 0);
+  let n = 0;
+  for (let round = 0; round < 4; round++) {
+    const child = spawn(process.execPath, [BIN, 'watch'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    const until = Date.now() + randomInt(600, 1500);
+    while (Date.now() < until) {
+      await writeFile(join(vault, `drop-${n++}.txt`), randomBytes(randomInt(0, 200_000)));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+  }
+  // Restart: it converges by itself; stop it with SIGTERM once the cloud holds every file.
+  const child = spawn(process.execPath, [BIN, 'watch'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+  const deadline = Date.now() + 30_000;
+  while ((await listFiles(join(cloud, 'objects')).catch(() => [])).length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGTERM');
+  assert.equal(await new Promise((r) => child.once('close', r)), 0, 'watch stops cleanly on SIGTERM');
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  const target = join(root, 'recovered');
+  assert.equal((await run(['recover', '--cloud', cloud, '--vault', target], { ...env, CASEVAULT_HOME: join(root, 'home2') })).code, 0);
+  const want = await readTree(vault);
+  const got = await readTree(target);
+  assert.equal(got.size, n);
+  for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
+});

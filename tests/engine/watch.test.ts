@@ -1,7 +1,7 @@
 // Live sync: files dropped into a watched vault reach the cloud by themselves.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -135,4 +135,28 @@ test('live sync inside the engine: "sync now" asks the running watcher for a pas
   }
   assert.equal((await engine.status()).live.watching, false);
   assert.equal((await engine.sync()).uploaded, 0);
+});
+
+test('backups run on schedule inside live sync: a due backup (here: never taken) runs at once, and the API restores from it', async () => {
+  const root = await tempDir('scheduled');
+  const vault = join(root, 'v');
+  const engine = new Engine(join(root, 'home'), env);
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, backupDir: join(root, 'usb'), passphrase: PASS });
+  await writeFile(join(vault, 'case.txt'), 'back me up');
+  const taken: string[] = [];
+  await engine.startLiveSync({ backupCheckMs: 200, onBackup: (r) => taken.push(r.snapshot) });
+  try {
+    await until(async () => taken.length === 1, 20_000);
+  } finally {
+    await engine.stopLiveSync();
+  }
+  const s = await engine.status();
+  assert.ok(s.lastBackup);
+  assert.ok(s.nextBackup && Date.parse(s.nextBackup) > Date.now() + 23 * 3600_000, 'the next one is due in a day');
+  assert.equal(s.backupOverdue, false);
+  assert.equal((await engine.snapshots()).length, 1);
+  await engine.unlock({ passphrase: PASS });
+  await engine.restoreBackup({ snapshot: 'latest', path: 'case.txt', to: join(root, 'restored') });
+  await engine.lock();
+  assert.equal(await readFile(join(root, 'restored', 'case.txt'), 'utf8'), 'back me up');
 });
