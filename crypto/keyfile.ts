@@ -65,21 +65,24 @@ export type Slot = z.infer<typeof slotSchema>;
 type SlotHead = Slot extends infer S ? (S extends Slot ? Omit<S, 'nonce' | 'commit' | 'wrapped'> : never) : never;
 export type KeyFile = z.infer<typeof keyFileSchema>;
 
+const REPAIR = 'put back a good copy of casevault.key (every computer using the vault keeps one in its CASEVAULT_HOME)';
+const damagedKeyFile = (why: string) => new DamagedData(`the key file is damaged (${why}); ${REPAIR}`);
+
 /** Parse and shape-check a key file. Throws DamagedData or UnsupportedFormat; never computes anything expensive. */
 export function parseKeyFile(bytes: Uint8Array): KeyFile {
-  if (bytes.length > 64 * 1024) throw new DamagedData('the key file is damaged (too large)');
+  if (bytes.length > 64 * 1024) throw damagedKeyFile('too large');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new DamagedData('the key file is damaged (not readable)');
+    throw damagedKeyFile('not readable');
   }
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version !== KEYFILE_VERSION) {
     throw new UnsupportedFormat(`the key file is format version ${version}; this Casevault reads version ${KEYFILE_VERSION} only`);
   }
   const parsed = keyFileSchema.safeParse(json);
-  if (!parsed.success) throw new DamagedData('the key file is damaged (unexpected contents)');
+  if (!parsed.success) throw damagedKeyFile('unexpected contents');
   const kf = parsed.data;
   try {
     fromBase64(kf.vaultId, 16);
@@ -92,7 +95,7 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
       if (s.role === 'passphrase') fromBase64(s.salt, 16);
     }
   } catch {
-    throw new DamagedData('the key file is damaged (bad field)');
+    throw damagedKeyFile('bad field');
   }
   for (const s of kf.slots) if (s.role === 'passphrase') checkKdfParams(s);
   return kf;
@@ -237,7 +240,7 @@ export async function openKeyFile(kf: KeyFile, secret: Secret): Promise<ReadKeys
   sodium.memzero(master);
   const macOk = sodium.memcmp(await fileMac(kf, keys.keyfileMacKey), fromBase64(kf.mac, 32));
   if (!macOk || !sodium.memcmp(keys.publicKey, fromBase64(kf.publicKey, 32))) {
-    throw new DamagedData('the key file has been tampered with');
+    throw new DamagedData(`the key file has been tampered with; ${REPAIR}`);
   }
   return keys;
 }

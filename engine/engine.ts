@@ -23,7 +23,7 @@ import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore-objects.js';
 import { isUnder, scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
-import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { BAD_NAME, syncOnce, type SyncContext, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -353,6 +353,7 @@ export class Engine {
       else pendingFiles.push(f.path);
     }
     const backup = await this.backupStatus().catch(() => undefined);
+    for (const path of scan.badNames) failures.push({ path, reason: BAD_NAME });
     const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
     return {
       vaultDir: config.vaultDir,

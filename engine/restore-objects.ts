@@ -69,10 +69,15 @@ export function describeObjectFailure(e: unknown): string {
   return 'the object could not be read';
 }
 
+/** Files operating systems and sync clients leave in any folder (hidden files, desktop.ini...): not objects, not damage. */
+const CLIENT_JUNK = /(^|\/)(\.[^/]*|desktop\.ini|Thumbs\.db|Icon\r)$/i;
+
 /** Every file under objects/ in the cloud, with its object ID if the name is a well-formed one. */
 export async function listObjects(remote: Remote): Promise<{ name: string; idHex: string | undefined }[]> {
   const out: { name: string; idHex: string | undefined }[] = [];
-  for await (const e of remote.list('objects/')) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name) });
+  for await (const e of remote.list('objects/')) {
+    if (!CLIENT_JUNK.test(e.name)) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name) });
+  }
   return out;
 }
 

@@ -19,6 +19,8 @@ export interface ScanResult {
   /** Folders (vault-relative, '' for the root) that could not be read: nothing under them may be treated as deleted. */
   unreadable: string[];
   skippedLinks: number;
+  /** Files whose names are not valid UTF-8 (shown with replacement characters): they cannot be synced until renamed. */
+  badNames: string[];
 }
 
 /** Names that are the operating system's or an editor's scratch files, never case files. */
@@ -28,19 +30,37 @@ export function isIgnoredName(name: string): boolean {
   return IGNORED.some((re) => re.test(name));
 }
 
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The name as text, or undefined if it is not valid UTF-8 (possible on Linux). */
+function strictUtf8(name: Buffer): string | undefined {
+  try {
+    return decoder.decode(name);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function scanVault(root: string): Promise<ScanResult> {
-  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0 };
+  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [] };
   const walk = async (dir: string, rel: string): Promise<void> => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch {
       result.unreadable.push(rel);
       return;
     }
     const subdirs: Promise<void>[] = [];
     // Synchronous lstat: ~3 µs each, where a thread-pool round trip costs ten times that.
-    for (const e of entries) {
+    for (const raw of entries) {
+      const name = strictUtf8(raw.name);
+      if (name === undefined) {
+        const shown = raw.name.toString('utf8');
+        result.badNames.push(rel ? `${rel}/${shown}` : shown);
+        continue;
+      }
+      const e = { name, isSymbolicLink: () => raw.isSymbolicLink(), isDirectory: () => raw.isDirectory(), isFile: () => raw.isFile() };
       if (isIgnoredName(e.name)) continue;
       const path = rel ? `${rel}/${e.name}` : e.name;
       const full = join(dir, e.name);

@@ -103,6 +103,8 @@ async function uploadWithRetry(ctx: SyncContext, sealer: ObjectSealer, path: str
   }
 }
 
+export const BAD_NAME = 'its name is not valid text (UTF-8), so it cannot be stored safely; rename it';
+
 export function describeFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (e instanceof FileChanged) return 'it is still being written; it will be synced on the next run';
@@ -135,7 +137,10 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
-  const report: SyncReport = { uploaded: 0, deleted: 0, unchanged: 0, bytesUploaded: 0, failed: [], conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length };
+  const report: SyncReport = {
+    uploaded: 0, deleted: 0, unchanged: 0, bytesUploaded: 0, conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length,
+    failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
+  };
 
   const changed: ScannedFile[] = [];
   for (const f of scan.files.values()) {
