@@ -1,0 +1,79 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, call } from './api.js';
+import { sentence } from './FirstRun.js';
+
+/** Asks for the passphrase (or the recovery key) when something needs the vault unlocked. */
+export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnlocked: () => void; onCancel: () => void }) {
+  const [useKey, setUseKey] = useState(false);
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await call('unlock', useKey ? { recoveryKey: secret } : { passphrase: secret });
+      setSecret('');
+      onUnlocked();
+    } catch (err) {
+      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card unlock" onSubmit={submit} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Unlock the vault</h2>
+      <p>{reason}</p>
+      <label htmlFor={`${id}-secret`}>{useKey ? 'Recovery key (the 27 words)' : 'Passphrase'}</label>
+      {useKey ? (
+        <textarea id={`${id}-secret`} value={secret} onChange={(e) => setSecret(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
+      ) : (
+        <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required autoFocus />
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>{busy ? 'Unlocking…' : 'Unlock'}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); setError(''); }}>
+        {useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}
+      </button>
+    </form>
+  );
+}
+
+/** Runs an API call; if the vault is locked, asks to unlock first and then runs it again. */
+export function useUnlocked() {
+  const [pending, setPending] = useState<{ reason: string; retry: () => void; cancel: () => void } | undefined>();
+  const run = async <T,>(reason: string, f: () => Promise<T>, done: (v: T) => void, failed: (message: string) => void) => {
+    try {
+      done(await f());
+    } catch (e) {
+      if (e instanceof ApiError && e.kind === 'Locked') {
+        setPending({ reason, retry: () => void run(reason, f, done, failed), cancel: () => failed('Nothing was done: the vault stayed locked.') });
+        return;
+      }
+      failed(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  };
+  const prompt = pending ? (
+    <Unlock
+      reason={pending.reason}
+      onUnlocked={() => {
+        const retry = pending.retry;
+        setPending(undefined);
+        retry();
+      }}
+      onCancel={() => {
+        pending.cancel();
+        setPending(undefined);
+      }}
+    />
+  ) : null;
+  return { run, prompt };
+}
