@@ -49,7 +49,65 @@ function RecoveryKey({ words, onDone }: { words: string; onDone: () => void }) {
   );
 }
 
+/** On a new computer: rebuild the vault from the cloud copy with the passphrase or the recovery key. */
+function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void }) {
+  const [cloudDir, setCloudDir] = useState('');
+  const [vaultDir, setVaultDir] = useState('');
+  const [useKey, setUseKey] = useState(false);
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const id = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const r = await call('recover', { cloud: { kind: 'folder', dir: cloudDir }, vaultDir, secret: useKey ? { recoveryKey: secret } : { passphrase: secret } });
+      setSecret('');
+      setDone(`${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`);
+    } catch (err) {
+      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (done) {
+    return (
+      <section className="card">
+        <h2>Your vault is back</h2>
+        <p role="status">{done}</p>
+        <button type="button" className="primary" onClick={onDone}>Continue</button>
+      </section>
+    );
+  }
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Recover a vault on this computer</h2>
+      <p>Use this on a new computer: Casevault rebuilds your vault folder from the encrypted cloud copy.</p>
+      <label htmlFor={`${id}-cloud`}>Cloud folder that holds the encrypted copy</label>
+      <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} required />
+      <label htmlFor={`${id}-vault`}>New (or empty) folder for the vault</label>
+      <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} required />
+      <label htmlFor={`${id}-secret`}>{useKey ? 'Recovery key (the 27 words)' : 'Passphrase'}</label>
+      {useKey ? (
+        <textarea id={`${id}-secret`} value={secret} onChange={(e) => setSecret(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
+      ) : (
+        <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required />
+      )}
+      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); }}>{useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}</button>
+      {error && <p className="error" role="alert">{error}</p>}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>{busy ? 'Recovering…' : 'Recover my vault'}</button>
+        <button type="button" onClick={onBack}>Back</button>
+      </div>
+    </form>
+  );
+}
+
 export function FirstRun({ onDone }: { onDone: () => void }) {
+  const [recovering, setRecovering] = useState(false);
   const [vaultDir, setVaultDir] = useState('');
   const [cloudDir, setCloudDir] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -77,6 +135,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   };
 
   if (words) return <RecoveryKey words={words} onDone={onDone} />;
+  if (recovering) return <Recover onDone={onDone} onBack={() => setRecovering(false)} />;
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Set up your vault</h2>
@@ -92,6 +151,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
       {error && <p className="error" role="alert">{error}</p>}
       <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create vault'}</button>
+      <button type="button" className="link" onClick={() => setRecovering(true)}>Already have a vault? Recover it on this computer</button>
     </form>
   );
 }
