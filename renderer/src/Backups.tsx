@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
 import { ApiError, call } from './api.js';
-import { sentence } from './FirstRun.js';
+import { sentence } from './text.js';
 import { useUnlocked } from './Unlock.js';
 
 type Snapshots = ApiResult<'snapshots'>;

@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { addFile, ApiError } from './api.js';
-import { sentence } from './FirstRun.js';
+import { sentence } from './text.js';
 
 interface Entry { isFile: boolean; isDirectory: boolean; fullPath: string; file?: (ok: (f: File) => void, fail: (e: unknown) => void) => void; createReader?: () => { readEntries: (ok: (e: Entry[]) => void, fail: (e: unknown) => void) => void } }
 

@@ -1,5 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
+import { sentence } from './text.js';
+import { useSecretField } from './Unlock.js';
 
 interface Strength { ok: boolean; score: number; reason: string }
 
@@ -53,8 +55,7 @@ function RecoveryKey({ words, onDone }: { words: string; onDone: () => void }) {
 function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void }) {
   const [cloudDir, setCloudDir] = useState('');
   const [vaultDir, setVaultDir] = useState('');
-  const [useKey, setUseKey] = useState(false);
-  const [secret, setSecret] = useState('');
+  const secret = useSecretField();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
@@ -64,8 +65,8 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
     setBusy(true);
     setError('');
     try {
-      const r = await call('recover', { cloud: { kind: 'folder', dir: cloudDir }, vaultDir, secret: useKey ? { recoveryKey: secret } : { passphrase: secret } });
-      setSecret('');
+      const r = await call('recover', { cloud: { kind: 'folder', dir: cloudDir }, vaultDir, secret: secret.value() });
+      secret.clear();
       setDone(`${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`);
     } catch (err) {
       setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
@@ -90,13 +91,7 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} required />
       <label htmlFor={`${id}-vault`}>New (or empty) folder for the vault</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} required />
-      <label htmlFor={`${id}-secret`}>{useKey ? 'Recovery key (the 27 words)' : 'Passphrase'}</label>
-      {useKey ? (
-        <textarea id={`${id}-secret`} value={secret} onChange={(e) => setSecret(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
-      ) : (
-        <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required />
-      )}
-      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); }}>{useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}</button>
+      {secret.field}
       {error && <p className="error" role="alert">{error}</p>}
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Recovering…' : 'Recover my vault'}</button>
@@ -156,7 +151,3 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function sentence(message: string): string {
-  const m = message.trim();
-  return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
-}

@@ -3,7 +3,7 @@ import type { ApiResult } from '../../engine/api.js';
 import type { ProgressEvent } from '../../engine/events.js';
 import { ApiError, call, onEvent } from './api.js';
 import { DropZone } from './DropZone.js';
-import { sentence } from './FirstRun.js';
+import { sentence } from './text.js';
 
 type Status = ApiResult<'status'>;
 

@@ -1,11 +1,35 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
-import { sentence } from './FirstRun.js';
+import { sentence } from './text.js';
+
+/** The passphrase field, which can switch to the recovery key's 27 words. */
+export function useSecretField() {
+  const [useKey, setUseKey] = useState(false);
+  const [secret, setSecret] = useState('');
+  const id = useId();
+  const field = (
+    <>
+      <label htmlFor={`${id}-secret`}>{useKey ? 'Recovery key (the 27 words)' : 'Passphrase'}</label>
+      {useKey ? (
+        <textarea id={`${id}-secret`} value={secret} onChange={(e) => setSecret(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
+      ) : (
+        <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required />
+      )}
+      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); }}>
+        {useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}
+      </button>
+    </>
+  );
+  return {
+    field,
+    value: (): { passphrase: string } | { recoveryKey: string } => (useKey ? { recoveryKey: secret } : { passphrase: secret }),
+    clear: () => setSecret(''),
+  };
+}
 
 /** Asks for the passphrase (or the recovery key) when something needs the vault unlocked. */
 export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnlocked: () => void; onCancel: () => void }) {
-  const [useKey, setUseKey] = useState(false);
-  const [secret, setSecret] = useState('');
+  const secret = useSecretField();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -15,8 +39,8 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
     setBusy(true);
     setError('');
     try {
-      await call('unlock', useKey ? { recoveryKey: secret } : { passphrase: secret });
-      setSecret('');
+      await call('unlock', secret.value());
+      secret.clear();
       onUnlocked();
     } catch (err) {
       setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
@@ -29,20 +53,12 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
     <form className="card unlock" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Unlock the vault</h2>
       <p>{reason}</p>
-      <label htmlFor={`${id}-secret`}>{useKey ? 'Recovery key (the 27 words)' : 'Passphrase'}</label>
-      {useKey ? (
-        <textarea id={`${id}-secret`} value={secret} onChange={(e) => setSecret(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
-      ) : (
-        <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required autoFocus />
-      )}
+      {secret.field}
       {error && <p className="error" role="alert">{error}</p>}
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Unlocking…' : 'Unlock'}</button>
         <button type="button" onClick={onCancel}>Cancel</button>
       </div>
-      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); setError(''); }}>
-        {useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}
-      </button>
     </form>
   );
 }
