@@ -30,6 +30,8 @@ export const API = {
     },
   },
   verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
+  auditVerify: { params: none, run: (e: Engine) => e.auditVerify() },
+  auditEntries: { params: none, run: (e: Engine) => e.auditEntries() },
   backup: { params: none, run: (e: Engine) => e.backup() },
   snapshots: { params: none, run: (e: Engine) => e.snapshots() },
   backupStatus: { params: none, run: (e: Engine) => e.backupStatus() },

@@ -17,6 +17,7 @@ import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
 import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo } from './backup/api.js';
+import { appendAudit, auditLogBytes, readAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -28,7 +29,7 @@ import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
 
-export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus };
+export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport };
 
 export const KEY_FILE_NAME = 'casevault.key';
 export const DEFAULT_TRASH_DAYS = 30;
@@ -188,6 +189,7 @@ export class Engine {
         await this.saveKeyFile(remote, keyFile);
         if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
         await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
+        await this.record('vault created');
         return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
       } finally {
         await wipeKeys(keys);
@@ -238,7 +240,14 @@ export class Engine {
   async unlock(s: SecretInput): Promise<void> {
     const config = await loadConfig(this.home);
     const { kf } = await this.localKeyFile();
-    const keys = await openKeyFile(kf, await this.secretOf(s));
+    const how = 'passphrase' in s ? 'with the passphrase' : 'with the recovery key';
+    let keys: ReadKeys;
+    try {
+      keys = await openKeyFile(kf, await this.secretOf(s));
+    } catch (e) {
+      if (e instanceof Error && (e.name === 'WrongSecret' || e.name === 'BadRecoveryKey')) await this.record('unlock failed', how);
+      throw e;
+    }
     const pinned = configWriteKeys(config);
     if (!Buffer.from(keys.vaultId).equals(Buffer.from(pinned.vaultId)) || !Buffer.from(keys.publicKey).equals(Buffer.from(pinned.publicKey))) {
       await wipeKeys(keys);
@@ -246,12 +255,43 @@ export class Engine {
     }
     await this.lock();
     this.keys = keys;
+    await this.record('unlocked', how);
   }
 
   /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
   async lock(): Promise<void> {
-    if (this.keys) await wipeKeys(this.keys);
+    if (!this.keys) return;
+    await wipeKeys(this.keys);
     this.keys = undefined;
+    await this.record('locked');
+  }
+
+  /** Add an entry to the audit trail (and mirror the trail to the cloud when it can be reached). Never fails the action it records. */
+  private async record(event: string, detail?: string): Promise<void> {
+    const config = await loadConfig(this.home).catch(() => undefined);
+    if (!config) return;
+    try {
+      await appendAudit(this.home, configWriteKeys(config), event, detail);
+    } catch {
+      return; // a full or read-only home: the action itself has been done; verify will show the gap
+    }
+    try {
+      const remote = await this.remote(config);
+      await remote.put(`audit/${config.deviceId}.log`, await auditLogBytes(this.home));
+      await remote.flush?.();
+    } catch {
+      // mirrored at the next entry
+    }
+  }
+
+  /** Check the audit trail's chain (no passphrase needed). */
+  auditVerify(): Promise<AuditVerifyReport> {
+    return loadConfig(this.home).then((c) => verifyAudit(this.home, configWriteKeys(c)));
+  }
+
+  /** The audit trail's entries (needs the vault unlocked). */
+  async auditEntries(): Promise<{ at: string; event: string; detail?: string }[]> {
+    return readAudit(this.home, this.requireKeys());
   }
 
   private requireKeys(): ReadKeys {
@@ -291,7 +331,9 @@ export class Engine {
   async sync(): Promise<SyncReport> {
     if (this.live?.control) return this.live.control.syncNow();
     const ctx = await this.syncContext();
-    return withHomeLock(this.home, () => syncOnce(ctx));
+    const report = await withHomeLock(this.home, () => syncOnce(ctx));
+    if (report.deleted > 0) await this.record('deleted from the cloud copy', `${report.deleted} files moved to the cloud trash`);
+    return report;
   }
 
   private async syncContext(): Promise<SyncContext> {
@@ -400,6 +442,7 @@ export class Engine {
       const kdf = current?.role === 'passphrase' && current.mem >= KDF_PROFILES[this.kdfProfile()].mem ? { ops: current.ops, mem: current.mem } : KDF_PROFILES[this.kdfProfile()];
       await this.saveKeyFile(await this.remote(config), await rewrapPassphrase(kf, keys, newPassphrase, kdf));
     });
+    await this.record('passphrase changed');
   }
 
   /** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
@@ -413,7 +456,7 @@ export class Engine {
       const words = await encodeRecoveryKey(recoveryKey);
       recoveryKey.fill(0);
       return { recoveryKey: words };
-    });
+    }).finally(() => this.record('recovery key replaced'));
   }
 
   /**
@@ -460,6 +503,7 @@ export class Engine {
         }
         await saveState(this.home, state);
         await rm(markerPath, { force: true });
+        await this.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged`);
         return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
       });
     } finally {
@@ -503,8 +547,10 @@ export class Engine {
   }
 
   /** Restore a snapshot, a folder or a file of it (needs the vault unlocked). */
-  restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
-    return this.backups().restore(o);
+  async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
+    const r = await this.backups().restore(o);
+    await this.record('restored from a backup', `${r.restored} files from snapshot ${r.snapshot}${o.path ? ` (${o.path})` : ''} into ${o.to}`);
+    return r;
   }
 
   verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
@@ -512,8 +558,10 @@ export class Engine {
   }
 
   /** Apply the retention policy; with prune, delete what no kept snapshot needs. */
-  forget(o: ForgetOptions = {}): Promise<ForgetReport> {
-    return this.backups().forget(o);
+  async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
+    const r = await this.backups().forget(o);
+    if (!o.dryRun) await this.record(o.prune ? 'backups forgotten and pruned' : 'backups forgotten');
+    return r;
   }
 
   backupStatus(): Promise<BackupStatus> {

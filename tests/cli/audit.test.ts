@@ -1,0 +1,51 @@
+// The audit trail: what is recorded, and `audit --verify` catching any edit.
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PASSPHRASE, run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fs.js';
+
+test('audit: unlocks, failed unlocks and key changes are recorded; edits, removals, reordering, insertions and cut-offs are caught (exit 3)', async () => {
+  const root = await tempDir('audit');
+  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
+  assert.equal((await run(['init', '--vault', join(root, 'v'), '--cloud', join(root, 'c')], env)).code, 0);
+  assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
+  assert.equal((await run(['passwd'], { ...env, CASEVAULT_NEW_PASSPHRASE: 'seven orange kites drift over harbour' })).code, 0);
+  const env2 = { ...env, CASEVAULT_PASSPHRASE: 'seven orange kites drift over harbour' };
+
+  const ok = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  assert.equal(ok.code, 0, ok.stderr);
+  const list = await run(['audit', '--json'], env2);
+  assert.equal(list.code, 0, list.stderr);
+  const events = (JSON.parse(list.stdout) as { event: string }[]).map((e) => e.event);
+  assert.deepEqual(events.slice(0, 6), ['vault created', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
+  assert.ok(!(await readFile(join(root, 'home', 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
+  const [mirror] = await readdir(join(root, 'c', 'audit'));
+  assert.match(mirror!, /^[0-9a-f]{32}\.log$/);
+  assert.ok((await readFile(join(root, 'c', 'audit', mirror!), 'utf8')).length > 0, 'mirrored to the cloud');
+
+  const log = join(root, 'home', 'audit.log');
+  const good = await readFile(log, 'utf8');
+  const lines = good.trimEnd().split('\n');
+  const tamper = async (text: string) => {
+    await writeFile(log, text);
+    const r = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+    await writeFile(log, good);
+    return r;
+  };
+  const edited = [...lines];
+  edited[1] = edited[1]!.replace(/ [A-Za-z0-9+/=]{10}/, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
+  for (const [name, text] of [
+    ['edited', `${edited.join('\n')}\n`],
+    ['removed', `${lines.filter((_, i) => i !== 1).join('\n')}\n`],
+    ['reordered', `${[lines[1], lines[0], ...lines.slice(2)].join('\n')}\n`],
+    ['inserted', `${[lines[0], lines[0], ...lines.slice(1)].join('\n')}\n`],
+    ['cut off at the end', `${lines.slice(0, -1).join('\n')}\n`],
+  ] as const) {
+    const r = await tamper(text);
+    assert.equal(r.code, 3, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^casevault: the audit trail has been tampered with/);
+  }
+  assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 0);
+});
