@@ -30,7 +30,8 @@ export async function main(argv: string[], io: Io = { env: process.env, stdin: p
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stdout.write(s),
-      outputError: (s) => io.stderr.write(errorLine(`${s.replace(/^error: /, '').trim().replace(/\.$/, '')}; see \`casevault --help\``)),
+      // Commander's own messages, cut to their first sentence, in the contract's form.
+      outputError: (s) => io.stderr.write(errorLine(`${s.replace(/^error: /, '').trim().split(/\.\s/)[0]!.replace(/\.$/, '')}; see \`casevault --help\``)),
     });
   for (const add of COMMANDS) add(program, ctx, (c) => { code = c; });
   program.commands.forEach((c) => c.exitOverride());
