@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { openLocalSecret, sealLocalSecret, type ReadKeys } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
 import type { CloudSpec } from './config.js';
-import { DropboxRemote } from './remotes/dropbox.js';
 import { FolderRemote } from './remotes/folder.js';
 import type { Remote } from './remotes/remote.js';
 
@@ -32,10 +31,11 @@ export function dropboxFromEnv(env: NodeJS.ProcessEnv): DropboxCredentials | und
   return appKey && refreshToken ? { appKey, refreshToken } : undefined;
 }
 
-/** The remote for `cloud`; Dropbox needs credentials. */
-export function openCloud(cloud: CloudSpec, env: NodeJS.ProcessEnv, dropbox: DropboxCredentials | undefined): Remote | undefined {
+/** The remote for `cloud`; Dropbox needs credentials. (The Dropbox SDK is loaded only for a Dropbox vault.) */
+export async function openCloud(cloud: CloudSpec, env: NodeJS.ProcessEnv, dropbox: DropboxCredentials | undefined): Promise<Remote | undefined> {
   if (cloud.kind === 'folder') return new FolderRemote(cloud.dir);
   if (!dropbox) return undefined;
+  const { DropboxRemote } = await import('./remotes/dropbox.js');
   return new DropboxRemote({
     appKey: dropbox.appKey,
     refreshToken: dropbox.refreshToken,

@@ -178,7 +178,7 @@ export class Engine {
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
     const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
-    const remote = this.newRemote(o.cloud, dropbox);
+    const remote = await this.newRemote(o.cloud, dropbox);
     if (await remote.stat(KEY_FILE_NAME)) {
       throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');
     }
@@ -198,8 +198,8 @@ export class Engine {
     });
   }
 
-  private newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Remote {
-    const remote = openCloud(cloud, this.env, dropbox);
+  private async newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Promise<Remote> {
+    const remote = await openCloud(cloud, this.env, dropbox);
     if (!remote) throw new UsageError('connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN, or run the command in a terminal to sign in');
     return remote;
   }
@@ -208,7 +208,7 @@ export class Engine {
   private async remote(config: VaultConfig): Promise<Remote> {
     if (this.connected) return this.connected;
     const dropbox = config.cloud.kind === 'dropbox' ? dropboxFromEnv(this.env) ?? (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) : undefined;
-    const remote = openCloud(config.cloud, this.env, dropbox);
+    const remote = await openCloud(config.cloud, this.env, dropbox);
     if (!remote) {
       throw new Locked('this vault\'s Dropbox sign-in is stored encrypted: unlock the vault with its passphrase (or set CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)');
     }
@@ -478,7 +478,7 @@ export class Engine {
     const resume = marker?.vaultDir === resolve(o.vaultDir);
     if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
     const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
-    const remote = this.newRemote(o.cloud, dropbox);
+    const remote = await this.newRemote(o.cloud, dropbox);
     let kfBytes: Uint8Array;
     try {
       kfBytes = await remote.read(KEY_FILE_NAME);

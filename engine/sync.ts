@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../crypto/index.js';
+import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../crypto/index.js';
 import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
@@ -23,6 +23,8 @@ export interface SyncReport {
   unchanged: number;
   bytesUploaded: number;
   failed: { path: string; reason: string }[];
+  /** Unchanged files uploaded again because their object was missing or damaged in the cloud. */
+  repaired: number;
   /** Files another computer changed in the cloud meanwhile: this computer's version was kept beside, as `keptAs`. */
   conflicts: { path: string; keptAs: string }[];
   /** Symbolic links seen and not followed. */
@@ -138,15 +140,38 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {
-    uploaded: 0, deleted: 0, unchanged: 0, bytesUploaded: 0, conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length,
+    uploaded: 0, deleted: 0, unchanged: 0, repaired: 0, bytesUploaded: 0, conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length,
     failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
   };
 
+  // What the cloud holds: an unchanged file whose object is missing (or, where
+  // the listing gives sizes cheaply, has the wrong length) is uploaded again,
+  // so a pass that ends well means the cloud mirrors the vault. Damage inside
+  // an object is for verify to find.
+  const inCloud = new Map<string, number | undefined>();
+  if (ctx.remote.listNames) {
+    for (const name of await ctx.remote.listNames('objects/')) {
+      const id = parseObjectRemoteName(name);
+      if (id) inCloud.set(id, undefined);
+    }
+  } else {
+    for await (const e of ctx.remote.list('objects/')) {
+      const id = parseObjectRemoteName(e.name);
+      if (id) inCloud.set(id, e.size);
+    }
+  }
+  const intact = (r: FileRecord, f: ScannedFile) => {
+    if (!inCloud.has(r.id)) return false;
+    const size = inCloud.get(r.id);
+    return size === undefined || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
+  };
   const changed: ScannedFile[] = [];
   for (const f of scan.files.values()) {
-    if (sameFile(state.files.get(f.path), f)) report.unchanged++;
+    const r = state.files.get(f.path);
+    if (r && sameFile(r, f) && intact(r, f)) report.unchanged++;
     else changed.push(f);
   }
+  report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;
   const removed = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
   const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);

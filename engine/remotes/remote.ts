@@ -41,6 +41,9 @@ export interface Remote {
   /** Delete; deleting an absent object is not an error. */
   delete(name: string): Promise<void>;
 
+  /** Only the names under `prefix`, where that is much cheaper than list() (a folder: no stat per file). */
+  listNames?(prefix: string): Promise<string[]>;
+
   /** Make completed writes durable, where the backend batches that (a folder's fsyncs). */
   flush?(): Promise<void>;
 }

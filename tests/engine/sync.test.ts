@@ -248,3 +248,21 @@ test('a file whose name is not valid UTF-8 is reported (sync fails for it, names
   assert.equal((await objectFiles(cloud)).length, 0);
   void root;
 });
+
+test('sync repairs the cloud: an unchanged file whose object was deleted is uploaded again', async () => {
+  const { cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two', 'c.txt': 'three' });
+  await engine.sync();
+  const [first, second] = await objectFiles(cloud);
+  await rm(join(cloud, 'objects', first!));
+  await rm(join(cloud, 'objects', second!));
+  const r = await engine.sync();
+  assert.equal(r.repaired, 2);
+  assert.equal(r.uploaded, 2);
+  assert.equal((await engine.sync()).uploaded, 0);
+  await engine.unlock({ passphrase: PASS });
+  const v = await engine.verifyCloud();
+  await engine.lock();
+  assert.equal(v.ok, 3);
+  assert.deepEqual(v.bad, []);
+  assert.deepEqual(v.missing, []);
+});
