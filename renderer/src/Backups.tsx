@@ -34,6 +34,8 @@ export function Backups() {
   }, []);
   useEffect(() => {
     void refresh();
+    const timer = setInterval(() => void refresh(), 5000);
+    return () => clearInterval(timer);
   }, [refresh]);
 
   const backUpNow = async () => {

@@ -105,6 +105,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [recovering, setRecovering] = useState(false);
   const [vaultDir, setVaultDir] = useState('');
   const [cloudDir, setCloudDir] = useState('');
+  const [backupDir, setBackupDir] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState('');
@@ -118,7 +119,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     if (passphrase !== again) return setError('The two passphrases are different.');
     setBusy(true);
     try {
-      const r = await call('init', { vaultDir, cloud: { kind: 'folder', dir: cloudDir }, passphrase });
+      const r = await call('init', { vaultDir, cloud: { kind: 'folder', dir: cloudDir }, ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}), passphrase });
       setPassphrase('');
       setAgain('');
       setWords(r.recoveryKey);
@@ -139,6 +140,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
       <label htmlFor={`${id}-cloud`}>Cloud folder (your Dropbox, OneDrive or Nextcloud folder, or a share)</label>
       <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} placeholder="/home/you/Dropbox/Casevault" required />
+      <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share; backed up daily)</label>
+      <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} placeholder="/media/you/USB/Casevault backups" />
       <label htmlFor={`${id}-pass`}>Passphrase (four or more unrelated words work well)</label>
       <input id={`${id}-pass`} type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setError(''); }} autoComplete="new-password" required />
       <StrengthMeter passphrase={passphrase} />

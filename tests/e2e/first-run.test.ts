@@ -23,6 +23,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
   const vault = join(root, 'Cases');
   const cloud = join(root, 'Dropbox', 'Casevault');
   await mkdir(join(root, 'Dropbox'));
+  await mkdir(join(root, 'USB'));
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await chromium.launch({
@@ -36,6 +37,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
 
     await page.getByLabel('Vault folder').fill(vault);
     await page.getByLabel('Cloud folder').fill(cloud);
+    await page.getByLabel('Backup folder').fill(join(root, 'USB', 'backups'));
     await page.getByLabel('Passphrase (four').fill('password123');
     await page.getByLabel('Type the passphrase again').fill('password123');
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -79,6 +81,9 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
     await page.getByTestId('synced').filter({ hasText: /^3$/ }).waitFor();
     await shot(page, 'home.png');
+    // Live sync took the first backup too: it was due as soon as the vault existed.
+    await page.getByRole('button', { name: 'Backups' }).click();
+    await page.getByText(/Last backup: \d/).waitFor({ timeout: 30_000 });
   } finally {
     await browser.close();
     await server.close();
