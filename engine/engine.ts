@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
-  assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, fromBase64, KDF_PROFILES, openKeyFile, parseKeyFile,
+  assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
   rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
@@ -22,9 +22,10 @@ import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore-objects.js';
-import { isUnder, scanVault } from './scan.js';
+import { scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
-import { BAD_NAME, syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { record } from './file-read.js';
+import { BAD_NAME, removedPaths, sameFile, syncOnce, type SyncContext, type SyncReport } from './sync.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -391,12 +392,12 @@ export class Engine {
       const failure = state.failures.get(f.path);
       const r = state.files.get(f.path);
       if (failure) failures.push({ path: f.path, reason: failure.reason });
-      else if (r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino) synced++;
+      else if (sameFile(r, f)) synced++;
       else pendingFiles.push(f.path);
     }
     const backup = await this.backupStatus().catch(() => undefined);
     for (const path of scan.badNames) failures.push({ path, reason: BAD_NAME });
-    const pendingDeletions = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable)).length;
+    const pendingDeletions = removedPaths(state, scan).length;
     return {
       vaultDir: config.vaultDir,
       cloud: describeCloud(config.cloud),
@@ -499,7 +500,7 @@ export class Engine {
         for (const r of result.restored) {
           if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
           const st = await stat(r.written);
-          state.files.set(r.meta.path, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, id: r.idHex, syncedAt: Date.now(), ...(r.tag ? { tag: r.tag } : {}) });
+          state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
         }
         await saveState(this.home, state);
         await rm(markerPath, { force: true });
@@ -566,10 +567,5 @@ export class Engine {
 
   backupStatus(): Promise<BackupStatus> {
     return this.backups().status();
-  }
-
-  /** The vault ID, for display (not secret). */
-  async vaultId(): Promise<string> {
-    return Buffer.from(fromBase64((await loadConfig(this.home)).vaultId, 16)).toString('hex');
   }
 }

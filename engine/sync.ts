@@ -13,8 +13,8 @@ import type { Emit } from './events.js';
 import { Refused } from './errors.js';
 import { runPool } from './pool.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
-import { isUnder, scanVault, type ScannedFile } from './scan.js';
-import { loadState, saveLastSync, saveState, type FileRecord } from './state.js';
+import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
+import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 
 export interface SyncReport {
@@ -54,8 +54,14 @@ const CHANGE_RETRIES = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
+/** Whether the file is as it was when last uploaded (size, times, inode): then it costs nothing. */
+export function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
   return !!r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino;
+}
+
+/** Uploaded files no longer in the vault (nothing under an unreadable folder counts as removed). */
+export function removedPaths(state: SyncState, scan: ScanResult): string[] {
+  return [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
 }
 
 /** Encrypts the vault file `path` and stores it as the object of `asPath` (the same path, or its conflicted copy). */
@@ -172,7 +178,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     else changed.push(f);
   }
   report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;
-  const removed = [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
+  const removed = removedPaths(state, scan);
   const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
 
