@@ -1,7 +1,7 @@
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
 // events; the desktop app: the preload's bridge, same shape).
-import type { ApiMethod, ApiResult } from '../../engine/api.js';
+import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/api.js';
 import type { EngineEvents } from '../../engine/events.js';
 
 export class ApiError extends Error {
@@ -11,7 +11,7 @@ export class ApiError extends Error {
 }
 
 interface Bridge {
-  call(method: string, params: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }>;
+  call(method: string, params: unknown): Promise<ApiResponse>;
   on(listener: (type: string, event: unknown) => void): () => void;
 }
 
