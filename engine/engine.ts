@@ -268,7 +268,7 @@ export class Engine {
   }
 
   /** Add an entry to the audit trail (and mirror the trail to the cloud when it can be reached). Never fails the action it records. */
-  private async record(event: string, detail?: string): Promise<void> {
+  async record(event: string, detail?: string): Promise<void> {
     const config = await loadConfig(this.home).catch(() => undefined);
     if (!config) return;
     try {
