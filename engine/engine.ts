@@ -527,7 +527,7 @@ export class Engine {
       await writeTemp(tmp, (async function* () {
         yield* content;
       })(), 0o600);
-      const written = await placeBeside(tmp, full);
+      const written = placeBeside(tmp, full);
       return { path: relative(config.vaultDir, written).split(sep).join('/') };
     } finally {
       await rm(tmp, { force: true });

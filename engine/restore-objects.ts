@@ -2,7 +2,8 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { link, lstat, mkdir, readdir, rename, rm, unlink, utimes } from 'node:fs/promises';
+import { existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
 import { tempName, writeTemp } from './atomic.js';
@@ -34,31 +35,50 @@ export function safeJoin(dir: string, path: string): string {
   return full;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
-}
-
-/** Moves tmp to `full`, or beside it as "name (restored N)" if `full` exists. Never overwrites. */
-export async function placeBeside(tmp: string, full: string): Promise<string> {
+/**
+ * Moves tmp to `full`, or beside it as "name (restored N).ext" if `full`
+ * exists. Never overwrites: link(2) fails if the name exists, even if it
+ * appeared a moment ago. Synchronous calls: microseconds each.
+ */
+export function placeBeside(tmp: string, full: string): string {
   for (let n = 1; n < 1000; n++) {
     const dot = full.lastIndexOf('.');
     const slash = full.lastIndexOf(sep);
     const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
-    if (await exists(candidate)) continue;
     try {
-      await link(tmp, candidate); // fails if the name appeared meanwhile
-      await unlink(tmp);
+      linkSync(tmp, candidate);
+      unlinkSync(tmp);
       return candidate;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
-      // No hard links here (FAT, some shares): checked above, so rename.
-      await rename(tmp, candidate);
+      // No hard links here (FAT, some shares): check, then rename.
+      if (existsSync(candidate)) continue;
+      renameSync(tmp, candidate);
       return candidate;
     }
   }
   throw new Error('too many files with the same name');
+}
+
+/** Whether `existing` is a regular file with exactly the bytes of `candidate` (1 MiB reads). */
+export async function sameContent(candidate: string, existing: string): Promise<boolean> {
+  const [a, b] = await Promise.all([lstat(candidate), lstat(existing).catch(() => undefined)]);
+  if (!b?.isFile() || a.size !== b.size) return false;
+  const [fa, fb] = await Promise.all([open(candidate, 'r'), open(existing, 'r')]);
+  try {
+    const ba = Buffer.alloc(1 << 20);
+    const bb = Buffer.alloc(1 << 20);
+    for (let at = 0; at < a.size; ) {
+      const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, at), fb.read(bb, 0, bb.length, at)]);
+      if (ra.bytesRead !== rb.bytesRead || ra.bytesRead === 0 || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+      at += ra.bytesRead;
+    }
+    return true;
+  } finally {
+    await Promise.all([fa.close(), fb.close()]);
+  }
 }
 
 export function describeObjectFailure(e: unknown): string {
@@ -102,7 +122,7 @@ export async function restoreObject(remote: Remote, keys: ReadKeys, name: string
   try {
     await writeTemp(tmp, content, 0o600);
     await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
-    const written = await placeBeside(tmp, full);
+    const written = placeBeside(tmp, full);
     return { meta, written, idHex, ...(tag ? { tag } : {}) };
   } finally {
     await rm(tmp, { force: true });

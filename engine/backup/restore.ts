@@ -2,18 +2,19 @@
 // file is written to a temporary name beside its target and moved into
 // place only when every chunk has decrypted and matched its ID; an existing
 // file is never overwritten (the restored one goes beside it as
-// "name (restored 2).ext"). A file whose chunks are damaged or missing is
+// "name (restored 2).ext"), and one with the same content is left alone, so
+// a restore run again after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
 // listed and skipped; every other file is restored.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
+import { dirname } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup-formats.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { tempName } from '../atomic.js';
 import { UsageError } from '../errors.js';
 import { runPool } from '../pool.js';
-import { removeLeftoverTemps, safeJoin } from '../restore-objects.js';
+import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../restore-objects.js';
 import { throttled, type BackupEmit } from './progress.js';
 import { describeProblem, type Repository } from './repository.js';
 
@@ -21,7 +22,9 @@ export interface RestoreReport {
   snapshot: string;
   restored: number;
   bytes: number;
-  /** Files written beside an existing file of the same name. */
+  /** Files already there with the same content, left as they were (counted in `restored`). */
+  identical: number;
+  /** Files written beside an existing, different file of the same name. */
   renamed: { path: string; writtenAs: string }[];
   failed: { path: string; reason: string }[];
 }
@@ -35,33 +38,6 @@ export interface RestoreInput {
   to: string;
   emit?: BackupEmit;
   platform?: NodeJS.Platform;
-}
-
-/**
- * Moves tmp to `full`, or beside it as "name (restored N).ext" if `full`
- * exists. Never overwrites: link(2) fails if the name exists, even if it
- * appeared a moment ago. Synchronous calls: microseconds each.
- */
-export function placeBeside(tmp: string, full: string): string {
-  for (let n = 1; n < 1000; n++) {
-    const dot = full.lastIndexOf('.');
-    const slash = full.lastIndexOf(sep);
-    const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
-    try {
-      linkSync(tmp, candidate);
-      unlinkSync(tmp);
-      return candidate;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
-      // No hard links here (FAT, some shares): check, then rename.
-      if (existsSync(candidate)) continue;
-      renameSync(tmp, candidate);
-      return candidate;
-    }
-  }
-  throw new Error('too many files with the same name');
 }
 
 /** Writes pieces to a new file (never an existing one). No fsync here: the restore ends with one for the whole file system. */
@@ -98,7 +74,7 @@ export function selectFiles(files: readonly ManifestFile[], path: string | undef
 
 export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile[]): Promise<RestoreReport> {
   const { repo } = o;
-  const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, renamed: [], failed: [] };
+  const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, identical: 0, renamed: [], failed: [] };
   await mkdir(o.to, { recursive: true });
   await removeLeftoverTemps(o.to);
   const made = new Set<string>();
@@ -132,8 +108,12 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       }
       try {
         await writeNew(tmp, content(), f.mtimeMs);
-        const written = placeBeside(tmp, full);
-        if (written !== full) report.renamed.push({ path: f.path, writtenAs: written });
+        if (await sameContent(tmp, full)) {
+          report.identical++; // an earlier, interrupted restore put it there, or it never changed
+        } else {
+          const written = placeBeside(tmp, full);
+          if (written !== full) report.renamed.push({ path: f.path, writtenAs: written });
+        }
       } finally {
         rmSync(tmp, { force: true });
       }
