@@ -2,8 +2,9 @@
 // reported as ratios (never part of npm test). Data: 10,000 small files,
 // large incompressible files, compressible text, and duplicates.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/backup.js [MiB, default 200]
+//   npx tsc -p tsconfig.json && node dist/bench/backup.js [MiB, default 2048]
 //
+// Writes bench/results/backup.json and backup.md.
 // restic runs with its defaults (zstd auto, 16 MiB packs) and the
 // RESTIC_PASSWORD from the environment of this script.
 import { execFileSync } from 'node:child_process';
@@ -11,12 +12,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openKeyFile, parseKeyFile, type ReadKeys } from '../crypto/index.js';
 import { BackupApi } from '../engine/backup/api.js';
 import { Engine } from '../engine/engine.js';
 
 const MIB = 1024 * 1024;
-const total = Number(process.argv[2] ?? 200) * MIB;
+const total = Number(process.argv[2] ?? 2048) * MIB;
+const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const PASS = 'purple elephant dances quietly tonight';
 
 async function du(dir: string): Promise<number> {
@@ -64,6 +67,8 @@ async function makeData(dir: string): Promise<number> {
   return bytes;
 }
 
+export interface BackupRow { what: string; casevault: number; restic: number; unit: string; aim?: number }
+
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'cv-bench-'));
   try {
@@ -99,13 +104,26 @@ async function main(): Promise<void> {
     const [rRestore] = await time(() => restic('restore', 'latest', '--target', join(root, 'restic-out')));
     const rSize = await du(join(root, 'restic-repo'));
 
-    const row = (what: string, cv: number, r: number, unit: string) =>
-      console.log(`${what.padEnd(22)} casevault ${cv.toFixed(2).padStart(8)} ${unit}   restic ${r.toFixed(2).padStart(8)} ${unit}   ratio ${(cv / r).toFixed(2)}`);
-    row('first backup', cvFirst, rFirst, 's');
-    row('no-change backup', cvNoChange, rNoChange, 's');
-    row('restore all', cvRestore, rRestore, 's');
-    row('repository size', cvSize / MIB, rSize / MIB, 'MiB');
-    console.log(`casevault: first backup ${(bytes / MIB / cvFirst).toFixed(0)} MiB/s, restore ${(bytes / MIB / cvRestore).toFixed(0)} MiB/s, ${r1.blobsAdded} chunks in ${r1.packsWritten} packs, RSS ${(rss / MIB).toFixed(0)} MiB`);
+    const rows: BackupRow[] = [
+      { what: 'first backup', casevault: cvFirst, restic: rFirst, unit: 's', aim: 1.0 },
+      { what: 'no-change backup', casevault: cvNoChange, restic: rNoChange, unit: 's', aim: 0.5 },
+      { what: 'restore everything', casevault: cvRestore, restic: rRestore, unit: 's' },
+      { what: 'repository size', casevault: cvSize / MIB, restic: rSize / MIB, unit: 'MiB' },
+    ];
+    const md = [
+      `Backups, ${(bytes / MIB).toFixed(0)} MiB of mixed data (10,000 small notes, scans with exact duplicates, spreadsheets), same run:`,
+      '',
+      '| | Casevault | restic | Casevault / restic | aim |',
+      '|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.what} | ${r.casevault.toFixed(2)} ${r.unit} | ${r.restic.toFixed(2)} ${r.unit} | ${(r.casevault / r.restic).toFixed(2)} | ${r.aim ? `≤ ${r.aim.toFixed(1)}` : ''} |`),
+      '',
+      `Casevault: first backup ${(bytes / MIB / cvFirst).toFixed(0)} MiB/s, restore ${(bytes / MIB / cvRestore).toFixed(0)} MiB/s, ${r1.blobsAdded} chunks in ${r1.packsWritten} packs, RSS ${(rss / MIB).toFixed(0)} MiB.`,
+      '',
+    ].join('\n');
+    console.log(md);
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(join(RESULTS, 'backup.json'), `${JSON.stringify({ date: new Date().toISOString(), bytes, rows }, null, 2)}\n`);
+    await writeFile(join(RESULTS, 'backup.md'), md);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@
 //   npm run bench              1 GiB file + 10,000 files of 4 KiB
 //   npm run bench -- --small   64 MiB + 1,000 files (a quick check)
 //
-// Writes bench/results/latest.json and latest.md.
+// Writes bench/results/latest.json and latest.md, then (with bench/backup.ts's
+// results) the chart bench/results/latest.svg.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { writeChart } from './chart.js';
 
 const small = process.argv.includes('--small');
 const BIG = small ? 64 : 1024; // MiB
@@ -180,5 +182,7 @@ Live sync (\`casevault watch\`, a folder cloud): a dropped 4 KiB file is in the 
 
 if (!process.argv.includes('--sync-only')) {
   console.log('Backup benchmark (bench/backup.ts):');
-  spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'backup.js'), small ? '50' : '200'], { stdio: 'inherit' });
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'backup.js'), small ? '50' : '2048'], { stdio: 'inherit' });
 }
+await writeChart();
+console.log('Chart: bench/results/latest.svg');
