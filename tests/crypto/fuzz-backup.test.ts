@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { mutated, onlyTyped, RUNS } from '../helpers/fuzz.js';
 import { fromHex, utf8 } from '../../crypto/bytes.js';
-import { CasevaultError } from '../../crypto/errors.js';
 import { parseAuditLine, verifyAuditChain } from '../../crypto/index.js';
 import { VECTOR_FILE } from '../vectors/make-backup-vectors.js';
 import { decodeHeader, encodeHeader } from '../../crypto/backup-pack.js';
@@ -14,29 +14,7 @@ import {
   deriveRepoKeys, openBlob, openIndex, openManifest, openManifestSummary, openPackHeader, openRepoConfig, parsePackPrefix, ready, repoWrapKey, slotKey,
 } from '../vectors/backup-vector-imports.js';
 
-const RUNS = Number(process.env.CASEVAULT_FUZZ_RUNS ?? 1500);
 const v = JSON.parse(readFileSync(VECTOR_FILE, 'utf8'));
-
-function onlyTyped(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof CasevaultError, `untyped error: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-  }
-}
-
-/** Random bytes, or a good input with a few bytes changed, cut or extended. */
-function mutated(good: Uint8Array) {
-  return fc.oneof(
-    fc.uint8Array({ maxLength: 4096 }),
-    fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 6 }), fc.nat(), fc.uint8Array({ maxLength: 64 })).map(([flips, cut, tail]) => {
-      const b = good.slice();
-      for (const [at, x] of flips) b[at % b.length]! ^= x;
-      const end = cut % (b.length + 1);
-      return Uint8Array.from([...b.subarray(0, end), ...(cut % 3 === 0 ? tail : [])]);
-    }),
-  );
-}
 
 async function vectorKeys() {
   const sodium = await ready();
@@ -70,10 +48,8 @@ test(`backup repository config, pack prefix and header, index, manifest, blob: $
     ['blob', blob, (b) => openBlob(sodium, blobKey, keys.idKey, { ...entry, length: b.length }, b)],
   ];
   for (const [name, good, open] of cases) {
-    onlyTyped(() => open(good));
-    assert.doesNotThrow(() => fc.assert(fc.property(mutated(good), (b) => {
-      onlyTyped(() => open(b));
-    }), { numRuns: RUNS }), name);
+    await onlyTyped(() => open(good));
+    await assert.doesNotReject(fc.assert(fc.asyncProperty(mutated(good), (b) => onlyTyped(() => open(b))), { numRuns: RUNS }), name);
   }
 });
 
@@ -89,9 +65,7 @@ test('a pack header claiming 4 billion entries or a 4 GiB header is refused befo
 
 test(`audit log lines: ${RUNS} random texts and mutated chains only fail with typed errors or a named bad line`, async () => {
   const authKey = new Uint8Array(32).fill(7);
-  fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
-    onlyTyped(() => parseAuditLine(s));
-  }), { numRuns: RUNS });
+  await fc.assert(fc.asyncProperty(fc.string({ maxLength: 300 }), (s) => onlyTyped(() => parseAuditLine(s))), { numRuns: RUNS });
   await fc.assert(fc.asyncProperty(fc.array(fc.oneof(fc.string({ maxLength: 120 }), fc.constant(`v1 1 ${'A'.repeat(40)} ${'0'.repeat(64)}`)), { maxLength: 8 }), async (lines) => {
     const r = await verifyAuditChain(authKey, lines);
     if (lines.length === 0) assert.ok(r.ok);

@@ -1,35 +1,12 @@
 // Every decoder fed random and mutated input: only typed errors, no hang,
 // no allocation driven by a length field (the reader reads fixed-size pieces).
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { mutated, onlyTyped, RUNS } from '../helpers/fuzz.js';
 import {
-  CasevaultError, createKeyFile, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, openKeyFile, openObject, parseKeyFile,
+  createKeyFile, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, openKeyFile, openObject, parseKeyFile,
   serializeKeyFile, utf8,
 } from '../../crypto/index.js';
-
-const RUNS = Number(process.env.CASEVAULT_FUZZ_RUNS ?? 1500);
-
-async function onlyTyped(f: () => Promise<unknown>): Promise<void> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(e instanceof CasevaultError, `untyped error: ${(e as Error)?.name}: ${(e as Error)?.message}`);
-  }
-}
-
-/** Random bytes, or a good input with a few bytes changed, cut or extended. */
-function mutated(good: Uint8Array) {
-  return fc.oneof(
-    fc.uint8Array({ maxLength: 4096 }),
-    fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 6 }), fc.nat(), fc.uint8Array({ maxLength: 64 })).map(([flips, cut, tail]) => {
-      const b = good.slice();
-      for (const [at, x] of flips) b[at % b.length]! ^= x;
-      const end = cut % (b.length + 1);
-      return Uint8Array.from([...b.subarray(0, end), ...(cut % 3 === 0 ? tail : [])]);
-    }),
-  );
-}
 
 test(`objects: ${RUNS} random and mutated objects only ever fail with typed errors`, async () => {
   const { keys } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
