@@ -11,19 +11,12 @@ import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
 import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
+const WATCH_ROUNDS = Math.max(4, Math.ceil(ROUNDS / 4));
 
-function runThenKill(args: string[], env: Record<string, string>, afterMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+/** Runs the command and kills it with SIGKILL after `afterMs`; whether it was killed before it finished. */
+const runThenKill = async (args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> => (await run(args, env, afterMs)).code === null;
 
-test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges to an exact mirror`, async () => {
+test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges to an exact mirror`, async (t) => {
   const root = await tempDir('kill');
   const vault = join(root, 'vault');
   const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' };
@@ -34,6 +27,7 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   await writeFile(join(vault, 'large-1.bin'), randomBytes(6 * 1024 * 1024));
   assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud')], env)).code, 0);
 
+  let killed = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < 15; i++) {
       const p = join(vault, `case-${randomInt(0, 10)}`, `doc-${randomInt(0, 25)}.txt`);
@@ -41,7 +35,7 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
       else await writeFile(p, randomBytes(randomInt(0, 60_000)));
     }
     if (round % 3 === 0) await writeFile(join(vault, `large-${round}.bin`), randomBytes(4 * 1024 * 1024));
-    await runThenKill(['sync'], env, randomInt(150, 900));
+    if (await runThenKill(['sync'], env, randomInt(150, 900))) killed++;
   }
 
   const last = await run(['sync'], env);
@@ -53,7 +47,8 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   const target = join(root, 'recovered');
   const recoverArgs = ['recover', '--cloud', join(root, 'cloud'), '--vault', target];
   const env2 = { ...env, CASEVAULT_HOME: join(root, 'home2') };
-  for (let i = 0; i < 3 && !(await exists(join(root, 'home2', 'config.json'))); i++) await runThenKill(recoverArgs, env2, randomInt(300, 650));
+  let recoverKilled = 0;
+  for (let i = 0; i < 3 && !(await exists(join(root, 'home2', 'config.json'))); i++) if (await runThenKill(recoverArgs, env2, randomInt(300, 650))) recoverKilled++;
   if (!(await exists(join(root, 'home2', 'config.json')))) {
     const r = await run(recoverArgs, env2);
     assert.equal(r.code, 0, r.stderr);
@@ -64,9 +59,10 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
   assert.equal((await listFiles(join(root, 'cloud', 'objects'))).length, want.size, 'one object per file, no duplicates');
+  t.diagnostic(`sync killed mid-run ${killed} times in ${ROUNDS} rounds, recover ${recoverKilled} times; ${want.size} files checked by decrypting the cloud and recovering it; lost 0, duplicated 0`);
 });
 
-test('kill -9 of watch while files keep arriving: a restarted watch converges with nothing lost', async () => {
+test(`kill -9 of watch ${WATCH_ROUNDS} times while files keep arriving: a restarted watch converges with nothing lost`, async (t) => {
   const root = await tempDir('killwatch');
   const vault = join(root, 'vault');
   const cloud = join(root, 'cloud');
@@ -74,7 +70,7 @@ test('kill -9 of watch while files keep arriving: a restarted watch converges wi
   await mkdir(vault, { recursive: true });
   assert.equal((await run(['init', '--vault', vault, '--cloud', cloud], env)).code, 0);
   let n = 0;
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < WATCH_ROUNDS; round++) {
     const child = spawn(process.execPath, [BIN, 'watch'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
     const until = Date.now() + randomInt(600, 1500);
     while (Date.now() < until) {
@@ -97,4 +93,5 @@ test('kill -9 of watch while files keep arriving: a restarted watch converges wi
   const got = await readTree(target);
   assert.equal(got.size, n);
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
+  t.diagnostic(`watch killed ${WATCH_ROUNDS} times while ${n} files arrived; all ${n} checked by recovering the cloud; lost 0, duplicated 0`);
 });
