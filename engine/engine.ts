@@ -577,7 +577,7 @@ export class Engine {
     this.requireKeys();
     const config = await loadConfig(this.home);
     const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
-    await this.record('subject access search', `${requestLabel(o)}: ${r.hits.length} files found`);
+    await this.record('subject access search', `${requestLabel(o)}: ${r.hits.length === 1 ? '1 file' : `${r.hits.length} files`} found`);
     return r;
   }
 
@@ -586,7 +586,7 @@ export class Engine {
     this.requireKeys();
     const config = await loadConfig(this.home);
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
-    await this.record('subject access export', `${requestLabel(o)}: ${r.files} files to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
+    await this.record('subject access export', `${requestLabel(o)}: ${r.files === 1 ? '1 file' : `${r.files} files`} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
     return r;
   }
 }

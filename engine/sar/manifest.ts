@@ -43,7 +43,7 @@ function row(cells: (string | number)[]): string {
 /** The request first (label, value), a blank line, then one row per file. */
 export function manifestCsv(m: Manifest): string {
   return [
-    row(['Subject access request', m.reference ?? '']),
+    row(['Request reference', m.reference ?? '']),
     row(['Search terms', m.terms.join('; ')]),
     row(['Exported at', m.exportedAt]),
     row(['Number of files', m.entries.length]),
