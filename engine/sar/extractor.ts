@@ -42,7 +42,8 @@ export class Extractor {
         if (m.id === id) finish('text' in m ? { text: m.text } : { reason: m.reason }, false);
       };
       const onFailure = () => finish({ reason: 'it is too large or complex to read' }, true);
-      const timer = setTimeout(() => finish({ reason: `it took more than ${Math.round(this.timeoutMs / 1000)} seconds to read` }, true), this.timeoutMs);
+      const secs = Math.max(1, Math.round(this.timeoutMs / 1000));
+      const timer = setTimeout(() => finish({ reason: `it took more than ${secs === 1 ? '1 second' : `${secs} seconds`} to read` }, true), this.timeoutMs);
       w.on('message', onMessage);
       w.once('error', onFailure);
       w.once('exit', onFailure);
