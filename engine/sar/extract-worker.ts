@@ -15,6 +15,10 @@ export interface ExtractRequest {
 export type ExtractReply = { id: number; text: string } | { id: number; reason: string };
 
 for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = () => {};
+// pdf.js can reject a promise of its own after a damaged file's answer has
+// gone back; that belongs to a file already reported, so it must not stop
+// the worker (and fail the next file).
+process.on('unhandledRejection', () => {});
 
 /** Why a file could not be read, in a person's words: never the parser's message, which may quote the file. */
 function reasonOf(e: unknown, kind: TextKind): string {
