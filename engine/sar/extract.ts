@@ -21,7 +21,7 @@ export const MAX_PDF_PAGES = 5000;
 /** Text beyond this (characters) is not searched: a PDF or e-mail can expand far beyond its size. */
 export const MAX_TEXT_CHARS = 64 * 1024 * 1024;
 /** An e-mail attached to an e-mail is read; one attached inside that is not. */
-const MAX_EML_DEPTH = 2;
+const MAX_EML_DEPTH = 1;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf16le = new TextDecoder('utf-16le');
