@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ApiResult } from '../../engine/api.js';
-import { call } from './api.js';
+import { call, onEvent } from './api.js';
 import { useUnlocked } from './Unlock.js';
 
 type Found = ApiResult<'sarSearch'>;
@@ -23,8 +23,13 @@ export function SubjectAccess() {
   const [toEdited, setToEdited] = useState(false);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState('');
   const { run, prompt } = useUnlocked();
   const id = useId();
+  useEffect(() => onEvent('progress', (p) => {
+    if (p.task === 'search') setProgress(p.filesDone < p.filesTotal ? `Searched ${p.filesDone} of ${p.filesTotal} files…` : '');
+    if (p.task === 'export') setProgress(p.filesDone < p.filesTotal ? `Copied ${p.filesDone} of ${p.filesTotal} files…` : '');
+  }), []);
 
   const terms = termsText.split('\n').map((t) => t.trim()).filter(Boolean);
   const ref = reference.trim() ? { reference: reference.trim() } : {};
@@ -128,6 +133,7 @@ export function SubjectAccess() {
           )}
         </section>
       )}
+      {busy && progress && <p className="card muted" aria-live="polite">{progress}</p>}
       {message && <p className="card" role="status">{message}</p>}
     </>
   );

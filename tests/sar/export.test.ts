@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
+import { resolveDestination } from '../../engine/sar/export.js';
 import { CSV_COLUMNS } from '../../engine/sar/manifest.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { listFiles, readTree, tempDir } from '../helpers/fs.js';
@@ -124,4 +126,11 @@ test('the vault is unchanged by every export above', async () => {
   const tree = await readTree(v.vault);
   assert.deepEqual([...tree.keys()].sort(), Object.keys(FILES).sort());
   for (const [p, content] of Object.entries(FILES)) assert.deepEqual(new Uint8Array(tree.get(p)!), new Uint8Array(Buffer.from(content)), p);
+});
+
+test('destinations: ~ is the home folder, a relative path is from the current folder', () => {
+  assert.equal(resolveDestination('~/Desktop/SAR-1.zip'), join(homedir(), 'Desktop', 'SAR-1.zip'));
+  assert.equal(resolveDestination('~'), homedir());
+  assert.equal(resolveDestination('out/SAR'), resolve('out/SAR'));
+  assert.equal(resolveDestination('~other/x'), resolve('~other/x'), 'another user\'s ~ is not guessed');
 });

@@ -67,3 +67,13 @@ test('damaged files throw (the search reports them): a zip that is no docx, a tr
   await assert.rejects(extractText(pdf.subarray(0, 20), 'pdf'));
   await assert.rejects(extractText(strToU8('not a pdf at all'), 'pdf'));
 });
+
+test('eml: an attached e-mail is read; an e-mail attached inside that one is not', async () => {
+  const mail = (subject: string, attachments: { name: string; type: string; bytes: Uint8Array }[] = []) => makeEml({ from: 'a@b.example', to: 'c@d.example', subject, text: `${subject} body`, html: '<p>x</p>', attachments });
+  const inner = mail('Third level');
+  const middle = mail('Second level', [{ name: 'inner.eml', type: 'message/rfc822', bytes: inner }]);
+  const text = await extractText(mail('First level', [{ name: 'middle.eml', type: 'message/rfc822', bytes: middle }]), 'eml');
+  assert.ok(text.includes('Second level body'));
+  assert.ok(text.includes('inner.eml'), 'its name is still searched');
+  assert.ok(!text.includes('Third level body'));
+});
