@@ -5,6 +5,7 @@ import { backupCommand } from './commands/backup.js';
 import { forgetCommand } from './commands/forget.js';
 import { initCommand } from './commands/init.js';
 import { restoreCommand } from './commands/restore.js';
+import { sarCommand } from './commands/sar.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
 import { recoverCommand } from './commands/recover.js';
@@ -17,7 +18,7 @@ import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand];
+const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, sarCommand, serveCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

@@ -48,6 +48,14 @@ export const API = {
   },
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
+  sarSearch: {
+    params: z.object({ terms: z.array(text(500)).min(1).max(50), reference: text(200).optional() }).strict(),
+    run: (e: Engine, p: { terms: string[]; reference?: string }) => e.sarSearch(p),
+  },
+  sarExport: {
+    params: z.object({ terms: z.array(text(500)).min(1).max(50), paths: z.array(path).min(1).max(100_000), reference: text(200).optional(), to: path, zip: z.boolean() }).strict(),
+    run: (e: Engine, p: { terms: string[]; paths: string[]; reference?: string; to: string; zip: boolean }) => e.sarExport(p),
+  },
   recover: {
     params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
     run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => {

@@ -29,8 +29,11 @@ import { BAD_NAME, removedPaths, sameFile, syncOnce, type SyncContext, type Sync
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
+import { searchVault, type SarSearchReport, type SearchLimits } from './sar/search.js';
+import { exportFiles, type SarExportOptions, type SarExportReport } from './sar/export.js';
+import { requestLabel } from './sar/manifest.js';
 
-export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport };
+export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport };
 
 export const KEY_FILE_NAME = 'casevault.key';
 export const DEFAULT_TRASH_DAYS = 30;
@@ -567,5 +570,23 @@ export class Engine {
 
   backupStatus(): Promise<BackupStatus> {
     return this.backups().status();
+  }
+
+  /** Subject access request: the vault's files that mention a member (needs the vault unlocked: it reads members' data). */
+  async sarSearch(o: { terms: string[]; reference?: string }, limits?: SearchLimits): Promise<SarSearchReport> {
+    this.requireKeys();
+    const config = await loadConfig(this.home);
+    const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
+    await this.record('subject access search', `${requestLabel(o)}: ${r.hits.length === 1 ? '1 file' : `${r.hits.length} files`} found`);
+    return r;
+  }
+
+  /** Subject access request: copies of the chosen files and a manifest, into a new or empty folder or a new zip file (needs the vault unlocked). */
+  async sarExport(o: SarExportOptions): Promise<SarExportReport> {
+    this.requireKeys();
+    const config = await loadConfig(this.home);
+    const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
+    await this.record('subject access export', `${requestLabel(o)}: ${r.files === 1 ? '1 file' : `${r.files} files`} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
+    return r;
   }
 }

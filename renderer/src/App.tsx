@@ -4,8 +4,9 @@ import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
 import { Home } from './Home.js';
 import { Settings } from './Settings.js';
+import { SubjectAccess } from './SubjectAccess.js';
 
-const TABS = { home: 'Home', backups: 'Backups', settings: 'Settings' } as const;
+const TABS = { home: 'Home', backups: 'Backups', sar: 'Subject access', settings: 'Settings' } as const;
 type Tab = keyof typeof TABS;
 
 export function App() {
@@ -28,7 +29,7 @@ export function App() {
         )}
       </header>
       <main>
-        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : <Settings />}
+        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'sar' ? <SubjectAccess /> : <Settings />}
       </main>
     </div>
   );

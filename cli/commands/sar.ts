@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import type { Engine } from '../../engine/engine.js';
+import { PartialFailure, UsageError } from '../../engine/errors.js';
+import type { SarProblem, SarSearchReport } from '../../engine/sar/search.js';
+import type { Ctx } from '../context.js';
+import { unlockSecret } from '../prompt.js';
+
+interface SearchOptions { reference?: string; json?: boolean }
+interface ExportOptions extends SearchOptions { to?: string; zip?: string; path?: string[] }
+
+const files = (n: number) => (n === 1 ? '1 file' : `${n} files`);
+
+function printSearch(ctx: Ctx, r: SarSearchReport): void {
+  ctx.out(`Found ${files(r.hits.length)} (of ${r.searched} searched).`);
+  for (const h of r.hits) ctx.out(`${h.path}  [${h.where.join(', ')}]${h.snippet ? `  ${h.snippet}` : ''}`);
+}
+
+function printProblems(ctx: Ctx, problems: SarProblem[], what: string): void {
+  for (const p of problems) ctx.out(`${what}: ${p.path}: ${p.reason}`);
+}
+
+/** Unlocks for the duration of `f`: a subject access request reads members' data, so the passphrase shows the officer is there. */
+async function unlocked<T>(ctx: Ctx, f: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = ctx.engine();
+  await engine.unlock(await unlockSecret(ctx.io));
+  try {
+    return await f(engine);
+  } finally {
+    await engine.lock();
+  }
+}
+
+export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  const sar = program
+    .command('sar')
+    .description('subject access request: find everything the vault holds about a member, and export it for them');
+  sar
+    .command('search')
+    .description('list the files whose name or text mentions any TERM (a name, reference number or e-mail address; case and accents do not matter)')
+    .argument('<term...>', 'what to look for')
+    .option('--reference <ref>', 'the request\'s reference, for the audit trail')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action(async (terms: string[], o: SearchOptions) => {
+      const r = await unlocked(ctx, (e) => e.sarSearch({ terms, ...(o.reference ? { reference: o.reference } : {}) }));
+      if (o.json) ctx.out(JSON.stringify(r, null, 2));
+      else {
+        printSearch(ctx, r);
+        printProblems(ctx, r.unreadable, 'Not searched inside');
+      }
+      if (r.unreadable.length > 0) throw new PartialFailure(`${files(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
+      done(0);
+    });
+  sar
+    .command('export')
+    .description('copy the files that mention any TERM (or only the --path ones), with a manifest, into a new or empty folder or a new zip file')
+    .argument('<term...>', 'what to look for (also written in the manifest)')
+    .option('--to <dir>', 'a new or empty folder to copy into')
+    .option('--zip <file>', 'a new zip file to write')
+    .option('--path <path>', 'export this vault file (repeat for more); without it every file found is exported', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--reference <ref>', 'the request\'s reference, written in the manifest and the audit trail')
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action(async (terms: string[], o: ExportOptions) => {
+      if (!o.to === !o.zip) throw new UsageError('say where the export goes with either --to DIR (a folder) or --zip FILE, not both');
+      const reference = o.reference ? { reference: o.reference } : {};
+      const { search, exported } = await unlocked(ctx, async (e) => {
+        const found = o.path ? undefined : await e.sarSearch({ terms, ...reference });
+        const paths = o.path ?? found!.hits.map((h) => h.path);
+        if (paths.length === 0) throw new UsageError('no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
+        return { search: found, exported: await e.sarExport({ terms, paths, ...reference, to: (o.to ?? o.zip)!, zip: !!o.zip }) };
+      });
+      const problems = (search?.unreadable.length ?? 0) + exported.failed.length;
+      if (o.json) ctx.out(JSON.stringify({ ...(search ? { search } : {}), export: exported }, null, 2));
+      else {
+        if (search) printSearch(ctx, search);
+        ctx.out(`Exported ${files(exported.files)} and a manifest to ${exported.to}.`);
+        if (search) printProblems(ctx, search.unreadable, 'Not searched inside');
+        printProblems(ctx, exported.failed, 'Not exported');
+      }
+      if (problems > 0) throw new PartialFailure(`${files(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
+      done(0);
+    });
+}

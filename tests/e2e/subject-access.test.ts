@@ -1,0 +1,90 @@
+// End to end in Chromium: a member's subject access request. Search the vault
+// from the app (unlocking when asked), untick one file, export the rest to a
+// zip, and check the zip holds exactly the ticked files, byte for byte, and
+// the manifest.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { unzipSync, strFromU8 } from 'fflate';
+import { chromium, type Page } from 'playwright-core';
+import { Engine } from '../../engine/engine.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { tempDir } from '../helpers/fs.js';
+import { makeDocx, makeEml, makePdf } from '../sar/fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASS = 'copper lantern meadow quietly ninety';
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
+}
+
+test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+  const root = await tempDir('e2e-sar');
+  const vault = join(root, 'Cases');
+  const files: Record<string, Uint8Array> = {
+    'Members/0042/grievance letter.docx': makeDocx(['Grievance raised by Siobhán O’Neill', 'Stage 1 outcome: upheld']),
+    'Members/0042/hearing notes.pdf': makePdf([['Disciplinary hearing'], ['Present: SIOBHAN O\'NEILL and her rep']]),
+    'Inbox/re-rota.eml': makeEml({ from: '"Siobhan O\'Neill" <s.oneill@example.org>', to: 'rep@union.example', subject: 'Rota change', text: 'Can we talk about the rota?', html: '<p>Can we talk about the <b>rota</b>?</p>' }),
+    'Branch/minutes 2026-03.txt': new TextEncoder().encode('Branch meeting. Siobhan O\'Neill raised the car park.'),
+    'Branch/rota.csv': new TextEncoder().encode('name,shift\nBob Smith,early\n'),
+    'Members/0043/letter.docx': makeDocx(['Letter for Priya Shah']),
+  };
+  for (const [path, bytes] of Object.entries(files)) {
+    await mkdir(join(vault, ...path.split('/').slice(0, -1)), { recursive: true });
+    await writeFile(join(vault, ...path.split('/')), bytes);
+  }
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASS });
+  await engine.lock();
+  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const zipPath = join(root, 'out', 'SAR-2026-014.zip');
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Subject access' }).click();
+    await page.getByRole('heading', { name: 'Subject access request' }).waitFor();
+    await page.getByLabel(/name, reference number or e-mail address/).fill('siobhan o\'neill\ns.oneill@example.org');
+    await page.getByLabel('Request reference').fill('SAR-2026-014');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
+    await page.getByLabel('Passphrase').fill(PASS);
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await page.getByRole('heading', { name: 'Found 4 files' }).waitFor();
+    for (const p of ['Members/0042/grievance letter.docx', 'Members/0042/hearing notes.pdf', 'Inbox/re-rota.eml', 'Branch/minutes 2026-03.txt']) {
+      assert.equal(await page.getByRole('checkbox', { name: p }).isChecked(), true, p);
+    }
+    assert.equal(await page.getByRole('checkbox', { name: 'Branch/rota.csv' }).count(), 0);
+    assert.equal(await page.getByRole('checkbox', { name: 'Members/0043/letter.docx' }).count(), 0);
+    await page.getByText(/Found in the text: .*Present: SIOBHAN O'NEILL/).waitFor();
+
+    await page.getByRole('checkbox', { name: 'Branch/minutes 2026-03.txt' }).uncheck();
+    await page.getByLabel('Save the zip file as').fill(zipPath);
+    await shot(page, 'subject-access.png');
+    await page.getByRole('button', { name: 'Export 3 files' }).click();
+    await page.getByText(`Exported 3 files and a manifest to ${zipPath}.`).waitFor();
+
+    const zip = unzipSync(new Uint8Array(await readFile(zipPath)));
+    const chosen = ['Members/0042/grievance letter.docx', 'Members/0042/hearing notes.pdf', 'Inbox/re-rota.eml'];
+    assert.deepEqual(Object.keys(zip).sort(), ['MANIFEST.csv', 'MANIFEST.html', ...chosen.map((p) => `files/${p}`)].sort());
+    const csv = strFromU8(zip['MANIFEST.csv']!);
+    assert.match(csv, /^Request reference,SAR-2026-014\r\n/);
+    for (const p of chosen) {
+      assert.deepEqual(zip[`files/${p}`], files[p], p);
+      assert.ok(csv.includes(`files/${p},${p},${files[p]!.length},`), p);
+      assert.ok(csv.includes(createHash('sha256').update(files[p]!).digest('hex')), p);
+    }
+    assert.match(strFromU8(zip['MANIFEST.html']!), /Number of files: 3/);
+    const audit = (await engine.auditEntries()).map((e) => `${e.event}: ${e.detail ?? ''}`);
+    assert.ok(audit.includes('subject access search: reference SAR-2026-014: 4 files found'));
+    assert.ok(audit.includes(`subject access export: reference SAR-2026-014: 3 files to the zip file ${zipPath}`));
+  } finally {
+    await browser.close();
+    await server.close();
+    await engine.stopLiveSync();
+  }
+});
