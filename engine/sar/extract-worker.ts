@@ -4,7 +4,8 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { extractText, type TextKind } from './extract.js';
+import { extractText } from './extract.js';
+import type { TextKind } from './kinds.js';
 
 export interface ExtractRequest {
   id: number;

@@ -5,16 +5,8 @@
 // parser or exhausts memory costs that worker, never the engine.
 import mammoth from 'mammoth';
 import PostalMime, { type Address } from 'postal-mime';
+import { kindOf, type TextKind } from './kinds.js';
 
-export type TextKind = 'text' | 'eml' | 'docx' | 'pdf';
-
-const KINDS: Record<string, TextKind> = { txt: 'text', md: 'text', csv: 'text', eml: 'eml', docx: 'docx', pdf: 'pdf' };
-
-/** The kind of text a file name promises, or undefined when only its name is searched. */
-export function kindOf(name: string): TextKind | undefined {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? undefined : KINDS[name.slice(dot + 1).toLowerCase()];
-}
 
 /** Enough for any real case file; a PDF claiming more pages is read up to here. */
 export const MAX_PDF_PAGES = 5000;

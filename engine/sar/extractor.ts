@@ -2,7 +2,7 @@
 // limit and a memory limit: a hostile PDF that would loop or balloon stops
 // that worker (which is replaced), is reported, and the search carries on.
 import { Worker } from 'node:worker_threads';
-import type { TextKind } from './extract.js';
+import type { TextKind } from './kinds.js';
 import type { ExtractReply, ExtractRequest } from './extract-worker.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

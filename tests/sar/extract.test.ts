@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
-import { decodeText, extractText, htmlToText, kindOf } from '../../engine/sar/extract.js';
+import { decodeText, extractText, htmlToText } from '../../engine/sar/extract.js';
+import { kindOf } from '../../engine/sar/kinds.js';
 import { makeDocx, makeEml, makePdf } from './fixtures.js';
 
 test('kinds by extension, in any case; other files are searched by name only', () => {

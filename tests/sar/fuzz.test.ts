@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { strToU8 } from 'fflate';
-import { type TextKind } from '../../engine/sar/extract.js';
+import { type TextKind } from '../../engine/sar/kinds.js';
 import { Extractor } from '../../engine/sar/extractor.js';
 import { searchVault } from '../../engine/sar/search.js';
 import { tempDir } from '../helpers/fs.js';
