@@ -29,6 +29,9 @@ import { BAD_NAME, removedPaths, sameFile, syncOnce, type SyncContext, type Sync
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
+import { Housekeeping, type ArchiveOutcome, type CaseInfo, type CaseRequest, type DeleteReport, type RetentionReport } from './housekeeping/housekeeping.js';
+import { adoptMirroredMarks } from './housekeeping/mirror.js';
+import { buildRecords, recordsHtml, type Records } from './records.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport };
 
@@ -503,6 +506,7 @@ export class Engine {
           state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
         }
         await saveState(this.home, state);
+        await adoptMirroredMarks(this.home, remote, keys);
         await rm(markerPath, { force: true });
         await this.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged`);
         return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
@@ -567,5 +571,53 @@ export class Engine {
 
   backupStatus(): Promise<BackupStatus> {
     return this.backups().status();
+  }
+
+  private housekeeping(): Housekeeping {
+    return new Housekeeping({
+      home: this.home,
+      record: (event, detail) => this.record(event, detail),
+      backups: () => this.backups(),
+      sync: () => this.sync(),
+      remote: (config) => this.remote(config),
+      readKeys: () => this.keys,
+    });
+  }
+
+  /** Every case with its due date (housekeeping; no passphrase needed). */
+  retention(): Promise<RetentionReport> {
+    return this.housekeeping().list();
+  }
+
+  setRetentionYears(years: number): Promise<{ years: number }> {
+    return this.housekeeping().setYears(years);
+  }
+
+  closeCase(name: string, date?: string): Promise<CaseInfo> {
+    return this.housekeeping().close(name, date);
+  }
+
+  reopenCase(name: string): Promise<CaseInfo> {
+    return this.housekeeping().reopen(name);
+  }
+
+  /** Archive cases into the backup folder, read back, then remove their plaintext (needs the vault unlocked). */
+  archiveCases(r: CaseRequest): Promise<ArchiveOutcome[]> {
+    return this.housekeeping().archive(r);
+  }
+
+  /** Delete cases: plaintext now, the cloud's copies via the trash, the backups' as snapshots expire. */
+  deleteCases(r: CaseRequest): Promise<DeleteReport> {
+    return this.housekeeping().delete(r);
+  }
+
+  /** The backup record and the asset record. */
+  records(): Promise<Records> {
+    return buildRecords(this.home, this.backups());
+  }
+
+  /** The records as a printable HTML page. */
+  async recordsHtml(): Promise<string> {
+    return recordsHtml(await this.records());
   }
 }
