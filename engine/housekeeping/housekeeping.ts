@@ -181,9 +181,10 @@ export class Housekeeping {
 
   /**
    * Archive each case into the backup folder, read the archive back and
-   * compare it with the vault, and only then remove its plaintext. One case
-   * at a time: a failure stops there, and the cases before it are done.
-   * Needs the vault unlocked.
+   * compare it with the vault, and only then remove its plaintext; then a
+   * sync pass moves its cloud objects to the cloud trash. One case at a
+   * time: a failure stops there, and the cases before it are done. Needs
+   * the vault unlocked.
    */
   async archive(r: CaseRequest): Promise<ArchiveOutcome[]> {
     const { config, picked } = await this.chosen(r, 'archived');
@@ -201,6 +202,8 @@ export class Housekeeping {
       await this.d.record('case archived', `${name}: ${a.files.length} files into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
       out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
     }
+    // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
+    await this.d.sync().catch(() => {});
     return out;
   }
 
