@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CaseRequest } from '../../engine/housekeeping/housekeeping.js';
 import { Locked, UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
+import { fileCount } from '../../engine/housekeeping/cases.js';
 import { showProgress } from '../progress.js';
 import { unlockSecret } from '../prompt.js';
 
@@ -30,8 +31,8 @@ export function archiveCommand(program: Command, ctx: Ctx, done: (code: number) 
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
         else {
           for (const a of r) {
-            ctx.out(`Archived ${a.case}: ${a.files} files (${mib(a.bytes)}) into archive ${a.archive}; read back and checked, then ${a.removed} files removed from the vault${a.forced ? ' (before its retention date)' : ''}.`);
-            if (a.changed.length > 0) ctx.out(`  ${a.changed.length} files changed after they were archived and were kept in the vault.`);
+            ctx.out(`Archived ${a.case}: ${fileCount(a.files)} (${mib(a.bytes)}) into archive ${a.archive}; read back and checked, then ${fileCount(a.removed)} removed from the vault${a.forced ? ' (before its retention date)' : ''}.`);
+            if (a.changed.length > 0) ctx.out(`  ${fileCount(a.changed.length)} changed after being archived and stayed in the vault.`);
             else if (a.leftovers) ctx.out('  Some items Casevault does not archive (links, unreadable names) are still in its folder.');
             ctx.out(`  Bring it back with: casevault restore --snapshot ${a.archive} --path ${JSON.stringify(a.case)} --to DIR`);
           }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import type { CopyFate } from '../../engine/housekeeping/housekeeping.js';
 import type { Ctx } from '../context.js';
+import { fileCount } from '../../engine/housekeeping/cases.js';
 
 interface Options { yes?: boolean; force?: boolean; json?: boolean }
 
@@ -26,7 +27,7 @@ export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) =
         return done(0);
       }
       for (const c of r.cases) {
-        ctx.out(`Deleted ${c.case}: ${c.removed} files removed from this computer${c.forced ? ' (before its retention date)' : ''}.`);
+        ctx.out(`Deleted ${c.case}: ${fileCount(c.removed)} removed from this computer${c.forced ? ' (before its retention date)' : ''}.`);
         for (const f of c.copies) ctx.out(fate(f));
       }
       done(0);

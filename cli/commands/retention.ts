@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CaseInfo } from '../../engine/housekeeping/housekeeping.js';
+import { fileCount } from '../../engine/housekeeping/cases.js';
 import type { Ctx } from '../context.js';
 
 function years(v: string): number {
@@ -12,7 +13,7 @@ function years(v: string): number {
 export function caseLine(c: CaseInfo): string {
   const state = c.past ? 'PAST RETENTION' : c.dueSoon ? 'due soon' : '';
   const basis = c.basis === 'closed' ? `closed ${c.closed}` : `newest file ${c.newestFile}`;
-  return `${state.padEnd(14)}  due ${c.due}  (${basis.padEnd(22)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${c.files} ${c.files === 1 ? 'file' : 'files'}`;
+  return `${state.padEnd(14)}  due ${c.due}  (${basis.padEnd(22)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${fileCount(c.files)}`;
 }
 
 export function retentionCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {

@@ -10,7 +10,7 @@ import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../scan.js';
 import type { SyncReport } from '../sync.js';
-import { inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
+import { fileCount, inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate, type CalendarDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
@@ -199,7 +199,7 @@ export class Housekeeping {
       setClosed(marks, name, undefined);
       marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date(this.now()).toISOString(), files: a.files.length });
       await this.save(config, marks);
-      await this.d.record('case archived', `${name}: ${a.files.length} files into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
+      await this.d.record('case archived', `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
       out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
     }
     // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
@@ -221,7 +221,7 @@ export class Housekeeping {
       const marks = await loadMarks(this.d.home);
       setClosed(marks, c.info.name, undefined);
       await this.save(config, marks);
-      await this.d.record('case deleted', `${c.info.name}: ${removed.removed} files removed from this computer${forced ? ' (before its retention date: forced)' : ''}`);
+      await this.d.record('case deleted', `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`);
       done.push({ c, removed, forced });
     }
     const synced = await this.d.sync().then(() => true, () => false);

@@ -45,7 +45,7 @@ test('delete: plaintext now, cloud objects to the trash, the backups by the esti
 
   await engine.unlock({ passphrase: PASS });
   const deleted = (await engine.auditEntries()).filter((e) => e.event === 'case deleted').map((e) => e.detail);
-  assert.deepEqual(deleted, ['Old case: 2 files removed from this computer', 'old.txt: 1 files removed from this computer']);
+  assert.deepEqual(deleted, ['Old case: 2 files removed from this computer', 'old.txt: 1 file removed from this computer']);
   await engine.lock();
 });
 
@@ -61,7 +61,7 @@ test('delete --force of a case not due is recorded; an archived case deleted aft
   assert.deepEqual(smith.copies[2]!.gone, 'never');
   assert.match(smith.copies[2]!.note, new RegExp(a!.archive));
   assert.equal(r.cases.find((c) => c.case === 'New')!.forced, true);
-  assert.match((await engine.auditEntries()).filter((e) => e.event === 'case deleted').at(-1)!.detail!, /New: 1 files .*forced/);
+  assert.match((await engine.auditEntries()).filter((e) => e.event === 'case deleted').at(-1)!.detail!, /New: 1 file .*forced/);
   assert.deepEqual(await listFiles(v.vault), []);
 });
 
