@@ -3,9 +3,10 @@ import { call } from './api.js';
 import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
 import { Home } from './Home.js';
+import { Housekeeping } from './Housekeeping.js';
 import { Settings } from './Settings.js';
 
-const TABS = { home: 'Home', backups: 'Backups', settings: 'Settings' } as const;
+const TABS = { home: 'Home', backups: 'Backups', housekeeping: 'Housekeeping', settings: 'Settings' } as const;
 type Tab = keyof typeof TABS;
 
 export function App() {
@@ -28,7 +29,7 @@ export function App() {
         )}
       </header>
       <main>
-        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : <Settings />}
+        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'housekeeping' ? <Housekeeping /> : <Settings />}
       </main>
     </div>
   );
