@@ -5,6 +5,7 @@
 // records), and an archive is read back in full before any plaintext goes.
 import type { ReadKeys } from '../../crypto/index.js';
 import { BackupApi, DEFAULT_RETENTION, DEFAULT_SCHEDULE } from '../backup/api.js';
+import { loadBackupState } from '../backup/local.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
@@ -246,6 +247,9 @@ export class Housekeeping {
   private async backupFates(config: VaultConfig, removedAt: number): Promise<(name: string, marks: Marks) => CopyFate> {
     if (!config.backupDir) return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'this vault has no backup folder' });
     const snapshots = await this.d.backups().snapshots().catch(() => undefined);
+    if (!snapshots && (await loadBackupState(this.d.home)).repoId === undefined) {
+      return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'no backup has been taken yet, so none holds it' });
+    }
     if (!snapshots) return () => ({ copy: 'backups', gone: 'unknown', estimate: true, note: 'the backup folder could not be read; its copies go as the snapshots holding them expire under the retention policy' });
     const archives = new Set(snapshots.filter((s) => s.archive).map((s) => s.id));
     const expires = lastCopyExpires(snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)), removedAt, DEFAULT_RETENTION, DEFAULT_SCHEDULE.everyMs);
