@@ -32,7 +32,7 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
   const id = useId();
   const { c, kind } = action;
   return (
-    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`}>
+    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <h2 id={`${id}-h`}>{kind === 'archive' ? `Archive “${c.name}”?` : `Delete “${c.name}”?`}</h2>
       <div id={`${id}-d`}>
         <p>{kind === 'archive' ? `The ${files(c.files)} of this case:` : `The ${files(c.files)} of this case will be deleted:`}</p>
@@ -59,7 +59,8 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
       </div>
       <div className="row">
         <button type="button" className="primary" disabled={!c.past && !early} onClick={() => onConfirm(!c.past)}>{kind === 'archive' ? `Archive ${files(c.files)}` : `Delete ${files(c.files)}`}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
+        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
       </div>
     </div>
   );
