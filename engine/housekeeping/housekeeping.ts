@@ -30,7 +30,6 @@ export interface HousekeepingDeps {
   remote(config: VaultConfig): Promise<Remote>;
   /** The reading keys while the vault is unlocked. */
   readKeys(): ReadKeys | undefined;
-  now?: () => number;
 }
 
 export interface RetentionReport {
@@ -92,10 +91,6 @@ export interface DeleteReport {
 export class Housekeeping {
   constructor(private readonly d: HousekeepingDeps) {}
 
-  private now(): number {
-    return this.d.now?.() ?? Date.now();
-  }
-
   /** The marks; on a computer that has none yet (a recovered vault), the cloud's sealed copy once unlocked. */
   private async marks(config: VaultConfig): Promise<Marks> {
     const keys = this.d.readKeys();
@@ -123,7 +118,7 @@ export class Housekeeping {
     const marks = await this.marks(config);
     const scan = await scanVault(config.vaultDir);
     if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
-    const today = dateOf(this.now());
+    const today = dateOf(Date.now());
     return { config, marks, today, all: listCases(scan, marks, today) };
   }
 
@@ -198,7 +193,7 @@ export class Housekeeping {
       const removed = await removeCase(config.vaultDir, name, a.files);
       const marks = await loadMarks(this.d.home);
       setClosed(marks, name, undefined);
-      marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date(this.now()).toISOString(), files: a.files.length });
+      marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
       await this.save(config, marks);
       await this.d.record('case archived', `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
       out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
@@ -214,7 +209,7 @@ export class Housekeeping {
    */
   async delete(r: CaseRequest): Promise<DeleteReport> {
     const { config, picked } = await this.chosen(r, 'deleted');
-    const removedAt = this.now();
+    const removedAt = Date.now();
     const done: { c: CaseFiles; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
     for (const c of picked) {
       const forced = !c.info.past;
