@@ -3,7 +3,7 @@
 // report of when each copy goes. Also: the marks' home file and its sealed
 // cloud copy, and links never followed out of the vault.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -130,4 +130,14 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
   const r = await other.retention();
   assert.equal(r.years, 12);
   assert.equal(r.cases.find((x) => x.name === 'Smith')!.closed, '2016-02-29');
+});
+
+test('with the backup drive unplugged, the backups\' date is not known (and nothing else changes)', async () => {
+  const v = await newVault({ 'Old/a.txt': ['a', OLD] });
+  await v.engine.backup();
+  await rename(v.backup, `${v.backup}-unplugged`);
+  const r = await v.engine.deleteCases({ cases: ['Old'], confirm: true });
+  assert.equal(r.cases[0]!.removed, 1);
+  assert.deepEqual({ ...r.cases[0]!.copies[2]!, note: undefined }, { copy: 'backups', gone: 'unknown', estimate: true, note: undefined });
+  assert.match(r.cases[0]!.copies[2]!.note, /could not be read/);
 });
