@@ -14,11 +14,18 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
+import { archiveCommand } from './commands/archive.js';
+import { closeCommand } from './commands/close.js';
+import { deleteCommand } from './commands/delete.js';
+import { recordsCommand } from './commands/records.js';
+import { reopenCommand } from './commands/reopen.js';
+import { retentionCommand } from './commands/retention.js';
 import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, sarCommand, serveCommand];
+const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand,
+  retentionCommand, closeCommand, reopenCommand, archiveCommand, deleteCommand, recordsCommand, sarCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

@@ -12,6 +12,8 @@ const text = (max: number) => z.string().min(1).max(max);
 const path = text(4096);
 const secret = z.union([z.object({ passphrase: text(1024) }).strict(), z.object({ recoveryKey: text(1024) }).strict()]);
 const none = z.object({}).strict();
+/** Archive or delete: the person's confirmation is part of the call, never implied. */
+const caseRequest = z.object({ cases: z.array(path).min(1).max(1000), confirm: z.literal(true), force: z.boolean().optional() }).strict();
 
 export const API = {
   hasVault: { params: none, run: (e: Engine) => e.hasVault() },
@@ -56,6 +58,17 @@ export const API = {
     params: z.object({ terms: z.array(text(500)).min(1).max(50), paths: z.array(path).min(1).max(100_000), reference: text(200).optional(), to: path, zip: z.boolean() }).strict(),
     run: (e: Engine, p: { terms: string[]; paths: string[]; reference?: string; to: string; zip: boolean }) => e.sarExport(p),
   },
+  retention: { params: none, run: (e: Engine) => e.retention() },
+  setRetentionYears: { params: z.object({ years: z.number().int().min(1).max(100) }).strict(), run: (e: Engine, p: { years: number }) => e.setRetentionYears(p.years) },
+  closeCase: {
+    params: z.object({ case: path, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+    run: (e: Engine, p: { case: string; date?: string }) => e.closeCase(p.case, p.date),
+  },
+  reopenCase: { params: z.object({ case: path }).strict(), run: (e: Engine, p: { case: string }) => e.reopenCase(p.case) },
+  archiveCases: { params: caseRequest, run: (e: Engine, p: z.infer<typeof caseRequest>) => e.archiveCases(p) },
+  deleteCases: { params: caseRequest, run: (e: Engine, p: z.infer<typeof caseRequest>) => e.deleteCases(p) },
+  records: { params: none, run: (e: Engine) => e.records() },
+  recordsHtml: { params: none, run: (e: Engine) => e.recordsHtml().then((html) => ({ html })) },
   recover: {
     params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
     run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => {

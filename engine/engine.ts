@@ -32,6 +32,9 @@ import { watchVault, type LiveControl, type LiveState, type WatchOptions } from 
 import { searchVault, type SarSearchReport, type SearchLimits } from './sar/search.js';
 import { exportFiles, type SarExportOptions, type SarExportReport } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
+import { Housekeeping, type ArchiveOutcome, type CaseInfo, type CaseRequest, type DeleteReport, type RetentionReport } from './housekeeping/housekeeping.js';
+import { adoptMirroredMarks } from './housekeeping/mirror.js';
+import { buildRecords, recordsHtml, type Records } from './records.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport };
 
@@ -506,6 +509,7 @@ export class Engine {
           state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
         }
         await saveState(this.home, state);
+        await adoptMirroredMarks(this.home, remote, keys);
         await rm(markerPath, { force: true });
         await this.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged`);
         return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
@@ -588,5 +592,53 @@ export class Engine {
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
     await this.record('subject access export', `${requestLabel(o)}: ${r.files === 1 ? '1 file' : `${r.files} files`} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
     return r;
+  }
+
+  private housekeeping(): Housekeeping {
+    return new Housekeeping({
+      home: this.home,
+      record: (event, detail) => this.record(event, detail),
+      backups: () => this.backups(),
+      sync: () => this.sync(),
+      remote: (config) => this.remote(config),
+      readKeys: () => this.keys,
+    });
+  }
+
+  /** Every case with its due date (housekeeping; no passphrase needed). */
+  retention(): Promise<RetentionReport> {
+    return this.housekeeping().list();
+  }
+
+  setRetentionYears(years: number): Promise<{ years: number }> {
+    return this.housekeeping().setYears(years);
+  }
+
+  closeCase(name: string, date?: string): Promise<CaseInfo> {
+    return this.housekeeping().close(name, date);
+  }
+
+  reopenCase(name: string): Promise<CaseInfo> {
+    return this.housekeeping().reopen(name);
+  }
+
+  /** Archive cases into the backup folder, read back, then remove their plaintext (needs the vault unlocked). */
+  archiveCases(r: CaseRequest): Promise<ArchiveOutcome[]> {
+    return this.housekeeping().archive(r);
+  }
+
+  /** Delete cases: plaintext now, the cloud's copies via the trash, the backups' as snapshots expire. */
+  deleteCases(r: CaseRequest): Promise<DeleteReport> {
+    return this.housekeeping().delete(r);
+  }
+
+  /** The backup record and the asset record. */
+  records(): Promise<Records> {
+    return buildRecords(this.home, this.backups());
+  }
+
+  /** The records as a printable HTML page. */
+  async recordsHtml(): Promise<string> {
+    return recordsHtml(await this.records());
   }
 }

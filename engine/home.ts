@@ -20,4 +20,6 @@ export const homeFiles = {
   watch: 'watch.json',
   /** Present while a recover runs: lets an interrupted one resume. */
   recovering: 'recovering.json',
+  /** Retention period, closed-case marks, archives made (engine/housekeeping/marks.ts). */
+  housekeeping: 'housekeeping.json',
 } as const;

@@ -3,11 +3,12 @@
 // call the Engine. Backup, snapshots, forget and prune need only the write
 // keys in config.json (they run while the vault is locked); restore and
 // verify need the unlocked reading keys.
-import { DamagedData, type ReadKeys } from '../../crypto/index.js';
+import { DamagedData, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup-formats.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
+import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archives.js';
 import { runBackup, type BackupReport } from './backup.js';
 import { forgetSnapshots, prune, type ForgetReport, type PruneReport } from './forget.js';
 import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState, type BackupRun } from './local.js';
@@ -32,6 +33,16 @@ export interface SnapshotInfo {
   id: string;
   time: string;
   files: number;
+  bytes: number;
+  /** An archive of some cases (housekeeping): never forgotten, never "latest". */
+  archive?: true;
+}
+
+export interface ArchiveReport {
+  snapshot: string;
+  time: string;
+  /** The files archived, each read back and compared byte for byte with the vault's copy. */
+  files: ArchivedFile[];
   bytes: number;
 }
 
@@ -118,6 +129,7 @@ export class BackupApi {
       local.dir = dir;
       local.snapshots = [];
       local.forgotten = [];
+      local.archives = [];
       await saveBackupState(this.d.home, local);
     }
     return { repo, storage, local, dir };
@@ -151,13 +163,14 @@ export class BackupApi {
 
   /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
   async snapshots(): Promise<SnapshotInfo[]> {
-    const { repo } = await this.open(false);
+    const { repo, local } = await this.open(false);
     try {
       const out: SnapshotInfo[] = [];
+      const archives = await archiveIds(repo, local.archives);
       for (const id of await repo.listSnapshots()) {
         try {
           const s = await repo.readSummary(id);
-          out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes });
+          out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
         } catch {
           // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
         }
@@ -168,12 +181,13 @@ export class BackupApi {
     }
   }
 
-  private async resolve(repo: Repository, wanted: string | undefined): Promise<string> {
+  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
     const ids = await repo.listSnapshots();
     if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet; run `casevault backup` first');
     if (!wanted || wanted === 'latest') {
       let best: { id: string; t: number } | undefined;
       for (const id of ids) {
+        if (archives.has(id)) continue;
         const t = await repo.readSummary(id).then((s) => s.timeMs, () => -1);
         if (!best || t > best.t) best = { id, t };
       }
@@ -191,10 +205,10 @@ export class BackupApi {
   /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
   async restore(o: RestoreOptions): Promise<RestoreReport> {
     const keys = this.d.readKeys();
-    const { repo, storage } = await this.open(false);
+    const { repo, storage, local } = await this.open(false);
     try {
       return await withRepoLock(storage, 'restore', async () => {
-        const id = await this.resolve(repo, o.snapshot);
+        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
         const manifest = await repo.readManifest(id, keys.boxSecret);
         const files = selectFiles(manifest.files, o.path);
         await repo.loadIndex();
@@ -229,7 +243,7 @@ export class BackupApi {
     const { repo, storage, local } = await this.open(false);
     try {
       return await withRepoLock(storage, 'forget', async () => {
-        const r = await forgetSnapshots(repo, policy, o.dryRun);
+        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives));
         if (!o.dryRun) {
           local.forgotten.push(...r.removed.map((s) => s.id));
           await saveBackupState(this.d.home, local);
@@ -238,6 +252,43 @@ export class BackupApi {
         return r;
       });
     } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /**
+   * Archive the vault files `include` accepts: a snapshot of just those,
+   * marked as an archive before its manifest is written, then read back from
+   * the drive and compared byte for byte with the vault. Nothing is removed
+   * here; on any failure the archive is discarded. Needs the vault unlocked.
+   */
+  async archive(o: { include: (path: string) => boolean; expected: ReadonlySet<string> }): Promise<ArchiveReport> {
+    const keys = this.d.readKeys();
+    const config = await loadConfig(this.d.home);
+    const { repo, storage, local } = await this.open(true);
+    try {
+      return await withRepoLock(storage, 'archive', async () => {
+        const id = randomBytes(16);
+        const hex = toHex(id);
+        await markArchive(repo, hex);
+        try {
+          const cache = await loadFileCache(this.d.home, repo.idHex);
+          const { report } = await runBackup({ repo, vaultDir: config.vaultDir, cache, include: o.include, snapshotId: id, ...(this.d.emit ? { emit: this.d.emit } : {}) });
+          if (report.failed.length > 0 || report.files !== o.expected.size) {
+            throw new Refused('some files of the case could not be read (or changed while being archived), so nothing was removed; close any program using them and try again');
+          }
+          const files = await readBackArchive(repo, keys.boxSecret, hex, config.vaultDir, o.expected);
+          local.snapshots.push(hex);
+          local.archives.push(hex);
+          await saveBackupState(this.d.home, local);
+          return { snapshot: hex, time: report.time, files, bytes: report.bytes };
+        } catch (e) {
+          await discardArchive(repo, hex).catch(() => {});
+          throw e;
+        }
+      });
+    } finally {
+      repo.wipeSlotKeys();
       await wipeRepoKeys(repo.keys);
     }
   }

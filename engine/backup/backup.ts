@@ -45,6 +45,10 @@ export interface BackupInput {
   cache: Map<string, CachedFile>;
   emit?: BackupEmit;
   signal?: AbortSignal;
+  /** Only the files this accepts (an archive of some cases); all by default. */
+  include?: (path: string) => boolean;
+  /** The snapshot's ID, chosen beforehand (an archive is marked before its manifest exists). */
+  snapshotId?: Uint8Array;
 }
 
 /** Index files are written every this many packs, so a long first backup that is killed loses little. */
@@ -70,7 +74,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   }
   const scan = await scanVault(o.vaultDir);
   if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
-  const paths = [...scan.files.keys()].sort();
+  const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);
   const { sodium } = repo;
   const idKey = repo.keys.idKey;
@@ -83,7 +87,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   };
   const progress = throttled(o.emit, 'backup');
   progress.p.filesTotal = paths.length;
-  for (const f of scan.files.values()) progress.p.bytesTotal += f.size;
+  for (const p of paths) progress.p.bytesTotal += scan.files.get(p)!.size;
   progress.tick(true);
 
   let builder = repo.newPack();
@@ -209,7 +213,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     await repo.writeIndex(unindexedPacks);
     await repo.flush();
   }
-  report.snapshot = await repo.writeManifest(started, files);
+  report.snapshot = await repo.writeManifest(started, files, o.snapshotId);
   await repo.flush();
   report.durationMs = Date.now() - started;
   progress.tick(true);

@@ -39,18 +39,21 @@ export interface ForgetReport {
 /** A pack is rewritten once this share of its bytes is no longer needed. */
 const REPACK_UNUSED = 0.2;
 
-export async function forgetSnapshots(repo: Repository, policy: RetentionPolicy, dryRun = false): Promise<ForgetReport> {
+/** `archives` (engine/backup/archives.ts) are kept whatever the policy says, and take no place in it. */
+export async function forgetSnapshots(repo: Repository, policy: RetentionPolicy, dryRun = false, archives: ReadonlySet<string> = new Set()): Promise<ForgetReport> {
   const ids = await repo.listSnapshots();
   const dated: { id: string; timeMs: number }[] = [];
+  const archived: { id: string; timeMs: number }[] = [];
   const unreadable: string[] = [];
   for (const id of ids) {
     try {
-      dated.push({ id, timeMs: (await repo.readSummary(id)).timeMs });
+      (archives.has(id) ? archived : dated).push({ id, timeMs: (await repo.readSummary(id)).timeMs });
     } catch {
       unreadable.push(id);
     }
   }
   const plan = applyRetention(dated, policy);
+  plan.keep.push(...archived.map((snapshot) => ({ snapshot, reasons: ['archive'] })));
   if (!dryRun) {
     for (const s of plan.remove) await repo.storage.remote.delete(snapshotName(s.id));
     await repo.flush();

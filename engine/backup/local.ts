@@ -32,6 +32,8 @@ const stateSchema = z.object({
   dir: z.string().optional(),
   snapshots: z.array(z.string()),
   forgotten: z.array(z.string()),
+  /** Snapshots that are archives (engine/backup/archives.ts): never forgotten. */
+  archives: z.array(z.string()).default([]),
   runs: z.array(runSchema),
 });
 export type BackupLocalState = z.infer<typeof stateSchema>;
@@ -40,7 +42,7 @@ const MAX_RUNS = 100;
 const MAX_REMEMBERED = 5000;
 
 export function emptyBackupState(): BackupLocalState {
-  return { version: 1, snapshots: [], forgotten: [], runs: [] };
+  return { version: 1, snapshots: [], forgotten: [], archives: [], runs: [] };
 }
 
 export async function loadBackupState(home: string): Promise<BackupLocalState> {

@@ -281,9 +281,8 @@ export class Repository {
     return openManifest(this.sodium, this.keys, boxSecret, Buffer.from(hex, 'hex'), await this.storage.remote.read(snapshotName(hex)));
   }
 
-  /** Write a snapshot manifest. Returns its hex ID. */
-  async writeManifest(timeMs: number, files: readonly ManifestFile[]): Promise<string> {
-    const id = randomBytes(16);
+  /** Write a snapshot manifest (under `id`, or a new random ID). Returns its hex ID. */
+  async writeManifest(timeMs: number, files: readonly ManifestFile[], id: Uint8Array = randomBytes(16)): Promise<string> {
     await this.storage.remote.put(snapshotName(toHex(id)), sealManifest(this.sodium, this.keys, id, timeMs, files));
     return toHex(id);
   }

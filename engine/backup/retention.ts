@@ -32,7 +32,8 @@ function isoWeek(d: Date): string {
   return `${t.getUTCFullYear()}-W${week}`;
 }
 
-const BUCKETS: [keyof RetentionPolicy, (d: Date, id: string) => string][] = [
+/** Each rule and its period of a snapshot (housekeeping's expiry estimate walks them too). */
+export const BUCKETS: [keyof RetentionPolicy, (d: Date, id: string) => string][] = [
   ['last', (_d, id) => id],
   ['daily', (d) => d.toISOString().slice(0, 10)],
   ['weekly', isoWeek],

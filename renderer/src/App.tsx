@@ -3,10 +3,11 @@ import { call } from './api.js';
 import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
 import { Home } from './Home.js';
+import { Housekeeping } from './Housekeeping.js';
 import { Settings } from './Settings.js';
 import { SubjectAccess } from './SubjectAccess.js';
 
-const TABS = { home: 'Home', backups: 'Backups', sar: 'Subject access', settings: 'Settings' } as const;
+const TABS = { home: 'Home', backups: 'Backups', housekeeping: 'Housekeeping', sar: 'Subject access', settings: 'Settings' } as const;
 type Tab = keyof typeof TABS;
 
 export function App() {
@@ -29,7 +30,7 @@ export function App() {
         )}
       </header>
       <main>
-        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'sar' ? <SubjectAccess /> : <Settings />}
+        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'housekeeping' ? <Housekeeping /> : tab === 'sar' ? <SubjectAccess /> : <Settings />}
       </main>
     </div>
   );

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { CaseInfo } from '../../engine/housekeeping/housekeeping.js';
+import { fileCount } from '../../engine/housekeeping/cases.js';
+import type { Ctx } from '../context.js';
+
+function years(v: string): number {
+  if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new InvalidArgumentError('a whole number of years from 1 to 100 is needed');
+  return Number(v);
+}
+
+/** One line of the cases list, for a person. */
+export function caseLine(c: CaseInfo): string {
+  const state = c.past ? 'PAST RETENTION' : c.dueSoon ? 'due soon' : '';
+  const basis = c.basis === 'closed' ? `closed ${c.closed}` : `newest file ${c.newestFile}`;
+  return `${state.padEnd(14)}  due ${c.due}  (${basis.padEnd(22)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${fileCount(c.files)}`;
+}
+
+export function retentionCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('retention')
+    .description('list the cases (top-level folders and files of the vault) with the day each is due for archiving or deletion; --years sets how long cases are kept')
+    .option('--years <n>', 'keep cases this many years after they close (default 6)', years)
+    .option('--json', 'machine-readable output')
+    .action(async (o: { years?: number; json?: boolean }) => {
+      const engine = ctx.engine();
+      if (o.years !== undefined) {
+        const r = await engine.setRetentionYears(o.years);
+        if (o.json) ctx.out(JSON.stringify(r, null, 2));
+        else ctx.out(`Cases are now kept ${r.years} ${r.years === 1 ? 'year' : 'years'} after they close.`);
+        return done(0);
+      }
+      const r = await engine.retention();
+      if (o.json) {
+        ctx.out(JSON.stringify(r, null, 2));
+        return done(0);
+      }
+      ctx.out(`Cases are kept ${r.years} years after they close (or, if not marked closed, after their newest file last changed). Today is ${r.today} (UTC).`);
+      if (r.cases.length === 0) ctx.out('The vault holds no cases yet.');
+      for (const c of r.cases) ctx.out(caseLine(c));
+      const past = r.cases.filter((c) => c.past).length;
+      const soon = r.cases.filter((c) => c.dueSoon).length;
+      ctx.out(`${past} past retention (archive them with \`casevault archive CASE --yes\` or delete them with \`casevault delete CASE --yes\`); ${soon} due within ${r.dueSoonDays} days.`);
+      done(0);
+    });
+}

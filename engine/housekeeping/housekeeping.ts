@@ -1,0 +1,259 @@
+// Housekeeping: the retention period, closing and reopening cases, and
+// archiving or deleting cases past retention (docs/housekeeping.md). The
+// Engine's methods delegate here. Nothing is removed without `confirm`, a
+// case not yet due is refused unless `force` (which the audit trail
+// records), and an archive is read back in full before any plaintext goes.
+import type { ReadKeys } from '../../crypto/index.js';
+import { BackupApi, DEFAULT_RETENTION, DEFAULT_SCHEDULE } from '../backup/api.js';
+import { loadBackupState } from '../backup/local.js';
+import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
+import { Refused, UsageError } from '../errors.js';
+import type { Remote } from '../remotes/remote.js';
+import { scanVault } from '../scan.js';
+import type { SyncReport } from '../sync.js';
+import { fileCount, inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
+import { dateOf, parseDate, type CalendarDate } from './dates.js';
+import { lastCopyExpires } from './expiry.js';
+import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
+import { fetchMirror, putMirror } from './mirror.js';
+import { removeCase } from './remove.js';
+
+export type { CaseInfo, CalendarDate };
+
+const DAY_MS = 86_400_000;
+
+export interface HousekeepingDeps {
+  home: string;
+  record(event: string, detail?: string): Promise<void>;
+  backups(): BackupApi;
+  sync(): Promise<SyncReport>;
+  remote(config: VaultConfig): Promise<Remote>;
+  /** The reading keys while the vault is unlocked. */
+  readKeys(): ReadKeys | undefined;
+}
+
+export interface RetentionReport {
+  years: number;
+  /** Today (UTC), the day the list was made. */
+  today: CalendarDate;
+  dueSoonDays: number;
+  /** Past retention first, then by due date. */
+  cases: CaseInfo[];
+}
+
+export interface CaseRequest {
+  cases: string[];
+  /** The person confirmed (CLI --yes, the app's dialog). Nothing is removed without it. */
+  confirm: boolean;
+  /** Act on a case that is not yet past retention (recorded as such). */
+  force?: boolean;
+}
+
+export interface ArchiveOutcome {
+  case: string;
+  /** The archive's snapshot ID: `casevault restore --snapshot ID --path CASE --to DIR` brings it back. */
+  archive: string;
+  files: number;
+  bytes: number;
+  /** Plaintext files removed after the read-back succeeded. */
+  removed: number;
+  /** Files kept because they changed after they were archived. */
+  changed: string[];
+  /** Something stayed in the case's folder (links, changed files, unreadable names). */
+  leftovers: boolean;
+  forced: boolean;
+}
+
+/** When one copy of a deleted case will be gone. */
+export interface CopyFate {
+  copy: 'this computer' | 'cloud' | 'backups';
+  /** 'now', 'never' (an archive keeps it), 'unknown', or the day (UTC). */
+  gone: CalendarDate | 'now' | 'never' | 'unknown';
+  estimate: boolean;
+  note: string;
+}
+
+export interface DeletionOutcome {
+  case: string;
+  files: number;
+  removed: number;
+  leftovers: boolean;
+  forced: boolean;
+  copies: CopyFate[];
+}
+
+export interface DeleteReport {
+  cases: DeletionOutcome[];
+  /** Whether the sync pass that moves the cloud objects to the trash ran. */
+  synced: boolean;
+}
+
+export class Housekeeping {
+  constructor(private readonly d: HousekeepingDeps) {}
+
+  /** The marks; on a computer that has none yet (a recovered vault), the cloud's sealed copy once unlocked. */
+  private async marks(config: VaultConfig): Promise<Marks> {
+    const keys = this.d.readKeys();
+    if (keys && !(await hasMarks(this.d.home))) {
+      const mirrored = await this.d.remote(config).then((r) => fetchMirror(r, keys), () => undefined);
+      if (mirrored) {
+        await saveMarks(this.d.home, mirrored);
+        return mirrored;
+      }
+    }
+    return loadMarks(this.d.home);
+  }
+
+  private async save(config: VaultConfig, marks: Marks): Promise<void> {
+    await saveMarks(this.d.home, marks);
+    try {
+      await putMirror(await this.d.remote(config), configWriteKeys(config), config.deviceId, marks);
+    } catch {
+      // the cloud is unreachable: mirrored at the next change
+    }
+  }
+
+  private async cases(): Promise<{ config: VaultConfig; marks: Marks; today: CalendarDate; all: CaseFiles[] }> {
+    const config = await loadConfig(this.d.home);
+    const marks = await this.marks(config);
+    const scan = await scanVault(config.vaultDir);
+    if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
+    const today = dateOf(Date.now());
+    return { config, marks, today, all: listCases(scan, marks, today) };
+  }
+
+  async list(): Promise<RetentionReport> {
+    const { marks, today, all } = await this.cases();
+    return { years: marks.years, today, dueSoonDays: DUE_SOON_DAYS, cases: all.map((c) => c.info) };
+  }
+
+  async setYears(years: number): Promise<{ years: number }> {
+    if (!Number.isInteger(years) || years < 1 || years > MAX_YEARS) throw new UsageError(`the retention period is a whole number of years from 1 to ${MAX_YEARS}`);
+    const config = await loadConfig(this.d.home);
+    const marks = await this.marks(config);
+    const before = marks.years;
+    marks.years = years;
+    await this.save(config, marks);
+    await this.d.record('retention period changed', `from ${before} to ${years} years`);
+    return { years };
+  }
+
+  /** Mark a case closed on `date` (YYYY-MM-DD; today by default; not in the future). */
+  async close(name: string, date?: string): Promise<CaseInfo> {
+    const { config, marks, today, all } = await this.cases();
+    const day = date === undefined ? today : parseDate(date);
+    if (!day) throw new UsageError('the date must be a real day written YYYY-MM-DD, e.g. 2024-03-31');
+    if (day > today) throw new UsageError('a case cannot be closed on a day in the future; give today or an earlier day');
+    const [c] = pickCases(all, [name]);
+    setClosed(marks, c!.info.name, day);
+    await this.save(config, marks);
+    await this.d.record('case marked closed', `${c!.info.name} on ${day}`);
+    return this.info(c!.info.name);
+  }
+
+  async reopen(name: string): Promise<CaseInfo> {
+    const { config, marks, all } = await this.cases();
+    const [c] = pickCases(all, [name]);
+    setClosed(marks, c!.info.name, undefined);
+    await this.save(config, marks);
+    await this.d.record('case reopened', c!.info.name);
+    return this.info(c!.info.name);
+  }
+
+  private async info(name: string): Promise<CaseInfo> {
+    return (await this.list()).cases.find((c) => c.name === name)!;
+  }
+
+  /** The named cases, once the request is confirmed and each is due (or forced). */
+  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted') {
+    if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: confirm with --yes (the app asks in a dialog)`);
+    const got = await this.cases();
+    const picked = pickCases(got.all, r.cases);
+    if (!r.force && picked.some((c) => !c.info.past)) {
+      throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet (see \`casevault retention\`); add --force to do it anyway`);
+    }
+    return { ...got, picked };
+  }
+
+  /**
+   * Archive each case into the backup folder, read the archive back and
+   * compare it with the vault, and only then remove its plaintext; then a
+   * sync pass moves its cloud objects to the cloud trash. One case at a
+   * time: a failure stops there, and the cases before it are done. Needs
+   * the vault unlocked.
+   */
+  async archive(r: CaseRequest): Promise<ArchiveOutcome[]> {
+    const { config, picked } = await this.chosen(r, 'archived');
+    const backups = this.d.backups();
+    const out: ArchiveOutcome[] = [];
+    for (const c of picked) {
+      const name = c.info.name;
+      const forced = !c.info.past;
+      const a = await backups.archive({ include: (p) => inCase(name, p), expected: new Set(c.paths) });
+      const removed = await removeCase(config.vaultDir, name, a.files);
+      const marks = await loadMarks(this.d.home);
+      setClosed(marks, name, undefined);
+      marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
+      await this.save(config, marks);
+      await this.d.record('case archived', `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
+      out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
+    }
+    // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
+    await this.d.sync().catch(() => {});
+    return out;
+  }
+
+  /**
+   * Delete each case's plaintext, then run a sync pass so the cloud objects
+   * go to the cloud trash, and say when each copy will be gone.
+   */
+  async delete(r: CaseRequest): Promise<DeleteReport> {
+    const { config, picked } = await this.chosen(r, 'deleted');
+    const removedAt = Date.now();
+    const done: { c: CaseFiles; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
+    for (const c of picked) {
+      const forced = !c.info.past;
+      const removed = await removeCase(config.vaultDir, c.info.name, c.paths.map((path) => ({ path })));
+      const marks = await loadMarks(this.d.home);
+      setClosed(marks, c.info.name, undefined);
+      await this.save(config, marks);
+      await this.d.record('case deleted', `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`);
+      done.push({ c, removed, forced });
+    }
+    const synced = await this.d.sync().then(() => true, () => false);
+    const backupFate = await this.backupFates(config, removedAt);
+    const marks = await loadMarks(this.d.home);
+    return {
+      synced,
+      cases: done.map(({ c, removed, forced }) => ({
+        case: c.info.name, files: c.info.files, removed: removed.removed, leftovers: removed.leftovers, forced,
+        copies: [
+          { copy: 'this computer', gone: 'now', estimate: false, note: removed.leftovers ? 'removed, except items Casevault does not handle (links, unreadable names) still in its folder' : 'removed' },
+          synced
+            ? { copy: 'cloud', gone: dateOf(removedAt + config.trashDays * DAY_MS), estimate: false, note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day` }
+            : { copy: 'cloud', gone: 'unknown', estimate: false, note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it` },
+          backupFate(c.info.name, marks),
+        ],
+      })),
+    };
+  }
+
+  /** When the backups' copies go: the day the last snapshot holding it can be forgotten (an estimate), or never for an archive. */
+  private async backupFates(config: VaultConfig, removedAt: number): Promise<(name: string, marks: Marks) => CopyFate> {
+    if (!config.backupDir) return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'this vault has no backup folder' });
+    const snapshots = await this.d.backups().snapshots().catch(() => undefined);
+    if (!snapshots && (await loadBackupState(this.d.home)).repoId === undefined) {
+      return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'no backup has been taken yet, so none holds it' });
+    }
+    if (!snapshots) return () => ({ copy: 'backups', gone: 'unknown', estimate: true, note: 'the backup folder could not be read; its copies go as the snapshots holding them expire under the retention policy' });
+    const archives = new Set(snapshots.filter((s) => s.archive).map((s) => s.id));
+    const expires = lastCopyExpires(snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)), removedAt, DEFAULT_RETENTION, DEFAULT_SCHEDULE.everyMs);
+    return (name, marks) => {
+      const archive = marks.archives.find((a) => a.case === name && archives.has(a.snapshot));
+      if (archive) return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
+      if (expires === null) return { copy: 'backups', gone: 'now', estimate: false, note: 'no backup snapshot holds it' };
+      if (expires === undefined) return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };
+      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day `casevault forget --prune` can remove the last snapshot that may hold it, if backups go on daily under the default retention policy' };
+    };
+  }
+}

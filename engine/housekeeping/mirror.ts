@@ -1,0 +1,59 @@
+// The cloud's copy of the housekeeping marks: housekeeping/<device id>,
+// sealed to the vault's public key (crypto_box_seal, like the audit trail's
+// entries) so the cloud learns no case name, then MACed under the vault's
+// auth key so that nobody holding only the public key (the cloud) can plant
+// marks that would make cases look due. A vault recovered on a new computer
+// gets its closed-case marks and retention setting back from it.
+import { concat, ready, utf8 } from '../../crypto/index.js';
+import type { Remote } from '../remotes/remote.js';
+import { hasMarks, parseMarks, saveMarks, type Marks } from './marks.js';
+
+const PREFIX = 'housekeeping/';
+const LABEL = utf8('casevault housekeeping marks v1');
+
+interface Keys {
+  publicKey: Uint8Array;
+  authKey: Uint8Array;
+}
+
+async function tag(keys: Keys, name: string, sealed: Uint8Array): Promise<Uint8Array> {
+  return (await ready()).crypto_generichash(32, concat(LABEL, utf8(name), sealed), keys.authKey);
+}
+
+export async function putMirror(remote: Remote, keys: Keys, deviceId: string, marks: Marks): Promise<void> {
+  const sodium = await ready();
+  const name = `${PREFIX}${deviceId}`;
+  const sealed = sodium.crypto_box_seal(utf8(JSON.stringify({ at: new Date().toISOString(), marks })), keys.publicKey);
+  await remote.put(name, concat(sealed, await tag(keys, name, sealed)));
+  await remote.flush?.();
+}
+
+/** The newest authentic copy any computer of this vault left in the cloud, if there is one. */
+export async function fetchMirror(remote: Remote, keys: Keys & { boxSecret: Uint8Array }): Promise<Marks | undefined> {
+  const sodium = await ready();
+  let best: { at: string; marks: Marks } | undefined;
+  for await (const e of remote.list(PREFIX)) {
+    try {
+      const bytes = await remote.read(e.name);
+      const sealed = bytes.subarray(0, bytes.length - 32);
+      if (!sodium.memcmp(await tag(keys, e.name, sealed), bytes.subarray(bytes.length - 32))) continue;
+      const j = JSON.parse(new TextDecoder().decode(sodium.crypto_box_seal_open(sealed, keys.publicKey, keys.boxSecret))) as { at?: unknown; marks?: unknown };
+      const marks = typeof j.at === 'string' ? parseMarks(JSON.stringify(j.marks)) : undefined;
+      if (marks && (!best || (j.at as string) > best.at)) best = { at: j.at as string, marks };
+    } catch {
+      // damaged or not this vault's: not used
+    }
+  }
+  return best?.marks;
+}
+
+/** On a recovered vault: take the cloud's marks if this home has none. Never fails the recovery. */
+export async function adoptMirroredMarks(home: string, remote: Remote, keys: Keys & { boxSecret: Uint8Array }): Promise<void> {
+  try {
+    if (await hasMarks(home)) return;
+    const marks = await fetchMirror(remote, keys);
+    if (marks) await saveMarks(home, marks);
+  } catch {
+    // the defaults apply; the cloud's copy is still there
+  }
+}

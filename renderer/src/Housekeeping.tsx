@@ -1,0 +1,280 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { ApiResult } from '../../engine/api.js';
+import { ApiError, call } from './api.js';
+import { sentence } from './text.js';
+import { useUnlocked } from './Unlock.js';
+
+type Retention = ApiResult<'retention'>;
+type Case = Retention['cases'][number];
+type DeleteReport = ApiResult<'deleteCases'>;
+type ArchiveReport = ApiResult<'archiveCases'>;
+type Records = ApiResult<'records'>;
+type Action = { kind: 'archive' | 'delete'; c: Case };
+
+/** "2021-06-30" -> "30 June 2021" (the day itself, whatever this computer's time zone). */
+export function plainDate(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
+const today = () => new Date().toISOString().slice(0, 10);
+
+function goneText(g: DeleteReport['cases'][number]['copies'][number]): string {
+  if (g.gone === 'now') return 'gone now';
+  if (g.gone === 'never') return 'kept in an archive (never removed)';
+  if (g.gone === 'unknown') return 'not known yet';
+  return `${g.estimate ? 'gone by about' : 'gone from'} ${plainDate(g.gone)}`;
+}
+
+/** The confirm dialog: names the case and its file count, and says what happens to each copy. */
+function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (force: boolean) => void; onCancel: () => void }) {
+  const [early, setEarly] = useState(false);
+  const id = useId();
+  const { c, kind } = action;
+  return (
+    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <h2 id={`${id}-h`}>{kind === 'archive' ? `Archive “${c.name}”?` : `Delete “${c.name}”?`}</h2>
+      <div id={`${id}-d`}>
+        <p>{kind === 'archive' ? `The ${files(c.files)} of this case:` : `The ${files(c.files)} of this case will be deleted:`}</p>
+        <ul>
+          {kind === 'archive' ? (
+            <>
+              <li>Backup folder: written into an encrypted archive, read back and checked. The archive is kept until you delete it; restore it any time from Backups.</li>
+              <li>This computer: removed only after the archive has been checked.</li>
+              <li>Cloud: moved to the cloud trash, and purged when the trash period ends.</li>
+            </>
+          ) : (
+            <>
+              <li>This computer: deleted now.</li>
+              <li>Cloud: moved to the cloud trash now, and purged when the trash period ends.</li>
+              <li>Backups: kept until the backups holding them expire; the report gives the date.</li>
+            </>
+          )}
+        </ul>
+        {!c.past && (
+          <p>
+            <label><input type="checkbox" checked={early} onChange={(e) => setEarly(e.target.checked)} /> This case is not due until {plainDate(c.due)}. {kind === 'archive' ? 'Archive' : 'Delete'} it anyway (the audit trail records this).</label>
+          </p>
+        )}
+      </div>
+      <div className="row">
+        <button type="button" className="primary" disabled={!c.past && !early} onClick={() => onConfirm(!c.past)}>{kind === 'archive' ? `Archive ${files(c.files)}` : `Delete ${files(c.files)}`}</button>
+        {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
+        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
+      </div>
+    </div>
+  );
+}
+
+function CloseForm({ c, onDone }: { c: Case; onDone: (message: string) => void }) {
+  const [day, setDay] = useState(today());
+  const id = useId();
+  const save = async () => {
+    try {
+      const r = await call('closeCase', { case: c.name, date: day });
+      onDone(`Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.`);
+    } catch (e) {
+      onDone(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  };
+  return (
+    <span className="row">
+      <label htmlFor={`${id}-d`}>Closed on</label>
+      <input id={`${id}-d`} type="date" value={day} max={today()} onChange={(e) => setDay(e.target.value)} />
+      <button type="button" onClick={() => void save()} disabled={!day}>Save</button>
+    </span>
+  );
+}
+
+function RecordsSection() {
+  const [records, setRecords] = useState<Records | undefined>();
+  const [message, setMessage] = useState('');
+  const id = useId();
+  const show = () => call('records').then(setRecords, (e: unknown) => setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.'));
+  const save = async () => {
+    try {
+      const { html } = await call('recordsHtml');
+      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `casevault-records-${today()}.html`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  };
+  const b = records?.backup;
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Records</h2>
+      <p className="muted">The backup record and the asset record your union's data-protection policy asks you to keep.</p>
+      <div className="row">
+        <button type="button" onClick={() => void show()}>Show records</button>
+        <button type="button" onClick={() => void save()}>Save as a page</button>
+      </div>
+      {message && <p className="error" role="alert">{message}</p>}
+      {b && records && (
+        <>
+          <h3>Backup record</h3>
+          <dl>
+            <dt>What is backed up</dt><dd>{b.what.vaultFolder}: {files(b.what.files)}</dd>
+            <dt>Where</dt><dd>{b.where ?? 'No backup folder is set up.'}</dd>
+            <dt>How often</dt><dd>{b.howOften}</dd>
+            <dt>Kept</dt><dd>{b.retention.inWords}</dd>
+            <dt>Last success</dt><dd>{b.lastSuccess ? new Date(b.lastSuccess).toLocaleString() : 'never'}</dd>
+            <dt>Last failure</dt><dd>{b.lastFailure ? `${new Date(b.lastFailure.at).toLocaleString()}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
+            <dt>Overdue</dt><dd>{b.overdue ? 'Yes' : 'No'}</dd>
+          </dl>
+          <h3>Asset record</h3>
+          <ul>{records.assets.copies.map((c) => <li key={c.where}><strong>{c.where}</strong>: {c.location} ({c.details})</li>)}</ul>
+          <h3>Encryption</h3>
+          <ul>{records.assets.encryption.map((e) => <li key={e}>{e}</li>)}</ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Housekeeping() {
+  const [data, setData] = useState<Retention | undefined>();
+  const [years, setYears] = useState('');
+  const [message, setMessage] = useState('');
+  const [closing, setClosing] = useState<string | undefined>();
+  const [action, setAction] = useState<Action | undefined>();
+  const [archived, setArchived] = useState<ArchiveReport | undefined>();
+  const [deleted, setDeleted] = useState<DeleteReport | undefined>();
+  const [busy, setBusy] = useState(false);
+  const { run, prompt } = useUnlocked();
+  const id = useId();
+
+  const refresh = useCallback(async () => {
+    try {
+      const r = await call('retention');
+      setData(r);
+      setYears((y) => y || String(r.years));
+    } catch (e) {
+      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const fail = (m: string) => {
+    setMessage(m);
+    setBusy(false);
+  };
+
+  const saveYears = async () => {
+    try {
+      const r = await call('setRetentionYears', { years: Number(years) });
+      setMessage(`Cases are now kept ${r.years} years after they close.`);
+      await refresh();
+    } catch (e) {
+      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  };
+
+  const reopen = async (c: Case) => {
+    try {
+      const r = await call('reopenCase', { case: c.name });
+      setMessage(`Reopened: due on ${plainDate(r.due)}, counted from its newest file.`);
+      await refresh();
+    } catch (e) {
+      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+    }
+  };
+
+  const confirmed = (a: Action, force: boolean) => {
+    setAction(undefined);
+    setBusy(true);
+    setMessage('');
+    setArchived(undefined);
+    setDeleted(undefined);
+    const request = { cases: [a.c.name], confirm: true as const, ...(force ? { force: true } : {}) };
+    if (a.kind === 'archive') {
+      void run('Archiving reads the archive back to check it, so it needs the passphrase (or the recovery key).', () => call('archiveCases', request), (r) => {
+        setArchived(r);
+        setBusy(false);
+        void refresh();
+      }, fail);
+    } else {
+      void run('', () => call('deleteCases', request), (r) => {
+        setDeleted(r);
+        setBusy(false);
+        void refresh();
+      }, fail);
+    }
+  };
+
+  if (!data) return <p>{message || 'Loading…'}</p>;
+  const past = data.cases.filter((c) => c.past).length;
+  return (
+    <>
+      {prompt}
+      {action && <Confirm action={action} onConfirm={(force) => confirmed(action, force)} onCancel={() => setAction(undefined)} />}
+      <section className="card" aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>Housekeeping</h2>
+        <p>Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault (or a file on its own there). Unless you mark it closed, its newest file's date counts.</p>
+        <div className="row">
+          <label htmlFor={`${id}-y`}>Keep cases for (years)</label>
+          <input id={`${id}-y`} type="number" min={1} max={100} value={years} onChange={(e) => setYears(e.target.value)} />
+          <button type="button" onClick={() => void saveYears()} disabled={!years || Number(years) === data.years}>Save</button>
+        </div>
+      </section>
+      <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
+        <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
+        {data.cases.length === 0 ? <p>The vault holds no cases yet.</p> : (
+          <table>
+            <thead><tr><th scope="col">Case</th><th scope="col">Files</th><th scope="col">Counted from</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
+            <tbody>
+              {data.cases.map((c) => (
+                <tr key={c.name}>
+                  <th scope="row">{c.name}</th>
+                  <td>{c.files}</td>
+                  <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
+                  <td>{plainDate(c.due)}{c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}</td>
+                  <td>
+                    {closing === c.name ? (
+                      <CloseForm c={c} onDone={(m) => { setClosing(undefined); setMessage(m); void refresh(); }} />
+                    ) : c.closed ? (
+                      <button type="button" onClick={() => void reopen(c)} disabled={busy}>Reopen</button>
+                    ) : (
+                      <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>Mark closed</button>
+                    )}
+                    <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>Archive</button>
+                    <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>Delete</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {busy && <p className="card status busy" role="status">Working…</p>}
+      {message && <p className="card" role="status">{message}</p>}
+      {archived && (
+        <section className="card" role="status" aria-label="Archive report">
+          {archived.map((a) => (
+            <p key={a.case}>
+              Archived “{a.case}”: {files(a.files)} written to the backup folder, read back and checked, then {files(a.removed)} removed from this computer.
+              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive {a.archive.slice(0, 8)} from Backups.
+            </p>
+          ))}
+        </section>
+      )}
+      {deleted && (
+        <section className="card" role="status" aria-label="Deletion report">
+          {deleted.cases.map((d) => (
+            <div key={d.case}>
+              <p>Deleted “{d.case}”: {files(d.removed)}.</p>
+              <ul>{d.copies.map((g) => <li key={g.copy}><strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span></li>)}</ul>
+            </div>
+          ))}
+        </section>
+      )}
+      <RecordsSection />
+    </>
+  );
+}

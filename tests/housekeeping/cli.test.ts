@@ -1,0 +1,95 @@
+// The housekeeping and records commands as a person or a script runs them:
+// real processes, exit codes, one-sentence errors that name no case.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
+import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { OLD, writeDated } from './helpers.js';
+
+function cleanError(r: RunResult, code: number): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  assert.match(r.stderr, /^casevault: [^\n]+[.!?]\n$/);
+  assert.doesNotMatch(r.stderr, /Zebedee|Smith|Error:|\n\s+at /, 'one sentence, no case name, no stack');
+}
+
+test('retention, close, reopen, archive, delete, records: output and exit codes', async () => {
+  const root = await tempDir('hkcli');
+  const vault = join(root, 'vault');
+  await writeDated(vault, { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] });
+  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
+  assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', join(root, 'usb')], env)).code, 0);
+  assert.equal((await run(['sync'], env)).code, 0);
+
+  const list = await run(['retention', '--json'], env);
+  assert.equal(list.code, 0, list.stderr);
+  const j = JSON.parse(list.stdout);
+  assert.equal(j.years, 6);
+  assert.deepEqual(j.cases.map((c: { name: string; past: boolean }) => [c.name, c.past]), [['Brown', true], ['Smith', true], ['Jones', false]]);
+  const text = await run(['retention'], env);
+  assert.match(text.stdout, /PAST RETENTION\s+due 2021-06-30\s+\(newest file 2015-06-30\s*\)\s+Smith\/\s+2 files/);
+  assert.match(text.stdout, /2 past retention/);
+
+  const years = await run(['retention', '--years', '8'], env);
+  assert.equal(years.code, 0);
+  assert.match(years.stdout, /kept 8 years/);
+  assert.equal(JSON.parse((await run(['retention', '--json'], env)).stdout).years, 8);
+  cleanError(await run(['retention', '--years', '0'], env), 2);
+
+  cleanError(await run(['close', 'Smith', '--date', '2023-02-30'], env), 2);
+  cleanError(await run(['close', 'Zebedee'], env), 2);
+  const closed = await run(['close', 'Jones', '--date', '2010-01-31', '--json'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  assert.equal(JSON.parse(closed.stdout).due, '2018-01-31');
+  const reopened = await run(['reopen', 'Jones'], env);
+  assert.equal(reopened.code, 0);
+  assert.match(reopened.stdout, /counted from its newest file/);
+
+  cleanError(await run(['archive', 'Smith'], env), 2);
+  cleanError(await run(['archive', 'Zebedee', '--yes'], env), 2);
+  cleanError(await run(['archive', 'Jones', '--yes'], env), 1);
+  cleanError(await run(['archive', 'Smith', '--yes'], { ...env, CASEVAULT_PASSPHRASE: 'wrong passphrase entirely here' }), 4);
+  assert.ok(await exists(join(vault, 'Smith/letter.txt')));
+  const before = await readTree(join(vault, 'Smith'));
+  const arch = await run(['archive', 'Smith', '--yes', '--json'], env);
+  assert.equal(arch.code, 0, arch.stderr);
+  const [a] = JSON.parse(arch.stdout);
+  assert.equal(a.files, 2);
+  assert.equal(await exists(join(vault, 'Smith')), false);
+  const snaps = await run(['snapshots'], env);
+  assert.match(snaps.stdout, new RegExp(`${a.archive} .*archive`));
+  const out = join(root, 'out');
+  const restored = await run(['restore', '--snapshot', a.archive, '--path', 'Smith', '--to', out], env);
+  assert.equal(restored.code, 0, restored.stderr);
+  assert.deepEqual(await readTree(join(out, 'Smith')), before);
+
+  cleanError(await run(['delete', 'Brown'], env), 2);
+  cleanError(await run(['delete', 'Jones', '--yes'], env), 1);
+  const del = await run(['delete', 'Brown', '--yes'], env);
+  assert.equal(del.code, 0, del.stderr);
+  assert.match(del.stdout, /Deleted Brown: 1 file removed from this computer\.\n  this computer: gone now/);
+  assert.match(del.stdout, /  cloud: gone from \d{4}-\d{2}-\d{2} /);
+  assert.match(del.stdout, /  backups: gone now \(no backup snapshot holds it\)/);
+  assert.deepEqual(await listFiles(vault), ['Jones/a.txt']);
+  const forced = await run(['delete', 'Jones', '--yes', '--force', '--json'], env);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(JSON.parse(forced.stdout).cases[0].forced, true);
+
+  const rec = await run(['records', '--json'], env);
+  assert.equal(rec.code, 0, rec.stderr);
+  assert.equal(JSON.parse(rec.stdout).backup.archives, 1);
+  assert.match((await run(['records'], env)).stdout, /Backup record\n  What: +.*\n[\s\S]*Asset record\n  this computer: /);
+  const page = join(root, 'records.html');
+  assert.equal((await run(['records', '--html', page], env)).code, 0);
+  assert.match(await readFile(page, 'utf8'), /<h2>Backup record<\/h2>/);
+  cleanError(await run(['records', '--html', page], env), 2);
+
+  const audit = await run(['audit'], env);
+  for (const e of ['retention period changed', 'case marked closed: Jones on 2010-01-31', 'case reopened: Jones', `case archived: Smith: 2 files into archive ${a.archive}`, 'case deleted: Brown', 'case deleted: Jones: 1 file removed from this computer (before its retention date: forced)']) {
+    assert.ok(audit.stdout.includes(e), e);
+  }
+
+  await writeFile(join(root, 'home', 'housekeeping.json'), '{"version":1,');
+  cleanError(await run(['retention'], env), 3);
+});
