@@ -16,7 +16,9 @@ import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
-import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo } from './backup/api.js';
+import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo, type SnapshotTree } from './backup/api.js';
+import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-export.js';
+import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
 import { appendAudit, auditLogBytes, readAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
@@ -79,8 +81,10 @@ export interface StatusReport {
   /** When the last backup succeeded, and the next is due (ISO times; null without a backup folder). */
   lastBackup: string | null;
   nextBackup: string | null;
-  /** No backup has succeeded for too long (7 days). */
+  /** No backup has succeeded for too long (the warning period in the settings). */
   backupOverdue: boolean;
+  /** The periodic review of who has access is due (settings: every N months). */
+  accessReviewDue: boolean;
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -412,6 +416,7 @@ export class Engine {
       lastBackup: backup?.lastBackup?.at ?? null,
       nextBackup: backup?.nextBackup ?? null,
       backupOverdue: backup?.overdue ?? false,
+      accessReviewDue: accessReviewDueAt(await loadSettings(this.home), config.createdAt).getTime() <= Date.now(),
     };
   }
 
@@ -547,11 +552,17 @@ export class Engine {
     return this.backups().snapshots();
   }
 
-  /** Restore a snapshot, a folder or a file of it (needs the vault unlocked). */
+  /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     const r = await this.backups().restore(o);
-    await this.record('restored from a backup', `${r.restored} files from snapshot ${r.snapshot}${o.path ? ` (${o.path})` : ''} into ${o.to}`);
+    const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
+    await this.record('restored from a backup', `${r.restored} files from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
     return r;
+  }
+
+  /** A snapshot's files and folders, to browse before restoring (needs the vault unlocked: the list is encrypted). */
+  snapshotTree(snapshot?: string): Promise<SnapshotTree> {
+    return this.backups().tree(snapshot);
   }
 
   verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
@@ -560,12 +571,44 @@ export class Engine {
 
   /** Apply the retention policy; with prune, delete what no kept snapshot needs. */
   async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
-    const r = await this.backups().forget(o);
+    const policy = { ...(await loadSettings(this.home)).retention, ...o.policy };
+    const r = await this.backups().forget({ ...o, policy });
     if (!o.dryRun) await this.record(o.prune ? 'backups forgotten and pruned' : 'backups forgotten');
     return r;
   }
 
-  backupStatus(): Promise<BackupStatus> {
-    return this.backups().status();
+  async backupStatus(): Promise<BackupStatus> {
+    return this.backups().status(backupSchedule(await loadSettings(this.home)));
+  }
+
+  /** Auto-lock, backup schedule and retention, access reviews (no passphrase needed: nothing in them is secret). */
+  settings(): Promise<Settings> {
+    return loadSettings(this.home);
+  }
+
+  /** Change settings (validated: UsageError); the change is recorded in the audit trail. */
+  async updateSettings(update: unknown): Promise<Settings> {
+    await loadConfig(this.home);
+    const { settings, changes } = await updateSettings(this.home, update);
+    if (changes.length > 0) await this.record('settings changed', changes.join('; '));
+    return settings;
+  }
+
+  /** The officer has reviewed who can reach the vault: recorded, and the reminder starts again. */
+  async recordAccessReview(): Promise<Settings> {
+    await loadConfig(this.home);
+    const s = { ...(await loadSettings(this.home)), lastAccessReview: new Date().toISOString() };
+    await saveSettings(this.home, s);
+    await this.record('access reviewed');
+    return s;
+  }
+
+  /** The audit trail (filtered, newest first) as CSV or a printable HTML page with the chain check in its header. Needs the vault unlocked. */
+  async auditExport(o: { format: 'csv' | 'html'; filter?: AuditFilter }): Promise<{ text: string; entries: number }> {
+    const entries = filterAudit(await this.auditEntries(), o.filter);
+    const config = await loadConfig(this.home);
+    const text = o.format === 'csv' ? auditCsv(entries) : auditHtml(entries, { vault: config.vaultDir, exportedAt: new Date().toISOString(), check: await this.auditVerify() });
+    await this.record('audit trail exported', `${entries.length} entries as ${o.format.toUpperCase()}`);
+    return { text, entries: entries.length };
   }
 }

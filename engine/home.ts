@@ -20,4 +20,6 @@ export const homeFiles = {
   watch: 'watch.json',
   /** Present while a recover runs: lets an interrupted one resume. */
   recovering: 'recovering.json',
+  /** The person's choices: auto-lock, backup schedule and retention, access reviews (engine/settings.ts). */
+  settings: 'settings.json',
 } as const;
