@@ -8,12 +8,11 @@ import { dispatch } from '../dist/engine/api.js';
 import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
-import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
+import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'dist', 'renderer');
 const icon = (name) => nativeImage.createFromPath(join(here, '..', 'build', 'icons', name));
-const LOCK_AFTER_MINUTES = 15;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -79,8 +78,9 @@ app.whenReady().then(async () => {
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
   for (const e of ['suspend', 'lock-screen']) powerMonitor.on(e, () => void engine.lock());
-  setInterval(() => {
-    if (autoLockDue(powerMonitor.getSystemIdleTime(), LOCK_AFTER_MINUTES)) void engine.lock();
+  setInterval(async () => {
+    const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
+    if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock();
     void refreshTray();
   }, 30_000);
 

@@ -3,6 +3,7 @@ import type { ApiResult } from '../../engine/api.js';
 import type { ProgressEvent } from '../../engine/events.js';
 import { ApiError, call, onEvent } from './api.js';
 import { DropZone } from './DropZone.js';
+import { useNavigate } from './nav.js';
 import { sentence } from './text.js';
 
 type Status = ApiResult<'status'>;
@@ -18,6 +19,7 @@ export function Home() {
   const [progress, setProgress] = useState<ProgressEvent | undefined>();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
 
   const refresh = useCallback(() => call('status').then(setStatus, (e: ApiError) => setMessage(sentence(e.message))), []);
   useEffect(() => {
@@ -65,6 +67,13 @@ export function Home() {
         <button type="button" className="primary" onClick={syncNow} disabled={busy}>{busy ? 'Syncing…' : 'Sync now'}</button>
         {message && <p role="status">{message}</p>}
       </section>
+      {status.accessReviewDue && (
+        <section className="card notice" aria-labelledby="review-due">
+          <h2 id="review-due">Access review due</h2>
+          <p>It is time to check who can open this vault and that the audit trail shows only what you expect.</p>
+          <button type="button" onClick={() => navigate('audit')}>Review access</button>
+        </section>
+      )}
       <DropZone onAdded={() => void refresh()} />
       {status.conflicts.length > 0 && (
         <section className="card">

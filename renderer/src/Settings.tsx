@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { call } from './api.js';
+import { Preferences } from './Preferences.js';
 import { useUnlocked } from './Unlock.js';
 
 export function Settings() {
@@ -46,9 +47,10 @@ export function Settings() {
       </section>
       <section className="card" aria-labelledby={`${id}-l`}>
         <h2 id={`${id}-l`}>Lock</h2>
-        <p>The vault locks by itself after 15 idle minutes, on sleep and on screen lock.</p>
+        <p>The vault locks by itself when the computer sleeps or the screen locks, and after the idle time below.</p>
         <button type="button" onClick={lock}>Lock now</button>
       </section>
+      <Preferences />
       {message && <p className="card" role="status">{message}</p>}
     </>
   );
