@@ -11,7 +11,7 @@ import { defaultHome } from '../dist/engine/home.js';
 import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rendererDir = join(here, '..', 'dist', 'renderer');
+const rendererDir = join(here, '..', 'dist', 'ui');
 const icon = (name) => nativeImage.createFromPath(join(here, '..', 'build', 'icons', name));
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
