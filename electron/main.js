@@ -1,7 +1,7 @@
 // The desktop app's main process: hosts the engine, one window, a tray icon,
 // notifications, auto-lock and live sync. Thin: the security decisions are
 // in electron/policy.ts (tested without Electron), the work in the engine.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dispatch } from '../dist/engine/api.js';
@@ -64,6 +64,15 @@ app.whenReady().then(async () => {
     const result = await dispatch(engine, method, params);
     void refreshTray();
     return result;
+  });
+  ipcMain.handle('casevault:open-vault-folder', async (event) => {
+    if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+      return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
+    }
+    const status = await dispatch(engine, 'status', {});
+    if (!status.ok) return status;
+    const problem = await shell.openPath(status.value.vaultDir);
+    return problem ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } } : { ok: true, value: {} };
   });
   for (const type of ['progress', 'file']) engine.events.on(type, (e) => send(type, e));
 

@@ -49,6 +49,7 @@ export const API = {
   },
   recordAccessReview: { params: none, run: (e: Engine) => e.recordAccessReview() },
   settings: { params: none, run: (e: Engine) => e.settings() },
+  vaultFiles: { params: none, run: (e: Engine) => e.vaultFiles() },
   updateSettings: { params: settingsUpdateSchema, run: (e: Engine, p: z.infer<typeof settingsUpdateSchema>) => e.updateSettings(p) },
   verifyBackup: { params: z.object({ quick: z.boolean().optional() }).strict(), run: (e: Engine, p: { quick?: boolean }) => e.verifyBackup(p) },
   forget: { params: z.object({ prune: z.boolean().optional() }).strict(), run: (e: Engine, p: { prune?: boolean }) => e.forget(p) },

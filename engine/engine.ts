@@ -27,7 +27,8 @@ import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore
 import { scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
 import { record } from './file-read.js';
-import { BAD_NAME, removedPaths, sameFile, syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { removedPaths, syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { classifyFiles, type VaultFile } from './vault-files.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -389,18 +390,11 @@ export class Engine {
     const config = await loadConfig(this.home);
     const state = await loadState(this.home);
     const scan = await scanVault(config.vaultDir);
-    let synced = 0;
-    const pendingFiles: string[] = [];
-    const failures: StatusReport['failures'] = [];
-    for (const f of scan.files.values()) {
-      const failure = state.failures.get(f.path);
-      const r = state.files.get(f.path);
-      if (failure) failures.push({ path: f.path, reason: failure.reason });
-      else if (sameFile(r, f)) synced++;
-      else pendingFiles.push(f.path);
-    }
+    const files = classifyFiles(scan, state);
+    const synced = files.filter((f) => f.state === 'synced').length;
+    const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
+    const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
     const backup = await this.backupStatus().catch(() => undefined);
-    for (const path of scan.badNames) failures.push({ path, reason: BAD_NAME });
     const pendingDeletions = removedPaths(state, scan).length;
     return {
       vaultDir: config.vaultDir,
@@ -556,7 +550,7 @@ export class Engine {
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     const r = await this.backups().restore(o);
     const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
-    await this.record('restored from a backup', `${r.restored} files from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
+    await this.record('restored from a backup', `${r.restored} ${r.restored === 1 ? 'file' : 'files'} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
     return r;
   }
 
@@ -579,6 +573,14 @@ export class Engine {
 
   async backupStatus(): Promise<BackupStatus> {
     return this.backups().status(backupSchedule(await loadSettings(this.home)));
+  }
+
+  /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. No passphrase needed. */
+  async vaultFiles(limit = 5000): Promise<{ total: number; files: VaultFile[] }> {
+    const config = await loadConfig(this.home);
+    const all = classifyFiles(await scanVault(config.vaultDir), await loadState(this.home));
+    const order = { failed: 0, waiting: 1, synced: 2 } as const;
+    return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
   }
 
   /** Auto-lock, backup schedule and retention, access reviews (no passphrase needed: nothing in them is secret). */
@@ -608,7 +610,7 @@ export class Engine {
     const entries = filterAudit(await this.auditEntries(), o.filter);
     const config = await loadConfig(this.home);
     const text = o.format === 'csv' ? auditCsv(entries) : auditHtml(entries, { vault: config.vaultDir, exportedAt: new Date().toISOString(), check: await this.auditVerify() });
-    await this.record('audit trail exported', `${entries.length} entries as ${o.format.toUpperCase()}`);
+    await this.record('audit trail exported', `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} as ${o.format === 'csv' ? 'CSV' : 'a printable page'}`);
     return { text, entries: entries.length };
   }
 }

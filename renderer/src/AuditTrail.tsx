@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
 import { auditEventKinds, describeCheck, filterAudit, type AuditFilter } from '../../engine/audit-export.js';
 import { ApiError, call } from './api.js';
-import { sentence, when } from './text.js';
+import { sentence, shortWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
 
 type Entries = ApiResult<'auditEntries'>;
@@ -114,7 +114,7 @@ export function AuditTrail() {
             <thead><tr><th scope="col">When</th><th scope="col">What happened</th><th scope="col">Detail</th></tr></thead>
             <tbody>
               {shown.map((e, i) => (
-                <tr key={`${e.at}-${i}`}><td>{when(e.at)}</td><td>{e.event}</td><td>{e.detail ?? ''}</td></tr>
+                <tr key={`${e.at}-${i}`}><td className="nowrap">{shortWhen(e.at)}</td><td>{e.event}</td><td>{e.detail ?? ''}</td></tr>
               ))}
             </tbody>
           </table>

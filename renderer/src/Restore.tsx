@@ -5,7 +5,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
 import type { ProgressEvent } from '../../engine/events.js';
 import { call, onEvent } from './api.js';
-import { size, when } from './text.js';
+import { count, size, when } from './text.js';
 import { buildTree, coveredByFolder, searchTree, toggle, type Folder } from './tree.js';
 import { useUnlocked } from './Unlock.js';
 
@@ -30,7 +30,7 @@ function FolderItem({ folder, chosen, onToggle, open, onOpen }: { folder: Folder
       <div className="tree-row">
         <button type="button" className="disclose" aria-expanded={isOpen} aria-label={`${isOpen ? 'Close' : 'Open'} folder ${folder.name}`} onClick={() => onOpen(folder.path)}>{isOpen ? '▾' : '▸'}</button>
         <Tick path={folder.path} label={`${folder.name}/`} chosen={chosen} onToggle={onToggle} />
-        <span className="muted">{folder.count} {folder.count === 1 ? 'file' : 'files'}, {size(folder.bytes)}</span>
+        <span className="muted">{count(folder.count, 'file')}, {size(folder.bytes)}</span>
       </div>
       {isOpen && <FolderContents folder={folder} chosen={chosen} onToggle={onToggle} open={open} onOpen={onOpen} />}
     </li>
@@ -138,7 +138,7 @@ export function Restore({ snapshots, vaultDir }: { snapshots: Snapshots; vaultDi
       <label htmlFor={`${id}-snap`}>Restore from the backup of</label>
       <select id={`${id}-snap`} value={snapshot} onChange={(e) => pick(e.target.value)}>
         {[...snapshots].reverse().map((s, i) => (
-          <option key={s.id} value={s.id}>{when(s.time)}{i === 0 ? ' (latest)' : ''}: {s.files} {s.files === 1 ? 'file' : 'files'}, {size(s.bytes)}</option>
+          <option key={s.id} value={s.id}>{when(s.time)}{i === 0 ? ' (latest)' : ''}: {count(s.files, 'file')}, {size(s.bytes)}</option>
         ))}
       </select>
       {!tree ? (
@@ -147,10 +147,10 @@ export function Restore({ snapshots, vaultDir }: { snapshots: Snapshots; vaultDi
         <>
           <label className="tick">
             <input type="checkbox" checked={everything} onChange={(e) => setEverything(e.target.checked)} />
-            <span>Everything in this backup ({tree.files.length} {tree.files.length === 1 ? 'file' : 'files'})</span>
+            <span>Everything in this backup ({count(tree.files.length, 'file')})</span>
           </label>
           {!everything && <TreePicker tree={tree} chosen={chosen} setChosen={setChosen} />}
-          {!everything && <p className="muted" data-testid="chosen">{chosen.size === 0 ? 'Tick the files and folders to restore.' : `${chosen.size} ${chosen.size === 1 ? 'item' : 'items'} ticked.`}</p>}
+          {!everything && <p className="muted" data-testid="chosen">{chosen.size === 0 ? 'Tick the files and folders to restore.' : `${count(chosen.size, 'item')} ticked.`}</p>}
           <fieldset>
             <legend>Restore into</legend>
             <label className="tick"><input type="radio" name={`${id}-to`} checked={!elsewhere} onChange={() => setElsewhere(false)} /><span>The vault, where they were (a file that is there already is kept; the restored one goes beside it)</span></label>
@@ -173,7 +173,7 @@ export function Restore({ snapshots, vaultDir }: { snapshots: Snapshots; vaultDi
       )}
       {report && (
         <div role="status">
-          <p>Restored {report.restored} {report.restored === 1 ? 'file' : 'files'} ({size(report.bytes)}) into {to}.{report.renamed.length > 0 && ` ${report.renamed.length} went beside a file of the same name (nothing was overwritten).`}</p>
+          <p>Restored {count(report.restored, 'file')} ({size(report.bytes)}) into {to}.{report.renamed.length > 0 && ` ${report.renamed.length} went beside a file of the same name (nothing was overwritten).`}</p>
           {report.failed.length > 0 && (
             <>
               <p className="error">{report.failed.length} could not be restored:</p>

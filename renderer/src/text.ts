@@ -21,3 +21,13 @@ export function size(bytes: number): string {
 export function when(iso: string | number): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
 }
+
+/** "1 Dec 2026, 07:02": for tables. */
+export function shortWhen(iso: string | number): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** "1 file", "3 files". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -80,10 +80,23 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
     await page.getByTestId('synced').filter({ hasText: /^3$/ }).waitFor();
-    await shot(page, 'home.png');
+    const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await row('medical letter.pdf').getByText('Synced').waitFor();
+    assert.equal(await page.getByTestId('vault-dir').innerText(), vault, 'browser mode shows the folder\'s path to copy');
     // Live sync took the first backup too: it was due as soon as the vault existed.
     await page.getByRole('button', { name: 'Backups' }).click();
     await page.getByText(/Last backup: (?!never)\w/).waitFor({ timeout: 30_000 });
+
+    // A file that cannot be synced says why, with a Retry.
+    await page.getByRole('button', { name: 'Home' }).click();
+    await writeFile(Buffer.from(join(vault, 'bad-\xff-name.txt'), 'latin1'), 'x');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const failed = page.locator('tr[data-state="failed"]');
+    await failed.waitFor();
+    assert.equal(await failed.count(), 1);
+    assert.match(await failed.innerText(), /Failed[\s\S]*rename/i);
+    await failed.getByRole('button', { name: /^Retry / }).waitFor();
+    await shot(page, 'home.png');
   } finally {
     await browser.close();
     await server.close();
