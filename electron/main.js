@@ -8,7 +8,7 @@ import { dispatch } from '../dist/engine/api.js';
 import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
-import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
+import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'dist', 'ui');
@@ -111,7 +111,10 @@ app.on('web-contents-created', (_e, contents) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isDropboxSignInUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
 });
 
 app.on('second-instance', showWindow);

@@ -80,6 +80,16 @@ export function autoLockDue(idleSeconds: number, lockAfterMinutes: number): bool
   return lockAfterMinutes > 0 && idleSeconds >= lockAfterMinutes * 60;
 }
 
+/** The one outside address the app opens (in the person's own browser, never in the app): Dropbox's sign-in page. */
+export function isDropboxSignInUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.host === 'www.dropbox.com' && u.pathname === '/oauth2/authorize' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
 /** The idle minutes before auto-lock, from the API's `settings` answer; the default (15) when that could not be read. */
 export function autoLockMinutes(settings: ApiResponse): number {
   const v = settings.ok ? (settings.value as { autoLockMinutes?: unknown } | null)?.autoLockMinutes : undefined;

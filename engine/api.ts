@@ -28,7 +28,8 @@ export const API = {
     // The interactive shells keep the vault in sync from the moment it exists.
     run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; backupDir?: string; passphrase: string }) => {
       const r = await e.init(p);
-      await e.startLiveSync();
+      // The vault exists now: its recovery key must reach the person even if live sync cannot start yet (Home shows why).
+      await e.startLiveSync().catch(() => {});
       return r;
     },
   },
@@ -50,6 +51,8 @@ export const API = {
   recordAccessReview: { params: none, run: (e: Engine) => e.recordAccessReview() },
   settings: { params: none, run: (e: Engine) => e.settings() },
   vaultFiles: { params: none, run: (e: Engine) => e.vaultFiles() },
+  startDropboxSignIn: { params: none, run: (e: Engine) => e.startDropboxSignIn() },
+  finishDropboxSignIn: { params: none, run: (e: Engine) => e.finishDropboxSignIn() },
   updateSettings: { params: settingsUpdateSchema, run: (e: Engine, p: z.infer<typeof settingsUpdateSchema>) => e.updateSettings(p) },
   verifyBackup: { params: z.object({ quick: z.boolean().optional() }).strict(), run: (e: Engine, p: { quick?: boolean }) => e.verifyBackup(p) },
   forget: { params: z.object({ prune: z.boolean().optional() }).strict(), run: (e: Engine, p: { prune?: boolean }) => e.forget(p) },

@@ -29,6 +29,7 @@ import { loadState, saveState, emptyState } from './state.js';
 import { record } from './file-read.js';
 import { removedPaths, syncOnce, type SyncContext, type SyncReport } from './sync.js';
 import { classifyFiles, type VaultFile } from './vault-files.js';
+import { DropboxConnect } from './dropbox-connect.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -110,6 +111,8 @@ interface LiveSync {
   stop: AbortController;
   done: Promise<void>;
   control?: LiveControl;
+  /** To start it again the same way (after Dropbox is reconnected). */
+  options: LiveOptions;
 }
 
 export class Engine {
@@ -118,9 +121,11 @@ export class Engine {
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   private keys: ReadKeys | undefined;
   readonly home: string;
+  private readonly dropboxSignIn: DropboxConnect;
 
   constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.home = resolve(home);
+    this.dropboxSignIn = new DropboxConnect(env);
   }
 
   private emit = <K extends keyof EngineEvents>(type: K, e: EngineEvents[K]) => {
@@ -183,7 +188,7 @@ export class Engine {
     await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
-    const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
+    const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
     const remote = await this.newRemote(o.cloud, dropbox);
     if (await remote.stat(KEY_FILE_NAME)) {
       throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');
@@ -195,6 +200,7 @@ export class Engine {
         await this.saveKeyFile(remote, keyFile);
         if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
         await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
+        this.connected = remote; // a Dropbox sign-in made here keeps working while the vault is locked
         await this.record('vault created');
         return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
       } finally {
@@ -314,7 +320,7 @@ export class Engine {
     const stop = new AbortController();
     let ready!: () => void;
     const started = new Promise<void>((r) => (ready = r));
-    const live: LiveSync = { stop, done: Promise.resolve() };
+    const live: LiveSync = { stop, done: Promise.resolve(), options };
     this.live = live;
     live.done = this.watch(stop.signal, {
       ...options,
@@ -581,6 +587,35 @@ export class Engine {
     const all = classifyFiles(await scanVault(config.vaultDir), await loadState(this.home));
     const order = { failed: 0, waiting: 1, synced: 2 } as const;
     return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
+  }
+
+  /** The desktop app's Dropbox sign-in, step 1: the address to open in a browser. */
+  startDropboxSignIn(): Promise<{ url: string }> {
+    return this.dropboxSignIn.start();
+  }
+
+  /**
+   * Step 2: waits until Dropbox sends the person back. Before a vault
+   * exists, init() uses the sign-in; for a Dropbox vault it replaces the
+   * stored sign-in (sealed: needs the vault unlocked) and is recorded.
+   */
+  async finishDropboxSignIn(): Promise<{ connected: true }> {
+    const config = (await this.hasVault()) ? await loadConfig(this.home) : undefined;
+    if (config && config.cloud.kind !== 'dropbox') throw new UsageError('this vault\'s cloud copy is a folder, not Dropbox');
+    const keys = config ? this.requireKeys() : undefined;
+    const c = await this.dropboxSignIn.wait();
+    if (config && keys) {
+      this.dropboxSignIn.take();
+      await storeDropboxToken(this.home, keys, c);
+      this.connected = undefined;
+      const live = this.live;
+      if (live) {
+        await this.stopLiveSync();
+        await this.startLiveSync(live.options);
+      }
+      await this.record('dropbox reconnected');
+    }
+    return { connected: true };
   }
 
   /** Auto-lock, backup schedule and retention, access reviews (no passphrase needed: nothing in them is secret). */

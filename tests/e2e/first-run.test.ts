@@ -38,6 +38,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByLabel('Vault folder').fill(vault);
     await page.getByLabel('Cloud folder').fill(cloud);
     await page.getByLabel('Backup folder').fill(join(root, 'USB', 'backups'));
+    await page.getByLabel('How often to back up').selectOption({ label: 'Every 6 hours' });
     await page.getByLabel('Passphrase (four').fill('password123');
     await page.getByLabel('Type the passphrase again').fill('password123');
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -60,6 +61,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await proceed.click();
 
     await page.getByTestId('overall').waitFor();
+    assert.equal((await engine.settings()).backupEveryHours, 6, 'the schedule chosen at first run');
     assert.equal(await page.getByTestId('total').innerText(), '0');
     await writeFile(join(vault, 'grievance.txt'), 'Stage 1 meeting notes');
     await mkdir(join(vault, 'Member 0042'));
