@@ -146,7 +146,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
       <fieldset>
         <legend>Where the encrypted copy goes</legend>
-        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} /><span>A folder that syncs (your Dropbox, OneDrive or Nextcloud folder, or a share)</span></label>
+        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} /><span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span></label>
         <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} /><span>Dropbox, signed in from here (no Dropbox app needed)</span></label>
         {cloudKind === 'folder' ? (
           <>
