@@ -24,11 +24,8 @@ export function DropboxSignIn({ label, onConnected, run }: { label: string; onCo
   };
   return (
     <div className="dropbox" aria-live="polite">
-      {step.at === 'connected' ? (
-        <p className="banner-ok">Dropbox is connected.</p>
-      ) : (
-        <button type="button" onClick={() => void begin()} disabled={step.at === 'waiting'}>{label}</button>
-      )}
+      {step.at === 'connected' && <p className="banner-ok">Dropbox is connected.</p>}
+      {(step.at === 'idle' || step.at === 'failed') && <button type="button" onClick={() => void begin()}>{label}</button>}
       {step.at === 'waiting' && (
         <p>
           <a className="button-link" href={step.url} target="_blank" rel="noopener noreferrer">Open Dropbox&apos;s sign-in page</a>

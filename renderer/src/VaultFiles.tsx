@@ -2,7 +2,7 @@
 // say why, with a Retry (a sync pass tries them again).
 import { useId, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
-import { size } from './text.js';
+import { sentence, size } from './text.js';
 
 type Files = ApiResult<'vaultFiles'>;
 type State = Files['files'][number]['state'];
@@ -44,7 +44,7 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
                 <td className="nowrap">{size(f.size)}</td>
                 <td>
                   <span className={`state ${f.state}`}>{LABEL[f.state]}</span>
-                  {f.reason && <><br /><span>{f.reason}</span><br /><button type="button" onClick={onRetry} disabled={busy} aria-label={`Retry ${f.path}`}>Retry</button></>}
+                  {f.reason && <><br /><span>{sentence(f.reason)}</span><br /><button type="button" onClick={onRetry} disabled={busy} aria-label={`Retry ${f.path}`}>Retry</button></>}
                 </td>
               </tr>
             ))}

@@ -93,6 +93,21 @@ test('back up, lose a folder, restore it from the backup\'s tree (wrong passphra
     await page.getByText('Access review recorded.').waitFor();
     await shot(page, 'audit.png');
 
+    // 200% zoom is half the width: everything still fits across, nothing scrolls sideways.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 640, height: 900 });
+    for (const section of ['Audit trail', 'Backups & restore', 'Home', 'Settings']) {
+      await page.getByRole('button', { name: section, exact: true }).click();
+      await page.locator('main h2').first().waitFor();
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, `${section} fits at 200% zoom`);
+    }
+    await page.getByRole('button', { name: 'Backups & restore' }).click();
+    await page.getByRole('button', { name: 'Show the files in this backup' }).click();
+    await page.getByLabel('Member 0042/').waitFor();
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'the restore tree fits at 200% zoom');
+    await shot(page, 'restore-zoomed.png');
+    await page.setViewportSize(size);
+
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Make a new recovery key' }).click();
     const words = await page.getByTestId('new-recovery-key').innerText();

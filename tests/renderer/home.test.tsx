@@ -39,7 +39,7 @@ test('the file list: every file with its state, failed ones first with the reaso
   render(<VaultFiles files={files} onRetry={() => retried++} busy={false} />);
   const rows = () => screen.getAllByRole('row').slice(1).map((r) => [r.children[0]!.textContent, within(r as HTMLElement).getByText(/^(Synced|Waiting|Failed)$/).textContent]);
   assert.deepEqual(rows(), [['Member 0042/letter.pdf', 'Failed'], ['rota.csv', 'Waiting'], ['notes.txt', 'Synced']]);
-  screen.getByText(/close it in other programs/);
+  screen.getByText('The file could not be read; close it in other programs and try again.');
   fireEvent.click(screen.getByRole('button', { name: 'Retry Member 0042/letter.pdf' }));
   assert.equal(retried, 1);
   fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'waiting' } });
