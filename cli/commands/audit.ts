@@ -13,10 +13,16 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .description('the audit trail: unlocks, failed unlocks, restores, recoveries, deletions, key changes')
     .option('--verify', 'check that no entry was edited, removed, reordered or inserted (no passphrase needed)')
     .option('--json', 'machine-readable output')
+    .option('--reviewed', 'record that you have reviewed who can open this vault (the reminder starts again)')
     .option('--csv <file>', 'export the whole trail as a CSV file (for a spreadsheet)')
     .option('--html <file>', 'export the whole trail as a printable page (print it or save it as PDF), with the chain check in its header')
-    .action(async (o: { verify?: boolean; json?: boolean; csv?: string; html?: string }) => {
+    .action(async (o: { verify?: boolean; json?: boolean; csv?: string; html?: string; reviewed?: boolean }) => {
       const engine = ctx.engine();
+      if (o.reviewed) {
+        const s = await engine.recordAccessReview();
+        ctx.out(`Access review recorded. The next one is due in ${s.accessReviewMonths} months.`);
+        return done(0);
+      }
       if (o.verify) {
         const r = await engine.auditVerify();
         if (o.json) ctx.out(JSON.stringify(r, null, 2));

@@ -91,6 +91,12 @@ test('audit --csv FILE and --html FILE export the whole trail; an existing file 
   assert.equal(html.code, 0, html.stderr);
   assert.match(await readFile(join(root, 'audit.html'), 'utf8'), /The audit trail is intact: \d+ entries\./);
 
+  const reviewed = await run(['audit', '--reviewed'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  assert.equal(reviewed.code, 0, reviewed.stderr);
+  assert.match(reviewed.stdout, /^Access review recorded\. The next one is due in 6 months\./);
+  const listed = JSON.parse((await run(['audit', '--json'], env)).stdout) as { event: string }[];
+  assert.ok(listed.some((e) => e.event === 'access reviewed'));
+
   await writeFile(join(root, 'mine.csv'), 'keep me');
   const refused = await run(['audit', '--csv', join(root, 'mine.csv')], env);
   assert.equal(refused.code, 2, refused.stderr);
