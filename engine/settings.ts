@@ -78,10 +78,18 @@ export async function saveSettings(home: string, s: Settings): Promise<void> {
   await writeFileAtomic(join(home, homeFiles.settings), JSON.stringify(s, null, 2) + '\n');
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  autoLockMinutes: 'the auto-lock time',
+  backupEveryHours: 'the time between backups',
+  backupWarnAfterDays: 'the overdue warning',
+  retention: 'the number of backups kept',
+  accessReviewMonths: 'the time between access reviews',
+};
+
 function describeIssue(e: z.ZodError): string {
   const i = e.issues[0];
   if (!i) return 'check the values';
-  const field = i.path.join(' ') || 'a value';
+  const field = FIELD_NAMES[String(i.path[0])] ?? 'a value';
   if (i.code === 'too_small' || i.code === 'too_big') return `${field} must be between the limits shown (whole numbers)`;
   if (i.code === 'unrecognized_keys') return 'unknown setting';
   return `${field} must be a whole number`;
