@@ -90,7 +90,8 @@ function describeIssue(e: z.ZodError): string {
   const i = e.issues[0];
   if (!i) return 'check the values';
   const field = FIELD_NAMES[String(i.path[0])] ?? 'a value';
-  if (i.code === 'too_small' || i.code === 'too_big') return `${field} must be between the limits shown (whole numbers)`;
+  if (i.code === 'too_small') return `${field} must be at least ${String(i.minimum)}`;
+  if (i.code === 'too_big') return `${field} must be at most ${String(i.maximum)}`;
   if (i.code === 'unrecognized_keys') return 'unknown setting';
   return `${field} must be a whole number`;
 }

@@ -14,7 +14,7 @@ test('settings: each form sends only its own fields; a refused value says why an
   bridge({
     settings: () => saved,
     updateSettings: (u) => {
-      if (typeof u.autoLockMinutes === 'number' && u.autoLockMinutes > 1440) return failure('UsageError', 'that setting is not allowed: the auto-lock time must be between the limits shown (whole numbers)');
+      if (typeof u.autoLockMinutes === 'number' && u.autoLockMinutes > 1440) return failure('UsageError', 'that setting is not allowed: the auto-lock time must be at most 1440');
       saved = { ...saved, ...u };
       return saved;
     },
@@ -34,6 +34,6 @@ test('settings: each form sends only its own fields; a refused value says why an
 
   fireEvent.change(autoLock.getByLabelText('Lock after this many idle minutes'), { target: { value: '99999' } });
   fireEvent.submit(autoLock.getByRole('button', { name: 'Save' }).closest('form')!);
-  await autoLock.findByText('That setting is not allowed: the auto-lock time must be between the limits shown (whole numbers).');
+  await autoLock.findByText('That setting is not allowed: the auto-lock time must be at most 1440.');
   assert.equal(saved.autoLockMinutes, 5);
 });

@@ -29,7 +29,8 @@ test('settings: defaults, validated changes persisted and recorded in the audit 
     const r = await dispatch(engine, 'updateSettings', bad);
     assert.equal(r.ok, false, JSON.stringify(bad));
   }
-  await assert.rejects(engine.updateSettings({ backupWarnAfterDays: 0 }), { name: 'UsageError' });
+  await assert.rejects(engine.updateSettings({ backupWarnAfterDays: 0 }), { name: 'UsageError', message: 'that setting is not allowed: the overdue warning must be at least 1' });
+  await assert.rejects(engine.updateSettings({ autoLockMinutes: 2.5 }), { message: 'that setting is not allowed: the auto-lock time must be a whole number' });
   assert.equal((await engine.settings()).autoLockMinutes, 5, 'a refused change leaves the settings alone');
 
   await engine.unlock({ passphrase: PASSPHRASE });
