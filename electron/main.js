@@ -1,19 +1,18 @@
 // The desktop app's main process: hosts the engine, one window, a tray icon,
 // notifications, auto-lock and live sync. Thin: the security decisions are
 // in electron/policy.ts (tested without Electron), the work in the engine.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dispatch } from '../dist/engine/api.js';
 import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
-import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
+import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rendererDir = join(here, '..', 'dist', 'renderer');
+const rendererDir = join(here, '..', 'dist', 'ui');
 const icon = (name) => nativeImage.createFromPath(join(here, '..', 'build', 'icons', name));
-const LOCK_AFTER_MINUTES = 15;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -66,6 +65,15 @@ app.whenReady().then(async () => {
     void refreshTray();
     return result;
   });
+  ipcMain.handle('casevault:open-vault-folder', async (event) => {
+    if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+      return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
+    }
+    const status = await dispatch(engine, 'status', {});
+    if (!status.ok) return status;
+    const problem = await shell.openPath(status.value.vaultDir);
+    return problem ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } } : { ok: true, value: {} };
+  });
   for (const type of ['progress', 'file']) engine.events.on(type, (e) => send(type, e));
 
   tray = new Tray(icon('tray-synced.png'));
@@ -79,8 +87,9 @@ app.whenReady().then(async () => {
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
   for (const e of ['suspend', 'lock-screen']) powerMonitor.on(e, () => void engine.lock());
-  setInterval(() => {
-    if (autoLockDue(powerMonitor.getSystemIdleTime(), LOCK_AFTER_MINUTES)) void engine.lock();
+  setInterval(async () => {
+    const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
+    if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock();
     void refreshTray();
   }, 30_000);
 
@@ -102,7 +111,10 @@ app.on('web-contents-created', (_e, contents) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isDropboxSignInUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
 });
 
 app.on('second-instance', showWindow);

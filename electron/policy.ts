@@ -3,6 +3,8 @@
 // electron/main.js only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import type { ApiResponse } from '../engine/api.js';
+import { DEFAULT_SETTINGS } from '../engine/settings.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -76,6 +78,22 @@ export function ipcSenderAllowed(senderFrameUrl: string | undefined, isMainFrame
 /** Auto-lock after this many minutes without keyboard or mouse (a setting; 0 = never). */
 export function autoLockDue(idleSeconds: number, lockAfterMinutes: number): boolean {
   return lockAfterMinutes > 0 && idleSeconds >= lockAfterMinutes * 60;
+}
+
+/** The one outside address the app opens (in the person's own browser, never in the app): Dropbox's sign-in page. */
+export function isDropboxSignInUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.host === 'www.dropbox.com' && u.pathname === '/oauth2/authorize' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** The idle minutes before auto-lock, from the API's `settings` answer; the default (15) when that could not be read. */
+export function autoLockMinutes(settings: ApiResponse): number {
+  const v = settings.ok ? (settings.value as { autoLockMinutes?: unknown } | null)?.autoLockMinutes : undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : DEFAULT_SETTINGS.autoLockMinutes;
 }
 
 /** The tray's one-word state, from the engine's status. */

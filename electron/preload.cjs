@@ -5,6 +5,8 @@ const { contextBridge, ipcRenderer } = require('electron');
 
 contextBridge.exposeInMainWorld('casevault', {
   call: (method, params) => ipcRenderer.invoke('casevault:call', String(method), params),
+  // No argument: the main process opens the vault folder it knows, never a path from the page.
+  openVaultFolder: () => ipcRenderer.invoke('casevault:open-vault-folder'),
   on: (listener) => {
     const handler = (_event, type, payload) => listener(type, payload);
     ipcRenderer.on('casevault:event', handler);

@@ -7,6 +7,7 @@ import { cloudSchema } from './config.js';
 import type { Engine } from './engine.js';
 import { isShowable } from './errors.js';
 import { passphraseStrength } from './passphrase.js';
+import { settingsUpdateSchema } from './settings.js';
 
 const text = (max: number) => z.string().min(1).max(max);
 const path = text(4096);
@@ -14,6 +15,8 @@ const secret = z.union([z.object({ passphrase: text(1024) }).strict(), z.object(
 const none = z.object({}).strict();
 /** Archive or delete: the person's confirmation is part of the call, never implied. */
 const caseRequest = z.object({ cases: z.array(path).min(1).max(1000), confirm: z.literal(true), force: z.boolean().optional() }).strict();
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const auditFilter = z.object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() }).strict();
 
 export const API = {
   hasVault: { params: none, run: (e: Engine) => e.hasVault() },
@@ -27,7 +30,8 @@ export const API = {
     // The interactive shells keep the vault in sync from the moment it exists.
     run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; backupDir?: string; passphrase: string }) => {
       const r = await e.init(p);
-      await e.startLiveSync();
+      // The vault exists now: its recovery key must reach the person even if live sync cannot start yet (Home shows why).
+      await e.startLiveSync().catch(() => {});
       return r;
     },
   },
@@ -38,9 +42,20 @@ export const API = {
   snapshots: { params: none, run: (e: Engine) => e.snapshots() },
   backupStatus: { params: none, run: (e: Engine) => e.backupStatus() },
   restoreBackup: {
-    params: z.object({ snapshot: text(100).optional(), path: path.optional(), to: path }).strict(),
-    run: (e: Engine, p: { snapshot?: string; path?: string; to: string }) => e.restoreBackup(p),
+    params: z.object({ snapshot: text(100).optional(), path: path.optional(), paths: z.array(path).min(1).max(10_000).optional(), to: path }).strict(),
+    run: (e: Engine, p: { snapshot?: string; path?: string; paths?: string[]; to: string }) => e.restoreBackup(p),
   },
+  snapshotTree: { params: z.object({ snapshot: text(100).optional() }).strict(), run: (e: Engine, p: { snapshot?: string }) => e.snapshotTree(p.snapshot) },
+  auditExport: {
+    params: z.object({ format: z.enum(['csv', 'html']), filter: auditFilter.optional() }).strict(),
+    run: (e: Engine, p: { format: 'csv' | 'html'; filter?: z.infer<typeof auditFilter> }) => e.auditExport(p),
+  },
+  recordAccessReview: { params: none, run: (e: Engine) => e.recordAccessReview() },
+  settings: { params: none, run: (e: Engine) => e.settings() },
+  vaultFiles: { params: none, run: (e: Engine) => e.vaultFiles() },
+  startDropboxSignIn: { params: none, run: (e: Engine) => e.startDropboxSignIn() },
+  finishDropboxSignIn: { params: none, run: (e: Engine) => e.finishDropboxSignIn() },
+  updateSettings: { params: settingsUpdateSchema, run: (e: Engine, p: z.infer<typeof settingsUpdateSchema>) => e.updateSettings(p) },
   verifyBackup: { params: z.object({ quick: z.boolean().optional() }).strict(), run: (e: Engine, p: { quick?: boolean }) => e.verifyBackup(p) },
   forget: { params: z.object({ prune: z.boolean().optional() }).strict(), run: (e: Engine, p: { prune?: boolean }) => e.forget(p) },
   /** A file dropped on the window (the desktop app's IPC; browser mode streams it: engine/server.ts). */

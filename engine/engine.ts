@@ -16,7 +16,9 @@ import { Locked, Refused, UsageError } from './errors.js';
 import { homeFiles } from './home.js';
 import { alive, withHomeLock } from './lockfile.js';
 import { passphraseStrength } from './passphrase.js';
-import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo } from './backup/api.js';
+import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo, type SnapshotTree } from './backup/api.js';
+import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-export.js';
+import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
 import { appendAudit, auditLogBytes, readAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
@@ -25,7 +27,9 @@ import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore
 import { scanVault } from './scan.js';
 import { loadState, saveState, emptyState } from './state.js';
 import { record } from './file-read.js';
-import { BAD_NAME, removedPaths, sameFile, syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { removedPaths, syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { classifyFiles, type VaultFile } from './vault-files.js';
+import { DropboxConnect } from './dropbox-connect.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
@@ -85,8 +89,10 @@ export interface StatusReport {
   /** When the last backup succeeded, and the next is due (ISO times; null without a backup folder). */
   lastBackup: string | null;
   nextBackup: string | null;
-  /** No backup has succeeded for too long (7 days). */
+  /** No backup has succeeded for too long (the warning period in the settings). */
   backupOverdue: boolean;
+  /** The periodic review of who has access is due (settings: every N months). */
+  accessReviewDue: boolean;
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -111,6 +117,8 @@ interface LiveSync {
   stop: AbortController;
   done: Promise<void>;
   control?: LiveControl;
+  /** To start it again the same way (after Dropbox is reconnected). */
+  options: LiveOptions;
 }
 
 export class Engine {
@@ -119,9 +127,11 @@ export class Engine {
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   private keys: ReadKeys | undefined;
   readonly home: string;
+  private readonly dropboxSignIn: DropboxConnect;
 
   constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.home = resolve(home);
+    this.dropboxSignIn = new DropboxConnect(env);
   }
 
   private emit = <K extends keyof EngineEvents>(type: K, e: EngineEvents[K]) => {
@@ -184,7 +194,7 @@ export class Engine {
     await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
-    const dropbox = o.dropbox ?? dropboxFromEnv(this.env);
+    const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
     const remote = await this.newRemote(o.cloud, dropbox);
     if (await remote.stat(KEY_FILE_NAME)) {
       throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');
@@ -196,6 +206,7 @@ export class Engine {
         await this.saveKeyFile(remote, keyFile);
         if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
         await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
+        this.connected = remote; // a Dropbox sign-in made here keeps working while the vault is locked
         await this.record('vault created');
         return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
       } finally {
@@ -315,7 +326,7 @@ export class Engine {
     const stop = new AbortController();
     let ready!: () => void;
     const started = new Promise<void>((r) => (ready = r));
-    const live: LiveSync = { stop, done: Promise.resolve() };
+    const live: LiveSync = { stop, done: Promise.resolve(), options };
     this.live = live;
     live.done = this.watch(stop.signal, {
       ...options,
@@ -391,18 +402,11 @@ export class Engine {
     const config = await loadConfig(this.home);
     const state = await loadState(this.home);
     const scan = await scanVault(config.vaultDir);
-    let synced = 0;
-    const pendingFiles: string[] = [];
-    const failures: StatusReport['failures'] = [];
-    for (const f of scan.files.values()) {
-      const failure = state.failures.get(f.path);
-      const r = state.files.get(f.path);
-      if (failure) failures.push({ path: f.path, reason: failure.reason });
-      else if (sameFile(r, f)) synced++;
-      else pendingFiles.push(f.path);
-    }
+    const files = classifyFiles(scan, state);
+    const synced = files.filter((f) => f.state === 'synced').length;
+    const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
+    const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
     const backup = await this.backupStatus().catch(() => undefined);
-    for (const path of scan.badNames) failures.push({ path, reason: BAD_NAME });
     const pendingDeletions = removedPaths(state, scan).length;
     return {
       vaultDir: config.vaultDir,
@@ -418,6 +422,7 @@ export class Engine {
       lastBackup: backup?.lastBackup?.at ?? null,
       nextBackup: backup?.nextBackup ?? null,
       backupOverdue: backup?.overdue ?? false,
+      accessReviewDue: accessReviewDueAt(await loadSettings(this.home), config.createdAt).getTime() <= Date.now(),
     };
   }
 
@@ -554,11 +559,17 @@ export class Engine {
     return this.backups().snapshots();
   }
 
-  /** Restore a snapshot, a folder or a file of it (needs the vault unlocked). */
+  /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     const r = await this.backups().restore(o);
-    await this.record('restored from a backup', `${r.restored} files from snapshot ${r.snapshot}${o.path ? ` (${o.path})` : ''} into ${o.to}`);
+    const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
+    await this.record('restored from a backup', `${r.restored} ${r.restored === 1 ? 'file' : 'files'} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
     return r;
+  }
+
+  /** A snapshot's files and folders, to browse before restoring (needs the vault unlocked: the list is encrypted). */
+  snapshotTree(snapshot?: string): Promise<SnapshotTree> {
+    return this.backups().tree(snapshot);
   }
 
   verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
@@ -567,13 +578,82 @@ export class Engine {
 
   /** Apply the retention policy; with prune, delete what no kept snapshot needs. */
   async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
-    const r = await this.backups().forget(o);
+    const policy = { ...(await loadSettings(this.home)).retention, ...o.policy };
+    const r = await this.backups().forget({ ...o, policy });
     if (!o.dryRun) await this.record(o.prune ? 'backups forgotten and pruned' : 'backups forgotten');
     return r;
   }
 
-  backupStatus(): Promise<BackupStatus> {
-    return this.backups().status();
+  async backupStatus(): Promise<BackupStatus> {
+    return this.backups().status(backupSchedule(await loadSettings(this.home)));
+  }
+
+  /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. No passphrase needed. */
+  async vaultFiles(limit = 5000): Promise<{ total: number; files: VaultFile[] }> {
+    const config = await loadConfig(this.home);
+    const all = classifyFiles(await scanVault(config.vaultDir), await loadState(this.home));
+    const order = { failed: 0, waiting: 1, synced: 2 } as const;
+    return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
+  }
+
+  /** The desktop app's Dropbox sign-in, step 1: the address to open in a browser. */
+  startDropboxSignIn(): Promise<{ url: string }> {
+    return this.dropboxSignIn.start();
+  }
+
+  /**
+   * Step 2: waits until Dropbox sends the person back. Before a vault
+   * exists, init() uses the sign-in; for a Dropbox vault it replaces the
+   * stored sign-in (sealed: needs the vault unlocked) and is recorded.
+   */
+  async finishDropboxSignIn(): Promise<{ connected: true }> {
+    const config = (await this.hasVault()) ? await loadConfig(this.home) : undefined;
+    if (config && config.cloud.kind !== 'dropbox') throw new UsageError('this vault\'s cloud copy is a folder, not Dropbox');
+    const keys = config ? this.requireKeys() : undefined;
+    const c = await this.dropboxSignIn.wait();
+    if (config && keys) {
+      this.dropboxSignIn.take();
+      await storeDropboxToken(this.home, keys, c);
+      this.connected = undefined;
+      const live = this.live;
+      if (live) {
+        await this.stopLiveSync();
+        await this.startLiveSync(live.options);
+      }
+      await this.record('dropbox reconnected');
+    }
+    return { connected: true };
+  }
+
+  /** Auto-lock, backup schedule and retention, access reviews (no passphrase needed: nothing in them is secret). */
+  settings(): Promise<Settings> {
+    return loadSettings(this.home);
+  }
+
+  /** Change settings (validated: UsageError); the change is recorded in the audit trail. */
+  async updateSettings(update: unknown): Promise<Settings> {
+    await loadConfig(this.home);
+    const { settings, changes } = await updateSettings(this.home, update);
+    if (changes.length > 0) await this.record('settings changed', changes.join('; '));
+    return settings;
+  }
+
+  /** The officer has reviewed who can reach the vault: recorded, and the reminder starts again. */
+  async recordAccessReview(): Promise<Settings> {
+    await loadConfig(this.home);
+    const s = { ...(await loadSettings(this.home)), lastAccessReview: new Date().toISOString() };
+    await saveSettings(this.home, s);
+    await this.record('access reviewed');
+    return s;
+  }
+
+  /** The audit trail (filtered, newest first) as CSV or a printable HTML page with the chain check in its header. Needs the vault unlocked. */
+  async auditExport(o: { format: 'csv' | 'html'; filter?: AuditFilter }): Promise<{ text: string; entries: number }> {
+    const entries = filterAudit(await this.auditEntries(), o.filter);
+    const config = await loadConfig(this.home);
+    const text = o.format === 'csv' ? auditCsv(entries) : auditHtml(entries, { vault: config.vaultDir, exportedAt: new Date().toISOString(), check: await this.auditVerify() });
+    await this.record('audit trail exported', `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} as ${o.format === 'csv' ? 'CSV' : 'a printable page'}`);
+    return { text, entries: entries.length };
   }
 
   /** Subject access request: the vault's files that mention a member (needs the vault unlocked: it reads members' data). */

@@ -22,4 +22,6 @@ export const homeFiles = {
   recovering: 'recovering.json',
   /** Retention period, closed-case marks, archives made (engine/housekeeping/marks.ts). */
   housekeeping: 'housekeeping.json',
+  /** The person's choices: auto-lock, backup schedule and retention, access reviews (engine/settings.ts). */
+  settings: 'settings.json',
 } as const;

@@ -208,7 +208,7 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   };
 }
 
-/** Where `npm run build` puts the UI: dist/renderer. */
+/** Where `npm run build` puts the UI: dist/ui. */
 export function defaultStaticDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'ui');
 }

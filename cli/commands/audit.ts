@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
+import { writeFileAtomic } from '../../engine/atomic.js';
+import { UsageError } from '../../engine/errors.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
 
@@ -9,8 +13,16 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .description('the audit trail: unlocks, failed unlocks, restores, recoveries, deletions, key changes')
     .option('--verify', 'check that no entry was edited, removed, reordered or inserted (no passphrase needed)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { verify?: boolean; json?: boolean }) => {
+    .option('--reviewed', 'record that you have reviewed who can open this vault (the reminder starts again)')
+    .option('--csv <file>', 'export the whole trail as a CSV file (for a spreadsheet)')
+    .option('--html <file>', 'export the whole trail as a printable page (print it or save it as PDF), with the chain check in its header')
+    .action(async (o: { verify?: boolean; json?: boolean; csv?: string; html?: string; reviewed?: boolean }) => {
       const engine = ctx.engine();
+      if (o.reviewed) {
+        const s = await engine.recordAccessReview();
+        ctx.out(`Access review recorded. The next one is due in ${s.accessReviewMonths} months.`);
+        return done(0);
+      }
       if (o.verify) {
         const r = await engine.auditVerify();
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
@@ -18,8 +30,17 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         if (!r.ok) throw new DamagedData(`the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`);
         return done(0);
       }
+      const exportTo = o.csv ?? o.html;
+      if (o.csv && o.html) throw new UsageError('export one format at a time: --csv FILE or --html FILE');
+      if (exportTo && existsSync(exportTo)) throw new UsageError('the export file already exists; choose a new file name (nothing was overwritten)');
       await engine.unlock(await unlockSecret(ctx.io));
       try {
+        if (exportTo) {
+          const r = await engine.auditExport({ format: o.csv ? 'csv' : 'html' });
+          await writeFileAtomic(resolve(exportTo), r.text);
+          ctx.out(`Exported ${r.entries} entries to ${exportTo}.`);
+          return done(0);
+        }
         const entries = await engine.auditEntries();
         if (o.json) ctx.out(JSON.stringify(entries, null, 2));
         else for (const e of entries) ctx.out(`${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);

@@ -15,7 +15,7 @@ import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type Ba
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress.js';
 import { DEFAULT_REPO_PARAMS, Repository } from './repository.js';
-import { restoreFiles, selectFiles, type RestoreReport } from './restore.js';
+import { restoreFiles, selectFiles, selectPaths, type RestoreReport } from './restore.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
 import { FolderStorage, type RepoStorage } from './storage.js';
@@ -70,7 +70,16 @@ export interface RestoreOptions {
   /** 'latest' (default), a full snapshot ID, or a unique prefix of at least 4 hex digits. */
   snapshot?: string;
   path?: string;
+  /** Several files or folders (the app's ticked entries); with `path`, both count. */
+  paths?: string[];
   to: string;
+}
+
+/** A snapshot's files as the app's restore screen browses them (no chunk IDs). */
+export interface SnapshotTree {
+  snapshot: string;
+  time: string;
+  files: { path: string; size: number; mtimeMs: number }[];
 }
 
 export interface ForgetOptions {
@@ -210,10 +219,29 @@ export class BackupApi {
       return await withRepoLock(storage, 'restore', async () => {
         const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
         const manifest = await repo.readManifest(id, keys.boxSecret);
-        const files = selectFiles(manifest.files, o.path);
+        const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
+        const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
         await repo.loadIndex();
         return restoreFiles({ repo, boxSecret: keys.boxSecret, snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
       });
+    } finally {
+      repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** The files of a snapshot ('latest' by default), sorted by path: its manifest, decrypted. Needs the vault unlocked. */
+  async tree(snapshot?: string): Promise<SnapshotTree> {
+    const keys = this.d.readKeys();
+    const { repo, local } = await this.open(false);
+    try {
+      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives));
+      const { summary, files } = await repo.readManifest(id, keys.boxSecret);
+      return {
+        snapshot: id,
+        time: new Date(summary.timeMs).toISOString(),
+        files: files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      };
     } finally {
       repo.wipeSlotKeys();
       await wipeRepoKeys(repo.keys);

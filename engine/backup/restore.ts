@@ -72,6 +72,13 @@ export function selectFiles(files: readonly ManifestFile[], path: string | undef
   return chosen;
 }
 
+/** The files under any of `paths` (a file, or everything in a folder), each once: what a person ticked in the app. */
+export function selectPaths(files: readonly ManifestFile[], paths: readonly string[]): ManifestFile[] {
+  const chosen = new Map<string, ManifestFile>();
+  for (const p of paths) for (const f of selectFiles(files, p)) chosen.set(f.path, f);
+  return [...chosen.values()];
+}
+
 export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile[]): Promise<RestoreReport> {
   const { repo } = o;
   const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, identical: 0, renamed: [], failed: [] };

@@ -1,36 +1,74 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import { call } from './api.js';
+import { AuditTrail } from './AuditTrail.js';
 import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
 import { Home } from './Home.js';
 import { Housekeeping } from './Housekeeping.js';
+import { NavigateContext } from './nav.js';
 import { Settings } from './Settings.js';
 import { SubjectAccess } from './SubjectAccess.js';
 
-const TABS = { home: 'Home', backups: 'Backups', housekeeping: 'Housekeeping', sar: 'Subject access', settings: 'Settings' } as const;
-type Tab = keyof typeof TABS;
+interface Section {
+  id: string;
+  label: string;
+  Screen: ComponentType;
+}
+
+/** A screen loaded when first opened: `screen(() => import('./Handover.js'), 'Handover')`. */
+export function screen<M>(load: () => Promise<M>, name: keyof M & string): ComponentType {
+  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
+}
+
+/**
+ * The side list, in order. Registering a screen is one line here, e.g.
+ * { id: 'handover', label: 'Handover', Screen: screen(() => import('./Handover.js'), 'Handover') },
+ */
+const SECTIONS: Section[] = [
+  { id: 'home', label: 'Home', Screen: Home },
+  { id: 'backups', label: 'Backups & restore', Screen: Backups },
+  { id: 'audit', label: 'Audit trail', Screen: AuditTrail },
+  { id: 'housekeeping', label: 'Housekeeping', Screen: Housekeeping },
+  { id: 'sar', label: 'Subject access', Screen: SubjectAccess },
+  { id: 'settings', label: 'Settings', Screen: Settings },
+];
 
 export function App() {
   const [hasVault, setHasVault] = useState<boolean | undefined>();
-  const [tab, setTab] = useState<Tab>('home');
+  const [current, setCurrent] = useState(SECTIONS[0]!.id);
   useEffect(() => {
     call('hasVault').then(setHasVault, () => setHasVault(false));
   }, []);
+  const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0]!;
   return (
-    <div className="app">
+    <div className={hasVault ? 'app with-nav' : 'app'}>
       <header className="bar">
         <svg className="logo" aria-hidden="true" width="22" height="22" viewBox="0 0 24 24"><rect x="4" y="10" width="16" height="12" rx="2" fill="#1f5fbf" /><path d="M8 10V7a4 4 0 0 1 8 0v3" stroke="#1f5fbf" strokeWidth="2.5" fill="none" /></svg>
         <h1>Casevault</h1>
-        {hasVault && (
-          <nav aria-label="Sections">
-            {(Object.keys(TABS) as Tab[]).map((t) => (
-              <button key={t} type="button" className="tab" aria-current={tab === t ? 'page' : undefined} onClick={() => setTab(t)}>{TABS[t]}</button>
-            ))}
-          </nav>
-        )}
       </header>
+      {hasVault && (
+        <nav aria-label="Sections" className="side">
+          <ul>
+            {SECTIONS.map((s) => (
+              <li key={s.id}>
+                <button type="button" className="tab" aria-current={s.id === section.id ? 'page' : undefined} onClick={() => setCurrent(s.id)}>{s.label}</button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       <main>
-        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'housekeeping' ? <Housekeeping /> : tab === 'sar' ? <SubjectAccess /> : <Settings />}
+        {hasVault === undefined ? (
+          <p>Loading…</p>
+        ) : !hasVault ? (
+          <FirstRun onDone={() => setHasVault(true)} />
+        ) : (
+          <NavigateContext.Provider value={setCurrent}>
+            <Suspense fallback={<p>Loading…</p>}>
+              <section.Screen key={section.id} />
+            </Suspense>
+          </NavigateContext.Provider>
+        )}
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
+import { DropboxSignIn } from './DropboxSignIn.js';
 import { sentence } from './text.js';
 import { useSecretField } from './Unlock.js';
 
@@ -105,7 +106,10 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [recovering, setRecovering] = useState(false);
   const [vaultDir, setVaultDir] = useState('');
   const [cloudDir, setCloudDir] = useState('');
+  const [cloudKind, setCloudKind] = useState<'folder' | 'dropbox'>('folder');
+  const [dropboxReady, setDropboxReady] = useState(false);
   const [backupDir, setBackupDir] = useState('');
+  const [everyHours, setEveryHours] = useState(24);
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [error, setError] = useState('');
@@ -119,9 +123,11 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     if (passphrase !== again) return setError('The two passphrases are different.');
     setBusy(true);
     try {
-      const r = await call('init', { vaultDir, cloud: { kind: 'folder', dir: cloudDir }, ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}), passphrase });
+      const cloud = cloudKind === 'dropbox' ? { kind: 'dropbox' as const, root: '' } : { kind: 'folder' as const, dir: cloudDir };
+      const r = await call('init', { vaultDir, cloud, ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}), passphrase });
       setPassphrase('');
       setAgain('');
+      if (backupDir.trim() && everyHours !== 24) await call('updateSettings', { backupEveryHours: everyHours }).catch(() => {});
       setWords(r.recoveryKey);
     } catch (err) {
       setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
@@ -138,17 +144,40 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <p>Casevault keeps an encrypted copy of your case files in the cloud. Only you can read it.</p>
       <label htmlFor={`${id}-vault`}>Vault folder (where you keep case files on this computer)</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
-      <label htmlFor={`${id}-cloud`}>Cloud folder (your Dropbox, OneDrive or Nextcloud folder, or a share)</label>
-      <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} placeholder="/home/you/Dropbox/Casevault" required />
-      <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share; backed up daily)</label>
+      <fieldset>
+        <legend>Where the encrypted copy goes</legend>
+        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} /><span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span></label>
+        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} /><span>Dropbox, signed in from here (no Dropbox app needed)</span></label>
+        {cloudKind === 'folder' ? (
+          <>
+            <label htmlFor={`${id}-cloud`}>Cloud folder</label>
+            <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} placeholder="/home/you/Dropbox/Casevault" required />
+          </>
+        ) : (
+          <DropboxSignIn label="Sign in to Dropbox" onConnected={() => setDropboxReady(true)} />
+        )}
+      </fieldset>
+      <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share)</label>
       <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} placeholder="/media/you/USB/Casevault backups" />
+      {backupDir.trim() && (
+        <>
+          <label htmlFor={`${id}-every`}>How often to back up</label>
+          <select id={`${id}-every`} value={everyHours} onChange={(e) => setEveryHours(Number(e.target.value))}>
+            <option value={1}>Every hour</option>
+            <option value={6}>Every 6 hours</option>
+            <option value={24}>Every day (recommended)</option>
+            <option value={168}>Every week</option>
+          </select>
+          <span className="muted">A backup missed while the computer was off runs as soon as it is back on. Settings can change this later.</span>
+        </>
+      )}
       <label htmlFor={`${id}-pass`}>Passphrase (four or more unrelated words work well)</label>
       <input id={`${id}-pass`} type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setError(''); }} autoComplete="new-password" required />
       <StrengthMeter passphrase={passphrase} />
       <label htmlFor={`${id}-again`}>Type the passphrase again</label>
       <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create vault'}</button>
+      <button type="submit" className="primary" disabled={busy || (cloudKind === 'dropbox' && !dropboxReady)}>{busy ? 'Creating…' : 'Create vault'}</button>
       <button type="button" className="link" onClick={() => setRecovering(true)}>Already have a vault? Recover it on this computer</button>
     </form>
   );

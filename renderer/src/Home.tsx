@@ -1,11 +1,28 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
-import type { ProgressEvent } from '../../engine/events.js';
-import { ApiError, call, onEvent } from './api.js';
+import { ApiError, call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
-import { sentence } from './text.js';
+import { useNavigate } from './nav.js';
+import { describeRun, follow, running, type Run } from './progress.js';
+import { count, sentence } from './text.js';
+import { VaultFiles } from './VaultFiles.js';
 
 type Status = ApiResult<'status'>;
+type Files = ApiResult<'vaultFiles'>;
+
+/** The desktop app opens the folder; a browser tab cannot, so it offers the path to copy. */
+function VaultFolder({ dir }: { dir: string }) {
+  const [note, setNote] = useState('');
+  const open = () => openVaultFolder().then(() => setNote(''), (e: ApiError) => setNote(sentence(e.message)));
+  const copy = () => navigator.clipboard.writeText(dir).then(() => setNote('Copied.'), () => setNote('Select the path and copy it.'));
+  return (
+    <p className="row wrap">
+      <span>Vault folder: <span className="path" data-testid="vault-dir">{dir}</span></span>
+      {canOpenVaultFolder() ? <button type="button" onClick={() => void open()}>Open vault folder</button> : <button type="button" onClick={() => void copy()}>Copy the folder&apos;s path</button>}
+      {note && <span role="status">{note}</span>}
+    </p>
+  );
+}
 
 function overall(s: Status): { label: string; tone: 'ok' | 'busy' | 'attention' } {
   if (s.files.failed > 0) return { label: 'Needs attention', tone: 'attention' };
@@ -15,18 +32,28 @@ function overall(s: Status): { label: string; tone: 'ok' | 'busy' | 'attention' 
 
 export function Home() {
   const [status, setStatus] = useState<Status | undefined>();
-  const [progress, setProgress] = useState<ProgressEvent | undefined>();
+  const [files, setFiles] = useState<Files | undefined>();
+  const [run, setRun] = useState<Run | undefined>();
+  const [now, setNow] = useState(Date.now());
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
 
-  const refresh = useCallback(() => call('status').then(setStatus, (e: ApiError) => setMessage(sentence(e.message))), []);
+  const refresh = useCallback(async () => {
+    await call('status').then(setStatus, (e: ApiError) => setMessage(sentence(e.message)));
+    await call('vaultFiles').then(setFiles, () => {});
+  }, []);
   useEffect(() => {
     void refresh();
-    const off = onEvent('progress', setProgress);
+    const off = onEvent('progress', (p) => {
+      if (p.task === 'sync') setRun((r) => follow(r, p, Date.now()));
+    });
     const timer = setInterval(() => void refresh(), 5000);
+    const clock = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       off();
       clearInterval(timer);
+      clearInterval(clock);
     };
   }, [refresh]);
 
@@ -36,13 +63,12 @@ export function Home() {
     let outcome: string;
     try {
       const r = await call('sync');
-      outcome = r.failed.length > 0 ? `${r.failed.length} files could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
+      outcome = r.failed.length > 0 ? `${count(r.failed.length, 'file')} could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
     } catch (e) {
       outcome = e instanceof ApiError ? sentence(e.message) : 'Something went wrong.';
     }
     await refresh();
     setBusy(false);
-    setProgress(undefined);
     setMessage(outcome);
   };
 
@@ -58,13 +84,24 @@ export function Home() {
           <div><dt>Waiting</dt><dd data-testid="pending">{status.files.pending}</dd></div>
           <div><dt>Failed</dt><dd data-testid="failed">{status.files.failed}</dd></div>
         </dl>
-        <p className="muted">Vault folder: {status.vaultDir}<br />Cloud copy: {status.cloud}<br />Last sync: {status.lastSync ? new Date(status.lastSync.at).toLocaleString() : 'never'}</p>
-        {busy && progress && progress.filesTotal > 0 && (
-          <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Sync progress">{progress.filesDone} of {progress.filesTotal}</progress>
+        <VaultFolder dir={status.vaultDir} />
+        <p className="muted">Cloud copy: {status.cloud}<br />Last sync: {status.lastSync ? new Date(status.lastSync.at).toLocaleString() : 'never'}</p>
+        {running(run, now) && (
+          <>
+            <progress max={run.last.bytesTotal || run.last.filesTotal} value={run.last.bytesTotal ? run.last.bytesDone : run.last.filesDone} aria-label="Sync progress" />
+            <p className="muted" data-testid="progress">Syncing {run.last.filesDone} of {run.last.filesTotal} files: {describeRun(run, now)}</p>
+          </>
         )}
         <button type="button" className="primary" onClick={syncNow} disabled={busy}>{busy ? 'Syncing…' : 'Sync now'}</button>
         {message && <p role="status">{message}</p>}
       </section>
+      {status.accessReviewDue && (
+        <section className="card notice" aria-labelledby="review-due">
+          <h2 id="review-due">Access review due</h2>
+          <p>It is time to check who can open this vault and that the audit trail shows only what you expect.</p>
+          <button type="button" onClick={() => navigate('audit')}>Review access</button>
+        </section>
+      )}
       <DropZone onAdded={() => void refresh()} />
       {status.conflicts.length > 0 && (
         <section className="card">
@@ -76,16 +113,7 @@ export function Home() {
           </ul>
         </section>
       )}
-      {status.failures.length > 0 && (
-        <section className="card">
-          <h2>Files that need attention</h2>
-          <ul>
-            {status.failures.map((f) => (
-              <li key={f.path}><strong>{f.path}</strong>: {f.reason}</li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {files && <VaultFiles files={files} onRetry={() => void syncNow()} busy={busy} />}
     </>
   );
 }

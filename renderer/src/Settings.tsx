@@ -1,6 +1,30 @@
-import { useId, useState, type FormEvent } from 'react';
-import { call } from './api.js';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError, call } from './api.js';
+import { DropboxSignIn } from './DropboxSignIn.js';
+import { Preferences } from './Preferences.js';
 import { useUnlocked } from './Unlock.js';
+
+/** For a Dropbox vault: sign in again (a new computer's sign-in expired, or access was removed in Dropbox). */
+function ReconnectDropbox() {
+  const [shown, setShown] = useState(false);
+  const { run, prompt } = useUnlocked();
+  const id = useId();
+  useEffect(() => {
+    void call('status').then((s) => setShown(s.cloud.startsWith('Dropbox')), () => {});
+  }, []);
+  if (!shown) return null;
+  const unlocked = <T,>(f: () => Promise<T>) => new Promise<T>((ok, fail) => void run('The Dropbox sign-in is kept encrypted: unlock to replace it.', f, ok, (m) => fail(new ApiError('Failed', m))));
+  return (
+    <>
+      {prompt}
+      <section className="card" aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>Dropbox</h2>
+        <p>If syncing says Dropbox is not connected, sign in again. Nothing in the cloud copy changes.</p>
+        <DropboxSignIn label="Reconnect Dropbox" run={unlocked} onConnected={() => {}} />
+      </section>
+    </>
+  );
+}
 
 export function Settings() {
   const [next, setNext] = useState('');
@@ -46,9 +70,11 @@ export function Settings() {
       </section>
       <section className="card" aria-labelledby={`${id}-l`}>
         <h2 id={`${id}-l`}>Lock</h2>
-        <p>The vault locks by itself after 15 idle minutes, on sleep and on screen lock.</p>
+        <p>The vault locks by itself when the computer sleeps or the screen locks, and after the idle time below.</p>
         <button type="button" onClick={lock}>Lock now</button>
       </section>
+      <ReconnectDropbox />
+      <Preferences />
       {message && <p className="card" role="status">{message}</p>}
     </>
   );

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { sentence } from './text.js';
 
@@ -33,6 +33,9 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  // The prompt appears in answer to an action: take the keyboard to it.
+  useEffect(() => form.current?.querySelector<HTMLElement>('input, textarea')?.focus(), []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,7 +53,7 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
   };
 
   return (
-    <form className="card unlock" onSubmit={submit} aria-labelledby={`${id}-h`}>
+    <form ref={form} className="card unlock" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Unlock the vault</h2>
       <p>{reason}</p>
       {secret.field}

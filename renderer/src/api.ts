@@ -13,6 +13,8 @@ export class ApiError extends Error {
 interface Bridge {
   call(method: string, params: unknown): Promise<ApiResponse>;
   on(listener: (type: string, event: unknown) => void): () => void;
+  /** The desktop app only: show the vault folder in the file manager. */
+  openVaultFolder?(): Promise<ApiResponse>;
 }
 
 declare global {
@@ -46,6 +48,14 @@ export function onEvent<K extends keyof EngineEvents>(type: K, fn: (e: EngineEve
   return bridge().on((t, e) => {
     if (t === type) fn(e as EngineEvents[K]);
   });
+}
+
+/** Whether this shell can open the vault folder in the file manager (the desktop app can; a browser tab cannot). */
+export const canOpenVaultFolder = (): boolean => typeof window.casevault?.openVaultFolder === 'function';
+
+export async function openVaultFolder(): Promise<void> {
+  const r = await window.casevault!.openVaultFolder!();
+  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
 }
 
 /** Copy a dropped or chosen file into the vault at `path` (never over an existing file). */

@@ -38,6 +38,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByLabel('Vault folder').fill(vault);
     await page.getByLabel('Cloud folder').fill(cloud);
     await page.getByLabel('Backup folder').fill(join(root, 'USB', 'backups'));
+    await page.getByLabel('How often to back up').selectOption({ label: 'Every 6 hours' });
     await page.getByLabel('Passphrase (four').fill('password123');
     await page.getByLabel('Type the passphrase again').fill('password123');
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -60,6 +61,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await proceed.click();
 
     await page.getByTestId('overall').waitFor();
+    assert.equal((await engine.settings()).backupEveryHours, 6, 'the schedule chosen at first run');
     assert.equal(await page.getByTestId('total').innerText(), '0');
     await writeFile(join(vault, 'grievance.txt'), 'Stage 1 meeting notes');
     await mkdir(join(vault, 'Member 0042'));
@@ -80,10 +82,23 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
     await page.getByTestId('synced').filter({ hasText: /^3$/ }).waitFor();
-    await shot(page, 'home.png');
+    const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await row('medical letter.pdf').getByText('Synced').waitFor();
+    assert.equal(await page.getByTestId('vault-dir').innerText(), vault, 'browser mode shows the folder\'s path to copy');
     // Live sync took the first backup too: it was due as soon as the vault existed.
     await page.getByRole('button', { name: 'Backups' }).click();
-    await page.getByText(/Last backup: \d/).waitFor({ timeout: 30_000 });
+    await page.getByText(/Last backup: (?!never)\w/).waitFor({ timeout: 30_000 });
+
+    // A file that cannot be synced says why, with a Retry.
+    await page.getByRole('button', { name: 'Home' }).click();
+    await writeFile(Buffer.from(join(vault, 'bad-\xff-name.txt'), 'latin1'), 'x');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const failed = page.locator('tr[data-state="failed"]');
+    await failed.waitFor();
+    assert.equal(await failed.count(), 1);
+    assert.match(await failed.innerText(), /Failed[\s\S]*rename/i);
+    await failed.getByRole('button', { name: /^Retry / }).waitFor();
+    await shot(page, 'home.png');
   } finally {
     await browser.close();
     await server.close();

@@ -1,0 +1,126 @@
+// The person's choices on this computer (CASEVAULT_HOME/settings.json):
+// auto-lock, the backup schedule and retention, the access-review reminder.
+// Nothing in it is secret. A missing or damaged file reads as the defaults
+// (the app shows them, and the next change rewrites the file), so a bad
+// file never stops the vault from locking or backing up.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './backup/retention.js';
+import { DEFAULT_SCHEDULE, type BackupSchedule } from './backup/schedule.js';
+import { UsageError } from './errors.js';
+import { homeFiles } from './home.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const count = z.number().int().min(0).max(1000);
+export const retentionSchema = z.object({ last: count, daily: count, weekly: count, monthly: count, yearly: count }).strict();
+
+/** What a person may change (each field on its own). */
+export const settingsUpdateSchema = z.object({
+  /** Lock after this many idle minutes; 0 = only on sleep, screen lock and quit. */
+  autoLockMinutes: z.number().int().min(0).max(24 * 60),
+  /** A backup this many hours after the last one. */
+  backupEveryHours: z.number().int().min(1).max(24 * 31),
+  /** Warn when no backup has succeeded for this many days. */
+  backupWarnAfterDays: z.number().int().min(1).max(90),
+  retention: retentionSchema,
+  /** Remind to review who has access this many months after the last review. */
+  accessReviewMonths: z.number().int().min(1).max(24),
+}).strict().partial();
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+export interface Settings {
+  autoLockMinutes: number;
+  backupEveryHours: number;
+  backupWarnAfterDays: number;
+  retention: RetentionPolicy;
+  accessReviewMonths: number;
+  /** When an access review was last recorded (ISO time), if ever. */
+  lastAccessReview: string | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoLockMinutes: 15,
+  backupEveryHours: DEFAULT_SCHEDULE.everyMs / HOUR,
+  backupWarnAfterDays: DEFAULT_SCHEDULE.warnAfterMs / DAY,
+  retention: DEFAULT_RETENTION,
+  accessReviewMonths: 6,
+  lastAccessReview: null,
+};
+
+const storedSchema = settingsUpdateSchema.extend({ lastAccessReview: z.string().datetime().nullable().optional() });
+
+export async function loadSettings(home: string): Promise<Settings> {
+  const text = await readFile(join(home, homeFiles.settings), 'utf8').catch(() => '');
+  let parsed: z.infer<typeof storedSchema> = {};
+  try {
+    parsed = storedSchema.parse(JSON.parse(text));
+  } catch {
+    // missing or damaged: the defaults
+  }
+  return { ...DEFAULT_SETTINGS, ...parsed };
+}
+
+/** Validates and saves a change; returns the new settings and a plain description of what changed (for the audit trail). */
+export async function updateSettings(home: string, update: unknown): Promise<{ settings: Settings; changes: string[] }> {
+  const u = settingsUpdateSchema.safeParse(update);
+  if (!u.success) throw new UsageError(`that setting is not allowed: ${describeIssue(u.error)}`);
+  const before = await loadSettings(home);
+  const after: Settings = { ...before, ...u.data };
+  await saveSettings(home, after);
+  return { settings: after, changes: describeChanges(before, after) };
+}
+
+export async function saveSettings(home: string, s: Settings): Promise<void> {
+  await writeFileAtomic(join(home, homeFiles.settings), JSON.stringify(s, null, 2) + '\n');
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  autoLockMinutes: 'the auto-lock time',
+  backupEveryHours: 'the time between backups',
+  backupWarnAfterDays: 'the overdue warning',
+  retention: 'the number of backups kept',
+  accessReviewMonths: 'the time between access reviews',
+};
+
+function describeIssue(e: z.ZodError): string {
+  const i = e.issues[0];
+  if (!i) return 'check the values';
+  const field = FIELD_NAMES[String(i.path[0])] ?? 'a value';
+  if (i.code === 'too_small') return `${field} must be at least ${String(i.minimum)}`;
+  if (i.code === 'too_big') return `${field} must be at most ${String(i.maximum)}`;
+  if (i.code === 'unrecognized_keys') return 'unknown setting';
+  return `${field} must be a whole number`;
+}
+
+const LABELS: Record<Exclude<keyof Settings, 'lastAccessReview' | 'retention'>, (v: number) => string> = {
+  autoLockMinutes: (v) => `auto-lock ${v === 0 ? 'only on sleep and screen lock' : `after ${v} idle minutes`}`,
+  backupEveryHours: (v) => `a backup every ${v} hours`,
+  backupWarnAfterDays: (v) => `warn when backups are ${v} days overdue`,
+  accessReviewMonths: (v) => `an access review every ${v} months`,
+};
+
+export function describeChanges(before: Settings, after: Settings): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(LABELS) as (keyof typeof LABELS)[]) if (before[k] !== after[k]) out.push(LABELS[k](after[k]));
+  const r = after.retention;
+  if (JSON.stringify(before.retention) !== JSON.stringify(r)) {
+    out.push(`backups kept: last ${r.last}, daily ${r.daily}, weekly ${r.weekly}, monthly ${r.monthly}, yearly ${r.yearly}`);
+  }
+  return out;
+}
+
+export function backupSchedule(s: Settings): BackupSchedule {
+  return { ...DEFAULT_SCHEDULE, everyMs: s.backupEveryHours * HOUR, warnAfterMs: s.backupWarnAfterDays * DAY };
+}
+
+/** When the next access review is due: `accessReviewMonths` after the last one (or after the vault was created). */
+export function accessReviewDueAt(s: Settings, createdAt: string): Date {
+  const since = new Date(s.lastAccessReview ?? createdAt);
+  const due = new Date(since);
+  due.setUTCMonth(due.getUTCMonth() + s.accessReviewMonths);
+  return due;
+}

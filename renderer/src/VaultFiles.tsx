@@ -1,0 +1,58 @@
+// Home's list of the vault's files, each with its sync state; failed ones
+// say why, with a Retry (a sync pass tries them again).
+import { useId, useState } from 'react';
+import type { ApiResult } from '../../engine/api.js';
+import { sentence, size } from './text.js';
+
+type Files = ApiResult<'vaultFiles'>;
+type State = Files['files'][number]['state'];
+
+const LABEL: Record<State, string> = { synced: 'Synced', waiting: 'Waiting', failed: 'Failed' };
+const SHOWN = 500;
+
+export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: () => void; busy: boolean }) {
+  const [only, setOnly] = useState<State | ''>('');
+  const [query, setQuery] = useState('');
+  const id = useId();
+  const q = query.trim().toLowerCase();
+  const shown = files.files.filter((f) => (!only || f.state === only) && (!q || f.path.toLowerCase().includes(q)));
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Files in the vault</h2>
+      <div className="filters">
+        <div>
+          <label htmlFor={`${id}-state`}>Show</label>
+          <select id={`${id}-state`} value={only} onChange={(e) => setOnly(e.target.value as State | '')}>
+            <option value="">All files</option>
+            <option value="failed">Failed</option>
+            <option value="waiting">Waiting to sync</option>
+            <option value="synced">Synced</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${id}-q`}>Name contains</label>
+          <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+      </div>
+      {files.total === 0 ? <p>No files yet: drop some above, or put them in the vault folder.</p> : shown.length === 0 ? <p>No file matches.</p> : (
+        <table className="entries" aria-label="Files and their sync state">
+          <thead><tr><th scope="col">File</th><th scope="col">Size</th><th scope="col">State</th></tr></thead>
+          <tbody>
+            {shown.slice(0, SHOWN).map((f) => (
+              <tr key={f.path} data-state={f.state}>
+                <td>{f.path}</td>
+                <td className="nowrap">{size(f.size)}</td>
+                <td>
+                  <span className={`state ${f.state}`}>{LABEL[f.state]}</span>
+                  {f.reason && <><br /><span>{sentence(f.reason)}</span><br /><button type="button" onClick={onRetry} disabled={busy} aria-label={`Retry ${f.path}`}>Retry</button></>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {shown.length > SHOWN && <p className="muted">Showing the first {SHOWN} of {shown.length}: narrow the list with the name.</p>}
+      {files.files.length < files.total && <p className="muted">The vault holds {files.total} files; the list shows {files.files.length}.</p>}
+    </section>
+  );
+}
