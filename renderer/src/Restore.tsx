@@ -153,7 +153,7 @@ export function Restore({ snapshots, vaultDir }: { snapshots: Snapshots; vaultDi
           {!everything && <p className="muted" data-testid="chosen">{chosen.size === 0 ? 'Tick the files and folders to restore.' : `${count(chosen.size, 'item')} ticked.`}</p>}
           <fieldset>
             <legend>Restore into</legend>
-            <label className="tick"><input type="radio" name={`${id}-to`} checked={!elsewhere} onChange={() => setElsewhere(false)} /><span>The vault, where they were (a file that is there already is kept; the restored one goes beside it)</span></label>
+            <label className="tick"><input type="radio" name={`${id}-to`} checked={!elsewhere} onChange={() => setElsewhere(false)} /><span>The vault, where they were (a different file that is there already is kept, and the restored one goes beside it)</span></label>
             <label className="tick"><input type="radio" name={`${id}-to`} checked={elsewhere} onChange={() => setElsewhere(true)} /><span>Another folder</span></label>
             {elsewhere && (
               <>
@@ -173,7 +173,7 @@ export function Restore({ snapshots, vaultDir }: { snapshots: Snapshots; vaultDi
       )}
       {report && (
         <div role="status">
-          <p>Restored {count(report.restored, 'file')} ({size(report.bytes)}) into {to}.{report.renamed.length > 0 && ` ${report.renamed.length} went beside a file of the same name (nothing was overwritten).`}</p>
+          <p>Restored {count(report.restored, 'file')} ({size(report.bytes)}) into {to}.{report.identical > 0 && ` ${report.identical} were already there unchanged.`}{report.renamed.length > 0 && ` ${report.renamed.length} went beside a different file of the same name (nothing was overwritten).`}</p>
           {report.failed.length > 0 && (
             <>
               <p className="error">{report.failed.length} could not be restored:</p>

@@ -9,7 +9,7 @@ import { Engine } from '../../engine/engine.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { listFiles, tempDir } from '../helpers/fs.js';
 
-test('a snapshot\'s tree needs the vault unlocked; ticked folders and files restore once each, beside what is there, never over it', async () => {
+test('a snapshot\'s tree needs the vault unlocked; ticked folders and files restore once each, beside what is there (unless the same), never over it', async () => {
   const root = await tempDir('restore-tree');
   const vault = join(root, 'Cases');
   await mkdir(join(vault, 'Member 0042', 'Letters'), { recursive: true });
@@ -30,9 +30,10 @@ test('a snapshot\'s tree needs the vault unlocked; ticked folders and files rest
   await writeFile(join(vault, 'rota.csv'), 'changed since');
   const r = await dispatch(engine, 'restoreBackup', { to: vault, paths: ['Member 0042', 'Member 0042/Letters/invite.txt', 'rota.csv'] });
   assert.ok(r.ok);
-  const report = r.value as { restored: number; renamed: { path: string }[] };
+  const report = r.value as { restored: number; identical: number; renamed: { path: string }[] };
   assert.equal(report.restored, 3, 'a file inside a ticked folder is restored once');
-  assert.equal(report.renamed.length, 3, 'every file was there already: each went beside');
+  assert.equal(report.identical, 2, 'the unchanged files are left as they are');
+  assert.deepEqual(report.renamed.map((x) => x.path), ['rota.csv'], 'the changed file: the restored one goes beside it');
   assert.equal(await readFile(join(vault, 'rota.csv'), 'utf8'), 'changed since', 'never over an existing file');
   assert.equal(await readFile(join(vault, 'rota (restored 2).csv'), 'utf8'), 'rota');
 
