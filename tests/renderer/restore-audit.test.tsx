@@ -54,7 +54,7 @@ test('restore: the latest date first; browse and tick a folder (its contents com
   screen.getByText('Nothing in this backup has that in its name.');
 
   fireEvent.click(restore);
-  await screen.findByText(/^Restored 3 files \(2\.1 KB\) into \/v\. 1 went beside a file of the same name \(nothing was overwritten\)\.$/);
+  await screen.findByText(/^Restored 3 files \(2\.1 KB\) into \/v\. 1 went beside a different file of the same name \(nothing was overwritten\)\.$/);
   assert.deepEqual(calls.at(-1), { method: 'restoreBackup', params: { snapshot: 'bbbb2222', to: '/v', paths: ['Member 0042', 'rota.csv'] } });
   assert.equal(screen.getByTestId('chosen').textContent, 'Tick the files and folders to restore.');
 
