@@ -412,7 +412,7 @@ export class Engine {
       vaultDir: config.vaultDir,
       cloud: describeCloud(config.cloud),
       locked: !this.unlocked,
-      files: { total: scan.files.size, synced, pending: pendingFiles.length, failed: failures.length },
+      files: { total: files.length, synced, pending: pendingFiles.length, failed: failures.length },
       pendingDeletions,
       pendingFiles: pendingFiles.slice(0, 1000),
       failures,
