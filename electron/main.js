@@ -8,7 +8,7 @@ import { dispatch } from '../dist/engine/api.js';
 import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
-import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, trayState, windowOptions } from '../dist/electron/policy.js';
+import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, notice, noticeDue, startAtLogin, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'dist', 'ui');
@@ -37,6 +37,17 @@ function send(type, payload) {
   if (win && !win.isDestroyed()) win.webContents.send('casevault:event', type, payload);
 }
 
+const noticesShown = new Map();
+function notify(kind, count) {
+  if (!noticeDue(kind, noticesShown, Date.now())) return;
+  noticesShown.set(kind, Date.now());
+  new Notification(notice(kind, count)).show();
+}
+
+async function applyLoginItem() {
+  app.setLoginItemSettings({ openAtLogin: startAtLogin(await dispatch(engine, 'settings', {})), openAsHidden: true });
+}
+
 async function refreshTray() {
   if (!tray || !(await engine.hasVault())) return;
   const state = trayState(await engine.status());
@@ -63,6 +74,7 @@ app.whenReady().then(async () => {
     }
     const result = await dispatch(engine, method, params);
     void refreshTray();
+    if (method === 'updateSettings' && result.ok) void applyLoginItem();
     return result;
   });
   ipcMain.handle('casevault:open-vault-folder', async (event) => {
@@ -96,10 +108,16 @@ app.whenReady().then(async () => {
   await engine.startLiveSync({
     onPass: (r) => {
       void refreshTray();
-      if (r.failed.length > 0) new Notification({ title: 'Casevault', body: `${r.failed.length} files could not be synced. Open Casevault to see why.` }).show();
+      if (r.failed.length > 0) notify('sync-failed', r.failed.length);
     },
-    onOffline: () => void refreshTray(),
+    onOffline: () => {
+      void refreshTray();
+      notify('cloud-unreachable');
+    },
+    onBackupFailed: () => notify('backup-failed'),
+    onBackupOverdue: () => notify('backup-overdue'),
   });
+  void applyLoginItem();
   showWindow();
 });
 

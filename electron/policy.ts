@@ -102,3 +102,29 @@ export function trayState(s: { files: { pending: number; failed: number }; pendi
   if (s.files.pending > 0 || s.pendingDeletions > 0) return 'syncing';
   return 'synced';
 }
+
+/** Whether the desktop app should start at login, from the settings answer (off when it cannot be read). */
+export function startAtLogin(settings: ApiResponse): boolean {
+  return settings.ok && (settings.value as { startAtLogin?: unknown } | null)?.startAtLogin === true;
+}
+
+/** What needs the person, as an OS notification: plain words, never a file name. */
+export type NoticeKind = 'sync-failed' | 'backup-failed' | 'backup-overdue' | 'cloud-unreachable';
+
+export function notice(kind: NoticeKind, count = 0): { title: string; body: string } {
+  const body = {
+    'sync-failed': `${count === 1 ? '1 file' : `${count} files`} could not be synced. Open Casevault to see why.`,
+    'backup-failed': 'The backup did not work (is the backup drive plugged in?). Casevault tries again later.',
+    'backup-overdue': 'No backup has worked for a while. Plug in the backup drive, or open Casevault to back up now.',
+    'cloud-unreachable': 'Casevault cannot reach the cloud copy; your files wait on this computer and go up when it is back. If it is Dropbox, you may need to reconnect it in Settings.',
+  }[kind];
+  return { title: 'Casevault', body };
+}
+
+/** One notification of a kind per this long: a person is told, not nagged. */
+export const NOTICE_EVERY_MS = 6 * 3_600_000;
+
+export function noticeDue(kind: NoticeKind, lastShown: ReadonlyMap<NoticeKind, number>, now: number): boolean {
+  const last = lastShown.get(kind);
+  return last === undefined || now - last >= NOTICE_EVERY_MS;
+}

@@ -29,6 +29,8 @@ export const settingsUpdateSchema = z.object({
   retention: retentionSchema,
   /** Remind to review who has access this many months after the last review. */
   accessReviewMonths: z.number().int().min(1).max(24),
+  /** The desktop app starts (in the tray) when the person logs in to the computer. */
+  startAtLogin: z.boolean(),
 }).strict().partial();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -38,6 +40,7 @@ export interface Settings {
   backupWarnAfterDays: number;
   retention: RetentionPolicy;
   accessReviewMonths: number;
+  startAtLogin: boolean;
   /** When an access review was last recorded (ISO time), if ever. */
   lastAccessReview: string | null;
 }
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   backupWarnAfterDays: DEFAULT_SCHEDULE.warnAfterMs / DAY,
   retention: DEFAULT_RETENTION,
   accessReviewMonths: 6,
+  startAtLogin: false,
   lastAccessReview: null,
 };
 
@@ -84,6 +88,7 @@ const FIELD_NAMES: Record<string, string> = {
   backupWarnAfterDays: 'the overdue warning',
   retention: 'the number of backups kept',
   accessReviewMonths: 'the time between access reviews',
+  startAtLogin: 'starting with the computer',
 };
 
 function describeIssue(e: z.ZodError): string {
@@ -93,10 +98,11 @@ function describeIssue(e: z.ZodError): string {
   if (i.code === 'too_small') return `${field} must be at least ${String(i.minimum)}`;
   if (i.code === 'too_big') return `${field} must be at most ${String(i.maximum)}`;
   if (i.code === 'unrecognized_keys') return 'unknown setting';
+  if (i.code === 'invalid_type' && i.expected === 'boolean') return `${field} must be on or off`;
   return `${field} must be a whole number`;
 }
 
-const LABELS: Record<Exclude<keyof Settings, 'lastAccessReview' | 'retention'>, (v: number) => string> = {
+const LABELS: Record<Exclude<keyof Settings, 'lastAccessReview' | 'retention' | 'startAtLogin'>, (v: number) => string> = {
   autoLockMinutes: (v) => `auto-lock ${v === 0 ? 'only on sleep and screen lock' : `after ${v} idle minutes`}`,
   backupEveryHours: (v) => `a backup every ${v} hours`,
   backupWarnAfterDays: (v) => `warn when backups are ${v} days overdue`,
@@ -106,6 +112,7 @@ const LABELS: Record<Exclude<keyof Settings, 'lastAccessReview' | 'retention'>, 
 export function describeChanges(before: Settings, after: Settings): string[] {
   const out: string[] = [];
   for (const k of Object.keys(LABELS) as (keyof typeof LABELS)[]) if (before[k] !== after[k]) out.push(LABELS[k](after[k]));
+  if (before.startAtLogin !== after.startAtLogin) out.push(after.startAtLogin ? 'start with the computer' : 'do not start with the computer');
   const r = after.retention;
   if (JSON.stringify(before.retention) !== JSON.stringify(r)) {
     out.push(`backups kept: last ${r.last}, daily ${r.daily}, weekly ${r.weekly}, monthly ${r.monthly}, yearly ${r.yearly}`);

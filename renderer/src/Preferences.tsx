@@ -61,6 +61,9 @@ export function Preferences() {
       <SettingsForm title="Auto-lock" onSave={save({ autoLockMinutes: s.autoLockMinutes })}>
         <NumberField label="Lock after this many idle minutes" hint="0 locks only on sleep, screen lock and quit. Syncing and backups carry on while locked." value={s.autoLockMinutes} min={0} max={1440} onChange={(n) => set({ autoLockMinutes: n })} />
       </SettingsForm>
+      <SettingsForm title="Start with the computer" onSave={save({ startAtLogin: s.startAtLogin })}>
+        <label className="tick"><input type="checkbox" checked={s.startAtLogin} onChange={(e) => set({ startAtLogin: e.target.checked })} /><span>Start Casevault in the tray when I log in, so files sync and backups run without opening it (the desktop app)</span></label>
+      </SettingsForm>
       <SettingsForm title="Backup schedule" onSave={save({ backupEveryHours: s.backupEveryHours, backupWarnAfterDays: s.backupWarnAfterDays })}>
         <NumberField label="Back up every this many hours" hint="A backup missed while the computer was off runs as soon as it is back." value={s.backupEveryHours} min={1} max={744} onChange={(n) => set({ backupEveryHours: n })} />
         <NumberField label="Warn when no backup has worked for this many days" value={s.backupWarnAfterDays} min={1} max={90} onChange={(n) => set({ backupWarnAfterDays: n })} />
