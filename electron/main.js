@@ -1,13 +1,14 @@
 // The desktop app's main process: hosts the engine, one window, a tray icon,
 // notifications, auto-lock and live sync. Thin: the security decisions are
 // in electron/policy.ts (tested without Electron), the work in the engine.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dispatch } from '../dist/engine/api.js';
 import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
+import { osTokenStore } from '../dist/electron/token-store.js';
 import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, notice, noticeDue, startAtLogin, trayState, windowOptions } from '../dist/electron/policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +19,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-const engine = new Engine(defaultHome());
+// The Dropbox sign-in also under the OS keychain, so a Dropbox vault syncs after a restart while locked.
+const engine = new Engine(defaultHome(), process.env, osTokenStore(defaultHome(), safeStorage));
 let win;
 let tray;
 

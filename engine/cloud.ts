@@ -44,6 +44,17 @@ export async function openCloud(cloud: CloudSpec, env: NodeJS.ProcessEnv, dropbo
   });
 }
 
+/**
+ * A second home for the Dropbox sign-in, kept by the desktop shell under the
+ * operating system's keychain (Electron's safeStorage), so that a Dropbox
+ * vault syncs after a restart before anyone types the passphrase. It holds
+ * only the sign-in: no key that reads the vault.
+ */
+export interface OsTokenStore {
+  save(c: DropboxCredentials): Promise<void>;
+  load(): Promise<DropboxCredentials | undefined>;
+}
+
 export async function storeDropboxToken(home: string, keys: ReadKeys, c: DropboxCredentials): Promise<void> {
   const token = await sealLocalSecret(keys.localSecretKey, keys.vaultId, LABEL, c.refreshToken);
   await writeFileAtomic(join(home, TOKEN_FILE), JSON.stringify({ appKey: c.appKey, token }));

@@ -21,7 +21,7 @@ import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-expo
 import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
 import { appendAudit, auditLogBytes, readAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
 import { deviceName } from './devices.js';
-import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials } from './cloud.js';
+import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { placeBeside, restoreAll, safeJoin, type ObjectFailure } from './restore-objects.js';
 import { scanVault } from './scan.js';
@@ -129,7 +129,8 @@ export class Engine {
   readonly home: string;
   private readonly dropboxSignIn: DropboxConnect;
 
-  constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+  /** `osTokens`: the desktop shell's keychain copy of the Dropbox sign-in (engine/cloud.ts). */
+  constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly osTokens?: OsTokenStore) {
     this.home = resolve(home);
     this.dropboxSignIn = new DropboxConnect(env);
   }
@@ -204,7 +205,7 @@ export class Engine {
       const { keys, keyFile, recoveryKey } = await createKeyFile(o.passphrase, KDF_PROFILES[this.kdfProfile(o.kdf)]);
       try {
         await this.saveKeyFile(remote, keyFile);
-        if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
+        if (dropbox) await this.keepDropboxToken(keys, dropbox);
         await this.newConfig(o.vaultDir, o.cloud, keys, o.backupDir);
         this.connected = remote; // a Dropbox sign-in made here keeps working while the vault is locked
         await this.record('vault created');
@@ -225,7 +226,7 @@ export class Engine {
   /** The vault's cloud: a folder, or Dropbox with the environment's sign-in or the stored one (which needs the vault unlocked once). */
   private async remote(config: VaultConfig): Promise<Remote> {
     if (this.connected) return this.connected;
-    const dropbox = config.cloud.kind === 'dropbox' ? dropboxFromEnv(this.env) ?? (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) : undefined;
+    const dropbox = config.cloud.kind === 'dropbox' ? dropboxFromEnv(this.env) ?? (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) ?? (await this.osTokens?.load().catch(() => undefined)) : undefined;
     const remote = await openCloud(config.cloud, this.env, dropbox);
     if (!remote) {
       throw new Locked('this vault\'s Dropbox sign-in is stored encrypted: unlock the vault with its passphrase (or set CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)');
@@ -234,10 +235,16 @@ export class Engine {
     return remote;
   }
 
+  /** The Dropbox sign-in, sealed under the vault in the home and, in the desktop app, also in the OS keychain. */
+  private async keepDropboxToken(keys: ReadKeys, c: DropboxCredentials): Promise<void> {
+    await storeDropboxToken(this.home, keys, c);
+    await this.osTokens?.save(c).catch(() => {}); // no keychain: the sealed copy serves, after an unlock
+  }
+
   /** Whether reaching the cloud needs an unlock first (a Dropbox sign-in stored encrypted, none in the environment). */
   async needsUnlockToConnect(): Promise<boolean> {
     const config = await loadConfig(this.home);
-    return config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys;
+    return config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys && !(await this.osTokens?.load().catch(() => undefined));
   }
 
   /** Connect to the cloud now (after an unlock, so that locking again keeps the connection). */
@@ -274,6 +281,10 @@ export class Engine {
     await this.lock();
     this.keys = keys;
     await this.record('unlocked', how);
+    if (this.osTokens && config.cloud.kind === 'dropbox' && !(await this.osTokens.load().catch(() => undefined))) {
+      const c = await loadDropboxToken(this.home, keys).catch(() => undefined);
+      if (c) await this.osTokens.save(c).catch(() => {});
+    }
   }
 
   /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
@@ -505,7 +516,7 @@ export class Engine {
         await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
         const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover', resume);
         const config = await this.newConfig(o.vaultDir, o.cloud, keys, undefined);
-        if (dropbox) await storeDropboxToken(this.home, keys, dropbox);
+        if (dropbox) await this.keepDropboxToken(keys, dropbox);
         await writeFileAtomic(join(this.home, homeFiles.keyFile), kfBytes);
         const state = emptyState();
         for (const r of result.restored) {
@@ -613,7 +624,7 @@ export class Engine {
     const c = await this.dropboxSignIn.wait();
     if (config && keys) {
       this.dropboxSignIn.take();
-      await storeDropboxToken(this.home, keys, c);
+      await this.keepDropboxToken(keys, c);
       this.connected = undefined;
       const live = this.live;
       if (live) {
