@@ -20,4 +20,12 @@ export const homeFiles = {
   watch: 'watch.json',
   /** Present while a recover runs: lets an interrupted one resume. */
   recovering: 'recovering.json',
+  /** Present while a handover copy is made: names the folder, so a re-run may clear what a dead run left there. */
+  handover: 'handover.json',
+  /** The last verified handover copy: where, when, and the digest of every file it holds (engine/handover.ts). */
+  handoverVerified: 'handover-verified.json',
+  /** The handover copy's own home while it is made (removed after). */
+  handoverWork: 'handover-work',
+  /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
+  removing: 'removing.json',
 } as const;

@@ -10,7 +10,7 @@ const MARKERS = [/^\.dropbox(\.cache)?$/, /^\.owncloudsync\.log$/, /^\.nextcloud
 /** Folder names sync clients create. */
 const NAMES = [/^Dropbox( \(.+\))?$/, /^OneDrive( - .+)?$/, /^Google Drive$/, /^My Drive$/, /^iCloud Drive$/, /^Nextcloud$/, /^ownCloud$/, /^Box( Sync)?$/, /^pCloud Drive$/, /^MEGA$/, /^CloudStorage$/, /^Mobile Documents$/];
 
-async function canonical(p: string): Promise<string> {
+export async function canonical(p: string): Promise<string> {
   // The folder may not exist yet: resolve its nearest existing ancestor.
   const abs = resolve(p);
   try {
@@ -21,7 +21,7 @@ async function canonical(p: string): Promise<string> {
   }
 }
 
-function inside(child: string, parent: string): boolean {
+export function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
