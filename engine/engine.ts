@@ -623,6 +623,7 @@ export class Engine {
       remote: () => this.remote(config),
       record: (event, detail) => this.record(event, detail),
       wipe: () => this.lock(),
+      syncCloud: async () => syncOnce(await this.syncContext()),
     }, o));
     await rmdir(this.home).catch(() => {}); // empty now, unless something else was kept there
     return report;

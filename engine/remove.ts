@@ -39,6 +39,8 @@ export interface RemoveDeps {
   record: (event: string, detail?: string) => Promise<void>;
   /** Wipe the reading keys from memory. */
   wipe: () => Promise<void>;
+  /** One sync pass (the caller holds the home's lock). */
+  syncCloud: () => Promise<{ failed: unknown[] }>;
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
@@ -109,6 +111,11 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
     throw new Refused('the vault has changed since its handover copy was verified; run `casevault handover` again so that the copy holds every file');
   }
   const choice = started ?? { cloud: o.cloud ?? 'keep', backups: o.backups ?? 'keep' };
+  // A cloud copy that is kept (handed over) should hold the vault as it is now.
+  if (!started && choice.cloud === 'keep') {
+    const synced = await d.syncCloud();
+    if (synced.failed.length > 0) throw new Refused('the cloud copy could not be brought up to date (`casevault status` says why); fix that and try again, or choose --cloud delete');
+  }
   const remote = choice.cloud === 'delete' ? await d.remote() : undefined;
   await d.wipe();
   if (!started) {
