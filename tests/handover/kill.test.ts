@@ -1,0 +1,61 @@
+// Fault test: kill -9 the real `casevault handover` at random instants. The
+// vault (its folder and this computer's keys, settings and state) is never
+// touched, no removal is allowed on a half-made copy, and a re-run into the
+// same folder makes a copy the successor recovers byte for byte.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BIN } from '../helpers/cli.js';
+import { exists, readTree } from '../helpers/fs.js';
+import { failsWith, FILES, handover, makeVault, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
+
+const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
+
+/** Runs the command and kills it after `afterMs`; whether it finished first. */
+function runThenKill(args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env }, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+  });
+}
+
+const homeFilesOf = async (home: string) => Promise.all(['config.json', 'casevault.key', 'state.json'].map((f) => readFile(join(home, f))));
+
+test(`kill -9 during handover at ${ROUNDS} random instants leaves the vault untouched, and a re-run succeeds`, async () => {
+  const files: Record<string, Buffer> = { ...FILES };
+  for (let i = 0; i < 120; i++) files[`case-${i % 6}/doc-${i}.txt`] = randomBytes(randomInt(0, 20_000));
+  const v = await makeVault('cv-hand-kill', files);
+  const vaultBefore = await readTree(v.vault);
+  const homeBefore = await homeFilesOf(v.home);
+  const copy = join(v.root, 'copy');
+  const env = { ...v.env, CASEVAULT_NEW_PASSPHRASE: NEW_PASSPHRASE };
+
+  const start = Date.now();
+  ok(await handover(v, join(v.root, 'timing')), 'a full handover, to time it');
+  const full = Date.now() - start;
+
+  for (let round = 0; round < ROUNDS; round++) {
+    const at = randomInt(150, Math.max(200, full));
+    const finished = await runThenKill(['handover', '--to', copy], env, at);
+    assert.deepEqual(await readTree(v.vault), vaultBefore, `round ${round} (killed at ${at} ms): the vault folder is untouched`);
+    const homeNow = await homeFilesOf(v.home);
+    homeNow.forEach((b, i) => assert.ok(b.equals(homeBefore[i]!), `round ${round}: this computer's keys, settings and state are untouched`));
+    if (!finished && !(await exists(join(v.home, 'handover-verified.json')))) {
+      failsWith(await v.cli(['remove', '--yes']), 1, /no verified handover copy/);
+    }
+  }
+
+  ok(await handover(v, copy), 'the re-run into the same folder');
+  const into = join(v.root, 'successor');
+  ok(await successorRecover(v.root, copy, into), 'successor recover');
+  const got = await readTree(into);
+  assert.equal(got.size, vaultBefore.size);
+  for (const [p, data] of vaultBefore) assert.ok(got.get(p)?.equals(data), p);
+});
