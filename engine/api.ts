@@ -12,6 +12,10 @@ const text = (max: number) => z.string().min(1).max(max);
 const path = text(4096);
 const secret = z.union([z.object({ passphrase: text(1024) }).strict(), z.object({ recoveryKey: text(1024) }).strict()]);
 const none = z.object({}).strict();
+const escrowSecret = z.object({ escrowKeyFile: path, escrowPassphrase: text(1024) }).strict();
+const escrowKey = z.object({ publicKeyFile: path, fingerprint: text(100) }).strict();
+const keepOrDelete = z.enum(['keep', 'delete']);
+const handoverParams = z.object({ to: path, passphrase: text(1024), escrow: escrowKey.optional() }).strict();
 
 export const API = {
   hasVault: { params: none, run: (e: Engine) => e.hasVault() },
@@ -49,12 +53,32 @@ export const API = {
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
   recover: {
-    params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
-    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => {
+    params: z.object({ vaultDir: path, cloud: cloudSchema, secret: z.union([secret, escrowSecret]) }).strict(),
+    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> | z.infer<typeof escrowSecret> }) => {
       const r = await e.recover(p);
       await e.startLiveSync();
       return r;
     },
+  },
+  escrowShow: { params: none, run: (e: Engine) => e.escrowShow() },
+  escrowAdd: { params: escrowKey, run: (e: Engine, p: z.infer<typeof escrowKey>) => e.escrowAdd(p.publicKeyFile, p.fingerprint) },
+  escrowRemove: { params: none, run: (e: Engine) => e.escrowRemove() },
+  handoverStatus: { params: none, run: (e: Engine) => e.handoverStatus() },
+  handover: {
+    params: handoverParams,
+    // Live sync holds the vault's lock: paused while the copy is made.
+    run: async (e: Engine, p: z.infer<typeof handoverParams>) => {
+      await e.stopLiveSync();
+      try {
+        return await e.handover(p);
+      } finally {
+        await e.startLiveSync();
+      }
+    },
+  },
+  removeVault: {
+    params: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
+    run: (e: Engine, p: { yes: true; cloud?: 'keep' | 'delete'; backups?: 'keep' | 'delete' }) => e.removeVault(p),
   },
 } as const;
 

@@ -30,7 +30,7 @@ import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
 import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
-import { makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
+import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
 import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
@@ -611,6 +611,12 @@ export class Engine {
     }, o));
     await this.record('handover copy made and verified', `${report.files} files into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`);
     return report;
+  }
+
+  /** The last verified handover copy, if any (the app's handover wizard starts from it). */
+  async handoverStatus(): Promise<{ verified: { to: string; at: string; files: number; bytes: number } | null }> {
+    const v = await loadVerified(this.home);
+    return { verified: v ? { to: v.to, at: v.at, files: v.files.length, bytes: v.bytes } : null };
   }
 
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */
