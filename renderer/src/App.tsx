@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { call } from './api.js';
 import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
+import { Handover } from './Handover.js';
 import { Home } from './Home.js';
 import { Settings } from './Settings.js';
 
-const TABS = { home: 'Home', backups: 'Backups', settings: 'Settings' } as const;
+const TABS = { home: 'Home', backups: 'Backups', settings: 'Settings', handover: 'Leaving the role' } as const;
 type Tab = keyof typeof TABS;
 
 export function App() {
@@ -28,7 +29,7 @@ export function App() {
         )}
       </header>
       <main>
-        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : <Settings />}
+        {hasVault === undefined ? <p>Loading…</p> : !hasVault ? <FirstRun onDone={() => setHasVault(true)} /> : tab === 'home' ? <Home /> : tab === 'backups' ? <Backups /> : tab === 'handover' ? <Handover onRemoved={() => setHasVault(false)} /> : <Settings />}
       </main>
     </div>
   );
