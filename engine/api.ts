@@ -17,6 +17,16 @@ const escrowKey = z.object({ publicKeyFile: path, fingerprint: text(100) }).stri
 const keepOrDelete = z.enum(['keep', 'delete']);
 const handoverParams = z.object({ to: path, passphrase: text(1024), escrow: escrowKey.optional() }).strict();
 
+/** Live sync holds the vault's lock: paused while `f` rewrites the key file or makes a handover copy. */
+async function pausingLiveSync<T>(e: Engine, f: () => Promise<T>): Promise<T> {
+  await e.stopLiveSync();
+  try {
+    return await f();
+  } finally {
+    await e.startLiveSync();
+  }
+}
+
 export const API = {
   hasVault: { params: none, run: (e: Engine) => e.hasVault() },
   status: { params: none, run: (e: Engine) => e.status() },
@@ -61,21 +71,10 @@ export const API = {
     },
   },
   escrowShow: { params: none, run: (e: Engine) => e.escrowShow() },
-  escrowAdd: { params: escrowKey, run: (e: Engine, p: z.infer<typeof escrowKey>) => e.escrowAdd(p.publicKeyFile, p.fingerprint) },
-  escrowRemove: { params: none, run: (e: Engine) => e.escrowRemove() },
+  escrowAdd: { params: escrowKey, run: (e: Engine, p: z.infer<typeof escrowKey>) => pausingLiveSync(e, () => e.escrowAdd(p.publicKeyFile, p.fingerprint)) },
+  escrowRemove: { params: none, run: (e: Engine) => pausingLiveSync(e, () => e.escrowRemove()) },
   handoverStatus: { params: none, run: (e: Engine) => e.handoverStatus() },
-  handover: {
-    params: handoverParams,
-    // Live sync holds the vault's lock: paused while the copy is made.
-    run: async (e: Engine, p: z.infer<typeof handoverParams>) => {
-      await e.stopLiveSync();
-      try {
-        return await e.handover(p);
-      } finally {
-        await e.startLiveSync();
-      }
-    },
-  },
+  handover: { params: handoverParams, run: (e: Engine, p: z.infer<typeof handoverParams>) => pausingLiveSync(e, () => e.handover(p)) },
   removeVault: {
     params: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
     run: (e: Engine, p: { yes: true; cloud?: 'keep' | 'delete'; backups?: 'keep' | 'delete' }) => e.removeVault(p),

@@ -216,7 +216,11 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       throw new Refused(`${synced.failed.length === 1 ? '1 file' : `${synced.failed.length} files`} could not be copied (\`casevault status\` lists why); fix ${synced.failed.length === 1 ? 'it' : 'them'} and run the handover again`);
     }
     const copyConfig = await loadConfig(workHome);
-    await copyAuditTrail(new FolderRemote(to), configWriteKeys(copyConfig), d.config.deviceId, await d.auditEntries());
+    const remote = new FolderRemote(to);
+    // The computer that made the copy is no computer of the successor's: without its
+    // record, the successor's computer is the copy's only one (engine/devices.ts).
+    await remote.delete(`devices/${copyConfig.deviceId}`);
+    await copyAuditTrail(remote, configWriteKeys(copyConfig), d.config.deviceId, await d.auditEntries());
     const vault = await hashVault(d.config.vaultDir);
     await verifyCopy(to, o.passphrase, vault, d.emit, escrow?.publicKey);
     const verified: VerifiedHandover = { to, at: new Date().toISOString(), digest: vault.digest, files: vault.files, bytes: vault.files.reduce((n, f) => n + f[1], 0) };

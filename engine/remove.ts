@@ -88,12 +88,17 @@ async function deletePlaintext(vaultDir: string, verified: FileDigest[], current
   return removed;
 }
 
-/** This computer's settings, state and keys for the vault (CASEVAULT_HOME is Casevault's own folder), the removal's marker last. */
+/**
+ * This computer's settings, state and keys for the vault (CASEVAULT_HOME is
+ * Casevault's own folder): the settings next to last, so that a run killed
+ * before then still finds the vault and finishes; the removal's marker last.
+ */
 async function deleteHome(home: string): Promise<void> {
+  const last = [homeFiles.config, homeFiles.removing];
   for (const e of await readdir(home)) {
-    if (e !== homeFiles.lock && e !== homeFiles.removing) await rm(join(home, e), { recursive: true, force: true });
+    if (e !== homeFiles.lock && !(last as string[]).includes(e)) await rm(join(home, e), { recursive: true, force: true });
   }
-  await rm(join(home, homeFiles.removing), { force: true });
+  for (const e of last) await rm(join(home, e), { force: true });
 }
 
 export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {

@@ -33,7 +33,6 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
       } finally {
         await engine.lock();
       }
-      if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, report.recoveryKey);
       ctx.out(`Handover copy made and checked: ${report.files === 1 ? '1 file' : `${report.files} files`} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
       if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
       ctx.out();
@@ -45,6 +44,8 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
       ctx.out(`  ${report.recoveryKey}`);
       ctx.out();
       ctx.out('When they have it, remove the vault from this computer with `casevault remove --yes`.');
+      // After the key is on the screen: a failure here cannot lose it.
+      if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, report.recoveryKey);
       done(0);
     });
 }

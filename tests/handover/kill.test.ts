@@ -1,7 +1,8 @@
 // Fault test: kill -9 the real `casevault handover` at random instants. The
 // vault (its folder and this computer's keys, settings and state) is never
 // touched, no removal is allowed on a half-made copy, and a re-run into the
-// same folder makes a copy the successor recovers byte for byte.
+// same folder makes a copy the successor recovers byte for byte. Then kill
+// -9 `remove` too: the next run finishes it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -58,4 +59,13 @@ test(`kill -9 during handover at ${ROUNDS} random instants leaves the vault unto
   const got = await readTree(into);
   assert.equal(got.size, vaultBefore.size);
   for (const [p, data] of vaultBefore) assert.ok(got.get(p)?.equals(data), p);
+
+  // remove, killed at random instants: the next run finishes it with the same choices.
+  const removeArgs = ['remove', '--yes', '--cloud', 'delete'];
+  for (let i = 0; i < 3 && (await exists(join(v.home, 'config.json'))); i++) await runThenKill(removeArgs, v.env, randomInt(150, 700));
+  if (await exists(join(v.home, 'config.json'))) ok(await v.cli(removeArgs), 'remove, after the killed runs');
+  assert.equal(await exists(v.vault), false, 'the vault folder is removed');
+  assert.equal(await exists(join(v.cloud, 'casevault.key')), false, 'the cloud copy is deleted');
+  assert.equal(await exists(join(v.home, 'casevault.key')), false, 'the keys are removed');
+  ok(await successorRecover(v.root, copy, join(v.root, 'after-removal')), 'the handover copy is untouched');
 });
