@@ -120,17 +120,21 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
   }
 }
 
-/** Make `to` ready: new, empty, or (named by this home's marker) a half-made copy from a run that died, which is cleared. */
-async function prepareTarget(home: string, to: string): Promise<void> {
+/**
+ * What is in `to`, if it may take the copy: nothing (new or empty), or
+ * (named by this home's marker) a half-made copy from a run that died, to be
+ * cleared. Anything else is refused.
+ */
+async function leftovers(home: string, to: string): Promise<string[]> {
   const st = await stat(to).catch(() => undefined);
   if (st && !st.isDirectory()) throw new UsageError('the handover path exists and is not a folder; choose a new or empty folder');
   const entries = st ? await readdir(to) : [];
-  if (entries.length === 0) return;
+  if (entries.length === 0) return [];
   const marker = await readFile(join(home, IN_PROGRESS), 'utf8').then((t) => JSON.parse(t) as { to?: string }, () => undefined);
   if (marker?.to !== to || !entries.every((e) => CLOUD_NAMES.has(e))) {
     throw new Refused('the handover folder is not empty; choose a new or empty folder');
   }
-  for (const e of entries) await rm(join(to, e), { recursive: true, force: true });
+  return entries;
 }
 
 /** The predecessor's audit trail, sealed again under the copy's keys (one chain, original times), as the copy's audit/<device>.log. */
@@ -191,10 +195,12 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
   const to = resolve(o.to);
   await checkTarget(d.home, d.config, to);
   const escrow = o.escrow ? await confirmedEscrowKey(o.escrow.publicKeyFile, o.escrow.fingerprint) : undefined;
-  // A new handover replaces the record of any earlier one: from here until
-  // this copy is verified, no removal is allowed.
+  const clear = await leftovers(d.home, to);
+  // A new handover replaces the record of any earlier one (first, as the
+  // half-made copy cleared next may be one verified just before a kill):
+  // from here until this copy is verified, no removal is allowed.
   await rm(join(d.home, VERIFIED), { force: true });
-  await prepareTarget(d.home, to);
+  for (const e of clear) await rm(join(to, e), { recursive: true, force: true });
   await writeFileAtomic(join(d.home, IN_PROGRESS), JSON.stringify({ to, started: new Date().toISOString() }));
   const workHome = join(d.home, WORK_HOME);
   await rm(workHome, { recursive: true, force: true });
