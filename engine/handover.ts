@@ -219,7 +219,8 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     }
     const synced = await copy.sync();
     if (synced.failed.length > 0) {
-      throw new Refused(`${synced.failed.length === 1 ? '1 file' : `${synced.failed.length} files`} could not be copied (\`casevault status\` lists why); fix ${synced.failed.length === 1 ? 'it' : 'them'} and run the handover again`);
+      const n = synced.failed.length;
+      throw new Refused(`${n === 1 ? '1 file' : `${n} files`} of the vault could not be copied (unreadable, still being written, or a name that is not valid text; \`casevault sync\` lists the same ones); fix ${n === 1 ? 'it' : 'them'} and run the handover again`);
     }
     const copyConfig = await loadConfig(workHome);
     const remote = new FolderRemote(to);

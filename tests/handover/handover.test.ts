@@ -49,6 +49,10 @@ test('a handover into a folder that is not empty, or inside the vault, is refuse
   failsWith(await handover(v, v.cloud), 2, /separate/);
   failsWith(await v.cli(['handover', '--to', join(v.root, 'x')], { CASEVAULT_NEW_PASSPHRASE: 'short' }), 2, /too weak/);
   failsWith(await handover(v, join(v.root, 'y'), ['--fingerprint', 'abcd']), 2, /go together/);
+  // A file that cannot be copied (its name is not valid UTF-8) fails the handover, and says so without the name.
+  await writeFile(Buffer.concat([Buffer.from(`${v.vault}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'x');
+  failsWith(await handover(v, join(v.root, 'z')), 1, /1 file of the vault could not be copied/);
+  failsWith(await v.cli(['remove', '--yes']), 1, /no verified handover copy/);
 });
 
 test('remove: refused without --yes and before a verified handover; refused after the vault changed; then removes, keeping the cloud copy and backups', async () => {
