@@ -17,13 +17,14 @@ const escrowKey = z.object({ publicKeyFile: path, fingerprint: text(100) }).stri
 const keepOrDelete = z.enum(['keep', 'delete']);
 const handoverParams = z.object({ to: path, passphrase: text(1024), escrow: escrowKey.optional() }).strict();
 
-/** Live sync holds the vault's lock: paused while `f` rewrites the key file or makes a handover copy. */
+/** Live sync holds the vault's lock: paused while `f` rewrites the key file or makes a handover copy, then started again if it ran. */
 async function pausingLiveSync<T>(e: Engine, f: () => Promise<T>): Promise<T> {
+  const wasRunning = e.liveSyncRunning;
   await e.stopLiveSync();
   try {
     return await f();
   } finally {
-    await e.startLiveSync();
+    if (wasRunning) await e.startLiveSync();
   }
 }
 

@@ -342,6 +342,11 @@ export class Engine {
     await Promise.race([started, live.done]);
   }
 
+  /** Whether live sync runs (the shells' calls that need the vault's lock pause it: engine/api.ts). */
+  get liveSyncRunning(): boolean {
+    return this.live !== undefined;
+  }
+
   async stopLiveSync(): Promise<void> {
     const live = this.live;
     live?.stop.abort();
