@@ -21,10 +21,10 @@ export const KDF_CEILING = { ops: 16, mem: 1024 * 1024 * 1024 };
 
 export function checkKdfParams(p: KdfParams): void {
   if (p.ops < KDF_FLOOR.ops || p.mem < KDF_FLOOR.mem) {
-    throw new UnsupportedFormat('the key file asks for a weaker passphrase protection than Casevault allows');
+    throw new UnsupportedFormat('the key file (or escrow key file) asks for a weaker passphrase protection than Casevault allows');
   }
   if (p.ops > KDF_CEILING.ops || p.mem > KDF_CEILING.mem) {
-    throw new UnsupportedFormat('the key file asks for more memory or time than Casevault allows');
+    throw new UnsupportedFormat('the key file (or escrow key file) asks for more memory or time than Casevault allows');
   }
 }
 
