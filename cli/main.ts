@@ -1,6 +1,9 @@
 // The `casevault` command: parsing and messages only, over the engine API.
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.js';
+import { escrowCommand } from './commands/escrow.js';
+import { handoverCommand } from './commands/handover.js';
+import { removeCommand } from './commands/remove.js';
 import { backupCommand } from './commands/backup.js';
 import { forgetCommand } from './commands/forget.js';
 import { initCommand } from './commands/init.js';
@@ -25,7 +28,8 @@ import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
 const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand,
-  retentionCommand, closeCommand, reopenCommand, archiveCommand, deleteCommand, recordsCommand, sarCommand];
+  retentionCommand, closeCommand, reopenCommand, archiveCommand, deleteCommand, recordsCommand, sarCommand,
+  escrowCommand, handoverCommand, removeCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

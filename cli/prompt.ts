@@ -52,7 +52,7 @@ export async function unlockSecret(io: Io): Promise<SecretInput> {
 }
 
 /** A new passphrase: from `envName`, or typed twice on the terminal. */
-export async function newPassphrase(io: Io, envName: 'CASEVAULT_PASSPHRASE' | 'CASEVAULT_NEW_PASSPHRASE'): Promise<string> {
+export async function newPassphrase(io: Io, envName: 'CASEVAULT_PASSPHRASE' | 'CASEVAULT_NEW_PASSPHRASE' | 'CASEVAULT_ESCROW_PASSPHRASE'): Promise<string> {
   const fromEnv = io.env[envName];
   if (fromEnv) return fromEnv;
   if (!canAsk(io)) throw new UsageError(`no new passphrase given: set ${envName}, or run the command in a terminal`);
@@ -60,4 +60,11 @@ export async function newPassphrase(io: Io, envName: 'CASEVAULT_PASSPHRASE' | 'C
   const second = await askHidden(io, 'Type it again: ');
   if (first !== second) throw new UsageError('the two passphrases differ; run the command again');
   return first;
+}
+
+/** The passphrase of the union's escrow key file: CASEVAULT_ESCROW_PASSPHRASE, or typed on the terminal. */
+export async function escrowPassphrase(io: Io): Promise<string> {
+  if (io.env.CASEVAULT_ESCROW_PASSPHRASE) return io.env.CASEVAULT_ESCROW_PASSPHRASE;
+  if (!canAsk(io)) throw new UsageError('no escrow passphrase given: set CASEVAULT_ESCROW_PASSPHRASE, or run the command in a terminal');
+  return askHidden(io, 'Escrow key passphrase: ');
 }

@@ -5,9 +5,12 @@ export * from './errors.js';
 export { concat, utf8, toBase64, fromBase64, toHex, fromHex } from './bytes.js';
 export { deriveKeys, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
 export {
-  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery,
+  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf,
   KDF_PROFILES, type KdfProfile, type KdfParams, type KeyFile, type Secret,
 } from './keyfile.js';
+export {
+  createEscrowKey, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, escrowFingerprint, normaliseFingerprint, type EscrowKeyPair,
+} from './escrow.js';
 export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
 export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';
 export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta } from './object.js';

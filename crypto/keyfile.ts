@@ -1,5 +1,6 @@
 // The key file (casevault.key): the vault's master secret wrapped once per
-// slot (passphrase via Argon2id; recovery key via BLAKE2b), as UTF-8 JSON.
+// slot (passphrase via Argon2id; recovery key via BLAKE2b; optionally the
+// organisation's escrow public key via a sealed box), as UTF-8 JSON.
 // The cloud may rewrite it, so every field is authenticated: each slot's
 // parameters are the AEAD's associated data and its key-encryption key is
 // committed to before decryption; the public key is recomputed from the
@@ -8,29 +9,18 @@
 import { z } from 'zod';
 import { concat, fromBase64, toBase64, u32le, u64le, utf8 } from './bytes.js';
 import { DamagedData, UnsupportedFormat, WrongSecret } from './errors.js';
+import { escrowFingerprint, openFromEscrow, sealToEscrow, type EscrowKeyPair } from './escrow.js';
+import { checkKdfParams, passphraseKek, type KdfParams } from './kdf.js';
 import { deriveKeys, type ReadKeys } from './keys.js';
 import { randomBytes } from './random.js';
 import { ready } from './sodium.js';
 
+export { checkKdfParams, KDF_CEILING, KDF_FLOOR, KDF_PROFILES, type KdfParams, type KdfProfile } from './kdf.js';
+
 export const KEYFILE_VERSION = 1;
 
-/** Argon2id cost. Bounds protect against a key file that asks for too little (downgrade) or too much (denial of service). */
-export interface KdfParams {
-  ops: number;
-  mem: number;
-}
-export const KDF_PROFILES = {
-  /** libsodium MODERATE: 256 MiB, 3 passes (~1.2 s here). The default. */
-  moderate: { ops: 3, mem: 256 * 1024 * 1024 },
-  /** libsodium INTERACTIVE: 64 MiB, 2 passes; the floor. For old laptops and tests. */
-  interactive: { ops: 2, mem: 64 * 1024 * 1024 },
-} as const satisfies Record<string, KdfParams>;
-export type KdfProfile = keyof typeof KDF_PROFILES;
-export const KDF_FLOOR = { ops: 2, mem: 64 * 1024 * 1024 };
-export const KDF_CEILING = { ops: 16, mem: 1024 * 1024 * 1024 };
-
-export type SlotRole = 'passphrase' | 'recovery';
-const ROLE_BYTE: Record<SlotRole, number> = { passphrase: 1, recovery: 2 };
+export type SlotRole = 'passphrase' | 'recovery' | 'escrow';
+const ROLE_BYTE: Record<WrappedSlot['role'], number> = { passphrase: 1, recovery: 2 };
 
 const b64 = z.string().max(200);
 const slotSchema = z.discriminatedUnion('role', [
@@ -51,6 +41,15 @@ const slotSchema = z.discriminatedUnion('role', [
     commit: b64,
     wrapped: b64,
   }).strict(),
+  // No AEAD of its own: a sealed box of the master secret; the file MAC
+  // (under the master secret) authenticates the public key and fingerprint.
+  z.object({
+    role: z.literal('escrow'),
+    kdf: z.literal('x25519-sealedbox'),
+    publicKey: b64,
+    fingerprint: z.string().max(64),
+    sealed: b64,
+  }).strict(),
 ]);
 const keyFileSchema = z.object({
   casevault: z.literal('keyfile'),
@@ -62,7 +61,8 @@ const keyFileSchema = z.object({
 }).strict();
 
 export type Slot = z.infer<typeof slotSchema>;
-type SlotHead = Slot extends infer S ? (S extends Slot ? Omit<S, 'nonce' | 'commit' | 'wrapped'> : never) : never;
+type WrappedSlot = Exclude<Slot, { role: 'escrow' }>;
+type SlotHead = WrappedSlot extends infer S ? (S extends WrappedSlot ? Omit<S, 'nonce' | 'commit' | 'wrapped'> : never) : never;
 export type KeyFile = z.infer<typeof keyFileSchema>;
 
 const REPAIR = 'put back a good copy of casevault.key (every computer using the vault keeps one in its CASEVAULT_HOME)';
@@ -89,6 +89,11 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
     fromBase64(kf.publicKey, 32);
     fromBase64(kf.mac, 32);
     for (const s of kf.slots) {
+      if (s.role === 'escrow') {
+        fromBase64(s.publicKey, 32);
+        fromBase64(s.sealed, 80);
+        continue;
+      }
       fromBase64(s.nonce, 24);
       fromBase64(s.commit, 32);
       fromBase64(s.wrapped, 48);
@@ -97,17 +102,9 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
   } catch {
     throw damagedKeyFile('bad field');
   }
+  if (kf.slots.filter((s) => s.role === 'escrow').length > 1) throw damagedKeyFile('more than one escrow slot');
   for (const s of kf.slots) if (s.role === 'passphrase') checkKdfParams(s);
   return kf;
-}
-
-export function checkKdfParams(p: KdfParams): void {
-  if (p.ops < KDF_FLOOR.ops || p.mem < KDF_FLOOR.mem) {
-    throw new UnsupportedFormat('the key file asks for a weaker passphrase protection than Casevault allows');
-  }
-  if (p.ops > KDF_CEILING.ops || p.mem > KDF_CEILING.mem) {
-    throw new UnsupportedFormat('the key file asks for more memory or time than Casevault allows');
-  }
 }
 
 export function serializeKeyFile(kf: KeyFile): Uint8Array {
@@ -122,16 +119,6 @@ function slotAd(vaultId: Uint8Array, s: SlotHead): Uint8Array {
   return concat(utf8('casevault keyfile slot'), u32le(KEYFILE_VERSION), vaultId, new Uint8Array([ROLE_BYTE[s.role]]), params);
 }
 
-async function passphraseKek(passphrase: string, salt: Uint8Array, p: KdfParams): Promise<Uint8Array> {
-  const sodium = await ready();
-  const pw = utf8(passphrase.normalize('NFC'));
-  try {
-    return sodium.crypto_pwhash(32, pw, salt, p.ops, p.mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
-  } finally {
-    sodium.memzero(pw);
-  }
-}
-
 async function recoveryKek(recoveryKey: Uint8Array): Promise<Uint8Array> {
   const sodium = await ready();
   return sodium.crypto_generichash(32, utf8('casevault recovery kek v1'), recoveryKey);
@@ -142,16 +129,16 @@ async function commitment(kek: Uint8Array, ad: Uint8Array): Promise<Uint8Array> 
   return sodium.crypto_generichash(32, concat(utf8('casevault key commitment v1'), ad), kek);
 }
 
-async function wrap(master: Uint8Array, kek: Uint8Array, vaultId: Uint8Array, head: SlotHead): Promise<Slot> {
+async function wrap(master: Uint8Array, kek: Uint8Array, vaultId: Uint8Array, head: SlotHead): Promise<WrappedSlot> {
   const sodium = await ready();
   const ad = slotAd(vaultId, head);
   const nonce = randomBytes(24);
   const wrapped = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(master, ad, null, nonce, kek);
-  return { ...head, nonce: toBase64(nonce), commit: toBase64(await commitment(kek, ad)), wrapped: toBase64(wrapped) } as Slot;
+  return { ...head, nonce: toBase64(nonce), commit: toBase64(await commitment(kek, ad)), wrapped: toBase64(wrapped) } as WrappedSlot;
 }
 
 /** Returns the master secret, or undefined if this KEK does not open the slot. */
-async function unwrap(slot: Slot, kek: Uint8Array, vaultId: Uint8Array): Promise<Uint8Array | undefined> {
+async function unwrap(slot: WrappedSlot, kek: Uint8Array, vaultId: Uint8Array): Promise<Uint8Array | undefined> {
   const sodium = await ready();
   const ad = slotAd(vaultId, slot);
   // Key commitment first: Poly1305 alone is not key-committing (partitioning oracles).
@@ -211,7 +198,31 @@ export async function createKeyFile(passphrase: string, kdf: KdfParams): Promise
   return { keys, keyFile: await seal(keys, slots), recoveryKey };
 }
 
-export type Secret = { passphrase: string } | { recoveryKey: Uint8Array };
+export type Secret = { passphrase: string } | { recoveryKey: Uint8Array } | { escrow: EscrowKeyPair };
+
+const WRONG: Record<SlotRole, string> = {
+  passphrase: 'the passphrase is wrong; check it and try again, or use the recovery key',
+  recovery: 'the recovery key does not open this vault; check that it is the key of this vault',
+  escrow: 'this escrow key does not open this vault (the vault has no escrow slot for it); check that it is the union\'s key this vault was given',
+};
+
+/** The master secret if `secret` opens `slot`, else undefined. */
+async function openSlot(slot: Slot, secret: Secret, vaultId: Uint8Array): Promise<Uint8Array | undefined> {
+  const sodium = await ready();
+  if (slot.role === 'escrow') {
+    if (!('escrow' in secret) || !sodium.memcmp(fromBase64(slot.publicKey, 32), secret.escrow.publicKey)) return undefined;
+    const master = await openFromEscrow(fromBase64(slot.sealed, 80), secret.escrow);
+    return master?.length === 32 ? master : undefined;
+  }
+  const kek = slot.role === 'passphrase'
+    ? await passphraseKek((secret as { passphrase: string }).passphrase, fromBase64(slot.salt, 16), slot)
+    : await recoveryKek((secret as { recoveryKey: Uint8Array }).recoveryKey);
+  try {
+    return await unwrap(slot, kek, vaultId);
+  } finally {
+    sodium.memzero(kek);
+  }
+}
 
 /**
  * Open a key file. A wrong secret and a tampered slot are the same failure
@@ -222,24 +233,20 @@ export type Secret = { passphrase: string } | { recoveryKey: Uint8Array };
 export async function openKeyFile(kf: KeyFile, secret: Secret): Promise<ReadKeys> {
   const sodium = await ready();
   const vaultId = fromBase64(kf.vaultId, 16);
-  const role: SlotRole = 'passphrase' in secret ? 'passphrase' : 'recovery';
+  const role: SlotRole = 'passphrase' in secret ? 'passphrase' : 'recoveryKey' in secret ? 'recovery' : 'escrow';
   let master: Uint8Array | undefined;
   for (const slot of kf.slots) {
     if (slot.role !== role) continue;
-    const kek = slot.role === 'passphrase'
-      ? await passphraseKek((secret as { passphrase: string }).passphrase, fromBase64(slot.salt, 16), slot)
-      : await recoveryKek((secret as { recoveryKey: Uint8Array }).recoveryKey);
-    master = await unwrap(slot, kek, vaultId);
-    sodium.memzero(kek);
+    master = await openSlot(slot, secret, vaultId);
     if (master) break;
   }
-  if (!master) {
-    throw new WrongSecret(role === 'passphrase' ? 'the passphrase is wrong; check it and try again, or use the recovery key' : 'the recovery key does not open this vault; check that it is the key of this vault');
-  }
+  if (!master) throw new WrongSecret(WRONG[role]);
   const keys = await deriveKeys(master, vaultId);
   sodium.memzero(master);
   const macOk = sodium.memcmp(await fileMac(kf, keys.keyfileMacKey), fromBase64(kf.mac, 32));
-  if (!macOk || !sodium.memcmp(keys.publicKey, fromBase64(kf.publicKey, 32))) {
+  const escrow = kf.slots.find((s) => s.role === 'escrow');
+  const fingerprintOk = !escrow || escrow.fingerprint === await escrowFingerprint(fromBase64(escrow.publicKey, 32));
+  if (!macOk || !fingerprintOk || !sodium.memcmp(keys.publicKey, fromBase64(kf.publicKey, 32))) {
     throw new DamagedData(`the key file has been tampered with; ${REPAIR}`);
   }
   return keys;
@@ -256,4 +263,31 @@ export async function rewrapRecovery(kf: KeyFile, keys: ReadKeys): Promise<{ key
   const recoveryKey = randomBytes(32);
   const others = kf.slots.filter((s) => s.role !== 'recovery');
   return { keyFile: await seal(keys, [...others, await recoverySlot(keys, recoveryKey)]), recoveryKey };
+}
+
+/**
+ * Add (or replace) the escrow slot: the master secret sealed to the
+ * organisation's public key. Needs the unlocked keys, since the file MAC
+ * under the master secret is what authenticates the public key.
+ */
+export async function addEscrowSlot(kf: KeyFile, keys: ReadKeys, escrowPublicKey: Uint8Array): Promise<KeyFile> {
+  const others = kf.slots.filter((s) => s.role !== 'escrow');
+  const slot: Slot = {
+    role: 'escrow',
+    kdf: 'x25519-sealedbox',
+    publicKey: toBase64(escrowPublicKey),
+    fingerprint: await escrowFingerprint(escrowPublicKey),
+    sealed: toBase64(await sealToEscrow(keys.master, escrowPublicKey)),
+  };
+  return seal(keys, [...others, slot]);
+}
+
+export async function removeEscrowSlot(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
+  return seal(keys, kf.slots.filter((s) => s.role !== 'escrow'));
+}
+
+/** The escrow slot's public key, if the key file has one (authenticated only once the file is opened). */
+export function escrowPublicKeyOf(kf: KeyFile): Uint8Array | undefined {
+  const slot = kf.slots.find((s) => s.role === 'escrow');
+  return slot?.role === 'escrow' ? fromBase64(slot.publicKey, 32) : undefined;
 }

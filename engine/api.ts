@@ -17,6 +17,11 @@ const none = z.object({}).strict();
 const caseRequest = z.object({ cases: z.array(path).min(1).max(1000), confirm: z.literal(true), force: z.boolean().optional() }).strict();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const auditFilter = z.object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() }).strict();
+const escrowSecret = z.object({ escrowKeyFile: path, escrowPassphrase: text(1024) }).strict();
+const escrowKey = z.object({ publicKeyFile: path, fingerprint: text(100) }).strict();
+const keepOrDelete = z.enum(['keep', 'delete']);
+const handoverParams = z.object({ to: path, passphrase: text(1024), escrow: escrowKey.optional() }).strict();
+
 
 export const API = {
   hasVault: { params: none, run: (e: Engine) => e.hasVault() },
@@ -85,12 +90,21 @@ export const API = {
   records: { params: none, run: (e: Engine) => e.records() },
   recordsHtml: { params: none, run: (e: Engine) => e.recordsHtml().then((html) => ({ html })) },
   recover: {
-    params: z.object({ vaultDir: path, cloud: cloudSchema, secret }).strict(),
-    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> }) => {
+    params: z.object({ vaultDir: path, cloud: cloudSchema, secret: z.union([secret, escrowSecret]) }).strict(),
+    run: async (e: Engine, p: { vaultDir: string; cloud: z.infer<typeof cloudSchema>; secret: z.infer<typeof secret> | z.infer<typeof escrowSecret> }) => {
       const r = await e.recover(p);
       await e.startLiveSync();
       return r;
     },
+  },
+  escrowShow: { params: none, run: (e: Engine) => e.escrowShow() },
+  escrowAdd: { params: escrowKey, run: (e: Engine, p: z.infer<typeof escrowKey>) => e.escrowAdd(p.publicKeyFile, p.fingerprint) },
+  escrowRemove: { params: none, run: (e: Engine) => e.escrowRemove() },
+  handoverStatus: { params: none, run: (e: Engine) => e.handoverStatus() },
+  handover: { params: handoverParams, run: (e: Engine, p: z.infer<typeof handoverParams>) => e.handover(p) },
+  removeVault: {
+    params: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
+    run: (e: Engine, p: { yes: true; cloud?: 'keep' | 'delete'; backups?: 'keep' | 'delete' }) => e.removeVault(p),
   },
 } as const;
 

@@ -2,11 +2,11 @@
 // browser mode all call these methods and listen to `events`. It knows
 // nothing of Electron, React or terminals. Spec: docs/api.md.
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
-  rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf,
+  rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
 import { tempName, writeFileAtomic, writeTemp } from './atomic.js';
@@ -40,12 +40,19 @@ import { Housekeeping, type ArchiveOutcome, type CaseInfo, type CaseRequest, typ
 import { adoptMirroredMarks } from './housekeeping/mirror.js';
 import { buildRecords, recordsHtml, type Records } from './records.js';
 
-export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport };
+import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
+import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
+import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
+
+export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
 
 export const KEY_FILE_NAME = 'casevault.key';
 export const DEFAULT_TRASH_DAYS = 30;
 
 export type SecretInput = { passphrase: string } | { recoveryKey: string };
+/** The union's escrow key file with that file's passphrase: opens a vault that has an escrow slot for it. */
+export type EscrowSecretInput = { escrowKeyFile: string; escrowPassphrase: string };
+export type AnySecretInput = SecretInput | EscrowSecretInput;
 
 export interface InitOptions {
   vaultDir: string;
@@ -62,7 +69,7 @@ export interface RecoverOptions {
   vaultDir: string;
   cloud: CloudSpec;
   dropbox?: DropboxCredentials;
-  secret: SecretInput;
+  secret: AnySecretInput;
 }
 
 export interface RecoverReport {
@@ -252,8 +259,21 @@ export class Engine {
     await this.remote(await loadConfig(this.home));
   }
 
-  private async secretOf(s: SecretInput): Promise<Secret> {
+  private async secretOf(s: AnySecretInput): Promise<Secret> {
+    if ('escrowKeyFile' in s) return { escrow: await openEscrowKey(s.escrowKeyFile, s.escrowPassphrase) };
     return 'passphrase' in s ? { passphrase: s.passphrase } : { recoveryKey: await decodeRecoveryKey(s.recoveryKey) };
+  }
+
+  /** Open the key file with a secret, then wipe the secret's key material. */
+  private async openWith(kf: KeyFile, s: AnySecretInput): Promise<ReadKeys> {
+    const secret = await this.secretOf(s);
+    try {
+      return await openKeyFile(kf, secret);
+    } finally {
+      const sodium = await ready();
+      if ('escrow' in secret) sodium.memzero(secret.escrow.secretKey);
+      if ('recoveryKey' in secret) sodium.memzero(secret.recoveryKey);
+    }
   }
 
   private async localKeyFile(): Promise<{ bytes: Uint8Array; kf: KeyFile }> {
@@ -262,13 +282,13 @@ export class Engine {
   }
 
   /** Unlock with the passphrase or the recovery key: the reading keys live in memory until lock(). */
-  async unlock(s: SecretInput): Promise<void> {
+  async unlock(s: AnySecretInput): Promise<void> {
     const config = await loadConfig(this.home);
     const { kf } = await this.localKeyFile();
-    const how = 'passphrase' in s ? 'with the passphrase' : 'with the recovery key';
+    const how = 'passphrase' in s ? 'with the passphrase' : 'recoveryKey' in s ? 'with the recovery key' : 'with the union\'s escrow key';
     let keys: ReadKeys;
     try {
-      keys = await openKeyFile(kf, await this.secretOf(s));
+      keys = await this.openWith(kf, s);
     } catch (e) {
       if (e instanceof Error && (e.name === 'WrongSecret' || e.name === 'BadRecoveryKey')) await this.record('unlock failed', how);
       throw e;
@@ -349,6 +369,21 @@ export class Engine {
       if (this.live === live) this.live = undefined;
     });
     await Promise.race([started, live.done]);
+  }
+
+  /**
+   * The vault's lock, for a change live sync must not run beside (the key
+   * file, a handover copy). Live sync holds the lock while it runs, so it is
+   * paused meanwhile and started again the same way after.
+   */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const live = this.live;
+    if (live) await this.stopLiveSync();
+    try {
+      return await withHomeLock(this.home, fn);
+    } finally {
+      if (live) await this.startLiveSync(live.options);
+    }
   }
 
   async stopLiveSync(): Promise<void> {
@@ -459,7 +494,7 @@ export class Engine {
     const keys = this.requireKeys();
     await Engine.checkStrength(newPassphrase);
     const config = await loadConfig(this.home);
-    await withHomeLock(this.home, async () => {
+    await this.exclusive(async () => {
       const { kf } = await this.localKeyFile();
       const current = kf.slots.find((s) => s.role === 'passphrase');
       const kdf = current?.role === 'passphrase' && current.mem >= KDF_PROFILES[this.kdfProfile()].mem ? { ops: current.ops, mem: current.mem } : KDF_PROFILES[this.kdfProfile()];
@@ -472,7 +507,7 @@ export class Engine {
   async newRecoveryKey(): Promise<{ recoveryKey: string }> {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
-    return withHomeLock(this.home, async () => {
+    return this.exclusive(async () => {
       const { kf } = await this.localKeyFile();
       const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
       await this.saveKeyFile(await this.remote(config), keyFile);
@@ -509,7 +544,7 @@ export class Engine {
       if (e instanceof RemoteNotFound) throw new UsageError('there is no Casevault vault in that cloud folder (no casevault.key); check the folder');
       throw e;
     }
-    const keys = await openKeyFile(parseKeyFile(kfBytes), await this.secretOf(o.secret));
+    const keys = await this.openWith(parseKeyFile(kfBytes), o.secret);
     try {
       return await withHomeLock(this.home, async () => {
         await mkdir(o.vaultDir, { recursive: true });
@@ -527,7 +562,7 @@ export class Engine {
         await saveState(this.home, state);
         await adoptMirroredMarks(this.home, remote, keys);
         await rm(markerPath, { force: true });
-        await this.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged`);
+        await this.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ', opened with the union\'s escrow key' : ''}`);
         return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
       });
     } finally {
@@ -555,6 +590,88 @@ export class Engine {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /** The union's side: a new escrow key pair into `out` (secret half under `passphrase`) and `out`.pub. No vault needed. */
+  async escrowKeygen(out: string, passphrase: string): Promise<{ keyFile: string; publicFile: string; fingerprint: string }> {
+    await Engine.checkStrength(passphrase);
+    return writeEscrowKey(out, passphrase, KDF_PROFILES[this.kdfProfile()]);
+  }
+
+  /** The vault's escrow slot, if it has one: its fingerprint (computed from the public key, not taken from the file). */
+  async escrowShow(): Promise<{ fingerprint: string } | null> {
+    const pk = escrowPublicKeyOf((await this.localKeyFile()).kf);
+    return pk ? { fingerprint: await escrowFingerprint(pk) } : null;
+  }
+
+  /** Add (or replace) the escrow slot for the union's public key, once a person has confirmed its fingerprint. Needs the vault unlocked. */
+  async escrowAdd(publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
+    const keys = this.requireKeys();
+    const confirmed = await confirmedEscrowKey(publicKeyFile, fingerprint);
+    await this.rewriteKeyFile((kf) => addEscrowSlot(kf, keys, confirmed.publicKey));
+    await this.record('escrow key added', `fingerprint ${confirmed.fingerprint}`);
+    return { fingerprint: confirmed.fingerprint };
+  }
+
+  /** Remove the escrow slot (the union's key stops opening the vault's key file from now on). Needs the vault unlocked. */
+  async escrowRemove(): Promise<{ removed: boolean }> {
+    const keys = this.requireKeys();
+    const had = (await this.escrowShow()) !== null;
+    if (had) {
+      await this.rewriteKeyFile((kf) => removeEscrowSlot(kf, keys));
+      await this.record('escrow key removed');
+    }
+    return { removed: had };
+  }
+
+  private async rewriteKeyFile(edit: (kf: KeyFile) => Promise<KeyFile>): Promise<void> {
+    const config = await loadConfig(this.home);
+    await this.exclusive(async () => {
+      const { kf } = await this.localKeyFile();
+      await this.saveKeyFile(await this.remote(config), await edit(kf));
+    });
+  }
+
+  /**
+   * Leaving the role: write a complete, independent copy of the vault (new
+   * keys and passphrase, optionally the union's escrow slot) into a new or
+   * empty folder, then read it back and check every file. Needs the vault unlocked.
+   */
+  async handover(o: HandoverOptions): Promise<HandoverReport> {
+    this.requireKeys();
+    await Engine.checkStrength(o.passphrase);
+    const config = await loadConfig(this.home);
+    const report = await this.exclusive(() => makeHandover({
+      home: this.home,
+      config,
+      auditEntries: () => this.auditEntries(),
+      newEngine: (home) => new Engine(home, this.env),
+      emit: this.emit,
+    }, o));
+    await this.record('handover copy made and verified', `${report.files} files into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`);
+    return report;
+  }
+
+  /** The last verified handover copy, if any (the app's handover wizard starts from it). */
+  async handoverStatus(): Promise<{ verified: { to: string; at: string; files: number; bytes: number } | null }> {
+    const v = await loadVerified(this.home);
+    return { verified: v ? { to: v.to, at: v.at, files: v.files.length, bytes: v.bytes } : null };
+  }
+
+  /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */
+  async removeVault(o: RemoveOptions): Promise<RemoveReport> {
+    const config = await loadConfig(this.home);
+    await this.stopLiveSync();
+    const report = await withHomeLock(this.home, () => removeVault({
+      home: this.home,
+      config,
+      remote: () => this.remote(config),
+      record: (event, detail) => this.record(event, detail),
+      wipe: () => this.lock(),
+      syncCloud: async () => syncOnce(await this.syncContext()),
+    }, o));
+    await rmdir(this.home).catch(() => {}); // empty now, unless something else was kept there
+    return report;
   }
 
   private backups(): BackupApi {

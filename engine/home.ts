@@ -24,4 +24,12 @@ export const homeFiles = {
   housekeeping: 'housekeeping.json',
   /** The person's choices: auto-lock, backup schedule and retention, access reviews (engine/settings.ts). */
   settings: 'settings.json',
+  /** Present while a handover copy is made: names the folder, so a re-run may clear what a dead run left there. */
+  handover: 'handover.json',
+  /** The last verified handover copy: where, when, and the digest of every file it holds (engine/handover.ts). */
+  handoverVerified: 'handover-verified.json',
+  /** The handover copy's own home while it is made (removed after). */
+  handoverWork: 'handover-work',
+  /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
+  removing: 'removing.json',
 } as const;

@@ -8,12 +8,24 @@ import { newPassphrase } from '../prompt.js';
 
 interface Options { vault: string; cloud: string; backup?: string; recoveryKeyOut?: string }
 
-async function checkKeyOut(file: string): Promise<void> {
+/** Refuses a --recovery-key-out that exists or whose folder does not (checked before any work). */
+export async function checkKeyOut(file: string): Promise<void> {
   if (await stat(file).then(() => true, () => false)) {
     throw new UsageError('the --recovery-key-out file already exists; choose a new file name (Casevault never overwrites it)');
   }
   if (!(await stat(dirname(resolve(file))).then((s) => s.isDirectory(), () => false))) {
     throw new UsageError('the folder for --recovery-key-out does not exist; create it or choose another place');
+  }
+}
+
+/** Writes the recovery key alone on one line into a new file (never replacing one). */
+export async function writeKeyOut(file: string, recoveryKey: string): Promise<void> {
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    await fh.writeFile(`${recoveryKey}\n`);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 
@@ -38,12 +50,7 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
         ...(o.backup ? { backupDir: o.backup } : {}),
         passphrase,
       });
-      if (o.recoveryKeyOut) {
-        const fh = await open(o.recoveryKeyOut, 'wx', 0o600);
-        await fh.writeFile(`${recoveryKey}\n`);
-        await fh.sync();
-        await fh.close();
-      }
+      if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, recoveryKey);
       ctx.out('Vault created.');
       ctx.out(`  Vault folder: ${resolve(o.vault)}`);
       ctx.out(`  Cloud copy:   ${o.cloud === 'dropbox' ? 'Dropbox' : resolve(o.cloud)}`);

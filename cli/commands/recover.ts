@@ -4,7 +4,7 @@ import { DamagedData } from '../../crypto/errors.js';
 import { cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
 import { dropboxSignIn } from '../cloud.js';
-import { unlockSecret } from '../prompt.js';
+import { escrowPassphrase, unlockSecret } from '../prompt.js';
 
 export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -12,8 +12,9 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .description('on a new computer (fresh CASEVAULT_HOME): rebuild the vault from the cloud copy with the passphrase or recovery key')
     .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
-    .action(async (o: { cloud: string; vault: string }) => {
-      const secret = await unlockSecret(ctx.io);
+    .option('--escrow-key <file>', 'for the union: open the vault with the union\'s escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)')
+    .action(async (o: { cloud: string; vault: string; escrowKey?: string }) => {
+      const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io) } : await unlockSecret(ctx.io);
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();

@@ -3,9 +3,10 @@ import { call } from './api.js';
 import { AuditTrail } from './AuditTrail.js';
 import { Backups } from './Backups.js';
 import { FirstRun } from './FirstRun.js';
+import { Handover } from './Handover.js';
 import { Home } from './Home.js';
 import { Housekeeping } from './Housekeeping.js';
-import { NavigateContext } from './nav.js';
+import { NavigateContext, VaultRemovedContext } from './nav.js';
 import { Settings } from './Settings.js';
 import { SubjectAccess } from './SubjectAccess.js';
 
@@ -30,6 +31,7 @@ const SECTIONS: Section[] = [
   { id: 'audit', label: 'Audit trail', Screen: AuditTrail },
   { id: 'housekeeping', label: 'Housekeeping', Screen: Housekeeping },
   { id: 'sar', label: 'Subject access', Screen: SubjectAccess },
+  { id: 'handover', label: 'Leaving the role', Screen: Handover },
   { id: 'settings', label: 'Settings', Screen: Settings },
 ];
 
@@ -64,9 +66,11 @@ export function App() {
           <FirstRun onDone={() => setHasVault(true)} />
         ) : (
           <NavigateContext.Provider value={setCurrent}>
-            <Suspense fallback={<p>Loading…</p>}>
-              <section.Screen key={section.id} />
-            </Suspense>
+            <VaultRemovedContext.Provider value={() => setHasVault(false)}>
+              <Suspense fallback={<p>Loading…</p>}>
+                <section.Screen key={section.id} />
+              </Suspense>
+            </VaultRemovedContext.Provider>
           </NavigateContext.Provider>
         )}
       </main>

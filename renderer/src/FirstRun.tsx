@@ -8,7 +8,7 @@ interface Strength { ok: boolean; score: number; reason: string }
 
 const LABELS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'];
 
-function StrengthMeter({ passphrase }: { passphrase: string }) {
+export function StrengthMeter({ passphrase }: { passphrase: string }) {
   const [s, setS] = useState<Strength | undefined>();
   useEffect(() => {
     if (!passphrase) return setS(undefined);

@@ -46,7 +46,7 @@ test('a wrong passphrase and a tampered slot give the same error, in similar tim
   const t0 = performance.now();
   const e1 = await openKeyFile(keyFile, { passphrase: 'wrong passphrase entirely' }).catch((e: Error) => e);
   const t1 = performance.now();
-  const tampered = parseKeyFile(edit(keyFile, (k) => (k.slots[0]!.wrapped = Buffer.from(randomBytes(48)).toString('base64'))));
+  const tampered = parseKeyFile(edit(keyFile, (k) => ((k.slots[0] as { wrapped: string }).wrapped = Buffer.from(randomBytes(48)).toString('base64'))));
   const e2 = await openKeyFile(tampered, { passphrase: PASS }).catch((e: Error) => e);
   const t2 = performance.now();
   assert.equal((e1 as Error).name, 'WrongSecret');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  decodeRecoveryKey, fromHex, objectId, openKeyFile, openLocalSecret, openObjectToBytes, parseKeyFile, toHex, utf8, type ReadKeys,
+  decodeRecoveryKey, escrowFingerprint, fromHex, objectId, openEscrowKeyFile, openKeyFile, openLocalSecret, openObjectToBytes, parseEscrowKeyFile, parseEscrowPublicKey,
+  parseKeyFile, randomBytes, ready, toHex, utf8, type EscrowKeyPair, type ReadKeys, type Secret,
 } from '../../crypto/index.js';
 import { buildVectors, content, type FormatVectors } from '../vectors/format-recipe.js';
 import { FORMAT_VECTOR_FILE } from '../vectors/make-format-vectors.js';
@@ -114,4 +115,70 @@ test('named mutations of the committed key file fail with the expected error', a
 
 test('Padmé lengths are the committed ones', () => {
   for (const [n, padded] of committed.padme) assert.ok(padded >= Math.max(n, 1024) && padded <= Math.max(n, 1024) * 1.13, `${n} -> ${padded}`);
+});
+
+async function escrowPair(): Promise<EscrowKeyPair> {
+  return openEscrowKeyFile(parseEscrowKeyFile(utf8(committed.escrow.keyFile)), committed.escrow.passphrase);
+}
+
+test('the committed escrow key opens with its passphrase, and the escrow slot opens the vault to the committed keys', async () => {
+  const pair = await escrowPair();
+  assert.deepEqual(pair.publicKey, parseEscrowPublicKey(utf8(committed.escrow.publicFile)));
+  assert.deepEqual(parseEscrowPublicKey(utf8(committed.escrow.keyFile)), pair.publicKey, 'the public half is readable from the escrow key file too');
+  assert.equal(await escrowFingerprint(pair.publicKey), committed.escrow.fingerprint);
+  const kf = parseKeyFile(utf8(committed.escrow.vaultKeyFile));
+  for (const secret of [{ escrow: pair }, { passphrase: committed.passphrase }, { recoveryKey: await decodeRecoveryKey(committed.recoveryKey) }]) {
+    const keys = await openKeyFile(kf, secret);
+    assert.equal(toHex(keys.master), committed.keys.master);
+    assert.equal(toHex(keys.boxSecret), committed.keys.boxSecret);
+  }
+  // The slot is a standard sealed box: libsodium's own crypto_box_seal_open reads it.
+  const sodium = await ready();
+  const slot = kf.slots.find((s) => s.role === 'escrow') as { sealed: string };
+  assert.equal(toHex(sodium.crypto_box_seal_open(Buffer.from(slot.sealed, 'base64'), pair.publicKey, pair.secretKey)), committed.keys.master);
+});
+
+test('named mutations of the escrow slot and the escrow key file fail with the expected error', async () => {
+  const pair = await escrowPair();
+  const sodium = await ready();
+  const other = sodium.crypto_box_keypair();
+  const otherPair = { publicKey: other.publicKey, secretKey: other.privateKey };
+  const kf = JSON.parse(committed.escrow.vaultKeyFile);
+  const escrowSlot = (k: typeof kf) => k.slots.find((s: { role: string }) => s.role === 'escrow');
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  const cases: { name: string; edit: (k: typeof kf) => void | Promise<void>; secret: Secret; error: string }[] = [
+    { name: 'forged escrow slot (another master sealed to the same key)', edit: (k) => (escrowSlot(k).sealed = b64(sodium.crypto_box_seal(randomBytes(32), pair.publicKey))), secret: { escrow: pair }, error: 'DamagedData' },
+    { name: 'public key swapped for an attacker\'s (fingerprint to match)', edit: async (k) => Object.assign(escrowSlot(k), { publicKey: b64(other.publicKey), fingerprint: await escrowFingerprint(other.publicKey) }), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
+    { name: 'public key swapped, opened with the union\'s key', edit: (k) => (escrowSlot(k).publicKey = b64(other.publicKey)), secret: { escrow: pair }, error: 'WrongSecret' },
+    { name: 'attacker\'s escrow slot replaces the union\'s', edit: async (k) => Object.assign(escrowSlot(k), { publicKey: b64(other.publicKey), fingerprint: await escrowFingerprint(other.publicKey), sealed: b64(sodium.crypto_box_seal(randomBytes(32), other.publicKey)) }), secret: { escrow: otherPair }, error: 'DamagedData' },
+    { name: 'fingerprint edited', edit: (k) => (escrowSlot(k).fingerprint = '0000-0000-0000-0000-0000-0000-0000-0000'), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
+    { name: 'escrow slot removed (rollback)', edit: (k) => (k.slots = k.slots.filter((s: { role: string }) => s.role !== 'escrow')), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
+    { name: 'wrong escrow key', edit: () => {}, secret: { escrow: otherPair }, error: 'WrongSecret' },
+    { name: 'sealed box truncated', edit: (k) => (escrowSlot(k).sealed = b64(randomBytes(40))), secret: { escrow: pair }, error: 'DamagedData' },
+    { name: 'two escrow slots', edit: (k) => k.slots.push({ ...escrowSlot(k) }), secret: { escrow: pair }, error: 'DamagedData' },
+  ];
+  for (const c of cases) {
+    const copy = JSON.parse(JSON.stringify(kf));
+    await c.edit(copy);
+    await assert.rejects((async () => openKeyFile(parseKeyFile(utf8(JSON.stringify(copy))), c.secret))(), { name: c.error }, c.name);
+  }
+  // An escrow slot planted in a key file that had none.
+  const plain = JSON.parse(committed.keyFile);
+  plain.slots.push(escrowSlot(JSON.parse(committed.escrow.vaultKeyFile)));
+  await assert.rejects(openKeyFile(parseKeyFile(utf8(JSON.stringify(plain))), { passphrase: committed.passphrase }), { name: 'DamagedData' }, 'planted escrow slot');
+
+  const ek = JSON.parse(committed.escrow.keyFile);
+  const fileCases: { name: string; edit: (k: typeof ek) => void; passphrase?: string; error: string }[] = [
+    { name: 'wrong escrow passphrase', edit: () => {}, passphrase: 'not the escrow passphrase', error: 'WrongSecret' },
+    { name: 'escrow file public key swapped', edit: (k) => (k.publicKey = b64(other.publicKey)), error: 'WrongSecret' },
+    { name: 'escrow file Argon2 below the floor', edit: (k) => (k.mem = 1024 * 1024), error: 'UnsupportedFormat' },
+    { name: 'escrow file Argon2 above the ceiling', edit: (k) => (k.mem = 4 * 1024 ** 3), error: 'UnsupportedFormat' },
+    { name: 'escrow file version raised', edit: (k) => (k.version = 2), error: 'UnsupportedFormat' },
+    { name: 'escrow file unknown field', edit: (k) => (k.extra = 1), error: 'DamagedData' },
+  ];
+  for (const c of fileCases) {
+    const copy = JSON.parse(JSON.stringify(ek));
+    c.edit(copy);
+    await assert.rejects((async () => openEscrowKeyFile(parseEscrowKeyFile(utf8(JSON.stringify(copy))), c.passphrase ?? committed.escrow.passphrase))(), { name: c.error }, c.name);
+  }
 });

@@ -4,7 +4,7 @@
 // and compares byte for byte, so any change to a format shows.
 import { createHash } from 'node:crypto';
 import {
-  createKeyFile, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, padmeLength, ready, sealLocalSecret, serializeKeyFile, toHex,
+  addEscrowSlot, createEscrowKey, parseEscrowPublicKey, createKeyFile, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, padmeLength, ready, sealLocalSecret, serializeKeyFile, toHex,
 } from '../../crypto/index.js';
 import { setRandomSourceForTests } from '../../crypto/random.js';
 
@@ -20,10 +20,13 @@ export interface FormatVectors {
   padme: [number, number][];
   objects: { path: string; size: number; mtimeMs: number; id: string; length: number; sha256: string; hex?: string }[];
   localSecret: { label: string; secret: string; sealed: { nonce: string; sealed: string } };
+  /** The union's escrow key (its two files) and the vault's key file with an escrow slot for it. */
+  escrow: { passphrase: string; keyFile: string; publicFile: string; fingerprint: string; vaultKeyFile: string };
 }
 
 export const SEED = 'casevault format vectors v1';
 export const PASSPHRASE = 'correct horse battery staple vector';
+export const ESCROW_PASSPHRASE = 'union data protection officer vector';
 export const PATHS = ['notes.txt', 'caf\u00e9.txt', 'cafe\u0301.txt', 'Members/0042/grievance letter.docx', `${Array.from({ length: 12 }, (_, i) => `d${i}`).join('/')}/deep.pdf`];
 export const SIZES = [0, 1, 1000, 65536 - 50, 65536 * 2 + 5];
 export const PADME_SIZES = [0, 1, 1024, 1025, 4000, 65536, 65537, 1_000_000, 1_073_741_824, 10_000_000_000];
@@ -66,6 +69,10 @@ export async function buildVectors(): Promise<FormatVectors> {
     }
     sealer.dispose();
     const sealed = await sealLocalSecret(keys.localSecretKey, keys.vaultId, 'dropbox refresh token', 'sl.example-refresh-token');
+    // Drawn last from the randomness stream, so every earlier vector keeps its bytes.
+    const escrowKey = await createEscrowKey(ESCROW_PASSPHRASE, kdf);
+    const withEscrow = await addEscrowSlot(keyFile, keys, parseEscrowPublicKey(escrowKey.publicFile));
+    const text = (b: Uint8Array) => new TextDecoder().decode(b);
     return {
       comment: 'Casevault format v1 test vectors (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
       seed: SEED,
@@ -78,6 +85,7 @@ export async function buildVectors(): Promise<FormatVectors> {
       padme: PADME_SIZES.map((n) => [n, padmeLength(n)]),
       objects,
       localSecret: { label: 'dropbox refresh token', secret: 'sl.example-refresh-token', sealed: { nonce: sealed.nonce, sealed: sealed.sealed } },
+      escrow: { passphrase: ESCROW_PASSPHRASE, keyFile: text(escrowKey.keyFile), publicFile: text(escrowKey.publicFile), fingerprint: escrowKey.fingerprint, vaultKeyFile: text(serializeKeyFile(withEscrow)) },
     };
   } finally {
     restore();

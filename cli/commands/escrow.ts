@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { Ctx } from '../context.js';
+import { newPassphrase, unlockSecret } from '../prompt.js';
+
+export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  const escrow = program
+    .command('escrow')
+    .description('the union\'s escrow key: lets the union open this vault when its officer cannot');
+
+  escrow
+    .command('keygen')
+    .description('for the union\'s data-protection officer: make the union\'s escrow key pair (FILE, and FILE.pub to hand out)')
+    .requiredOption('--out <file>', 'a new file for the escrow key (its secret half is protected by a passphrase)')
+    .action(async (o: { out: string }) => {
+      const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_ESCROW_PASSPHRASE');
+      const r = await ctx.engine().escrowKeygen(o.out, passphrase);
+      ctx.out('Escrow key made.');
+      ctx.out(`  Escrow key (keep it safe, with its passphrase): ${r.keyFile}`);
+      ctx.out(`  Public key (give this to officers):             ${r.publicFile}`);
+      ctx.out();
+      ctx.out(`Fingerprint: ${r.fingerprint}`);
+      ctx.out();
+      ctx.out('Tell each officer this fingerprint yourself (by phone or in person): they type it when adding the key.');
+      done(0);
+    });
+
+  escrow
+    .command('add')
+    .description('add the union\'s escrow public key to this vault, once you have confirmed its fingerprint with the union')
+    .requiredOption('--public-key <file>', 'the union\'s escrow public key file')
+    .requiredOption('--fingerprint <fp>', 'the fingerprint the union told you')
+    .action(async (o: { publicKey: string; fingerprint: string }) => {
+      const engine = ctx.engine();
+      await engine.unlock(await unlockSecret(ctx.io));
+      try {
+        const r = await engine.escrowAdd(o.publicKey, o.fingerprint);
+        ctx.out(`The union's escrow key (${r.fingerprint}) is added: the union can now open this vault if you cannot.`);
+      } finally {
+        await engine.lock();
+      }
+      done(0);
+    });
+
+  escrow
+    .command('remove')
+    .description('remove the union\'s escrow key from this vault')
+    .action(async () => {
+      const engine = ctx.engine();
+      await engine.unlock(await unlockSecret(ctx.io));
+      try {
+        const r = await engine.escrowRemove();
+        ctx.out(r.removed ? 'The escrow key is removed: the union\'s key no longer opens this vault\'s key file.' : 'This vault has no escrow key; nothing was changed.');
+      } finally {
+        await engine.lock();
+      }
+      done(0);
+    });
+
+  escrow
+    .command('show')
+    .description('whether this vault has an escrow key, and its fingerprint')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const r = await ctx.engine().escrowShow();
+      if (o.json) ctx.out(JSON.stringify(r));
+      else ctx.out(r ? `Escrow key fingerprint: ${r.fingerprint}` : 'This vault has no escrow key.');
+      done(0);
+    });
+}

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../engine/errors.js';
+import { mib, type Ctx } from '../context.js';
+import { showProgress } from '../progress.js';
+import { newPassphrase, unlockSecret } from '../prompt.js';
+import { checkKeyOut, writeKeyOut } from './init.js';
+
+interface Options { to: string; escrowPublicKey?: string; fingerprint?: string; recoveryKeyOut?: string }
+
+export function handoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('handover')
+    .description('leaving the role: write a complete copy of the vault, with its own new passphrase, for your successor, and check it')
+    .requiredOption('--to <dir>', 'a new or empty folder for the copy (a USB drive, for instance)')
+    .option('--escrow-public-key <file>', 'also let the union open the copy with its escrow key')
+    .option('--fingerprint <fp>', 'the escrow key\'s fingerprint, as the union told you')
+    .option('--recovery-key-out <file>', 'also write the successor\'s recovery key to this new file, alone on one line')
+    .action(async (o: Options) => {
+      if (!!o.escrowPublicKey !== !!o.fingerprint) throw new UsageError('--escrow-public-key and --fingerprint go together: give both, or neither');
+      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
+      const engine = ctx.engine();
+      await engine.unlock(await unlockSecret(ctx.io));
+      let report;
+      try {
+        const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE');
+        const stop = showProgress(engine, ctx.io, 'Copying and checking');
+        report = await engine.handover({
+          to: o.to,
+          passphrase,
+          ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
+        }).finally(stop);
+      } finally {
+        await engine.lock();
+      }
+      ctx.out(`Handover copy made and checked: ${report.files === 1 ? '1 file' : `${report.files} files`} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
+      if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
+      ctx.out();
+      ctx.out('Your successor opens it on their computer with the new passphrase:');
+      ctx.out(`  casevault recover --cloud ${resolve(o.to)} --vault NEW-FOLDER`);
+      ctx.out();
+      ctx.out('Recovery key for your successor (shown only now: give it to them on paper, apart from the copy):');
+      ctx.out();
+      ctx.out(`  ${report.recoveryKey}`);
+      ctx.out();
+      ctx.out('When they have it, remove the vault from this computer with `casevault remove --yes`.');
+      // After the key is on the screen: a failure here cannot lose it.
+      if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, report.recoveryKey);
+      done(0);
+    });
+}

@@ -1,0 +1,190 @@
+// Leaving the role, as a wizard: the successor's passphrase (and, if wanted,
+// the union's key), where the copy goes, making and checking the copy, then
+// removing the vault from this computer behind a confirmation.
+// Spec: docs/handover.md.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ApiResult } from '../../engine/api.js';
+import { ApiError, call, onEvent } from './api.js';
+import { StrengthMeter } from './FirstRun.js';
+import { sentence } from './text.js';
+import { useUnlocked } from './Unlock.js';
+import { useVaultRemoved } from './nav.js';
+
+type Report = ApiResult<'handover'>;
+type Choice = 'keep' | 'delete';
+
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
+export function Handover() {
+  const onRemoved = useVaultRemoved();
+  const [step, setStep] = useState(1);
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const [withUnion, setWithUnion] = useState(false);
+  const [publicKeyFile, setPublicKeyFile] = useState('');
+  const [fingerprint, setFingerprint] = useState('');
+  const [to, setTo] = useState('');
+  const [progress, setProgress] = useState('');
+  const [report, setReport] = useState<Report | undefined>();
+  const [verified, setVerified] = useState<ApiResult<'handoverStatus'>['verified']>(null);
+  const [cloud, setCloud] = useState<Choice>('keep');
+  const [backups, setBackups] = useState<Choice>('keep');
+  const [confirmed, setConfirmed] = useState(false);
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { run, prompt } = useUnlocked();
+  const id = useId();
+
+  useEffect(() => {
+    call('handoverStatus').then((s) => setVerified(s.verified), () => {});
+  }, [report]);
+  useEffect(() => onEvent('progress', (p) => setProgress(`${p.task === 'verify' ? 'Checking' : 'Copying'}: ${p.filesDone} of ${p.filesTotal} files`)), []);
+
+  const who = (e: FormEvent) => {
+    e.preventDefault();
+    if (passphrase !== again) return setMessage('The two passphrases are different.');
+    setMessage('');
+    setStep(2);
+  };
+  const where = (e: FormEvent) => {
+    e.preventDefault();
+    setMessage('');
+    setStep(3);
+  };
+  const makeCopy = () => {
+    setBusy(true);
+    setMessage('');
+    void run(
+      'Making the copy reads the vault, so it needs your passphrase (or the recovery key).',
+      () => call('handover', { to, passphrase, ...(withUnion ? { escrow: { publicKeyFile, fingerprint } } : {}) }),
+      (r) => {
+        setReport(r);
+        setPassphrase('');
+        setAgain('');
+        setBusy(false);
+      },
+      (m) => {
+        setMessage(m);
+        setBusy(false);
+      },
+    );
+  };
+  const remove = () => {
+    setBusy(true);
+    setMessage('');
+    call('removeVault', { yes: true, cloud, backups }).then(onRemoved, (e: unknown) => {
+      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setBusy(false);
+    });
+  };
+
+  return (
+    <>
+      {prompt}
+      <section className="card" aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>Leaving the role</h2>
+        <p>Hand the vault to your successor (or the union) as a copy with its own passphrase, check the copy, then remove the vault from this computer.</p>
+        <ol>
+          {['Passphrase for your successor', 'Where to write the copy', 'Make and check the copy', 'Remove from this computer'].map((s, i) => (
+            <li key={s} aria-current={step === i + 1 ? 'step' : undefined}>{s}</li>
+          ))}
+        </ol>
+        {verified && step < 4 && (
+          <p>
+            A checked copy was made on {new Date(verified.at).toLocaleString()} in {verified.to} ({verified.files} files).{' '}
+            <button type="button" className="link" onClick={() => setStep(4)}>Go to removing the vault from this computer</button>
+          </p>
+        )}
+      </section>
+
+      {step === 1 && (
+        <form className="card" onSubmit={who} aria-labelledby={`${id}-1`}>
+          <h2 id={`${id}-1`}>1. A passphrase for your successor</h2>
+          <p>The copy gets its own passphrase: choose one and give it to your successor in person. Your own passphrase will not open the copy.</p>
+          <label htmlFor={`${id}-pass`}>Successor's passphrase</label>
+          <input id={`${id}-pass`} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="new-password" required />
+          <StrengthMeter passphrase={passphrase} />
+          <label htmlFor={`${id}-again`}>Type it again</label>
+          <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
+          <label>
+            <input type="checkbox" checked={withUnion} onChange={(e) => setWithUnion(e.target.checked)} /> Also let the union open the copy with its escrow key
+          </label>
+          {withUnion && (
+            <>
+              <label htmlFor={`${id}-pub`}>The union's escrow public key file</label>
+              <input id={`${id}-pub`} value={publicKeyFile} onChange={(e) => setPublicKeyFile(e.target.value)} placeholder="/path/to/union-escrow.key.pub" required />
+              <label htmlFor={`${id}-fp`}>Its fingerprint, as the union told you (by phone or in person)</label>
+              <input id={`${id}-fp`} value={fingerprint} onChange={(e) => setFingerprint(e.target.value)} placeholder="xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx" spellCheck={false} required />
+            </>
+          )}
+          <button type="submit" className="primary">Next</button>
+        </form>
+      )}
+
+      {step === 2 && (
+        <form className="card" onSubmit={where} aria-labelledby={`${id}-2`}>
+          <h2 id={`${id}-2`}>2. Where to write the copy</h2>
+          <p>A new or empty folder, for instance on a USB drive you will give your successor. It must not be inside the vault folder or its cloud folder.</p>
+          <label htmlFor={`${id}-to`}>Folder for the copy</label>
+          <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="/media/usb/handover" required />
+          <div className="row">
+            <button type="submit" className="primary">Next</button>
+            <button type="button" onClick={() => setStep(1)}>Back</button>
+          </div>
+        </form>
+      )}
+
+      {step === 3 && (
+        <section className="card" aria-labelledby={`${id}-3`}>
+          <h2 id={`${id}-3`}>3. Make and check the copy</h2>
+          {!report ? (
+            <>
+              <p>Every file is encrypted into {to || 'the folder'}, then read back with the new passphrase and compared with the vault.</p>
+              {busy && <p role="status">{progress || 'Starting…'}</p>}
+              <div className="row">
+                <button type="button" className="primary" onClick={makeCopy} disabled={busy}>{busy ? 'Working…' : 'Make the copy'}</button>
+                <button type="button" onClick={() => setStep(2)} disabled={busy}>Back</button>
+              </div>
+            </>
+          ) : (
+            <>
+              <p role="status">The copy is made and checked: {report.files} {report.files === 1 ? 'file' : 'files'} ({mib(report.bytes)}) in {report.to}.{report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}</p>
+              <p>Your successor's recovery key, shown only now. Write it down or print it and give it to them apart from the copy:</p>
+              <p className="recovery-key" data-testid="successor-recovery-key">{report.recoveryKey}</p>
+              <p>Your successor opens the copy with Casevault: <code>casevault recover --cloud {report.to} --vault NEW-FOLDER</code>, and the passphrase.</p>
+              <button type="button" className="primary" onClick={() => setStep(4)}>Next: remove from this computer</button>
+            </>
+          )}
+        </section>
+      )}
+
+      {step === 4 && (
+        <section className="card" aria-labelledby={`${id}-4`}>
+          <h2 id={`${id}-4`}>4. Remove the vault from this computer</h2>
+          {!verified ? (
+            <p>There is no checked copy yet: make one first.</p>
+          ) : (
+            <>
+              <p>This deletes the vault folder's files from this computer, and this computer's keys and settings for the vault. The copy in {verified.to} is not touched.</p>
+              <fieldset>
+                <legend>The encrypted cloud copy</legend>
+                <label><input type="radio" name={`${id}-cloud`} checked={cloud === 'keep'} onChange={() => setCloud('keep')} /> Keep it (it is handed over with the account)</label>
+                <label><input type="radio" name={`${id}-cloud`} checked={cloud === 'delete'} onChange={() => setCloud('delete')} /> Delete it</label>
+              </fieldset>
+              <fieldset>
+                <legend>The backups</legend>
+                <label><input type="radio" name={`${id}-backups`} checked={backups === 'keep'} onChange={() => setBackups('keep')} /> Keep them (they are handed over with the drive)</label>
+                <label><input type="radio" name={`${id}-backups`} checked={backups === 'delete'} onChange={() => setBackups('delete')} /> Delete them</label>
+              </fieldset>
+              <label>
+                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> My successor has the copy, its passphrase and its recovery key. Remove the vault from this computer.
+              </label>
+              <button type="button" className="primary" onClick={remove} disabled={!confirmed || busy}>{busy ? 'Removing…' : 'Remove from this computer'}</button>
+            </>
+          )}
+        </section>
+      )}
+      {message && <p className="card error" role="alert">{message}</p>}
+    </>
+  );
+}

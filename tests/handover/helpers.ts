@@ -1,0 +1,78 @@
+// A vault made with the real CLI, with names and sizes that test a copy:
+// NFC and NFD spellings of one name, an empty file, a 3 MiB file, nesting.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fs.js';
+
+export const NEW_PASSPHRASE = 'successor chooses seven new words today';
+export const ESCROW_PASSPHRASE = 'union officer keeps this phrase locked away';
+
+export const FILES: Record<string, Buffer> = {
+  'notes.txt': Buffer.from('first meeting notes\n'),
+  'caf\u00e9.txt': Buffer.from('NFC spelling'),
+  'cafe\u0301.txt': Buffer.from('NFD spelling'),
+  'empty.txt': Buffer.alloc(0),
+  'Members/0042/grievance letter (draft) #2.docx': Buffer.from('PK\x03\x04 not really a docx'),
+  'Members/0042/big scan.pdf': Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 131 + (i >> 9)) & 0xff)),
+  'deep/a/b/c/d/e/ünïcødé – name.md': Buffer.from('# heading\n'),
+};
+
+export interface TestVault {
+  root: string;
+  vault: string;
+  cloud: string;
+  backup: string;
+  home: string;
+  env: Record<string, string>;
+  cli: (args: string[], extra?: Record<string, string>) => Promise<RunResult>;
+}
+
+export async function writeFiles(dir: string, files: Record<string, Buffer>): Promise<void> {
+  for (const [p, data] of Object.entries(files)) {
+    await mkdir(join(dir, ...p.split('/').slice(0, -1)), { recursive: true });
+    await writeFile(join(dir, ...p.split('/')), data);
+  }
+}
+
+/** A vault with FILES, synced to its cloud folder, with a backup folder. */
+export async function makeVault(label: string, files = FILES, backup = false): Promise<TestVault> {
+  const root = await tempDir(label);
+  const v: TestVault = {
+    root,
+    vault: join(root, 'vault'),
+    cloud: join(root, 'cloud'),
+    backup: join(root, 'backup'),
+    home: join(root, 'home'),
+    env: {},
+    cli: (args, extra = {}) => run(args, { ...v.env, ...extra }),
+  };
+  v.env = { CASEVAULT_HOME: v.home, CASEVAULT_PASSPHRASE: PASSPHRASE };
+  await writeFiles(v.vault, files);
+  ok(await v.cli(['init', '--vault', v.vault, '--cloud', v.cloud, ...(backup ? ['--backup', v.backup] : [])]), 'init');
+  ok(await v.cli(['sync']), 'sync');
+  if (backup) ok(await v.cli(['backup']), 'backup');
+  return v;
+}
+
+export function ok(r: RunResult, what: string): RunResult {
+  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
+  return r;
+}
+
+/** The exit code, and stderr as one `casevault: ...` sentence (the contract). */
+export function failsWith(r: RunResult, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}: ${r.stderr}`);
+  assert.match(r.stderr, /^casevault: [^\n]+\.\n$/);
+  assert.match(r.stderr, pattern);
+}
+
+export function handover(v: TestVault, to: string, extra: string[] = []): Promise<RunResult> {
+  return v.cli(['handover', '--to', to, ...extra], { CASEVAULT_NEW_PASSPHRASE: NEW_PASSPHRASE });
+}
+
+/** The successor: a fresh home, the copy as the cloud folder, the new passphrase. */
+export function successorRecover(root: string, from: string, into: string, secret: Record<string, string> = { CASEVAULT_PASSPHRASE: NEW_PASSPHRASE }, extra: string[] = []): Promise<RunResult> {
+  return run(['recover', '--cloud', from, '--vault', into, ...extra], { CASEVAULT_HOME: join(root, `home-of-${into.length}-${Math.random().toString(36).slice(2)}`), ...secret });
+}

@@ -1,0 +1,30 @@
+// What needs the vault unlocked (through the engine API, as the app calls
+// it): adding or removing the escrow key and making a handover copy; and
+// what needs an explicit confirmation: removing the vault.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dispatch } from '../../engine/api.js';
+import { Engine } from '../../engine/engine.js';
+import { tempDir } from '../helpers/fs.js';
+import { NEW_PASSPHRASE } from './helpers.js';
+
+test('escrow add/remove and handover need the vault unlocked; removal needs yes: true', async () => {
+  const root = await tempDir('cv-locked');
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  await engine.init({ vaultDir: join(root, 'vault'), cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: 'copper lantern meadow quietly ninety' });
+  for (const [method, params] of [
+    ['escrowAdd', { publicKeyFile: join(root, 'x.pub'), fingerprint: '0000-0000-0000-0000-0000-0000-0000-0000' }],
+    ['escrowRemove', {}],
+    ['handover', { to: join(root, 'copy'), passphrase: NEW_PASSPHRASE }],
+  ] as const) {
+    const r = await dispatch(engine, method, params);
+    assert.deepEqual(r.ok ? 'ok' : r.error.kind, 'Locked', method);
+  }
+  const unconfirmed = await dispatch(engine, 'removeVault', { yes: false });
+  assert.ok(!unconfirmed.ok && unconfirmed.error.kind === 'UsageError');
+  const noCopy = await dispatch(engine, 'removeVault', { yes: true });
+  assert.ok(!noCopy.ok && noCopy.error.kind === 'Refused' && /no verified handover copy/.test(noCopy.error.message));
+  assert.deepEqual(await dispatch(engine, 'escrowShow', {}), { ok: true, value: null });
+  assert.deepEqual(await dispatch(engine, 'handoverStatus', {}), { ok: true, value: { verified: null } });
+});

@@ -1,0 +1,62 @@
+// End to end in Chromium: the leaving-the-role wizard, as a person uses it:
+// the successor's passphrase, the folder, the copy made (after unlocking)
+// and checked, then the vault removed from this computer behind a
+// confirmation. The successor then recovers the copy.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { Engine } from '../../engine/engine.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { exists, tempDir } from '../helpers/fs.js';
+import { NEW_PASSPHRASE } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSPHRASE = 'copper lantern meadow quietly ninety';
+
+test('the handover wizard: copy made and checked, then the vault removed from this computer', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+  const root = await tempDir('e2e-handover');
+  const vault = join(root, 'vault');
+  await mkdir(join(vault, 'Member 7'), { recursive: true });
+  await writeFile(join(vault, 'Member 7', 'letter.txt'), 'for the successor');
+  const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+  const engine = new Engine(join(root, 'home'), env);
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASSPHRASE });
+  await engine.sync();
+  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const copy = join(root, 'usb', 'handover');
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Leaving the role' }).click();
+    await page.getByLabel('Successor\'s passphrase').fill(NEW_PASSPHRASE);
+    await page.getByLabel('Type it again').fill(NEW_PASSPHRASE);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Folder for the copy').fill(copy);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Make the copy' }).click();
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText(/The copy is made and checked: 1 file/).waitFor({ timeout: 30_000 });
+    const words = (await page.getByTestId('successor-recovery-key').textContent())!.trim();
+    assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
+    await page.getByRole('button', { name: /Next: remove from this computer/ }).click();
+    const remove = page.getByRole('button', { name: 'Remove from this computer' });
+    assert.equal(await remove.isDisabled(), true, 'nothing is removed before the confirmation');
+    await page.getByLabel(/My successor has the copy/).check();
+    await remove.click();
+    await page.getByRole('button', { name: 'Create vault' }).waitFor();
+    assert.equal(await exists(vault), false);
+    assert.equal(await exists(join(root, 'cloud', 'casevault.key')), true, 'the cloud copy is kept by default');
+  } finally {
+    await browser.close();
+    await server.close();
+    await engine.stopLiveSync();
+  }
+  const successor = new Engine(join(root, 'successor-home'), env);
+  await successor.recover({ cloud: { kind: 'folder', dir: copy }, vaultDir: join(root, 'successor'), secret: { passphrase: NEW_PASSPHRASE } });
+  assert.equal(await readFile(join(root, 'successor', 'Member 7', 'letter.txt'), 'utf8'), 'for the successor');
+});
