@@ -3,23 +3,17 @@
 // find a file by name and restore it elsewhere; the audit trail with its
 // filters, export and access review; settings.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { tempDir } from '../helpers/fs.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASS = 'copper lantern meadow quietly ninety';
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
-}
-
-test('back up, lose a folder, restore it from the backup\'s tree (wrong passphrase first, then the recovery key); audit trail; settings', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('back up, lose a folder, restore it from the backup\'s tree (wrong passphrase first, then the recovery key); audit trail; settings', needsChromium, async () => {
   const root = await tempDir('e2e-backup');
   const vault = join(root, 'Cases');
   await mkdir(join(vault, 'Member 0042', 'Letters'), { recursive: true });
@@ -29,7 +23,7 @@ test('back up, lose a folder, restore it from the backup\'s tree (wrong passphra
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const { recoveryKey } = await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb'), passphrase: PASS });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ acceptDownloads: true });
     await page.goto(server.url);

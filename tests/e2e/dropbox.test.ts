@@ -5,18 +5,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { startDropboxServer } from '../dropbox/server.js';
 import { tempDir } from '../helpers/fs.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASS = 'copper lantern meadow quietly ninety';
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
-}
 
 /** Follows the sign-in link as the person would: Dropbox's page opens in a new tab and sends them back. */
 async function allowInDropbox(page: Page): Promise<void> {
@@ -27,12 +23,12 @@ async function allowInDropbox(page: Page): Promise<void> {
   await dropbox.close();
 }
 
-test('first run with a Dropbox sign-in from the app; files sync to Dropbox; Reconnect Dropbox in Settings', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('first run with a Dropbox sign-in from the app; files sync to Dropbox; Reconnect Dropbox in Settings', needsChromium, async () => {
   const root = await tempDir('e2e-dropbox');
   const dropbox = await startDropboxServer({ root: join(root, 'dropbox-server') });
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_DROPBOX_APP_KEY: dropbox.appKey, CASEVAULT_DROPBOX_API_URL: dropbox.url });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(server.url);

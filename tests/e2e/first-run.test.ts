@@ -1,24 +1,15 @@
 // End to end, as a person would: the real UI in Debian's Chromium, driven
 // by Playwright, against the real engine in browser mode.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { listFiles, tempDir } from '../helpers/fs.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-
-/** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
-}
-
-test('first run in the browser: create a vault, save the recovery key, drop files, sync them', { skip: !haveBrowser && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('first run in the browser: create a vault, save the recovery key, drop files, sync them', needsChromium, async () => {
   const root = await tempDir('e2e');
   const vault = join(root, 'Cases');
   const cloud = join(root, 'Dropbox', 'Casevault');
@@ -26,10 +17,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
   await mkdir(join(root, 'USB'));
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(server.url);

@@ -1,17 +1,14 @@
 // End to end in Chromium: the "new computer" journey, with the recovery key.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { tempDir } from '../helpers/fs.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-test('a new computer: recover the vault from the cloud copy with the recovery key', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('a new computer: recover the vault from the cloud copy with the recovery key', needsChromium, async () => {
   const root = await tempDir('e2e-recover');
   const oldVault = join(root, 'old');
   const cloud = join(root, 'cloud');
@@ -23,7 +20,7 @@ test('a new computer: recover the vault from the cloud copy with the recovery ke
 
   const engine = new Engine(join(root, 'new-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(server.url);
@@ -34,7 +31,7 @@ test('a new computer: recover the vault from the cloud copy with the recovery ke
     await page.getByLabel('Recovery key').fill(recoveryKey.replace(/ - /g, '\n'));
     await page.getByRole('button', { name: 'Recover my vault' }).click();
     await page.getByText(/1 file is back in/).waitFor();
-    if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, 'recovered.png'), fullPage: true });
+    await shot(page, 'recovered.png');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('overall').waitFor();
     assert.equal(await readFile(join(root, 'new', 'Member 7', 'letter.txt'), 'utf8'), 'from the old laptop');

@@ -4,25 +4,19 @@
 // the manifest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync, strFromU8 } from 'fflate';
-import { chromium, type Page } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { tempDir } from '../helpers/fs.js';
 import { makeDocx, makeEml, makePdf } from '../sar/fixtures.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASS = 'copper lantern meadow quietly ninety';
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
-}
-
-test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', needsChromium, async () => {
   const root = await tempDir('e2e-sar');
   const vault = join(root, 'Cases');
   const files: Record<string, Uint8Array> = {
@@ -41,7 +35,7 @@ test('subject access request: search, unlock when asked, untick one, export a zi
   await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASS });
   await engine.lock();
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   const zipPath = join(root, 'out', 'SAR-2026-014.zip');
   try {
     const page = await browser.newPage();

@@ -3,20 +3,18 @@
 // and checked, then the vault removed from this computer behind a
 // confirmation. The successor then recovers the copy.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { exists, tempDir } from '../helpers/fs.js';
 import { NEW_PASSPHRASE } from './helpers.js';
+import { launchChromium, needsChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSPHRASE = 'copper lantern meadow quietly ninety';
 
-test('the handover wizard: copy made and checked, then the vault removed from this computer', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('the handover wizard: copy made and checked, then the vault removed from this computer', needsChromium, async () => {
   const root = await tempDir('e2e-handover');
   const vault = join(root, 'vault');
   await mkdir(join(vault, 'Member 7'), { recursive: true });
@@ -26,7 +24,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
   await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASSPHRASE });
   await engine.sync();
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   const copy = join(root, 'usb', 'handover');
   try {
     const page = await browser.newPage();

@@ -2,22 +2,19 @@
 // the list, marking closed, delete and archive behind the dialog that names
 // the case and its files, the reports, and the records saved as a page.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { exists, listFiles } from '../helpers/fs.js';
 import { newVault, OLD, PASS } from './helpers.js';
+import { launchChromium, needsChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false }, async () => {
+test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', needsChromium, async () => {
   const v = await newVault({ 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' });
   const { engine } = v;
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ acceptDownloads: true, locale: 'en-GB' });
     await page.goto(server.url);
