@@ -3,6 +3,7 @@
 // call the Engine. Backup, snapshots, forget and prune need only the write
 // keys in config.json (they run while the vault is locked); restore and
 // verify need the unlocked reading keys.
+import { stat } from 'node:fs/promises';
 import { DamagedData, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup-formats.js';
 import { CasevaultError } from '../../crypto/errors.js';
@@ -48,10 +49,14 @@ export interface ArchiveReport {
 
 export interface BackupStatus {
   folder: string | null;
+  /** Whether the backup folder is there now (a drive plugged in, a share mounted). */
+  reachable: boolean;
   lastBackup: BackupRun | null;
   lastAttempt: BackupRun | null;
   nextBackup: string | null;
   overdue: boolean;
+  /** The latest runs on this computer, newest first (up to 20): each backup taken or attempted. */
+  runs: BackupRun[];
 }
 
 export interface BackupApiDeps {
@@ -327,7 +332,7 @@ export class BackupApi {
     const local = await loadBackupState(this.d.home);
     const lastOk = [...local.runs].reverse().find((r) => r.ok) ?? null;
     const last = local.runs.at(-1) ?? null;
-    if (!config.backupDir) return { folder: null, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false };
+    if (!config.backupDir) return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [] };
     const st = {
       now, sinceMs: Date.parse(config.createdAt) || now,
       lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
@@ -335,9 +340,12 @@ export class BackupApi {
       lastAttemptOk: last ? last.ok : null,
     };
     return {
-      folder: config.backupDir, lastBackup: lastOk, lastAttempt: last,
+      folder: config.backupDir,
+      reachable: await stat(config.backupDir).then((s) => s.isDirectory(), () => false),
+      lastBackup: lastOk, lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
       overdue: backupOverdue(schedule, st).overdue,
+      runs: local.runs.slice(-20).reverse(),
     };
   }
 }

@@ -61,8 +61,28 @@ export function Backups() {
           Backup folder: {status.folder}<br />Last backup: {when(status.lastBackup?.at)}<br />Next backup: {when(status.nextBackup)}
           {status.lastAttempt && !status.lastAttempt.ok && <><br />The last attempt did not work; it will be tried again.</>}
         </p>
+        <p className={`state ${status.reachable ? 'synced' : 'failed'}`} data-testid="backup-target">
+          {status.reachable ? 'The backup folder is connected.' : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
+        </p>
         <button type="button" className="primary" onClick={() => void backUpNow()} disabled={busy}>Back up now</button>
       </section>
+      {status.runs.length > 0 && (
+        <section className="card" aria-labelledby={`${id}-runs`}>
+          <h2 id={`${id}-runs`}>Recent backups</h2>
+          <table className="entries">
+            <thead><tr><th scope="col">When</th><th scope="col">Result</th><th scope="col">Took</th></tr></thead>
+            <tbody>
+              {status.runs.map((r) => (
+                <tr key={r.at}>
+                  <td className="nowrap">{plainWhen(r.at)}</td>
+                  <td>{r.ok ? <><span className="state synced">Backed up</span> {r.files === 1 ? '1 file' : `${r.files} files`}, {size(r.bytesAdded)} new</> : <><span className="state failed">Did not work</span>{r.error ? `: ${r.error}` : ''}</>}</td>
+                  <td className="nowrap">{r.durationMs < 1000 ? 'under a second' : `${Math.round(r.durationMs / 1000)} s`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {snapshots.length === 0 ? (
         <section className="card"><h2>Restore</h2><p>No backups yet: once the first one is taken, its files can be restored from here.</p></section>
       ) : (

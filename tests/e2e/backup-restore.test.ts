@@ -31,6 +31,9 @@ test('back up, lose a folder, restore it from the backup\'s tree (wrong passphra
     await page.getByRole('button', { name: 'Back up now' }).click();
     await page.getByText(/^Backup taken: 3 files/).waitFor();
     await page.getByText(/Last backup: (?!never)\w/).waitFor();
+    await page.getByTestId('backup-target').getByText('The backup folder is connected.').waitFor();
+    await page.getByRole('heading', { name: 'Recent backups' }).waitFor();
+    await page.getByRole('cell', { name: /^Backed up 3 files/ }).waitFor();
     await shot(page, 'backups.png');
 
     await rm(join(vault, 'Member 0042'), { recursive: true });

@@ -1,0 +1,28 @@
+// What the Backups screen shows of the target: whether the drive is there,
+// and the history of runs, newest first, failures with their plain reason.
+import assert from 'node:assert/strict';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fs.js';
+
+test('backup status: the target\'s presence, and the runs newest first with a failure\'s reason', async () => {
+  const root = await tempDir('backup-status');
+  const vault = join(root, 'vault');
+  const usb = join(root, 'usb');
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: usb, passphrase: PASSPHRASE });
+  await writeFile(join(vault, 'a.txt'), 'a');
+  await engine.backup();
+  assert.equal((await engine.backupStatus()).reachable, true);
+  await rename(usb, join(root, 'unplugged'));
+  const gone = await engine.backupStatus();
+  assert.equal(gone.reachable, false);
+  await assert.rejects(engine.backup());
+  const after = await engine.backupStatus();
+  assert.deepEqual(after.runs.map((r) => r.ok), [false, true], 'newest first');
+  assert.ok((after.runs[0]!.error ?? '').length > 0, 'a failed run says why');
+  assert.doesNotMatch(after.runs[0]!.error ?? '', /a\.txt|\/tmp/);
+});
