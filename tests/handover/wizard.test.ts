@@ -10,7 +10,7 @@ import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { exists, tempDir } from '../helpers/fs.js';
 import { NEW_PASSPHRASE } from './helpers.js';
-import { launchChromium, needsChromium } from '../helpers/browser.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 const PASSPHRASE = 'copper lantern meadow quietly ninety';
 
@@ -40,6 +40,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText(/The copy is made and checked: 1 file/).waitFor({ timeout: 30_000 });
     const words = (await page.getByTestId('successor-recovery-key').textContent())!.trim();
+    await shot(page, 'handover.png');
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
     await page.getByRole('button', { name: /Next: remove from this computer/ }).click();
     const remove = page.getByRole('button', { name: 'Remove from this computer' });

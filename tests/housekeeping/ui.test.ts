@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
 import { exists, listFiles } from '../helpers/fs.js';
 import { newVault, OLD, PASS } from './helpers.js';
-import { launchChromium, needsChromium } from '../helpers/browser.js';
+import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', needsChromium, async () => {
   const v = await newVault({ 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' });
@@ -30,6 +30,7 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await jones.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Marked closed on 29 February 2016: due on 1 March 2022.').waitFor();
     await page.getByRole('heading', { name: '3 cases are past retention' }).waitFor();
+    await shot(page, 'housekeeping.png');
 
     await page.locator('tbody tr', { hasText: 'Brown' }).getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('alertdialog');
@@ -40,6 +41,8 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await page.locator('tbody tr', { hasText: 'Brown' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete 1 file' }).click();
     const report = page.getByRole('status', { name: 'Deletion report' });
+    await report.waitFor();
+    await shot(page, 'housekeeping-deleted.png');
     await report.waitFor();
     assert.match(await report.innerText(), /Deleted “Brown”: 1 file\.[\s\S]*this computer: gone now[\s\S]*cloud: gone from \d+ \w+ \d{4}[\s\S]*backups: gone now/);
     assert.equal(await exists(join(v.vault, 'Brown')), false);
