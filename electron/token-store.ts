@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { DropboxCredentials, OsTokenStore } from '../engine/cloud.js';
 import { writeFileAtomic } from '../engine/atomic.js';
+import { homeFiles } from '../engine/home.js';
 
 /** The part of Electron's safeStorage this uses. */
 export interface SafeStorage {
@@ -19,7 +20,7 @@ export interface SafeStorage {
   decryptString(encrypted: Buffer): string;
 }
 
-export const KEYCHAIN_FILE = 'dropbox-keychain.bin';
+export const KEYCHAIN_FILE = homeFiles.dropboxKeychain;
 const credentials = z.object({ appKey: z.string().min(1).max(200), refreshToken: z.string().min(1).max(4096) }).strict();
 
 export function keychainUsable(s: SafeStorage, platform: NodeJS.Platform = process.platform): boolean {

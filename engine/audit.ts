@@ -8,9 +8,10 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatAuditLine, GENESIS, openAuditEntry, parseAuditLine, sealAuditEntry, verifyAuditChain, type AuditEntry, type ReadKeys, type WriteKeys } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { homeFiles } from './home.js';
 
-const LOG = 'audit.log';
-const HEAD = 'audit-head.json';
+const LOG = homeFiles.auditLog;
+const HEAD = homeFiles.auditHead;
 
 async function lines(home: string): Promise<string[]> {
   const text = await readFile(join(home, LOG), 'utf8').catch(() => '');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { openLocalSecret, sealLocalSecret, type ReadKeys } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { homeFiles } from './home.js';
 import type { CloudSpec } from './config.js';
 import { FolderRemote } from './remotes/folder.js';
 import type { Remote } from './remotes/remote.js';
@@ -17,7 +18,7 @@ export interface DropboxCredentials {
   refreshToken: string;
 }
 
-const TOKEN_FILE = 'dropbox.json';
+const TOKEN_FILE = homeFiles.dropboxToken;
 const LABEL = 'dropbox refresh token';
 const stored = z.object({ appKey: z.string(), token: z.object({ v: z.literal(1), nonce: z.string(), sealed: z.string() }) });
 

@@ -10,6 +10,7 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'casevault');
 }
 
+/** Every name Casevault writes in CASEVAULT_HOME (besides its temporary files, `.casevault-tmp-*`). */
 export const homeFiles = {
   config: 'config.json',
   state: 'state.json',
@@ -32,4 +33,13 @@ export const homeFiles = {
   handoverWork: 'handover-work',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
+  /** The audit trail and its head, kept apart (engine/audit.ts). */
+  auditLog: 'audit.log',
+  auditHead: 'audit-head.json',
+  /** The Dropbox sign-in, sealed under the vault (engine/cloud.ts), and the desktop app's OS-keychain copy (electron/token-store.ts). */
+  dropboxToken: 'dropbox.json',
+  dropboxKeychain: 'dropbox-keychain.bin',
+  /** The backups' local state and file cache (engine/backup/local.ts). */
+  backupState: 'backup-state.json',
+  backupCache: 'backup-cache.json',
 } as const;

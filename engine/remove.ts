@@ -89,14 +89,17 @@ async function deletePlaintext(vaultDir: string, verified: FileDigest[], current
 }
 
 /**
- * This computer's settings, state and keys for the vault (CASEVAULT_HOME is
- * Casevault's own folder): the settings next to last, so that a run killed
- * before then still finds the vault and finishes; the removal's marker last.
+ * This computer's settings, state and keys for the vault: only what
+ * Casevault wrote there (CASEVAULT_HOME may be a folder that holds other
+ * things too). The settings next to last, so that a run killed before then
+ * still finds the vault and finishes; the removal's marker last.
  */
 async function deleteHome(home: string): Promise<void> {
-  const last = [homeFiles.config, homeFiles.removing];
+  const last: string[] = [homeFiles.config, homeFiles.removing];
+  const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
-    if (e !== homeFiles.lock && !(last as string[]).includes(e)) await rm(join(home, e), { recursive: true, force: true });
+    if (e === homeFiles.lock || last.includes(e)) continue;
+    if (ours.has(e) || e.startsWith('.casevault-tmp-')) await rm(join(home, e), { recursive: true, force: true });
   }
   for (const e of last) await rm(join(home, e), { force: true });
 }

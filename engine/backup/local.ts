@@ -12,8 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomic.js';
+import { homeFiles } from '../home.js';
 
-export const backupHomeFiles = { state: 'backup-state.json', cache: 'backup-cache.json' } as const;
+export const backupHomeFiles = { state: homeFiles.backupState, cache: homeFiles.backupCache } as const;
 
 const runSchema = z.object({
   at: z.string(),

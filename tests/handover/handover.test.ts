@@ -86,10 +86,12 @@ test('remove: refused without --yes and before a verified handover; refused afte
 test('remove --cloud delete --backups delete deletes both, and leaves what is not the vault\'s', async () => {
   const v = await makeVault('cv-rm-del', { 'a.txt': Buffer.from('a') }, true);
   await writeFile(join(v.cloud, 'not-casevault.txt'), 'someone else\'s file in the sync folder');
+  await writeFile(join(v.home, 'notes-of-mine.txt'), 'a CASEVAULT_HOME that holds other things too');
   ok(await handover(v, join(v.root, 'copy')), 'handover');
   const r = ok(await v.cli(['remove', '--yes', '--cloud', 'delete', '--backups', 'delete']), 'remove');
   assert.match(r.stdout, /Cloud copy: deleted\. Backups: deleted\./);
   assert.deepEqual([...(await readTree(v.cloud)).keys()], ['not-casevault.txt']);
+  assert.deepEqual([...(await readTree(v.home)).keys()], ['notes-of-mine.txt'], 'only Casevault\'s own files leave the home');
   assert.equal(await exists(v.backup), false);
   assert.equal(await exists(v.vault), false);
   // The handover copy is all that is left, and it opens.
