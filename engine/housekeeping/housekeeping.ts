@@ -4,12 +4,13 @@
 // case not yet due is refused unless `force` (which the audit trail
 // records), and an archive is read back in full before any plaintext goes.
 import type { ReadKeys } from '../../crypto/index.js';
-import { BackupApi, DEFAULT_RETENTION, DEFAULT_SCHEDULE } from '../backup/api.js';
+import { BackupApi } from '../backup/api.js';
 import { loadBackupState } from '../backup/local.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../scan.js';
+import { backupSchedule, loadSettings } from '../settings.js';
 import type { SyncReport } from '../sync.js';
 import { fileCount, inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate, type CalendarDate } from './dates.js';
@@ -247,13 +248,14 @@ export class Housekeeping {
     }
     if (!snapshots) return () => ({ copy: 'backups', gone: 'unknown', estimate: true, note: 'the backup folder could not be read; its copies go as the snapshots holding them expire under the retention policy' });
     const archives = new Set(snapshots.filter((s) => s.archive).map((s) => s.id));
-    const expires = lastCopyExpires(snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)), removedAt, DEFAULT_RETENTION, DEFAULT_SCHEDULE.everyMs);
+    const settings = await loadSettings(this.d.home);
+    const expires = lastCopyExpires(snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)), removedAt, settings.retention, backupSchedule(settings).everyMs);
     return (name, marks) => {
       const archive = marks.archives.find((a) => a.case === name && archives.has(a.snapshot));
       if (archive) return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
       if (expires === null) return { copy: 'backups', gone: 'now', estimate: false, note: 'no backup snapshot holds it' };
       if (expires === undefined) return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };
-      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day `casevault forget --prune` can remove the last snapshot that may hold it, if backups go on daily under the default retention policy' };
+      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day `casevault forget --prune` can remove the last snapshot that may hold it, if backups go on as scheduled under the retention policy in Settings' };
     };
   }
 }
