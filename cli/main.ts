@@ -56,7 +56,8 @@ export async function main(argv: string[], io: Io = { env: process.env, stdin: p
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      // Help asked for (--help, help, --version) is success; help shown because a group command lacks its subcommand is a usage error.
+      return (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') && e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const { code: exit, message } = describeError(e);
     io.stderr.write(errorLine(message));

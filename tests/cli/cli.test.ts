@@ -34,9 +34,10 @@ async function setup(files: Record<string, string | Buffer> = { 'case-001/letter
   return { root, vault, cloud: join(root, 'cloud'), env, recoveryKey, init };
 }
 
-test('usage: help is exit 0; no command, unknown commands and missing options are exit 2', async () => {
-  assert.equal((await run(['--help'], {})).code, 0);
+test('usage: help is exit 0; no command, a group command without its subcommand, unknown commands and missing options are exit 2', async () => {
+  for (const asked of [['--help'], ['help'], ['help', 'sar'], ['sar', '--help'], ['--version']]) assert.equal((await run(asked, {})).code, 0, asked.join(' '));
   assert.equal((await run([], {})).code, 2);
+  for (const group of [['sar'], ['escrow']]) assert.equal((await run(group, {})).code, 2, group.join(' '));
   assertCleanError(await run(['frobnicate'], {}), 2);
   assertCleanError(await run(['init', '--vault', '/tmp/x'], {}), 2);
   assertCleanError(await run(['sync'], { CASEVAULT_HOME: join(await tempDir('nohome'), 'h') }), 2);
