@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app where Electron's runtime is installed;
-// otherwise (a locked-down network kept it from downloading) the same app in
-// the browser, served on 127.0.0.1.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `npm start`: the desktop app where Electron's runtime is installed (if
+// `npm install` could not fetch it, it is tried again here, at most once a
+// day); otherwise (a locked-down network) the same app in the browser,
+// served on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +20,22 @@ function electronBinary() {
   }
 }
 
+/** Fetch Electron now if `npm install` could not; tried at most once a day, and only when run through npm. */
+function fetchElectron() {
+  const marker = join(appDir, 'node_modules', '.casevault-electron-tried');
+  try {
+    if (Date.now() - statSync(marker).mtimeMs < 24 * 3_600_000) return;
+  } catch {
+    // never tried
+  }
+  if (!process.env.npm_execpath) return;
+  mkdirSync(join(appDir, 'node_modules'), { recursive: true });
+  writeFileSync(marker, '');
+  const version = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')).optionalDependencies.electron;
+  console.log('Fetching the desktop runtime (Electron) once…');
+  spawnSync(process.execPath, [process.env.npm_execpath, 'install', '--no-save', '--no-audit', '--no-fund', `electron@${version}`], { cwd: appDir, stdio: 'ignore', timeout: 600_000 });
+}
+
 function openInBrowser(url) {
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
@@ -25,7 +43,11 @@ function openInBrowser(url) {
   child.unref();
 }
 
-const electron = electronBinary();
+let electron = electronBinary();
+if (!electron) {
+  fetchElectron();
+  electron = electronBinary();
+}
 if (electron) {
   const child = spawn(electron, [appDir], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
