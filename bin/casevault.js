@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // The command's entry point; the compiled CLI lives in dist/ (built by `npm install`).
+// A reader that stops early (`casevault verify --cloud | head -1`) closes
+// the pipe: the rest of the output is dropped and the command finishes with
+// its own exit code, instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
 let cli;
 try {
   cli = await import('../dist/cli/main.js');

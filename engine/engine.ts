@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
-  rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
+  parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
 import { tempName, writeFileAtomic, writeTemp } from './atomic.js';
@@ -32,6 +32,7 @@ import { classifyFiles, type VaultFile } from './vault-files.js';
 import { DropboxConnect } from './dropbox-connect.js';
 import { checkLayout } from './sync-folders.js';
 import { verifyCloud, type VerifyReport } from './verify.js';
+import { loadDamaged, saveDamaged } from './damaged.js';
 import { watchVault, type LiveControl, type LiveState, type WatchOptions } from './watch.js';
 import { searchVault, type SarSearchReport, type SearchLimits } from './sar/search.js';
 import { exportFiles, type SarExportOptions, type SarExportReport } from './sar/export.js';
@@ -487,7 +488,13 @@ export class Engine {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
     const { bytes } = await this.localKeyFile();
-    return verifyCloud(await this.remote(config), keys, await loadState(this.home), bytes, this.emit);
+    const report = await verifyCloud(await this.remote(config), keys, await loadState(this.home), bytes, this.emit);
+    const damaged = report.bad.flatMap((b) => {
+      const id = parseObjectRemoteName(b.object);
+      return id ? [id] : [];
+    });
+    if (damaged.length > 0) await saveDamaged(this.home, new Set([...(await loadDamaged(this.home)), ...damaged]));
+    return report;
   }
 
   async changePassphrase(newPassphrase: string): Promise<void> {

@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../crypto/index.js';
 import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
+import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import type { Emit } from './events.js';
@@ -153,7 +154,9 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // What the cloud holds: an unchanged file whose object is missing (or, where
   // the listing gives sizes cheaply, has the wrong length) is uploaded again,
   // so a pass that ends well means the cloud mirrors the vault. Damage inside
-  // an object is for verify to find.
+  // an object is for verify to find; what it found is uploaded again here.
+  const damaged = await loadDamaged(ctx.home);
+  const rewritten = new Set<string>();
   const inCloud = new Map<string, number | undefined>();
   if (ctx.remote.listNames) {
     for (const name of await ctx.remote.listNames('objects/')) {
@@ -167,7 +170,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     }
   }
   const intact = (r: FileRecord, f: ScannedFile) => {
-    if (!inCloud.has(r.id)) return false;
+    if (!inCloud.has(r.id) || damaged.has(r.id)) return false;
     const size = inCloud.get(r.id);
     return size === undefined || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
   };
@@ -194,6 +197,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
   const succeeded = (f: ScannedFile, rec: FileRecord) => {
     state.files.set(f.path, rec);
+    rewritten.add(rec.id);
     state.failures.delete(f.path);
     report.uploaded++;
     report.bytesUploaded += rec.size;
@@ -287,5 +291,10 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
+  if (damaged.size > 0) {
+    // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.
+    const owned = new Set([...state.files.values()].map((r) => r.id));
+    await saveDamaged(ctx.home, new Set([...damaged].filter((id) => owned.has(id) && !rewritten.has(id))));
+  }
   return report;
 }

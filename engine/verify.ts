@@ -28,7 +28,7 @@ export async function verifyCloud(remote: Remote, keys: ReadKeys, state: SyncSta
   await runPool(names, 8, async ({ name, idHex }) => {
       report.checked++;
       try {
-        if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
+        if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object (if nobody put it there on purpose, delete it)');
         const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
         for await (const piece of content) report.bytes += piece.length;
         report.ok++;
