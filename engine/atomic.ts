@@ -13,6 +13,11 @@ export function tempName(dir: string): string {
   return join(dir, `.casevault-tmp-${prefix}${(counter++).toString(16).padStart(8, '0')}`);
 }
 
+/** Whether a file name is one of tempName's (never a person's file, even one that starts alike). */
+export function isTempName(name: string): boolean {
+  return /^\.casevault-tmp-[0-9a-f]{16,}$/.test(name);
+}
+
 export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {

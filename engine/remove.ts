@@ -10,6 +10,7 @@ import { writeFileAtomic } from './atomic.js';
 import type { VaultConfig } from './config.js';
 import { Refused, UsageError } from './errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
+import { isTempName } from './atomic.js';
 import { homeFiles } from './home.js';
 import type { Remote } from './remotes/remote.js';
 
@@ -99,7 +100,7 @@ async function deleteHome(home: string): Promise<void> {
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
     if (e === homeFiles.lock || last.includes(e)) continue;
-    if (ours.has(e) || e.startsWith('.casevault-tmp-')) await rm(join(home, e), { recursive: true, force: true });
+    if (ours.has(e) || isTempName(e)) await rm(join(home, e), { recursive: true, force: true });
   }
   for (const e of last) await rm(join(home, e), { force: true });
 }

@@ -6,7 +6,7 @@ import { existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
-import { tempName, writeTemp } from './atomic.js';
+import { isTempName, tempName, writeTemp } from './atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import type { Emit, Task } from './events.js';
 import { runPool } from './pool.js';
@@ -139,7 +139,7 @@ export async function removeLeftoverTemps(dir: string): Promise<void> {
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const full = join(dir, e.name);
     if (e.isDirectory()) await removeLeftoverTemps(full);
-    else if (e.isFile() && e.name.startsWith('.casevault-tmp-')) await rm(full, { force: true });
+    else if (e.isFile() && isTempName(e.name)) await rm(full, { force: true });
   }
 }
 

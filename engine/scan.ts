@@ -4,6 +4,7 @@
 import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isTempName } from './atomic.js';
 
 export interface ScannedFile {
   /** Vault-relative, '/'-separated. */
@@ -24,10 +25,10 @@ export interface ScanResult {
 }
 
 /** Names that are the operating system's or an editor's scratch files, never case files. */
-const IGNORED = [/^\.DS_Store$/, /^Thumbs\.db$/i, /^desktop\.ini$/i, /^~\$/, /^\.~lock\..*#$/, /^\.casevault-tmp-[0-9a-f]{16}$/];
+const IGNORED = [/^\.DS_Store$/, /^Thumbs\.db$/i, /^desktop\.ini$/i, /^~\$/, /^\.~lock\..*#$/];
 
 export function isIgnoredName(name: string): boolean {
-  return IGNORED.some((re) => re.test(name));
+  return isTempName(name) || IGNORED.some((re) => re.test(name));
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
