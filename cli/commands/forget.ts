@@ -34,7 +34,7 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
       const engine = backupEngine(ctx);
       const stop = backupProgress(ctx, engine, 'Pruning');
       const r = await engine.forget({ prune: !!o.prune, dryRun: !!o.dryRun, policy }).finally(stop);
-      ctx.out(`${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} snapshots; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`);
+      ctx.out(`${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`);
       for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${s.time}`);
       if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
       if (r.prune) ctx.out(`Pruned: ${r.prune.packsDeleted} packs removed, ${r.prune.packsWritten} written; the backup went from ${mib(r.prune.bytesBefore)} to ${mib(r.prune.bytesAfter)}.`);

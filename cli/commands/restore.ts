@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
 import { PartialFailure } from '../../engine/errors.js';
+import { fileCount } from '../../engine/housekeeping/cases.js';
 import { mib, type Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
 import { backupEngine, backupProgress } from './backup.js';
@@ -20,7 +21,7 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
       const stop = backupProgress(ctx, engine, 'Restoring');
       try {
         const r = await engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);
-        ctx.out(`Restored ${r.restored} files (${mib(r.bytes)}) from snapshot ${r.snapshot.slice(0, 8)}.`);
+        ctx.out(`Restored ${fileCount(r.restored)} (${mib(r.bytes)}) from snapshot ${r.snapshot.slice(0, 8)}.`);
         if (r.identical > 0) ctx.out(`${r.identical} of them were already there with the same content and were left as they were.`);
         for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);
         for (const f of r.failed) ctx.out(`Not restored: ${f.path}: ${f.reason}`);
