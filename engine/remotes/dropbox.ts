@@ -5,7 +5,9 @@
 //   upload session (start / append_v2 / finish) above it; always mode
 //   overwrite. Dropbox's returned content_hash is checked against the hash
 //   computed here while sending; a mismatch is a DropboxHashMismatch.
-//   Downloads are checked the same way.
+//   Downloads are checked the same way. An object up to 64 MiB is
+//   downloaded whole (a download cut short is retried); a larger one is
+//   streamed, so recovering a 5 GiB file needs no 5 GiB of memory.
 // - 429, 5xx, dropped connections and timeouts are retried with exponential
 //   backoff and jitter, never sooner than Retry-After; after `maxAttempts`
 //   the call fails with RemoteUnavailable. An expired access token is
@@ -261,6 +263,14 @@ async function* rechunk(source: AsyncIterable<Uint8Array>, size: number): AsyncG
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const READ_SLICE = 1024 * 1024;
+/** Objects larger than this are streamed rather than downloaded whole. */
+const STREAM_ABOVE = 64 * 1024 * 1024;
+const CONTENT_DOWNLOAD_URL = 'https://content.dropboxapi.com/2/files/download';
+
+/** JSON for an HTTP header: non-ASCII characters escaped, as Dropbox requires. */
+function headerSafeJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export class DropboxRemote implements Remote {
   readonly description = 'Dropbox';
@@ -274,6 +284,7 @@ export class DropboxRemote implements Remote {
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly random: () => number;
+  private readonly fetch: ReturnType<typeof dropboxFetch>;
 
   constructor(opts: DropboxRemoteOptions) {
     if (!opts.appKey || !opts.refreshToken) throw new Error('Dropbox needs an app key and a refresh token');
@@ -289,6 +300,7 @@ export class DropboxRemote implements Remote {
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
     this.random = opts.random ?? Math.random;
     const fetch = dropboxFetch(opts.apiBaseUrl, opts.requestTimeoutMs ?? 120_000);
+    this.fetch = fetch;
     this.auth = new DropboxAuth({ clientId: opts.appKey, refreshToken: opts.refreshToken, fetch });
     this.dbx = new Dropbox({ auth: this.auth, fetch });
   }
@@ -512,31 +524,71 @@ export class DropboxRemote implements Remote {
     }
   }
 
-  private async download(name: string): Promise<Buffer> {
+  /**
+   * files/download by hand (the SDK reads every download whole): the answer's
+   * metadata, and its body whole when it is at most STREAM_ABOVE bytes
+   * (inside the retried call, so a body cut short is fetched again).
+   */
+  private async openDownload(name: string): Promise<{ meta: files.FileMetadata; whole?: Buffer; body?: NodeJS.ReadableStream }> {
     const path = this.path(name);
     try {
-      const res = await this.call(() => this.dbx.filesDownload({ path }));
-      const result = res.result as files.FileMetadata & { fileBinary?: Buffer };
-      const data = result.fileBinary;
-      if (!Buffer.isBuffer(data)) throw new Error('the Dropbox download returned no data');
-      if (data.length !== result.size || (result.content_hash !== undefined && dropboxContentHash(data) !== result.content_hash)) {
-        throw new DropboxHashMismatch('download');
-      }
-      return data;
+      return await this.call(async () => {
+        await this.auth.checkAndRefreshAccessToken();
+        const res = await this.fetch(CONTENT_DOWNLOAD_URL, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${this.auth.getAccessToken()}`, 'Dropbox-API-Arg': headerSafeJson({ path }) },
+        });
+        if (res.status !== 200) {
+          const text = await res.text();
+          let error: unknown = text;
+          try {
+            error = JSON.parse(text);
+          } catch {
+            // a plain-text error body
+          }
+          throw new DropboxResponseError(res.status, res.headers, error);
+        }
+        const meta = JSON.parse(res.headers.get('dropbox-api-result') ?? 'null') as files.FileMetadata | null;
+        if (!meta || typeof meta.size !== 'number') throw new Error('the Dropbox download returned no metadata');
+        if (meta.size > STREAM_ABOVE) return { meta, body: res.body };
+        return { meta, whole: await res.buffer() };
+      });
     } catch (e) {
       if (isNotFound(e)) throw new RemoteNotFound(name);
       throw asRemoteError(e);
     }
   }
 
+  private static checked(meta: files.FileMetadata, bytes: number, hash: string): void {
+    if (bytes !== meta.size || (meta.content_hash !== undefined && hash !== meta.content_hash)) throw new DropboxHashMismatch('download');
+  }
+
   async *get(name: string): AsyncIterable<Uint8Array> {
-    // The SDK reads a download whole (res.buffer()); hand it on in slices.
-    const data = await this.download(name);
-    for (let o = 0; o < data.length; o += READ_SLICE) yield data.subarray(o, Math.min(o + READ_SLICE, data.length));
+    const { meta, whole, body } = await this.openDownload(name);
+    if (whole) {
+      DropboxRemote.checked(meta, whole.length, dropboxContentHash(whole));
+      for (let o = 0; o < whole.length; o += READ_SLICE) yield whole.subarray(o, Math.min(o + READ_SLICE, whole.length));
+      return;
+    }
+    const hasher = new DropboxContentHasher();
+    let bytes = 0;
+    try {
+      for await (const piece of rechunk(body as AsyncIterable<Uint8Array>, READ_SLICE)) {
+        hasher.update(piece);
+        bytes += piece.length;
+        yield piece;
+      }
+    } catch (e) {
+      if (e instanceof DropboxHashMismatch) throw e;
+      throw new RemoteUnavailable('the Dropbox download was cut short; Casevault will try again later');
+    }
+    DropboxRemote.checked(meta, bytes, hasher.digest());
   }
 
   async read(name: string): Promise<Uint8Array> {
-    return new Uint8Array(await this.download(name));
+    const parts: Uint8Array[] = [];
+    for await (const p of this.get(name)) parts.push(p);
+    return new Uint8Array(Buffer.concat(parts));
   }
 
   async *list(prefix: string): AsyncIterable<RemoteEntry> {

@@ -197,6 +197,26 @@ describe('DropboxRemote specifics', () => {
     assert.equal(server.stats.faults['corrupt-upload'] !== undefined, true);
   });
 
+  it('an object over 64 MiB is streamed, not held whole: equal bytes, and a corrupted download fails its content-hash check at the end', async () => {
+    const r = makeRemote({ sessionChunkSize: 16 * 1024 * 1024 });
+    const data = randomBytes(70 * 1024 * 1024 + 5);
+    await r.put('objects/dd/large', chunksOf(data, 8 * 1024 * 1024));
+    const got: Buffer[] = [];
+    let biggest = 0;
+    for await (const piece of r.get('objects/dd/large')) {
+      biggest = Math.max(biggest, piece.length);
+      got.push(Buffer.from(piece));
+    }
+    assert.ok(Buffer.concat(got).equals(data));
+    assert.ok(biggest <= 1024 * 1024, 'handed on in pieces of at most 1 MiB');
+    server.setFaults({ corruptDownloads: 1 });
+    await assert.rejects((async () => {
+      for await (const _ of r.get('objects/dd/large')) void _;
+    })(), DropboxHashMismatch);
+    server.setFaults({});
+    await assert.rejects(r.read('objects/dd/missing'), RemoteNotFound);
+  });
+
   it('refreshes the access token when it expires mid-run', async () => {
     const r = makeRemote();
     await r.put('objects/dd/a', Buffer.from('a'));
