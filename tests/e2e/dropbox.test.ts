@@ -50,6 +50,8 @@ test('first run with a Dropbox sign-in from the app; files sync to Dropbox; Reco
 
     await page.getByLabel('Choose files to add').setInputFiles({ name: 'letter.txt', mimeType: 'text/plain', buffer: Buffer.from('Dear member') });
     await page.getByRole('button', { name: 'Sync now' }).click();
+    // The summary may already say "everything is in the cloud" from before the file came: wait for the file's own row.
+    await page.getByRole('row', { name: /letter\.txt.*Synced/ }).waitFor();
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
     assert.ok(dropbox.files().some((f) => f.pathLower.includes('/objects/')), 'the file went to Dropbox, encrypted');
 

@@ -57,8 +57,8 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     let dialogs = 0;
     page.on('dialog', () => dialogs++);
     await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByTestId('synced').filter({ hasText: /^2$/ }).waitFor();
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
-    assert.equal(await page.getByTestId('synced').innerText(), '2');
     assert.equal(await page.getByTestId('overall').innerText(), 'All files are safe in the cloud');
     assert.equal((await listFiles(join(cloud, 'objects'))).length, 2);
     assert.equal(dialogs, 0);
