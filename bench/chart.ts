@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeHtml } from '../engine/export-text.js';
 
 interface Bar { label: string; ratio: number; aim?: number }
 
@@ -30,7 +31,6 @@ export function bars(sync: SyncResult[], backup: BackupResult | undefined): Bar[
   return out;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function svg(data: Bar[], title: string): string {
   const left = 420;
@@ -43,14 +43,14 @@ export function svg(data: Bar[], title: string): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="12" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<text x="12" y="24" font-size="15" font-weight="bold">${escapeHtml(title)}</text>`,
     `<line x1="${x(1)}" y1="${top - 8}" x2="${x(1)}" y2="${top + data.length * rowH}" stroke="#555" stroke-dasharray="4 3"/>`,
     `<text x="${x(1) + 4}" y="${top - 12}" fill="#555">1.0 = as fast as the peer</text>`,
   ];
   data.forEach((b, i) => {
     const y = top + i * rowH;
     const colour = b.aim === undefined ? '#8a93a0' : b.ratio <= b.aim ? '#2e7d4f' : '#c07a12';
-    parts.push(`<text x="${left - 8}" y="${y + 18}" text-anchor="end">${esc(b.label)}</text>`);
+    parts.push(`<text x="${left - 8}" y="${y + 18}" text-anchor="end">${escapeHtml(b.label)}</text>`);
     parts.push(`<rect x="${left}" y="${y + 5}" width="${Math.max(1, x(b.ratio) - left)}" height="18" fill="${colour}"/>`);
     parts.push(`<text x="${x(b.ratio) + 5}" y="${y + 18}">${b.ratio.toFixed(2)}×</text>`);
     if (b.aim !== undefined) parts.push(`<line x1="${x(b.aim)}" y1="${y + 2}" x2="${x(b.aim)}" y2="${y + 26}" stroke="#1f5fbf" stroke-width="3"/>`);

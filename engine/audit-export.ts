@@ -3,6 +3,7 @@
 // functions with no Node imports: the CLI, the engine API and the desktop
 // app's filters all use these, so what a person sees is what they export.
 import type { AuditVerifyReport } from './audit.js';
+import { defuseFormula, escapeHtml } from './export-text.js';
 
 export interface AuditRow {
   at: string;
@@ -63,17 +64,12 @@ export function auditEventKinds(entries: readonly AuditRow[]): string[] {
  * than running it as a formula.
  */
 function csvField(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return `"${safe.replace(/"/g, '""')}"`;
+  return `"${defuseFormula(v).replace(/"/g, '""')}"`;
 }
 
 export function auditCsv(entries: readonly AuditRow[]): string {
   const rows = [['time', 'event', 'detail'], ...entries.map((e) => [e.at, e.event, e.detail ?? ''])];
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** The chain check in one sentence, as the app and the exports say it. */

@@ -11,6 +11,7 @@ import { DEFAULT_SCHEDULE } from './backup/schedule.js';
 import { describeCloud } from './cloud.js';
 import { loadConfig } from './config.js';
 import { scanVault } from './scan.js';
+import { escapeHtml } from './export-text.js';
 
 export interface BackupRecord {
   what: { vaultFolder: string; files: number; bytes: number };
@@ -86,12 +87,6 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
       encryption: ENCRYPTION,
     },
   };
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 function row(label: string, value: string): string {

@@ -3,6 +3,7 @@
 // last changed and its SHA-256 (so the member can check nothing was altered);
 // and the request it answers. MANIFEST.csv for a spreadsheet, MANIFEST.html
 // to read or print.
+import { defuseFormula, escapeHtml } from '../export-text.js';
 
 export interface ManifestEntry {
   /** The file's name inside the export ('/'-separated). */
@@ -31,8 +32,7 @@ export const CSV_COLUMNS = ['Exported file', 'Original path in the vault', 'Size
 
 /** A CSV cell; one a spreadsheet would run as a formula (= + - @) is made plain text first. */
 function cell(value: string | number): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  const s = defuseFormula(String(value));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -53,21 +53,17 @@ export function manifestCsv(m: Manifest): string {
   ].join('');
 }
 
-function esc(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function manifestHtml(m: Manifest): string {
   const title = `Subject access request${m.reference ? ` ${m.reference}` : ''}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}td.n{text-align:right}code{font-size:11px;word-break:break-all}</style></head>
 <body>
-<h1>${esc(title)}</h1>
-<p>Reference: ${esc(m.reference ?? '(none given)')}<br>Searched for: ${esc(m.terms.join('; '))}<br>Exported: ${esc(m.exportedAt)}<br>Number of files: ${m.entries.length}</p>
+<h1>${escapeHtml(title)}</h1>
+<p>Reference: ${escapeHtml(m.reference ?? '(none given)')}<br>Searched for: ${escapeHtml(m.terms.join('; '))}<br>Exported: ${escapeHtml(m.exportedAt)}<br>Number of files: ${m.entries.length}</p>
 <p>Each file is in the <code>files</code> folder at the path it had. The SHA-256 is a fingerprint of the file's exact contents: any change to the file would change it.</p>
-<table><thead><tr>${CSV_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>
-${m.entries.map((e) => `<tr><td>${esc(e.exportedAs)}</td><td>${esc(e.path)}</td><td class="n">${e.size}</td><td>${esc(e.mtime)}</td><td><code>${e.sha256}</code></td></tr>`).join('\n')}
+<table><thead><tr>${CSV_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>
+${m.entries.map((e) => `<tr><td>${escapeHtml(e.exportedAs)}</td><td>${escapeHtml(e.path)}</td><td class="n">${e.size}</td><td>${escapeHtml(e.mtime)}</td><td><code>${e.sha256}</code></td></tr>`).join('\n')}
 </tbody></table>
 </body></html>
 `;

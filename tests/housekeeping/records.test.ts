@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { escapeHtml } from '../../engine/records.js';
+import { escapeHtml } from '../../engine/export-text.js';
 import { tempDir } from '../helpers/fs.js';
 import { ENV, newVault, PASS, writeDated } from './helpers.js';
 
