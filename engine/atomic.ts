@@ -1,7 +1,8 @@
 // Crash-safe file writes: a temporary file beside the target, fsync, rename,
 // fsync of the folder. After a kill -9 at any instant the target holds either
-// the old bytes or the new ones.
+// the old bytes or the new ones; a new file is there whole or not at all.
 import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -64,4 +65,38 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
     throw e;
   }
   await fsyncDir(dir);
+}
+
+/**
+ * Moves `tmp` to `dest` unless `dest` exists (then returns false and leaves
+ * `tmp`). Never overwrites: link(2) fails if the name exists, even if it
+ * appeared a moment ago; where there are no hard links (FAT, some shares),
+ * check, then rename. Synchronous calls: microseconds each.
+ */
+export function placeNew(tmp: string, dest: string): boolean {
+  try {
+    linkSync(tmp, dest);
+    unlinkSync(tmp);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
+  }
+  if (existsSync(dest)) return false;
+  renameSync(tmp, dest);
+  return true;
+}
+
+/** Writes a new file atomically (whole or not at all); false, and nothing written, if `path` exists. */
+export async function writeNewFile(path: string, data: Uint8Array | string, mode = 0o600): Promise<boolean> {
+  const tmp = tempName(dirname(path));
+  await writeTemp(tmp, typeof data === 'string' ? new TextEncoder().encode(data) : data, mode);
+  try {
+    if (!placeNew(tmp, path)) return false;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  await fsyncDir(dirname(path));
+  return true;
 }

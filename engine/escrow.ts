@@ -2,10 +2,10 @@
 // generates the key pair into files; a caseworker adds its public half to
 // the vault once a person has confirmed the fingerprint. Spec: docs/format.md
 // ("Escrow") and docs/handover.md.
-import { link, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createEscrowKey, escrowFingerprint, normaliseFingerprint, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, type EscrowKeyPair, type KdfParams } from '../crypto/index.js';
-import { tempName, writeTemp, fsyncDir } from './atomic.js';
+import { writeNewFile } from './atomic.js';
 import { Refused, UsageError } from './errors.js';
 
 /** Where keygen writes the public half: beside the key file, to hand out. */
@@ -13,14 +13,7 @@ export const publicKeyPath = (out: string) => `${out}.pub`;
 
 /** Write a new file atomically, never replacing one that is there. */
 async function createNew(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = tempName(dirname(path));
-  await writeTemp(tmp, bytes, 0o600);
-  try {
-    await link(tmp, path);
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
-  await fsyncDir(dirname(path));
+  if (!(await writeNewFile(path, bytes))) throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
 }
 
 /** Generate the union's escrow key pair into `out` (secret half under the passphrase) and `out`.pub. */

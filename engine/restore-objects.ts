@@ -2,11 +2,10 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
-import { isTempName, tempName, writeTemp } from './atomic.js';
+import { isTempName, placeNew, tempName, writeTemp } from './atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import type { Emit, Task } from './events.js';
 import { runPool } from './pool.js';
@@ -35,29 +34,13 @@ export function safeJoin(dir: string, path: string): string {
   return full;
 }
 
-/**
- * Moves tmp to `full`, or beside it as "name (restored N).ext" if `full`
- * exists. Never overwrites: link(2) fails if the name exists, even if it
- * appeared a moment ago. Synchronous calls: microseconds each.
- */
+/** Moves tmp to `full`, or beside it as "name (restored N).ext" if `full` exists. Never overwrites (placeNew). */
 export function placeBeside(tmp: string, full: string): string {
   for (let n = 1; n < 1000; n++) {
     const dot = full.lastIndexOf('.');
     const slash = full.lastIndexOf(sep);
     const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
-    try {
-      linkSync(tmp, candidate);
-      unlinkSync(tmp);
-      return candidate;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
-      // No hard links here (FAT, some shares): check, then rename.
-      if (existsSync(candidate)) continue;
-      renameSync(tmp, candidate);
-      return candidate;
-    }
+    if (placeNew(tmp, candidate)) return candidate;
   }
   throw new Error('too many files with the same name');
 }

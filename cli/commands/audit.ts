@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
-import { writeFileAtomic } from '../../engine/atomic.js';
+import { writeNewFile } from '../../engine/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
+
+const EXISTS = 'the export file already exists; choose a new file name (nothing was overwritten)';
 
 export function auditCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -32,12 +34,12 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
       }
       const exportTo = o.csv ?? o.html;
       if (o.csv && o.html) throw new UsageError('export one format at a time: --csv FILE or --html FILE');
-      if (exportTo && existsSync(exportTo)) throw new UsageError('the export file already exists; choose a new file name (nothing was overwritten)');
+      if (exportTo && existsSync(exportTo)) throw new UsageError(EXISTS); // asked before the passphrase, and again at the write
       await engine.unlock(await unlockSecret(ctx.io));
       try {
         if (exportTo) {
           const r = await engine.auditExport({ format: o.csv ? 'csv' : 'html' });
-          await writeFileAtomic(resolve(exportTo), r.text);
+          if (!(await writeNewFile(resolve(exportTo), r.text))) throw new UsageError(EXISTS);
           ctx.out(`Exported ${r.entries} entries to ${exportTo}.`);
           return done(0);
         }

@@ -1,6 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeNewFile } from '../../engine/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import { cloudOption, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../cloud.js';
@@ -18,14 +19,10 @@ export async function checkKeyOut(file: string): Promise<void> {
   }
 }
 
-/** Writes the recovery key alone on one line into a new file (never replacing one). */
+/** Writes the recovery key alone on one line into a new file (whole or not at all; never replacing one). */
 export async function writeKeyOut(file: string, recoveryKey: string): Promise<void> {
-  const fh = await open(file, 'wx', 0o600);
-  try {
-    await fh.writeFile(`${recoveryKey}\n`);
-    await fh.sync();
-  } finally {
-    await fh.close();
+  if (!(await writeNewFile(file, `${recoveryKey}\n`))) {
+    throw new UsageError('the --recovery-key-out file already exists; choose a new file name (Casevault never overwrites it)');
   }
 }
 

@@ -1,6 +1,5 @@
-import { lstat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../engine/atomic.js';
+import { writeNewFile } from '../../engine/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 
@@ -13,8 +12,7 @@ export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) 
     .action(async (o: { json?: boolean; html?: string }) => {
       const engine = ctx.engine();
       if (o.html) {
-        if (await lstat(o.html).then(() => true, () => false)) throw new UsageError('that file already exists; give a new file name for the page');
-        await writeFileAtomic(o.html, await engine.recordsHtml(), 0o644);
+        if (!(await writeNewFile(o.html, await engine.recordsHtml(), 0o644))) throw new UsageError('that file already exists; give a new file name for the page');
         ctx.out(`Written: ${o.html}`);
         return done(0);
       }

@@ -4,12 +4,12 @@
 // vault is only read.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { assertSafeVaultPath } from '../../crypto/index.js';
-import { fsyncDir, tempName, writeTemp } from '../atomic.js';
+import { fsyncDir, placeNew, tempName, writeTemp } from '../atomic.js';
 import type { Emit } from '../events.js';
 import { Refused, UsageError } from '../errors.js';
 import { safeJoin } from '../restore-objects.js';
@@ -61,19 +61,9 @@ function chosenFiles(paths: string[], files: Map<string, ScannedFile>): ScannedF
   });
 }
 
-/** Moves `tmp` to `dest`, refusing if `dest` exists: a hard link where the file system has them, else check-then-rename. */
-async function placeNew(tmp: string, dest: string): Promise<void> {
-  try {
-    await link(tmp, dest);
-    await rm(tmp, { force: true });
-    return;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError('the destination already exists; choose a new name (nothing was overwritten)');
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
-  }
-  if (await lstat(dest).then(() => true, () => false)) throw new UsageError('the destination already exists; choose a new name (nothing was overwritten)');
-  await rename(tmp, dest);
+/** Moves `tmp` to `dest`, refusing if `dest` exists. */
+function placeNewOrRefuse(tmp: string, dest: string): void {
+  if (!placeNew(tmp, dest)) throw new UsageError('the destination already exists; choose a new name (nothing was overwritten)');
 }
 
 interface Source {
@@ -136,7 +126,7 @@ async function folderSink(dest: string): Promise<Sink> {
     await writeTemp(tmp, data);
     try {
       if (mtimeMs !== undefined) await utimes(tmp, Date.now() / 1000, mtimeMs / 1000);
-      await placeNew(tmp, target);
+      placeNewOrRefuse(tmp, target);
     } finally {
       await rm(tmp, { force: true });
     }
@@ -206,7 +196,7 @@ async function zipSink(dest: string): Promise<Sink> {
       await fh.sync();
       await fh.close();
       try {
-        await placeNew(tmp, dest);
+        placeNewOrRefuse(tmp, dest);
       } finally {
         await rm(tmp, { force: true });
       }
