@@ -4,13 +4,14 @@
 // copy, and only if the vault is still what was verified. Once started (a
 // marker in the home) a killed run is finished by the next one.
 // Spec: docs/handover.md.
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { VaultConfig } from './config.js';
 import { Refused, UsageError } from './errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
 import { isTempName } from './atomic.js';
+import { pruneEmptyFolders } from './empty-folders.js';
 import { homeFiles } from './home.js';
 import type { Remote } from './remotes/remote.js';
 
@@ -48,16 +49,6 @@ export interface RemoveDeps {
 const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/'];
 const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
 
-/** Remove the empty folders under `dir`, and `dir` if it ends up empty; returns how many other items are left. */
-async function pruneEmpty(dir: string): Promise<number> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (!entries) return 0;
-  let left = 0;
-  for (const e of entries) left += e.isDirectory() ? await pruneEmpty(join(dir, e.name)) : 1;
-  if (left === 0) await rmdir(dir).catch(() => {});
-  return left;
-}
-
 async function deleteCloud(remote: Remote, config: VaultConfig): Promise<void> {
   for (const prefix of CLOUD_PREFIXES) {
     const names: string[] = [];
@@ -68,13 +59,13 @@ async function deleteCloud(remote: Remote, config: VaultConfig): Promise<void> {
   await remote.flush?.();
   if (config.cloud.kind === 'folder') {
     await rm(join(config.cloud.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
-    await pruneEmpty(config.cloud.dir);
+    await pruneEmptyFolders(config.cloud.dir);
   }
 }
 
 async function deleteBackups(dir: string): Promise<void> {
   for (const n of BACKUP_NAMES) await rm(join(dir, n), { recursive: true, force: true });
-  await pruneEmpty(dir);
+  await pruneEmptyFolders(dir);
 }
 
 /** Delete the vault files that are byte for byte in the verified copy; anything else stays. */
@@ -134,7 +125,7 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (remote) await deleteCloud(remote, d.config);
   if (choice.backups === 'delete' && d.config.backupDir) await deleteBackups(d.config.backupDir);
   const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
-  const leftInVaultFolder = await pruneEmpty(d.config.vaultDir);
+  const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);
   await deleteHome(d.home);
   return { removedFiles, leftInVaultFolder, cloud: choice.cloud, backups: d.config.backupDir ? choice.backups : 'none', handoverCopy: verified.to };
 }

@@ -4,8 +4,9 @@
 // for a symbolic link meanwhile is never followed out of the vault). Then
 // the case's folders, deepest first, if they are empty; anything else (a
 // link, a file with an unreadable name) stays, and is reported.
-import { lstat, readdir, realpath, rmdir, unlink } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { lstat, realpath, unlink } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
+import { pruneEmptyFolders } from '../empty-folders.js';
 import { safeJoin } from '../restore-objects.js';
 
 export interface RemovedCase {
@@ -19,15 +20,6 @@ export interface RemovedCase {
 async function inside(root: string, dir: string): Promise<boolean> {
   const real = await realpath(dir).catch(() => undefined);
   return real !== undefined && (real === root || real.startsWith(root + sep));
-}
-
-/** Remove empty folders under (and including) `dir`, never following a link. True if `dir` is gone. */
-async function pruneEmpty(dir: string): Promise<boolean> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (!entries) return false;
-  let empty = true;
-  for (const e of entries) if (!(e.isDirectory() && (await pruneEmpty(join(dir, e.name))))) empty = false;
-  return empty && (await rmdir(dir).then(() => true, () => false));
 }
 
 /** Remove `files` (vault paths; given size and mtime, only if they still match), then the case's folder if nothing else is in it. */
@@ -52,6 +44,6 @@ export async function removeCase(vaultDir: string, name: string, files: readonly
   }
   const top = safeJoin(root, name);
   const st = await lstat(top).catch(() => undefined);
-  if (st?.isDirectory() && !(await pruneEmpty(top))) out.leftovers = true;
+  if (st?.isDirectory() && (await pruneEmptyFolders(top)) > 0) out.leftovers = true;
   return out;
 }
