@@ -44,6 +44,7 @@ import { buildRecords, recordsHtml, type Records } from './records.js';
 import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
 import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
 import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
+import { fileCount } from './words.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
 
@@ -698,7 +699,7 @@ export class Engine {
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     const r = await this.backups().restore(o);
     const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
-    await this.record('restored from a backup', `${r.restored} ${r.restored === 1 ? 'file' : 'files'} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
+    await this.record('restored from a backup', `${fileCount(r.restored)} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
     return r;
   }
 
@@ -796,7 +797,7 @@ export class Engine {
     this.requireKeys();
     const config = await loadConfig(this.home);
     const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
-    await this.record('subject access search', `${requestLabel(o)}: ${r.hits.length === 1 ? '1 file' : `${r.hits.length} files`} found`);
+    await this.record('subject access search', `${requestLabel(o)}: ${fileCount(r.hits.length)} found`);
     return r;
   }
 
@@ -805,7 +806,7 @@ export class Engine {
     this.requireKeys();
     const config = await loadConfig(this.home);
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
-    await this.record('subject access export', `${requestLabel(o)}: ${r.files === 1 ? '1 file' : `${r.files} files`} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
+    await this.record('subject access export', `${requestLabel(o)}: ${fileCount(r.files)} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
     return r;
   }
 

@@ -23,6 +23,7 @@ import { describeObjectFailure, listObjects } from './restore-objects.js';
 import { FolderRemote } from './remotes/folder.js';
 import { scanVault } from './scan.js';
 import { canonical, inside } from './sync-folders.js';
+import { fileCount } from './words.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -220,7 +221,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     const synced = await copy.sync();
     if (synced.failed.length > 0) {
       const n = synced.failed.length;
-      throw new Refused(`${n === 1 ? '1 file' : `${n} files`} of the vault could not be copied (unreadable, still being written, or a name that is not valid text; \`casevault sync\` lists the same ones); fix ${n === 1 ? 'it' : 'them'} and run the handover again`);
+      throw new Refused(`${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text; \`casevault sync\` lists the same ones); fix ${n === 1 ? 'it' : 'them'} and run the handover again`);
     }
     const copyConfig = await loadConfig(workHome);
     const remote = new FolderRemote(to);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CaseRequest } from '../../engine/housekeeping/housekeeping.js';
 import { Locked, UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { fileCount } from '../../engine/housekeeping/cases.js';
+import { fileCount } from '../../engine/words.js';
 import { showProgress } from '../progress.js';
 import { unlockSecret } from '../prompt.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import type { CopyFate } from '../../engine/housekeeping/housekeeping.js';
 import type { Ctx } from '../context.js';
-import { fileCount } from '../../engine/housekeeping/cases.js';
+import { fileCount } from '../../engine/words.js';
 
 interface Options { yes?: boolean; force?: boolean; json?: boolean }
 

@@ -5,6 +5,7 @@ import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
 import { newPassphrase, unlockSecret } from '../prompt.js';
 import { checkKeyOut, writeKeyOut } from './init.js';
+import { fileCount } from '../../engine/words.js';
 
 interface Options { to: string; escrowPublicKey?: string; fingerprint?: string; recoveryKeyOut?: string }
 
@@ -33,7 +34,7 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
       } finally {
         await engine.lock();
       }
-      ctx.out(`Handover copy made and checked: ${report.files === 1 ? '1 file' : `${report.files} files`} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
+      ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
       if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
       ctx.out();
       ctx.out('Your successor opens it on their computer with the new passphrase:');

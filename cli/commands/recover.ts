@@ -5,6 +5,7 @@ import { cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress.js';
 import { dropboxSignIn } from '../cloud.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
+import { fileCount } from '../../engine/words.js';
 
 export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -20,7 +21,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
       const r = await engine.recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
-      ctx.out(`Recovered ${r.restored === 1 ? '1 file' : `${r.restored} files`} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
+      ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {
         throw new DamagedData(`${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`);

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { KeepOrDelete } from '../../engine/remove.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
+import { fileCount } from '../../engine/words.js';
 
 export function removeCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -15,7 +16,7 @@ export function removeCommand(program: Command, ctx: Ctx, done: (code: number) =
       // Deleting a Dropbox copy may need the sign-in stored under the vault's keys.
       if (o.yes && o.cloud === 'delete' && (await engine.needsUnlockToConnect())) await engine.unlock(await unlockSecret(ctx.io));
       const r = await engine.removeVault({ yes: !!o.yes, cloud: o.cloud, backups: o.backups });
-      ctx.out(`The vault is removed from this computer: ${r.removedFiles === 1 ? '1 file' : `${r.removedFiles} files`}, its keys and its settings.`);
+      ctx.out(`The vault is removed from this computer: ${fileCount(r.removedFiles)}, its keys and its settings.`);
       if (r.leftInVaultFolder > 0) ctx.out(`${r.leftInVaultFolder === 1 ? '1 item was' : `${r.leftInVaultFolder} items were`} left in the vault folder: not part of the handover copy (links, system files or files added since); check them.`);
       ctx.out(`Cloud copy: ${r.cloud === 'keep' ? 'kept' : 'deleted'}. Backups: ${r.backups === 'none' ? 'none were set up' : r.backups === 'keep' ? 'kept' : 'deleted'}. Handover copy: ${r.handoverCopy}.`);
       done(0);

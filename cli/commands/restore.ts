@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
 import { PartialFailure } from '../../engine/errors.js';
-import { fileCount } from '../../engine/housekeeping/cases.js';
+import { fileCount } from '../../engine/words.js';
 import { mib, type Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
 import { backupEngine, backupProgress } from './backup.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CaseInfo } from '../../engine/housekeeping/housekeeping.js';
-import { fileCount } from '../../engine/housekeeping/cases.js';
+import { fileCount } from '../../engine/words.js';
 import type { Ctx } from '../context.js';
 
 function years(v: string): number {

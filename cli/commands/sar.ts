@@ -4,14 +4,14 @@ import { PartialFailure, UsageError } from '../../engine/errors.js';
 import type { SarProblem, SarSearchReport } from '../../engine/sar/search.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
+import { fileCount } from '../../engine/words.js';
 
 interface SearchOptions { reference?: string; json?: boolean }
 interface ExportOptions extends SearchOptions { to?: string; zip?: string; path?: string[] }
 
-const files = (n: number) => (n === 1 ? '1 file' : `${n} files`);
 
 function printSearch(ctx: Ctx, r: SarSearchReport): void {
-  ctx.out(`Found ${files(r.hits.length)} (of ${r.searched} searched).`);
+  ctx.out(`Found ${fileCount(r.hits.length)} (of ${r.searched} searched).`);
   for (const h of r.hits) ctx.out(`${h.path}  [${h.where.join(', ')}]${h.snippet ? `  ${h.snippet}` : ''}`);
 }
 
@@ -48,7 +48,7 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
         printSearch(ctx, r);
         printProblems(ctx, r.unreadable, 'Not searched inside');
       }
-      if (r.unreadable.length > 0) throw new PartialFailure(`${files(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
+      if (r.unreadable.length > 0) throw new PartialFailure(`${fileCount(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
       done(0);
     });
   sar
@@ -74,11 +74,11 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
       if (o.json) ctx.out(JSON.stringify({ ...(search ? { search } : {}), export: exported }, null, 2));
       else {
         if (search) printSearch(ctx, search);
-        ctx.out(`Exported ${files(exported.files)} and a manifest to ${exported.to}.`);
+        ctx.out(`Exported ${fileCount(exported.files)} and a manifest to ${exported.to}.`);
         if (search) printProblems(ctx, search.unreadable, 'Not searched inside');
         printProblems(ctx, exported.failed, 'Not exported');
       }
-      if (problems > 0) throw new PartialFailure(`${files(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
+      if (problems > 0) throw new PartialFailure(`${fileCount(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
       done(0);
     });
 }

@@ -35,10 +35,6 @@ export interface CaseFiles {
   paths: string[];
 }
 
-/** "1 file", "3 files". */
-export function fileCount(n: number): string {
-  return `${n} ${n === 1 ? 'file' : 'files'}`;
-}
 
 /** The case a vault path belongs to: its first segment. */
 export function caseOf(path: string): string {

@@ -12,12 +12,13 @@ import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
 import type { SyncReport } from '../sync.js';
-import { fileCount, inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
+import { inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate, type CalendarDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
 import { fetchMirror, putMirror } from './mirror.js';
 import { removeCase } from './remove.js';
+import { fileCount } from '../words.js';
 
 export type { CaseInfo, CalendarDate };
 
