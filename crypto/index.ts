@@ -3,9 +3,9 @@ export { ready } from './sodium.js';
 export { randomBytes } from './random.js';
 export * from './errors.js';
 export { concat, utf8, toBase64, fromBase64, toHex, fromHex } from './bytes.js';
-export { deriveKeys, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
+export { deriveKeys, keyring, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
 export {
-  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf,
+  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, rotateKeyFile, markCloudReencrypted, cloudReencrypting,
   KDF_PROFILES, type KdfProfile, type KdfParams, type KeyFile, type Secret,
 } from './keyfile.js';
 export {
@@ -13,7 +13,7 @@ export {
 } from './escrow.js';
 export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
 export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';
-export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta } from './object.js';
+export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta, type ObjectReadKeys } from './object.js';
 export { padmeLength } from './padding.js';
 export { sealLocalSecret, openLocalSecret, type SealedSecret } from './local-secret.js';
 export { sealAuditEntry, openAuditEntry, verifyAuditChain, parseAuditLine, formatAuditLine, GENESIS, type AuditEntry, type AuditLine } from './audit.js';

@@ -5,13 +5,16 @@
 // parameters are the AEAD's associated data and its key-encryption key is
 // committed to before decryption; the public key is recomputed from the
 // master secret; a MAC under the master secret covers the whole file.
+// After a key rotation, `previous` holds the earlier master secrets, wrapped
+// under a key derived from the current one, so the current keys still read
+// what was written before (old backups; cloud objects until re-encrypted).
 // Spec: docs/format.md, "Key file".
 import { z } from 'zod';
 import { concat, fromBase64, toBase64, u32le, u64le, utf8 } from './bytes.js';
 import { DamagedData, UnsupportedFormat, WrongSecret } from './errors.js';
 import { escrowFingerprint, openFromEscrow, sealToEscrow, type EscrowKeyPair } from './escrow.js';
 import { checkKdfParams, passphraseKek, type KdfParams } from './kdf.js';
-import { deriveKeys, type ReadKeys } from './keys.js';
+import { deriveKeys, previousWrapKey, wipeKeys, type ReadKeys } from './keys.js';
 import { randomBytes } from './random.js';
 import { ready } from './sodium.js';
 
@@ -51,12 +54,21 @@ const slotSchema = z.discriminatedUnion('role', [
     sealed: b64,
   }).strict(),
 ]);
+/** At most this many earlier master secrets are kept (the oldest is dropped after that many rotations). */
+export const MAX_PREVIOUS = 16;
+const previousSchema = z.object({
+  nonce: b64,
+  wrapped: z.string().max(1000),
+  /** Whether cloud objects written under earlier keys may still exist (a rotation is re-encrypting them). */
+  cloud: z.enum(['re-encrypting', 'done']),
+}).strict();
 const keyFileSchema = z.object({
   casevault: z.literal('keyfile'),
   version: z.number().int(),
   vaultId: b64,
   publicKey: b64,
   slots: z.array(slotSchema).min(1).max(8),
+  previous: previousSchema.optional(),
   mac: b64,
 }).strict();
 
@@ -64,6 +76,7 @@ export type Slot = z.infer<typeof slotSchema>;
 type WrappedSlot = Exclude<Slot, { role: 'escrow' }>;
 type SlotHead = WrappedSlot extends infer S ? (S extends WrappedSlot ? Omit<S, 'nonce' | 'commit' | 'wrapped'> : never) : never;
 export type KeyFile = z.infer<typeof keyFileSchema>;
+export type PreviousKeys = z.infer<typeof previousSchema>;
 
 const REPAIR = 'put back a good copy of casevault.key (every computer using the vault keeps one in its CASEVAULT_HOME)';
 const damagedKeyFile = (why: string) => new DamagedData(`the key file is damaged (${why}); ${REPAIR}`);
@@ -98,6 +111,11 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
       fromBase64(s.commit, 32);
       fromBase64(s.wrapped, 48);
       if (s.role === 'passphrase') fromBase64(s.salt, 16);
+    }
+    if (kf.previous) {
+      fromBase64(kf.previous.nonce, 24);
+      const n = (fromBase64(kf.previous.wrapped).length - 16) / 32;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_PREVIOUS) throw new Error('bad previous');
     }
   } catch {
     throw damagedKeyFile('bad field');
@@ -152,13 +170,48 @@ async function unwrap(slot: WrappedSlot, kek: Uint8Array, vaultId: Uint8Array): 
 
 async function fileMac(kf: Omit<KeyFile, 'mac'>, macKey: Uint8Array): Promise<Uint8Array> {
   const sodium = await ready();
-  const body = JSON.stringify({ casevault: kf.casevault, version: kf.version, vaultId: kf.vaultId, publicKey: kf.publicKey, slots: kf.slots });
+  // `previous` is covered when present; a file without it has the MAC it always had.
+  const body = JSON.stringify({ casevault: kf.casevault, version: kf.version, vaultId: kf.vaultId, publicKey: kf.publicKey, slots: kf.slots, ...(kf.previous ? { previous: kf.previous } : {}) });
   return sodium.crypto_generichash(32, concat(utf8('casevault keyfile mac v1'), utf8(body)), macKey);
 }
 
-async function seal(keys: ReadKeys, slots: Slot[]): Promise<KeyFile> {
-  const body = { casevault: 'keyfile' as const, version: KEYFILE_VERSION, vaultId: toBase64(keys.vaultId), publicKey: toBase64(keys.publicKey), slots };
+async function seal(keys: ReadKeys, slots: Slot[], previous: PreviousKeys | undefined): Promise<KeyFile> {
+  const body = { casevault: 'keyfile' as const, version: KEYFILE_VERSION, vaultId: toBase64(keys.vaultId), publicKey: toBase64(keys.publicKey), slots, ...(previous ? { previous } : {}) };
   return { ...body, mac: toBase64(await fileMac(body, keys.keyfileMacKey)) };
+}
+
+function previousAd(vaultId: Uint8Array, cloud: PreviousKeys['cloud']): Uint8Array {
+  return concat(utf8('casevault keyfile previous v1'), u32le(KEYFILE_VERSION), vaultId, utf8(cloud));
+}
+
+/** The earlier master secrets (newest first), wrapped under a key derived from `master`. */
+async function wrapPrevious(master: Uint8Array, vaultId: Uint8Array, masters: Uint8Array[], cloud: PreviousKeys['cloud']): Promise<PreviousKeys> {
+  const sodium = await ready();
+  const key = await previousWrapKey(master);
+  const nonce = randomBytes(24);
+  const plain = concat(...masters);
+  try {
+    return { nonce: toBase64(nonce), wrapped: toBase64(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, previousAd(vaultId, cloud), null, nonce, key)), cloud };
+  } finally {
+    sodium.memzero(key);
+    sodium.memzero(plain);
+  }
+}
+
+async function unwrapPrevious(master: Uint8Array, vaultId: Uint8Array, p: PreviousKeys): Promise<Uint8Array[]> {
+  const sodium = await ready();
+  const key = await previousWrapKey(master);
+  let plain: Uint8Array;
+  try {
+    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(p.wrapped), previousAd(vaultId, p.cloud), fromBase64(p.nonce, 24), key);
+  } catch {
+    throw new DamagedData(`the key file has been tampered with (earlier keys); ${REPAIR}`);
+  } finally {
+    sodium.memzero(key);
+  }
+  const masters = Array.from({ length: plain.length / 32 }, (_, i) => plain.slice(i * 32, i * 32 + 32));
+  sodium.memzero(plain);
+  return masters;
 }
 
 async function passphraseSlot(keys: ReadKeys, passphrase: string, p: KdfParams): Promise<Slot> {
@@ -195,7 +248,7 @@ export async function createKeyFile(passphrase: string, kdf: KdfParams): Promise
   (await ready()).memzero(master);
   const recoveryKey = randomBytes(32);
   const slots = [await passphraseSlot(keys, passphrase, kdf), await recoverySlot(keys, recoveryKey)];
-  return { keys, keyFile: await seal(keys, slots), recoveryKey };
+  return { keys, keyFile: await seal(keys, slots, undefined), recoveryKey };
 }
 
 export type Secret = { passphrase: string } | { recoveryKey: Uint8Array } | { escrow: EscrowKeyPair };
@@ -247,22 +300,75 @@ export async function openKeyFile(kf: KeyFile, secret: Secret): Promise<ReadKeys
   const escrow = kf.slots.find((s) => s.role === 'escrow');
   const fingerprintOk = !escrow || escrow.fingerprint === await escrowFingerprint(fromBase64(escrow.publicKey, 32));
   if (!macOk || !fingerprintOk || !sodium.memcmp(keys.publicKey, fromBase64(kf.publicKey, 32))) {
+    await wipeKeys(keys);
     throw new DamagedData(`the key file has been tampered with; ${REPAIR}`);
   }
+  if (kf.previous) {
+    try {
+      const masters = await unwrapPrevious(keys.master, vaultId, kf.previous);
+      keys.previous = await Promise.all(masters.map((m) => deriveKeys(m, vaultId)));
+      for (const m of masters) sodium.memzero(m);
+    } catch (e) {
+      await wipeKeys(keys);
+      throw e;
+    }
+  }
   return keys;
+}
+
+/** Keep the earlier keys (and whether the cloud is still being re-encrypted) when rewriting a key file. */
+async function previousOf(kf: KeyFile, keys: ReadKeys, cloud = kf.previous?.cloud): Promise<PreviousKeys | undefined> {
+  const masters = (keys.previous ?? []).map((p) => p.master);
+  return masters.length > 0 && cloud ? wrapPrevious(keys.master, keys.vaultId, masters, cloud) : undefined;
+}
+
+export interface RotatedVault {
+  /** The new keys; their `previous` holds the old ones. */
+  keys: ReadKeys;
+  keyFile: KeyFile;
+}
+
+/**
+ * Rotate the vault's keys (a computer was lost): a fresh master secret under
+ * the same vault ID, a new passphrase, the escrow slot (if any) sealed again
+ * to the same organisation key, and the old master secrets kept under the
+ * new one, marked as still to re-encrypt in the cloud. The recovery slot
+ * holds a key nobody has seen: replace it (rewrapRecovery) before showing one.
+ */
+export async function rotateKeyFile(kf: KeyFile, old: ReadKeys, passphrase: string, kdf: KdfParams): Promise<RotatedVault> {
+  const master = randomBytes(32);
+  const keys = await deriveKeys(master, old.vaultId);
+  (await ready()).memzero(master);
+  keys.previous = await Promise.all([old, ...(old.previous ?? [])].slice(0, MAX_PREVIOUS).map((k) => deriveKeys(k.master, k.vaultId)));
+  const unseen = randomBytes(32);
+  const slots = [await passphraseSlot(keys, passphrase, kdf), await recoverySlot(keys, unseen)];
+  unseen.fill(0);
+  const escrow = escrowPublicKeyOf(kf);
+  const keyFile = await seal(keys, slots, await previousOf(kf, keys, 're-encrypting'));
+  return { keys, keyFile: escrow ? await addEscrowSlot(keyFile, keys, escrow) : keyFile };
+}
+
+/** After every cloud object is under the current keys: the earlier keys stop opening cloud objects (they still read old backups). */
+export async function markCloudReencrypted(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
+  return seal(keys, kf.slots, await previousOf(kf, keys, 'done'));
+}
+
+/** Whether cloud objects may still be under earlier keys (a rotation has not finished re-encrypting them). */
+export function cloudReencrypting(kf: KeyFile): boolean {
+  return kf.previous?.cloud === 're-encrypting';
 }
 
 /** Replace the passphrase slot (no content is re-encrypted). */
 export async function rewrapPassphrase(kf: KeyFile, keys: ReadKeys, passphrase: string, kdf: KdfParams): Promise<KeyFile> {
   const others = kf.slots.filter((s) => s.role !== 'passphrase');
-  return seal(keys, [await passphraseSlot(keys, passphrase, kdf), ...others]);
+  return seal(keys, [await passphraseSlot(keys, passphrase, kdf), ...others], await previousOf(kf, keys));
 }
 
 /** Replace the recovery slot with a new recovery key. */
 export async function rewrapRecovery(kf: KeyFile, keys: ReadKeys): Promise<{ keyFile: KeyFile; recoveryKey: Uint8Array }> {
   const recoveryKey = randomBytes(32);
   const others = kf.slots.filter((s) => s.role !== 'recovery');
-  return { keyFile: await seal(keys, [...others, await recoverySlot(keys, recoveryKey)]), recoveryKey };
+  return { keyFile: await seal(keys, [...others, await recoverySlot(keys, recoveryKey)], await previousOf(kf, keys)), recoveryKey };
 }
 
 /**
@@ -279,11 +385,11 @@ export async function addEscrowSlot(kf: KeyFile, keys: ReadKeys, escrowPublicKey
     fingerprint: await escrowFingerprint(escrowPublicKey),
     sealed: toBase64(await sealToEscrow(keys.master, escrowPublicKey)),
   };
-  return seal(keys, [...others, slot]);
+  return seal(keys, [...others, slot], await previousOf(kf, keys));
 }
 
 export async function removeEscrowSlot(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
-  return seal(keys, kf.slots.filter((s) => s.role !== 'escrow'));
+  return seal(keys, kf.slots.filter((s) => s.role !== 'escrow'), await previousOf(kf, keys));
 }
 
 /** The escrow slot's public key, if the key file has one (authenticated only once the file is opened). */

@@ -5,6 +5,7 @@
 //   id 3  auth key: authenticates object headers (who may write)
 //   id 4  key-file MAC key
 //   id 5  local secrets key: this computer's stored sign-ins (Dropbox refresh token)
+//   id 6  wraps the earlier master secrets in the key file after a key rotation
 // The write keys (public key, name key, auth key) let a locked device encrypt
 // and upload; only the box secret reads, and it exists only while unlocked.
 import { ready } from './sodium.js';
@@ -23,6 +24,8 @@ export interface ReadKeys extends WriteKeys {
   boxSecret: Uint8Array;
   keyfileMacKey: Uint8Array;
   localSecretKey: Uint8Array;
+  /** The vault's earlier keys (newest first), after keys were rotated: they read what was written before. */
+  previous?: ReadKeys[];
 }
 
 export async function deriveKeys(master: Uint8Array, vaultId: Uint8Array): Promise<ReadKeys> {
@@ -43,12 +46,23 @@ export async function deriveKeys(master: Uint8Array, vaultId: Uint8Array): Promi
   };
 }
 
+/** The key (id 6) that wraps the earlier master secrets in the key file. */
+export async function previousWrapKey(master: Uint8Array): Promise<Uint8Array> {
+  return (await ready()).crypto_kdf_derive_from_key(32, 6, KDF_CONTEXT, master);
+}
+
 /** Wipe every secret in place (lock). */
 export async function wipeKeys(keys: Partial<ReadKeys>): Promise<void> {
   const sodium = await ready();
   for (const k of [keys.master, keys.boxSecret, keys.keyfileMacKey, keys.localSecretKey, keys.nameKey, keys.authKey]) {
     if (k) sodium.memzero(k);
   }
+  for (const p of keys.previous ?? []) await wipeKeys(p);
+}
+
+/** The current keys, then the earlier ones: what reads anything this vault wrote. */
+export function keyring(keys: ReadKeys): ReadKeys[] {
+  return [keys, ...(keys.previous ?? [])];
 }
 
 export function writeKeysOf(keys: ReadKeys): WriteKeys {

@@ -215,9 +215,13 @@ class ByteReader {
   }
 }
 
+export type ObjectReadKeys = Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>;
+
 export interface OpenedObject {
   /** Authentic metadata (the path is checked against the object's name). */
   meta: ObjectMeta;
+  /** Which of the keys given opened it: 0 for the first (the current keys), 1 and up for earlier ones. */
+  generation: number;
   /**
    * The content. Only a complete iteration proves the whole object authentic:
    * write it to a temporary file and move it into place only when this ends
@@ -229,12 +233,14 @@ export interface OpenedObject {
 const damaged = (why: string) => new DamagedData(`damaged or tampered object (${why})`);
 
 /**
- * Open the object stored under `id`. Throws DamagedData for anything
- * that fails authentication, binding or framing, UnsafePath for a path that
- * could escape its target, UnsupportedFormat for a newer version.
+ * Open the object stored under `id`, with the vault's keys or, given a list
+ * (current first, then earlier ones after a rotation), whichever wrote it.
+ * Throws DamagedData for anything that fails authentication, binding or
+ * framing, UnsafePath for a path that could escape its target,
+ * UnsupportedFormat for a newer version.
  */
 export async function openObject(
-  keys: Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>,
+  keyring: ObjectReadKeys | readonly ObjectReadKeys[],
   id: Uint8Array,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   platform: NodeJS.Platform = process.platform,
@@ -251,7 +257,10 @@ export async function openObject(
   }
   const headAndWrapped = header.subarray(0, HEAD_LEN + 48);
   const tag = header.subarray(HEAD_LEN + 48, HEAD_LEN + 80);
-  if (!s.memcmp(authTag(s, keys.authKey, headAndWrapped, id), tag)) throw damaged('bad authentication tag');
+  const ring = Array.isArray(keyring) ? keyring : [keyring as ObjectReadKeys];
+  const generation = ring.findIndex((k) => s.memcmp(authTag(s, k.authKey, headAndWrapped, id), tag));
+  if (generation < 0) throw damaged('bad authentication tag');
+  const keys = ring[generation]!;
   const epk = header.subarray(5, 37);
   let sessionKey: Uint8Array;
   try {
@@ -312,12 +321,12 @@ export async function openObject(
     if (remaining !== 0 || plainTotal !== expectedTotal) throw damaged('wrong length');
     if ((await reader.read(1)).length !== 0) throw damaged('data after the final chunk');
   }
-  return { meta, content: content() };
+  return { meta, generation, content: content() };
 }
 
 /** Read a whole object's content into memory (small objects, tests). */
 export async function openObjectToBytes(
-  keys: Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>,
+  keys: ObjectReadKeys | readonly ObjectReadKeys[],
   id: Uint8Array,
   bytes: Uint8Array,
 ): Promise<{ meta: ObjectMeta; content: Uint8Array }> {

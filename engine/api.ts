@@ -70,6 +70,8 @@ export const API = {
   },
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
+  /** Lost computer: new vault keys, a new passphrase and recovery key; the cloud re-encrypted. Resumes an interrupted one. */
+  rotateKeys: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.rotateKeys(p) },
   sarSearch: {
     params: z.object({ terms: z.array(text(500)).min(1).max(50), reference: text(200).optional() }).strict(),
     run: (e: Engine, p: { terms: string[]; reference?: string }) => e.sarSearch(p),

@@ -59,6 +59,57 @@ export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' |
   return Promise.all((await lines(home)).map((l) => openAuditEntry(keys.publicKey, keys.boxSecret, parseAuditLine(l))));
 }
 
+/**
+ * Move the audit trail to new keys (after a key rotation): every entry is
+ * sealed and chained again under `to`, with its original time. The old
+ * chain is checked first under whichever earlier key wrote it; if it fails
+ * its check, the re-sealed trail ends with an entry saying so (the damage
+ * stays on record, never silently repaired). Repeatable: a trail already
+ * chained under `to` is left as it is.
+ */
+export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pick<WriteKeys, 'publicKey' | 'authKey'>): Promise<void> {
+  const all = await lines(home);
+  const current = await verifyAuditChain(to.authKey, all);
+  if (current.ok) {
+    if (all.length > 0) await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: current.seq, tag: current.tag })); // a run killed between the log and its head
+    return;
+  }
+  let problem: string | undefined = 'no key of the vault verifies it';
+  for (const k of ring) {
+    const r = await verifyAuditChain(k.authKey, all);
+    const h = await head(home);
+    if (r.ok) problem = h.seq === r.seq && h.tag === r.tag ? undefined : 'it ends before its last recorded entry (entries were cut off the end)';
+    else if (r.line > 1) problem = `line ${r.line} is ${r.why}`;
+    if (r.ok || r.line > 1) break;
+  }
+  const entries: AuditEntry[] = [];
+  for (const text of all) {
+    for (const k of ring) {
+      const entry = await Promise.resolve().then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text))).catch(() => undefined);
+      if (entry) {
+        entries.push(entry);
+        break;
+      }
+    }
+  }
+  if (problem) entries.push({ at: new Date().toISOString(), event: 'audit trail failed its check before the vault keys were rotated', detail: problem });
+  const trail = await sealTrail(to, entries);
+  await writeFileAtomic(join(home, LOG), trail.text);
+  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: entries.length, tag: trail.tag }));
+}
+
+/** Entries sealed and chained from the start under `keys` (their original times kept): the log's text and its last tag. */
+export async function sealTrail(keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, entries: readonly AuditEntry[]): Promise<{ text: string; tag: string }> {
+  let tag = GENESIS;
+  const out: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const line = await sealAuditEntry(keys.publicKey, keys.authKey, i + 1, tag, entry);
+    tag = line.tag;
+    out.push(`${formatAuditLine(line)}\n`);
+  }
+  return { text: out.join(''), tag };
+}
+
 export async function auditLogBytes(home: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(join(home, LOG)).catch(() => Buffer.alloc(0)));
 }

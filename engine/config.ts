@@ -24,6 +24,8 @@ const configSchema = z.object({
   publicKey: z.string(),
   nameKey: z.string(),
   authKey: z.string(),
+  /** After a key rotation: the earlier auth keys the backup folder's key may still be wrapped under (until the next backup re-wraps it). */
+  retiredAuthKeys: z.array(z.string()).max(16).optional(),
   trashDays: z.number().int().min(1).max(3650),
   /** This computer's ID in the cloud's device records (hex, 16 bytes). */
   deviceId: z.string().regex(/^[0-9a-f]{32}$/),

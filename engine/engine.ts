@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
-  parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
+  parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, rotateKeyFile, markCloudReencrypted, keyring, WrongSecret, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
 import { tempName, writeFileAtomic, writeTemp } from './atomic.js';
@@ -19,7 +19,7 @@ import { passphraseStrength } from './passphrase.js';
 import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo, type SnapshotTree } from './backup/api.js';
 import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-export.js';
 import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
-import { appendAudit, auditLogBytes, readAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
+import { appendAudit, auditLogBytes, readAudit, rekeyAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -45,6 +45,7 @@ import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
 import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
 import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
 import { fileCount } from './words.js';
+import { endRotation, loadRotation, moveHomeToKeys, reencryptCloud, saveRotation } from './rotate.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
 
@@ -102,6 +103,19 @@ export interface StatusReport {
   backupOverdue: boolean;
   /** The periodic review of who has access is due (settings: every N months). */
   accessReviewDue: boolean;
+  /** A key rotation on this computer stopped before it finished: run rotateKeys again with the new passphrase. */
+  keyRotation: 'none' | 'interrupted';
+}
+
+export interface RotateReport {
+  /** The new recovery key's words, to be shown once (the old recovery key and passphrase no longer open the vault). */
+  recoveryKey: string;
+  /** Cloud objects re-encrypted under the new keys (and the old copies deleted). */
+  reencrypted: number;
+  /** Objects that could not be read under any of the vault's keys: left as they are (verify lists them). */
+  failed: ObjectFailure[];
+  /** The backup folder's key: re-wrapped now, at the next backup (the drive was not there), or no backup folder. */
+  backups: 'rewrapped' | 'later' | 'none';
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -471,6 +485,7 @@ export class Engine {
       nextBackup: backup?.nextBackup ?? null,
       backupOverdue: backup?.overdue ?? false,
       accessReviewDue: accessReviewDueAt(await loadSettings(this.home), config.createdAt).getTime() <= Date.now(),
+      keyRotation: (await loadRotation(this.home).catch(() => undefined)) ? 'interrupted' : 'none',
     };
   }
 
@@ -523,6 +538,67 @@ export class Engine {
       recoveryKey.fill(0);
       return { recoveryKey: words };
     }).finally(() => this.record('recovery key replaced'));
+  }
+
+  /**
+   * Lost computer: rotate the vault's keys. New keys and a new passphrase
+   * (one the lost computer's key file does not open) and recovery key; this
+   * computer switches to them at once, then re-encrypts every cloud object
+   * under them, deleting the old copies. Old backups stay readable (the key
+   * file keeps the old keys under the new ones). Needs the vault unlocked,
+   * except to finish a rotation that was interrupted: that takes only the
+   * new passphrase.
+   */
+  async rotateKeys(o: { newPassphrase: string }): Promise<RotateReport> {
+    const config = await loadConfig(this.home);
+    const remote = await this.remote(config);
+    const report = await this.exclusive(async () => {
+      let next = await loadRotation(this.home);
+      if (!next) {
+        const old = this.requireKeys();
+        await Engine.checkStrength(o.newPassphrase);
+        const { kf } = await this.localKeyFile();
+        if (await openKeyFile(kf, { passphrase: o.newPassphrase }).then(async (k) => (await wipeKeys(k), true), () => false)) {
+          throw new UsageError('choose a passphrase this vault has not had: the lost computer\'s copy of the key file opens with the current one');
+        }
+        const rotated = await rotateKeyFile(kf, old, o.newPassphrase, KDF_PROFILES[this.kdfProfile()]);
+        await wipeKeys(rotated.keys);
+        next = rotated.keyFile;
+        await saveRotation(this.home, next);
+        await this.record('vault key rotation started');
+      }
+      let keys: ReadKeys;
+      try {
+        keys = await openKeyFile(next, { passphrase: o.newPassphrase });
+      } catch (e) {
+        if (e instanceof Error && e.name === 'WrongSecret') throw new WrongSecret('a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it');
+        throw e;
+      }
+      try {
+        // The newest key file of these keys: the home's, once a run got that far (it may have its final recovery slot).
+        const home = await this.localKeyFile().then(({ kf }) => kf, () => undefined);
+        const base = home && home.publicKey === next.publicKey ? home : next;
+        await this.saveKeyFile(remote, base);
+        await moveHomeToKeys({ home: this.home, config, remote, keys });
+        await rekeyAudit(this.home, keyring(keys).slice(1), keys);
+        if (this.keys) await wipeKeys(this.keys); // the old keys: nothing is written under them from now on
+        this.keys = undefined;
+        const backups = await this.backups().adoptKeys();
+        const { reencrypted, failed } = await reencryptCloud({ home: this.home, remote, keys, emit: this.emit });
+        const { keyFile, recoveryKey } = await rewrapRecovery(await markCloudReencrypted(base, keys), keys);
+        await this.saveKeyFile(remote, keyFile);
+        await endRotation(this.home);
+        const words = await encodeRecoveryKey(recoveryKey);
+        recoveryKey.fill(0);
+        this.keys = keys;
+        return { recoveryKey: words, reencrypted, failed, backups };
+      } catch (e) {
+        await wipeKeys(keys);
+        throw e;
+      }
+    });
+    await this.record('vault keys rotated', `new passphrase and recovery key; ${report.reencrypted} cloud objects re-encrypted${report.failed.length ? `, ${report.failed.length} unreadable left as they were` : ''}; backup folder key ${report.backups === 'rewrapped' ? 're-wrapped' : report.backups === 'later' ? 'to be re-wrapped at the next backup' : 'not needed (no backups yet)'}`);
+    return report;
   }
 
   /**

@@ -9,9 +9,10 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  escrowPublicKeyOf, formatAuditLine, GENESIS, openKeyFile, openObject, parseKeyFile, sealAuditEntry, wipeKeys, type AuditEntry, type WriteKeys,
+  escrowPublicKeyOf, openKeyFile, openObject, parseKeyFile, wipeKeys, type AuditEntry, type WriteKeys,
 } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { sealTrail } from './audit.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from './config.js';
 import type { Engine } from './engine.js';
 import type { Emit } from './events.js';
@@ -140,14 +141,7 @@ async function leftovers(home: string, to: string): Promise<string[]> {
 
 /** The predecessor's audit trail, sealed again under the copy's keys (one chain, original times), as the copy's audit/<device>.log. */
 async function copyAuditTrail(remote: FolderRemote, keys: WriteKeys, deviceId: string, entries: AuditEntry[]): Promise<void> {
-  let tag = GENESIS;
-  const lines: string[] = [];
-  for (const [i, entry] of entries.entries()) {
-    const line = await sealAuditEntry(keys.publicKey, keys.authKey, i + 1, tag, entry);
-    tag = line.tag;
-    lines.push(`${formatAuditLine(line)}\n`);
-  }
-  await remote.put(`audit/${deviceId}.log`, new TextEncoder().encode(lines.join('')));
+  await remote.put(`audit/${deviceId}.log`, new TextEncoder().encode((await sealTrail(keys, entries)).text));
   await remote.flush();
 }
 

@@ -31,6 +31,8 @@ export const homeFiles = {
   handoverVerified: 'handover-verified.json',
   /** The handover copy's own home while it is made (removed after). */
   handoverWork: 'handover-work',
+  /** Present while keys are being rotated: the new key file (it opens with the new passphrase), so a re-run finishes the job. */
+  rotating: 'rotating.json',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
   /** The audit trail and its head, kept apart (engine/audit.ts). */

@@ -4,10 +4,10 @@
 // keys in config.json (they run while the vault is locked); restore and
 // verify need the unlocked reading keys.
 import { stat } from 'node:fs/promises';
-import { DamagedData, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
+import { DamagedData, keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup-formats.js';
 import { CasevaultError } from '../../crypto/errors.js';
-import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
+import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archives.js';
 import { runBackup, type BackupReport } from './backup.js';
@@ -15,7 +15,7 @@ import { forgetSnapshots, prune, type ForgetReport, type PruneReport } from './f
 import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState, type BackupRun } from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress.js';
-import { DEFAULT_REPO_PARAMS, Repository } from './repository.js';
+import { DEFAULT_REPO_PARAMS, NoRepository, Repository } from './repository.js';
 import { restoreFiles, selectFiles, selectPaths, type RestoreReport } from './restore.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
@@ -133,10 +133,15 @@ export class BackupApi {
     if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty: is the backup drive plugged in and mounted? Plug it in and try again');
     let repo: Repository;
     try {
-      repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined);
+      repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined, config.retiredAuthKeys);
     } catch (e) {
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
       throw e;
+    }
+    if (config.retiredAuthKeys) {
+      // Opened, so its key is under the current keys now (re-wrapped if it was not): the earlier auth keys are no longer needed.
+      const { retiredAuthKeys: _, ...rest } = config;
+      await saveConfig(this.d.home, rest);
     }
     if (local.repoId !== repo.idHex || local.dir !== dir) {
       local.repoId = repo.idHex;
@@ -147,6 +152,26 @@ export class BackupApi {
       await saveBackupState(this.d.home, local);
     }
     return { repo, storage, local, dir };
+  }
+
+  /**
+   * After a key rotation: the backup folder's key re-wrapped under the new
+   * keys now, if the folder is there ('later': at the next backup; 'none':
+   * no backups yet, so none to re-wrap).
+   */
+  async adoptKeys(): Promise<'rewrapped' | 'later' | 'none'> {
+    const config = await loadConfig(this.d.home);
+    if (!config.backupDir) return 'none';
+    try {
+      await this.open(false);
+      return 'rewrapped';
+    } catch (e) {
+      if (e instanceof BackupTargetMissing) return 'later';
+      if (!(e instanceof NoRepository)) throw e;
+      const { retiredAuthKeys: _, ...rest } = config;
+      await saveConfig(this.d.home, rest);
+      return 'none';
+    }
   }
 
   /** Take a snapshot of the vault folder now. Needs only the write keys. */
@@ -223,11 +248,11 @@ export class BackupApi {
     try {
       return await withRepoLock(storage, 'restore', async () => {
         const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
-        const manifest = await repo.readManifest(id, keys.boxSecret);
+        const manifest = await repo.readManifest(id, keyring(keys));
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
         await repo.loadIndex();
-        return restoreFiles({ repo, boxSecret: keys.boxSecret, snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
+        return restoreFiles({ repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
       });
     } finally {
       repo.wipeSlotKeys();
@@ -241,7 +266,7 @@ export class BackupApi {
     const { repo, local } = await this.open(false);
     try {
       const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives));
-      const { summary, files } = await repo.readManifest(id, keys.boxSecret);
+      const { summary, files } = await repo.readManifest(id, keyring(keys));
       return {
         snapshot: id,
         time: new Date(summary.timeMs).toISOString(),
@@ -260,7 +285,7 @@ export class BackupApi {
     const forgotten = new Set(local.forgotten);
     try {
       return await withRepoLock(storage, 'verify', () => verifyRepository({
-        repo, boxSecret: keys.boxSecret, sample: o.quick ? 0.1 : 1,
+        repo, readers: keyring(keys), sample: o.quick ? 0.1 : 1,
         expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
         ...(this.d.emit ? { emit: this.d.emit } : {}),
       }));
@@ -310,7 +335,7 @@ export class BackupApi {
           if (report.failed.length > 0 || report.files !== o.expected.size) {
             throw new Refused('some files of the case could not be read (or changed while being archived), so nothing was removed; close any program using them and try again');
           }
-          const files = await readBackArchive(repo, keys.boxSecret, hex, config.vaultDir, o.expected);
+          const files = await readBackArchive(repo, keyring(keys), hex, config.vaultDir, o.expected);
           local.snapshots.push(hex);
           local.archives.push(hex);
           await saveBackupState(this.d.home, local);

@@ -12,7 +12,7 @@ import { open } from 'node:fs/promises';
 import { DamagedData, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { safeJoin } from '../restore-objects.js';
-import { snapshotName, type Repository } from './repository.js';
+import { snapshotName, type BoxReader, type Repository } from './repository.js';
 
 const PREFIX = 'archives/';
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -54,12 +54,12 @@ export interface ArchivedFile {
  * byte for byte with the vault's copy. Throws DamagedData if anything
  * differs, Refused if a vault file changed since it was archived.
  */
-export async function readBackArchive(repo: Repository, boxSecret: Uint8Array, hex: string, vaultDir: string, expected: ReadonlySet<string>): Promise<ArchivedFile[]> {
+export async function readBackArchive(repo: Repository, readers: readonly BoxReader[], hex: string, vaultDir: string, expected: ReadonlySet<string>): Promise<ArchivedFile[]> {
   const damaged = () => new DamagedData('the archive did not read back the same as the files in the vault (the backup drive may be failing); nothing was removed: run `casevault verify --backup`');
   let manifest;
   try {
     await repo.loadIndex();
-    manifest = await repo.readManifest(hex, boxSecret);
+    manifest = await repo.readManifest(hex, readers);
   } catch (e) {
     if (e instanceof DamagedData) throw damaged();
     throw e;
@@ -79,7 +79,7 @@ export async function readBackArchive(repo: Repository, boxSecret: Uint8Array, h
         if (!loc) throw damaged();
         let raw: Uint8Array;
         try {
-          raw = await repo.readBlob(loc, boxSecret);
+          raw = await repo.readBlob(loc, readers);
         } catch {
           throw damaged();
         }

@@ -15,7 +15,7 @@ import {
   DEFAULT_CHUNKER, randomBytes, type BlobEntry, type IndexedPack, type ManifestFile, type ManifestSummary, type PackHeader,
   type RepoKeys, type RepoParams, type Sodium,
 } from '../../crypto/backup-formats.js';
-import { toHex, type WriteKeys } from '../../crypto/index.js';
+import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { RemoteNotFound } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
@@ -42,6 +42,9 @@ export interface Problem {
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
+/** What opens sealed pack and manifest keys: the vault's key pairs, current first, then earlier ones (after a key rotation). */
+export type BoxReader = Pick<ReadKeys, 'publicKey' | 'boxSecret'>;
+
 export const packName = (hex: string) => `packs/${hex.slice(0, 2)}/${hex}`;
 export const indexName = (hex: string) => `index/${hex}`;
 export const snapshotName = (hex: string) => `snapshots/${hex}`;
@@ -59,6 +62,11 @@ export function describeProblem(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EIO') return 'the drive could not read it (input/output error)';
   return 'it could not be read';
+}
+
+/** The backup folder is there and holds no repository yet (no backup has been taken). */
+export class NoRepository extends Refused {
+  override name = 'NoRepository';
 }
 
 export class Repository {
@@ -90,8 +98,11 @@ export class Repository {
    * Open the repository in `storage`. With `create`, an empty or missing
    * location becomes a new repository with those parameters. Refuses a
    * location that holds something else, or another vault's repository.
+   * A repository whose secret is still wrapped under one of the vault's
+   * earlier auth keys (`retired`, base64: keys rotated while the drive was
+   * away) is re-wrapped under the current one.
    */
-  static async open(storage: RepoStorage, writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>, create?: RepoParams): Promise<Repository> {
+  static async open(storage: RepoStorage, writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>, create?: RepoParams, retired: readonly string[] = []): Promise<Repository> {
     const sodium = await ready();
     const wrapKey = await repoWrapKey(writeKeys);
     try {
@@ -104,7 +115,7 @@ export class Repository {
       if (!bytes) {
         const state = await storage.probe();
         if (state === 'used') throw new Refused('the backup folder is not empty and is not a Casevault backup; choose an empty folder for backups');
-        if (!create) throw new Refused('the backup folder holds no Casevault backup');
+        if (!create) throw new NoRepository('the backup folder holds no Casevault backup');
         if (state === 'missing') await storage.create();
         const repoId = randomBytes(16);
         const secret = randomBytes(32);
@@ -112,12 +123,10 @@ export class Repository {
         await storage.remote.flush?.();
         return new Repository(storage, sodium, await deriveRepoKeys(secret, writeKeys.publicKey), repoId, create);
       }
-      let opened;
-      try {
-        opened = openRepoConfig(sodium, wrapKey, bytes);
-      } catch (e) {
-        if (e instanceof ForeignRepository) throw new Refused('the backup folder holds the backups of another vault (or its settings were tampered with); choose another folder');
-        throw e;
+      const opened = await Repository.openConfig(sodium, bytes, wrapKey, retired);
+      if (opened.rewrap) {
+        await storage.remote.put(CONFIG_NAME, sealRepoConfig(sodium, wrapKey, opened.repoId, opened.secret, opened.params));
+        await storage.remote.flush?.();
       }
       const keys = await deriveRepoKeys(opened.secret, writeKeys.publicKey);
       sodium.memzero(opened.secret);
@@ -125,6 +134,20 @@ export class Repository {
     } finally {
       sodium.memzero(wrapKey);
     }
+  }
+
+  /** The config opened under the current wrap key or, failing that, an earlier one (then `rewrap`). */
+  private static async openConfig(sodium: Sodium, bytes: Uint8Array, wrapKey: Uint8Array, retired: readonly string[]): Promise<ReturnType<typeof openRepoConfig> & { rewrap: boolean }> {
+    for (const [i, key] of [wrapKey, ...(await Promise.all(retired.map((k) => repoWrapKey({ authKey: fromBase64(k, 32) }))))].entries()) {
+      try {
+        return { ...openRepoConfig(sodium, key, bytes), rewrap: i > 0 };
+      } catch (e) {
+        if (!(e instanceof ForeignRepository)) throw e;
+      } finally {
+        if (i > 0) sodium.memzero(key);
+      }
+    }
+    throw new Refused('the backup folder holds the backups of another vault (or its settings were tampered with); choose another folder');
   }
 
   private addPack(p: PackRecord): void {
@@ -235,26 +258,35 @@ export class Repository {
     return b;
   }
 
-  private keyOf(pack: string, slot: number, boxSecret: Uint8Array): Uint8Array {
-    const k = `${pack}/${slot}`;
-    let key = this.slotKeys.get(k);
-    if (!key) {
-      const epk = this.packs.get(pack)?.header.slots[slot];
-      if (!epk) throw new DamagedData('damaged or tampered backup pack (key slot)');
-      key = slotKey(this.sodium, boxSecret, epk, epk, this.keys.publicKey);
-      if (this.slotKeys.size > 4096) this.wipeSlotKeys();
-      this.slotKeys.set(k, key);
+  /**
+   * Decrypt and check a stored blob. The pack slot's key is found with
+   * whichever of `readers` sealed it (tried in turn the first time; an
+   * earlier vault key opens packs written before a key rotation).
+   */
+  openStored(loc: BlobLocation, stored: Uint8Array, readers: readonly BoxReader[]): Uint8Array {
+    const k = `${loc.pack}/${loc.entry.slot}`;
+    const known = this.slotKeys.get(k);
+    if (known) return openBlob(this.sodium, known, this.keys.idKey, loc.entry, stored);
+    const epk = this.packs.get(loc.pack)?.header.slots[loc.entry.slot];
+    if (!epk) throw new DamagedData('damaged or tampered backup pack (key slot)');
+    let first: unknown;
+    for (const r of readers) {
+      const key = slotKey(this.sodium, r.boxSecret, epk, epk, r.publicKey);
+      try {
+        const plain = openBlob(this.sodium, key, this.keys.idKey, loc.entry, stored);
+        if (this.slotKeys.size > 4096) this.wipeSlotKeys();
+        this.slotKeys.set(k, key);
+        return plain;
+      } catch (e) {
+        this.sodium.memzero(key);
+        first ??= e;
+      }
     }
-    return key;
+    throw first ?? new DamagedData('damaged or tampered backup pack (key slot)');
   }
 
-  /** Decrypt and check a stored blob. */
-  openStored(loc: BlobLocation, stored: Uint8Array, boxSecret: Uint8Array): Uint8Array {
-    return openBlob(this.sodium, this.keyOf(loc.pack, loc.entry.slot, boxSecret), this.keys.idKey, loc.entry, stored);
-  }
-
-  async readBlob(loc: BlobLocation, boxSecret: Uint8Array): Promise<Uint8Array> {
-    return this.openStored(loc, await this.readStored(loc), boxSecret);
+  async readBlob(loc: BlobLocation, readers: readonly BoxReader[]): Promise<Uint8Array> {
+    return this.openStored(loc, await this.readStored(loc), readers);
   }
 
   wipeSlotKeys(): void {
@@ -277,8 +309,18 @@ export class Repository {
     return openManifestSummary(this.sodium, this.keys, Buffer.from(hex, 'hex'), await this.storage.remote.read(snapshotName(hex)));
   }
 
-  async readManifest(hex: string, boxSecret: Uint8Array): Promise<{ summary: ManifestSummary; files: ManifestFile[] }> {
-    return openManifest(this.sodium, this.keys, boxSecret, Buffer.from(hex, 'hex'), await this.storage.remote.read(snapshotName(hex)));
+  /** A snapshot's whole manifest, opened with whichever of `readers` it was sealed to. */
+  async readManifest(hex: string, readers: readonly BoxReader[]): Promise<{ summary: ManifestSummary; files: ManifestFile[] }> {
+    const bytes = await this.storage.remote.read(snapshotName(hex));
+    let first: unknown;
+    for (const r of readers) {
+      try {
+        return openManifest(this.sodium, { ...this.keys, publicKey: r.publicKey }, r.boxSecret, Buffer.from(hex, 'hex'), bytes);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    throw first ?? new DamagedData('damaged or tampered snapshot (no key)');
   }
 
   /** Write a snapshot manifest (under `id`, or a new random ID). Returns its hex ID. */

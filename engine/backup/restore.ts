@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { runPool } from '../pool.js';
 import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../restore-objects.js';
 import { throttled, type BackupEmit } from './progress.js';
-import { describeProblem, type Repository } from './repository.js';
+import { describeProblem, type BoxReader, type Repository } from './repository.js';
 
 export interface RestoreReport {
   snapshot: string;
@@ -31,7 +31,8 @@ export interface RestoreReport {
 
 export interface RestoreInput {
   repo: Repository;
-  boxSecret: Uint8Array;
+  /** The vault's key pairs (current first): engine/backup/repository.ts. */
+  readers: readonly BoxReader[];
   snapshot: string;
   /** A file or folder of the snapshot ('/'-separated); all of it if absent. */
   path?: string;
@@ -107,7 +108,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       const tmp = tempName(dir);
       async function* content(): AsyncGenerator<Uint8Array> {
         for (const loc of locs) {
-          const raw = await repo.readBlob(loc, o.boxSecret);
+          const raw = await repo.readBlob(loc, o.readers);
           progress.p.bytesDone += raw.length;
           progress.tick();
           yield raw;

@@ -7,7 +7,7 @@
 import { encodeHeader, packPadding } from '../../crypto/backup-pack.js';
 import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress.js';
-import { describeProblem, packName, type Problem, type Repository } from './repository.js';
+import { describeProblem, packName, type BoxReader, type Problem, type Repository } from './repository.js';
 
 export interface BackupVerifyReport {
   snapshots: number;
@@ -24,7 +24,8 @@ export interface BackupVerifyReport {
 
 export interface VerifyInput {
   repo: Repository;
-  boxSecret: Uint8Array;
+  /** The vault's key pairs (current first): engine/backup/repository.ts. */
+  readers: readonly BoxReader[];
   /** Fraction of packs to decrypt in full (1 = all). */
   sample?: number;
   /** Snapshots this computer wrote and did not forget: any that is missing is reported. */
@@ -74,7 +75,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     for (const entry of p.header.entries) {
       const loc = { pack: p.hex, entry };
       try {
-        const raw = await repo.readBlob(loc, o.boxSecret);
+        const raw = await repo.readBlob(loc, o.readers);
         report.blobs++;
         report.bytes += raw.length;
         goodBlobs.add(toHex(entry.id));
@@ -110,7 +111,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   report.snapshots = ids.length;
   for (const id of ids) {
     try {
-      const m = await repo.readManifest(id, o.boxSecret);
+      const m = await repo.readManifest(id, o.readers);
       let missing = 0;
       let damaged = 0;
       for (const b of m.summary.blobs) {

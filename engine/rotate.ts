@@ -1,0 +1,161 @@
+// Rotating the vault's keys after a computer is lost. The new keys are made
+// first and kept in CASEVAULT_HOME/rotating.json (a key file: it opens only
+// with the new passphrase), then the vault switches to them (cloud and home
+// key files, settings, stored sign-in, audit trail, housekeeping marks), so
+// from that moment nothing new is readable with the lost computer's keys.
+// Then every cloud object still under the old keys is re-encrypted under the
+// new ones and the old copy deleted. Each step can be repeated, so a run
+// killed at any point is finished by running it again with the new passphrase.
+// Spec: docs/key-rotation.md.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, serializeKeyFile, toBase64, toHex, writeKeysOf,
+  type KeyFile, type ReadKeys,
+} from '../crypto/index.js';
+import { writeFileAtomic } from './atomic.js';
+import { saveConfig, writeKeyFields, type VaultConfig } from './config.js';
+import { loadDropboxToken, storeDropboxToken } from './cloud.js';
+import { remoteTag, tagOf, tapFirst } from './devices.js';
+import type { Emit } from './events.js';
+import { homeFiles } from './home.js';
+import { hasMarks, loadMarks } from './housekeeping/marks.js';
+import { putMirror } from './housekeeping/mirror.js';
+import { runPool } from './pool.js';
+import { describeObjectFailure, listObjects, type ObjectFailure } from './restore-objects.js';
+import type { Remote } from './remotes/remote.js';
+import { loadState, saveState, type FileRecord } from './state.js';
+
+const BATCH = 256;
+const CONCURRENCY = 4;
+const TRASH = /^trash\/(\d{8}T\d{6}Z)-([0-9a-f]{64})$/;
+
+/** The new key file of a rotation that has started and not finished on this computer, if any. */
+export async function loadRotation(home: string): Promise<KeyFile | undefined> {
+  const bytes = await readFile(join(home, homeFiles.rotating)).catch(() => undefined);
+  return bytes ? parseKeyFile(new Uint8Array(bytes)) : undefined;
+}
+
+export async function saveRotation(home: string, kf: KeyFile): Promise<void> {
+  await writeFileAtomic(join(home, homeFiles.rotating), serializeKeyFile(kf));
+}
+
+export async function endRotation(home: string): Promise<void> {
+  await rm(join(home, homeFiles.rotating), { force: true });
+}
+
+/**
+ * This computer's settings and sealed secrets, moved to new keys (`keys`,
+ * whose `previous` holds the old ones): the write keys in config.json, the
+ * Dropbox sign-in, the housekeeping marks' cloud copy. The backup folder's
+ * key is re-wrapped by the backups (the auth keys it may still be under are
+ * kept in config.json until then). Repeatable.
+ */
+export async function moveHomeToKeys(o: { home: string; config: VaultConfig; remote: Remote; keys: ReadKeys }): Promise<VaultConfig> {
+  const { home, keys } = o;
+  const retired = o.config.backupDir ? [...new Set([...(o.config.retiredAuthKeys ?? []), ...(keys.previous ?? []).map((k) => toBase64(k.authKey))])] : [];
+  const config: VaultConfig = { ...o.config, ...writeKeyFields(writeKeysOf(keys)), ...(retired.length ? { retiredAuthKeys: retired } : {}) };
+  if (!retired.length) delete config.retiredAuthKeys;
+  await saveConfig(home, config);
+  for (const k of keyring(keys)) {
+    const token = await loadDropboxToken(home, k).catch(() => undefined);
+    if (token) {
+      await storeDropboxToken(home, keys, token);
+      break;
+    }
+  }
+  if (await hasMarks(home)) await putMirror(o.remote, keys, config.deviceId, await loadMarks(home)).catch(() => {}); // mirrored again at the next change
+  return config;
+}
+
+export interface ReencryptReport {
+  reencrypted: number;
+  failed: ObjectFailure[];
+}
+
+interface Job {
+  name: string;
+  idHex: string;
+  /** For a trashed object: its trash time stamp (kept, so it is purged when it would have been). */
+  stamp?: string;
+}
+
+/**
+ * Re-encrypt every cloud object (and trashed object) still under earlier
+ * keys. Each is decrypted in full and written under the current keys at its
+ * new name before the old one is deleted, and only once this computer's
+ * state names the new one. An object whose file already has a current one
+ * (written by a sync since the switch, or by a run killed before deleting)
+ * is not copied: the old one is deleted. Objects no key opens are left for
+ * verify to report.
+ */
+export async function reencryptCloud(o: { home: string; remote: Remote; keys: ReadKeys; emit: Emit }): Promise<ReencryptReport> {
+  const { remote, keys } = o;
+  const ring = keyring(keys);
+  const jobs: Job[] = [];
+  const present = new Set<string>();
+  for (const { name, idHex } of await listObjects(remote)) {
+    if (!idHex) continue; // not an object: verify reports it
+    present.add(idHex);
+    jobs.push({ name, idHex });
+  }
+  for await (const e of remote.list('trash/')) {
+    const m = TRASH.exec(e.name);
+    if (m) jobs.push({ name: e.name, idHex: m[2]!, stamp: m[1]! });
+  }
+  const state = await loadState(o.home);
+  const byId = new Map<string, FileRecord[]>();
+  for (const rec of state.files.values()) byId.set(rec.id, [...(byId.get(rec.id) ?? []), rec]);
+  const report: ReencryptReport = { reencrypted: 0, failed: [] };
+  const progress = { task: 'rotate' as const, filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: 0 };
+  o.emit('progress', { ...progress });
+  const sealer = await ObjectSealer.create(writeKeysOf(keys));
+  try {
+    for (let at = 0; at < jobs.length; at += BATCH) {
+      const done: string[] = [];
+      await runPool(jobs.slice(at, at + BATCH), CONCURRENCY, async (job) => {
+        try {
+          if (await reencryptOne(job, { remote, ring, sealer, present, byId })) done.push(job.name);
+        } catch (e) {
+          report.failed.push({ object: job.name, reason: describeObjectFailure(e) });
+        }
+        progress.filesDone++;
+        o.emit('progress', { ...progress });
+      });
+      await remote.flush?.();
+      await saveState(o.home, state);
+      for (const name of done) await remote.delete(name);
+      report.reencrypted += done.length;
+    }
+  } finally {
+    sealer.dispose();
+  }
+  return report;
+}
+
+/** Returns whether the old object `job` is now to be deleted (false: it is under the current keys already). */
+async function reencryptOne(job: Job, c: { remote: Remote; ring: ReadKeys[]; sealer: ObjectSealer; present: Set<string>; byId: Map<string, FileRecord[]> }): Promise<boolean> {
+  const opened = await openObject(c.ring, Buffer.from(job.idHex, 'hex'), c.remote.get(job.name));
+  if (opened.generation === 0) {
+    await opened.content.return(undefined);
+    return false;
+  }
+  const newId = await objectId(c.ring[0]!.nameKey, opened.meta.path);
+  const newHex = toHex(newId);
+  const newName = job.stamp ? `trash/${job.stamp}-${newHex}` : objectRemoteName(newId);
+  let tag: string | undefined;
+  if (!job.stamp && c.present.has(newHex)) {
+    await opened.content.return(undefined);
+    tag = await remoteTag(c.remote, newName);
+  } else {
+    await c.remote.put(newName, tapFirst(c.sealer.encrypt(newId, opened.meta, opened.content), (head) => (tag = tagOf(head))));
+  }
+  if (!job.stamp) {
+    for (const rec of c.byId.get(job.idHex) ?? []) {
+      rec.id = newHex;
+      if (tag) rec.tag = tag;
+      else delete rec.tag;
+    }
+  }
+  return true;
+}
