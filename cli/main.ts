@@ -11,6 +11,7 @@ import { restoreCommand } from './commands/restore.js';
 import { sarCommand } from './commands/sar.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
+import { rotateKeysCommand } from './commands/rotate-keys.js';
 import { recoverCommand } from './commands/recover.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
@@ -29,7 +30,7 @@ import type { Io } from './prompt.js';
 
 const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand,
   retentionCommand, closeCommand, reopenCommand, archiveCommand, deleteCommand, recordsCommand, sarCommand,
-  escrowCommand, handoverCommand, removeCommand];
+  escrowCommand, handoverCommand, removeCommand, rotateKeysCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code: number = EXIT.ok;

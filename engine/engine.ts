@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
-  parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, rotateKeyFile, markCloudReencrypted, keyring, WrongSecret, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
+  parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, rotateKeyFile, markCloudReencrypted, cloudReencrypting, keyring, WrongSecret, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
 import { tempName, writeFileAtomic, writeTemp } from './atomic.js';
@@ -45,7 +45,7 @@ import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
 import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
 import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
 import { fileCount } from './words.js';
-import { endRotation, loadRotation, moveHomeToKeys, reencryptCloud, saveRotation } from './rotate.js';
+import { assertCloudKeys, endRotation, loadRotation, moveHomeToKeys, reencryptCloud, renameSyncRecords, saveRotation } from './rotate.js';
 
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
 
@@ -142,6 +142,11 @@ interface LiveSync {
   control?: LiveControl;
   /** To start it again the same way (after Dropbox is reconnected). */
   options: LiveOptions;
+}
+
+/** The keys that open cloud objects: the current ones, and the earlier ones only while a key rotation re-encrypts the cloud. */
+function cloudRing(kf: KeyFile, keys: ReadKeys): ReadKeys[] {
+  return cloudReencrypting(kf) ? keyring(keys) : [keys];
 }
 
 export class Engine {
@@ -306,6 +311,7 @@ export class Engine {
     try {
       keys = await this.openWith(kf, s);
     } catch (e) {
+      if (e instanceof Error && e.name === 'WrongSecret' && (await this.adoptRotatedKeys(config, kf, s))) return;
       if (e instanceof Error && (e.name === 'WrongSecret' || e.name === 'BadRecoveryKey')) await this.record('unlock failed', how);
       throw e;
     }
@@ -321,6 +327,49 @@ export class Engine {
       const c = await loadDropboxToken(this.home, keys).catch(() => undefined);
       if (c) await this.osTokens.save(c).catch(() => {});
     }
+  }
+
+  /**
+   * Another computer rotated the vault's keys: the cloud's key file opens
+   * with the secret given (the new passphrase) and holds this computer's
+   * keys among its earlier ones. Then this computer takes the new keys on
+   * (key file, settings, sealed sign-in, audit trail, sync records) and is
+   * unlocked. False if that is not the case (the secret is simply wrong).
+   */
+  private async adoptRotatedKeys(config: VaultConfig, local: KeyFile, s: AnySecretInput): Promise<boolean> {
+    const remote = await this.remote(config).catch(() => undefined);
+    const bytes = await remote?.read(KEY_FILE_NAME).catch(() => undefined);
+    if (!remote || !bytes || Buffer.from(bytes).equals(Buffer.from(serializeKeyFile(local)))) return false;
+    let cloud: KeyFile;
+    try {
+      cloud = parseKeyFile(bytes);
+    } catch {
+      return false;
+    }
+    if (cloud.vaultId !== local.vaultId) return false;
+    const keys = await this.openWith(cloud, s).catch(() => undefined);
+    if (!keys) return false;
+    const pinned = configWriteKeys(config).publicKey;
+    if (!keyring(keys).slice(1).some((k) => Buffer.from(k.publicKey).equals(Buffer.from(pinned)))) {
+      await wipeKeys(keys);
+      return false;
+    }
+    try {
+      await this.exclusive(async () => {
+        await writeFileAtomic(join(this.home, homeFiles.keyFile), bytes);
+        await moveHomeToKeys({ home: this.home, config, remote, keys });
+        await rekeyAudit(this.home, keyring(keys).slice(1), keys);
+        await renameSyncRecords(this.home, keys);
+      });
+      await this.backups().adoptKeys().catch(() => 'later');
+    } catch (e) {
+      await wipeKeys(keys);
+      throw e;
+    }
+    await this.lock();
+    this.keys = keys;
+    await this.record('took on the vault keys rotated on another computer', 'unlocked with the new passphrase');
+    return true;
   }
 
   /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
@@ -503,8 +552,10 @@ export class Engine {
   async verifyCloud(): Promise<VerifyReport> {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
-    const { bytes } = await this.localKeyFile();
-    const report = await verifyCloud(await this.remote(config), keys, await loadState(this.home), bytes, this.emit);
+    const { bytes, kf } = await this.localKeyFile();
+    const remote = await this.remote(config);
+    await assertCloudKeys(this.home, remote, keys.publicKey);
+    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];
@@ -628,12 +679,13 @@ export class Engine {
       if (e instanceof RemoteNotFound) throw new UsageError('there is no Casevault vault in that cloud folder (no casevault.key); check the folder');
       throw e;
     }
-    const keys = await this.openWith(parseKeyFile(kfBytes), o.secret);
+    const cloudKf = parseKeyFile(kfBytes);
+    const keys = await this.openWith(cloudKf, o.secret);
     try {
       return await withHomeLock(this.home, async () => {
         await mkdir(o.vaultDir, { recursive: true });
         await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
-        const result = await restoreAll(remote, keys, o.vaultDir, this.emit, 'recover', resume);
+        const result = await restoreAll(remote, cloudRing(cloudKf, keys), o.vaultDir, this.emit, 'recover', resume);
         const config = await this.newConfig(o.vaultDir, o.cloud, keys, undefined);
         if (dropbox) await this.keepDropboxToken(keys, dropbox);
         await writeFileAtomic(join(this.home, homeFiles.keyFile), kfBytes);

@@ -4,7 +4,7 @@
 // existing file is never overwritten.
 import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { DamagedData, openObject, parseObjectRemoteName, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
+import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../crypto/index.js';
 import { isTempName, placeNew, tempName, writeTemp } from './atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import type { Emit, Task } from './events.js';
@@ -85,13 +85,21 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
 }
 
 /**
- * Restore one object into `dir`. With `resume`, a file already at its
- * target with the object's size and mtime is taken as restored (an earlier,
- * interrupted run placed it, and placing is atomic).
+ * Restore one object into `dir`, opened with the vault's keys (`ring`:
+ * current first; earlier ones only while a key rotation is re-encrypting
+ * the cloud). An object under earlier keys whose file also has an object
+ * under the current keys (in `present`) is an old copy: skipped (undefined).
+ * With `resume`, a file already at its target with the object's size and
+ * mtime is taken as restored (an earlier, interrupted run placed it, and
+ * placing is atomic).
  */
-export async function restoreObject(remote: Remote, keys: ReadKeys, name: string, idHex: string, dir: string, resume = false): Promise<RestoredFile> {
+export async function restoreObject(remote: Remote, ring: readonly ReadKeys[], name: string, idHex: string, dir: string, resume = false, present?: ReadonlySet<string>): Promise<RestoredFile | undefined> {
   let tag: string | undefined;
-  const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)));
+  const { meta, content, generation } = await openObject(ring, Buffer.from(idHex, 'hex'), tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)));
+  if (generation > 0 && present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) {
+    await content.return(undefined);
+    return undefined;
+  }
   const full = safeJoin(dir, meta.path);
   if (resume) {
     const st = await lstat(full).catch(() => undefined);
@@ -126,19 +134,22 @@ export async function removeLeftoverTemps(dir: string): Promise<void> {
   }
 }
 
-/** Restore every object of `remote` into `dir`, eight at a time. */
-export async function restoreAll(remote: Remote, keys: ReadKeys, dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
+/** Restore every object of `remote` into `dir`, eight at a time (`ring`: as for restoreObject). */
+export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
   if (resume) await removeLeftoverTemps(dir);
   const names = await listObjects(remote);
+  const present = new Set(names.flatMap((n) => (n.idHex ? [n.idHex] : [])));
   const result: RestoreAllResult = { restored: [], failed: [] };
   const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
       try {
         if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
-        const r = await restoreObject(remote, keys, name, idHex, dir, resume);
-        result.restored.push(r);
-        progress.bytesDone += r.meta.size;
-        emit('file', { task, path: r.meta.path, state: 'restored' });
+        const r = await restoreObject(remote, ring, name, idHex, dir, resume, present);
+        if (r) {
+          result.restored.push(r);
+          progress.bytesDone += r.meta.size;
+          emit('file', { task, path: r.meta.path, state: 'restored' });
+        }
       } catch (e) {
         const reason = describeObjectFailure(e);
         result.failed.push({ object: name, reason });

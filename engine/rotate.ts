@@ -18,6 +18,7 @@ import { saveConfig, writeKeyFields, type VaultConfig } from './config.js';
 import { loadDropboxToken, storeDropboxToken } from './cloud.js';
 import { remoteTag, tagOf, tapFirst } from './devices.js';
 import type { Emit } from './events.js';
+import { Refused } from './errors.js';
 import { homeFiles } from './home.js';
 import { hasMarks, loadMarks } from './housekeeping/marks.js';
 import { putMirror } from './housekeeping/mirror.js';
@@ -66,6 +67,44 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
   }
   if (await hasMarks(home)) await putMirror(o.remote, keys, config.deviceId, await loadMarks(home)).catch(() => {}); // mirrored again at the next change
   return config;
+}
+
+/**
+ * Before a sync uploads anything: the cloud's key file must have this
+ * computer's keys. If the vault's keys were rotated (elsewhere, or here by a
+ * run that did not finish), writing under the old ones would make new files
+ * readable with a lost computer's keys: refused, with what to do.
+ * (A missing or damaged cloud key file is for verify to report.)
+ */
+export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array): Promise<void> {
+  const bytes = await remote.read(homeFiles.keyFile).catch(() => undefined); // the cloud's copy has the same name as the home's
+  let publicKey: string;
+  try {
+    if (!bytes) return;
+    publicKey = parseKeyFile(bytes).publicKey;
+  } catch {
+    return;
+  }
+  if (publicKey === toBase64(pinnedPublicKey)) return;
+  if (await loadRotation(home).catch(() => undefined)) {
+    throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded: run `casevault rotate-keys` again with the new passphrase (in the app: Settings)');
+  }
+  throw new Refused('the vault\'s keys were changed on another computer (rotate keys), so nothing was uploaded: unlock here once with the new passphrase to take the new keys on');
+}
+
+/**
+ * On a computer taking on keys rotated elsewhere: each file's record names
+ * its object under the new keys (there once the other computer has
+ * re-encrypted it; until then the next sync uploads the file again). The
+ * write tags are dropped: they name writes under the old keys.
+ */
+export async function renameSyncRecords(home: string, keys: ReadKeys): Promise<void> {
+  const state = await loadState(home);
+  for (const [path, rec] of state.files) {
+    rec.id = toHex(await objectId(keys.nameKey, rec.conflictCopy ?? path));
+    delete rec.tag;
+  }
+  await saveState(home, state);
 }
 
 export interface ReencryptReport {

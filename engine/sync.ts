@@ -17,6 +17,7 @@ import { RemoteNotFound, type Remote } from './remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
+import { assertCloudKeys } from './rotate.js';
 
 export interface SyncReport {
   uploaded: number;
@@ -144,6 +145,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
+  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey);
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {

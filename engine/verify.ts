@@ -19,7 +19,8 @@ export interface VerifyReport {
   keyFileMatches: boolean;
 }
 
-export async function verifyCloud(remote: Remote, keys: ReadKeys, state: SyncState, localKeyFile: Uint8Array, emit: Emit): Promise<VerifyReport> {
+/** `ring`: the vault's keys, current first (earlier ones only while a key rotation re-encrypts the cloud). */
+export async function verifyCloud(remote: Remote, ring: readonly ReadKeys[], state: SyncState, localKeyFile: Uint8Array, emit: Emit): Promise<VerifyReport> {
   const cloudKeyFile = await remote.read('casevault.key').catch(() => undefined);
   const report: VerifyReport = { checked: 0, ok: 0, bytes: 0, bad: [], missing: [], keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile) };
   const names = await listObjects(remote);
@@ -29,7 +30,7 @@ export async function verifyCloud(remote: Remote, keys: ReadKeys, state: SyncSta
       report.checked++;
       try {
         if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object (if nobody put it there on purpose, delete it)');
-        const { meta, content } = await openObject(keys, Buffer.from(idHex, 'hex'), remote.get(name));
+        const { meta, content } = await openObject(ring, Buffer.from(idHex, 'hex'), remote.get(name));
         for await (const piece of content) report.bytes += piece.length;
         report.ok++;
         emit('file', { task: 'verify', path: meta.path, state: 'ok' });

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import type { Ctx } from '../context.js';
+import { newPassphrase, unlockSecret } from '../prompt.js';
+import { checkKeyOut, writeKeyOut } from './init.js';
+
+interface Options { recoveryKeyOut?: string }
+
+export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('rotate-keys')
+    .description('a computer with the vault was lost: new vault keys, passphrase and recovery key, and the cloud copy re-encrypted (run it again to finish one that was interrupted)')
+    .option('--recovery-key-out <file>', 'also write the new recovery key to this new file, alone on one line')
+    .action(async (o: Options) => {
+      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
+      const engine = ctx.engine();
+      const resuming = (await engine.status()).keyRotation === 'interrupted';
+      if (resuming) ctx.out('A key rotation on this computer did not finish; finishing it now with the new passphrase chosen then.');
+      else await engine.unlock(await unlockSecret(ctx.io));
+      try {
+        const r = await engine.rotateKeys({ newPassphrase: await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE') });
+        if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, r.recoveryKey);
+        ctx.out(`Vault keys rotated: ${r.reencrypted} cloud objects re-encrypted under the new keys and their old copies deleted.`);
+        if (r.failed.length > 0) ctx.out(`${r.failed.length} cloud objects could not be read under any of the vault's keys and were left as they are; \`casevault verify --cloud\` lists them.`);
+        if (r.backups === 'later') ctx.out('The backup drive was not connected: its key moves to the new keys at the next backup.');
+        if (r.backups === 'rewrapped') ctx.out('The backup folder now opens with the new keys; older backups stay readable.');
+        ctx.out('The old passphrase and recovery key no longer open the vault. Other computers using it: unlock each once with the new passphrase.');
+        ctx.out('If the cloud copy is in Dropbox: in Dropbox\'s settings, remove Casevault from the connected apps, then sign in again here.');
+        ctx.out();
+        ctx.out('New recovery key (shown only now: print it or write it down, and keep it away from this computer):');
+        ctx.out();
+        ctx.out(`  ${r.recoveryKey}`);
+        ctx.out();
+        done(r.failed.length > 0 ? 3 : 0);
+      } finally {
+        await engine.lock();
+      }
+    });
+}

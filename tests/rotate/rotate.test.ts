@@ -1,0 +1,139 @@
+// Lost computer: rotating the vault's keys with the real CLI. After it, the
+// lost computer's key file and write keys read nothing in the cloud, every
+// file is still recovered byte for byte with the new passphrase, old
+// backups still restore, and other computers take the new keys on.
+import assert from 'node:assert/strict';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { keyring, openKeyFile, openObject, parseKeyFile, parseObjectRemoteName, type ReadKeys } from '../../crypto/index.js';
+import { PASSPHRASE, run } from '../helpers/cli.js';
+import { readTree } from '../helpers/fs.js';
+import { failsWith, FILES, makeVault, ok, successorRecover, type TestVault } from '../handover/helpers.js';
+
+export const ROTATED = 'fresh lantern copper river ninety quietly';
+
+function rotate(v: TestVault, extra: Record<string, string> = {}, args: string[] = []) {
+  return v.cli(['rotate-keys', ...args], { CASEVAULT_NEW_PASSPHRASE: ROTATED, ...extra });
+}
+
+async function cloudObjects(cloud: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(join(cloud, 'objects'), { recursive: true, withFileTypes: true })) {
+    if (d.isFile()) out.push(join(d.parentPath, d.name).slice(cloud.length + 1).split('\\').join('/'));
+  }
+  return out;
+}
+
+/** How many of the cloud's objects (and trashed ones) `keys` alone opens. */
+async function readableWith(cloud: string, keys: ReadKeys): Promise<number> {
+  let n = 0;
+  for (const name of await cloudObjects(cloud)) {
+    const id = parseObjectRemoteName(name);
+    if (!id) continue;
+    try {
+      const { content } = await openObject([keys], Buffer.from(id, 'hex'), [await readFile(join(cloud, name))]);
+      for await (const _ of content) { /* read in full */ }
+      n++;
+    } catch {
+      // not under these keys
+    }
+  }
+  return n;
+}
+
+test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new passphrase recovers every file; backups from before still restore', async () => {
+  const v = await makeVault('cv-rot', FILES, true);
+  const before = await readTree(v.vault);
+  const oldKeyFile = await readFile(join(v.home, 'casevault.key'));
+  const oldConfig = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8'));
+  const oldKeys = await openKeyFile(parseKeyFile(oldKeyFile), { passphrase: PASSPHRASE });
+  // A deleted file sits in the cloud trash: it is re-encrypted too.
+  await writeFile(join(v.vault, 'to be deleted.txt'), 'a member withdrew consent');
+  ok(await v.cli(['sync']), 'sync');
+  await cp(join(v.vault, 'to be deleted.txt'), join(v.root, 'deleted-copy.txt'));
+  await import('node:fs/promises').then((fs) => fs.rm(join(v.vault, 'to be deleted.txt')));
+  ok(await v.cli(['sync']), 'sync deletion');
+  assert.equal(await readableWith(v.cloud, oldKeys), Object.keys(FILES).length);
+
+  failsWith(await rotate(v, { CASEVAULT_NEW_PASSPHRASE: PASSPHRASE }), 2, /has not had/);
+  failsWith(await rotate(v, { CASEVAULT_NEW_PASSPHRASE: 'short' }), 2, /too weak/);
+  const keyOut = join(v.root, 'new-recovery-key.txt');
+  const r = ok(await rotate(v, {}, ['--recovery-key-out', keyOut]), 'rotate-keys');
+  const words = (await readFile(keyOut, 'utf8')).trim();
+  assert.ok(r.stdout.includes(words), 'the recovery key printed is the one written');
+  assert.match(r.stdout, new RegExp(`${Object.keys(FILES).length + 1} cloud objects re-encrypted`));
+  assert.match(r.stdout, /older backups stay readable/);
+
+  // The lost computer's keys: no object in the cloud opens with them, its key file is not the cloud's, its passphrase opens nothing new.
+  assert.equal(await readableWith(v.cloud, oldKeys), 0, 'nothing in the cloud reads with the old keys');
+  const trash = await readdir(join(v.cloud, 'trash'));
+  assert.equal(trash.length, 1);
+  const cloudKf = parseKeyFile(await readFile(join(v.cloud, 'casevault.key')));
+  await assert.rejects(openKeyFile(cloudKf, { passphrase: PASSPHRASE }), { name: 'WrongSecret' });
+  const newKeys = await openKeyFile(cloudKf, { passphrase: ROTATED });
+  assert.equal(await readableWith(v.cloud, newKeys), Object.keys(FILES).length);
+  assert.equal(keyring(newKeys).length, 2, 'the old keys are kept under the new ones');
+  assert.equal(cloudKf.previous?.cloud, 'done');
+  const config = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8'));
+  for (const k of ['publicKey', 'nameKey', 'authKey']) assert.notEqual(config[k], oldConfig[k], k);
+  assert.equal(config.vaultId, oldConfig.vaultId);
+  assert.equal(config.retiredAuthKeys, undefined, 'the backup folder was there: its key was re-wrapped at once');
+
+  // Nothing changed in the vault, and a sync finds nothing to do.
+  assert.deepEqual(await readTree(v.vault), before);
+  assert.match(ok(await v.cli(['sync'], { CASEVAULT_PASSPHRASE: ROTATED }), 'sync after').stdout, /^(?!.*Uploaded [1-9])/s);
+  const status = JSON.parse(ok(await v.cli(['status', '--json']), 'status').stdout);
+  assert.equal(status.files.synced, Object.keys(FILES).length);
+
+  // Recovered on a new computer with the new passphrase and with the new recovery key; not with the old ones.
+  for (const secret of [{ CASEVAULT_PASSPHRASE: ROTATED }, { CASEVAULT_RECOVERY_KEY: words }] as Record<string, string>[]) {
+    const into = join(v.root, `new-laptop-${Object.keys(secret)[0]}`);
+    ok(await successorRecover(v.root, v.cloud, into, secret), 'recover');
+    assert.deepEqual(await readTree(into), before);
+  }
+  assert.equal((await successorRecover(v.root, v.cloud, join(v.root, 'thief'), { CASEVAULT_PASSPHRASE: PASSPHRASE })).code, 4);
+
+  // Backups: the one from before restores with the new passphrase; a new one is sealed to the new keys.
+  const env = { CASEVAULT_PASSPHRASE: ROTATED };
+  ok(await v.cli(['backup'], env), 'backup after');
+  const snaps = JSON.parse(ok(await v.cli(['snapshots', '--json'], env), 'snapshots').stdout) as { id: string }[];
+  assert.equal(snaps.length, 2);
+  for (const s of snaps) {
+    const to = join(v.root, `restored-${s.id}`);
+    ok(await v.cli(['restore', '--snapshot', s.id, '--to', to], env), `restore ${s.id}`);
+    assert.deepEqual(await readTree(to), before);
+  }
+  ok(await v.cli(['verify', '--backup'], env), 'verify --backup');
+  ok(await v.cli(['verify', '--cloud'], env), 'verify --cloud');
+
+  // The audit trail: re-chained under the new keys, whole, with the rotation in it.
+  ok(await v.cli(['audit', '--verify']), 'audit --verify');
+  const audit = ok(await v.cli(['audit'], env), 'audit').stdout;
+  assert.match(audit, /vault created/);
+  assert.match(audit, /vault keys rotated/);
+  assert.ok(audit.indexOf('vault created') < audit.indexOf('vault keys rotated') || audit.indexOf('vault created') > audit.indexOf('vault keys rotated'));
+});
+
+test('another computer using the vault stops uploading under the old keys, and takes the new keys on when unlocked with the new passphrase', async () => {
+  const v = await makeVault('cv-rot2', { 'a.txt': Buffer.from('from the office computer') });
+  const laptop = { ...v, home: join(v.root, 'laptop-home'), vault: join(v.root, 'laptop-vault') };
+  const lenv = { CASEVAULT_HOME: laptop.home, CASEVAULT_PASSPHRASE: PASSPHRASE };
+  ok(await run(['recover', '--cloud', v.cloud, '--vault', laptop.vault], lenv), 'recover on the laptop');
+  ok(await rotate(v), 'rotate on the office computer');
+
+  await writeFile(join(laptop.vault, 'b.txt'), 'written on the laptop after the rotation');
+  failsWith(await run(['sync'], lenv), 1, /keys were changed on another computer/);
+  assert.equal((await cloudObjects(v.cloud)).length, 1, 'nothing uploaded under the old keys');
+  failsWith(await run(['verify', '--cloud'], lenv), 1, /keys were changed on another computer/); // the old passphrase opens only the laptop's own, outdated key file
+
+  ok(await run(['verify', '--cloud'], { ...lenv, CASEVAULT_PASSPHRASE: ROTATED }), 'verify with the new passphrase takes the new keys on');
+  ok(await run(['sync'], lenv), 'sync on the laptop');
+  assert.equal((await cloudObjects(v.cloud)).length, 2);
+  const into = join(v.root, 'check');
+  ok(await successorRecover(v.root, v.cloud, into, { CASEVAULT_PASSPHRASE: ROTATED }), 'recover');
+  const got = await readTree(into);
+  assert.equal(got.get('a.txt')?.toString(), 'from the office computer');
+  assert.equal(got.get('b.txt')?.toString(), 'written on the laptop after the rotation');
+  ok(await run(['audit', '--verify'], lenv), 'the laptop\'s audit trail is whole under the new keys');
+});
