@@ -182,3 +182,49 @@ test('named mutations of the escrow slot and the escrow key file fail with the e
     await assert.rejects((async () => openEscrowKeyFile(parseEscrowKeyFile(utf8(JSON.stringify(copy))), c.passphrase ?? committed.escrow.passphrase))(), { name: c.error }, c.name);
   }
 });
+
+test('the committed rotated key file opens with the new passphrase to the new keys, keeps the old master under them, and its escrow slot follows', async () => {
+  const pair = await escrowPair();
+  for (const text of [committed.rotated.keyFile, committed.rotated.doneKeyFile]) {
+    const kf = parseKeyFile(utf8(text));
+    for (const secret of [{ passphrase: committed.rotated.passphrase }, { escrow: pair }]) {
+      const keys = await openKeyFile(kf, secret);
+      assert.equal(toHex(keys.master), committed.rotated.master);
+      assert.equal(toHex(keys.publicKey), committed.rotated.publicKey);
+      assert.equal(keys.vaultId.length, 16);
+      assert.equal(toHex(keys.vaultId), committed.keys.vaultId, 'a rotation keeps the vault ID');
+      assert.equal(keys.previous?.length, 1);
+      assert.equal(toHex(keys.previous![0]!.master), committed.keys.master);
+      assert.equal(toHex(keys.previous![0]!.boxSecret), committed.keys.boxSecret);
+    }
+    await assert.rejects(openKeyFile(kf, { passphrase: committed.passphrase }), { name: 'WrongSecret' }, 'the old passphrase opens nothing');
+    await assert.rejects(openKeyFile(kf, { recoveryKey: await decodeRecoveryKey(committed.recoveryKey) }), { name: 'WrongSecret' }, 'nor the old recovery key');
+  }
+  assert.equal(parseKeyFile(utf8(committed.rotated.keyFile)).previous?.cloud, 're-encrypting');
+  assert.equal(parseKeyFile(utf8(committed.rotated.doneKeyFile)).previous?.cloud, 'done');
+});
+
+test('named mutations of the earlier keys in a rotated key file fail with the expected error', async () => {
+  const kf = JSON.parse(committed.rotated.keyFile);
+  const done = JSON.parse(committed.rotated.doneKeyFile);
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  const cases: { name: string; edit: (k: typeof kf) => void; error: string }[] = [
+    { name: 'earlier keys removed (rollback)', edit: (k) => delete k.previous, error: 'DamagedData' },
+    { name: 're-encrypting marked done', edit: (k) => (k.previous.cloud = 'done'), error: 'DamagedData' },
+    { name: 'done marked re-encrypting again (old cloud objects accepted again)', edit: (k) => (k.previous = done.previous, k.previous.cloud = 're-encrypting'), error: 'DamagedData' },
+    { name: 'the finished file\'s earlier keys spliced into the other', edit: (k) => (k.previous = done.previous), error: 'DamagedData' },
+    { name: 'wrapped earlier keys changed', edit: (k) => (k.previous.wrapped = b64(randomBytes(48))), error: 'DamagedData' },
+    { name: 'wrapped earlier keys of a bad length', edit: (k) => (k.previous.wrapped = b64(randomBytes(40))), error: 'DamagedData' },
+    { name: 'nonce changed', edit: (k) => (k.previous.nonce = b64(randomBytes(24))), error: 'DamagedData' },
+    { name: 'unknown field in the earlier keys', edit: (k) => (k.previous.extra = 1), error: 'DamagedData' },
+    { name: 'unknown cloud state', edit: (k) => (k.previous.cloud = 'maybe'), error: 'DamagedData' },
+  ];
+  for (const c of cases) {
+    const copy = JSON.parse(JSON.stringify(kf));
+    c.edit(copy);
+    await assert.rejects((async () => openKeyFile(parseKeyFile(utf8(JSON.stringify(copy))), { passphrase: committed.rotated.passphrase }))(), { name: c.error }, c.name);
+  }
+  // The pre-rotation key file (the lost computer's copy) put back in the cloud is a valid file of the same vault, but of other keys: the engine refuses to sync to it.
+  assert.equal(JSON.parse(committed.keyFile).vaultId, kf.vaultId);
+  assert.notEqual(JSON.parse(committed.keyFile).publicKey, kf.publicKey);
+});

@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import { keyring, openKeyFile, openObject, parseKeyFile, parseObjectRemoteName, type ReadKeys } from '../../crypto/index.js';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree } from '../helpers/fs.js';
+import { ROTATED } from './helpers.js';
 import { failsWith, FILES, makeVault, ok, successorRecover, type TestVault } from '../handover/helpers.js';
 
-export const ROTATED = 'fresh lantern copper river ninety quietly';
 
 function rotate(v: TestVault, extra: Record<string, string> = {}, args: string[] = []) {
   return v.cli(['rotate-keys', ...args], { CASEVAULT_NEW_PASSPHRASE: ROTATED, ...extra });

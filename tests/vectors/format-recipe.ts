@@ -4,7 +4,7 @@
 // and compares byte for byte, so any change to a format shows.
 import { createHash } from 'node:crypto';
 import {
-  addEscrowSlot, createEscrowKey, parseEscrowPublicKey, createKeyFile, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, padmeLength, ready, sealLocalSecret, serializeKeyFile, toHex,
+  addEscrowSlot, createEscrowKey, markCloudReencrypted, rotateKeyFile, parseEscrowPublicKey, createKeyFile, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, padmeLength, ready, sealLocalSecret, serializeKeyFile, toHex,
 } from '../../crypto/index.js';
 import { setRandomSourceForTests } from '../../crypto/random.js';
 
@@ -22,11 +22,14 @@ export interface FormatVectors {
   localSecret: { label: string; secret: string; sealed: { nonce: string; sealed: string } };
   /** The union's escrow key (its two files) and the vault's key file with an escrow slot for it. */
   escrow: { passphrase: string; keyFile: string; publicFile: string; fingerprint: string; vaultKeyFile: string };
+  /** The escrow vector's key file after a key rotation (re-encrypting the cloud, then done): new master, the old one kept under it. */
+  rotated: { passphrase: string; keyFile: string; doneKeyFile: string; master: string; publicKey: string };
 }
 
 export const SEED = 'casevault format vectors v1';
 export const PASSPHRASE = 'correct horse battery staple vector';
 export const ESCROW_PASSPHRASE = 'union data protection officer vector';
+export const ROTATED_PASSPHRASE = 'lost laptop new passphrase vector';
 export const PATHS = ['notes.txt', 'caf\u00e9.txt', 'cafe\u0301.txt', 'Members/0042/grievance letter.docx', `${Array.from({ length: 12 }, (_, i) => `d${i}`).join('/')}/deep.pdf`];
 export const SIZES = [0, 1, 1000, 65536 - 50, 65536 * 2 + 5];
 export const PADME_SIZES = [0, 1, 1024, 1025, 4000, 65536, 65537, 1_000_000, 1_073_741_824, 10_000_000_000];
@@ -72,6 +75,9 @@ export async function buildVectors(): Promise<FormatVectors> {
     // Drawn last from the randomness stream, so every earlier vector keeps its bytes.
     const escrowKey = await createEscrowKey(ESCROW_PASSPHRASE, kdf);
     const withEscrow = await addEscrowSlot(keyFile, keys, parseEscrowPublicKey(escrowKey.publicFile));
+    // Drawn after the escrow vectors, for the same reason.
+    const rotated = await rotateKeyFile(withEscrow, keys, ROTATED_PASSPHRASE, kdf);
+    const done = await markCloudReencrypted(rotated.keyFile, rotated.keys);
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
     return {
       comment: 'Casevault format v1 test vectors (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
@@ -86,6 +92,7 @@ export async function buildVectors(): Promise<FormatVectors> {
       objects,
       localSecret: { label: 'dropbox refresh token', secret: 'sl.example-refresh-token', sealed: { nonce: sealed.nonce, sealed: sealed.sealed } },
       escrow: { passphrase: ESCROW_PASSPHRASE, keyFile: text(escrowKey.keyFile), publicFile: text(escrowKey.publicFile), fingerprint: escrowKey.fingerprint, vaultKeyFile: text(serializeKeyFile(withEscrow)) },
+      rotated: { passphrase: ROTATED_PASSPHRASE, keyFile: text(serializeKeyFile(rotated.keyFile)), doneKeyFile: text(serializeKeyFile(done)), master: toHex(rotated.keys.master), publicKey: toHex(rotated.keys.publicKey) },
     };
   } finally {
     restore();
