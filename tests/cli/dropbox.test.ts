@@ -9,6 +9,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
 import { startDropboxServer, type DropboxServer } from '../dropbox/server.js';
+import { ROTATED } from '../rotate/helpers.js';
 
 let server: DropboxServer;
 let root = '';
@@ -96,4 +97,29 @@ test('Dropbox without a sign-in and no terminal: exit 2 with what to set', async
   const r = await run(['init', '--vault', join(dir, 'v'), '--cloud', 'dropbox'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^casevault: .*CASEVAULT_DROPBOX_APP_KEY/);
+});
+
+test('rotate-keys on a Dropbox vault: every object re-encrypted through the API, the old key file opens nothing there, the new passphrase recovers it all', async () => {
+  const dir = await tempDir('dbx-rotate');
+  const vault = join(dir, 'vault');
+  await vaultWith(12, vault);
+  const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
+  assert.equal((await run(['init', '--vault', vault, '--cloud', 'dropbox'], env)).code, 0);
+  assert.equal((await run(['sync'], env)).code, 0);
+  await rm(join(vault, 'cases', 'doc-3.txt'));
+  assert.equal((await run(['sync'], env)).code, 0);
+  const r = await run(['rotate-keys'], { ...env, CASEVAULT_NEW_PASSPHRASE: ROTATED });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /13 cloud objects re-encrypted/, 'twelve files and one in the trash');
+  const newEnv = { ...env, CASEVAULT_PASSPHRASE: ROTATED };
+  assert.equal((await run(['verify', '--cloud'], newEnv)).code, 0);
+  assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', join(dir, 'thief')], { ...env, CASEVAULT_HOME: join(dir, 'home-thief') })).code, 4, 'the old passphrase opens nothing');
+  const target = join(dir, 'recovered');
+  assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', target], { ...newEnv, CASEVAULT_HOME: join(dir, 'home2') })).code, 0);
+  await assertSameTree(vault, target);
+  // The sealed Dropbox sign-in moved to the new keys: a sync without the token in the environment still reaches Dropbox after an unlock.
+  await writeFile(join(vault, 'after.txt'), 'after the rotation');
+  const stored = await run(['sync'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: ROTATED, CASEVAULT_DROPBOX_API_URL: server.url });
+  assert.equal(stored.code, 0, stored.stderr);
+  assert.match(stored.stdout, /1 uploaded/);
 });
