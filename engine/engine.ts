@@ -610,7 +610,7 @@ export class Engine {
         await Engine.checkStrength(o.newPassphrase);
         const { kf } = await this.localKeyFile();
         if (await openKeyFile(kf, { passphrase: o.newPassphrase }).then(async (k) => (await wipeKeys(k), true), () => false)) {
-          throw new UsageError('choose a passphrase this vault has not had: the lost computer\'s copy of the key file opens with the current one');
+          throw new UsageError('choose a new passphrase, not the current one: the lost computer\'s copy of the key file opens with the current one');
         }
         const rotated = await rotateKeyFile(kf, old, o.newPassphrase, KDF_PROFILES[this.kdfProfile()]);
         await wipeKeys(rotated.keys);

@@ -21,6 +21,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(`Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`);
       ctx.out(`Last backup: ${s.lastBackup ?? 'never'}${s.nextBackup ? `; next due ${s.nextBackup}` : ' (no backup folder set up)'}`);
       if (s.backupOverdue) ctx.out('Backups are overdue: plug in the backup drive (or connect the share); `casevault watch` or the app takes the backup as soon as it can.');
+      if (s.keyRotation === 'interrupted') ctx.out('Key rotation unfinished: run `casevault rotate-keys` again with the new passphrase chosen then; until it finishes, this computer does not sync.');
       if (s.accessReviewDue) ctx.out('Access review due: check who can open this vault and read the audit trail (`casevault audit`), then record it with `casevault audit --reviewed`.');
       if (s.live.watching) {
         ctx.out(`Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`);
