@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { mutated, onlyTyped, RUNS } from '../helpers/fuzz.js';
 import {
   addEscrowSlot, createEscrowKey, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, normaliseFingerprint, createKeyFile, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, openKeyFile, openObject, parseKeyFile,
-  serializeKeyFile, utf8,
+  rotateKeyFile, serializeKeyFile, utf8,
 } from '../../crypto/index.js';
 
 test(`objects: ${RUNS} random and mutated objects only ever fail with typed errors`, async () => {
@@ -22,20 +22,22 @@ test(`objects: ${RUNS} random and mutated objects only ever fail with typed erro
   }), { numRuns: RUNS });
 });
 
-test(`key files: ${RUNS} random and mutated key files only ever fail with typed errors, before any Argon2 for bad parameters`, async () => {
-  const { keyFile } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
-  const good = serializeKeyFile(keyFile);
-  const json = JSON.parse(new TextDecoder().decode(good));
-  const fields = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.constant(4 * 1024 ** 3));
-  await fc.assert(fc.asyncProperty(fc.oneof(mutated(good), fc.tuple(fc.constantFrom('version', 'vaultId', 'publicKey', 'mac', 'slots'), fields).map(([k, v]) => utf8(JSON.stringify({ ...json, [k]: v })))), async (bytes) => {
-    await onlyTyped(async () => {
-      parseKeyFile(bytes); // parsing alone: a wrong passphrase below would run Argon2 for each case
-    });
-  }), { numRuns: RUNS });
-  // A few full unlock attempts on mutated files.
-  await fc.assert(fc.asyncProperty(mutated(good), async (bytes) => {
-    await onlyTyped(async () => openKeyFile(parseKeyFile(bytes), { passphrase: 'a long enough test passphrase' }));
-  }), { numRuns: 20 });
+test(`key files: ${RUNS} random and mutated key files (fresh and rotated) only ever fail with typed errors, before any Argon2 for bad parameters`, async () => {
+  const { keyFile, keys } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
+  const rotated = await rotateKeyFile(keyFile, keys, 'a long enough test passphrase', KDF_PROFILES.interactive);
+  for (const good of [serializeKeyFile(keyFile), serializeKeyFile(rotated.keyFile)]) {
+    const json = JSON.parse(new TextDecoder().decode(good));
+    const fields = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.constant(4 * 1024 ** 3), fc.record({ nonce: fc.string(), wrapped: fc.string(), cloud: fc.constantFrom('done', 're-encrypting', 'x') }));
+    await fc.assert(fc.asyncProperty(fc.oneof(mutated(good), fc.tuple(fc.constantFrom('version', 'vaultId', 'publicKey', 'mac', 'slots', 'previous'), fields).map(([k, v]) => utf8(JSON.stringify({ ...json, [k]: v })))), async (bytes) => {
+      await onlyTyped(async () => {
+        parseKeyFile(bytes); // parsing alone: a wrong passphrase below would run Argon2 for each case
+      });
+    }), { numRuns: RUNS });
+    // A few full unlock attempts on mutated files.
+    await fc.assert(fc.asyncProperty(mutated(good), async (bytes) => {
+      await onlyTyped(async () => openKeyFile(parseKeyFile(bytes), { passphrase: 'a long enough test passphrase' }));
+    }), { numRuns: 20 });
+  }
 });
 
 test(`recovery keys: ${RUNS} random texts only ever fail with BadRecoveryKey`, async () => {
