@@ -83,6 +83,7 @@ export function RotateKeys() {
     <>
       {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
       <p role="status">{progress ? `Re-encrypting the cloud copy: ${progress.filesDone} of ${progress.filesTotal}` : 'Making the new keys…'}</p>
+      <p className="muted">Stay on this screen: the new recovery key is shown here, once, when this is done.</p>
     </>
   );
   const error = message && <p className="error" role="alert">{message}</p>;

@@ -58,6 +58,7 @@ test('rotate keys: two different passphrases are refused before anything is sent
   act(() => emit('progress', { task: 'sync', filesDone: 9, filesTotal: 10, bytesDone: 0, bytesTotal: 0 }));
   assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 1 of 3', 'a sync\'s progress is not the rotation\'s');
   assert.equal(screen.getByRole<HTMLProgressElement>('progressbar').value, 1);
+  screen.getByText(/^Stay on this screen: the new recovery key is shown here, once/);
 
   await act(async () => answer({ recoveryKey: WORDS, reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }], backups: 'later' }));
   assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS);
