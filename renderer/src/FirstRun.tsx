@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
+import { RecoveryKey } from './RecoveryKey.js';
 import { sentence } from './text.js';
 import { useSecretField } from './Unlock.js';
 
@@ -21,34 +22,6 @@ export function StrengthMeter({ passphrase }: { passphrase: string }) {
       <meter min={0} max={4} value={s.score} aria-label="Passphrase strength" />
       <span>{LABELS[s.score]}{s.ok ? '' : `: ${s.reason}`}</span>
     </div>
-  );
-}
-
-function RecoveryKey({ words, onDone }: { words: string; onDone: () => void }) {
-  const [typed, setTyped] = useState('');
-  const id = useId();
-  const norm = (t: string) => t.toLowerCase().split(/[^a-z]+/).filter(Boolean).join(' ');
-  const save = () => {
-    const blob = new Blob([`Casevault recovery key\n\n${words}\n\nKeep this somewhere safe, away from the computer. It opens the vault if the passphrase is forgotten.\n`], { type: 'text/plain' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'casevault-recovery-key.txt';
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
-  return (
-    <section className="card" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Save your recovery key</h2>
-      <p>This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can open it.</p>
-      <p className="recovery-key" data-testid="recovery-key">{words}</p>
-      <div className="row">
-        <button type="button" onClick={save}>Save as a file</button>
-        <button type="button" onClick={() => window.print()}>Print</button>
-      </div>
-      <label htmlFor={`${id}-confirm`}>To check you have it, type the recovery key here</label>
-      <textarea id={`${id}-confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} rows={3} autoComplete="off" spellCheck={false} />
-      <button type="button" className="primary" disabled={norm(typed) !== norm(words)} onClick={onDone}>I have saved it: continue</button>
-    </section>
   );
 }
 
@@ -136,7 +109,13 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     }
   };
 
-  if (words) return <RecoveryKey words={words} onDone={onDone} />;
+  if (words) {
+    return (
+      <RecoveryKey words={words} title="Save your recovery key" testId="recovery-key" doneLabel="I have saved it: continue" onDone={onDone}>
+        <p>This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can open it.</p>
+      </RecoveryKey>
+    );
+  }
   if (recovering) return <Recover onDone={onDone} onBack={() => setRecovering(false)} />;
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>

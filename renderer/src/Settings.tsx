@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { Preferences } from './Preferences.js';
+import { RotateKeys } from './RotateKeys.js';
 import { useUnlocked } from './Unlock.js';
 
 /** For a Dropbox vault: sign in again (a new computer's sign-in expired, or access was removed in Dropbox). */
@@ -68,6 +69,7 @@ export function Settings() {
         {words && <p className="recovery-key" data-testid="new-recovery-key">{words}</p>}
         <button type="button" onClick={newKey}>Make a new recovery key</button>
       </section>
+      <RotateKeys />
       <section className="card" aria-labelledby={`${id}-l`}>
         <h2 id={`${id}-l`}>Lock</h2>
         <p>The vault locks by itself when the computer sleeps or the screen locks, and after the idle time below.</p>

@@ -1,9 +1,11 @@
 // A browser page for component tests: happy-dom's window as the globals
 // React and testing-library expect, and a bridge (window.casevault, the
 // transport the desktop app's preload provides) answering with typed
-// ApiResponse values. Import this before React.
+// ApiResponse values, and carrying the engine events a test sends. Import
+// this before React.
 import { Window } from 'happy-dom';
 import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/api.js';
+import type { EngineEvents } from '../../engine/events.js';
 
 const page = new Window({ url: 'http://127.0.0.1/' });
 for (const key of Object.getOwnPropertyNames(page)) {
@@ -26,6 +28,12 @@ type Answer = { [M in ApiMethod]?: (params: Record<string, unknown>) => ApiResul
 /** What the fake transport was asked, in order. */
 export const calls: { method: string; params: Record<string, unknown> }[] = [];
 
+const listeners = new Set<(type: string, event: unknown) => void>();
+
+/** An engine event, to whatever the page listens with (wrap in act()). */
+export function emit<K extends keyof EngineEvents>(type: K, event: EngineEvents[K]): void {
+  for (const l of listeners) l(type, event);
+}
 
 /** Answer API calls from `answers`; a method without one answers UsageError, as the engine does for an unknown method. */
 export function bridge(answers: Answer): void {
@@ -38,6 +46,9 @@ export function bridge(answers: Answer): void {
       const v = await f(params);
       return v instanceof Failure ? { ok: false, error: { kind: v.kind, message: v.message } } : { ok: true, value: v };
     },
-    on: () => () => {},
+    on(listener: (type: string, event: unknown) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
 }

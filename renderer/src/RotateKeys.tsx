@@ -1,0 +1,137 @@
+// Lost or stolen computer: rotate the vault's keys (new keys, a new
+// passphrase and recovery key, the cloud copy re-encrypted), or finish a
+// rotation that stopped part-way on this computer. The screen: docs/desktop-app.md.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ApiResult } from '../../engine/api.js';
+import type { ProgressEvent } from '../../engine/events.js';
+import { call, onEvent } from './api.js';
+import { StrengthMeter } from './FirstRun.js';
+import { RecoveryKey } from './RecoveryKey.js';
+import { count } from './text.js';
+import { useUnlocked } from './Unlock.js';
+
+type Report = ApiResult<'rotateKeys'>;
+
+const BACKUPS: Record<Report['backups'], string> = {
+  rewrapped: 'The backup folder now opens with the new keys, and its older backups stay readable on this computer.',
+  later: 'The backup drive was not connected: it moves to the new keys at the next backup, and its older backups stay readable on this computer.',
+  none: 'There are no backups yet, so nothing there needed changing.',
+};
+
+function cloudOutcome(r: Report): string {
+  const head = `In the cloud copy, ${count(r.reencrypted, 'item')} ${r.reencrypted === 1 ? 'was' : 'were'} re-encrypted`;
+  if (r.failed.length === 0) return `${head} and none failed.`;
+  return `${head}; ${count(r.failed.length, 'item')} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left as ${r.failed.length === 1 ? 'it was' : 'they were'} (your backups may hold ${r.failed.length === 1 ? 'that file' : 'those files'}).`;
+}
+
+export function RotateKeys() {
+  const [vault, setVault] = useState<{ interrupted: boolean; dropbox: boolean } | undefined>();
+  const [open, setOpen] = useState(false);
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<ProgressEvent | undefined>();
+  const [report, setReport] = useState<Report | undefined>();
+  const [message, setMessage] = useState('');
+  const [done, setDone] = useState(false);
+  const { run, prompt } = useUnlocked();
+  const id = useId();
+
+  const refresh = () => void call('status').then((s) => setVault({ interrupted: s.keyRotation === 'interrupted', dropbox: s.cloud.startsWith('Dropbox') }), () => {});
+  useEffect(refresh, []);
+  useEffect(() => onEvent('progress', (p) => p.task === 'rotate' && setProgress(p)), []);
+
+  const rotate = (newPassphrase: string) => {
+    setBusy(true);
+    setMessage('');
+    setProgress(undefined);
+    void run('Rotating the keys needs the current passphrase (or the recovery key) first.', () => call('rotateKeys', { newPassphrase }), (r) => {
+      setReport(r);
+      setNext('');
+      setAgain('');
+      setOpen(false);
+      setBusy(false);
+      refresh();
+    }, (m) => {
+      setMessage(m);
+      setBusy(false);
+      refresh(); // a rotation that failed part-way is to be finished
+    });
+  };
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== again) return setMessage('The two passphrases are different.');
+    rotate(next);
+  };
+  const finish = (e: FormEvent) => {
+    e.preventDefault();
+    rotate(next);
+  };
+
+  if (report) {
+    return (
+      <RecoveryKey words={report.recoveryKey} title="Keys rotated: save the new recovery key" testId="rotated-recovery-key" doneLabel="Done" onDone={() => { setReport(undefined); setDone(true); }}>
+        <p role="status">The vault has new keys. The old passphrase and the old recovery key no longer open it.</p>
+        <p>{cloudOutcome(report)}</p>
+        <p>{BACKUPS[report.backups]}</p>
+        <p>Write the new recovery key down (or print it) now and keep it away from the computer: it is shown only once.</p>
+      </RecoveryKey>
+    );
+  }
+
+  const running = busy && !prompt && (
+    <>
+      {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
+      <p role="status">{progress ? `Re-encrypting the cloud copy: ${progress.filesDone} of ${progress.filesTotal}` : 'Making the new keys…'}</p>
+      <p className="muted">Stay on this screen: the new recovery key is shown here, once, when this is done.</p>
+    </>
+  );
+  const error = message && <p className="error" role="alert">{message}</p>;
+
+  return (
+    <>
+      {prompt}
+      <section className="card" aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>Lost or stolen computer</h2>
+        {vault?.interrupted ? (
+          <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
+            <p className="banner-bad" role="alert">A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still open with the old keys.</p>
+            <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
+            <input id={`${id}-then`} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="current-password" required />
+            {running}
+            {error}
+            <button type="submit" className="primary" disabled={busy}>{busy ? 'Finishing…' : 'Finish rotating keys'}</button>
+          </form>
+        ) : (
+          <>
+            <p>If a computer with this vault on it is lost or stolen, rotate the keys here. Casevault makes new keys, with a new passphrase and a new recovery key, so the lost computer's copy cannot read anything added or changed from now on. It cannot reach the lost computer itself: the files already on it stay there.</p>
+            <ul>
+              <li>The cloud copy is encrypted again with the new keys. A large vault takes a while: keep this computer on.</li>
+              <li>Old backups stay readable on this computer.</li>
+              <li>Any other computer that uses this vault asks once for the new passphrase.</li>
+              {vault?.dropbox && <li>Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press "Reconnect Dropbox" on this page.</li>}
+            </ul>
+            {done && <p className="banner-ok" role="status">Done: this computer uses the new keys and the new passphrase from now on.</p>}
+            {!open ? (
+              <button type="button" onClick={() => { setOpen(true); setDone(false); }}>Rotate keys…</button>
+            ) : (
+              <form className="stack" onSubmit={start} aria-label="Rotate keys">
+                <label htmlFor={`${id}-new`}>New passphrase (not one this vault has had; four or more unrelated words work well)</label>
+                <input id={`${id}-new`} type="password" value={next} onChange={(e) => { setNext(e.target.value); setMessage(''); }} autoComplete="new-password" required />
+                <StrengthMeter passphrase={next} />
+                <label htmlFor={`${id}-again`}>Type the new passphrase again</label>
+                <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
+                {running}
+                {error}
+                <div className="row">
+                  <button type="submit" className="primary" disabled={busy}>{busy ? 'Rotating…' : 'Rotate keys now'}</button>
+                  <button type="button" onClick={() => { setOpen(false); setNext(''); setAgain(''); setMessage(''); }} disabled={busy}>Cancel</button>
+                </div>
+              </form>
+            )}
+          </>
+        )}
+      </section>
+    </>
+  );
+}
