@@ -70,8 +70,9 @@ export const API = {
   },
   changePassphrase: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.changePassphrase(p.newPassphrase).then(() => ({})) },
   newRecoveryKey: { params: none, run: (e: Engine) => e.newRecoveryKey() },
-  /** Lost computer: new vault keys, a new passphrase and recovery key; the cloud re-encrypted. Resumes an interrupted one. */
+  /** Lost computer: new vault keys, a new passphrase and recovery key (shown once); picks up an interrupted rotation. Then finishKeyRotation re-encrypts the cloud copy. */
   rotateKeys: { params: z.object({ newPassphrase: text(1024) }).strict(), run: (e: Engine, p: { newPassphrase: string }) => e.rotateKeys(p) },
+  finishKeyRotation: { params: none, run: (e: Engine) => e.finishKeyRotation() },
   sarSearch: {
     params: z.object({ terms: z.array(text(500)).min(1).max(50), reference: text(200).optional() }).strict(),
     run: (e: Engine, p: { terms: string[]; reference?: string }) => e.sarSearch(p),

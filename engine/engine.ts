@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
-  assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
+  assertSafeVaultPath, createKeyFile, DamagedData, randomBytes, toBase64, toHex, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile,
   parseObjectRemoteName, rewrapPassphrase, rewrapRecovery, rotateKeyFile, markCloudReencrypted, cloudReencrypting, keyring, WrongSecret, serializeKeyFile, wipeKeys, writeKeysOf, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, escrowFingerprint, ready,
   type KdfProfile, type KeyFile, type ReadKeys, type Secret,
 } from '../crypto/index.js';
@@ -45,8 +45,9 @@ import { confirmedEscrowKey, openEscrowKey, writeEscrowKey } from './escrow.js';
 import { loadVerified, makeHandover, type HandoverOptions, type HandoverReport } from './handover.js';
 import { removeVault, type RemoveOptions, type RemoveReport } from './remove.js';
 import { fileCount } from './words.js';
-import { assertCloudKeys, endRotation, loadRotation, moveHomeToKeys, reencryptCloud, renameSyncRecords, saveRotation } from './rotate.js';
+import { assertCloudKeys, endRotation, loadRotation, moveHomeToKeys, reencryptCloud, renameSyncRecords, rotationPending, saveRotation, type ReencryptReport } from './rotate.js';
 
+export type { ReencryptReport } from './rotate.js';
 export type { SyncReport, VerifyReport, CloudSpec, WatchOptions, BackupReport, BackupStatus, AuditVerifyReport, SarSearchReport, SarExportOptions, SarExportReport, HandoverOptions, HandoverReport, RemoveOptions, RemoveReport };
 
 export const KEY_FILE_NAME = 'casevault.key';
@@ -104,17 +105,13 @@ export interface StatusReport {
   /** The periodic review of who has access is due (settings: every N months). */
   accessReviewDue: boolean;
   /** A key rotation on this computer stopped before it finished: run rotateKeys again with the new passphrase. */
-  keyRotation: 'none' | 'interrupted';
+  keyRotation: 'none' | 'interrupted' | 'running';
 }
 
 export interface RotateReport {
-  /** The new recovery key's words, to be shown once (the old recovery key and passphrase no longer open the vault). */
-  recoveryKey: string;
-  /** Cloud objects re-encrypted under the new keys (and the old copies deleted). */
-  reencrypted: number;
-  /** Objects that could not be read under any of the vault's keys: left as they are (verify lists them). */
-  failed: ObjectFailure[];
-  /** The backup folder's key: re-wrapped now, at the next backup (the drive was not there), or no backup folder. */
+  /** The new recovery key's words, to be shown once (the old recovery key and passphrase no longer open the vault); null when picking up a rotation whose key was shown already. */
+  recoveryKey: string | null;
+  /** The backup folder's key: re-wrapped now, at the next backup (the drive was not there), or no backups to re-wrap. */
   backups: 'rewrapped' | 'later' | 'none';
 }
 
@@ -151,6 +148,8 @@ function cloudRing(kf: KeyFile, keys: ReadKeys): ReadKeys[] {
 
 export class Engine {
   private live: LiveSync | undefined;
+  /** finishKeyRotation is re-encrypting the cloud copy now. */
+  private rotating = false;
   private connected: Remote | undefined;
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   private keys: ReadKeys | undefined;
@@ -534,7 +533,7 @@ export class Engine {
       nextBackup: backup?.nextBackup ?? null,
       backupOverdue: backup?.overdue ?? false,
       accessReviewDue: accessReviewDueAt(await loadSettings(this.home), config.createdAt).getTime() <= Date.now(),
-      keyRotation: (await loadRotation(this.home).catch(() => undefined)) ? 'interrupted' : 'none',
+      keyRotation: this.rotating ? 'running' : (await rotationPending(this.home)) ? 'interrupted' : 'none',
     };
   }
 
@@ -592,20 +591,22 @@ export class Engine {
   }
 
   /**
-   * Lost computer: rotate the vault's keys. New keys and a new passphrase
-   * (one the lost computer's key file does not open) and recovery key; this
-   * computer switches to them at once, then re-encrypts every cloud object
-   * under them, deleting the old copies. Old backups stay readable (the key
-   * file keeps the old keys under the new ones). Needs the vault unlocked,
-   * except to finish a rotation that was interrupted: that takes only the
-   * new passphrase.
+   * Lost computer, step 1: rotate the vault's keys. New keys and a new
+   * passphrase (not the current one: the lost computer's key file opens with
+   * it) and recovery key; this computer switches to them at once, so nothing
+   * written from now on reads with the old keys. Returns the recovery key's
+   * words, to be shown once (null when finishing a rotation whose key was
+   * shown already). Step 2, finishKeyRotation, re-encrypts the cloud copy.
+   * Needs the vault unlocked, except to pick up a rotation that was
+   * interrupted: that takes only the new passphrase.
    */
   async rotateKeys(o: { newPassphrase: string }): Promise<RotateReport> {
     const config = await loadConfig(this.home);
     const remote = await this.remote(config);
+    let fresh = false;
     const report = await this.exclusive(async () => {
-      let next = await loadRotation(this.home);
-      if (!next) {
+      let pending = await loadRotation(this.home);
+      if (!pending) {
         const old = this.requireKeys();
         await Engine.checkStrength(o.newPassphrase);
         const { kf } = await this.localKeyFile();
@@ -614,42 +615,76 @@ export class Engine {
         }
         const rotated = await rotateKeyFile(kf, old, o.newPassphrase, KDF_PROFILES[this.kdfProfile()]);
         await wipeKeys(rotated.keys);
-        next = rotated.keyFile;
-        await saveRotation(this.home, next);
+        pending = { keyFile: rotated.keyFile, recoveryShown: false };
+        await saveRotation(this.home, pending);
+        fresh = true;
         await this.record('vault key rotation started');
       }
       let keys: ReadKeys;
       try {
-        keys = await openKeyFile(next, { passphrase: o.newPassphrase });
+        keys = await openKeyFile(pending.keyFile, { passphrase: o.newPassphrase });
       } catch (e) {
         if (e instanceof Error && e.name === 'WrongSecret') throw new WrongSecret('a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it');
         throw e;
       }
       try {
-        // The newest key file of these keys: the home's, once a run got that far (it may have its final recovery slot).
+        // The newest key file of these keys: the home's, once a run got that far.
         const home = await this.localKeyFile().then(({ kf }) => kf, () => undefined);
-        const base = home && home.publicKey === next.publicKey ? home : next;
-        await this.saveKeyFile(remote, base);
+        let keyFile = home && home.publicKey === pending.keyFile.publicKey ? home : pending.keyFile;
+        let words: string | null = null;
+        if (!pending.recoveryShown) {
+          // A recovery key nobody has seen yet: replaced, so the one shown now is the one that works.
+          const rewrapped = await rewrapRecovery(keyFile, keys);
+          keyFile = rewrapped.keyFile;
+          words = await encodeRecoveryKey(rewrapped.recoveryKey);
+          rewrapped.recoveryKey.fill(0);
+        }
+        await this.saveKeyFile(remote, keyFile);
         await moveHomeToKeys({ home: this.home, config, remote, keys });
         await rekeyAudit(this.home, keyring(keys).slice(1), keys);
         if (this.keys) await wipeKeys(this.keys); // the old keys: nothing is written under them from now on
-        this.keys = undefined;
-        const backups = await this.backups().adoptKeys();
-        const { reencrypted, failed } = await reencryptCloud({ home: this.home, remote, keys, emit: this.emit });
-        const { keyFile, recoveryKey } = await rewrapRecovery(await markCloudReencrypted(base, keys), keys);
-        await this.saveKeyFile(remote, keyFile);
-        await endRotation(this.home);
-        const words = await encodeRecoveryKey(recoveryKey);
-        recoveryKey.fill(0);
         this.keys = keys;
-        return { recoveryKey: words, reencrypted, failed, backups };
+        return { recoveryKey: words, backups: await this.backups().adoptKeys() };
       } catch (e) {
-        await wipeKeys(keys);
+        if (this.keys !== keys) await wipeKeys(keys);
         throw e;
       }
     });
-    await this.record('vault keys rotated', `new passphrase and recovery key; ${report.reencrypted} cloud objects re-encrypted${report.failed.length ? `, ${report.failed.length} unreadable left as they were` : ''}; backup folder key ${report.backups === 'rewrapped' ? 're-wrapped' : report.backups === 'later' ? 'to be re-wrapped at the next backup' : 'not needed (no backups yet)'}`);
+    const backups = { rewrapped: 're-wrapped', later: 'to be re-wrapped at the next backup', none: 'not needed (no backups yet)' }[report.backups];
+    await this.record(fresh ? 'vault keys rotated' : 'vault key rotation resumed', `new passphrase${report.recoveryKey ? ' and recovery key' : ''}; backup folder key ${backups}; the cloud copy is re-encrypted next`);
     return report;
+  }
+
+  /**
+   * Lost computer, step 2 (after the new recovery key was shown): re-encrypt
+   * every cloud object still under the old keys, deleting the old copies,
+   * then stop accepting the old keys for cloud objects. Needs the vault
+   * unlocked with the new keys. Repeatable until it finishes.
+   */
+  async finishKeyRotation(): Promise<ReencryptReport> {
+    const keys = this.requireKeys();
+    const config = await loadConfig(this.home);
+    const remote = await this.remote(config);
+    this.rotating = true;
+    try {
+      const report = await this.exclusive(async () => {
+        const pending = await loadRotation(this.home);
+        if (!pending) throw new UsageError('no key rotation is waiting to be finished on this computer');
+        if (pending.keyFile.publicKey !== config.publicKey || config.publicKey !== toBase64(keys.publicKey)) {
+          throw new Refused('the key rotation has not switched this computer to the new keys yet: run `casevault rotate-keys` again with the new passphrase');
+        }
+        if (!pending.recoveryShown) await saveRotation(this.home, { ...pending, recoveryShown: true });
+        const r = await reencryptCloud({ home: this.home, remote, keys, emit: this.emit });
+        const { kf } = await this.localKeyFile();
+        await this.saveKeyFile(remote, await markCloudReencrypted(kf, keys));
+        await endRotation(this.home);
+        return r;
+      });
+      await this.record('cloud copy re-encrypted under the new vault keys', `${report.reencrypted} objects re-encrypted and their old copies deleted${report.failed.length ? `; ${report.failed.length} unreadable, left as they were` : ''}`);
+      return report;
+    } finally {
+      this.rotating = false;
+    }
   }
 
   /**

@@ -1,16 +1,18 @@
 // Rotating the vault's keys after a computer is lost. The new keys are made
-// first and kept in CASEVAULT_HOME/rotating.json (a key file: it opens only
-// with the new passphrase), then the vault switches to them (cloud and home
-// key files, settings, stored sign-in, audit trail, housekeeping marks), so
-// from that moment nothing new is readable with the lost computer's keys.
-// Then every cloud object still under the old keys is re-encrypted under the
-// new ones and the old copy deleted. Each step can be repeated, so a run
-// killed at any point is finished by running it again with the new passphrase.
+// first and kept in CASEVAULT_HOME/rotating.json (their key file: it opens
+// only with the new passphrase), then the vault switches to them (cloud and
+// home key files, settings, stored sign-in, audit trail, housekeeping marks),
+// so from that moment nothing new is readable with the lost computer's keys,
+// and the new recovery key is handed to the person. Then every cloud object
+// still under the old keys is re-encrypted under the new ones and the old
+// copy deleted. Each step can be repeated, so a run killed at any point is
+// finished by running it again with the new passphrase.
 // Spec: docs/key-rotation.md.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import {
-  keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, serializeKeyFile, toBase64, toHex, writeKeysOf,
+  DamagedData, keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, toBase64, toHex, utf8, writeKeysOf,
   type KeyFile, type ReadKeys,
 } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
@@ -31,14 +33,35 @@ const BATCH = 256;
 const CONCURRENCY = 4;
 const TRASH = /^trash\/(\d{8}T\d{6}Z)-([0-9a-f]{64})$/;
 
-/** The new key file of a rotation that has started and not finished on this computer, if any. */
-export async function loadRotation(home: string): Promise<KeyFile | undefined> {
-  const bytes = await readFile(join(home, homeFiles.rotating)).catch(() => undefined);
-  return bytes ? parseKeyFile(new Uint8Array(bytes)) : undefined;
+/** A rotation that has started on this computer and not finished: its new key file, and whether its recovery key has reached the person. */
+export interface PendingRotation {
+  keyFile: KeyFile;
+  recoveryShown: boolean;
 }
 
-export async function saveRotation(home: string, kf: KeyFile): Promise<void> {
-  await writeFileAtomic(join(home, homeFiles.rotating), serializeKeyFile(kf));
+const pendingSchema = z.object({ keyFile: z.unknown(), recoveryShown: z.boolean() }).strict();
+
+export async function loadRotation(home: string): Promise<PendingRotation | undefined> {
+  const text = await readFile(join(home, homeFiles.rotating), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (text === undefined) return undefined;
+  try {
+    const p = pendingSchema.parse(JSON.parse(text));
+    return { keyFile: parseKeyFile(utf8(JSON.stringify(p.keyFile))), recoveryShown: p.recoveryShown };
+  } catch {
+    throw new DamagedData(`the record of the unfinished key rotation (${homeFiles.rotating} in CASEVAULT_HOME) is damaged; recover the vault into a new CASEVAULT_HOME with the new passphrase (or, if the rotation never reached the cloud, the old one)`);
+  }
+}
+
+/** Whether a rotation is pending on this computer (even one whose record is damaged). */
+export async function rotationPending(home: string): Promise<boolean> {
+  return stat(join(home, homeFiles.rotating)).then(() => true, () => false);
+}
+
+export async function saveRotation(home: string, p: PendingRotation): Promise<void> {
+  await writeFileAtomic(join(home, homeFiles.rotating), JSON.stringify(p));
 }
 
 export async function endRotation(home: string): Promise<void> {

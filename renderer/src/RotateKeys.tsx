@@ -10,53 +10,68 @@ import { RecoveryKey } from './RecoveryKey.js';
 import { count } from './text.js';
 import { useUnlocked } from './Unlock.js';
 
-type Report = ApiResult<'rotateKeys'>;
+type Switched = ApiResult<'rotateKeys'>;
+type Finished = ApiResult<'finishKeyRotation'> & Pick<Switched, 'backups'>;
 
-const BACKUPS: Record<Report['backups'], string> = {
+const BACKUPS: Record<Switched['backups'], string> = {
   rewrapped: 'The backup folder now opens with the new keys, and its older backups stay readable on this computer.',
   later: 'The backup drive was not connected: it moves to the new keys at the next backup, and its older backups stay readable on this computer.',
   none: 'There are no backups yet, so nothing there needed changing.',
 };
 
-function cloudOutcome(r: Report): string {
+function cloudOutcome(r: Finished): string {
   const head = `In the cloud copy, ${count(r.reencrypted, 'item')} ${r.reencrypted === 1 ? 'was' : 'were'} re-encrypted`;
   if (r.failed.length === 0) return `${head} and none failed.`;
   return `${head}; ${count(r.failed.length, 'item')} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left as ${r.failed.length === 1 ? 'it was' : 'they were'} (your backups may hold ${r.failed.length === 1 ? 'that file' : 'those files'}).`;
 }
 
 export function RotateKeys() {
-  const [vault, setVault] = useState<{ interrupted: boolean; dropbox: boolean } | undefined>();
+  const [vault, setVault] = useState<{ rotation: 'none' | 'interrupted' | 'running'; dropbox: boolean } | undefined>();
   const [open, setOpen] = useState(false);
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [busy, setBusy] = useState(false);
+  /** switching: making the new keys (step 1); reencrypting: step 2. */
+  const [phase, setPhase] = useState<'idle' | 'switching' | 'reencrypting'>('idle');
   const [progress, setProgress] = useState<ProgressEvent | undefined>();
-  const [report, setReport] = useState<Report | undefined>();
+  const [switched, setSwitched] = useState<Switched | undefined>();
+  const [finished, setFinished] = useState<Finished | undefined>();
   const [message, setMessage] = useState('');
-  const [done, setDone] = useState(false);
   const { run, prompt } = useUnlocked();
   const id = useId();
 
-  const refresh = () => void call('status').then((s) => setVault({ interrupted: s.keyRotation === 'interrupted', dropbox: s.cloud.startsWith('Dropbox') }), () => {});
+  const refresh = () => void call('status').then((s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }), () => {});
   useEffect(refresh, []);
   useEffect(() => onEvent('progress', (p) => p.task === 'rotate' && setProgress(p)), []);
 
-  const rotate = (newPassphrase: string) => {
-    setBusy(true);
-    setMessage('');
+  const failed = (m: string) => {
+    setMessage(m);
+    setPhase('idle');
+    refresh(); // a rotation that failed part-way is to be finished
+  };
+  // Step 2, once the new recovery key is saved: the cloud copy re-encrypted (the person may leave this screen meanwhile).
+  const reencrypt = (s: Switched) => {
+    setSwitched(undefined);
+    setOpen(false);
+    setPhase('reencrypting');
     setProgress(undefined);
+    void run('Finishing the rotation needs the new passphrase.', () => call('finishKeyRotation'), (f) => {
+      setFinished({ ...f, backups: s.backups });
+      setPhase('idle');
+      refresh();
+    }, failed);
+  };
+  // Step 1: the new keys, and the new recovery key to save (none when picking up a rotation whose key was shown already).
+  const rotate = (newPassphrase: string) => {
+    setPhase('switching');
+    setMessage('');
+    setFinished(undefined);
     void run('Rotating the keys needs the current passphrase (or the recovery key) first.', () => call('rotateKeys', { newPassphrase }), (r) => {
-      setReport(r);
       setNext('');
       setAgain('');
-      setOpen(false);
-      setBusy(false);
-      refresh();
-    }, (m) => {
-      setMessage(m);
-      setBusy(false);
-      refresh(); // a rotation that failed part-way is to be finished
-    });
+      setPhase('idle');
+      if (r.recoveryKey) setSwitched(r);
+      else reencrypt(r);
+    }, failed);
   };
   const start = (e: FormEvent) => {
     e.preventDefault();
@@ -68,22 +83,22 @@ export function RotateKeys() {
     rotate(next);
   };
 
-  if (report) {
+  if (switched?.recoveryKey) {
     return (
-      <RecoveryKey words={report.recoveryKey} title="Keys rotated: save the new recovery key" testId="rotated-recovery-key" doneLabel="Done" onDone={() => { setReport(undefined); setDone(true); }}>
+      <RecoveryKey words={switched.recoveryKey} title="New keys made: save the new recovery key" testId="rotated-recovery-key" doneLabel="I have saved it: re-encrypt the cloud copy" onDone={() => reencrypt(switched)}>
         <p role="status">The vault has new keys. The old passphrase and the old recovery key no longer open it.</p>
-        <p>{cloudOutcome(report)}</p>
-        <p>{BACKUPS[report.backups]}</p>
-        <p>Write the new recovery key down (or print it) now and keep it away from the computer: it is shown only once.</p>
+        <p>Write the new recovery key down (or print it) now and keep it away from the computer: it is shown only once. Then the cloud copy is re-encrypted with the new keys.</p>
       </RecoveryKey>
     );
   }
 
-  const running = busy && !prompt && (
+  const busy = phase !== 'idle';
+  const making = phase === 'switching' && !prompt && <p role="status">Making the new keys…</p>;
+  const reencrypting = phase === 'reencrypting' && !prompt && (
     <>
       {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
-      <p role="status">{progress ? `Re-encrypting the cloud copy: ${progress.filesDone} of ${progress.filesTotal}` : 'Making the new keys…'}</p>
-      <p className="muted">Stay on this screen: the new recovery key is shown here, once, when this is done.</p>
+      <p role="status">{progress ? `Re-encrypting the cloud copy: ${progress.filesDone} of ${progress.filesTotal}` : 'Re-encrypting the cloud copy…'}</p>
+      <p className="muted">This carries on if you leave this screen; keep the computer on until it is done.</p>
     </>
   );
   const error = message && <p className="error" role="alert">{message}</p>;
@@ -93,12 +108,14 @@ export function RotateKeys() {
       {prompt}
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Lost or stolen computer</h2>
-        {vault?.interrupted ? (
+        {vault?.rotation === 'running' && !busy ? (
+          <p role="status">The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.</p>
+        ) : vault?.rotation === 'interrupted' && phase !== 'reencrypting' ? (
           <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
             <p className="banner-bad" role="alert">A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still open with the old keys.</p>
             <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
             <input id={`${id}-then`} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="current-password" required />
-            {running}
+            {making}
             {error}
             <button type="submit" className="primary" disabled={busy}>{busy ? 'Finishing…' : 'Finish rotating keys'}</button>
           </form>
@@ -111,17 +128,27 @@ export function RotateKeys() {
               <li>Any other computer that uses this vault asks once for the new passphrase.</li>
               {vault?.dropbox && <li>Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press "Reconnect Dropbox" on this page.</li>}
             </ul>
-            {done && <p className="banner-ok" role="status">Done: this computer uses the new keys and the new passphrase from now on.</p>}
+            {finished && (
+              <div className="banner-ok" role="status">
+                <p>Done: this computer uses the new keys and the new passphrase from now on.</p>
+                <p>{cloudOutcome(finished)}</p>
+                <p>{BACKUPS[finished.backups]}</p>
+              </div>
+            )}
+            {reencrypting}
             {!open ? (
-              <button type="button" onClick={() => { setOpen(true); setDone(false); }}>Rotate keys…</button>
+              <>
+                {error}
+                <button type="button" onClick={() => { setOpen(true); setFinished(undefined); }} disabled={busy}>Rotate keys…</button>
+              </>
             ) : (
               <form className="stack" onSubmit={start} aria-label="Rotate keys">
-                <label htmlFor={`${id}-new`}>New passphrase (not one this vault has had; four or more unrelated words work well)</label>
+                <label htmlFor={`${id}-new`}>New passphrase (not the current one; four or more unrelated words work well)</label>
                 <input id={`${id}-new`} type="password" value={next} onChange={(e) => { setNext(e.target.value); setMessage(''); }} autoComplete="new-password" required />
                 <StrengthMeter passphrase={next} />
                 <label htmlFor={`${id}-again`}>Type the new passphrase again</label>
                 <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
-                {running}
+                {making}
                 {error}
                 <div className="row">
                   <button type="submit" className="primary" disabled={busy}>{busy ? 'Rotating…' : 'Rotate keys now'}</button>

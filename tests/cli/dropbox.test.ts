@@ -110,7 +110,7 @@ test('rotate-keys on a Dropbox vault: every object re-encrypted through the API,
   assert.equal((await run(['sync'], env)).code, 0);
   const r = await run(['rotate-keys'], { ...env, CASEVAULT_NEW_PASSPHRASE: ROTATED });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /13 cloud objects re-encrypted/, 'twelve files and one in the trash');
+  assert.match(r.stdout, /re-encrypted: 13 objects/, 'twelve files and one in the trash');
   const newEnv = { ...env, CASEVAULT_PASSPHRASE: ROTATED };
   assert.equal((await run(['verify', '--cloud'], newEnv)).code, 0);
   assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', join(dir, 'thief')], { ...env, CASEVAULT_HOME: join(dir, 'home-thief') })).code, 4, 'the old passphrase opens nothing');

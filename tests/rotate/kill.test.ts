@@ -15,7 +15,7 @@ import { ROTATED } from './helpers.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
 
-test(`kill -9 during rotate-keys at ${ROUNDS} random instants: finishing it leaves every file, once, under the new keys only`, async (t) => {
+test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after rotation: finishing leaves every file, once, under the newest keys only`, async (t) => {
   const root = await tempDir('kill-rotate');
   const vault = join(root, 'vault');
   const cloud = join(root, 'cloud');
@@ -31,31 +31,41 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants: finishing it leav
   const atBackup = await readTree(vault);
   const oldKeys = await openKeyFile(parseKeyFile(await readFile(join(root, 'home', 'casevault.key'))), { passphrase: PASSPHRASE });
 
-  const finished = async () => {
-    if (await exists(join(root, 'home', 'rotating.json'))) return false;
-    const kf = parseKeyFile(await readFile(join(cloud, 'casevault.key')));
-    return kf.previous?.cloud === 'done';
-  };
+  // Rotation after rotation, each killed at random instants until it finishes: generation g has passphrase pass(g).
+  const pass = (g: number) => (g === 0 ? PASSPHRASE : `${ROTATED} ${g}`);
+  const cloudKf = async () => parseKeyFile(await readFile(join(cloud, 'casevault.key')));
+  let gen = 0;
+  let genKey = (await cloudKf()).publicKey;
   let killed = 0;
   let refusedSyncs = 0;
   const phases = { 'before the switch': 0, 'while re-encrypting': 0, 'finished': 0 };
-  for (let round = 0; round < ROUNDS && !(await finished()); round++) {
-    const r = await run(['rotate-keys'], env, randomInt(300, 4000));
+  const settle = async () => {
+    const kf = await cloudKf();
+    const pending = await exists(join(root, 'home', 'rotating.json'));
+    if (!pending && kf.publicKey !== genKey && kf.previous?.cloud === 'done') {
+      phases.finished++;
+      gen++;
+      genKey = kf.publicKey;
+    } else phases[kf.publicKey !== genKey ? 'while re-encrypting' : 'before the switch']++;
+  };
+  const envOf = (g: number) => ({ ...env, CASEVAULT_PASSPHRASE: pass(g), CASEVAULT_NEW_PASSPHRASE: pass(g + 1) });
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await run(['rotate-keys'], envOf(gen), randomInt(100, 2500));
     if (r.code === null) killed++;
     else assert.equal(r.code, 0, r.stderr);
-    const switched = parseKeyFile(await readFile(join(cloud, 'casevault.key'))).publicKey !== Buffer.from(oldKeys.publicKey).toString('base64');
-    phases[(await finished()) ? 'finished' : switched ? 'while re-encrypting' : 'before the switch']++;
+    await settle();
     // Between runs the vault changes and a sync runs, as live sync would: it either refuses (keys half switched) or uploads under the new keys.
     for (let i = 0; i < 6; i++) await writeFile(join(vault, `case-${randomInt(0, 8)}`, `doc-${randomInt(0, 30)}.txt`), randomBytes(randomInt(0, 40_000)));
-    const s = await run(['sync'], env);
+    const s = await run(['sync'], envOf(gen));
     if (s.code === 1 && /key rotation on this computer did not finish/.test(s.stderr)) refusedSyncs++;
     else assert.equal(s.code, 0, s.stderr);
   }
-  if (!(await finished())) {
-    const r = await run(['rotate-keys'], env);
+  if (await exists(join(root, 'home', 'rotating.json'))) {
+    const r = await run(['rotate-keys'], envOf(gen));
     assert.equal(r.code, 0, r.stderr);
+    await settle();
   }
-  const newEnv = { ...env, CASEVAULT_PASSPHRASE: ROTATED };
+  const newEnv = { ...env, CASEVAULT_PASSPHRASE: pass(gen) };
   assert.equal((await run(['sync'], newEnv)).code, 0);
   const verify = await run(['verify', '--cloud'], newEnv);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
@@ -83,5 +93,5 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants: finishing it leav
   assert.equal((await run(['restore', '--snapshot', 'latest', '--to', restored], newEnv)).code, 0);
   const back = await readTree(restored);
   for (const [p, d] of atBackup) assert.ok(back.get(p)?.equals(d), `${p} from the backup taken before the rotation`);
-  t.diagnostic(`rotate-keys killed mid-run ${killed} times in ${ROUNDS} rounds (stopped ${Object.entries(phases).map(([k, n]) => `${k} ${n}`).join(', ')}); ${refusedSyncs} syncs refused while it was half done; ${want.size} files checked by recovering the cloud; lost 0, duplicated 0, readable with the old keys 0`);
+  t.diagnostic(`rotate-keys killed mid-run ${killed} times in ${ROUNDS} rounds, ${gen} rotations finished (runs stopped: ${Object.entries(phases).map(([k, n]) => `${k} ${n}`).join(', ')}); ${refusedSyncs} syncs refused while it was half done; ${want.size} files checked by recovering the cloud; lost 0, duplicated 0, readable with the old keys 0`);
 });

@@ -62,7 +62,8 @@ test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new 
   const r = ok(await rotate(v, {}, ['--recovery-key-out', keyOut]), 'rotate-keys');
   const words = (await readFile(keyOut, 'utf8')).trim();
   assert.ok(r.stdout.includes(words), 'the recovery key printed is the one written');
-  assert.match(r.stdout, new RegExp(`${Object.keys(FILES).length + 1} cloud objects re-encrypted`));
+  assert.match(r.stdout, new RegExp(`re-encrypted: ${Object.keys(FILES).length + 1} objects`));
+  assert.ok(r.stdout.indexOf(words) < r.stdout.indexOf("Re-encrypting the cloud copy"), "the recovery key is shown before the long part");
   assert.match(r.stdout, /older backups stay readable/);
 
   // The lost computer's keys: no object in the cloud opens with them, its key file is not the cloud's, its passphrase opens nothing new.
