@@ -606,7 +606,19 @@ export class Engine {
     let fresh = false;
     const report = await this.exclusive(async () => {
       let pending = await loadRotation(this.home);
-      if (!pending) {
+      let keys = pending ? await openKeyFile(pending.keyFile, { passphrase: o.newPassphrase }).catch((e: unknown) => {
+        if (e instanceof Error && e.name === 'WrongSecret') return undefined;
+        throw e;
+      }) : undefined;
+      if (pending && !keys) {
+        if (!this.keys || pending.keyFile.publicKey === config.publicKey) {
+          throw new WrongSecret('a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
+        }
+        // A rotation that never switched this computer (nothing was written under its keys), and another passphrase: the person chose again.
+        await endRotation(this.home);
+        pending = undefined;
+      }
+      if (!pending || !keys) {
         const old = this.requireKeys();
         await Engine.checkStrength(o.newPassphrase);
         const { kf } = await this.localKeyFile();
@@ -614,18 +626,14 @@ export class Engine {
           throw new UsageError('choose a new passphrase, not the current one: the lost computer\'s copy of the key file opens with the current one');
         }
         const rotated = await rotateKeyFile(kf, old, o.newPassphrase, KDF_PROFILES[this.kdfProfile()]);
-        await wipeKeys(rotated.keys);
+        keys = rotated.keys;
         pending = { keyFile: rotated.keyFile, recoveryShown: false };
-        await saveRotation(this.home, pending);
+        await saveRotation(this.home, pending).catch(async (e: unknown) => {
+          await wipeKeys(rotated.keys);
+          throw e;
+        });
         fresh = true;
         await this.record('vault key rotation started');
-      }
-      let keys: ReadKeys;
-      try {
-        keys = await openKeyFile(pending.keyFile, { passphrase: o.newPassphrase });
-      } catch (e) {
-        if (e instanceof Error && e.name === 'WrongSecret') throw new WrongSecret('a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it');
-        throw e;
       }
       try {
         // The newest key file of these keys: the home's, once a run got that far.
