@@ -75,7 +75,7 @@ export async function endRotation(home: string): Promise<void> {
  * key is re-wrapped by the backups (the auth keys it may still be under are
  * kept in config.json until then). Repeatable.
  */
-export async function moveHomeToKeys(o: { home: string; config: VaultConfig; remote: Remote; keys: ReadKeys }): Promise<VaultConfig> {
+export async function moveHomeToKeys(o: { home: string; config: VaultConfig; remote: Remote; keys: ReadKeys }): Promise<void> {
   const { home, keys } = o;
   const retired = o.config.backupDir ? [...new Set([...(o.config.retiredAuthKeys ?? []), ...(keys.previous ?? []).map((k) => toBase64(k.authKey))])] : [];
   const config: VaultConfig = { ...o.config, ...writeKeyFields(writeKeysOf(keys)), ...(retired.length ? { retiredAuthKeys: retired } : {}) };
@@ -89,7 +89,6 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
     }
   }
   if (await hasMarks(home)) await putMirror(o.remote, keys, config.deviceId, await loadMarks(home)).catch(() => {}); // mirrored again at the next change
-  return config;
 }
 
 /**
@@ -109,7 +108,7 @@ export async function assertCloudKeys(home: string, remote: Remote, pinnedPublic
     return;
   }
   if (publicKey === toBase64(pinnedPublicKey)) return;
-  if (await loadRotation(home).catch(() => undefined)) {
+  if (await rotationPending(home)) {
     throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded: run `casevault rotate-keys` again with the new passphrase (in the app: Settings)');
   }
   throw new Refused('the vault\'s keys were changed on another computer (rotate keys), so nothing was uploaded: unlock here once with the new passphrase to take the new keys on');
