@@ -1,8 +1,9 @@
 // End to end in Chromium: a computer is lost, so the keys are rotated from
-// Settings (and a rotation that stopped part-way is finished there).
-// Afterwards the cloud's key file opens with the new passphrase and recovery
-// key only, every cloud object is a new one, and a new computer recovers
-// every file with the new passphrase.
+// Settings (and a rotation that stopped part-way is finished there). When
+// the new recovery key is shown, the cloud's key file already opens with the
+// new passphrase and recovery key only; once it is typed back, every cloud
+// object is re-encrypted under a new name, and a new computer recovers every
+// file with the new passphrase.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -55,23 +56,29 @@ async function withSettings(v: Vault, use: (page: Page) => Promise<void>): Promi
   }
 }
 
-/** The new recovery key, shown once: Done waits until it is typed back. */
-async function typeBackNewKey(page: Page): Promise<string> {
+/** The new recovery key, shown once (the vault has switched to the new keys by then, the cloud objects not yet re-encrypted). */
+async function newKeyShown(v: Vault, page: Page): Promise<string> {
   const words = await page.getByTestId('rotated-recovery-key').innerText({ timeout: 60_000 });
   assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
-  await page.getByText('In the cloud copy, 3 items were re-encrypted and none failed.').waitFor();
-  await page.getByText('There are no backups yet, so nothing there needed changing.').waitFor();
-  const done = page.getByRole('button', { name: 'Done' });
-  assert.equal(await done.isDisabled(), true, 'the new key must be typed back first');
-  await page.getByLabel('To check you have it').fill(words.replace(/ - /g, ' '));
-  await done.click();
-  await page.getByText(/^Done: this computer uses the new keys/).waitFor();
+  await checkKeyFile(v, words);
+  assert.deepEqual(await listFiles(join(v.cloud, 'objects')), v.before.objects, 'nothing re-encrypted while the key is on screen');
   return words;
 }
 
-/** The cloud's key file opens with the new passphrase and `words` only, every object is new, and a new computer recovers every file. */
-async function checkRotated(v: Vault, words: string): Promise<void> {
-  assert.equal((await v.engine.status()).keyRotation, 'none');
+/** The re-encryption waits until the new key is typed back; then the outcome. */
+async function typeBackNewKey(page: Page, words: string): Promise<void> {
+  const saved = page.getByRole('button', { name: 'I have saved it: re-encrypt the cloud copy' });
+  assert.equal(await saved.isDisabled(), true, 'the new key must be typed back first');
+  await page.getByLabel('To check you have it').fill(words.replace(/ - /g, ' '));
+  await saved.click();
+  const done = page.getByRole('status').filter({ hasText: /^Done: this computer uses the new keys/ });
+  await done.getByText('In the cloud copy, 3 items were re-encrypted and none failed.').waitFor({ timeout: 60_000 });
+  await done.getByText('There are no backups yet, so nothing there needed changing.').waitFor();
+  assert.equal(await page.getByTestId('rotated-recovery-key').count(), 0, 'the key is gone once saved');
+}
+
+/** The cloud's key file changed, and opens with the new passphrase and `words` only. */
+async function checkKeyFile(v: Vault, words: string): Promise<void> {
   const keyFile = await readFile(join(v.cloud, 'casevault.key'));
   assert.notDeepEqual(keyFile, v.before.keyFile, 'the cloud key file changed');
   const kf = parseKeyFile(new Uint8Array(keyFile));
@@ -79,6 +86,12 @@ async function checkRotated(v: Vault, words: string): Promise<void> {
   await wipeKeys(await openKeyFile(kf, { recoveryKey: await decodeRecoveryKey(words) }));
   await assert.rejects(openKeyFile(kf, { passphrase: OLD }), { name: 'WrongSecret' }, 'the old passphrase no longer opens it');
   await assert.rejects(openKeyFile(kf, { recoveryKey: await decodeRecoveryKey(v.before.recoveryKey) }), { name: 'WrongSecret' }, 'nor the old recovery key');
+}
+
+/** The rotation finished: the key file as checkKeyFile says, every object is new, and a new computer recovers every file. */
+async function checkRotated(v: Vault, words: string): Promise<void> {
+  assert.equal((await v.engine.status()).keyRotation, 'none');
+  await checkKeyFile(v, words);
   const objects = await listFiles(join(v.cloud, 'objects'));
   assert.equal(objects.length, 3);
   assert.deepEqual(objects.filter((o) => v.before.objects.includes(o)), [], 'every object was re-encrypted under a new name, the old ones deleted');
@@ -105,8 +118,10 @@ test('lost computer: rotate the keys from Settings; the cloud copy opens only wi
     const unlock = page.getByRole('form', { name: 'Unlock the vault' });
     await unlock.getByLabel('Passphrase', { exact: true }).fill(OLD);
     await unlock.getByRole('button', { name: 'Unlock' }).click();
-    words = await typeBackNewKey(page);
+    words = await newKeyShown(v, page);
     assert.notEqual(words, v.before.recoveryKey);
+    await shot(page, 'rotate-keys-key.png');
+    await typeBackNewKey(page, words);
   });
   await checkRotated(v, words);
 });
@@ -141,10 +156,11 @@ test('a rotation that stopped part-way is finished from Settings with the new pa
 
     await form.getByLabel('The new passphrase chosen then').fill(OLD);
     await form.getByRole('button', { name: 'Finish rotating keys' }).click();
-    await form.getByText('A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it.').waitFor();
+    await form.getByText(/^A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it/).waitFor();
     await form.getByLabel('The new passphrase chosen then').fill(NEW);
     await form.getByRole('button', { name: 'Finish rotating keys' }).click();
-    words = await typeBackNewKey(page);
+    words = await newKeyShown(v, page);
+    await typeBackNewKey(page, words);
     assert.equal(await page.getByRole('form', { name: 'Unlock the vault' }).count(), 0, 'no unlock was asked for');
   });
   await checkRotated(v, words);

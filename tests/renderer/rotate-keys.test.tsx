@@ -1,8 +1,8 @@
 // The lost-computer card in a page (happy-dom), over a fake transport: the
-// two passphrases checked before anything is sent, the unlock asked for,
-// progress while the cloud copy is re-encrypted, the new recovery key typed
-// back before Done, and an interrupted rotation finished with the new
-// passphrase alone.
+// two passphrases checked before anything is sent, the unlock asked for, the
+// new keys made (rotateKeys) and their recovery key typed back before the
+// cloud copy is re-encrypted (finishKeyRotation) with progress, and an
+// interrupted rotation finished with the new passphrase alone.
 import { bridge, calls, emit, failure } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
@@ -15,23 +15,34 @@ afterEach(cleanup);
 
 const WORDS = 'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
 const NEW = 'copper lantern meadow quietly ninety';
+const SAVED = 'I have saved it: re-encrypt the cloud copy';
 const type = (label: RegExp | string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+const sent = () => calls.map((c) => c.method).filter((m) => m !== 'status');
 
-function status(keyRotation: 'none' | 'interrupted', cloud = 'folder /home/a/Dropbox/Casevault'): ApiResult<'status'> {
+function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder /home/a/Dropbox/Casevault'): ApiResult<'status'> {
   return {
     vaultDir: '/home/a/Cases', cloud, locked: true, files: { total: 3, synced: 3, pending: 0, failed: 0 }, pendingDeletions: 0, failures: [], conflicts: [],
     lastSync: null, pendingFiles: [], live: { watching: false }, lastBackup: null, nextBackup: null, backupOverdue: false, accessReviewDue: false, keyRotation,
   };
 }
 
-test('rotate keys: two different passphrases are refused before anything is sent; then unlock, progress, and the new key typed back before Done', async () => {
+/** An answer the test gives when it chooses. */
+function later<T>() {
+  let answer: (v: T) => void = () => {};
+  const promise = new Promise<T>((ok) => (answer = ok));
+  return { promise, answer: (v: T) => act(async () => answer(v)) };
+}
+
+test('rotate keys: two different passphrases are refused before anything is sent; then unlock, the new key typed back, and only then the re-encryption, with progress', async () => {
   let unlocked = false;
-  let answer: (r: ApiResult<'rotateKeys'>) => void = () => {};
+  const switched = later<ApiResult<'rotateKeys'>>();
+  const finished = later<ApiResult<'finishKeyRotation'>>();
   bridge({
     status: () => status('none'),
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
     unlock: (p) => (p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('WrongSecret', 'the passphrase is wrong')),
-    rotateKeys: () => (unlocked ? new Promise((ok) => (answer = ok)) : failure('Locked', 'the vault is locked')),
+    rotateKeys: () => (unlocked ? switched.promise : failure('Locked', 'the vault is locked')),
+    finishKeyRotation: () => (unlocked ? finished.promise : failure('Locked', 'the vault is locked')),
   });
   render(<RotateKeys />);
   await screen.findByText(/lost or stolen, rotate the keys here/);
@@ -42,7 +53,7 @@ test('rotate keys: two different passphrases are refused before anything is sent
   await screen.findByText(/^(Good|Strong)$/);
   fireEvent.click(screen.getByRole('button', { name: 'Rotate keys now' }));
   assert.equal((await screen.findByRole('alert')).textContent, 'The two passphrases are different.');
-  assert.equal(calls.filter((c) => c.method === 'rotateKeys').length, 0, 'nothing sent');
+  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), [], 'nothing sent');
 
   type('Type the new passphrase again', NEW);
   fireEvent.click(screen.getByRole('button', { name: 'Rotate keys now' }));
@@ -51,29 +62,67 @@ test('rotate keys: two different passphrases are refused before anything is sent
   assert.equal(screen.queryByRole('status'), null, 'no progress while waiting for the unlock');
   fireEvent.change(prompt.getByLabelText('Passphrase'), { target: { value: 'old passphrase here' } });
   fireEvent.click(prompt.getByRole('button', { name: 'Unlock' }));
-  await screen.findByText('Making the new keys…');
+  assert.equal((await screen.findByRole('status')).textContent, 'Making the new keys…');
   assert.deepEqual(calls.filter((c) => c.method === 'rotateKeys').map((c) => c.params), [{ newPassphrase: NEW }, { newPassphrase: NEW }], 'sent again once unlocked');
+
+  await switched.answer({ recoveryKey: WORDS, backups: 'later' });
+  assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS);
+  screen.getByText('The vault has new keys. The old passphrase and the old recovery key no longer open it.');
+  const saved = screen.getByRole<HTMLButtonElement>('button', { name: SAVED });
+  assert.equal(saved.disabled, true);
+  type(/^To check you have it/, WORDS.replace('acid', 'acorn'));
+  assert.equal(saved.disabled, true, 'one word wrong');
+  assert.equal(sent().includes('finishKeyRotation'), false, 'nothing re-encrypted while the key is on screen');
+  type(/^To check you have it/, WORDS.replace(/ /g, '\n'));
+  assert.equal(saved.disabled, false);
+  fireEvent.click(saved);
+  assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'the key is gone once saved');
+  assert.equal((await screen.findByRole('status')).textContent, 'Re-encrypting the cloud copy…');
+  screen.getByText(/^This carries on if you leave this screen/);
+  assert.deepEqual(calls.filter((c) => c.method === 'finishKeyRotation').map((c) => c.params), [{}]);
 
   act(() => emit('progress', { task: 'rotate', filesDone: 1, filesTotal: 3, bytesDone: 0, bytesTotal: 0 }));
   act(() => emit('progress', { task: 'sync', filesDone: 9, filesTotal: 10, bytesDone: 0, bytesTotal: 0 }));
   assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 1 of 3', 'a sync\'s progress is not the rotation\'s');
   assert.equal(screen.getByRole<HTMLProgressElement>('progressbar').value, 1);
-  screen.getByText(/^Stay on this screen: the new recovery key is shown here, once/);
+  assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, true, 'no second rotation meanwhile');
 
-  await act(async () => answer({ recoveryKey: WORDS, reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }], backups: 'later' }));
-  assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS);
-  screen.getByText('In the cloud copy, 2 items were re-encrypted; 1 item could not be read and was left as it was (your backups may hold that file).');
-  screen.getByText(/^The backup drive was not connected: it moves to the new keys at the next backup/);
-  const done = screen.getByRole<HTMLButtonElement>('button', { name: 'Done' });
-  assert.equal(done.disabled, true);
-  type(/^To check you have it/, WORDS.replace('acid', 'acorn'));
-  assert.equal(done.disabled, true, 'one word wrong');
-  type(/^To check you have it/, WORDS.replace(/ /g, '\n'));
-  assert.equal(done.disabled, false);
-  fireEvent.click(done);
-  assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'the key is gone once done');
-  screen.getByText(/^Done: this computer uses the new keys/);
-  screen.getByRole('button', { name: 'Rotate keys…' });
+  await finished.answer({ reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }] });
+  const done = await screen.findByRole('status');
+  assert.deepEqual([...done.querySelectorAll('p')].map((p) => p.textContent), [
+    'Done: this computer uses the new keys and the new passphrase from now on.',
+    'In the cloud copy, 2 items were re-encrypted; 1 item could not be read and was left as it was (your backups may hold that file).',
+    'The backup drive was not connected: it moves to the new keys at the next backup, and its older backups stay readable on this computer.',
+  ]);
+  assert.equal(screen.queryByRole('progressbar'), null);
+  assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, false);
+  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), ['rotateKeys', 'unlock', 'rotateKeys', 'finishKeyRotation'], 'one unlock for both steps');
+});
+
+test('rotate keys: if the vault was locked while the new key was on screen, the re-encryption asks for the new passphrase and goes on', async () => {
+  let unlocked = true;
+  bridge({
+    status: () => status('none'),
+    passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
+    unlock: (p) => (p.passphrase === NEW ? ((unlocked = true), { unlocked: true as const }) : failure('WrongSecret', 'the passphrase is wrong')),
+    rotateKeys: () => ((unlocked = false), { recoveryKey: WORDS, backups: 'rewrapped' as const }), // and then the vault is locked (auto-lock, or Lock now)
+    finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [] } : failure('Locked', 'the vault is locked')),
+  });
+  render(<RotateKeys />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Rotate keys…' }));
+  type(/^New passphrase/, NEW);
+  type('Type the new passphrase again', NEW);
+  fireEvent.click(screen.getByRole('button', { name: 'Rotate keys now' }));
+  await screen.findByTestId('rotated-recovery-key');
+  type(/^To check you have it/, WORDS);
+  fireEvent.click(screen.getByRole('button', { name: SAVED }));
+  const prompt = within(await screen.findByRole('form', { name: 'Unlock the vault' }));
+  prompt.getByText('Finishing the rotation needs the new passphrase.');
+  fireEvent.change(prompt.getByLabelText('Passphrase'), { target: { value: NEW } });
+  fireEvent.click(prompt.getByRole('button', { name: 'Unlock' }));
+  await screen.findByText('In the cloud copy, 1 item was re-encrypted and none failed.');
+  screen.getByText('The backup folder now opens with the new keys, and its older backups stay readable on this computer.');
+  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), ['rotateKeys', 'finishKeyRotation', 'unlock', 'finishKeyRotation']);
 });
 
 test('rotate keys: for a Dropbox vault, the card says to disconnect Casevault in Dropbox and reconnect here', async () => {
@@ -84,12 +133,18 @@ test('rotate keys: for a Dropbox vault, the card says to disconnect Casevault in
 
 test('an interrupted rotation: a banner, one field for the new passphrase chosen then, a wrong one refused, no unlock needed', async () => {
   let interrupted = true;
+  let unlocked = false;
   bridge({
     status: () => status(interrupted ? 'interrupted' : 'none'),
     rotateKeys: (p) => {
-      if (p.newPassphrase !== NEW) return failure('WrongSecret', 'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it');
+      if (p.newPassphrase !== NEW) return failure('WrongSecret', 'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
+      unlocked = true; // as the engine is, with the new keys
+      return { recoveryKey: WORDS, backups: 'none' };
+    },
+    finishKeyRotation: () => {
+      if (!unlocked) return failure('Locked', 'the vault is locked');
       interrupted = false;
-      return { recoveryKey: WORDS, reencrypted: 3, failed: [], backups: 'none' };
+      return { reencrypted: 3, failed: [] };
     },
   });
   render(<RotateKeys />);
@@ -101,17 +156,51 @@ test('an interrupted rotation: a banner, one field for the new passphrase chosen
 
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: 'the old one' } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
-  await screen.findByText('A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it.');
+  await screen.findByText('A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again).');
+  screen.getByRole('form', { name: 'Finish rotating keys' });
 
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
-  assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS);
-  screen.getByText('In the cloud copy, 3 items were re-encrypted and none failed.');
-  screen.getByText('There are no backups yet, so nothing there needed changing.');
-  assert.deepEqual(calls.map((c) => c.method).filter((m) => m !== 'status'), ['rotateKeys', 'rotateKeys'], 'no unlock');
-
+  assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS, 'a key never shown is shown now');
   type(/^To check you have it/, WORDS);
-  fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+  fireEvent.click(screen.getByRole('button', { name: SAVED }));
+  await screen.findByText('In the cloud copy, 3 items were re-encrypted and none failed.');
+  screen.getByText(/^Done: this computer uses the new keys/);
+  screen.getByText('There are no backups yet, so nothing there needed changing.');
+  assert.deepEqual(sent(), ['rotateKeys', 'rotateKeys', 'finishKeyRotation'], 'no unlock');
   await waitFor(() => assert.equal(screen.queryByText(/did not finish/), null));
   screen.getByRole('button', { name: 'Rotate keys…' });
+});
+
+test('an interrupted rotation whose new key was shown already goes straight on to the re-encryption, with no key card', async () => {
+  const finished = later<ApiResult<'finishKeyRotation'>>();
+  let interrupted = true;
+  bridge({
+    status: () => status(interrupted ? 'interrupted' : 'none'),
+    rotateKeys: () => ({ recoveryKey: null, backups: 'rewrapped' }),
+    finishKeyRotation: () => finished.promise.then((r) => ((interrupted = false), r)),
+  });
+  render(<RotateKeys />);
+  const form = within(await screen.findByRole('form', { name: 'Finish rotating keys' }));
+  fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
+  fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
+  await screen.findByText('Re-encrypting the cloud copy…');
+  assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'no key to save');
+  assert.equal(screen.queryByRole('form', { name: 'Finish rotating keys' }), null, 'the banner gives way to the progress');
+  act(() => emit('progress', { task: 'rotate', filesDone: 2, filesTotal: 5, bytesDone: 0, bytesTotal: 0 }));
+  assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 2 of 5');
+
+  await finished.answer({ reencrypted: 5, failed: [] });
+  await screen.findByText('In the cloud copy, 5 items were re-encrypted and none failed.');
+  screen.getByText('The backup folder now opens with the new keys, and its older backups stay readable on this computer.');
+  assert.deepEqual(sent(), ['rotateKeys', 'finishKeyRotation']);
+  await waitFor(() => assert.equal(screen.queryByText(/did not finish/), null));
+});
+
+test('a re-encryption already running (started before this screen was opened) is said so, with nothing to press', async () => {
+  bridge({ status: () => status('running') });
+  render(<RotateKeys />);
+  assert.equal((await screen.findByRole('status')).textContent, 'The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.');
+  assert.equal(screen.queryByRole('button'), null);
+  assert.equal(screen.queryByRole('form'), null);
 });
