@@ -670,8 +670,11 @@ export class Engine {
    * unlocked with the new keys. Repeatable until it finishes.
    */
   async finishKeyRotation(): Promise<ReencryptReport> {
-    const keys = this.requireKeys();
     const config = await loadConfig(this.home);
+    // Called once the new recovery key has been shown: from now on a resume keeps that key (even if this call stops at the unlock).
+    const shown = await loadRotation(this.home);
+    if (shown && !shown.recoveryShown && shown.keyFile.publicKey === config.publicKey) await saveRotation(this.home, { ...shown, recoveryShown: true });
+    const keys = this.requireKeys();
     const remote = await this.remote(config);
     this.rotating = true;
     try {
@@ -681,7 +684,6 @@ export class Engine {
         if (pending.keyFile.publicKey !== config.publicKey || config.publicKey !== toBase64(keys.publicKey)) {
           throw new Refused('the key rotation has not switched this computer to the new keys yet: run `casevault rotate-keys` again with the new passphrase');
         }
-        if (!pending.recoveryShown) await saveRotation(this.home, { ...pending, recoveryShown: true });
         const r = await reencryptCloud({ home: this.home, remote, keys, emit: this.emit });
         const { kf } = await this.localKeyFile();
         await this.saveKeyFile(remote, await markCloudReencrypted(kf, keys));

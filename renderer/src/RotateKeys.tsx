@@ -41,6 +41,12 @@ export function RotateKeys() {
 
   const refresh = () => void call('status').then((s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }), () => {});
   useEffect(refresh, []);
+  // Re-encryption running in the background (started from another visit to this screen): check now and then whether it is done.
+  useEffect(() => {
+    if (vault?.rotation !== 'running' || phase !== 'idle') return;
+    const timer = setInterval(refresh, 3000);
+    return () => clearInterval(timer);
+  }, [vault?.rotation, phase]);
   useEffect(() => onEvent('progress', (p) => p.task === 'rotate' && setProgress(p)), []);
 
   const failed = (m: string) => {
@@ -80,6 +86,7 @@ export function RotateKeys() {
   };
   const finish = (e: FormEvent) => {
     e.preventDefault();
+    if (next !== again) return setMessage('The two passphrases are different.');
     rotate(next);
   };
 
@@ -109,12 +116,18 @@ export function RotateKeys() {
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Lost or stolen computer</h2>
         {vault?.rotation === 'running' && !busy ? (
-          <p role="status">The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.</p>
+          <>
+            {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
+            <p role="status">The cloud copy is being re-encrypted with the new keys{progress ? ` (${progress.filesDone} of ${progress.filesTotal})` : ''}. Keep the computer on until it is done.</p>
+          </>
         ) : vault?.rotation === 'interrupted' && phase !== 'reencrypting' ? (
           <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
             <p className="banner-bad" role="alert">A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still open with the old keys.</p>
+            <p className="muted">Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for it) and type a new one here: the rotation starts again.</p>
             <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
-            <input id={`${id}-then`} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="current-password" required />
+            <input id={`${id}-then`} type="password" value={next} onChange={(e) => { setNext(e.target.value); setMessage(''); }} autoComplete="current-password" required />
+            <label htmlFor={`${id}-then-again`}>Type it again</label>
+            <input id={`${id}-then-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="current-password" required />
             {making}
             {error}
             <button type="submit" className="primary" disabled={busy}>{busy ? 'Finishing…' : 'Finish rotating keys'}</button>

@@ -155,9 +155,12 @@ test('a rotation that stopped part-way is finished from Settings with the new pa
     await page.getByText(/^Locked:/).waitFor();
 
     await form.getByLabel('The new passphrase chosen then').fill(OLD);
+
+    await form.getByLabel('Type it again').fill(OLD);
     await form.getByRole('button', { name: 'Finish rotating keys' }).click();
     await form.getByText(/^A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it/).waitFor();
     await form.getByLabel('The new passphrase chosen then').fill(NEW);
+    await form.getByLabel('Type it again').fill(NEW);
     await form.getByRole('button', { name: 'Finish rotating keys' }).click();
     words = await newKeyShown(v, page);
     await typeBackNewKey(page, words);

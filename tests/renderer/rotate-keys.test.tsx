@@ -131,7 +131,7 @@ test('rotate keys: for a Dropbox vault, the card says to disconnect Casevault in
   await screen.findByText(/in Dropbox's settings on the web \(Connected apps\), disconnect Casevault/);
 });
 
-test('an interrupted rotation: a banner, one field for the new passphrase chosen then, a wrong one refused, no unlock needed', async () => {
+test('an interrupted rotation: a banner, the new passphrase chosen then (typed twice), a wrong one refused, no unlock needed', async () => {
   let interrupted = true;
   let unlocked = false;
   bridge({
@@ -151,15 +151,24 @@ test('an interrupted rotation: a banner, one field for the new passphrase chosen
   const banner = await screen.findByRole('alert');
   assert.match(banner.textContent ?? '', /^A key rotation on this computer did not finish\./);
   const form = within(screen.getByRole('form', { name: 'Finish rotating keys' }));
-  assert.equal(form.getAllByLabelText(/passphrase/i).length, 1, 'one field');
+  assert.equal(form.getAllByLabelText(/passphrase chosen then|Type it again/).length, 2, 'the passphrase, typed twice (a new choice, if it was forgotten, must not rest on one typing)');
+  fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
+  fireEvent.change(form.getByLabelText('Type it again'), { target: { value: `${NEW}x` } });
+  fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
+  await screen.findByText('The two passphrases are different.');
+  assert.equal(calls.filter((c) => c.method === 'rotateKeys').length, 0, 'nothing sent');
   assert.equal(screen.queryByRole('button', { name: 'Rotate keys…' }), null, 'no fresh rotation until this one is finished');
 
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: 'the old one' } });
+
+  fireEvent.change(form.getByLabelText('Type it again'), { target: { value: 'the old one' } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
   await screen.findByText('A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again).');
   screen.getByRole('form', { name: 'Finish rotating keys' });
 
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
+
+  fireEvent.change(form.getByLabelText('Type it again'), { target: { value: NEW } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
   assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS, 'a key never shown is shown now');
   type(/^To check you have it/, WORDS);
@@ -183,6 +192,7 @@ test('an interrupted rotation whose new key was shown already goes straight on t
   render(<RotateKeys />);
   const form = within(await screen.findByRole('form', { name: 'Finish rotating keys' }));
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
+  fireEvent.change(form.getByLabelText('Type it again'), { target: { value: NEW } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
   await screen.findByText('Re-encrypting the cloud copy…');
   assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'no key to save');
