@@ -26,6 +26,8 @@ const configSchema = z.object({
   authKey: z.string(),
   /** After a key rotation: the earlier auth keys the backup folder's key may still be wrapped under (until the next backup re-wraps it). */
   retiredAuthKeys: z.array(z.string()).max(16).optional(),
+  /** After a key rotation: the vault's earlier public keys (to tell an old key file put back in the cloud from a rotation elsewhere). */
+  retiredPublicKeys: z.array(z.string()).max(16).optional(),
   trashDays: z.number().int().min(1).max(3650),
   /** This computer's ID in the cloud's device records (hex, 16 bytes). */
   deviceId: z.string().regex(/^[0-9a-f]{32}$/),

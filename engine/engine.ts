@@ -466,7 +466,7 @@ export class Engine {
 
   private async syncContext(): Promise<SyncContext> {
     const config = await loadConfig(this.home);
-    return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit, deviceId: config.deviceId, deviceName: deviceName() };
+    return { home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit, deviceId: config.deviceId, deviceName: deviceName(), ...(config.retiredPublicKeys ? { retiredPublicKeys: config.retiredPublicKeys } : {}) };
   }
 
   /**
@@ -553,7 +553,7 @@ export class Engine {
     const config = await loadConfig(this.home);
     const { bytes, kf } = await this.localKeyFile();
     const remote = await this.remote(config);
-    await assertCloudKeys(this.home, remote, keys.publicKey);
+    await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
     const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);

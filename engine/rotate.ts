@@ -78,7 +78,8 @@ export async function endRotation(home: string): Promise<void> {
 export async function moveHomeToKeys(o: { home: string; config: VaultConfig; remote: Remote; keys: ReadKeys }): Promise<void> {
   const { home, keys } = o;
   const retired = o.config.backupDir ? [...new Set([...(o.config.retiredAuthKeys ?? []), ...(keys.previous ?? []).map((k) => toBase64(k.authKey))])] : [];
-  const config: VaultConfig = { ...o.config, ...writeKeyFields(writeKeysOf(keys)), ...(retired.length ? { retiredAuthKeys: retired } : {}) };
+  const retiredPublicKeys = (keys.previous ?? []).map((k) => toBase64(k.publicKey));
+  const config: VaultConfig = { ...o.config, ...writeKeyFields(writeKeysOf(keys)), ...(retired.length ? { retiredAuthKeys: retired } : {}), ...(retiredPublicKeys.length ? { retiredPublicKeys } : {}) };
   if (!retired.length) delete config.retiredAuthKeys;
   await saveConfig(home, config);
   for (const k of keyring(keys)) {
@@ -98,7 +99,7 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
  * readable with a lost computer's keys: refused, with what to do.
  * (A missing or damaged cloud key file is for verify to report.)
  */
-export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array): Promise<void> {
+export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array, retiredPublicKeys: readonly string[] = []): Promise<void> {
   const bytes = await remote.read(homeFiles.keyFile).catch(() => undefined); // the cloud's copy has the same name as the home's
   let publicKey: string;
   try {
@@ -108,6 +109,9 @@ export async function assertCloudKeys(home: string, remote: Remote, pinnedPublic
     return;
   }
   if (publicKey === toBase64(pinnedPublicKey)) return;
+  if (retiredPublicKeys.includes(publicKey)) {
+    throw new DamagedData('the cloud\'s key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded: put this computer\'s casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again');
+  }
   if (await rotationPending(home)) {
     throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded: run `casevault rotate-keys` again with the new passphrase (in the app: Settings)');
   }

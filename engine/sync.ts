@@ -47,6 +47,8 @@ export interface SyncContext {
   /** This computer's device ID (hex) and a short name for conflicted copies. */
   deviceId: string;
   deviceName: string;
+  /** The vault's public keys from before a key rotation (config.json): an old key file put back in the cloud is told apart. */
+  retiredPublicKeys?: readonly string[];
 }
 
 const CONCURRENCY = 8;
@@ -145,7 +147,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
-  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey);
+  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {

@@ -108,6 +108,16 @@ test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new 
   ok(await v.cli(['verify', '--backup'], env), 'verify --backup');
   ok(await v.cli(['verify', '--cloud'], env), 'verify --cloud');
 
+  // The lost laptop's key file put back in the cloud (a rollback): refused, nothing uploaded, until this computer's is back.
+  const current = await readFile(join(v.cloud, 'casevault.key'));
+  await writeFile(join(v.cloud, 'casevault.key'), oldKeyFile);
+  await writeFile(join(v.vault, 'after rollback.txt'), 'not to be sealed to the old keys');
+  failsWith(await v.cli(['sync'], env), 3, /an old one of this vault/);
+  failsWith(await v.cli(['verify', '--cloud'], env), 3, /an old one of this vault/);
+  await writeFile(join(v.cloud, 'casevault.key'), current);
+  ok(await v.cli(['sync'], env), 'sync once the key file is back');
+  assert.equal(await readableWith(v.cloud, oldKeys), 0);
+
   // The audit trail: re-chained under the new keys, whole, with the rotation in it.
   ok(await v.cli(['audit', '--verify']), 'audit --verify');
   const audit = ok(await v.cli(['audit'], env), 'audit').stdout;
