@@ -11,9 +11,9 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
     .description('a computer with the vault was lost: new vault keys, passphrase and recovery key, and the cloud copy re-encrypted (run it again to finish one that was interrupted)')
     .option('--recovery-key-out <file>', 'also write the new recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
+      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const engine = ctx.engine();
       const resuming = (await engine.status()).keyRotation === 'interrupted';
-      if (o.recoveryKeyOut && !resuming) await checkKeyOut(o.recoveryKeyOut);
       if (resuming) ctx.out('A key rotation on this computer did not finish; finishing it now with the new passphrase chosen then.');
       else await engine.unlock(await unlockSecret(ctx.io));
       try {
