@@ -685,12 +685,15 @@ export class Engine {
           throw new Refused('the key rotation has not switched this computer to the new keys yet: run `casevault rotate-keys` again with the new passphrase');
         }
         const r = await reencryptCloud({ home: this.home, remote, keys, emit: this.emit });
+        if (r.unreadableNow > 0) {
+          throw new Refused(`${r.unreadableNow} cloud ${r.unreadableNow === 1 ? 'object' : 'objects'} could not be read just now (the connection or the cloud folder), so the rotation is not finished; nothing is lost: run \`casevault rotate-keys\` again (in the app: Finish rotating keys)`);
+        }
         const { kf } = await this.localKeyFile();
         await this.saveKeyFile(remote, await markCloudReencrypted(kf, keys));
         await endRotation(this.home);
-        return r;
+        return { reencrypted: r.reencrypted, failed: r.failed, reuploaded: r.reuploaded };
       });
-      await this.record('cloud copy re-encrypted under the new vault keys', `${report.reencrypted} objects re-encrypted and their old copies deleted${report.failed.length ? `; ${report.failed.length} unreadable, left as they were` : ''}`);
+      await this.record('cloud copy re-encrypted under the new vault keys', `${report.reencrypted} objects re-encrypted and their old copies deleted${report.failed.length ? `; ${report.failed.length} unreadable (${report.reuploaded} of them this computer's files, to be uploaded again)` : ''}`);
       return report;
     } finally {
       this.rotating = false;

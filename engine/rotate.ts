@@ -28,6 +28,7 @@ import { runPool } from './pool.js';
 import { describeObjectFailure, listObjects, type ObjectFailure } from './restore-objects.js';
 import type { Remote } from './remotes/remote.js';
 import { loadState, saveState, type FileRecord } from './state.js';
+import { trashName } from './trash.js';
 
 const BATCH = 256;
 const CONCURRENCY = 4;
@@ -135,7 +136,15 @@ export async function renameSyncRecords(home: string, keys: ReadKeys): Promise<v
 
 export interface ReencryptReport {
   reencrypted: number;
+  /** Objects no key of the vault opens (damaged, tampered, not this vault's): not re-encrypted. */
   failed: ObjectFailure[];
+  /** Of those, the ones holding a file of this computer's vault folder: moved to the cloud trash, and the file is uploaded again at the next sync. */
+  reuploaded: number;
+}
+
+/** A failure that reading again will not cure (as opposed to a dropped connection or a busy disk). */
+function permanent(e: unknown): boolean {
+  return e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name);
 }
 
 interface Job {
@@ -154,7 +163,7 @@ interface Job {
  * is not copied: the old one is deleted. Objects no key opens are left for
  * verify to report.
  */
-export async function reencryptCloud(o: { home: string; remote: Remote; keys: ReadKeys; emit: Emit }): Promise<ReencryptReport> {
+export async function reencryptCloud(o: { home: string; remote: Remote; keys: ReadKeys; emit: Emit }): Promise<ReencryptReport & { unreadableNow: number }> {
   const { remote, keys } = o;
   const ring = keyring(keys);
   const jobs: Job[] = [];
@@ -171,26 +180,36 @@ export async function reencryptCloud(o: { home: string; remote: Remote; keys: Re
   const state = await loadState(o.home);
   const byId = new Map<string, FileRecord[]>();
   for (const rec of state.files.values()) byId.set(rec.id, [...(byId.get(rec.id) ?? []), rec]);
-  const report: ReencryptReport = { reencrypted: 0, failed: [] };
+  // unreadableNow: objects that could not be read just now (the connection, the cloud folder): the rotation is not finished.
+  const report = { reencrypted: 0, failed: [] as ObjectFailure[], reuploaded: 0, unreadableNow: 0 };
   const progress = { task: 'rotate' as const, filesDone: 0, filesTotal: jobs.length, bytesDone: 0, bytesTotal: 0 };
   o.emit('progress', { ...progress });
   const sealer = await ObjectSealer.create(writeKeysOf(keys));
   try {
     for (let at = 0; at < jobs.length; at += BATCH) {
       const done: string[] = [];
+      const damaged: Job[] = [];
       await runPool(jobs.slice(at, at + BATCH), CONCURRENCY, async (job) => {
         try {
           if (await reencryptOne(job, { remote, ring, sealer, present, byId })) done.push(job.name);
         } catch (e) {
-          report.failed.push({ object: job.name, reason: describeObjectFailure(e) });
+          if (!permanent(e)) report.unreadableNow++;
+          else {
+            report.failed.push({ object: job.name, reason: describeObjectFailure(e) });
+            if (!job.stamp && byId.has(job.idHex)) damaged.push(job);
+          }
         }
         progress.filesDone++;
         o.emit('progress', { ...progress });
       });
+      // A damaged object of one of this computer's files: its record goes (the next sync uploads the file under the new keys) and the object to the trash.
+      for (const job of damaged) for (const [path, rec] of state.files) if (rec.id === job.idHex) state.files.delete(path);
       await remote.flush?.();
       await saveState(o.home, state);
       for (const name of done) await remote.delete(name);
+      for (const job of damaged) await remote.move(job.name, trashName(job.idHex, new Date()));
       report.reencrypted += done.length;
+      report.reuploaded += damaged.length;
     }
   } finally {
     sealer.dispose();

@@ -32,7 +32,11 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
         ctx.out('Re-encrypting the cloud copy under the new keys...');
         const f = await engine.finishKeyRotation();
         ctx.out(`Cloud copy re-encrypted: ${f.reencrypted} objects under the new keys, their old copies deleted.`);
-        if (f.failed.length > 0) ctx.out(`${f.failed.length} cloud objects could not be read under any of the vault's keys and were left as they are; \`casevault verify --cloud\` lists them.`);
+        if (f.failed.length > 0) {
+          ctx.out(`${f.failed.length} cloud objects could not be read under any of the vault's keys (damaged or not this vault's).`);
+          if (f.reuploaded > 0) ctx.out(`  ${f.reuploaded} of them held files of this computer's vault folder: moved to the cloud trash, and the files are uploaded again at the next sync.`);
+          if (f.failed.length > f.reuploaded) ctx.out(`  ${f.failed.length - f.reuploaded} were left as they are; \`casevault verify --cloud\` lists them (restore what they held from a backup).`);
+        }
         ctx.out('Other computers using the vault: unlock each once with the new passphrase.');
         ctx.out('If the cloud copy is in Dropbox: in Dropbox\'s settings, remove Casevault from the connected apps, then sign in again here.');
         done(f.failed.length > 0 ? 3 : 0);

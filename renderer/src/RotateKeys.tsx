@@ -22,7 +22,11 @@ const BACKUPS: Record<Switched['backups'], string> = {
 function cloudOutcome(r: Finished): string {
   const head = `In the cloud copy, ${count(r.reencrypted, 'item')} ${r.reencrypted === 1 ? 'was' : 'were'} re-encrypted`;
   if (r.failed.length === 0) return `${head} and none failed.`;
-  return `${head}; ${count(r.failed.length, 'item')} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left as ${r.failed.length === 1 ? 'it was' : 'they were'} (your backups may hold ${r.failed.length === 1 ? 'that file' : 'those files'}).`;
+  const left = r.failed.length - r.reuploaded;
+  const leftAsWas = `left as ${left === 1 ? 'it was' : 'they were'} (your backups may hold ${left === 1 ? 'that file' : 'those files'})`;
+  if (r.reuploaded === 0) return `${head}; ${count(r.failed.length, 'item')} could not be read and ${left === 1 ? 'was' : 'were'} ${leftAsWas}.`;
+  const again = `${r.reuploaded} ${r.reuploaded === 1 ? 'holds a file' : 'hold files'} of this computer, uploaded again from the vault folder`;
+  return `${head}; ${count(r.failed.length, 'item')} could not be read: ${again}${left > 0 ? `, and ${left} ${left === 1 ? 'was' : 'were'} ${leftAsWas}` : ''}.`;
 }
 
 export function RotateKeys() {

@@ -87,7 +87,7 @@ test('rotate keys: two different passphrases are refused before anything is sent
   assert.equal(screen.getByRole<HTMLProgressElement>('progressbar').value, 1);
   assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, true, 'no second rotation meanwhile');
 
-  await finished.answer({ reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }] });
+  await finished.answer({ reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }], reuploaded: 0 });
   const done = await screen.findByRole('status');
   assert.deepEqual([...done.querySelectorAll('p')].map((p) => p.textContent), [
     'Done: this computer uses the new keys and the new passphrase from now on.',
@@ -106,7 +106,7 @@ test('rotate keys: if the vault was locked while the new key was on screen, the 
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
     unlock: (p) => (p.passphrase === NEW ? ((unlocked = true), { unlocked: true as const }) : failure('WrongSecret', 'the passphrase is wrong')),
     rotateKeys: () => ((unlocked = false), { recoveryKey: WORDS, backups: 'rewrapped' as const }), // and then the vault is locked (auto-lock, or Lock now)
-    finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [] } : failure('Locked', 'the vault is locked')),
+    finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [], reuploaded: 0 } : failure('Locked', 'the vault is locked')),
   });
   render(<RotateKeys />);
   fireEvent.click(await screen.findByRole('button', { name: 'Rotate keys…' }));
@@ -144,7 +144,7 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
     finishKeyRotation: () => {
       if (!unlocked) return failure('Locked', 'the vault is locked');
       interrupted = false;
-      return { reencrypted: 3, failed: [] };
+      return { reencrypted: 3, failed: [], reuploaded: 0 };
     },
   });
   render(<RotateKeys />);
@@ -200,7 +200,7 @@ test('an interrupted rotation whose new key was shown already goes straight on t
   act(() => emit('progress', { task: 'rotate', filesDone: 2, filesTotal: 5, bytesDone: 0, bytesTotal: 0 }));
   assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 2 of 5');
 
-  await finished.answer({ reencrypted: 5, failed: [] });
+  await finished.answer({ reencrypted: 5, failed: [], reuploaded: 0 });
   await screen.findByText('In the cloud copy, 5 items were re-encrypted and none failed.');
   screen.getByText('The backup folder now opens with the new keys, and its older backups stay readable on this computer.');
   assert.deepEqual(sent(), ['rotateKeys', 'finishKeyRotation']);

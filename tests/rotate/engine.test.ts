@@ -6,6 +6,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { FolderRemote } from '../../engine/remotes/folder.js';
+import { listObjects } from '../../engine/restore-objects.js';
+import { reencryptCloud } from '../../engine/rotate.js';
 import { openKeyFile, parseKeyFile } from '../../crypto/index.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
@@ -76,4 +79,39 @@ test('finishKeyRotation before the switch is refused with what to do; after the 
   assert.ok(r.recoveryKey, 'the key made before was never confirmed as shown: a new one');
   await v.engine.finishKeyRotation();
   await assert.rejects(v.engine.finishKeyRotation(), { name: 'UsageError' });
+});
+
+test('an object that cannot be read just now stops the rotation short of finishing (nothing lost); a damaged one of this computer\'s files is uploaded again from the vault', async () => {
+  const v = await vault('rot-engine3');
+  await writeFile(join(v.vault, 'b.txt'), 'second file');
+  await v.engine.sync();
+  await v.engine.unlock({ passphrase: PASSPHRASE });
+  await v.engine.rotateKeys({ newPassphrase: ROTATED });
+  const keys = await openKeyFile(parseKeyFile(await readFile(join(v.home, 'casevault.key'))), { passphrase: ROTATED });
+  const names = (await listObjects(new FolderRemote(v.cloud))).map((o) => o.name);
+  assert.equal(names.length, 2);
+  // A cloud folder that fails to read one object (a dropped network share).
+  const flaky = new FolderRemote(v.cloud);
+  const get = flaky.get.bind(flaky);
+  flaky.get = (name: string) => {
+    if (name === names[0]) return (async function* () { throw Object.assign(new Error('read failed'), { code: 'EIO' }); })();
+    return get(name);
+  };
+  const r = await reencryptCloud({ home: v.home, remote: flaky, keys, emit: () => {} });
+  assert.deepEqual([r.reencrypted, r.unreadableNow, r.failed.length], [1, 1, 0]);
+  assert.ok((await listObjects(new FolderRemote(v.cloud))).some((o) => o.name === names[0]), 'the unread object is still there, under the old keys');
+
+  // Now damage that object for good: finishing moves it to the trash and drops its record, and the next sync uploads the file again.
+  const path = join(v.cloud, ...names[0]!.split('/'));
+  const bytes = await readFile(path);
+  bytes[bytes.length - 5]! ^= 1;
+  await writeFile(path, bytes);
+  const f = await v.engine.finishKeyRotation();
+  assert.deepEqual([f.reencrypted, f.failed.length, f.reuploaded], [0, 1, 1]);
+  const s = await v.engine.sync();
+  assert.equal(s.uploaded, 1);
+  assert.equal((await v.engine.verifyCloud()).bad.length, 0);
+  const other = new Engine(join(v.root, 'home2'), env);
+  await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: ROTATED } });
+  assert.deepEqual(await readTree(join(v.root, 'recovered')), await readTree(v.vault));
 });
