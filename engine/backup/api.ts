@@ -259,9 +259,8 @@ export class BackupApi {
       if (!best || best.t < 0) throw new DamagedData('no snapshot in the backup folder can be read; run `casevault verify --backup`');
       return best.id;
     }
-    const w = wanted.toLowerCase();
-    if (!/^[0-9a-f]{4,32}$/.test(w)) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
-    const hits = ids.filter((id) => id.startsWith(w));
+    const hits = prefixHits(wanted, ids);
+    if (!hits) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
     if (hits.length === 0) throw new UsageError('no snapshot has that ID; list them with `casevault snapshots`');
     if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
     return hits[0]!;
@@ -475,13 +474,18 @@ export class BackupApi {
   }
 }
 
-function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots: readonly string[]): string {
+/** The IDs that start with `wanted` (a full ID or 4+ hex digits, any case); undefined if it is not one. */
+function prefixHits(wanted: string, ids: Iterable<string>): string[] | undefined {
   const w = wanted.toLowerCase();
-  if (!/^[0-9a-f]{4,32}$/.test(w)) throw new UsageError('an archive is named by its ID (at least its first 4 characters) as `casevault archives` lists it');
-  const hits = [...archives].filter((id) => id.startsWith(w));
+  return /^[0-9a-f]{4,32}$/.test(w) ? [...ids].filter((id) => id.startsWith(w)) : undefined;
+}
+
+function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots: readonly string[]): string {
+  const hits = prefixHits(wanted, archives);
+  if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters) as `casevault archives` lists it');
   if (hits.length > 1) throw new UsageError('several archives start with that ID, so nothing was deleted; give more of it');
   if (hits.length === 0) {
-    if (snapshots.some((id) => id.startsWith(w))) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy (`casevault forget`)');
+    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy (`casevault forget`)');
     throw new UsageError('no archive has that ID, so nothing was deleted; list them with `casevault archives`');
   }
   return hits[0]!;
