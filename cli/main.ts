@@ -19,6 +19,7 @@ import { syncCommand } from './commands/sync.js';
 import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
 import { archiveCommand } from './commands/archive.js';
+import { archivesCommand } from './commands/archives.js';
 import { closeCommand } from './commands/close.js';
 import { deleteCommand } from './commands/delete.js';
 import { recordsCommand } from './commands/records.js';
@@ -29,7 +30,7 @@ import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
 const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand,
-  retentionCommand, closeCommand, reopenCommand, archiveCommand, deleteCommand, recordsCommand, sarCommand,
+  retentionCommand, closeCommand, reopenCommand, archiveCommand, archivesCommand, deleteCommand, recordsCommand, sarCommand,
   escrowCommand, handoverCommand, removeCommand, rotateKeysCommand];
 
 export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -15,6 +15,7 @@ const secret = z.union([z.object({ passphrase: text(1024) }).strict(), z.object(
 const none = z.object({}).strict();
 /** Archive or delete: the person's confirmation is part of the call, never implied. */
 const caseRequest = z.object({ cases: z.array(path).min(1).max(1000), confirm: z.literal(true), force: z.boolean().optional() }).strict();
+const archiveIds = z.object({ ids: z.array(z.string().regex(/^[0-9a-fA-F]{4,32}$/)).min(1).max(1000), confirm: z.literal(true) }).strict();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const auditFilter = z.object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() }).strict();
 const escrowSecret = z.object({ escrowKeyFile: path, escrowPassphrase: text(1024) }).strict();
@@ -90,6 +91,8 @@ export const API = {
   reopenCase: { params: z.object({ case: path }).strict(), run: (e: Engine, p: { case: string }) => e.reopenCase(p.case) },
   archiveCases: { params: caseRequest, run: (e: Engine, p: z.infer<typeof caseRequest>) => e.archiveCases(p) },
   deleteCases: { params: caseRequest, run: (e: Engine, p: z.infer<typeof caseRequest>) => e.deleteCases(p) },
+  archives: { params: none, run: (e: Engine) => e.archives() },
+  deleteArchives: { params: archiveIds, run: (e: Engine, p: z.infer<typeof archiveIds>) => e.deleteArchives(p) },
   records: { params: none, run: (e: Engine) => e.records() },
   recordsHtml: { params: none, run: (e: Engine) => e.recordsHtml().then((html) => ({ html })) },
   recover: {

@@ -37,7 +37,7 @@ import { watchVault, type LiveControl, type LiveState, type WatchOptions } from 
 import { searchVault, type SarSearchReport, type SearchLimits } from './sar/search.js';
 import { exportFiles, type SarExportOptions, type SarExportReport } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
-import { Housekeeping, type ArchiveOutcome, type CaseInfo, type CaseRequest, type DeleteReport, type RetentionReport } from './housekeeping/housekeeping.js';
+import { Housekeeping, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveEntry, type ArchiveOutcome, type CaseInfo, type CaseRequest, type DeleteReport, type RetentionReport } from './housekeeping/housekeeping.js';
 import { adoptMirroredMarks } from './housekeeping/mirror.js';
 import { buildRecords, recordsHtml, type Records } from './records.js';
 
@@ -1022,6 +1022,16 @@ export class Engine {
   /** Delete cases: plaintext now, the cloud's copies via the trash, the backups' as snapshots expire. */
   deleteCases(r: CaseRequest): Promise<DeleteReport> {
     return this.housekeeping().delete(r);
+  }
+
+  /** The archives in the backup folder, with the cases this computer recorded (no passphrase needed). */
+  archives(): Promise<ArchiveEntry[]> {
+    return this.housekeeping().archives();
+  }
+
+  /** Delete archives past their own retention: manifest, marker, then a prune (no passphrase needed; confirm: true). */
+  deleteArchives(r: ArchiveDeleteRequest): Promise<ArchiveDeletion[]> {
+    return this.housekeeping().deleteArchives(r);
   }
 
   /** The backup record and the asset record. */

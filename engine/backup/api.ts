@@ -47,6 +47,32 @@ export interface ArchiveReport {
   bytes: number;
 }
 
+/** An archive as the backup folder holds it (housekeeping adds what this computer recorded). */
+export interface DriveArchive {
+  id: string;
+  /**
+   * 'snapshot': its manifest is there; 'marker only': an archive run, or a
+   * deletion, stopped part way (nothing restorable); 'unreadable': a manifest
+   * that does not open; 'missing': this computer remembers it, the folder
+   * holds neither manifest nor marker.
+   */
+  state: 'snapshot' | 'marker only' | 'unreadable' | 'missing';
+  time: string | null;
+  files: number | null;
+  bytes: number | null;
+}
+
+export interface ArchiveRemoval {
+  id: string;
+  /** What was in the backup folder and is gone now ('nothing': only this computer's record was left). */
+  removed: 'snapshot and marker' | 'marker' | 'nothing';
+  time: string | null;
+  files: number | null;
+  /** Pack bytes freed by the prune that followed (which also takes any other data no snapshot needs). */
+  bytesFreed: number;
+  prune: PruneReport;
+}
+
 export interface BackupStatus {
   folder: string | null;
   /** Whether the backup folder is there now (a drive plugged in, a share mounted). */
@@ -233,9 +259,8 @@ export class BackupApi {
       if (!best || best.t < 0) throw new DamagedData('no snapshot in the backup folder can be read; run `casevault verify --backup`');
       return best.id;
     }
-    const w = wanted.toLowerCase();
-    if (!/^[0-9a-f]{4,32}$/.test(w)) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
-    const hits = ids.filter((id) => id.startsWith(w));
+    const hits = prefixHits(wanted, ids);
+    if (!hits) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
     if (hits.length === 0) throw new UsageError('no snapshot has that ID; list them with `casevault snapshots`');
     if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
     return hits[0]!;
@@ -351,6 +376,80 @@ export class BackupApi {
     }
   }
 
+  /** The archives in the backup folder (markers, and those this computer remembers), oldest first. Needs only the write keys. */
+  async archives(): Promise<DriveArchive[]> {
+    let opened;
+    try {
+      opened = await this.open(false);
+    } catch (e) {
+      // No backup taken yet (the folder not even made): nothing archived there.
+      if (e instanceof NoRepository || (e instanceof BackupTargetMissing && (await loadBackupState(this.d.home)).repoId === undefined)) return [];
+      throw e;
+    }
+    const { repo, local } = opened;
+    try {
+      const present = new Set(await repo.listSnapshots());
+      const marked = await archiveIds(repo, []);
+      const out: DriveArchive[] = [];
+      for (const id of await archiveIds(repo, local.archives)) {
+        const none = { id, time: null, files: null, bytes: null };
+        if (!present.has(id)) {
+          out.push({ ...none, state: marked.has(id) ? 'marker only' : 'missing' });
+          continue;
+        }
+        const s = await repo.readSummary(id).catch(() => undefined);
+        out.push(s ? { id, state: 'snapshot', time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes } : { ...none, state: 'unreadable' });
+      }
+      return out.sort((a, b) => (a.time ?? '9').localeCompare(b.time ?? '9') || a.id.localeCompare(b.id));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /**
+   * Delete archives: for each, its manifest, then its marker (so no moment
+   * shows an unmarked archive, nor a marked one that looks whole but is not),
+   * then prune the data no remaining snapshot or archive needs. `wanted` are
+   * IDs or unique prefixes of 4+ hex digits; `known` adds the IDs this
+   * computer's housekeeping recorded. Each archive is forgotten in
+   * backup-state.json before its manifest goes (verify must not call the
+   * deletion a rollback) and left out of `archives` only after the prune, so
+   * a run killed at any point is finished by running it again. `removed` is
+   * called under the lock once each is gone. Needs only the write keys.
+   */
+  async deleteArchives(o: { wanted: readonly string[]; known: readonly string[]; removed: (r: ArchiveRemoval) => Promise<void> }): Promise<ArchiveRemoval[]> {
+    const { repo, storage, local } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'prune', async () => {
+        const snapshots = await repo.listSnapshots();
+        const archives = new Set([...(await archiveIds(repo, local.archives)), ...o.known]);
+        const ids = [...new Set(o.wanted.map((w) => resolveArchive(w, archives, snapshots)))];
+        const marked = await archiveIds(repo, []);
+        const out: ArchiveRemoval[] = [];
+        for (const id of ids) {
+          const hadManifest = snapshots.includes(id);
+          const summary = hadManifest ? await repo.readSummary(id).catch(() => undefined) : undefined;
+          if (!local.forgotten.includes(id)) local.forgotten.push(id);
+          await saveBackupState(this.d.home, local);
+          await discardArchive(repo, id);
+          const p = await prune(repo, this.d.emit);
+          local.archives = local.archives.filter((a) => a !== id);
+          await saveBackupState(this.d.home, local);
+          const r: ArchiveRemoval = {
+            id, removed: hadManifest ? 'snapshot and marker' : marked.has(id) ? 'marker' : 'nothing',
+            time: summary ? new Date(summary.timeMs).toISOString() : null, files: summary?.files ?? null,
+            bytesFreed: Math.max(0, p.bytesBefore - p.bytesAfter), prune: p,
+          };
+          await o.removed(r);
+          out.push(r);
+        }
+        return out;
+      });
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
   /** Last backup, next one due, and whether backups are overdue (for status and the scheduler). */
   async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
     const config = await loadConfig(this.d.home);
@@ -373,6 +472,23 @@ export class BackupApi {
       runs: local.runs.slice(-20).reverse(),
     };
   }
+}
+
+/** The IDs that start with `wanted` (a full ID or 4+ hex digits, any case); undefined if it is not one. */
+function prefixHits(wanted: string, ids: Iterable<string>): string[] | undefined {
+  const w = wanted.toLowerCase();
+  return /^[0-9a-f]{4,32}$/.test(w) ? [...ids].filter((id) => id.startsWith(w)) : undefined;
+}
+
+function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots: readonly string[]): string {
+  const hits = prefixHits(wanted, archives);
+  if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters) as `casevault archives` lists it');
+  if (hits.length > 1) throw new UsageError('several archives start with that ID, so nothing was deleted; give more of it');
+  if (hits.length === 0) {
+    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy (`casevault forget`)');
+    throw new UsageError('no archive has that ID, so nothing was deleted; list them with `casevault archives`');
+  }
+  return hits[0]!;
 }
 
 /** The backup methods of the Engine (engine/engine.ts delegates them to BackupApi), as the CLI uses them. */

@@ -34,7 +34,12 @@ export async function markArchive(repo: Repository, hex: string): Promise<void> 
   await repo.flush();
 }
 
-/** Remove an archive that failed its read-back (its chunks go at the next prune). */
+/**
+ * Remove an archive (one that failed its read-back, or one deleted by hand):
+ * the manifest first, then the marker, each flushed. Killed between the two,
+ * a marker with no manifest is left: harmless, and never an archive that
+ * looks whole. Its chunks go at the next prune.
+ */
 export async function discardArchive(repo: Repository, hex: string): Promise<void> {
   await repo.storage.remote.delete(snapshotName(hex));
   await repo.flush();

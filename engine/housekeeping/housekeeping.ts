@@ -17,10 +17,11 @@ import { dateOf, parseDate, type CalendarDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
 import { fetchMirror, putMirror } from './mirror.js';
+import { deleteArchives, listArchives, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveDeps, type ArchiveEntry } from './archives.js';
 import { removeCase } from './remove.js';
 import { fileCount } from '../words.js';
 
-export type { CaseInfo, CalendarDate };
+export type { CaseInfo, CalendarDate, ArchiveEntry, ArchiveDeleteRequest, ArchiveDeletion };
 
 const DAY_MS = 86_400_000;
 
@@ -238,6 +239,21 @@ export class Housekeeping {
         ],
       })),
     };
+  }
+
+  private async archiveDeps(): Promise<ArchiveDeps> {
+    const config = await loadConfig(this.d.home);
+    return { home: this.d.home, backups: this.d.backups(), marks: () => this.marks(config), save: (m) => this.save(config, m), record: (e, detail) => this.d.record(e, detail) };
+  }
+
+  /** The archives in the backup folder, with the cases this computer recorded in each. No passphrase needed. */
+  async archives(): Promise<ArchiveEntry[]> {
+    return listArchives(await this.archiveDeps());
+  }
+
+  /** Delete archives (confirmed): gone from the backup folder, pruned, recorded. No passphrase needed. */
+  async deleteArchives(r: ArchiveDeleteRequest): Promise<ArchiveDeletion[]> {
+    return deleteArchives(await this.archiveDeps(), r);
   }
 
   /** When the backups' copies go: the day the last snapshot holding it can be forgotten (an estimate), or never for an archive. */

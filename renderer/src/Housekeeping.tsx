@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ApiResult } from '../../engine/api.js';
 import { ApiError, call } from './api.js';
-import { sentence } from './text.js';
+import { sentence, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 
 type Retention = ApiResult<'retention'>;
@@ -9,6 +9,8 @@ type Case = Retention['cases'][number];
 type DeleteReport = ApiResult<'deleteCases'>;
 type ArchiveReport = ApiResult<'archiveCases'>;
 type Records = ApiResult<'records'>;
+type Archive = ApiResult<'archives'>[number];
+type ArchiveDeletion = ApiResult<'deleteArchives'>[number];
 type Action = { kind: 'archive' | 'delete'; c: Case };
 
 /** "2021-06-30" -> "30 June 2021" (the day itself, whatever this computer's time zone). */
@@ -83,6 +85,99 @@ function CloseForm({ c, onDone }: { c: Case; onDone: (message: string) => void }
       <input id={`${id}-d`} type="date" value={day} max={today()} onChange={(e) => setDay(e.target.value)} />
       <button type="button" onClick={() => void save()} disabled={!day}>Save</button>
     </span>
+  );
+}
+
+const archiveCases = (a: Archive) => (a.recorded ? a.cases.map((c) => `“${c.case}”`).join(', ') : 'cases this computer has no record of');
+
+const STATE: Record<Archive['state'], string> = {
+  snapshot: '',
+  'marker only': 'Incomplete: nothing in it can be restored. Delete it to tidy up.',
+  unreadable: 'Its contents in the backup folder cannot be read: check the backup.',
+  missing: 'Recorded on this computer, but not in the backup folder.',
+};
+
+/** The confirm dialog for deleting an archive: names its cases and says it cannot be undone. */
+function ConfirmArchiveDelete({ a, onConfirm, onCancel }: { a: Archive; onConfirm: () => void; onCancel: () => void }) {
+  const id = useId();
+  return (
+    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <h2 id={`${id}-h`}>Delete archive {a.id.slice(0, 8)}?</h2>
+      <div id={`${id}-d`}>
+        <p>It holds {archiveCases(a)}{a.files !== null ? `: ${files(a.files)}` : ''}.</p>
+        <ul>
+          <li>Backup folder: the archive is deleted and the space it used is freed. Other backups and archives are kept.</li>
+          <li>This cannot be undone: once deleted, these files cannot be restored from it.</li>
+        </ul>
+      </div>
+      <div className="row">
+        <button type="button" className="primary" onClick={onConfirm}>Delete the archive</button>
+        {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
+        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
+      </div>
+    </div>
+  );
+}
+
+export function ArchivesSection() {
+  const [list, setList] = useState<Archive[] | undefined>();
+  const [asking, setAsking] = useState<Archive | undefined>();
+  const [done, setDone] = useState<ArchiveDeletion[] | undefined>();
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const say = (e: unknown) => setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+  const refresh = useCallback(() => call('archives').then(setList, say), []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const remove = async (a: Archive) => {
+    setAsking(undefined);
+    setBusy(true);
+    setMessage('');
+    setDone(undefined);
+    try {
+      setDone(await call('deleteArchives', { ids: [a.id], confirm: true }));
+    } catch (e) {
+      say(e);
+    }
+    setBusy(false);
+    await refresh();
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Archives</h2>
+      <p className="muted">Archived cases are kept in the backup folder until you delete them. Delete an archive when its cases need not be kept any longer.</p>
+      {asking && <ConfirmArchiveDelete a={asking} onConfirm={() => void remove(asking)} onCancel={() => setAsking(undefined)} />}
+      {list && list.length === 0 && <p>No archives.</p>}
+      {list && list.length > 0 && (
+        <table>
+          <thead><tr><th scope="col">Archive</th><th scope="col">Made</th><th scope="col">Cases</th><th scope="col">Files</th><th scope="col">Actions</th></tr></thead>
+          <tbody>
+            {list.map((a) => (
+              <tr key={a.id}>
+                <th scope="row">{a.id.slice(0, 8)}</th>
+                <td>{a.time ? new Date(a.time).toLocaleString() : 'unknown'}</td>
+                <td>{archiveCases(a)}{STATE[a.state] && <span className="muted"> {STATE[a.state]}</span>}</td>
+                <td>{a.files ?? ''}</td>
+                <td><button type="button" onClick={() => setAsking(a)} disabled={busy}>Delete…</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {busy && <p className="status busy" role="status">Deleting…</p>}
+      {message && <p className="error" role="alert">{message}</p>}
+      {done && (
+        <div role="status" aria-label="Archive deletion report">
+          {done.map((d) => (
+            <p key={d.id}>
+              Deleted archive {d.id.slice(0, 8)} ({d.recorded ? d.cases.map((c) => `“${c}”`).join(', ') : 'cases not recorded on this computer'}){d.files !== null ? `: ${files(d.files)}` : ''}. {size(d.bytesFreed)} freed in the backup folder.
+            </p>
+          ))}
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -274,6 +369,7 @@ export function Housekeeping() {
           ))}
         </section>
       )}
+      <ArchivesSection />
       <RecordsSection />
     </>
   );
