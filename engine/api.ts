@@ -44,6 +44,7 @@ export const API = {
   verifyCloud: { params: none, run: (e: Engine) => e.verifyCloud() },
   auditVerify: { params: none, run: (e: Engine) => e.auditVerify() },
   auditEntries: { params: none, run: (e: Engine) => e.auditEntries() },
+  otherAuditTrails: { params: none, run: (e: Engine) => e.otherAuditTrails() },
   backup: { params: none, run: (e: Engine) => e.backup() },
   snapshots: { params: none, run: (e: Engine) => e.snapshots() },
   backupStatus: { params: none, run: (e: Engine) => e.backupStatus() },

@@ -59,6 +59,36 @@ export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' |
   return Promise.all((await lines(home)).map((l) => openAuditEntry(keys.publicKey, keys.boxSecret, parseAuditLine(l))));
 }
 
+/** Another computer's trail, mirrored to the cloud (audit/<device id>.log): checked and decrypted. */
+export interface OtherTrail {
+  device: string;
+  /** The chain checks out (a mirrored trail has no separate head, so entries cut off its end cannot be told). */
+  ok: boolean;
+  problem?: string;
+  /** Written under the vault's keys from before a key rotation (that computer has not taken the new keys on). */
+  earlierKeys: boolean;
+  entries: AuditEntry[];
+}
+
+/** Check and open a mirrored trail with whichever of the vault's keys wrote it (current first). */
+export async function openTrail(device: string, text: string, ring: readonly ReadKeys[]): Promise<OtherTrail> {
+  const all = text.split('\n').filter((l) => l.length > 0);
+  let problem: string | undefined;
+  for (const [g, k] of ring.entries()) {
+    const r = await verifyAuditChain(k.authKey, all);
+    if (!r.ok && r.line === 1) {
+      problem ??= `line 1 is ${r.why}`; // as the current keys see it
+      continue; // not this generation's chain (or its first line is forged)
+    }
+    const entries = await Promise.all(all.map((l) => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(l)).catch(() => undefined)));
+    return {
+      device, ok: r.ok, ...(r.ok ? {} : { problem: `line ${r.line} is ${r.why}` }), earlierKeys: g > 0,
+      entries: entries.filter((e): e is AuditEntry => e !== undefined),
+    };
+  }
+  return { device, ok: false, problem: `${problem ?? 'it is empty'} (under every key of this vault)`, earlierKeys: false, entries: [] };
+}
+
 /**
  * Move the audit trail to new keys (after a key rotation): every entry is
  * sealed and chained again under `to`, with its original time. The old

@@ -19,7 +19,7 @@ import { passphraseStrength } from './passphrase.js';
 import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo, type SnapshotTree } from './backup/api.js';
 import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-export.js';
 import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
-import { appendAudit, auditLogBytes, readAudit, rekeyAudit, verifyAudit, type AuditVerifyReport } from './audit.js';
+import { appendAudit, auditLogBytes, openTrail, readAudit, rekeyAudit, verifyAudit, type AuditVerifyReport, type OtherTrail } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -405,6 +405,24 @@ export class Engine {
   /** The audit trail's entries (needs the vault unlocked). */
   async auditEntries(): Promise<{ at: string; event: string; detail?: string }[]> {
     return readAudit(this.home, this.requireKeys());
+  }
+
+  /**
+   * The trails other computers of this vault mirrored to the cloud (and, in a
+   * handover copy, the predecessor's), each checked and decrypted. Needs the
+   * vault unlocked.
+   */
+  async otherAuditTrails(): Promise<OtherTrail[]> {
+    const keys = this.requireKeys();
+    const config = await loadConfig(this.home);
+    const remote = await this.remote(config);
+    const out: OtherTrail[] = [];
+    for await (const e of remote.list('audit/')) {
+      const m = /^audit\/([0-9a-f]{32})\.log$/.exec(e.name);
+      if (!m || m[1] === config.deviceId) continue;
+      out.push(await openTrail(m[1]!, new TextDecoder().decode(await remote.read(e.name)), keyring(keys)));
+    }
+    return out.sort((a, b) => (b.entries.at(-1)?.at ?? '').localeCompare(a.entries.at(-1)?.at ?? ''));
   }
 
   private requireKeys(): ReadKeys {

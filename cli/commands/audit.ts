@@ -18,7 +18,8 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .option('--reviewed', 'record that you have reviewed who can open this vault (the reminder starts again)')
     .option('--csv <file>', 'export the whole trail as a CSV file (for a spreadsheet)')
     .option('--html <file>', 'export the whole trail as a printable page (print it or save it as PDF), with the chain check in its header')
-    .action(async (o: { verify?: boolean; json?: boolean; csv?: string; html?: string; reviewed?: boolean }) => {
+    .option('--others', 'the trails other computers of this vault (or, in a handover copy, the predecessor) left in the cloud, each checked')
+    .action(async (o: { verify?: boolean; json?: boolean; csv?: string; html?: string; reviewed?: boolean; others?: boolean }) => {
       const engine = ctx.engine();
       if (o.reviewed) {
         const s = await engine.recordAccessReview();
@@ -42,6 +43,16 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
           if (!(await writeNewFile(resolve(exportTo), r.text))) throw new UsageError(EXISTS);
           ctx.out(`Exported ${r.entries} entries to ${exportTo}.`);
           return done(0);
+        }
+        if (o.others) {
+          const trails = await engine.otherAuditTrails();
+          if (o.json) ctx.out(JSON.stringify(trails, null, 2));
+          else if (trails.length === 0) ctx.out('No other computer has left an audit trail in the cloud copy.');
+          for (const t of o.json ? [] : trails) {
+            ctx.out(`Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? ' (written under the vault\'s keys from before they were rotated)' : ''}`);
+            for (const e of t.entries) ctx.out(`  ${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
+          }
+          return done(trails.every((t) => t.ok) ? 0 : 3);
         }
         const entries = await engine.auditEntries();
         if (o.json) ctx.out(JSON.stringify(entries, null, 2));

@@ -61,6 +61,8 @@ export function AuditTrail() {
     void Promise.all([call('status'), call('settings')]).then(([st, s]) => setReview({ due: st.accessReviewDue, last: s.lastAccessReview, months: s.accessReviewMonths }), () => {});
   }, []);
   const show = () => void run('The audit trail is encrypted: unlock to read it.', () => call('auditEntries'), setEntries, setMessage);
+  const [others, setOthers] = useState<ApiResult<'otherAuditTrails'> | undefined>();
+  const showOthers = () => void run('The other computers\' trails are encrypted: unlock to read them.', () => call('otherAuditTrails'), setOthers, setMessage);
   useEffect(() => {
     load();
     show();
@@ -110,14 +112,7 @@ export function AuditTrail() {
             <button type="button" onClick={() => exportAs('csv')}>Export as CSV</button>
             <button type="button" onClick={() => exportAs('html')}>Export a printable page</button>
           </div>
-          <table className="entries">
-            <thead><tr><th scope="col">When</th><th scope="col">What happened</th><th scope="col">Detail</th></tr></thead>
-            <tbody>
-              {shown.map((e, i) => (
-                <tr key={`${e.at}-${i}`}><td className="nowrap">{shortWhen(e.at)}</td><td>{e.event}</td><td>{e.detail ?? ''}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <EntryTable entries={shown} />
         </section>
       ) : (
         <section className="card">
@@ -125,7 +120,38 @@ export function AuditTrail() {
           <button type="button" onClick={show}>Show the entries</button>
         </section>
       )}
+      <section className="card" aria-labelledby={`${id}-o`}>
+        <h2 id={`${id}-o`}>Other computers</h2>
+        <p>Other computers using this vault (and, after a handover, the person before you) leave their own trails in the cloud copy. Each is checked the same way.</p>
+        {others ? (
+          others.length === 0 ? <p>No other computer has left a trail.</p> : others.map((t) => (
+            <div key={t.device} data-testid="other-trail">
+              <h3>Computer {t.device.slice(0, 8)}</h3>
+              <p className={t.ok ? 'banner-ok' : 'banner-bad'} role={t.ok ? 'status' : 'alert'}>
+                {t.ok ? `${t.entries.length} ${t.entries.length === 1 ? 'entry' : 'entries'}; none was changed, removed or reordered.` : `This trail has been changed or damaged: ${t.problem}.`}
+                {t.earlierKeys ? ' It was written under the vault\'s keys from before they were rotated: that computer has not taken the new keys on.' : ''}
+              </p>
+              <EntryTable entries={filterAudit(t.entries, {})} />
+            </div>
+          ))
+        ) : (
+          <button type="button" onClick={showOthers}>Show other computers' trails</button>
+        )}
+      </section>
       {message && <p className="card" role="status">{message}</p>}
     </>
+  );
+}
+
+function EntryTable({ entries }: { entries: Entries }) {
+  return (
+    <table className="entries">
+      <thead><tr><th scope="col">When</th><th scope="col">What happened</th><th scope="col">Detail</th></tr></thead>
+      <tbody>
+        {entries.map((e, i) => (
+          <tr key={`${e.at}-${i}`}><td className="nowrap">{shortWhen(e.at)}</td><td>{e.event}</td><td>{e.detail ?? ''}</td></tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

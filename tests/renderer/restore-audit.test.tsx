@@ -129,3 +129,25 @@ test('audit trail while locked: the unlock prompt appears; cancelling leaves the
   await screen.findByText('Nothing was done: the vault stayed locked.');
   screen.getByRole('button', { name: 'Show the entries' });
 });
+
+test('audit trail: other computers\' trails on request, each checked, one written before a key rotation said so', async () => {
+  bridge({
+    auditVerify: () => ({ ok: true, entries: 5 }),
+    auditEntries: () => entries,
+    status: () => ({ accessReviewDue: false }) as never,
+    settings: () => DEFAULT_SETTINGS,
+    otherAuditTrails: () => [
+      { device: '0123456789abcdef0123456789abcdef', ok: true, earlierKeys: true, entries: [{ at: at(1, 9), event: 'vault recovered onto this computer' }, { at: at(2, 9), event: 'unlocked' }] },
+      { device: 'fedcba9876543210fedcba9876543210', ok: false, problem: 'line 2 is edited or forged', earlierKeys: false, entries: [{ at: at(1, 9), event: 'vault created' }] },
+    ],
+  });
+  render(<AuditTrail />);
+  await screen.findByTestId('audit-count');
+  assert.equal(calls.filter((c) => c.method === 'otherAuditTrails').length, 0, 'read only when asked');
+  fireEvent.click(screen.getByRole('button', { name: 'Show other computers\' trails' }));
+  const [first, second] = await screen.findAllByTestId('other-trail');
+  within(first!).getByRole('heading', { name: 'Computer 01234567' });
+  assert.equal(within(first!).getByRole('status').textContent, '2 entries; none was changed, removed or reordered. It was written under the vault\'s keys from before they were rotated: that computer has not taken the new keys on.');
+  assert.deepEqual(within(first!).getAllByRole('row').slice(1).map((r) => r.children[1]!.textContent), ['unlocked', 'vault recovered onto this computer'], 'newest first');
+  assert.equal(within(second!).getByRole('alert').textContent, 'This trail has been changed or damaged: line 2 is edited or forged.');
+});
