@@ -77,6 +77,12 @@ export function sealBlob(sodium: Sodium, key: Uint8Array, type: number, flags: n
   return out;
 }
 
+/** Compress (where it helps) and encrypt one chunk: the stored blob and its flags. */
+export function sealChunk(sodium: Sodium, key: Uint8Array, type: number, id: Uint8Array, raw: Uint8Array): { flags: number; stored: Uint8Array } {
+  const { flags, body } = maybeCompress(raw);
+  return { flags, stored: sealBlob(sodium, key, type, flags, id, raw.length, body) };
+}
+
 const damaged = (why: string) => new DamagedData(`damaged or tampered backup data (${why})`);
 
 /** Decrypt, decompress and check one stored blob against its entry. */
