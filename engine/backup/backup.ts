@@ -102,7 +102,8 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   for (const p of paths) progress.p.bytesTotal += scan.files.get(p)!.size;
   progress.tick(true);
 
-  const sealer = new ChunkSealer(repo.keys.idKey);
+  // Started at the first chunk: a backup with nothing new to read starts no worker.
+  let sealer: ChunkSealer | undefined;
   let builder = repo.newPack();
   let slot = builder.sealingKey();
   let unindexedPacks: PackRecord[] = [];
@@ -154,6 +155,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
   const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
     if (fatal) throw fatal;
+    sealer ??= new ChunkSealer(repo.keys.idKey);
     const sealed = sealer.seal(parts, slot.key);
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
@@ -252,7 +254,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     await settle(0, 0);
     if (builder.count > 0) await flushPack();
   } finally {
-    await sealer.close();
+    await sealer?.close();
     sodium.memzero(slot.key);
   }
   const files: ManifestFile[] = [];
