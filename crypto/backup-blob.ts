@@ -55,8 +55,10 @@ export function maybeCompress(raw: Uint8Array): { flags: number; body: Uint8Arra
   if (raw.length < 256) return { flags: 0, body: raw };
   const at = Math.max(0, Math.floor(raw.length / 2) - SAMPLE / 2);
   const sample = raw.subarray(at, at + SAMPLE);
-  if (deflateRawSync(sample, { level: 1 }).length > sample.length * 0.9) return { flags: 0, body: raw };
-  const packed = deflateRawSync(raw, { level: 1 });
+  const sampled = deflateRawSync(sample, { level: 1 });
+  if (sampled.length > sample.length * 0.9) return { flags: 0, body: raw };
+  // A chunk no longer than the sample (a small file) is not deflated twice.
+  const packed = sample.length === raw.length ? sampled : deflateRawSync(raw, { level: 1 });
   return packed.length < raw.length * 0.97 ? { flags: FLAG_DEFLATE, body: new Uint8Array(packed.buffer, packed.byteOffset, packed.length) } : { flags: 0, body: raw };
 }
 
@@ -75,6 +77,12 @@ export function sealBlob(sodium: Sodium, key: Uint8Array, type: number, flags: n
   out.set(nonce, 0);
   out.set(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(body, blobAd(type, flags, id, rawLength), null, nonce, key), NONCE);
   return out;
+}
+
+/** Compress (where it helps) and encrypt one chunk: the stored blob and its flags. */
+export function sealChunk(sodium: Sodium, key: Uint8Array, type: number, id: Uint8Array, raw: Uint8Array): { flags: number; stored: Uint8Array } {
+  const { flags, body } = maybeCompress(raw);
+  return { flags, stored: sealBlob(sodium, key, type, flags, id, raw.length, body) };
 }
 
 const damaged = (why: string) => new DamagedData(`damaged or tampered backup data (${why})`);

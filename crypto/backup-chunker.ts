@@ -54,7 +54,8 @@ export class Chunker {
   private h = 0;
   /** Bytes of the current chunk seen so far. */
   private len = 0;
-  private readonly shift: number;
+  /** The top c bits: a candidate has them all zero. */
+  private readonly mask: number;
   private readonly small: number;
   private readonly large: number;
   private readonly prfIn = new Uint8Array(4);
@@ -63,7 +64,7 @@ export class Chunker {
     checkChunkerParams(params);
     const bits = Math.log2(params.avg);
     const c = Math.max(1, bits - 8);
-    this.shift = 32 - c;
+    this.mask = -1 << (32 - c);
     // Per-byte cut probability 1/(4 avg) before avg, 4/avg after; a candidate has probability 2^-c.
     this.small = Math.min(2 ** 32, 2 ** (32 + c - bits - 2));
     this.large = Math.min(2 ** 32, 2 ** (32 + c - bits + 2));
@@ -92,7 +93,7 @@ export class Chunker {
   next(data: Uint8Array, from = 0): number {
     const { min, avg, max } = this.params;
     const gear = this.gear;
-    const shift = this.shift;
+    const mask = this.mask;
     let h = this.h;
     let len = this.len;
     let i = from;
@@ -115,7 +116,7 @@ export class Chunker {
       const threshold = len < avg ? this.small : this.large;
       for (; i < stop; i++) {
         h = ((h << 1) + gear[data[i]!]!) | 0;
-        if (h >>> shift === 0 && this.prf(h) < threshold) {
+        if ((h & mask) === 0 && this.prf(h) < threshold) {
           this.reset();
           return i + 1;
         }

@@ -4,7 +4,7 @@ export { randomBytes } from './random.js';
 export { DamagedData } from './errors.js';
 export { repoWrapKey, deriveRepoKeys, wipeRepoKeys, type RepoKeys } from './backup-keys.js';
 export { Chunker, DEFAULT_CHUNKER, checkChunkerParams, type ChunkerParams } from './backup-chunker.js';
-export { blobId, openBlob, maybeCompress, BLOB_DATA, type BlobEntry } from './backup-blob.js';
+export { blobId, openBlob, maybeCompress, sealChunk, BLOB_DATA, type BlobEntry } from './backup-blob.js';
 export { PackBuilder, packPadding, openPackHeader, parsePackPrefix, slotKey, PACK_PREFIX, type PackHeader } from './backup-pack.js';
 export { sealIndex, openIndex, type IndexedPack } from './backup-index.js';
 export { sealManifest, openManifest, openManifestSummary, type ManifestFile, type ManifestSummary } from './backup-manifest.js';

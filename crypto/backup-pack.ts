@@ -21,7 +21,7 @@
 // The index key is a write key: a locked computer reads headers (to dedup
 // and rebuild the index) but no content. Spec: docs/backup-format.md.
 import { concat, u32le, utf8 } from './bytes.js';
-import { type BlobEntry, BLOB_ID_BYTES, blobId, maybeCompress, sealBlob } from './backup-blob.js';
+import { type BlobEntry, BLOB_ID_BYTES, blobId, sealChunk } from './backup-blob.js';
 import type { RepoKeys } from './backup-keys.js';
 import { Reader, Writer } from './backup-pad.js';
 import { DamagedData, UnsupportedFormat } from './errors.js';
@@ -168,15 +168,25 @@ export class PackBuilder {
 
   /** Compress (where it helps) and encrypt a chunk under slot 0. Returns the stored length. */
   add(type: number, id: Uint8Array, raw: Uint8Array): number {
-    const { flags, body } = maybeCompress(raw);
-    const stored = sealBlob(this.sodium, this.key, type, flags, id, raw.length, body);
+    const { flags, stored } = sealChunk(this.sodium, this.key, type, id, raw);
     this.blobs.push({ type, flags, slot: 0, id, rawLength: raw.length, stored });
     this.bytes += stored.length;
     return stored.length;
   }
 
-  /** Copy an already encrypted blob (prune), keeping its slot's public key. */
-  addStored(e: BlobEntry, stored: Uint8Array, epk: Uint8Array): void {
+  /**
+   * Slot 0's key (a copy, for sealing elsewhere: the caller wipes it) and
+   * public key; a blob sealed under it is added with addStored.
+   */
+  sealingKey(): { key: Uint8Array; epk: Uint8Array } {
+    return { key: this.key.slice(), epk: this.slots[0]! };
+  }
+
+  /**
+   * Add an already encrypted blob (prune copying one; a backup adding one
+   * sealed on a worker thread), keeping its slot's public key.
+   */
+  addStored(e: Pick<BlobEntry, 'type' | 'flags' | 'id' | 'rawLength'>, stored: Uint8Array, epk: Uint8Array): void {
     let slot = this.slots.findIndex((s) => this.sodium.memcmp(s, epk));
     if (slot < 0) {
       slot = this.slots.length;

@@ -10,11 +10,12 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BLOB_DATA, blobId, Chunker, type ManifestFile } from '../../crypto/backup-formats.js';
+import { BLOB_DATA, Chunker, type ManifestFile } from '../../crypto/backup-formats.js';
 import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { readSmall, readStable } from '../file-read.js';
 import { scanVault } from '../scan.js';
+import { ChunkSealer, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress.js';
 import type { PackRecord, Repository } from './repository.js';
@@ -54,6 +55,19 @@ export interface BackupInput {
 /** Index files are written every this many packs, so a long first backup that is killed loses little. */
 const INDEX_EVERY = 32;
 const RETRIES = 2;
+/** Chunks (and their bytes) handed to the sealing workers and not yet in a pack. */
+const IN_FLIGHT = 32;
+const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
+
+interface Job {
+  sealed: Promise<SealedChunk>;
+  /** The slot key's public key it is sealed under. */
+  epk: Uint8Array;
+  bytes: number;
+  /** Where its chunk ID goes: a file's chunk list, at `at`. */
+  into: string[];
+  at: number;
+}
 
 function failureReason(e: unknown): string {
   if (e instanceof FileChanged) return 'it kept changing while it was being read; it will be backed up next time';
@@ -77,9 +91,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);
   const { sodium } = repo;
-  const idKey = repo.keys.idKey;
-  const { min, max } = repo.params.chunker;
-  const buf = new Uint8Array(max);
+  const { min } = repo.params.chunker;
 
   const report: BackupReport = {
     snapshot: '', time: new Date(started).toISOString(), files: 0, bytes: 0, filesRead: 0, bytesRead: 0,
@@ -90,13 +102,18 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   for (const p of paths) progress.p.bytesTotal += scan.files.get(p)!.size;
   progress.tick(true);
 
+  // Started at the first chunk: a backup with nothing new to read starts no worker.
+  let sealer: ChunkSealer | undefined;
   let builder = repo.newPack();
+  let slot = builder.sealingKey();
   let unindexedPacks: PackRecord[] = [];
   const pending = new Set<string>();
 
   const flushPack = async () => {
     const rec = await repo.putPack(builder);
+    sodium.memzero(slot.key);
     builder = repo.newPack();
+    slot = builder.sealingKey();
     report.packsWritten++;
     report.bytesAdded += rec.length;
     unindexedPacks.push(rec);
@@ -107,18 +124,46 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
   };
 
-  const storeChunk = async (raw: Uint8Array): Promise<string> => {
-    const id = blobId(sodium, idKey, [raw]);
-    const hex = toHex(id);
-    if (!repo.blobs.has(hex) && !pending.has(hex)) {
-      builder.add(BLOB_DATA, id, raw);
-      pending.add(hex);
-      report.blobsAdded++;
-      if (builder.size >= repo.params.packSize) await flushPack();
+  // Sealed chunks are taken in the order they were cut, so packs fill just
+  // as if each were sealed here. One sealed under the previous pack's key
+  // (in flight when that pack was written) joins the next pack in a second
+  // slot, as prune's copies do.
+  const queue: Job[] = [];
+  let queuedBytes = 0;
+  let fatal: unknown;
+  const settle = async (jobs: number, bytes: number) => {
+    try {
+      while (queue.length > jobs || queuedBytes > bytes) {
+        const job = queue.shift()!;
+        queuedBytes -= job.bytes;
+        const s = await job.sealed;
+        const hex = toHex(s.id);
+        job.into[job.at] = hex;
+        if (!repo.blobs.has(hex) && !pending.has(hex)) {
+          builder.addStored({ type: BLOB_DATA, flags: s.flags, id: s.id, rawLength: s.rawLength }, s.stored, job.epk);
+          pending.add(hex);
+          report.blobsAdded++;
+          if (builder.size >= repo.params.packSize) await flushPack();
+        }
+      }
+    } catch (e) {
+      fatal ??= e;
+      throw e;
     }
-    progress.p.bytesDone += raw.length;
+  };
+
+  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
+  const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
+    if (fatal) throw fatal;
+    sealer ??= new ChunkSealer(repo.keys.idKey);
+    const sealed = sealer.seal(parts, slot.key);
+    sealed.catch(() => {});
+    queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
+    into.push('');
+    queuedBytes += length;
+    progress.p.bytesDone += length;
     progress.tick();
-    return hex;
+    await settle(IN_FLIGHT, IN_FLIGHT_BYTES);
   };
 
   const readFileChunks = async (full: string): Promise<{ chunks: string[]; st: { size: number; mtimeMs: number; ctimeMs: number; ino: number } }> => {
@@ -128,7 +173,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       report.bytesRead += b.length;
       const chunks: string[] = [];
       if (b.length <= min) {
-        if (b.length > 0) chunks.push(await storeChunk(b));
+        if (b.length > 0) await storeChunk([b], b.length, chunks);
         return { chunks, st: small.st };
       }
       chunker.reset();
@@ -136,7 +181,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       while (from < b.length) {
         const cut = chunker.next(b, from);
         const end = cut < 0 ? b.length : cut;
-        chunks.push(await storeChunk(b.subarray(from, end)));
+        await storeChunk([b.subarray(from, end)], end - from, chunks);
         from = end;
       }
       return { chunks, st: small.st };
@@ -147,6 +192,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       if (!st.isFile()) throw new Refused('not a regular file');
       chunker.reset();
       const chunks: string[] = [];
+      let parts: Uint8Array[] = [];
       let fill = 0;
       for await (const piece of readStable(fh, st.size, st.mtimeMs)) {
         report.bytesRead += piece.length;
@@ -154,60 +200,71 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         while (from < piece.length) {
           const cut = chunker.next(piece, from);
           const end = cut < 0 ? piece.length : cut;
-          buf.set(piece.subarray(from, end), fill);
+          // A copy: readStable reuses its buffers.
+          parts.push(piece.slice(from, end));
           fill += end - from;
           if (cut < 0) break;
-          chunks.push(await storeChunk(buf.subarray(0, fill)));
+          await storeChunk(parts, fill, chunks);
+          parts = [];
           fill = 0;
           from = cut;
         }
       }
-      if (fill > 0) chunks.push(await storeChunk(buf.subarray(0, fill)));
+      if (fill > 0) await storeChunk(parts, fill, chunks);
       return { chunks, st };
     } finally {
       await fh.close();
     }
   };
 
+  const kept: { path: string; entry: CachedFile }[] = [];
+  try {
+    for (const path of paths) {
+      o.signal?.throwIfAborted();
+      const seen = scan.files.get(path)!;
+      const c = o.cache.get(path);
+      let entry: CachedFile | undefined;
+      if (c && c.size === seen.size && c.mtimeMs === seen.mtimeMs && c.ctimeMs === seen.ctimeMs && c.ino === seen.ino
+        && c.chunks.every((h) => repo.blobs.has(h) || pending.has(h))) {
+        entry = c;
+        progress.p.bytesDone += c.size;
+      } else {
+        const bytesBefore = progress.p.bytesDone;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const { chunks, st } = await readFileChunks(join(o.vaultDir, ...path.split('/')));
+            entry = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, chunks };
+            report.filesRead++;
+            break;
+          } catch (e) {
+            if (fatal) throw fatal;
+            progress.p.bytesDone = bytesBefore;
+            if (e instanceof FileChanged && attempt < RETRIES) continue;
+            if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC' || (e as Error)?.name === 'AbortError') throw e;
+            report.failed.push({ path, reason: failureReason(e) });
+            break;
+          }
+        }
+        progress.p.bytesDone = bytesBefore + seen.size;
+      }
+      if (entry) kept.push({ path, entry });
+      progress.p.filesDone++;
+      progress.tick();
+    }
+    await settle(0, 0);
+    if (builder.count > 0) await flushPack();
+  } finally {
+    await sealer?.close();
+    sodium.memzero(slot.key);
+  }
   const files: ManifestFile[] = [];
   const cache = new Map<string, CachedFile>();
-  for (const path of paths) {
-    o.signal?.throwIfAborted();
-    const seen = scan.files.get(path)!;
-    const c = o.cache.get(path);
-    let entry: CachedFile | undefined;
-    if (c && c.size === seen.size && c.mtimeMs === seen.mtimeMs && c.ctimeMs === seen.ctimeMs && c.ino === seen.ino
-      && c.chunks.every((h) => repo.blobs.has(h) || pending.has(h))) {
-      entry = c;
-      progress.p.bytesDone += c.size;
-    } else {
-      const bytesBefore = progress.p.bytesDone;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const { chunks, st } = await readFileChunks(join(o.vaultDir, ...path.split('/')));
-          entry = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, chunks };
-          report.filesRead++;
-          break;
-        } catch (e) {
-          progress.p.bytesDone = bytesBefore;
-          if (e instanceof FileChanged && attempt < RETRIES) continue;
-          if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC' || (e as Error)?.name === 'AbortError') throw e;
-          report.failed.push({ path, reason: failureReason(e) });
-          break;
-        }
-      }
-      progress.p.bytesDone = bytesBefore + seen.size;
-    }
-    if (entry) {
-      cache.set(path, entry);
-      files.push({ path, size: entry.size, mtimeMs: entry.mtimeMs, chunks: entry.chunks.map(fromHex) });
-      report.files++;
-      report.bytes += entry.size;
-    }
-    progress.p.filesDone++;
-    progress.tick();
+  for (const { path, entry } of kept) {
+    cache.set(path, entry);
+    files.push({ path, size: entry.size, mtimeMs: entry.mtimeMs, chunks: entry.chunks.map(fromHex) });
+    report.files++;
+    report.bytes += entry.size;
   }
-  if (builder.count > 0) await flushPack();
   await repo.flush();
   if (unindexedPacks.length > 0) {
     await repo.writeIndex(unindexedPacks);
