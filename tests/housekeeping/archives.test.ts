@@ -129,7 +129,8 @@ test(`kill -9 during archives delete at ${ROUNDS} random instants: every other s
     const state = (JSON.parse((await ok(['archives', '--json'], env)).stdout) as { id: string; state: string }[]).find((x) => x.id === id)?.state;
     if (state === 'snapshot') await restoresExactly(env, id, tree, join(root, `whole-${id}`));
     else assert.ok(state === undefined || state === 'marker only' || state === 'missing', `never an archive that looks whole but is not: ${state}`);
-    if (r.code === null) await ok(['archives', 'delete', id, '--yes'], env);
+    // Killed after the deletion was complete (while it was reporting), there is nothing left to finish: a rerun would rightly say no archive has that ID.
+    if (r.code === null && state !== undefined) await ok(['archives', 'delete', id, '--yes'], env);
     assert.equal((JSON.parse((await ok(['archives', '--json'], env)).stdout) as { id: string }[]).some((x) => x.id === id), false, 'gone after the rerun');
     assert.equal(await exists(join(usb, 'snapshots', id)), false);
   }
