@@ -70,23 +70,49 @@ export interface OtherTrail {
   entries: AuditEntry[];
 }
 
+type ChainCheck = Awaited<ReturnType<typeof verifyAuditChain>>;
+
+/**
+ * Which of the vault's keys (current first) chained these lines: the first
+ * whose check does not fail at line 1 (a line 1 that fails is another
+ * generation's, or forged), with that check. None: how line 1 fails under
+ * the current keys.
+ */
+async function chainOf(all: string[], ring: readonly ReadKeys[]): Promise<{ found: true; generation: number; check: ChainCheck } | { found: false; why: string }> {
+  let why = 'it is empty';
+  for (const [generation, k] of ring.entries()) {
+    const check = await verifyAuditChain(k.authKey, all);
+    if (check.ok || check.line > 1) return { found: true, generation, check };
+    if (generation === 0) why = check.why;
+  }
+  return { found: false, why };
+}
+
+/** Each line's entry, opened with whichever of `ring` sealed it; a line none opens (malformed, damaged) is left out. */
+async function openLines(all: string[], ring: readonly ReadKeys[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  for (const text of all) {
+    for (const k of ring) {
+      const entry = await Promise.resolve().then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text))).catch(() => undefined);
+      if (entry) {
+        entries.push(entry);
+        break;
+      }
+    }
+  }
+  return entries;
+}
+
 /** Check and open a mirrored trail with whichever of the vault's keys wrote it (current first). */
 export async function openTrail(device: string, text: string, ring: readonly ReadKeys[]): Promise<OtherTrail> {
   const all = text.split('\n').filter((l) => l.length > 0);
-  let problem: string | undefined;
-  for (const [g, k] of ring.entries()) {
-    const r = await verifyAuditChain(k.authKey, all);
-    if (!r.ok && r.line === 1) {
-      problem ??= `line 1 is ${r.why}`; // as the current keys see it
-      continue; // not this generation's chain (or its first line is forged)
-    }
-    const entries = await Promise.all(all.map((l) => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(l)).catch(() => undefined)));
-    return {
-      device, ok: r.ok, ...(r.ok ? {} : { problem: `line ${r.line} is ${r.why}` }), earlierKeys: g > 0,
-      entries: entries.filter((e): e is AuditEntry => e !== undefined),
-    };
-  }
-  return { device, ok: false, problem: `${problem ?? 'it is empty'} (under every key of this vault)`, earlierKeys: false, entries: [] };
+  const found = await chainOf(all, ring);
+  if (!found.found) return { device, ok: false, problem: `line 1 is ${found.why} (under every key of this vault)`, earlierKeys: false, entries: [] };
+  const { check } = found;
+  return {
+    device, ok: check.ok, ...(check.ok ? {} : { problem: `line ${check.line} is ${check.why}` }), earlierKeys: found.generation > 0,
+    entries: await openLines(all, [ring[found.generation]!]),
+  };
 }
 
 /**
@@ -104,24 +130,14 @@ export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pi
     if (all.length > 0) await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: current.seq, tag: current.tag })); // a run killed between the log and its head
     return;
   }
+  const found = await chainOf(all, ring);
   let problem: string | undefined = 'no key of the vault verifies it';
-  for (const k of ring) {
-    const r = await verifyAuditChain(k.authKey, all);
+  if (found.found) {
+    const { check } = found;
     const h = await head(home);
-    if (r.ok) problem = h.seq === r.seq && h.tag === r.tag ? undefined : 'it ends before its last recorded entry (entries were cut off the end)';
-    else if (r.line > 1) problem = `line ${r.line} is ${r.why}`;
-    if (r.ok || r.line > 1) break;
+    problem = !check.ok ? `line ${check.line} is ${check.why}` : h.seq === check.seq && h.tag === check.tag ? undefined : 'it ends before its last recorded entry (entries were cut off the end)';
   }
-  const entries: AuditEntry[] = [];
-  for (const text of all) {
-    for (const k of ring) {
-      const entry = await Promise.resolve().then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text))).catch(() => undefined);
-      if (entry) {
-        entries.push(entry);
-        break;
-      }
-    }
-  }
+  const entries = await openLines(all, ring);
   if (problem) entries.push({ at: new Date().toISOString(), event: 'audit trail failed its check before the vault keys were rotated', detail: problem });
   const trail = await sealTrail(to, entries);
   await writeFileAtomic(join(home, LOG), trail.text);

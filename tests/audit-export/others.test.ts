@@ -26,6 +26,11 @@ test('audit --others: the successor reads the predecessor\'s trail from the hand
   const logs = await Promise.all((await readdir(join(copy, 'audit'))).filter((n) => n !== own).map(async (n) => ({ path: join(copy, 'audit', n), lines: (await readFile(join(copy, 'audit', n), 'utf8')).trim().split('\n') })));
   const { path, lines } = logs.sort((a, b) => b.lines.length - a.lines.length)[0]!; // the predecessor's, the longest
   assert.ok(lines.length >= 2);
+  await writeFile(path, `${lines.join('\n')}\nnot an audit line\n`); // a malformed line at the end: reported, and the entries before it still shown
+  const malformed = await run(['audit', '--others'], env);
+  assert.equal(malformed.code, 3, malformed.stderr);
+  assert.match(malformed.stdout, new RegExp(`NOT intact: line ${lines.length + 1} is malformed`));
+  assert.match(malformed.stdout, /vault created/);
   await writeFile(path, `${lines.slice(1).join('\n')}\n`); // its first entry removed
   const bad = await run(['audit', '--others'], env);
   assert.equal(bad.code, 3, bad.stderr);
