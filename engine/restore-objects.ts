@@ -64,8 +64,13 @@ export async function sameContent(candidate: string, existing: string): Promise<
   }
 }
 
+/** A fault of the object itself (damaged, tampered, unsafe, newer format), which reading it again will not cure, unlike a dropped connection or a busy disk. */
+export function isObjectDefect(e: unknown): e is Error {
+  return e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name);
+}
+
 export function describeObjectFailure(e: unknown): string {
-  if (e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name)) return e.message;
+  if (isObjectDefect(e)) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';

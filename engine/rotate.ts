@@ -25,14 +25,13 @@ import { homeFiles } from './home.js';
 import { hasMarks, loadMarks } from './housekeeping/marks.js';
 import { putMirror } from './housekeeping/mirror.js';
 import { runPool } from './pool.js';
-import { describeObjectFailure, listObjects, type ObjectFailure } from './restore-objects.js';
+import { describeObjectFailure, isObjectDefect, listObjects, type ObjectFailure } from './restore-objects.js';
 import type { Remote } from './remotes/remote.js';
 import { loadState, saveState, type FileRecord } from './state.js';
-import { trashName } from './trash.js';
+import { parseTrashName, trashName } from './trash.js';
 
 const BATCH = 256;
 const CONCURRENCY = 4;
-const TRASH = /^trash\/(\d{8}T\d{6}Z)-([0-9a-f]{64})$/;
 
 /** A rotation that has started on this computer and not finished: its new key file, and whether its recovery key has reached the person. */
 export interface PendingRotation {
@@ -142,11 +141,6 @@ export interface ReencryptReport {
   reuploaded: number;
 }
 
-/** A failure that reading again will not cure (as opposed to a dropped connection or a busy disk). */
-function permanent(e: unknown): boolean {
-  return e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name);
-}
-
 interface Job {
   name: string;
   idHex: string;
@@ -174,8 +168,8 @@ export async function reencryptCloud(o: { home: string; remote: Remote; keys: Re
     jobs.push({ name, idHex });
   }
   for await (const e of remote.list('trash/')) {
-    const m = TRASH.exec(e.name);
-    if (m) jobs.push({ name: e.name, idHex: m[2]!, stamp: m[1]! });
+    const t = parseTrashName(e.name);
+    if (t) jobs.push({ name: e.name, ...t });
   }
   const state = await loadState(o.home);
   const byId = new Map<string, FileRecord[]>();
@@ -193,7 +187,7 @@ export async function reencryptCloud(o: { home: string; remote: Remote; keys: Re
         try {
           if (await reencryptOne(job, { remote, ring, sealer, present, byId })) done.push(job.name);
         } catch (e) {
-          if (!permanent(e)) report.unreadableNow++;
+          if (!isObjectDefect(e)) report.unreadableNow++;
           else {
             report.failed.push({ object: job.name, reason: describeObjectFailure(e) });
             if (!job.stamp && byId.has(job.idHex)) damaged.push(job);
@@ -226,7 +220,7 @@ async function reencryptOne(job: Job, c: { remote: Remote; ring: ReadKeys[]; sea
   }
   const newId = await objectId(c.ring[0]!.nameKey, opened.meta.path);
   const newHex = toHex(newId);
-  const newName = job.stamp ? `trash/${job.stamp}-${newHex}` : objectRemoteName(newId);
+  const newName = job.stamp ? trashName(newHex, job.stamp) : objectRemoteName(newId);
   let tag: string | undefined;
   if (!job.stamp && c.present.has(newHex)) {
     await opened.content.return(undefined);
