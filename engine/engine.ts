@@ -19,7 +19,7 @@ import { passphraseStrength } from './passphrase.js';
 import { BackupApi, type BackupReport, type BackupStatus, type BackupVerifyReport, type ForgetOptions, type ForgetReport, type RestoreOptions, type RestoreReport, type SnapshotInfo, type SnapshotTree } from './backup/api.js';
 import { auditCsv, auditHtml, filterAudit, type AuditFilter } from './audit-export.js';
 import { accessReviewDueAt, backupSchedule, loadSettings, saveSettings, updateSettings, type Settings } from './settings.js';
-import { appendAudit, auditLogBytes, openTrail, readAudit, rekeyAudit, verifyAudit, type AuditVerifyReport, type OtherTrail } from './audit.js';
+import { appendAudit, auditLogBytes, openTrail, readAudit, verifyAudit, type AuditVerifyReport, type OtherTrail } from './audit.js';
 import { deviceName } from './devices.js';
 import { describeCloud, dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './cloud.js';
 import { RemoteNotFound, type Remote } from './remotes/remote.js';
@@ -338,14 +338,14 @@ export class Engine {
   private async adoptRotatedKeys(config: VaultConfig, local: KeyFile, s: AnySecretInput): Promise<boolean> {
     const remote = await this.remote(config).catch(() => undefined);
     const bytes = await remote?.read(KEY_FILE_NAME).catch(() => undefined);
-    if (!remote || !bytes || Buffer.from(bytes).equals(Buffer.from(serializeKeyFile(local)))) return false;
+    if (!remote || !bytes) return false;
     let cloud: KeyFile;
     try {
       cloud = parseKeyFile(bytes);
     } catch {
       return false;
     }
-    if (cloud.vaultId !== local.vaultId) return false;
+    if (cloud.vaultId !== local.vaultId || cloud.publicKey === local.publicKey) return false; // another vault, or no rotation: the secret is just wrong
     const keys = await this.openWith(cloud, s).catch(() => undefined);
     if (!keys) return false;
     const pinned = configWriteKeys(config).publicKey;
@@ -357,7 +357,6 @@ export class Engine {
       await this.exclusive(async () => {
         await writeFileAtomic(join(this.home, homeFiles.keyFile), bytes);
         await moveHomeToKeys({ home: this.home, config, remote, keys });
-        await rekeyAudit(this.home, keyring(keys).slice(1), keys);
         await renameSyncRecords(this.home, keys);
       });
       await this.backups().adoptKeys().catch(() => 'later');
@@ -571,8 +570,8 @@ export class Engine {
     const config = await loadConfig(this.home);
     const { bytes, kf } = await this.localKeyFile();
     const remote = await this.remote(config);
-    await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
-    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, this.emit);
+    const cloudKeyFile = await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
+    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];
@@ -667,7 +666,6 @@ export class Engine {
         }
         await this.saveKeyFile(remote, keyFile);
         await moveHomeToKeys({ home: this.home, config, remote, keys });
-        await rekeyAudit(this.home, keyring(keys).slice(1), keys);
         if (this.keys) await wipeKeys(this.keys); // the old keys: nothing is written under them from now on
         this.keys = keys;
         return { recoveryKey: words, backups: await this.backups().adoptKeys() };

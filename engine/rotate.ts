@@ -16,6 +16,7 @@ import {
   type KeyFile, type ReadKeys,
 } from '../crypto/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { rekeyAudit } from './audit.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from './config.js';
 import { loadDropboxToken, storeDropboxToken } from './cloud.js';
 import { remoteTag, tagOf, tapFirst } from './devices.js';
@@ -71,9 +72,9 @@ export async function endRotation(home: string): Promise<void> {
 /**
  * This computer's settings and sealed secrets, moved to new keys (`keys`,
  * whose `previous` holds the old ones): the write keys in config.json, the
- * Dropbox sign-in, the housekeeping marks' cloud copy. The backup folder's
- * key is re-wrapped by the backups (the auth keys it may still be under are
- * kept in config.json until then). Repeatable.
+ * Dropbox sign-in, the housekeeping marks' cloud copy, the audit trail. The
+ * backup folder's key is re-wrapped by the backups (the auth keys it may
+ * still be under are kept in config.json until then). Repeatable.
  */
 export async function moveHomeToKeys(o: { home: string; config: VaultConfig; remote: Remote; keys: ReadKeys }): Promise<void> {
   const { home, keys } = o;
@@ -90,6 +91,7 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
     }
   }
   if (await hasMarks(home)) await putMirror(o.remote, keys, config.deviceId, await loadMarks(home)).catch(() => {}); // mirrored again at the next change
+  await rekeyAudit(home, keys.previous ?? [], keys);
 }
 
 /**
@@ -97,18 +99,19 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
  * computer's keys. If the vault's keys were rotated (elsewhere, or here by a
  * run that did not finish), writing under the old ones would make new files
  * readable with a lost computer's keys: refused, with what to do.
- * (A missing or damaged cloud key file is for verify to report.)
+ * (A missing or damaged cloud key file is for verify to report.) Returns
+ * the cloud's key file as read, if there is one.
  */
-export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array, retiredPublicKeys: readonly string[] = []): Promise<void> {
+export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array, retiredPublicKeys: readonly string[] = []): Promise<Uint8Array | undefined> {
   const bytes = await remote.read(homeFiles.keyFile).catch(() => undefined); // the cloud's copy has the same name as the home's
   let publicKey: string;
   try {
-    if (!bytes) return;
+    if (!bytes) return undefined;
     publicKey = parseKeyFile(bytes).publicKey;
   } catch {
-    return;
+    return bytes;
   }
-  if (publicKey === toBase64(pinnedPublicKey)) return;
+  if (publicKey === toBase64(pinnedPublicKey)) return bytes;
   if (retiredPublicKeys.includes(publicKey)) {
     throw new DamagedData('the cloud\'s key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded: put this computer\'s casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again');
   }

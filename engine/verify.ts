@@ -19,9 +19,12 @@ export interface VerifyReport {
   keyFileMatches: boolean;
 }
 
-/** `ring`: the vault's keys, current first (earlier ones only while a key rotation re-encrypts the cloud). */
-export async function verifyCloud(remote: Remote, ring: readonly ReadKeys[], state: SyncState, localKeyFile: Uint8Array, emit: Emit): Promise<VerifyReport> {
-  const cloudKeyFile = await remote.read('casevault.key').catch(() => undefined);
+/**
+ * `ring`: the vault's keys, current first (earlier ones only while a key
+ * rotation re-encrypts the cloud). `cloudKeyFile`: the cloud's key file as
+ * read for the key check before (engine/rotate.ts assertCloudKeys).
+ */
+export async function verifyCloud(remote: Remote, ring: readonly ReadKeys[], state: SyncState, localKeyFile: Uint8Array, cloudKeyFile: Uint8Array | undefined, emit: Emit): Promise<VerifyReport> {
   const report: VerifyReport = { checked: 0, ok: 0, bytes: 0, bad: [], missing: [], keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile) };
   const names = await listObjects(remote);
   const present = new Set(names.map((n) => n.idHex));

@@ -115,3 +115,19 @@ test('an object that cannot be read just now stops the rotation short of finishi
   await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: ROTATED } });
   assert.deepEqual(await readTree(join(v.root, 'recovered')), await readTree(v.vault));
 });
+
+test('killed between the cloud\'s new key file and this computer\'s settings: sync refuses to upload under the old keys and says to finish', async () => {
+  const v = await vault('rot-engine4');
+  const oldConfig = await readFile(join(v.home, 'config.json'));
+  await v.engine.unlock({ passphrase: PASSPHRASE });
+  await v.engine.rotateKeys({ newPassphrase: ROTATED });
+  const newConfig = await readFile(join(v.home, 'config.json'));
+  await writeFile(join(v.home, 'config.json'), oldConfig); // the settings as they were before the switch reached them
+  await writeFile(join(v.vault, 'c.txt'), 'written meanwhile');
+  const objects = (await listObjects(new FolderRemote(v.cloud))).length;
+  await assert.rejects(v.engine.sync(), { name: 'Refused', message: /key rotation on this computer did not finish/ });
+  assert.equal((await listObjects(new FolderRemote(v.cloud))).length, objects, 'nothing uploaded');
+  await writeFile(join(v.home, 'config.json'), newConfig);
+  await v.engine.finishKeyRotation();
+  assert.equal((await v.engine.sync()).uploaded, 1);
+});
