@@ -11,20 +11,17 @@ import { listObjects } from '../../engine/restore-objects.js';
 import { reencryptCloud } from '../../engine/rotate.js';
 import { openKeyFile, parseKeyFile } from '../../crypto/index.js';
 import { PASSPHRASE } from '../helpers/cli.js';
-import { readTree, tempDir } from '../helpers/fs.js';
+import { readTree } from '../helpers/fs.js';
+import { ENV, newVault } from '../housekeeping/helpers.js';
 import { ROTATED } from './helpers.js';
 
-const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+const env = ENV;
 
-async function vault(label: string) {
-  const root = await tempDir(label);
-  const v = { root, vault: join(root, 'vault'), cloud: join(root, 'cloud'), home: join(root, 'home') };
-  await mkdir(v.vault);
-  await writeFile(join(v.vault, 'a.txt'), 'case notes');
-  const engine = new Engine(v.home, env);
-  await engine.init({ vaultDir: v.vault, cloud: { kind: 'folder', dir: v.cloud }, passphrase: PASSPHRASE });
-  await engine.sync();
-  return { ...v, engine };
+/** A vault with one file, synced (the housekeeping tests' vault, without a backup folder). */
+async function vault() {
+  const v = await newVault({ 'a.txt': 'case notes' }, { backup: false });
+  await v.engine.sync();
+  return v;
 }
 
 /** Makes the cloud's key file unwritable (a folder where it goes) while `fn` runs. */
@@ -43,7 +40,7 @@ async function cloudKeyFileBlocked<T>(cloud: string, fn: () => Promise<T>): Prom
 }
 
 test('a rotation that failed before switching: status says interrupted; a wrong passphrase while locked is refused; unlocked, another passphrase starts again', async () => {
-  const v = await vault('rot-engine');
+  const v = await vault();
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await cloudKeyFileBlocked(v.cloud, () => assert.rejects(v.engine.rotateKeys({ newPassphrase: 'a first choice of new passphrase words' })));
   assert.equal((await v.engine.status()).keyRotation, 'interrupted');
@@ -69,7 +66,7 @@ test('a rotation that failed before switching: status says interrupted; a wrong 
 });
 
 test('finishKeyRotation before the switch is refused with what to do; after the switch, a wrong passphrase cannot drop the rotation even unlocked', async () => {
-  const v = await vault('rot-engine2');
+  const v = await vault();
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await cloudKeyFileBlocked(v.cloud, () => assert.rejects(v.engine.rotateKeys({ newPassphrase: ROTATED })));
   await assert.rejects(v.engine.finishKeyRotation(), { name: 'Refused', message: /rotate-keys. again with the new passphrase/ });
@@ -82,7 +79,7 @@ test('finishKeyRotation before the switch is refused with what to do; after the 
 });
 
 test('an object that cannot be read just now stops the rotation short of finishing (nothing lost); a damaged one of this computer\'s files is uploaded again from the vault', async () => {
-  const v = await vault('rot-engine3');
+  const v = await vault();
   await writeFile(join(v.vault, 'b.txt'), 'second file');
   await v.engine.sync();
   await v.engine.unlock({ passphrase: PASSPHRASE });
@@ -117,7 +114,7 @@ test('an object that cannot be read just now stops the rotation short of finishi
 });
 
 test('killed between the cloud\'s new key file and this computer\'s settings: sync refuses to upload under the old keys and says to finish', async () => {
-  const v = await vault('rot-engine4');
+  const v = await vault();
   const oldConfig = await readFile(join(v.home, 'config.json'));
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await v.engine.rotateKeys({ newPassphrase: ROTATED });
