@@ -164,11 +164,7 @@ export class BackupApi {
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
       throw e;
     }
-    if (config.retiredAuthKeys) {
-      // Opened, so its key is under the current keys now (re-wrapped if it was not): the earlier auth keys are no longer needed.
-      const { retiredAuthKeys: _, ...rest } = config;
-      await saveConfig(this.d.home, rest);
-    }
+    await this.forgetRetiredAuthKeys(config); // opened, so its key is under the current keys now (re-wrapped if it was not)
     if (local.repoId !== repo.idHex || local.dir !== dir) {
       local.repoId = repo.idHex;
       local.dir = dir;
@@ -194,10 +190,16 @@ export class BackupApi {
     } catch (e) {
       if (e instanceof BackupTargetMissing) return 'later';
       if (!(e instanceof NoRepository)) throw e;
-      const { retiredAuthKeys: _, ...rest } = config;
-      await saveConfig(this.d.home, rest);
+      await this.forgetRetiredAuthKeys(config); // the first backup makes its repository under the current keys
       return 'none';
     }
+  }
+
+  /** After a key rotation: the earlier auth keys kept for the backup folder's key, dropped once no repository can be under them. */
+  private async forgetRetiredAuthKeys(config: VaultConfig): Promise<void> {
+    if (!config.retiredAuthKeys) return;
+    const { retiredAuthKeys: _, ...rest } = config;
+    await saveConfig(this.d.home, rest);
   }
 
   /** Take a snapshot of the vault folder now. Needs only the write keys. */

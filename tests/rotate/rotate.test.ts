@@ -203,3 +203,26 @@ test('an interrupted rotation: status says so, sync refuses, the old passphrase 
   ok(await v.cli(['sync'], { CASEVAULT_PASSPHRASE: ROTATED }), 'sync');
   ok(await v.cli(['verify', '--cloud'], { CASEVAULT_PASSPHRASE: ROTATED }), 'verify');
 });
+
+test('rotated while the backup drive was unplugged: the next backup re-wraps the backup folder\'s key, and the old snapshot still restores', async () => {
+  const v = await makeVault('cv-rot5', { 'a.txt': Buffer.from('before the rotation') }, true);
+  const { rename } = await import('node:fs/promises');
+  await rename(v.backup, `${v.backup}.unplugged`);
+  const r = ok(await rotate(v), 'rotate with the drive away');
+  assert.match(r.stdout, /backup drive was not connected/);
+  assert.equal(JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).retiredAuthKeys.length, 1);
+  await rename(`${v.backup}.unplugged`, v.backup);
+  const env = { CASEVAULT_PASSPHRASE: ROTATED };
+  await writeFile(join(v.vault, 'a.txt'), 'after the rotation');
+  ok(await v.cli(['backup'], env), 'backup once the drive is back');
+  assert.equal(JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).retiredAuthKeys, undefined, 'no longer needed');
+  const snaps = JSON.parse(ok(await v.cli(['snapshots', '--json'], env), 'snapshots').stdout) as { id: string }[];
+  const got = [];
+  for (const s of snaps) {
+    const to = join(v.root, `r-${s.id}`);
+    ok(await v.cli(['restore', '--snapshot', s.id, '--to', to], env), 'restore');
+    got.push(await readFile(join(to, 'a.txt'), 'utf8'));
+  }
+  assert.deepEqual(got.sort(), ['after the rotation', 'before the rotation']);
+  ok(await v.cli(['verify', '--backup'], env), 'verify --backup');
+});
