@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeyFile, parseKeyFile, type ReadKeys } from '../crypto/index.js';
-import { BackupApi } from '../engine/backup/api.js';
+import { BackupApi } from '../engine/backup/service.js';
 import { Engine } from '../engine/engine.js';
 
 const MIB = 1024 * 1024;

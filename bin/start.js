@@ -55,7 +55,7 @@ if (electron) {
   const [{ Engine }, { defaultHome }, { defaultStaticDir, startBrowserServer }] = await Promise.all([
     import('../dist/engine/engine.js'),
     import('../dist/engine/home.js'),
-    import('../dist/engine/server.js'),
+    import('../dist/engine/transport/server.js'),
   ]);
   const engine = new Engine(defaultHome());
   await engine.startLiveSync();

@@ -4,8 +4,8 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dispatch } from '../dist/engine/api.js';
-import { CONTENT_SECURITY_POLICY } from '../dist/engine/csp.js';
+import { dispatch } from '../dist/engine/transport/dispatch.js';
+import { CONTENT_SECURITY_POLICY } from '../dist/engine/transport/csp.js';
 import { Engine } from '../dist/engine/engine.js';
 import { defaultHome } from '../dist/engine/home.js';
 import { osTokenStore } from '../dist/electron/token-store.js';

@@ -3,7 +3,7 @@
 // electron/main.js only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { ApiResponse } from '../engine/api.js';
+import type { ApiResponse } from '../engine/transport/dispatch.js';
 import { DEFAULT_SETTINGS } from '../engine/settings.js';
 
 export const APP_SCHEME = 'casevault';

@@ -8,8 +8,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DropboxCredentials, OsTokenStore } from '../engine/cloud.js';
-import { writeFileAtomic } from '../engine/atomic.js';
+import type { DropboxCredentials, OsTokenStore } from '../engine/remotes/open-cloud.js';
+import { writeFileAtomic } from '../engine/fsutil/atomic.js';
 import { homeFiles } from '../engine/home.js';
 
 /** The part of Electron's safeStorage this uses. */

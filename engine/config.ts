@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fromBase64, toBase64, type WriteKeys } from '../crypto/index.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './fsutil/atomic.js';
 import { NoVault } from './errors.js';
 import { homeFiles } from './home.js';
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './fsutil/atomic.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './backup/retention.js';
 import { DEFAULT_SCHEDULE, type BackupSchedule } from './backup/schedule.js';
 import { UsageError } from './errors.js';

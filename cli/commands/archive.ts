@@ -3,7 +3,7 @@ import type { CaseRequest } from '../../engine/housekeeping/housekeeping.js';
 import { Locked, UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 import { fileCount } from '../../engine/words.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 import { unlockSecret } from '../prompt.js';
 
 interface Options { yes?: boolean; force?: boolean; json?: boolean }

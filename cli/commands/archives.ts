@@ -3,7 +3,7 @@ import { UsageError } from '../../engine/errors.js';
 import type { ArchiveEntry } from '../../engine/housekeeping/housekeeping.js';
 import { mib, type Ctx } from '../context.js';
 import { fileCount } from '../../engine/words.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 
 const STATE: Record<ArchiveEntry['state'], string> = {
   snapshot: '',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
-import { writeNewFile } from '../../engine/atomic.js';
+import { writeNewFile } from '../../engine/fsutil/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';

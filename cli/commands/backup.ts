@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
-import type { BackupEngine } from '../../engine/backup/api.js';
+import type { BackupEngine } from '../../engine/backup/service.js';
 import type { Engine } from '../../engine/engine.js';
 import { PartialFailure } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 import { unlockSecret } from '../prompt.js';
 import { fileCount } from '../../engine/words.js';
 

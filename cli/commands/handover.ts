@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 import { newPassphrase, unlockSecret } from '../prompt.js';
 import { checkKeyOut, writeKeyOut } from './init.js';
 import { fileCount } from '../../engine/words.js';

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeNewFile } from '../../engine/atomic.js';
+import { writeNewFile } from '../../engine/fsutil/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import { cloudOption, type Ctx } from '../context.js';
-import { dropboxSignIn } from '../cloud.js';
+import { dropboxSignIn } from '../connect.js';
 import { newPassphrase } from '../prompt.js';
 
 interface Options { vault: string; cloud: string; backup?: string; recoveryKeyOut?: string }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeNewFile } from '../../engine/atomic.js';
+import { writeNewFile } from '../../engine/fsutil/atomic.js';
 import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
 import { cloudOption, mib, type Ctx } from '../context.js';
-import { showProgress } from '../progress.js';
-import { dropboxSignIn } from '../cloud.js';
+import { showProgress } from '../progress-line.js';
+import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
 import { fileCount } from '../../engine/words.js';
 

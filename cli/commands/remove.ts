@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { KeepOrDelete } from '../../engine/remove.js';
+import type { KeepOrDelete } from '../../engine/leaving/remove-vault.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
 import { fileCount } from '../../engine/words.js';

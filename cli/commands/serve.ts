@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import type { Ctx } from '../context.js';
 
 export function serveCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { connectCloud } from '../cloud.js';
+import { connectCloud } from '../connect.js';
 import { PartialFailure } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 import { fileCount } from '../../engine/words.js';
 
 export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {

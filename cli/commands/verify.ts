@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DamagedData } from '../../crypto/errors.js';
 import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { showProgress } from '../progress.js';
+import { showProgress } from '../progress-line.js';
 import { unlockSecret } from '../prompt.js';
 import { verifyBackupAction } from './backup.js';
 

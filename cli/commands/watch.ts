@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { connectCloud } from '../cloud.js';
+import { connectCloud } from '../connect.js';
 import { describeError } from '../exit-codes.js';
 import { mib, type Ctx } from '../context.js';
 

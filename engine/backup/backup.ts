@@ -10,14 +10,14 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BLOB_DATA, Chunker, type ManifestFile } from '../../crypto/backup-formats.js';
+import { BLOB_DATA, Chunker, type ManifestFile } from '../../crypto/backup/index.js';
 import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
-import { readSmall, readStable } from '../file-read.js';
-import { scanVault } from '../scan.js';
+import { readSmall, readStable } from '../mirror/file-read.js';
+import { scanVault } from '../mirror/scan.js';
 import { ChunkSealer, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
-import { throttled, type BackupEmit } from './progress.js';
+import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
 
 export interface BackupReport {

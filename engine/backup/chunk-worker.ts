@@ -1,7 +1,7 @@
 // Worker thread for chunk-pool.ts: blob ID, compression and encryption of
 // one chunk at a time, exactly as PackBuilder.add would on the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { BLOB_DATA, blobId, ready, sealChunk } from '../../crypto/backup-formats.js';
+import { BLOB_DATA, blobId, ready, sealChunk } from '../../crypto/backup/index.js';
 import type { ChunkReply, ChunkRequest } from './chunk-pool.js';
 
 const sodium = await ready();

@@ -12,7 +12,7 @@
 // again; nothing a snapshot needs was ever only in a deleted file.
 import { toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
-import { throttled, type BackupEmit } from './progress.js';
+import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
 import { applyRetention, type RetentionPolicy } from './retention.js';
 

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 
 export const backupHomeFiles = { state: homeFiles.backupState, cache: homeFiles.backupCache } as const;

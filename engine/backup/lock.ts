@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Refused } from '../errors.js';
-import { alive } from '../lockfile.js';
+import { alive } from '../fsutil/lockfile.js';
 import type { RepoStorage } from './storage.js';
 
 const LOCK = 'lock';

@@ -14,7 +14,7 @@ import {
   openPackHeader, openRepoConfig, PACK_PREFIX, PackBuilder, ready, repoWrapKey, sealIndex, sealManifest, sealRepoConfig, slotKey,
   DEFAULT_CHUNKER, randomBytes, type BlobEntry, type IndexedPack, type ManifestFile, type ManifestSummary, type PackHeader,
   type RepoKeys, type RepoParams, type Sodium,
-} from '../../crypto/backup-formats.js';
+} from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { RemoteNotFound } from '../remotes/remote.js';

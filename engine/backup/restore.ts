@@ -9,13 +9,13 @@ import { execFile } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ManifestFile } from '../../crypto/backup-formats.js';
+import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
-import { tempName } from '../atomic.js';
+import { tempName } from '../fsutil/atomic.js';
 import { UsageError } from '../errors.js';
-import { runPool } from '../pool.js';
-import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../restore-objects.js';
-import { throttled, type BackupEmit } from './progress.js';
+import { runPool } from '../fsutil/pool.js';
+import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
+import { throttled, type BackupEmit } from './progress-report.js';
 import { describeProblem, type BoxReader, type Repository } from './repository.js';
 
 export interface RestoreReport {

@@ -4,7 +4,7 @@
 // day its newest file was last changed.
 import { assertSafeVaultPath } from '../../crypto/index.js';
 import { UsageError } from '../errors.js';
-import type { ScanResult } from '../scan.js';
+import type { ScanResult } from '../mirror/scan.js';
 import { addDays, addYears, dateOf, type CalendarDate } from './dates.js';
 import { closedDate, type Marks } from './marks.js';
 

@@ -4,21 +4,21 @@
 // case not yet due is refused unless `force` (which the audit trail
 // records), and an archive is read back in full before any plaintext goes.
 import type { ReadKeys } from '../../crypto/index.js';
-import { BackupApi } from '../backup/api.js';
+import { BackupApi } from '../backup/service.js';
 import { loadBackupState } from '../backup/local.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
-import { scanVault } from '../scan.js';
+import { scanVault } from '../mirror/scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
-import type { SyncReport } from '../sync.js';
+import type { SyncReport } from '../mirror/sync.js';
 import { inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate, type CalendarDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
 import { fetchMirror, putMirror } from './mirror.js';
-import { deleteArchives, listArchives, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveDeps, type ArchiveEntry } from './archives.js';
-import { removeCase } from './remove.js';
+import { deleteArchives, listArchives, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveDeps, type ArchiveEntry } from './archive-list.js';
+import { removeCase } from './remove-case-files.js';
 import { fileCount } from '../words.js';
 
 export type { CaseInfo, CalendarDate, ArchiveEntry, ArchiveDeleteRequest, ArchiveDeletion };

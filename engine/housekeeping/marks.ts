@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DamagedData } from '../../crypto/index.js';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { parseDate } from './dates.js';
 

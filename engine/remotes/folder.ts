@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { lstat, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fsyncDir, tempName } from '../atomic.js';
+import { fsyncDir, tempName } from '../fsutil/atomic.js';
 import { assertRemoteName, RemoteNotFound, type Remote, type RemoteEntry } from './remote.js';
 
 const TMP_DIR = 'tmp';

@@ -9,12 +9,12 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { assertSafeVaultPath } from '../../crypto/index.js';
-import { fsyncDir, placeNew, tempName, writeTemp } from '../atomic.js';
+import { fsyncDir, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import type { Emit } from '../events.js';
 import { Refused, UsageError } from '../errors.js';
-import { safeJoin } from '../restore-objects.js';
-import { scanVault, type ScannedFile } from '../scan.js';
-import { canonical, inside } from '../sync-folders.js';
+import { safeJoin } from '../mirror/restore-objects.js';
+import { scanVault, type ScannedFile } from '../mirror/scan.js';
+import { canonical, inside } from '../mirror/layout.js';
 import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEntry, type RequestInfo } from './manifest.js';
 import { searchTerms, type SarProblem } from './search.js';
 

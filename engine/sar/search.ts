@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Emit } from '../events.js';
 import { UsageError } from '../errors.js';
-import { scanVault } from '../scan.js';
+import { scanVault } from '../mirror/scan.js';
 import { kindOf } from './kinds.js';
 import { DEFAULT_TIMEOUT_MS, Extractor } from './extractor.js';
 import { fold, foldName, snippet } from './fold.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call } from './api.js';
 import { Restore } from './Restore.js';
 import { sentence, size, when as plainWhen } from './text.js';

@@ -3,7 +3,7 @@
 // removing the vault from this computer behind a confirmation.
 // Spec: docs/handover.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
 import { sentence } from './text.js';

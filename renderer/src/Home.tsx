@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { useNavigate } from './nav.js';

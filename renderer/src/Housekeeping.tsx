@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call } from './api.js';
 import { sentence, size } from './text.js';
 import { useUnlocked } from './Unlock.js';

@@ -2,7 +2,7 @@
 // passphrase and recovery key, the cloud copy re-encrypted), or finish a
 // rotation that stopped part-way on this computer. The screen: docs/desktop-app.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import type { ProgressEvent } from '../../engine/events.js';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';

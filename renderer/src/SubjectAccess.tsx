@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { call, onEvent } from './api.js';
 import { useUnlocked } from './Unlock.js';
 

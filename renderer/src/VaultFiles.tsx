@@ -1,7 +1,7 @@
 // Home's list of the vault's files, each with its sync state; failed ones
 // say why, with a Retry (a sync pass tries them again).
 import { useId, useState } from 'react';
-import type { ApiResult } from '../../engine/api.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { sentence, size } from './text.js';
 
 type Files = ApiResult<'vaultFiles'>;

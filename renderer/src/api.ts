@@ -1,7 +1,7 @@
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
 // events; the desktop app: the preload's bridge, same shape).
-import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/api.js';
+import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/transport/dispatch.js';
 import type { EngineEvents } from '../../engine/events.js';
 
 export class ApiError extends Error {

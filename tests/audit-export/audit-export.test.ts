@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { auditCsv, auditEventKinds, auditHtml, filterAudit } from '../../engine/audit-export.js';
+import { auditCsv, auditEventKinds, auditHtml, filterAudit } from '../../engine/audit/export.js';
 import { escapeHtml } from '../../engine/export-text.js';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';

@@ -2,9 +2,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openKeyFile, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
-import type { RepoParams } from '../../crypto/backup-formats.js';
-import { BackupApi, type BackupApiDeps } from '../../engine/backup/api.js';
-import type { BackupProgress } from '../../engine/backup/progress.js';
+import type { RepoParams } from '../../crypto/backup/index.js';
+import { BackupApi, type BackupApiDeps } from '../../engine/backup/service.js';
+import type { BackupProgress } from '../../engine/backup/progress-report.js';
 import { Engine } from '../../engine/engine.js';
 import { Locked } from '../../engine/errors.js';
 import { tempDir } from '../helpers/fs.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { blobId, openPackHeader, PACK_PREFIX, ready, sealManifest } from '../../crypto/backup-formats.js';
+import { blobId, openPackHeader, PACK_PREFIX, ready, sealManifest } from '../../crypto/backup/index.js';
 import { configWriteKeys, loadConfig } from '../../engine/config.js';
 import { Repository } from '../../engine/backup/repository.js';
 import { FolderStorage } from '../../engine/backup/storage.js';

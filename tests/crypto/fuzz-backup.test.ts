@@ -9,7 +9,7 @@ import { mutated, onlyTyped, RUNS } from '../helpers/fuzz.js';
 import { fromHex, utf8 } from '../../crypto/bytes.js';
 import { parseAuditLine, verifyAuditChain } from '../../crypto/index.js';
 import { VECTOR_FILE } from '../vectors/make-backup-vectors.js';
-import { decodeHeader, encodeHeader } from '../../crypto/backup-pack.js';
+import { decodeHeader, encodeHeader } from '../../crypto/backup/pack.js';
 import {
   deriveRepoKeys, openBlob, openIndex, openManifest, openManifestSummary, openPackHeader, openRepoConfig, parsePackPrefix, ready, repoWrapKey, slotKey,
 } from '../vectors/backup-vector-imports.js';

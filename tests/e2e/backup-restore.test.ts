@@ -7,7 +7,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { tempDir } from '../helpers/fs.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type Page } from 'playwright-core';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { startDropboxServer } from '../dropbox/server.js';
 import { tempDir } from '../helpers/fs.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';

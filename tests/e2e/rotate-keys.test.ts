@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { decodeRecoveryKey, openKeyFile, parseKeyFile, wipeKeys } from '../../crypto/index.js';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { listFiles, readTree, tempDir } from '../helpers/fs.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync, strFromU8 } from 'fflate';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { tempDir } from '../helpers/fs.js';
 import { makeDocx, makeEml, makePdf } from '../sar/fixtures.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';

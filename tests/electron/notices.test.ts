@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dispatch } from '../../engine/api.js';
+import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { notice, NOTICE_EVERY_MS, noticeDue, startAtLogin, type NoticeKind } from '../../electron/policy.js';
 import { PASSPHRASE } from '../helpers/cli.js';

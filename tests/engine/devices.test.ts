@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { conflictPath } from '../../engine/devices.js';
+import { conflictPath } from '../../engine/mirror/devices.js';
 import { Engine } from '../../engine/engine.js';
 import { listFiles, readTree, tempDir } from '../helpers/fs.js';
 

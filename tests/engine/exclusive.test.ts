@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dispatch } from '../../engine/api.js';
+import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { withHomeLock } from '../../engine/lockfile.js';
+import { withHomeLock } from '../../engine/fsutil/lockfile.js';
 import { tempDir } from '../helpers/fs.js';
 
 function startTime(pid: number): string {

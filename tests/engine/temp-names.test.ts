@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isTempName, tempName } from '../../engine/atomic.js';
+import { isTempName, tempName } from '../../engine/fsutil/atomic.js';
 import { Engine } from '../../engine/engine.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, tempDir } from '../helpers/fs.js';

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { backoffMs } from '../../engine/watch.js';
+import { backoffMs } from '../../engine/mirror/watch.js';
 import { listFiles, tempDir } from '../helpers/fs.js';
 
 const PASS = 'purple elephant dances quietly tonight';

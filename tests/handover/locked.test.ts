@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dispatch } from '../../engine/api.js';
+import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { tempDir } from '../helpers/fs.js';
 import { NEW_PASSPHRASE } from './helpers.js';

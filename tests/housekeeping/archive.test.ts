@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openKeyFile, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
-import { BackupApi } from '../../engine/backup/api.js';
+import { BackupApi } from '../../engine/backup/service.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
 import { Locked } from '../../engine/errors.js';
 import { Housekeeping } from '../../engine/housekeeping/housekeeping.js';

@@ -8,7 +8,7 @@ import { listCases, pickCases } from '../../engine/housekeeping/cases.js';
 import { addYears, parseDate, startOf } from '../../engine/housekeeping/dates.js';
 import { lastCopyExpires } from '../../engine/housekeeping/expiry.js';
 import { defaultMarks, parseMarks, setClosed } from '../../engine/housekeeping/marks.js';
-import type { ScanResult } from '../../engine/scan.js';
+import type { ScanResult } from '../../engine/mirror/scan.js';
 
 const DAY = 86_400_000;
 

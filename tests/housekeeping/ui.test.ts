@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultStaticDir, startBrowserServer } from '../../engine/server.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { exists, listFiles } from '../helpers/fs.js';
 import { newVault, OLD, PASS } from './helpers.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';

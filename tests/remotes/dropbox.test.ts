@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
-import { signInToDropbox, DropboxSignInError } from '../../engine/remotes/dropbox-auth.js';
+import { signInToDropbox, DropboxSignInError } from '../../engine/remotes/dropbox/auth.js';
 import {
   DropboxAuthError,
   DropboxContentHasher,
@@ -16,7 +16,7 @@ import {
   DropboxHashMismatch,
   DropboxRemote,
   type DropboxRemoteOptions,
-} from '../../engine/remotes/dropbox.js';
+} from '../../engine/remotes/dropbox/remote.js';
 import { RemoteNotFound, RemoteUnavailable } from '../../engine/remotes/remote.js';
 import { dropboxContentHash as serverContentHash, startDropboxServer, type DropboxServer } from '../dropbox/server.js';
 import { remoteConformance } from './conformance.js';

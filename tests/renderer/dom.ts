@@ -4,7 +4,7 @@
 // ApiResponse values, and carrying the engine events a test sends. Import
 // this before React.
 import { Window } from 'happy-dom';
-import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/api.js';
+import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/transport/dispatch.js';
 import type { EngineEvents } from '../../engine/events.js';
 
 const page = new Window({ url: 'http://127.0.0.1/' });

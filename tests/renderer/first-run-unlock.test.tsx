@@ -3,7 +3,7 @@ import { bridge, calls, failure } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { passphraseStrength } from '../../engine/passphrase.js';
+import { passphraseStrength } from '../../engine/keys/passphrase.js';
 import { FirstRun } from '../../renderer/src/FirstRun.js';
 import { Unlock } from '../../renderer/src/Unlock.js';
 

@@ -7,8 +7,8 @@ import { bridge, calls, emit, failure } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { ApiResult } from '../../engine/api.js';
-import { passphraseStrength } from '../../engine/passphrase.js';
+import type { ApiResult } from '../../engine/transport/dispatch.js';
+import { passphraseStrength } from '../../engine/keys/passphrase.js';
 import { RotateKeys } from '../../renderer/src/RotateKeys.js';
 
 afterEach(cleanup);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { API, dispatch } from '../../engine/api.js';
+import { API, dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { tempDir } from '../helpers/fs.js';
 

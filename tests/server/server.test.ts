@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { startBrowserServer, UnlockThrottle, type BrowserServer } from '../../engine/server.js';
+import { startBrowserServer, UnlockThrottle, type BrowserServer } from '../../engine/transport/server.js';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 

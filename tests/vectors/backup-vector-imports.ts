@@ -1,3 +1,3 @@
 // The backup formats' functions the vector generator and tests use.
-export * from '../../crypto/backup-formats.js';
-export { gearTable } from '../../crypto/backup-chunker.js';
+export * from '../../crypto/backup/index.js';
+export { gearTable } from '../../crypto/backup/chunker.js';

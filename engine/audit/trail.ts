@@ -1,0 +1,161 @@
+// The audit trail (CASEVAULT_HOME/audit.log, mirrored to the cloud as
+// audit/<device id>.log): unlocks and failed unlocks, locks, recoveries,
+// restores, passphrase and recovery-key changes, deletions, prunes. Appended
+// while locked; read only unlocked; `audit --verify` needs no passphrase.
+// The head (last sequence number and tag) is kept apart, so cutting entries
+// off the end is detected too.
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatAuditLine, GENESIS, openAuditEntry, parseAuditLine, sealAuditEntry, verifyAuditChain, type AuditEntry, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { homeFiles } from '../home.js';
+
+const LOG = homeFiles.auditLog;
+const HEAD = homeFiles.auditHead;
+
+async function lines(home: string): Promise<string[]> {
+  const text = await readFile(join(home, LOG), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.length > 0);
+}
+
+async function head(home: string): Promise<{ seq: number; tag: string }> {
+  try {
+    return JSON.parse(await readFile(join(home, HEAD), 'utf8')) as { seq: number; tag: string };
+  } catch {
+    return { seq: 0, tag: GENESIS };
+  }
+}
+
+export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
+  const h = await head(home);
+  const line = await sealAuditEntry(keys.publicKey, keys.authKey, h.seq + 1, h.tag, { at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
+  const fh = await open(join(home, LOG), 'a', 0o600);
+  try {
+    await fh.appendFile(`${formatAuditLine(line)}\n`);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: line.seq, tag: line.tag }));
+}
+
+export interface AuditVerifyReport {
+  ok: boolean;
+  entries: number;
+  /** What is wrong, in a sentence, with the line number. */
+  problem?: string;
+}
+
+export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
+  const all = await lines(home);
+  const r = await verifyAuditChain(keys.authKey, all);
+  if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };
+  const h = await head(home);
+  if (h.seq !== r.seq || h.tag !== r.tag) return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
+  return { ok: true, entries: all.length };
+}
+
+export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' | 'boxSecret'>): Promise<AuditEntry[]> {
+  return Promise.all((await lines(home)).map((l) => openAuditEntry(keys.publicKey, keys.boxSecret, parseAuditLine(l))));
+}
+
+/** Another computer's trail, mirrored to the cloud (audit/<device id>.log): checked and decrypted. */
+export interface OtherTrail {
+  device: string;
+  /** The chain checks out (a mirrored trail has no separate head, so entries cut off its end cannot be told). */
+  ok: boolean;
+  problem?: string;
+  /** Written under the vault's keys from before a key rotation (that computer has not taken the new keys on). */
+  earlierKeys: boolean;
+  entries: AuditEntry[];
+}
+
+type ChainCheck = Awaited<ReturnType<typeof verifyAuditChain>>;
+
+/**
+ * Which of the vault's keys (current first) chained these lines: the first
+ * whose check does not fail at line 1 (a line 1 that fails is another
+ * generation's, or forged), with that check. None: how line 1 fails under
+ * the current keys.
+ */
+async function chainOf(all: string[], ring: readonly ReadKeys[]): Promise<{ found: true; generation: number; check: ChainCheck } | { found: false; why: string }> {
+  let why = 'it is empty';
+  for (const [generation, k] of ring.entries()) {
+    const check = await verifyAuditChain(k.authKey, all);
+    if (check.ok || check.line > 1) return { found: true, generation, check };
+    if (generation === 0) why = check.why;
+  }
+  return { found: false, why };
+}
+
+/** Each line's entry, opened with whichever of `ring` sealed it; a line none opens (malformed, damaged) is left out. */
+async function openLines(all: string[], ring: readonly ReadKeys[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  for (const text of all) {
+    for (const k of ring) {
+      const entry = await Promise.resolve().then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text))).catch(() => undefined);
+      if (entry) {
+        entries.push(entry);
+        break;
+      }
+    }
+  }
+  return entries;
+}
+
+/** Check and open a mirrored trail with whichever of the vault's keys wrote it (current first). */
+export async function openTrail(device: string, text: string, ring: readonly ReadKeys[]): Promise<OtherTrail> {
+  const all = text.split('\n').filter((l) => l.length > 0);
+  const found = await chainOf(all, ring);
+  if (!found.found) return { device, ok: false, problem: `line 1 is ${found.why} (under every key of this vault)`, earlierKeys: false, entries: [] };
+  const { check } = found;
+  return {
+    device, ok: check.ok, ...(check.ok ? {} : { problem: `line ${check.line} is ${check.why}` }), earlierKeys: found.generation > 0,
+    entries: await openLines(all, [ring[found.generation]!]),
+  };
+}
+
+/**
+ * Move the audit trail to new keys (after a key rotation): every entry is
+ * sealed and chained again under `to`, with its original time. The old
+ * chain is checked first under whichever earlier key wrote it; if it fails
+ * its check, the re-sealed trail ends with an entry saying so (the damage
+ * stays on record, never silently repaired). Repeatable: a trail already
+ * chained under `to` is left as it is.
+ */
+export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pick<WriteKeys, 'publicKey' | 'authKey'>): Promise<void> {
+  const all = await lines(home);
+  const current = await verifyAuditChain(to.authKey, all);
+  if (current.ok) {
+    if (all.length > 0) await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: current.seq, tag: current.tag })); // a run killed between the log and its head
+    return;
+  }
+  const found = await chainOf(all, ring);
+  let problem: string | undefined = 'no key of the vault verifies it';
+  if (found.found) {
+    const { check } = found;
+    const h = await head(home);
+    problem = !check.ok ? `line ${check.line} is ${check.why}` : h.seq === check.seq && h.tag === check.tag ? undefined : 'it ends before its last recorded entry (entries were cut off the end)';
+  }
+  const entries = await openLines(all, ring);
+  if (problem) entries.push({ at: new Date().toISOString(), event: 'audit trail failed its check before the vault keys were rotated', detail: problem });
+  const trail = await sealTrail(to, entries);
+  await writeFileAtomic(join(home, LOG), trail.text);
+  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: entries.length, tag: trail.tag }));
+}
+
+/** Entries sealed and chained from the start under `keys` (their original times kept): the log's text and its last tag. */
+export async function sealTrail(keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, entries: readonly AuditEntry[]): Promise<{ text: string; tag: string }> {
+  let tag = GENESIS;
+  const out: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const line = await sealAuditEntry(keys.publicKey, keys.authKey, i + 1, tag, entry);
+    tag = line.tag;
+    out.push(`${formatAuditLine(line)}\n`);
+  }
+  return { text: out.join(''), tag };
+}
+
+export async function auditLogBytes(home: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(join(home, LOG)).catch(() => Buffer.alloc(0)));
+}

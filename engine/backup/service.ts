@@ -1,0 +1,506 @@
+// The backup part of the engine API. Engine methods delegate here (see the
+// integration notes in docs/backup-format.md); the CLI and the desktop app
+// call the Engine. Backup, snapshots, forget and prune need only the write
+// keys in config.json (they run while the vault is locked); restore and
+// verify need the unlocked reading keys.
+import { stat } from 'node:fs/promises';
+import { DamagedData, keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
+import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
+import { CasevaultError } from '../../crypto/errors.js';
+import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
+import { Refused, UsageError } from '../errors.js';
+import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
+import { runBackup, type BackupReport } from './backup.js';
+import { forgetSnapshots, prune, type ForgetReport, type PruneReport } from './forget.js';
+import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState, type BackupRun } from './local.js';
+import { withRepoLock } from './lock.js';
+import type { BackupEmit } from './progress-report.js';
+import { DEFAULT_REPO_PARAMS, NoRepository, Repository } from './repository.js';
+import { restoreFiles, selectFiles, selectPaths, type RestoreReport } from './restore.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
+import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
+import { FolderStorage, type RepoStorage } from './storage.js';
+import { verifyRepository, type BackupVerifyReport } from './verify-repository.js';
+
+export type { BackupReport, ForgetReport, PruneReport, RestoreReport, BackupVerifyReport, RetentionPolicy, BackupRun, BackupSchedule };
+export { DEFAULT_RETENTION, DEFAULT_SCHEDULE };
+
+/** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
+export class BackupTargetMissing extends Refused {
+  override name = 'BackupTargetMissing';
+}
+
+export interface SnapshotInfo {
+  id: string;
+  time: string;
+  files: number;
+  bytes: number;
+  /** An archive of some cases (housekeeping): never forgotten, never "latest". */
+  archive?: true;
+}
+
+export interface ArchiveReport {
+  snapshot: string;
+  time: string;
+  /** The files archived, each read back and compared byte for byte with the vault's copy. */
+  files: ArchivedFile[];
+  bytes: number;
+}
+
+/** An archive as the backup folder holds it (housekeeping adds what this computer recorded). */
+export interface DriveArchive {
+  id: string;
+  /**
+   * 'snapshot': its manifest is there; 'marker only': an archive run, or a
+   * deletion, stopped part way (nothing restorable); 'unreadable': a manifest
+   * that does not open; 'missing': this computer remembers it, the folder
+   * holds neither manifest nor marker.
+   */
+  state: 'snapshot' | 'marker only' | 'unreadable' | 'missing';
+  time: string | null;
+  files: number | null;
+  bytes: number | null;
+}
+
+export interface ArchiveRemoval {
+  id: string;
+  /** What was in the backup folder and is gone now ('nothing': only this computer's record was left). */
+  removed: 'snapshot and marker' | 'marker' | 'nothing';
+  time: string | null;
+  files: number | null;
+  /** Pack bytes freed by the prune that followed (which also takes any other data no snapshot needs). */
+  bytesFreed: number;
+  prune: PruneReport;
+}
+
+export interface BackupStatus {
+  folder: string | null;
+  /** Whether the backup folder is there now (a drive plugged in, a share mounted). */
+  reachable: boolean;
+  lastBackup: BackupRun | null;
+  lastAttempt: BackupRun | null;
+  nextBackup: string | null;
+  overdue: boolean;
+  /** The latest runs on this computer, newest first (up to 20): each backup taken or attempted. */
+  runs: BackupRun[];
+}
+
+export interface BackupApiDeps {
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  emit?: BackupEmit;
+  /** The unlocked reading keys; throws Locked when the vault is locked. */
+  readKeys: () => ReadKeys;
+  /** Tests: the storage for a backup folder (e.g. one that fails with ENOSPC). */
+  storageFor?: (dir: string) => RepoStorage;
+  /** Parameters of a repository created from now on (tests: small chunks and packs). */
+  params?: RepoParams;
+}
+
+export interface RestoreOptions {
+  /** 'latest' (default), a full snapshot ID, or a unique prefix of at least 4 hex digits. */
+  snapshot?: string;
+  path?: string;
+  /** Several files or folders (the app's ticked entries); with `path`, both count. */
+  paths?: string[];
+  to: string;
+}
+
+/** A snapshot's files as the app's restore screen browses them (no chunk IDs). */
+export interface SnapshotTree {
+  snapshot: string;
+  time: string;
+  files: { path: string; size: number; mtimeMs: number }[];
+}
+
+export interface ForgetOptions {
+  prune?: boolean;
+  policy?: Partial<RetentionPolicy>;
+  dryRun?: boolean;
+}
+
+function paramsFromEnv(env: NodeJS.ProcessEnv | undefined): RepoParams | undefined {
+  const text = env?.CASEVAULT_BACKUP_PARAMS;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as RepoParams;
+  } catch {
+    throw new UsageError('CASEVAULT_BACKUP_PARAMS is not valid JSON');
+  }
+}
+
+function runError(e: unknown): string {
+  if (e instanceof CasevaultError) return e.message;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' ? 'the backup drive is full' : code ? `system error ${code}` : 'unexpected error';
+}
+
+export class BackupApi {
+  constructor(private readonly d: BackupApiDeps) {}
+
+  private async target(): Promise<{ config: VaultConfig; dir: string; storage: RepoStorage }> {
+    const config = await loadConfig(this.d.home);
+    if (!config.backupDir) throw new UsageError('this vault has no backup folder yet; choose one (a USB drive or NAS share) when setting up the vault with `casevault init --backup DIR`');
+    const dir = config.backupDir;
+    return { config, dir, storage: this.d.storageFor?.(dir) ?? new FolderStorage(dir) };
+  }
+
+  /**
+   * Open this vault's repository. A folder that once held it and now is
+   * missing or empty is not recreated (an unplugged drive's mount point
+   * must not receive backups): BackupTargetMissing.
+   */
+  private async open(create: boolean): Promise<{ repo: Repository; storage: RepoStorage; local: BackupLocalState; dir: string }> {
+    const { config, dir, storage } = await this.target();
+    const local = await loadBackupState(this.d.home);
+    const known = local.repoId !== undefined && local.dir === dir;
+    const state = await storage.probe();
+    if (state === 'missing' && (known || !create)) throw new BackupTargetMissing('the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+    if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty: is the backup drive plugged in and mounted? Plug it in and try again');
+    let repo: Repository;
+    try {
+      repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined, config.retiredAuthKeys);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+      throw e;
+    }
+    await this.forgetRetiredAuthKeys(config); // opened, so its key is under the current keys now (re-wrapped if it was not)
+    if (local.repoId !== repo.idHex || local.dir !== dir) {
+      local.repoId = repo.idHex;
+      local.dir = dir;
+      local.snapshots = [];
+      local.forgotten = [];
+      local.archives = [];
+      await saveBackupState(this.d.home, local);
+    }
+    return { repo, storage, local, dir };
+  }
+
+  /**
+   * After a key rotation: the backup folder's key re-wrapped under the new
+   * keys now, if the folder is there ('later': at the next backup; 'none':
+   * no backups yet, so none to re-wrap).
+   */
+  async adoptKeys(): Promise<'rewrapped' | 'later' | 'none'> {
+    const config = await loadConfig(this.d.home);
+    if (!config.backupDir) return 'none';
+    try {
+      await this.open(false);
+      return 'rewrapped';
+    } catch (e) {
+      if (e instanceof BackupTargetMissing) return 'later';
+      if (!(e instanceof NoRepository)) throw e;
+      await this.forgetRetiredAuthKeys(config); // the first backup makes its repository under the current keys
+      return 'none';
+    }
+  }
+
+  /** After a key rotation: the earlier auth keys kept for the backup folder's key, dropped once no repository can be under them. */
+  private async forgetRetiredAuthKeys(config: VaultConfig): Promise<void> {
+    if (!config.retiredAuthKeys) return;
+    const { retiredAuthKeys: _, ...rest } = config;
+    await saveConfig(this.d.home, rest);
+  }
+
+  /** Take a snapshot of the vault folder now. Needs only the write keys. */
+  async backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
+    const started = Date.now();
+    const config = await loadConfig(this.d.home);
+    let local = await loadBackupState(this.d.home);
+    try {
+      const opened = await this.open(true);
+      local = opened.local;
+      const { repo } = opened;
+      const report = await withRepoLock(opened.storage, 'backup', async () => {
+        const cache = await loadFileCache(this.d.home, repo.idHex);
+        const r = await runBackup({ repo, vaultDir: config.vaultDir, cache, ...(this.d.emit ? { emit: this.d.emit } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+        await saveFileCache(this.d.home, repo.idHex, r.cache);
+        return r.report;
+      }).finally(() => wipeRepoKeys(repo.keys));
+      local.snapshots.push(report.snapshot);
+      local.runs.push({ at: report.time, ok: true, snapshot: report.snapshot, files: report.files, bytesAdded: report.bytesAdded, durationMs: report.durationMs });
+      await saveBackupState(this.d.home, local);
+      return report;
+    } catch (e) {
+      local.runs.push({ at: new Date(started).toISOString(), ok: false, files: 0, bytesAdded: 0, durationMs: Date.now() - started, error: runError(e) });
+      await saveBackupState(this.d.home, local).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    const { repo, local } = await this.open(false);
+    try {
+      const out: SnapshotInfo[] = [];
+      const archives = await archiveIds(repo, local.archives);
+      for (const id of await repo.listSnapshots()) {
+        try {
+          const s = await repo.readSummary(id);
+          out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
+        } catch {
+          // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
+        }
+      }
+      return out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
+    const ids = await repo.listSnapshots();
+    if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet; run `casevault backup` first');
+    if (!wanted || wanted === 'latest') {
+      let best: { id: string; t: number } | undefined;
+      for (const id of ids) {
+        if (archives.has(id)) continue;
+        const t = await repo.readSummary(id).then((s) => s.timeMs, () => -1);
+        if (!best || t > best.t) best = { id, t };
+      }
+      if (!best || best.t < 0) throw new DamagedData('no snapshot in the backup folder can be read; run `casevault verify --backup`');
+      return best.id;
+    }
+    const hits = prefixHits(wanted, ids);
+    if (!hits) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
+    if (hits.length === 0) throw new UsageError('no snapshot has that ID; list them with `casevault snapshots`');
+    if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
+    return hits[0]!;
+  }
+
+  /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
+  async restore(o: RestoreOptions): Promise<RestoreReport> {
+    const keys = this.d.readKeys();
+    const { repo, storage, local } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'restore', async () => {
+        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
+        const manifest = await repo.readManifest(id, keyring(keys));
+        const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
+        const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
+        await repo.loadIndex();
+        return restoreFiles({ repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
+      });
+    } finally {
+      repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** The files of a snapshot ('latest' by default), sorted by path: its manifest, decrypted. Needs the vault unlocked. */
+  async tree(snapshot?: string): Promise<SnapshotTree> {
+    const keys = this.d.readKeys();
+    const { repo, local } = await this.open(false);
+    try {
+      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives));
+      const { summary, files } = await repo.readManifest(id, keyring(keys));
+      return {
+        snapshot: id,
+        time: new Date(summary.timeMs).toISOString(),
+        files: files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      };
+    } finally {
+      repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Check the repository: structure, then every byte (or a sample of packs with `quick`). Needs the vault unlocked. */
+  async verify(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
+    const keys = this.d.readKeys();
+    const { repo, storage, local } = await this.open(false);
+    const forgotten = new Set(local.forgotten);
+    try {
+      return await withRepoLock(storage, 'verify', () => verifyRepository({
+        repo, readers: keyring(keys), sample: o.quick ? 0.1 : 1,
+        expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
+        ...(this.d.emit ? { emit: this.d.emit } : {}),
+      }));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Apply the retention policy; with `prune`, remove the data no remaining snapshot needs. Needs only the write keys. */
+  async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
+    const policy = { ...DEFAULT_RETENTION, ...o.policy };
+    for (const v of Object.values(policy)) if (!Number.isInteger(v) || v < 0) throw new UsageError('retention counts must be whole numbers, 0 or more');
+    const { repo, storage, local } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'forget', async () => {
+        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives));
+        if (!o.dryRun) {
+          local.forgotten.push(...r.removed.map((s) => s.id));
+          await saveBackupState(this.d.home, local);
+          if (o.prune) r.prune = await prune(repo, this.d.emit);
+        }
+        return r;
+      });
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /**
+   * Archive the vault files `include` accepts: a snapshot of just those,
+   * marked as an archive before its manifest is written, then read back from
+   * the drive and compared byte for byte with the vault. Nothing is removed
+   * here; on any failure the archive is discarded. Needs the vault unlocked.
+   */
+  async archive(o: { include: (path: string) => boolean; expected: ReadonlySet<string> }): Promise<ArchiveReport> {
+    const keys = this.d.readKeys();
+    const config = await loadConfig(this.d.home);
+    const { repo, storage, local } = await this.open(true);
+    try {
+      return await withRepoLock(storage, 'archive', async () => {
+        const id = randomBytes(16);
+        const hex = toHex(id);
+        await markArchive(repo, hex);
+        try {
+          const cache = await loadFileCache(this.d.home, repo.idHex);
+          const { report } = await runBackup({ repo, vaultDir: config.vaultDir, cache, include: o.include, snapshotId: id, ...(this.d.emit ? { emit: this.d.emit } : {}) });
+          if (report.failed.length > 0 || report.files !== o.expected.size) {
+            throw new Refused('some files of the case could not be read (or changed while being archived), so nothing was removed; close any program using them and try again');
+          }
+          const files = await readBackArchive(repo, keyring(keys), hex, config.vaultDir, o.expected);
+          local.snapshots.push(hex);
+          local.archives.push(hex);
+          await saveBackupState(this.d.home, local);
+          return { snapshot: hex, time: report.time, files, bytes: report.bytes };
+        } catch (e) {
+          await discardArchive(repo, hex).catch(() => {});
+          throw e;
+        }
+      });
+    } finally {
+      repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** The archives in the backup folder (markers, and those this computer remembers), oldest first. Needs only the write keys. */
+  async archives(): Promise<DriveArchive[]> {
+    let opened;
+    try {
+      opened = await this.open(false);
+    } catch (e) {
+      // No backup taken yet (the folder not even made): nothing archived there.
+      if (e instanceof NoRepository || (e instanceof BackupTargetMissing && (await loadBackupState(this.d.home)).repoId === undefined)) return [];
+      throw e;
+    }
+    const { repo, local } = opened;
+    try {
+      const present = new Set(await repo.listSnapshots());
+      const marked = await archiveIds(repo, []);
+      const out: DriveArchive[] = [];
+      for (const id of await archiveIds(repo, local.archives)) {
+        const none = { id, time: null, files: null, bytes: null };
+        if (!present.has(id)) {
+          out.push({ ...none, state: marked.has(id) ? 'marker only' : 'missing' });
+          continue;
+        }
+        const s = await repo.readSummary(id).catch(() => undefined);
+        out.push(s ? { id, state: 'snapshot', time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes } : { ...none, state: 'unreadable' });
+      }
+      return out.sort((a, b) => (a.time ?? '9').localeCompare(b.time ?? '9') || a.id.localeCompare(b.id));
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /**
+   * Delete archives: for each, its manifest, then its marker (so no moment
+   * shows an unmarked archive, nor a marked one that looks whole but is not),
+   * then prune the data no remaining snapshot or archive needs. `wanted` are
+   * IDs or unique prefixes of 4+ hex digits; `known` adds the IDs this
+   * computer's housekeeping recorded. Each archive is forgotten in
+   * backup-state.json before its manifest goes (verify must not call the
+   * deletion a rollback) and left out of `archives` only after the prune, so
+   * a run killed at any point is finished by running it again. `removed` is
+   * called under the lock once each is gone. Needs only the write keys.
+   */
+  async deleteArchives(o: { wanted: readonly string[]; known: readonly string[]; removed: (r: ArchiveRemoval) => Promise<void> }): Promise<ArchiveRemoval[]> {
+    const { repo, storage, local } = await this.open(false);
+    try {
+      return await withRepoLock(storage, 'prune', async () => {
+        const snapshots = await repo.listSnapshots();
+        const archives = new Set([...(await archiveIds(repo, local.archives)), ...o.known]);
+        const ids = [...new Set(o.wanted.map((w) => resolveArchive(w, archives, snapshots)))];
+        const marked = await archiveIds(repo, []);
+        const out: ArchiveRemoval[] = [];
+        for (const id of ids) {
+          const hadManifest = snapshots.includes(id);
+          const summary = hadManifest ? await repo.readSummary(id).catch(() => undefined) : undefined;
+          if (!local.forgotten.includes(id)) local.forgotten.push(id);
+          await saveBackupState(this.d.home, local);
+          await discardArchive(repo, id);
+          const p = await prune(repo, this.d.emit);
+          local.archives = local.archives.filter((a) => a !== id);
+          await saveBackupState(this.d.home, local);
+          const r: ArchiveRemoval = {
+            id, removed: hadManifest ? 'snapshot and marker' : marked.has(id) ? 'marker' : 'nothing',
+            time: summary ? new Date(summary.timeMs).toISOString() : null, files: summary?.files ?? null,
+            bytesFreed: Math.max(0, p.bytesBefore - p.bytesAfter), prune: p,
+          };
+          await o.removed(r);
+          out.push(r);
+        }
+        return out;
+      });
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** Last backup, next one due, and whether backups are overdue (for status and the scheduler). */
+  async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
+    const config = await loadConfig(this.d.home);
+    const local = await loadBackupState(this.d.home);
+    const lastOk = [...local.runs].reverse().find((r) => r.ok) ?? null;
+    const last = local.runs.at(-1) ?? null;
+    if (!config.backupDir) return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [] };
+    const st = {
+      now, sinceMs: Date.parse(config.createdAt) || now,
+      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
+      lastAttemptMs: last ? Date.parse(last.at) : null,
+      lastAttemptOk: last ? last.ok : null,
+    };
+    return {
+      folder: config.backupDir,
+      reachable: await stat(config.backupDir).then((s) => s.isDirectory(), () => false),
+      lastBackup: lastOk, lastAttempt: last,
+      nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
+      overdue: backupOverdue(schedule, st).overdue,
+      runs: local.runs.slice(-20).reverse(),
+    };
+  }
+}
+
+/** The IDs that start with `wanted` (a full ID or 4+ hex digits, any case); undefined if it is not one. */
+function prefixHits(wanted: string, ids: Iterable<string>): string[] | undefined {
+  const w = wanted.toLowerCase();
+  return /^[0-9a-f]{4,32}$/.test(w) ? [...ids].filter((id) => id.startsWith(w)) : undefined;
+}
+
+function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots: readonly string[]): string {
+  const hits = prefixHits(wanted, archives);
+  if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters) as `casevault archives` lists it');
+  if (hits.length > 1) throw new UsageError('several archives start with that ID, so nothing was deleted; give more of it');
+  if (hits.length === 0) {
+    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy (`casevault forget`)');
+    throw new UsageError('no archive has that ID, so nothing was deleted; list them with `casevault archives`');
+  }
+  return hits[0]!;
+}
+
+/** The backup methods of the Engine (engine/engine.ts delegates them to BackupApi), as the CLI uses them. */
+export interface BackupEngine {
+  readonly home: string;
+  unlock(s: { passphrase: string } | { recoveryKey: string }): Promise<void>;
+  lock(): Promise<void>;
+  backup(o?: { signal?: AbortSignal }): Promise<BackupReport>;
+  snapshots(): Promise<SnapshotInfo[]>;
+  restoreBackup(o: RestoreOptions): Promise<RestoreReport>;
+  verifyBackup(o?: { quick?: boolean }): Promise<BackupVerifyReport>;
+  forget(o?: ForgetOptions): Promise<ForgetReport>;
+}

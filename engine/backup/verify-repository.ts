@@ -1,0 +1,145 @@
+// verify --backup: first the structure (config, every index file, every
+// pack header against the index, every snapshot manifest in full and the
+// presence of every chunk it needs), then the data: every blob of every
+// pack decrypted and checked against its keyed ID (or, in quick mode, the
+// blobs of a random sample of packs). Problems name the pack, index file or
+// snapshot; snapshots that need damaged or missing data are listed.
+import { encodeHeader, packPadding } from '../../crypto/backup/pack.js';
+import { toHex } from '../../crypto/index.js';
+import { throttled, type BackupEmit } from './progress-report.js';
+import { describeProblem, packName, type BoxReader, type Problem, type Repository } from './repository.js';
+
+export interface BackupVerifyReport {
+  snapshots: number;
+  packs: number;
+  /** Packs whose data was decrypted (all, or the sample in quick mode). */
+  packsRead: number;
+  blobs: number;
+  bytes: number;
+  quick: boolean;
+  bad: Problem[];
+  /** Snapshots (hex IDs) that need damaged or missing data: restoring them recovers every other file. */
+  damagedSnapshots: string[];
+}
+
+export interface VerifyInput {
+  repo: Repository;
+  /** The vault's key pairs (current first): engine/backup/repository.ts. */
+  readers: readonly BoxReader[];
+  /** Fraction of packs to decrypt in full (1 = all). */
+  sample?: number;
+  /** Snapshots this computer wrote and did not forget: any that is missing is reported. */
+  expectedSnapshots?: readonly string[];
+  emit?: BackupEmit;
+}
+
+function sampleOf<T>(items: T[], fraction: number): T[] {
+  if (fraction >= 1) return items;
+  const n = Math.min(items.length, Math.max(1, Math.ceil(items.length * fraction)));
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n);
+}
+
+export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyReport> {
+  const { repo } = o;
+  const sample = o.sample ?? 1;
+  await repo.loadIndex();
+  const report: BackupVerifyReport = { snapshots: 0, packs: repo.packs.size, packsRead: 0, blobs: 0, bytes: 0, quick: sample < 1, bad: [...repo.problems], damagedSnapshots: [] };
+  const badBlobs = new Set<string>();
+  const goodBlobs = new Set<string>();
+  const progress = throttled(o.emit, 'verify');
+
+  // Structure: each indexed pack's own header must say what the index says.
+  for (const p of repo.packs.values()) {
+    // A pack no index lists yet (an interrupted backup or prune) was read from its own header: not damage; the next backup indexes it.
+    if (!repo.indexed.has(p.hex)) continue;
+    try {
+      const own = await repo.readPackHeader(p.hex, p.length);
+      if (!Buffer.from(encodeHeader(own.header)).equals(Buffer.from(encodeHeader(p.header)))) throw new Error('differs');
+    } catch (e) {
+      report.bad.push({ item: `pack ${p.hex}`, reason: e instanceof Error && e.message === 'differs' ? 'its header differs from the index' : describeProblem(e) });
+    }
+  }
+
+  // Data.
+  const packs = sampleOf([...repo.packs.values()], sample);
+  progress.p.filesTotal = packs.length;
+  for (const p of packs) progress.p.bytesTotal += p.length;
+  for (const p of packs) {
+    let firstBad: string | undefined;
+    let badCount = 0;
+    for (const entry of p.header.entries) {
+      const loc = { pack: p.hex, entry };
+      try {
+        const raw = await repo.readBlob(loc, o.readers);
+        report.blobs++;
+        report.bytes += raw.length;
+        goodBlobs.add(toHex(entry.id));
+      } catch (e) {
+        badBlobs.add(toHex(entry.id));
+        badCount++;
+        firstBad ??= describeProblem(e);
+      }
+    }
+    const end = p.header.entries.reduce((n, e) => Math.max(n, e.offset + e.length), 0);
+    if (end > 0 && end < p.length) {
+      try {
+        const pad = await repo.storage.readRange(packName(p.hex), end, p.length - end);
+        if (!Buffer.from(pad).equals(Buffer.from(packPadding(repo.sodium, repo.keys.indexKey, Buffer.from(p.hex, 'hex'), p.length - end)))) {
+          badCount++;
+          firstBad ??= 'its padding was altered';
+        }
+      } catch (e) {
+        badCount++;
+        firstBad ??= describeProblem(e);
+      }
+    }
+    if (badCount > 0) report.bad.push({ item: `pack ${p.hex}`, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}` });
+    report.packsRead++;
+    progress.p.filesDone++;
+    progress.p.bytesDone += p.length;
+    progress.tick();
+  }
+  repo.wipeSlotKeys();
+
+  // Snapshots: each decrypts in full, and everything it needs is present and sound.
+  const ids = await repo.listSnapshots();
+  report.snapshots = ids.length;
+  for (const id of ids) {
+    try {
+      const m = await repo.readManifest(id, o.readers);
+      let missing = 0;
+      let damaged = 0;
+      for (const b of m.summary.blobs) {
+        const hex = toHex(b);
+        const loc = repo.blobs.get(hex);
+        if (!loc) missing++;
+        else if (badBlobs.has(hex) && !goodBlobs.has(hex)) damaged++;
+      }
+      for (const f of m.files) {
+        let sum = 0;
+        for (const c of f.chunks) sum += repo.blobs.get(toHex(c))?.entry.rawLength ?? 0;
+        if (sum !== f.size && f.chunks.every((c) => repo.blobs.has(toHex(c)))) {
+          report.bad.push({ item: `snapshot ${id}`, reason: 'a file\'s length disagrees with its chunks' });
+          damaged++;
+          break;
+        }
+      }
+      if (missing > 0) report.bad.push({ item: `snapshot ${id}`, reason: `${missing} of the chunks it needs are missing from the backup folder` });
+      if (missing > 0 || damaged > 0) report.damagedSnapshots.push(id);
+    } catch (e) {
+      report.bad.push({ item: `snapshot ${id}`, reason: describeProblem(e) });
+      report.damagedSnapshots.push(id);
+    }
+  }
+  const present = new Set(ids);
+  for (const id of o.expectedSnapshots ?? []) {
+    if (!present.has(id)) report.bad.push({ item: `snapshot ${id}`, reason: 'this computer wrote it and never forgot it, but it is missing from the backup folder (deleted, or the folder was rolled back)' });
+  }
+  progress.tick(true);
+  return report;
+}

@@ -1,0 +1,131 @@
+// Removing the vault from this computer after a handover: the vault folder's
+// plaintext, this computer's keys, state and settings (CASEVAULT_HOME), and,
+// if asked, the cloud copy and the backups. Only after a verified handover
+// copy, and only if the vault is still what was verified. Once started (a
+// marker in the home) a killed run is finished by the next one.
+// Spec: docs/handover.md.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import type { VaultConfig } from '../config.js';
+import { Refused, UsageError } from '../errors.js';
+import { hashVault, loadVerified, type FileDigest } from './handover.js';
+import { isTempName } from '../fsutil/atomic.js';
+import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
+import { homeFiles } from '../home.js';
+import type { Remote } from '../remotes/remote.js';
+
+export type KeepOrDelete = 'keep' | 'delete';
+
+export interface RemoveOptions {
+  /** The person confirmed (the CLI's --yes, the app's confirmation). */
+  yes: boolean;
+  cloud?: KeepOrDelete;
+  backups?: KeepOrDelete;
+}
+
+export interface RemoveReport {
+  /** Vault files removed from the vault folder. */
+  removedFiles: number;
+  /** Items left in the vault folder because they are not in the verified copy (links, system files, files added since). */
+  leftInVaultFolder: number;
+  cloud: KeepOrDelete;
+  backups: KeepOrDelete | 'none';
+  handoverCopy: string;
+}
+
+export interface RemoveDeps {
+  home: string;
+  config: VaultConfig;
+  remote: () => Promise<Remote>;
+  record: (event: string, detail?: string) => Promise<void>;
+  /** Wipe the reading keys from memory. */
+  wipe: () => Promise<void>;
+  /** One sync pass (the caller holds the home's lock). */
+  syncCloud: () => Promise<{ failed: unknown[] }>;
+}
+
+/** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
+const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/'];
+const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
+
+async function deleteCloud(remote: Remote, config: VaultConfig): Promise<void> {
+  for (const prefix of CLOUD_PREFIXES) {
+    const names: string[] = [];
+    for await (const e of remote.list(prefix)) names.push(e.name);
+    for (const n of names) await remote.delete(n);
+  }
+  await remote.delete('casevault.key');
+  await remote.flush?.();
+  if (config.cloud.kind === 'folder') {
+    await rm(join(config.cloud.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
+    await pruneEmptyFolders(config.cloud.dir);
+  }
+}
+
+async function deleteBackups(dir: string): Promise<void> {
+  for (const n of BACKUP_NAMES) await rm(join(dir, n), { recursive: true, force: true });
+  await pruneEmptyFolders(dir);
+}
+
+/** Delete the vault files that are byte for byte in the verified copy; anything else stays. */
+async function deletePlaintext(vaultDir: string, verified: FileDigest[], current: FileDigest[]): Promise<number> {
+  const inCopy = new Set(verified.map((f) => JSON.stringify(f)));
+  let removed = 0;
+  for (const f of current) {
+    if (!inCopy.has(JSON.stringify(f))) continue;
+    await rm(join(vaultDir, ...f[0].split('/')), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * This computer's settings, state and keys for the vault: only what
+ * Casevault wrote there (CASEVAULT_HOME may be a folder that holds other
+ * things too). The settings next to last, so that a run killed before then
+ * still finds the vault and finishes; the removal's marker last.
+ */
+async function deleteHome(home: string): Promise<void> {
+  const last: string[] = [homeFiles.config, homeFiles.removing];
+  const ours = new Set<string>(Object.values(homeFiles));
+  for (const e of await readdir(home)) {
+    if (e === homeFiles.lock || last.includes(e)) continue;
+    if (ours.has(e) || isTempName(e)) await rm(join(home, e), { recursive: true, force: true });
+  }
+  for (const e of last) await rm(join(home, e), { force: true });
+}
+
+export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {
+  if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here; run it again with --yes to confirm');
+  const markerPath = join(d.home, homeFiles.removing);
+  const started = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { cloud: KeepOrDelete; backups: KeepOrDelete }, () => undefined);
+  const verified = await loadVerified(d.home);
+  if (!verified) throw new Refused('this vault has no verified handover copy; make one with `casevault handover --to DIR` first');
+  const current = await hashVault(d.config.vaultDir).catch((e: unknown) => {
+    if (started && (e as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], digest: '' };
+    throw e;
+  });
+  // A run that already started (and was killed) has removed some files: finish it.
+  if (!started && current.digest !== verified.digest) {
+    throw new Refused('the vault has changed since its handover copy was verified; run `casevault handover` again so that the copy holds every file');
+  }
+  const choice = started ?? { cloud: o.cloud ?? 'keep', backups: o.backups ?? 'keep' };
+  // A cloud copy that is kept (handed over) should hold the vault as it is now.
+  if (!started && choice.cloud === 'keep') {
+    const synced = await d.syncCloud();
+    if (synced.failed.length > 0) throw new Refused('the cloud copy could not be brought up to date (`casevault status` says why); fix that and try again, or choose --cloud delete');
+  }
+  const remote = choice.cloud === 'delete' ? await d.remote() : undefined;
+  await d.wipe();
+  if (!started) {
+    await d.record('vault removed from this computer', `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'keep' ? 'kept' : 'deleted'}, handover copy verified ${verified.at}`);
+    await writeFileAtomic(markerPath, JSON.stringify(choice));
+  }
+  if (remote) await deleteCloud(remote, d.config);
+  if (choice.backups === 'delete' && d.config.backupDir) await deleteBackups(d.config.backupDir);
+  const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
+  const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);
+  await deleteHome(d.home);
+  return { removedFiles, leftInVaultFolder, cloud: choice.cloud, backups: d.config.backupDir ? choice.backups : 'none', handoverCopy: verified.to };
+}

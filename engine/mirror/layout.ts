@@ -1,0 +1,53 @@
+// Refuses layouts that would leak plaintext: a vault folder inside a cloud
+// sync folder (its client would upload the plaintext), or the vault and the
+// encrypted mirror inside each other.
+import { readdir, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { Refused } from '../errors.js';
+
+/** Files a sync client keeps at the root of the folder it syncs. */
+const MARKERS = [/^\.dropbox(\.cache)?$/, /^\.owncloudsync\.log$/, /^\.nextcloudsync\.log$/, /^\._?sync_[0-9a-f]+\.db$/, /^\.tresorit$/, /^\.megaignore$/, /^\.sync$/];
+/** Folder names sync clients create. */
+const NAMES = [/^Dropbox( \(.+\))?$/, /^OneDrive( - .+)?$/, /^Google Drive$/, /^My Drive$/, /^iCloud Drive$/, /^Nextcloud$/, /^ownCloud$/, /^Box( Sync)?$/, /^pCloud Drive$/, /^MEGA$/, /^CloudStorage$/, /^Mobile Documents$/];
+
+export async function canonical(p: string): Promise<string> {
+  // The folder may not exist yet: resolve its nearest existing ancestor.
+  const abs = resolve(p);
+  try {
+    return await realpath(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(await canonical(parent), basename(abs));
+  }
+}
+
+export function inside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+/** The sync folder that contains `dir`, if any. */
+export async function enclosingSyncFolder(dir: string): Promise<string | undefined> {
+  let d = await canonical(dir);
+  for (;;) {
+    if (NAMES.some((re) => re.test(basename(d)))) return d;
+    const names = await readdir(d).catch(() => [] as string[]);
+    if (names.some((n) => MARKERS.some((re) => re.test(n)))) return d;
+    const parent = dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+export async function checkLayout(vaultDir: string, cloudDir?: string): Promise<void> {
+  const vault = await canonical(vaultDir);
+  const sync = await enclosingSyncFolder(vault);
+  if (sync) {
+    throw new Refused(`the vault folder is inside the cloud sync folder ${sync}, which would upload the plaintext; choose a vault folder outside it`);
+  }
+  if (cloudDir) {
+    const cloud = await canonical(cloudDir);
+    if (inside(vault, cloud) || inside(cloud, vault)) {
+      throw new Refused('the vault folder and the cloud folder must be separate, neither inside the other; choose another cloud folder');
+    }
+  }
+}

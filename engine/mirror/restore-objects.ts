@@ -1,0 +1,167 @@
+// Decrypts file objects into a folder. Each file is written to a temporary
+// name beside its target and moved into place only after the whole object
+// has authenticated, so a damaged object never leaves a partial file, and an
+// existing file is never overwritten.
+import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
+import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
+import { tagOf, tapFirst } from './devices.js';
+import type { Emit, Task } from '../events.js';
+import { runPool } from '../fsutil/pool.js';
+import type { Remote } from '../remotes/remote.js';
+
+export interface RestoredFile {
+  meta: ObjectMeta;
+  /** Where it was written (differs from meta.path only if that name was taken). */
+  written: string;
+  idHex: string;
+  /** The tag of the object's write (engine/devices.ts). */
+  tag?: string;
+}
+
+export interface ObjectFailure {
+  /** The object's name in the cloud (its real path may be unknown). */
+  object: string;
+  reason: string;
+}
+
+/** The absolute target of a checked vault path inside `dir`. */
+export function safeJoin(dir: string, path: string): string {
+  const root = resolve(dir);
+  const full = resolve(root, ...path.split('/'));
+  if (!full.startsWith(root + sep)) throw new Error('internal error: path escapes its folder');
+  return full;
+}
+
+/** Moves tmp to `full`, or beside it as "name (restored N).ext" if `full` exists. Never overwrites (placeNew). */
+export function placeBeside(tmp: string, full: string): string {
+  for (let n = 1; n < 1000; n++) {
+    const dot = full.lastIndexOf('.');
+    const slash = full.lastIndexOf(sep);
+    const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+    if (placeNew(tmp, candidate)) return candidate;
+  }
+  throw new Error('too many files with the same name');
+}
+
+/** Whether `existing` is a regular file with exactly the bytes of `candidate` (1 MiB reads). */
+export async function sameContent(candidate: string, existing: string): Promise<boolean> {
+  const [a, b] = await Promise.all([lstat(candidate), lstat(existing).catch(() => undefined)]);
+  if (!b?.isFile() || a.size !== b.size) return false;
+  const [fa, fb] = await Promise.all([open(candidate, 'r'), open(existing, 'r')]);
+  try {
+    const ba = Buffer.alloc(1 << 20);
+    const bb = Buffer.alloc(1 << 20);
+    for (let at = 0; at < a.size; ) {
+      const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, at), fb.read(bb, 0, bb.length, at)]);
+      if (ra.bytesRead !== rb.bytesRead || ra.bytesRead === 0 || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+      at += ra.bytesRead;
+    }
+    return true;
+  } finally {
+    await Promise.all([fa.close(), fb.close()]);
+  }
+}
+
+/** A fault of the object itself (damaged, tampered, unsafe, newer format), which reading it again will not cure, unlike a dropped connection or a busy disk. */
+export function isObjectDefect(e: unknown): e is Error {
+  return e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name);
+}
+
+export function describeObjectFailure(e: unknown): string {
+  if (isObjectDefect(e)) return e.message;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';
+  return 'the object could not be read';
+}
+
+/** Files operating systems and sync clients leave in any folder (hidden files, desktop.ini...): not objects, not damage. */
+const CLIENT_JUNK = /(^|\/)(\.[^/]*|desktop\.ini|Thumbs\.db|Icon\r)$/i;
+
+/** Every file under objects/ in the cloud, with its object ID if the name is a well-formed one. */
+export async function listObjects(remote: Remote): Promise<{ name: string; idHex: string | undefined }[]> {
+  const out: { name: string; idHex: string | undefined }[] = [];
+  for await (const e of remote.list('objects/')) {
+    if (!CLIENT_JUNK.test(e.name)) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name) });
+  }
+  return out;
+}
+
+/**
+ * Restore one object into `dir`, opened with the vault's keys (`ring`:
+ * current first; earlier ones only while a key rotation is re-encrypting
+ * the cloud). An object under earlier keys whose file also has an object
+ * under the current keys (in `present`) is an old copy: skipped (undefined).
+ * With `resume`, a file already at its target with the object's size and
+ * mtime is taken as restored (an earlier, interrupted run placed it, and
+ * placing is atomic).
+ */
+export async function restoreObject(remote: Remote, ring: readonly ReadKeys[], name: string, idHex: string, dir: string, resume = false, present?: ReadonlySet<string>): Promise<RestoredFile | undefined> {
+  let tag: string | undefined;
+  const { meta, content, generation } = await openObject(ring, Buffer.from(idHex, 'hex'), tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)));
+  if (generation > 0 && present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) {
+    await content.return(undefined);
+    return undefined;
+  }
+  const full = safeJoin(dir, meta.path);
+  if (resume) {
+    const st = await lstat(full).catch(() => undefined);
+    if (st?.isFile() && st.size === meta.size && Math.abs(st.mtimeMs - meta.mtimeMs) < 0.01) {
+      await content.return(undefined);
+      return { meta, written: full, idHex, ...(tag ? { tag } : {}) };
+    }
+  }
+  await mkdir(dirname(full), { recursive: true });
+  const tmp = tempName(dirname(full));
+  try {
+    await writeTemp(tmp, content, 0o600);
+    await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
+    const written = placeBeside(tmp, full);
+    return { meta, written, idHex, ...(tag ? { tag } : {}) };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export interface RestoreAllResult {
+  restored: RestoredFile[];
+  failed: ObjectFailure[];
+}
+
+/** Remove temporary files an interrupted restore left under `dir` (partial plaintext). */
+export async function removeLeftoverTemps(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) await removeLeftoverTemps(full);
+    else if (e.isFile() && isTempName(e.name)) await rm(full, { force: true });
+  }
+}
+
+/** Restore every object of `remote` into `dir`, eight at a time (`ring`: as for restoreObject). */
+export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
+  if (resume) await removeLeftoverTemps(dir);
+  const names = await listObjects(remote);
+  const present = new Set(names.flatMap((n) => (n.idHex ? [n.idHex] : [])));
+  const result: RestoreAllResult = { restored: [], failed: [] };
+  const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
+  await runPool(names, 8, async ({ name, idHex }) => {
+      try {
+        if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
+        const r = await restoreObject(remote, ring, name, idHex, dir, resume, present);
+        if (r) {
+          result.restored.push(r);
+          progress.bytesDone += r.meta.size;
+          emit('file', { task, path: r.meta.path, state: 'restored' });
+        }
+      } catch (e) {
+        const reason = describeObjectFailure(e);
+        result.failed.push({ object: name, reason });
+        emit('file', { task, path: name, state: 'damaged', reason });
+      }
+      progress.filesDone++;
+      emit('progress', { ...progress });
+  });
+  return result;
+}

@@ -1,0 +1,37 @@
+// Worker thread: reads and seals small files, so that both cores encrypt.
+// It gets the write keys only (never a reading key) and hands the sealed
+// objects back to the main thread, which writes them to the remote.
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../../crypto/index.js';
+import { tagOf } from './devices.js';
+import { readSmall, record } from './file-read.js';
+import type { SealRequest, SealResult, SealWorkerData } from './seal-pool.js';
+import { describeFailure } from './sync.js';
+
+const { keys, vaultDir } = workerData as SealWorkerData;
+const sealer = await ObjectSealer.create(keys as WriteKeys);
+
+async function seal(path: string): Promise<SealResult> {
+  try {
+    const read = readSmall(join(vaultDir, ...path.split('/')));
+    if (!read) return { path, kind: 'large' };
+    const id = await objectId(keys.nameKey, path);
+    const bytes = sealer.sealBytes(id, { path, size: read.st.size, mtimeMs: read.st.mtimeMs }, read.bytes);
+    return { path, kind: 'sealed', name: objectRemoteName(id), bytes, record: record(read.st, id, tagOf(bytes)) };
+  } catch (e) {
+    return { path, kind: 'failed', retry: e instanceof FileChanged, reason: describeFailure(e) };
+  }
+}
+
+parentPort!.on('message', async (req: SealRequest | 'close') => {
+  if (req === 'close') {
+    sealer.dispose();
+    parentPort!.close();
+    return;
+  }
+  const results: SealResult[] = [];
+  for (const p of req.paths) results.push(await seal(p));
+  const transfer = results.flatMap((r) => (r.kind === 'sealed' ? [r.bytes.buffer as ArrayBuffer] : []));
+  parentPort!.postMessage({ id: req.id, results }, transfer);
+});

@@ -1,0 +1,304 @@
+// One sync pass: vault folder -> encrypted cloud mirror. Needs only the write
+// keys, so it runs while the vault is locked. New and changed files become
+// one object each; unchanged files (same size, times and inode as last
+// uploaded) cost nothing; deleted files' objects move to the remote trash.
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../../crypto/index.js';
+import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
+import { loadDamaged, saveDamaged } from './damaged.js';
+import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
+import { sealInWorkers, useSealPool } from './seal-pool.js';
+import type { Emit } from '../events.js';
+import { Refused } from '../errors.js';
+import { runPool } from '../fsutil/pool.js';
+import { RemoteNotFound, type Remote } from '../remotes/remote.js';
+import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
+import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
+import { purgeTrash, trashName } from './trash.js';
+import { assertCloudKeys } from '../keys/rotate.js';
+
+export interface SyncReport {
+  uploaded: number;
+  deleted: number;
+  unchanged: number;
+  bytesUploaded: number;
+  failed: { path: string; reason: string }[];
+  /** Unchanged files uploaded again because their object was missing or damaged in the cloud. */
+  repaired: number;
+  /** Files another computer changed in the cloud meanwhile: this computer's version was kept beside, as `keptAs`. */
+  conflicts: { path: string; keptAs: string }[];
+  /** Symbolic links seen and not followed. */
+  skippedLinks: number;
+  /** Folders that could not be read (nothing under them was treated as deleted). */
+  unreadableFolders: number;
+}
+
+export interface SyncContext {
+  home: string;
+  vaultDir: string;
+  remote: Remote;
+  keys: WriteKeys;
+  trashDays: number;
+  emit: Emit;
+  /** How long a just-written file must stay unchanged before upload (default 1 s; the watcher uses less). */
+  settleMs?: number;
+  /** This computer's device ID (hex) and a short name for conflicted copies. */
+  deviceId: string;
+  deviceName: string;
+  /** The vault's public keys from before a key rotation (config.json): an old key file put back in the cloud is told apart. */
+  retiredPublicKeys?: readonly string[];
+}
+
+const CONCURRENCY = 8;
+const SETTLE_MS = 1000;
+const SAVE_EVERY_MS = 2000;
+const CHANGE_RETRIES = 3;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the file is as it was when last uploaded (size, times, inode): then it costs nothing. */
+export function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
+  return !!r && r.size === f.size && r.mtimeMs === f.mtimeMs && r.ctimeMs === f.ctimeMs && r.ino === f.ino;
+}
+
+/** Uploaded files no longer in the vault (nothing under an unreadable folder counts as removed). */
+export function removedPaths(state: SyncState, scan: ScanResult): string[] {
+  return [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
+}
+
+/** Encrypts the vault file `path` and stores it as the object of `asPath` (the same path, or its conflicted copy). */
+async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string, asPath: string): Promise<FileRecord> {
+  const full = join(ctx.vaultDir, ...path.split('/'));
+  const id = await objectId(ctx.keys.nameKey, asPath);
+  const small = readSmall(full);
+  if (small) {
+    const { bytes, st } = small;
+    const object = sealer.sealBytes(id, { path: asPath, size: st.size, mtimeMs: st.mtimeMs }, bytes);
+    await ctx.remote.put(objectRemoteName(id), object);
+    return record(st, id, tagOf(object));
+  }
+  const fh = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Refused('not a regular file');
+    const meta = { path: asPath, size: st.size, mtimeMs: st.mtimeMs };
+    let tag: string | undefined;
+    await ctx.remote.put(objectRemoteName(id), tapFirst(sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)), (head) => (tag = tagOf(head))));
+    return record(st, id, tag);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Whether another computer replaced this file's object since this computer
+ * last wrote it (or created it, if this computer never did). A record
+ * without a tag (before tags, or after a lost state) cannot tell: no.
+ */
+async function changedElsewhere(ctx: SyncContext, path: string, previous: FileRecord | undefined): Promise<boolean> {
+  if (previous && !previous.tag) return false;
+  const current = await remoteTag(ctx.remote, objectRemoteName(await objectId(ctx.keys.nameKey, path)));
+  return current !== undefined && current !== previous?.tag;
+}
+
+/** Retries a file that changed while being read; a file that keeps changing is left for the next pass. */
+async function uploadWithRetry(ctx: SyncContext, sealer: ObjectSealer, path: string, asPath = path): Promise<FileRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadFile(ctx, sealer, path, asPath);
+    } catch (e) {
+      if (!(e instanceof FileChanged) || attempt >= CHANGE_RETRIES) throw e;
+      await sleep(SETTLE_MS);
+    }
+  }
+}
+
+export const BAD_NAME = 'its name is not valid text (UTF-8), so it cannot be stored safely; rename it';
+
+export function describeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (e instanceof FileChanged) return 'it is still being written; it will be synced on the next run';
+  if (code === 'ENOENT') return 'it was removed before it could be read';
+  if (code === 'EACCES' || code === 'EPERM') return 'Casevault is not allowed to read it';
+  if (code === 'ELOOP') return 'it is a symbolic link, which is not followed';
+  if (code === 'ENOSPC') return 'the cloud folder\'s disk is full';
+  if (code === 'EISDIR') return 'it became a folder';
+  if (e instanceof Refused) return e.message;
+  return 'it could not be encrypted or uploaded';
+}
+
+/** Waits until files written just now have settled (a copy still in progress). */
+async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
+  const settleMs = ctx.settleMs ?? SETTLE_MS;
+  const recent = files.filter((f) => Date.now() - f.mtimeMs < settleMs);
+  if (recent.length === 0) return;
+  const newest = Math.max(...recent.map((f) => f.mtimeMs));
+  await sleep(Math.min(newest + settleMs - Date.now(), settleMs));
+  await Promise.all(recent.map(async (f) => {
+    const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined);
+    if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(settleMs);
+  }));
+}
+
+export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
+  const vaultStat = await stat(ctx.vaultDir).catch(() => undefined);
+  if (!vaultStat?.isDirectory()) {
+    throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
+  }
+  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
+  const scan = await scanVault(ctx.vaultDir);
+  const state = await loadState(ctx.home);
+  const report: SyncReport = {
+    uploaded: 0, deleted: 0, unchanged: 0, repaired: 0, bytesUploaded: 0, conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length,
+    failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
+  };
+
+  // What the cloud holds: an unchanged file whose object is missing (or, where
+  // the listing gives sizes cheaply, has the wrong length) is uploaded again,
+  // so a pass that ends well means the cloud mirrors the vault. Damage inside
+  // an object is for verify to find; what it found is uploaded again here.
+  const damaged = await loadDamaged(ctx.home);
+  const rewritten = new Set<string>();
+  const inCloud = new Map<string, number | undefined>();
+  if (ctx.remote.listNames) {
+    for (const name of await ctx.remote.listNames('objects/')) {
+      const id = parseObjectRemoteName(name);
+      if (id) inCloud.set(id, undefined);
+    }
+  } else {
+    for await (const e of ctx.remote.list('objects/')) {
+      const id = parseObjectRemoteName(e.name);
+      if (id) inCloud.set(id, e.size);
+    }
+  }
+  const intact = (r: FileRecord, f: ScannedFile) => {
+    if (!inCloud.has(r.id) || damaged.has(r.id)) return false;
+    const size = inCloud.get(r.id);
+    return size === undefined || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
+  };
+  const changed: ScannedFile[] = [];
+  for (const f of scan.files.values()) {
+    const r = state.files.get(f.path);
+    if (r && sameFile(r, f) && intact(r, f)) report.unchanged++;
+    else changed.push(f);
+  }
+  report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;
+  const removed = removedPaths(state, scan);
+  const failuresBefore = state.failures.size;
+  for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
+
+  const progress = { task: 'sync' as const, filesDone: 0, filesTotal: changed.length + removed.length, bytesDone: 0, bytesTotal: changed.reduce((n, f) => n + f.size, 0) };
+  ctx.emit('progress', { ...progress });
+  let lastSave = Date.now();
+  const checkpoint = async (force: boolean) => {
+    if (!force && Date.now() - lastSave < SAVE_EVERY_MS) return;
+    lastSave = Date.now();
+    await ctx.remote.flush?.();
+    await saveState(ctx.home, state);
+  };
+
+  const succeeded = (f: ScannedFile, rec: FileRecord) => {
+    state.files.set(f.path, rec);
+    rewritten.add(rec.id);
+    state.failures.delete(f.path);
+    report.uploaded++;
+    report.bytesUploaded += rec.size;
+    ctx.emit('file', { task: 'sync', path: f.path, state: 'synced' });
+  };
+  const failed = (f: ScannedFile, reason: string) => {
+    state.failures.set(f.path, { reason, at: Date.now() });
+    report.failed.push({ path: f.path, reason });
+    ctx.emit('file', { task: 'sync', path: f.path, state: 'failed', reason });
+  };
+  const counted = async (f: ScannedFile) => {
+    progress.filesDone++;
+    progress.bytesDone += f.size;
+    ctx.emit('progress', { ...progress });
+    await checkpoint(false);
+  };
+
+  if (changed.length > 0) {
+    const otherComputers = await registerDevice(ctx.remote, ctx.deviceId, ctx.keys.authKey);
+    await settle(ctx, changed);
+    // Many small files: sealed on worker threads (both cores), written here.
+    let inMain = changed;
+    const small = changed.filter((f) => f.size <= SMALL_FILE);
+    if (otherComputers === 0 && useSealPool(small.length)) {
+      inMain = changed.filter((f) => f.size > SMALL_FILE);
+      await sealInWorkers({ keys: ctx.keys, vaultDir: ctx.vaultDir }, small.map((f) => f.path), async (results) => {
+        for (const r of results) {
+          const f = scan.files.get(r.path)!;
+          if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
+            inMain.push(f);
+            continue;
+          }
+          if (r.kind === 'sealed') {
+            try {
+              await ctx.remote.put(r.name, r.bytes);
+              succeeded(f, r.record);
+            } catch (e) {
+              failed(f, describeFailure(e));
+            }
+          } else failed(f, r.reason);
+          await counted(f);
+        }
+      });
+    }
+    const sealer = await ObjectSealer.create(ctx.keys);
+    try {
+      await runPool(inMain, CONCURRENCY, async (f) => {
+        try {
+          const previous = state.files.get(f.path);
+          let asPath = previous?.conflictCopy ?? f.path;
+          if (otherComputers > 0 && !previous?.conflictCopy && (await changedElsewhere(ctx, f.path, previous))) {
+            asPath = conflictPath(f.path, ctx.deviceName, new Date());
+          }
+          const rec = await uploadWithRetry(ctx, sealer, f.path, asPath);
+          if (asPath !== f.path) rec.conflictCopy = asPath;
+          succeeded(f, rec);
+          if (asPath !== f.path && !previous?.conflictCopy) {
+            report.conflicts.push({ path: f.path, keptAs: asPath });
+            ctx.emit('file', { task: 'sync', path: f.path, state: 'conflict', reason: `changed on another computer too; this computer's version is kept in the cloud as ${asPath}` });
+          }
+        } catch (e) {
+          failed(f, describeFailure(e));
+        }
+        await counted(f);
+      });
+    } finally {
+      sealer.dispose();
+    }
+  }
+
+  for (const p of removed) {
+    const rec = state.files.get(p)!;
+    const from = objectRemoteName(Buffer.from(rec.id, 'hex'));
+    try {
+      await ctx.remote.move(from, trashName(rec.id, new Date()));
+    } catch (e) {
+      if (!(e instanceof RemoteNotFound)) {
+        const reason = describeFailure(e);
+        report.failed.push({ path: p, reason });
+        ctx.emit('file', { task: 'sync', path: p, state: 'failed', reason });
+        continue;
+      }
+    }
+    state.files.delete(p);
+    report.deleted++;
+    progress.filesDone++;
+    ctx.emit('file', { task: 'sync', path: p, state: 'deleted' });
+    ctx.emit('progress', { ...progress });
+  }
+
+  await purgeTrash(ctx.remote, ctx.trashDays, new Date());
+  if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
+  await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
+  if (damaged.size > 0) {
+    // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.
+    const owned = new Set([...state.files.values()].map((r) => r.id));
+    await saveDamaged(ctx.home, new Set([...damaged].filter((id) => owned.has(id) && !rewritten.has(id))));
+  }
+  return report;
+}

@@ -1,0 +1,135 @@
+// Live sync: watch the vault folder and run a sync pass shortly after
+// anything changes. The pass itself is the crash-safe queue: it compares the
+// folder with what was last uploaded, so events that were missed (the
+// program was not running, a network drive sent none) are caught by the
+// pass at start-up and by a periodic rescan. A failing cloud is a state
+// (offline), retried with exponential backoff and jitter, not an error storm.
+import { basename, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { watch } from 'chokidar';
+import { errorPayload } from '../transport/dispatch.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { Refused } from '../errors.js';
+import { homeFiles } from '../home.js';
+import { isIgnoredName } from './scan.js';
+import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
+
+export interface WatchOptions {
+  /** Quiet time after the last event before a pass starts. */
+  debounceMs?: number;
+  /** How long a just-written file must stay unchanged before upload. */
+  settleMs?: number;
+  /** A full pass at least this often, events or not. */
+  rescanMs?: number;
+  /** Called after every pass. */
+  onPass?: (report: SyncReport) => void;
+  /** Called when a pass fails as a whole (cloud unreachable...), with when it is retried. */
+  onOffline?: (error: unknown, retryInMs: number) => void;
+  /** Called once watching has started, with a way to ask for a pass now ("Sync now"). */
+  onReady?: (control: LiveControl) => void;
+}
+
+export interface LiveControl {
+  /** Runs a pass as soon as possible and resolves with its report (or rejects with its failure). */
+  syncNow(): Promise<SyncReport>;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** Exponential backoff with jitter: 1 s, 2 s, 4 s ... up to 5 minutes, each between half and all of that. */
+export function backoffMs(failures: number, random = Math.random): number {
+  const base = Math.min(1000 * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_MS);
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+/** What a running watcher reports about itself (CASEVAULT_HOME/watch.json), for `status`. */
+export interface LiveState {
+  pid: number;
+  since: number;
+  online: boolean;
+  lastPassAt?: number;
+  /** One sentence, when the last pass failed as a whole. */
+  lastError?: string;
+  nextRetryAt?: number;
+}
+
+export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: AbortSignal, o: WatchOptions = {}): Promise<void> {
+  const debounceMs = o.debounceMs ?? 150;
+  const settleMs = o.settleMs ?? 300;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let failures = 0;
+  let fileFailures = 0;
+  let waiting: { resolve: (r: SyncReport) => void; reject: (e: unknown) => void }[] = [];
+
+  const live: LiveState = { pid: process.pid, since: Date.now(), online: true };
+  const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {});
+
+  const schedule = (delay: number) => {
+    if (signal.aborted) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void pass(), delay);
+  };
+  const pass = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    again = false;
+    const waiters = waiting;
+    waiting = [];
+    running = (async () => {
+      try {
+        const report = await syncOnce({ ...ctx, settleMs });
+        for (const w of waiters) w.resolve(report);
+        failures = 0;
+        Object.assign(live, { online: true, lastPassAt: Date.now(), lastError: undefined, nextRetryAt: undefined });
+        await publish();
+        o.onPass?.(report);
+        // Files that failed (still being written, unreadable) are retried with backoff.
+        if (report.failed.length > 0) schedule(backoffMs(++fileFailures));
+        else fileFailures = 0;
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+        const delay = backoffMs(++failures);
+        Object.assign(live, { online: false, lastError: errorPayload(e).message, nextRetryAt: Date.now() + delay });
+        await publish();
+        o.onOffline?.(e, delay);
+        schedule(delay);
+      }
+    })();
+    await running;
+    running = undefined;
+    if (again) schedule(debounceMs);
+  };
+
+  const watcher = watch(ctx.vaultDir, {
+    ignoreInitial: true,
+    followSymlinks: false,
+    ignored: (p: string) => isIgnoredName(basename(p)),
+  });
+  watcher.on('all', () => schedule(debounceMs));
+  watcher.on('error', () => schedule(debounceMs));
+  const rescan = setInterval(() => schedule(0), o.rescanMs ?? 5 * 60_000);
+  schedule(0);
+  o.onReady?.({
+    syncNow: () => new Promise<SyncReport>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      if (running) again = true;
+      else schedule(0);
+    }),
+  });
+
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  clearInterval(rescan);
+  clearTimeout(timer);
+  await watcher.close();
+  await running; // a pass in progress finishes (killing it would be safe too, just slower next time)
+  for (const w of waiting) w.reject(new Refused('live sync stopped before the pass ran; sync again'));
+  await rm(join(ctx.home, homeFiles.watch), { force: true });
+}
+

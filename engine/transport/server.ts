@@ -1,0 +1,214 @@
+// Browser mode: the engine's API and the built UI on 127.0.0.1, for machines
+// where Electron cannot run, and for end-to-end tests in a real browser.
+// Defences (research/security.md §3): loopback bind and peers only; Host
+// allow-list (DNS rebinding); Origin checked on every state change; a
+// one-time launch token exchanged for an HttpOnly SameSite=Strict cookie and
+// stripped from the URL; JSON-only POSTs; no CORS; strict CSP; unlock
+// attempts rate-limited.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, realpath } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dispatch, errorPayload } from './dispatch.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
+import type { Engine } from '../engine.js';
+import type { EngineEvents } from '../events.js';
+
+export interface BrowserServer {
+  /** The launch URL, with its one-time token. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'casevault_session';
+const MAX_BODY = 1024 * 1024;
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json' };
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieOf(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+/** Exponential delay after repeated failed unlocks: 5 free tries, then 1 s, 2 s, 4 s ... up to 5 minutes. */
+export class UnlockThrottle {
+  private failures = 0;
+  private until = 0;
+  constructor(private readonly now: () => number = Date.now) {}
+  retryAfterMs(): number {
+    return Math.max(0, this.until - this.now());
+  }
+  failed(): void {
+    this.failures++;
+    if (this.failures > 5) this.until = this.now() + Math.min(1000 * 2 ** (this.failures - 6), 300_000);
+  }
+  succeeded(): void {
+    this.failures = 0;
+    this.until = 0;
+  }
+}
+
+export async function startBrowserServer(engine: Engine, o: { staticDir: string; port?: number }): Promise<BrowserServer> {
+  let launchToken: string | undefined = randomBytes(32).toString('hex');
+  const session = randomBytes(32).toString('hex');
+  const throttle = new UnlockThrottle();
+  const staticRoot = await realpath(o.staticDir).catch(() => resolve(o.staticDir));
+  let port = 0;
+
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`);
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      ...extra,
+    });
+    res.end(body);
+  };
+
+  const readBody = (req: IncomingMessage): Promise<unknown> => new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > MAX_BODY) {
+        fail(new Error('too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        ok(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      } catch (e) {
+        fail(e);
+      }
+    });
+    req.on('error', fail);
+  });
+
+  const serveStatic = async (res: ServerResponse, urlPath: string) => {
+    const rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath.slice(1));
+    const full = resolve(staticRoot, rel);
+    if (!full.startsWith(staticRoot + sep) || rel.includes('\0')) return send(res, 404, 'Not found');
+    try {
+      const real = await realpath(full);
+      if (!real.startsWith(staticRoot + sep)) return send(res, 404, 'Not found');
+      send(res, 200, await readFile(real), TYPES[extname(real)] ?? 'application/octet-stream');
+    } catch {
+      if (urlPath === '/') return send(res, 503, 'The desktop interface is not built: run `npm run build` in Casevault\'s folder.');
+      send(res, 404, 'Not found');
+    }
+  };
+
+  const events = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.write(': connected\n\n');
+    const forward = <K extends keyof EngineEvents>(type: K) => (e: EngineEvents[K]) => res.write(`event: ${type}\ndata: ${JSON.stringify(e)}\n\n`);
+    const onProgress = forward('progress');
+    const onFile = forward('file');
+    engine.events.on('progress', onProgress);
+    engine.events.on('file', onFile);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(ping);
+      engine.events.off('progress', onProgress);
+      engine.events.off('file', onFile);
+    });
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, 403, 'Forbidden');
+      if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, 'Forbidden');
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedOrigins().includes(origin)) return send(res, 403, 'Forbidden');
+
+      const token = url.searchParams.get('token');
+      if (req.method === 'GET' && url.pathname === '/' && token !== null) {
+        if (!launchToken || !same(token, launchToken)) return send(res, 403, 'This link has expired. Start Casevault again to get a new one.');
+        launchToken = undefined; // works once
+        return send(res, 303, '', 'text/plain', { Location: '/', 'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+      }
+      const cookie = cookieOf(req);
+      if (!cookie || !same(cookie, session)) return send(res, 401, 'Open Casevault from the link it printed when it started.');
+
+      if (url.pathname.startsWith('/api/')) {
+        if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
+        if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
+        if (origin === undefined) return send(res, 403, 'Forbidden');
+        const method = url.pathname.slice('/api/'.length);
+        if (method === 'add-file') {
+          // A dropped file, streamed: the body is its bytes, the path a query parameter.
+          if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) return send(res, 415, 'Bytes only');
+          try {
+            const added = await engine.addFile(url.searchParams.get('path') ?? '', req);
+            return send(res, 200, JSON.stringify({ ok: true, value: added }), 'application/json');
+          } catch (e) {
+            return send(res, 200, JSON.stringify({ ok: false, error: errorPayload(e) }), 'application/json');
+          }
+        }
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
+        if (method === 'unlock' && throttle.retryAfterMs() > 0) {
+          const wait = Math.ceil(throttle.retryAfterMs() / 1000);
+          return send(res, 429, JSON.stringify({ ok: false, error: { kind: 'TooManyAttempts', message: `too many wrong attempts; wait ${wait} seconds and try again` } }), 'application/json', { 'Retry-After': String(wait) });
+        }
+        let params: unknown;
+        try {
+          params = await readBody(req);
+        } catch {
+          return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'UsageError', message: 'invalid request' } }), 'application/json');
+        }
+        const result = await dispatch(engine, method, params);
+        if (method === 'unlock') {
+          if (result.ok) throttle.succeeded();
+          else if (result.error.kind === 'WrongSecret' || result.error.kind === 'BadRecoveryKey') throttle.failed();
+        }
+        return send(res, 200, JSON.stringify(result), 'application/json');
+      }
+      if (req.method !== 'GET') return send(res, 405, 'Method not allowed');
+      return serveStatic(res, url.pathname);
+    } catch {
+      if (!res.headersSent) send(res, 500, 'Something went wrong.');
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${launchToken}`,
+    port,
+    close: () => new Promise<void>((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+  };
+}
+
+/** Where `npm run build` puts the UI: dist/ui. */
+export function defaultStaticDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
+}
