@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapeHtml } from '../engine/export-text.js';
+import { escapeHtml } from '../contract/index.js';
 
 interface Bar { label: string; ratio: number; aim?: number }
 

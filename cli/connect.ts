@@ -1,20 +1,16 @@
 // Getting the command connected to the vault's cloud: a Dropbox sign-in in a
 // terminal, or an unlock to open the stored one.
-import type { DropboxCredentials } from '../engine/remotes/open-cloud.js';
-import { dropboxFromEnv } from '../engine/remotes/open-cloud.js';
-import type { CloudSpec } from '../engine/config.js';
-import type { Engine } from '../engine/engine.js';
-import { UsageError } from '../engine/errors.js';
-import { signInToDropbox } from '../engine/remotes/dropbox/auth.js';
 import type { Ctx } from './context.js';
 import { unlockSecret } from './prompt.js';
+import { type CloudSpec, Failure } from '../contract/index.js';
+import { dropboxFromEnv, signInToDropbox, type DropboxCredentials, type Engine } from '../engine/index.js';
 
 /** For `init`/`recover --cloud dropbox`: the environment's sign-in, or one made now in the browser. */
 export async function dropboxSignIn(ctx: Ctx, cloud: CloudSpec): Promise<DropboxCredentials | undefined> {
   if (cloud.kind !== 'dropbox' || dropboxFromEnv(ctx.io.env)) return undefined;
   const appKey = ctx.io.env.CASEVAULT_DROPBOX_APP_KEY;
   if (!appKey || !ctx.io.stdin.isTTY) {
-    throw new UsageError('connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY (and CASEVAULT_DROPBOX_REFRESH_TOKEN for unattended use), then run the command in a terminal');
+    throw new Failure('usage', 'connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY (and CASEVAULT_DROPBOX_REFRESH_TOKEN for unattended use), then run the command in a terminal');
   }
   const { refreshToken } = await signInToDropbox({
     appKey,

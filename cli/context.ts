@@ -1,30 +1,58 @@
-// What every command gets: the terminal and the engine for CASEVAULT_HOME.
-import { Engine } from '../engine/engine.js';
-import { defaultHome } from '../engine/home.js';
-import type { Io } from './prompt.js';
-import { UsageError } from '../engine/errors.js';
-import type { CloudSpec } from '../engine/config.js';
+// What every command gets: the terminal, the engine for CASEVAULT_HOME, and
+// the one way to do something with the vault unlocked.
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { type CloudSpec, Failure } from '../contract/index.js';
+import { defaultHome, Engine, writeNewFile } from '../engine/index.js';
+import { unlockSecret, type Io } from './prompt.js';
 
 export interface Ctx {
   io: Io;
   engine(): Engine;
   out(line?: string): void;
+  /** Unlock with the passphrase or recovery key (the environment's, or typed), run `fn`, and lock again whatever happens. */
+  unlocked<T>(fn: (engine: Engine) => Promise<T>): Promise<T>;
 }
 
 export function makeCtx(io: Io): Ctx {
   let engine: Engine | undefined;
-  return {
+  const ctx: Ctx = {
     io,
     engine: () => (engine ??= new Engine(defaultHome(io.env), io.env)),
     out: (line = '') => {
       io.stdout.write(`${line}\n`);
     },
+    async unlocked(fn) {
+      const e = ctx.engine();
+      await e.unlock(await unlockSecret(io));
+      try {
+        return await fn(e);
+      } finally {
+        await e.lock();
+      }
+    },
   };
+  return ctx;
+}
+
+const KEY_OUT_EXISTS = 'the --recovery-key-out file already exists; choose a new file name (Casevault never overwrites it)';
+
+/** Refuses a --recovery-key-out that exists or whose folder does not (checked before any work). */
+export async function checkKeyOut(file: string): Promise<void> {
+  if (await stat(file).then(() => true, () => false)) throw new Failure('usage', KEY_OUT_EXISTS);
+  if (!(await stat(dirname(resolve(file))).then((s) => s.isDirectory(), () => false))) {
+    throw new Failure('usage', 'the folder for --recovery-key-out does not exist; create it or choose another place');
+  }
+}
+
+/** Writes the recovery key alone on one line into a new file (whole or not at all; never replacing one). */
+export async function writeKeyOut(file: string, recoveryKey: string): Promise<void> {
+  if (!(await writeNewFile(file, `${recoveryKey}\n`))) throw new Failure('usage', KEY_OUT_EXISTS);
 }
 
 /** --cloud DIR or --cloud dropbox. */
 export function cloudOption(value: string | undefined): CloudSpec {
-  if (!value) throw new UsageError('say where the encrypted copy goes with --cloud DIR (or --cloud dropbox)');
+  if (!value) throw new Failure('usage', 'say where the encrypted copy goes with --cloud DIR (or --cloud dropbox)');
   return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: value };
 }
 

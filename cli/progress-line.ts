@@ -1,7 +1,7 @@
 // A one-line progress display on stderr, only when it is a terminal.
-import type { Engine } from '../engine/engine.js';
-import type { ProgressEvent } from '../engine/events.js';
 import type { Io } from './prompt.js';
+import { type ProgressEvent } from '../contract/index.js';
+import { type Engine } from '../engine/index.js';
 
 function mib(n: number): string {
   return `${(n / 1048576).toFixed(1)} MiB`;

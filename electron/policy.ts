@@ -3,8 +3,8 @@
 // electron/main.js only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { ApiResponse } from '../engine/transport/dispatch.js';
 import { DEFAULT_SETTINGS } from '../engine/settings.js';
+import { type ApiResponse } from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;

@@ -8,12 +8,7 @@ import { fromBase64, toBase64, type WriteKeys } from '../crypto/index.js';
 import { writeFileAtomic } from './fsutil/atomic.js';
 import { NoVault } from './errors.js';
 import { homeFiles } from './home.js';
-
-export const cloudSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('folder'), dir: z.string() }),
-  z.object({ kind: z.literal('dropbox'), root: z.string() }),
-]);
-export type CloudSpec = z.infer<typeof cloudSchema>;
+import { cloudSchema } from '../contract/index.js';
 
 const configSchema = z.object({
   version: z.literal(1),

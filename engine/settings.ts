@@ -7,43 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './fsutil/atomic.js';
-import { DEFAULT_RETENTION, type RetentionPolicy } from './backup/retention.js';
+import { DEFAULT_RETENTION } from './backup/retention.js';
 import { DEFAULT_SCHEDULE, type BackupSchedule } from './backup/schedule.js';
 import { UsageError } from './errors.js';
 import { homeFiles } from './home.js';
+import { settingsUpdateSchema, type Settings } from '../contract/index.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const count = z.number().int().min(0).max(1000);
-export const retentionSchema = z.object({ last: count, daily: count, weekly: count, monthly: count, yearly: count }).strict();
-
-/** What a person may change (each field on its own). */
-export const settingsUpdateSchema = z.object({
-  /** Lock after this many idle minutes; 0 = only on sleep, screen lock and quit. */
-  autoLockMinutes: z.number().int().min(0).max(24 * 60),
-  /** A backup this many hours after the last one. */
-  backupEveryHours: z.number().int().min(1).max(24 * 31),
-  /** Warn when no backup has succeeded for this many days. */
-  backupWarnAfterDays: z.number().int().min(1).max(90),
-  retention: retentionSchema,
-  /** Remind to review who has access this many months after the last review. */
-  accessReviewMonths: z.number().int().min(1).max(24),
-  /** The desktop app starts (in the tray) when the person logs in to the computer. */
-  startAtLogin: z.boolean(),
-}).strict().partial();
-export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
-
-export interface Settings {
-  autoLockMinutes: number;
-  backupEveryHours: number;
-  backupWarnAfterDays: number;
-  retention: RetentionPolicy;
-  accessReviewMonths: number;
-  startAtLogin: boolean;
-  /** When an access review was last recorded (ISO time), if ever. */
-  lastAccessReview: string | null;
-}
 
 export const DEFAULT_SETTINGS: Settings = {
   autoLockMinutes: 15,

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import type { CaseRequest } from '../../engine/housekeeping/housekeeping.js';
-import { Locked, UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
-import { fileCount } from '../../engine/words.js';
 import { showProgress } from '../progress-line.js';
 import { unlockSecret } from '../prompt.js';
+import { type CaseRequest, Failure, fileCount } from '../../contract/index.js';
 
 interface Options { yes?: boolean; force?: boolean; json?: boolean }
 
@@ -17,14 +15,14 @@ export function archiveCommand(program: Command, ctx: Ctx, done: (code: number) 
     .option('--force', 'archive a case that is not past retention yet (recorded in the audit trail)')
     .option('--json', 'machine-readable output')
     .action(async (cases: string[], o: Options) => {
-      if (!o.yes) throw new UsageError('nothing was archived: confirm with --yes (the cases\' files leave this computer once the archive is checked)');
+      if (!o.yes) throw new Failure('usage', 'nothing was archived: confirm with --yes (the cases\' files leave this computer once the archive is checked)');
       const engine = ctx.engine();
       const request: CaseRequest = { cases, confirm: true, force: !!o.force };
       const stop = showProgress(engine, ctx.io, 'Archiving');
       try {
         // Checked first (names, due dates) so a mistake costs no passphrase; reading the archive back needs the unlocked vault.
         const r = await engine.archiveCases(request).catch(async (e: unknown) => {
-          if (!(e instanceof Locked)) throw e;
+          if (!(e instanceof Failure && e.kind === 'locked')) throw e;
           await engine.unlock(await unlockSecret(ctx.io));
           return engine.archiveCases(request);
         });

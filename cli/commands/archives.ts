@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/errors.js';
-import type { ArchiveEntry } from '../../engine/housekeeping/housekeeping.js';
 import { mib, type Ctx } from '../context.js';
-import { fileCount } from '../../engine/words.js';
 import { showProgress } from '../progress-line.js';
+import { type ArchiveEntry, Failure, fileCount } from '../../contract/index.js';
 
 const STATE: Record<ArchiveEntry['state'], string> = {
   snapshot: '',
@@ -39,7 +37,7 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
     .option('--yes', 'confirm: the archived cases\' files are deleted from the backup folder and cannot be brought back')
     .option('--json', 'machine-readable output')
     .action(async (ids: string[], o: { yes?: boolean; json?: boolean }) => {
-      if (!o.yes) throw new UsageError('nothing was deleted: confirm with --yes (an archive deleted cannot be brought back)');
+      if (!o.yes) throw new Failure('usage', 'nothing was deleted: confirm with --yes (an archive deleted cannot be brought back)');
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Pruning');
       const r = await engine.deleteArchives({ ids, confirm: true }).finally(stop);

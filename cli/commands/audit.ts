@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DamagedData } from '../../crypto/errors.js';
-import { writeNewFile } from '../../engine/fsutil/atomic.js';
-import { UsageError } from '../../engine/errors.js';
 import type { Ctx } from '../context.js';
-import { unlockSecret } from '../prompt.js';
+import { writeNewFile } from '../../engine/index.js';
+import { Failure } from '../../contract/index.js';
 
 const EXISTS = 'the export file already exists; choose a new file name (nothing was overwritten)';
 
@@ -30,36 +28,31 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         const r = await engine.auditVerify();
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
         else if (r.ok) ctx.out(`The audit trail is intact: ${r.entries} entries.`);
-        if (!r.ok) throw new DamagedData(`the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`);
+        if (!r.ok) throw new Failure('damaged', `the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`);
         return done(0);
       }
       const exportTo = o.csv ?? o.html;
-      if (o.csv && o.html) throw new UsageError('export one format at a time: --csv FILE or --html FILE');
-      if (exportTo && existsSync(exportTo)) throw new UsageError(EXISTS); // asked before the passphrase, and again at the write
-      await engine.unlock(await unlockSecret(ctx.io));
-      try {
-        if (exportTo) {
-          const r = await engine.auditExport({ format: o.csv ? 'csv' : 'html' });
-          if (!(await writeNewFile(resolve(exportTo), r.text))) throw new UsageError(EXISTS);
-          ctx.out(`Exported ${r.entries} entries to ${exportTo}.`);
-          return done(0);
-        }
-        if (o.others) {
-          const trails = await engine.otherAuditTrails();
-          if (o.json) ctx.out(JSON.stringify(trails, null, 2));
-          else if (trails.length === 0) ctx.out('No other computer has left an audit trail in the cloud copy.');
-          for (const t of o.json ? [] : trails) {
-            ctx.out(`Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? ' (written under the vault\'s keys from before they were rotated)' : ''}`);
-            for (const e of t.entries) ctx.out(`  ${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
-          }
-          return done(trails.every((t) => t.ok) ? 0 : 3);
-        }
-        const entries = await engine.auditEntries();
-        if (o.json) ctx.out(JSON.stringify(entries, null, 2));
-        else for (const e of entries) ctx.out(`${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
-      } finally {
-        await engine.lock();
+      if (o.csv && o.html) throw new Failure('usage', 'export one format at a time: --csv FILE or --html FILE');
+      if (exportTo && existsSync(exportTo)) throw new Failure('usage', EXISTS); // asked before the passphrase, and again at the write
+      if (exportTo) {
+        const r = await ctx.unlocked((e) => e.auditExport({ format: o.csv ? 'csv' : 'html' }));
+        if (!(await writeNewFile(resolve(exportTo), r.text))) throw new Failure('usage', EXISTS);
+        ctx.out(`Exported ${r.entries} entries to ${exportTo}.`);
+        return done(0);
       }
+      if (o.others) {
+        const trails = await ctx.unlocked((e) => e.otherAuditTrails());
+        if (o.json) ctx.out(JSON.stringify(trails, null, 2));
+        else if (trails.length === 0) ctx.out('No other computer has left an audit trail in the cloud copy.');
+        for (const t of o.json ? [] : trails) {
+          ctx.out(`Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? ' (written under the vault\'s keys from before they were rotated)' : ''}`);
+          for (const e of t.entries) ctx.out(`  ${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
+        }
+        return done(trails.every((t) => t.ok) ? 0 : 3);
+      }
+      const entries = await ctx.unlocked((e) => e.auditEntries());
+      if (o.json) ctx.out(JSON.stringify(entries, null, 2));
+      else for (const e of entries) ctx.out(`${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
       done(0);
     });
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/errors.js';
-import type { CopyFate } from '../../engine/housekeeping/housekeeping.js';
 import type { Ctx } from '../context.js';
-import { fileCount } from '../../engine/words.js';
+import { type CopyFate, Failure, fileCount } from '../../contract/index.js';
 
 interface Options { yes?: boolean; force?: boolean; json?: boolean }
 
@@ -20,7 +18,7 @@ export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) =
     .option('--force', 'delete a case that is not past retention yet (recorded in the audit trail)')
     .option('--json', 'machine-readable output')
     .action(async (cases: string[], o: Options) => {
-      if (!o.yes) throw new UsageError('nothing was deleted: confirm with --yes (the cases\' files are deleted from this computer)');
+      if (!o.yes) throw new Failure('usage', 'nothing was deleted: confirm with --yes (the cases\' files are deleted from this computer)');
       const r = await ctx.engine().deleteCases({ cases, confirm: true, force: !!o.force });
       if (o.json) {
         ctx.out(JSON.stringify(r, null, 2));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { newPassphrase, unlockSecret } from '../prompt.js';
+import { newPassphrase } from '../prompt.js';
 
 export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   const escrow = program
@@ -30,14 +30,8 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .requiredOption('--public-key <file>', 'the union\'s escrow public key file')
     .requiredOption('--fingerprint <fp>', 'the fingerprint the union told you')
     .action(async (o: { publicKey: string; fingerprint: string }) => {
-      const engine = ctx.engine();
-      await engine.unlock(await unlockSecret(ctx.io));
-      try {
-        const r = await engine.escrowAdd(o.publicKey, o.fingerprint);
-        ctx.out(`The union's escrow key (${r.fingerprint}) is added: the union can now open this vault if you cannot.`);
-      } finally {
-        await engine.lock();
-      }
+      const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint));
+      ctx.out(`The union's escrow key (${r.fingerprint}) is added: the union can now open this vault if you cannot.`);
       done(0);
     });
 
@@ -45,14 +39,8 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .command('remove')
     .description('remove the union\'s escrow key from this vault')
     .action(async () => {
-      const engine = ctx.engine();
-      await engine.unlock(await unlockSecret(ctx.io));
-      try {
-        const r = await engine.escrowRemove();
-        ctx.out(r.removed ? 'The escrow key is removed: the union\'s key no longer opens this vault\'s key file.' : 'This vault has no escrow key; nothing was changed.');
-      } finally {
-        await engine.lock();
-      }
+      const r = await ctx.unlocked((engine) => engine.escrowRemove());
+      ctx.out(r.removed ? 'The escrow key is removed: the union\'s key no longer opens this vault\'s key file.' : 'This vault has no escrow key; nothing was changed.');
       done(0);
     });
 

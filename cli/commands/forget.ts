@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '../../engine/backup/retention.js';
 import { mib, type Ctx } from '../context.js';
-import { backupEngine, backupProgress } from './backup.js';
+import { showProgress } from '../progress-line.js';
+import { type RetentionPolicy } from '../../contract/index.js';
+import { DEFAULT_RETENTION } from '../../engine/index.js';
 
 function count(v: string): number {
   if (!/^\d{1,6}$/.test(v)) throw new InvalidArgumentError('a whole number is needed');
@@ -31,8 +32,8 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
         ...(o.keepMonthly !== undefined ? { monthly: o.keepMonthly } : {}),
         ...(o.keepYearly !== undefined ? { yearly: o.keepYearly } : {}),
       };
-      const engine = backupEngine(ctx);
-      const stop = backupProgress(ctx, engine, 'Pruning');
+      const engine = ctx.engine();
+      const stop = showProgress(engine, ctx.io, 'Pruning');
       const r = await engine.forget({ prune: !!o.prune, dryRun: !!o.dryRun, policy }).finally(stop);
       ctx.out(`${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`);
       for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${s.time}`);

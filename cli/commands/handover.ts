@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/errors.js';
-import { mib, type Ctx } from '../context.js';
+import { checkKeyOut, mib, writeKeyOut, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { newPassphrase, unlockSecret } from '../prompt.js';
-import { checkKeyOut, writeKeyOut } from './init.js';
-import { fileCount } from '../../engine/words.js';
+import { newPassphrase } from '../prompt.js';
+import { Failure, fileCount } from '../../contract/index.js';
 
 interface Options { to: string; escrowPublicKey?: string; fingerprint?: string; recoveryKeyOut?: string }
 
@@ -18,22 +16,17 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
     .option('--fingerprint <fp>', 'the escrow key\'s fingerprint, as the union told you')
     .option('--recovery-key-out <file>', 'also write the successor\'s recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
-      if (!!o.escrowPublicKey !== !!o.fingerprint) throw new UsageError('--escrow-public-key and --fingerprint go together: give both, or neither');
+      if (!!o.escrowPublicKey !== !!o.fingerprint) throw new Failure('usage', '--escrow-public-key and --fingerprint go together: give both, or neither');
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
-      const engine = ctx.engine();
-      await engine.unlock(await unlockSecret(ctx.io));
-      let report;
-      try {
+      const report = await ctx.unlocked(async (engine) => {
         const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE');
         const stop = showProgress(engine, ctx.io, 'Copying and checking');
-        report = await engine.handover({
+        return engine.handover({
           to: o.to,
           passphrase,
           ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
         }).finally(stop);
-      } finally {
-        await engine.lock();
-      }
+      });
       ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
       if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
       ctx.out();

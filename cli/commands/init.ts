@@ -1,30 +1,10 @@
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeNewFile } from '../../engine/fsutil/atomic.js';
-import { UsageError } from '../../engine/errors.js';
-import { cloudOption, type Ctx } from '../context.js';
+import { checkKeyOut, cloudOption, writeKeyOut, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { newPassphrase } from '../prompt.js';
 
 interface Options { vault: string; cloud: string; backup?: string; recoveryKeyOut?: string }
-
-/** Refuses a --recovery-key-out that exists or whose folder does not (checked before any work). */
-export async function checkKeyOut(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) {
-    throw new UsageError('the --recovery-key-out file already exists; choose a new file name (Casevault never overwrites it)');
-  }
-  if (!(await stat(dirname(resolve(file))).then((s) => s.isDirectory(), () => false))) {
-    throw new UsageError('the folder for --recovery-key-out does not exist; create it or choose another place');
-  }
-}
-
-/** Writes the recovery key alone on one line into a new file (whole or not at all; never replacing one). */
-export async function writeKeyOut(file: string, recoveryKey: string): Promise<void> {
-  if (!(await writeNewFile(file, `${recoveryKey}\n`))) {
-    throw new UsageError('the --recovery-key-out file already exists; choose a new file name (Casevault never overwrites it)');
-  }
-}
 
 export function initCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program

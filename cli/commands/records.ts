@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { writeNewFile } from '../../engine/fsutil/atomic.js';
-import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
+import { writeNewFile } from '../../engine/index.js';
+import { Failure } from '../../contract/index.js';
 
 export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -12,7 +12,7 @@ export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) 
     .action(async (o: { json?: boolean; html?: string }) => {
       const engine = ctx.engine();
       if (o.html) {
-        if (!(await writeNewFile(o.html, await engine.recordsHtml(), 0o644))) throw new UsageError('that file already exists; give a new file name for the page');
+        if (!(await writeNewFile(o.html, await engine.recordsHtml(), 0o644))) throw new Failure('usage', 'that file already exists; give a new file name for the page');
         ctx.out(`Written: ${o.html}`);
         return done(0);
       }

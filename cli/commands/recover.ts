@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DamagedData } from '../../crypto/errors.js';
 import { cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
-import { fileCount } from '../../engine/words.js';
+import { Failure, fileCount } from '../../contract/index.js';
 
 export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -24,7 +23,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {
-        throw new DamagedData(`${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`);
+        throw new Failure('damaged', `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`);
       }
       done(0);
     });

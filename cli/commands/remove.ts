@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { KeepOrDelete } from '../../engine/leaving/remove-vault.js';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
-import { fileCount } from '../../engine/words.js';
+import { fileCount, type KeepOrDelete } from '../../contract/index.js';
 
 export function removeCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { DamagedData } from '../../crypto/errors.js';
-import { PartialFailure } from '../../engine/errors.js';
-import { fileCount } from '../../engine/words.js';
 import { mib, type Ctx } from '../context.js';
-import { unlockSecret } from '../prompt.js';
-import { backupEngine, backupProgress } from './backup.js';
+import { showProgress } from '../progress-line.js';
+import { Failure, fileCount } from '../../contract/index.js';
 
 interface Options { snapshot?: string; path?: string; to: string }
 
@@ -16,24 +13,18 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
     .option('--path <path>', 'only this file or folder of the vault')
     .requiredOption('--to <dir>', 'where to restore (a new folder, or beside existing files)')
     .action(async (o: Options) => {
-      const engine = backupEngine(ctx);
-      await engine.unlock(await unlockSecret(ctx.io));
-      const stop = backupProgress(ctx, engine, 'Restoring');
-      try {
-        const r = await engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);
-        ctx.out(`Restored ${fileCount(r.restored)} (${mib(r.bytes)}) from snapshot ${r.snapshot.slice(0, 8)}.`);
-        if (r.identical > 0) ctx.out(`${r.identical} of them were already there with the same content and were left as they were.`);
-        for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);
-        for (const f of r.failed) ctx.out(`Not restored: ${f.path}: ${f.reason}`);
-        if (r.failed.length > 0) {
-          if (r.failed.some((f) => /damaged|tampered|missing|unsafe/.test(f.reason))) {
-            throw new DamagedData(`${r.failed.length} files need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`);
-          }
-          throw new PartialFailure(`${r.failed.length} files could not be restored (listed above); every other file was restored`);
-        }
-        done(0);
-      } finally {
-        await engine.lock();
+      const r = await ctx.unlocked((engine) => {
+        const stop = showProgress(engine, ctx.io, 'Restoring');
+        return engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);
+      });
+      ctx.out(`Restored ${fileCount(r.restored)} (${mib(r.bytes)}) from snapshot ${r.snapshot.slice(0, 8)}.`);
+      if (r.identical > 0) ctx.out(`${r.identical} of them were already there with the same content and were left as they were.`);
+      for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);
+      for (const f of r.failed) ctx.out(`Not restored: ${f.path}: ${f.reason}`);
+      if (r.failed.some((f) => f.damaged)) {
+        throw new Failure('damaged', `${r.failed.length} files need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`);
       }
+      if (r.failed.length > 0) throw new Failure('partial', `${r.failed.length} files could not be restored (listed above); every other file was restored`);
+      done(0);
     });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { CaseInfo } from '../../engine/housekeeping/housekeeping.js';
-import { fileCount } from '../../engine/words.js';
 import type { Ctx } from '../context.js';
+import { fileCount, type CaseInfo } from '../../contract/index.js';
 
 function years(v: string): number {
   if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new InvalidArgumentError('a whole number of years from 1 to 100 is needed');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
+import { checkKeyOut, writeKeyOut } from '../context.js';
 import { newPassphrase, unlockSecret } from '../prompt.js';
-import { checkKeyOut, writeKeyOut } from './init.js';
 
 interface Options { recoveryKeyOut?: string }
 

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import type { Engine } from '../../engine/engine.js';
-import { PartialFailure, UsageError } from '../../engine/errors.js';
-import type { SarProblem, SarSearchReport } from '../../engine/sar/search.js';
 import type { Ctx } from '../context.js';
-import { unlockSecret } from '../prompt.js';
-import { fileCount } from '../../engine/words.js';
+import { Failure, type SarProblem, type SarSearchReport, fileCount } from '../../contract/index.js';
 
 interface SearchOptions { reference?: string; json?: boolean }
 interface ExportOptions extends SearchOptions { to?: string; zip?: string; path?: string[] }
@@ -19,17 +15,6 @@ function printProblems(ctx: Ctx, problems: SarProblem[], what: string): void {
   for (const p of problems) ctx.out(`${what}: ${p.path}: ${p.reason}`);
 }
 
-/** Unlocks for the duration of `f`: a subject access request reads members' data, so the passphrase shows the officer is there. */
-async function unlocked<T>(ctx: Ctx, f: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = ctx.engine();
-  await engine.unlock(await unlockSecret(ctx.io));
-  try {
-    return await f(engine);
-  } finally {
-    await engine.lock();
-  }
-}
-
 export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   const sar = program
     .command('sar')
@@ -42,13 +27,13 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action(async (terms: string[], o: SearchOptions) => {
-      const r = await unlocked(ctx, (e) => e.sarSearch({ terms, ...(o.reference ? { reference: o.reference } : {}) }));
+      const r = await ctx.unlocked((e) => e.sarSearch({ terms, ...(o.reference ? { reference: o.reference } : {}) }));
       if (o.json) ctx.out(JSON.stringify(r, null, 2));
       else {
         printSearch(ctx, r);
         printProblems(ctx, r.unreadable, 'Not searched inside');
       }
-      if (r.unreadable.length > 0) throw new PartialFailure(`${fileCount(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
+      if (r.unreadable.length > 0) throw new Failure('partial', `${fileCount(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
       done(0);
     });
   sar
@@ -62,12 +47,12 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action(async (terms: string[], o: ExportOptions) => {
-      if (!o.to === !o.zip) throw new UsageError('say where the export goes with either --to DIR (a folder) or --zip FILE, not both');
+      if (!o.to === !o.zip) throw new Failure('usage', 'say where the export goes with either --to DIR (a folder) or --zip FILE, not both');
       const reference = o.reference ? { reference: o.reference } : {};
-      const { search, exported } = await unlocked(ctx, async (e) => {
+      const { search, exported } = await ctx.unlocked(async (e) => {
         const found = o.path ? undefined : await e.sarSearch({ terms, ...reference });
         const paths = o.path ?? found!.hits.map((h) => h.path);
-        if (paths.length === 0) throw new UsageError('no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
+        if (paths.length === 0) throw new Failure('usage', 'no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
         return { search: found, exported: await e.sarExport({ terms, paths, ...reference, to: (o.to ?? o.zip)!, zip: !!o.zip }) };
       });
       const problems = (search?.unreadable.length ?? 0) + exported.failed.length;
@@ -78,7 +63,7 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
         if (search) printProblems(ctx, search.unreadable, 'Not searched inside');
         printProblems(ctx, exported.failed, 'Not exported');
       }
-      if (problems > 0) throw new PartialFailure(`${fileCount(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
+      if (problems > 0) throw new Failure('partial', `${fileCount(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
       done(0);
     });
 }

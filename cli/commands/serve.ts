@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import type { Ctx } from '../context.js';
+import { defaultStaticDir, startBrowserServer } from '../../engine/index.js';
 
 export function serveCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
-import { backupEngine } from './backup.js';
 
 export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -8,7 +7,7 @@ export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number
     .description('list the backup snapshots, oldest first')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const list = await backupEngine(ctx).snapshots();
+      const list = await ctx.engine().snapshots();
       if (o.json) {
         ctx.out(JSON.stringify(list, null, 2));
         return done(0);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { connectCloud } from '../connect.js';
-import { PartialFailure } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { fileCount } from '../../engine/words.js';
+import { Failure, fileCount } from '../../contract/index.js';
 
 export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -21,7 +20,7 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
       for (const c of r.conflicts) ctx.out(`Changed on another computer too: ${c.path}: this computer's version is kept in the cloud as "${c.keptAs}".`);
       for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);
       if (r.failed.length > 0) {
-        throw new PartialFailure(`${fileCount(r.failed.length)} could not be synced (listed above); fix what the list says, then run sync again`);
+        throw new Failure('partial', `${fileCount(r.failed.length)} could not be synced (listed above); fix what the list says, then run sync again`);
       }
       done(0);
     });

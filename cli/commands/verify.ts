@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { DamagedData } from '../../crypto/errors.js';
-import { UsageError } from '../../engine/errors.js';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { unlockSecret } from '../prompt.js';
-import { verifyBackupAction } from './backup.js';
+import { Failure } from '../../contract/index.js';
 
 export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -14,23 +11,32 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
     .option('--backup', 'check the backups')
     .option('--quick', 'with --backup: decrypt a random tenth of the packs instead of all')
     .action(async (o: { cloud?: boolean; backup?: boolean; quick?: boolean }) => {
-      if (!!o.cloud === !!o.backup) throw new UsageError('say what to check: --cloud or --backup');
-      if (o.backup) return verifyBackupAction(ctx, done, o);
-      const engine = ctx.engine();
-      await engine.unlock(await unlockSecret(ctx.io));
-      const stop = showProgress(engine, ctx.io, 'Verifying');
-      try {
-        const r = await engine.verifyCloud().finally(stop);
-        ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
-        if (!r.keyFileMatches) ctx.out('The cloud\'s key file differs from this computer\'s copy (or is missing).');
-        for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
-        for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
-        if (r.bad.length > 0 || r.missing.length > 0 || !r.keyFileMatches) {
-          throw new DamagedData('the cloud copy has damaged, tampered or missing data (listed above); run `casevault sync` to upload the vault\'s files again, and restore anything lost from a backup');
-        }
-        done(0);
-      } finally {
-        await engine.lock();
+      if (!!o.cloud === !!o.backup) throw new Failure('usage', 'say what to check: --cloud or --backup');
+      if (o.backup) return verifyBackup(ctx, done, !!o.quick);
+      const r = await ctx.unlocked((engine) => {
+        const stop = showProgress(engine, ctx.io, 'Verifying');
+        return engine.verifyCloud().finally(stop);
+      });
+      ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
+      if (!r.keyFileMatches) ctx.out('The cloud\'s key file differs from this computer\'s copy (or is missing).');
+      for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
+      for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
+      if (r.bad.length > 0 || r.missing.length > 0 || !r.keyFileMatches) {
+        throw new Failure('damaged', 'the cloud copy has damaged, tampered or missing data (listed above); run `casevault sync` to upload the vault\'s files again, and restore anything lost from a backup');
       }
+      done(0);
     });
+}
+
+/** `verify --backup [--quick]`. */
+async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boolean): Promise<void> {
+  const r = await ctx.unlocked((engine) => {
+    const stop = showProgress(engine, ctx.io, 'Verifying the backups');
+    return engine.verifyBackup({ quick }).finally(stop);
+  });
+  ctx.out(`Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`);
+  for (const b of r.bad) ctx.out(`Bad: ${b.item}: ${b.reason}`);
+  for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
+  if (r.bad.length > 0) throw new Failure('damaged', 'the backups have damaged, tampered or missing data (listed above); take a new backup now, and keep the damaged drive for the files only it holds');
+  done(0);
 }

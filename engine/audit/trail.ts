@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatAuditLine, GENESIS, openAuditEntry, parseAuditLine, sealAuditEntry, verifyAuditChain, type AuditEntry, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
+import type { AuditVerifyReport, OtherTrail } from '../../contract/index.js';
 
 const LOG = homeFiles.auditLog;
 const HEAD = homeFiles.auditHead;
@@ -39,13 +40,6 @@ export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey
   await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: line.seq, tag: line.tag }));
 }
 
-export interface AuditVerifyReport {
-  ok: boolean;
-  entries: number;
-  /** What is wrong, in a sentence, with the line number. */
-  problem?: string;
-}
-
 export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
   const all = await lines(home);
   const r = await verifyAuditChain(keys.authKey, all);
@@ -57,17 +51,6 @@ export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>
 
 export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' | 'boxSecret'>): Promise<AuditEntry[]> {
   return Promise.all((await lines(home)).map((l) => openAuditEntry(keys.publicKey, keys.boxSecret, parseAuditLine(l))));
-}
-
-/** Another computer's trail, mirrored to the cloud (audit/<device id>.log): checked and decrypted. */
-export interface OtherTrail {
-  device: string;
-  /** The chain checks out (a mirrored trail has no separate head, so entries cut off its end cannot be told). */
-  ok: boolean;
-  problem?: string;
-  /** Written under the vault's keys from before a key rotation (that computer has not taken the new keys on). */
-  earlierKeys: boolean;
-  entries: AuditEntry[];
 }
 
 type ChainCheck = Awaited<ReturnType<typeof verifyAuditChain>>;

@@ -19,26 +19,7 @@ import { ChunkSealer, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
-
-export interface BackupReport {
-  /** The new snapshot's ID (32 hex digits). */
-  snapshot: string;
-  time: string;
-  files: number;
-  bytes: number;
-  /** Files read (new or changed since the last backup from this computer). */
-  filesRead: number;
-  bytesRead: number;
-  /** New chunks stored, and the bytes of the packs written (what the backup drive gained). */
-  blobsAdded: number;
-  bytesAdded: number;
-  packsWritten: number;
-  /** Files left out of this snapshot (unreadable, or changing the whole time). */
-  failed: { path: string; reason: string }[];
-  skippedLinks: number;
-  unreadableFolders: number;
-  durationMs: number;
-}
+import type { BackupReport } from '../../contract/index.js';
 
 export interface BackupInput {
   repo: Repository;

@@ -14,27 +14,8 @@ import { toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
-import { applyRetention, type RetentionPolicy } from './retention.js';
-
-export interface PruneReport {
-  packsDeleted: number;
-  packsRewritten: number;
-  packsWritten: number;
-  blobsRemoved: number;
-  /** Bytes of packs before and after. */
-  bytesBefore: number;
-  bytesAfter: number;
-  /** Chunks a snapshot needs that the repository lacks (verify --backup says which). */
-  missingBlobs: number;
-}
-
-export interface ForgetReport {
-  kept: { id: string; time: string; reasons: string[] }[];
-  removed: { id: string; time: string }[];
-  /** Snapshots whose summary could not be read: never removed. */
-  unreadable: string[];
-  prune?: PruneReport;
-}
+import { applyRetention } from './retention.js';
+import { type PruneReport, type ForgetReport, type RetentionPolicy } from '../../contract/index.js';
 
 /** A pack is rewritten once this share of its bytes is no longer needed. */
 const REPACK_UNUSED = 0.2;

@@ -16,7 +16,7 @@ import {
   type RepoKeys, type RepoParams, type Sodium,
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
-import { Refused } from '../errors.js';
+import { isDataDefect, Refused } from '../errors.js';
 import { RemoteNotFound } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
 
@@ -54,8 +54,13 @@ function packHexOf(name: string): string | undefined {
   return m && m[2]!.startsWith(m[1]!) ? m[2] : undefined;
 }
 
+/** Data the backup folder lacks or holds damaged (restoring it again will not cure it). */
+export function isMissingOrDamaged(e: unknown): boolean {
+  return isDataDefect(e) || e instanceof RemoteNotFound;
+}
+
 export function describeProblem(e: unknown): string {
-  if (e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat', 'ForeignRepository'].includes(e.name)) return e.message;
+  if (isDataDefect(e)) return e.message;
   if (e instanceof RemoteNotFound) return 'missing from the backup folder';
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'the disk is full';

@@ -16,18 +16,8 @@ import { UsageError } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
-import { describeProblem, type BoxReader, type Repository } from './repository.js';
-
-export interface RestoreReport {
-  snapshot: string;
-  restored: number;
-  bytes: number;
-  /** Files already there with the same content, left as they were (counted in `restored`). */
-  identical: number;
-  /** Files written beside an existing, different file of the same name. */
-  renamed: { path: string; writtenAs: string }[];
-  failed: { path: string; reason: string }[];
-}
+import { describeProblem, isMissingOrDamaged, type BoxReader, type Repository } from './repository.js';
+import type { RestoreReport } from '../../contract/index.js';
 
 export interface RestoreInput {
   repo: Repository;
@@ -129,7 +119,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       report.bytes += f.size;
     } catch (e) {
       if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw e;
-      report.failed.push({ path: f.path, reason: describeProblem(e) });
+      report.failed.push({ path: f.path, reason: describeProblem(e), damaged: isMissingOrDamaged(e) });
     }
     progress.p.filesDone++;
     progress.tick();

@@ -1,15 +1,4 @@
-// The retention policy: which snapshots `forget` keeps. Like restic's
-// --keep-*: walking from the newest, each rule keeps the newest snapshot of
-// each of its last N periods (days, ISO weeks, months, years, in UTC);
-// "last" keeps the N newest. A snapshot kept by any rule stays. The newest
-// snapshot always stays.
-export interface RetentionPolicy {
-  last: number;
-  daily: number;
-  weekly: number;
-  monthly: number;
-  yearly: number;
-}
+import type { RetentionPolicy } from '../../contract/index.js';
 
 /**
  * Suited to case files: the last 10 backups, two weeks of dailies, two

@@ -10,33 +10,23 @@ import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
-import { runBackup, type BackupReport } from './backup.js';
-import { forgetSnapshots, prune, type ForgetReport, type PruneReport } from './forget.js';
-import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState, type BackupRun } from './local.js';
+import { runBackup } from './backup.js';
+import { forgetSnapshots, prune } from './forget.js';
+import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress-report.js';
 import { DEFAULT_REPO_PARAMS, NoRepository, Repository } from './repository.js';
-import { restoreFiles, selectFiles, selectPaths, type RestoreReport } from './restore.js';
-import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
+import { restoreFiles, selectFiles, selectPaths } from './restore.js';
+import { DEFAULT_RETENTION } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
 import { FolderStorage, type RepoStorage } from './storage.js';
-import { verifyRepository, type BackupVerifyReport } from './verify-repository.js';
+import { verifyRepository } from './verify-repository.js';
+import type { ArchiveRemoval, BackupReport, BackupStatus, BackupVerifyReport, DriveArchiveState, ForgetReport, RestoreReport, RetentionPolicy, SnapshotInfo, SnapshotTree } from '../../contract/index.js';
 
-export type { BackupReport, ForgetReport, PruneReport, RestoreReport, BackupVerifyReport, RetentionPolicy, BackupRun, BackupSchedule };
-export { DEFAULT_RETENTION, DEFAULT_SCHEDULE };
 
 /** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
 export class BackupTargetMissing extends Refused {
   override name = 'BackupTargetMissing';
-}
-
-export interface SnapshotInfo {
-  id: string;
-  time: string;
-  files: number;
-  bytes: number;
-  /** An archive of some cases (housekeeping): never forgotten, never "latest". */
-  archive?: true;
 }
 
 export interface ArchiveReport {
@@ -50,39 +40,10 @@ export interface ArchiveReport {
 /** An archive as the backup folder holds it (housekeeping adds what this computer recorded). */
 export interface DriveArchive {
   id: string;
-  /**
-   * 'snapshot': its manifest is there; 'marker only': an archive run, or a
-   * deletion, stopped part way (nothing restorable); 'unreadable': a manifest
-   * that does not open; 'missing': this computer remembers it, the folder
-   * holds neither manifest nor marker.
-   */
-  state: 'snapshot' | 'marker only' | 'unreadable' | 'missing';
+  state: DriveArchiveState;
   time: string | null;
   files: number | null;
   bytes: number | null;
-}
-
-export interface ArchiveRemoval {
-  id: string;
-  /** What was in the backup folder and is gone now ('nothing': only this computer's record was left). */
-  removed: 'snapshot and marker' | 'marker' | 'nothing';
-  time: string | null;
-  files: number | null;
-  /** Pack bytes freed by the prune that followed (which also takes any other data no snapshot needs). */
-  bytesFreed: number;
-  prune: PruneReport;
-}
-
-export interface BackupStatus {
-  folder: string | null;
-  /** Whether the backup folder is there now (a drive plugged in, a share mounted). */
-  reachable: boolean;
-  lastBackup: BackupRun | null;
-  lastAttempt: BackupRun | null;
-  nextBackup: string | null;
-  overdue: boolean;
-  /** The latest runs on this computer, newest first (up to 20): each backup taken or attempted. */
-  runs: BackupRun[];
 }
 
 export interface BackupApiDeps {
@@ -104,13 +65,6 @@ export interface RestoreOptions {
   /** Several files or folders (the app's ticked entries); with `path`, both count. */
   paths?: string[];
   to: string;
-}
-
-/** A snapshot's files as the app's restore screen browses them (no chunk IDs). */
-export interface SnapshotTree {
-  snapshot: string;
-  time: string;
-  files: { path: string; size: number; mtimeMs: number }[];
 }
 
 export interface ForgetOptions {

@@ -7,20 +7,8 @@
 import { encodeHeader, packPadding } from '../../crypto/backup/pack.js';
 import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress-report.js';
-import { describeProblem, packName, type BoxReader, type Problem, type Repository } from './repository.js';
-
-export interface BackupVerifyReport {
-  snapshots: number;
-  packs: number;
-  /** Packs whose data was decrypted (all, or the sample in quick mode). */
-  packsRead: number;
-  blobs: number;
-  bytes: number;
-  quick: boolean;
-  bad: Problem[];
-  /** Snapshots (hex IDs) that need damaged or missing data: restoring them recovers every other file. */
-  damagedSnapshots: string[];
-}
+import { describeProblem, packName, type BoxReader, type Repository } from './repository.js';
+import type { BackupVerifyReport } from '../../contract/index.js';
 
 export interface VerifyInput {
   repo: Repository;

@@ -4,35 +4,10 @@
 // itself is BackupApi.deleteArchives (manifest, marker, then prune, under
 // the repository lock); here the record is updated and the audit trail
 // names the cases (it is encrypted; plain output elsewhere does not).
-import type { ArchiveRemoval, BackupApi, DriveArchive } from '../backup/service.js';
+import type { BackupApi } from '../backup/service.js';
 import { UsageError } from '../errors.js';
-import { fileCount } from '../words.js';
 import { loadMarks, type Marks } from './marks.js';
-
-export interface ArchiveEntry {
-  id: string;
-  /** When it was taken (the drive's record), else when this computer recorded it. */
-  time: string | null;
-  /** As the backup folder holds it; 'missing' also for a record of this computer's that the folder lacks. */
-  state: DriveArchive['state'];
-  files: number | null;
-  bytes: number | null;
-  /** What this computer recorded for it; false: an archive made elsewhere (or a record lost). */
-  recorded: boolean;
-  cases: { case: string; files: number; at: string }[];
-}
-
-export interface ArchiveDeleteRequest {
-  ids: string[];
-  /** The person confirmed (CLI --yes, the app's dialog). Nothing is deleted without it. */
-  confirm: boolean;
-}
-
-export interface ArchiveDeletion extends ArchiveRemoval {
-  /** The cases this computer recorded in it. */
-  cases: string[];
-  recorded: boolean;
-}
+import { type ArchiveEntry, type ArchiveDeleteRequest, type ArchiveDeletion, fileCount } from '../../contract/index.js';
 
 export interface ArchiveDeps {
   home: string;

@@ -5,36 +5,18 @@
 import { assertSafeVaultPath } from '../../crypto/index.js';
 import { UsageError } from '../errors.js';
 import type { ScanResult } from '../mirror/scan.js';
-import { addDays, addYears, dateOf, type CalendarDate } from './dates.js';
+import { addDays, addYears, dateOf } from './dates.js';
 import { closedDate, type Marks } from './marks.js';
+import { type CaseInfo, type CalendarDate } from '../../contract/index.js';
 
 /** Cases due within this many days are flagged as coming up. */
 export const DUE_SOON_DAYS = 90;
-
-export interface CaseInfo {
-  name: string;
-  kind: 'folder' | 'file';
-  files: number;
-  bytes: number;
-  /** The day it was marked closed, if it was. */
-  closed: CalendarDate | null;
-  /** The day its newest file was last changed (UTC). */
-  newestFile: CalendarDate;
-  /** What the due date counts from. */
-  basis: 'closed' | 'newest file';
-  /** From this day on, the case is past retention. */
-  due: CalendarDate;
-  past: boolean;
-  /** Not yet past, but due within DUE_SOON_DAYS. */
-  dueSoon: boolean;
-}
 
 export interface CaseFiles {
   info: CaseInfo;
   /** Vault-relative paths of its files. */
   paths: string[];
 }
-
 
 /** The case a vault path belongs to: its first segment. */
 export function caseOf(path: string): string {

@@ -1,7 +1,4 @@
-// Calendar dates for retention, as "YYYY-MM-DD" strings in UTC: a case's
-// closing date is a day, not an instant, and UTC keeps a due date the same
-// on every computer.
-export type CalendarDate = string;
+import type { CalendarDate } from '../../contract/index.js';
 
 const DAY_MS = 86_400_000;
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;

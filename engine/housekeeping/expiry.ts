@@ -6,7 +6,8 @@
 // engine/backup/retention.ts keeping it, it finds the first future backup
 // that ends that rule's hold: one in the same period (it is no longer that
 // period's newest), or the one that pushes its period out of the last N.
-import { applyRetention, BUCKETS, type Dated, type RetentionPolicy } from '../backup/retention.js';
+import { applyRetention, BUCKETS, type Dated } from '../backup/retention.js';
+import { type RetentionPolicy } from '../../contract/index.js';
 
 const HOUR_MS = 3_600_000;
 const HORIZON_MS = 100 * 366 * 24 * HOUR_MS;

@@ -11,15 +11,14 @@ import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../mirror/scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
-import type { SyncReport } from '../mirror/sync.js';
-import { inCase, listCases, pickCases, type CaseFiles, type CaseInfo, DUE_SOON_DAYS } from './cases.js';
-import { dateOf, parseDate, type CalendarDate } from './dates.js';
+import { inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
+import { dateOf, parseDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
 import { fetchMirror, putMirror } from './mirror.js';
-import { deleteArchives, listArchives, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveDeps, type ArchiveEntry } from './archive-list.js';
+import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
-import { fileCount } from '../words.js';
+import { type RetentionReport, type CaseRequest, type ArchiveOutcome, type CopyFate, type DeleteReport, fileCount, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveEntry, type CalendarDate, type CaseInfo, type SyncReport } from '../../contract/index.js';
 
 export type { CaseInfo, CalendarDate, ArchiveEntry, ArchiveDeleteRequest, ArchiveDeletion };
 
@@ -33,62 +32,6 @@ export interface HousekeepingDeps {
   remote(config: VaultConfig): Promise<Remote>;
   /** The reading keys while the vault is unlocked. */
   readKeys(): ReadKeys | undefined;
-}
-
-export interface RetentionReport {
-  years: number;
-  /** Today (UTC), the day the list was made. */
-  today: CalendarDate;
-  dueSoonDays: number;
-  /** Past retention first, then by due date. */
-  cases: CaseInfo[];
-}
-
-export interface CaseRequest {
-  cases: string[];
-  /** The person confirmed (CLI --yes, the app's dialog). Nothing is removed without it. */
-  confirm: boolean;
-  /** Act on a case that is not yet past retention (recorded as such). */
-  force?: boolean;
-}
-
-export interface ArchiveOutcome {
-  case: string;
-  /** The archive's snapshot ID: `casevault restore --snapshot ID --path CASE --to DIR` brings it back. */
-  archive: string;
-  files: number;
-  bytes: number;
-  /** Plaintext files removed after the read-back succeeded. */
-  removed: number;
-  /** Files kept because they changed after they were archived. */
-  changed: string[];
-  /** Something stayed in the case's folder (links, changed files, unreadable names). */
-  leftovers: boolean;
-  forced: boolean;
-}
-
-/** When one copy of a deleted case will be gone. */
-export interface CopyFate {
-  copy: 'this computer' | 'cloud' | 'backups';
-  /** 'now', 'never' (an archive keeps it), 'unknown', or the day (UTC). */
-  gone: CalendarDate | 'now' | 'never' | 'unknown';
-  estimate: boolean;
-  note: string;
-}
-
-export interface DeletionOutcome {
-  case: string;
-  files: number;
-  removed: number;
-  leftovers: boolean;
-  forced: boolean;
-  copies: CopyFate[];
-}
-
-export interface DeleteReport {
-  cases: DeletionOutcome[];
-  /** Whether the sync pass that moves the cloud objects to the trash ran. */
-  synced: boolean;
 }
 
 export class Housekeeping {

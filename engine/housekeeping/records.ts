@@ -6,36 +6,12 @@
 import { hostname } from 'node:os';
 import type { BackupApi } from '../backup/service.js';
 import { loadBackupState } from '../backup/local.js';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '../backup/retention.js';
+import { DEFAULT_RETENTION } from '../backup/retention.js';
 import { DEFAULT_SCHEDULE } from '../backup/schedule.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { loadConfig } from '../config.js';
 import { scanVault } from '../mirror/scan.js';
-import { escapeHtml } from '../export-text.js';
-
-export interface BackupRecord {
-  what: { vaultFolder: string; files: number; bytes: number };
-  where: string | null;
-  howOften: string;
-  retention: RetentionPolicy & { inWords: string };
-  lastSuccess: string | null;
-  lastFailure: { at: string; reason: string } | null;
-  overdue: boolean;
-  /** Snapshots and archives in the backup folder, if it could be read. */
-  snapshots: number | null;
-  archives: number | null;
-}
-
-export interface AssetRecord {
-  copies: { where: 'this computer' | 'cloud' | 'backup'; location: string; details: string }[];
-  encryption: string[];
-}
-
-export interface Records {
-  generatedAt: string;
-  backup: BackupRecord;
-  assets: AssetRecord;
-}
+import { type Records, escapeHtml, type RetentionPolicy } from '../../contract/index.js';
 
 const ENCRYPTION = [
   'Files are encrypted on this computer before they go to the cloud: each with its own random key (XChaCha20-Poly1305), sealed to the vault\'s public key (X25519), so syncing needs no passphrase.',

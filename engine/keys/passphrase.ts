@@ -2,19 +2,12 @@
 // names and words), so "Password123!" is refused and four random words pass.
 // The dictionaries are large: loaded on first use, not at start-up.
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type { Strength } from '../../contract/index.js';
 
 export const MIN_LENGTH = 10;
 export const MIN_SCORE = 3;
 
 let factory: ZxcvbnFactory | undefined;
-
-export interface Strength {
-  ok: boolean;
-  /** 0 (very weak) to 4 (very strong). */
-  score: number;
-  /** Why it was refused, or a hint; one plain sentence. */
-  reason: string;
-}
 
 export async function passphraseStrength(passphrase: string, userInputs: string[] = []): Promise<Strength> {
   if (!factory) {

@@ -20,16 +20,17 @@ import { rekeyAudit } from '../audit/trail.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from '../config.js';
 import { loadDropboxToken, storeDropboxToken } from '../remotes/open-cloud.js';
 import { remoteTag, tagOf, tapFirst } from '../mirror/devices.js';
-import type { Emit } from '../events.js';
 import { Refused } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { hasMarks, loadMarks } from '../housekeeping/marks.js';
 import { putMirror } from '../housekeeping/mirror.js';
 import { runPool } from '../fsutil/pool.js';
-import { describeObjectFailure, isObjectDefect, listObjects, type ObjectFailure } from '../mirror/restore-objects.js';
+import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
+import { isDataDefect } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
+import { type ReencryptReport, type Emit, type ObjectFailure } from '../../contract/index.js';
 
 const BATCH = 256;
 const CONCURRENCY = 4;
@@ -136,14 +137,6 @@ export async function renameSyncRecords(home: string, keys: ReadKeys): Promise<v
   await saveState(home, state);
 }
 
-export interface ReencryptReport {
-  reencrypted: number;
-  /** Objects no key of the vault opens (damaged, tampered, not this vault's): not re-encrypted. */
-  failed: ObjectFailure[];
-  /** Of those, the ones holding a file of this computer's vault folder: moved to the cloud trash, and the file is uploaded again at the next sync. */
-  reuploaded: number;
-}
-
 interface Job {
   name: string;
   idHex: string;
@@ -190,7 +183,7 @@ export async function reencryptCloud(o: { home: string; remote: Remote; keys: Re
         try {
           if (await reencryptOne(job, { remote, ring, sealer, present, byId })) done.push(job.name);
         } catch (e) {
-          if (!isObjectDefect(e)) report.unreadableNow++;
+          if (!isDataDefect(e)) report.unreadableNow++;
           else {
             report.failed.push({ object: job.name, reason: describeObjectFailure(e) });
             if (!job.stamp && byId.has(job.idHex)) damaged.push(job);

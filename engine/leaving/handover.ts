@@ -15,7 +15,6 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { sealTrail } from '../audit/trail.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import type { Engine } from '../engine.js';
-import type { Emit } from '../events.js';
 import { Refused, UsageError } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { runPool } from '../fsutil/pool.js';
@@ -24,7 +23,7 @@ import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js
 import { FolderRemote } from '../remotes/folder.js';
 import { scanVault } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
-import { fileCount } from '../words.js';
+import { type HandoverReport, type HandoverOptions, fileCount, type Emit } from '../../contract/index.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -44,17 +43,6 @@ export interface VerifiedHandover {
   bytes: number;
 }
 
-export interface HandoverReport {
-  to: string;
-  files: number;
-  bytes: number;
-  digest: string;
-  verifiedAt: string;
-  /** The successor's recovery key, shown once. */
-  recoveryKey: string;
-  escrowFingerprint?: string;
-}
-
 /** What the handover needs of the Engine that runs it. */
 export interface HandoverDeps {
   home: string;
@@ -64,14 +52,6 @@ export interface HandoverDeps {
   /** A new Engine for the copy's own home (the copy is made by the ordinary init and sync). */
   newEngine: (home: string) => Engine;
   emit: Emit;
-}
-
-export interface HandoverOptions {
-  to: string;
-  /** The successor's passphrase for the copy. */
-  passphrase: string;
-  /** Also give the copy an escrow slot for the union's public key (its fingerprint confirmed by a person). */
-  escrow?: { publicKeyFile: string; fingerprint: string };
 }
 
 const IN_PROGRESS = homeFiles.handover;

@@ -14,25 +14,7 @@ import { isTempName } from '../fsutil/atomic.js';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
 import type { Remote } from '../remotes/remote.js';
-
-export type KeepOrDelete = 'keep' | 'delete';
-
-export interface RemoveOptions {
-  /** The person confirmed (the CLI's --yes, the app's confirmation). */
-  yes: boolean;
-  cloud?: KeepOrDelete;
-  backups?: KeepOrDelete;
-}
-
-export interface RemoveReport {
-  /** Vault files removed from the vault folder. */
-  removedFiles: number;
-  /** Items left in the vault folder because they are not in the verified copy (links, system files, files added since). */
-  leftInVaultFolder: number;
-  cloud: KeepOrDelete;
-  backups: KeepOrDelete | 'none';
-  handoverCopy: string;
-}
+import type { KeepOrDelete, RemoveOptions, RemoveReport } from '../../contract/index.js';
 
 export interface RemoveDeps {
   home: string;

@@ -7,9 +7,10 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
 import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
-import type { Emit, Task } from '../events.js';
 import { runPool } from '../fsutil/pool.js';
 import type { Remote } from '../remotes/remote.js';
+import { isDataDefect } from '../errors.js';
+import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
 
 export interface RestoredFile {
   meta: ObjectMeta;
@@ -18,12 +19,6 @@ export interface RestoredFile {
   idHex: string;
   /** The tag of the object's write (engine/devices.ts). */
   tag?: string;
-}
-
-export interface ObjectFailure {
-  /** The object's name in the cloud (its real path may be unknown). */
-  object: string;
-  reason: string;
 }
 
 /** The absolute target of a checked vault path inside `dir`. */
@@ -64,13 +59,8 @@ export async function sameContent(candidate: string, existing: string): Promise<
   }
 }
 
-/** A fault of the object itself (damaged, tampered, unsafe, newer format), which reading it again will not cure, unlike a dropped connection or a busy disk. */
-export function isObjectDefect(e: unknown): e is Error {
-  return e instanceof Error && ['DamagedData', 'UnsafePath', 'UnsupportedFormat'].includes(e.name);
-}
-
 export function describeObjectFailure(e: unknown): string {
-  if (isObjectDefect(e)) return e.message;
+  if (isDataDefect(e)) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';

@@ -10,7 +10,6 @@ import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devi
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
-import type { Emit } from '../events.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { RemoteNotFound, type Remote } from '../remotes/remote.js';
@@ -18,22 +17,7 @@ import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js
 import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudKeys } from '../keys/rotate.js';
-
-export interface SyncReport {
-  uploaded: number;
-  deleted: number;
-  unchanged: number;
-  bytesUploaded: number;
-  failed: { path: string; reason: string }[];
-  /** Unchanged files uploaded again because their object was missing or damaged in the cloud. */
-  repaired: number;
-  /** Files another computer changed in the cloud meanwhile: this computer's version was kept beside, as `keptAs`. */
-  conflicts: { path: string; keptAs: string }[];
-  /** Symbolic links seen and not followed. */
-  skippedLinks: number;
-  /** Folders that could not be read (nothing under them was treated as deleted). */
-  unreadableFolders: number;
-}
+import { type SyncReport, type Emit } from '../../contract/index.js';
 
 export interface SyncContext {
   home: string;

@@ -4,14 +4,7 @@
 import type { ScanResult } from './scan.js';
 import type { SyncState } from './state.js';
 import { BAD_NAME, sameFile } from './sync.js';
-
-export interface VaultFile {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  state: 'synced' | 'waiting' | 'failed';
-  reason?: string;
-}
+import type { VaultFile } from '../../contract/index.js';
 
 /** Every scanned file's state, sorted by path; files with names that cannot be synced count as failed. */
 export function classifyFiles(scan: ScanResult, state: SyncState): VaultFile[] {

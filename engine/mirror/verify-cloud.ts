@@ -2,22 +2,10 @@
 // full, and check it against what this computer last uploaded.
 import { DamagedData, openObject, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
-import type { Emit } from '../events.js';
 import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
-
-export interface VerifyReport {
-  checked: number;
-  ok: number;
-  bytes: number;
-  /** Objects that failed (damaged, tampered, swapped, foreign). */
-  bad: { object: string; reason: string }[];
-  /** Files this computer uploaded whose object is not in the cloud. */
-  missing: string[];
-  /** Whether the cloud's key file is byte for byte this computer's copy. */
-  keyFileMatches: boolean;
-}
+import { type VerifyReport, type Emit } from '../../contract/index.js';
 
 /**
  * `ring`: the vault's keys, current first (earlier ones only while a key

@@ -7,12 +7,12 @@
 import { basename, join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { watch } from 'chokidar';
-import { errorPayload } from '../transport/dispatch.js';
+import { failureOf, Refused } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { Refused } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { isIgnoredName } from './scan.js';
-import { syncOnce, type SyncContext, type SyncReport } from './sync.js';
+import { syncOnce, type SyncContext } from './sync.js';
+import { type SyncReport } from '../../contract/index.js';
 
 export interface WatchOptions {
   /** Quiet time after the last event before a pass starts. */
@@ -93,7 +93,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
       } catch (e) {
         for (const w of waiters) w.reject(e);
         const delay = backoffMs(++failures);
-        Object.assign(live, { online: false, lastError: errorPayload(e).message, nextRetryAt: Date.now() + delay });
+        Object.assign(live, { online: false, lastError: failureOf(e).message, nextRetryAt: Date.now() + delay });
         await publish();
         o.onOffline?.(e, delay);
         schedule(delay);

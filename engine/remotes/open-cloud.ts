@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { openLocalSecret, sealLocalSecret, type ReadKeys } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
-import type { CloudSpec } from '../config.js';
 import { FolderRemote } from './folder.js';
 import type { Remote } from './remote.js';
+import { type CloudSpec } from '../../contract/index.js';
 
 export interface DropboxCredentials {
   appKey: string;

@@ -10,34 +10,13 @@ import { dirname, join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
 import { assertSafeVaultPath } from '../../crypto/index.js';
 import { fsyncDir, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
-import type { Emit } from '../events.js';
 import { Refused, UsageError } from '../errors.js';
 import { safeJoin } from '../mirror/restore-objects.js';
 import { scanVault, type ScannedFile } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
-import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEntry, type RequestInfo } from './manifest.js';
-import { searchTerms, type SarProblem } from './search.js';
-
-export interface SarExportOptions extends RequestInfo {
-  /** Vault paths of the files to export. */
-  paths: string[];
-  /** A new or empty folder, or (zip) a new file. '~/' is the home folder. */
-  to: string;
-  zip: boolean;
-}
-
-export interface SarExportReport {
-  /** Files exported (besides the manifest). */
-  files: number;
-  bytes: number;
-  /** Where the export went (absolute). */
-  to: string;
-  zip: boolean;
-  /** The manifest's names inside the export. */
-  manifest: string[];
-  /** Chosen files that could not be copied (gone, or unreadable); every other file was. */
-  failed: SarProblem[];
-}
+import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEntry } from './manifest.js';
+import { searchTerms } from './search.js';
+import { type SarExportOptions, type SarExportReport, type Emit, type SarProblem } from '../../contract/index.js';
 
 /** Folder inside the export that holds the files, at the paths they have in the vault. */
 export const FILES_DIR = 'files';

@@ -1,9 +1,9 @@
+import { defuseFormula, escapeHtml } from '../../contract/index.js';
 // The manifest that goes with a subject access export: for each file, the
 // name in the export, where it came from in the vault, its size, when it was
 // last changed and its SHA-256 (so the member can check nothing was altered);
 // and the request it answers. MANIFEST.csv for a spreadsheet, MANIFEST.html
 // to read or print.
-import { defuseFormula, escapeHtml } from '../export-text.js';
 
 export interface ManifestEntry {
   /** The file's name inside the export ('/'-separated). */

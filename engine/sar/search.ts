@@ -3,39 +3,12 @@
 // Files that cannot be read are listed with the reason and the search
 // carries on: the officer checks those by hand.
 import { join } from 'node:path';
-import type { Emit } from '../events.js';
 import { UsageError } from '../errors.js';
 import { scanVault } from '../mirror/scan.js';
 import { kindOf } from './kinds.js';
 import { DEFAULT_TIMEOUT_MS, Extractor } from './extractor.js';
 import { fold, foldName, snippet } from './fold.js';
-
-export interface SarHit {
-  /** Vault-relative, '/'-separated. */
-  path: string;
-  size: number;
-  /** Last modified (ISO time). */
-  mtime: string;
-  /** The terms (as typed) that were found. */
-  terms: string[];
-  /** Where: in the path, in the text, or both. */
-  where: ('name' | 'content')[];
-  /** A few words around the first match in the text. */
-  snippet?: string;
-}
-
-export interface SarProblem {
-  path: string;
-  reason: string;
-}
-
-export interface SarSearchReport {
-  hits: SarHit[];
-  /** Files (or folders) whose text could not be searched: a person should look at them. Their names were still searched. */
-  unreadable: SarProblem[];
-  /** Files looked at. */
-  searched: number;
-}
+import { type SarSearchReport, type Emit } from '../../contract/index.js';
 
 export interface SearchLimits {
   /** Larger files are searched by name only (default 100 MiB). */

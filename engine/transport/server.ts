@@ -11,10 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dispatch, errorPayload } from './dispatch.js';
+import { dispatch } from './dispatch.js';
+import { failureOf } from '../errors.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import type { Engine } from '../engine.js';
-import type { EngineEvents } from '../events.js';
+import { type EngineEvents } from '../../contract/index.js';
 
 export interface BrowserServer {
   /** The launch URL, with its one-time token. */
@@ -164,24 +165,24 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
             const added = await engine.addFile(url.searchParams.get('path') ?? '', req);
             return send(res, 200, JSON.stringify({ ok: true, value: added }), 'application/json');
           } catch (e) {
-            return send(res, 200, JSON.stringify({ ok: false, error: errorPayload(e) }), 'application/json');
+            return send(res, 200, JSON.stringify({ ok: false, error: failureOf(e) }), 'application/json');
           }
         }
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
         if (method === 'unlock' && throttle.retryAfterMs() > 0) {
           const wait = Math.ceil(throttle.retryAfterMs() / 1000);
-          return send(res, 429, JSON.stringify({ ok: false, error: { kind: 'TooManyAttempts', message: `too many wrong attempts; wait ${wait} seconds and try again` } }), 'application/json', { 'Retry-After': String(wait) });
+          return send(res, 429, JSON.stringify({ ok: false, error: { kind: 'busy', next: 'retry', message: `too many wrong attempts; wait ${wait} seconds and try again` } }), 'application/json', { 'Retry-After': String(wait) });
         }
         let params: unknown;
         try {
           params = await readBody(req);
         } catch {
-          return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'UsageError', message: 'invalid request' } }), 'application/json');
+          return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'usage', message: 'invalid request' } }), 'application/json');
         }
         const result = await dispatch(engine, method, params);
         if (method === 'unlock') {
           if (result.ok) throttle.succeeded();
-          else if (result.error.kind === 'WrongSecret' || result.error.kind === 'BadRecoveryKey') throttle.failed();
+          else if (result.error.kind === 'wrong-secret') throttle.failed();
         }
         return send(res, 200, JSON.stringify(result), 'application/json');
       }

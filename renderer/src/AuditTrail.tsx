@@ -1,11 +1,10 @@
 // The audit trail for an access review: is it intact, what happened (newest
 // first, filtered), exports for the record, and the review itself.
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
-import { auditEventKinds, describeCheck, filterAudit, type AuditFilter } from '../../engine/audit/export.js';
 import { ApiError, call } from './api.js';
 import { sentence, shortWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
+import { auditEventKinds, describeCheck, filterAudit, type ApiResult, type AuditFilter } from '../../contract/index.js';
 
 type Entries = ApiResult<'auditEntries'>;
 type Check = ApiResult<'auditVerify'>;

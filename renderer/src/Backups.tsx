@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call } from './api.js';
 import { Restore } from './Restore.js';
 import { sentence, size, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Snapshots = ApiResult<'snapshots'>;
 type BackupStatus = ApiResult<'backupStatus'>;

@@ -3,12 +3,12 @@
 // removing the vault from this computer behind a confirmation.
 // Spec: docs/handover.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
 import { sentence } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Report = ApiResult<'handover'>;
 type Choice = 'keep' | 'delete';

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { useNavigate } from './nav.js';
 import { describeRun, follow, running, type Run } from './progress.js';
 import { count, sentence } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Status = ApiResult<'status'>;
 type Files = ApiResult<'vaultFiles'>;

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call } from './api.js';
 import { sentence, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Retention = ApiResult<'retention'>;
 type Case = Retention['cases'][number];

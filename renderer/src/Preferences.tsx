@@ -2,9 +2,9 @@
 // backups are kept, the access-review reminder. The engine validates and
 // records each change in the audit trail.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { ApiError, call } from './api.js';
 import { sentence } from './text.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Settings = ApiResult<'settings'>;
 type Update = Partial<Omit<Settings, 'lastAccessReview'>>;

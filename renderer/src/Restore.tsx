@@ -2,12 +2,11 @@
 // folders, tick files and folders (or everything), and restore them into
 // the vault (beside any file of the same name, never over it) or elsewhere.
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
-import type { ProgressEvent } from '../../engine/events.js';
 import { call, onEvent } from './api.js';
 import { count, size, when } from './text.js';
 import { buildTree, coveredByFolder, searchTree, toggle, type Folder } from './tree.js';
 import { useUnlocked } from './Unlock.js';
+import { type ApiResult, type ProgressEvent } from '../../contract/index.js';
 
 type Snapshots = ApiResult<'snapshots'>;
 type Tree = ApiResult<'snapshotTree'>;

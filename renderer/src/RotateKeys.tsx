@@ -2,13 +2,12 @@
 // passphrase and recovery key, the cloud copy re-encrypted), or finish a
 // rotation that stopped part-way on this computer. The screen: docs/desktop-app.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
-import type { ProgressEvent } from '../../engine/events.js';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
 import { RecoveryKey } from './RecoveryKey.js';
 import { count } from './text.js';
 import { useUnlocked } from './Unlock.js';
+import { type ApiResult, type ProgressEvent } from '../../contract/index.js';
 
 type Switched = ApiResult<'rotateKeys'>;
 type Finished = ApiResult<'finishKeyRotation'> & Pick<Switched, 'backups'>;

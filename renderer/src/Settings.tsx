@@ -14,7 +14,7 @@ function ReconnectDropbox() {
     void call('status').then((s) => setShown(s.cloud.startsWith('Dropbox')), () => {});
   }, []);
   if (!shown) return null;
-  const unlocked = <T,>(f: () => Promise<T>) => new Promise<T>((ok, fail) => void run('The Dropbox sign-in is kept encrypted: unlock to replace it.', f, ok, (m) => fail(new ApiError('Failed', m))));
+  const unlocked = <T,>(f: () => Promise<T>) => new Promise<T>((ok, fail) => void run('The Dropbox sign-in is kept encrypted: unlock to replace it.', f, ok, (m) => fail(new ApiError({ kind: 'failed', message: m }))));
   return (
     <>
       {prompt}

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { call, onEvent } from './api.js';
 import { useUnlocked } from './Unlock.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Found = ApiResult<'sarSearch'>;
 type Hit = Found['hits'][number];

@@ -73,7 +73,7 @@ export function useUnlocked() {
     try {
       done(await f());
     } catch (e) {
-      if (e instanceof ApiError && e.kind === 'Locked') {
+      if (e instanceof ApiError && e.kind === 'locked') {
         setPending({ reason, retry: () => void run(reason, f, done, failed), cancel: () => failed('Nothing was done: the vault stayed locked.') });
         return;
       }

@@ -1,8 +1,8 @@
 // Home's list of the vault's files, each with its sync state; failed ones
 // say why, with a Retry (a sync pass tries them again).
 import { useId, useState } from 'react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { sentence, size } from './text.js';
+import { type ApiResult } from '../../contract/index.js';
 
 type Files = ApiResult<'vaultFiles'>;
 type State = Files['files'][number]['state'];

@@ -1,12 +1,16 @@
+import type { ApiMethod, ApiParams, ApiResponse, ApiResult, EngineEvents, ErrorKind, FailureInfo, NextStep } from '../../contract/index.js';
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
 // events; the desktop app: the preload's bridge, same shape).
-import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/transport/dispatch.js';
-import type { EngineEvents } from '../../engine/events.js';
 
+/** A failure the engine reported: its kind, its sentence and the next step the app offers for it. */
 export class ApiError extends Error {
-  constructor(readonly kind: string, message: string) {
-    super(message);
+  readonly kind: ErrorKind;
+  readonly next: NextStep | undefined;
+  constructor(f: FailureInfo) {
+    super(f.message);
+    this.kind = f.kind;
+    this.next = f.next;
   }
 }
 
@@ -26,7 +30,7 @@ declare global {
 const httpBridge: Bridge = {
   async call(method, params) {
     const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? {}) });
-    if (res.status === 401) return { ok: false, error: { kind: 'Session', message: 'this page is no longer connected; start Casevault again' } };
+    if (res.status === 401) return { ok: false, error: { kind: 'refused', message: 'this page is no longer connected; start Casevault again' } };
     return res.json();
   },
   on(listener) {
@@ -38,9 +42,9 @@ const httpBridge: Bridge = {
 
 const bridge = (): Bridge => window.casevault ?? httpBridge;
 
-export async function call<M extends ApiMethod>(method: M, params: object = {}): Promise<ApiResult<M>> {
-  const r = await bridge().call(method, params);
-  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+export async function call<M extends ApiMethod>(method: M, ...params: {} extends ApiParams<M> ? [ApiParams<M>?] : [ApiParams<M>]): Promise<ApiResult<M>> {
+  const r = await bridge().call(method, params[0] ?? {});
+  if (!r.ok) throw new ApiError(r.error);
   return r.value as ApiResult<M>;
 }
 
@@ -55,14 +59,14 @@ export const canOpenVaultFolder = (): boolean => typeof window.casevault?.openVa
 
 export async function openVaultFolder(): Promise<void> {
   const r = await window.casevault!.openVaultFolder!();
-  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+  if (!r.ok) throw new ApiError(r.error);
 }
 
 /** Copy a dropped or chosen file into the vault at `path` (never over an existing file). */
 export async function addFile(path: string, file: Blob): Promise<{ path: string }> {
   if (window.casevault) return call('addFile', { path, data: new Uint8Array(await file.arrayBuffer()) });
   const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
-  const r = (await res.json()) as { ok: true; value: { path: string } } | { ok: false; error: { kind: string; message: string } };
-  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+  const r = (await res.json()) as ApiResponse<{ path: string }>;
+  if (!r.ok) throw new ApiError(r.error);
   return r.value;
 }

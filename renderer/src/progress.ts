@@ -1,6 +1,6 @@
 // Bytes and time left for a running sync, from the engine's progress events.
-import type { ProgressEvent } from '../../engine/events.js';
 import { size } from './text.js';
+import { type ProgressEvent } from '../../contract/index.js';
 
 export interface Run {
   startedMs: number;

@@ -5,10 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { auditCsv, auditEventKinds, auditHtml, filterAudit } from '../../engine/audit/export.js';
-import { escapeHtml } from '../../engine/export-text.js';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
+import { auditCsv, auditEventKinds, auditHtml, escapeHtml, filterAudit } from '../../contract/index.js';
 
 const local = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).toISOString();
 const entries = [

@@ -21,7 +21,7 @@ test('auto-lock follows the saved setting; 0 means only on sleep and screen lock
   assert.equal(autoLockDue(5 * 60, minutes), true);
   await dispatch(engine, 'updateSettings', { autoLockMinutes: 0 });
   assert.equal(autoLockDue(10 ** 6, autoLockMinutes(await dispatch(engine, 'settings', {}))), false);
-  assert.equal(autoLockMinutes({ ok: false, error: { kind: 'Failed', message: 'x' } }), 15);
+  assert.equal(autoLockMinutes({ ok: false, error: { kind: 'failed', message: 'x' } }), 15);
   assert.equal(autoLockMinutes({ ok: true, value: { autoLockMinutes: -3 } }), 15);
   assert.equal(autoLockMinutes({ ok: true, value: null }), 15);
 });

@@ -17,8 +17,8 @@ test('start at login follows the saved setting, off by default and when the answ
   assert.equal((await dispatch(engine, 'updateSettings', { startAtLogin: true })).ok, true);
   assert.equal(startAtLogin(await dispatch(engine, 'settings', {})), true);
   const bad = await dispatch(engine, 'updateSettings', { startAtLogin: 'yes' });
-  assert.equal(bad.ok ? 'ok' : bad.error.kind, 'UsageError');
-  assert.equal(startAtLogin({ ok: false, error: { kind: 'Failed', message: 'x' } }), false);
+  assert.equal(bad.ok ? 'ok' : bad.error.kind, 'usage');
+  assert.equal(startAtLogin({ ok: false, error: { kind: 'failed', message: 'x' } }), false);
   assert.equal(startAtLogin({ ok: true, value: { startAtLogin: 'true' } }), false);
   await engine.unlock({ passphrase: PASSPHRASE });
   assert.ok((await engine.auditEntries()).some((e) => /start with the computer/.test(e.detail ?? '')));

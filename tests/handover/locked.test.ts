@@ -19,12 +19,12 @@ test('escrow add/remove and handover need the vault unlocked; removal needs yes:
     ['handover', { to: join(root, 'copy'), passphrase: NEW_PASSPHRASE }],
   ] as const) {
     const r = await dispatch(engine, method, params);
-    assert.deepEqual(r.ok ? 'ok' : r.error.kind, 'Locked', method);
+    assert.deepEqual(r.ok ? 'ok' : r.error.kind, 'locked', method);
   }
   const unconfirmed = await dispatch(engine, 'removeVault', { yes: false });
-  assert.ok(!unconfirmed.ok && unconfirmed.error.kind === 'UsageError');
+  assert.ok(!unconfirmed.ok && unconfirmed.error.kind === 'usage');
   const noCopy = await dispatch(engine, 'removeVault', { yes: true });
-  assert.ok(!noCopy.ok && noCopy.error.kind === 'Refused' && /no verified handover copy/.test(noCopy.error.message));
+  assert.ok(!noCopy.ok && noCopy.error.kind === 'refused' && /no verified handover copy/.test(noCopy.error.message));
   assert.deepEqual(await dispatch(engine, 'escrowShow', {}), { ok: true, value: null });
   assert.deepEqual(await dispatch(engine, 'handoverStatus', {}), { ok: true, value: { verified: null } });
 });

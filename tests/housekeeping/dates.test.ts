@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { applyRetention, DEFAULT_RETENTION, type Dated, type RetentionPolicy } from '../../engine/backup/retention.js';
+import { applyRetention, DEFAULT_RETENTION, type Dated } from '../../engine/backup/retention.js';
 import { listCases, pickCases } from '../../engine/housekeeping/cases.js';
 import { addYears, parseDate, startOf } from '../../engine/housekeeping/dates.js';
 import { lastCopyExpires } from '../../engine/housekeeping/expiry.js';
 import { defaultMarks, parseMarks, setClosed } from '../../engine/housekeeping/marks.js';
 import type { ScanResult } from '../../engine/mirror/scan.js';
+import { type RetentionPolicy } from '../../contract/index.js';
 
 const DAY = 86_400_000;
 

@@ -6,9 +6,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { escapeHtml } from '../../engine/export-text.js';
 import { tempDir } from '../helpers/fs.js';
 import { ENV, newVault, PASS, writeDated } from './helpers.js';
+import { escapeHtml } from '../../contract/index.js';
 
 test('records: what is backed up, where, how often, kept how long, last success and failure; where the copies are', async () => {
   const v = await newVault({ 'Smith/a.txt': 'aaaa', 'b.txt': 'bb' });

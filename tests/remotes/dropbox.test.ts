@@ -8,15 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
 import { signInToDropbox, DropboxSignInError } from '../../engine/remotes/dropbox/auth.js';
-import {
-  DropboxAuthError,
-  DropboxContentHasher,
-  dropboxContentHash,
-  dropboxFetch,
-  DropboxHashMismatch,
-  DropboxRemote,
-  type DropboxRemoteOptions,
-} from '../../engine/remotes/dropbox/remote.js';
+import { DropboxAuthError, DropboxContentHasher, dropboxContentHash, dropboxFetch, DropboxHashMismatch, DropboxRemote, type DropboxRemoteOptions } from '../../engine/remotes/dropbox/remote.js';
 import { RemoteNotFound, RemoteUnavailable } from '../../engine/remotes/remote.js';
 import { dropboxContentHash as serverContentHash, startDropboxServer, type DropboxServer } from '../dropbox/server.js';
 import { remoteConformance } from './conformance.js';

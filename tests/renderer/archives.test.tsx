@@ -57,7 +57,7 @@ test('archives: none said plainly; a refusal is shown as a sentence', async () =
   render(<ArchivesSection />);
   await screen.findByText('No archives.');
   cleanup();
-  bridge({ archives: () => failure('BackupTargetMissing', 'the backup folder cannot be found; plug in the backup drive (or connect the share) and try again') });
+  bridge({ archives: () => failure('unreachable', 'the backup folder cannot be found; plug in the backup drive (or connect the share) and try again', 'plug-in-backup-drive') });
   render(<ArchivesSection />);
   assert.equal((await screen.findByRole('alert')).textContent, 'The backup folder cannot be found; plug in the backup drive (or connect the share) and try again.');
 });

@@ -4,8 +4,7 @@
 // ApiResponse values, and carrying the engine events a test sends. Import
 // this before React.
 import { Window } from 'happy-dom';
-import type { ApiMethod, ApiResponse, ApiResult } from '../../engine/transport/dispatch.js';
-import type { EngineEvents } from '../../engine/events.js';
+import { Failure, type ApiMethod, type ApiResponse, type ApiResult, type EngineEvents, type ErrorKind, type NextStep } from '../../contract/index.js';
 
 const page = new Window({ url: 'http://127.0.0.1/' });
 for (const key of Object.getOwnPropertyNames(page)) {
@@ -17,11 +16,8 @@ for (const key of ['window', 'document', 'navigator', 'Event', 'KeyboardEvent', 
 }
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-/** An engine error as the transport carries it. */
-class Failure {
-  constructor(readonly kind: string, readonly message: string) {}
-}
-export const failure = (kind: string, message: string) => new Failure(kind, message);
+/** An engine error, as the transport carries it. */
+export const failure = (kind: ErrorKind, message: string, next?: NextStep) => new Failure(kind, message, next);
 
 type Answer = { [M in ApiMethod]?: (params: Record<string, unknown>) => ApiResult<M> | Failure | Promise<ApiResult<M> | Failure> };
 
@@ -42,9 +38,9 @@ export function bridge(answers: Answer): void {
     async call(method: string, params: Record<string, unknown>): Promise<ApiResponse> {
       calls.push({ method, params });
       const f = answers[method as ApiMethod] as ((p: Record<string, unknown>) => unknown) | undefined;
-      if (!f) return { ok: false, error: { kind: 'UsageError', message: 'unknown method' } };
+      if (!f) return { ok: false, error: { kind: 'usage', message: 'unknown method' } };
       const v = await f(params);
-      return v instanceof Failure ? { ok: false, error: { kind: v.kind, message: v.message } } : { ok: true, value: v };
+      return v instanceof Failure ? { ok: false, error: v.toJSON() } : { ok: true, value: v };
     },
     on(listener: (type: string, event: unknown) => void) {
       listeners.add(listener);

@@ -17,7 +17,7 @@ test('first run: a weak passphrase is refused with the reason, and nothing goes 
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
     init: async (p) => {
       const s = await passphraseStrength(String(p.passphrase));
-      return s.ok ? { recoveryKey: WORDS } : failure('UsageError', `that passphrase is too weak: ${s.reason}`);
+      return s.ok ? { recoveryKey: WORDS } : failure('usage', `that passphrase is too weak: ${s.reason}`);
     },
   });
   let done = 0;
@@ -52,7 +52,7 @@ test('first run: a weak passphrase is refused with the reason, and nothing goes 
 
 test('unlock: a wrong passphrase says so plainly; "forgot" switches to the recovery key, which is sent as one', async () => {
   bridge({
-    unlock: (p) => ('passphrase' in p ? failure('WrongSecret', 'the passphrase is wrong') : { unlocked: true as const }),
+    unlock: (p) => ('passphrase' in p ? failure('wrong-secret', 'the passphrase is wrong') : { unlocked: true as const }),
   });
   let unlocked = 0;
   render(<Unlock reason="Restoring needs the passphrase." onUnlocked={() => unlocked++} onCancel={() => {}} />);

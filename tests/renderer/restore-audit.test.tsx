@@ -122,7 +122,7 @@ test('audit trail: intact or not said plainly; entries newest first; filters by 
 });
 
 test('audit trail while locked: the unlock prompt appears; cancelling leaves the entries hidden', async () => {
-  bridge({ auditVerify: () => ({ ok: true, entries: 5 }), auditEntries: () => failure('Locked', 'the vault is locked'), status: () => ({ accessReviewDue: false }) as never, settings: () => DEFAULT_SETTINGS });
+  bridge({ auditVerify: () => ({ ok: true, entries: 5 }), auditEntries: () => failure('locked', 'the vault is locked', 'unlock'), status: () => ({ accessReviewDue: false }) as never, settings: () => DEFAULT_SETTINGS });
   render(<AuditTrail />);
   await screen.findByRole('heading', { name: 'Unlock the vault' });
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));

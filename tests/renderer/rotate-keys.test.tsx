@@ -7,9 +7,9 @@ import { bridge, calls, emit, failure } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { ApiResult } from '../../engine/transport/dispatch.js';
 import { passphraseStrength } from '../../engine/keys/passphrase.js';
 import { RotateKeys } from '../../renderer/src/RotateKeys.js';
+import { type ApiResult } from '../../contract/index.js';
 
 afterEach(cleanup);
 
@@ -40,9 +40,9 @@ test('rotate keys: two different passphrases are refused before anything is sent
   bridge({
     status: () => status('none'),
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
-    unlock: (p) => (p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('WrongSecret', 'the passphrase is wrong')),
-    rotateKeys: () => (unlocked ? switched.promise : failure('Locked', 'the vault is locked')),
-    finishKeyRotation: () => (unlocked ? finished.promise : failure('Locked', 'the vault is locked')),
+    unlock: (p) => (p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong')),
+    rotateKeys: () => (unlocked ? switched.promise : failure('locked', 'the vault is locked', 'unlock')),
+    finishKeyRotation: () => (unlocked ? finished.promise : failure('locked', 'the vault is locked', 'unlock')),
   });
   render(<RotateKeys />);
   await screen.findByText(/lost or stolen, rotate the keys here/);
@@ -104,9 +104,9 @@ test('rotate keys: if the vault was locked while the new key was on screen, the 
   bridge({
     status: () => status('none'),
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
-    unlock: (p) => (p.passphrase === NEW ? ((unlocked = true), { unlocked: true as const }) : failure('WrongSecret', 'the passphrase is wrong')),
+    unlock: (p) => (p.passphrase === NEW ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong')),
     rotateKeys: () => ((unlocked = false), { recoveryKey: WORDS, backups: 'rewrapped' as const }), // and then the vault is locked (auto-lock, or Lock now)
-    finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [], reuploaded: 0 } : failure('Locked', 'the vault is locked')),
+    finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [], reuploaded: 0 } : failure('locked', 'the vault is locked', 'unlock')),
   });
   render(<RotateKeys />);
   fireEvent.click(await screen.findByRole('button', { name: 'Rotate keys…' }));
@@ -137,12 +137,12 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
   bridge({
     status: () => status(interrupted ? 'interrupted' : 'none'),
     rotateKeys: (p) => {
-      if (p.newPassphrase !== NEW) return failure('WrongSecret', 'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
+      if (p.newPassphrase !== NEW) return failure('wrong-secret', 'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
       unlocked = true; // as the engine is, with the new keys
       return { recoveryKey: WORDS, backups: 'none' };
     },
     finishKeyRotation: () => {
-      if (!unlocked) return failure('Locked', 'the vault is locked');
+      if (!unlocked) return failure('locked', 'the vault is locked', 'unlock');
       interrupted = false;
       return { reencrypted: 3, failed: [], reuploaded: 0 };
     },

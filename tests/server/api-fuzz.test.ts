@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { API, dispatch } from '../../engine/transport/dispatch.js';
+import { API_PARAMS } from '../../contract/index.js';
+import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { tempDir } from '../helpers/fs.js';
 
@@ -16,7 +17,7 @@ test(`dispatch: ${RUNS} random calls answer with a typed result and never throw`
   const root = await tempDir('api-fuzz');
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: 'purple elephant dances quietly tonight' });
-  const methods = [...Object.keys(API), '__proto__', 'constructor', 'toString', 'hasOwnProperty', ''];
+  const methods = [...Object.keys(API_PARAMS), '__proto__', 'constructor', 'toString', 'hasOwnProperty', ''];
   await fc.assert(fc.asyncProperty(fc.constantFrom(...methods), fc.anything({ maxDepth: 3 }), async (method, params) => {
     const light = !HEAVY.has(method);
     const r = await dispatch(engine, method, light ? params : { bogus: params });

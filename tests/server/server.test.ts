@@ -87,11 +87,11 @@ test('the API validates arguments and answers with kinds and plain messages', as
   const status = JSON.parse((await api('status', {})).body);
   assert.equal(status.ok, true);
   assert.equal(status.value.locked, true);
-  assert.deepEqual(JSON.parse((await api('status', { extra: 1 })).body).error.kind, 'UsageError');
-  assert.deepEqual(JSON.parse((await api('nope', {})).body).error.kind, 'UsageError');
-  assert.deepEqual(JSON.parse((await api('unlock', { passphrase: 42 })).body).error.kind, 'UsageError');
+  assert.deepEqual(JSON.parse((await api('status', { extra: 1 })).body).error.kind, 'usage');
+  assert.deepEqual(JSON.parse((await api('nope', {})).body).error.kind, 'usage');
+  assert.deepEqual(JSON.parse((await api('unlock', { passphrase: 42 })).body).error.kind, 'usage');
   const wrong = JSON.parse((await api('unlock', { passphrase: 'not it at all' })).body);
-  assert.equal(wrong.error.kind, 'WrongSecret');
+  assert.equal(wrong.error.kind, 'wrong-secret');
   assert.equal(JSON.parse((await api('unlock', { passphrase: PASS })).body).ok, true);
   assert.equal(JSON.parse((await api('status', {})).body).value.locked, false);
   assert.equal(JSON.parse((await api('lock', {})).body).ok, true);

@@ -1,14 +1,33 @@
-// The audit trail for an access review: filtered, and exported as CSV or as
-// a printable HTML page (the browser's "Save as PDF" makes the PDF). Pure
-// functions with no Node imports: the CLI, the engine API and the desktop
-// app's filters all use these, so what a person sees is what they export.
-import type { AuditVerifyReport } from './trail.js';
-import { defuseFormula, escapeHtml } from '../export-text.js';
+// The audit trail as the shells see it: its entries, the chain check, other
+// computers' trails, and the filters and exports of an access review (CSV,
+// or a printable HTML page the browser's "Save as PDF" makes a PDF of).
+// Pure functions: the CLI, the engine and the app's filters all use these,
+// so what a person sees is what they export.
+import { defuseFormula, escapeHtml } from './escape.js';
 
+/** One entry of the audit trail, decrypted. */
 export interface AuditRow {
   at: string;
   event: string;
   detail?: string;
+}
+
+export interface AuditVerifyReport {
+  ok: boolean;
+  entries: number;
+  /** What is wrong, in a sentence, with the line number. */
+  problem?: string;
+}
+
+/** Another computer's trail, mirrored to the cloud: checked and decrypted. */
+export interface OtherTrail {
+  device: string;
+  /** The chain checks out (a mirrored trail has no separate head, so entries cut off its end cannot be told). */
+  ok: boolean;
+  problem?: string;
+  /** Written under the vault's keys from before a key rotation (that computer has not taken the new keys on). */
+  earlierKeys: boolean;
+  entries: AuditRow[];
 }
 
 export interface AuditFilter {

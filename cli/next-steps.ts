@@ -1,0 +1,40 @@
+// Each next step the engine can name (contract/errors.ts), as a person at a
+// terminal does it: with a command or a setting. The app words the same
+// steps as its own buttons and screens (renderer/src/next-steps.ts).
+import type { NextStep } from '../contract/index.js';
+
+const TEXT: Record<NextStep, string> = {
+  unlock: 'type the passphrase or the recovery key (run the command in a terminal, or set CASEVAULT_PASSPHRASE or CASEVAULT_RECOVERY_KEY)',
+  'unlock-with-new-passphrase': 'the vault\'s keys were changed on another computer: unlock once with the new passphrase (e.g. `casevault audit`), then sync again',
+  retry: 'try again later',
+  'choose-other-folder': 'check the paths, or choose another folder',
+  'choose-stronger-passphrase': 'choose a longer one, such as four or five unrelated words',
+  'choose-new-passphrase': 'choose a passphrase you have not used for this vault',
+  'set-up-vault': 'run `casevault init` (or `casevault recover` on a new computer)',
+  'recover-afresh': 'recover the vault into a fresh CASEVAULT_HOME with `casevault recover`',
+  'recover-instead': 'to use it on this computer run `casevault recover`',
+  'plug-in-backup-drive': 'plug in the backup drive (or connect the share) and run the command again',
+  'set-backup-folder': 'choose one (a USB drive or NAS share) with `casevault init --backup DIR` when setting up the vault',
+  'take-backup': 'run `casevault backup` first',
+  'verify-backup': 'run `casevault verify --backup`',
+  'verify-cloud': 'run `casevault verify --cloud`',
+  'try-older-backup': 'try an older snapshot (`casevault snapshots` lists them)',
+  'reconnect-dropbox': 'connect Dropbox again (in the app, or with CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)',
+  'reconnect-cloud': 'reconnect the drive or share that holds the cloud folder (or let its sync client finish), then run the command again',
+  'restore-cloud-key-file': 'put this computer\'s casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again',
+  'finish-key-rotation': 'run `casevault rotate-keys` again with the new passphrase',
+  'make-handover': 'make a handover copy with `casevault handover --to DIR` first',
+  'check-sync-status': '`casevault status` says why; fix that and sync again',
+  'list-cases': '`casevault retention` lists the cases',
+  'list-snapshots': '`casevault snapshots` lists them',
+  'list-archives': '`casevault archives` lists them',
+  'confirm-early': 'add --force to do it anyway',
+  'free-disk-space': 'free some space and try again',
+  'check-permissions': 'check its permissions and try again',
+  'update-casevault': 'install a newer version of Casevault',
+  'set-environment': 'set the environment variables it names',
+};
+
+export function nextStepText(step: NextStep): string {
+  return TEXT[step];
+}

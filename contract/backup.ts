@@ -1,0 +1,140 @@
+// Backups as the shells see them: snapshots, runs, restoring, checking and
+// the retention policy.
+import { z } from 'zod';
+import type { PathReason } from './mirror.js';
+
+const count = z.number().int().min(0).max(1000);
+export const retentionSchema = z.object({ last: count, daily: count, weekly: count, monthly: count, yearly: count }).strict();
+/** Which snapshots `forget` keeps: the newest N, and the newest of each of the last N days, ISO weeks, months, years. */
+export type RetentionPolicy = z.infer<typeof retentionSchema>;
+
+export interface BackupReport {
+  /** The new snapshot's ID (32 hex digits). */
+  snapshot: string;
+  time: string;
+  files: number;
+  bytes: number;
+  /** Files read (new or changed since the last backup from this computer). */
+  filesRead: number;
+  bytesRead: number;
+  /** New chunks stored, and the bytes of the packs written (what the backup drive gained). */
+  blobsAdded: number;
+  bytesAdded: number;
+  packsWritten: number;
+  /** Files left out of this snapshot (unreadable, or changing the whole time). */
+  failed: PathReason[];
+  skippedLinks: number;
+  unreadableFolders: number;
+  durationMs: number;
+}
+
+export interface SnapshotInfo {
+  id: string;
+  time: string;
+  files: number;
+  bytes: number;
+  /** An archive of some cases (housekeeping): never forgotten, never "latest". */
+  archive?: true;
+}
+
+/** One backup run on this computer, taken or attempted. */
+export interface BackupRun {
+  at: string;
+  ok: boolean;
+  snapshot?: string;
+  files: number;
+  bytesAdded: number;
+  durationMs: number;
+  /** A failure's plain reason. */
+  error?: string;
+}
+
+export interface BackupStatus {
+  folder: string | null;
+  /** Whether the backup folder is there now (a drive plugged in, a share mounted). */
+  reachable: boolean;
+  lastBackup: BackupRun | null;
+  lastAttempt: BackupRun | null;
+  nextBackup: string | null;
+  overdue: boolean;
+  /** The latest runs on this computer, newest first (up to 20): each backup taken or attempted. */
+  runs: BackupRun[];
+}
+
+export interface RestoreReport {
+  snapshot: string;
+  restored: number;
+  bytes: number;
+  /** Files already there with the same content, left as they were (counted in `restored`). */
+  identical: number;
+  /** Files written beside an existing, different file of the same name. */
+  renamed: { path: string; writtenAs: string }[];
+  /** Files not restored; `damaged`: the backup data they need is damaged or missing (an older snapshot may have it). */
+  failed: (PathReason & { damaged: boolean })[];
+}
+
+/** A snapshot's files as the app's restore screen browses them (no chunk IDs). */
+export interface SnapshotTree {
+  snapshot: string;
+  time: string;
+  files: { path: string; size: number; mtimeMs: number }[];
+}
+
+/** Something wrong in the backup folder: the pack, index file or snapshot, and why. */
+export interface BackupProblem {
+  item: string;
+  reason: string;
+}
+
+export interface BackupVerifyReport {
+  snapshots: number;
+  packs: number;
+  /** Packs whose data was decrypted (all, or the sample in quick mode). */
+  packsRead: number;
+  blobs: number;
+  bytes: number;
+  quick: boolean;
+  bad: BackupProblem[];
+  /** Snapshots (hex IDs) that need damaged or missing data: restoring them recovers every other file. */
+  damagedSnapshots: string[];
+}
+
+export interface PruneReport {
+  packsDeleted: number;
+  packsRewritten: number;
+  packsWritten: number;
+  blobsRemoved: number;
+  /** Bytes of packs before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Chunks a snapshot needs that the repository lacks (verify --backup says which). */
+  missingBlobs: number;
+}
+
+export interface ForgetReport {
+  kept: { id: string; time: string; reasons: string[] }[];
+  removed: { id: string; time: string }[];
+  /** Snapshots whose summary could not be read: never removed. */
+  unreadable: string[];
+  prune?: PruneReport;
+}
+
+/**
+ * An archive as the backup folder holds it. 'snapshot': its manifest is
+ * there; 'marker only': an archive run, or a deletion, stopped part way
+ * (nothing restorable); 'unreadable': a manifest that does not open;
+ * 'missing': this computer remembers it, the folder holds neither manifest
+ * nor marker.
+ */
+export type DriveArchiveState = 'snapshot' | 'marker only' | 'unreadable' | 'missing';
+
+export interface ArchiveRemoval {
+  id: string;
+  /** What was in the backup folder and is gone now ('nothing': only this computer's record was left). */
+  removed: 'snapshot and marker' | 'marker' | 'nothing';
+  time: string | null;
+  files: number | null;
+  /** Pack bytes freed by the prune that followed (which also takes any other data no snapshot needs). */
+  bytesFreed: number;
+  prune: PruneReport;
+}

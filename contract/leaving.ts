@@ -1,0 +1,46 @@
+// Leaving the role as the shells see it: the handover copy for a successor,
+// and removing the vault from this computer afterwards.
+import type { EscrowKeyInput } from './keys.js';
+
+export interface HandoverOptions {
+  to: string;
+  /** The successor's passphrase for the copy. */
+  passphrase: string;
+  /** Also give the copy an escrow slot for the union's public key (its fingerprint confirmed by a person). */
+  escrow?: EscrowKeyInput;
+}
+
+export interface HandoverReport {
+  to: string;
+  files: number;
+  bytes: number;
+  digest: string;
+  verifiedAt: string;
+  /** The successor's recovery key, shown once. */
+  recoveryKey: string;
+  escrowFingerprint?: string;
+}
+
+export interface HandoverStatus {
+  /** The last verified handover copy, if any. */
+  verified: { to: string; at: string; files: number; bytes: number } | null;
+}
+
+export type KeepOrDelete = 'keep' | 'delete';
+
+export interface RemoveOptions {
+  /** The person confirmed (the CLI's --yes, the app's confirmation). */
+  yes: boolean;
+  cloud?: KeepOrDelete;
+  backups?: KeepOrDelete;
+}
+
+export interface RemoveReport {
+  /** Vault files removed from the vault folder. */
+  removedFiles: number;
+  /** Items left in the vault folder because they are not in the verified copy (links, system files, files added since). */
+  leftInVaultFolder: number;
+  cloud: KeepOrDelete;
+  backups: KeepOrDelete | 'none';
+  handoverCopy: string;
+}
