@@ -38,6 +38,8 @@ export type NextStep =
   | 'unlock-with-new-passphrase'
   /** Try the same again (later). */
   | 'retry'
+  /** Try again, and report it if it keeps happening (something unexpected). */
+  | 'retry-or-report'
   /** Choose another folder or file. */
   | 'choose-other-folder'
   /** Choose a stronger passphrase. */
@@ -80,6 +82,8 @@ export type NextStep =
   | 'list-snapshots'
   /** Pick an archive as the list of archives names it. */
   | 'list-archives'
+  /** Confirm it (the person's confirmation is part of the request). */
+  | 'confirm'
   /** Confirm that it should be done before its date. */
   | 'confirm-early'
   /** Free some disk space. */

@@ -1,14 +1,14 @@
 // The vault's settings on this computer (CASEVAULT_HOME/config.json). It
 // holds the write keys (public key, name key, auth key) so that sync runs
 // while the vault is locked; no key in it can decrypt anything.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { fromBase64, toBase64, type WriteKeys } from '../crypto/index.js';
+import { fromBase64, randomBytes, toBase64, toHex, writeKeysOf, type ReadKeys, type WriteKeys } from '../crypto/index.js';
 import { writeFileAtomic } from './fsutil/atomic.js';
-import { NoVault } from './errors.js';
+import { NoVault, Refused } from './errors.js';
 import { homeFiles } from './home.js';
-import { cloudSchema } from '../contract/index.js';
+import { cloudSchema, type CloudSpec } from '../contract/index.js';
 
 const configSchema = z.object({
   version: z.literal(1),
@@ -49,12 +49,12 @@ export async function loadConfig(home: string): Promise<VaultConfig> {
     text = await readFile(join(home, homeFiles.config), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NoVault('no vault is set up on this computer yet: run `casevault init` (or `casevault recover` on a new computer)');
+      throw new NoVault('no vault is set up on this computer yet');
     }
     throw e;
   }
   const parsed = configSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new NoVault(`the settings file ${join(home, homeFiles.config)} is damaged; recover the vault into a fresh CASEVAULT_HOME`);
+  if (!parsed.success) throw new NoVault(`this computer's settings file for the vault (${join(home, homeFiles.config)}) is damaged`, 'recover-afresh');
   return parsed.data;
 }
 
@@ -64,4 +64,31 @@ export async function hasConfig(home: string): Promise<boolean> {
 
 export async function saveConfig(home: string, c: VaultConfig): Promise<void> {
   await writeFileAtomic(join(home, homeFiles.config), JSON.stringify(c, null, 2) + '\n');
+}
+
+/** How long a deleted file's object stays in the cloud's trash. */
+export const DEFAULT_TRASH_DAYS = 30;
+
+/** Refuses a home that already has a vault (one vault per home); creates the home otherwise. */
+export async function ensureFreshHome(home: string): Promise<void> {
+  if (await hasConfig(home)) {
+    throw new Refused(`this computer already has a vault set up in ${home} (one vault per CASEVAULT_HOME); use another CASEVAULT_HOME for another vault`);
+  }
+  await mkdir(home, { recursive: true, mode: 0o700 });
+}
+
+/** A new vault's settings on this computer: its folders and write keys, and a new device ID. */
+export async function newConfig(home: string, vaultDir: string, cloud: CloudSpec, keys: ReadKeys, backupDir?: string): Promise<VaultConfig> {
+  const c: VaultConfig = {
+    version: 1,
+    vaultDir: resolve(vaultDir),
+    cloud: cloud.kind === 'folder' ? { kind: 'folder', dir: resolve(cloud.dir) } : cloud,
+    ...(backupDir ? { backupDir: resolve(backupDir) } : {}),
+    ...writeKeyFields(writeKeysOf(keys)),
+    trashDays: DEFAULT_TRASH_DAYS,
+    deviceId: toHex(randomBytes(16)),
+    createdAt: new Date().toISOString(),
+  };
+  await saveConfig(home, c);
+  return c;
 }

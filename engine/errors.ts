@@ -68,7 +68,7 @@ export function isDataDefect(e: unknown): e is Error {
   return e instanceof DamagedData || e instanceof UnsafePath || e instanceof UnsupportedFormat;
 }
 
-const UNEXPECTED = 'something unexpected went wrong; try again, and if it keeps happening report it (no file names or keys are included in this message)';
+const UNEXPECTED = 'something unexpected went wrong';
 
 /** A system error's sentence, for the codes a person can do something about. */
 function systemFailure(code: string | undefined): FailureInfo | undefined {
@@ -115,5 +115,5 @@ export function failureOf(e: unknown): FailureInfo {
     if (remote) return remote;
   }
   const code = e && typeof e === 'object' && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;
-  return systemFailure(code) ?? { kind: 'failed', message: UNEXPECTED };
+  return systemFailure(code) ?? { kind: 'failed', message: UNEXPECTED, next: 'retry-or-report' };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatAuditLine, GENESIS, openAuditEntry, parseAuditLine, sealAuditEntry, verifyAuditChain, type AuditEntry, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
+import type { Remote } from '../remotes/remote.js';
 import type { AuditVerifyReport, OtherTrail } from '../../contract/index.js';
 
 const LOG = homeFiles.auditLog;
@@ -84,6 +85,21 @@ async function openLines(all: string[], ring: readonly ReadKeys[]): Promise<Audi
     }
   }
   return entries;
+}
+
+/**
+ * The trails other computers of this vault mirrored to the cloud
+ * (audit/<device id>.log; in a handover copy, the predecessor's too), each
+ * checked and decrypted, the most recently active first.
+ */
+export async function otherTrails(remote: Remote, ownDevice: string, ring: readonly ReadKeys[]): Promise<OtherTrail[]> {
+  const out: OtherTrail[] = [];
+  for await (const e of remote.list('audit/')) {
+    const m = /^audit\/([0-9a-f]{32})\.log$/.exec(e.name);
+    if (!m || m[1] === ownDevice) continue;
+    out.push(await openTrail(m[1]!, new TextDecoder().decode(await remote.read(e.name)), ring));
+  }
+  return out.sort((a, b) => (b.entries.at(-1)?.at ?? '').localeCompare(a.entries.at(-1)?.at ?? ''));
 }
 
 /** Check and open a mirrored trail with whichever of the vault's keys wrote it (current first). */

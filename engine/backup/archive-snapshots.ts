@@ -10,7 +10,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DamagedData, toHex } from '../../crypto/index.js';
-import { Refused } from '../errors.js';
+import { Damaged, Refused } from '../errors.js';
 import { safeJoin } from '../mirror/restore-objects.js';
 import { snapshotName, type BoxReader, type Repository } from './repository.js';
 
@@ -60,7 +60,7 @@ export interface ArchivedFile {
  * differs, Refused if a vault file changed since it was archived.
  */
 export async function readBackArchive(repo: Repository, readers: readonly BoxReader[], hex: string, vaultDir: string, expected: ReadonlySet<string>): Promise<ArchivedFile[]> {
-  const damaged = () => new DamagedData('the archive did not read back the same as the files in the vault (the backup drive may be failing); nothing was removed: run `casevault verify --backup`');
+  const damaged = () => new Damaged('the archive did not read back the same as the files in the vault (the backup drive may be failing); nothing was removed', 'verify-backup');
   let manifest;
   try {
     await repo.loadIndex();

@@ -54,7 +54,7 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
     try {
       blobs = (await repo.readSummary(id)).blobs;
     } catch {
-      throw new Refused('a snapshot in the backup folder could not be read, so prune cannot tell which data it needs; nothing was deleted (run `casevault verify --backup`)');
+      throw new Refused('a snapshot in the backup folder could not be read, so prune cannot tell which data it needs; nothing was deleted', 'verify-backup');
     }
     for (const b of blobs) live.add(toHex(b));
   }

@@ -4,11 +4,11 @@
 // keys in config.json (they run while the vault is locked); restore and
 // verify need the unlocked reading keys.
 import { stat } from 'node:fs/promises';
-import { DamagedData, keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
+import { keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
-import { Refused, UsageError } from '../errors.js';
+import { Damaged, Refused, Unreachable, UsageError } from '../errors.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
 import { forgetSnapshots, prune } from './forget.js';
@@ -25,8 +25,11 @@ import type { ArchiveRemoval, BackupReport, BackupStatus, BackupVerifyReport, Dr
 
 
 /** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
-export class BackupTargetMissing extends Refused {
-  override name = 'BackupTargetMissing';
+export class BackupTargetMissing extends Unreachable {
+  constructor(message: string) {
+    super(message, 'plug-in-backup-drive');
+    this.name = 'BackupTargetMissing';
+  }
 }
 
 export interface ArchiveReport {
@@ -79,7 +82,7 @@ function paramsFromEnv(env: NodeJS.ProcessEnv | undefined): RepoParams | undefin
   try {
     return JSON.parse(text) as RepoParams;
   } catch {
-    throw new UsageError('CASEVAULT_BACKUP_PARAMS is not valid JSON');
+    throw new UsageError('the setting CASEVAULT_BACKUP_PARAMS is not valid JSON', 'set-environment');
   }
 }
 
@@ -94,7 +97,7 @@ export class BackupApi {
 
   private async target(): Promise<{ config: VaultConfig; dir: string; storage: RepoStorage }> {
     const config = await loadConfig(this.d.home);
-    if (!config.backupDir) throw new UsageError('this vault has no backup folder yet; choose one (a USB drive or NAS share) when setting up the vault with `casevault init --backup DIR`');
+    if (!config.backupDir) throw new UsageError('this vault has no backup folder yet', 'set-backup-folder');
     const dir = config.backupDir;
     return { config, dir, storage: this.d.storageFor?.(dir) ?? new FolderStorage(dir) };
   }
@@ -109,13 +112,13 @@ export class BackupApi {
     const local = await loadBackupState(this.d.home);
     const known = local.repoId !== undefined && local.dir === dir;
     const state = await storage.probe();
-    if (state === 'missing' && (known || !create)) throw new BackupTargetMissing('the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
-    if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty: is the backup drive plugged in and mounted? Plug it in and try again');
+    if (state === 'missing' && (known || !create)) throw new BackupTargetMissing('the backup folder cannot be found');
+    if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty, as if the backup drive were not plugged in or mounted');
     let repo: Repository;
     try {
       repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined, config.retiredAuthKeys);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found');
       throw e;
     }
     await this.forgetRetiredAuthKeys(config); // opened, so its key is under the current keys now (re-wrapped if it was not)
@@ -204,7 +207,7 @@ export class BackupApi {
 
   private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
     const ids = await repo.listSnapshots();
-    if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet; run `casevault backup` first');
+    if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
       let best: { id: string; t: number } | undefined;
       for (const id of ids) {
@@ -212,12 +215,12 @@ export class BackupApi {
         const t = await repo.readSummary(id).then((s) => s.timeMs, () => -1);
         if (!best || t > best.t) best = { id, t };
       }
-      if (!best || best.t < 0) throw new DamagedData('no snapshot in the backup folder can be read; run `casevault verify --backup`');
+      if (!best || best.t < 0) throw new Damaged('no snapshot in the backup folder can be read', 'verify-backup');
       return best.id;
     }
     const hits = prefixHits(wanted, ids);
-    if (!hits) throw new UsageError('--snapshot takes "latest" or a snapshot ID (at least its first 4 characters) as `casevault snapshots` lists them');
-    if (hits.length === 0) throw new UsageError('no snapshot has that ID; list them with `casevault snapshots`');
+    if (!hits) throw new UsageError('a snapshot is named "latest" or by its ID (at least its first 4 characters)', 'list-snapshots');
+    if (hits.length === 0) throw new UsageError('no snapshot has that ID', 'list-snapshots');
     if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
     return hits[0]!;
   }
@@ -438,11 +441,11 @@ function prefixHits(wanted: string, ids: Iterable<string>): string[] | undefined
 
 function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots: readonly string[]): string {
   const hits = prefixHits(wanted, archives);
-  if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters) as `casevault archives` lists it');
+  if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters)', 'list-archives');
   if (hits.length > 1) throw new UsageError('several archives start with that ID, so nothing was deleted; give more of it');
   if (hits.length === 0) {
-    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy (`casevault forget`)');
-    throw new UsageError('no archive has that ID, so nothing was deleted; list them with `casevault archives`');
+    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy');
+    throw new UsageError('no archive has that ID, so nothing was deleted', 'list-archives');
   }
   return hits[0]!;
 }

@@ -36,8 +36,8 @@ export async function listArchives(d: ArchiveDeps): Promise<ArchiveEntry[]> {
 }
 
 export async function deleteArchives(d: ArchiveDeps, r: ArchiveDeleteRequest): Promise<ArchiveDeletion[]> {
-  if (r.confirm !== true) throw new UsageError('nothing was deleted: confirm with --yes (the app asks in a dialog); an archive deleted cannot be brought back');
-  if (r.ids.length === 0) throw new UsageError('name the archives to delete by their IDs, as `casevault archives` lists them');
+  if (r.confirm !== true) throw new UsageError('nothing was deleted: an archive deleted cannot be brought back, so it must be confirmed', 'confirm');
+  if (r.ids.length === 0) throw new UsageError('name the archives to delete by their IDs', 'list-archives');
   const marks = await d.marks();
   const out: ArchiveDeletion[] = [];
   await d.backups.deleteArchives({

@@ -56,7 +56,7 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
 
 /** The named cases, each checked to be a single top-level name that the vault holds. */
 export function pickCases(all: CaseFiles[], names: readonly string[]): CaseFiles[] {
-  if (names.length === 0) throw new UsageError('name at least one case (a top-level folder or file of the vault, as `casevault retention` lists it)');
+  if (names.length === 0) throw new UsageError('name at least one case (a top-level folder or file of the vault)', 'list-cases');
   const byName = new Map(all.map((c) => [c.info.name, c]));
   const picked: CaseFiles[] = [];
   for (const name of new Set(names)) {
@@ -67,7 +67,7 @@ export function pickCases(all: CaseFiles[], names: readonly string[]): CaseFiles
       ok = false;
     }
     const c = ok ? byName.get(name) : undefined;
-    if (!c) throw new UsageError('the vault holds no case of that name (a case is a top-level folder or file); list them with `casevault retention`');
+    if (!c) throw new UsageError('the vault holds no case of that name (a case is a top-level folder or file)', 'list-cases');
     picked.push(c);
   }
   return picked;

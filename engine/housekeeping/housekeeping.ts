@@ -112,11 +112,11 @@ export class Housekeeping {
 
   /** The named cases, once the request is confirmed and each is due (or forced). */
   private async chosen(r: CaseRequest, verb: 'archived' | 'deleted') {
-    if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: confirm with --yes (the app asks in a dialog)`);
+    if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
     const picked = pickCases(got.all, r.cases);
     if (!r.force && picked.some((c) => !c.info.past)) {
-      throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet (see \`casevault retention\`); add --force to do it anyway`);
+      throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet`, 'confirm-early');
     }
     return { ...got, picked };
   }
@@ -215,7 +215,7 @@ export class Housekeeping {
       if (archive) return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
       if (expires === null) return { copy: 'backups', gone: 'now', estimate: false, note: 'no backup snapshot holds it' };
       if (expires === undefined) return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };
-      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day `casevault forget --prune` can remove the last snapshot that may hold it, if backups go on as scheduled under the retention policy in Settings' };
+      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day pruning the backups can remove the last snapshot that may hold it, if backups go on as scheduled under the retention policy in Settings' };
     };
   }
 }

@@ -14,7 +14,6 @@ import {
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { sealTrail } from '../audit/trail.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
-import type { Engine } from '../engine.js';
 import { Refused, UsageError } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { runPool } from '../fsutil/pool.js';
@@ -23,7 +22,7 @@ import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js
 import { FolderRemote } from '../remotes/folder.js';
 import { scanVault } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
-import { type HandoverReport, type HandoverOptions, fileCount, type Emit } from '../../contract/index.js';
+import { fileCount, type CloudSpec, type Emit, type EngineEvents, type HandoverOptions, type HandoverReport, type SyncReport } from '../../contract/index.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -43,6 +42,16 @@ export interface VerifiedHandover {
   bytes: number;
 }
 
+/** What the handover uses of the copy's own engine (an Engine for the copy's home). */
+export interface CopyEngine {
+  events: { on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): unknown };
+  init(o: { vaultDir: string; cloud: CloudSpec; passphrase: string }): Promise<{ recoveryKey: string }>;
+  unlock(s: { passphrase: string }): Promise<void>;
+  escrowAdd(publicKeyFile: string, fingerprint: string): Promise<unknown>;
+  lock(): Promise<void>;
+  sync(): Promise<SyncReport>;
+}
+
 /** What the handover needs of the Engine that runs it. */
 export interface HandoverDeps {
   home: string;
@@ -50,7 +59,7 @@ export interface HandoverDeps {
   /** The predecessor's audit trail, decrypted (the vault is unlocked). */
   auditEntries: () => Promise<AuditEntry[]>;
   /** A new Engine for the copy's own home (the copy is made by the ordinary init and sync). */
-  newEngine: (home: string) => Engine;
+  newEngine: (home: string) => CopyEngine;
   emit: Emit;
 }
 
@@ -195,7 +204,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     const synced = await copy.sync();
     if (synced.failed.length > 0) {
       const n = synced.failed.length;
-      throw new Refused(`${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text; \`casevault sync\` lists the same ones); fix ${n === 1 ? 'it' : 'them'} and run the handover again`);
+      throw new Refused(`${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text); a sync lists the same ones: fix ${n === 1 ? 'it' : 'them'} and make the handover copy again`, 'check-sync-status');
     }
     const copyConfig = await loadConfig(workHome);
     const remote = new FolderRemote(to);

@@ -79,24 +79,24 @@ async function deleteHome(home: string): Promise<void> {
 }
 
 export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {
-  if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here; run it again with --yes to confirm');
+  if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
   const started = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { cloud: KeepOrDelete; backups: KeepOrDelete }, () => undefined);
   const verified = await loadVerified(d.home);
-  if (!verified) throw new Refused('this vault has no verified handover copy; make one with `casevault handover --to DIR` first');
+  if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
   const current = await hashVault(d.config.vaultDir).catch((e: unknown) => {
     if (started && (e as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], digest: '' };
     throw e;
   });
   // A run that already started (and was killed) has removed some files: finish it.
   if (!started && current.digest !== verified.digest) {
-    throw new Refused('the vault has changed since its handover copy was verified; run `casevault handover` again so that the copy holds every file');
+    throw new Refused('the vault has changed since its handover copy was verified, so the copy may not hold every file', 'make-handover');
   }
   const choice = started ?? { cloud: o.cloud ?? 'keep', backups: o.backups ?? 'keep' };
   // A cloud copy that is kept (handed over) should hold the vault as it is now.
   if (!started && choice.cloud === 'keep') {
     const synced = await d.syncCloud();
-    if (synced.failed.length > 0) throw new Refused('the cloud copy could not be brought up to date (`casevault status` says why); fix that and try again, or choose --cloud delete');
+    if (synced.failed.length > 0) throw new Refused('the cloud copy could not be brought up to date, so it would not hold every file (or choose to delete the cloud copy as well)', 'check-sync-status');
   }
   const remote = choice.cloud === 'delete' ? await d.remote() : undefined;
   await d.wipe();

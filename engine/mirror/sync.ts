@@ -16,7 +16,7 @@ import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
-import { assertCloudKeys } from '../keys/rotate.js';
+import { assertCloudKeys } from '../keys/rotation-steps.js';
 import { type SyncReport, type Emit } from '../../contract/index.js';
 
 export interface SyncContext {

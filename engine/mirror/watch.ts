@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { isIgnoredName } from './scan.js';
 import { syncOnce, type SyncContext } from './sync.js';
-import { type SyncReport } from '../../contract/index.js';
+import type { LiveSyncState, SyncReport } from '../../contract/index.js';
 
 export interface WatchOptions {
   /** Quiet time after the last event before a pass starts. */
@@ -42,15 +42,9 @@ export function backoffMs(failures: number, random = Math.random): number {
   return Math.round(base * (0.5 + random() / 2));
 }
 
-/** What a running watcher reports about itself (CASEVAULT_HOME/watch.json), for `status`. */
-export interface LiveState {
+/** What a running watcher publishes about itself (CASEVAULT_HOME/watch.json), for status. */
+export interface LiveState extends LiveSyncState {
   pid: number;
-  since: number;
-  online: boolean;
-  lastPassAt?: number;
-  /** One sentence, when the last pass failed as a whole. */
-  lastError?: string;
-  nextRetryAt?: number;
 }
 
 export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: AbortSignal, o: WatchOptions = {}): Promise<void> {

@@ -1,10 +1,11 @@
 // The audit trail for an access review: is it intact, what happened (newest
 // first, filtered), exports for the record, and the review itself.
 import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, call } from './api.js';
-import { sentence, shortWhen, when } from './text.js';
+import { call } from './api.js';
+import { shortWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { auditEventKinds, describeCheck, filterAudit, type ApiResult, type AuditFilter } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Entries = ApiResult<'auditEntries'>;
 type Check = ApiResult<'auditVerify'>;
@@ -56,7 +57,7 @@ export function AuditTrail() {
   const id = useId();
 
   const load = useCallback(() => {
-    void call('auditVerify').then(setCheck, (e: ApiError) => setMessage(sentence(e.message)));
+    void call('auditVerify').then(setCheck, (e: unknown) => setMessage(explain(e)));
     void Promise.all([call('status'), call('settings')]).then(([st, s]) => setReview({ due: st.accessReviewDue, last: s.lastAccessReview, months: s.accessReviewMonths }), () => {});
   }, []);
   const show = () => void run('The audit trail is encrypted: unlock to read it.', () => call('auditEntries'), setEntries, setMessage);
@@ -82,7 +83,7 @@ export function AuditTrail() {
       setMessage('Access review recorded.');
       load();
       show();
-    }, (e: ApiError) => setMessage(sentence(e.message)));
+    }, (e: unknown) => setMessage(explain(e)));
   };
 
   const shown = entries ? filterAudit(entries, filter) : [];

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { Restore } from './Restore.js';
-import { sentence, size, when as plainWhen } from './text.js';
+import { size, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Snapshots = ApiResult<'snapshots'>;
 type BackupStatus = ApiResult<'backupStatus'>;
@@ -26,7 +27,7 @@ export function Backups() {
       setSnapshots(snaps);
       setVaultDir(vault.vaultDir);
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
     }
   }, []);
   useEffect(() => {

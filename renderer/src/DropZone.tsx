@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { addFile, ApiError } from './api.js';
-import { sentence } from './text.js';
+import { addFile } from './api.js';
+import { explain } from './failures.js';
 
 interface Entry { isFile: boolean; isDirectory: boolean; fullPath: string; file?: (ok: (f: File) => void, fail: (e: unknown) => void) => void; createReader?: () => { readEntries: (ok: (e: Entry[]) => void, fail: (e: unknown) => void) => void } }
 
@@ -35,7 +35,7 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
         await addFile(path, file);
         done++;
       } catch (e) {
-        failed.push(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+        failed.push(explain(e));
       }
     }
     setMessage(failed.length ? `${done} added; ${failed.length} could not be added: ${failed[0]}` : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`);

@@ -2,8 +2,8 @@
 // page to open; the person allows Casevault there, in their browser, and
 // Dropbox sends them back to Casevault, which then carries on here.
 import { useState } from 'react';
-import { ApiError, call } from './api.js';
-import { sentence } from './text.js';
+import { call } from './api.js';
+import { explain } from './failures.js';
 
 type Step = { at: 'idle' } | { at: 'waiting'; url: string } | { at: 'connected' } | { at: 'failed'; message: string };
 
@@ -19,7 +19,7 @@ export function DropboxSignIn({ label, onConnected, run }: { label: string; onCo
       setStep({ at: 'connected' });
       onConnected();
     } catch (e) {
-      setStep({ at: 'failed', message: e instanceof ApiError ? sentence(e.message) : 'Something went wrong.' });
+      setStep({ at: 'failed', message: explain(e) });
     }
   };
   return (

@@ -1,9 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { RecoveryKey } from './RecoveryKey.js';
-import { sentence } from './text.js';
 import { useSecretField } from './Unlock.js';
+import { explain } from './failures.js';
 
 interface Strength { ok: boolean; score: number; reason: string }
 
@@ -43,7 +43,7 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       secret.clear();
       setDone(`${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`);
     } catch (err) {
-      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+      setError(explain(err));
     } finally {
       setBusy(false);
     }
@@ -103,7 +103,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       if (backupDir.trim() && everyHours !== 24) await call('updateSettings', { backupEveryHours: everyHours }).catch(() => {});
       setWords(r.recoveryKey);
     } catch (err) {
-      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+      setError(explain(err));
     } finally {
       setBusy(false);
     }

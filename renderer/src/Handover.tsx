@@ -3,12 +3,12 @@
 // removing the vault from this computer behind a confirmation.
 // Spec: docs/handover.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { ApiError, call, onEvent } from './api.js';
+import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
-import { sentence } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
 import { type ApiResult } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Report = ApiResult<'handover'>;
 type Choice = 'keep' | 'delete';
@@ -73,7 +73,7 @@ export function Handover() {
     setBusy(true);
     setMessage('');
     call('removeVault', { yes: true, cloud, backups }).then(onRemoved, (e: unknown) => {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
       setBusy(false);
     });
   };

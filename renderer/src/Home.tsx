@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
+import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { useNavigate } from './nav.js';
 import { describeRun, follow, running, type Run } from './progress.js';
-import { count, sentence } from './text.js';
+import { count } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
 import { type ApiResult } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Status = ApiResult<'status'>;
 type Files = ApiResult<'vaultFiles'>;
@@ -13,7 +14,7 @@ type Files = ApiResult<'vaultFiles'>;
 /** The desktop app opens the folder; a browser tab cannot, so it offers the path to copy. */
 function VaultFolder({ dir }: { dir: string }) {
   const [note, setNote] = useState('');
-  const open = () => openVaultFolder().then(() => setNote(''), (e: ApiError) => setNote(sentence(e.message)));
+  const open = () => openVaultFolder().then(() => setNote(''), (e: unknown) => setNote(explain(e)));
   const copy = () => navigator.clipboard.writeText(dir).then(() => setNote('Copied.'), () => setNote('Select the path and copy it.'));
   return (
     <p className="row wrap">
@@ -40,7 +41,7 @@ export function Home() {
   const navigate = useNavigate();
 
   const refresh = useCallback(async () => {
-    await call('status').then(setStatus, (e: ApiError) => setMessage(sentence(e.message)));
+    await call('status').then(setStatus, (e: unknown) => setMessage(explain(e)));
     await call('vaultFiles').then(setFiles, () => {});
   }, []);
   useEffect(() => {
@@ -65,7 +66,7 @@ export function Home() {
       const r = await call('sync');
       outcome = r.failed.length > 0 ? `${count(r.failed.length, 'file')} could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
     } catch (e) {
-      outcome = e instanceof ApiError ? sentence(e.message) : 'Something went wrong.';
+      outcome = explain(e);
     }
     await refresh();
     setBusy(false);

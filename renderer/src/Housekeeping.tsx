@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, call } from './api.js';
+import { call } from './api.js';
 import { sentence, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Retention = ApiResult<'retention'>;
 type Case = Retention['cases'][number];
@@ -76,7 +77,7 @@ function CloseForm({ c, onDone }: { c: Case; onDone: (message: string) => void }
       const r = await call('closeCase', { case: c.name, date: day });
       onDone(`Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.`);
     } catch (e) {
-      onDone(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      onDone(explain(e));
     }
   };
   return (
@@ -126,7 +127,7 @@ export function ArchivesSection() {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
-  const say = (e: unknown) => setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+  const say = (e: unknown) => setMessage(explain(e));
   const refresh = useCallback(() => call('archives').then(setList, say), []);
   useEffect(() => {
     void refresh();
@@ -185,7 +186,7 @@ function RecordsSection() {
   const [records, setRecords] = useState<Records | undefined>();
   const [message, setMessage] = useState('');
   const id = useId();
-  const show = () => call('records').then(setRecords, (e: unknown) => setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.'));
+  const show = () => call('records').then(setRecords, (e: unknown) => setMessage(explain(e)));
   const save = async () => {
     try {
       const { html } = await call('recordsHtml');
@@ -196,7 +197,7 @@ function RecordsSection() {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
     }
   };
   const b = records?.backup;
@@ -249,7 +250,7 @@ export function Housekeeping() {
       setData(r);
       setYears((y) => y || String(r.years));
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
     }
   }, []);
   useEffect(() => {
@@ -267,7 +268,7 @@ export function Housekeeping() {
       setMessage(`Cases are now kept ${r.years} years after they close.`);
       await refresh();
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
     }
   };
 
@@ -277,7 +278,7 @@ export function Housekeeping() {
       setMessage(`Reopened: due on ${plainDate(r.due)}, counted from its newest file.`);
       await refresh();
     } catch (e) {
-      setMessage(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      setMessage(explain(e));
     }
   };
 

@@ -2,9 +2,9 @@
 // backups are kept, the access-review reminder. The engine validates and
 // records each change in the audit trail.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, call } from './api.js';
-import { sentence } from './text.js';
+import { call } from './api.js';
 import { type ApiResult } from '../../contract/index.js';
+import { explain } from './failures.js';
 
 type Settings = ApiResult<'settings'>;
 type Update = Partial<Omit<Settings, 'lastAccessReview'>>;
@@ -33,7 +33,7 @@ function SettingsForm({ title, children, onSave }: { title: string; children: Re
   const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSave().then(setMessage, (err: unknown) => setMessage(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.'));
+    onSave().then(setMessage, (err: unknown) => setMessage(explain(err)));
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
-import { sentence } from './text.js';
+import { explain } from './failures.js';
 
 /** The passphrase field, which can switch to the recovery key's 27 words. */
 export function useSecretField() {
@@ -46,7 +46,7 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
       secret.clear();
       onUnlocked();
     } catch (err) {
-      setError(err instanceof ApiError ? sentence(err.message) : 'Something went wrong.');
+      setError(explain(err));
     } finally {
       setBusy(false);
     }
@@ -77,7 +77,7 @@ export function useUnlocked() {
         setPending({ reason, retry: () => void run(reason, f, done, failed), cancel: () => failed('Nothing was done: the vault stayed locked.') });
         return;
       }
-      failed(e instanceof ApiError ? sentence(e.message) : 'Something went wrong.');
+      failed(explain(e));
     }
   };
   const prompt = pending ? (

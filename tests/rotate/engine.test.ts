@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { listObjects } from '../../engine/mirror/restore-objects.js';
-import { reencryptCloud } from '../../engine/keys/rotate.js';
+import { reencryptCloud } from '../../engine/keys/rotation-steps.js';
 import { openKeyFile, parseKeyFile } from '../../crypto/index.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { readTree } from '../helpers/fs.js';

@@ -16,7 +16,7 @@ export class DropboxConnect {
   /** Begins a sign-in (cancelling one under way) and answers the address to open. */
   async start(): Promise<{ url: string }> {
     const appKey = this.env.CASEVAULT_DROPBOX_APP_KEY;
-    if (!appKey) throw new UsageError('this copy of Casevault has no Dropbox app key (CASEVAULT_DROPBOX_APP_KEY); use a folder that syncs instead, or ask whoever set it up');
+    if (!appKey) throw new UsageError('this copy of Casevault has no Dropbox app key (CASEVAULT_DROPBOX_APP_KEY), so it cannot connect to Dropbox; use a folder that syncs instead, or ask whoever set it up');
     this.cancel();
     const stop = new AbortController();
     let shown!: (url: string) => void;

@@ -12,7 +12,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  DamagedData, keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, toBase64, toHex, utf8, writeKeysOf,
+  keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, toBase64, toHex, utf8, writeKeysOf,
   type KeyFile, type ReadKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
@@ -20,13 +20,12 @@ import { rekeyAudit } from '../audit/trail.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from '../config.js';
 import { loadDropboxToken, storeDropboxToken } from '../remotes/open-cloud.js';
 import { remoteTag, tagOf, tapFirst } from '../mirror/devices.js';
-import { Refused } from '../errors.js';
+import { Damaged, isDataDefect, Refused } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { hasMarks, loadMarks } from '../housekeeping/marks.js';
 import { putMirror } from '../housekeeping/mirror.js';
 import { runPool } from '../fsutil/pool.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
-import { isDataDefect } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
@@ -53,7 +52,7 @@ export async function loadRotation(home: string): Promise<PendingRotation | unde
     const p = pendingSchema.parse(JSON.parse(text));
     return { keyFile: parseKeyFile(utf8(JSON.stringify(p.keyFile))), recoveryShown: p.recoveryShown };
   } catch {
-    throw new DamagedData(`the record of the unfinished key rotation (${homeFiles.rotating} in CASEVAULT_HOME) is damaged; recover the vault into a new CASEVAULT_HOME with the new passphrase (or, if the rotation never reached the cloud, the old one)`);
+    throw new Damaged(`this computer's record of the unfinished key rotation (${homeFiles.rotating}) is damaged; recover the vault afresh with the new passphrase (or, if the rotation never reached the cloud, the old one)`, 'recover-afresh');
   }
 }
 
@@ -114,12 +113,12 @@ export async function assertCloudKeys(home: string, remote: Remote, pinnedPublic
   }
   if (publicKey === toBase64(pinnedPublicKey)) return bytes;
   if (retiredPublicKeys.includes(publicKey)) {
-    throw new DamagedData('the cloud\'s key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded: put this computer\'s casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again');
+    throw new Damaged('the cloud\'s key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded', 'restore-cloud-key-file');
   }
   if (await rotationPending(home)) {
-    throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded: run `casevault rotate-keys` again with the new passphrase (in the app: Settings)');
+    throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded', 'finish-key-rotation');
   }
-  throw new Refused('the vault\'s keys were changed on another computer (rotate keys), so nothing was uploaded: unlock here once with the new passphrase to take the new keys on');
+  throw new Refused('the vault\'s keys were changed on another computer, so nothing was uploaded', 'unlock-with-new-passphrase');
 }
 
 /**

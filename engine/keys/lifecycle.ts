@@ -1,0 +1,233 @@
+// The vault's key file through its life on this computer: created with the
+// vault, opened by an unlock (and, when another computer rotated the keys,
+// taken on from the cloud), its passphrase and recovery key replaced, the
+// union's escrow slot added or removed. The key file lives twice: in the
+// cloud (casevault.key, for recovery on a new computer) and in
+// CASEVAULT_HOME (so an unlock needs no cloud). Spec: docs/format.md.
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  addEscrowSlot, BadRecoveryKey, createKeyFile, decodeRecoveryKey, encodeRecoveryKey, escrowFingerprint, escrowPublicKeyOf, KDF_PROFILES, keyring, openKeyFile, parseKeyFile, ready,
+  removeEscrowSlot, rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, WrongSecret,
+  type KdfProfile, type KeyFile, type ReadKeys, type Secret,
+} from '../../crypto/index.js';
+import type { AnySecretInput } from '../../contract/index.js';
+import { configWriteKeys, ensureFreshHome, loadConfig, newConfig, type VaultConfig } from '../config.js';
+import type { Core } from '../core.js';
+import { Damaged, Refused, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { withHomeLock } from '../fsutil/lockfile.js';
+import { homeFiles } from '../home.js';
+import { checkLayout } from '../mirror/layout.js';
+import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
+import { confirmedEscrowKey, openEscrowKey } from './escrow.js';
+import { passphraseStrength } from './passphrase.js';
+import type { InitOptions } from '../engine.js';
+
+/** The key file's name in the cloud copy (the same as the home's copy). */
+export const KEY_FILE_NAME = homeFiles.keyFile;
+
+/** The Argon2id cost: asked for, else CASEVAULT_KDF_PROFILE, else 'moderate'. */
+export function kdfProfile(env: NodeJS.ProcessEnv, requested?: KdfProfile): KdfProfile {
+  const p = requested ?? env.CASEVAULT_KDF_PROFILE ?? 'moderate';
+  if (!(p in KDF_PROFILES)) throw new UsageError('the setting CASEVAULT_KDF_PROFILE must be "moderate" or "interactive"', 'set-environment');
+  return p as KdfProfile;
+}
+
+export async function checkStrength(passphrase: string): Promise<void> {
+  const s = await passphraseStrength(passphrase);
+  if (!s.ok) throw new UsageError(`that passphrase is too weak: ${s.reason}`, 'choose-stronger-passphrase');
+}
+
+/** Write a key file to the cloud, then to the home (so the home's never runs ahead of the cloud's). */
+export async function saveKeyFile(home: string, remote: { put(name: string, data: Uint8Array): Promise<void>; flush?(): Promise<void> }, kf: KeyFile): Promise<void> {
+  const bytes = serializeKeyFile(kf);
+  await remote.put(KEY_FILE_NAME, bytes);
+  await remote.flush?.();
+  await writeFileAtomic(join(home, homeFiles.keyFile), bytes);
+}
+
+export async function readLocalKeyFile(home: string): Promise<{ bytes: Uint8Array; kf: KeyFile }> {
+  const bytes = new Uint8Array(await readFile(join(home, homeFiles.keyFile)));
+  return { bytes, kf: parseKeyFile(bytes) };
+}
+
+async function secretOf(s: AnySecretInput): Promise<Secret> {
+  if ('escrowKeyFile' in s) return { escrow: await openEscrowKey(s.escrowKeyFile, s.escrowPassphrase) };
+  return 'passphrase' in s ? { passphrase: s.passphrase } : { recoveryKey: await decodeRecoveryKey(s.recoveryKey) };
+}
+
+/** Open the key file with a secret, then wipe the secret's key material. */
+export async function openWith(kf: KeyFile, s: AnySecretInput): Promise<ReadKeys> {
+  const secret = await secretOf(s);
+  try {
+    return await openKeyFile(kf, secret);
+  } finally {
+    const sodium = await ready();
+    if ('escrow' in secret) sodium.memzero(secret.escrow.secretKey);
+    if ('recoveryKey' in secret) sodium.memzero(secret.recoveryKey);
+  }
+}
+
+/** Create a vault. Returns the recovery key's words, to be shown once. */
+export async function createVault(core: Core, o: InitOptions, dropbox: InitOptions['dropbox']): Promise<{ recoveryKey: string }> {
+  await ensureFreshHome(core.home);
+  await checkStrength(o.passphrase);
+  await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+  const existing = await stat(o.vaultDir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder', 'choose-other-folder');
+  const remote = await core.newRemote(o.cloud, dropbox);
+  if (await remote.stat(KEY_FILE_NAME)) throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');
+  return withHomeLock(core.home, async () => {
+    await mkdir(o.vaultDir, { recursive: true });
+    const { keys, keyFile, recoveryKey } = await createKeyFile(o.passphrase, KDF_PROFILES[kdfProfile(core.env, o.kdf)]);
+    try {
+      await saveKeyFile(core.home, remote, keyFile);
+      if (dropbox) await core.keepDropboxToken(keys, dropbox);
+      await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir);
+      core.keepRemote(remote); // a Dropbox sign-in made here keeps working while the vault is locked
+      await core.record('vault created');
+      return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
+    } finally {
+      await wipeKeys(keys);
+      recoveryKey.fill(0);
+    }
+  });
+}
+
+/**
+ * Open the vault's keys with a passphrase, recovery key or escrow key. The
+ * home's key file first; if the secret does not open it but opens the
+ * cloud's, and the cloud's holds this computer's keys among its earlier
+ * ones, the keys were rotated on another computer and this one takes them
+ * on. Failed attempts are recorded.
+ */
+export async function unlockKeys(core: Core, s: AnySecretInput): Promise<{ keys: ReadKeys; adopted: boolean }> {
+  const config = await loadConfig(core.home);
+  const { kf } = await readLocalKeyFile(core.home);
+  let keys: ReadKeys;
+  try {
+    keys = await openWith(kf, s);
+  } catch (e) {
+    if (e instanceof WrongSecret) {
+      const adopted = await adoptRotatedKeys(core, config, kf, s);
+      if (adopted) return { keys: adopted, adopted: true };
+    }
+    if (e instanceof WrongSecret || e instanceof BadRecoveryKey) await core.record('unlock failed', describeSecret(s));
+    throw e;
+  }
+  const pinned = configWriteKeys(config);
+  if (!Buffer.from(keys.vaultId).equals(Buffer.from(pinned.vaultId)) || !Buffer.from(keys.publicKey).equals(Buffer.from(pinned.publicKey))) {
+    await wipeKeys(keys);
+    throw new Damaged('the key file does not belong to this vault', 'restore-cloud-key-file');
+  }
+  return { keys, adopted: false };
+}
+
+export function describeSecret(s: AnySecretInput): string {
+  return 'passphrase' in s ? 'with the passphrase' : 'recoveryKey' in s ? 'with the recovery key' : 'with the union\'s escrow key';
+}
+
+/**
+ * Another computer rotated the vault's keys: the cloud's key file opens
+ * with the secret given (the new passphrase) and holds this computer's
+ * keys among its earlier ones. Then this computer takes the new keys on
+ * (key file, settings, sealed sign-in, audit trail, sync records) and they
+ * are returned. Undefined if that is not the case (the secret is simply wrong).
+ */
+async function adoptRotatedKeys(core: Core, config: VaultConfig, local: KeyFile, s: AnySecretInput): Promise<ReadKeys | undefined> {
+  const remote = await core.remote(config).catch(() => undefined);
+  const bytes = await remote?.read(KEY_FILE_NAME).catch(() => undefined);
+  if (!remote || !bytes) return undefined;
+  let cloud: KeyFile;
+  try {
+    cloud = parseKeyFile(bytes);
+  } catch {
+    return undefined;
+  }
+  if (cloud.vaultId !== local.vaultId || cloud.publicKey === local.publicKey) return undefined; // another vault, or no rotation: the secret is just wrong
+  const keys = await openWith(cloud, s).catch(() => undefined);
+  if (!keys) return undefined;
+  const pinned = configWriteKeys(config).publicKey;
+  if (!keyring(keys).slice(1).some((k) => Buffer.from(k.publicKey).equals(Buffer.from(pinned)))) {
+    await wipeKeys(keys);
+    return undefined;
+  }
+  try {
+    await core.exclusive(async () => {
+      await writeFileAtomic(join(core.home, homeFiles.keyFile), bytes);
+      await moveHomeToKeys({ home: core.home, config, remote, keys });
+      await renameSyncRecords(core.home, keys);
+    });
+    await core.backups().adoptKeys().catch(() => 'later');
+  } catch (e) {
+    await wipeKeys(keys);
+    throw e;
+  }
+  return keys;
+}
+
+/** Replace the key file in the cloud and the home, under the vault's lock. */
+async function rewriteKeyFile(core: Core, edit: (kf: KeyFile) => Promise<KeyFile>): Promise<void> {
+  const config = await loadConfig(core.home);
+  await core.exclusive(async () => {
+    const { kf } = await readLocalKeyFile(core.home);
+    await saveKeyFile(core.home, await core.remote(config), await edit(kf));
+  });
+}
+
+/** A new passphrase: the master secret is wrapped again, nothing is re-encrypted. The Argon2 cost is kept if it is at least the profile's. */
+export async function changePassphrase(core: Core, newPassphrase: string): Promise<void> {
+  const keys = core.requireKeys();
+  await checkStrength(newPassphrase);
+  const profile = KDF_PROFILES[kdfProfile(core.env)];
+  await rewriteKeyFile(core, async (kf) => {
+    const current = kf.slots.find((s) => s.role === 'passphrase');
+    const kdf = current?.role === 'passphrase' && current.mem >= profile.mem ? { ops: current.ops, mem: current.mem } : profile;
+    return rewrapPassphrase(kf, keys, newPassphrase, kdf);
+  });
+  await core.record('passphrase changed');
+}
+
+/** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
+export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string }> {
+  const keys = core.requireKeys();
+  let words = '';
+  try {
+    await rewriteKeyFile(core, async (kf) => {
+      const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
+      words = await encodeRecoveryKey(recoveryKey);
+      recoveryKey.fill(0);
+      return keyFile;
+    });
+  } finally {
+    await core.record('recovery key replaced');
+  }
+  return { recoveryKey: words };
+}
+
+/** The vault's escrow slot, if it has one: its fingerprint (computed from the public key, not taken from the file). */
+export async function escrowShow(home: string): Promise<{ fingerprint: string } | null> {
+  const pk = escrowPublicKeyOf((await readLocalKeyFile(home)).kf);
+  return pk ? { fingerprint: await escrowFingerprint(pk) } : null;
+}
+
+/** Add (or replace) the escrow slot for the union's public key, once a person has confirmed its fingerprint. Needs the vault unlocked. */
+export async function escrowAdd(core: Core, publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
+  const keys = core.requireKeys();
+  const confirmed = await confirmedEscrowKey(publicKeyFile, fingerprint);
+  await rewriteKeyFile(core, (kf) => addEscrowSlot(kf, keys, confirmed.publicKey));
+  await core.record('escrow key added', `fingerprint ${confirmed.fingerprint}`);
+  return { fingerprint: confirmed.fingerprint };
+}
+
+/** Remove the escrow slot (the union's key stops opening the vault's key file from now on). Needs the vault unlocked. */
+export async function escrowRemove(core: Core): Promise<{ removed: boolean }> {
+  const keys = core.requireKeys();
+  const had = (await escrowShow(core.home)) !== null;
+  if (had) {
+    await rewriteKeyFile(core, (kf) => removeEscrowSlot(kf, keys));
+    await core.record('escrow key removed');
+  }
+  return { removed: had };
+}

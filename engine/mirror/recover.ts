@@ -1,0 +1,76 @@
+// On a new computer (a fresh home): rebuild the vault folder from the cloud
+// copy with the passphrase, the recovery key or the union's escrow key. The
+// folder must be new or empty; an interrupted recover into the same folder
+// picks up where it stopped. Objects that fail are listed; every other file
+// is restored, and the sync records are written so the next sync uploads
+// nothing.
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cloudReencrypting, keyring, parseKeyFile, wipeKeys, type KeyFile, type ReadKeys } from '../../crypto/index.js';
+import type { RecoverReport } from '../../contract/index.js';
+import { ensureFreshHome, newConfig } from '../config.js';
+import type { Core } from '../core.js';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { withHomeLock } from '../fsutil/lockfile.js';
+import { homeFiles } from '../home.js';
+import { adoptMirroredMarks } from '../housekeeping/mirror.js';
+import { KEY_FILE_NAME, openWith } from '../keys/lifecycle.js';
+import { RemoteNotFound } from '../remotes/remote.js';
+import type { RecoverOptions } from '../engine.js';
+import { record } from './file-read.js';
+import { checkLayout } from './layout.js';
+import { restoreAll } from './restore-objects.js';
+import { emptyState, saveState } from './state.js';
+
+/** The keys that open cloud objects: the current ones, and the earlier ones only while a key rotation re-encrypts the cloud. */
+export function cloudRing(kf: KeyFile, keys: ReadKeys): ReadKeys[] {
+  return cloudReencrypting(kf) ? keyring(keys) : [keys];
+}
+
+export async function recoverVault(core: Core, o: RecoverOptions, dropbox: RecoverOptions['dropbox']): Promise<RecoverReport> {
+  await ensureFreshHome(core.home);
+  await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+  const entries = await readdir(o.vaultDir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder', 'choose-other-folder');
+    throw e;
+  });
+  const markerPath = join(core.home, homeFiles.recovering);
+  const marker = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { vaultDir?: string }, () => undefined);
+  const resume = marker?.vaultDir === resolve(o.vaultDir);
+  if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
+  const remote = await core.newRemote(o.cloud, dropbox);
+  let kfBytes: Uint8Array;
+  try {
+    kfBytes = await remote.read(KEY_FILE_NAME);
+  } catch (e) {
+    if (e instanceof RemoteNotFound) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
+    throw e;
+  }
+  const cloudKf = parseKeyFile(kfBytes);
+  const keys = await openWith(cloudKf, o.secret);
+  try {
+    return await withHomeLock(core.home, async () => {
+      await mkdir(o.vaultDir, { recursive: true });
+      await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
+      const result = await restoreAll(remote, cloudRing(cloudKf, keys), o.vaultDir, core.emit, 'recover', resume);
+      const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, undefined);
+      if (dropbox) await core.keepDropboxToken(keys, dropbox);
+      await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
+      const state = emptyState();
+      for (const r of result.restored) {
+        if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
+        const st = await stat(r.written);
+        state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
+      }
+      await saveState(core.home, state);
+      await adoptMirroredMarks(core.home, remote, keys);
+      await rm(markerPath, { force: true });
+      await core.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ', opened with the union\'s escrow key' : ''}`);
+      return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
+    });
+  } finally {
+    await wipeKeys(keys);
+  }
+}

@@ -1,0 +1,73 @@
+// What is true of the vault right now, computed from the vault folder, this
+// computer's records and the backups' state, never assumed: files synced,
+// waiting or failed, the last sync and backup, live sync, reminders.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.js';
+import { loadConfig } from './config.js';
+import { alive } from './fsutil/lockfile.js';
+import { homeFiles } from './home.js';
+import { scanVault } from './mirror/scan.js';
+import { loadState } from './mirror/state.js';
+import { removedPaths } from './mirror/sync.js';
+import { classifyFiles } from './mirror/vault-files.js';
+import type { LiveState } from './mirror/watch.js';
+import { describeCloud } from './remotes/open-cloud.js';
+import { rotationPending } from './keys/rotation-steps.js';
+import { accessReviewDueAt, loadSettings } from './settings.js';
+
+export interface StatusInputs {
+  home: string;
+  locked: boolean;
+  /** A key rotation's re-encryption runs now in this process. */
+  rotating: boolean;
+  backupStatus(): Promise<BackupStatus>;
+}
+
+export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
+  const config = await loadConfig(i.home);
+  const state = await loadState(i.home);
+  const scan = await scanVault(config.vaultDir);
+  const files = classifyFiles(scan, state);
+  const synced = files.filter((f) => f.state === 'synced').length;
+  const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
+  const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
+  const backup = await i.backupStatus().catch(() => undefined);
+  return {
+    vaultDir: config.vaultDir,
+    cloud: describeCloud(config.cloud),
+    locked: i.locked,
+    files: { total: files.length, synced, pending: pendingFiles.length, failed: failures.length },
+    pendingDeletions: removedPaths(state, scan).length,
+    pendingFiles: pendingFiles.slice(0, 1000),
+    failures,
+    conflicts: [...state.files].flatMap(([path, r]) => (r.conflictCopy ? [{ path, keptAs: r.conflictCopy }] : [])),
+    live: await liveState(i.home),
+    lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
+    lastBackup: backup?.lastBackup?.at ?? null,
+    nextBackup: backup?.nextBackup ?? null,
+    backupOverdue: backup?.overdue ?? false,
+    accessReviewDue: accessReviewDueAt(await loadSettings(i.home), config.createdAt).getTime() <= Date.now(),
+    keyRotation: i.rotating ? 'running' : (await rotationPending(i.home)) ? 'interrupted' : 'none',
+  };
+}
+
+/** A running live sync on this computer (this process's or another's), from the state it publishes. */
+async function liveState(home: string): Promise<StatusReport['live']> {
+  const text = await readFile(join(home, homeFiles.watch), 'utf8').catch(() => '');
+  try {
+    const { pid, ...rest } = JSON.parse(text) as LiveState;
+    if (pid === process.pid || alive(String(pid))) return { watching: true, ...rest };
+  } catch {
+    // no watcher, or a half-written file: report none
+  }
+  return { watching: false };
+}
+
+/** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. */
+export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
+  const config = await loadConfig(home);
+  const all = classifyFiles(await scanVault(config.vaultDir), await loadState(home));
+  const order = { failed: 0, waiting: 1, synced: 2 } as const;
+  return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
+}

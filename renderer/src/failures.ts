@@ -1,0 +1,51 @@
+// A failure as the app tells it: the engine's sentence, then what to do
+// next in the app's own words (its buttons and screens), never a command.
+// The CLI words the same next steps as commands (cli/next-steps.ts).
+import type { NextStep } from '../../contract/index.js';
+import { ApiError } from './api.js';
+import { sentence } from './text.js';
+
+const NEXT: Record<NextStep, string> = {
+  unlock: 'Unlock the vault with its passphrase or recovery key.',
+  'unlock-with-new-passphrase': 'The vault\'s keys were changed on another computer: unlock with the new passphrase.',
+  retry: 'Try again in a moment.',
+  'retry-or-report': 'Try again; if it keeps happening, tell whoever looks after Casevault for you (no file names or keys are in this message).',
+  'choose-other-folder': 'Check the folder, or choose another.',
+  'choose-stronger-passphrase': 'Choose a longer one: four or five unrelated words work well.',
+  'choose-new-passphrase': 'Choose a passphrase you have not used for this vault.',
+  'set-up-vault': 'Set up a vault, or recover one onto this computer.',
+  'recover-afresh': 'Recover the vault onto this computer again, starting from the first screen.',
+  'recover-instead': 'To use it on this computer, choose "Recover a vault" instead.',
+  'plug-in-backup-drive': 'Plug in the backup drive (or connect the share), then try again.',
+  'set-backup-folder': 'Choose a backup folder (a USB drive or a network share).',
+  'take-backup': 'Take a backup first, on the Backups screen.',
+  'verify-backup': 'Check the backups by reading them back, on the Backups screen.',
+  'verify-cloud': 'Check the cloud copy by reading it back.',
+  'try-older-backup': 'Restore those files from an older backup.',
+  'reconnect-dropbox': 'Connect Dropbox again in Settings.',
+  'reconnect-cloud': 'Reconnect the drive or share that holds the cloud folder (or let its sync app finish), then try again.',
+  'restore-cloud-key-file': 'Put this computer\'s copy of the key file (casevault.key, in Casevault\'s settings folder) back into the cloud folder, then sync again.',
+  'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
+  'make-handover': 'Make a handover copy first, under Leaving the role.',
+  'check-sync-status': 'Home lists the files that could not be synced and why; fix those, then try again.',
+  'list-cases': 'Pick a case from the list on the Housekeeping screen.',
+  'list-snapshots': 'Pick a backup from the list.',
+  'list-archives': 'Pick an archive from the list.',
+  confirm: 'Confirm it to go ahead.',
+  'confirm-early': 'Tick "do it anyway" to go ahead before its date.',
+  'free-disk-space': 'Free some disk space, then try again.',
+  'check-permissions': 'Check the permissions of the folders Casevault uses, then try again.',
+  'update-casevault': 'Install a newer version of Casevault.',
+  'set-environment': 'Ask whoever set up Casevault to check its settings.',
+};
+
+/** What the next step is, in the app's words. */
+export function nextStepText(step: NextStep): string {
+  return NEXT[step];
+}
+
+/** Any failure as the person reads it: the engine's sentence and, where there is one, the next step. */
+export function explain(e: unknown): string {
+  if (!(e instanceof ApiError)) return 'Something went wrong.';
+  return e.next ? `${sentence(e.message)} ${NEXT[e.next]}` : sentence(e.message);
+}
