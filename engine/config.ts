@@ -9,6 +9,7 @@ import { writeFileAtomic } from './fsutil/atomic.js';
 import { NoVault, Refused } from './errors.js';
 import { homeFiles } from './home.js';
 import { cloudSchema, type CloudSpec } from '../contract/index.js';
+import { exists } from './fsutil/read.js';
 
 const configSchema = z.object({
   version: z.literal(1),
@@ -59,7 +60,7 @@ export async function loadConfig(home: string): Promise<VaultConfig> {
 }
 
 export async function hasConfig(home: string): Promise<boolean> {
-  return readFile(join(home, homeFiles.config)).then(() => true, () => false);
+  return exists(join(home, homeFiles.config));
 }
 
 export async function saveConfig(home: string, c: VaultConfig): Promise<void> {

@@ -1,7 +1,6 @@
 // What is true of the vault right now, computed from the vault folder, this
 // computer's records and the backups' state, never assumed: files synced,
 // waiting or failed, the last sync and backup, live sync, reminders.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.js';
 import { loadConfig } from './config.js';
@@ -15,6 +14,7 @@ import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
 import { rotationPending } from './keys/rotation-steps.js';
 import { accessReviewDueAt, loadSettings } from './settings.js';
+import { readIfExists } from './fsutil/read.js';
 
 export interface StatusInputs {
   home: string;
@@ -32,7 +32,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const synced = files.filter((f) => f.state === 'synced').length;
   const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
   const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
-  const backup = await i.backupStatus().catch(() => undefined);
+  const backup = await i.backupStatus().catch(() => undefined); // no backup record readable: shown as no backups
   return {
     vaultDir: config.vaultDir,
     cloud: describeCloud(config.cloud),
@@ -54,7 +54,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
 
 /** A running live sync on this computer (this process's or another's), from the state it publishes. */
 async function liveState(home: string): Promise<StatusReport['live']> {
-  const text = await readFile(join(home, homeFiles.watch), 'utf8').catch(() => '');
+  const text = (await readIfExists(join(home, homeFiles.watch), 'utf8')) ?? '';
   try {
     const { pid, ...rest } = JSON.parse(text) as LiveState;
     if (pid === process.pid || alive(String(pid))) return { watching: true, ...rest };

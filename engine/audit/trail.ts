@@ -11,12 +11,13 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import type { Remote } from '../remotes/remote.js';
 import type { AuditVerifyReport, OtherTrail } from '../../contract/index.js';
+import { readIfExists } from '../fsutil/read.js';
 
 const LOG = homeFiles.auditLog;
 const HEAD = homeFiles.auditHead;
 
 async function lines(home: string): Promise<string[]> {
-  const text = await readFile(join(home, LOG), 'utf8').catch(() => '');
+  const text = (await readIfExists(join(home, LOG), 'utf8')) ?? ''; // no trail yet; an unreadable one is an error, never an empty trail
   return text.split('\n').filter((l) => l.length > 0);
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
+import { readIfExists } from '../fsutil/read.js';
 
 export const backupHomeFiles = { state: homeFiles.backupState, cache: homeFiles.backupCache } as const;
 
@@ -47,7 +48,7 @@ export function emptyBackupState(): BackupLocalState {
 }
 
 export async function loadBackupState(home: string): Promise<BackupLocalState> {
-  const text = await readFile(join(home, backupHomeFiles.state), 'utf8').catch(() => undefined);
+  const text = await readIfExists(join(home, backupHomeFiles.state), 'utf8');
   if (!text) return emptyBackupState();
   try {
     return stateSchema.parse(JSON.parse(text));

@@ -68,7 +68,7 @@ export async function withRepoLock<T>(storage: RepoStorage, op: string, fn: () =
       await storage.remote.delete(LOCK);
     }
     const timer = setInterval(() => {
-      storage.remote.put(LOCK, encode()).catch(() => {});
+      storage.remote.put(LOCK, encode()).catch(() => {}); // refreshed again at the next tick; a lock not refreshed for 30 minutes may be taken over
     }, REFRESH_MS);
     timer.unref();
     try {
@@ -76,7 +76,7 @@ export async function withRepoLock<T>(storage: RepoStorage, op: string, fn: () =
     } finally {
       clearInterval(timer);
       storage.close?.();
-      await storage.remote.delete(LOCK).catch(() => {});
+      await storage.remote.delete(LOCK).catch(() => {}); // a lock left behind is taken over as stale (its owner is gone)
     }
   } finally {
     held.delete(storage.remote.description);

@@ -180,7 +180,7 @@ export class BackupApi {
       return report;
     } catch (e) {
       local.runs.push({ at: new Date(started).toISOString(), ok: false, files: 0, bytesAdded: 0, durationMs: Date.now() - started, error: runError(e) });
-      await saveBackupState(this.d.home, local).catch(() => {});
+      await saveBackupState(this.d.home, local).catch(() => {}); // the run's own failure is what the person must hear
       throw e;
     }
   }
@@ -325,7 +325,7 @@ export class BackupApi {
           await saveBackupState(this.d.home, local);
           return { snapshot: hex, time: report.time, files, bytes: report.bytes };
         } catch (e) {
-          await discardArchive(repo, hex).catch(() => {});
+          await discardArchive(repo, hex).catch(() => {}); // a marker left behind shows as 'marker only' and can be deleted
           throw e;
         }
       });
@@ -356,7 +356,7 @@ export class BackupApi {
           out.push({ ...none, state: marked.has(id) ? 'marker only' : 'missing' });
           continue;
         }
-        const s = await repo.readSummary(id).catch(() => undefined);
+        const s = await repo.readSummary(id).catch(() => undefined); // listed as unreadable, not hidden
         out.push(s ? { id, state: 'snapshot', time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes } : { ...none, state: 'unreadable' });
       }
       return out.sort((a, b) => (a.time ?? '9').localeCompare(b.time ?? '9') || a.id.localeCompare(b.id));
@@ -387,7 +387,7 @@ export class BackupApi {
         const out: ArchiveRemoval[] = [];
         for (const id of ids) {
           const hadManifest = snapshots.includes(id);
-          const summary = hadManifest ? await repo.readSummary(id).catch(() => undefined) : undefined;
+          const summary = hadManifest ? await repo.readSummary(id).catch(() => undefined) : undefined; // its date and size are then unknown; the deletion goes on
           if (!local.forgotten.includes(id)) local.forgotten.push(id);
           await saveBackupState(this.d.home, local);
           await discardArchive(repo, id);

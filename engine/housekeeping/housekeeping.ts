@@ -41,7 +41,7 @@ export class Housekeeping {
   private async marks(config: VaultConfig): Promise<Marks> {
     const keys = this.d.readKeys();
     if (keys && !(await hasMarks(this.d.home))) {
-      const mirrored = await this.d.remote(config).then((r) => fetchMirror(r, keys), () => undefined);
+      const mirrored = await this.d.remote(config).then((r) => fetchMirror(r, keys), () => undefined); // the cloud out of reach: this computer's (empty) marks stand until it is back
       if (mirrored) {
         await saveMarks(this.d.home, mirrored);
         return mirrored;
@@ -145,7 +145,7 @@ export class Housekeeping {
       out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
     }
     // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
-    await this.d.sync().catch(() => {});
+    await this.d.sync().catch(() => {}); // the cloud out of reach: the next sync moves them, as it would any deletion
     return out;
   }
 
@@ -202,7 +202,7 @@ export class Housekeeping {
   /** When the backups' copies go: the day the last snapshot holding it can be forgotten (an estimate), or never for an archive. */
   private async backupFates(config: VaultConfig, removedAt: number): Promise<(name: string, marks: Marks) => CopyFate> {
     if (!config.backupDir) return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'this vault has no backup folder' });
-    const snapshots = await this.d.backups().snapshots().catch(() => undefined);
+    const snapshots = await this.d.backups().snapshots().catch(() => undefined); // the drive away: the estimate falls back to this computer's record
     if (!snapshots && (await loadBackupState(this.d.home)).repoId === undefined) {
       return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'no backup has been taken yet, so none holds it' });
     }

@@ -11,6 +11,7 @@ import { DamagedData } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { parseDate } from './dates.js';
+import { exists } from '../fsutil/read.js';
 
 export const DEFAULT_YEARS = 6;
 export const MAX_YEARS = 100;
@@ -55,7 +56,7 @@ export async function loadMarks(home: string): Promise<Marks> {
 }
 
 export async function hasMarks(home: string): Promise<boolean> {
-  return readFile(join(home, homeFiles.housekeeping)).then(() => true, () => false);
+  return exists(join(home, homeFiles.housekeeping));
 }
 
 export function marksText(m: Marks): string {

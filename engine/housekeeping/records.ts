@@ -37,7 +37,7 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
   for (const f of scan.files.values()) bytes += f.size;
   const status = await backups.status(DEFAULT_SCHEDULE, now);
   const lastFail = [...(await loadBackupState(home)).runs].reverse().find((r) => !r.ok);
-  const snaps = config.backupDir ? await backups.snapshots().catch(() => undefined) : undefined;
+  const snaps = config.backupDir ? await backups.snapshots().catch(() => undefined) : undefined; // the drive away: the record says the count is unknown
   const backupDetails = snaps
     ? `${snaps.filter((s) => !s.archive).length} snapshots and ${snaps.filter((s) => s.archive).length} archives`
     : 'could not be read just now (is the drive plugged in?)';

@@ -4,10 +4,11 @@
 // for a symbolic link meanwhile is never followed out of the vault). Then
 // the case's folders, deepest first, if they are empty; anything else (a
 // link, a file with an unreadable name) stays, and is reported.
-import { lstat, realpath, unlink } from 'node:fs/promises';
+import { realpath, unlink } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { safeJoin } from '../mirror/restore-objects.js';
+import { lstatIfExists } from '../fsutil/read.js';
 
 export interface RemovedCase {
   removed: number;
@@ -18,7 +19,7 @@ export interface RemovedCase {
 }
 
 async function inside(root: string, dir: string): Promise<boolean> {
-  const real = await realpath(dir).catch(() => undefined);
+  const real = await realpath(dir).catch(() => undefined); // gone, or not resolvable: not inside, so nothing there is touched
   return real !== undefined && (real === root || real.startsWith(root + sep));
 }
 
@@ -32,7 +33,7 @@ export async function removeCase(vaultDir: string, name: string, files: readonly
       out.leftovers = true;
       continue;
     }
-    const st = await lstat(full).catch(() => undefined);
+    const st = await lstatIfExists(full);
     if (!st) continue;
     if (!st.isFile() || (f.size !== undefined && (st.size !== f.size || st.mtimeMs !== f.mtimeMs))) {
       out.changed.push(f.path);
@@ -43,7 +44,7 @@ export async function removeCase(vaultDir: string, name: string, files: readonly
     out.removed++;
   }
   const top = safeJoin(root, name);
-  const st = await lstat(top).catch(() => undefined);
+  const st = await lstatIfExists(top);
   if (st?.isDirectory() && (await pruneEmptyFolders(top)) > 0) out.leftovers = true;
   return out;
 }

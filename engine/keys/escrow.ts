@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { createEscrowKey, escrowFingerprint, normaliseFingerprint, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, type EscrowKeyPair, type KdfParams } from '../../crypto/index.js';
 import { writeNewFile } from '../fsutil/atomic.js';
 import { Refused, UsageError } from '../errors.js';
+import { exists } from '../fsutil/read.js';
 
 /** Where keygen writes the public half: beside the key file, to hand out. */
 export const publicKeyPath = (out: string) => `${out}.pub`;
@@ -21,7 +22,7 @@ export async function writeEscrowKey(out: string, passphrase: string, kdf: KdfPa
   const keyFile = resolve(out);
   const publicFile = publicKeyPath(keyFile);
   for (const f of [keyFile, publicFile]) {
-    if (await stat(f).then(() => true, () => false)) throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
+    if (await exists(f)) throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
   }
   if (!(await stat(dirname(keyFile)).then((s) => s.isDirectory(), () => false))) throw new UsageError('the folder for the escrow key file does not exist; create it or choose another place');
   const made = await createEscrowKey(passphrase, kdf);

@@ -4,7 +4,7 @@
 // union's escrow slot added or removed. The key file lives twice: in the
 // cloud (casevault.key, for recovery on a new computer) and in
 // CASEVAULT_HOME (so an unlock needs no cloud). Spec: docs/format.md.
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   addEscrowSlot, BadRecoveryKey, createKeyFile, decodeRecoveryKey, encodeRecoveryKey, escrowFingerprint, escrowPublicKeyOf, KDF_PROFILES, keyring, openKeyFile, parseKeyFile, ready,
@@ -23,6 +23,7 @@ import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
 import { confirmedEscrowKey, openEscrowKey } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
 import type { InitOptions } from '../engine.js';
+import { statIfExists } from '../fsutil/read.js';
 
 /** The key file's name in the cloud copy (the same as the home's copy). */
 export const KEY_FILE_NAME = homeFiles.keyFile;
@@ -74,7 +75,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
   await ensureFreshHome(core.home);
   await checkStrength(o.passphrase);
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
-  const existing = await stat(o.vaultDir).catch(() => undefined);
+  const existing = await statIfExists(o.vaultDir);
   if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder', 'choose-other-folder');
   const remote = await core.newRemote(o.cloud, dropbox);
   if (await remote.stat(KEY_FILE_NAME)) throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');

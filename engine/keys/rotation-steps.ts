@@ -8,7 +8,7 @@
 // copy deleted. Each step can be repeated, so a run killed at any point is
 // finished by running it again with the new passphrase.
 // Spec: docs/key-rotation.md.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -26,10 +26,11 @@ import { hasMarks, loadMarks } from '../housekeeping/marks.js';
 import { putMirror } from '../housekeeping/mirror.js';
 import { runPool } from '../fsutil/pool.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
-import type { Remote } from '../remotes/remote.js';
+import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
 import { type ReencryptReport, type Emit, type ObjectFailure } from '../../contract/index.js';
+import { exists } from '../fsutil/read.js';
 
 const BATCH = 256;
 const CONCURRENCY = 4;
@@ -58,7 +59,7 @@ export async function loadRotation(home: string): Promise<PendingRotation | unde
 
 /** Whether a rotation is pending on this computer (even one whose record is damaged). */
 export async function rotationPending(home: string): Promise<boolean> {
-  return stat(join(home, homeFiles.rotating)).then(() => true, () => false);
+  return exists(join(home, homeFiles.rotating));
 }
 
 export async function saveRotation(home: string, p: PendingRotation): Promise<void> {
@@ -103,7 +104,10 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
  * the cloud's key file as read, if there is one.
  */
 export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array, retiredPublicKeys: readonly string[] = []): Promise<Uint8Array | undefined> {
-  const bytes = await remote.read(homeFiles.keyFile).catch(() => undefined); // the cloud's copy has the same name as the home's
+  const bytes = await remote.read(homeFiles.keyFile).catch((e: unknown) => { // the cloud's copy has the same name as the home's
+    if (e instanceof RemoteNotFound) return undefined;
+    throw e;
+  });
   let publicKey: string;
   try {
     if (!bytes) return undefined;

@@ -6,7 +6,7 @@
 // the half-made copy and starts again. Spec: docs/handover.md.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   escrowPublicKeyOf, openKeyFile, openObject, parseKeyFile, wipeKeys, type AuditEntry, type WriteKeys,
@@ -23,6 +23,7 @@ import { FolderRemote } from '../remotes/folder.js';
 import { scanVault } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
 import { fileCount, type CloudSpec, type Emit, type EngineEvents, type HandoverOptions, type HandoverReport, type SyncReport } from '../../contract/index.js';
+import { parseOr, readIfExists, statIfExists } from '../fsutil/read.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -96,7 +97,12 @@ export async function hashVault(vaultDir: string): Promise<VaultDigest> {
 }
 
 export async function loadVerified(home: string): Promise<VerifiedHandover | undefined> {
-  return readFile(join(home, VERIFIED), 'utf8').then((t) => JSON.parse(t) as VerifiedHandover, () => undefined);
+  const text = await readIfExists(join(home, VERIFIED), 'utf8');
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as VerifiedHandover);
+  } catch {
+    return undefined; // a damaged record is no verified copy: removal stays refused until a new one is made
+  }
 }
 
 /** The copy must go somewhere of its own: not in or around the vault, its cloud copy, its backups or this computer's settings. */
@@ -117,11 +123,11 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
  * cleared. Anything else is refused.
  */
 async function leftovers(home: string, to: string): Promise<string[]> {
-  const st = await stat(to).catch(() => undefined);
+  const st = await statIfExists(to);
   if (st && !st.isDirectory()) throw new UsageError('the handover path exists and is not a folder; choose a new or empty folder');
   const entries = st ? await readdir(to) : [];
   if (entries.length === 0) return [];
-  const marker = await readFile(join(home, IN_PROGRESS), 'utf8').then((t) => JSON.parse(t) as { to?: string }, () => undefined);
+  const marker = parseOr<{ to?: string }>(await readIfExists(join(home, IN_PROGRESS), 'utf8'));
   if (marker?.to !== to || !entries.every((e) => CLOUD_NAMES.has(e))) {
     throw new Refused('the handover folder is not empty; choose a new or empty folder');
   }

@@ -4,7 +4,7 @@
 // copy, and only if the vault is still what was verified. Once started (a
 // marker in the home) a killed run is finished by the next one.
 // Spec: docs/handover.md.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import type { VaultConfig } from '../config.js';
@@ -15,6 +15,7 @@ import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
 import type { Remote } from '../remotes/remote.js';
 import type { KeepOrDelete, RemoveOptions, RemoveReport } from '../../contract/index.js';
+import { parseOr, readIfExists } from '../fsutil/read.js';
 
 export interface RemoveDeps {
   home: string;
@@ -81,7 +82,7 @@ async function deleteHome(home: string): Promise<void> {
 export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {
   if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
-  const started = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { cloud: KeepOrDelete; backups: KeepOrDelete }, () => undefined);
+  const started = parseOr<{ cloud: KeepOrDelete; backups: KeepOrDelete }>(await readIfExists(markerPath, 'utf8'));
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
   const current = await hashVault(d.config.vaultDir).catch((e: unknown) => {

@@ -30,7 +30,7 @@ export async function enclosingSyncFolder(dir: string): Promise<string | undefin
   let d = await canonical(dir);
   for (;;) {
     if (NAMES.some((re) => re.test(basename(d)))) return d;
-    const names = await readdir(d).catch(() => [] as string[]);
+    const names = await readdir(d).catch(() => [] as string[]); // an unreadable folder shows no sync client's marker; its name and its parents' are still checked
     if (names.some((n) => MARKERS.some((re) => re.test(n)))) return d;
     const parent = dirname(d);
     if (parent === d) return undefined;

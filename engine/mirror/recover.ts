@@ -4,7 +4,7 @@
 // picks up where it stopped. Objects that fail are listed; every other file
 // is restored, and the sync records are written so the next sync uploads
 // nothing.
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cloudReencrypting, keyring, parseKeyFile, wipeKeys, type KeyFile, type ReadKeys } from '../../crypto/index.js';
 import type { RecoverReport } from '../../contract/index.js';
@@ -22,6 +22,7 @@ import { record } from './file-read.js';
 import { checkLayout } from './layout.js';
 import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
+import { parseOr, readIfExists } from '../fsutil/read.js';
 
 /** The keys that open cloud objects: the current ones, and the earlier ones only while a key rotation re-encrypts the cloud. */
 export function cloudRing(kf: KeyFile, keys: ReadKeys): ReadKeys[] {
@@ -37,7 +38,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
     throw e;
   });
   const markerPath = join(core.home, homeFiles.recovering);
-  const marker = await readFile(markerPath, 'utf8').then((t) => JSON.parse(t) as { vaultDir?: string }, () => undefined);
+  const marker = parseOr<{ vaultDir?: string }>(await readIfExists(markerPath, 'utf8'));
   const resume = marker?.vaultDir === resolve(o.vaultDir);
   if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
   const remote = await core.newRemote(o.cloud, dropbox);

@@ -11,6 +11,7 @@ import { runPool } from '../fsutil/pool.js';
 import type { Remote } from '../remotes/remote.js';
 import { isDataDefect } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
+import { lstatIfExists } from '../fsutil/read.js';
 
 export interface RestoredFile {
   meta: ObjectMeta;
@@ -42,7 +43,7 @@ export function placeBeside(tmp: string, full: string): string {
 
 /** Whether `existing` is a regular file with exactly the bytes of `candidate` (1 MiB reads). */
 export async function sameContent(candidate: string, existing: string): Promise<boolean> {
-  const [a, b] = await Promise.all([lstat(candidate), lstat(existing).catch(() => undefined)]);
+  const [a, b] = await Promise.all([lstat(candidate), lstatIfExists(existing)]);
   if (!b?.isFile() || a.size !== b.size) return false;
   const [fa, fb] = await Promise.all([open(candidate, 'r'), open(existing, 'r')]);
   try {
@@ -97,7 +98,7 @@ export async function restoreObject(remote: Remote, ring: readonly ReadKeys[], n
   }
   const full = safeJoin(dir, meta.path);
   if (resume) {
-    const st = await lstat(full).catch(() => undefined);
+    const st = await lstatIfExists(full);
     if (st?.isFile() && st.size === meta.size && Math.abs(st.mtimeMs - meta.mtimeMs) < 0.01) {
       await content.return(undefined);
       return { meta, written: full, idHex, ...(tag ? { tag } : {}) };
@@ -122,7 +123,7 @@ export interface RestoreAllResult {
 
 /** Remove temporary files an interrupted restore left under `dir` (partial plaintext). */
 export async function removeLeftoverTemps(dir: string): Promise<void> {
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) { // a folder gone or unreadable holds nothing this can remove
     const full = join(dir, e.name);
     if (e.isDirectory()) await removeLeftoverTemps(full);
     else if (e.isFile() && isTempName(e.name)) await rm(full, { force: true });

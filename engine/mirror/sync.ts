@@ -18,6 +18,7 @@ import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } f
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudKeys } from '../keys/rotation-steps.js';
 import { type SyncReport, type Emit } from '../../contract/index.js';
+import { statIfExists } from '../fsutil/read.js';
 
 export interface SyncContext {
   home: string;
@@ -121,13 +122,13 @@ async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
   const newest = Math.max(...recent.map((f) => f.mtimeMs));
   await sleep(Math.min(newest + settleMs - Date.now(), settleMs));
   await Promise.all(recent.map(async (f) => {
-    const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined);
+    const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined); // gone or unreadable now: the scan that follows says which
     if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(settleMs);
   }));
 }
 
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
-  const vaultStat = await stat(ctx.vaultDir).catch(() => undefined);
+  const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }

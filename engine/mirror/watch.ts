@@ -58,7 +58,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   let waiting: { resolve: (r: SyncReport) => void; reject: (e: unknown) => void }[] = [];
 
   const live: LiveState = { pid: process.pid, since: Date.now(), online: true };
-  const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {});
+  const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {}); // status then shows the last state it could write
 
   const schedule = (delay: number) => {
     if (signal.aborted) return;

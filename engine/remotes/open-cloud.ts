@@ -3,7 +3,6 @@
 // or from this computer's store, sealed under the vault's local secrets key
 // (so the stored one needs the vault unlocked once per run; the desktop app
 // keeps it with the OS keychain instead).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openLocalSecret, sealLocalSecret, type ReadKeys } from '../../crypto/index.js';
@@ -12,6 +11,7 @@ import { homeFiles } from '../home.js';
 import { FolderRemote } from './folder.js';
 import type { Remote } from './remote.js';
 import { type CloudSpec } from '../../contract/index.js';
+import { readIfExists } from '../fsutil/read.js';
 
 export interface DropboxCredentials {
   appKey: string;
@@ -62,7 +62,7 @@ export async function storeDropboxToken(home: string, keys: ReadKeys, c: Dropbox
 }
 
 export async function loadDropboxToken(home: string, keys: ReadKeys): Promise<DropboxCredentials | undefined> {
-  const text = await readFile(join(home, TOKEN_FILE), 'utf8').catch(() => undefined);
+  const text = await readIfExists(join(home, TOKEN_FILE), 'utf8');
   if (text === undefined) return undefined;
   const parsed = stored.safeParse(JSON.parse(text));
   if (!parsed.success) return undefined;

@@ -4,7 +4,7 @@
 // vault is only read.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rm, utimes, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
@@ -17,6 +17,7 @@ import { canonical, inside } from '../mirror/layout.js';
 import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEntry } from './manifest.js';
 import { searchTerms } from './search.js';
 import { type SarExportOptions, type SarExportReport, type Emit, type SarProblem } from '../../contract/index.js';
+import { exists } from '../fsutil/read.js';
 
 /** Folder inside the export that holds the files, at the paths they have in the vault. */
 export const FILES_DIR = 'files';
@@ -125,7 +126,7 @@ function zipDate(ms: number): Date {
 }
 
 async function zipSink(dest: string): Promise<Sink> {
-  if (await lstat(dest).then(() => true, () => false)) throw new UsageError('the zip file already exists; choose a new file name (nothing was overwritten)');
+  if (await exists(dest)) throw new UsageError('the zip file already exists; choose a new file name (nothing was overwritten)');
   await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
   const tmp = tempName(dirname(dest));
   const fh: FileHandle = await open(tmp, 'wx', 0o600);
