@@ -59,7 +59,7 @@ async function startRotation(core: Core, newPassphrase: string): Promise<{ pendi
   await checkStrength(newPassphrase);
   const { kf } = await readLocalKeyFile(core.home);
   if (await openKeyFile(kf, { passphrase: newPassphrase }).then(async (k) => (await wipeKeys(k), true), () => false)) {
-    throw new UsageError('the new passphrase must not be the current one: the lost computer\'s copy of the key file opens with the current one', 'choose-new-passphrase');
+    throw new UsageError('a new passphrase is needed, not the current one: the lost computer\'s copy of the key file opens with the current one', 'choose-new-passphrase');
   }
   const rotated = await rotateKeyFile(kf, old, newPassphrase, KDF_PROFILES[kdfProfile(core.env)]);
   const pending = { keyFile: rotated.keyFile, recoveryShown: false };

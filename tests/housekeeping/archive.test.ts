@@ -95,7 +95,7 @@ class FlakyDrive extends FolderStorage {
   }
 }
 
-test('an archive that does not read back the same is discarded and nothing is removed (DamagedData)', async () => {
+test('an archive that does not read back the same is discarded and nothing is removed (damaged data)', async () => {
   const v = await newVault({ 'Smith/letter.txt': ['Dear member', OLD], 'Smith/b.bin': [randomBytes(200_000), OLD] });
   const keys: ReadKeys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASS });
   const hk = new Housekeeping({
@@ -107,7 +107,7 @@ test('an archive that does not read back the same is discarded and nothing is re
     readKeys: () => keys,
   });
   const before = await readTree(v.vault);
-  await assert.rejects(hk.archive({ cases: ['Smith'], confirm: true }), { name: 'DamagedData', message: /did not read back/ });
+  await assert.rejects(hk.archive({ cases: ['Smith'], confirm: true }), { name: 'Damaged', kind: 'damaged', next: 'verify-backup', message: /did not read back/ });
   assert.deepEqual(await readTree(v.vault), before, 'every plaintext byte still there');
   assert.deepEqual(await listFiles(join(v.backup, 'snapshots')).catch(() => []), [], 'the bad archive was discarded');
   assert.deepEqual(await listFiles(join(v.backup, 'archives')).catch(() => []), []);

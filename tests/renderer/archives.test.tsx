@@ -57,7 +57,7 @@ test('archives: none said plainly; a refusal is shown as a sentence', async () =
   render(<ArchivesSection />);
   await screen.findByText('No archives.');
   cleanup();
-  bridge({ archives: () => failure('unreachable', 'the backup folder cannot be found; plug in the backup drive (or connect the share) and try again', 'plug-in-backup-drive') });
+  bridge({ archives: () => failure('unreachable', 'the backup folder cannot be found', 'plug-in-backup-drive') });
   render(<ArchivesSection />);
-  assert.equal((await screen.findByRole('alert')).textContent, 'The backup folder cannot be found; plug in the backup drive (or connect the share) and try again.');
+  assert.equal((await screen.findByRole('alert')).textContent, 'The backup folder cannot be found. Plug in the backup drive (or connect the share), then try again.');
 });
