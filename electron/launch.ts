@@ -53,7 +53,9 @@ function fetchElectron(packageDir: string): void {
   writeFileSync(marker, '');
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const seconds = FETCH_TIMEOUT_MS / 1000;
-  console.log(`Fetching the desktop runtime (Electron ${version}, about 100 MB) once; if it is not here within ${seconds} seconds, Casevault opens in your browser.`);
+  console.log(
+    `Fetching the desktop runtime (Electron ${version}, about 100 MB) once; if it is not here within ${seconds} seconds, Casevault opens in your browser.`,
+  );
   const run = spawnSync(process.execPath, [join(packageDir, 'install.js')], { cwd: packageDir, stdio: 'ignore', timeout: FETCH_TIMEOUT_MS });
   if (run.status === 0) return;
   console.log(

@@ -106,7 +106,9 @@ void app.whenReady().then(async () => {
     const status = await dispatch(engine, 'status', {});
     if (!status.ok) return status;
     const problem = await shell.openPath((status.value as ApiResult<'status'>).vaultDir);
-    return problem ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } } : { ok: true, value: {} };
+    return problem
+      ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } }
+      : { ok: true, value: {} };
   });
   for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
 
