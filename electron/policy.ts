@@ -1,6 +1,6 @@
 // The desktop shell's security decisions, as plain functions so they are
 // tested without Electron (which cannot run everywhere the tests do).
-// electron/main.js only wires them to Electron's events.
+// electron/main.ts only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { DEFAULT_SETTINGS } from '../engine/settings.js';

@@ -69,7 +69,7 @@ test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; ve
   const pack = (await listFiles(join(root, 'usb', 'packs')))[0]!;
   const p = join(root, 'usb', 'packs', pack);
   const bytes = await readFile(p);
-  bytes[bytes.length >> 1] ^= 0x40;
+  bytes[bytes.length >> 1]! ^= 0x40;
   await writeFile(p, bytes);
   const v = await cv(['verify', '--backup'], env);
   assertCleanError(v, 3);

@@ -36,7 +36,7 @@ test('a damaged pack: verify names it and fails; restore recovers every file tha
   const packs = await packFiles(v.backupDir);
   const victim = packs[1]!;
   const bytes = await readFile(victim);
-  bytes[bytes.length >> 1] ^= 1;
+  bytes[bytes.length >> 1]! ^= 1;
   await writeFile(victim, bytes);
   const r = await v.api.verify();
   const victimHex = victim.split('/').at(-1)!;

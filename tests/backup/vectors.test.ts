@@ -48,7 +48,7 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
     openBlob(sodium, key, keys.idKey, e, stored);
     for (const i of flips(stored.length, 97)) {
       const bad = stored.slice();
-      bad[i] ^= 1;
+      bad[i]! ^= 1;
       assert.throws(() => openBlob(sodium, key, keys.idKey, e, bad), DamagedData);
     }
   }
@@ -58,7 +58,7 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
   const headEnd = e0!.offset;
   for (const i of flips(headEnd, 7)) {
     const bad = pack.slice();
-    bad[i] ^= 1;
+    bad[i]! ^= 1;
     assert.throws(() => openPackHeader(sodium, keys.indexKey, packId, bad, bad.length), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
   }
   assert.throws(() => openPackHeader(sodium, keys.indexKey, fromHex(v.index.id), pack, pack.length), DamagedData, 'bound to its pack ID');
@@ -67,7 +67,7 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
   assert.equal(openIndex(sodium, keys.indexKey, fromHex(v.index.id), index).length, 1);
   for (const i of flips(index.length, 11)) {
     const bad = index.slice();
-    bad[i] ^= 1;
+    bad[i]! ^= 1;
     assert.throws(() => openIndex(sodium, keys.indexKey, fromHex(v.index.id), bad), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
   }
 
@@ -77,7 +77,7 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
   assert.deepEqual(m.files.map((f) => f.path), v.manifest.files.map((f: { path: string }) => f.path));
   for (const i of flips(manifest.length, 13)) {
     const bad = manifest.slice();
-    bad[i] ^= 1;
+    bad[i]! ^= 1;
     assert.throws(() => openManifestSummary(sodium, keys, id, bad), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
   }
   // Type confusion: a pack, an index or a blob offered as a manifest.

@@ -187,7 +187,7 @@ class HttpError {
 function apiError(tags: string[], extra: Record<string, unknown> = {}): HttpError {
   // Build nested {".tag": a, a: {".tag": b, ...}} and merge `extra` at the innermost level.
   let inner: Record<string, unknown> = { '.tag': tags[tags.length - 1], ...extra };
-  for (let i = tags.length - 2; i >= 0; i--) inner = { '.tag': tags[i], [tags[i]]: inner };
+  for (const tag of tags.slice(0, -1).reverse()) inner = { '.tag': tag, [tag]: inner };
   return new HttpError(409, { error_summary: `${tags.join('/')}/..`, error: inner });
 }
 
@@ -375,7 +375,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
     if (faults.corruptUploads && faults.corruptUploads > 0 && data.length > 0) {
       faults.corruptUploads--;
       countFault('corrupt-upload');
-      data[Math.floor(data.length / 2)] ^= 0x01;
+      data[Math.floor(data.length / 2)]! ^= 0x01;
       await writeFile(staged, data);
     }
     const hash = dropboxContentHash(data);
@@ -505,7 +505,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
           faults.corruptDownloads--;
           countFault('corrupt-download');
           const data = await readFile(join(blobDir, n.blob));
-          data[Math.floor(data.length / 2)] ^= 0x01;
+          data[Math.floor(data.length / 2)]! ^= 0x01;
           res.writeHead(200);
           res.end(data);
           return STREAMED;
@@ -796,7 +796,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
 
   const pickFault = (path: string, isToken: boolean, hasBody: boolean): ForcedFault | undefined => {
     const i = forced.findIndex((f) => f.endpoint === undefined || f.endpoint === path);
-    if (i >= 0) return forced.splice(i, 1)[0].fault;
+    if (i >= 0) return forced.splice(i, 1)[0]!.fault;
     if (isToken && faults.includeToken === false) return undefined;
     const r = random();
     let acc = 0;
@@ -886,7 +886,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
       const auth = String(req.headers.authorization ?? '');
       const m = /^Bearer (.+)$/.exec(auth);
       if (!m) throw badRequest(endpoint, 'Must provide HTTP header "Authorization" or URL parameter "authorization".');
-      const token = m[1];
+      const token = m[1]!; // (.+) matched
       if (fault === 'expire-token' && accessTokens.has(token)) {
         countFault(fault);
         accessTokens.set(token, 0);

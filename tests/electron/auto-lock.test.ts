@@ -1,5 +1,5 @@
 // Auto-lock's idle time comes from the settings through the API (as
-// electron/main.js reads it), with the default when it cannot be read.
+// electron/main.ts reads it), with the default when it cannot be read.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 // The desktop shell's notifications and start-at-login, as plain functions
-// (electron/main.js only wires them to Electron).
+// (electron/main.ts only wires them to Electron).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';

@@ -24,7 +24,7 @@ async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<n
   return Date.now() - start;
 }
 
-test('watch: single drops arrive within seconds, a 2,000-file drop converges, deletions reach the trash', async () => {
+test('watch: single drops arrive within seconds, a 2,000-file drop converges, deletions reach the trash', async (ctx) => {
   const root = await tempDir('watch');
   const vault = join(root, 'vault');
   const cloud = join(root, 'cloud');
@@ -44,12 +44,12 @@ test('watch: single drops arrive within seconds, a 2,000-file drop converges, de
       latencies.push(await until(async () => (await objectCount(cloud)) === 2 + i, 15_000));
     }
     latencies.sort((a, b) => a - b);
-    console.log(`# drop-to-cloud latency: p50 ${latencies[6]} ms, max ${latencies[11]} ms`);
+    ctx.diagnostic(`drop-to-cloud latency: p50 ${latencies[6]} ms, max ${latencies[11]} ms`);
 
     await mkdir(join(vault, 'case-folder'));
     await Promise.all(Array.from({ length: 2000 }, (_, i) => writeFile(join(vault, 'case-folder', `page-${i}.txt`), randomBytes(500))));
     const t = await until(async () => (await objectCount(cloud)) === 2013, 60_000);
-    console.log(`# 2,000-file drop converged in ${t} ms`);
+    ctx.diagnostic(`2,000-file drop converged in ${t} ms`);
 
     const live = (await engine.status()).live;
     assert.ok(live.watching && live.online);

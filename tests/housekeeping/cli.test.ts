@@ -68,9 +68,9 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
   cleanError(await run(['delete', 'Jones', '--yes'], env), 1);
   const del = await run(['delete', 'Brown', '--yes'], env);
   assert.equal(del.code, 0, del.stderr);
-  assert.match(del.stdout, /Deleted Brown: 1 file removed from this computer\.\n  this computer: gone now/);
-  assert.match(del.stdout, /  cloud: gone from \d{4}-\d{2}-\d{2} /);
-  assert.match(del.stdout, /  backups: gone now \(no backup snapshot holds it\)/);
+  assert.match(del.stdout, /Deleted Brown: 1 file removed from this computer\.\n {2}this computer: gone now/);
+  assert.match(del.stdout, / {2}cloud: gone from \d{4}-\d{2}-\d{2} /);
+  assert.match(del.stdout, / {2}backups: gone now \(no backup snapshot holds it\)/);
   assert.deepEqual(await listFiles(vault), ['Jones/a.txt']);
   const forced = await run(['delete', 'Jones', '--yes', '--force', '--json'], env);
   assert.equal(forced.code, 0, forced.stderr);
@@ -79,7 +79,7 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
   const rec = await run(['records', '--json'], env);
   assert.equal(rec.code, 0, rec.stderr);
   assert.equal(JSON.parse(rec.stdout).backup.archives, 1);
-  assert.match((await run(['records'], env)).stdout, /Backup record\n  What: +.*\n[\s\S]*Asset record\n  this computer: /);
+  assert.match((await run(['records'], env)).stdout, /Backup record\n {2}What: +.*\n[\s\S]*Asset record\n {2}this computer: /);
   const page = join(root, 'records.html');
   assert.equal((await run(['records', '--html', page], env)).code, 0);
   assert.match(await readFile(page, 'utf8'), /<h2>Backup record<\/h2>/);

@@ -28,7 +28,7 @@ async function* unevenChunks(data: Buffer): AsyncGenerator<Uint8Array> {
   const sizes = [1, 7, 4096, 65_537, 1_000_003, 333];
   let o = 0;
   for (let i = 0; o < data.length; i++) {
-    const n = Math.min(sizes[i % sizes.length], data.length - o);
+    const n = Math.min(sizes[i % sizes.length]!, data.length - o);
     yield new Uint8Array(data.subarray(o, o + n)); // a copy, as a producer reusing buffers would hand out
     o += n;
     if (i % 5 === 0) await new Promise((r) => setImmediate(r));

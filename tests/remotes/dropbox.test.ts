@@ -352,7 +352,7 @@ describe('DropboxRemote specifics', () => {
     const pool = async <T>(items: T[], n: number, fn: (t: T) => Promise<void>) => {
       let i = 0;
       await Promise.all(Array.from({ length: n }, async () => {
-        while (i < items.length) await fn(items[i++]);
+        while (i < items.length) await fn(items[i++]!);
       }));
     };
     try {
@@ -376,9 +376,9 @@ describe('DropboxRemote specifics', () => {
       for (let k = 0; k < 5; k++) {
         const from = names[10 + k];
         const to = names[15 + k];
-        await r.move(from, to);
-        expected.set(to, expected.get(from)!);
-        expected.delete(from);
+        await r.move(from!, to!);
+        expected.set(to!, expected.get(from!)!);
+        expected.delete(from!);
       }
       await pool(names.slice(20, 25), 3, async (n) => {
         const t = `trash/20260101T000000Z-${n.slice(11)}`;

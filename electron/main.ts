@@ -1,19 +1,37 @@
 // The desktop app's main process: hosts the engine, one window, a tray icon,
 // notifications, auto-lock and live sync. Thin: the security decisions are
 // in electron/policy.ts (tested without Electron), the work in the engine.
+// Compiled to dist/electron/main.js (package.json "main").
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dispatch } from '../dist/engine/transport/dispatch.js';
-import { CONTENT_SECURITY_POLICY } from '../dist/engine/transport/csp.js';
-import { Engine } from '../dist/engine/engine.js';
-import { defaultHome } from '../dist/engine/home.js';
-import { osTokenStore } from '../dist/electron/token-store.js';
-import { APP_ENTRY, APP_SCHEME, appFile, autoLockDue, autoLockMinutes, ipcSenderAllowed, isDropboxSignInUrl, isAppUrl, notice, noticeDue, startAtLogin, trayState, windowOptions } from '../dist/electron/policy.js';
+import { dispatch, type ApiResult } from '../engine/transport/dispatch.js';
+import { CONTENT_SECURITY_POLICY } from '../engine/transport/csp.js';
+import { Engine } from '../engine/engine.js';
+import type { EngineEvents } from '../engine/events.js';
+import { defaultHome } from '../engine/home.js';
+import { osTokenStore } from './token-store.js';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  appFile,
+  autoLockDue,
+  autoLockMinutes,
+  ipcSenderAllowed,
+  isDropboxSignInUrl,
+  isAppUrl,
+  notice,
+  noticeDue,
+  startAtLogin,
+  trayState,
+  windowOptions,
+  type NoticeKind,
+} from './policy.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const rendererDir = join(here, '..', 'dist', 'ui');
-const icon = (name) => nativeImage.createFromPath(join(here, '..', 'build', 'icons', name));
+// The app's root (this file runs from dist/electron/): the built UI, the preload and the icons are found from it.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const rendererDir = join(root, 'dist', 'ui');
+const icon = (name: string) => nativeImage.createFromPath(join(root, 'build', 'icons', name));
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -21,33 +39,34 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 // The Dropbox sign-in also under the OS keychain, so a Dropbox vault syncs after a restart while locked.
 const engine = new Engine(defaultHome(), process.env, osTokenStore(defaultHome(), safeStorage));
-let win;
-let tray;
+let win: BrowserWindow | undefined;
+let tray: Tray | undefined;
 
 function showWindow() {
   if (!win || win.isDestroyed()) {
-    win = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
-    win.once('ready-to-show', () => win.show());
-    win.loadURL(APP_ENTRY);
+    win = new BrowserWindow(windowOptions(join(root, 'electron', 'preload.cjs')));
+    win.once('ready-to-show', () => win?.show());
+    void win.loadURL(APP_ENTRY);
   } else {
     win.show();
     win.focus();
   }
 }
 
-function send(type, payload) {
+function send<K extends keyof EngineEvents>(type: K, payload: EngineEvents[K]) {
   if (win && !win.isDestroyed()) win.webContents.send('casevault:event', type, payload);
 }
 
-const noticesShown = new Map();
-function notify(kind, count) {
+const noticesShown = new Map<NoticeKind, number>();
+function notify(kind: NoticeKind, count?: number) {
   if (!noticeDue(kind, noticesShown, Date.now())) return;
   noticesShown.set(kind, Date.now());
   new Notification(notice(kind, count)).show();
 }
 
+// (Electron's macOS-only openAsHidden, which macOS 13 and later ignore, is gone from Electron's API.)
 async function applyLoginItem() {
-  app.setLoginItemSettings({ openAtLogin: startAtLogin(await dispatch(engine, 'settings', {})), openAsHidden: true });
+  app.setLoginItemSettings({ openAtLogin: startAtLogin(await dispatch(engine, 'settings', {})) });
 }
 
 async function refreshTray() {
@@ -57,7 +76,7 @@ async function refreshTray() {
   tray.setToolTip({ synced: 'Casevault: all files are safe in the cloud', syncing: 'Casevault: syncing…', attention: 'Casevault: needs attention' }[state]);
 }
 
-app.whenReady().then(async () => {
+void app.whenReady().then(async () => {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = appFile(rendererDir, request.url);
     if (!file) return new Response('Not found', { status: 404 });
@@ -70,7 +89,8 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  ipcMain.handle('casevault:call', async (event, method, params) => {
+  // The preload sends the method as a string (String(method)); dispatch refuses any name that is not an API method.
+  ipcMain.handle('casevault:call', async (event, method: string, params: unknown) => {
     if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
       return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
     }
@@ -85,22 +105,27 @@ app.whenReady().then(async () => {
     }
     const status = await dispatch(engine, 'status', {});
     if (!status.ok) return status;
-    const problem = await shell.openPath(status.value.vaultDir);
-    return problem ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } } : { ok: true, value: {} };
+    const problem = await shell.openPath((status.value as ApiResult<'status'>).vaultDir);
+    return problem
+      ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } }
+      : { ok: true, value: {} };
   });
-  for (const type of ['progress', 'file']) engine.events.on(type, (e) => send(type, e));
+  for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
 
   tray = new Tray(icon('tray-synced.png'));
-  tray.setContextMenu(Menu.buildFromTemplate([
-    { label: 'Open Casevault', click: showWindow },
-    { label: 'Sync now', click: () => void dispatch(engine, 'sync', {}).then(refreshTray) },
-    { type: 'separator' },
-    { label: 'Quit', click: () => app.quit() },
-  ]));
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Casevault', click: showWindow },
+      { label: 'Sync now', click: () => void dispatch(engine, 'sync', {}).then(refreshTray) },
+      { type: 'separator' },
+      { label: 'Quit', click: () => app.quit() },
+    ]),
+  );
   tray.on('click', showWindow);
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
-  for (const e of ['suspend', 'lock-screen']) powerMonitor.on(e, () => void engine.lock());
+  powerMonitor.on('suspend', () => void engine.lock());
+  powerMonitor.on('lock-screen', () => void engine.lock());
   setInterval(async () => {
     const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
     if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock();
