@@ -75,11 +75,7 @@ function openInBrowser(url: string): void {
 }
 
 async function browserMode(): Promise<void> {
-  const [{ Engine }, { defaultHome }, { defaultStaticDir, startBrowserServer }] = await Promise.all([
-    import('../engine/engine.js'),
-    import('../engine/home.js'),
-    import('../engine/transport/server.js'),
-  ]);
+  const { Engine, defaultHome, defaultStaticDir, startBrowserServer } = await import('../engine/index.js');
   const engine = new Engine(defaultHome());
   await engine.startLiveSync();
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });

@@ -5,11 +5,8 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dispatch, type ApiResult } from '../engine/transport/dispatch.js';
-import { CONTENT_SECURITY_POLICY } from '../engine/transport/csp.js';
-import { Engine } from '../engine/engine.js';
-import type { EngineEvents } from '../engine/events.js';
-import { defaultHome } from '../engine/home.js';
+import type { ApiResult, EngineEvents } from '../contract/index.js';
+import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
 import {
   APP_ENTRY,

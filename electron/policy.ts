@@ -3,7 +3,7 @@
 // electron/main.ts only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { DEFAULT_SETTINGS } from '../engine/settings.js';
+import { DEFAULT_SETTINGS } from '../engine/index.js';
 import { type ApiResponse } from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';

@@ -8,9 +8,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DropboxCredentials, OsTokenStore } from '../engine/remotes/open-cloud.js';
-import { writeFileAtomic } from '../engine/fsutil/atomic.js';
-import { homeFiles } from '../engine/home.js';
+import { homeFiles, writeFileAtomic, type DropboxCredentials, type OsTokenStore } from '../engine/index.js';
 
 /** The part of Electron's safeStorage this uses. */
 export interface SafeStorage {

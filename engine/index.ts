@@ -3,8 +3,9 @@
 // engine/ is the engine's own business.
 export { Engine, type InitOptions, type LiveOptions, type RecoverOptions } from './engine.js';
 export { failureOf } from './errors.js';
-export { defaultHome } from './home.js';
-export { writeNewFile } from './fsutil/atomic.js';
+export { defaultHome, homeFiles } from './home.js';
+export { DEFAULT_SETTINGS } from './settings.js';
+export { writeFileAtomic, writeNewFile } from './fsutil/atomic.js';
 export { dropboxFromEnv, type DropboxCredentials, type OsTokenStore } from './remotes/open-cloud.js';
 export { signInToDropbox } from './remotes/dropbox/auth.js';
 export { dispatch } from './transport/dispatch.js';
