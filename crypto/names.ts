@@ -50,6 +50,7 @@ export function assertSafeVaultPath(path: string, platform: NodeJS.Platform = pr
   for (const seg of path.split('/')) {
     if (seg === '' || seg === '.' || seg === '..') throw bad('empty, . or .. segment');
     if (platform === 'win32') {
+      // eslint-disable-next-line no-control-regex -- control characters are among those Windows forbids in a name
       if (/[\\<>:"|?*\x00-\x1f]/.test(seg)) throw bad('character Windows forbids');
       if (WINDOWS_RESERVED.test(seg) || /[. ]$/.test(seg)) throw bad('name Windows reserves');
     }

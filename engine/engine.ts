@@ -100,13 +100,13 @@ export class Engine {
       backupStatus: () => this.backupStatus(),
       backup: (o) => this.backup(o),
     });
-    const engine = this;
+    const keysNow = () => this.keys;
     this.core = {
       home: this.home,
       env,
       emit: this.emit,
       get keys() {
-        return engine.keys;
+        return keysNow();
       },
       requireKeys: () => this.requireKeys(),
       holdKeys: async (keys) => {

@@ -15,6 +15,7 @@ export interface ExtractRequest {
 
 export type ExtractReply = { id: number; text: string } | { id: number; reason: string };
 
+// eslint-disable-next-line no-console -- silencing the console is the point: a parser's warning could quote a member's text
 for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = () => {};
 // pdf.js can reject a promise of its own after a damaged file's answer has
 // gone back; that belongs to a file already reported, so it must not stop

@@ -15,7 +15,7 @@ export function fold(s: string): string {
 /** A vault path as a name is searched: also with _ - . as spaces, so "Siobhan_ONeill.docx" matches "siobhan". */
 export function foldName(path: string): string[] {
   const plain = fold(path);
-  return [plain, plain.replace(/[_.\-]+/g, ' ')];
+  return [plain, plain.replace(/[_.-]+/g, ' ')];
 }
 
 const CHUNK = 4096;
@@ -56,6 +56,7 @@ export function snippet(original: string, at: number, length: number): string {
   const end = originalIndex(original, at + length);
   const from = Math.max(0, start - SNIPPET_SIDE);
   const to = Math.min(original.length, end + SNIPPET_SIDE);
+  // eslint-disable-next-line no-control-regex -- control characters in a snippet are exactly what is replaced
   const piece = original.slice(from, to).replace(/[\s\u0000-\u001f]+/gu, ' ').trim();
   return `${from > 0 ? '…' : ''}${piece}${to < original.length ? '…' : ''}`;
 }

@@ -42,7 +42,7 @@ const httpBridge: Bridge = {
 
 const bridge = (): Bridge => window.casevault ?? httpBridge;
 
-export async function call<M extends ApiMethod>(method: M, ...params: {} extends ApiParams<M> ? [ApiParams<M>?] : [ApiParams<M>]): Promise<ApiResult<M>> {
+export async function call<M extends ApiMethod>(method: M, ...params: Record<string, never> extends ApiParams<M> ? [ApiParams<M>?] : [ApiParams<M>]): Promise<ApiResult<M>> {
   const r = await bridge().call(method, params[0] ?? {});
   if (!r.ok) throw new ApiError(r.error);
   return r.value as ApiResult<M>;
