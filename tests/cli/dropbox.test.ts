@@ -98,7 +98,8 @@ test('Dropbox without a sign-in and no terminal: exit 2 with what to set', async
 });
 
 test('rotate-keys on a Dropbox vault: every object re-encrypted through the API, the old key file opens nothing there, the new passphrase recovers it all', async () => {
-  const { root: dir, vault, home, env } = await makeVault({ files: filesOf(12), dropbox: server, synced: true });
+  const { root: dir, vault, home, env } = await makeVault({ files: filesOf(12), dropbox: server });
+  assert.equal((await run(['sync'], env)).code, 0);
   await rm(join(vault, 'cases', 'doc-3.txt'));
   assert.equal((await run(['sync'], env)).code, 0);
   const r = await run(['rotate-keys'], { ...env, CASEVAULT_NEW_PASSPHRASE: ROTATED });

@@ -13,7 +13,8 @@ import { type Files, makeVault } from '../helpers/vault.js';
 test('damage of the same length is found by verify, repaired by the next sync, and verify is clean again', async () => {
   const files: Files = {};
   for (let i = 0; i < 6; i++) files[`Member 1/letter ${i}.txt`] = `letter ${i} `.repeat(500 + i);
-  const { cloud, env } = await makeVault({ files, synced: true });
+  const { cloud, env } = await makeVault({ files });
+  assert.equal((await run(['sync'], env)).code, 0);
   const objects = (await listFiles(join(cloud, 'objects'))).sort().map((o) => join(cloud, 'objects', o));
   const flipped = await readFile(objects[0]!);
   flipped[flipped.length >> 1]! ^= 1;

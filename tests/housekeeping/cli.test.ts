@@ -16,7 +16,8 @@ function cleanError(r: RunResult, code: number): void {
 }
 
 test('retention, close, reopen, archive, delete, records: output and exit codes', async () => {
-  const { root, vault, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] }, backup: true, synced: true });
+  const { root, vault, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] }, backup: true });
+  assert.equal((await run(['sync'], env)).code, 0);
 
   const list = await run(['retention', '--json'], env);
   assert.equal(list.code, 0, list.stderr);

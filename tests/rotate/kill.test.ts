@@ -19,9 +19,11 @@ const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
 test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after rotation: finishing leaves every file, once, under the newest keys only`, async (t) => {
   const files: Files = { 'scan.pdf': randomBytes(5 * 1024 * 1024) };
   for (let d = 0; d < 8; d++) for (let f = 0; f < 25; f++) files[`case-${d}/doc-${f}.txt`] = randomBytes(randomInt(0, 40_000));
-  const v = await makeVault({ files, synced: true, backedUp: true });
+  const v = await makeVault({ files, backup: true });
   const { root, vault, cloud, home } = v;
   const env = { ...v.env, CASEVAULT_NEW_PASSPHRASE: ROTATED };
+  assert.equal((await run(['sync'], env)).code, 0);
+  assert.equal((await run(['backup'], env)).code, 0);
   const atBackup = await readTree(vault);
   const oldKeys = await openKeyFile(parseKeyFile(await readFile(join(home, 'casevault.key'))), { passphrase: PASSPHRASE });
 
