@@ -35,7 +35,7 @@ export interface TestVault {
   vault: string;
   /** The cloud folder; 'dropbox' for a Dropbox vault (as `--cloud` takes it). */
   cloud: string;
-  /** The backup folder (there only with `backup`). */
+  /** The backup folder (the vault's only with `backup` or `backedUp`). */
   backup: string;
   home: string;
   engine: Engine;
