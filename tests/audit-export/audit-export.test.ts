@@ -5,9 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { PASSPHRASE, run } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
 import { auditCsv, auditEventKinds, auditHtml, escapeHtml, filterAudit } from '../../contract/index.js';
+import { run } from '../helpers/cli.js';
+import { makeVault } from '../helpers/vault.js';
 
 const local = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).toISOString();
 const entries = [
@@ -79,9 +79,7 @@ test('HTML: everything is escaped, no scripts can run, and the header names the 
 });
 
 test('audit --csv FILE and --html FILE export the whole trail; an existing file is never overwritten', async () => {
-  const root = await tempDir('audit-export');
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', join(root, 'v'), '--cloud', join(root, 'c')], env)).code, 0);
+  const { root, env } = await makeVault();
   const csv = await run(['audit', '--csv', join(root, 'audit.csv')], env);
   assert.equal(csv.code, 0, csv.stderr);
   assert.match(csv.stdout, /^Exported 2 entries to /);

@@ -6,11 +6,12 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
-import { failsWith, handover, makeVault, NEW_PASSPHRASE, ok } from '../handover/helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { failsWith, handover, NEW_PASSPHRASE, ok } from '../handover/helpers.js';
 import { ROTATED } from '../rotate/helpers.js';
 
 test('audit --others: the successor reads the predecessor\'s trail from the handover copy; an edited line is reported (exit 3)', async () => {
-  const v = await makeVault('cv-others', { 'a.txt': Buffer.from('a') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true });
   const copy = join(v.root, 'handover');
   ok(await handover(v, copy), 'handover');
   const env = { CASEVAULT_HOME: join(v.root, 'successor-home'), CASEVAULT_PASSPHRASE: NEW_PASSPHRASE };
@@ -38,7 +39,7 @@ test('audit --others: the successor reads the predecessor\'s trail from the hand
 });
 
 test('audit --others after a key rotation: another computer\'s trail written under the earlier keys is read and checked with them', async () => {
-  const v = await makeVault('cv-others-rot', { 'a.txt': Buffer.from('a') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true });
   const lenv = { CASEVAULT_HOME: join(v.root, 'laptop-home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
   ok(await run(['recover', '--cloud', v.cloud, '--vault', join(v.root, 'laptop')], lenv), 'recover on the laptop');
   ok(await v.cli(['rotate-keys'], { CASEVAULT_NEW_PASSPHRASE: ROTATED }), 'rotate');

@@ -2,13 +2,13 @@
 // random instants during backup, prune and restore.
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import { listFiles, readTree } from '../helpers/fs.js';
+import { makeVault, SMALL_BACKUPS } from '../helpers/vault.js';
 const KILL_ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
-const PARAMS = JSON.stringify({ chunker: { min: 4096, avg: 16384, max: 65536 }, packSize: 262144 });
 
 /** The real command; killed with SIGKILL after `killAfterMs` if given. */
 const cv = (args: string[], env: Record<string, string>, killAfterMs?: number): Promise<RunResult> => run(args, env, killAfterMs);
@@ -20,21 +20,8 @@ function assertCleanError(r: RunResult, code: number): void {
   assert.doesNotMatch(r.stderr, /\n\s+at |Error:|node:internal/);
 }
 
-async function setup(files: Record<string, Buffer | string>, backup = true) {
-  const root = await tempDir('bcli');
-  const vault = join(root, 'vault');
-  for (const [p, d] of Object.entries(files)) {
-    await mkdir(join(vault, p, '..'), { recursive: true });
-    await writeFile(join(vault, p), d);
-  }
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_BACKUP_PARAMS: PARAMS };
-  const init = await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), ...(backup ? ['--backup', join(root, 'usb')] : [])], env);
-  assert.equal(init.code, 0, init.stderr);
-  return { root, vault, env, usb: join(root, 'usb') };
-}
-
 test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; verify --backup; forget; exit codes', async () => {
-  const { root, vault, env } = await setup({ 'case-1/letter.txt': 'Dear member', 'case-2/scan.pdf': randomBytes(300_000) });
+  const { root, vault, env } = await makeVault({ files: { 'case-1/letter.txt': 'Dear member', 'case-2/scan.pdf': randomBytes(300_000) }, backup: true, backupParams: SMALL_BACKUPS });
   const b1 = await cv(['backup'], env);
   assert.equal(b1.code, 0, b1.stderr);
   assert.match(b1.stdout, /^[0-9a-f]{32}\n$/);
@@ -77,7 +64,7 @@ test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; ve
 });
 
 test('a vault without a backup folder: a clear usage error', async () => {
-  const { env } = await setup({ 'a.txt': 'a' }, false);
+  const { env } = await makeVault({ files: { 'a.txt': 'a' }, backupParams: SMALL_BACKUPS });
   const r = await cv(['backup'], env);
   assertCleanError(r, 2);
   assert.match(r.stderr, /backup folder/);
@@ -87,7 +74,7 @@ test(`kill -9 during backup at ${KILL_ROUNDS} random instants, then during prune
   const files: Record<string, Buffer> = {};
   for (let d = 0; d < 6; d++) for (let f = 0; f < 15; f++) files[`case-${d}/doc-${f}.bin`] = randomBytes(randomInt(0, 40_000));
   files['large.bin'] = randomBytes(6 * 1024 * 1024);
-  const { root, vault, env, usb } = await setup(files);
+  const { root, vault, env, backup: usb } = await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS });
   let killed = 0;
   for (let round = 0; round < KILL_ROUNDS; round++) {
     await writeFile(join(vault, `large-${round % 6}.bin`), randomBytes(3 * 1024 * 1024));
@@ -136,7 +123,7 @@ test(`kill -9 during restore at ${KILL_ROUNDS} random instants: no half-written 
   for (let d = 0; d < 5; d++) for (let f = 0; f < 20; f++) files[`case-${d}/letter ${f}.bin`] = randomBytes(randomInt(0, 60_000));
   files['scan.pdf'] = randomBytes(8 * 1024 * 1024);
   files['empty.txt'] = Buffer.alloc(0);
-  const { root, vault, env } = await setup(files);
+  const { root, vault, env } = await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS });
   assert.equal((await cv(['backup'], env)).code, 0);
   const want = await readTree(vault);
   const to = join(root, 'restored');

@@ -11,7 +11,8 @@ import { Repository } from '../../engine/backup/repository.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { listFiles, readTree } from '../helpers/fs.js';
-import { newVault, SMALL } from './helpers.js';
+import { makeVault, SMALL_BACKUPS } from '../helpers/vault.js';
+import { withBackupApi } from './helpers.js';
 
 async function packFiles(backupDir: string): Promise<string[]> {
   return (await listFiles(join(backupDir, 'packs'))).map((p) => join(backupDir, 'packs', p));
@@ -26,14 +27,14 @@ async function openRepo(home: string, backupDir: string): Promise<Repository> {
 test('a damaged pack: verify names it and fails; restore recovers every file that does not need it', async () => {
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 30; i++) files[`case-${i}/doc.bin`] = randomBytes(60_000 + i);
-  const v = await newVault(files);
+  const v = withBackupApi(await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS }));
   const snap = await v.api.backup();
   await v.unlock();
   const clean = await v.api.verify();
   assert.deepEqual(clean.bad, []);
   assert.ok(clean.packs >= 3, `${clean.packs} packs`);
 
-  const packs = await packFiles(v.backupDir);
+  const packs = await packFiles(v.backup);
   const victim = packs[1]!;
   const bytes = await readFile(victim);
   bytes[bytes.length >> 1]! ^= 1;
@@ -53,17 +54,17 @@ test('a damaged pack: verify names it and fails; restore recovers every file tha
 });
 
 test('blobs swapped between packs, and a pack renamed to another pack\'s name, are refused', async () => {
-  const v = await newVault({ 'a.bin': randomBytes(200_000), 'b.bin': randomBytes(200_000), 'c.bin': randomBytes(200_000) });
+  const v = withBackupApi(await makeVault({ files: { 'a.bin': randomBytes(200_000), 'b.bin': randomBytes(200_000), 'c.bin': randomBytes(200_000) }, backup: true, backupParams: SMALL_BACKUPS }));
   await v.api.backup();
   await v.unlock();
-  const repo = await openRepo(v.home, v.backupDir);
+  const repo = await openRepo(v.home, v.backup);
   const [p1, p2] = [...repo.packs.values()];
   assert.ok(p1 && p2);
   // Copy the first blob of p2 over the first blob of p1 (same length region where possible).
   const e1 = p1.header.entries[0]!;
   const e2 = p2.header.entries.find((e) => e.length === e1.length) ?? p2.header.entries[0]!;
-  const f1 = join(v.backupDir, 'packs', p1.hex.slice(0, 2), p1.hex);
-  const f2 = join(v.backupDir, 'packs', p2.hex.slice(0, 2), p2.hex);
+  const f1 = join(v.backup, 'packs', p1.hex.slice(0, 2), p1.hex);
+  const f2 = join(v.backup, 'packs', p2.hex.slice(0, 2), p2.hex);
   const b1 = await readFile(f1);
   const b2 = await readFile(f2);
   b2.copy(b1, e1.offset, e2.offset, e2.offset + Math.min(e1.length, e2.length));
@@ -81,10 +82,10 @@ test('blobs swapped between packs, and a pack renamed to another pack\'s name, a
 });
 
 test('a manifest forged from existing chunks without the MAC key, or renamed, is refused; a deleted one is reported', async () => {
-  const v = await newVault({ 'letter.txt': 'the real letter', 'x.bin': randomBytes(50_000) });
+  const v = withBackupApi(await makeVault({ files: { 'letter.txt': 'the real letter', 'x.bin': randomBytes(50_000) }, backup: true, backupParams: SMALL_BACKUPS }));
   const s1 = await v.api.backup();
   await v.unlock();
-  const repo = await openRepo(v.home, v.backupDir);
+  const repo = await openRepo(v.home, v.backup);
   const sodium = await ready();
   // The attacker knows the public key and which blob IDs exist (say), but not the repository's write-derived keys.
   const forgedKeys = { ...repo.keys, manifestMacKey: randomBytes(32), indexKey: randomBytes(32) };
@@ -92,21 +93,21 @@ test('a manifest forged from existing chunks without the MAC key, or renamed, is
   const forgedId = randomBytes(16);
   const forged = sealManifest(sodium, forgedKeys, forgedId, Date.now(), [{ path: 'evil.txt', size: ids.length, mtimeMs: 0, chunks: ids }]);
   const name = Buffer.from(forgedId).toString('hex');
-  await writeFile(join(v.backupDir, 'snapshots', name), forged);
+  await writeFile(join(v.backup, 'snapshots', name), forged);
   await assert.rejects(v.api.restore({ to: join(v.root, 'o1'), snapshot: name }), { name: 'DamagedData' });
   // Even with the right index key but not the MAC key.
   const forged2 = sealManifest(sodium, { ...repo.keys, manifestMacKey: randomBytes(32) }, forgedId, Date.now(), [{ path: 'evil.txt', size: 1, mtimeMs: 0, chunks: ids.slice(0, 1) }]);
-  await writeFile(join(v.backupDir, 'snapshots', name), forged2);
+  await writeFile(join(v.backup, 'snapshots', name), forged2);
   await assert.rejects(v.api.restore({ to: join(v.root, 'o2'), snapshot: name }), { name: 'DamagedData' });
   // A genuine manifest under another name: the snapshot ID is bound.
-  await writeFile(join(v.backupDir, 'snapshots', name), await readFile(join(v.backupDir, 'snapshots', s1.snapshot)));
+  await writeFile(join(v.backup, 'snapshots', name), await readFile(join(v.backup, 'snapshots', s1.snapshot)));
   await assert.rejects(v.api.restore({ to: join(v.root, 'o3'), snapshot: name }), { name: 'DamagedData' });
   const r = await v.api.verify();
   assert.ok(r.bad.some((b) => b.item === `snapshot ${name}`));
-  await rm(join(v.backupDir, 'snapshots', name));
+  await rm(join(v.backup, 'snapshots', name));
 
   // Deleting a snapshot this computer wrote is noticed.
-  await rm(join(v.backupDir, 'snapshots', s1.snapshot));
+  await rm(join(v.backup, 'snapshots', s1.snapshot));
   const r2 = await v.api.verify();
   assert.ok(r2.bad.some((b) => b.item === `snapshot ${s1.snapshot}` && /missing/.test(b.reason)), JSON.stringify(r2.bad));
   // Blob IDs are keyed: an unkeyed hash of a known file matches nothing.
@@ -117,11 +118,11 @@ test('a manifest forged from existing chunks without the MAC key, or renamed, is
 });
 
 test('another vault\'s repository and a folder that is not a repository are refused; a missing drive is not recreated', async () => {
-  const a = await newVault({ 'a.txt': 'a' });
-  const b = await newVault({ 'b.txt': 'b' });
+  const a = withBackupApi(await makeVault({ files: { 'a.txt': 'a' }, backup: true, backupParams: SMALL_BACKUPS }));
+  const b = withBackupApi(await makeVault({ files: { 'b.txt': 'b' }, backup: true, backupParams: SMALL_BACKUPS }));
   await a.api.backup();
   const config = JSON.parse(await readFile(join(b.home, 'config.json'), 'utf8'));
-  config.backupDir = a.backupDir;
+  config.backupDir = a.backup;
   await writeFile(join(b.home, 'config.json'), JSON.stringify(config));
   await assert.rejects(b.api.backup(), (e: Error) => e.name === 'Refused' && /another vault/.test(e.message));
 
@@ -134,12 +135,12 @@ test('another vault\'s repository and a folder that is not a repository are refu
   assert.deepEqual(await readdir(other), ['holiday.jpg']);
 
   // The drive is unplugged: the folder is gone, or an empty mount point.
-  await rename(a.backupDir, `${a.backupDir}-away`);
+  await rename(a.backup, `${a.backup}-away`);
   await assert.rejects(a.api.backup(), { name: 'BackupTargetMissing' });
-  await mkdir(a.backupDir);
+  await mkdir(a.backup);
   await assert.rejects(a.api.backup(), { name: 'BackupTargetMissing' });
-  await rm(a.backupDir, { recursive: true });
-  await rename(`${a.backupDir}-away`, a.backupDir);
+  await rm(a.backup, { recursive: true });
+  await rename(`${a.backup}-away`, a.backup);
   await a.api.backup();
   const runs = JSON.parse(await readFile(join(a.home, 'backup-state.json'), 'utf8')).runs;
   assert.deepEqual(runs.map((r: { ok: boolean }) => r.ok), [true, false, false, true]);
@@ -148,7 +149,7 @@ test('another vault\'s repository and a folder that is not a repository are refu
 test('disk full during a backup fails cleanly; the repository stays valid and the next backup completes it', async () => {
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 12; i++) files[`f${i}.bin`] = randomBytes(100_000);
-  const v = await newVault(files);
+  const v = withBackupApi(await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS }));
   let budget = 600_000;
   const full = (dir: string) => {
     const inner = new FolderRemote(dir);
@@ -161,8 +162,8 @@ test('disk full during a backup fails cleanly; the repository stays valid and th
     return new FolderStorage(dir, remote);
   };
   await assert.rejects(v.withDeps({ storageFor: full }).backup(), { code: 'ENOSPC' });
-  assert.deepEqual(await listFiles(join(v.backupDir, 'snapshots')).catch(() => []), []);
-  assert.ok(!(await listFiles(v.backupDir)).includes('lock'), 'the lock is released');
+  assert.deepEqual(await listFiles(join(v.backup, 'snapshots')).catch(() => []), []);
+  assert.ok(!(await listFiles(v.backup)).includes('lock'), 'the lock is released');
   const done = await v.api.backup();
   assert.ok(done.blobsAdded < 120, 'packs written before the disk filled up are reused');
   await v.unlock();
@@ -177,14 +178,14 @@ test('the chunker is keyed per repository: the same file gets different cut poin
   const data = randomBytes(600_000);
   const cuts: number[][] = [];
   for (let i = 0; i < 2; i++) {
-    const v = await newVault({ 'same.bin': data });
+    const v = withBackupApi(await makeVault({ files: { 'same.bin': data }, backup: true, backupParams: SMALL_BACKUPS }));
     await v.api.backup();
-    const repo = await openRepo(v.home, v.backupDir);
+    const repo = await openRepo(v.home, v.backup);
     cuts.push([...repo.blobs.values()].map((l) => l.entry.rawLength).sort((x, y) => x - y));
     const [p] = [...repo.packs.values()];
     const head = await repo.storage.readRange(`packs/${p!.hex.slice(0, 2)}/${p!.hex}`, 0, PACK_PREFIX + 100_000);
     assert.ok(openPackHeader(repo.sodium, repo.keys.indexKey, Buffer.from(p!.hex, 'hex'), head));
-    for (const l of repo.blobs.values()) assert.ok(l.entry.rawLength > SMALL.chunker.min || l.entry.rawLength === cuts.at(-1)![0]);
+    for (const l of repo.blobs.values()) assert.ok(l.entry.rawLength > SMALL_BACKUPS.chunker.min || l.entry.rawLength === cuts.at(-1)![0]);
   }
   assert.notDeepEqual(cuts[0], cuts[1]);
 });

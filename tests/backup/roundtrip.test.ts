@@ -7,7 +7,8 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listFiles, readTree } from '../helpers/fs.js';
-import { newVault, SMALL, writeFiles } from './helpers.js';
+import { makeVault, SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
+import { withBackupApi } from './helpers.js';
 
 async function dirSize(dir: string): Promise<number> {
   let n = 0;
@@ -27,7 +28,7 @@ test('a tree with odd names, empty and multi-chunk files round-trips byte for by
     'emoji 📁/notes 📝.md': 'z',
     '__proto__': 'not special',
   };
-  const v = await newVault(files);
+  const v = withBackupApi(await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS }));
   await utimes(join(v.vault, 'empty.txt'), 1_600_000_000, 1_600_000_000.123);
   const r = await v.api.backup();
   assert.match(r.snapshot, /^[0-9a-f]{32}$/);
@@ -52,16 +53,16 @@ test('a tree with odd names, empty and multi-chunk files round-trips byte for by
 
 test('dedup: a second backup adds nothing; a duplicated file is stored once; the repository is about the unique data', async () => {
   const unique = randomBytes(1024 * 1024);
-  const v = await newVault({ 'a/one.bin': unique, 'b/copy.bin': unique, 'c/again.bin': unique, 'small.txt': 'hello' });
+  const v = withBackupApi(await makeVault({ files: { 'a/one.bin': unique, 'b/copy.bin': unique, 'c/again.bin': unique, 'small.txt': 'hello' }, backup: true, backupParams: SMALL_BACKUPS }));
   const first = await v.api.backup();
-  const size1 = await dirSize(v.backupDir);
+  const size1 = await dirSize(v.backup);
   assert.ok(size1 < 1.15 * 1024 * 1024, `three copies of 1 MiB stored in ${size1} bytes`);
   const second = await v.api.backup();
   assert.notEqual(second.snapshot, first.snapshot);
   assert.equal(second.blobsAdded, 0);
   assert.equal(second.packsWritten, 0);
   assert.equal(second.filesRead, 0, 'unchanged files are not read again');
-  const size2 = await dirSize(v.backupDir);
+  const size2 = await dirSize(v.backup);
   assert.ok(size2 - size1 < 8 * 1024, `a no-change backup added ${size2 - size1} bytes`);
 
   // A file with one changed region re-stores only the chunks around it.
@@ -71,11 +72,11 @@ test('dedup: a second backup adds nothing; a duplicated file is stored once; the
   const third = await v.api.backup();
   assert.equal(third.filesRead, 1);
   assert.ok(third.blobsAdded >= 1 && third.blobsAdded <= 4, `${third.blobsAdded} chunks re-stored`);
-  assert.ok(await dirSize(v.backupDir) - size2 < 5 * SMALL.chunker.max + 64 * 1024);
+  assert.ok(await dirSize(v.backup) - size2 < 5 * SMALL_BACKUPS.chunker.max + 64 * 1024);
 });
 
 test('restore a file, a folder and everything, beside existing files, from the latest or a named snapshot', async () => {
-  const v = await newVault({ 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' });
+  const v = withBackupApi(await makeVault({ files: { 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' }, backup: true, backupParams: SMALL_BACKUPS }));
   const s1 = await v.api.backup();
   await writeFiles(v.vault, { 'case-1/letter.txt': 'v2 longer' });
   await v.api.backup();

@@ -1,23 +1,16 @@
 // What the Backups screen shows of the target: whether the drive is there,
 // and the history of runs, newest first, failures with their plain reason.
 import assert from 'node:assert/strict';
-import { rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Engine } from '../../engine/engine.js';
-import { PASSPHRASE } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('backup status: the target\'s presence, and the runs newest first with a failure\'s reason', async () => {
-  const root = await tempDir('backup-status');
-  const vault = join(root, 'vault');
-  const usb = join(root, 'usb');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: usb, passphrase: PASSPHRASE });
-  await writeFile(join(vault, 'a.txt'), 'a');
+  const { root, backup, engine } = await makeVault({ files: { 'a.txt': 'a' }, backup: true });
   await engine.backup();
   assert.equal((await engine.backupStatus()).reachable, true);
-  await rename(usb, join(root, 'unplugged'));
+  await rename(backup, join(root, 'unplugged'));
   const gone = await engine.backupStatus();
   assert.equal(gone.reachable, false);
   await assert.rejects(engine.backup());

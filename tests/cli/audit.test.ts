@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PASSPHRASE, run } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
+import { run } from '../helpers/cli.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('audit: unlocks, failed unlocks and key changes are recorded; edits, removals, reordering, insertions and cut-offs are caught (exit 3)', async () => {
-  const root = await tempDir('audit');
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', join(root, 'v'), '--cloud', join(root, 'c')], env)).code, 0);
+  const { home, cloud, env } = await makeVault();
   assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
   assert.equal((await run(['passwd'], { ...env, CASEVAULT_NEW_PASSPHRASE: 'seven orange kites drift over harbour' })).code, 0);
   const env2 = { ...env, CASEVAULT_PASSPHRASE: 'seven orange kites drift over harbour' };
@@ -20,12 +18,12 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
   assert.equal(list.code, 0, list.stderr);
   const events = (JSON.parse(list.stdout) as { event: string }[]).map((e) => e.event);
   assert.deepEqual(events.slice(0, 6), ['vault created', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
-  assert.ok(!(await readFile(join(root, 'home', 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
-  const [mirror] = await readdir(join(root, 'c', 'audit'));
+  assert.ok(!(await readFile(join(home, 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
+  const [mirror] = await readdir(join(cloud, 'audit'));
   assert.match(mirror!, /^[0-9a-f]{32}\.log$/);
-  assert.ok((await readFile(join(root, 'c', 'audit', mirror!), 'utf8')).length > 0, 'mirrored to the cloud');
+  assert.ok((await readFile(join(cloud, 'audit', mirror!), 'utf8')).length > 0, 'mirrored to the cloud');
 
-  const log = join(root, 'home', 'audit.log');
+  const log = join(home, 'audit.log');
   const good = await readFile(log, 'utf8');
   const lines = good.trimEnd().split('\n');
   const tamper = async (text: string) => {

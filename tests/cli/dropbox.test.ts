@@ -2,12 +2,13 @@
 // server (tests/dropbox/server.ts) on 127.0.0.1, faults included.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
+import { type Files, makeVault, writeFiles } from '../helpers/vault.js';
 import { startDropboxServer, type DropboxServer } from '../dropbox/server.js';
 import { ROTATED } from '../rotate/helpers.js';
 
@@ -26,10 +27,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function vaultWith(n: number, dir: string): Promise<void> {
-  await mkdir(join(dir, 'cases'), { recursive: true });
-  for (let i = 0; i < n; i++) await writeFile(join(dir, 'cases', `doc-${i}.txt`), randomBytes(i * 997));
-  await writeFile(join(dir, 'scan.pdf'), randomBytes(3 * 1024 * 1024));
+/** `n` documents and a 3 MiB scan. */
+function filesOf(n: number): Files {
+  const files: Files = { 'scan.pdf': randomBytes(3 * 1024 * 1024) };
+  for (let i = 0; i < n; i++) files[`cases/doc-${i}.txt`] = randomBytes(i * 997);
+  return files;
 }
 
 async function assertSameTree(a: string, b: string): Promise<void> {
@@ -42,7 +44,7 @@ async function assertSameTree(a: string, b: string): Promise<void> {
 test('init, sync, verify and recover straight to the Dropbox API; the cloud holds only opaque names', async () => {
   const dir = await tempDir('dbx');
   const vault = join(dir, 'vault');
-  await vaultWith(12, vault);
+  await writeFiles(vault, filesOf(12));
   const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
   const init = await run(['init', '--vault', vault, '--cloud', 'dropbox'], env);
   assert.equal(init.code, 0, init.stderr);
@@ -72,11 +74,7 @@ test('init, sync, verify and recover straight to the Dropbox API; the cloud hold
 });
 
 test('a flaky Dropbox (429, 500, 503, dropped uploads, expired tokens) still converges to an exact mirror', async () => {
-  const dir = await tempDir('dbx-faults');
-  const vault = join(dir, 'vault');
-  await vaultWith(25, vault);
-  const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', 'dropbox'], env)).code, 0);
+  const { root: dir, vault, env } = await makeVault({ files: filesOf(25), dropbox: server });
   server.setFaults({ seed: 7, rate429: 0.1, rate500: 0.08, rate503: 0.05, dropUpload: 0.05, dropResponse: 0.03, expireToken: 0.03, retryAfterSeconds: 0 });
   try {
     let code: number | null = 1;
@@ -100,11 +98,7 @@ test('Dropbox without a sign-in and no terminal: exit 2 with what to set', async
 });
 
 test('rotate-keys on a Dropbox vault: every object re-encrypted through the API, the old key file opens nothing there, the new passphrase recovers it all', async () => {
-  const dir = await tempDir('dbx-rotate');
-  const vault = join(dir, 'vault');
-  await vaultWith(12, vault);
-  const env = { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, ...dropboxEnv };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', 'dropbox'], env)).code, 0);
+  const { root: dir, vault, home, env } = await makeVault({ files: filesOf(12), dropbox: server });
   assert.equal((await run(['sync'], env)).code, 0);
   await rm(join(vault, 'cases', 'doc-3.txt'));
   assert.equal((await run(['sync'], env)).code, 0);
@@ -119,7 +113,7 @@ test('rotate-keys on a Dropbox vault: every object re-encrypted through the API,
   await assertSameTree(vault, target);
   // The sealed Dropbox sign-in moved to the new keys: a sync without the token in the environment still reaches Dropbox after an unlock.
   await writeFile(join(vault, 'after.txt'), 'after the rotation');
-  const stored = await run(['sync'], { CASEVAULT_HOME: join(dir, 'home'), CASEVAULT_PASSPHRASE: ROTATED, CASEVAULT_DROPBOX_API_URL: server.url });
+  const stored = await run(['sync'], { CASEVAULT_HOME: home, CASEVAULT_PASSPHRASE: ROTATED, CASEVAULT_DROPBOX_API_URL: server.url });
   assert.equal(stored.code, 0, stored.stderr);
   assert.match(stored.stdout, /1 uploaded/);
 });

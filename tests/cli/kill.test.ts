@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
-import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { BIN, run } from '../helpers/cli.js';
+import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { type Files, makeVault } from '../helpers/vault.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
 const WATCH_ROUNDS = Math.max(4, Math.ceil(ROUNDS / 4));
@@ -17,15 +18,9 @@ const WATCH_ROUNDS = Math.max(4, Math.ceil(ROUNDS / 4));
 const runThenKill = async (args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> => (await run(args, env, afterMs)).code === null;
 
 test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges to an exact mirror`, async (t) => {
-  const root = await tempDir('kill');
-  const vault = join(root, 'vault');
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' };
-  for (let d = 0; d < 10; d++) {
-    await mkdir(join(vault, `case-${d}`), { recursive: true });
-    for (let f = 0; f < 20; f++) await writeFile(join(vault, `case-${d}`, `doc-${f}.txt`), randomBytes(randomInt(0, 60_000)));
-  }
-  await writeFile(join(vault, 'large-1.bin'), randomBytes(6 * 1024 * 1024));
-  assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud')], env)).code, 0);
+  const files: Files = { 'large-1.bin': randomBytes(6 * 1024 * 1024) };
+  for (let d = 0; d < 10; d++) for (let f = 0; f < 20; f++) files[`case-${d}/doc-${f}.txt`] = randomBytes(randomInt(0, 60_000));
+  const { root, vault, cloud, env } = await makeVault({ files });
 
   let killed = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -45,7 +40,7 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
 
   // recover, killed a few times, then run to the end: it resumes.
   const target = join(root, 'recovered');
-  const recoverArgs = ['recover', '--cloud', join(root, 'cloud'), '--vault', target];
+  const recoverArgs = ['recover', '--cloud', cloud, '--vault', target];
   const env2 = { ...env, CASEVAULT_HOME: join(root, 'home2') };
   let recoverKilled = 0;
   for (let i = 0; i < 3 && !(await exists(join(root, 'home2', 'config.json'))); i++) if (await runThenKill(recoverArgs, env2, randomInt(300, 650))) recoverKilled++;
@@ -58,17 +53,12 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   const got = await readTree(target);
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
-  assert.equal((await listFiles(join(root, 'cloud', 'objects'))).length, want.size, 'one object per file, no duplicates');
+  assert.equal((await listFiles(join(cloud, 'objects'))).length, want.size, 'one object per file, no duplicates');
   t.diagnostic(`sync killed mid-run ${killed} times in ${ROUNDS} rounds, recover ${recoverKilled} times; ${want.size} files checked by decrypting the cloud and recovering it; lost 0, duplicated 0`);
 });
 
 test(`kill -9 of watch ${WATCH_ROUNDS} times while files keep arriving: a restarted watch converges with nothing lost`, async (t) => {
-  const root = await tempDir('killwatch');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' };
-  await mkdir(vault, { recursive: true });
-  assert.equal((await run(['init', '--vault', vault, '--cloud', cloud], env)).code, 0);
+  const { root, vault, cloud, env } = await makeVault();
   let n = 0;
   for (let round = 0; round < WATCH_ROUNDS; round++) {
     const child = spawn(process.execPath, [BIN, 'watch'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });

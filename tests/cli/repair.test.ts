@@ -6,17 +6,14 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
-import { listFiles, tempDir } from '../helpers/fs.js';
+import { BIN, run } from '../helpers/cli.js';
+import { listFiles } from '../helpers/fs.js';
+import { type Files, makeVault } from '../helpers/vault.js';
 
 test('damage of the same length is found by verify, repaired by the next sync, and verify is clean again', async () => {
-  const root = await tempDir('repair');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  await mkdir(join(vault, 'Member 1'), { recursive: true });
-  for (let i = 0; i < 6; i++) await writeFile(join(vault, 'Member 1', `letter ${i}.txt`), `letter ${i} `.repeat(500 + i));
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', cloud], env)).code, 0);
+  const files: Files = {};
+  for (let i = 0; i < 6; i++) files[`Member 1/letter ${i}.txt`] = `letter ${i} `.repeat(500 + i);
+  const { cloud, env } = await makeVault({ files });
   assert.equal((await run(['sync'], env)).code, 0);
   const objects = (await listFiles(join(cloud, 'objects'))).sort().map((o) => join(cloud, 'objects', o));
   const flipped = await readFile(objects[0]!);
@@ -41,10 +38,9 @@ test('damage of the same length is found by verify, repaired by the next sync, a
 });
 
 test('a reader that closes the pipe early: the command keeps its exit code and prints no stack trace', async () => {
-  const root = await tempDir('epipe');
-  const env = { PATH: process.env.PATH, CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' };
-  const cloud = join(root, 'cloud');
-  assert.equal((await run(['init', '--vault', join(root, 'vault'), '--cloud', cloud], env)).code, 0);
+  const v = await makeVault();
+  const env = { PATH: process.env.PATH, ...v.env };
+  const cloud = v.cloud;
   await mkdir(join(cloud, 'objects', 'ab'), { recursive: true });
   for (let i = 0; i < 2000; i++) await writeFile(join(cloud, 'objects', 'ab', `planted-${i}`), 'x'); // one line of output each
   const child = spawn(process.execPath, [BIN, 'verify', '--cloud'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,25 +3,18 @@
 // find a file by name and restore it elsewhere; the audit trail with its
 // filters, export and access review; settings.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const PASS = 'copper lantern meadow quietly ninety';
-
 test('back up, lose a folder, restore it from the backup\'s tree (wrong passphrase first, then the recovery key); audit trail; settings', needsChromium, async () => {
-  const root = await tempDir('e2e-backup');
-  const vault = join(root, 'Cases');
-  await mkdir(join(vault, 'Member 0042', 'Letters'), { recursive: true });
-  await writeFile(join(vault, 'Member 0042', 'grievance.txt'), 'Stage 2 hearing notes');
-  await writeFile(join(vault, 'Member 0042', 'Letters', 'invite.txt'), 'Hearing on Monday');
-  await writeFile(join(vault, 'rota.csv'), 'name,shift\n');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  const { recoveryKey } = await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb'), passphrase: PASS });
+  const { root, vault, engine, recoveryKey } = await makeVault({
+    files: { 'Member 0042/grievance.txt': 'Stage 2 hearing notes', 'Member 0042/Letters/invite.txt': 'Hearing on Monday', 'rota.csv': 'name,shift\n' },
+    backup: true,
+  });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
   try {

@@ -1,22 +1,15 @@
 // End to end in Chromium: the "new computer" journey, with the recovery key.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 test('a new computer: recover the vault from the cloud copy with the recovery key', needsChromium, async () => {
-  const root = await tempDir('e2e-recover');
-  const oldVault = join(root, 'old');
-  const cloud = join(root, 'cloud');
-  await mkdir(join(oldVault, 'Member 7'), { recursive: true });
-  await writeFile(join(oldVault, 'Member 7', 'letter.txt'), 'from the old laptop');
-  const old = new Engine(join(root, 'old-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  const { recoveryKey } = await old.init({ vaultDir: oldVault, cloud: { kind: 'folder', dir: cloud }, passphrase: 'copper lantern meadow quietly ninety' });
-  await old.sync();
+  const { root, cloud, recoveryKey } = await makeVault({ files: { 'Member 7/letter.txt': 'from the old laptop' }, synced: true });
 
   const engine = new Engine(join(root, 'new-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });

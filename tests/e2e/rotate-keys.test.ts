@@ -13,29 +13,25 @@ import type { Page } from 'playwright-core';
 import { decodeRecoveryKey, openKeyFile, parseKeyFile, wipeKeys } from '../../crypto/index.js';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { listFiles, readTree } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const OLD = 'copper lantern meadow quietly ninety';
+const OLD = PASSPHRASE;
 const NEW = 'harbour violin seventeen crooked umbrella';
 
 type Vault = Awaited<ReturnType<typeof syncedVault>>;
 
 /** A vault of three files, synced to a cloud folder, locked; and its cloud as it was before any rotation. */
 async function syncedVault() {
-  const root = await tempDir('e2e-rotate');
-  const vault = join(root, 'Cases');
-  const cloud = join(root, 'cloud');
-  await mkdir(join(vault, 'Member 0042'), { recursive: true });
-  await writeFile(join(vault, 'grievance.txt'), 'Stage 1 meeting notes');
-  await writeFile(join(vault, 'Member 0042', 'medical letter.pdf'), randomBytes(200_000));
-  await writeFile(join(vault, 'Member 0042', 'réunion.eml'), 'Subject: hearing\r\n\r\nThursday 10:00');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  const { recoveryKey } = await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: OLD });
-  await engine.sync();
-  const objects = await listFiles(join(cloud, 'objects'));
+  const v = await makeVault({
+    files: { 'grievance.txt': 'Stage 1 meeting notes', 'Member 0042/medical letter.pdf': randomBytes(200_000), 'Member 0042/réunion.eml': 'Subject: hearing\r\n\r\nThursday 10:00' },
+    synced: true,
+  });
+  const objects = await listFiles(join(v.cloud, 'objects'));
   assert.equal(objects.length, 3);
-  return { root, cloud, engine, files: await readTree(vault), before: { keyFile: await readFile(join(cloud, 'casevault.key')), objects, recoveryKey } };
+  return { ...v, files: await readTree(v.vault), before: { keyFile: await readFile(join(v.cloud, 'casevault.key')), objects, recoveryKey: v.recoveryKey } };
 }
 
 /** The app in Chromium on the vault's engine, at Settings. */
@@ -96,7 +92,7 @@ async function checkRotated(v: Vault, words: string): Promise<void> {
   assert.equal(objects.length, 3);
   assert.deepEqual(objects.filter((o) => v.before.objects.includes(o)), [], 'every object was re-encrypted under a new name, the old ones deleted');
 
-  const other = new Engine(join(v.root, 'other-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  const other = new Engine(join(v.root, 'other-home'), v.env);
   const report = await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: NEW } });
   assert.equal(report.restored, 3);
   assert.deepEqual(report.failed, []);

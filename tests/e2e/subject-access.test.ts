@@ -4,21 +4,17 @@
 // the manifest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync, strFromU8 } from 'fflate';
-import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { tempDir } from '../helpers/fs.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { makeVault } from '../helpers/vault.js';
 import { makeDocx, makeEml, makePdf } from '../sar/fixtures.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const PASS = 'copper lantern meadow quietly ninety';
-
 test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', needsChromium, async () => {
-  const root = await tempDir('e2e-sar');
-  const vault = join(root, 'Cases');
   const files: Record<string, Uint8Array> = {
     'Members/0042/grievance letter.docx': makeDocx(['Grievance raised by Siobhán O’Neill', 'Stage 1 outcome: upheld']),
     'Members/0042/hearing notes.pdf': makePdf([['Disciplinary hearing'], ['Present: SIOBHAN O\'NEILL and her rep']]),
@@ -27,13 +23,7 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     'Branch/rota.csv': new TextEncoder().encode('name,shift\nBob Smith,early\n'),
     'Members/0043/letter.docx': makeDocx(['Letter for Priya Shah']),
   };
-  for (const [path, bytes] of Object.entries(files)) {
-    await mkdir(join(vault, ...path.split('/').slice(0, -1)), { recursive: true });
-    await writeFile(join(vault, ...path.split('/')), bytes);
-  }
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASS });
-  await engine.lock();
+  const { root, engine } = await makeVault({ files });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
   const zipPath = join(root, 'out', 'SAR-2026-014.zip');
@@ -46,7 +36,7 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     await page.getByLabel('Request reference').fill('SAR-2026-014');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
-    await page.getByLabel('Passphrase').fill(PASS);
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     await page.getByRole('heading', { name: 'Found 4 files' }).waitFor();
     for (const p of ['Members/0042/grievance letter.docx', 'Members/0042/hearing notes.pdf', 'Inbox/re-rota.eml', 'Branch/minutes 2026-03.txt']) {

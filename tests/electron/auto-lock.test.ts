@@ -6,14 +6,13 @@ import { test } from 'node:test';
 import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { autoLockDue, autoLockMinutes } from '../../electron/policy.js';
-import { PASSPHRASE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('auto-lock follows the saved setting; 0 means only on sleep and screen lock; unreadable answers fall back to 15 minutes', async () => {
-  const root = await tempDir('auto-lock');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  assert.equal(autoLockMinutes(await dispatch(engine, 'settings', {})), 15, 'no vault yet: the default');
-  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASSPHRASE });
+  const noVault = new Engine(join(await tempDir('auto-lock'), 'home'));
+  assert.equal(autoLockMinutes(await dispatch(noVault, 'settings', {})), 15, 'no vault yet: the default');
+  const { engine } = await makeVault();
   assert.equal((await dispatch(engine, 'updateSettings', { autoLockMinutes: 5 })).ok, true);
   const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
   assert.equal(minutes, 5);

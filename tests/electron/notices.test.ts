@@ -1,18 +1,14 @@
 // The desktop shell's notifications and start-at-login, as plain functions
 // (electron/main.ts only wires them to Electron).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { dispatch } from '../../engine/transport/dispatch.js';
-import { Engine } from '../../engine/engine.js';
 import { notice, NOTICE_EVERY_MS, noticeDue, startAtLogin, type NoticeKind } from '../../electron/policy.js';
 import { PASSPHRASE } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('start at login follows the saved setting, off by default and when the answer cannot be read; the change is in the audit trail', async () => {
-  const root = await tempDir('login-item');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASSPHRASE });
+  const { engine } = await makeVault();
   assert.equal(startAtLogin(await dispatch(engine, 'settings', {})), false);
   assert.equal((await dispatch(engine, 'updateSettings', { startAtLogin: true })).ok, true);
   assert.equal(startAtLogin(await dispatch(engine, 'settings', {})), true);

@@ -5,24 +5,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { conflictPath } from '../../engine/mirror/devices.js';
 import { Engine } from '../../engine/engine.js';
-import { listFiles, readTree, tempDir } from '../helpers/fs.js';
-
-const PASS = 'purple elephant dances quietly tonight';
-const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+import { PASSPHRASE } from '../helpers/cli.js';
+import { listFiles, readTree } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('two computers edit the same file: both versions are kept in the cloud and the conflict is reported', async () => {
-  const root = await tempDir('devices');
-  const cloud = join(root, 'cloud');
-  const a = new Engine(join(root, 'home-a'), env);
-  const vaultA = join(root, 'vault-a');
-  await a.init({ vaultDir: vaultA, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
-  await writeFile(join(vaultA, 'case.txt'), 'original');
-  await writeFile(join(vaultA, 'other.txt'), 'untouched');
-  await a.sync();
+  const { root, cloud, engine: a, vault: vaultA, env } = await makeVault({ files: { 'case.txt': 'original', 'other.txt': 'untouched' }, synced: true });
 
   const b = new Engine(join(root, 'home-b'), env);
   const vaultB = join(root, 'vault-b');
-  await b.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultB, secret: { passphrase: PASS } });
+  await b.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultB, secret: { passphrase: PASSPHRASE } });
   assert.equal(await readFile(join(vaultB, 'case.txt'), 'utf8'), 'original');
 
   await writeFile(join(vaultB, 'case.txt'), 'edited on B');
@@ -44,7 +36,7 @@ test('two computers edit the same file: both versions are kept in the cloud and 
 
   const c = new Engine(join(root, 'home-c'), env);
   const vaultC = join(root, 'vault-c');
-  await c.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultC, secret: { passphrase: PASS } });
+  await c.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: vaultC, secret: { passphrase: PASSPHRASE } });
   const got = await readTree(vaultC);
   assert.equal(got.get('case.txt')!.toString(), 'edited on B');
   assert.equal(got.get(ra.conflicts[0]!.keptAs)!.toString(), 'edited on A again');
@@ -53,14 +45,9 @@ test('two computers edit the same file: both versions are kept in the cloud and 
 });
 
 test('a single computer never sees conflicts, even after losing its local state', async () => {
-  const root = await tempDir('single');
-  const e = new Engine(join(root, 'home'), env);
-  const vault = join(root, 'v');
-  await e.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
-  await writeFile(join(vault, 'a.txt'), 'one');
-  await e.sync();
+  const { vault, home, engine: e } = await makeVault({ files: { 'a.txt': 'one' }, synced: true });
   const { rm } = await import('node:fs/promises');
-  await rm(join(root, 'home', 'state.json'));
+  await rm(join(home, 'state.json'));
   await writeFile(join(vault, 'a.txt'), 'two');
   assert.deepEqual((await e.sync()).conflicts, []);
 });

@@ -5,24 +5,11 @@ import { mkdir, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
-const PASS = 'purple elephant dances quietly tonight';
 const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
-
-async function newVault(files: Record<string, Buffer | string> = {}) {
-  const root = await tempDir('engine');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  await mkdir(vault, { recursive: true });
-  for (const [p, data] of Object.entries(files)) {
-    await mkdir(join(vault, p, '..'), { recursive: true });
-    await writeFile(join(vault, p), data);
-  }
-  const engine = new Engine(join(root, 'home'), env);
-  const { recoveryKey } = await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
-  return { root, vault, cloud, engine, recoveryKey };
-}
 
 async function objectFiles(cloud: string): Promise<string[]> {
   return (await listFiles(join(cloud, 'objects'))).sort();
@@ -50,14 +37,14 @@ test('a tree with odd names, sizes and depths round-trips byte for byte, with th
     'emoji 📁/notes 📝.md': 'z',
     '__proto__': 'not special',
   };
-  const { root, vault, cloud, engine, recoveryKey } = await newVault(files);
+  const { root, vault, cloud, engine, recoveryKey } = await makeVault({ files });
   const first = await engine.sync();
   assert.equal(first.uploaded, Object.keys(files).length);
   assert.deepEqual(first.failed, []);
   await stat(join(vault, 'caf\u00e9.txt'));
 
   const original = await readTree(vault);
-  for (const secret of [{ passphrase: PASS }, { recoveryKey }]) {
+  for (const secret of [{ passphrase: PASSPHRASE }, { recoveryKey }]) {
     const { target, report } = await recoverInto(root, cloud, secret, 'passphrase' in secret ? 'by-pass' : 'by-key');
     assert.deepEqual(report.failed, []);
     const got = await readTree(target);
@@ -70,7 +57,7 @@ test('a tree with odd names, sizes and depths round-trips byte for byte, with th
 });
 
 test('the cloud sees only opaque, flat names and padded sizes', async () => {
-  const { vault, cloud, engine } = await newVault({ 'Members/Jane Doe/medical letter.pdf': randomBytes(600), 'b.txt': 'hello' });
+  const { vault, cloud, engine } = await makeVault({ files: { 'Members/Jane Doe/medical letter.pdf': randomBytes(600), 'b.txt': 'hello' } });
   await engine.sync();
   const names = await listFiles(cloud);
   for (const n of names) {
@@ -82,7 +69,7 @@ test('the cloud sees only opaque, flat names and padded sizes', async () => {
 });
 
 test('unchanged files cost nothing; a changed file replaces its object; a deleted one goes to the trash', async () => {
-  const { root, vault, cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two', 'c/d.txt': 'three' });
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'b.txt': 'two', 'c/d.txt': 'three' } });
   await engine.sync();
   const objects = await objectFiles(cloud);
   const mtimes = await Promise.all(objects.map(async (o) => (await stat(join(cloud, 'objects', o))).mtimeMs));
@@ -100,14 +87,14 @@ test('unchanged files cost nothing; a changed file replaces its object; a delete
   assert.equal((await objectFiles(cloud)).length, 2);
   assert.equal((await readdir(join(cloud, 'trash'))).length, 1);
 
-  const { target } = await recoverInto(root, cloud, { passphrase: PASS });
+  const { target } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
   const got = await readTree(target);
   assert.deepEqual([...got.keys()].sort(), ['a.txt', 'c/d.txt']);
   assert.equal(got.get('a.txt')!.toString(), 'one, edited');
 });
 
 test('the trash is purged after the trash period', async () => {
-  const { vault, cloud, engine } = await newVault({ 'old.txt': 'x' });
+  const { vault, cloud, engine } = await makeVault({ files: { 'old.txt': 'x' } });
   await engine.sync();
   await rm(join(vault, 'old.txt'));
   await engine.sync();
@@ -119,9 +106,9 @@ test('the trash is purged after the trash period', async () => {
 });
 
 test('losing the local state costs a rescan, never a duplicate', async () => {
-  const { root, cloud, engine } = await newVault({ 'a.txt': 'one', 'x/b.txt': 'two' });
+  const { home, cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'x/b.txt': 'two' } });
   await engine.sync();
-  await rm(join(root, 'home', 'state.json'));
+  await rm(join(home, 'state.json'));
   const r = await engine.sync();
   assert.equal(r.uploaded, 2);
   assert.equal((await objectFiles(cloud)).length, 2);
@@ -129,19 +116,19 @@ test('losing the local state costs a rescan, never a duplicate', async () => {
 });
 
 test('symbolic links are not followed out of the vault', async () => {
-  const { root, vault, cloud, engine } = await newVault({ 'real.txt': 'mine' });
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'real.txt': 'mine' } });
   await writeFile(join(root, 'outside-secret.txt'), 'not in the vault');
   await symlink(join(root, 'outside-secret.txt'), join(vault, 'link.txt'));
   await symlink(root, join(vault, 'linkdir'));
   const r = await engine.sync();
   assert.equal(r.uploaded, 1);
   assert.equal(r.skippedLinks, 2);
-  const { target } = await recoverInto(root, cloud, { passphrase: PASS });
+  const { target } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
   assert.deepEqual(await listFiles(target), ['real.txt']);
 });
 
 test('a missing vault folder is an error, not a mass deletion', async () => {
-  const { vault, cloud, engine } = await newVault({ 'a.txt': 'one' });
+  const { vault, cloud, engine } = await makeVault({ files: { 'a.txt': 'one' } });
   await engine.sync();
   await rm(vault, { recursive: true });
   await assert.rejects(engine.sync(), { name: 'Refused' });
@@ -152,7 +139,7 @@ test('a missing vault folder is an error, not a mass deletion', async () => {
 test('init refuses layouts that would leak plaintext or tangle the two folders', async () => {
   const root = await tempDir('layout');
   const mk = (n: string) => new Engine(join(root, `home-${n}`), env);
-  const init = (n: string, vaultDir: string, dir: string) => mk(n).init({ vaultDir, cloud: { kind: 'folder', dir }, passphrase: PASS });
+  const init = (n: string, vaultDir: string, dir: string) => mk(n).init({ vaultDir, cloud: { kind: 'folder', dir }, passphrase: PASSPHRASE });
   await assert.rejects(init('a', join(root, 'c1', 'vault'), join(root, 'c1')), { name: 'Refused' });
   await assert.rejects(init('b', join(root, 'v2'), join(root, 'v2', 'cloud')), { name: 'Refused' });
   await mkdir(join(root, 'MyDropbox'));
@@ -163,7 +150,7 @@ test('init refuses layouts that would leak plaintext or tangle the two folders',
 });
 
 test('files being written settle before upload, and a file that changes while read is retried', async () => {
-  const { vault, engine } = await newVault();
+  const { vault, engine } = await makeVault();
   await writeFile(join(vault, 'growing.log'), 'start');
   const writer = (async () => {
     for (let i = 0; i < 5; i++) {
@@ -182,9 +169,9 @@ test('files being written settle before upload, and a file that changes while re
 });
 
 test('verify reads everything back and names what is damaged or missing', async () => {
-  const { cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two' });
+  const { cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'b.txt': 'two' } });
   await engine.sync();
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const good = await engine.verifyCloud();
   assert.equal(good.ok, 2);
   assert.deepEqual(good.bad, []);
@@ -203,14 +190,14 @@ test('verify reads everything back and names what is damaged or missing', async 
 });
 
 test('changing the passphrase rewraps only: objects untouched, old passphrase refused, recovery key still works', async () => {
-  const { root, cloud, engine, recoveryKey } = await newVault({ 'a.txt': 'one' });
+  const { root, cloud, engine, recoveryKey } = await makeVault({ files: { 'a.txt': 'one' } });
   await engine.sync();
   const before = await objectFiles(cloud);
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   await engine.changePassphrase('seven orange kites drift over harbour');
   await engine.lock();
   assert.deepEqual(await objectFiles(cloud), before);
-  await assert.rejects(engine.unlock({ passphrase: PASS }), { name: 'WrongSecret' });
+  await assert.rejects(engine.unlock({ passphrase: PASSPHRASE }), { name: 'WrongSecret' });
   await engine.unlock({ passphrase: 'seven orange kites drift over harbour' });
   await engine.lock();
   const { report } = await recoverInto(root, cloud, { recoveryKey });
@@ -221,12 +208,12 @@ test('hundreds of small files are sealed on worker threads, and a big one beside
   const files: Record<string, Buffer> = {};
   for (let i = 0; i < 400; i++) files[`batch/${i % 7}/file-${i}.txt`] = randomBytes(i * 13);
   files['batch/large.bin'] = randomBytes(1024 * 1024 + 1);
-  const { root, vault, cloud, engine } = await newVault(files);
+  const { root, vault, cloud, engine } = await makeVault({ files });
   const r = await engine.sync();
   assert.equal(r.uploaded, 401);
   assert.deepEqual(r.failed, []);
   assert.equal((await objectFiles(cloud)).length, 401);
-  const { target, report } = await recoverInto(root, cloud, { passphrase: PASS });
+  const { target, report } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
   assert.deepEqual(report.failed, []);
   const want = await readTree(vault);
   const got = await readTree(target);
@@ -235,7 +222,7 @@ test('hundreds of small files are sealed on worker threads, and a big one beside
 });
 
 test('a file whose name is not valid UTF-8 is reported (sync fails for it, names it, and keeps everything else working)', async () => {
-  const { root, vault, cloud, engine } = await newVault({ 'fine.txt': 'ok' });
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'fine.txt': 'ok' } });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(Buffer.concat([Buffer.from(vault), Buffer.from('/bad'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'name is not UTF-8');
   const r = await engine.sync();
@@ -250,7 +237,7 @@ test('a file whose name is not valid UTF-8 is reported (sync fails for it, names
 });
 
 test('sync repairs the cloud: an unchanged file whose object was deleted is uploaded again', async () => {
-  const { cloud, engine } = await newVault({ 'a.txt': 'one', 'b.txt': 'two', 'c.txt': 'three' });
+  const { cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'b.txt': 'two', 'c.txt': 'three' } });
   await engine.sync();
   const [first, second] = await objectFiles(cloud);
   await rm(join(cloud, 'objects', first!));
@@ -259,7 +246,7 @@ test('sync repairs the cloud: an unchanged file whose object was deleted is uplo
   assert.equal(r.repaired, 2);
   assert.equal(r.uploaded, 2);
   assert.equal((await engine.sync()).uploaded, 0);
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const v = await engine.verifyCloud();
   await engine.lock();
   assert.equal(v.ok, 3);

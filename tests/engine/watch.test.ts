@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { backoffMs } from '../../engine/mirror/watch.js';
-import { listFiles, tempDir } from '../helpers/fs.js';
-
-const PASS = 'purple elephant dances quietly tonight';
-const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+import { PASSPHRASE } from '../helpers/cli.js';
+import { listFiles } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 async function objectCount(cloud: string): Promise<number> {
   return (await listFiles(join(cloud, 'objects')).catch(() => [])).length;
@@ -25,13 +24,7 @@ async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<n
 }
 
 test('watch: single drops arrive within seconds, a 2,000-file drop converges, deletions reach the trash', async (ctx) => {
-  const root = await tempDir('watch');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  await mkdir(join(vault, 'existing'), { recursive: true });
-  await writeFile(join(vault, 'existing', 'before.txt'), 'synced at start-up');
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
+  const { vault, cloud, engine } = await makeVault({ files: { 'existing/before.txt': 'synced at start-up' } });
   const stop = new AbortController();
   const passes: number[] = [];
   const running = engine.watch(stop.signal, { onPass: (r) => passes.push(r.uploaded) });
@@ -66,12 +59,7 @@ test('watch: single drops arrive within seconds, a 2,000-file drop converges, de
 });
 
 test('watch: an unreachable cloud folder is a state (offline, with a reason and a retry time), and sync converges once it is back', async () => {
-  const root = await tempDir('offline');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  await mkdir(vault);
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASS });
+  const { vault, cloud, engine } = await makeVault();
   // The cloud drive goes away: its folder becomes something else, so the whole pass fails.
   await rename(cloud, `${cloud}.away`);
   await writeFile(cloud, 'not a folder');
@@ -106,23 +94,18 @@ test('backoff doubles from 1 s to at most 5 minutes, with jitter', () => {
 });
 
 test('watch holds the lock: a one-off sync during it is refused, and it stops cleanly', async () => {
-  const root = await tempDir('watchlock');
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
+  const { home, env, engine } = await makeVault();
   const stop = new AbortController();
   const running = engine.watch(stop.signal);
   await new Promise((r) => setTimeout(r, 300));
-  await assert.rejects(new Engine(join(root, 'home'), env).sync(), { name: 'Refused' });
+  await assert.rejects(new Engine(home, env).sync(), { name: 'Refused' });
   stop.abort();
   await running;
   assert.equal((await engine.sync()).uploaded, 0);
 });
 
 test('live sync inside the engine: "sync now" asks the running watcher for a pass instead of fighting it for the lock', async () => {
-  const root = await tempDir('live');
-  const vault = join(root, 'v');
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
+  const { vault, engine } = await makeVault();
   await engine.startLiveSync({ rescanMs: 60_000 });
   try {
     await writeFile(join(vault, 'now.txt'), 'sync me now');
@@ -138,11 +121,7 @@ test('live sync inside the engine: "sync now" asks the running watcher for a pas
 });
 
 test('backups run on schedule inside live sync: a due backup (here: never taken) runs at once, and the API restores from it', async () => {
-  const root = await tempDir('scheduled');
-  const vault = join(root, 'v');
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'c') }, backupDir: join(root, 'usb'), passphrase: PASS });
-  await writeFile(join(vault, 'case.txt'), 'back me up');
+  const { root, engine } = await makeVault({ files: { 'case.txt': 'back me up' }, backup: true });
   const taken: string[] = [];
   await engine.startLiveSync({ backupCheckMs: 200, onBackup: (r) => taken.push(r.snapshot) });
   try {
@@ -155,7 +134,7 @@ test('backups run on schedule inside live sync: a due backup (here: never taken)
   assert.ok(s.nextBackup && Date.parse(s.nextBackup) > Date.now() + 23 * 3600_000, 'the next one is due in a day');
   assert.equal(s.backupOverdue, false);
   assert.equal((await engine.snapshots()).length, 1);
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   await engine.restoreBackup({ snapshot: 'latest', path: 'case.txt', to: join(root, 'restored') });
   await engine.lock();
   assert.equal(await readFile(join(root, 'restored', 'case.txt'), 'utf8'), 'back me up');

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
 import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { type Files, makeVault, writeFiles } from '../helpers/vault.js';
 
 function mountSmall(dir: string, size: string): boolean {
   try {
@@ -37,13 +38,17 @@ function assertFull(r: RunResult, what: RegExp): void {
   assert.doesNotMatch(r.stderr, /\n\s+at |node:internal/);
 }
 
-/** A vault of ~12 MiB: two large files and many small ones. */
+/** A vault's files, ~12 MiB: two large files and many small ones. */
+function bigFiles(): Files {
+  const files: Files = { 'scan-1.pdf': randomBytes(5 * 1024 * 1024), 'scan-2.pdf': randomBytes(5 * 1024 * 1024) };
+  for (let i = 0; i < 40; i++) files[`cases/note ${i}.txt`] = randomBytes(40_000);
+  return files;
+}
+
+/** The vault folder for a test that mounts a small disk before the vault is set up (so it cannot use makeVault). */
 async function vaultWith(root: string): Promise<string> {
   const vault = join(root, 'vault');
-  await mkdir(join(vault, 'cases'), { recursive: true });
-  await writeFile(join(vault, 'scan-1.pdf'), randomBytes(5 * 1024 * 1024));
-  await writeFile(join(vault, 'scan-2.pdf'), randomBytes(5 * 1024 * 1024));
-  for (let i = 0; i < 40; i++) await writeFile(join(vault, 'cases', `note ${i}.txt`), randomBytes(40_000));
+  await writeFiles(vault, bigFiles());
   return vault;
 }
 
@@ -95,10 +100,7 @@ test('the backup drive fills up: exit 1 saying so, the repository stays valid, a
 });
 
 test('the disk being restored to fills up: exit 1 saying so, no half-written file under a real name, and restoring again completes', { skip }, async () => {
-  const root = await tempDir('full-restore');
-  const vault = await vaultWith(root);
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', join(root, 'usb')], env)).code, 0);
+  const { root, vault, env } = await makeVault({ files: bigFiles(), backup: true });
   assert.equal((await run(['backup'], env)).code, 0);
   const to = join(root, 'small-drive');
   await mkdir(to);

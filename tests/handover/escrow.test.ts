@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../helpers/cli.js';
 import { readTree } from '../helpers/fs.js';
-import { ESCROW_PASSPHRASE, failsWith, handover, makeVault, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { ESCROW_PASSPHRASE, failsWith, handover, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
 
 async function keygen(dir: string): Promise<{ keyFile: string; publicFile: string; fingerprint: string }> {
   await mkdir(dir, { recursive: true });
@@ -21,7 +22,7 @@ async function keygen(dir: string): Promise<{ keyFile: string; publicFile: strin
 const escrowEnv = { CASEVAULT_ESCROW_PASSPHRASE: ESCROW_PASSPHRASE };
 
 test('escrow: keygen, add with the confirmed fingerprint only, the union recovers the vault and a handover copy, tampering detected, remove', async () => {
-  const v = await makeVault('cv-escrow', { 'a.txt': Buffer.from('member A'), 'b/c.txt': Buffer.from('member C') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('member A'), 'b/c.txt': Buffer.from('member C') }, synced: true });
   const union = await keygen(v.root);
   const other = await keygen(join(v.root, 'other'));
   failsWith(await run(['escrow', 'keygen', '--out', union.keyFile], escrowEnv), 2, /already exists/);

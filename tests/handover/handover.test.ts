@@ -7,11 +7,12 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { exists, readTree } from '../helpers/fs.js';
-import { failsWith, handover, makeVault, ok, successorRecover, FILES } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { failsWith, handover, ok, successorRecover, FILES } from './helpers.js';
 import { run } from '../helpers/cli.js';
 
 test('the successor recovers the handover copy with the new passphrase, byte for byte, and the old passphrase does not open it', async () => {
-  const v = await makeVault('cv-hand');
+  const v = await makeVault({ files: FILES, synced: true });
   const before = await readTree(v.vault);
   const copy = join(v.root, 'usb', 'handover');
   const keyOut = join(v.root, 'successor-recovery-key.txt');
@@ -39,7 +40,7 @@ test('the successor recovers the handover copy with the new passphrase, byte for
 });
 
 test('a handover into a folder that is not empty, or inside the vault, is refused', async () => {
-  const v = await makeVault('cv-hand-ne', { 'a.txt': Buffer.from('a') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true });
   const busy = join(v.root, 'busy');
   await mkdir(busy);
   await writeFile(join(busy, 'holiday photo.jpg'), 'not ours');
@@ -56,7 +57,7 @@ test('a handover into a folder that is not empty, or inside the vault, is refuse
 });
 
 test('remove: refused without --yes and before a verified handover; refused after the vault changed; then removes, keeping the cloud copy and backups', async () => {
-  const v = await makeVault('cv-rm-keep', { 'a.txt': Buffer.from('a'), 'sub/b.txt': Buffer.from('b') }, true);
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a'), 'sub/b.txt': Buffer.from('b') }, synced: true, backedUp: true });
   failsWith(await v.cli(['remove']), 2, /--yes/);
   failsWith(await v.cli(['remove', '--yes']), 1, /no verified handover copy/);
   const copy = join(v.root, 'copy');
@@ -84,7 +85,7 @@ test('remove: refused without --yes and before a verified handover; refused afte
 });
 
 test('remove --cloud delete --backups delete deletes both, and leaves what is not the vault\'s', async () => {
-  const v = await makeVault('cv-rm-del', { 'a.txt': Buffer.from('a') }, true);
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true, backedUp: true });
   await writeFile(join(v.cloud, 'not-casevault.txt'), 'someone else\'s file in the sync folder');
   await writeFile(join(v.home, 'notes-of-mine.txt'), 'a CASEVAULT_HOME that holds other things too');
   ok(await handover(v, join(v.root, 'copy')), 'handover');

@@ -1,10 +1,10 @@
-// A vault made with the real CLI, with names and sizes that test a copy:
-// NFC and NFD spellings of one name, an empty file, a 3 MiB file, nesting.
+// Handover with the real CLI: the files a copy is tested with (NFC and NFD
+// spellings of one name, an empty file, a 3 MiB file, nesting), the
+// successor's passphrases, the command and the successor's recover.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import type { TestVault } from '../helpers/vault.js';
 
 export const NEW_PASSPHRASE = 'successor chooses seven new words today';
 export const ESCROW_PASSPHRASE = 'union officer keeps this phrase locked away';
@@ -18,43 +18,6 @@ export const FILES: Record<string, Buffer> = {
   'Members/0042/big scan.pdf': Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 131 + (i >> 9)) & 0xff)),
   'deep/a/b/c/d/e/ünïcødé – name.md': Buffer.from('# heading\n'),
 };
-
-export interface TestVault {
-  root: string;
-  vault: string;
-  cloud: string;
-  backup: string;
-  home: string;
-  env: Record<string, string>;
-  cli: (args: string[], extra?: Record<string, string>) => Promise<RunResult>;
-}
-
-export async function writeFiles(dir: string, files: Record<string, Buffer>): Promise<void> {
-  for (const [p, data] of Object.entries(files)) {
-    await mkdir(join(dir, ...p.split('/').slice(0, -1)), { recursive: true });
-    await writeFile(join(dir, ...p.split('/')), data);
-  }
-}
-
-/** A vault with FILES, synced to its cloud folder, with a backup folder. */
-export async function makeVault(label: string, files = FILES, backup = false): Promise<TestVault> {
-  const root = await tempDir(label);
-  const v: TestVault = {
-    root,
-    vault: join(root, 'vault'),
-    cloud: join(root, 'cloud'),
-    backup: join(root, 'backup'),
-    home: join(root, 'home'),
-    env: {},
-    cli: (args, extra = {}) => run(args, { ...v.env, ...extra }),
-  };
-  v.env = { CASEVAULT_HOME: v.home, CASEVAULT_PASSPHRASE: PASSPHRASE };
-  await writeFiles(v.vault, files);
-  ok(await v.cli(['init', '--vault', v.vault, '--cloud', v.cloud, ...(backup ? ['--backup', v.backup] : [])]), 'init');
-  ok(await v.cli(['sync']), 'sync');
-  if (backup) ok(await v.cli(['backup']), 'backup');
-  return v;
-}
 
 export function ok(r: RunResult, what: string): RunResult {
   assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN } from '../helpers/cli.js';
 import { exists, readTree } from '../helpers/fs.js';
-import { failsWith, FILES, handover, makeVault, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { failsWith, FILES, handover, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
 
@@ -32,7 +33,7 @@ const homeFilesOf = async (home: string) => Promise.all(['config.json', 'casevau
 test(`kill -9 during handover at ${ROUNDS} random instants leaves the vault untouched, and a re-run succeeds`, async () => {
   const files: Record<string, Buffer> = { ...FILES };
   for (let i = 0; i < 120; i++) files[`case-${i % 6}/doc-${i}.txt`] = randomBytes(randomInt(0, 20_000));
-  const v = await makeVault('cv-hand-kill', files);
+  const v = await makeVault({ files, synced: true });
   const vaultBefore = await readTree(v.vault);
   const homeBefore = await homeFilesOf(v.home);
   const copy = join(v.root, 'copy');

@@ -5,14 +5,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dispatch } from '../../engine/transport/dispatch.js';
-import { Engine } from '../../engine/engine.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { NEW_PASSPHRASE } from './helpers.js';
 
 test('escrow add/remove and handover need the vault unlocked; removal needs yes: true', async () => {
-  const root = await tempDir('cv-locked');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: join(root, 'vault'), cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: 'copper lantern meadow quietly ninety' });
+  const { root, engine } = await makeVault();
   for (const [method, params] of [
     ['escrowAdd', { publicKeyFile: join(root, 'x.pub'), fingerprint: '0000-0000-0000-0000-0000-0000-0000-0000' }],
     ['escrowRemove', {}],

@@ -3,26 +3,19 @@
 // and checked, then the vault removed from this computer behind a
 // confirmation. The successor then recovers the copy.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { exists, tempDir } from '../helpers/fs.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { exists } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { NEW_PASSPHRASE } from './helpers.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-const PASSPHRASE = 'copper lantern meadow quietly ninety';
-
 test('the handover wizard: copy made and checked, then the vault removed from this computer', needsChromium, async () => {
-  const root = await tempDir('e2e-handover');
-  const vault = join(root, 'vault');
-  await mkdir(join(vault, 'Member 7'), { recursive: true });
-  await writeFile(join(vault, 'Member 7', 'letter.txt'), 'for the successor');
-  const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
-  const engine = new Engine(join(root, 'home'), env);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASSPHRASE });
-  await engine.sync();
+  const { root, vault, cloud, engine, env } = await makeVault({ files: { 'Member 7/letter.txt': 'for the successor' }, synced: true });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
   const copy = join(root, 'usb', 'handover');
@@ -49,7 +42,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await remove.click();
     await page.getByRole('button', { name: 'Create vault' }).waitFor();
     assert.equal(await exists(vault), false);
-    assert.equal(await exists(join(root, 'cloud', 'casevault.key')), true, 'the cloud copy is kept by default');
+    assert.equal(await exists(join(cloud, 'casevault.key')), true, 'the cloud copy is kept by default');
   } finally {
     await browser.close();
     await server.close();

@@ -12,15 +12,20 @@ import { BackupApi } from '../../engine/backup/service.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
 import { Locked } from '../../engine/errors.js';
 import { Housekeeping } from '../../engine/housekeeping/housekeeping.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles, readTree } from '../helpers/fs.js';
-import { ENV, newVault, OLD, PASS } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { OLD } from './helpers.js';
 
 const big = randomBytes(3 * 1024 * 1024 + 123);
 
 test('archive: read back, then plaintext removed; restore brings it back byte for byte; forget --prune keeps it; latest is not it', async () => {
-  const v = await newVault({
-    'Smith, J/letter.txt': ['Dear member', OLD], 'Smith, J/scan.pdf': [big, OLD], 'Smith, J/notes/é.md': ['notes', OLD],
-    'Jones/current.txt': 'still open',
+  const v = await makeVault({
+    files: {
+      'Smith, J/letter.txt': ['Dear member', OLD], 'Smith, J/scan.pdf': [big, OLD], 'Smith, J/notes/é.md': ['notes', OLD],
+      'Jones/current.txt': 'still open',
+    },
+    backup: true,
   });
   const { engine } = v;
   await engine.sync();
@@ -33,7 +38,7 @@ test('archive: read back, then plaintext removed; restore brings it back byte fo
   await assert.rejects(engine.archiveCases({ cases: ['Jones'], confirm: true }), { name: 'Refused' }, 'not due yet');
   await assert.rejects(engine.archiveCases({ cases: ['Nobody'], confirm: true }), { name: 'UsageError' });
 
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const [a] = await engine.archiveCases({ cases: ['Smith, J'], confirm: true });
   assert.equal(a!.files, 3);
   assert.equal(a!.removed, 3);
@@ -69,18 +74,18 @@ test('archive: read back, then plaintext removed; restore brings it back byte fo
 });
 
 test('a case not yet due is archived only with force, and that is recorded', async () => {
-  const v = await newVault({ 'Open case/a.txt': 'new' });
-  await v.engine.unlock({ passphrase: PASS });
+  const v = await makeVault({ files: { 'Open case/a.txt': 'new' }, backup: true });
+  await v.engine.unlock({ passphrase: PASSPHRASE });
   const [a] = await v.engine.archiveCases({ cases: ['Open case'], confirm: true, force: true });
   assert.equal(a!.forced, true);
   assert.match((await v.engine.auditEntries()).find((e) => e.event === 'case archived')!.detail!, /forced/);
 });
 
 test('a damaged backup folder makes archive fail and leaves the plaintext', async () => {
-  const v = await newVault({ 'Smith/letter.txt': ['Dear member', OLD] });
+  const v = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD] }, backup: true });
   await v.engine.backup();
   await writeFile(join(v.backup, 'config'), '{"casevault":"backup-repository","version":1}');
-  await v.engine.unlock({ passphrase: PASS });
+  await v.engine.unlock({ passphrase: PASSPHRASE });
   await assert.rejects(v.engine.archiveCases({ cases: ['Smith'], confirm: true }));
   assert.equal(await readFile(join(v.vault, 'Smith/letter.txt'), 'utf8'), 'Dear member');
   assert.equal((await v.engine.retention()).cases[0]!.past, true);
@@ -96,12 +101,12 @@ class FlakyDrive extends FolderStorage {
 }
 
 test('an archive that does not read back the same is discarded and nothing is removed (damaged data)', async () => {
-  const v = await newVault({ 'Smith/letter.txt': ['Dear member', OLD], 'Smith/b.bin': [randomBytes(200_000), OLD] });
-  const keys: ReadKeys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASS });
+  const v = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/b.bin': [randomBytes(200_000), OLD] }, backup: true });
+  const keys: ReadKeys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASSPHRASE });
   const hk = new Housekeeping({
     home: v.home,
     record: (e, d) => v.engine.record(e, d),
-    backups: () => new BackupApi({ home: v.home, env: ENV, readKeys: () => keys, storageFor: (dir) => new FlakyDrive(dir) }),
+    backups: () => new BackupApi({ home: v.home, env: v.env, readKeys: () => keys, storageFor: (dir) => new FlakyDrive(dir) }),
     sync: () => v.engine.sync(),
     remote: () => Promise.reject(new Error('offline')),
     readKeys: () => keys,

@@ -8,12 +8,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
-import { OLD, writeDated } from './helpers.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { type Files, makeVault, SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
+import { OLD } from './helpers.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
-const PARAMS = JSON.stringify({ chunker: { min: 4096, avg: 16384, max: 65536 }, packSize: 65536 });
 
 function cleanError(r: RunResult, code: number): void {
   assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
@@ -40,19 +40,12 @@ async function restoresExactly(env: Record<string, string>, snapshot: string, wa
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), `${snapshot}: ${p}`);
 }
 
-async function setup(label: string, files: Parameters<typeof writeDated>[1]) {
-  const root = await tempDir(label);
-  const vault = join(root, 'vault');
-  const usb = join(root, 'usb');
-  await writeDated(vault, files);
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_BACKUP_PARAMS: PARAMS };
-  await ok(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', usb], env);
-  return { root, vault, usb, env };
-}
+/** SMALL_BACKUPS with smaller packs still. */
+const PARAMS = { ...SMALL_BACKUPS, packSize: 64 * 1024 };
 
 test('archives lists; archives delete refuses without --yes and for unknown IDs, then removes the archive and frees its space', async () => {
   const smith = randomBytes(400_000);
-  const { root, vault, usb, env } = await setup('arcli', { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/scan.pdf': [smith, OLD], 'Brown/b.txt': [randomBytes(50_000), OLD], 'Jones/a.txt': 'open' });
+  const { root, vault, backup: usb, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/scan.pdf': [smith, OLD], 'Brown/b.txt': [randomBytes(50_000), OLD], 'Jones/a.txt': 'open' }, backup: true, backupParams: PARAMS });
   assert.equal((await ok(['archives'], env)).stdout, 'No archives: cases are archived with `casevault archive CASE --yes`.\n');
 
   const [a] = JSON.parse((await ok(['archive', 'Smith', '--yes', '--json'], env)).stdout);
@@ -83,14 +76,14 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
   await restoresExactly(env, backup, kept, join(root, 'r1'));
   await restoresExactly(env, b.archive, new Map([...kept].filter(([p]) => p.startsWith('Brown/'))), join(root, 'r2'));
 
-  const marks = JSON.parse(await readFile(join(root, 'home', 'housekeeping.json'), 'utf8'));
+  const marks = JSON.parse(await readFile(join(home, 'housekeeping.json'), 'utf8'));
   assert.deepEqual(marks.archives.map((x: { snapshot: string }) => x.snapshot), [b.archive], 'the record is updated');
   const audit = (await ok(['audit'], env)).stdout;
   assert.ok(audit.includes(`archive deleted: archive ${a.archive} (Smith): 2 files; its snapshot and marker removed from the backup folder`), audit);
 
   // An archive this computer has no record of is said to be so, and deletes all the same.
   marks.archives = [];
-  await writeFile(join(root, 'home', 'housekeeping.json'), JSON.stringify(marks));
+  await writeFile(join(home, 'housekeeping.json'), JSON.stringify(marks));
   assert.match((await ok(['archives'], env)).stdout, /not recorded on this computer/);
   const del2 = await ok(['archives', 'delete', b.archive, '--yes'], env);
   assert.match(del2.stdout, /^Deleted archive [0-9a-f]{32} \(cases not recorded on this computer\): its snapshot and marker removed/);
@@ -100,17 +93,17 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
 });
 
 test(`kill -9 during archives delete at ${ROUNDS} random instants: every other snapshot restores, verify passes, a rerun finishes`, async (t) => {
-  const files: Parameters<typeof writeDated>[1] = { 'Open/keep.bin': randomBytes(300_000) };
+  const files: Files = { 'Open/keep.bin': randomBytes(300_000) };
   const names = Array.from({ length: ROUNDS + 1 }, (_, i) => `Case ${i}`);
   for (const n of names) for (let f = 0; f < 3; f++) files[`${n}/doc-${f}.bin`] = [randomBytes(randomInt(300_000, 600_000)), OLD];
-  const { root, vault, usb, env } = await setup('arkill', files);
+  const { root, vault, backup: usb, env } = await makeVault({ files, backup: true, backupParams: PARAMS });
 
   // Half the cases are in an ordinary snapshot too (their archives share its chunks); the others only in their archives.
   const full = await readTree(vault);
   const s1 = (await ok(['backup'], env)).stdout.trim();
   const archives = new Map<string, { id: string; files: Map<string, Buffer> }>();
   for (const [i, n] of names.entries()) {
-    if (i === Math.floor(names.length / 2)) await writeDated(vault, Object.fromEntries(names.slice(i).map((m) => [`${m}/late.bin`, [randomBytes(120_000), OLD]])));
+    if (i === Math.floor(names.length / 2)) await writeFiles(vault, Object.fromEntries(names.slice(i).map((m) => [`${m}/late.bin`, [randomBytes(120_000), OLD]])));
     const tree = new Map([...(await readTree(vault))].filter(([p]) => p.startsWith(`${n}/`)));
     const [a] = JSON.parse((await ok(['archive', n, '--yes', '--json'], env)).stdout);
     archives.set(n, { id: a.archive, files: tree });

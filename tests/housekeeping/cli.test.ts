@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
-import { OLD, writeDated } from './helpers.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
+import { OLD } from './helpers.js';
 
 function cleanError(r: RunResult, code: number): void {
   assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
@@ -15,11 +16,7 @@ function cleanError(r: RunResult, code: number): void {
 }
 
 test('retention, close, reopen, archive, delete, records: output and exit codes', async () => {
-  const root = await tempDir('hkcli');
-  const vault = join(root, 'vault');
-  await writeDated(vault, { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] });
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', join(root, 'usb')], env)).code, 0);
+  const { root, vault, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] }, backup: true });
   assert.equal((await run(['sync'], env)).code, 0);
 
   const list = await run(['retention', '--json'], env);
@@ -90,6 +87,6 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
     assert.ok(audit.stdout.includes(e), e);
   }
 
-  await writeFile(join(root, 'home', 'housekeeping.json'), '{"version":1,');
+  await writeFile(join(home, 'housekeeping.json'), '{"version":1,');
   cleanError(await run(['retention'], env), 3);
 });

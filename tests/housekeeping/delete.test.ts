@@ -7,15 +7,17 @@ import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles } from '../helpers/fs.js';
-import { ENV, newVault, OLD, PASS } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { OLD } from './helpers.js';
 
 const DAY = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString().slice(0, 10);
 
 test('delete: plaintext now, cloud objects to the trash, the backups by the estimate; refusals first', async () => {
-  const v = await newVault({ 'Old case/a.txt': ['a', OLD], 'Old case/sub/b.txt': ['b', OLD], 'Current/c.txt': 'c', 'old.txt': ['x', OLD] });
+  const v = await makeVault({ files: { 'Old case/a.txt': ['a', OLD], 'Old case/sub/b.txt': ['b', OLD], 'Current/c.txt': 'c', 'old.txt': ['x', OLD] }, backup: true });
   const { engine } = v;
   await engine.sync();
   await engine.backup();
@@ -43,16 +45,16 @@ test('delete: plaintext now, cloud objects to the trash, the backups by the esti
   assert.equal(backups!.estimate, true);
   assert.equal(backups!.gone, inDays(14), 'one snapshot taken today: the daily rule holds it 14 days');
 
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const deleted = (await engine.auditEntries()).filter((e) => e.event === 'case deleted').map((e) => e.detail);
   assert.deepEqual(deleted, ['Old case: 2 files removed from this computer', 'old.txt: 1 file removed from this computer']);
   await engine.lock();
 });
 
 test('delete --force of a case not due is recorded; an archived case deleted after a restore keeps its archive ("never")', async () => {
-  const v = await newVault({ 'Smith/a.txt': ['a', OLD], 'New/n.txt': 'n' });
+  const v = await makeVault({ files: { 'Smith/a.txt': ['a', OLD], 'New/n.txt': 'n' }, backup: true });
   const { engine } = v;
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const [a] = await engine.archiveCases({ cases: ['Smith'], confirm: true });
   await engine.restoreBackup({ snapshot: a!.archive, path: 'Smith', to: v.vault });
   const r = await engine.deleteCases({ cases: ['Smith', 'New'], confirm: true, force: true });
@@ -66,13 +68,13 @@ test('delete --force of a case not due is recorded; an archived case deleted aft
 });
 
 test('without a backup folder the report says so; with the cloud unreachable the cloud copy goes at the next sync', async () => {
-  const v = await newVault({ 'Old/a.txt': ['a', OLD] }, { backup: false });
+  const v = await makeVault({ files: { 'Old/a.txt': ['a', OLD] } });
   await v.engine.sync();
   await writeFile(join(v.root, 'blocker'), '');
   const config = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8'));
   config.cloud.dir = join(v.root, 'blocker', 'cloud'); // a cloud folder that cannot exist
   await writeFile(join(v.home, 'config.json'), JSON.stringify(config));
-  const r = await new Engine(v.home, ENV).deleteCases({ cases: ['Old'], confirm: true });
+  const r = await new Engine(v.home, v.env).deleteCases({ cases: ['Old'], confirm: true });
   assert.equal(r.synced, false);
   assert.equal(r.cases[0]!.copies[1]!.gone, 'unknown');
   assert.match(r.cases[0]!.copies[1]!.note, /next sync/);
@@ -80,7 +82,7 @@ test('without a backup folder the report says so; with the cloud unreachable the
 });
 
 test('links are never followed out of the vault: a linked case is not a case, a link inside a case stays', async () => {
-  const v = await newVault({ 'Old/a.txt': ['a', OLD] });
+  const v = await makeVault({ files: { 'Old/a.txt': ['a', OLD] }, backup: true });
   const outside = join(v.root, 'outside');
   await mkdir(outside);
   await writeFile(join(outside, 'precious.txt'), 'not in the vault');
@@ -95,7 +97,7 @@ test('links are never followed out of the vault: a linked case is not a case, a 
 });
 
 test('marks: close and reopen, the years setting, a damaged file reported and kept; the sealed cloud copy comes back on recover', async () => {
-  const v = await newVault({ 'Smith/a.txt': 'a', 'Jones/b.txt': 'b' });
+  const v = await makeVault({ files: { 'Smith/a.txt': 'a', 'Jones/b.txt': 'b' }, backup: true });
   const { engine } = v;
   await assert.rejects(engine.closeCase('Smith', '2023-02-29'), { name: 'UsageError' });
   await assert.rejects(engine.closeCase('Smith', inDays(2)), { name: 'UsageError' }, 'not in the future');
@@ -117,7 +119,7 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
   await assert.rejects(engine.closeCase('Jones'), { name: 'DamagedData' });
   assert.match(await readFile(file, 'utf8'), /twelve/, 'never silently reset');
 
-  await engine.unlock({ passphrase: PASS });
+  await engine.unlock({ passphrase: PASSPHRASE });
   const events = (await engine.auditEntries()).map((e) => `${e.event}${e.detail ? `: ${e.detail}` : ''}`);
   for (const e of ['case marked closed: Smith on 2016-02-29', 'retention period changed: from 6 to 12 years', 'case reopened: Jones']) assert.ok(events.includes(e), e);
   await engine.lock();
@@ -125,15 +127,15 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
   // A new computer: recover from the cloud; the marks come back from the sealed copy.
   await engine.sync();
   const home2 = join(v.root, 'home2');
-  const other = new Engine(home2, ENV);
-  await other.recover({ vaultDir: join(v.root, 'vault2'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: PASS } });
+  const other = new Engine(home2, v.env);
+  await other.recover({ vaultDir: join(v.root, 'vault2'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: PASSPHRASE } });
   const r = await other.retention();
   assert.equal(r.years, 12);
   assert.equal(r.cases.find((x) => x.name === 'Smith')!.closed, '2016-02-29');
 });
 
 test('with the backup drive unplugged, the backups\' date is not known (and nothing else changes)', async () => {
-  const v = await newVault({ 'Old/a.txt': ['a', OLD] });
+  const v = await makeVault({ files: { 'Old/a.txt': ['a', OLD] }, backup: true });
   await v.engine.backup();
   await rename(v.backup, `${v.backup}-unplugged`);
   const r = await v.engine.deleteCases({ cases: ['Old'], confirm: true });

@@ -10,7 +10,8 @@ import { openKeyFile, parseKeyFile, ready, utf8 } from '../../crypto/index.js';
 import { defaultMarks, parseMarks } from '../../engine/housekeeping/marks.js';
 import { fetchMirror, putMirror } from '../../engine/housekeeping/mirror.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
-import { newVault, PASS } from './helpers.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('parseMarks never throws, and accepts only the schema', () => {
   fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ ...defaultMarks(), closed: v }))), (text) => {
@@ -20,8 +21,8 @@ test('parseMarks never throws, and accepts only the schema', () => {
 });
 
 test('the cloud copy: authentic copies read back; random or forged objects are ignored', async () => {
-  const v = await newVault({ 'a.txt': 'a' }, { backup: false });
-  const keys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASS });
+  const v = await makeVault({ files: { 'a.txt': 'a' } });
+  const keys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASSPHRASE });
   const remote = new FolderRemote(v.cloud);
   const sodium = await ready();
   const forged = { ...defaultMarks(), years: 1 };

@@ -6,12 +6,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { tempDir } from '../helpers/fs.js';
-import { ENV, newVault, PASS, writeDated } from './helpers.js';
 import { escapeHtml } from '../../contract/index.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fs.js';
+import { makeVault, writeFiles } from '../helpers/vault.js';
 
 test('records: what is backed up, where, how often, kept how long, last success and failure; where the copies are', async () => {
-  const v = await newVault({ 'Smith/a.txt': 'aaaa', 'b.txt': 'bb' });
+  const v = await makeVault({ files: { 'Smith/a.txt': 'aaaa', 'b.txt': 'bb' }, backup: true });
   let r = await v.engine.records();
   assert.deepEqual(r.backup.what, { vaultFolder: v.vault, files: 2, bytes: 6 });
   assert.equal(r.backup.where, v.backup);
@@ -24,7 +25,7 @@ test('records: what is backed up, where, how often, kept how long, last success 
   assert.ok(r.assets.encryption.some((e) => /XChaCha20-Poly1305/.test(e)));
 
   const b = await v.engine.backup();
-  await v.engine.unlock({ passphrase: PASS });
+  await v.engine.unlock({ passphrase: PASSPHRASE });
   await v.engine.archiveCases({ cases: ['b.txt'], confirm: true, force: true });
   await v.engine.lock();
   await mkdir(join(v.root, 'gone'));
@@ -40,9 +41,9 @@ test('records with no backup folder, after a failed backup; the page escapes odd
   const root = await tempDir('hkodd');
   const vault = join(root, `<b>"Mc'Kay & Co"<img src=x onerror=alert(1)>`);
   await mkdir(vault);
-  await writeDated(vault, { 'x.txt': 'x' });
-  const engine = new Engine(join(root, 'home'), ENV);
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb', 'not', 'there'), passphrase: PASS });
+  await writeFiles(vault, { 'x.txt': 'x' });
+  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
+  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb', 'not', 'there'), passphrase: PASSPHRASE });
   await assert.rejects(engine.backup());
   const r = await engine.records();
   assert.ok(r.backup.lastFailure);
@@ -55,7 +56,7 @@ test('records with no backup folder, after a failed backup; the page escapes odd
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
   assert.doesNotMatch(html, /<script|<img|<link|<a /);
 
-  const none = await newVault({ 'a.txt': 'a' }, { backup: false });
+  const none = await makeVault({ files: { 'a.txt': 'a' } });
   const n = await none.engine.records();
   assert.equal(n.backup.where, null);
   assert.match(n.backup.howOften, /no backup folder/);

@@ -6,12 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles } from '../helpers/fs.js';
-import { newVault, OLD, PASS } from './helpers.js';
+import { makeVault } from '../helpers/vault.js';
+import { OLD } from './helpers.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', needsChromium, async () => {
-  const v = await newVault({ 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' });
+  const v = await makeVault({ files: { 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' }, backup: true });
   const { engine } = v;
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
@@ -50,7 +52,7 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await page.locator('tbody tr', { hasText: 'Smith' }).getByRole('button', { name: 'Archive' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Archive 2 files' }).click();
     await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
-    await page.getByLabel('Passphrase').fill(PASS);
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
     const archived = page.getByRole('status', { name: 'Archive report' });
     await archived.waitFor();
@@ -64,7 +66,7 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await download.saveAs(saved);
     assert.match(await readFile(saved, 'utf8'), /<h2>Asset record: where this vault's copies are<\/h2>/);
 
-    await engine.unlock({ passphrase: PASS });
+    await engine.unlock({ passphrase: PASSPHRASE });
     const events = (await engine.auditEntries()).map((e) => e.event);
     for (const e of ['case marked closed', 'case deleted', 'case archived']) assert.ok(events.includes(e), e);
   } finally {

@@ -1,23 +1,16 @@
 // Browsing a snapshot (snapshotTree) and restoring several ticked files and
 // folders at once, through the API the app uses, on real folders.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dispatch } from '../../engine/transport/dispatch.js';
-import { Engine } from '../../engine/engine.js';
 import { PASSPHRASE } from '../helpers/cli.js';
-import { listFiles, tempDir } from '../helpers/fs.js';
+import { listFiles } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('a snapshot\'s tree needs the vault unlocked; ticked folders and files restore once each, beside what is there (unless the same), never over it', async () => {
-  const root = await tempDir('restore-tree');
-  const vault = join(root, 'Cases');
-  await mkdir(join(vault, 'Member 0042', 'Letters'), { recursive: true });
-  await writeFile(join(vault, 'Member 0042', 'grievance.txt'), 'notes');
-  await writeFile(join(vault, 'Member 0042', 'Letters', 'invite.txt'), 'invite');
-  await writeFile(join(vault, 'rota.csv'), 'rota');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb'), passphrase: PASSPHRASE });
+  const { root, vault, engine } = await makeVault({ files: { 'Member 0042/grievance.txt': 'notes', 'Member 0042/Letters/invite.txt': 'invite', 'rota.csv': 'rota' }, backup: true });
   const { snapshot } = await engine.backup();
 
   const locked = await dispatch(engine, 'snapshotTree', {});

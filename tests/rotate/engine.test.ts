@@ -12,17 +12,11 @@ import { reencryptCloud } from '../../engine/keys/rotation-steps.js';
 import { openKeyFile, parseKeyFile } from '../../crypto/index.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { readTree } from '../helpers/fs.js';
-import { ENV, newVault } from '../housekeeping/helpers.js';
+import { makeVault } from '../helpers/vault.js';
 import { ROTATED } from './helpers.js';
 
-const env = ENV;
-
-/** A vault with one file, synced (the housekeeping tests' vault, without a backup folder). */
-async function vault() {
-  const v = await newVault({ 'a.txt': 'case notes' }, { backup: false });
-  await v.engine.sync();
-  return v;
-}
+/** A vault with one file, synced. */
+const vault = () => makeVault({ files: { 'a.txt': 'case notes' }, synced: true });
 
 /** Makes the cloud's key file unwritable (a folder where it goes) while `fn` runs. */
 async function cloudKeyFileBlocked<T>(cloud: string, fn: () => Promise<T>): Promise<T> {
@@ -58,7 +52,7 @@ test('a rotation that failed before switching: status says interrupted; a wrong 
   await openKeyFile(kf, { passphrase: ROTATED });
   await assert.rejects(openKeyFile(kf, { passphrase: 'a first choice of new passphrase words' }), { name: 'WrongSecret' });
 
-  const other = new Engine(join(v.root, 'home2'), env);
+  const other = new Engine(join(v.root, 'home2'), v.env);
   await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: ROTATED } });
   assert.deepEqual(await readTree(join(v.root, 'recovered')), await readTree(v.vault));
   const audit = (await v.engine.auditEntries()).map((e) => e.event);
@@ -109,7 +103,7 @@ test('an object that cannot be read just now stops the rotation short of finishi
   const s = await v.engine.sync();
   assert.equal(s.uploaded, 1);
   assert.equal((await v.engine.verifyCloud()).bad.length, 0);
-  const other = new Engine(join(v.root, 'home2'), env);
+  const other = new Engine(join(v.root, 'home2'), v.env);
   await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: ROTATED } });
   assert.deepEqual(await readTree(join(v.root, 'recovered')), await readTree(v.vault));
 });

@@ -5,31 +5,27 @@
 // copy), and the backup from before still restores.
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openKeyFile, openObject, parseKeyFile, parseObjectRemoteName } from '../../crypto/index.js';
 import { PASSPHRASE, run } from '../helpers/cli.js';
-import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { type Files, makeVault } from '../helpers/vault.js';
 import { ROTATED } from './helpers.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 8);
 
 test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after rotation: finishing leaves every file, once, under the newest keys only`, async (t) => {
-  const root = await tempDir('kill-rotate');
-  const vault = join(root, 'vault');
-  const cloud = join(root, 'cloud');
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_NEW_PASSPHRASE: ROTATED, CASEVAULT_KDF_PROFILE: 'interactive' };
-  for (let d = 0; d < 8; d++) {
-    await mkdir(join(vault, `case-${d}`), { recursive: true });
-    for (let f = 0; f < 25; f++) await writeFile(join(vault, `case-${d}`, `doc-${f}.txt`), randomBytes(randomInt(0, 40_000)));
-  }
-  await writeFile(join(vault, 'scan.pdf'), randomBytes(5 * 1024 * 1024));
-  assert.equal((await run(['init', '--vault', vault, '--cloud', cloud, '--backup', join(root, 'usb')], env)).code, 0);
+  const files: Files = { 'scan.pdf': randomBytes(5 * 1024 * 1024) };
+  for (let d = 0; d < 8; d++) for (let f = 0; f < 25; f++) files[`case-${d}/doc-${f}.txt`] = randomBytes(randomInt(0, 40_000));
+  const v = await makeVault({ files, backup: true });
+  const { root, vault, cloud, home } = v;
+  const env = { ...v.env, CASEVAULT_NEW_PASSPHRASE: ROTATED };
   assert.equal((await run(['sync'], env)).code, 0);
   assert.equal((await run(['backup'], env)).code, 0);
   const atBackup = await readTree(vault);
-  const oldKeys = await openKeyFile(parseKeyFile(await readFile(join(root, 'home', 'casevault.key'))), { passphrase: PASSPHRASE });
+  const oldKeys = await openKeyFile(parseKeyFile(await readFile(join(home, 'casevault.key'))), { passphrase: PASSPHRASE });
 
   // Rotation after rotation, each killed at random instants until it finishes: generation g has passphrase pass(g).
   const pass = (g: number) => (g === 0 ? PASSPHRASE : `${ROTATED} ${g}`);
@@ -41,7 +37,7 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after ro
   const phases = { 'before the switch': 0, 'while re-encrypting': 0, 'finished': 0 };
   const settle = async () => {
     const kf = await cloudKf();
-    const pending = await exists(join(root, 'home', 'rotating.json'));
+    const pending = await exists(join(home, 'rotating.json'));
     if (!pending && kf.publicKey !== genKey && kf.previous?.cloud === 'done') {
       phases.finished++;
       gen++;
@@ -61,7 +57,7 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after ro
     else assert.equal(s.code, 0, s.stderr);
   }
   // Finish what was left, and on a machine so busy that every run was killed before its switch, rotate once unkilled: the checks below need one finished rotation.
-  while (gen === 0 || (await exists(join(root, 'home', 'rotating.json')))) {
+  while (gen === 0 || (await exists(join(home, 'rotating.json')))) {
     const r = await run(['rotate-keys'], envOf(gen));
     assert.equal(r.code, 0, r.stderr);
     await settle();

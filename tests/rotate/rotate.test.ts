@@ -10,7 +10,8 @@ import { keyring, openKeyFile, openObject, parseKeyFile, parseObjectRemoteName, 
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree } from '../helpers/fs.js';
 import { ROTATED } from './helpers.js';
-import { failsWith, FILES, makeVault, ok, successorRecover, type TestVault } from '../handover/helpers.js';
+import { makeVault, type TestVault } from '../helpers/vault.js';
+import { failsWith, FILES, ok, successorRecover } from '../handover/helpers.js';
 
 
 function rotate(v: TestVault, extra: Record<string, string> = {}, args: string[] = []) {
@@ -43,7 +44,7 @@ async function readableWith(cloud: string, keys: ReadKeys): Promise<number> {
 }
 
 test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new passphrase recovers every file; backups from before still restore', async () => {
-  const v = await makeVault('cv-rot', FILES, true);
+  const v = await makeVault({ files: FILES, synced: true, backedUp: true });
   const before = await readTree(v.vault);
   const oldKeyFile = await readFile(join(v.home, 'casevault.key'));
   const oldConfig = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8'));
@@ -127,7 +128,7 @@ test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new 
 });
 
 test('another computer using the vault stops uploading under the old keys, and takes the new keys on when unlocked with the new passphrase', async () => {
-  const v = await makeVault('cv-rot2', { 'a.txt': Buffer.from('from the office computer') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('from the office computer') }, synced: true });
   const laptop = { ...v, home: join(v.root, 'laptop-home'), vault: join(v.root, 'laptop-vault') };
   const lenv = { CASEVAULT_HOME: laptop.home, CASEVAULT_PASSPHRASE: PASSPHRASE };
   ok(await run(['recover', '--cloud', v.cloud, '--vault', laptop.vault], lenv), 'recover on the laptop');
@@ -150,7 +151,7 @@ test('another computer using the vault stops uploading under the old keys, and t
 });
 
 test('two rotations in a row: a backup from each generation of keys restores with the newest passphrase; an escrow slot follows each rotation', async () => {
-  const v = await makeVault('cv-rot3', { 'a.txt': Buffer.from('generation one') }, true);
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('generation one') }, synced: true, backedUp: true });
   const escrowKey = join(v.root, 'union.key');
   const escrowEnv = { CASEVAULT_ESCROW_PASSPHRASE: 'union officer keeps this phrase locked away' };
   const made = ok(await v.cli(['escrow', 'keygen', '--out', escrowKey], escrowEnv), 'escrow keygen');
@@ -184,7 +185,7 @@ test('two rotations in a row: a backup from each generation of keys restores wit
 });
 
 test('an interrupted rotation: status says so, sync refuses, the old passphrase does not finish it, the new one does', async () => {
-  const v = await makeVault('cv-rot4', { 'a.txt': Buffer.from('a'), 'b.txt': Buffer.from('b') });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a'), 'b.txt': Buffer.from('b') }, synced: true });
   // Killed right after the switch: simulate by stopping the command as soon as the cloud has the new key file.
   const before = await readFile(join(v.cloud, 'casevault.key'), 'utf8');
   for (let ms = 200; ms < 20_000; ms += 150) {
@@ -205,7 +206,7 @@ test('an interrupted rotation: status says so, sync refuses, the old passphrase 
 });
 
 test('rotated while the backup drive was unplugged: the next backup re-wraps the backup folder\'s key, and the old snapshot still restores', async () => {
-  const v = await makeVault('cv-rot5', { 'a.txt': Buffer.from('before the rotation') }, true);
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('before the rotation') }, synced: true, backedUp: true });
   const { rename } = await import('node:fs/promises');
   await rename(v.backup, `${v.backup}.unplugged`);
   const r = ok(await rotate(v), 'rotate with the drive away');

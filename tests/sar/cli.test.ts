@@ -6,10 +6,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { listFiles, tempDir } from '../helpers/fs.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import { listFiles } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { makeDocx, makePdf } from './fixtures.js';
-import { writeFiles } from './vault.js';
 
 const FILES = {
   'Members/0042/letter.docx': makeDocx(['Dear Siobhán O’Neill']),
@@ -24,11 +24,7 @@ function assertPlainError(r: RunResult): void {
 }
 
 test('sar search and sar export from the command line', async () => {
-  const root = await tempDir('sar-cli');
-  const vault = join(root, 'Cases');
-  await writeFiles(vault, FILES);
-  const env = { CASEVAULT_HOME: join(root, 'home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
-  assert.equal((await run(['init', '--vault', vault, '--cloud', join(root, 'cloud')], env)).code, 0);
+  const { root, vault, env } = await makeVault({ files: FILES });
 
   const found = await run(['sar', 'search', "siobhan o'neill", '--reference', 'SAR-9'], env);
   assert.equal(found.code, 0, found.stderr);

@@ -12,8 +12,8 @@ import { resolveDestination } from '../../engine/sar/export.js';
 import { CSV_COLUMNS } from '../../engine/sar/manifest.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { listFiles, readTree, tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 import { makeDocx, makePdf } from './fixtures.js';
-import { makeVault } from './vault.js';
 
 const FILES: Record<string, Uint8Array | string> = {
   'Members/0042/letter.docx': makeDocx(['Dear Siobhán O’Neill']),
@@ -24,7 +24,7 @@ const FILES: Record<string, Uint8Array | string> = {
 const CHOSEN = ['Members/0042/letter.docx', 'Members/0042/hearing notes.pdf', 'Members/Zoë Ng/=cmd.txt'];
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
-const v = await makeVault(FILES);
+const v = await makeVault({ files: FILES, unlocked: true });
 const out = await tempDir('sar-out');
 
 /** The manifest's file rows: after the request block and the header row. */
@@ -103,7 +103,7 @@ test('refusals: a non-empty folder, an existing zip, a path outside the vault or
 });
 
 test('a link inside the vault is not a vault file: it cannot be exported', async () => {
-  const w = await makeVault({ 'a.txt': 'Priya Shah' });
+  const w = await makeVault({ files: { 'a.txt': 'Priya Shah' }, unlocked: true });
   const secret = join(w.root, 'outside.txt');
   await writeFile(secret, 'not in the vault');
   await symlink(secret, join(w.vault, 'link.txt'));

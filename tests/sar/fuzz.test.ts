@@ -11,8 +11,8 @@ import { type TextKind } from '../../engine/sar/kinds.js';
 import { Extractor } from '../../engine/sar/extractor.js';
 import { searchVault } from '../../engine/sar/search.js';
 import { tempDir } from '../helpers/fs.js';
+import { writeFiles } from '../helpers/vault.js';
 import { makeDocx, makeEml, makePdf } from './fixtures.js';
-import { writeFiles } from './vault.js';
 
 const VALID: Record<TextKind, Uint8Array> = {
   pdf: makePdf([['Priya Shah'], ['second page']]),

@@ -6,8 +6,8 @@ import { strToU8 } from 'fflate';
 import { searchVault } from '../../engine/sar/search.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
+import { makeVault, writeFiles } from '../helpers/vault.js';
 import { makeDocx, makeEml, makePdf } from './fixtures.js';
-import { makeVault, writeFiles } from './vault.js';
 
 /** A plain folder holding `files`: the search itself needs no vault set up (the engine's checks are tested below). */
 async function folder(files: Record<string, Uint8Array | string>): Promise<string> {
@@ -97,7 +97,7 @@ test('a file over the size limit is searched by name only and reported; a file t
 });
 
 test('needs the vault unlocked; checks the terms; records the search without the terms when there is a reference', async () => {
-  const v = await makeVault({ 'a.txt': 'Priya Shah' }, { unlocked: false });
+  const v = await makeVault({ files: { 'a.txt': 'Priya Shah' } });
   await assert.rejects(v.engine.sarSearch({ terms: ['priya'] }), { name: 'Locked' });
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await assert.rejects(v.engine.sarSearch({ terms: [] }), { name: 'UsageError' });
@@ -110,7 +110,7 @@ test('needs the vault unlocked; checks the terms; records the search without the
 });
 
 test('progress events while searching', async () => {
-  const v = await makeVault({ 'a.txt': 'x', 'b.txt': 'y' });
+  const v = await makeVault({ files: { 'a.txt': 'x', 'b.txt': 'y' }, unlocked: true });
   const seen: { task: string; filesDone: number; filesTotal: number }[] = [];
   v.engine.events.on('progress', (p) => seen.push(p));
   await v.engine.sarSearch({ terms: ['xy'] });

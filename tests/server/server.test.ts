@@ -1,12 +1,12 @@
 // Browser mode's defences (test catalogue 34-37), against the real server.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { Engine } from '../../engine/engine.js';
-import { startBrowserServer, UnlockThrottle, type BrowserServer } from '../../engine/transport/server.js';
+import { after, test } from 'node:test';
+import { startBrowserServer, UnlockThrottle } from '../../engine/transport/server.js';
+import { PASSPHRASE } from '../helpers/cli.js';
+import { makeVault } from '../helpers/vault.js';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -22,26 +22,15 @@ function call(port: number, path: string, o: { method?: string; headers?: Record
   });
 }
 
-let server: BrowserServer;
 let cookie = '';
-let origin = '';
-const PASS = 'purple elephant dances quietly tonight';
 
-let root = '';
-before(async () => {
-  root = await mkdtemp(join(tmpdir(), 'server-'));
-  const ui = join(root, 'ui');
-  await mkdir(ui);
-  await writeFile(join(ui, 'index.html'), '<!doctype html><title>Casevault</title>');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, passphrase: PASS });
-  server = await startBrowserServer(engine, { staticDir: ui });
-  origin = `http://127.0.0.1:${server.port}`;
-});
-after(async () => {
-  await server.close();
-  await rm(root, { recursive: true, force: true });
-});
+const { root, engine } = await makeVault();
+const ui = join(root, 'ui');
+await mkdir(ui);
+await writeFile(join(ui, 'index.html'), '<!doctype html><title>Casevault</title>');
+const server = await startBrowserServer(engine, { staticDir: ui });
+const origin = `http://127.0.0.1:${server.port}`;
+after(() => server.close());
 
 const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
   call(server.port, `/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...headers } });
@@ -92,7 +81,7 @@ test('the API validates arguments and answers with kinds and plain messages', as
   assert.deepEqual(JSON.parse((await api('unlock', { passphrase: 42 })).body).error.kind, 'usage');
   const wrong = JSON.parse((await api('unlock', { passphrase: 'not it at all' })).body);
   assert.equal(wrong.error.kind, 'wrong-secret');
-  assert.equal(JSON.parse((await api('unlock', { passphrase: PASS })).body).ok, true);
+  assert.equal(JSON.parse((await api('unlock', { passphrase: PASSPHRASE })).body).ok, true);
   assert.equal(JSON.parse((await api('status', {})).body).value.locked, false);
   assert.equal(JSON.parse((await api('lock', {})).body).ok, true);
 });

@@ -9,21 +9,16 @@ import { dispatch } from '../../engine/transport/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { accessReviewDueAt, DEFAULT_SETTINGS } from '../../engine/settings.js';
 import { PASSPHRASE } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
-async function vault() {
-  const root = await tempDir('settings');
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: join(root, 'v'), cloud: { kind: 'folder', dir: join(root, 'c') }, backupDir: join(root, 'usb'), passphrase: PASSPHRASE });
-  return { root, engine };
-}
+const vault = () => makeVault({ backup: true });
 
 test('settings: defaults, validated changes persisted and recorded in the audit trail, a damaged file reads as the defaults', async () => {
-  const { root, engine } = await vault();
+  const { home, engine } = await vault();
   assert.deepEqual(await engine.settings(), DEFAULT_SETTINGS);
   const s = await engine.updateSettings({ autoLockMinutes: 5, backupEveryHours: 12, retention: { last: 3, daily: 7, weekly: 4, monthly: 12, yearly: 7 } });
   assert.equal(s.autoLockMinutes, 5);
-  assert.deepEqual(await new Engine(join(root, 'home')).settings(), s, 'persisted');
+  assert.deepEqual(await new Engine(home).settings(), s, 'persisted');
 
   for (const bad of [{ autoLockMinutes: -1 }, { autoLockMinutes: 1.5 }, { backupEveryHours: 0 }, { retention: { last: 1 } }, { accessReviewMonths: 100 }, { lastAccessReview: '2020-01-01T00:00:00Z' }, { other: 1 }]) {
     const r = await dispatch(engine, 'updateSettings', bad);
@@ -39,7 +34,7 @@ test('settings: defaults, validated changes persisted and recorded in the audit 
   assert.match(changes[0]!.detail!, /auto-lock after 5 idle minutes; a backup every 12 hours; backups kept: last 3, daily 7/);
   await engine.lock();
 
-  await writeFile(join(root, 'home', 'settings.json'), '{ not json');
+  await writeFile(join(home, 'settings.json'), '{ not json');
   assert.deepEqual(await engine.settings(), DEFAULT_SETTINGS);
 });
 
@@ -54,11 +49,11 @@ test('the backup schedule setting moves the next backup and the overdue warning'
 });
 
 test('access review: due every N months from the vault\'s creation or the last review; recording one resets it', async () => {
-  const { root, engine } = await vault();
+  const { home, engine } = await vault();
   assert.equal((await engine.status()).accessReviewDue, false);
   assert.equal(accessReviewDueAt({ ...DEFAULT_SETTINGS, accessReviewMonths: 6 }, '2026-01-15T09:00:00.000Z').toISOString(), '2026-07-15T09:00:00.000Z');
-  const config = JSON.parse(await readFile(join(root, 'home', 'config.json'), 'utf8')) as { createdAt: string };
-  await writeFile(join(root, 'home', 'config.json'), JSON.stringify({ ...config, createdAt: '2020-01-01T00:00:00.000Z' }));
+  const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { createdAt: string };
+  await writeFile(join(home, 'config.json'), JSON.stringify({ ...config, createdAt: '2020-01-01T00:00:00.000Z' }));
   assert.equal((await engine.status()).accessReviewDue, true);
   const s = await engine.recordAccessReview();
   assert.ok(s.lastAccessReview);
