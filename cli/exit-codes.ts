@@ -17,8 +17,10 @@ const CODE_OF: Record<string, number> = {
   Refused: EXIT.failed,
   PartialFailure: EXIT.failed,
   FileChanged: EXIT.failed,
+  RemoteNotFound: EXIT.failed,
   RemoteUnavailable: EXIT.failed,
-  DropboxAuthError: EXIT.failed,
+  RemoteAuthFailed: EXIT.failed,
+  RemotePermanent: EXIT.failed,
   DropboxSignInError: EXIT.failed,
   DropboxHashMismatch: EXIT.failed,
 };

@@ -31,7 +31,7 @@ export class PartialFailure extends CasevaultError {
  * Errors from outside the Casevault hierarchy whose messages are written to
  * be shown as they are (no names, keys or server text in them).
  */
-const SHOWABLE = new Set(['RemoteUnavailable', 'DropboxAuthError', 'DropboxSignInError', 'DropboxHashMismatch']);
+const SHOWABLE = new Set(['RemoteNotFound', 'RemoteUnavailable', 'RemoteAuthFailed', 'RemotePermanent', 'DropboxSignInError', 'DropboxHashMismatch']);
 
 /** Whether `e`'s message may be shown to the person: one of ours, or one of the showable ones above. */
 export function isShowable(e: unknown): e is Error {

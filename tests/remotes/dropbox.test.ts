@@ -8,16 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
 import { signInToDropbox, DropboxSignInError } from '../../engine/remotes/dropbox/auth.js';
-import {
-  DropboxAuthError,
-  DropboxContentHasher,
-  dropboxContentHash,
-  dropboxFetch,
-  DropboxHashMismatch,
-  DropboxRemote,
-  type DropboxRemoteOptions,
-} from '../../engine/remotes/dropbox/remote.js';
-import { RemoteNotFound, RemoteUnavailable } from '../../engine/remotes/remote.js';
+import { DropboxContentHasher, dropboxContentHash } from '../../engine/remotes/dropbox/content-hash.js';
+import { DropboxHashMismatch } from '../../engine/remotes/dropbox/errors.js';
+import { dropboxFetch } from '../../engine/remotes/dropbox/fetch.js';
+import { DropboxRemote, type DropboxRemoteOptions } from '../../engine/remotes/dropbox/remote.js';
+import { RemoteAuthFailed, RemoteNotFound, RemoteUnavailable } from '../../engine/remotes/remote.js';
 import { dropboxContentHash as serverContentHash, startDropboxServer, type DropboxServer } from '../dropbox/server.js';
 import { remoteConformance } from './conformance.js';
 
@@ -230,7 +225,7 @@ describe('DropboxRemote specifics', () => {
     assert.deepEqual(await r.stat('objects/dd/b'), { name: 'objects/dd/b', size: 1 });
   });
 
-  it('a revoked refresh token is a DropboxAuthError that names no token', async () => {
+  it('a revoked refresh token is RemoteAuthFailed, asking to connect Dropbox again and naming no token', async () => {
     const dir2 = await mkdtemp(join(tmpdir(), 'cv-dbx2-'));
     const s2 = await startDropboxServer({ root: dir2 });
     try {
@@ -239,12 +234,13 @@ describe('DropboxRemote specifics', () => {
       s2.revokeRefreshTokens();
       s2.expireAllTokens();
       await assert.rejects(r.read('x'), (e: unknown) => {
-        assert.ok(e instanceof DropboxAuthError, String(e));
+        assert.ok(e instanceof RemoteAuthFailed, String(e));
+        assert.equal(e.message, 'Dropbox refused the saved sign-in; connect Dropbox again');
         assert.ok(!e.message.includes(s2.refreshToken));
         return true;
       });
       const wrongApp = new DropboxRemote({ appKey: 'other-app', refreshToken: s2.refreshToken, apiBaseUrl: s2.url });
-      await assert.rejects(wrongApp.stat('x'), DropboxAuthError);
+      await assert.rejects(wrongApp.stat('x'), RemoteAuthFailed);
     } finally {
       await s2.close();
       await rm(dir2, { recursive: true, force: true });
