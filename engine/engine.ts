@@ -223,7 +223,12 @@ export class Engine {
     const existing = await stat(o.vaultDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder; choose a folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
-    if (o.cloud.kind === 'folder') await mkdir(o.cloud.dir, { recursive: true }); // made here only: a folder remote never makes its own root
+    if (o.cloud.kind === 'folder') {
+      // Made here only: a folder remote never makes its own root.
+      await mkdir(o.cloud.dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'EEXIST' ? new UsageError('the cloud path exists and is not a folder; choose a folder') : e;
+      });
+    }
     const remote = await this.newRemote(o.cloud, dropbox);
     if (await remote.stat(KEY_FILE_NAME)) {
       throw new Refused('the cloud folder already holds a Casevault vault; to use it on this computer run `casevault recover`');

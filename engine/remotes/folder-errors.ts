@@ -11,7 +11,8 @@
 // device or the connection went away in the middle of a call, which a later
 // try survives, and a disk that is truly failing keeps failing and stays in
 // view; taken as permanent, a share that dropped for a minute would mark
-// files as failed. Any other code is a refused request.
+// files as failed. Any other code is a refused request (a file or folder in
+// the way of Casevault's own has its own words).
 import { statSync } from 'node:fs';
 import { RemoteError, RemotePermanent, RemoteUnavailable } from './remote.js';
 
@@ -72,6 +73,11 @@ export class FolderFailures {
       case 'ENOSPC':
       case 'EDQUOT':
         return new RemotePermanent('full', `the ${label}'s disk is full; free some space and try again`);
+      case 'EISDIR':
+      case 'ENOTDIR':
+      case 'ENOTEMPTY':
+      case 'EEXIST':
+        return new RemotePermanent('refused', `a file or folder in the ${label} ${root} is in the way of Casevault's own; check the folder and try again`);
       default:
         if (GONE_FOR_NOW.has(code)) return new RemoteUnavailable(`the ${label} ${root} did not answer (its drive or share failed or went away); check it and try again`);
         return new RemotePermanent('refused', `the ${label} ${root} refused the request (${code}); check the folder and try again`);

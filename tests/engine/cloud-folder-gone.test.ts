@@ -39,3 +39,15 @@ test('init makes a new cloud folder; a sync after it went away fails as unavaila
   assert.equal(report.failed.length, 0);
   assert.equal((await listFiles(join(cloud, 'objects'))).length, 2);
 });
+
+test('init refuses a cloud path that is a file (exit 2), and makes nothing', async () => {
+  const root = await tempDir('cloud-file');
+  const vault = join(root, 'vault');
+  await writeFile(join(root, 'cloud'), 'not a folder');
+  const engine = new Engine(join(root, 'home'), env);
+  await assert.rejects(engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASS }), {
+    name: 'UsageError',
+    message: 'the cloud path exists and is not a folder; choose a folder',
+  });
+  assert.ok(!existsSync(vault));
+});

@@ -215,6 +215,7 @@ describe('file-system errors as failure classes', () => {
         assert.doesNotMatch(e.message, /secret/, code);
       }
       assert.match((f.failure(sys('ENOSPC')) as Error).message, /^the cloud folder's disk is full/);
+      assert.match((f.failure(sys('EISDIR')) as Error).message, /is in the way of Casevault's own/);
       const bug = new TypeError('not the file system');
       assert.equal(f.failure(bug), bug);
       const nodeOwn = Object.assign(new Error('rm of a folder'), { code: 'ERR_FS_EISDIR' });
