@@ -5,7 +5,8 @@
 // other error (crypto's, a remote's, the system's) gets its kind.
 import { BadRecoveryKey, DamagedData, FileChanged, UnsafePath, UnsupportedFormat, WrongSecret } from '../crypto/index.js';
 import { Failure, type FailureInfo, type NextStep } from '../contract/index.js';
-import { RemoteNotFound, RemoteUnavailable } from './remotes/remote.js';
+import { DropboxSignInError } from './remotes/dropbox/auth.js';
+import { RemoteAuthFailed, RemoteNotFound, RemotePermanent, RemoteUnavailable } from './remotes/remote.js';
 
 /** Missing or contradictory input: a usage problem the person can fix. */
 export class UsageError extends Failure {
@@ -94,10 +95,12 @@ function systemFailure(code: string | undefined): FailureInfo | undefined {
 function remoteFailure(e: Error): FailureInfo | undefined {
   if (e instanceof RemoteUnavailable) return { kind: 'unreachable', message: e.message, next: 'retry' };
   if (e instanceof RemoteNotFound) return { kind: 'failed', message: 'an object Casevault needs is missing from the cloud copy', next: 'verify-cloud' };
-  if (e.name === 'DropboxAuthError' || e.name === 'DropboxSignInError') return { kind: 'signed-out', message: e.message, next: 'reconnect-dropbox' };
-  if (e.name === 'DropboxHashMismatch') return { kind: 'unreachable', message: e.message, next: 'retry' };
+  if (e instanceof RemoteAuthFailed || e instanceof DropboxSignInError) return { kind: 'signed-out', message: e.message, next: 'reconnect-dropbox' };
+  if (e instanceof RemotePermanent) return { kind: 'failed', message: e.message, ...(PERMANENT_NEXT[e.reason] ? { next: PERMANENT_NEXT[e.reason] } : {}) };
   return undefined;
 }
+
+const PERMANENT_NEXT: Record<RemotePermanent['reason'], NextStep | undefined> = { permission: 'check-permissions', full: 'free-disk-space', integrity: 'retry', refused: undefined };
 
 /**
  * Any error as the shells show it: its kind, one sentence and the next step.

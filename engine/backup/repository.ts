@@ -17,7 +17,7 @@ import {
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { isDataDefect, Refused } from '../errors.js';
-import { RemoteNotFound } from '../remotes/remote.js';
+import { RemoteError, RemoteNotFound, RemoteUnavailable } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
 
 export const CONFIG_NAME = 'config';
@@ -62,7 +62,8 @@ export function isMissingOrDamaged(e: unknown): boolean {
 export function describeProblem(e: unknown): string {
   if (isDataDefect(e)) return e.message;
   if (e instanceof RemoteNotFound) return 'missing from the backup folder';
-  const code = (e as NodeJS.ErrnoException)?.code;
+  if (e instanceof RemoteError) return e.message; // the backup folder's own failures (a full disk, a drive that went away) word themselves
+  const code = (e as NodeJS.ErrnoException)?.code; // the restore's own writes, on this computer
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EIO') return 'the drive could not read it (input/output error)';
@@ -115,7 +116,8 @@ export class Repository {
       try {
         bytes = await storage.remote.read(CONFIG_NAME);
       } catch (e) {
-        if (!(e instanceof RemoteNotFound) && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+        // No config yet, or no backup folder yet (a new one): the probe below says which.
+        if (!(e instanceof RemoteNotFound) && !(e instanceof RemoteUnavailable && (await storage.probe()) === 'missing')) throw e;
       }
       if (!bytes) {
         const state = await storage.probe();

@@ -9,6 +9,7 @@ import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
 import { Damaged, Refused, Unreachable, UsageError } from '../errors.js';
+import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
 import { forgetSnapshots, prune } from './forget.js';
@@ -87,7 +88,7 @@ function paramsFromEnv(env: NodeJS.ProcessEnv | undefined): RepoParams | undefin
 }
 
 function runError(e: unknown): string {
-  if (e instanceof CasevaultError) return e.message;
+  if (e instanceof CasevaultError || e instanceof RemoteError) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ENOSPC' ? 'the backup drive is full' : code ? `system error ${code}` : 'unexpected error';
 }
@@ -118,7 +119,7 @@ export class BackupApi {
     try {
       repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined, config.retiredAuthKeys);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new BackupTargetMissing('the folder that should hold the backup folder cannot be found');
+      if (e instanceof RemoteUnavailable) throw new BackupTargetMissing(e.message);
       throw e;
     }
     await this.forgetRetiredAuthKeys(config); // opened, so its key is under the current keys now (re-wrapped if it was not)

@@ -3,12 +3,15 @@
 // a byte range of a pack (restore reads one blob, not a 16 MiB pack), and
 // creating a file only if it does not exist (the repository lock). The
 // folder backend does both with the file system; an object store would use
-// ranged GETs and conditional PUTs.
+// ranged GETs and conditional PUTs. Their failures are the Remote failure
+// classes too (engine/remotes/remote.ts), mapped as the folder remote maps
+// its own.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoCode, FolderFailures } from '../remotes/folder-errors.js';
 import { FolderRemote } from '../remotes/folder.js';
-import { RemoteNotFound, assertRemoteName, type Remote } from '../remotes/remote.js';
+import { RemoteNotFound, RemoteUnavailable, assertRemoteName, type Remote } from '../remotes/remote.js';
 
 export interface RepoStorage {
   readonly remote: Remote;
@@ -18,7 +21,7 @@ export interface RepoStorage {
   createExclusive(name: string, data: Uint8Array): Promise<boolean>;
   /** Whether the location exists, and whether it holds anything (an operating system's scratch files aside). */
   probe(): Promise<'missing' | 'empty' | 'used'>;
-  /** Create the location itself (its parent must exist: a missing drive is never created as a folder). */
+  /** Create the location itself (its parent must exist: a missing drive is never created as a folder; RemoteUnavailable). */
   create(): Promise<void>;
   /** Release cached file handles. */
   close?(): void;
@@ -28,11 +31,15 @@ const MAX_OPEN = 32;
 
 const SCRATCH = /^(\.DS_Store|Thumbs\.db|desktop\.ini)$/i;
 
+const LABEL = 'backup folder';
+
 export class FolderStorage implements RepoStorage {
   readonly remote: Remote;
+  private readonly fail: FolderFailures;
 
   constructor(readonly root: string, remote?: Remote) {
-    this.remote = remote ?? new FolderRemote(root);
+    this.remote = remote ?? new FolderRemote(root, LABEL);
+    this.fail = new FolderFailures(root, LABEL);
   }
 
   private path(name: string): string {
@@ -52,18 +59,22 @@ export class FolderStorage implements RepoStorage {
       try {
         fd = openSync(this.path(name), 'r');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RemoteNotFound(name);
-        throw e;
+        if (this.fail.absent(e)) throw new RemoteNotFound(name);
+        throw this.fail.failure(e);
       }
       if (this.fds.size >= MAX_OPEN) this.close();
       this.fds.set(name, fd);
     }
     const out = new Uint8Array(length);
     let got = 0;
-    while (got < length) {
-      const n = readSync(fd, out, got, length - got, offset + got);
-      if (n === 0) break;
-      got += n;
+    try {
+      while (got < length) {
+        const n = readSync(fd, out, got, length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } catch (e) {
+      throw this.fail.failure(e);
     }
     return got === length ? out : out.subarray(0, got);
   }
@@ -78,12 +89,14 @@ export class FolderStorage implements RepoStorage {
     try {
       fh = await open(this.path(name), 'wx', 0o600);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw e;
+      if (errnoCode(e) === 'EEXIST') return false;
+      throw this.fail.failure(e);
     }
     try {
       await fh.writeFile(data);
       await fh.sync();
+    } catch (e) {
+      throw this.fail.failure(e);
     } finally {
       await fh.close();
     }
@@ -95,16 +108,19 @@ export class FolderStorage implements RepoStorage {
       const names = await readdir(this.root);
       return names.some((n) => !SCRATCH.test(n)) ? 'used' : 'empty';
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = errnoCode(e);
       if (code === 'ENOENT') return 'missing';
       if (code === 'ENOTDIR') return 'used';
-      throw e;
+      throw this.fail.failure(e);
     }
   }
 
   async create(): Promise<void> {
-    await mkdir(this.root, { recursive: false, mode: 0o700 }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
+    await mkdir(this.root, { recursive: false, mode: 0o700 }).catch((e: unknown) => {
+      const code = errnoCode(e);
+      if (code === 'EEXIST') return;
+      if (code === 'ENOENT') throw new RemoteUnavailable('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+      throw this.fail.failure(e);
     });
   }
 }

@@ -77,6 +77,12 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
   const existing = await statIfExists(o.vaultDir);
   if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder', 'choose-other-folder');
+  if (o.cloud.kind === 'folder') {
+    // Made here only: a folder remote never makes its own root (an unplugged drive's mount point must not become a new cloud).
+    await mkdir(o.cloud.dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EEXIST' ? new UsageError('the cloud path exists and is not a folder', 'choose-other-folder') : e;
+    });
+  }
   const remote = await core.newRemote(o.cloud, dropbox);
   if (await remote.stat(KEY_FILE_NAME)) throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');
   return withHomeLock(core.home, async () => {

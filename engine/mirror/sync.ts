@@ -12,7 +12,7 @@ import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
-import { RemoteNotFound, type Remote } from '../remotes/remote.js';
+import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
@@ -108,7 +108,7 @@ export function describeFailure(e: unknown): string {
   if (code === 'ENOENT') return 'it was removed before it could be read';
   if (code === 'EACCES' || code === 'EPERM') return 'Casevault is not allowed to read it';
   if (code === 'ELOOP') return 'it is a symbolic link, which is not followed';
-  if (code === 'ENOSPC') return 'the cloud folder\'s disk is full';
+  if (e instanceof RemoteError) return e.message; // the cloud's failures word themselves: a full disk, an unreachable cloud
   if (code === 'EISDIR') return 'it became a folder';
   if (e instanceof Refused) return e.message;
   return 'it could not be encrypted or uploaded';

@@ -6,19 +6,22 @@
 // folders, and the engine records an upload only after flush(). Small
 // objects are written with synchronous calls (a few microseconds each; the
 // thread pool's round trips cost more than the work).
+//
+// The root folder is never created here: a root that is not there is an
+// unplugged drive, an unmounted share or a deleted sync folder, and every
+// method then fails with RemoteUnavailable (folder-errors.ts maps the rest
+// of the file system's errors) instead of filling an empty mount point.
+// Whoever makes a new cloud folder (init, a handover copy) creates it first.
 import { execFile } from 'node:child_process';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { lstat, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { fsyncDir, tempName } from '../fsutil/atomic.js';
-import { assertRemoteName, RemoteNotFound, type Remote, type RemoteEntry } from './remote.js';
+import { errnoCode, FolderFailures } from './folder-errors.js';
+import { assertRemoteName, fromSource, RemoteNotFound, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
 const TMP_DIR = 'tmp';
 const STALE_TMP_MS = 60 * 60 * 1000;
-
-function isNotFound(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException)?.code === 'ENOENT';
-}
 
 /**
  * syncfs(2) on the folder's file system (coreutils `sync --file-system`):
@@ -40,8 +43,7 @@ const DATASYNC_EVERY = 64 * 1024 * 1024;
  * every 64 MiB in the background, so the final fsync does not wait for all
  * of it at once.
  */
-async function writeStream(tmp: string, data: AsyncIterable<Uint8Array>): Promise<void> {
-  const fh = await open(tmp, 'wx', 0o600);
+async function writeStream(fh: FileHandle, data: AsyncIterable<Uint8Array>): Promise<void> {
   let syncing: Promise<void> = Promise.resolve();
   try {
     let batch: Uint8Array[] = [];
@@ -82,13 +84,16 @@ async function writeStream(tmp: string, data: AsyncIterable<Uint8Array>): Promis
 
 export class FolderRemote implements Remote {
   readonly description: string;
+  private readonly fail: FolderFailures;
   private readonly dirty = new Set<string>();
   private unsynced: string[] = [];
   private madeDirs = new Set<string>();
   private cleaned = false;
 
-  constructor(readonly root: string) {
+  /** `label` names the folder in messages ("the cloud folder /media/x is not there"). */
+  constructor(readonly root: string, label = 'cloud folder') {
     this.description = `folder ${root}`;
+    this.fail = new FolderFailures(root, label);
   }
 
   private path(name: string): string {
@@ -96,10 +101,36 @@ export class FolderRemote implements Remote {
     return join(this.root, ...name.split('/'));
   }
 
+  /** Makes `dir` and the folders between it and the root, never the root itself (see the header). */
   private ensureDir(dir: string): void {
     if (this.madeDirs.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
+    let p = this.root;
+    for (const part of relative(this.root, dir).split(sep).filter((s) => s !== '')) {
+      p = join(p, part);
+      try {
+        mkdirSync(p);
+      } catch (e) {
+        if (errnoCode(e) !== 'EEXIST') throw e;
+      }
+    }
     this.madeDirs.add(dir);
+  }
+
+  /**
+   * Runs `create`, which makes an entry in `dir`, with `dir` made. A folder
+   * made earlier may have gone since (emptied away by a person or a sync
+   * client): on ENOENT it is made again, once.
+   */
+  private async inDir<T>(dir: string, create: () => T | Promise<T>): Promise<T> {
+    this.ensureDir(dir);
+    try {
+      return await create();
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw e;
+      this.madeDirs.delete(dir);
+      this.ensureDir(dir);
+      return await create();
+    }
   }
 
   /** Remove temporary files left by a crashed writer (older than an hour: another writer may be live). */
@@ -119,24 +150,26 @@ export class FolderRemote implements Remote {
     const target = this.path(name);
     await this.cleanStaleTemps();
     const tmpDir = join(this.root, TMP_DIR);
-    this.ensureDir(tmpDir);
     const tmp = tempName(tmpDir);
     try {
       if (data instanceof Uint8Array) {
-        const fd = openSync(tmp, 'wx', 0o600);
+        const fd = await this.inDir(tmpDir, () => openSync(tmp, 'wx', 0o600));
         try {
           for (let o = 0; o < data.length; ) o += writeSync(fd, data, o);
         } finally {
           closeSync(fd);
         }
       } else {
-        await writeStream(tmp, data);
+        await writeStream(await this.inDir(tmpDir, () => open(tmp, 'wx', 0o600)), fromSource(data));
       }
-      this.ensureDir(dirname(target));
-      renameSync(tmp, target);
+      await this.inDir(dirname(target), () => renameSync(tmp, target));
     } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the write's own failure is the one to report
+      }
+      throw e instanceof SourceFailed ? e.cause : this.fail.failure(e);
     }
     if (data instanceof Uint8Array) this.unsynced.push(target);
     this.dirty.add(dirname(target));
@@ -151,49 +184,55 @@ export class FolderRemote implements Remote {
       this.dirty.clear();
       return;
     }
+    // Absent: replaced or moved to the trash since, nothing to make durable (unless the root went: RemoteUnavailable).
     for (const f of files) {
       try {
         const fd = openSync(f, 'r');
         fsyncSync(fd);
         closeSync(fd);
       } catch (e) {
-        if (!isNotFound(e)) throw e; // replaced or moved to the trash since: nothing to make durable
+        if (!this.fail.absent(e)) throw this.fail.failure(e);
       }
     }
     const dirs = [...this.dirty];
     this.dirty.clear();
-    for (const d of dirs) await fsyncDir(d).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    for (const d of dirs) await fsyncDir(d).catch((e) => (this.fail.absent(e) ? undefined : Promise.reject(this.fail.failure(e))));
+  }
+
+  /** A read's failure: absent, or a folder where the object would be (not an object), is RemoteNotFound. */
+  private readFailure(e: unknown, name: string): unknown {
+    return this.fail.absent(e) || errnoCode(e) === 'EISDIR' ? new RemoteNotFound(name) : this.fail.failure(e);
   }
 
   async *get(name: string): AsyncIterable<Uint8Array> {
     const p = this.path(name);
     try {
-      await stat(p);
+      if (!(await stat(p)).isFile()) throw new RemoteNotFound(name);
+      for await (const piece of createReadStream(p, { highWaterMark: 1024 * 1024 })) {
+        yield piece as Buffer;
+      }
     } catch (e) {
-      if (isNotFound(e)) throw new RemoteNotFound(name);
-      throw e;
-    }
-    for await (const piece of createReadStream(p, { highWaterMark: 1024 * 1024 })) {
-      yield piece as Buffer;
+      throw this.readFailure(e, name);
     }
   }
 
   async read(name: string): Promise<Uint8Array> {
+    const p = this.path(name);
     try {
-      return new Uint8Array(await readFile(this.path(name)));
+      return new Uint8Array(await readFile(p));
     } catch (e) {
-      if (isNotFound(e)) throw new RemoteNotFound(name);
-      throw e;
+      throw this.readFailure(e, name);
     }
   }
 
   async stat(name: string): Promise<RemoteEntry | undefined> {
+    const p = this.path(name);
     try {
-      const st = await stat(this.path(name));
+      const st = await stat(p);
       return st.isFile() ? { name, size: st.size } : undefined;
     } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
+      if (this.fail.absent(e)) return undefined;
+      throw this.fail.failure(e);
     }
   }
 
@@ -202,13 +241,14 @@ export class FolderRemote implements Remote {
     const slash = prefix.lastIndexOf('/');
     const base = slash >= 0 ? prefix.slice(0, slash) : '';
     const start = base ? this.path(base) : this.root;
+    const fail = this.fail;
     const walk = async function* (dir: string, rel: string): AsyncGenerator<RemoteEntry> {
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (e) {
-        if (isNotFound(e)) return;
-        throw e;
+        if (fail.absent(e)) return;
+        throw fail.failure(e);
       }
       for (const e of entries) {
         const name = rel ? `${rel}/${e.name}` : e.name;
@@ -232,7 +272,7 @@ export class FolderRemote implements Remote {
   async listNames(prefix: string): Promise<string[]> {
     const top = prefix.replace(/\/$/, '');
     const walk = async (dir: string, rel: string): Promise<string[]> => {
-      const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e)));
+      const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => (this.fail.absent(e) ? [] : Promise.reject(this.fail.failure(e))));
       const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walk(join(dir, e.name), `${rel}/${e.name}`)));
       return [...entries.filter((e) => e.isFile()).map((e) => `${rel}/${e.name}`), ...nested.flat()];
     };
@@ -242,12 +282,11 @@ export class FolderRemote implements Remote {
   async move(from: string, to: string): Promise<void> {
     const src = this.path(from);
     const dst = this.path(to);
-    this.ensureDir(dirname(dst));
     try {
-      await rename(src, dst);
+      await this.inDir(dirname(dst), () => rename(src, dst));
     } catch (e) {
-      if (isNotFound(e)) throw new RemoteNotFound(from);
-      throw e;
+      if (this.fail.absent(e)) throw new RemoteNotFound(from);
+      throw this.fail.failure(e);
     }
     this.dirty.add(dirname(src));
     this.dirty.add(dirname(dst));
@@ -255,7 +294,11 @@ export class FolderRemote implements Remote {
 
   async delete(name: string): Promise<void> {
     const p = this.path(name);
-    await rm(p, { force: true });
+    try {
+      await unlink(p);
+    } catch (e) {
+      if (!this.fail.absent(e)) throw this.fail.failure(e);
+    }
     this.dirty.add(dirname(p));
   }
 }

@@ -4,6 +4,20 @@
 // Names are relative, '/'-separated, made only of [A-Za-z0-9._-] segments
 // (Casevault never stores a user's file name in the clear), e.g.
 // "objects/ab/ab12...", "casevault.key", "trash/20260101T000000Z-ab12...".
+//
+// Failures: every error a method throws is a RemoteError of one of four
+// classes (its `failure`), so the engine decides by class and never looks at
+// a backend's own codes: RemoteNotFound (the object is absent),
+// RemoteUnavailable (unreachable or refusing for now: offline, 5xx or 429
+// after retries, a dropped connection, a folder remote whose root folder is
+// not there; trying again later may work), RemoteAuthFailed (the sign-in or
+// credentials are refused; a person must sign in again) and RemotePermanent
+// (the request cannot succeed as it is: permission, a full disk or quota, a
+// refused request, content that did not arrive intact). Two kinds of error
+// pass through as they are: an unsafe name (a bug in the caller) and a
+// failure of put()'s own data source (a vault file that changed while it was
+// read), which is the caller's, not the remote's. Messages are one plain
+// sentence, shown to people: no object names, tokens or server text.
 
 export interface RemoteEntry {
   /** Relative name, as given to put(). */
@@ -19,7 +33,8 @@ export interface Remote {
   /**
    * Write `data` under `name` atomically: readers see either the old object or
    * the whole new one, never a part, even if the process dies mid-write.
-   * Replaces an existing object. Creates parent "folders" as needed.
+   * Replaces an existing object. Creates parent "folders" as needed, but a
+   * folder remote never creates its root (RemoteUnavailable if it is not there).
    */
   put(name: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void>;
 
@@ -41,25 +56,80 @@ export interface Remote {
   /** Delete; deleting an absent object is not an error. */
   delete(name: string): Promise<void>;
 
-  /** Only the names under `prefix`, where that is much cheaper than list() (a folder: no stat per file). */
+  /**
+   * Exactly the names list(prefix) gives, for a folder prefix ("objects/"),
+   * where that is much cheaper than list() (a folder: no stat per file).
+   */
   listNames?(prefix: string): Promise<string[]>;
 
-  /** Make completed writes durable, where the backend batches that (a folder's fsyncs). */
+  /**
+   * Make completed writes durable, where the backend batches that (a
+   * folder's fsyncs). Callable any time, as often as wanted.
+   */
   flush?(): Promise<void>;
 }
 
-export class RemoteNotFound extends Error {
+export type RemoteFailure = 'not-found' | 'unavailable' | 'auth' | 'permanent';
+
+/** Every failure a Remote reports; `failure` says which of the four classes. */
+export abstract class RemoteError extends Error {
+  abstract readonly failure: RemoteFailure;
+}
+
+/** The object is absent. */
+export class RemoteNotFound extends RemoteError {
+  readonly failure = 'not-found';
   constructor(readonly remoteName: string) {
     super('object not found in the cloud copy');
     this.name = 'RemoteNotFound';
   }
 }
 
-/** The cloud is unreachable or refusing work for now (offline, 5xx, 429 after retries). */
-export class RemoteUnavailable extends Error {
+/** Unreachable or refusing work for now (offline, 5xx, 429 after retries, a folder's drive or share not there); later may work. */
+export class RemoteUnavailable extends RemoteError {
+  readonly failure = 'unavailable';
   constructor(message: string, readonly retryAfterMs?: number) {
     super(message);
     this.name = 'RemoteUnavailable';
+  }
+}
+
+/** The sign-in or credentials are refused: a person must sign in again. */
+export class RemoteAuthFailed extends RemoteError {
+  readonly failure = 'auth';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RemoteAuthFailed';
+  }
+}
+
+/**
+ * Why a request cannot succeed as it is, for the engine to word: no
+ * permission (or read-only), no space (disk or quota), refused for another
+ * reason, or its content did not arrive intact.
+ */
+export type PermanentReason = 'permission' | 'full' | 'refused' | 'integrity';
+
+/** The request cannot succeed as it is; repeating it unchanged will not help. */
+export class RemotePermanent extends RemoteError {
+  readonly failure = 'permanent';
+  constructor(readonly reason: PermanentReason, message: string) {
+    super(message);
+    this.name = 'RemotePermanent';
+  }
+}
+
+/** Wraps a failure of put()'s data source, so a backend can pass it on as it is (see the header). */
+export class SourceFailed {
+  constructor(readonly cause: unknown) {}
+}
+
+/** put()'s data, with the source's own failures wrapped in SourceFailed; closing this closes the source. */
+export async function* fromSource(data: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const piece of data) yield piece;
+  } catch (e) {
+    throw new SourceFailed(e);
   }
 }
 

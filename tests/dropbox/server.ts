@@ -49,6 +49,8 @@ export interface DropboxFaults {
   corruptDownloads?: number;
   /** Whether random faults also hit /oauth2/token. Default true. */
   includeToken?: boolean;
+  /** Refuse every write (upload, finish, delete, move, create folder) with this WriteError: a read-only shared folder, a full account. */
+  refuseWrites?: 'no_write_permission' | 'insufficient_space';
 }
 
 export type ForcedFault = '429' | '500' | '503' | 'drop-upload' | 'drop-response' | 'expire-token';
@@ -190,6 +192,15 @@ function apiError(tags: string[], extra: Record<string, unknown> = {}): HttpErro
   for (const tag of tags.slice(0, -1).reverse()) inner = { '.tag': tag, [tag]: inner };
   return new HttpError(409, { error_summary: `${tags.join('/')}/..`, error: inner });
 }
+
+/** The union tag each writing endpoint wraps a WriteError in (UploadError.path, DeleteError.path_write, RelocationError.to...). */
+const WRITE_ERROR_TAG: Record<string, string> = {
+  'files/upload': 'path',
+  'files/upload_session/finish': 'path',
+  'files/delete_v2': 'path_write',
+  'files/move_v2': 'to',
+  'files/create_folder_v2': 'path',
+};
 
 function badRequest(endpoint: string, msg: string): HttpError {
   return new HttpError(400, `Error in call to API function "${endpoint}": ${msg}`);
@@ -917,6 +928,11 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
         } catch {
           throw badRequest(endpoint, 'HTTP header "Dropbox-API-Arg": could not decode input as JSON');
         }
+      }
+      const writeTag = WRITE_ERROR_TAG[endpoint];
+      if (faults.refuseWrites && writeTag) {
+        countFault('refuse-write');
+        throw apiError([writeTag, faults.refuseWrites]);
       }
       if (fault === 'drop-response' && ep!.style === 'download') {
         // Apply nothing (downloads change nothing); cut the connection instead of answering.

@@ -141,7 +141,7 @@ test('a rotation that stopped part-way is finished from Settings with the new pa
     await unlock.getByRole('button', { name: 'Unlock' }).click();
 
     const form = page.getByRole('form', { name: 'Finish rotating keys' });
-    await form.getByText(/^Something unexpected went wrong\. Try again/).waitFor();
+    await form.getByText(/^A file or folder in the cloud folder .+ is in the way of Casevault's own; check the folder and try again\.$/).waitFor();
     await page.getByRole('alert').filter({ hasText: /^A key rotation on this computer did not finish\./ }).waitFor();
     assert.equal((await v.engine.status()).keyRotation, 'interrupted');
     assert.equal(await page.getByRole('button', { name: 'Rotate keys…' }).count(), 0, 'no fresh rotation until this one is finished');

@@ -1,14 +1,38 @@
 // The contract every Remote (engine/remotes/remote.ts) must keep. A backend's
 // test file calls remoteConformance() once with a factory that returns a
-// fresh, empty remote per test.
+// fresh, empty remote per test, and the ways to make that remote fail, so
+// the suite can check that every method fails with exactly the right class.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
-import { RemoteNotFound, type Remote, type RemoteEntry } from '../../engine/remotes/remote.js';
+import { describe, it, type TestContext } from 'node:test';
+import {
+  RemoteError, RemoteNotFound, RemotePermanent, type PermanentReason, type Remote, type RemoteEntry, type RemoteFailure,
+} from '../../engine/remotes/remote.js';
 
 export interface RemoteUnderTest {
   remote: Remote;
   cleanup(): Promise<void>;
+  faults: RemoteFaults;
+}
+
+/**
+ * A way to make the remote under test fail, lasting until restore(); or, for
+ * a backend that cannot be made to fail so, a sentence saying why (the case
+ * is then skipped with that reason, in plain view).
+ */
+export type Fault = (() => Promise<void>) | string;
+
+export interface RemoteFaults {
+  /** Unreachable: a folder's root folder gone, a server failing every request. */
+  unavailable: Fault;
+  /** The credentials refused for good (a revoked sign-in); restore() need not cure it. */
+  auth: Fault;
+  /** Writes refused for lack of permission (read-only); reading what is there may go on working. */
+  permission: Fault;
+  /** No space left: a 1 MiB put fails. */
+  full: Fault;
+  /** Undo whichever fault was made; callable whether or not one was (the suite calls it again after each case). */
+  restore(): Promise<void>;
 }
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -50,6 +74,22 @@ async function drain(it: AsyncIterable<unknown>): Promise<void> {
   }
 }
 
+/** Checks that `p` fails with exactly this class (and reason), in a message that names neither object. */
+async function rejectsAs(p: Promise<unknown>, what: string, failure: RemoteFailure, reason?: PermanentReason): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof RemoteError, `${what}: a RemoteError, got ${String(e)}`);
+    assert.equal(e.failure, failure, `${what}: '${failure}', got '${e.failure}' (${e.message})`);
+    if (reason) assert.ok(e instanceof RemotePermanent && e.reason === reason, `${what}: reason '${reason}' (${e.message})`);
+    for (const n of [PRESENT, OTHER, ABSENT]) assert.ok(!e.message.includes(n.slice(n.lastIndexOf('/') + 1)), `${what}: no object name in "${e.message}"`);
+    return true;
+  });
+}
+
+// Names in the fault cases, each with a segment no message may contain.
+const PRESENT = 'objects/5e/5ec2e7a1b0c4present';
+const OTHER = 'objects/5e/5ec2e7a1b0c4other';
+const ABSENT = 'objects/ab/ab5e7c0ffee1absent';
+
 export function remoteConformance(label: string, make: () => Promise<RemoteUnderTest>): void {
   const withRemote = (fn: (r: Remote) => Promise<void>) => async () => {
     const { remote, cleanup } = await make();
@@ -59,6 +99,41 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       await cleanup();
     }
   };
+
+  /** Runs `fn` with the remote and the fault of this kind, or skips with the backend's reason; always restores. */
+  const withFault = (kind: Exclude<keyof RemoteFaults, 'restore'>, fn: (r: Remote, inject: () => Promise<void>, restore: () => Promise<void>) => Promise<void>) =>
+    async (t: TestContext) => {
+      const { remote, cleanup, faults } = await make();
+      try {
+        const fault = faults[kind];
+        if (typeof fault === 'string') {
+          t.skip(fault);
+          return;
+        }
+        try {
+          await fn(remote, fault, () => faults.restore());
+        } finally {
+          await faults.restore();
+        }
+      } finally {
+        await cleanup();
+      }
+    };
+
+  /** Runs `fn` with the optional method's remote, or skips: the backend has none. */
+  const withOptional = (method: 'listNames' | 'flush', fn: (r: Remote) => Promise<void>) =>
+    async (t: TestContext) => {
+      const { remote, cleanup } = await make();
+      try {
+        if (remote[method] === undefined) {
+          t.skip(`this remote has no ${method}()`);
+          return;
+        }
+        await fn(remote);
+      } finally {
+        await cleanup();
+      }
+    };
 
   describe(`Remote conformance: ${label}`, () => {
     it('has a description', withRemote(async (r) => {
@@ -219,6 +294,114 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       // Nothing was written or moved by any of these.
       assert.deepEqual((await listAll(r, '')).map((e) => e.name), ['objects/ok/ok']);
       assert.equal(Buffer.from(await r.read('objects/ok/ok')).toString(), 'ok');
+    }));
+
+    it('an absent object: read, get and move throw RemoteNotFound (a RemoteError); stat is undefined; delete is fine', withRemote(async (r) => {
+      await r.put(PRESENT, Buffer.from('here'));
+      for (const name of [ABSENT, 'nowhere/at/all']) {
+        await rejectsAs(r.read(name), `read ${name}`, 'not-found');
+        await rejectsAs(drain(r.get(name)), `get ${name}`, 'not-found');
+        await rejectsAs(r.move(name, OTHER), `move ${name}`, 'not-found');
+        assert.equal(await r.stat(name), undefined);
+        await r.delete(name);
+      }
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), [PRESENT]);
+    }));
+
+    it('a failure of put()\'s own data passes through as it is (it is the caller\'s, not the remote\'s) and leaves no object', withRemote(async (r) => {
+      const own = Object.assign(new Error('the vault file vanished while it was read'), { code: 'ENOENT' });
+      async function* source() {
+        yield randomBytes(2 * 1024 * 1024);
+        throw own;
+      }
+      await assert.rejects(r.put(PRESENT, source()), (e: unknown) => e === own);
+      assert.equal(await r.stat(PRESENT), undefined);
+      assert.deepEqual(await listAll(r, ''), []);
+    }));
+
+    it('unreachable: every method throws RemoteUnavailable, a put meanwhile creates nothing (a folder remote never makes its root), and all works again once it is back', withFault('unavailable', async (r, inject, restore) => {
+      await r.put(PRESENT, Buffer.from('kept'));
+      await r.flush?.();
+      const before = await listAll(r, '');
+      await inject();
+      await rejectsAs(r.put(OTHER, Buffer.from('new')), 'put', 'unavailable');
+      await rejectsAs(r.put(ABSENT, unevenChunks(randomBytes(20_000))), 'put (stream)', 'unavailable');
+      await rejectsAs(r.read(PRESENT), 'read', 'unavailable');
+      await rejectsAs(drain(r.get(PRESENT)), 'get', 'unavailable');
+      await rejectsAs(r.stat(PRESENT), 'stat', 'unavailable');
+      await rejectsAs(r.stat(ABSENT), 'stat of an absent object', 'unavailable');
+      await rejectsAs(listAll(r, ''), 'list', 'unavailable');
+      await rejectsAs(listAll(r, 'objects/'), 'list of a prefix', 'unavailable');
+      await rejectsAs(r.move(PRESENT, OTHER), 'move', 'unavailable');
+      await rejectsAs(r.delete(PRESENT), 'delete', 'unavailable');
+      await rejectsAs(r.delete(ABSENT), 'delete of an absent object', 'unavailable');
+      if (r.listNames) await rejectsAs(r.listNames('objects/'), 'listNames', 'unavailable');
+      await restore();
+      assert.deepEqual(await listAll(r, ''), before, 'nothing written, moved or deleted while it was unreachable');
+      assert.equal(Buffer.from(await r.read(PRESENT)).toString(), 'kept');
+      await r.put(OTHER, Buffer.from('new'));
+      await r.flush?.();
+      assert.equal(Buffer.from(await r.read(OTHER)).toString(), 'new');
+    }));
+
+    it('credentials refused: every method throws RemoteAuthFailed', withFault('auth', async (r, inject) => {
+      await r.put(PRESENT, Buffer.from('kept'));
+      await inject();
+      await rejectsAs(r.put(OTHER, Buffer.from('new')), 'put', 'auth');
+      await rejectsAs(r.read(PRESENT), 'read', 'auth');
+      await rejectsAs(drain(r.get(PRESENT)), 'get', 'auth');
+      await rejectsAs(r.stat(PRESENT), 'stat', 'auth');
+      await rejectsAs(listAll(r, ''), 'list', 'auth');
+      await rejectsAs(r.move(PRESENT, OTHER), 'move', 'auth');
+      await rejectsAs(r.delete(PRESENT), 'delete', 'auth');
+      if (r.listNames) await rejectsAs(r.listNames('objects/'), 'listNames', 'auth');
+    }));
+
+    it('no permission to write: put, move and delete throw RemotePermanent (\'permission\') and change nothing', withFault('permission', async (r, inject, restore) => {
+      await r.put(PRESENT, Buffer.from('kept'));
+      await r.flush?.();
+      await inject();
+      await rejectsAs(r.put(OTHER, Buffer.from('new')), 'put', 'permanent', 'permission');
+      await rejectsAs(r.put(PRESENT, unevenChunks(randomBytes(20_000))), 'put over an object (stream)', 'permanent', 'permission');
+      await rejectsAs(r.move(PRESENT, OTHER), 'move', 'permanent', 'permission');
+      await rejectsAs(r.delete(PRESENT), 'delete', 'permanent', 'permission');
+      await restore();
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), [PRESENT]);
+      assert.equal(Buffer.from(await r.read(PRESENT)).toString(), 'kept');
+    }));
+
+    it('no space left: a put throws RemotePermanent (\'full\') and leaves no object', withFault('full', async (r, inject, restore) => {
+      await inject();
+      await rejectsAs(r.put(OTHER, randomBytes(1024 * 1024)), 'put', 'permanent', 'full');
+      await rejectsAs(r.put(ABSENT, unevenChunks(randomBytes(1024 * 1024))), 'put (stream)', 'permanent', 'full');
+      await restore();
+      assert.equal(await r.stat(OTHER), undefined);
+      assert.equal(await r.stat(ABSENT), undefined);
+    }));
+
+    it('listNames (where there is one) gives exactly the names list gives, for folder prefixes', withOptional('listNames', async (r) => {
+      for (const n of ['objects/aa/aa00', 'objects/aa/aa01', 'objects/aab/aab0', 'objects/b7/b7ff', 'trash/20260101T000000Z-ab12', 'trash/20260101T000000Z-ee/deeper/x', 'casevault.key']) {
+        await r.put(n, Buffer.from(n));
+      }
+      for (const prefix of ['objects/', 'objects/aa/', 'trash/', 'nothing/here/']) {
+        const names = (await r.listNames!(prefix)).sort();
+        assert.deepEqual(names, (await listAll(r, prefix)).map((e) => e.name), prefix);
+      }
+    }));
+
+    it('flush (where there is one) can be called at any time, as often as wanted', withOptional('flush', async (r) => {
+      await r.flush!();
+      await r.flush!();
+      await r.put(PRESENT, Buffer.from('one'));
+      await r.put(OTHER, unevenChunks(Buffer.from('two')));
+      await r.flush!();
+      await r.flush!();
+      await r.move(PRESENT, ABSENT);
+      await r.delete(OTHER);
+      await r.flush!();
+      await r.flush!();
+      assert.deepEqual((await listAll(r, '')).map((e) => e.name), [ABSENT]);
+      assert.equal(Buffer.from(await r.read(ABSENT)).toString(), 'one');
     }));
   });
 }

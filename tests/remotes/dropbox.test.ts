@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dropbox, DropboxAuth, DropboxResponseError } from 'dropbox';
 import { signInToDropbox, DropboxSignInError } from '../../engine/remotes/dropbox/auth.js';
-import { DropboxAuthError, DropboxContentHasher, dropboxContentHash, dropboxFetch, DropboxHashMismatch, DropboxRemote, type DropboxRemoteOptions } from '../../engine/remotes/dropbox/remote.js';
-import { RemoteNotFound, RemoteUnavailable } from '../../engine/remotes/remote.js';
+import { DropboxContentHasher, dropboxContentHash } from '../../engine/remotes/dropbox/content-hash.js';
+import { asRemoteError, classifyDropbox, DropboxHashMismatch } from '../../engine/remotes/dropbox/errors.js';
+import { dropboxFetch } from '../../engine/remotes/dropbox/fetch.js';
+import { DropboxRemote, type DropboxRemoteOptions } from '../../engine/remotes/dropbox/remote.js';
+import { RemoteAuthFailed, RemoteNotFound, RemotePermanent, RemoteUnavailable, SourceFailed } from '../../engine/remotes/remote.js';
 import { dropboxContentHash as serverContentHash, startDropboxServer, type DropboxServer } from '../dropbox/server.js';
 import { remoteConformance } from './conformance.js';
 
@@ -50,10 +53,38 @@ async function* chunksOf(data: Buffer, size: number): AsyncGenerator<Uint8Array>
   for (let o = 0; o < data.length; o += size) yield data.subarray(o, Math.min(o + size, data.length));
 }
 
-remoteConformance('DropboxRemote + local Dropbox server', async () => ({
-  remote: makeRemote(),
-  cleanup: async () => {},
-}));
+// A server of its own per case: the auth fault revokes every refresh token it knows.
+remoteConformance('DropboxRemote + local Dropbox server', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cv-dbx-conf-'));
+  const s = await startDropboxServer({ root, pageSize: 5 });
+  const remote = new DropboxRemote({
+    appKey: s.appKey,
+    refreshToken: s.refreshToken,
+    apiBaseUrl: s.url,
+    rootFolder: 'vault',
+    maxAttempts: 3,
+    baseDelayMs: 2,
+    maxDelayMs: 20,
+    requestTimeoutMs: 10_000,
+  });
+  return {
+    remote,
+    faults: {
+      unavailable: async () => s.setFaults({ rate500: 0.5, rate503: 0.5, retryAfterSeconds: 0 }),
+      auth: async () => {
+        s.revokeRefreshTokens();
+        s.expireAllTokens();
+      },
+      permission: async () => s.setFaults({ refuseWrites: 'no_write_permission' }),
+      full: async () => s.setFaults({ refuseWrites: 'insufficient_space' }),
+      restore: async () => s.setFaults({}),
+    },
+    cleanup: async () => {
+      await s.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+});
 
 describe('local Dropbox server speaks Dropbox', () => {
   it('content_hash: the server and the remote agree, across 4 MiB blocks', () => {
@@ -140,6 +171,46 @@ describe('local Dropbox server speaks Dropbox', () => {
   });
 });
 
+describe('Dropbox failures as the Remote failure classes', () => {
+  const response = (status: number, error: unknown, headers: Record<string, string> = {}) => new DropboxResponseError(status, new Headers(headers), error);
+  const api = (summary: string) => response(409, { error_summary: summary, error: {} });
+  const refresh = () => {};
+
+  it('classifies each attempt for the retry wrapper', () => {
+    assert.deepEqual(classifyDropbox(response(429, {}, { 'retry-after': '3' }), refresh), { failure: 'unavailable', retryAfterMs: 3000 });
+    assert.deepEqual(classifyDropbox(response(503, 'Service Unavailable'), refresh), { failure: 'unavailable', uncertain: true, retryAfterMs: undefined });
+    assert.deepEqual(classifyDropbox(api('too_many_write_operations/..'), refresh), { failure: 'unavailable', retryAfterMs: undefined });
+    assert.deepEqual(classifyDropbox(response(401, { error_summary: 'expired_access_token/..' }), refresh), { failure: 'auth', refresh });
+    assert.deepEqual(classifyDropbox(response(401, { error_summary: 'missing_scope/..' }), refresh), { failure: 'auth' });
+    assert.deepEqual(classifyDropbox(response(400, { error: 'invalid_grant' }), refresh), { failure: 'auth' });
+    assert.deepEqual(classifyDropbox(api('path/not_found/..'), refresh), { failure: 'not-found' });
+    assert.deepEqual(classifyDropbox(api('path/conflict/file/..'), refresh), { failure: 'permanent' });
+    assert.deepEqual(classifyDropbox(Object.assign(new Error('socket hang up'), { name: 'FetchError' }), refresh), { failure: 'unavailable', uncertain: true });
+    assert.deepEqual(classifyDropbox(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), refresh), { failure: 'unavailable', uncertain: true });
+    assert.deepEqual(classifyDropbox(new TypeError('a bug'), refresh), { failure: 'permanent' });
+  });
+
+  it('maps what is left at a method\'s boundary, in words that carry only Dropbox\'s tags', () => {
+    const permanent = (e: unknown, reason: string, message: string | RegExp) => {
+      assert.ok(e instanceof RemotePermanent);
+      assert.equal(e.reason, reason);
+      if (typeof message === 'string') assert.equal(e.message, message);
+      else assert.match(e.message, message);
+    };
+    permanent(asRemoteError(api('path/conflict/folder/..')), 'refused', 'Dropbox refused the request (HTTP 409, path/conflict/folder)');
+    permanent(asRemoteError(response(400, 'Error in call to API function "files/upload": /vault/secret')), 'refused', 'Dropbox refused the request (HTTP 400)');
+    permanent(asRemoteError(api('path/insufficient_space/..')), 'full', /account is full/);
+    permanent(asRemoteError(api('to/no_write_permission/..')), 'permission', /does not let Casevault write/);
+    permanent(asRemoteError(new TypeError('a bug at /vault/secret')), 'refused', 'the Dropbox request failed unexpectedly');
+    const mismatch = new DropboxHashMismatch('download');
+    assert.equal(asRemoteError(mismatch), mismatch);
+    assert.equal(mismatch.reason, 'integrity');
+    assert.equal(mismatch.name, 'DropboxHashMismatch');
+    const own = new Error('the vault file changed while it was read');
+    assert.equal(asRemoteError(new SourceFailed(own)), own);
+  });
+});
+
 describe('DropboxRemote specifics', () => {
   it('uses an upload session above the threshold; exactly the threshold is one upload', async () => {
     const r = makeRemote({ singleUploadLimit: 1024 * 1024, sessionChunkSize: 256 * 1024 });
@@ -222,7 +293,7 @@ describe('DropboxRemote specifics', () => {
     assert.deepEqual(await r.stat('objects/dd/b'), { name: 'objects/dd/b', size: 1 });
   });
 
-  it('a revoked refresh token is a DropboxAuthError that names no token', async () => {
+  it('a revoked refresh token is RemoteAuthFailed, asking to connect Dropbox again and naming no token', async () => {
     const dir2 = await mkdtemp(join(tmpdir(), 'cv-dbx2-'));
     const s2 = await startDropboxServer({ root: dir2 });
     try {
@@ -231,12 +302,13 @@ describe('DropboxRemote specifics', () => {
       s2.revokeRefreshTokens();
       s2.expireAllTokens();
       await assert.rejects(r.read('x'), (e: unknown) => {
-        assert.ok(e instanceof DropboxAuthError, String(e));
+        assert.ok(e instanceof RemoteAuthFailed, String(e));
+        assert.equal(e.message, 'Dropbox refused the saved sign-in; connect Dropbox again');
         assert.ok(!e.message.includes(s2.refreshToken));
         return true;
       });
       const wrongApp = new DropboxRemote({ appKey: 'other-app', refreshToken: s2.refreshToken, apiBaseUrl: s2.url });
-      await assert.rejects(wrongApp.stat('x'), DropboxAuthError);
+      await assert.rejects(wrongApp.stat('x'), RemoteAuthFailed);
     } finally {
       await s2.close();
       await rm(dir2, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 // The Dropbox remote: objects live as files in the app's folder, through the
-// official `dropbox` SDK.
+// official `dropbox` SDK. Beside it: errors.ts (Dropbox's failures as the
+// Remote failure classes), content-hash.ts, fetch.ts, and the shared retry
+// wrapper (../retry.ts).
 //
 // - put(): one files/upload up to `singleUploadLimit` bytes (150 MB), an
 //   upload session (start / append_v2 / finish) above it; always mode
@@ -11,8 +13,8 @@
 // - 429, 5xx, dropped connections and timeouts are retried with exponential
 //   backoff and jitter, never sooner than Retry-After; after `maxAttempts`
 //   the call fails with RemoteUnavailable. An expired access token is
-//   refreshed and the call retried; a refused refresh token is a
-//   DropboxAuthError (the user must connect Dropbox again).
+//   refreshed and the call retried; a refused refresh token is
+//   RemoteAuthFailed (the user must connect Dropbox again).
 // - Retries are made safe where a lost answer leaves doubt: a repeated
 //   append that Dropbox already has is recognised by its correct_offset, a
 //   finish or move whose first answer was lost is confirmed by looking at
@@ -22,15 +24,17 @@
 // Dropbox paths are case-insensitive: two names differing only in case are
 // one object there. Casevault's names are lower-case hex plus fixed words,
 // so this does not arise.
-import { createHash } from 'node:crypto';
 import { Dropbox, DropboxAuth, DropboxResponseError, type files } from 'dropbox';
-import nodeFetch, { type RequestInit as NodeFetchInit } from 'node-fetch';
-import { assertRemoteName, RemoteNotFound, RemoteUnavailable, type Remote, type RemoteEntry } from '../remote.js';
+import { assertRemoteName, fromSource, RemoteNotFound, RemoteUnavailable, type Remote, type RemoteEntry } from '../remote.js';
+import { Retry, type RetryState } from '../retry.js';
+import { DropboxContentHasher, dropboxContentHash } from './content-hash.js';
+import { asRemoteError, classifyDropbox, correctOffset, dropboxAuthFailed, DropboxHashMismatch, isConflict, isPathNotFound, isReset } from './errors.js';
+import { dropboxFetch } from './fetch.js';
 
 export interface DropboxRemoteOptions {
   /** The app key (OAuth client_id) of the registered Dropbox app. */
   appKey: string;
-  /** Refresh token from the PKCE sign-in (dropbox-auth.ts). */
+  /** Refresh token from the PKCE sign-in (auth.ts). */
   refreshToken: string;
   /**
    * Send every API, content, notify and token request to this base URL
@@ -55,184 +59,6 @@ export interface DropboxRemoteOptions {
   requestTimeoutMs?: number;
   /** Jitter source (tests). Default Math.random. */
   random?: () => number;
-}
-
-/** Dropbox refused the saved sign-in (revoked, or the app key changed). */
-export class DropboxAuthError extends Error {
-  constructor() {
-    super('Dropbox refused the saved sign-in; connect Dropbox again');
-    this.name = 'DropboxAuthError';
-  }
-}
-
-/** The bytes Dropbox stored or sent differ from the bytes expected. */
-export class DropboxHashMismatch extends Error {
-  constructor(direction: 'upload' | 'download') {
-    super(
-      direction === 'upload'
-        ? 'Dropbox stored different bytes than were sent (content hash mismatch); the upload must be repeated'
-        : 'Dropbox sent different bytes than it stored (content hash mismatch)',
-    );
-    this.name = 'DropboxHashMismatch';
-  }
-}
-
-const BLOCK = 4 * 1024 * 1024;
-
-/** Dropbox's content_hash: SHA-256 of the concatenated SHA-256 digests of each 4 MiB block. */
-export class DropboxContentHasher {
-  private outer = createHash('sha256');
-  private block = createHash('sha256');
-  private inBlock = 0;
-
-  update(data: Uint8Array): this {
-    let o = 0;
-    while (o < data.length) {
-      const n = Math.min(BLOCK - this.inBlock, data.length - o);
-      this.block.update(data.subarray(o, o + n));
-      this.inBlock += n;
-      o += n;
-      if (this.inBlock === BLOCK) {
-        this.outer.update(this.block.digest());
-        this.block = createHash('sha256');
-        this.inBlock = 0;
-      }
-    }
-    return this;
-  }
-
-  /** Hex digest; the hasher is spent afterwards. */
-  digest(): string {
-    if (this.inBlock > 0) this.outer.update(this.block.digest());
-    return this.outer.digest('hex');
-  }
-}
-
-export function dropboxContentHash(data: Uint8Array): string {
-  return new DropboxContentHasher().update(data).digest();
-}
-
-const DROPBOX_HOST = /^https:\/\/(api|content|notify)\.dropboxapi\.com(?=\/)/;
-
-/**
- * A fetch for the SDK: node-fetch (the SDK needs res.buffer()), with Dropbox's
- * hosts rewritten to `apiBaseUrl`. Each request gets `timeoutMs`, plus time
- * for its body at 64 KB/s (a large upload on a slow line); downloads, whose
- * size is not known here, get at least an hour.
- */
-export function dropboxFetch(apiBaseUrl: string | undefined, timeoutMs: number) {
-  const base = apiBaseUrl?.replace(/\/+$/, '');
-  if (base !== undefined && !/^https?:\/\/[^/]+$/.test(base)) {
-    throw new Error('the Dropbox API URL must look like http://127.0.0.1:PORT');
-  }
-  return (url: string, init?: NodeFetchInit) => {
-    let target = url;
-    if (base !== undefined) {
-      if (!DROPBOX_HOST.test(url)) return Promise.reject(new Error('unexpected Dropbox host'));
-      target = url.replace(DROPBOX_HOST, base);
-    }
-    const body = init?.body;
-    const bodyBytes = Buffer.isBuffer(body) ? body.length : typeof body === 'string' ? Buffer.byteLength(body) : 0;
-    const timeout = /\/2\/files\/download$/.test(url) ? Math.max(timeoutMs, 3_600_000) : timeoutMs + Math.ceil(bodyBytes / 64);
-    return nodeFetch(target, { ...init, timeout });
-  };
-}
-
-interface CallState {
-  /** A previous attempt may have been applied by Dropbox (its answer was lost or was a 5xx). */
-  uncertain: boolean;
-}
-
-type ErrorClass =
-  | { kind: 'transient'; uncertain: boolean; retryAfterMs?: number }
-  | { kind: 'token-expired' }
-  | { kind: 'auth-refused' }
-  | { kind: 'permanent' };
-
-function isResponseError(e: unknown): e is DropboxResponseError<unknown> {
-  return e instanceof DropboxResponseError || (e as { name?: string })?.name === 'DropboxResponseError';
-}
-
-/** The union tags of a Dropbox API error, e.g. ['path', 'not_found']. */
-function errorTags(e: DropboxResponseError<unknown>): string[] {
-  const body = e.error as { error_summary?: unknown; error?: unknown } | string | undefined;
-  if (body && typeof body === 'object') {
-    if (typeof body.error_summary === 'string') {
-      return body.error_summary.split('/').filter((s) => s !== '' && !/^\.+$/.test(s));
-    }
-    if (typeof body.error === 'string') return [body.error]; // OAuth errors: {"error": "invalid_grant"}
-    const inner = body.error as { '.tag'?: unknown } | undefined;
-    if (inner && typeof inner['.tag'] === 'string') return [inner['.tag']];
-  }
-  return [];
-}
-
-function retryAfterMs(e: DropboxResponseError<unknown>): number | undefined {
-  const h: unknown = e.headers && typeof e.headers.get === 'function' ? e.headers.get('retry-after') : undefined;
-  if (typeof h === 'string' && h.trim() !== '') {
-    const secs = Number(h);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-    const at = Date.parse(h);
-    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
-  }
-  const body = e.error as { error?: { retry_after?: unknown } } | undefined;
-  const ra = body && typeof body === 'object' ? body.error?.retry_after : undefined;
-  return typeof ra === 'number' ? ra * 1000 : undefined;
-}
-
-function classify(e: unknown): ErrorClass {
-  if (isResponseError(e)) {
-    const tags = errorTags(e);
-    if (e.status === 429) return { kind: 'transient', uncertain: false, retryAfterMs: retryAfterMs(e) };
-    if (e.status >= 500) return { kind: 'transient', uncertain: true, retryAfterMs: retryAfterMs(e) };
-    if (e.status === 401) {
-      if (tags[0] === 'expired_access_token' || tags[0] === 'invalid_access_token') return { kind: 'token-expired' };
-      return { kind: 'auth-refused' };
-    }
-    if (e.status === 400 && (tags[0] === 'invalid_grant' || tags[0] === 'invalid_client')) return { kind: 'auth-refused' };
-    if (e.status === 409 && tags.includes('too_many_write_operations')) {
-      return { kind: 'transient', uncertain: false, retryAfterMs: retryAfterMs(e) };
-    }
-    return { kind: 'permanent' };
-  }
-  const name = (e as { name?: unknown })?.name;
-  const code = (e as { code?: unknown })?.code;
-  // node-fetch: FetchError (system errors, timeouts, a body cut short), AbortError.
-  if (name === 'FetchError' || name === 'AbortError') return { kind: 'transient', uncertain: true };
-  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ENETUNREACH|EHOSTUNREACH|UND_ERR_\w+)$/.test(code)) {
-    return { kind: 'transient', uncertain: true };
-  }
-  return { kind: 'permanent' };
-}
-
-function isNotFound(e: unknown): boolean {
-  return isResponseError(e) && e.status === 409 && errorTags(e).some((t) => t === 'not_found' || t === 'not_file');
-}
-
-function isIncorrectOffset(e: unknown): number | undefined {
-  if (!isResponseError(e) || e.status !== 409 || !errorTags(e).includes('incorrect_offset')) return undefined;
-  const err = (e.error as { error?: Record<string, unknown> })?.error;
-  const off = (err?.correct_offset ?? (err?.lookup_failed as Record<string, unknown> | undefined)?.correct_offset) as unknown;
-  return typeof off === 'number' ? off : undefined;
-}
-
-/** A safe description of a failure: no names, tokens or contents. */
-function asRemoteError(e: unknown): Error {
-  if (
-    e instanceof RemoteNotFound ||
-    e instanceof RemoteUnavailable ||
-    e instanceof DropboxAuthError ||
-    e instanceof DropboxHashMismatch
-  ) {
-    return e;
-  }
-  if (isResponseError(e)) {
-    const tags = errorTags(e)
-      .filter((t) => /^[a-z_]+$/.test(t))
-      .join('/');
-    return new Error(`Dropbox refused the request (HTTP ${e.status}${tags ? `, ${tags}` : ''})`);
-  }
-  return new Error('the Dropbox request failed unexpectedly');
 }
 
 function asBuffer(u: Uint8Array): Buffer {
@@ -279,11 +105,8 @@ export class DropboxRemote implements Remote {
   private readonly root: string; // '' or '/folder'
   private readonly singleUploadLimit: number;
   private readonly chunkSize: number;
-  private readonly maxAttempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxRetryAfterMs: number;
-  private readonly random: () => number;
+  /** Every SDK call goes through it: transient failures end as RemoteUnavailable, refused credentials as RemoteAuthFailed, the rest are rethrown as they are. */
+  private readonly retry: Retry;
   private readonly fetch: ReturnType<typeof dropboxFetch>;
 
   constructor(opts: DropboxRemoteOptions) {
@@ -294,21 +117,27 @@ export class DropboxRemote implements Remote {
     this.singleUploadLimit = opts.singleUploadLimit ?? 150_000_000;
     this.chunkSize = opts.sessionChunkSize ?? 32 * 1024 * 1024;
     if (this.chunkSize <= 0 || this.chunkSize > 150_000_000) throw new Error('Dropbox session chunk size out of range');
-    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 8);
-    this.baseDelayMs = opts.baseDelayMs ?? 500;
-    this.maxDelayMs = opts.maxDelayMs ?? 30_000;
-    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
-    this.random = opts.random ?? Math.random;
     const fetch = dropboxFetch(opts.apiBaseUrl, opts.requestTimeoutMs ?? 120_000);
     this.fetch = fetch;
     this.auth = new DropboxAuth({ clientId: opts.appKey, refreshToken: opts.refreshToken, fetch });
     this.dbx = new Dropbox({ auth: this.auth, fetch });
+    this.retry = new Retry({
+      service: 'Dropbox',
+      // An expired access token the SDK thought still good: make it refresh before the next try.
+      classify: (e) => classifyDropbox(e, () => this.auth.setAccessTokenExpiresAt(new Date(0))),
+      authFailed: dropboxAuthFailed,
+      maxAttempts: opts.maxAttempts,
+      baseDelayMs: opts.baseDelayMs,
+      maxDelayMs: opts.maxDelayMs,
+      maxRetryAfterMs: opts.maxRetryAfterMs,
+      random: opts.random,
+    });
   }
 
   /** Checks that the sign-in works (users/get_current_account). Resolves to the Dropbox account ID. */
   async verifyAccess(): Promise<string> {
     try {
-      const r = await this.call(() => this.dbx.usersGetCurrentAccount());
+      const r = await this.retry.run(() => this.dbx.usersGetCurrentAccount());
       return r.result.account_id;
     } catch (e) {
       throw asRemoteError(e);
@@ -318,37 +147,6 @@ export class DropboxRemote implements Remote {
   private path(name: string): string {
     assertRemoteName(name);
     return `${this.root}/${name}`;
-  }
-
-  /** Runs one SDK call with retries; transient failures end as RemoteUnavailable, the rest are rethrown as they are. */
-  private async call<T>(fn: () => Promise<T>, st: CallState = { uncertain: false }): Promise<T> {
-    let lastRetryAfter: number | undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        const c = classify(e);
-        if (c.kind === 'auth-refused') throw new DropboxAuthError();
-        if (c.kind === 'permanent') throw e;
-        if (attempt >= this.maxAttempts) {
-          if (c.kind === 'token-expired') throw new DropboxAuthError();
-          throw new RemoteUnavailable('Dropbox is not answering or is busy; Casevault will try again later', lastRetryAfter);
-        }
-        if (c.kind === 'token-expired') {
-          // The SDK thought the token was still good: make it refresh before the next try.
-          this.auth.setAccessTokenExpiresAt(new Date(0));
-          continue;
-        }
-        if (c.uncertain) st.uncertain = true;
-        lastRetryAfter = c.retryAfterMs;
-        if (c.retryAfterMs !== undefined && c.retryAfterMs > this.maxRetryAfterMs) {
-          throw new RemoteUnavailable('Dropbox asked Casevault to wait before trying again', c.retryAfterMs);
-        }
-        const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-        const delay = Math.max(exp / 2 + (this.random() * exp) / 2, c.retryAfterMs ?? 0);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
   }
 
   // ---- writes ----------------------------------------------------------------
@@ -361,7 +159,7 @@ export class DropboxRemote implements Remote {
         await this.uploadSingle(path, buf, dropboxContentHash(buf));
         return;
       }
-      const source: AsyncIterable<Uint8Array> = data instanceof Uint8Array ? (async function* () { yield data; })() : data;
+      const source: AsyncIterable<Uint8Array> = data instanceof Uint8Array ? (async function* () { yield data; })() : fromSource(data);
       // Read up to the single-upload limit; if the object ends there, one request does.
       const hasher = new DropboxContentHasher();
       const chunks = rechunk(source, this.chunkSize);
@@ -400,22 +198,22 @@ export class DropboxRemote implements Remote {
 
   private async uploadSingle(path: string, buf: Buffer, expected: string): Promise<void> {
     // A fresh argument object each attempt: the SDK deletes `contents` from it.
-    const res = await this.call(() => this.dbx.filesUpload({ ...this.commitInfo(path), contents: buf }));
+    const res = await this.retry.run(() => this.dbx.filesUpload({ ...this.commitInfo(path), contents: buf }));
     if (res.result.content_hash !== expected) throw new DropboxHashMismatch('upload');
   }
 
   private async uploadSession(path: string, head: Buffer[], rest: AsyncGenerator<Buffer>, hasher: DropboxContentHasher): Promise<void> {
     const first = head.shift()!;
-    const start = await this.call(() => this.dbx.filesUploadSessionStart({ contents: first, close: false }));
+    const start = await this.retry.run(() => this.dbx.filesUploadSessionStart({ contents: first, close: false }));
     const sessionId = start.result.session_id;
     let offset = first.length;
     const append = async (chunk: Buffer) => {
-      const st: CallState = { uncertain: false };
+      const st: RetryState = { uncertain: false };
       try {
-        await this.call(() => this.dbx.filesUploadSessionAppendV2({ cursor: { session_id: sessionId, offset }, close: false, contents: chunk }), st);
+        await this.retry.run(() => this.dbx.filesUploadSessionAppendV2({ cursor: { session_id: sessionId, offset }, close: false, contents: chunk }), st);
       } catch (e) {
         // An earlier attempt landed but its answer was lost: Dropbox already has this chunk.
-        if (!(st.uncertain && isIncorrectOffset(e) === offset + chunk.length)) throw e;
+        if (!(st.uncertain && correctOffset(e) === offset + chunk.length)) throw e;
       }
       offset += chunk.length;
     };
@@ -427,17 +225,17 @@ export class DropboxRemote implements Remote {
       await append(r.value);
     }
     const expected = hasher.digest();
-    const st: CallState = { uncertain: false };
+    const st: RetryState = { uncertain: false };
     let hash: string | undefined;
     try {
-      const res = await this.call(
+      const res = await this.retry.run(
         () => this.dbx.filesUploadSessionFinish({ cursor: { session_id: sessionId, offset }, commit: this.commitInfo(path), contents: Buffer.alloc(0) }),
         st,
       );
       hash = res.result.content_hash;
     } catch (e) {
       // The first finish committed but its answer was lost: the session is gone; the file tells.
-      if (!(st.uncertain && isNotFound(e))) throw e;
+      if (!(st.uncertain && isPathNotFound(e))) throw e;
       const m = await this.metadata(path);
       hash = m?.['.tag'] === 'file' ? m.content_hash : undefined;
       if (hash === undefined) throw e;
@@ -456,21 +254,20 @@ export class DropboxRemote implements Remote {
       for (let round = 0; ; round++) {
         // Dropbox has no "move over": remove the target, then move with autorename off.
         if (src.toLowerCase() !== dst.toLowerCase()) await this.deletePath(dst);
-        const st: CallState = { uncertain: false };
+        const st: RetryState = { uncertain: false };
         try {
-          await this.call(
+          await this.retry.run(
             () => this.dbx.filesMoveV2({ from_path: src, to_path: dst, autorename: false, allow_shared_folder: false, allow_ownership_transfer: false }),
             st,
           );
           return;
         } catch (e) {
-          if (isNotFound(e)) {
+          if (isPathNotFound(e)) {
             // An earlier attempt moved it but the answer was lost.
             if (st.uncertain && (await this.metadata(dst))?.['.tag'] === 'file') return;
             throw new RemoteNotFound(from);
           }
-          const conflict = isResponseError(e) && e.status === 409 && errorTags(e).includes('conflict');
-          if (!conflict || round >= 3) throw e;
+          if (!isConflict(e) || round >= 3) throw e;
           // Something recreated the target meanwhile: delete it again.
         }
       }
@@ -494,9 +291,9 @@ export class DropboxRemote implements Remote {
     if (m === undefined) return;
     if (m['.tag'] !== 'file') throw new Error('internal error: a Dropbox folder is where an object should be');
     try {
-      await this.call(() => this.dbx.filesDeleteV2({ path }));
+      await this.retry.run(() => this.dbx.filesDeleteV2({ path }));
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      if (!isPathNotFound(e)) throw e;
     }
   }
 
@@ -506,10 +303,10 @@ export class DropboxRemote implements Remote {
     path: string,
   ): Promise<files.FileMetadataReference | files.FolderMetadataReference | files.DeletedMetadataReference | undefined> {
     try {
-      const r = await this.call(() => this.dbx.filesGetMetadata({ path }));
+      const r = await this.retry.run(() => this.dbx.filesGetMetadata({ path }));
       return r.result;
     } catch (e) {
-      if (isNotFound(e)) return undefined;
+      if (isPathNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -532,7 +329,7 @@ export class DropboxRemote implements Remote {
   private async openDownload(name: string): Promise<{ meta: files.FileMetadata; whole?: Buffer; body?: NodeJS.ReadableStream }> {
     const path = this.path(name);
     try {
-      return await this.call(async () => {
+      return await this.retry.run(async () => {
         await this.auth.checkAndRefreshAccessToken();
         const res = await this.fetch(CONTENT_DOWNLOAD_URL, {
           method: 'POST',
@@ -554,7 +351,7 @@ export class DropboxRemote implements Remote {
         return { meta, whole: await res.buffer() };
       });
     } catch (e) {
-      if (isNotFound(e)) throw new RemoteNotFound(name);
+      if (isPathNotFound(e)) throw new RemoteNotFound(name);
       throw asRemoteError(e);
     }
   }
@@ -601,9 +398,9 @@ export class DropboxRemote implements Remote {
     let page: files.ListFolderResult;
     try {
       try {
-        page = (await this.call(() => this.dbx.filesListFolder({ path: folder, recursive: true, include_deleted: false }))).result;
+        page = (await this.retry.run(() => this.dbx.filesListFolder({ path: folder, recursive: true, include_deleted: false }))).result;
       } catch (e) {
-        if (isNotFound(e)) return;
+        if (isPathNotFound(e)) return;
         throw e;
       }
     } catch (e) {
@@ -618,9 +415,9 @@ export class DropboxRemote implements Remote {
       if (!page.has_more) return;
       const cursor = page.cursor;
       try {
-        page = (await this.call(() => this.dbx.filesListFolderContinue({ cursor }))).result;
+        page = (await this.retry.run(() => this.dbx.filesListFolderContinue({ cursor }))).result;
       } catch (e) {
-        if (isResponseError(e) && errorTags(e).includes('reset')) {
+        if (isReset(e)) {
           throw new RemoteUnavailable('the Dropbox listing was reset; Casevault will list again later');
         }
         throw asRemoteError(e);
