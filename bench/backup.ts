@@ -38,7 +38,7 @@ async function makeData(dir: string): Promise<number> {
   for (let d = 0; d < 100; d++) {
     await mkdir(join(dir, `cases/case-${d}`), { recursive: true });
     for (let f = 0; f < small / 100; f++) {
-      const text = `Member ${d}-${f}: grievance notes, meeting on ${f % 28 + 1} March; overtime claim ${f * 7}.\n`.repeat(20 + (f % 60));
+      const text = `Member ${d}-${f}: grievance notes, meeting on ${(f % 28) + 1} March; overtime claim ${f * 7}.\n`.repeat(20 + (f % 60));
       await writeFile(join(dir, `cases/case-${d}/note-${f}.txt`), text);
       bytes += text.length;
     }
@@ -67,7 +67,13 @@ async function makeData(dir: string): Promise<number> {
   return bytes;
 }
 
-export interface BackupRow { what: string; casevault: number; restic: number; unit: string; aim?: number }
+export interface BackupRow {
+  what: string;
+  casevault: number;
+  restic: number;
+  unit: string;
+  aim?: number;
+}
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'cv-bench-'));
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
     const vault = join(root, 'vault');
     await mkdir(vault);
     const bytes = await makeData(vault);
-    console.log(`data: ${(bytes / MIB).toFixed(0)} MiB, ${(await du(vault) / MIB).toFixed(0)} MiB on disk`);
+    console.log(`data: ${(bytes / MIB).toFixed(0)} MiB, ${((await du(vault)) / MIB).toFixed(0)} MiB on disk`);
 
     // Casevault
     const home = join(root, 'home');
@@ -115,7 +121,10 @@ async function main(): Promise<void> {
       '',
       '| | Casevault | restic | Casevault / restic | aim |',
       '|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.what} | ${r.casevault.toFixed(2)} ${r.unit} | ${r.restic.toFixed(2)} ${r.unit} | ${(r.casevault / r.restic).toFixed(2)} | ${r.aim ? `≤ ${r.aim.toFixed(1)}` : ''} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.what} | ${r.casevault.toFixed(2)} ${r.unit} | ${r.restic.toFixed(2)} ${r.unit} | ${(r.casevault / r.restic).toFixed(2)} | ${r.aim ? `≤ ${r.aim.toFixed(1)}` : ''} |`,
+      ),
       '',
       `Casevault: first backup ${(bytes / MIB / cvFirst).toFixed(0)} MiB/s, restore ${(bytes / MIB / cvRestore).toFixed(0)} MiB/s, ${r1.blobsAdded} chunks in ${r1.packsWritten} packs, RSS ${(rss / MIB).toFixed(0)} MiB.`,
       '',

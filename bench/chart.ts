@@ -7,17 +7,33 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from '../contract/index.js';
 
-interface Bar { label: string; ratio: number; aim?: number }
+interface Bar {
+  label: string;
+  ratio: number;
+  aim?: number;
+}
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 async function readJson<T>(name: string): Promise<T | undefined> {
-  return readFile(join(RESULTS, name), 'utf8').then((t) => JSON.parse(t) as T, () => undefined);
+  return readFile(join(RESULTS, name), 'utf8').then(
+    (t) => JSON.parse(t) as T,
+    () => undefined,
+  );
 }
 
-interface SyncRun { seconds: number }
-interface SyncResult { workload: string; files: number; casevault: { first: SyncRun; noChange: SyncRun }; rclone?: { first: SyncRun; noChange: SyncRun } }
-interface BackupResult { rows: { what: string; casevault: number; restic: number; aim?: number }[] }
+interface SyncRun {
+  seconds: number;
+}
+interface SyncResult {
+  workload: string;
+  files: number;
+  casevault: { first: SyncRun; noChange: SyncRun };
+  rclone?: { first: SyncRun; noChange: SyncRun };
+}
+interface BackupResult {
+  rows: { what: string; casevault: number; restic: number; aim?: number }[];
+}
 
 export function bars(sync: SyncResult[], backup: BackupResult | undefined): Bar[] {
   const out: Bar[] = [];
@@ -30,7 +46,6 @@ export function bars(sync: SyncResult[], backup: BackupResult | undefined): Bar[
   for (const row of backup?.rows ?? []) out.push({ label: `${row.what} vs restic`, ratio: row.casevault / row.restic, ...(row.aim ? { aim: row.aim } : {}) });
   return out;
 }
-
 
 export function svg(data: Bar[], title: string): string {
   const left = 420;
@@ -56,7 +71,9 @@ export function svg(data: Bar[], title: string): string {
     if (b.aim !== undefined) parts.push(`<line x1="${x(b.aim)}" y1="${y + 2}" x2="${x(b.aim)}" y2="${y + 26}" stroke="#1f5fbf" stroke-width="3"/>`);
   });
   const legendY = top + data.length * rowH + 26;
-  parts.push(`<line x1="${left}" y1="${legendY - 5}" x2="${left + 18}" y2="${legendY - 5}" stroke="#1f5fbf" stroke-width="3"/><text x="${left + 24}" y="${legendY}">aim</text>`);
+  parts.push(
+    `<line x1="${left}" y1="${legendY - 5}" x2="${left + 18}" y2="${legendY - 5}" stroke="#1f5fbf" stroke-width="3"/><text x="${left + 24}" y="${legendY}">aim</text>`,
+  );
   parts.push(`<rect x="${left + 70}" y="${legendY - 12}" width="14" height="12" fill="#2e7d4f"/><text x="${left + 90}" y="${legendY}">meets its aim</text>`);
   parts.push(`<rect x="${left + 200}" y="${legendY - 12}" width="14" height="12" fill="#c07a12"/><text x="${left + 220}" y="${legendY}">misses it</text>`);
   parts.push(`<rect x="${left + 300}" y="${legendY - 12}" width="14" height="12" fill="#8a93a0"/><text x="${left + 320}" y="${legendY}">no aim set</text>`);

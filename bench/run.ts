@@ -24,7 +24,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'casevault.js');
 const PASS = 'purple elephant dances quietly tonight';
 
-interface Run { seconds: number; rssMiB: number; ok: boolean }
+interface Run {
+  seconds: number;
+  rssMiB: number;
+  ok: boolean;
+}
 
 /** Wall time and peak RSS of a command (GNU time), with a timeout. */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
@@ -122,7 +126,12 @@ async function watchLatency(work: string): Promise<{ p50: number; p99: number; d
     const t = performance.now();
     for (let i = 0; i < 2000; i++) await writeFile(join(vault, 'case-folder', `page-${i}.txt`), randomBytes(2000));
     await until(drops + 2000);
-    return { p50: times[Math.floor(drops * 0.5)]! / 1000, p99: times[Math.min(drops - 1, Math.floor(drops * 0.99))]! / 1000, drops, burstSeconds: (performance.now() - t) / 1000 };
+    return {
+      p50: times[Math.floor(drops * 0.5)]! / 1000,
+      p99: times[Math.min(drops - 1, Math.floor(drops * 0.99))]! / 1000,
+      drops,
+      burstSeconds: (performance.now() - t) / 1000,
+    };
   } finally {
     child.kill('SIGTERM');
   }
@@ -145,8 +154,12 @@ function table(results: Result[], ceiling: string | undefined): string {
     const rate = (s: number) => (r.files > 1 ? `${fmt(r.files / s, 0)} files/s` : `${fmt(mb / s, 0)} MB/s`);
     const c = r.casevault;
     const aim = r.files > 1 ? '≥ 10,000 files/s; ≤ 0.5× rclone' : '≥ 250 MB/s, RSS < 150 MiB; ≤ 0.6× rclone';
-    rows.push(`| ${r.workload} | first sync | ${fmt(c.first.seconds)} s (${rate(c.first.seconds)}), ${fmt(c.first.rssMiB, 0)} MiB RSS | ${fmt(r.copy.seconds)} s | ${r.rclone ? `${fmt(r.rclone.first.seconds)} s, ${fmt(r.rclone.first.rssMiB, 0)} MiB RSS` : 'n/a'} | ${fmt(c.first.seconds / r.copy.seconds)}× | ${r.rclone ? `${fmt(c.first.seconds / r.rclone.first.seconds)}×` : 'n/a'} | ${aim} |`);
-    rows.push(`| ${r.workload} | no-change sync | ${fmt(c.noChange.seconds)} s | | ${r.rclone ? `${fmt(r.rclone.noChange.seconds)} s` : 'n/a'} | | ${r.rclone ? `${fmt(c.noChange.seconds / r.rclone.noChange.seconds)}×` : 'n/a'} | ${r.files > 1 ? '< 0.3 s; ≤ 0.5× rclone' : ''} |`);
+    rows.push(
+      `| ${r.workload} | first sync | ${fmt(c.first.seconds)} s (${rate(c.first.seconds)}), ${fmt(c.first.rssMiB, 0)} MiB RSS | ${fmt(r.copy.seconds)} s | ${r.rclone ? `${fmt(r.rclone.first.seconds)} s, ${fmt(r.rclone.first.rssMiB, 0)} MiB RSS` : 'n/a'} | ${fmt(c.first.seconds / r.copy.seconds)}× | ${r.rclone ? `${fmt(c.first.seconds / r.rclone.first.seconds)}×` : 'n/a'} | ${aim} |`,
+    );
+    rows.push(
+      `| ${r.workload} | no-change sync | ${fmt(c.noChange.seconds)} s | | ${r.rclone ? `${fmt(r.rclone.noChange.seconds)} s` : 'n/a'} | | ${r.rclone ? `${fmt(c.noChange.seconds / r.rclone.noChange.seconds)}×` : 'n/a'} | ${r.files > 1 ? '< 0.3 s; ≤ 0.5× rclone' : ''} |`,
+    );
   }
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const rclone = have('rclone') ? execFileSync('rclone', ['version'], { encoding: 'utf8' }).split('\n')[0] : 'not installed';

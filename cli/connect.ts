@@ -10,7 +10,10 @@ export async function dropboxSignIn(ctx: Ctx, cloud: CloudSpec): Promise<Dropbox
   if (cloud.kind !== 'dropbox' || dropboxFromEnv(ctx.io.env)) return undefined;
   const appKey = ctx.io.env.CASEVAULT_DROPBOX_APP_KEY;
   if (!appKey || !ctx.io.stdin.isTTY) {
-    throw new Failure('usage', 'connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY (and CASEVAULT_DROPBOX_REFRESH_TOKEN for unattended use), then run the command in a terminal');
+    throw new Failure(
+      'usage',
+      'connecting to Dropbox needs a sign-in: set CASEVAULT_DROPBOX_APP_KEY (and CASEVAULT_DROPBOX_REFRESH_TOKEN for unattended use), then run the command in a terminal',
+    );
   }
   const { refreshToken } = await signInToDropbox({
     appKey,

@@ -39,8 +39,19 @@ const KEY_OUT_EXISTS = 'the --recovery-key-out file already exists; choose a new
 
 /** Refuses a --recovery-key-out that exists or whose folder does not (checked before any work). */
 export async function checkKeyOut(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) throw new Failure('usage', KEY_OUT_EXISTS);
-  if (!(await stat(dirname(resolve(file))).then((s) => s.isDirectory(), () => false))) {
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Failure('usage', KEY_OUT_EXISTS);
+  if (
+    !(await stat(dirname(resolve(file))).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
     throw new Failure('usage', 'the folder for --recovery-key-out does not exist; create it or choose another place');
   }
 }

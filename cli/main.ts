@@ -29,11 +29,38 @@ import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [initCommand, syncCommand, watchCommand, statusCommand, recoverCommand, verifyCommand, backupCommand, snapshotsCommand, restoreCommand, forgetCommand, passwdCommand, auditCommand, serveCommand,
-  retentionCommand, closeCommand, reopenCommand, archiveCommand, archivesCommand, deleteCommand, recordsCommand, sarCommand,
-  escrowCommand, handoverCommand, removeCommand, rotateKeysCommand];
+const COMMANDS = [
+  initCommand,
+  syncCommand,
+  watchCommand,
+  statusCommand,
+  recoverCommand,
+  verifyCommand,
+  backupCommand,
+  snapshotsCommand,
+  restoreCommand,
+  forgetCommand,
+  passwdCommand,
+  auditCommand,
+  serveCommand,
+  retentionCommand,
+  closeCommand,
+  reopenCommand,
+  archiveCommand,
+  archivesCommand,
+  deleteCommand,
+  recordsCommand,
+  sarCommand,
+  escrowCommand,
+  handoverCommand,
+  removeCommand,
+  rotateKeysCommand,
+];
 
-export async function main(argv: string[], io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let code: number = EXIT.ok;
   const ctx = makeCtx(io);
   const program = new Command('casevault')
@@ -45,9 +72,21 @@ export async function main(argv: string[], io: Io = { env: process.env, stdin: p
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stdout.write(s),
       // Commander's own messages, cut to their first sentence, in the contract's form.
-      outputError: (s) => io.stderr.write(errorLine(`${s.replace(/^error: /, '').trim().split(/\.\s/)[0]!.replace(/\.$/, '')}; see \`casevault --help\``)),
+      outputError: (s) =>
+        io.stderr.write(
+          errorLine(
+            `${s
+              .replace(/^error: /, '')
+              .trim()
+              .split(/\.\s/)[0]!
+              .replace(/\.$/, '')}; see \`casevault --help\``,
+          ),
+        ),
     });
-  for (const add of COMMANDS) add(program, ctx, (c) => { code = c; });
+  for (const add of COMMANDS)
+    add(program, ctx, (c) => {
+      code = c;
+    });
   program.commands.forEach((c) => c.exitOverride());
   try {
     if (argv.length === 0) {

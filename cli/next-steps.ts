@@ -5,7 +5,8 @@ import type { NextStep } from '../contract/index.js';
 
 const TEXT: Record<NextStep, string> = {
   unlock: 'type the passphrase or the recovery key (run the command in a terminal, or set CASEVAULT_PASSPHRASE or CASEVAULT_RECOVERY_KEY)',
-  'unlock-with-new-passphrase': 'the vault\'s keys were changed on another computer: unlock once with the new passphrase (e.g. `casevault audit`), then sync again',
+  'unlock-with-new-passphrase':
+    "the vault's keys were changed on another computer: unlock once with the new passphrase (e.g. `casevault audit`), then sync again",
   retry: 'try again later',
   'retry-or-report': 'try again, and if it keeps happening report it (no file names or keys are included in this message)',
   'choose-other-folder': 'check the paths, or choose another folder',
@@ -22,7 +23,7 @@ const TEXT: Record<NextStep, string> = {
   'try-older-backup': 'try an older snapshot (`casevault snapshots` lists them)',
   'reconnect-dropbox': 'connect Dropbox again (in the app, or with CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)',
   'reconnect-cloud': 'reconnect the drive or share that holds the cloud folder (or let its sync client finish), then run the command again',
-  'restore-cloud-key-file': 'put this computer\'s casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again',
+  'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",
   'finish-key-rotation': 'run `casevault rotate-keys` again with the new passphrase',
   'make-handover': 'make a handover copy with `casevault handover --to DIR` first',
   'check-sync-status': '`casevault status` says why; fix that and sync again',

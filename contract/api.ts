@@ -20,7 +20,9 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const keepOrDelete = z.enum(['keep', 'delete']);
 /** Archive or delete: the person's confirmation is part of the call, never implied. */
 const caseRequest = z.object({ cases: z.array(pathParam).min(1).max(1000), confirm: z.literal(true), force: z.boolean().optional() }).strict();
-export const auditFilterSchema = z.object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() }).strict();
+export const auditFilterSchema = z
+  .object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() })
+  .strict();
 const sarTerms = z.array(text(500)).min(1).max(50);
 
 /** Each method's parameters, validated before the engine sees them. */
@@ -39,7 +41,9 @@ export const API_PARAMS = {
   backup: none,
   snapshots: none,
   backupStatus: none,
-  restoreBackup: z.object({ snapshot: text(100).optional(), path: pathParam.optional(), paths: z.array(pathParam).min(1).max(10_000).optional(), to: pathParam }).strict(),
+  restoreBackup: z
+    .object({ snapshot: text(100).optional(), path: pathParam.optional(), paths: z.array(pathParam).min(1).max(10_000).optional(), to: pathParam })
+    .strict(),
   snapshotTree: z.object({ snapshot: text(100).optional() }).strict(),
   auditExport: z.object({ format: z.enum(['csv', 'html']), filter: auditFilterSchema.optional() }).strict(),
   recordAccessReview: none,
@@ -58,7 +62,9 @@ export const API_PARAMS = {
   rotateKeys: z.object({ newPassphrase: text(1024) }).strict(),
   finishKeyRotation: none,
   sarSearch: z.object({ terms: sarTerms, reference: text(200).optional() }).strict(),
-  sarExport: z.object({ terms: sarTerms, paths: z.array(pathParam).min(1).max(100_000), reference: text(200).optional(), to: pathParam, zip: z.boolean() }).strict(),
+  sarExport: z
+    .object({ terms: sarTerms, paths: z.array(pathParam).min(1).max(100_000), reference: text(200).optional(), to: pathParam, zip: z.boolean() })
+    .strict(),
   retention: none,
   setRetentionYears: z.object({ years: z.number().int().min(1).max(100) }).strict(),
   closeCase: z.object({ case: pathParam, date: day.optional() }).strict(),
@@ -66,7 +72,15 @@ export const API_PARAMS = {
   archiveCases: caseRequest,
   deleteCases: caseRequest,
   archives: none,
-  deleteArchives: z.object({ ids: z.array(z.string().regex(/^[0-9a-fA-F]{4,32}$/)).min(1).max(1000), confirm: z.literal(true) }).strict(),
+  deleteArchives: z
+    .object({
+      ids: z
+        .array(z.string().regex(/^[0-9a-fA-F]{4,32}$/))
+        .min(1)
+        .max(1000),
+      confirm: z.literal(true),
+    })
+    .strict(),
   records: none,
   recordsHtml: none,
   recover: z.object({ vaultDir: pathParam, cloud: cloudSchema, secret: z.union([secretSchema, escrowSecretSchema]) }).strict(),

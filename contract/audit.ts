@@ -93,7 +93,9 @@ export function auditCsv(entries: readonly AuditRow[]): string {
 
 /** The chain check in one sentence, as the app and the exports say it. */
 export function describeCheck(c: AuditVerifyReport): string {
-  return c.ok ? `The audit trail is intact: ${c.entries} ${c.entries === 1 ? 'entry' : 'entries'}.` : `Warning: the audit trail has been changed or damaged (${c.problem ?? 'unknown problem'}).`;
+  return c.ok
+    ? `The audit trail is intact: ${c.entries} ${c.entries === 1 ? 'entry' : 'entries'}.`
+    : `Warning: the audit trail has been changed or damaged (${c.problem ?? 'unknown problem'}).`;
 }
 
 /** A self-contained page (no scripts, no outside resources) to print or save as PDF. */

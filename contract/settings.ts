@@ -7,9 +7,17 @@ import { retentionSchema, type RetentionPolicy } from './backup.js';
 export const settingsUpdateSchema = z
   .object({
     /** Lock after this many idle minutes; 0 = only on sleep, screen lock and quit. */
-    autoLockMinutes: z.number().int().min(0).max(24 * 60),
+    autoLockMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
     /** A backup this many hours after the last one. */
-    backupEveryHours: z.number().int().min(1).max(24 * 31),
+    backupEveryHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 31),
     /** Warn when no backup has succeeded for this many days. */
     backupWarnAfterDays: z.number().int().min(1).max(90),
     retention: retentionSchema,

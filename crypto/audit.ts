@@ -50,7 +50,10 @@ export function parseAuditLine(text: string): AuditLine {
  * Checks the chain: sequence numbers 1, 2, 3... and every tag. Returns the
  * head (last seq and tag), or the 1-based line number of the first bad line.
  */
-export async function verifyAuditChain(authKey: Uint8Array, lines: string[]): Promise<{ ok: true; seq: number; tag: string } | { ok: false; line: number; why: string }> {
+export async function verifyAuditChain(
+  authKey: Uint8Array,
+  lines: string[],
+): Promise<{ ok: true; seq: number; tag: string } | { ok: false; line: number; why: string }> {
   const key = await chainKey(authKey);
   let previous = GENESIS;
   for (const [i, text] of lines.entries()) {

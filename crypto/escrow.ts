@@ -19,22 +19,26 @@ export interface EscrowKeyPair {
 }
 
 const b64 = z.string().max(200);
-const secretFileSchema = z.object({
-  casevault: z.literal('escrow-key'),
-  version: z.number().int(),
-  publicKey: b64,
-  kdf: z.literal('argon2id13'),
-  ops: z.number().int(),
-  mem: z.number().int(),
-  salt: b64,
-  nonce: b64,
-  wrapped: b64,
-}).strict();
-const publicFileSchema = z.object({
-  casevault: z.literal('escrow-public-key'),
-  version: z.number().int(),
-  publicKey: b64,
-}).strict();
+const secretFileSchema = z
+  .object({
+    casevault: z.literal('escrow-key'),
+    version: z.number().int(),
+    publicKey: b64,
+    kdf: z.literal('argon2id13'),
+    ops: z.number().int(),
+    mem: z.number().int(),
+    salt: b64,
+    nonce: b64,
+    wrapped: b64,
+  })
+  .strict();
+const publicFileSchema = z
+  .object({
+    casevault: z.literal('escrow-public-key'),
+    version: z.number().int(),
+    publicKey: b64,
+  })
+  .strict();
 
 export type EscrowKeyFile = z.infer<typeof secretFileSchema>;
 
@@ -125,7 +129,17 @@ export async function createEscrowKey(passphrase: string, kdf: KdfParams): Promi
     const wrapped = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(pair.privateKey, wrapAd(pair.publicKey, kdf, salt), null, nonce, kek);
     const publicKey = toBase64(pair.publicKey);
     return {
-      keyFile: serialize({ casevault: 'escrow-key', version: ESCROW_VERSION, publicKey, kdf: 'argon2id13', ops: kdf.ops, mem: kdf.mem, salt: toBase64(salt), nonce: toBase64(nonce), wrapped: toBase64(wrapped) }),
+      keyFile: serialize({
+        casevault: 'escrow-key',
+        version: ESCROW_VERSION,
+        publicKey,
+        kdf: 'argon2id13',
+        ops: kdf.ops,
+        mem: kdf.mem,
+        salt: toBase64(salt),
+        nonce: toBase64(nonce),
+        wrapped: toBase64(wrapped),
+      }),
       publicFile: serialize({ casevault: 'escrow-public-key', version: ESCROW_VERSION, publicKey }),
       fingerprint: await escrowFingerprint(pair.publicKey),
     };

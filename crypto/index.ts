@@ -5,11 +5,32 @@ export * from './errors.js';
 export { concat, utf8, toBase64, fromBase64, toHex, fromHex } from './bytes.js';
 export { deriveKeys, keyring, wipeKeys, writeKeysOf, type ReadKeys, type WriteKeys } from './keys.js';
 export {
-  createKeyFile, openKeyFile, parseKeyFile, serializeKeyFile, rewrapPassphrase, rewrapRecovery, addEscrowSlot, removeEscrowSlot, escrowPublicKeyOf, rotateKeyFile, markCloudReencrypted, cloudReencrypting,
-  KDF_PROFILES, type KdfProfile, type KdfParams, type KeyFile, type Secret,
+  createKeyFile,
+  openKeyFile,
+  parseKeyFile,
+  serializeKeyFile,
+  rewrapPassphrase,
+  rewrapRecovery,
+  addEscrowSlot,
+  removeEscrowSlot,
+  escrowPublicKeyOf,
+  rotateKeyFile,
+  markCloudReencrypted,
+  cloudReencrypting,
+  KDF_PROFILES,
+  type KdfProfile,
+  type KdfParams,
+  type KeyFile,
+  type Secret,
 } from './keyfile.js';
 export {
-  createEscrowKey, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, escrowFingerprint, normaliseFingerprint, type EscrowKeyPair,
+  createEscrowKey,
+  openEscrowKeyFile,
+  parseEscrowKeyFile,
+  parseEscrowPublicKey,
+  escrowFingerprint,
+  normaliseFingerprint,
+  type EscrowKeyPair,
 } from './escrow.js';
 export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
 export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';

@@ -27,50 +27,60 @@ const ROLE_BYTE: Record<WrappedSlot['role'], number> = { passphrase: 1, recovery
 
 const b64 = z.string().max(200);
 const slotSchema = z.discriminatedUnion('role', [
-  z.object({
-    role: z.literal('passphrase'),
-    kdf: z.literal('argon2id13'),
-    ops: z.number().int(),
-    mem: z.number().int(),
-    salt: b64,
-    nonce: b64,
-    commit: b64,
-    wrapped: b64,
-  }).strict(),
-  z.object({
-    role: z.literal('recovery'),
-    kdf: z.literal('blake2b'),
-    nonce: b64,
-    commit: b64,
-    wrapped: b64,
-  }).strict(),
+  z
+    .object({
+      role: z.literal('passphrase'),
+      kdf: z.literal('argon2id13'),
+      ops: z.number().int(),
+      mem: z.number().int(),
+      salt: b64,
+      nonce: b64,
+      commit: b64,
+      wrapped: b64,
+    })
+    .strict(),
+  z
+    .object({
+      role: z.literal('recovery'),
+      kdf: z.literal('blake2b'),
+      nonce: b64,
+      commit: b64,
+      wrapped: b64,
+    })
+    .strict(),
   // No AEAD of its own: a sealed box of the master secret; the file MAC
   // (under the master secret) authenticates the public key and fingerprint.
-  z.object({
-    role: z.literal('escrow'),
-    kdf: z.literal('x25519-sealedbox'),
-    publicKey: b64,
-    fingerprint: z.string().max(64),
-    sealed: b64,
-  }).strict(),
+  z
+    .object({
+      role: z.literal('escrow'),
+      kdf: z.literal('x25519-sealedbox'),
+      publicKey: b64,
+      fingerprint: z.string().max(64),
+      sealed: b64,
+    })
+    .strict(),
 ]);
 /** At most this many earlier master secrets are kept (the oldest is dropped after that many rotations). */
 export const MAX_PREVIOUS = 16;
-const previousSchema = z.object({
-  nonce: b64,
-  wrapped: z.string().max(1000),
-  /** Whether cloud objects written under earlier keys may still exist (a rotation is re-encrypting them). */
-  cloud: z.enum(['re-encrypting', 'done']),
-}).strict();
-const keyFileSchema = z.object({
-  casevault: z.literal('keyfile'),
-  version: z.number().int(),
-  vaultId: b64,
-  publicKey: b64,
-  slots: z.array(slotSchema).min(1).max(8),
-  previous: previousSchema.optional(),
-  mac: b64,
-}).strict();
+const previousSchema = z
+  .object({
+    nonce: b64,
+    wrapped: z.string().max(1000),
+    /** Whether cloud objects written under earlier keys may still exist (a rotation is re-encrypting them). */
+    cloud: z.enum(['re-encrypting', 'done']),
+  })
+  .strict();
+const keyFileSchema = z
+  .object({
+    casevault: z.literal('keyfile'),
+    version: z.number().int(),
+    vaultId: b64,
+    publicKey: b64,
+    slots: z.array(slotSchema).min(1).max(8),
+    previous: previousSchema.optional(),
+    mac: b64,
+  })
+  .strict();
 
 export type Slot = z.infer<typeof slotSchema>;
 type WrappedSlot = Exclude<Slot, { role: 'escrow' }>;
@@ -131,9 +141,7 @@ export function serializeKeyFile(kf: KeyFile): Uint8Array {
 
 /** Associated data of a slot: binds version, vault, role and every KDF parameter. */
 function slotAd(vaultId: Uint8Array, s: SlotHead): Uint8Array {
-  const params = s.role === 'passphrase'
-    ? concat(utf8('argon2id13'), u32le(s.ops), u64le(s.mem), fromBase64(s.salt, 16))
-    : utf8('blake2b');
+  const params = s.role === 'passphrase' ? concat(utf8('argon2id13'), u32le(s.ops), u64le(s.mem), fromBase64(s.salt, 16)) : utf8('blake2b');
   return concat(utf8('casevault keyfile slot'), u32le(KEYFILE_VERSION), vaultId, new Uint8Array([ROLE_BYTE[s.role]]), params);
 }
 
@@ -171,12 +179,26 @@ async function unwrap(slot: WrappedSlot, kek: Uint8Array, vaultId: Uint8Array): 
 async function fileMac(kf: Omit<KeyFile, 'mac'>, macKey: Uint8Array): Promise<Uint8Array> {
   const sodium = await ready();
   // `previous` is covered when present; a file without it has the MAC it always had.
-  const body = JSON.stringify({ casevault: kf.casevault, version: kf.version, vaultId: kf.vaultId, publicKey: kf.publicKey, slots: kf.slots, ...(kf.previous ? { previous: kf.previous } : {}) });
+  const body = JSON.stringify({
+    casevault: kf.casevault,
+    version: kf.version,
+    vaultId: kf.vaultId,
+    publicKey: kf.publicKey,
+    slots: kf.slots,
+    ...(kf.previous ? { previous: kf.previous } : {}),
+  });
   return sodium.crypto_generichash(32, concat(utf8('casevault keyfile mac v1'), utf8(body)), macKey);
 }
 
 async function seal(keys: ReadKeys, slots: Slot[], previous: PreviousKeys | undefined): Promise<KeyFile> {
-  const body = { casevault: 'keyfile' as const, version: KEYFILE_VERSION, vaultId: toBase64(keys.vaultId), publicKey: toBase64(keys.publicKey), slots, ...(previous ? { previous } : {}) };
+  const body = {
+    casevault: 'keyfile' as const,
+    version: KEYFILE_VERSION,
+    vaultId: toBase64(keys.vaultId),
+    publicKey: toBase64(keys.publicKey),
+    slots,
+    ...(previous ? { previous } : {}),
+  };
   return { ...body, mac: toBase64(await fileMac(body, keys.keyfileMacKey)) };
 }
 
@@ -191,7 +213,11 @@ async function wrapPrevious(master: Uint8Array, vaultId: Uint8Array, masters: Ui
   const nonce = randomBytes(24);
   const plain = concat(...masters);
   try {
-    return { nonce: toBase64(nonce), wrapped: toBase64(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, previousAd(vaultId, cloud), null, nonce, key)), cloud };
+    return {
+      nonce: toBase64(nonce),
+      wrapped: toBase64(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, previousAd(vaultId, cloud), null, nonce, key)),
+      cloud,
+    };
   } finally {
     sodium.memzero(key);
     sodium.memzero(plain);
@@ -256,7 +282,7 @@ export type Secret = { passphrase: string } | { recoveryKey: Uint8Array } | { es
 const WRONG: Record<SlotRole, string> = {
   passphrase: 'the passphrase is wrong; check it and try again, or use the recovery key',
   recovery: 'the recovery key does not open this vault; check that it is the key of this vault',
-  escrow: 'this escrow key does not open this vault (the vault has no escrow slot for it); check that it is the union\'s key this vault was given',
+  escrow: "this escrow key does not open this vault (the vault has no escrow slot for it); check that it is the union's key this vault was given",
 };
 
 /** The master secret if `secret` opens `slot`, else undefined. */
@@ -267,9 +293,10 @@ async function openSlot(slot: Slot, secret: Secret, vaultId: Uint8Array): Promis
     const master = await openFromEscrow(fromBase64(slot.sealed, 80), secret.escrow);
     return master?.length === 32 ? master : undefined;
   }
-  const kek = slot.role === 'passphrase'
-    ? await passphraseKek((secret as { passphrase: string }).passphrase, fromBase64(slot.salt, 16), slot)
-    : await recoveryKek((secret as { recoveryKey: Uint8Array }).recoveryKey);
+  const kek =
+    slot.role === 'passphrase'
+      ? await passphraseKek((secret as { passphrase: string }).passphrase, fromBase64(slot.salt, 16), slot)
+      : await recoveryKek((secret as { recoveryKey: Uint8Array }).recoveryKey);
   try {
     return await unwrap(slot, kek, vaultId);
   } finally {
@@ -298,7 +325,7 @@ export async function openKeyFile(kf: KeyFile, secret: Secret): Promise<ReadKeys
   sodium.memzero(master);
   const macOk = sodium.memcmp(await fileMac(kf, keys.keyfileMacKey), fromBase64(kf.mac, 32));
   const escrow = kf.slots.find((s) => s.role === 'escrow');
-  const fingerprintOk = !escrow || escrow.fingerprint === await escrowFingerprint(fromBase64(escrow.publicKey, 32));
+  const fingerprintOk = !escrow || escrow.fingerprint === (await escrowFingerprint(fromBase64(escrow.publicKey, 32)));
   if (!macOk || !fingerprintOk || !sodium.memcmp(keys.publicKey, fromBase64(kf.publicKey, 32))) {
     await wipeKeys(keys);
     throw new DamagedData(`the key file has been tampered with; ${REPAIR}`);
@@ -389,7 +416,11 @@ export async function addEscrowSlot(kf: KeyFile, keys: ReadKeys, escrowPublicKey
 }
 
 export async function removeEscrowSlot(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
-  return seal(keys, kf.slots.filter((s) => s.role !== 'escrow'), await previousOf(kf, keys));
+  return seal(
+    keys,
+    kf.slots.filter((s) => s.role !== 'escrow'),
+    await previousOf(kf, keys),
+  );
 }
 
 /** The escrow slot's public key, if the key file has one (authenticated only once the file is opened). */

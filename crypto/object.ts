@@ -40,11 +40,13 @@ export interface ObjectMeta {
   mtimeMs: number;
 }
 
-const metaSchema = z.object({
-  path: z.string(),
-  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  mtimeMs: z.number().finite(),
-}).strict();
+const metaSchema = z
+  .object({
+    path: z.string(),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    mtimeMs: z.number().finite(),
+  })
+  .strict();
 
 function kemKey(sodium: Sodium, shared: Uint8Array, epk: Uint8Array, vpk: Uint8Array): Uint8Array {
   const key = sodium.crypto_generichash(32, concat(utf8('casevault kem v1'), shared, epk, vpk), null);
@@ -73,7 +75,14 @@ class ObjectEncryptor {
   private out: Uint8Array[];
   outBytes: number;
 
-  constructor(private readonly s: Sodium, authKey: Uint8Array, epk: Uint8Array, sessionKey: Uint8Array, private readonly id: Uint8Array, private readonly meta: ObjectMeta) {
+  constructor(
+    private readonly s: Sodium,
+    authKey: Uint8Array,
+    epk: Uint8Array,
+    sessionKey: Uint8Array,
+    private readonly id: Uint8Array,
+    private readonly meta: ObjectMeta,
+  ) {
     const objKey = randomBytes(32);
     const head = concat(MAGIC, new Uint8Array([OBJECT_VERSION]), epk, randomBytes(24));
     const wrapped = s.crypto_aead_xchacha20poly1305_ietf_encrypt(objKey, concat(head, id), null, head.subarray(HEAD_LEN - 24), sessionKey);
@@ -270,7 +279,13 @@ export async function openObject(
   }
   let objKey: Uint8Array;
   try {
-    objKey = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, header.subarray(HEAD_LEN, HEAD_LEN + 48), concat(header.subarray(0, HEAD_LEN), id), header.subarray(HEAD_LEN - 24, HEAD_LEN), sessionKey);
+    objKey = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      header.subarray(HEAD_LEN, HEAD_LEN + 48),
+      concat(header.subarray(0, HEAD_LEN), id),
+      header.subarray(HEAD_LEN - 24, HEAD_LEN),
+      sessionKey,
+    );
   } catch {
     throw damaged('bad object key');
   } finally {

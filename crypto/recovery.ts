@@ -45,7 +45,10 @@ export async function encodeRecoveryKey(key: Uint8Array): Promise<string> {
  * the words themselves.
  */
 export async function decodeRecoveryKey(text: string): Promise<Uint8Array> {
-  const words = text.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((w) => w.length > 0);
   if (words.length !== RECOVERY_WORDS) {
     throw new BadRecoveryKey(`a recovery key has ${RECOVERY_WORDS} words, and ${words.length} were given`);
   }

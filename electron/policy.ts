@@ -97,7 +97,11 @@ export function autoLockMinutes(settings: ApiResponse): number {
 }
 
 /** The tray's one-word state, from the engine's status. */
-export function trayState(s: { files: { pending: number; failed: number }; pendingDeletions: number; live: { watching: boolean; online?: boolean } }): 'synced' | 'syncing' | 'attention' {
+export function trayState(s: {
+  files: { pending: number; failed: number };
+  pendingDeletions: number;
+  live: { watching: boolean; online?: boolean };
+}): 'synced' | 'syncing' | 'attention' {
   if (s.files.failed > 0 || (s.live.watching && s.live.online === false)) return 'attention';
   if (s.files.pending > 0 || s.pendingDeletions > 0) return 'syncing';
   return 'synced';
@@ -116,7 +120,8 @@ export function notice(kind: NoticeKind, count = 0): { title: string; body: stri
     'sync-failed': `${count === 1 ? '1 file' : `${count} files`} could not be synced. Open Casevault to see why.`,
     'backup-failed': 'The backup did not work (is the backup drive plugged in?). Casevault tries again later.',
     'backup-overdue': 'No backup has worked for a while. Plug in the backup drive, or open Casevault to back up now.',
-    'cloud-unreachable': 'Casevault cannot reach the cloud copy; your files wait on this computer and go up when it is back. If it is Dropbox, you may need to reconnect it in Settings.',
+    'cloud-unreachable':
+      'Casevault cannot reach the cloud copy; your files wait on this computer and go up when it is back. If it is Dropbox, you may need to reconnect it in Settings.',
   }[kind];
   return { title: 'Casevault', body };
 }

@@ -11,12 +11,49 @@ import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { assertSafeVaultPath, KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
 import {
-  auditCsv, auditHtml, fileCount, filterAudit,
-  type AnySecretInput, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveEntry, type ArchiveOutcome, type AuditFilter, type AuditRow, type AuditVerifyReport, type BackupReport,
-  type BackupStatus, type BackupVerifyReport, type CaseInfo, type CaseRequest, type CloudSpec, type DeleteReport, type EngineEvents, type ForgetReport, type HandoverOptions,
-  type HandoverReport, type HandoverStatus, type OtherTrail, type RecoverReport, type Records, type ReencryptReport, type RemoveOptions, type RemoveReport, type RestoreReport,
-  type RetentionReport, type RotateReport, type SarExportOptions, type SarExportReport, type SarSearchReport, type Settings, type SnapshotInfo, type SnapshotTree,
-  type StatusReport, type SyncReport, type VaultFiles, type VerifyReport,
+  auditCsv,
+  auditHtml,
+  fileCount,
+  filterAudit,
+  type AnySecretInput,
+  type ArchiveDeleteRequest,
+  type ArchiveDeletion,
+  type ArchiveEntry,
+  type ArchiveOutcome,
+  type AuditFilter,
+  type AuditRow,
+  type AuditVerifyReport,
+  type BackupReport,
+  type BackupStatus,
+  type BackupVerifyReport,
+  type CaseInfo,
+  type CaseRequest,
+  type CloudSpec,
+  type DeleteReport,
+  type EngineEvents,
+  type ForgetReport,
+  type HandoverOptions,
+  type HandoverReport,
+  type HandoverStatus,
+  type OtherTrail,
+  type RecoverReport,
+  type Records,
+  type ReencryptReport,
+  type RemoveOptions,
+  type RemoveReport,
+  type RestoreReport,
+  type RetentionReport,
+  type RotateReport,
+  type SarExportOptions,
+  type SarExportReport,
+  type SarSearchReport,
+  type Settings,
+  type SnapshotInfo,
+  type SnapshotTree,
+  type StatusReport,
+  type SyncReport,
+  type VaultFiles,
+  type VerifyReport,
 } from '../contract/index.js';
 import { appendAudit, auditLogBytes, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
@@ -28,7 +65,19 @@ import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
 import { writeEscrowKey } from './keys/escrow.js';
-import { changePassphrase, checkStrength, createVault, escrowAdd, escrowRemove, escrowShow, kdfProfile, newRecoveryKey, readLocalKeyFile, unlockKeys, describeSecret } from './keys/lifecycle.js';
+import {
+  changePassphrase,
+  checkStrength,
+  createVault,
+  escrowAdd,
+  escrowRemove,
+  escrowShow,
+  kdfProfile,
+  newRecoveryKey,
+  readLocalKeyFile,
+  unlockKeys,
+  describeSecret,
+} from './keys/lifecycle.js';
 import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
 import { assertCloudKeys } from './keys/rotation-steps.js';
 import { loadVerified, makeHandover } from './leaving/handover.js';
@@ -90,7 +139,11 @@ export class Engine {
   private readonly core: Core;
 
   /** `osTokens`: the desktop shell's keychain copy of the Dropbox sign-in (engine/remotes/open-cloud.ts). */
-  constructor(home: string, private readonly env: NodeJS.ProcessEnv = process.env, private readonly osTokens?: OsTokenStore) {
+  constructor(
+    home: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly osTokens?: OsTokenStore,
+  ) {
     this.home = resolve(home);
     this.dropboxSignIn = new DropboxConnect(env);
     this.live = new LiveSync({
@@ -156,9 +209,9 @@ export class Engine {
   private async remote(config: Awaited<ReturnType<typeof loadConfig>>): Promise<Remote> {
     if (this.connected) return this.connected;
     const stored = async () => (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) ?? (await this.osTokens?.load().catch(() => undefined)); // no keychain copy: the sealed one, after an unlock
-    const dropbox = config.cloud.kind === 'dropbox' ? dropboxFromEnv(this.env) ?? (await stored()) : undefined;
+    const dropbox = config.cloud.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await stored())) : undefined;
     const remote = await openCloud(config.cloud, this.env, dropbox);
-    if (!remote) throw new Locked('this vault\'s Dropbox sign-in is stored encrypted, so reaching the cloud needs the vault unlocked');
+    if (!remote) throw new Locked("this vault's Dropbox sign-in is stored encrypted, so reaching the cloud needs the vault unlocked");
     this.connected = remote;
     return remote;
   }
@@ -172,7 +225,9 @@ export class Engine {
   /** Whether reaching the cloud needs an unlock first (a Dropbox sign-in stored encrypted, none in the environment). */
   async needsUnlockToConnect(): Promise<boolean> {
     const config = await loadConfig(this.home);
-    return config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys && !(await this.osTokens?.load().catch(() => undefined));
+    return (
+      config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys && !(await this.osTokens?.load().catch(() => undefined))
+    );
   }
 
   /** Connect to the cloud now (after an unlock, so that locking again keeps the connection). */
@@ -301,8 +356,14 @@ export class Engine {
   async auditExport(o: { format: 'csv' | 'html'; filter?: AuditFilter }): Promise<{ text: string; entries: number }> {
     const entries = filterAudit(await this.auditEntries(), o.filter);
     const config = await loadConfig(this.home);
-    const text = o.format === 'csv' ? auditCsv(entries) : auditHtml(entries, { vault: config.vaultDir, exportedAt: new Date().toISOString(), check: await this.auditVerify() });
-    await this.record('audit trail exported', `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} as ${o.format === 'csv' ? 'CSV' : 'a printable page'}`);
+    const text =
+      o.format === 'csv'
+        ? auditCsv(entries)
+        : auditHtml(entries, { vault: config.vaultDir, exportedAt: new Date().toISOString(), check: await this.auditVerify() });
+    await this.record(
+      'audit trail exported',
+      `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} as ${o.format === 'csv' ? 'CSV' : 'a printable page'}`,
+    );
     return { text, entries: entries.length };
   }
 
@@ -330,8 +391,15 @@ export class Engine {
   private async syncContext(): Promise<SyncContext> {
     const config = await loadConfig(this.home);
     return {
-      home: this.home, vaultDir: config.vaultDir, remote: await this.remote(config), keys: configWriteKeys(config), trashDays: config.trashDays, emit: this.emit,
-      deviceId: config.deviceId, deviceName: deviceName(), ...(config.retiredPublicKeys ? { retiredPublicKeys: config.retiredPublicKeys } : {}),
+      home: this.home,
+      vaultDir: config.vaultDir,
+      remote: await this.remote(config),
+      keys: configWriteKeys(config),
+      trashDays: config.trashDays,
+      emit: this.emit,
+      deviceId: config.deviceId,
+      deviceName: deviceName(),
+      ...(config.retiredPublicKeys ? { retiredPublicKeys: config.retiredPublicKeys } : {}),
     };
   }
 
@@ -377,9 +445,13 @@ export class Engine {
     await mkdir(dirname(full), { recursive: true });
     const tmp = tempName(dirname(full));
     try {
-      await writeTemp(tmp, (async function* () {
-        yield* content;
-      })(), 0o600);
+      await writeTemp(
+        tmp,
+        (async function* () {
+          yield* content;
+        })(),
+        0o600,
+      );
       const written = placeBeside(tmp, full);
       return { path: relative(config.vaultDir, written).split(sep).join('/') };
     } finally {
@@ -408,7 +480,7 @@ export class Engine {
    */
   async finishDropboxSignIn(): Promise<{ connected: true }> {
     const config = (await this.hasVault()) ? await loadConfig(this.home) : undefined;
-    if (config && config.cloud.kind !== 'dropbox') throw new UsageError('this vault\'s cloud copy is a folder, not Dropbox');
+    if (config && config.cloud.kind !== 'dropbox') throw new UsageError("this vault's cloud copy is a folder, not Dropbox");
     const keys = config ? this.requireKeys() : undefined;
     const c = await this.dropboxSignIn.wait();
     if (config && keys) {
@@ -440,7 +512,10 @@ export class Engine {
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     const r = await this.backups().restore(o);
     const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
-    await this.record('restored from a backup', `${fileCount(r.restored)} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`);
+    await this.record(
+      'restored from a backup',
+      `${fileCount(r.restored)} from snapshot ${r.snapshot}${chosen.length ? ` (${chosen.join(', ')})` : ''} into ${o.to}`,
+    );
     return r;
   }
 
@@ -571,14 +646,22 @@ export class Engine {
     this.requireKeys();
     await checkStrength(o.passphrase);
     const config = await loadConfig(this.home);
-    const report = await this.live.exclusive(() => makeHandover({
-      home: this.home,
-      config,
-      auditEntries: () => this.auditEntries(),
-      newEngine: (home) => new Engine(home, this.env),
-      emit: this.emit,
-    }, o));
-    await this.record('handover copy made and verified', `${report.files} files into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`);
+    const report = await this.live.exclusive(() =>
+      makeHandover(
+        {
+          home: this.home,
+          config,
+          auditEntries: () => this.auditEntries(),
+          newEngine: (home) => new Engine(home, this.env),
+          emit: this.emit,
+        },
+        o,
+      ),
+    );
+    await this.record(
+      'handover copy made and verified',
+      `${report.files} files into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`,
+    );
     return report;
   }
 
@@ -592,14 +675,19 @@ export class Engine {
   async removeVault(o: RemoveOptions): Promise<RemoveReport> {
     const config = await loadConfig(this.home);
     await this.stopLiveSync();
-    const report = await withHomeLock(this.home, () => removeVault({
-      home: this.home,
-      config,
-      remote: () => this.remote(config),
-      record: (event, detail) => this.record(event, detail),
-      wipe: () => this.lock(),
-      syncCloud: async () => syncOnce(await this.syncContext()),
-    }, o));
+    const report = await withHomeLock(this.home, () =>
+      removeVault(
+        {
+          home: this.home,
+          config,
+          remote: () => this.remote(config),
+          record: (event, detail) => this.record(event, detail),
+          wipe: () => this.lock(),
+          syncCloud: async () => syncOnce(await this.syncContext()),
+        },
+        o,
+      ),
+    );
     await rmdir(this.home).catch(() => {}); // empty now, unless something else was kept there
     return report;
   }

@@ -100,7 +100,12 @@ function remoteFailure(e: Error): FailureInfo | undefined {
   return undefined;
 }
 
-const PERMANENT_NEXT: Record<RemotePermanent['reason'], NextStep | undefined> = { permission: 'check-permissions', full: 'free-disk-space', integrity: 'retry', refused: undefined };
+const PERMANENT_NEXT: Record<RemotePermanent['reason'], NextStep | undefined> = {
+  permission: 'check-permissions',
+  full: 'free-disk-space',
+  integrity: 'retry',
+  refused: undefined,
+};
 
 /**
  * Any error as the shells show it: its kind, one sentence and the next step.

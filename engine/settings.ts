@@ -16,7 +16,6 @@ import { settingsUpdateSchema, type Settings } from '../contract/index.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-
 export const DEFAULT_SETTINGS: Settings = {
   autoLockMinutes: 15,
   backupEveryHours: DEFAULT_SCHEDULE.everyMs / HOUR,

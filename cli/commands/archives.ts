@@ -12,7 +12,9 @@ const STATE: Record<ArchiveEntry['state'], string> = {
 
 function line(a: ArchiveEntry): string {
   const when = a.time ? `${a.time.replace('T', ' ').slice(0, 19)} UTC` : 'time unknown';
-  const what = a.recorded ? a.cases.map((c) => `${c.case} (${fileCount(c.files)})`).join(', ') : 'not recorded on this computer (made on another computer, or its record was lost)';
+  const what = a.recorded
+    ? a.cases.map((c) => `${c.case} (${fileCount(c.files)})`).join(', ')
+    : 'not recorded on this computer (made on another computer, or its record was lost)';
   const size = a.files !== null && a.bytes !== null ? `  ${fileCount(a.files)}, ${mib(a.bytes)}` : '';
   return `${a.id}  ${when}${size}  ${what}${STATE[a.state] ? `  [${STATE[a.state]}]` : ''}`;
 }
@@ -32,9 +34,9 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
 
   archives
     .command('delete')
-    .description('delete archives for good (when even the archive\'s own period is over): removed from the backup folder, the space pruned')
+    .description("delete archives for good (when even the archive's own period is over): removed from the backup folder, the space pruned")
     .argument('<id...>', 'archive IDs (or their first 4 or more characters), as `casevault archives` lists them')
-    .option('--yes', 'confirm: the archived cases\' files are deleted from the backup folder and cannot be brought back')
+    .option('--yes', "confirm: the archived cases' files are deleted from the backup folder and cannot be brought back")
     .option('--json', 'machine-readable output')
     .action(async (ids: string[], o: { yes?: boolean; json?: boolean }) => {
       if (!o.yes) throw new Failure('usage', 'nothing was deleted: confirm with --yes (an archive deleted cannot be brought back)');
@@ -45,7 +47,10 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
       else {
         for (const d of r) {
           const what = d.recorded ? d.cases.join(', ') : 'cases not recorded on this computer';
-          const removed = d.removed === 'nothing' ? 'already gone from the backup folder' : `its ${d.removed} removed from the backup folder${d.files !== null ? ` (${fileCount(d.files)})` : ''}`;
+          const removed =
+            d.removed === 'nothing'
+              ? 'already gone from the backup folder'
+              : `its ${d.removed} removed from the backup folder${d.files !== null ? ` (${fileCount(d.files)})` : ''}`;
           ctx.out(`Deleted archive ${d.id} (${what}): ${removed}; ${mib(d.bytesFreed)} freed.`);
         }
       }

@@ -28,7 +28,11 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         const r = await engine.auditVerify();
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
         else if (r.ok) ctx.out(`The audit trail is intact: ${r.entries} entries.`);
-        if (!r.ok) throw new Failure('damaged', `the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`);
+        if (!r.ok)
+          throw new Failure(
+            'damaged',
+            `the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`,
+          );
         return done(0);
       }
       const exportTo = o.csv ?? o.html;
@@ -45,7 +49,9 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         if (o.json) ctx.out(JSON.stringify(trails, null, 2));
         else if (trails.length === 0) ctx.out('No other computer has left an audit trail in the cloud copy.');
         for (const t of o.json ? [] : trails) {
-          ctx.out(`Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? ' (written under the vault\'s keys from before they were rotated)' : ''}`);
+          ctx.out(
+            `Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? " (written under the vault's keys from before they were rotated)" : ''}`,
+          );
           for (const e of t.entries) ctx.out(`  ${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
         }
         return done(trails.every((t) => t.ok) ? 0 : 3);

@@ -13,9 +13,16 @@ export function backupCommand(program: Command, ctx: Ctx, done: (code: number) =
       const r = await engine.backup().finally(stop);
       ctx.out(r.snapshot); // stdout holds the id alone, for scripts: ID=$(casevault backup)
       // The summary is for a person at a terminal; a script's stderr stays for errors.
-      if (ctx.io.stderr.isTTY) ctx.io.stderr.write(`Snapshot ${r.snapshot.slice(0, 8)}: ${r.files} files (${mib(r.bytes)}); ${r.filesRead} new or changed files read, ${mib(r.bytesAdded)} added to the backup in ${(r.durationMs / 1000).toFixed(1)} s.\n`);
+      if (ctx.io.stderr.isTTY)
+        ctx.io.stderr.write(
+          `Snapshot ${r.snapshot.slice(0, 8)}: ${r.files} files (${mib(r.bytes)}); ${r.filesRead} new or changed files read, ${mib(r.bytesAdded)} added to the backup in ${(r.durationMs / 1000).toFixed(1)} s.\n`,
+        );
       if (ctx.io.stderr.isTTY) for (const f of r.failed) ctx.io.stderr.write(`Not in this snapshot: ${f.path}: ${f.reason}\n`);
-      if (r.failed.length > 0) throw new Failure('partial', `${fileCount(r.failed.length)} could not be backed up (still being written or unreadable; run \`casevault backup\` in a terminal to see which); the snapshot holds everything else`);
+      if (r.failed.length > 0)
+        throw new Failure(
+          'partial',
+          `${fileCount(r.failed.length)} could not be backed up (still being written or unreadable; run \`casevault backup\` in a terminal to see which); the snapshot holds everything else`,
+        );
       done(0);
     });
 }

@@ -3,13 +3,11 @@ import type { Ctx } from '../context.js';
 import { newPassphrase } from '../prompt.js';
 
 export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
-  const escrow = program
-    .command('escrow')
-    .description('the union\'s escrow key: lets the union open this vault when its officer cannot');
+  const escrow = program.command('escrow').description("the union's escrow key: lets the union open this vault when its officer cannot");
 
   escrow
     .command('keygen')
-    .description('for the union\'s data-protection officer: make the union\'s escrow key pair (FILE, and FILE.pub to hand out)')
+    .description("for the union's data-protection officer: make the union's escrow key pair (FILE, and FILE.pub to hand out)")
     .requiredOption('--out <file>', 'a new file for the escrow key (its secret half is protected by a passphrase)')
     .action(async (o: { out: string }) => {
       const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_ESCROW_PASSPHRASE');
@@ -26,8 +24,8 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
 
   escrow
     .command('add')
-    .description('add the union\'s escrow public key to this vault, once you have confirmed its fingerprint with the union')
-    .requiredOption('--public-key <file>', 'the union\'s escrow public key file')
+    .description("add the union's escrow public key to this vault, once you have confirmed its fingerprint with the union")
+    .requiredOption('--public-key <file>', "the union's escrow public key file")
     .requiredOption('--fingerprint <fp>', 'the fingerprint the union told you')
     .action(async (o: { publicKey: string; fingerprint: string }) => {
       const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint));
@@ -37,10 +35,12 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
 
   escrow
     .command('remove')
-    .description('remove the union\'s escrow key from this vault')
+    .description("remove the union's escrow key from this vault")
     .action(async () => {
       const r = await ctx.unlocked((engine) => engine.escrowRemove());
-      ctx.out(r.removed ? 'The escrow key is removed: the union\'s key no longer opens this vault\'s key file.' : 'This vault has no escrow key; nothing was changed.');
+      ctx.out(
+        r.removed ? "The escrow key is removed: the union's key no longer opens this vault's key file." : 'This vault has no escrow key; nothing was changed.',
+      );
       done(0);
     });
 

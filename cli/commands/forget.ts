@@ -10,7 +10,15 @@ function count(v: string): number {
   return Number(v);
 }
 
-interface Options { prune?: boolean; dryRun?: boolean; keepLast?: number; keepDaily?: number; keepWeekly?: number; keepMonthly?: number; keepYearly?: number }
+interface Options {
+  prune?: boolean;
+  dryRun?: boolean;
+  keepLast?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+}
 
 export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   const d = DEFAULT_RETENTION;
@@ -35,10 +43,15 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Pruning');
       const r = await engine.forget({ prune: !!o.prune, dryRun: !!o.dryRun, policy }).finally(stop);
-      ctx.out(`${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`);
+      ctx.out(
+        `${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`,
+      );
       for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${s.time}`);
       if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
-      if (r.prune) ctx.out(`Pruned: ${r.prune.packsDeleted} packs removed, ${r.prune.packsWritten} written; the backup went from ${mib(r.prune.bytesBefore)} to ${mib(r.prune.bytesAfter)}.`);
+      if (r.prune)
+        ctx.out(
+          `Pruned: ${r.prune.packsDeleted} packs removed, ${r.prune.packsWritten} written; the backup went from ${mib(r.prune.bytesBefore)} to ${mib(r.prune.bytesAfter)}.`,
+        );
       done(0);
     });
 }

@@ -5,7 +5,12 @@ import { showProgress } from '../progress-line.js';
 import { newPassphrase } from '../prompt.js';
 import { Failure, fileCount } from '../../contract/index.js';
 
-interface Options { to: string; escrowPublicKey?: string; fingerprint?: string; recoveryKeyOut?: string }
+interface Options {
+  to: string;
+  escrowPublicKey?: string;
+  fingerprint?: string;
+  recoveryKeyOut?: string;
+}
 
 export function handoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -13,19 +18,21 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
     .description('leaving the role: write a complete copy of the vault, with its own new passphrase, for your successor, and check it')
     .requiredOption('--to <dir>', 'a new or empty folder for the copy (a USB drive, for instance)')
     .option('--escrow-public-key <file>', 'also let the union open the copy with its escrow key')
-    .option('--fingerprint <fp>', 'the escrow key\'s fingerprint, as the union told you')
-    .option('--recovery-key-out <file>', 'also write the successor\'s recovery key to this new file, alone on one line')
+    .option('--fingerprint <fp>', "the escrow key's fingerprint, as the union told you")
+    .option('--recovery-key-out <file>', "also write the successor's recovery key to this new file, alone on one line")
     .action(async (o: Options) => {
       if (!!o.escrowPublicKey !== !!o.fingerprint) throw new Failure('usage', '--escrow-public-key and --fingerprint go together: give both, or neither');
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const report = await ctx.unlocked(async (engine) => {
         const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE');
         const stop = showProgress(engine, ctx.io, 'Copying and checking');
-        return engine.handover({
-          to: o.to,
-          passphrase,
-          ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
-        }).finally(stop);
+        return engine
+          .handover({
+            to: o.to,
+            passphrase,
+            ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
+          })
+          .finally(stop);
       });
       ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
       if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);

@@ -4,7 +4,12 @@ import { checkKeyOut, cloudOption, writeKeyOut, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { newPassphrase } from '../prompt.js';
 
-interface Options { vault: string; cloud: string; backup?: string; recoveryKeyOut?: string }
+interface Options {
+  vault: string;
+  cloud: string;
+  backup?: string;
+  recoveryKeyOut?: string;
+}
 
 export function initCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program

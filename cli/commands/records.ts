@@ -12,7 +12,8 @@ export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) 
     .action(async (o: { json?: boolean; html?: string }) => {
       const engine = ctx.engine();
       if (o.html) {
-        if (!(await writeNewFile(o.html, await engine.recordsHtml(), 0o644))) throw new Failure('usage', 'that file already exists; give a new file name for the page');
+        if (!(await writeNewFile(o.html, await engine.recordsHtml(), 0o644)))
+          throw new Failure('usage', 'that file already exists; give a new file name for the page');
         ctx.out(`Written: ${o.html}`);
         return done(0);
       }

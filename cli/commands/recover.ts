@@ -12,7 +12,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .description('on a new computer (fresh CASEVAULT_HOME): rebuild the vault from the cloud copy with the passphrase or recovery key')
     .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
-    .option('--escrow-key <file>', 'for the union: open the vault with the union\'s escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)')
+    .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
     .action(async (o: { cloud: string; vault: string; escrowKey?: string }) => {
       const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io) } : await unlockSecret(ctx.io);
       const cloud = cloudOption(o.cloud);
@@ -23,7 +23,10 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {
-        throw new Failure('damaged', `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`);
+        throw new Failure(
+          'damaged',
+          `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`,
+        );
       }
       done(0);
     });

@@ -7,7 +7,7 @@ export function removeCommand(program: Command, ctx: Ctx, done: (code: number) =
   program
     .command('remove')
     .description('after a verified handover: remove the vault, its keys and settings from this computer')
-    .option('--yes', 'confirm: the vault folder\'s files on this computer are deleted')
+    .option('--yes', "confirm: the vault folder's files on this computer are deleted")
     .addOption(new Option('--cloud <what>', 'the encrypted cloud copy: keep it (handed over) or delete it').choices(['keep', 'delete']).default('keep'))
     .addOption(new Option('--backups <what>', 'the backups: keep them (handed over with the drive) or delete them').choices(['keep', 'delete']).default('keep'))
     .action(async (o: { yes?: boolean; cloud: KeepOrDelete; backups: KeepOrDelete }) => {
@@ -16,8 +16,13 @@ export function removeCommand(program: Command, ctx: Ctx, done: (code: number) =
       if (o.yes && o.cloud === 'delete' && (await engine.needsUnlockToConnect())) await engine.unlock(await unlockSecret(ctx.io));
       const r = await engine.removeVault({ yes: !!o.yes, cloud: o.cloud, backups: o.backups });
       ctx.out(`The vault is removed from this computer: ${fileCount(r.removedFiles)}, its keys and its settings.`);
-      if (r.leftInVaultFolder > 0) ctx.out(`${r.leftInVaultFolder === 1 ? '1 item was' : `${r.leftInVaultFolder} items were`} left in the vault folder: not part of the handover copy (links, system files or files added since); check them.`);
-      ctx.out(`Cloud copy: ${r.cloud === 'keep' ? 'kept' : 'deleted'}. Backups: ${r.backups === 'none' ? 'none were set up' : r.backups === 'keep' ? 'kept' : 'deleted'}. Handover copy: ${r.handoverCopy}.`);
+      if (r.leftInVaultFolder > 0)
+        ctx.out(
+          `${r.leftInVaultFolder === 1 ? '1 item was' : `${r.leftInVaultFolder} items were`} left in the vault folder: not part of the handover copy (links, system files or files added since); check them.`,
+        );
+      ctx.out(
+        `Cloud copy: ${r.cloud === 'keep' ? 'kept' : 'deleted'}. Backups: ${r.backups === 'none' ? 'none were set up' : r.backups === 'keep' ? 'kept' : 'deleted'}. Handover copy: ${r.handoverCopy}.`,
+      );
       done(0);
     });
 }

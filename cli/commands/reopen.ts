@@ -4,7 +4,7 @@ import type { Ctx } from '../context.js';
 export function reopenCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('reopen')
-    .description('remove a case\'s closed mark: its retention counts from its newest file again')
+    .description("remove a case's closed mark: its retention counts from its newest file again")
     .argument('<case>', 'the case, as `casevault retention` lists it')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { json?: boolean }) => {

@@ -3,7 +3,11 @@ import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { Failure, fileCount } from '../../contract/index.js';
 
-interface Options { snapshot?: string; path?: string; to: string }
+interface Options {
+  snapshot?: string;
+  path?: string;
+  to: string;
+}
 
 export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -22,7 +26,10 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
       for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);
       for (const f of r.failed) ctx.out(`Not restored: ${f.path}: ${f.reason}`);
       if (r.failed.some((f) => f.damaged)) {
-        throw new Failure('damaged', `${r.failed.length} files need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`);
+        throw new Failure(
+          'damaged',
+          `${r.failed.length} files need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`,
+        );
       }
       if (r.failed.length > 0) throw new Failure('partial', `${r.failed.length} files could not be restored (listed above); every other file was restored`);
       done(0);

@@ -18,7 +18,9 @@ export function caseLine(c: CaseInfo): string {
 export function retentionCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('retention')
-    .description('list the cases (top-level folders and files of the vault) with the day each is due for archiving or deletion; --years sets how long cases are kept')
+    .description(
+      'list the cases (top-level folders and files of the vault) with the day each is due for archiving or deletion; --years sets how long cases are kept',
+    )
     .option('--years <n>', 'keep cases this many years after they close (default 6)', years)
     .option('--json', 'machine-readable output')
     .action(async (o: { years?: number; json?: boolean }) => {
@@ -39,7 +41,9 @@ export function retentionCommand(program: Command, ctx: Ctx, done: (code: number
       for (const c of r.cases) ctx.out(caseLine(c));
       const past = r.cases.filter((c) => c.past).length;
       const soon = r.cases.filter((c) => c.dueSoon).length;
-      ctx.out(`${past} past retention (archive them with \`casevault archive CASE --yes\` or delete them with \`casevault delete CASE --yes\`); ${soon} due within ${r.dueSoonDays} days.`);
+      ctx.out(
+        `${past} past retention (archive them with \`casevault archive CASE --yes\` or delete them with \`casevault delete CASE --yes\`); ${soon} due within ${r.dueSoonDays} days.`,
+      );
       done(0);
     });
 }

@@ -3,12 +3,16 @@ import type { Ctx } from '../context.js';
 import { checkKeyOut, writeKeyOut } from '../context.js';
 import { newPassphrase, unlockSecret } from '../prompt.js';
 
-interface Options { recoveryKeyOut?: string }
+interface Options {
+  recoveryKeyOut?: string;
+}
 
 export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('rotate-keys')
-    .description('a computer with the vault was lost: new vault keys, passphrase and recovery key, and the cloud copy re-encrypted (run it again to finish one that was interrupted)')
+    .description(
+      'a computer with the vault was lost: new vault keys, passphrase and recovery key, and the cloud copy re-encrypted (run it again to finish one that was interrupted)',
+    )
     .option('--recovery-key-out <file>', 'also write the new recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
@@ -34,11 +38,17 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
         ctx.out(`Cloud copy re-encrypted: ${f.reencrypted} objects under the new keys, their old copies deleted.`);
         if (f.failed.length > 0) {
           ctx.out(`${f.failed.length} cloud objects could not be read under any of the vault's keys (damaged or not this vault's).`);
-          if (f.reuploaded > 0) ctx.out(`  ${f.reuploaded} of them held files of this computer's vault folder: moved to the cloud trash, and the files are uploaded again at the next sync.`);
-          if (f.failed.length > f.reuploaded) ctx.out(`  ${f.failed.length - f.reuploaded} were left as they are; \`casevault verify --cloud\` lists them (restore what they held from a backup).`);
+          if (f.reuploaded > 0)
+            ctx.out(
+              `  ${f.reuploaded} of them held files of this computer's vault folder: moved to the cloud trash, and the files are uploaded again at the next sync.`,
+            );
+          if (f.failed.length > f.reuploaded)
+            ctx.out(
+              `  ${f.failed.length - f.reuploaded} were left as they are; \`casevault verify --cloud\` lists them (restore what they held from a backup).`,
+            );
         }
         ctx.out('Other computers using the vault: unlock each once with the new passphrase.');
-        ctx.out('If the cloud copy is in Dropbox: in Dropbox\'s settings, remove Casevault from the connected apps, then sign in again here.');
+        ctx.out("If the cloud copy is in Dropbox: in Dropbox's settings, remove Casevault from the connected apps, then sign in again here.");
         done(f.failed.length > 0 ? 3 : 0);
       } finally {
         await engine.lock();

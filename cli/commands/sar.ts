@@ -2,9 +2,15 @@ import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { Failure, type SarProblem, type SarSearchReport, fileCount } from '../../contract/index.js';
 
-interface SearchOptions { reference?: string; json?: boolean }
-interface ExportOptions extends SearchOptions { to?: string; zip?: string; path?: string[] }
-
+interface SearchOptions {
+  reference?: string;
+  json?: boolean;
+}
+interface ExportOptions extends SearchOptions {
+  to?: string;
+  zip?: string;
+  path?: string[];
+}
 
 function printSearch(ctx: Ctx, r: SarSearchReport): void {
   ctx.out(`Found ${fileCount(r.hits.length)} (of ${r.searched} searched).`);
@@ -16,14 +22,12 @@ function printProblems(ctx: Ctx, problems: SarProblem[], what: string): void {
 }
 
 export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
-  const sar = program
-    .command('sar')
-    .description('subject access request: find everything the vault holds about a member, and export it for them');
+  const sar = program.command('sar').description('subject access request: find everything the vault holds about a member, and export it for them');
   sar
     .command('search')
     .description('list the files whose name or text mentions any TERM (a name, reference number or e-mail address; case and accents do not matter)')
     .argument('<term...>', 'what to look for')
-    .option('--reference <ref>', 'the request\'s reference, for the audit trail')
+    .option('--reference <ref>', "the request's reference, for the audit trail")
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action(async (terms: string[], o: SearchOptions) => {
@@ -33,7 +37,8 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
         printSearch(ctx, r);
         printProblems(ctx, r.unreadable, 'Not searched inside');
       }
-      if (r.unreadable.length > 0) throw new Failure('partial', `${fileCount(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
+      if (r.unreadable.length > 0)
+        throw new Failure('partial', `${fileCount(r.unreadable.length)} could not be searched inside (listed above); check them by hand`);
       done(0);
     });
   sar
@@ -42,8 +47,11 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
     .argument('<term...>', 'what to look for (also written in the manifest)')
     .option('--to <dir>', 'a new or empty folder to copy into')
     .option('--zip <file>', 'a new zip file to write')
-    .option('--path <path>', 'export this vault file (repeat for more); without it every file found is exported', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--reference <ref>', 'the request\'s reference, written in the manifest and the audit trail')
+    .option('--path <path>', 'export this vault file (repeat for more); without it every file found is exported', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
+    .option('--reference <ref>', "the request's reference, written in the manifest and the audit trail")
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action(async (terms: string[], o: ExportOptions) => {
@@ -52,7 +60,8 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
       const { search, exported } = await ctx.unlocked(async (e) => {
         const found = o.path ? undefined : await e.sarSearch({ terms, ...reference });
         const paths = o.path ?? found!.hits.map((h) => h.path);
-        if (paths.length === 0) throw new Failure('usage', 'no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
+        if (paths.length === 0)
+          throw new Failure('usage', 'no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
         return { search: found, exported: await e.sarExport({ terms, paths, ...reference, to: (o.to ?? o.zip)!, zip: !!o.zip }) };
       });
       const problems = (search?.unreadable.length ?? 0) + exported.failed.length;
@@ -63,7 +72,8 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
         if (search) printProblems(ctx, search.unreadable, 'Not searched inside');
         printProblems(ctx, exported.failed, 'Not exported');
       }
-      if (problems > 0) throw new Failure('partial', `${fileCount(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
+      if (problems > 0)
+        throw new Failure('partial', `${fileCount(problems)} could not be read (listed above); everything else was exported, so check those by hand`);
       done(0);
     });
 }

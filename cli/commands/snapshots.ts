@@ -13,7 +13,10 @@ export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number
         return done(0);
       }
       if (list.length === 0) ctx.out('No snapshots yet: take one with `casevault backup`.');
-      for (const s of list) ctx.out(`${s.id}  ${s.time.replace('T', ' ').slice(0, 19)} UTC  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`);
+      for (const s of list)
+        ctx.out(
+          `${s.id}  ${s.time.replace('T', ' ').slice(0, 19)} UTC  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`,
+        );
       done(0);
     });
 }

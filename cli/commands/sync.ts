@@ -14,8 +14,10 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
       const stop = showProgress(engine, ctx.io, 'Syncing');
       const r = await engine.sync().finally(stop);
       ctx.out(`Synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.unchanged} unchanged.`);
-      if (r.repaired > 0) ctx.out(`${r.repaired === 1 ? '1 of them was' : `${r.repaired} of them were`} unchanged but missing or damaged in the cloud, and uploaded again.`);
-      if (r.skippedLinks > 0) ctx.out(`${r.skippedLinks === 1 ? '1 symbolic link was' : `${r.skippedLinks} symbolic links were`} not followed (only real files are synced).`);
+      if (r.repaired > 0)
+        ctx.out(`${r.repaired === 1 ? '1 of them was' : `${r.repaired} of them were`} unchanged but missing or damaged in the cloud, and uploaded again.`);
+      if (r.skippedLinks > 0)
+        ctx.out(`${r.skippedLinks === 1 ? '1 symbolic link was' : `${r.skippedLinks} symbolic links were`} not followed (only real files are synced).`);
       if (r.unreadableFolders > 0) ctx.out(`${r.unreadableFolders} folders could not be read; their files were left as they were in the cloud.`);
       for (const c of r.conflicts) ctx.out(`Changed on another computer too: ${c.path}: this computer's version is kept in the cloud as "${c.keptAs}".`);
       for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);

@@ -18,11 +18,14 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
         return engine.verifyCloud().finally(stop);
       });
       ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
-      if (!r.keyFileMatches) ctx.out('The cloud\'s key file differs from this computer\'s copy (or is missing).');
+      if (!r.keyFileMatches) ctx.out("The cloud's key file differs from this computer's copy (or is missing).");
       for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
       for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
       if (r.bad.length > 0 || r.missing.length > 0 || !r.keyFileMatches) {
-        throw new Failure('damaged', 'the cloud copy has damaged, tampered or missing data (listed above); run `casevault sync` to upload the vault\'s files again, and restore anything lost from a backup');
+        throw new Failure(
+          'damaged',
+          "the cloud copy has damaged, tampered or missing data (listed above); run `casevault sync` to upload the vault's files again, and restore anything lost from a backup",
+        );
       }
       done(0);
     });
@@ -34,9 +37,15 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
     const stop = showProgress(engine, ctx.io, 'Verifying the backups');
     return engine.verifyBackup({ quick }).finally(stop);
   });
-  ctx.out(`Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`);
+  ctx.out(
+    `Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`,
+  );
   for (const b of r.bad) ctx.out(`Bad: ${b.item}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
-  if (r.bad.length > 0) throw new Failure('damaged', 'the backups have damaged, tampered or missing data (listed above); take a new backup now, and keep the damaged drive for the files only it holds');
+  if (r.bad.length > 0)
+    throw new Failure(
+      'damaged',
+      'the backups have damaged, tampered or missing data (listed above); take a new backup now, and keep the damaged drive for the files only it holds',
+    );
   done(0);
 }

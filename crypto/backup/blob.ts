@@ -59,7 +59,9 @@ export function maybeCompress(raw: Uint8Array): { flags: number; body: Uint8Arra
   if (sampled.length > sample.length * 0.9) return { flags: 0, body: raw };
   // A chunk no longer than the sample (a small file) is not deflated twice.
   const packed = sample.length === raw.length ? sampled : deflateRawSync(raw, { level: 1 });
-  return packed.length < raw.length * 0.97 ? { flags: FLAG_DEFLATE, body: new Uint8Array(packed.buffer, packed.byteOffset, packed.length) } : { flags: 0, body: raw };
+  return packed.length < raw.length * 0.97
+    ? { flags: FLAG_DEFLATE, body: new Uint8Array(packed.buffer, packed.byteOffset, packed.length) }
+    : { flags: 0, body: raw };
 }
 
 function blobAd(type: number, flags: number, id: Uint8Array, rawLength: number): Uint8Array {
@@ -93,7 +95,13 @@ export function openBlob(sodium: Sodium, key: Uint8Array, idKey: Uint8Array, e: 
   if (e.rawLength > MAX_BLOB_RAW) throw damaged('blob too large');
   let body: Uint8Array;
   try {
-    body = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, stored.subarray(NONCE), blobAd(e.type, e.flags, e.id, e.rawLength), stored.subarray(0, NONCE), key);
+    body = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      stored.subarray(NONCE),
+      blobAd(e.type, e.flags, e.id, e.rawLength),
+      stored.subarray(0, NONCE),
+      key,
+    );
   } catch {
     throw damaged('blob fails authentication');
   }

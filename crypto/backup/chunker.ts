@@ -27,9 +27,15 @@ export const DEFAULT_CHUNKER: ChunkerParams = { min: 512 * 1024, avg: 1024 * 102
 
 /** Throws unless the parameters are ones this build accepts. */
 export function checkChunkerParams(p: ChunkerParams): void {
-  const ok = Number.isInteger(p.min) && Number.isInteger(p.avg) && Number.isInteger(p.max)
-    && p.min >= 256 && p.avg > p.min && p.max > p.avg && p.max <= 16 * 1024 * 1024
-    && (p.avg & (p.avg - 1)) === 0;
+  const ok =
+    Number.isInteger(p.min) &&
+    Number.isInteger(p.avg) &&
+    Number.isInteger(p.max) &&
+    p.min >= 256 &&
+    p.avg > p.min &&
+    p.max > p.avg &&
+    p.max <= 16 * 1024 * 1024 &&
+    (p.avg & (p.avg - 1)) === 0;
   if (!ok) throw new Error('bad chunker parameters');
 }
 
@@ -60,7 +66,12 @@ export class Chunker {
   private readonly large: number;
   private readonly prfIn = new Uint8Array(4);
 
-  private constructor(private readonly sodium: Sodium, private readonly gear: Int32Array, private readonly cutKey: Uint8Array, readonly params: ChunkerParams) {
+  private constructor(
+    private readonly sodium: Sodium,
+    private readonly gear: Int32Array,
+    private readonly cutKey: Uint8Array,
+    readonly params: ChunkerParams,
+  ) {
     checkChunkerParams(params);
     const bits = Math.log2(params.avg);
     const c = Math.max(1, bits - 8);

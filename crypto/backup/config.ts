@@ -25,15 +25,17 @@ export function checkRepoParams(p: RepoParams): void {
   if (!Number.isInteger(p.packSize) || p.packSize < 64 * 1024 || p.packSize > 256 * 1024 * 1024) throw new Error('bad pack size');
 }
 
-const schema = z.object({
-  casevault: z.literal('backup-repository'),
-  version: z.number().int(),
-  repoId: z.string().max(64),
-  chunker: z.object({ min: z.number().int(), avg: z.number().int(), max: z.number().int() }).strict(),
-  packSize: z.number().int(),
-  nonce: z.string().max(64),
-  secret: z.string().max(128),
-}).strict();
+const schema = z
+  .object({
+    casevault: z.literal('backup-repository'),
+    version: z.number().int(),
+    repoId: z.string().max(64),
+    chunker: z.object({ min: z.number().int(), avg: z.number().int(), max: z.number().int() }).strict(),
+    packSize: z.number().int(),
+    nonce: z.string().max(64),
+    secret: z.string().max(128),
+  })
+  .strict();
 
 function ad(repoId: Uint8Array, p: RepoParams): Uint8Array {
   return concat(utf8('casevault backup config v1\0'), repoId, utf8(JSON.stringify([REPO_VERSION, p.chunker.min, p.chunker.avg, p.chunker.max, p.packSize])));
@@ -44,9 +46,13 @@ export function sealRepoConfig(sodium: Sodium, wrapKey: Uint8Array, repoId: Uint
   const nonce = randomBytes(24);
   const wrapped = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(secret, ad(repoId, p), null, nonce, wrapKey);
   const body = {
-    casevault: 'backup-repository', version: REPO_VERSION, repoId: toBase64(repoId),
-    chunker: { min: p.chunker.min, avg: p.chunker.avg, max: p.chunker.max }, packSize: p.packSize,
-    nonce: toBase64(nonce), secret: toBase64(wrapped),
+    casevault: 'backup-repository',
+    version: REPO_VERSION,
+    repoId: toBase64(repoId),
+    chunker: { min: p.chunker.min, avg: p.chunker.avg, max: p.chunker.max },
+    packSize: p.packSize,
+    nonce: toBase64(nonce),
+    secret: toBase64(wrapped),
   };
   return utf8(JSON.stringify(body, null, 2) + '\n');
 }
@@ -61,12 +67,13 @@ export function openRepoConfig(sodium: Sodium, wrapKey: Uint8Array, bytes: Uint8
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new DamagedData('the backup repository\'s config file is damaged');
+    throw new DamagedData("the backup repository's config file is damaged");
   }
   const version = (json as { version?: unknown } | null)?.version;
-  if (typeof version === 'number' && version > REPO_VERSION) throw new UnsupportedFormat('the backup repository was made by a newer Casevault; update Casevault to use it');
+  if (typeof version === 'number' && version > REPO_VERSION)
+    throw new UnsupportedFormat('the backup repository was made by a newer Casevault; update Casevault to use it');
   const parsed = schema.safeParse(json);
-  if (!parsed.success || parsed.data.version !== REPO_VERSION) throw new DamagedData('the backup repository\'s config file is damaged');
+  if (!parsed.success || parsed.data.version !== REPO_VERSION) throw new DamagedData("the backup repository's config file is damaged");
   const c = parsed.data;
   let repoId: Uint8Array;
   let nonce: Uint8Array;
@@ -78,7 +85,7 @@ export function openRepoConfig(sodium: Sodium, wrapKey: Uint8Array, bytes: Uint8
     wrapped = fromBase64(c.secret, 48);
     checkRepoParams(params);
   } catch {
-    throw new DamagedData('the backup repository\'s config file is damaged');
+    throw new DamagedData("the backup repository's config file is damaged");
   }
   try {
     const secret = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped, ad(repoId, params), nonce, wrapKey);

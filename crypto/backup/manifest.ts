@@ -51,15 +51,21 @@ export interface ManifestSummary {
   blobs: Uint8Array[];
 }
 
-const treeSchema = z.object({
-  v: z.literal(1),
-  files: z.array(z.object({
-    p: z.string(),
-    s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    m: z.number().finite(),
-    c: z.array(z.number().int().min(0)),
-  }).strict()),
-}).strict();
+const treeSchema = z
+  .object({
+    v: z.literal(1),
+    files: z.array(
+      z
+        .object({
+          p: z.string(),
+          s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+          m: z.number().finite(),
+          c: z.array(z.number().int().min(0)),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 
 function cmp(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -94,7 +100,10 @@ export function sealManifest(sodium: Sodium, keys: RepoKeys, snapshotId: Uint8Ar
   blobs.forEach((b, i) => position.set(Buffer.from(b).toString('hex'), i));
   const sw = new Writer().u64(timeMs).u32(files.length).u64(bytes).u32(blobs.length);
   for (const b of blobs) sw.bytes(b);
-  const tree = { v: 1, files: files.map((f) => ({ p: f.path, s: f.size, m: f.mtimeMs, c: f.chunks.map((c) => position.get(Buffer.from(c).toString('hex'))!) })) };
+  const tree = {
+    v: 1,
+    files: files.map((f) => ({ p: f.path, s: f.size, m: f.mtimeMs, c: f.chunks.map((c) => position.get(Buffer.from(c).toString('hex'))!) })),
+  };
   const deflated = deflateRawSync(utf8(JSON.stringify(tree)), { level: 6 });
 
   const esk = randomBytes(32);
@@ -106,7 +115,13 @@ export function sealManifest(sodium: Sodium, keys: RepoKeys, snapshotId: Uint8Ar
   const tNonce = randomBytes(24);
   const tKey = manifestKey(sodium, esk, keys.publicKey, epk, keys.publicKey);
   sodium.memzero(esk);
-  const tCt = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(padFrame(new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.length)), concat(TREE_LABEL, beforeTree, snapshotId), null, tNonce, tKey);
+  const tCt = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    padFrame(new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.length)),
+    concat(TREE_LABEL, beforeTree, snapshotId),
+    null,
+    tNonce,
+    tKey,
+  );
   sodium.memzero(tKey);
   const body = concat(beforeTree, tNonce, u32le(tCt.length), tCt);
   return concat(body, mac(sodium, keys.manifestMacKey, snapshotId, body));
@@ -160,7 +175,12 @@ function parse(sodium: Sodium, keys: Pick<RepoKeys, 'indexKey' | 'manifestMacKey
 }
 
 /** The summary alone: needs only write keys (locked computers list, forget and prune with it). */
-export function openManifestSummary(sodium: Sodium, keys: Pick<RepoKeys, 'indexKey' | 'manifestMacKey'>, snapshotId: Uint8Array, bytes: Uint8Array): ManifestSummary {
+export function openManifestSummary(
+  sodium: Sodium,
+  keys: Pick<RepoKeys, 'indexKey' | 'manifestMacKey'>,
+  snapshotId: Uint8Array,
+  bytes: Uint8Array,
+): ManifestSummary {
   return parse(sodium, keys, snapshotId, bytes).summary;
 }
 

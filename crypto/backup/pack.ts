@@ -68,7 +68,15 @@ export function decodeHeader(plain: Uint8Array, blobStart: number, packLength: n
   const entries: BlobEntry[] = [];
   let next = blobStart;
   for (let i = 0; i < n; i++) {
-    const e: BlobEntry = { type: r.u8(), flags: r.u8(), slot: r.u16(), id: r.bytes(BLOB_ID_BYTES).slice(), offset: r.u32(), length: r.u32(), rawLength: r.u32() };
+    const e: BlobEntry = {
+      type: r.u8(),
+      flags: r.u8(),
+      slot: r.u16(),
+      id: r.bytes(BLOB_ID_BYTES).slice(),
+      offset: r.u32(),
+      length: r.u32(),
+      rawLength: r.u32(),
+    };
     // Blobs are laid out back to back, in header order.
     if (e.slot >= nSlots || e.offset !== next || e.length < 40) throw new DamagedData(`damaged or tampered backup ${what} (entry ${i})`);
     next += e.length;
@@ -97,13 +105,25 @@ export function parsePackPrefix(prefix: Uint8Array): number {
 }
 
 /** Decrypt and parse a pack's header, given its first PACK_PREFIX + header-length bytes. */
-export function openPackHeader(sodium: Sodium, indexKey: Uint8Array, packId: Uint8Array, head: Uint8Array, packLength?: number): { header: PackHeader; blobStart: number } {
+export function openPackHeader(
+  sodium: Sodium,
+  indexKey: Uint8Array,
+  packId: Uint8Array,
+  head: Uint8Array,
+  packLength?: number,
+): { header: PackHeader; blobStart: number } {
   const len = parsePackPrefix(head);
   if (head.length < PACK_PREFIX + len) throw damaged('truncated header');
   const prefix = head.subarray(0, PACK_PREFIX);
   let plain: Uint8Array;
   try {
-    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, head.subarray(PACK_PREFIX, PACK_PREFIX + len), headerAd(prefix, packId), prefix.subarray(5, 29), indexKey);
+    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      head.subarray(PACK_PREFIX, PACK_PREFIX + len),
+      headerAd(prefix, packId),
+      prefix.subarray(5, 29),
+      indexKey,
+    );
   } catch {
     throw damaged('header fails authentication: damaged, or from another repository or place');
   }
@@ -149,7 +169,10 @@ export class PackBuilder {
   private key: Uint8Array;
   private bytes = 0;
 
-  constructor(private readonly sodium: Sodium, private readonly keys: RepoKeys) {
+  constructor(
+    private readonly sodium: Sodium,
+    private readonly keys: RepoKeys,
+  ) {
     const esk = randomBytes(32);
     const epk = sodium.crypto_scalarmult_base(esk);
     this.key = slotKey(sodium, esk, keys.publicKey, epk, keys.publicKey);

@@ -22,15 +22,31 @@ export function unpadFrame(framed: Uint8Array, what: string): Uint8Array {
 export class Reader {
   private o = 0;
   private readonly view: DataView;
-  constructor(private readonly b: Uint8Array, private readonly what: string) {
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly what: string,
+  ) {
     this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   private need(n: number): void {
     if (this.o + n > this.b.length) throw new DamagedData(`damaged or tampered backup ${this.what} (truncated)`);
   }
-  u8(): number { this.need(1); return this.b[this.o++]!; }
-  u16(): number { this.need(2); const v = this.view.getUint16(this.o, true); this.o += 2; return v; }
-  u32(): number { this.need(4); const v = this.view.getUint32(this.o, true); this.o += 4; return v; }
+  u8(): number {
+    this.need(1);
+    return this.b[this.o++]!;
+  }
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.o, true);
+    this.o += 2;
+    return v;
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.o, true);
+    this.o += 4;
+    return v;
+  }
   u64(): number {
     this.need(8);
     const v = this.view.getBigUint64(this.o, true);
@@ -38,9 +54,18 @@ export class Reader {
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new DamagedData(`damaged or tampered backup ${this.what} (number)`);
     return Number(v);
   }
-  bytes(n: number): Uint8Array { this.need(n); const v = this.b.subarray(this.o, this.o + n); this.o += n; return v; }
-  get remaining(): number { return this.b.length - this.o; }
-  end(): void { if (this.o !== this.b.length) throw new DamagedData(`damaged or tampered backup ${this.what} (trailing bytes)`); }
+  bytes(n: number): Uint8Array {
+    this.need(n);
+    const v = this.b.subarray(this.o, this.o + n);
+    this.o += n;
+    return v;
+  }
+  get remaining(): number {
+    return this.b.length - this.o;
+  }
+  end(): void {
+    if (this.o !== this.b.length) throw new DamagedData(`damaged or tampered backup ${this.what} (trailing bytes)`);
+  }
 }
 
 /** Growable little-endian writer. */
@@ -53,10 +78,36 @@ export class Writer {
     next.set(this.buf.subarray(0, this.o));
     this.buf = next;
   }
-  u8(v: number): this { this.ensure(1); this.buf[this.o++] = v; return this; }
-  u16(v: number): this { this.ensure(2); new DataView(this.buf.buffer).setUint16(this.o, v, true); this.o += 2; return this; }
-  u32(v: number): this { this.ensure(4); new DataView(this.buf.buffer).setUint32(this.o, v, true); this.o += 4; return this; }
-  u64(v: number): this { this.ensure(8); new DataView(this.buf.buffer).setBigUint64(this.o, BigInt(v), true); this.o += 8; return this; }
-  bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.o); this.o += b.length; return this; }
-  done(): Uint8Array { return this.buf.slice(0, this.o); }
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.o++] = v;
+    return this;
+  }
+  u16(v: number): this {
+    this.ensure(2);
+    new DataView(this.buf.buffer).setUint16(this.o, v, true);
+    this.o += 2;
+    return this;
+  }
+  u32(v: number): this {
+    this.ensure(4);
+    new DataView(this.buf.buffer).setUint32(this.o, v, true);
+    this.o += 4;
+    return this;
+  }
+  u64(v: number): this {
+    this.ensure(8);
+    new DataView(this.buf.buffer).setBigUint64(this.o, BigInt(v), true);
+    this.o += 8;
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.o);
+    this.o += b.length;
+    return this;
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.o);
+  }
 }

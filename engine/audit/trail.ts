@@ -6,7 +6,17 @@
 // off the end is detected too.
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatAuditLine, GENESIS, openAuditEntry, parseAuditLine, sealAuditEntry, verifyAuditChain, type AuditEntry, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
+import {
+  formatAuditLine,
+  GENESIS,
+  openAuditEntry,
+  parseAuditLine,
+  sealAuditEntry,
+  verifyAuditChain,
+  type AuditEntry,
+  type ReadKeys,
+  type WriteKeys,
+} from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import type { Remote } from '../remotes/remote.js';
@@ -47,7 +57,8 @@ export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>
   const r = await verifyAuditChain(keys.authKey, all);
   if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };
   const h = await head(home);
-  if (h.seq !== r.seq || h.tag !== r.tag) return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
+  if (h.seq !== r.seq || h.tag !== r.tag)
+    return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
   return { ok: true, entries: all.length };
 }
 
@@ -63,7 +74,10 @@ type ChainCheck = Awaited<ReturnType<typeof verifyAuditChain>>;
  * generation's, or forged), with that check. None: how line 1 fails under
  * the current keys.
  */
-async function chainOf(all: string[], ring: readonly ReadKeys[]): Promise<{ found: true; generation: number; check: ChainCheck } | { found: false; why: string }> {
+async function chainOf(
+  all: string[],
+  ring: readonly ReadKeys[],
+): Promise<{ found: true; generation: number; check: ChainCheck } | { found: false; why: string }> {
   let why = 'it is empty';
   for (const [generation, k] of ring.entries()) {
     const check = await verifyAuditChain(k.authKey, all);
@@ -78,7 +92,9 @@ async function openLines(all: string[], ring: readonly ReadKeys[]): Promise<Audi
   const entries: AuditEntry[] = [];
   for (const text of all) {
     for (const k of ring) {
-      const entry = await Promise.resolve().then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text))).catch(() => undefined);
+      const entry = await Promise.resolve()
+        .then(() => openAuditEntry(k.publicKey, k.boxSecret, parseAuditLine(text)))
+        .catch(() => undefined);
       if (entry) {
         entries.push(entry);
         break;
@@ -110,7 +126,10 @@ export async function openTrail(device: string, text: string, ring: readonly Rea
   if (!found.found) return { device, ok: false, problem: `line 1 is ${found.why} (under every key of this vault)`, earlierKeys: false, entries: [] };
   const { check } = found;
   return {
-    device, ok: check.ok, ...(check.ok ? {} : { problem: `line ${check.line} is ${check.why}` }), earlierKeys: found.generation > 0,
+    device,
+    ok: check.ok,
+    ...(check.ok ? {} : { problem: `line ${check.line} is ${check.why}` }),
+    earlierKeys: found.generation > 0,
     entries: await openLines(all, [ring[found.generation]!]),
   };
 }
@@ -135,7 +154,11 @@ export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pi
   if (found.found) {
     const { check } = found;
     const h = await head(home);
-    problem = !check.ok ? `line ${check.line} is ${check.why}` : h.seq === check.seq && h.tag === check.tag ? undefined : 'it ends before its last recorded entry (entries were cut off the end)';
+    problem = !check.ok
+      ? `line ${check.line} is ${check.why}`
+      : h.seq === check.seq && h.tag === check.tag
+        ? undefined
+        : 'it ends before its last recorded entry (entries were cut off the end)';
   }
   const entries = await openLines(all, ring);
   if (problem) entries.push({ at: new Date().toISOString(), event: 'audit trail failed its check before the vault keys were rotated', detail: problem });

@@ -59,8 +59,15 @@ export interface ArchivedFile {
  * byte for byte with the vault's copy. Throws DamagedData if anything
  * differs, Refused if a vault file changed since it was archived.
  */
-export async function readBackArchive(repo: Repository, readers: readonly BoxReader[], hex: string, vaultDir: string, expected: ReadonlySet<string>): Promise<ArchivedFile[]> {
-  const damaged = () => new Damaged('the archive did not read back the same as the files in the vault (the backup drive may be failing); nothing was removed', 'verify-backup');
+export async function readBackArchive(
+  repo: Repository,
+  readers: readonly BoxReader[],
+  hex: string,
+  vaultDir: string,
+  expected: ReadonlySet<string>,
+): Promise<ArchivedFile[]> {
+  const damaged = () =>
+    new Damaged('the archive did not read back the same as the files in the vault (the backup drive may be failing); nothing was removed', 'verify-backup');
   let manifest;
   try {
     await repo.loadIndex();

@@ -75,8 +75,19 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   const { min } = repo.params.chunker;
 
   const report: BackupReport = {
-    snapshot: '', time: new Date(started).toISOString(), files: 0, bytes: 0, filesRead: 0, bytesRead: 0,
-    blobsAdded: 0, bytesAdded: 0, packsWritten: 0, failed: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length, durationMs: 0,
+    snapshot: '',
+    time: new Date(started).toISOString(),
+    files: 0,
+    bytes: 0,
+    filesRead: 0,
+    bytesRead: 0,
+    blobsAdded: 0,
+    bytesAdded: 0,
+    packsWritten: 0,
+    failed: [],
+    skippedLinks: scan.skippedLinks,
+    unreadableFolders: scan.unreadable.length,
+    durationMs: 0,
   };
   const progress = throttled(o.emit, 'backup');
   progress.p.filesTotal = paths.length;
@@ -205,8 +216,14 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       const seen = scan.files.get(path)!;
       const c = o.cache.get(path);
       let entry: CachedFile | undefined;
-      if (c && c.size === seen.size && c.mtimeMs === seen.mtimeMs && c.ctimeMs === seen.ctimeMs && c.ino === seen.ino
-        && c.chunks.every((h) => repo.blobs.has(h) || pending.has(h))) {
+      if (
+        c &&
+        c.size === seen.size &&
+        c.mtimeMs === seen.mtimeMs &&
+        c.ctimeMs === seen.ctimeMs &&
+        c.ino === seen.ino &&
+        c.chunks.every((h) => repo.blobs.has(h) || pending.has(h))
+      ) {
         entry = c;
         progress.p.bytesDone += c.size;
       } else {

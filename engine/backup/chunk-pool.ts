@@ -60,20 +60,28 @@ export class ChunkSealer {
     const done = new Promise<SealedChunk>((resolve, reject) => this.waiting.set(seq, { worker: w, resolve, reject }));
     // A view into a larger buffer is copied (cloning it would copy the whole buffer).
     const whole = parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice()));
-    this.workers[w]!.postMessage({ seq, key, parts: whole } satisfies ChunkRequest, whole.map((p) => p.buffer as ArrayBuffer));
+    this.workers[w]!.postMessage(
+      { seq, key, parts: whole } satisfies ChunkRequest,
+      whole.map((p) => p.buffer as ArrayBuffer),
+    );
     return done;
   }
 
   /** Let each worker wipe its keys and exit; force it only if it hangs. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
-      w.removeAllListeners('exit');
-      const force = setTimeout(() => void w.terminate(), 2000);
-      w.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      w.postMessage('close');
-    })));
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.removeAllListeners('exit');
+            const force = setTimeout(() => void w.terminate(), 2000);
+            w.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            w.postMessage('close');
+          }),
+      ),
+    );
   }
 }

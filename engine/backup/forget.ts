@@ -21,7 +21,12 @@ import { type PruneReport, type ForgetReport, type RetentionPolicy } from '../..
 const REPACK_UNUSED = 0.2;
 
 /** `archives` (engine/backup/archives.ts) are kept whatever the policy says, and take no place in it. */
-export async function forgetSnapshots(repo: Repository, policy: RetentionPolicy, dryRun = false, archives: ReadonlySet<string> = new Set()): Promise<ForgetReport> {
+export async function forgetSnapshots(
+  repo: Repository,
+  policy: RetentionPolicy,
+  dryRun = false,
+  archives: ReadonlySet<string> = new Set(),
+): Promise<ForgetReport> {
   const ids = await repo.listSnapshots();
   const dated: { id: string; timeMs: number }[] = [];
   const archived: { id: string; timeMs: number }[] = [];

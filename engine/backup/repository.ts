@@ -10,10 +10,35 @@
 //
 // Spec: docs/backup-format.md.
 import {
-  BLOB_DATA, DamagedData, deriveRepoKeys, DEFAULT_PACK_SIZE, ForeignRepository, openBlob, openIndex, openManifest, openManifestSummary,
-  openPackHeader, openRepoConfig, PACK_PREFIX, PackBuilder, ready, repoWrapKey, sealIndex, sealManifest, sealRepoConfig, slotKey,
-  DEFAULT_CHUNKER, randomBytes, type BlobEntry, type IndexedPack, type ManifestFile, type ManifestSummary, type PackHeader,
-  type RepoKeys, type RepoParams, type Sodium,
+  BLOB_DATA,
+  DamagedData,
+  deriveRepoKeys,
+  DEFAULT_PACK_SIZE,
+  ForeignRepository,
+  openBlob,
+  openIndex,
+  openManifest,
+  openManifestSummary,
+  openPackHeader,
+  openRepoConfig,
+  PACK_PREFIX,
+  PackBuilder,
+  ready,
+  repoWrapKey,
+  sealIndex,
+  sealManifest,
+  sealRepoConfig,
+  slotKey,
+  DEFAULT_CHUNKER,
+  randomBytes,
+  type BlobEntry,
+  type IndexedPack,
+  type ManifestFile,
+  type ManifestSummary,
+  type PackHeader,
+  type RepoKeys,
+  type RepoParams,
+  type Sodium,
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { isDataDefect, Refused } from '../errors.js';
@@ -108,7 +133,12 @@ export class Repository {
    * earlier auth keys (`retired`, base64: keys rotated while the drive was
    * away) is re-wrapped under the current one.
    */
-  static async open(storage: RepoStorage, writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>, create?: RepoParams, retired: readonly string[] = []): Promise<Repository> {
+  static async open(
+    storage: RepoStorage,
+    writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>,
+    create?: RepoParams,
+    retired: readonly string[] = [],
+  ): Promise<Repository> {
     const sodium = await ready();
     const wrapKey = await repoWrapKey(writeKeys);
     try {
@@ -144,7 +174,12 @@ export class Repository {
   }
 
   /** The config opened under the current wrap key or, failing that, an earlier one (then `rewrap`). */
-  private static async openConfig(sodium: Sodium, bytes: Uint8Array, wrapKey: Uint8Array, retired: readonly string[]): Promise<ReturnType<typeof openRepoConfig> & { rewrap: boolean }> {
+  private static async openConfig(
+    sodium: Sodium,
+    bytes: Uint8Array,
+    wrapKey: Uint8Array,
+    retired: readonly string[],
+  ): Promise<ReturnType<typeof openRepoConfig> & { rewrap: boolean }> {
     for (const [i, key] of [wrapKey, ...(await Promise.all(retired.map((k) => repoWrapKey({ authKey: fromBase64(k, 32) }))))].entries()) {
       try {
         return { ...openRepoConfig(sodium, key, bytes), rewrap: i > 0 };
@@ -238,7 +273,12 @@ export class Repository {
   async writeIndex(packs: readonly PackRecord[]): Promise<string> {
     const id = randomBytes(16);
     const name = indexName(toHex(id));
-    const body = sealIndex(this.sodium, this.keys.indexKey, id, packs.map((p) => ({ packId: Buffer.from(p.hex, 'hex'), length: p.length, header: p.header })));
+    const body = sealIndex(
+      this.sodium,
+      this.keys.indexKey,
+      id,
+      packs.map((p) => ({ packId: Buffer.from(p.hex, 'hex'), length: p.length, header: p.header })),
+    );
     await this.storage.remote.put(name, body);
     for (const p of packs) this.indexed.add(p.hex);
     this.indexFiles.push(name);

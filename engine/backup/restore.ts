@@ -35,7 +35,7 @@ export interface RestoreInput {
 async function writeNew(tmp: string, pieces: AsyncIterable<Uint8Array>, mtimeMs: number): Promise<void> {
   const fd = openSync(tmp, 'wx', 0o600);
   try {
-    for await (const p of pieces) for (let o = 0; o < p.length; ) o += writeSync(fd, p, o);
+    for await (const p of pieces) for (let o = 0; o < p.length;) o += writeSync(fd, p, o);
   } finally {
     closeSync(fd);
   }
@@ -56,10 +56,10 @@ export function selectFiles(files: readonly ManifestFile[], path: string | undef
   try {
     assertSafeVaultPath(p);
   } catch {
-    throw new UsageError('that is not a path inside the vault (a file or folder\'s path relative to the vault, with / between folders)');
+    throw new UsageError("that is not a path inside the vault (a file or folder's path relative to the vault, with / between folders)");
   }
   const chosen = files.filter((f) => f.path === p || f.path.startsWith(`${p}/`));
-  if (chosen.length === 0) throw new UsageError('that snapshot holds no file or folder at that path; check the path with the snapshot\'s date');
+  if (chosen.length === 0) throw new UsageError("that snapshot holds no file or folder at that path; check the path with the snapshot's date");
   return chosen;
 }
 

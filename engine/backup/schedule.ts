@@ -35,7 +35,13 @@ export interface ScheduleState {
 /** When the next backup should start; at or before `now` means it is due now. */
 export function nextBackupAt(s: BackupSchedule, st: ScheduleState): number {
   let at = st.lastSuccessMs === null ? st.sinceMs : st.lastSuccessMs + s.everyMs;
-  if (s.afterChangeMs !== undefined && st.lastChangeMs !== undefined && st.lastChangeMs !== null && st.lastSuccessMs !== null && st.lastChangeMs > st.lastSuccessMs) {
+  if (
+    s.afterChangeMs !== undefined &&
+    st.lastChangeMs !== undefined &&
+    st.lastChangeMs !== null &&
+    st.lastSuccessMs !== null &&
+    st.lastChangeMs > st.lastSuccessMs
+  ) {
     at = Math.min(at, st.lastChangeMs + s.afterChangeMs);
   }
   if (st.lastAttemptOk === false && st.lastAttemptMs !== null && (st.lastSuccessMs === null || st.lastAttemptMs > st.lastSuccessMs)) {

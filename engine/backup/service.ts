@@ -22,8 +22,18 @@ import { DEFAULT_RETENTION } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
 import { FolderStorage, type RepoStorage } from './storage.js';
 import { verifyRepository } from './verify-repository.js';
-import type { ArchiveRemoval, BackupReport, BackupStatus, BackupVerifyReport, DriveArchiveState, ForgetReport, RestoreReport, RetentionPolicy, SnapshotInfo, SnapshotTree } from '../../contract/index.js';
-
+import type {
+  ArchiveRemoval,
+  BackupReport,
+  BackupStatus,
+  BackupVerifyReport,
+  DriveArchiveState,
+  ForgetReport,
+  RestoreReport,
+  RetentionPolicy,
+  SnapshotInfo,
+  SnapshotTree,
+} from '../../contract/index.js';
 
 /** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
 export class BackupTargetMissing extends Unreachable {
@@ -117,7 +127,12 @@ export class BackupApi {
     if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty, as if the backup drive were not plugged in or mounted');
     let repo: Repository;
     try {
-      repo = await Repository.open(storage, configWriteKeys(config), create ? this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS : undefined, config.retiredAuthKeys);
+      repo = await Repository.open(
+        storage,
+        configWriteKeys(config),
+        create ? (this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS) : undefined,
+        config.retiredAuthKeys,
+      );
     } catch (e) {
       if (e instanceof RemoteUnavailable) throw new BackupTargetMissing(e.message);
       throw e;
@@ -171,12 +186,25 @@ export class BackupApi {
       const { repo } = opened;
       const report = await withRepoLock(opened.storage, 'backup', async () => {
         const cache = await loadFileCache(this.d.home, repo.idHex);
-        const r = await runBackup({ repo, vaultDir: config.vaultDir, cache, ...(this.d.emit ? { emit: this.d.emit } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+        const r = await runBackup({
+          repo,
+          vaultDir: config.vaultDir,
+          cache,
+          ...(this.d.emit ? { emit: this.d.emit } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
         await saveFileCache(this.d.home, repo.idHex, r.cache);
         return r.report;
       }).finally(() => wipeRepoKeys(repo.keys));
       local.snapshots.push(report.snapshot);
-      local.runs.push({ at: report.time, ok: true, snapshot: report.snapshot, files: report.files, bytesAdded: report.bytesAdded, durationMs: report.durationMs });
+      local.runs.push({
+        at: report.time,
+        ok: true,
+        snapshot: report.snapshot,
+        files: report.files,
+        bytesAdded: report.bytesAdded,
+        durationMs: report.durationMs,
+      });
       await saveBackupState(this.d.home, local);
       return report;
     } catch (e) {
@@ -213,7 +241,10 @@ export class BackupApi {
       let best: { id: string; t: number } | undefined;
       for (const id of ids) {
         if (archives.has(id)) continue;
-        const t = await repo.readSummary(id).then((s) => s.timeMs, () => -1);
+        const t = await repo.readSummary(id).then(
+          (s) => s.timeMs,
+          () => -1,
+        );
         if (!best || t > best.t) best = { id, t };
       }
       if (!best || best.t < 0) throw new Damaged('no snapshot in the backup folder can be read', 'verify-backup');
@@ -237,7 +268,10 @@ export class BackupApi {
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
         await repo.loadIndex();
-        return restoreFiles({ repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) }, files);
+        return restoreFiles(
+          { repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) },
+          files,
+        );
       });
     } finally {
       repo.wipeSlotKeys();
@@ -269,11 +303,15 @@ export class BackupApi {
     const { repo, storage, local } = await this.open(false);
     const forgotten = new Set(local.forgotten);
     try {
-      return await withRepoLock(storage, 'verify', () => verifyRepository({
-        repo, readers: keyring(keys), sample: o.quick ? 0.1 : 1,
-        expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
-        ...(this.d.emit ? { emit: this.d.emit } : {}),
-      }));
+      return await withRepoLock(storage, 'verify', () =>
+        verifyRepository({
+          repo,
+          readers: keyring(keys),
+          sample: o.quick ? 0.1 : 1,
+          expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
+          ...(this.d.emit ? { emit: this.d.emit } : {}),
+        }),
+      );
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -316,9 +354,18 @@ export class BackupApi {
         await markArchive(repo, hex);
         try {
           const cache = await loadFileCache(this.d.home, repo.idHex);
-          const { report } = await runBackup({ repo, vaultDir: config.vaultDir, cache, include: o.include, snapshotId: id, ...(this.d.emit ? { emit: this.d.emit } : {}) });
+          const { report } = await runBackup({
+            repo,
+            vaultDir: config.vaultDir,
+            cache,
+            include: o.include,
+            snapshotId: id,
+            ...(this.d.emit ? { emit: this.d.emit } : {}),
+          });
           if (report.failed.length > 0 || report.files !== o.expected.size) {
-            throw new Refused('some files of the case could not be read (or changed while being archived), so nothing was removed; close any program using them and try again');
+            throw new Refused(
+              'some files of the case could not be read (or changed while being archived), so nothing was removed; close any program using them and try again',
+            );
           }
           const files = await readBackArchive(repo, keyring(keys), hex, config.vaultDir, o.expected);
           local.snapshots.push(hex);
@@ -396,9 +443,12 @@ export class BackupApi {
           local.archives = local.archives.filter((a) => a !== id);
           await saveBackupState(this.d.home, local);
           const r: ArchiveRemoval = {
-            id, removed: hadManifest ? 'snapshot and marker' : marked.has(id) ? 'marker' : 'nothing',
-            time: summary ? new Date(summary.timeMs).toISOString() : null, files: summary?.files ?? null,
-            bytesFreed: Math.max(0, p.bytesBefore - p.bytesAfter), prune: p,
+            id,
+            removed: hadManifest ? 'snapshot and marker' : marked.has(id) ? 'marker' : 'nothing',
+            time: summary ? new Date(summary.timeMs).toISOString() : null,
+            files: summary?.files ?? null,
+            bytesFreed: Math.max(0, p.bytesBefore - p.bytesAfter),
+            prune: p,
           };
           await o.removed(r);
           out.push(r);
@@ -418,15 +468,20 @@ export class BackupApi {
     const last = local.runs.at(-1) ?? null;
     if (!config.backupDir) return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [] };
     const st = {
-      now, sinceMs: Date.parse(config.createdAt) || now,
+      now,
+      sinceMs: Date.parse(config.createdAt) || now,
       lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
       lastAttemptMs: last ? Date.parse(last.at) : null,
       lastAttemptOk: last ? last.ok : null,
     };
     return {
       folder: config.backupDir,
-      reachable: await stat(config.backupDir).then((s) => s.isDirectory(), () => false),
-      lastBackup: lastOk, lastAttempt: last,
+      reachable: await stat(config.backupDir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
+      lastBackup: lastOk,
+      lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
       overdue: backupOverdue(schedule, st).overdue,
       runs: local.runs.slice(-20).reverse(),
@@ -445,7 +500,8 @@ function resolveArchive(wanted: string, archives: ReadonlySet<string>, snapshots
   if (!hits) throw new UsageError('an archive is named by its ID (at least its first 4 characters)', 'list-archives');
   if (hits.length > 1) throw new UsageError('several archives start with that ID, so nothing was deleted; give more of it');
   if (hits.length === 0) {
-    if (prefixHits(wanted, snapshots)!.length > 0) throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy');
+    if (prefixHits(wanted, snapshots)!.length > 0)
+      throw new UsageError('that snapshot is not an archive, so nothing was deleted; ordinary snapshots go by the retention policy');
     throw new UsageError('no archive has that ID, so nothing was deleted', 'list-archives');
   }
   return hits[0]!;

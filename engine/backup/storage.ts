@@ -37,7 +37,10 @@ export class FolderStorage implements RepoStorage {
   readonly remote: Remote;
   private readonly fail: FolderFailures;
 
-  constructor(readonly root: string, remote?: Remote) {
+  constructor(
+    readonly root: string,
+    remote?: Remote,
+  ) {
     this.remote = remote ?? new FolderRemote(root, LABEL);
     this.fail = new FolderFailures(root, LABEL);
   }
@@ -119,7 +122,10 @@ export class FolderStorage implements RepoStorage {
     await mkdir(this.root, { recursive: false, mode: 0o700 }).catch((e: unknown) => {
       const code = errnoCode(e);
       if (code === 'EEXIST') return;
-      if (code === 'ENOENT') throw new RemoteUnavailable('the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again');
+      if (code === 'ENOENT')
+        throw new RemoteUnavailable(
+          'the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again',
+        );
       throw this.fail.failure(e);
     });
   }

@@ -36,7 +36,16 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   const { repo } = o;
   const sample = o.sample ?? 1;
   await repo.loadIndex();
-  const report: BackupVerifyReport = { snapshots: 0, packs: repo.packs.size, packsRead: 0, blobs: 0, bytes: 0, quick: sample < 1, bad: [...repo.problems], damagedSnapshots: [] };
+  const report: BackupVerifyReport = {
+    snapshots: 0,
+    packs: repo.packs.size,
+    packsRead: 0,
+    blobs: 0,
+    bytes: 0,
+    quick: sample < 1,
+    bad: [...repo.problems],
+    damagedSnapshots: [],
+  };
   const badBlobs = new Set<string>();
   const goodBlobs = new Set<string>();
   const progress = throttled(o.emit, 'verify');
@@ -49,7 +58,10 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
       const own = await repo.readPackHeader(p.hex, p.length);
       if (!Buffer.from(encodeHeader(own.header)).equals(Buffer.from(encodeHeader(p.header)))) throw new Error('differs');
     } catch (e) {
-      report.bad.push({ item: `pack ${p.hex}`, reason: e instanceof Error && e.message === 'differs' ? 'its header differs from the index' : describeProblem(e) });
+      report.bad.push({
+        item: `pack ${p.hex}`,
+        reason: e instanceof Error && e.message === 'differs' ? 'its header differs from the index' : describeProblem(e),
+      });
     }
   }
 
@@ -86,7 +98,8 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
         firstBad ??= describeProblem(e);
       }
     }
-    if (badCount > 0) report.bad.push({ item: `pack ${p.hex}`, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}` });
+    if (badCount > 0)
+      report.bad.push({ item: `pack ${p.hex}`, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}` });
     report.packsRead++;
     progress.p.filesDone++;
     progress.p.bytesDone += p.length;
@@ -112,7 +125,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
         let sum = 0;
         for (const c of f.chunks) sum += repo.blobs.get(toHex(c))?.entry.rawLength ?? 0;
         if (sum !== f.size && f.chunks.every((c) => repo.blobs.has(toHex(c)))) {
-          report.bad.push({ item: `snapshot ${id}`, reason: 'a file\'s length disagrees with its chunks' });
+          report.bad.push({ item: `snapshot ${id}`, reason: "a file's length disagrees with its chunks" });
           damaged++;
           break;
         }
@@ -126,7 +139,11 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   }
   const present = new Set(ids);
   for (const id of o.expectedSnapshots ?? []) {
-    if (!present.has(id)) report.bad.push({ item: `snapshot ${id}`, reason: 'this computer wrote it and never forgot it, but it is missing from the backup folder (deleted, or the folder was rolled back)' });
+    if (!present.has(id))
+      report.bad.push({
+        item: `snapshot ${id}`,
+        reason: 'this computer wrote it and never forgot it, but it is missing from the backup folder (deleted, or the folder was rolled back)',
+      });
   }
   progress.tick(true);
   return report;

@@ -19,5 +19,8 @@ export async function pruneEmptyFolders(dir: string): Promise<number> {
   let left = 0;
   for (const e of entries) left += e.isDirectory() ? await pruneEmptyFolders(join(dir, e.name)) : 1;
   if (left > 0) return left;
-  return rmdir(dir).then(() => 0, () => 1);
+  return rmdir(dir).then(
+    () => 0,
+    () => 1,
+  );
 }

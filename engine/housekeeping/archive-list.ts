@@ -49,7 +49,10 @@ export async function deleteArchives(d: ArchiveDeps, r: ArchiveDeleteRequest): P
       const files = gone.files ?? cases.reduce((n, c) => n + c.files, 0);
       const names = cases.length > 0 ? cases.map((c) => c.case).join(', ') : 'cases not recorded on this computer';
       // Audit first, then the record: killed between the two, a rerun finds the record and finishes (an entry twice, never none).
-      await d.record('archive deleted', `archive ${gone.id} (${names}): ${fileCount(files)}; ${gone.removed === 'nothing' ? 'already gone from the backup folder' : `its ${gone.removed} removed from the backup folder`}, ${gone.bytesFreed} bytes freed by the prune`);
+      await d.record(
+        'archive deleted',
+        `archive ${gone.id} (${names}): ${fileCount(files)}; ${gone.removed === 'nothing' ? 'already gone from the backup folder' : `its ${gone.removed} removed from the backup folder`}, ${gone.bytesFreed} bytes freed by the prune`,
+      );
       if (cases.length > 0) {
         now.archives = now.archives.filter((a) => a.snapshot !== gone.id);
         await d.save(now);

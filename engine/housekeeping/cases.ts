@@ -46,7 +46,18 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
     const due = addYears(closed ?? newestFile, marks.years);
     const past = due <= today;
     out.push({
-      info: { name, kind: g.folder ? 'folder' : 'file', files: g.paths.length, bytes: g.bytes, closed, newestFile, basis: closed ? 'closed' : 'newest file', due, past, dueSoon: !past && due <= soon },
+      info: {
+        name,
+        kind: g.folder ? 'folder' : 'file',
+        files: g.paths.length,
+        bytes: g.bytes,
+        closed,
+        newestFile,
+        basis: closed ? 'closed' : 'newest file',
+        due,
+        past,
+        dueSoon: !past && due <= soon,
+      },
       paths: g.paths.sort(),
     });
   }

@@ -18,7 +18,20 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
-import { type RetentionReport, type CaseRequest, type ArchiveOutcome, type CopyFate, type DeleteReport, fileCount, type ArchiveDeleteRequest, type ArchiveDeletion, type ArchiveEntry, type CalendarDate, type CaseInfo, type SyncReport } from '../../contract/index.js';
+import {
+  type RetentionReport,
+  type CaseRequest,
+  type ArchiveOutcome,
+  type CopyFate,
+  type DeleteReport,
+  fileCount,
+  type ArchiveDeleteRequest,
+  type ArchiveDeletion,
+  type ArchiveEntry,
+  type CalendarDate,
+  type CaseInfo,
+  type SyncReport,
+} from '../../contract/index.js';
 
 export type { CaseInfo, CalendarDate, ArchiveEntry, ArchiveDeleteRequest, ArchiveDeletion };
 
@@ -41,7 +54,10 @@ export class Housekeeping {
   private async marks(config: VaultConfig): Promise<Marks> {
     const keys = this.d.readKeys();
     if (keys && !(await hasMarks(this.d.home))) {
-      const mirrored = await this.d.remote(config).then((r) => fetchMirror(r, keys), () => undefined); // the cloud out of reach: this computer's (empty) marks stand until it is back
+      const mirrored = await this.d.remote(config).then(
+        (r) => fetchMirror(r, keys),
+        () => undefined,
+      ); // the cloud out of reach: this computer's (empty) marks stand until it is back
       if (mirrored) {
         await saveMarks(this.d.home, mirrored);
         return mirrored;
@@ -74,7 +90,8 @@ export class Housekeeping {
   }
 
   async setYears(years: number): Promise<{ years: number }> {
-    if (!Number.isInteger(years) || years < 1 || years > MAX_YEARS) throw new UsageError(`the retention period is a whole number of years from 1 to ${MAX_YEARS}`);
+    if (!Number.isInteger(years) || years < 1 || years > MAX_YEARS)
+      throw new UsageError(`the retention period is a whole number of years from 1 to ${MAX_YEARS}`);
     const config = await loadConfig(this.d.home);
     const marks = await this.marks(config);
     const before = marks.years;
@@ -141,8 +158,20 @@ export class Housekeeping {
       setClosed(marks, name, undefined);
       marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
       await this.save(config, marks);
-      await this.d.record('case archived', `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`);
-      out.push({ case: name, archive: a.snapshot, files: a.files.length, bytes: a.bytes, removed: removed.removed, changed: removed.changed, leftovers: removed.leftovers, forced });
+      await this.d.record(
+        'case archived',
+        `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`,
+      );
+      out.push({
+        case: name,
+        archive: a.snapshot,
+        files: a.files.length,
+        bytes: a.bytes,
+        removed: removed.removed,
+        changed: removed.changed,
+        leftovers: removed.leftovers,
+        forced,
+      });
     }
     // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
     await this.d.sync().catch(() => {}); // the cloud out of reach: the next sync moves them, as it would any deletion
@@ -159,25 +188,54 @@ export class Housekeeping {
     const done: { c: CaseFiles; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
     for (const c of picked) {
       const forced = !c.info.past;
-      const removed = await removeCase(config.vaultDir, c.info.name, c.paths.map((path) => ({ path })));
+      const removed = await removeCase(
+        config.vaultDir,
+        c.info.name,
+        c.paths.map((path) => ({ path })),
+      );
       const marks = await loadMarks(this.d.home);
       setClosed(marks, c.info.name, undefined);
       await this.save(config, marks);
-      await this.d.record('case deleted', `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`);
+      await this.d.record(
+        'case deleted',
+        `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`,
+      );
       done.push({ c, removed, forced });
     }
-    const synced = await this.d.sync().then(() => true, () => false);
+    const synced = await this.d.sync().then(
+      () => true,
+      () => false,
+    );
     const backupFate = await this.backupFates(config, removedAt);
     const marks = await loadMarks(this.d.home);
     return {
       synced,
       cases: done.map(({ c, removed, forced }) => ({
-        case: c.info.name, files: c.info.files, removed: removed.removed, leftovers: removed.leftovers, forced,
+        case: c.info.name,
+        files: c.info.files,
+        removed: removed.removed,
+        leftovers: removed.leftovers,
+        forced,
         copies: [
-          { copy: 'this computer', gone: 'now', estimate: false, note: removed.leftovers ? 'removed, except items Casevault does not handle (links, unreadable names) still in its folder' : 'removed' },
+          {
+            copy: 'this computer',
+            gone: 'now',
+            estimate: false,
+            note: removed.leftovers ? 'removed, except items Casevault does not handle (links, unreadable names) still in its folder' : 'removed',
+          },
           synced
-            ? { copy: 'cloud', gone: dateOf(removedAt + config.trashDays * DAY_MS), estimate: false, note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day` }
-            : { copy: 'cloud', gone: 'unknown', estimate: false, note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it` },
+            ? {
+                copy: 'cloud',
+                gone: dateOf(removedAt + config.trashDays * DAY_MS),
+                estimate: false,
+                note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day`,
+              }
+            : {
+                copy: 'cloud',
+                gone: 'unknown',
+                estimate: false,
+                note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
+              },
           backupFate(c.info.name, marks),
         ],
       })),
@@ -186,7 +244,13 @@ export class Housekeeping {
 
   private async archiveDeps(): Promise<ArchiveDeps> {
     const config = await loadConfig(this.d.home);
-    return { home: this.d.home, backups: this.d.backups(), marks: () => this.marks(config), save: (m) => this.save(config, m), record: (e, detail) => this.d.record(e, detail) };
+    return {
+      home: this.d.home,
+      backups: this.d.backups(),
+      marks: () => this.marks(config),
+      save: (m) => this.save(config, m),
+      record: (e, detail) => this.d.record(e, detail),
+    };
   }
 
   /** The archives in the backup folder, with the cases this computer recorded in each. No passphrase needed. */
@@ -202,20 +266,41 @@ export class Housekeeping {
   /** When the backups' copies go: the day the last snapshot holding it can be forgotten (an estimate), or never for an archive. */
   private async backupFates(config: VaultConfig, removedAt: number): Promise<(name: string, marks: Marks) => CopyFate> {
     if (!config.backupDir) return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'this vault has no backup folder' });
-    const snapshots = await this.d.backups().snapshots().catch(() => undefined); // the drive away: the estimate falls back to this computer's record
+    const snapshots = await this.d
+      .backups()
+      .snapshots()
+      .catch(() => undefined); // the drive away: the estimate falls back to this computer's record
     if (!snapshots && (await loadBackupState(this.d.home)).repoId === undefined) {
       return () => ({ copy: 'backups', gone: 'now', estimate: false, note: 'no backup has been taken yet, so none holds it' });
     }
-    if (!snapshots) return () => ({ copy: 'backups', gone: 'unknown', estimate: true, note: 'the backup folder could not be read; its copies go as the snapshots holding them expire under the retention policy' });
+    if (!snapshots)
+      return () => ({
+        copy: 'backups',
+        gone: 'unknown',
+        estimate: true,
+        note: 'the backup folder could not be read; its copies go as the snapshots holding them expire under the retention policy',
+      });
     const archives = new Set(snapshots.filter((s) => s.archive).map((s) => s.id));
     const settings = await loadSettings(this.d.home);
-    const expires = lastCopyExpires(snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)), removedAt, settings.retention, backupSchedule(settings).everyMs);
+    const expires = lastCopyExpires(
+      snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)),
+      removedAt,
+      settings.retention,
+      backupSchedule(settings).everyMs,
+    );
     return (name, marks) => {
       const archive = marks.archives.find((a) => a.case === name && archives.has(a.snapshot));
-      if (archive) return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
+      if (archive)
+        return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
       if (expires === null) return { copy: 'backups', gone: 'now', estimate: false, note: 'no backup snapshot holds it' };
-      if (expires === undefined) return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };
-      return { copy: 'backups', gone: dateOf(expires), estimate: true, note: 'estimate: the day pruning the backups can remove the last snapshot that may hold it, if backups go on as scheduled under the retention policy in Settings' };
+      if (expires === undefined)
+        return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };
+      return {
+        copy: 'backups',
+        gone: dateOf(expires),
+        estimate: true,
+        note: 'estimate: the day pruning the backups can remove the last snapshot that may hold it, if backups go on as scheduled under the retention policy in Settings',
+      };
     };
   }
 }

@@ -18,13 +18,17 @@ export const MAX_YEARS = 100;
 
 const date = z.string().refine((s) => parseDate(s) !== undefined);
 
-const marksSchema = z.object({
-  version: z.literal(1),
-  years: z.number().int().min(1).max(MAX_YEARS),
-  // Arrays of records, not objects keyed by case name: a name is data, never a property key.
-  closed: z.array(z.object({ case: z.string().min(1), date }).strict()),
-  archives: z.array(z.object({ case: z.string().min(1), snapshot: z.string().regex(/^[0-9a-f]{32}$/), at: z.string(), files: z.number().int().min(0) }).strict()),
-}).strict();
+const marksSchema = z
+  .object({
+    version: z.literal(1),
+    years: z.number().int().min(1).max(MAX_YEARS),
+    // Arrays of records, not objects keyed by case name: a name is data, never a property key.
+    closed: z.array(z.object({ case: z.string().min(1), date }).strict()),
+    archives: z.array(
+      z.object({ case: z.string().min(1), snapshot: z.string().regex(/^[0-9a-f]{32}$/), at: z.string(), files: z.number().int().min(0) }).strict(),
+    ),
+  })
+  .strict();
 export type Marks = z.infer<typeof marksSchema>;
 
 export function defaultMarks(): Marks {
@@ -50,7 +54,9 @@ export async function loadMarks(home: string): Promise<Marks> {
   }
   const marks = parseMarks(text);
   if (!marks) {
-    throw new DamagedData(`the housekeeping settings file ${join(home, homeFiles.housekeeping)} is damaged, so nothing was changed; move it aside and unlock the vault to bring back the cloud's sealed copy, or start again with the default retention`);
+    throw new DamagedData(
+      `the housekeeping settings file ${join(home, homeFiles.housekeeping)} is damaged, so nothing was changed; move it aside and unlock the vault to bring back the cloud's sealed copy, or start again with the default retention`,
+    );
   }
   return marks;
 }

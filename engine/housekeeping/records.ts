@@ -14,7 +14,7 @@ import { scanVault } from '../mirror/scan.js';
 import { type Records, escapeHtml, type RetentionPolicy } from '../../contract/index.js';
 
 const ENCRYPTION = [
-  'Files are encrypted on this computer before they go to the cloud: each with its own random key (XChaCha20-Poly1305), sealed to the vault\'s public key (X25519), so syncing needs no passphrase.',
+  "Files are encrypted on this computer before they go to the cloud: each with its own random key (XChaCha20-Poly1305), sealed to the vault's public key (X25519), so syncing needs no passphrase.",
   'The cloud sees no file names, folder names, exact sizes or folder structure: objects have opaque names and padded sizes.',
   'Reading anything back needs the passphrase (stretched with Argon2id) or the recovery key; the key is kept in memory only while the vault is unlocked.',
   'Backups are encrypted the same way (deduplicated chunks with keyed IDs, padded packs); reading a backup needs the unlocked vault.',
@@ -46,7 +46,9 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
     backup: {
       what: { vaultFolder: config.vaultDir, files: scan.files.size, bytes },
       where: config.backupDir ?? null,
-      howOften: config.backupDir ? `${days(DEFAULT_SCHEDULE.everyMs)} while Casevault runs (caught up after the computer was off or asleep); a warning after ${DEFAULT_SCHEDULE.warnAfterMs / 86_400_000} days without one` : 'no backups: no backup folder is set up',
+      howOften: config.backupDir
+        ? `${days(DEFAULT_SCHEDULE.everyMs)} while Casevault runs (caught up after the computer was off or asleep); a warning after ${DEFAULT_SCHEDULE.warnAfterMs / 86_400_000} days without one`
+        : 'no backups: no backup folder is set up',
       retention: { ...DEFAULT_RETENTION, inWords: policyWords(DEFAULT_RETENTION) },
       lastSuccess: status.lastBackup?.at ?? null,
       lastFailure: lastFail ? { at: lastFail.at, reason: lastFail.error ?? 'unknown' } : null,
@@ -56,8 +58,16 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
     },
     assets: {
       copies: [
-        { where: 'this computer', location: config.vaultDir, details: `computer "${hostname()}"; the vault folder (unencrypted) and Casevault's settings and keys in ${home}` },
-        { where: 'cloud', location: describeCloud(config.cloud), details: `encrypted copy of every file, synced within seconds; deleted files stay in its trash for ${config.trashDays} days` },
+        {
+          where: 'this computer',
+          location: config.vaultDir,
+          details: `computer "${hostname()}"; the vault folder (unencrypted) and Casevault's settings and keys in ${home}`,
+        },
+        {
+          where: 'cloud',
+          location: describeCloud(config.cloud),
+          details: `encrypted copy of every file, synced within seconds; deleted files stay in its trash for ${config.trashDays} days`,
+        },
         ...(config.backupDir ? [{ where: 'backup' as const, location: config.backupDir, details: `encrypted, versioned backups: ${backupDetails}` }] : []),
       ],
       encryption: ENCRYPTION,

@@ -4,7 +4,16 @@
 // ("Escrow") and docs/handover.md.
 import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createEscrowKey, escrowFingerprint, normaliseFingerprint, openEscrowKeyFile, parseEscrowKeyFile, parseEscrowPublicKey, type EscrowKeyPair, type KdfParams } from '../../crypto/index.js';
+import {
+  createEscrowKey,
+  escrowFingerprint,
+  normaliseFingerprint,
+  openEscrowKeyFile,
+  parseEscrowKeyFile,
+  parseEscrowPublicKey,
+  type EscrowKeyPair,
+  type KdfParams,
+} from '../../crypto/index.js';
 import { writeNewFile } from '../fsutil/atomic.js';
 import { Refused, UsageError } from '../errors.js';
 import { exists } from '../fsutil/read.js';
@@ -14,7 +23,8 @@ export const publicKeyPath = (out: string) => `${out}.pub`;
 
 /** Write a new file atomically, never replacing one that is there. */
 async function createNew(path: string, bytes: Uint8Array): Promise<void> {
-  if (!(await writeNewFile(path, bytes))) throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
+  if (!(await writeNewFile(path, bytes)))
+    throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
 }
 
 /** Generate the union's escrow key pair into `out` (secret half under the passphrase) and `out`.pub. */
@@ -22,9 +32,16 @@ export async function writeEscrowKey(out: string, passphrase: string, kdf: KdfPa
   const keyFile = resolve(out);
   const publicFile = publicKeyPath(keyFile);
   for (const f of [keyFile, publicFile]) {
-    if (await exists(f)) throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
+    if (await exists(f))
+      throw new UsageError('the escrow key file (or its .pub beside it) already exists; choose a new file name (Casevault never overwrites it)');
   }
-  if (!(await stat(dirname(keyFile)).then((s) => s.isDirectory(), () => false))) throw new UsageError('the folder for the escrow key file does not exist; create it or choose another place');
+  if (
+    !(await stat(dirname(keyFile)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new UsageError('the folder for the escrow key file does not exist; create it or choose another place');
   const made = await createEscrowKey(passphrase, kdf);
   await createNew(keyFile, made.keyFile);
   try {
@@ -44,7 +61,9 @@ export async function confirmedEscrowKey(file: string, fingerprint: string): Pro
   const publicKey = parseEscrowPublicKey(bytes);
   const actual = await escrowFingerprint(publicKey);
   if (normaliseFingerprint(fingerprint) !== actual) {
-    throw new Refused('the fingerprint does not match this escrow public key; confirm the fingerprint with the union (read it out to each other) and do not add a key you cannot confirm');
+    throw new Refused(
+      'the fingerprint does not match this escrow public key; confirm the fingerprint with the union (read it out to each other) and do not add a key you cannot confirm',
+    );
   }
   return { publicKey, fingerprint: actual };
 }

@@ -7,9 +7,28 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  addEscrowSlot, BadRecoveryKey, createKeyFile, decodeRecoveryKey, encodeRecoveryKey, escrowFingerprint, escrowPublicKeyOf, KDF_PROFILES, keyring, openKeyFile, parseKeyFile, ready,
-  removeEscrowSlot, rewrapPassphrase, rewrapRecovery, serializeKeyFile, wipeKeys, WrongSecret,
-  type KdfProfile, type KeyFile, type ReadKeys, type Secret,
+  addEscrowSlot,
+  BadRecoveryKey,
+  createKeyFile,
+  decodeRecoveryKey,
+  encodeRecoveryKey,
+  escrowFingerprint,
+  escrowPublicKeyOf,
+  KDF_PROFILES,
+  keyring,
+  openKeyFile,
+  parseKeyFile,
+  ready,
+  removeEscrowSlot,
+  rewrapPassphrase,
+  rewrapRecovery,
+  serializeKeyFile,
+  wipeKeys,
+  WrongSecret,
+  type KdfProfile,
+  type KeyFile,
+  type ReadKeys,
+  type Secret,
 } from '../../crypto/index.js';
 import type { AnySecretInput } from '../../contract/index.js';
 import { configWriteKeys, ensureFreshHome, loadConfig, newConfig, type VaultConfig } from '../config.js';
@@ -41,7 +60,11 @@ export async function checkStrength(passphrase: string): Promise<void> {
 }
 
 /** Write a key file to the cloud, then to the home (so the home's never runs ahead of the cloud's). */
-export async function saveKeyFile(home: string, remote: { put(name: string, data: Uint8Array): Promise<void>; flush?(): Promise<void> }, kf: KeyFile): Promise<void> {
+export async function saveKeyFile(
+  home: string,
+  remote: { put(name: string, data: Uint8Array): Promise<void>; flush?(): Promise<void> },
+  kf: KeyFile,
+): Promise<void> {
   const bytes = serializeKeyFile(kf);
   await remote.put(KEY_FILE_NAME, bytes);
   await remote.flush?.();
@@ -132,7 +155,7 @@ export async function unlockKeys(core: Core, s: AnySecretInput): Promise<{ keys:
 }
 
 export function describeSecret(s: AnySecretInput): string {
-  return 'passphrase' in s ? 'with the passphrase' : 'recoveryKey' in s ? 'with the recovery key' : 'with the union\'s escrow key';
+  return 'passphrase' in s ? 'with the passphrase' : 'recoveryKey' in s ? 'with the recovery key' : "with the union's escrow key";
 }
 
 /**
@@ -156,7 +179,11 @@ async function adoptRotatedKeys(core: Core, config: VaultConfig, local: KeyFile,
   const keys = await openWith(cloud, s).catch(() => undefined);
   if (!keys) return undefined;
   const pinned = configWriteKeys(config).publicKey;
-  if (!keyring(keys).slice(1).some((k) => Buffer.from(k.publicKey).equals(Buffer.from(pinned)))) {
+  if (
+    !keyring(keys)
+      .slice(1)
+      .some((k) => Buffer.from(k.publicKey).equals(Buffer.from(pinned)))
+  ) {
     await wipeKeys(keys);
     return undefined;
   }
@@ -166,7 +193,10 @@ async function adoptRotatedKeys(core: Core, config: VaultConfig, local: KeyFile,
       await moveHomeToKeys({ home: core.home, config, remote, keys });
       await renameSyncRecords(core.home, keys);
     });
-    await core.backups().adoptKeys().catch(() => 'later');
+    await core
+      .backups()
+      .adoptKeys()
+      .catch(() => 'later');
   } catch (e) {
     await wipeKeys(keys);
     throw e;

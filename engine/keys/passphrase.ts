@@ -11,12 +11,16 @@ let factory: ZxcvbnFactory | undefined;
 
 export async function passphraseStrength(passphrase: string, userInputs: string[] = []): Promise<Strength> {
   if (!factory) {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
     factory = new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
   }
   const r = factory.check(passphrase, [...userInputs, 'casevault', 'union', 'vault']);
   if (passphrase.length < MIN_LENGTH) {

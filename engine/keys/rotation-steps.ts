@@ -12,8 +12,18 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  keyring, objectId, objectRemoteName, ObjectSealer, openObject, parseKeyFile, toBase64, toHex, utf8, writeKeysOf,
-  type KeyFile, type ReadKeys,
+  keyring,
+  objectId,
+  objectRemoteName,
+  ObjectSealer,
+  openObject,
+  parseKeyFile,
+  toBase64,
+  toHex,
+  utf8,
+  writeKeysOf,
+  type KeyFile,
+  type ReadKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { rekeyAudit } from '../audit/trail.js';
@@ -53,7 +63,10 @@ export async function loadRotation(home: string): Promise<PendingRotation | unde
     const p = pendingSchema.parse(JSON.parse(text));
     return { keyFile: parseKeyFile(utf8(JSON.stringify(p.keyFile))), recoveryShown: p.recoveryShown };
   } catch {
-    throw new Damaged(`this computer's record of the unfinished key rotation (${homeFiles.rotating}) is damaged; recover the vault afresh with the new passphrase (or, if the rotation never reached the cloud, the old one)`, 'recover-afresh');
+    throw new Damaged(
+      `this computer's record of the unfinished key rotation (${homeFiles.rotating}) is damaged; recover the vault afresh with the new passphrase (or, if the rotation never reached the cloud, the old one)`,
+      'recover-afresh',
+    );
   }
 }
 
@@ -81,7 +94,12 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
   const { home, keys } = o;
   const retired = o.config.backupDir ? [...new Set([...(o.config.retiredAuthKeys ?? []), ...(keys.previous ?? []).map((k) => toBase64(k.authKey))])] : [];
   const retiredPublicKeys = (keys.previous ?? []).map((k) => toBase64(k.publicKey));
-  const config: VaultConfig = { ...o.config, ...writeKeyFields(writeKeysOf(keys)), ...(retired.length ? { retiredAuthKeys: retired } : {}), ...(retiredPublicKeys.length ? { retiredPublicKeys } : {}) };
+  const config: VaultConfig = {
+    ...o.config,
+    ...writeKeyFields(writeKeysOf(keys)),
+    ...(retired.length ? { retiredAuthKeys: retired } : {}),
+    ...(retiredPublicKeys.length ? { retiredPublicKeys } : {}),
+  };
   if (!retired.length) delete config.retiredAuthKeys;
   await saveConfig(home, config);
   for (const k of keyring(keys)) {
@@ -103,8 +121,14 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
  * (A missing or damaged cloud key file is for verify to report.) Returns
  * the cloud's key file as read, if there is one.
  */
-export async function assertCloudKeys(home: string, remote: Remote, pinnedPublicKey: Uint8Array, retiredPublicKeys: readonly string[] = []): Promise<Uint8Array | undefined> {
-  const bytes = await remote.read(homeFiles.keyFile).catch((e: unknown) => { // the cloud's copy has the same name as the home's
+export async function assertCloudKeys(
+  home: string,
+  remote: Remote,
+  pinnedPublicKey: Uint8Array,
+  retiredPublicKeys: readonly string[] = [],
+): Promise<Uint8Array | undefined> {
+  const bytes = await remote.read(homeFiles.keyFile).catch((e: unknown) => {
+    // the cloud's copy has the same name as the home's
     if (e instanceof RemoteNotFound) return undefined;
     throw e;
   });
@@ -117,12 +141,15 @@ export async function assertCloudKeys(home: string, remote: Remote, pinnedPublic
   }
   if (publicKey === toBase64(pinnedPublicKey)) return bytes;
   if (retiredPublicKeys.includes(publicKey)) {
-    throw new Damaged('the cloud\'s key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded', 'restore-cloud-key-file');
+    throw new Damaged(
+      "the cloud's key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded",
+      'restore-cloud-key-file',
+    );
   }
   if (await rotationPending(home)) {
     throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded', 'finish-key-rotation');
   }
-  throw new Refused('the vault\'s keys were changed on another computer, so nothing was uploaded', 'unlock-with-new-passphrase');
+  throw new Refused("the vault's keys were changed on another computer, so nothing was uploaded", 'unlock-with-new-passphrase');
 }
 
 /**
@@ -211,7 +238,10 @@ export async function reencryptCloud(o: { home: string; remote: Remote; keys: Re
 }
 
 /** Returns whether the old object `job` is now to be deleted (false: it is under the current keys already). */
-async function reencryptOne(job: Job, c: { remote: Remote; ring: ReadKeys[]; sealer: ObjectSealer; present: Set<string>; byId: Map<string, FileRecord[]> }): Promise<boolean> {
+async function reencryptOne(
+  job: Job,
+  c: { remote: Remote; ring: ReadKeys[]; sealer: ObjectSealer; present: Set<string>; byId: Map<string, FileRecord[]> },
+): Promise<boolean> {
   const opened = await openObject(c.ring, Buffer.from(job.idHex, 'hex'), c.remote.get(job.name));
   if (opened.generation === 0) {
     await opened.content.return(undefined);
@@ -225,7 +255,10 @@ async function reencryptOne(job: Job, c: { remote: Remote; ring: ReadKeys[]; sea
     await opened.content.return(undefined);
     tag = await remoteTag(c.remote, newName);
   } else {
-    await c.remote.put(newName, tapFirst(c.sealer.encrypt(newId, opened.meta, opened.content), (head) => (tag = tagOf(head))));
+    await c.remote.put(
+      newName,
+      tapFirst(c.sealer.encrypt(newId, opened.meta, opened.content), (head) => (tag = tagOf(head))),
+    );
   }
   if (!job.stamp) {
     for (const rec of c.byId.get(job.idHex) ?? []) {

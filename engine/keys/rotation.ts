@@ -5,7 +5,16 @@
 // again after a kill (the mechanics, each repeatable, are in
 // rotation-steps.ts). Spec: docs/key-rotation.md.
 import {
-  encodeRecoveryKey, KDF_PROFILES, markCloudReencrypted, openKeyFile, rewrapRecovery, rotateKeyFile, toBase64, wipeKeys, WrongSecret, type ReadKeys,
+  encodeRecoveryKey,
+  KDF_PROFILES,
+  markCloudReencrypted,
+  openKeyFile,
+  rewrapRecovery,
+  rotateKeyFile,
+  toBase64,
+  wipeKeys,
+  WrongSecret,
+  type ReadKeys,
 } from '../../crypto/index.js';
 import type { ReencryptReport, RotateReport } from '../../contract/index.js';
 import { loadConfig } from '../config.js';
@@ -29,13 +38,17 @@ export async function rotateKeys(core: Core, o: { newPassphrase: string }): Prom
   let fresh = false;
   const report = await core.exclusive(async () => {
     let pending = await loadRotation(core.home);
-    let keys = pending ? await openKeyFile(pending.keyFile, { passphrase: o.newPassphrase }).catch((e: unknown) => {
-      if (e instanceof WrongSecret) return undefined;
-      throw e;
-    }) : undefined;
+    let keys = pending
+      ? await openKeyFile(pending.keyFile, { passphrase: o.newPassphrase }).catch((e: unknown) => {
+          if (e instanceof WrongSecret) return undefined;
+          throw e;
+        })
+      : undefined;
     if (pending && !keys) {
       if (!core.keys || pending.keyFile.publicKey === config.publicKey) {
-        throw new WrongSecret('a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
+        throw new WrongSecret(
+          'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)',
+        );
       }
       // A rotation that never switched this computer (nothing was written under its keys), and another passphrase: the person chose again.
       await endRotation(core.home);
@@ -49,7 +62,10 @@ export async function rotateKeys(core: Core, o: { newPassphrase: string }): Prom
     return switchToNewKeys(core, pending, keys, remote, config);
   });
   const backups = { rewrapped: 're-wrapped', later: 'to be re-wrapped at the next backup', none: 'not needed (no backups yet)' }[report.backups];
-  await core.record(fresh ? 'vault keys rotated' : 'vault key rotation resumed', `new passphrase${report.recoveryKey ? ' and recovery key' : ''}; backup folder key ${backups}; the cloud copy is re-encrypted next`);
+  await core.record(
+    fresh ? 'vault keys rotated' : 'vault key rotation resumed',
+    `new passphrase${report.recoveryKey ? ' and recovery key' : ''}; backup folder key ${backups}; the cloud copy is re-encrypted next`,
+  );
   return report;
 }
 
@@ -58,8 +74,16 @@ async function startRotation(core: Core, newPassphrase: string): Promise<{ pendi
   const old = core.requireKeys();
   await checkStrength(newPassphrase);
   const { kf } = await readLocalKeyFile(core.home);
-  if (await openKeyFile(kf, { passphrase: newPassphrase }).then(async (k) => (await wipeKeys(k), true), () => false)) {
-    throw new UsageError('a new passphrase is needed, not the current one: the lost computer\'s copy of the key file opens with the current one', 'choose-new-passphrase');
+  if (
+    await openKeyFile(kf, { passphrase: newPassphrase }).then(
+      async (k) => (await wipeKeys(k), true),
+      () => false,
+    )
+  ) {
+    throw new UsageError(
+      "a new passphrase is needed, not the current one: the lost computer's copy of the key file opens with the current one",
+      'choose-new-passphrase',
+    );
   }
   const rotated = await rotateKeyFile(kf, old, newPassphrase, KDF_PROFILES[kdfProfile(core.env)]);
   const pending = { keyFile: rotated.keyFile, recoveryShown: false };
@@ -71,10 +95,19 @@ async function startRotation(core: Core, newPassphrase: string): Promise<{ pendi
 }
 
 /** The cloud's and the home's key files, the settings and the sealed secrets move to the new keys; this computer holds them from now on. */
-async function switchToNewKeys(core: Core, pending: PendingRotation, keys: ReadKeys, remote: Awaited<ReturnType<Core['remote']>>, config: Awaited<ReturnType<typeof loadConfig>>): Promise<RotateReport> {
+async function switchToNewKeys(
+  core: Core,
+  pending: PendingRotation,
+  keys: ReadKeys,
+  remote: Awaited<ReturnType<Core['remote']>>,
+  config: Awaited<ReturnType<typeof loadConfig>>,
+): Promise<RotateReport> {
   try {
     // The newest key file of these keys: the home's, once a run got that far.
-    const home = await readLocalKeyFile(core.home).then(({ kf }) => kf, () => undefined);
+    const home = await readLocalKeyFile(core.home).then(
+      ({ kf }) => kf,
+      () => undefined,
+    );
     let keyFile = home && home.publicKey === pending.keyFile.publicKey ? home : pending.keyFile;
     let words: string | null = null;
     if (!pending.recoveryShown) {
@@ -115,13 +148,19 @@ export async function finishKeyRotation(core: Core): Promise<ReencryptReport> {
     }
     const r = await reencryptCloud({ home: core.home, remote, keys, emit: core.emit });
     if (r.unreadableNow > 0) {
-      throw new Refused(`${r.unreadableNow} cloud ${r.unreadableNow === 1 ? 'object' : 'objects'} could not be read just now (the connection or the cloud folder), so the rotation is not finished; nothing is lost`, 'finish-key-rotation');
+      throw new Refused(
+        `${r.unreadableNow} cloud ${r.unreadableNow === 1 ? 'object' : 'objects'} could not be read just now (the connection or the cloud folder), so the rotation is not finished; nothing is lost`,
+        'finish-key-rotation',
+      );
     }
     const { kf } = await readLocalKeyFile(core.home);
     await saveKeyFile(core.home, remote, await markCloudReencrypted(kf, keys));
     await endRotation(core.home);
     return { reencrypted: r.reencrypted, failed: r.failed, reuploaded: r.reuploaded };
   });
-  await core.record('cloud copy re-encrypted under the new vault keys', `${report.reencrypted} objects re-encrypted and their old copies deleted${report.failed.length ? `; ${report.failed.length} unreadable (${report.reuploaded} of them this computer's files, to be uploaded again)` : ''}`);
+  await core.record(
+    'cloud copy re-encrypted under the new vault keys',
+    `${report.reencrypted} objects re-encrypted and their old copies deleted${report.failed.length ? `; ${report.failed.length} unreadable (${report.reuploaded} of them this computer's files, to be uploaded again)` : ''}`,
+  );
   return report;
 }

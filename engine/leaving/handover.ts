@@ -8,9 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  escrowPublicKeyOf, openKeyFile, openObject, parseKeyFile, wipeKeys, type AuditEntry, type WriteKeys,
-} from '../../crypto/index.js';
+import { escrowPublicKeyOf, openKeyFile, openObject, parseKeyFile, wipeKeys, type AuditEntry, type WriteKeys } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { sealTrail } from '../audit/trail.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
@@ -112,7 +110,9 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
   for (const o of others) {
     const c = await canonical(o);
     if (inside(target, c) || inside(c, target)) {
-      throw new UsageError('the handover folder must be separate from the vault folder, its cloud copy, its backups and CASEVAULT_HOME; choose another folder (a USB drive, for instance)');
+      throw new UsageError(
+        'the handover folder must be separate from the vault folder, its cloud copy, its backups and CASEVAULT_HOME; choose another folder (a USB drive, for instance)',
+      );
     }
   }
 }
@@ -149,7 +149,7 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   const remote = new FolderRemote(to);
   const kf = parseKeyFile(await remote.read('casevault.key'));
   if (escrowPublicKey && !Buffer.from(escrowPublicKeyOf(kf) ?? []).equals(Buffer.from(escrowPublicKey))) {
-    throw new Refused('the handover copy\'s key file lacks the escrow key; run the handover again');
+    throw new Refused("the handover copy's key file lacks the escrow key; run the handover again");
   }
   const keys = await openKeyFile(kf, { passphrase });
   const copied = new Map<string, { size: number; sha: string }>();
@@ -174,10 +174,14 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   } finally {
     await wipeKeys(keys);
   }
-  const same = bad.length === 0 && copied.size === vault.files.length
-    && vault.files.every(([path, size, sha]) => copied.get(path)?.size === size && copied.get(path)?.sha === sha);
+  const same =
+    bad.length === 0 &&
+    copied.size === vault.files.length &&
+    vault.files.every(([path, size, sha]) => copied.get(path)?.size === size && copied.get(path)?.sha === sha);
   if (!same) {
-    throw new Refused('the handover copy does not match the vault (a file changed while it was copied, or the copy could not be read back); run the handover again');
+    throw new Refused(
+      'the handover copy does not match the vault (a file changed while it was copied, or the copy could not be read back); run the handover again',
+    );
   }
 }
 
@@ -210,7 +214,10 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     const synced = await copy.sync();
     if (synced.failed.length > 0) {
       const n = synced.failed.length;
-      throw new Refused(`${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text); a sync lists the same ones: fix ${n === 1 ? 'it' : 'them'} and make the handover copy again`, 'check-sync-status');
+      throw new Refused(
+        `${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text); a sync lists the same ones: fix ${n === 1 ? 'it' : 'them'} and make the handover copy again`,
+        'check-sync-status',
+      );
     }
     const copyConfig = await loadConfig(workHome);
     const remote = new FolderRemote(to);
@@ -220,10 +227,24 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     await copyAuditTrail(remote, configWriteKeys(copyConfig), d.config.deviceId, await d.auditEntries());
     const vault = await hashVault(d.config.vaultDir);
     await verifyCopy(to, o.passphrase, vault, d.emit, escrow?.publicKey);
-    const verified: VerifiedHandover = { to, at: new Date().toISOString(), digest: vault.digest, files: vault.files, bytes: vault.files.reduce((n, f) => n + f[1], 0) };
+    const verified: VerifiedHandover = {
+      to,
+      at: new Date().toISOString(),
+      digest: vault.digest,
+      files: vault.files,
+      bytes: vault.files.reduce((n, f) => n + f[1], 0),
+    };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
     await rm(join(d.home, IN_PROGRESS), { force: true });
-    return { to, files: vault.files.length, bytes: verified.bytes, digest: vault.digest, verifiedAt: verified.at, recoveryKey, ...(escrow ? { escrowFingerprint: escrow.fingerprint } : {}) };
+    return {
+      to,
+      files: vault.files.length,
+      bytes: verified.bytes,
+      digest: vault.digest,
+      verifiedAt: verified.at,
+      recoveryKey,
+      ...(escrow ? { escrowFingerprint: escrow.fingerprint } : {}),
+    };
   } finally {
     // The copy's own settings (its write keys): the copy itself holds all it needs.
     await rm(workHome, { recursive: true, force: true });

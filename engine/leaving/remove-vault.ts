@@ -97,12 +97,19 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   // A cloud copy that is kept (handed over) should hold the vault as it is now.
   if (!started && choice.cloud === 'keep') {
     const synced = await d.syncCloud();
-    if (synced.failed.length > 0) throw new Refused('the cloud copy could not be brought up to date, so it would not hold every file (or choose to delete the cloud copy as well)', 'check-sync-status');
+    if (synced.failed.length > 0)
+      throw new Refused(
+        'the cloud copy could not be brought up to date, so it would not hold every file (or choose to delete the cloud copy as well)',
+        'check-sync-status',
+      );
   }
   const remote = choice.cloud === 'delete' ? await d.remote() : undefined;
   await d.wipe();
   if (!started) {
-    await d.record('vault removed from this computer', `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'keep' ? 'kept' : 'deleted'}, handover copy verified ${verified.at}`);
+    await d.record(
+      'vault removed from this computer',
+      `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'keep' ? 'kept' : 'deleted'}, handover copy verified ${verified.at}`,
+    );
     await writeFileAtomic(markerPath, JSON.stringify(choice));
   }
   if (remote) await deleteCloud(remote, d.config);

@@ -15,7 +15,11 @@ const TAG_START = 5;
 const TAG_END = 61;
 
 export function deviceName(): string {
-  return hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 24) || 'another computer';
+  return (
+    hostname()
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 24) || 'another computer'
+  );
 }
 
 /** Make sure this computer's record is in the cloud; returns how many other computers have one. */

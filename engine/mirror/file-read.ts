@@ -57,4 +57,3 @@ export function readSmall(full: string): { bytes: Uint8Array; st: Stats } | unde
     closeSync(fd);
   }
 }
-

@@ -6,9 +6,30 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Refused } from '../errors.js';
 
 /** Files a sync client keeps at the root of the folder it syncs. */
-const MARKERS = [/^\.dropbox(\.cache)?$/, /^\.owncloudsync\.log$/, /^\.nextcloudsync\.log$/, /^\._?sync_[0-9a-f]+\.db$/, /^\.tresorit$/, /^\.megaignore$/, /^\.sync$/];
+const MARKERS = [
+  /^\.dropbox(\.cache)?$/,
+  /^\.owncloudsync\.log$/,
+  /^\.nextcloudsync\.log$/,
+  /^\._?sync_[0-9a-f]+\.db$/,
+  /^\.tresorit$/,
+  /^\.megaignore$/,
+  /^\.sync$/,
+];
 /** Folder names sync clients create. */
-const NAMES = [/^Dropbox( \(.+\))?$/, /^OneDrive( - .+)?$/, /^Google Drive$/, /^My Drive$/, /^iCloud Drive$/, /^Nextcloud$/, /^ownCloud$/, /^Box( Sync)?$/, /^pCloud Drive$/, /^MEGA$/, /^CloudStorage$/, /^Mobile Documents$/];
+const NAMES = [
+  /^Dropbox( \(.+\))?$/,
+  /^OneDrive( - .+)?$/,
+  /^Google Drive$/,
+  /^My Drive$/,
+  /^iCloud Drive$/,
+  /^Nextcloud$/,
+  /^ownCloud$/,
+  /^Box( Sync)?$/,
+  /^pCloud Drive$/,
+  /^MEGA$/,
+  /^CloudStorage$/,
+  /^Mobile Documents$/,
+];
 
 export async function canonical(p: string): Promise<string> {
   // The folder may not exist yet: resolve its nearest existing ancestor.

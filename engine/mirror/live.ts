@@ -116,9 +116,15 @@ export class LiveSync {
       if (!st?.folder) return;
       if (st.overdue) o.onBackupOverdue?.(st);
       if (st.nextBackup && Date.parse(st.nextBackup) <= Date.now()) {
-        running = this.d.backup({ signal }).then((r) => o.onBackup?.(r), (e: unknown) => o.onBackupFailed?.(e)).finally(() => {
-          running = undefined;
-        });
+        running = this.d
+          .backup({ signal })
+          .then(
+            (r) => o.onBackup?.(r),
+            (e: unknown) => o.onBackupFailed?.(e),
+          )
+          .finally(() => {
+            running = undefined;
+          });
       }
     };
     void tick();

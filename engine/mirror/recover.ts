@@ -68,7 +68,10 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       await saveState(core.home, state);
       await adoptMirroredMarks(core.home, remote, keys);
       await rm(markerPath, { force: true });
-      await core.record('vault recovered onto this computer', `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ', opened with the union\'s escrow key' : ''}`);
+      await core.record(
+        'vault recovered onto this computer',
+        `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
+      );
       return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
     });
   } finally {

@@ -49,7 +49,7 @@ export async function sameContent(candidate: string, existing: string): Promise<
   try {
     const ba = Buffer.alloc(1 << 20);
     const bb = Buffer.alloc(1 << 20);
-    for (let at = 0; at < a.size; ) {
+    for (let at = 0; at < a.size;) {
       const [ra, rb] = await Promise.all([fa.read(ba, 0, ba.length, at), fb.read(bb, 0, bb.length, at)]);
       if (ra.bytesRead !== rb.bytesRead || ra.bytesRead === 0 || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
       at += ra.bytesRead;
@@ -89,9 +89,21 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
  * mtime is taken as restored (an earlier, interrupted run placed it, and
  * placing is atomic).
  */
-export async function restoreObject(remote: Remote, ring: readonly ReadKeys[], name: string, idHex: string, dir: string, resume = false, present?: ReadonlySet<string>): Promise<RestoredFile | undefined> {
+export async function restoreObject(
+  remote: Remote,
+  ring: readonly ReadKeys[],
+  name: string,
+  idHex: string,
+  dir: string,
+  resume = false,
+  present?: ReadonlySet<string>,
+): Promise<RestoredFile | undefined> {
   let tag: string | undefined;
-  const { meta, content, generation } = await openObject(ring, Buffer.from(idHex, 'hex'), tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)));
+  const { meta, content, generation } = await openObject(
+    ring,
+    Buffer.from(idHex, 'hex'),
+    tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)),
+  );
   if (generation > 0 && present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) {
     await content.return(undefined);
     return undefined;
@@ -123,7 +135,8 @@ export interface RestoreAllResult {
 
 /** Remove temporary files an interrupted restore left under `dir` (partial plaintext). */
 export async function removeLeftoverTemps(dir: string): Promise<void> {
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) { // a folder gone or unreadable holds nothing this can remove
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    // a folder gone or unreadable holds nothing this can remove
     const full = join(dir, e.name);
     if (e.isDirectory()) await removeLeftoverTemps(full);
     else if (e.isFile() && isTempName(e.name)) await rm(full, { force: true });
@@ -138,21 +151,21 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
   const result: RestoreAllResult = { restored: [], failed: [] };
   const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
-      try {
-        if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
-        const r = await restoreObject(remote, ring, name, idHex, dir, resume, present);
-        if (r) {
-          result.restored.push(r);
-          progress.bytesDone += r.meta.size;
-          emit('file', { task, path: r.meta.path, state: 'restored' });
-        }
-      } catch (e) {
-        const reason = describeObjectFailure(e);
-        result.failed.push({ object: name, reason });
-        emit('file', { task, path: name, state: 'damaged', reason });
+    try {
+      if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
+      const r = await restoreObject(remote, ring, name, idHex, dir, resume, present);
+      if (r) {
+        result.restored.push(r);
+        progress.bytesDone += r.meta.size;
+        emit('file', { task, path: r.meta.path, state: 'restored' });
       }
-      progress.filesDone++;
-      emit('progress', { ...progress });
+    } catch (e) {
+      const reason = describeObjectFailure(e);
+      result.failed.push({ object: name, reason });
+      emit('file', { task, path: name, state: 'damaged', reason });
+    }
+    progress.filesDone++;
+    emit('progress', { ...progress });
   });
   return result;
 }

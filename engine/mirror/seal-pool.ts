@@ -38,40 +38,50 @@ export async function sealInWorkers(data: SealWorkerData, paths: string[], onBat
   let next = 0;
   let chain = Promise.resolve();
   try {
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      let outstanding = 0;
-      const send = () => {
-        while (outstanding < IN_FLIGHT_PER_WORKER && next < paths.length) {
-          const batch = paths.slice(next, next + BATCH);
-          next += batch.length;
-          outstanding++;
-          w.postMessage({ id: next, paths: batch } satisfies SealRequest);
-        }
-        if (outstanding === 0) resolve();
-      };
-      w.on('message', (msg: { results: SealResult[] }) => {
-        chain = chain.then(() => onBatch(msg.results));
-        chain.then(() => {
-          outstanding--;
-          send();
-        }, reject);
-      });
-      w.on('error', reject);
-      w.on('exit', (code) => {
-        if (outstanding > 0) reject(new Error(`internal error: a sealing worker stopped (${code})`));
-      });
-      send();
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let outstanding = 0;
+            const send = () => {
+              while (outstanding < IN_FLIGHT_PER_WORKER && next < paths.length) {
+                const batch = paths.slice(next, next + BATCH);
+                next += batch.length;
+                outstanding++;
+                w.postMessage({ id: next, paths: batch } satisfies SealRequest);
+              }
+              if (outstanding === 0) resolve();
+            };
+            w.on('message', (msg: { results: SealResult[] }) => {
+              chain = chain.then(() => onBatch(msg.results));
+              chain.then(() => {
+                outstanding--;
+                send();
+              }, reject);
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (outstanding > 0) reject(new Error(`internal error: a sealing worker stopped (${code})`));
+            });
+            send();
+          }),
+      ),
+    );
     await chain;
   } finally {
     // Let each worker wipe its session key and exit; force it only if it hangs.
-    await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-      const force = setTimeout(() => void w.terminate(), 2000);
-      w.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      w.postMessage('close');
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => void w.terminate(), 2000);
+            w.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            w.postMessage('close');
+          }),
+      ),
+    );
   }
 }

@@ -31,8 +31,15 @@ const lastSyncSchema = z.object({ at: z.number(), uploaded: z.number(), deleted:
 // Checked by hand rather than by zod: tens of thousands of records at every start.
 function isRecord(v: unknown): v is FileRecord {
   const r = v as Record<string, unknown>;
-  return typeof r === 'object' && r !== null && ['size', 'mtimeMs', 'ctimeMs', 'ino', 'syncedAt'].every((k) => typeof r[k] === 'number') && typeof r.id === 'string' && /^[0-9a-f]{64}$/.test(r.id)
-    && (r.tag === undefined || typeof r.tag === 'string') && (r.conflictCopy === undefined || typeof r.conflictCopy === 'string');
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    ['size', 'mtimeMs', 'ctimeMs', 'ino', 'syncedAt'].every((k) => typeof r[k] === 'number') &&
+    typeof r.id === 'string' &&
+    /^[0-9a-f]{64}$/.test(r.id) &&
+    (r.tag === undefined || typeof r.tag === 'string') &&
+    (r.conflictCopy === undefined || typeof r.conflictCopy === 'string')
+  );
 }
 
 function parseStored(v: unknown): SyncState | undefined {

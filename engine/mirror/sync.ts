@@ -70,7 +70,10 @@ async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string, 
     if (!st.isFile()) throw new Refused('not a regular file');
     const meta = { path: asPath, size: st.size, mtimeMs: st.mtimeMs };
     let tag: string | undefined;
-    await ctx.remote.put(objectRemoteName(id), tapFirst(sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)), (head) => (tag = tagOf(head))));
+    await ctx.remote.put(
+      objectRemoteName(id),
+      tapFirst(sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)), (head) => (tag = tagOf(head))),
+    );
     return record(st, id, tag);
   } finally {
     await fh.close();
@@ -121,10 +124,12 @@ async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
   if (recent.length === 0) return;
   const newest = Math.max(...recent.map((f) => f.mtimeMs));
   await sleep(Math.min(newest + settleMs - Date.now(), settleMs));
-  await Promise.all(recent.map(async (f) => {
-    const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined); // gone or unreadable now: the scan that follows says which
-    if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(settleMs);
-  }));
+  await Promise.all(
+    recent.map(async (f) => {
+      const st = await stat(join(ctx.vaultDir, ...f.path.split('/'))).catch(() => undefined); // gone or unreadable now: the scan that follows says which
+      if (st && (st.size !== f.size || st.mtimeMs !== f.mtimeMs)) await sleep(settleMs);
+    }),
+  );
 }
 
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
@@ -136,7 +141,14 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {
-    uploaded: 0, deleted: 0, unchanged: 0, repaired: 0, bytesUploaded: 0, conflicts: [], skippedLinks: scan.skippedLinks, unreadableFolders: scan.unreadable.length,
+    uploaded: 0,
+    deleted: 0,
+    unchanged: 0,
+    repaired: 0,
+    bytesUploaded: 0,
+    conflicts: [],
+    skippedLinks: scan.skippedLinks,
+    unreadableFolders: scan.unreadable.length,
     failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
   };
 
@@ -174,7 +186,13 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
 
-  const progress = { task: 'sync' as const, filesDone: 0, filesTotal: changed.length + removed.length, bytesDone: 0, bytesTotal: changed.reduce((n, f) => n + f.size, 0) };
+  const progress = {
+    task: 'sync' as const,
+    filesDone: 0,
+    filesTotal: changed.length + removed.length,
+    bytesDone: 0,
+    bytesTotal: changed.reduce((n, f) => n + f.size, 0),
+  };
   ctx.emit('progress', { ...progress });
   let lastSave = Date.now();
   const checkpoint = async (force: boolean) => {
@@ -212,24 +230,28 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     const small = changed.filter((f) => f.size <= SMALL_FILE);
     if (otherComputers === 0 && useSealPool(small.length)) {
       inMain = changed.filter((f) => f.size > SMALL_FILE);
-      await sealInWorkers({ keys: ctx.keys, vaultDir: ctx.vaultDir }, small.map((f) => f.path), async (results) => {
-        for (const r of results) {
-          const f = scan.files.get(r.path)!;
-          if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
-            inMain.push(f);
-            continue;
-          }
-          if (r.kind === 'sealed') {
-            try {
-              await ctx.remote.put(r.name, r.bytes);
-              succeeded(f, r.record);
-            } catch (e) {
-              failed(f, describeFailure(e));
+      await sealInWorkers(
+        { keys: ctx.keys, vaultDir: ctx.vaultDir },
+        small.map((f) => f.path),
+        async (results) => {
+          for (const r of results) {
+            const f = scan.files.get(r.path)!;
+            if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
+              inMain.push(f);
+              continue;
             }
-          } else failed(f, r.reason);
-          await counted(f);
-        }
-      });
+            if (r.kind === 'sealed') {
+              try {
+                await ctx.remote.put(r.name, r.bytes);
+                succeeded(f, r.record);
+              } catch (e) {
+                failed(f, describeFailure(e));
+              }
+            } else failed(f, r.reason);
+            await counted(f);
+          }
+        },
+      );
     }
     const sealer = await ObjectSealer.create(ctx.keys);
     try {
@@ -245,7 +267,12 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
           succeeded(f, rec);
           if (asPath !== f.path && !previous?.conflictCopy) {
             report.conflicts.push({ path: f.path, keptAs: asPath });
-            ctx.emit('file', { task: 'sync', path: f.path, state: 'conflict', reason: `changed on another computer too; this computer's version is kept in the cloud as ${asPath}` });
+            ctx.emit('file', {
+              task: 'sync',
+              path: f.path,
+              state: 'conflict',
+              reason: `changed on another computer too; this computer's version is kept in the cloud as ${asPath}`,
+            });
           }
         } catch (e) {
           failed(f, describeFailure(e));

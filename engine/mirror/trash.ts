@@ -6,7 +6,10 @@ import type { Remote } from '../remotes/remote.js';
 const NAME = /^trash\/(\d{8}T\d{6}Z)-([0-9a-f]{64})$/;
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 function parseStamp(s: string): number {

@@ -108,11 +108,12 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   const rescan = setInterval(() => schedule(0), o.rescanMs ?? 5 * 60_000);
   schedule(0);
   o.onReady?.({
-    syncNow: () => new Promise<SyncReport>((resolve, reject) => {
-      waiting.push({ resolve, reject });
-      if (running) again = true;
-      else schedule(0);
-    }),
+    syncNow: () =>
+      new Promise<SyncReport>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        if (running) again = true;
+        else schedule(0);
+      }),
   });
 
   await new Promise<void>((resolve) => {
@@ -126,4 +127,3 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   for (const w of waiting) w.reject(new Refused('live sync stopped before the pass ran; sync again'));
   await rm(join(ctx.home, homeFiles.watch), { force: true });
 }
-

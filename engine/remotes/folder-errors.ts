@@ -20,8 +20,25 @@ import { RemoteError, RemotePermanent, RemoteUnavailable } from './remote.js';
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
 
 const GONE_FOR_NOW = new Set([
-  'EIO', 'ENXIO', 'ENODEV', 'ENOMEDIUM', 'ENOTCONN', 'ESTALE', 'ETIMEDOUT', 'EHOSTDOWN', 'EHOSTUNREACH',
-  'ENETDOWN', 'ENETUNREACH', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EAGAIN', 'EBUSY', 'EINTR', 'EMFILE', 'ENFILE',
+  'EIO',
+  'ENXIO',
+  'ENODEV',
+  'ENOMEDIUM',
+  'ENOTCONN',
+  'ESTALE',
+  'ETIMEDOUT',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EAGAIN',
+  'EBUSY',
+  'EINTR',
+  'EMFILE',
+  'ENFILE',
 ]);
 
 /** The errno code of a system error ("ENOENT"), or undefined for any other error (Node's own "ERR_..." codes included). */
@@ -32,7 +49,10 @@ export function errnoCode(e: unknown): string | undefined {
 
 export class FolderFailures {
   /** `label` names the folder in messages: "cloud folder", "backup folder". */
-  constructor(private readonly root: string, private readonly label: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly label: string,
+  ) {}
 
   /** Whether the root is there as a folder. */
   rootThere(): boolean {
@@ -79,7 +99,8 @@ export class FolderFailures {
       case 'EEXIST':
         return new RemotePermanent('refused', `a file or folder in the ${label} ${root} is in the way of Casevault's own; check the folder and try again`);
       default:
-        if (GONE_FOR_NOW.has(code)) return new RemoteUnavailable(`the ${label} ${root} did not answer (its drive or share failed or went away); check it and try again`);
+        if (GONE_FOR_NOW.has(code))
+          return new RemoteUnavailable(`the ${label} ${root} did not answer (its drive or share failed or went away); check it and try again`);
         return new RemotePermanent('refused', `the ${label} ${root} refused the request (${code}); check the folder and try again`);
     }
   }

@@ -91,7 +91,10 @@ export class FolderRemote implements Remote {
   private cleaned = false;
 
   /** `label` names the folder in messages ("the cloud folder /media/x is not there"). */
-  constructor(readonly root: string, label = 'cloud folder') {
+  constructor(
+    readonly root: string,
+    label = 'cloud folder',
+  ) {
     this.description = `folder ${root}`;
     this.fail = new FolderFailures(root, label);
   }
@@ -105,7 +108,9 @@ export class FolderRemote implements Remote {
   private ensureDir(dir: string): void {
     if (this.madeDirs.has(dir)) return;
     let p = this.root;
-    for (const part of relative(this.root, dir).split(sep).filter((s) => s !== '')) {
+    for (const part of relative(this.root, dir)
+      .split(sep)
+      .filter((s) => s !== '')) {
       p = join(p, part);
       try {
         mkdirSync(p);
@@ -155,7 +160,7 @@ export class FolderRemote implements Remote {
       if (data instanceof Uint8Array) {
         const fd = await this.inDir(tmpDir, () => openSync(tmp, 'wx', 0o600));
         try {
-          for (let o = 0; o < data.length; ) o += writeSync(fd, data, o);
+          for (let o = 0; o < data.length;) o += writeSync(fd, data, o);
         } finally {
           closeSync(fd);
         }

@@ -88,7 +88,10 @@ export class RemoteNotFound extends RemoteError {
 /** Unreachable or refusing work for now (offline, 5xx, 429 after retries, a folder's drive or share not there); later may work. */
 export class RemoteUnavailable extends RemoteError {
   readonly failure = 'unavailable';
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'RemoteUnavailable';
   }
@@ -113,7 +116,10 @@ export type PermanentReason = 'permission' | 'full' | 'refused' | 'integrity';
 /** The request cannot succeed as it is; repeating it unchanged will not help. */
 export class RemotePermanent extends RemoteError {
   readonly failure = 'permanent';
-  constructor(readonly reason: PermanentReason, message: string) {
+  constructor(
+    readonly reason: PermanentReason,
+    message: string,
+  ) {
     super(message);
     this.name = 'RemotePermanent';
   }

@@ -76,11 +76,15 @@ async function openSource(full: string): Promise<Source> {
 /** Why a chosen file could not be opened (never the system's message, which names it). */
 function openFailure(e: unknown): string | undefined {
   switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT': return 'it was moved or deleted before it could be copied';
-    case 'ELOOP': return 'it is a link, not a file';
+    case 'ENOENT':
+      return 'it was moved or deleted before it could be copied';
+    case 'ELOOP':
+      return 'it is a link, not a file';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    default: return undefined;
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return undefined;
   }
 }
 
@@ -200,7 +204,8 @@ export async function exportFiles(places: ExportPlaces, o: SarExportOptions, emi
   const dest = resolveDestination(o.to);
   const where = await canonical(dest);
   for (const dir of [places.vaultDir, places.cloudDir]) {
-    if (dir && inside(where, await canonical(dir))) throw new UsageError('the export must go outside the vault and cloud folders (anything there would be synced); choose another place');
+    if (dir && inside(where, await canonical(dir)))
+      throw new UsageError('the export must go outside the vault and cloud folders (anything there would be synced); choose another place');
   }
   const files = chosenFiles(o.paths, (await scanVault(places.vaultDir)).files);
   const sink = o.zip ? await zipSink(dest) : await folderSink(dest);

@@ -7,7 +7,6 @@ import mammoth from 'mammoth';
 import PostalMime, { type Address } from 'postal-mime';
 import { kindOf, type TextKind } from './kinds.js';
 
-
 /** Enough for any real case file; a PDF claiming more pages is read up to here. */
 export const MAX_PDF_PAGES = 5000;
 /** Text beyond this (characters) is not searched: a PDF or e-mail can expand far beyond its size. */
@@ -47,7 +46,7 @@ export function htmlToText(html: string): string {
 }
 
 function addresses(list: (Address | undefined)[]): string[] {
-  return list.flatMap((a) => (!a ? [] : 'group' in a && a.group ? [a.name, ...addresses(a.group)] : [a.name, 'address' in a ? a.address ?? '' : '']));
+  return list.flatMap((a) => (!a ? [] : 'group' in a && a.group ? [a.name, ...addresses(a.group)] : [a.name, 'address' in a ? (a.address ?? '') : '']));
 }
 
 async function emlText(bytes: Uint8Array, depth: number): Promise<string> {
@@ -76,7 +75,14 @@ async function docxText(bytes: Uint8Array): Promise<string> {
 async function pdfText(bytes: Uint8Array): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // pdf.js takes ownership of (and detaches) the buffer it is given.
-  const task = pdfjs.getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false });
+  const task = pdfjs.getDocument({
+    data: bytes.slice(),
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
   const doc = await task.promise;
   try {
     const pages: string[] = [];
@@ -95,6 +101,7 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
 
 /** The searchable text of `bytes` read as `kind`. Throws on a damaged file. */
 export async function extractText(bytes: Uint8Array, kind: TextKind, depth = 0): Promise<string> {
-  const text = kind === 'text' ? decodeText(bytes) : kind === 'eml' ? await emlText(bytes, depth) : kind === 'docx' ? await docxText(bytes) : await pdfText(bytes);
+  const text =
+    kind === 'text' ? decodeText(bytes) : kind === 'eml' ? await emlText(bytes, depth) : kind === 'docx' ? await docxText(bytes) : await pdfText(bytes);
   return text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
 }

@@ -17,7 +17,11 @@ export class Extractor {
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
   private spawn(): Worker {
-    const w = new Worker(new URL('./extract-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB }, stdout: true, stderr: true });
+    const w = new Worker(new URL('./extract-worker.js', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB },
+      stdout: true,
+      stderr: true,
+    });
     w.unref();
     return w;
   }

@@ -56,7 +56,9 @@ export function snippet(original: string, at: number, length: number): string {
   const end = originalIndex(original, at + length);
   const from = Math.max(0, start - SNIPPET_SIDE);
   const to = Math.min(original.length, end + SNIPPET_SIDE);
-  // eslint-disable-next-line no-control-regex -- control characters in a snippet are exactly what is replaced
-  const piece = original.slice(from, to).replace(/[\s\u0000-\u001f]+/gu, ' ').trim();
+  // Control characters in a snippet are exactly what is replaced.
+  // eslint-disable-next-line no-control-regex
+  const blanks = /[\s\u0000-\u001f]+/gu;
+  const piece = original.slice(from, to).replace(blanks, ' ').trim();
   return `${from > 0 ? '…' : ''}${piece}${to < original.length ? '…' : ''}`;
 }

@@ -24,7 +24,8 @@ const PROGRESS_EVERY_MS = 200;
 /** The terms, checked and folded: at least one, none so short that it matches nearly everything. */
 export function searchTerms(terms: string[]): { typed: string; folded: string }[] {
   const out = terms.map((typed) => ({ typed: typed.trim(), folded: fold(typed).trim() }));
-  if (out.length === 0 || out.length > MAX_TERMS) throw new UsageError(`give between 1 and ${MAX_TERMS} search terms: the member's name, reference number or e-mail address`);
+  if (out.length === 0 || out.length > MAX_TERMS)
+    throw new UsageError(`give between 1 and ${MAX_TERMS} search terms: the member's name, reference number or e-mail address`);
   if (out.some((t) => [...t.folded].length < 2)) throw new UsageError('each search term needs at least two letters or digits');
   return out;
 }

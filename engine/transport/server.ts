@@ -26,7 +26,16 @@ export interface BrowserServer {
 
 const COOKIE = 'casevault_session';
 const MAX_BODY = 1024 * 1024;
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function same(a: string, b: string): boolean {
@@ -86,25 +95,26 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
     res.end(body);
   };
 
-  const readBody = (req: IncomingMessage): Promise<unknown> => new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    req.on('data', (c: Buffer) => {
-      n += c.length;
-      if (n > MAX_BODY) {
-        fail(new Error('too large'));
-        req.destroy();
-      } else chunks.push(c);
+  const readBody = (req: IncomingMessage): Promise<unknown> =>
+    new Promise((ok, fail) => {
+      const chunks: Buffer[] = [];
+      let n = 0;
+      req.on('data', (c: Buffer) => {
+        n += c.length;
+        if (n > MAX_BODY) {
+          fail(new Error('too large'));
+          req.destroy();
+        } else chunks.push(c);
+      });
+      req.on('end', () => {
+        try {
+          ok(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        } catch (e) {
+          fail(e);
+        }
+      });
+      req.on('error', fail);
     });
-    req.on('end', () => {
-      try {
-        ok(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-      } catch (e) {
-        fail(e);
-      }
-    });
-    req.on('error', fail);
-  });
 
   const serveStatic = async (res: ServerResponse, urlPath: string) => {
     const rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath.slice(1));
@@ -115,7 +125,7 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
       if (!real.startsWith(staticRoot + sep)) return send(res, 404, 'Not found');
       send(res, 200, await readFile(real), TYPES[extname(real)] ?? 'application/octet-stream');
     } catch {
-      if (urlPath === '/') return send(res, 503, 'The desktop interface is not built: run `npm run build` in Casevault\'s folder.');
+      if (urlPath === '/') return send(res, 503, "The desktop interface is not built: run `npm run build` in Casevault's folder.");
       send(res, 404, 'Not found');
     }
   };
@@ -123,7 +133,10 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   const events = (req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.write(': connected\n\n');
-    const forward = <K extends keyof EngineEvents>(type: K) => (e: EngineEvents[K]) => res.write(`event: ${type}\ndata: ${JSON.stringify(e)}\n\n`);
+    const forward =
+      <K extends keyof EngineEvents>(type: K) =>
+      (e: EngineEvents[K]) =>
+        res.write(`event: ${type}\ndata: ${JSON.stringify(e)}\n\n`);
     const onProgress = forward('progress');
     const onFile = forward('file');
     engine.events.on('progress', onProgress);
@@ -171,7 +184,13 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
         if (method === 'unlock' && throttle.retryAfterMs() > 0) {
           const wait = Math.ceil(throttle.retryAfterMs() / 1000);
-          return send(res, 429, JSON.stringify({ ok: false, error: { kind: 'busy', next: 'retry', message: `too many wrong attempts; wait ${wait} seconds and try again` } }), 'application/json', { 'Retry-After': String(wait) });
+          return send(
+            res,
+            429,
+            JSON.stringify({ ok: false, error: { kind: 'busy', next: 'retry', message: `too many wrong attempts; wait ${wait} seconds and try again` } }),
+            'application/json',
+            { 'Retry-After': String(wait) },
+          );
         }
         let params: unknown;
         try {
@@ -202,10 +221,11 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   return {
     url: `http://127.0.0.1:${port}/?token=${launchToken}`,
     port,
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 

@@ -45,7 +45,10 @@ export function App() {
   return (
     <div className={hasVault ? 'app with-nav' : 'app'}>
       <header className="bar">
-        <svg className="logo" aria-hidden="true" width="22" height="22" viewBox="0 0 24 24"><rect x="4" y="10" width="16" height="12" rx="2" fill="#1f5fbf" /><path d="M8 10V7a4 4 0 0 1 8 0v3" stroke="#1f5fbf" strokeWidth="2.5" fill="none" /></svg>
+        <svg className="logo" aria-hidden="true" width="22" height="22" viewBox="0 0 24 24">
+          <rect x="4" y="10" width="16" height="12" rx="2" fill="#1f5fbf" />
+          <path d="M8 10V7a4 4 0 0 1 8 0v3" stroke="#1f5fbf" strokeWidth="2.5" fill="none" />
+        </svg>
         <h1>Casevault</h1>
       </header>
       {hasVault && (
@@ -53,7 +56,9 @@ export function App() {
           <ul>
             {SECTIONS.map((s) => (
               <li key={s.id}>
-                <button type="button" className="tab" aria-current={s.id === section.id ? 'page' : undefined} onClick={() => setCurrent(s.id)}>{s.label}</button>
+                <button type="button" className="tab" aria-current={s.id === section.id ? 'page' : undefined} onClick={() => setCurrent(s.id)}>
+                  {s.label}
+                </button>
               </li>
             ))}
           </ul>

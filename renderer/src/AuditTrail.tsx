@@ -28,7 +28,11 @@ export function AuditFilters({ entries, filter, onChange }: { entries: Entries; 
         <label htmlFor={`${id}-kind`}>Kind of event</label>
         <select id={`${id}-kind`} value={filter.events?.[0] ?? ''} onChange={(e) => set({ events: e.target.value ? [e.target.value] : [] })}>
           <option value="">All events</option>
-          {auditEventKinds(entries).map((k) => <option key={k} value={k}>{k}</option>)}
+          {auditEventKinds(entries).map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
         </select>
       </div>
       <div>
@@ -58,11 +62,14 @@ export function AuditTrail() {
 
   const load = useCallback(() => {
     void call('auditVerify').then(setCheck, (e: unknown) => setMessage(explain(e)));
-    void Promise.all([call('status'), call('settings')]).then(([st, s]) => setReview({ due: st.accessReviewDue, last: s.lastAccessReview, months: s.accessReviewMonths }), () => {});
+    void Promise.all([call('status'), call('settings')]).then(
+      ([st, s]) => setReview({ due: st.accessReviewDue, last: s.lastAccessReview, months: s.accessReviewMonths }),
+      () => {},
+    );
   }, []);
   const show = () => void run('The audit trail is encrypted: unlock to read it.', () => call('auditEntries'), setEntries, setMessage);
   const [others, setOthers] = useState<ApiResult<'otherAuditTrails'> | undefined>();
-  const showOthers = () => void run('The other computers\' trails are encrypted: unlock to read them.', () => call('otherAuditTrails'), setOthers, setMessage);
+  const showOthers = () => void run("The other computers' trails are encrypted: unlock to read them.", () => call('otherAuditTrails'), setOthers, setMessage);
   useEffect(() => {
     load();
     show();
@@ -70,20 +77,35 @@ export function AuditTrail() {
 
   const exportAs = (format: 'csv' | 'html') => {
     setMessage('');
-    const cleaned: AuditFilter = { ...(filter.events?.length ? { events: filter.events } : {}), ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(filter.text?.trim() ? { text: filter.text.trim() } : {}) };
-    void run('Exporting reads the audit trail, so it needs the passphrase.', () => call('auditExport', { format, filter: cleaned }), (r) => {
-      const stamp = new Date().toISOString().slice(0, 10);
-      download(r.text, `casevault-audit-${stamp}.${format}`, format === 'csv' ? 'text/csv' : 'text/html');
-      setMessage(`Exported ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${format === 'html' ? ': open the page and print it (or save it as PDF)' : ''}.`);
-    }, setMessage);
+    const cleaned: AuditFilter = {
+      ...(filter.events?.length ? { events: filter.events } : {}),
+      ...(filter.from ? { from: filter.from } : {}),
+      ...(filter.to ? { to: filter.to } : {}),
+      ...(filter.text?.trim() ? { text: filter.text.trim() } : {}),
+    };
+    void run(
+      'Exporting reads the audit trail, so it needs the passphrase.',
+      () => call('auditExport', { format, filter: cleaned }),
+      (r) => {
+        const stamp = new Date().toISOString().slice(0, 10);
+        download(r.text, `casevault-audit-${stamp}.${format}`, format === 'csv' ? 'text/csv' : 'text/html');
+        setMessage(
+          `Exported ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${format === 'html' ? ': open the page and print it (or save it as PDF)' : ''}.`,
+        );
+      },
+      setMessage,
+    );
   };
 
   const recordReview = () => {
-    void call('recordAccessReview').then(() => {
-      setMessage('Access review recorded.');
-      load();
-      show();
-    }, (e: unknown) => setMessage(explain(e)));
+    void call('recordAccessReview').then(
+      () => {
+        setMessage('Access review recorded.');
+        load();
+        show();
+      },
+      (e: unknown) => setMessage(explain(e)),
+    );
   };
 
   const shown = entries ? filterAudit(entries, filter) : [];
@@ -92,53 +114,87 @@ export function AuditTrail() {
       {prompt}
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Audit trail</h2>
-        <p>Every unlock, failed unlock, restore, export, deletion and change of key or setting is recorded here, each entry sealed to the one before, so a change to the record shows.</p>
-        {check && <p className={check.ok ? 'banner-ok' : 'banner-bad'} role={check.ok ? 'status' : 'alert'} data-testid="audit-check">{describeCheck(check)}</p>}
+        <p>
+          Every unlock, failed unlock, restore, export, deletion and change of key or setting is recorded here, each entry sealed to the one before, so a change
+          to the record shows.
+        </p>
+        {check && (
+          <p className={check.ok ? 'banner-ok' : 'banner-bad'} role={check.ok ? 'status' : 'alert'} data-testid="audit-check">
+            {describeCheck(check)}
+          </p>
+        )}
       </section>
       {review && (
         <section className={`card${review.due ? ' notice' : ''}`} aria-labelledby={`${id}-r`}>
           <h2 id={`${id}-r`}>{review.due ? 'Access review due' : 'Access review'}</h2>
-          <p>Every {review.months} months, check who can open this vault (this computer, the recovery key, the cloud and backup copies) and that the entries below are what you expect.{' '}
-            {review.last ? `Last review: ${when(review.last)}.` : 'No review has been recorded yet.'}</p>
-          <button type="button" onClick={recordReview}>Record an access review</button>
+          <p>
+            Every {review.months} months, check who can open this vault (this computer, the recovery key, the cloud and backup copies) and that the entries
+            below are what you expect. {review.last ? `Last review: ${when(review.last)}.` : 'No review has been recorded yet.'}
+          </p>
+          <button type="button" onClick={recordReview}>
+            Record an access review
+          </button>
         </section>
       )}
       {entries ? (
         <section className="card" aria-labelledby={`${id}-e`}>
           <h2 id={`${id}-e`}>Entries</h2>
           <AuditFilters entries={entries} filter={filter} onChange={setFilter} />
-          <p className="muted" data-testid="audit-count">Showing {shown.length} of {entries.length} entries, newest first.</p>
+          <p className="muted" data-testid="audit-count">
+            Showing {shown.length} of {entries.length} entries, newest first.
+          </p>
           <div className="row">
-            <button type="button" onClick={() => exportAs('csv')}>Export as CSV</button>
-            <button type="button" onClick={() => exportAs('html')}>Export a printable page</button>
+            <button type="button" onClick={() => exportAs('csv')}>
+              Export as CSV
+            </button>
+            <button type="button" onClick={() => exportAs('html')}>
+              Export a printable page
+            </button>
           </div>
           <EntryTable entries={shown} />
         </section>
       ) : (
         <section className="card">
           <p>The entries are encrypted: unlock to read them.</p>
-          <button type="button" onClick={show}>Show the entries</button>
+          <button type="button" onClick={show}>
+            Show the entries
+          </button>
         </section>
       )}
       <section className="card" aria-labelledby={`${id}-o`}>
         <h2 id={`${id}-o`}>Other computers</h2>
-        <p>Other computers using this vault (and, after a handover, the person before you) leave their own trails in the cloud copy. Each is checked the same way.</p>
+        <p>
+          Other computers using this vault (and, after a handover, the person before you) leave their own trails in the cloud copy. Each is checked the same
+          way.
+        </p>
         {others ? (
-          others.length === 0 ? <p>No other computer has left a trail.</p> : others.map((t) => (
-            <div key={t.device} data-testid="other-trail">
-              <h3>Computer {t.device.slice(0, 8)}</h3>
-              <p className={t.ok ? 'banner-ok' : 'banner-bad'} role={t.ok ? 'status' : 'alert'}>
-                {t.ok ? `${t.entries.length} ${t.entries.length === 1 ? 'entry' : 'entries'}; none was changed, removed or reordered.` : `This trail has been changed or damaged: ${t.problem}.`}
-                {t.earlierKeys ? ' It was written under the vault\'s keys from before they were rotated: that computer has not taken the new keys on.' : ''}
-              </p>
-              <EntryTable entries={filterAudit(t.entries, {})} />
-            </div>
-          ))
+          others.length === 0 ? (
+            <p>No other computer has left a trail.</p>
+          ) : (
+            others.map((t) => (
+              <div key={t.device} data-testid="other-trail">
+                <h3>Computer {t.device.slice(0, 8)}</h3>
+                <p className={t.ok ? 'banner-ok' : 'banner-bad'} role={t.ok ? 'status' : 'alert'}>
+                  {t.ok
+                    ? `${t.entries.length} ${t.entries.length === 1 ? 'entry' : 'entries'}; none was changed, removed or reordered.`
+                    : `This trail has been changed or damaged: ${t.problem}.`}
+                  {t.earlierKeys ? " It was written under the vault's keys from before they were rotated: that computer has not taken the new keys on." : ''}
+                </p>
+                <EntryTable entries={filterAudit(t.entries, {})} />
+              </div>
+            ))
+          )
         ) : (
-          <button type="button" onClick={showOthers}>Show other computers' trails</button>
+          <button type="button" onClick={showOthers}>
+            Show other computers' trails
+          </button>
         )}
       </section>
-      {message && <p className="card" role="status">{message}</p>}
+      {message && (
+        <p className="card" role="status">
+          {message}
+        </p>
+      )}
     </>
   );
 }
@@ -146,10 +202,20 @@ export function AuditTrail() {
 function EntryTable({ entries }: { entries: Entries }) {
   return (
     <table className="entries">
-      <thead><tr><th scope="col">When</th><th scope="col">What happened</th><th scope="col">Detail</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">What happened</th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
       <tbody>
         {entries.map((e, i) => (
-          <tr key={`${e.at}-${i}`}><td className="nowrap">{shortWhen(e.at)}</td><td>{e.event}</td><td>{e.detail ?? ''}</td></tr>
+          <tr key={`${e.at}-${i}`}>
+            <td className="nowrap">{shortWhen(e.at)}</td>
+            <td>{e.event}</td>
+            <td>{e.detail ?? ''}</td>
+          </tr>
         ))}
       </tbody>
     </table>

@@ -39,7 +39,12 @@ export function Backups() {
   const backUpNow = async () => {
     setBusy(true);
     setMessage('');
-    await run('Backing up needs no passphrase.', () => call('backup'), (r) => setMessage(`Backup taken: ${r.files} files, ${size(r.bytesRead)} read.`), setMessage);
+    await run(
+      'Backing up needs no passphrase.',
+      () => call('backup'),
+      (r) => setMessage(`Backup taken: ${r.files} files, ${size(r.bytesRead)} read.`),
+      setMessage,
+    );
     setBusy(false);
     await refresh();
   };
@@ -49,7 +54,10 @@ export function Backups() {
     return (
       <section className="card">
         <h2>Backups</h2>
-        <p>No backup folder is set up for this vault yet. Backups go to a separate place (a USB drive or a NAS share), so a mistake or ransomware that reaches the cloud cannot reach them.</p>
+        <p>
+          No backup folder is set up for this vault yet. Backups go to a separate place (a USB drive or a NAS share), so a mistake or ransomware that reaches
+          the cloud cannot reach them.
+        </p>
       </section>
     );
   }
@@ -59,24 +67,52 @@ export function Backups() {
       <section className={`card status ${status.overdue ? 'attention' : 'ok'}`} aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{status.overdue ? 'Backups are overdue: plug in the backup drive' : 'Backups'}</h2>
         <p className="muted">
-          Backup folder: {status.folder}<br />Last backup: {when(status.lastBackup?.at)}<br />Next backup: {when(status.nextBackup)}
-          {status.lastAttempt && !status.lastAttempt.ok && <><br />The last attempt did not work; it will be tried again.</>}
+          Backup folder: {status.folder}
+          <br />
+          Last backup: {when(status.lastBackup?.at)}
+          <br />
+          Next backup: {when(status.nextBackup)}
+          {status.lastAttempt && !status.lastAttempt.ok && (
+            <>
+              <br />
+              The last attempt did not work; it will be tried again.
+            </>
+          )}
         </p>
         <p className={`state ${status.reachable ? 'synced' : 'failed'}`} data-testid="backup-target">
           {status.reachable ? 'The backup folder is connected.' : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
         </p>
-        <button type="button" className="primary" onClick={() => void backUpNow()} disabled={busy}>Back up now</button>
+        <button type="button" className="primary" onClick={() => void backUpNow()} disabled={busy}>
+          Back up now
+        </button>
       </section>
       {status.runs.length > 0 && (
         <section className="card" aria-labelledby={`${id}-runs`}>
           <h2 id={`${id}-runs`}>Recent backups</h2>
           <table className="entries">
-            <thead><tr><th scope="col">When</th><th scope="col">Result</th><th scope="col">Took</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Result</th>
+                <th scope="col">Took</th>
+              </tr>
+            </thead>
             <tbody>
               {status.runs.map((r) => (
                 <tr key={r.at}>
                   <td className="nowrap">{plainWhen(r.at)}</td>
-                  <td>{r.ok ? <><span className="state synced">Backed up</span> {r.files === 1 ? '1 file' : `${r.files} files`}, {size(r.bytesAdded)} new</> : <><span className="state failed">Did not work</span>{r.error ? `: ${r.error}` : ''}</>}</td>
+                  <td>
+                    {r.ok ? (
+                      <>
+                        <span className="state synced">Backed up</span> {r.files === 1 ? '1 file' : `${r.files} files`}, {size(r.bytesAdded)} new
+                      </>
+                    ) : (
+                      <>
+                        <span className="state failed">Did not work</span>
+                        {r.error ? `: ${r.error}` : ''}
+                      </>
+                    )}
+                  </td>
                   <td className="nowrap">{r.durationMs < 1000 ? 'under a second' : `${Math.round(r.durationMs / 1000)} s`}</td>
                 </tr>
               ))}
@@ -85,11 +121,18 @@ export function Backups() {
         </section>
       )}
       {snapshots.length === 0 ? (
-        <section className="card"><h2>Restore</h2><p>No backups yet: once the first one is taken, its files can be restored from here.</p></section>
+        <section className="card">
+          <h2>Restore</h2>
+          <p>No backups yet: once the first one is taken, its files can be restored from here.</p>
+        </section>
       ) : (
         <Restore snapshots={snapshots} vaultDir={vaultDir} />
       )}
-      {message && <p className="card" role="status">{message}</p>}
+      {message && (
+        <p className="card" role="status">
+          {message}
+        </p>
+      )}
     </>
   );
 }

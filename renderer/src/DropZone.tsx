@@ -2,7 +2,13 @@ import { useRef, useState, type DragEvent } from 'react';
 import { addFile } from './api.js';
 import { explain } from './failures.js';
 
-interface Entry { isFile: boolean; isDirectory: boolean; fullPath: string; file?: (ok: (f: File) => void, fail: (e: unknown) => void) => void; createReader?: () => { readEntries: (ok: (e: Entry[]) => void, fail: (e: unknown) => void) => void } }
+interface Entry {
+  isFile: boolean;
+  isDirectory: boolean;
+  fullPath: string;
+  file?: (ok: (f: File) => void, fail: (e: unknown) => void) => void;
+  createReader?: () => { readEntries: (ok: (e: Entry[]) => void, fail: (e: unknown) => void) => void };
+}
 
 /** Every file under a dropped entry, with its path relative to the drop. */
 async function filesOf(entry: Entry): Promise<{ path: string; file: File }[]> {
@@ -38,14 +44,20 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
         failed.push(explain(e));
       }
     }
-    setMessage(failed.length ? `${done} added; ${failed.length} could not be added: ${failed[0]}` : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`);
+    setMessage(
+      failed.length
+        ? `${done} added; ${failed.length} could not be added: ${failed[0]}`
+        : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`,
+    );
     onAdded();
   };
 
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    const entries = [...e.dataTransfer.items].map((i) => (i as unknown as { webkitGetAsEntry(): Entry | null }).webkitGetAsEntry()).filter((x): x is Entry => !!x);
+    const entries = [...e.dataTransfer.items]
+      .map((i) => (i as unknown as { webkitGetAsEntry(): Entry | null }).webkitGetAsEntry())
+      .filter((x): x is Entry => !!x);
     const files = entries.length ? (await Promise.all(entries.map(filesOf))).flat() : [...e.dataTransfer.files].map((f) => ({ path: f.name, file: f }));
     await add(files);
   };
@@ -63,8 +75,17 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
     >
       <h2 id="drop-h">Add case files</h2>
       <p>Drag files or folders here. They are copied into your vault folder, then encrypted and uploaded.</p>
-      <input ref={input} type="file" multiple hidden aria-label="Choose files to add" onChange={(e) => void add([...(e.target.files ?? [])].map((f) => ({ path: f.name, file: f })))} />
-      <button type="button" onClick={() => input.current?.click()}>Choose files…</button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        aria-label="Choose files to add"
+        onChange={(e) => void add([...(e.target.files ?? [])].map((f) => ({ path: f.name, file: f })))}
+      />
+      <button type="button" onClick={() => input.current?.click()}>
+        Choose files…
+      </button>
       {message && <p role="status">{message}</p>}
     </section>
   );

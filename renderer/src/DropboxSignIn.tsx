@@ -25,14 +25,25 @@ export function DropboxSignIn({ label, onConnected, run }: { label: string; onCo
   return (
     <div className="dropbox" aria-live="polite">
       {step.at === 'connected' && <p className="banner-ok">Dropbox is connected.</p>}
-      {(step.at === 'idle' || step.at === 'failed') && <button type="button" onClick={() => void begin()}>{label}</button>}
+      {(step.at === 'idle' || step.at === 'failed') && (
+        <button type="button" onClick={() => void begin()}>
+          {label}
+        </button>
+      )}
       {step.at === 'waiting' && (
         <p>
-          <a className="button-link" href={step.url} target="_blank" rel="noopener noreferrer">Open Dropbox&apos;s sign-in page</a>
-          <br />It opens in your browser: allow Casevault to use its own Dropbox folder there, then come back here.
+          <a className="button-link" href={step.url} target="_blank" rel="noopener noreferrer">
+            Open Dropbox&apos;s sign-in page
+          </a>
+          <br />
+          It opens in your browser: allow Casevault to use its own Dropbox folder there, then come back here.
         </p>
       )}
-      {step.at === 'failed' && <p className="error" role="alert">{step.message}</p>}
+      {step.at === 'failed' && (
+        <p className="error" role="alert">
+          {step.message}
+        </p>
+      )}
     </div>
   );
 }

@@ -5,7 +5,11 @@ import { RecoveryKey } from './RecoveryKey.js';
 import { useSecretField } from './Unlock.js';
 import { explain } from './failures.js';
 
-interface Strength { ok: boolean; score: number; reason: string }
+interface Strength {
+  ok: boolean;
+  score: number;
+  reason: string;
+}
 
 const LABELS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'];
 
@@ -20,7 +24,10 @@ export function StrengthMeter({ passphrase }: { passphrase: string }) {
   return (
     <div className="strength" aria-live="polite">
       <meter min={0} max={4} value={s.score} aria-label="Passphrase strength" />
-      <span>{LABELS[s.score]}{s.ok ? '' : `: ${s.reason}`}</span>
+      <span>
+        {LABELS[s.score]}
+        {s.ok ? '' : `: ${s.reason}`}
+      </span>
     </div>
   );
 }
@@ -41,7 +48,9 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
     try {
       const r = await call('recover', { cloud: { kind: 'folder', dir: cloudDir }, vaultDir, secret: secret.value() });
       secret.clear();
-      setDone(`${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`);
+      setDone(
+        `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`,
+      );
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -53,7 +62,9 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       <section className="card">
         <h2>Your vault is back</h2>
         <p role="status">{done}</p>
-        <button type="button" className="primary" onClick={onDone}>Continue</button>
+        <button type="button" className="primary" onClick={onDone}>
+          Continue
+        </button>
       </section>
     );
   }
@@ -66,10 +77,18 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       <label htmlFor={`${id}-vault`}>New (or empty) folder for the vault</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} required />
       {secret.field}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Recovering…' : 'Recover my vault'}</button>
-        <button type="button" onClick={onBack}>Back</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Recovering…' : 'Recover my vault'}
+        </button>
+        <button type="button" onClick={onBack}>
+          Back
+        </button>
       </div>
     </form>
   );
@@ -112,7 +131,10 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   if (words) {
     return (
       <RecoveryKey words={words} title="Save your recovery key" testId="recovery-key" doneLabel="I have saved it: continue" onDone={onDone}>
-        <p>This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can open it.</p>
+        <p>
+          This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can
+          open it.
+        </p>
       </RecoveryKey>
     );
   }
@@ -125,8 +147,14 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
       <fieldset>
         <legend>Where the encrypted copy goes</legend>
-        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} /><span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span></label>
-        <label className="tick"><input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} /><span>Dropbox, signed in from here (no Dropbox app needed)</span></label>
+        <label className="tick">
+          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} />
+          <span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span>
+        </label>
+        <label className="tick">
+          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} />
+          <span>Dropbox, signed in from here (no Dropbox app needed)</span>
+        </label>
         {cloudKind === 'folder' ? (
           <>
             <label htmlFor={`${id}-cloud`}>Cloud folder</label>
@@ -151,14 +179,31 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         </>
       )}
       <label htmlFor={`${id}-pass`}>Passphrase (four or more unrelated words work well)</label>
-      <input id={`${id}-pass`} type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setError(''); }} autoComplete="new-password" required />
+      <input
+        id={`${id}-pass`}
+        type="password"
+        value={passphrase}
+        onChange={(e) => {
+          setPassphrase(e.target.value);
+          setError('');
+        }}
+        autoComplete="new-password"
+        required
+      />
       <StrengthMeter passphrase={passphrase} />
       <label htmlFor={`${id}-again`}>Type the passphrase again</label>
       <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
-      {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy || (cloudKind === 'dropbox' && !dropboxReady)}>{busy ? 'Creating…' : 'Create vault'}</button>
-      <button type="button" className="link" onClick={() => setRecovering(true)}>Already have a vault? Recover it on this computer</button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy || (cloudKind === 'dropbox' && !dropboxReady)}>
+        {busy ? 'Creating…' : 'Create vault'}
+      </button>
+      <button type="button" className="link" onClick={() => setRecovering(true)}>
+        Already have a vault? Recover it on this computer
+      </button>
     </form>
   );
 }
-

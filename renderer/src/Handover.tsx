@@ -36,7 +36,10 @@ export function Handover() {
   const id = useId();
 
   useEffect(() => {
-    call('handoverStatus').then((s) => setVerified(s.verified), () => {});
+    call('handoverStatus').then(
+      (s) => setVerified(s.verified),
+      () => {},
+    );
   }, [report]);
   useEffect(() => onEvent('progress', (p) => setProgress(`${p.task === 'verify' ? 'Checking' : 'Copying'}: ${p.filesDone} of ${p.filesTotal} files`)), []);
 
@@ -86,13 +89,17 @@ export function Handover() {
         <p>Hand the vault to your successor (or the union) as a copy with its own passphrase, check the copy, then remove the vault from this computer.</p>
         <ol>
           {['Passphrase for your successor', 'Where to write the copy', 'Make and check the copy', 'Remove from this computer'].map((s, i) => (
-            <li key={s} aria-current={step === i + 1 ? 'step' : undefined}>{s}</li>
+            <li key={s} aria-current={step === i + 1 ? 'step' : undefined}>
+              {s}
+            </li>
           ))}
         </ol>
         {verified && step < 4 && (
           <p>
             A checked copy was made on {new Date(verified.at).toLocaleString()} in {verified.to} ({verified.files} files).{' '}
-            <button type="button" className="link" onClick={() => setStep(4)}>Go to removing the vault from this computer</button>
+            <button type="button" className="link" onClick={() => setStep(4)}>
+              Go to removing the vault from this computer
+            </button>
           </p>
         )}
       </section>
@@ -112,12 +119,27 @@ export function Handover() {
           {withUnion && (
             <>
               <label htmlFor={`${id}-pub`}>The union's escrow public key file</label>
-              <input id={`${id}-pub`} value={publicKeyFile} onChange={(e) => setPublicKeyFile(e.target.value)} placeholder="/path/to/union-escrow.key.pub" required />
+              <input
+                id={`${id}-pub`}
+                value={publicKeyFile}
+                onChange={(e) => setPublicKeyFile(e.target.value)}
+                placeholder="/path/to/union-escrow.key.pub"
+                required
+              />
               <label htmlFor={`${id}-fp`}>Its fingerprint, as the union told you (by phone or in person)</label>
-              <input id={`${id}-fp`} value={fingerprint} onChange={(e) => setFingerprint(e.target.value)} placeholder="xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx" spellCheck={false} required />
+              <input
+                id={`${id}-fp`}
+                value={fingerprint}
+                onChange={(e) => setFingerprint(e.target.value)}
+                placeholder="xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx"
+                spellCheck={false}
+                required
+              />
             </>
           )}
-          <button type="submit" className="primary">Next</button>
+          <button type="submit" className="primary">
+            Next
+          </button>
         </form>
       )}
 
@@ -128,8 +150,12 @@ export function Handover() {
           <label htmlFor={`${id}-to`}>Folder for the copy</label>
           <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="/media/usb/handover" required />
           <div className="row">
-            <button type="submit" className="primary">Next</button>
-            <button type="button" onClick={() => setStep(1)}>Back</button>
+            <button type="submit" className="primary">
+              Next
+            </button>
+            <button type="button" onClick={() => setStep(1)}>
+              Back
+            </button>
           </div>
         </form>
       )}
@@ -142,17 +168,30 @@ export function Handover() {
               <p>Every file is encrypted into {to || 'the folder'}, then read back with the new passphrase and compared with the vault.</p>
               {busy && <p role="status">{progress || 'Starting…'}</p>}
               <div className="row">
-                <button type="button" className="primary" onClick={makeCopy} disabled={busy}>{busy ? 'Working…' : 'Make the copy'}</button>
-                <button type="button" onClick={() => setStep(2)} disabled={busy}>Back</button>
+                <button type="button" className="primary" onClick={makeCopy} disabled={busy}>
+                  {busy ? 'Working…' : 'Make the copy'}
+                </button>
+                <button type="button" onClick={() => setStep(2)} disabled={busy}>
+                  Back
+                </button>
               </div>
             </>
           ) : (
             <>
-              <p role="status">The copy is made and checked: {report.files} {report.files === 1 ? 'file' : 'files'} ({mib(report.bytes)}) in {report.to}.{report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}</p>
+              <p role="status">
+                The copy is made and checked: {report.files} {report.files === 1 ? 'file' : 'files'} ({mib(report.bytes)}) in {report.to}.
+                {report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}
+              </p>
               <p>Your successor's recovery key, shown only now. Write it down or print it and give it to them apart from the copy:</p>
-              <p className="recovery-key" data-testid="successor-recovery-key">{report.recoveryKey}</p>
-              <p>Your successor opens the copy with Casevault: <code>casevault recover --cloud {report.to} --vault NEW-FOLDER</code>, and the passphrase.</p>
-              <button type="button" className="primary" onClick={() => setStep(4)}>Next: remove from this computer</button>
+              <p className="recovery-key" data-testid="successor-recovery-key">
+                {report.recoveryKey}
+              </p>
+              <p>
+                Your successor opens the copy with Casevault: <code>casevault recover --cloud {report.to} --vault NEW-FOLDER</code>, and the passphrase.
+              </p>
+              <button type="button" className="primary" onClick={() => setStep(4)}>
+                Next: remove from this computer
+              </button>
             </>
           )}
         </section>
@@ -165,26 +204,46 @@ export function Handover() {
             <p>There is no checked copy yet: make one first.</p>
           ) : (
             <>
-              <p>This deletes the vault folder's files from this computer, and this computer's keys and settings for the vault. The copy in {verified.to} is not touched.</p>
+              <p>
+                This deletes the vault folder's files from this computer, and this computer's keys and settings for the vault. The copy in {verified.to} is not
+                touched.
+              </p>
               <fieldset>
                 <legend>The encrypted cloud copy</legend>
-                <label><input type="radio" name={`${id}-cloud`} checked={cloud === 'keep'} onChange={() => setCloud('keep')} /> Keep it (it is handed over with the account)</label>
-                <label><input type="radio" name={`${id}-cloud`} checked={cloud === 'delete'} onChange={() => setCloud('delete')} /> Delete it</label>
+                <label>
+                  <input type="radio" name={`${id}-cloud`} checked={cloud === 'keep'} onChange={() => setCloud('keep')} /> Keep it (it is handed over with the
+                  account)
+                </label>
+                <label>
+                  <input type="radio" name={`${id}-cloud`} checked={cloud === 'delete'} onChange={() => setCloud('delete')} /> Delete it
+                </label>
               </fieldset>
               <fieldset>
                 <legend>The backups</legend>
-                <label><input type="radio" name={`${id}-backups`} checked={backups === 'keep'} onChange={() => setBackups('keep')} /> Keep them (they are handed over with the drive)</label>
-                <label><input type="radio" name={`${id}-backups`} checked={backups === 'delete'} onChange={() => setBackups('delete')} /> Delete them</label>
+                <label>
+                  <input type="radio" name={`${id}-backups`} checked={backups === 'keep'} onChange={() => setBackups('keep')} /> Keep them (they are handed over
+                  with the drive)
+                </label>
+                <label>
+                  <input type="radio" name={`${id}-backups`} checked={backups === 'delete'} onChange={() => setBackups('delete')} /> Delete them
+                </label>
               </fieldset>
               <label>
-                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> My successor has the copy, its passphrase and its recovery key. Remove the vault from this computer.
+                <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> My successor has the copy, its passphrase and its
+                recovery key. Remove the vault from this computer.
               </label>
-              <button type="button" className="primary" onClick={remove} disabled={!confirmed || busy}>{busy ? 'Removing…' : 'Remove from this computer'}</button>
+              <button type="button" className="primary" onClick={remove} disabled={!confirmed || busy}>
+                {busy ? 'Removing…' : 'Remove from this computer'}
+              </button>
             </>
           )}
         </section>
       )}
-      {message && <p className="card error" role="alert">{message}</p>}
+      {message && (
+        <p className="card error" role="alert">
+          {message}
+        </p>
+      )}
     </>
   );
 }

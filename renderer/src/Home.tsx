@@ -14,12 +14,33 @@ type Files = ApiResult<'vaultFiles'>;
 /** The desktop app opens the folder; a browser tab cannot, so it offers the path to copy. */
 function VaultFolder({ dir }: { dir: string }) {
   const [note, setNote] = useState('');
-  const open = () => openVaultFolder().then(() => setNote(''), (e: unknown) => setNote(explain(e)));
-  const copy = () => navigator.clipboard.writeText(dir).then(() => setNote('Copied.'), () => setNote('Select the path and copy it.'));
+  const open = () =>
+    openVaultFolder().then(
+      () => setNote(''),
+      (e: unknown) => setNote(explain(e)),
+    );
+  const copy = () =>
+    navigator.clipboard.writeText(dir).then(
+      () => setNote('Copied.'),
+      () => setNote('Select the path and copy it.'),
+    );
   return (
     <p className="row wrap">
-      <span>Vault folder: <span className="path" data-testid="vault-dir">{dir}</span></span>
-      {canOpenVaultFolder() ? <button type="button" onClick={() => void open()}>Open vault folder</button> : <button type="button" onClick={() => void copy()}>Copy the folder&apos;s path</button>}
+      <span>
+        Vault folder:{' '}
+        <span className="path" data-testid="vault-dir">
+          {dir}
+        </span>
+      </span>
+      {canOpenVaultFolder() ? (
+        <button type="button" onClick={() => void open()}>
+          Open vault folder
+        </button>
+      ) : (
+        <button type="button" onClick={() => void copy()}>
+          Copy the folder&apos;s path
+        </button>
+      )}
       {note && <span role="status">{note}</span>}
     </p>
   );
@@ -80,27 +101,53 @@ export function Home() {
       <section className={`card status ${o.tone}`} aria-live="polite">
         <h2 data-testid="overall">{o.label}</h2>
         <dl className="counts">
-          <div><dt>Files</dt><dd data-testid="total">{status.files.total}</dd></div>
-          <div><dt>Synced</dt><dd data-testid="synced">{status.files.synced}</dd></div>
-          <div><dt>Waiting</dt><dd data-testid="pending">{status.files.pending}</dd></div>
-          <div><dt>Failed</dt><dd data-testid="failed">{status.files.failed}</dd></div>
+          <div>
+            <dt>Files</dt>
+            <dd data-testid="total">{status.files.total}</dd>
+          </div>
+          <div>
+            <dt>Synced</dt>
+            <dd data-testid="synced">{status.files.synced}</dd>
+          </div>
+          <div>
+            <dt>Waiting</dt>
+            <dd data-testid="pending">{status.files.pending}</dd>
+          </div>
+          <div>
+            <dt>Failed</dt>
+            <dd data-testid="failed">{status.files.failed}</dd>
+          </div>
         </dl>
         <VaultFolder dir={status.vaultDir} />
-        <p className="muted">Cloud copy: {status.cloud}<br />Last sync: {status.lastSync ? new Date(status.lastSync.at).toLocaleString() : 'never'}</p>
+        <p className="muted">
+          Cloud copy: {status.cloud}
+          <br />
+          Last sync: {status.lastSync ? new Date(status.lastSync.at).toLocaleString() : 'never'}
+        </p>
         {running(run, now) && (
           <>
-            <progress max={run.last.bytesTotal || run.last.filesTotal} value={run.last.bytesTotal ? run.last.bytesDone : run.last.filesDone} aria-label="Sync progress" />
-            <p className="muted" data-testid="progress">Syncing {run.last.filesDone} of {run.last.filesTotal} files: {describeRun(run, now)}</p>
+            <progress
+              max={run.last.bytesTotal || run.last.filesTotal}
+              value={run.last.bytesTotal ? run.last.bytesDone : run.last.filesDone}
+              aria-label="Sync progress"
+            />
+            <p className="muted" data-testid="progress">
+              Syncing {run.last.filesDone} of {run.last.filesTotal} files: {describeRun(run, now)}
+            </p>
           </>
         )}
-        <button type="button" className="primary" onClick={syncNow} disabled={busy}>{busy ? 'Syncing…' : 'Sync now'}</button>
+        <button type="button" className="primary" onClick={syncNow} disabled={busy}>
+          {busy ? 'Syncing…' : 'Sync now'}
+        </button>
         {message && <p role="status">{message}</p>}
       </section>
       {status.accessReviewDue && (
         <section className="card notice" aria-labelledby="review-due">
           <h2 id="review-due">Access review due</h2>
           <p>It is time to check who can open this vault and that the audit trail shows only what you expect.</p>
-          <button type="button" onClick={() => navigate('audit')}>Review access</button>
+          <button type="button" onClick={() => navigate('audit')}>
+            Review access
+          </button>
         </section>
       )}
       <DropZone onAdded={() => void refresh()} />
@@ -109,7 +156,9 @@ export function Home() {
           <h2>Changed on another computer too</h2>
           <ul>
             {status.conflicts.map((c) => (
-              <li key={c.path}><strong>{c.path}</strong>: this computer&apos;s version is kept in the cloud as <strong>{c.keptAs}</strong>.</li>
+              <li key={c.path}>
+                <strong>{c.path}</strong>: this computer&apos;s version is kept in the cloud as <strong>{c.keptAs}</strong>.
+              </li>
             ))}
           </ul>
         </section>

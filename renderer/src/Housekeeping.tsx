@@ -35,14 +35,24 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
   const id = useId();
   const { c, kind } = action;
   return (
-    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+    <div
+      className="card attention"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={`${id}-h`}
+      aria-describedby={`${id}-d`}
+      onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+    >
       <h2 id={`${id}-h`}>{kind === 'archive' ? `Archive “${c.name}”?` : `Delete “${c.name}”?`}</h2>
       <div id={`${id}-d`}>
         <p>{kind === 'archive' ? `The ${files(c.files)} of this case:` : `The ${files(c.files)} of this case will be deleted:`}</p>
         <ul>
           {kind === 'archive' ? (
             <>
-              <li>Backup folder: written into an encrypted archive, read back and checked. The archive is kept until you delete it; restore it any time from Backups.</li>
+              <li>
+                Backup folder: written into an encrypted archive, read back and checked. The archive is kept until you delete it; restore it any time from
+                Backups.
+              </li>
               <li>This computer: removed only after the archive has been checked.</li>
               <li>Cloud: moved to the cloud trash, and purged when the trash period ends.</li>
             </>
@@ -56,14 +66,21 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
         </ul>
         {!c.past && (
           <p>
-            <label><input type="checkbox" checked={early} onChange={(e) => setEarly(e.target.checked)} /> This case is not due until {plainDate(c.due)}. {kind === 'archive' ? 'Archive' : 'Delete'} it anyway (the audit trail records this).</label>
+            <label>
+              <input type="checkbox" checked={early} onChange={(e) => setEarly(e.target.checked)} /> This case is not due until {plainDate(c.due)}.{' '}
+              {kind === 'archive' ? 'Archive' : 'Delete'} it anyway (the audit trail records this).
+            </label>
           </p>
         )}
       </div>
       <div className="row">
-        <button type="button" className="primary" disabled={!c.past && !early} onClick={() => onConfirm(!c.past)}>{kind === 'archive' ? `Archive ${files(c.files)}` : `Delete ${files(c.files)}`}</button>
+        <button type="button" className="primary" disabled={!c.past && !early} onClick={() => onConfirm(!c.past)}>
+          {kind === 'archive' ? `Archive ${files(c.files)}` : `Delete ${files(c.files)}`}
+        </button>
         {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
-        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
+        <button type="button" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
       </div>
     </div>
   );
@@ -84,7 +101,9 @@ function CloseForm({ c, onDone }: { c: Case; onDone: (message: string) => void }
     <span className="row">
       <label htmlFor={`${id}-d`}>Closed on</label>
       <input id={`${id}-d`} type="date" value={day} max={today()} onChange={(e) => setDay(e.target.value)} />
-      <button type="button" onClick={() => void save()} disabled={!day}>Save</button>
+      <button type="button" onClick={() => void save()} disabled={!day}>
+        Save
+      </button>
     </span>
   );
 }
@@ -102,19 +121,33 @@ const STATE: Record<Archive['state'], string> = {
 function ConfirmArchiveDelete({ a, onConfirm, onCancel }: { a: Archive; onConfirm: () => void; onCancel: () => void }) {
   const id = useId();
   return (
-    <div className="card attention" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-h`} aria-describedby={`${id}-d`} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+    <div
+      className="card attention"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={`${id}-h`}
+      aria-describedby={`${id}-d`}
+      onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+    >
       <h2 id={`${id}-h`}>Delete archive {a.id.slice(0, 8)}?</h2>
       <div id={`${id}-d`}>
-        <p>It holds {archiveCases(a)}{a.files !== null ? `: ${files(a.files)}` : ''}.</p>
+        <p>
+          It holds {archiveCases(a)}
+          {a.files !== null ? `: ${files(a.files)}` : ''}.
+        </p>
         <ul>
           <li>Backup folder: the archive is deleted and the space it used is freed. Other backups and archives are kept.</li>
           <li>This cannot be undone: once deleted, these files cannot be restored from it.</li>
         </ul>
       </div>
       <div className="row">
-        <button type="button" className="primary" onClick={onConfirm}>Delete the archive</button>
+        <button type="button" className="primary" onClick={onConfirm}>
+          Delete the archive
+        </button>
         {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
-        <button type="button" onClick={onCancel} autoFocus>Cancel</button>
+        <button type="button" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
       </div>
     </div>
   );
@@ -153,27 +186,51 @@ export function ArchivesSection() {
       {list && list.length === 0 && <p>No archives.</p>}
       {list && list.length > 0 && (
         <table>
-          <thead><tr><th scope="col">Archive</th><th scope="col">Made</th><th scope="col">Cases</th><th scope="col">Files</th><th scope="col">Actions</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Archive</th>
+              <th scope="col">Made</th>
+              <th scope="col">Cases</th>
+              <th scope="col">Files</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
           <tbody>
             {list.map((a) => (
               <tr key={a.id}>
                 <th scope="row">{a.id.slice(0, 8)}</th>
                 <td>{a.time ? new Date(a.time).toLocaleString() : 'unknown'}</td>
-                <td>{archiveCases(a)}{STATE[a.state] && <span className="muted"> {STATE[a.state]}</span>}</td>
+                <td>
+                  {archiveCases(a)}
+                  {STATE[a.state] && <span className="muted"> {STATE[a.state]}</span>}
+                </td>
                 <td>{a.files ?? ''}</td>
-                <td><button type="button" onClick={() => setAsking(a)} disabled={busy}>Delete…</button></td>
+                <td>
+                  <button type="button" onClick={() => setAsking(a)} disabled={busy}>
+                    Delete…
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {busy && <p className="status busy" role="status">Deleting…</p>}
-      {message && <p className="error" role="alert">{message}</p>}
+      {busy && (
+        <p className="status busy" role="status">
+          Deleting…
+        </p>
+      )}
+      {message && (
+        <p className="error" role="alert">
+          {message}
+        </p>
+      )}
       {done && (
         <div role="status" aria-label="Archive deletion report">
           {done.map((d) => (
             <p key={d.id}>
-              Deleted archive {d.id.slice(0, 8)} ({d.recorded ? d.cases.map((c) => `“${c}”`).join(', ') : 'cases not recorded on this computer'}){d.files !== null ? `: ${files(d.files)}` : ''}. {size(d.bytesFreed)} freed in the backup folder.
+              Deleted archive {d.id.slice(0, 8)} ({d.recorded ? d.cases.map((c) => `“${c}”`).join(', ') : 'cases not recorded on this computer'})
+              {d.files !== null ? `: ${files(d.files)}` : ''}. {size(d.bytesFreed)} freed in the backup folder.
             </p>
           ))}
         </div>
@@ -206,26 +263,53 @@ function RecordsSection() {
       <h2 id={`${id}-h`}>Records</h2>
       <p className="muted">The backup record and the asset record your union's data-protection policy asks you to keep.</p>
       <div className="row">
-        <button type="button" onClick={() => void show()}>Show records</button>
-        <button type="button" onClick={() => void save()}>Save as a page</button>
+        <button type="button" onClick={() => void show()}>
+          Show records
+        </button>
+        <button type="button" onClick={() => void save()}>
+          Save as a page
+        </button>
       </div>
-      {message && <p className="error" role="alert">{message}</p>}
+      {message && (
+        <p className="error" role="alert">
+          {message}
+        </p>
+      )}
       {b && records && (
         <>
           <h3>Backup record</h3>
           <dl>
-            <dt>What is backed up</dt><dd>{b.what.vaultFolder}: {files(b.what.files)}</dd>
-            <dt>Where</dt><dd>{b.where ?? 'No backup folder is set up.'}</dd>
-            <dt>How often</dt><dd>{b.howOften}</dd>
-            <dt>Kept</dt><dd>{b.retention.inWords}</dd>
-            <dt>Last success</dt><dd>{b.lastSuccess ? new Date(b.lastSuccess).toLocaleString() : 'never'}</dd>
-            <dt>Last failure</dt><dd>{b.lastFailure ? `${new Date(b.lastFailure.at).toLocaleString()}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
-            <dt>Overdue</dt><dd>{b.overdue ? 'Yes' : 'No'}</dd>
+            <dt>What is backed up</dt>
+            <dd>
+              {b.what.vaultFolder}: {files(b.what.files)}
+            </dd>
+            <dt>Where</dt>
+            <dd>{b.where ?? 'No backup folder is set up.'}</dd>
+            <dt>How often</dt>
+            <dd>{b.howOften}</dd>
+            <dt>Kept</dt>
+            <dd>{b.retention.inWords}</dd>
+            <dt>Last success</dt>
+            <dd>{b.lastSuccess ? new Date(b.lastSuccess).toLocaleString() : 'never'}</dd>
+            <dt>Last failure</dt>
+            <dd>{b.lastFailure ? `${new Date(b.lastFailure.at).toLocaleString()}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
+            <dt>Overdue</dt>
+            <dd>{b.overdue ? 'Yes' : 'No'}</dd>
           </dl>
           <h3>Asset record</h3>
-          <ul>{records.assets.copies.map((c) => <li key={c.where}><strong>{c.where}</strong>: {c.location} ({c.details})</li>)}</ul>
+          <ul>
+            {records.assets.copies.map((c) => (
+              <li key={c.where}>
+                <strong>{c.where}</strong>: {c.location} ({c.details})
+              </li>
+            ))}
+          </ul>
           <h3>Encryption</h3>
-          <ul>{records.assets.encryption.map((e) => <li key={e}>{e}</li>)}</ul>
+          <ul>
+            {records.assets.encryption.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
         </>
       )}
     </section>
@@ -290,17 +374,27 @@ export function Housekeeping() {
     setDeleted(undefined);
     const request = { cases: [a.c.name], confirm: true as const, ...(force ? { force: true } : {}) };
     if (a.kind === 'archive') {
-      void run('Archiving reads the archive back to check it, so it needs the passphrase (or the recovery key).', () => call('archiveCases', request), (r) => {
-        setArchived(r);
-        setBusy(false);
-        void refresh();
-      }, fail);
+      void run(
+        'Archiving reads the archive back to check it, so it needs the passphrase (or the recovery key).',
+        () => call('archiveCases', request),
+        (r) => {
+          setArchived(r);
+          setBusy(false);
+          void refresh();
+        },
+        fail,
+      );
     } else {
-      void run('', () => call('deleteCases', request), (r) => {
-        setDeleted(r);
-        setBusy(false);
-        void refresh();
-      }, fail);
+      void run(
+        '',
+        () => call('deleteCases', request),
+        (r) => {
+          setDeleted(r);
+          setBusy(false);
+          void refresh();
+        },
+        fail,
+      );
     }
   };
 
@@ -312,35 +406,68 @@ export function Housekeeping() {
       {action && <Confirm action={action} onConfirm={(force) => confirmed(action, force)} onCancel={() => setAction(undefined)} />}
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Housekeeping</h2>
-        <p>Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault (or a file on its own there). Unless you mark it closed, its newest file's date counts.</p>
+        <p>
+          Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault (or a file on its
+          own there). Unless you mark it closed, its newest file's date counts.
+        </p>
         <div className="row">
           <label htmlFor={`${id}-y`}>Keep cases for (years)</label>
           <input id={`${id}-y`} type="number" min={1} max={100} value={years} onChange={(e) => setYears(e.target.value)} />
-          <button type="button" onClick={() => void saveYears()} disabled={!years || Number(years) === data.years}>Save</button>
+          <button type="button" onClick={() => void saveYears()} disabled={!years || Number(years) === data.years}>
+            Save
+          </button>
         </div>
       </section>
       <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
         <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
-        {data.cases.length === 0 ? <p>The vault holds no cases yet.</p> : (
+        {data.cases.length === 0 ? (
+          <p>The vault holds no cases yet.</p>
+        ) : (
           <table>
-            <thead><tr><th scope="col">Case</th><th scope="col">Files</th><th scope="col">Counted from</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Case</th>
+                <th scope="col">Files</th>
+                <th scope="col">Counted from</th>
+                <th scope="col">Due</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
             <tbody>
               {data.cases.map((c) => (
                 <tr key={c.name}>
                   <th scope="row">{c.name}</th>
                   <td>{c.files}</td>
                   <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
-                  <td>{plainDate(c.due)}{c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}</td>
+                  <td>
+                    {plainDate(c.due)}
+                    {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
+                  </td>
                   <td>
                     {closing === c.name ? (
-                      <CloseForm c={c} onDone={(m) => { setClosing(undefined); setMessage(m); void refresh(); }} />
+                      <CloseForm
+                        c={c}
+                        onDone={(m) => {
+                          setClosing(undefined);
+                          setMessage(m);
+                          void refresh();
+                        }}
+                      />
                     ) : c.closed ? (
-                      <button type="button" onClick={() => void reopen(c)} disabled={busy}>Reopen</button>
+                      <button type="button" onClick={() => void reopen(c)} disabled={busy}>
+                        Reopen
+                      </button>
                     ) : (
-                      <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>Mark closed</button>
+                      <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
+                        Mark closed
+                      </button>
                     )}
-                    <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>Archive</button>
-                    <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>Delete</button>
+                    <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>
+                      Archive
+                    </button>
+                    <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>
+                      Delete
+                    </button>
                   </td>
                 </tr>
               ))}
@@ -348,14 +475,23 @@ export function Housekeeping() {
           </table>
         )}
       </section>
-      {busy && <p className="card status busy" role="status">Working…</p>}
-      {message && <p className="card" role="status">{message}</p>}
+      {busy && (
+        <p className="card status busy" role="status">
+          Working…
+        </p>
+      )}
+      {message && (
+        <p className="card" role="status">
+          {message}
+        </p>
+      )}
       {archived && (
         <section className="card" role="status" aria-label="Archive report">
           {archived.map((a) => (
             <p key={a.case}>
               Archived “{a.case}”: {files(a.files)} written to the backup folder, read back and checked, then {files(a.removed)} removed from this computer.
-              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive {a.archive.slice(0, 8)} from Backups.
+              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive{' '}
+              {a.archive.slice(0, 8)} from Backups.
             </p>
           ))}
         </section>
@@ -364,8 +500,16 @@ export function Housekeeping() {
         <section className="card" role="status" aria-label="Deletion report">
           {deleted.cases.map((d) => (
             <div key={d.case}>
-              <p>Deleted “{d.case}”: {files(d.removed)}.</p>
-              <ul>{d.copies.map((g) => <li key={g.copy}><strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span></li>)}</ul>
+              <p>
+                Deleted “{d.case}”: {files(d.removed)}.
+              </p>
+              <ul>
+                {d.copies.map((g) => (
+                  <li key={g.copy}>
+                    <strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span>
+                  </li>
+                ))}
+              </ul>
             </div>
           ))}
         </section>

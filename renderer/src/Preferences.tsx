@@ -17,13 +17,42 @@ const RETENTION: [keyof Settings['retention'], string][] = [
   ['yearly', 'One a year, for this many years'],
 ];
 
-function NumberField({ label, value, min, max, onChange, hint }: { label: string; value: number; min: number; max: number; onChange: (n: number) => void; hint?: string }) {
+function NumberField({
+  label,
+  value,
+  min,
+  max,
+  onChange,
+  hint,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onChange: (n: number) => void;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <>
       <label htmlFor={id}>{label}</label>
-      {hint && <span className="muted" id={`${id}-hint`}>{hint}</span>}
-      <input id={id} type="number" inputMode="numeric" min={min} max={max} step={1} value={Number.isNaN(value) ? '' : value} aria-describedby={hint ? `${id}-hint` : undefined} onChange={(e) => onChange(e.target.valueAsNumber)} required />
+      {hint && (
+        <span className="muted" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        value={Number.isNaN(value) ? '' : value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.target.valueAsNumber)}
+        required
+      />
     </>
   );
 }
@@ -59,14 +88,37 @@ export function Preferences() {
   return (
     <>
       <SettingsForm title="Auto-lock" onSave={save({ autoLockMinutes: s.autoLockMinutes })}>
-        <NumberField label="Lock after this many idle minutes" hint="0 locks only on sleep, screen lock and quit. Syncing and backups carry on while locked." value={s.autoLockMinutes} min={0} max={1440} onChange={(n) => set({ autoLockMinutes: n })} />
+        <NumberField
+          label="Lock after this many idle minutes"
+          hint="0 locks only on sleep, screen lock and quit. Syncing and backups carry on while locked."
+          value={s.autoLockMinutes}
+          min={0}
+          max={1440}
+          onChange={(n) => set({ autoLockMinutes: n })}
+        />
       </SettingsForm>
       <SettingsForm title="Start with the computer" onSave={save({ startAtLogin: s.startAtLogin })}>
-        <label className="tick"><input type="checkbox" checked={s.startAtLogin} onChange={(e) => set({ startAtLogin: e.target.checked })} /><span>Start Casevault in the tray when I log in, so files sync and backups run without opening it (the desktop app)</span></label>
+        <label className="tick">
+          <input type="checkbox" checked={s.startAtLogin} onChange={(e) => set({ startAtLogin: e.target.checked })} />
+          <span>Start Casevault in the tray when I log in, so files sync and backups run without opening it (the desktop app)</span>
+        </label>
       </SettingsForm>
       <SettingsForm title="Backup schedule" onSave={save({ backupEveryHours: s.backupEveryHours, backupWarnAfterDays: s.backupWarnAfterDays })}>
-        <NumberField label="Back up every this many hours" hint="A backup missed while the computer was off runs as soon as it is back." value={s.backupEveryHours} min={1} max={744} onChange={(n) => set({ backupEveryHours: n })} />
-        <NumberField label="Warn when no backup has worked for this many days" value={s.backupWarnAfterDays} min={1} max={90} onChange={(n) => set({ backupWarnAfterDays: n })} />
+        <NumberField
+          label="Back up every this many hours"
+          hint="A backup missed while the computer was off runs as soon as it is back."
+          value={s.backupEveryHours}
+          min={1}
+          max={744}
+          onChange={(n) => set({ backupEveryHours: n })}
+        />
+        <NumberField
+          label="Warn when no backup has worked for this many days"
+          value={s.backupWarnAfterDays}
+          min={1}
+          max={90}
+          onChange={(n) => set({ backupWarnAfterDays: n })}
+        />
       </SettingsForm>
       <SettingsForm title="Backups kept" onSave={save({ retention: s.retention })}>
         <p className="muted">When old backups are cleared away, these are kept. The newest backup is always kept.</p>
@@ -75,7 +127,13 @@ export function Preferences() {
         ))}
       </SettingsForm>
       <SettingsForm title="Access review reminder" onSave={save({ accessReviewMonths: s.accessReviewMonths })}>
-        <NumberField label="Remind me to review access every this many months" value={s.accessReviewMonths} min={1} max={24} onChange={(n) => set({ accessReviewMonths: n })} />
+        <NumberField
+          label="Remind me to review access every this many months"
+          value={s.accessReviewMonths}
+          min={1}
+          max={24}
+          onChange={(n) => set({ accessReviewMonths: n })}
+        />
       </SettingsForm>
     </>
   );

@@ -3,13 +3,35 @@
 import { useId, useState, type ReactNode } from 'react';
 
 /** Words as typed back: case, spacing, dashes and line breaks do not matter. */
-const norm = (t: string) => t.toLowerCase().split(/[^a-z]+/).filter(Boolean).join(' ');
+const norm = (t: string) =>
+  t
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean)
+    .join(' ');
 
-export function RecoveryKey({ words, title, testId, doneLabel, onDone, children }: { words: string; title: string; testId: string; doneLabel: string; onDone: () => void; children: ReactNode }) {
+export function RecoveryKey({
+  words,
+  title,
+  testId,
+  doneLabel,
+  onDone,
+  children,
+}: {
+  words: string;
+  title: string;
+  testId: string;
+  doneLabel: string;
+  onDone: () => void;
+  children: ReactNode;
+}) {
   const [typed, setTyped] = useState('');
   const id = useId();
   const save = () => {
-    const blob = new Blob([`Casevault recovery key\n\n${words}\n\nKeep this somewhere safe, away from the computer. It opens the vault if the passphrase is forgotten.\n`], { type: 'text/plain' });
+    const blob = new Blob(
+      [`Casevault recovery key\n\n${words}\n\nKeep this somewhere safe, away from the computer. It opens the vault if the passphrase is forgotten.\n`],
+      { type: 'text/plain' },
+    );
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = 'casevault-recovery-key.txt';
@@ -20,14 +42,22 @@ export function RecoveryKey({ words, title, testId, doneLabel, onDone, children 
     <section className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{title}</h2>
       {children}
-      <p className="recovery-key" data-testid={testId}>{words}</p>
+      <p className="recovery-key" data-testid={testId}>
+        {words}
+      </p>
       <div className="row">
-        <button type="button" onClick={save}>Save as a file</button>
-        <button type="button" onClick={() => window.print()}>Print</button>
+        <button type="button" onClick={save}>
+          Save as a file
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          Print
+        </button>
       </div>
       <label htmlFor={`${id}-confirm`}>To check you have it, type the recovery key here</label>
       <textarea id={`${id}-confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} rows={3} autoComplete="off" spellCheck={false} />
-      <button type="button" className="primary" disabled={norm(typed) !== norm(words)} onClick={onDone}>{doneLabel}</button>
+      <button type="button" className="primary" disabled={norm(typed) !== norm(words)} onClick={onDone}>
+        {doneLabel}
+      </button>
     </section>
   );
 }

@@ -42,7 +42,11 @@ export function RotateKeys() {
   const { run, prompt } = useUnlocked();
   const id = useId();
 
-  const refresh = () => void call('status').then((s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }), () => {});
+  const refresh = () =>
+    void call('status').then(
+      (s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }),
+      () => {},
+    );
   useEffect(refresh, []);
   // Re-encryption running in the background (started from another visit to this screen): check now and then whether it is done.
   useEffect(() => {
@@ -63,24 +67,34 @@ export function RotateKeys() {
     setOpen(false);
     setPhase('reencrypting');
     setProgress(undefined);
-    void run('Finishing the rotation needs the new passphrase.', () => call('finishKeyRotation'), (f) => {
-      setFinished({ ...f, backups: s.backups });
-      setPhase('idle');
-      refresh();
-    }, failed);
+    void run(
+      'Finishing the rotation needs the new passphrase.',
+      () => call('finishKeyRotation'),
+      (f) => {
+        setFinished({ ...f, backups: s.backups });
+        setPhase('idle');
+        refresh();
+      },
+      failed,
+    );
   };
   // Step 1: the new keys, and the new recovery key to save (none when picking up a rotation whose key was shown already).
   const rotate = (newPassphrase: string) => {
     setPhase('switching');
     setMessage('');
     setFinished(undefined);
-    void run('Rotating the keys needs the current passphrase (or the recovery key) first.', () => call('rotateKeys', { newPassphrase }), (r) => {
-      setNext('');
-      setAgain('');
-      setPhase('idle');
-      if (r.recoveryKey) setSwitched(r);
-      else reencrypt(r);
-    }, failed);
+    void run(
+      'Rotating the keys needs the current passphrase (or the recovery key) first.',
+      () => call('rotateKeys', { newPassphrase }),
+      (r) => {
+        setNext('');
+        setAgain('');
+        setPhase('idle');
+        if (r.recoveryKey) setSwitched(r);
+        else reencrypt(r);
+      },
+      failed,
+    );
   };
   const start = (e: FormEvent) => {
     e.preventDefault();
@@ -95,9 +109,18 @@ export function RotateKeys() {
 
   if (switched?.recoveryKey) {
     return (
-      <RecoveryKey words={switched.recoveryKey} title="New keys made: save the new recovery key" testId="rotated-recovery-key" doneLabel="I have saved it: re-encrypt the cloud copy" onDone={() => reencrypt(switched)}>
+      <RecoveryKey
+        words={switched.recoveryKey}
+        title="New keys made: save the new recovery key"
+        testId="rotated-recovery-key"
+        doneLabel="I have saved it: re-encrypt the cloud copy"
+        onDone={() => reencrypt(switched)}
+      >
         <p role="status">The vault has new keys. The old passphrase and the old recovery key no longer open it.</p>
-        <p>Write the new recovery key down (or print it) now and keep it away from the computer: it is shown only once. Then the cloud copy is re-encrypted with the new keys.</p>
+        <p>
+          Write the new recovery key down (or print it) now and keep it away from the computer: it is shown only once. Then the cloud copy is re-encrypted with
+          the new keys.
+        </p>
       </RecoveryKey>
     );
   }
@@ -111,7 +134,11 @@ export function RotateKeys() {
       <p className="muted">This carries on if you leave this screen; keep the computer on until it is done.</p>
     </>
   );
-  const error = message && <p className="error" role="alert">{message}</p>;
+  const error = message && (
+    <p className="error" role="alert">
+      {message}
+    </p>
+  );
 
   return (
     <>
@@ -121,28 +148,58 @@ export function RotateKeys() {
         {vault?.rotation === 'running' && !busy ? (
           <>
             {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
-            <p role="status">The cloud copy is being re-encrypted with the new keys{progress ? ` (${progress.filesDone} of ${progress.filesTotal})` : ''}. Keep the computer on until it is done.</p>
+            <p role="status">
+              The cloud copy is being re-encrypted with the new keys{progress ? ` (${progress.filesDone} of ${progress.filesTotal})` : ''}. Keep the computer on
+              until it is done.
+            </p>
           </>
         ) : vault?.rotation === 'interrupted' && phase !== 'reencrypting' ? (
           <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
-            <p className="banner-bad" role="alert">A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still open with the old keys.</p>
-            <p className="muted">Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for it) and type a new one here: the rotation starts again.</p>
+            <p className="banner-bad" role="alert">
+              A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still
+              open with the old keys.
+            </p>
+            <p className="muted">
+              Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for
+              it) and type a new one here: the rotation starts again.
+            </p>
             <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
-            <input id={`${id}-then`} type="password" value={next} onChange={(e) => { setNext(e.target.value); setMessage(''); }} autoComplete="current-password" required />
+            <input
+              id={`${id}-then`}
+              type="password"
+              value={next}
+              onChange={(e) => {
+                setNext(e.target.value);
+                setMessage('');
+              }}
+              autoComplete="current-password"
+              required
+            />
             <label htmlFor={`${id}-then-again`}>Type it again</label>
             <input id={`${id}-then-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="current-password" required />
             {making}
             {error}
-            <button type="submit" className="primary" disabled={busy}>{busy ? 'Finishing…' : 'Finish rotating keys'}</button>
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? 'Finishing…' : 'Finish rotating keys'}
+            </button>
           </form>
         ) : (
           <>
-            <p>If a computer with this vault on it is lost or stolen, rotate the keys here. Casevault makes new keys, with a new passphrase and a new recovery key, so the lost computer's copy cannot read anything added or changed from now on. It cannot reach the lost computer itself: the files already on it stay there.</p>
+            <p>
+              If a computer with this vault on it is lost or stolen, rotate the keys here. Casevault makes new keys, with a new passphrase and a new recovery
+              key, so the lost computer's copy cannot read anything added or changed from now on. It cannot reach the lost computer itself: the files already on
+              it stay there.
+            </p>
             <ul>
               <li>The cloud copy is encrypted again with the new keys. A large vault takes a while: keep this computer on.</li>
               <li>Old backups stay readable on this computer.</li>
               <li>Any other computer that uses this vault asks once for the new passphrase.</li>
-              {vault?.dropbox && <li>Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press "Reconnect Dropbox" on this page.</li>}
+              {vault?.dropbox && (
+                <li>
+                  Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press
+                  "Reconnect Dropbox" on this page.
+                </li>
+              )}
             </ul>
             {finished && (
               <div className="banner-ok" role="status">
@@ -155,20 +212,52 @@ export function RotateKeys() {
             {!open ? (
               <>
                 {error}
-                <button type="button" onClick={() => { setOpen(true); setFinished(undefined); }} disabled={busy}>Rotate keys…</button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setOpen(true);
+                    setFinished(undefined);
+                  }}
+                  disabled={busy}
+                >
+                  Rotate keys…
+                </button>
               </>
             ) : (
               <form className="stack" onSubmit={start} aria-label="Rotate keys">
                 <label htmlFor={`${id}-new`}>New passphrase (not the current one; four or more unrelated words work well)</label>
-                <input id={`${id}-new`} type="password" value={next} onChange={(e) => { setNext(e.target.value); setMessage(''); }} autoComplete="new-password" required />
+                <input
+                  id={`${id}-new`}
+                  type="password"
+                  value={next}
+                  onChange={(e) => {
+                    setNext(e.target.value);
+                    setMessage('');
+                  }}
+                  autoComplete="new-password"
+                  required
+                />
                 <StrengthMeter passphrase={next} />
                 <label htmlFor={`${id}-again`}>Type the new passphrase again</label>
                 <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
                 {making}
                 {error}
                 <div className="row">
-                  <button type="submit" className="primary" disabled={busy}>{busy ? 'Rotating…' : 'Rotate keys now'}</button>
-                  <button type="button" onClick={() => { setOpen(false); setNext(''); setAgain(''); setMessage(''); }} disabled={busy}>Cancel</button>
+                  <button type="submit" className="primary" disabled={busy}>
+                    {busy ? 'Rotating…' : 'Rotate keys now'}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setOpen(false);
+                      setNext('');
+                      setAgain('');
+                      setMessage('');
+                    }}
+                    disabled={busy}
+                  >
+                    Cancel
+                  </button>
                 </div>
               </form>
             )}

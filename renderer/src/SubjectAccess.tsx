@@ -26,12 +26,19 @@ export function SubjectAccess() {
   const [progress, setProgress] = useState('');
   const { run, prompt } = useUnlocked();
   const id = useId();
-  useEffect(() => onEvent('progress', (p) => {
-    if (p.task === 'search') setProgress(p.filesDone < p.filesTotal ? `Searched ${p.filesDone} of ${p.filesTotal} files…` : '');
-    if (p.task === 'export') setProgress(p.filesDone < p.filesTotal ? `Copied ${p.filesDone} of ${p.filesTotal} files…` : '');
-  }), []);
+  useEffect(
+    () =>
+      onEvent('progress', (p) => {
+        if (p.task === 'search') setProgress(p.filesDone < p.filesTotal ? `Searched ${p.filesDone} of ${p.filesTotal} files…` : '');
+        if (p.task === 'export') setProgress(p.filesDone < p.filesTotal ? `Copied ${p.filesDone} of ${p.filesTotal} files…` : '');
+      }),
+    [],
+  );
 
-  const terms = termsText.split('\n').map((t) => t.trim()).filter(Boolean);
+  const terms = termsText
+    .split('\n')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const ref = reference.trim() ? { reference: reference.trim() } : {};
 
   const search = (e: FormEvent) => {
@@ -40,7 +47,7 @@ export function SubjectAccess() {
     setFound(undefined);
     setBusy(true);
     void run(
-      'Searching reads members\' files, so it needs the passphrase (or the recovery key).',
+      "Searching reads members' files, so it needs the passphrase (or the recovery key).",
       () => call('sarSearch', { terms, ...ref }),
       (report) => {
         setFound({ report, terms });
@@ -60,10 +67,12 @@ export function SubjectAccess() {
     setMessage('');
     setBusy(true);
     void run(
-      'Exporting copies members\' files, so it needs the passphrase (or the recovery key).',
+      "Exporting copies members' files, so it needs the passphrase (or the recovery key).",
       () => call('sarExport', { terms: found.terms, paths: found.report.hits.map((h) => h.path).filter((p) => chosen.has(p)), ...ref, to, zip }),
       (r) => {
-        const failed = r.failed.length ? ` ${files(r.failed.length)} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left out: ${r.failed.map((f) => f.path).join(', ')}.` : '';
+        const failed = r.failed.length
+          ? ` ${files(r.failed.length)} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left out: ${r.failed.map((f) => f.path).join(', ')}.`
+          : '';
         setMessage(`Exported ${files(r.files)} and a manifest to ${r.to}.${failed}`);
         setBusy(false);
       },
@@ -93,11 +102,22 @@ export function SubjectAccess() {
         <h2 id={`${id}-h`}>Subject access request</h2>
         <p>When a member asks for everything you hold about them, find it here and export a copy for them, with a list of what is in it.</p>
         <label htmlFor={`${id}-terms`}>The member's name, reference number or e-mail address (one per line)</label>
-        <textarea id={`${id}-terms`} value={termsText} onChange={(e) => setTermsText(e.target.value)} rows={3} placeholder={'Siobhán O\'Neill\nM-0042\ns.oneill@example.org'} required />
-        <p className="muted">Capital letters and accents do not matter. File names and the text of documents, PDFs, e-mails, spreadsheets and text files are searched.</p>
+        <textarea
+          id={`${id}-terms`}
+          value={termsText}
+          onChange={(e) => setTermsText(e.target.value)}
+          rows={3}
+          placeholder={"Siobhán O'Neill\nM-0042\ns.oneill@example.org"}
+          required
+        />
+        <p className="muted">
+          Capital letters and accents do not matter. File names and the text of documents, PDFs, e-mails, spreadsheets and text files are searched.
+        </p>
         <label htmlFor={`${id}-ref`}>Request reference (optional)</label>
         <input id={`${id}-ref`} value={reference} onChange={(e) => setReference(e.target.value)} placeholder="SAR-2026-014" />
-        <button type="submit" className="primary" disabled={busy || terms.length === 0}>{busy && !found ? 'Searching…' : 'Search'}</button>
+        <button type="submit" className="primary" disabled={busy || terms.length === 0}>
+          {busy && !found ? 'Searching…' : 'Search'}
+        </button>
       </form>
       {found && (
         <section className="card" aria-labelledby={`${id}-r`}>
@@ -109,7 +129,10 @@ export function SubjectAccess() {
                 <label>
                   <input type="checkbox" checked={chosen.has(h.path)} onChange={() => toggle(h.path)} /> {h.path}
                 </label>
-                <div className="muted">{where(h)}{h.snippet ? `: ${h.snippet}` : ''}</div>
+                <div className="muted">
+                  {where(h)}
+                  {h.snippet ? `: ${h.snippet}` : ''}
+                </div>
               </li>
             ))}
           </ul>
@@ -117,24 +140,49 @@ export function SubjectAccess() {
             <>
               <h3>Could not be searched inside: check these by hand</h3>
               <ul>
-                {found.report.unreadable.map((u) => <li key={u.path}>{u.path}: {u.reason}</li>)}
+                {found.report.unreadable.map((u) => (
+                  <li key={u.path}>
+                    {u.path}: {u.reason}
+                  </li>
+                ))}
               </ul>
             </>
           )}
           {found.report.hits.length > 0 && (
             <fieldset className="export">
               <legend>Export the ticked files as</legend>
-              <label><input type="radio" name={`${id}-kind`} checked={zip} onChange={() => chooseKind(true)} /> A zip file</label>
-              <label><input type="radio" name={`${id}-kind`} checked={!zip} onChange={() => chooseKind(false)} /> A folder</label>
+              <label>
+                <input type="radio" name={`${id}-kind`} checked={zip} onChange={() => chooseKind(true)} /> A zip file
+              </label>
+              <label>
+                <input type="radio" name={`${id}-kind`} checked={!zip} onChange={() => chooseKind(false)} /> A folder
+              </label>
               <label htmlFor={`${id}-to`}>{zip ? 'Save the zip file as' : 'Copy into the folder (new or empty)'}</label>
-              <input id={`${id}-to`} value={to} onChange={(e) => { setTo(e.target.value); setToEdited(true); }} />
-              <button type="button" className="primary" onClick={exportChosen} disabled={busy || chosen.size === 0 || !to.trim()}>Export {files(chosen.size)}</button>
+              <input
+                id={`${id}-to`}
+                value={to}
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  setToEdited(true);
+                }}
+              />
+              <button type="button" className="primary" onClick={exportChosen} disabled={busy || chosen.size === 0 || !to.trim()}>
+                Export {files(chosen.size)}
+              </button>
             </fieldset>
           )}
         </section>
       )}
-      {busy && progress && <p className="card muted" aria-live="polite">{progress}</p>}
-      {message && <p className="card" role="status">{message}</p>}
+      {busy && progress && (
+        <p className="card muted" aria-live="polite">
+          {progress}
+        </p>
+      )}
+      {message && (
+        <p className="card" role="status">
+          {message}
+        </p>
+      )}
     </>
   );
 }

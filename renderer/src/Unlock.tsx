@@ -15,7 +15,14 @@ export function useSecretField() {
       ) : (
         <input id={`${id}-secret`} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" required />
       )}
-      <button type="button" className="link" onClick={() => { setUseKey(!useKey); setSecret(''); }}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => {
+          setUseKey(!useKey);
+          setSecret('');
+        }}
+      >
         {useKey ? 'Use the passphrase instead' : 'Forgot the passphrase? Use the recovery key'}
       </button>
     </>
@@ -57,10 +64,18 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
       <h2 id={`${id}-h`}>Unlock the vault</h2>
       <p>{reason}</p>
       {secret.field}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Unlocking…' : 'Unlock'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -34,9 +34,19 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
           <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
         </div>
       </div>
-      {files.total === 0 ? <p>No files yet: drop some above, or put them in the vault folder.</p> : shown.length === 0 ? <p>No file matches.</p> : (
+      {files.total === 0 ? (
+        <p>No files yet: drop some above, or put them in the vault folder.</p>
+      ) : shown.length === 0 ? (
+        <p>No file matches.</p>
+      ) : (
         <table className="entries" aria-label="Files and their sync state">
-          <thead><tr><th scope="col">File</th><th scope="col">Size</th><th scope="col">State</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Size</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
           <tbody>
             {shown.slice(0, SHOWN).map((f) => (
               <tr key={f.path} data-state={f.state}>
@@ -44,15 +54,32 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
                 <td className="nowrap">{size(f.size)}</td>
                 <td>
                   <span className={`state ${f.state}`}>{LABEL[f.state]}</span>
-                  {f.reason && <><br /><span>{sentence(f.reason)}</span><br /><button type="button" onClick={onRetry} disabled={busy} aria-label={`Retry ${f.path}`}>Retry</button></>}
+                  {f.reason && (
+                    <>
+                      <br />
+                      <span>{sentence(f.reason)}</span>
+                      <br />
+                      <button type="button" onClick={onRetry} disabled={busy} aria-label={`Retry ${f.path}`}>
+                        Retry
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {shown.length > SHOWN && <p className="muted">Showing the first {SHOWN} of {shown.length}: narrow the list with the name.</p>}
-      {files.files.length < files.total && <p className="muted">The vault holds {files.total} files; the list shows {files.files.length}.</p>}
+      {shown.length > SHOWN && (
+        <p className="muted">
+          Showing the first {SHOWN} of {shown.length}: narrow the list with the name.
+        </p>
+      )}
+      {files.files.length < files.total && (
+        <p className="muted">
+          The vault holds {files.total} files; the list shows {files.files.length}.
+        </p>
+      )}
     </section>
   );
 }

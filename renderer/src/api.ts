@@ -42,7 +42,10 @@ const httpBridge: Bridge = {
 
 const bridge = (): Bridge => window.casevault ?? httpBridge;
 
-export async function call<M extends ApiMethod>(method: M, ...params: Record<string, never> extends ApiParams<M> ? [ApiParams<M>?] : [ApiParams<M>]): Promise<ApiResult<M>> {
+export async function call<M extends ApiMethod>(
+  method: M,
+  ...params: Record<string, never> extends ApiParams<M> ? [ApiParams<M>?] : [ApiParams<M>]
+): Promise<ApiResult<M>> {
   const r = await bridge().call(method, params[0] ?? {});
   if (!r.ok) throw new ApiError(r.error);
   return r.value as ApiResult<M>;
@@ -65,7 +68,11 @@ export async function openVaultFolder(): Promise<void> {
 /** Copy a dropped or chosen file into the vault at `path` (never over an existing file). */
 export async function addFile(path: string, file: Blob): Promise<{ path: string }> {
   if (window.casevault) return call('addFile', { path, data: new Uint8Array(await file.arrayBuffer()) });
-  const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
+  const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: file,
+  });
   const r = (await res.json()) as ApiResponse<{ path: string }>;
   if (!r.ok) throw new ApiError(r.error);
   return r.value;

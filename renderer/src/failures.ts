@@ -7,7 +7,7 @@ import { sentence } from './text.js';
 
 const NEXT: Record<NextStep, string> = {
   unlock: 'Unlock the vault with its passphrase or recovery key.',
-  'unlock-with-new-passphrase': 'The vault\'s keys were changed on another computer: unlock with the new passphrase.',
+  'unlock-with-new-passphrase': "The vault's keys were changed on another computer: unlock with the new passphrase.",
   retry: 'Try again in a moment.',
   'retry-or-report': 'Try again; if it keeps happening, tell whoever looks after Casevault for you (no file names or keys are in this message).',
   'choose-other-folder': 'Check the folder, or choose another.',
@@ -24,7 +24,8 @@ const NEXT: Record<NextStep, string> = {
   'try-older-backup': 'Restore those files from an older backup.',
   'reconnect-dropbox': 'Connect Dropbox again in Settings.',
   'reconnect-cloud': 'Reconnect the drive or share that holds the cloud folder (or let its sync app finish), then try again.',
-  'restore-cloud-key-file': 'Put this computer\'s copy of the key file (casevault.key, in Casevault\'s settings folder) back into the cloud folder, then sync again.',
+  'restore-cloud-key-file':
+    "Put this computer's copy of the key file (casevault.key, in Casevault's settings folder) back into the cloud folder, then sync again.",
   'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
   'make-handover': 'Make a handover copy first, under Leaving the role.',
   'check-sync-status': 'Home lists the files that could not be synced and why; fix those, then try again.',

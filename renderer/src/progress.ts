@@ -26,6 +26,11 @@ export function describeRun(run: Run, now: number): string {
   const elapsed = now - run.startedMs;
   if (elapsed < 3000 || bytesDone === 0 || bytesDone >= bytesTotal) return head;
   const leftS = Math.ceil(((bytesTotal - bytesDone) / bytesDone) * (elapsed / 1000));
-  const left = leftS < 60 ? 'less than a minute' : leftS < 3600 ? `about ${Math.round(leftS / 60)} ${Math.round(leftS / 60) === 1 ? 'minute' : 'minutes'}` : `about ${Math.round(leftS / 3600)} ${Math.round(leftS / 3600) === 1 ? 'hour' : 'hours'}`;
+  const left =
+    leftS < 60
+      ? 'less than a minute'
+      : leftS < 3600
+        ? `about ${Math.round(leftS / 60)} ${Math.round(leftS / 60) === 1 ? 'minute' : 'minutes'}`
+        : `about ${Math.round(leftS / 3600)} ${Math.round(leftS / 3600) === 1 ? 'hour' : 'hours'}`;
   return `${head}, ${left} left`;
 }

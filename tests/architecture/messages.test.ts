@@ -16,7 +16,10 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SHOWN_FIELDS = new Set(['message', 'reason', 'note', 'lastError', 'detail', 'error']);
 const FORBIDDEN: [RegExp, string][] = [
   [/`casevault/, 'a back-quoted command'],
-  [/\bcasevault (init|sync|watch|status|recover|verify|backup|snapshots|restore|forget|passwd|audit|serve|retention|close|reopen|archive|archives|delete|records|sar|escrow|handover|remove|rotate-keys|backup-folder|cloud-move|devices|breach-report|send)\b/, 'a command'],
+  [
+    /\bcasevault (init|sync|watch|status|recover|verify|backup|snapshots|restore|forget|passwd|audit|serve|retention|close|reopen|archive|archives|delete|records|sar|escrow|handover|remove|rotate-keys|backup-folder|cloud-move|devices|breach-report|send)\b/,
+    'a command',
+  ],
   [/(^|\s|\()--[a-z][a-z-]+/, 'a command-line flag'],
 ];
 
@@ -30,7 +33,8 @@ function sources(dir: string): string[] {
 /** The text of every string and template literal under `node`. */
 function literals(node: ts.Node): string[] {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [node.text];
-  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((s) => s.literal.text), ...node.templateSpans.flatMap((s) => literals(s.expression))];
+  if (ts.isTemplateExpression(node))
+    return [node.head.text, ...node.templateSpans.map((s) => s.literal.text), ...node.templateSpans.flatMap((s) => literals(s.expression))];
   if (ts.isFunctionLike(node)) return []; // a callback's own strings are not the message (e.g. new Promise((ok) => execFile('sync', ['--file-system'])))
   const out: string[] = [];
   node.forEachChild((c) => void out.push(...literals(c)));

@@ -10,7 +10,7 @@ import { makeVault } from '../helpers/vault.js';
 import { failsWith, handover, NEW_PASSPHRASE, ok } from '../handover/helpers.js';
 import { ROTATED } from '../rotate/helpers.js';
 
-test('audit --others: the successor reads the predecessor\'s trail from the handover copy; an edited line is reported (exit 3)', async () => {
+test("audit --others: the successor reads the predecessor's trail from the handover copy; an edited line is reported (exit 3)", async () => {
   const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true });
   const copy = join(v.root, 'handover');
   ok(await handover(v, copy), 'handover');
@@ -21,10 +21,17 @@ test('audit --others: the successor reads the predecessor\'s trail from the hand
   assert.match(r.stdout, /vault created/);
   const json = JSON.parse(ok(await run(['audit', '--others', '--json'], env), 'json').stdout) as { ok: boolean; entries: { event: string }[] }[];
   assert.ok(json.every((t) => t.ok));
-  assert.ok(json.some((t) => t.entries.some((e) => e.event === 'vault created')), 'the predecessor\'s trail');
+  assert.ok(
+    json.some((t) => t.entries.some((e) => e.event === 'vault created')),
+    "the predecessor's trail",
+  );
 
   const own = `${JSON.parse(await readFile(join(env.CASEVAULT_HOME, 'config.json'), 'utf8')).deviceId}.log`;
-  const logs = await Promise.all((await readdir(join(copy, 'audit'))).filter((n) => n !== own).map(async (n) => ({ path: join(copy, 'audit', n), lines: (await readFile(join(copy, 'audit', n), 'utf8')).trim().split('\n') })));
+  const logs = await Promise.all(
+    (await readdir(join(copy, 'audit')))
+      .filter((n) => n !== own)
+      .map(async (n) => ({ path: join(copy, 'audit', n), lines: (await readFile(join(copy, 'audit', n), 'utf8')).trim().split('\n') })),
+  );
   const { path, lines } = logs.sort((a, b) => b.lines.length - a.lines.length)[0]!; // the predecessor's, the longest
   assert.ok(lines.length >= 2);
   await writeFile(path, `${lines.join('\n')}\nnot an audit line\n`); // a malformed line at the end: reported, and the entries before it still shown
@@ -38,7 +45,7 @@ test('audit --others: the successor reads the predecessor\'s trail from the hand
   assert.match(bad.stdout, /NOT intact: line 1 is out of sequence/);
 });
 
-test('audit --others after a key rotation: another computer\'s trail written under the earlier keys is read and checked with them', async () => {
+test("audit --others after a key rotation: another computer's trail written under the earlier keys is read and checked with them", async () => {
   const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true });
   const lenv = { CASEVAULT_HOME: join(v.root, 'laptop-home'), CASEVAULT_PASSPHRASE: PASSPHRASE };
   ok(await run(['recover', '--cloud', v.cloud, '--vault', join(v.root, 'laptop')], lenv), 'recover on the laptop');

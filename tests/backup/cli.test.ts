@@ -21,14 +21,21 @@ function assertCleanError(r: RunResult, code: number): void {
 }
 
 test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; verify --backup; forget; exit codes', async () => {
-  const { root, vault, env } = await makeVault({ files: { 'case-1/letter.txt': 'Dear member', 'case-2/scan.pdf': randomBytes(300_000) }, backup: true, backupParams: SMALL_BACKUPS });
+  const { root, vault, env } = await makeVault({
+    files: { 'case-1/letter.txt': 'Dear member', 'case-2/scan.pdf': randomBytes(300_000) },
+    backup: true,
+    backupParams: SMALL_BACKUPS,
+  });
   const b1 = await cv(['backup'], env);
   assert.equal(b1.code, 0, b1.stderr);
   assert.match(b1.stdout, /^[0-9a-f]{32}\n$/);
   await writeFile(join(vault, 'case-1/letter.txt'), 'Dear member, again');
   const b2 = await cv(['backup'], env);
   const list = JSON.parse((await cv(['snapshots', '--json'], env)).stdout);
-  assert.deepEqual(list.map((s: { id: string }) => s.id), [b1.stdout.trim(), b2.stdout.trim()]);
+  assert.deepEqual(
+    list.map((s: { id: string }) => s.id),
+    [b1.stdout.trim(), b2.stdout.trim()],
+  );
   assert.equal(list[0].files, 2);
   assert.match((await cv(['snapshots'], env)).stdout, new RegExp(b1.stdout.trim()));
 
@@ -132,7 +139,8 @@ test(`kill -9 during restore at ${KILL_ROUNDS} random instants: no half-written 
     const r = await cv(['restore', '--to', to], env, randomInt(150, 1200));
     if (r.code === null) killed++;
     // Whatever a killed restore left: every file under a real name is complete; partial plaintext only under temporary names.
-    for (const [p, d] of await readTree(to).catch(() => new Map<string, Buffer>())) { // killed before it made the folder: nothing there yet
+    for (const [p, d] of await readTree(to).catch(() => new Map<string, Buffer>())) {
+      // killed before it made the folder: nothing there yet
       if (p.split('/').at(-1)!.startsWith('.casevault-tmp-')) continue;
       assert.ok(want.get(p)?.equals(d), `round ${round}: ${p} is not a complete file of the snapshot`);
     }

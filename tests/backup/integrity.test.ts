@@ -41,7 +41,10 @@ test('a damaged pack: verify names it and fails; restore recovers every file tha
   await writeFile(victim, bytes);
   const r = await v.api.verify();
   const victimHex = victim.split('/').at(-1)!;
-  assert.ok(r.bad.some((b) => b.item === `pack ${victimHex}`), JSON.stringify(r.bad));
+  assert.ok(
+    r.bad.some((b) => b.item === `pack ${victimHex}`),
+    JSON.stringify(r.bad),
+  );
   assert.deepEqual(r.damagedSnapshots, [snap.snapshot]);
 
   const to = join(v.root, 'out');
@@ -53,8 +56,14 @@ test('a damaged pack: verify names it and fails; restore recovers every file tha
   for (const f of rr.failed) assert.ok(!got.has(f.path), 'no partial file for a damaged one');
 });
 
-test('blobs swapped between packs, and a pack renamed to another pack\'s name, are refused', async () => {
-  const v = withBackupApi(await makeVault({ files: { 'a.bin': randomBytes(200_000), 'b.bin': randomBytes(200_000), 'c.bin': randomBytes(200_000) }, backup: true, backupParams: SMALL_BACKUPS }));
+test("blobs swapped between packs, and a pack renamed to another pack's name, are refused", async () => {
+  const v = withBackupApi(
+    await makeVault({
+      files: { 'a.bin': randomBytes(200_000), 'b.bin': randomBytes(200_000), 'c.bin': randomBytes(200_000) },
+      backup: true,
+      backupParams: SMALL_BACKUPS,
+    }),
+  );
   await v.api.backup();
   await v.unlock();
   const repo = await openRepo(v.home, v.backup);
@@ -82,7 +91,9 @@ test('blobs swapped between packs, and a pack renamed to another pack\'s name, a
 });
 
 test('a manifest forged from existing chunks without the MAC key, or renamed, is refused; a deleted one is reported', async () => {
-  const v = withBackupApi(await makeVault({ files: { 'letter.txt': 'the real letter', 'x.bin': randomBytes(50_000) }, backup: true, backupParams: SMALL_BACKUPS }));
+  const v = withBackupApi(
+    await makeVault({ files: { 'letter.txt': 'the real letter', 'x.bin': randomBytes(50_000) }, backup: true, backupParams: SMALL_BACKUPS }),
+  );
   const s1 = await v.api.backup();
   await v.unlock();
   const repo = await openRepo(v.home, v.backup);
@@ -96,7 +107,9 @@ test('a manifest forged from existing chunks without the MAC key, or renamed, is
   await writeFile(join(v.backup, 'snapshots', name), forged);
   await assert.rejects(v.api.restore({ to: join(v.root, 'o1'), snapshot: name }), { name: 'DamagedData' });
   // Even with the right index key but not the MAC key.
-  const forged2 = sealManifest(sodium, { ...repo.keys, manifestMacKey: randomBytes(32) }, forgedId, Date.now(), [{ path: 'evil.txt', size: 1, mtimeMs: 0, chunks: ids.slice(0, 1) }]);
+  const forged2 = sealManifest(sodium, { ...repo.keys, manifestMacKey: randomBytes(32) }, forgedId, Date.now(), [
+    { path: 'evil.txt', size: 1, mtimeMs: 0, chunks: ids.slice(0, 1) },
+  ]);
   await writeFile(join(v.backup, 'snapshots', name), forged2);
   await assert.rejects(v.api.restore({ to: join(v.root, 'o2'), snapshot: name }), { name: 'DamagedData' });
   // A genuine manifest under another name: the snapshot ID is bound.
@@ -109,7 +122,10 @@ test('a manifest forged from existing chunks without the MAC key, or renamed, is
   // Deleting a snapshot this computer wrote is noticed.
   await rm(join(v.backup, 'snapshots', s1.snapshot));
   const r2 = await v.api.verify();
-  assert.ok(r2.bad.some((b) => b.item === `snapshot ${s1.snapshot}` && /missing/.test(b.reason)), JSON.stringify(r2.bad));
+  assert.ok(
+    r2.bad.some((b) => b.item === `snapshot ${s1.snapshot}` && /missing/.test(b.reason)),
+    JSON.stringify(r2.bad),
+  );
   // Blob IDs are keyed: an unkeyed hash of a known file matches nothing.
   const plain = Buffer.from('the real letter');
   const known = [sodium.crypto_generichash(32, plain, null), new Uint8Array(await crypto.subtle.digest('SHA-256', plain))];
@@ -117,7 +133,7 @@ test('a manifest forged from existing chunks without the MAC key, or renamed, is
   assert.ok(repo.blobs.has(Buffer.from(blobId(sodium, repo.keys.idKey, [plain])).toString('hex')));
 });
 
-test('another vault\'s repository and a folder that is not a repository are refused; a missing drive is not recreated', async () => {
+test("another vault's repository and a folder that is not a repository are refused; a missing drive is not recreated", async () => {
   const a = withBackupApi(await makeVault({ files: { 'a.txt': 'a' }, backup: true, backupParams: SMALL_BACKUPS }));
   const b = withBackupApi(await makeVault({ files: { 'b.txt': 'b' }, backup: true, backupParams: SMALL_BACKUPS }));
   await a.api.backup();
@@ -143,7 +159,10 @@ test('another vault\'s repository and a folder that is not a repository are refu
   await rename(`${a.backup}-away`, a.backup);
   await a.api.backup();
   const runs = JSON.parse(await readFile(join(a.home, 'backup-state.json'), 'utf8')).runs;
-  assert.deepEqual(runs.map((r: { ok: boolean }) => r.ok), [true, false, false, true]);
+  assert.deepEqual(
+    runs.map((r: { ok: boolean }) => r.ok),
+    [true, false, false, true],
+  );
 });
 
 test('disk full during a backup fails cleanly; the repository stays valid and the next backup completes it', async () => {

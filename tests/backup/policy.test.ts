@@ -27,7 +27,10 @@ test('retention: last N, then the newest per day, ISO week, month and year; the 
     const newest = snaps.filter((s) => new Date(s.timeMs).toISOString().slice(0, 7) === month).at(-1)!;
     assert.equal(k.snapshot.id, newest.id);
   }
-  assert.deepEqual(applyRetention(snaps, { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }).keep.map((k) => k.snapshot.id), ['s1599']);
+  assert.deepEqual(
+    applyRetention(snaps, { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }).keep.map((k) => k.snapshot.id),
+    ['s1599'],
+  );
   assert.deepEqual(applyRetention([], DEFAULT_RETENTION), { keep: [], remove: [] });
 });
 

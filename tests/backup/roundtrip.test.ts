@@ -26,7 +26,7 @@ test('a tree with odd names, empty and multi-chunk files round-trips byte for by
     'big/notes.txt': Buffer.from('member notes, overtime claim\n'.repeat(40_000)),
     ' leading space and trailing dot.': 'x',
     'emoji 📁/notes 📝.md': 'z',
-    '__proto__': 'not special',
+    __proto__: 'not special',
   };
   const v = withBackupApi(await makeVault({ files, backup: true, backupParams: SMALL_BACKUPS }));
   await utimes(join(v.vault, 'empty.txt'), 1_600_000_000, 1_600_000_000.123);
@@ -53,7 +53,13 @@ test('a tree with odd names, empty and multi-chunk files round-trips byte for by
 
 test('dedup: a second backup adds nothing; a duplicated file is stored once; the repository is about the unique data', async () => {
   const unique = randomBytes(1024 * 1024);
-  const v = withBackupApi(await makeVault({ files: { 'a/one.bin': unique, 'b/copy.bin': unique, 'c/again.bin': unique, 'small.txt': 'hello' }, backup: true, backupParams: SMALL_BACKUPS }));
+  const v = withBackupApi(
+    await makeVault({
+      files: { 'a/one.bin': unique, 'b/copy.bin': unique, 'c/again.bin': unique, 'small.txt': 'hello' },
+      backup: true,
+      backupParams: SMALL_BACKUPS,
+    }),
+  );
   const first = await v.api.backup();
   const size1 = await dirSize(v.backup);
   assert.ok(size1 < 1.15 * 1024 * 1024, `three copies of 1 MiB stored in ${size1} bytes`);
@@ -72,11 +78,13 @@ test('dedup: a second backup adds nothing; a duplicated file is stored once; the
   const third = await v.api.backup();
   assert.equal(third.filesRead, 1);
   assert.ok(third.blobsAdded >= 1 && third.blobsAdded <= 4, `${third.blobsAdded} chunks re-stored`);
-  assert.ok(await dirSize(v.backup) - size2 < 5 * SMALL_BACKUPS.chunker.max + 64 * 1024);
+  assert.ok((await dirSize(v.backup)) - size2 < 5 * SMALL_BACKUPS.chunker.max + 64 * 1024);
 });
 
 test('restore a file, a folder and everything, beside existing files, from the latest or a named snapshot', async () => {
-  const v = withBackupApi(await makeVault({ files: { 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' }, backup: true, backupParams: SMALL_BACKUPS }));
+  const v = withBackupApi(
+    await makeVault({ files: { 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' }, backup: true, backupParams: SMALL_BACKUPS }),
+  );
   const s1 = await v.api.backup();
   await writeFiles(v.vault, { 'case-1/letter.txt': 'v2 longer' });
   await v.api.backup();

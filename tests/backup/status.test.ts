@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeVault } from '../helpers/vault.js';
 
-test('backup status: the target\'s presence, and the runs newest first with a failure\'s reason', async () => {
+test("backup status: the target's presence, and the runs newest first with a failure's reason", async () => {
   const { root, backup, engine } = await makeVault({ files: { 'a.txt': 'a' }, backup: true });
   await engine.backup();
   assert.equal((await engine.backupStatus()).reachable, true);
@@ -15,7 +15,11 @@ test('backup status: the target\'s presence, and the runs newest first with a fa
   assert.equal(gone.reachable, false);
   await assert.rejects(engine.backup());
   const after = await engine.backupStatus();
-  assert.deepEqual(after.runs.map((r) => r.ok), [false, true], 'newest first');
+  assert.deepEqual(
+    after.runs.map((r) => r.ok),
+    [false, true],
+    'newest first',
+  );
   assert.ok((after.runs[0]!.error ?? '').length > 0, 'a failed run says why');
   assert.doesNotMatch(after.runs[0]!.error ?? '', /a\.txt|\/tmp/);
 });

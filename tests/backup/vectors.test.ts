@@ -7,7 +7,18 @@ import { test } from 'node:test';
 import { fromHex } from '../../crypto/bytes.js';
 import { DamagedData } from '../../crypto/errors.js';
 import { buildBackupVectors, VECTOR_FILE } from '../vectors/make-backup-vectors.js';
-import { deriveRepoKeys, openBlob, openIndex, openManifest, openManifestSummary, openPackHeader, openRepoConfig, ready, repoWrapKey, slotKey } from '../vectors/backup-vector-imports.js';
+import {
+  deriveRepoKeys,
+  openBlob,
+  openIndex,
+  openManifest,
+  openManifestSummary,
+  openPackHeader,
+  openRepoConfig,
+  ready,
+  repoWrapKey,
+  slotKey,
+} from '../vectors/backup-vector-imports.js';
 
 const committed = JSON.parse(readFileSync(VECTOR_FILE, 'utf8'));
 
@@ -54,12 +65,18 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
   }
   // Blob 0 under blob 1's entry (a swap inside the pack): refused.
   const [e0, e1] = header.entries;
-  assert.throws(() => openBlob(sodium, key, keys.idKey, { ...e1!, length: e0!.length, rawLength: e0!.rawLength }, pack.subarray(e0!.offset, e0!.offset + e0!.length)), DamagedData);
+  assert.throws(
+    () => openBlob(sodium, key, keys.idKey, { ...e1!, length: e0!.length, rawLength: e0!.rawLength }, pack.subarray(e0!.offset, e0!.offset + e0!.length)),
+    DamagedData,
+  );
   const headEnd = e0!.offset;
   for (const i of flips(headEnd, 7)) {
     const bad = pack.slice();
     bad[i]! ^= 1;
-    assert.throws(() => openPackHeader(sodium, keys.indexKey, packId, bad, bad.length), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
+    assert.throws(
+      () => openPackHeader(sodium, keys.indexKey, packId, bad, bad.length),
+      (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat',
+    );
   }
   assert.throws(() => openPackHeader(sodium, keys.indexKey, fromHex(v.index.id), pack, pack.length), DamagedData, 'bound to its pack ID');
 
@@ -68,17 +85,26 @@ test('vectors open with the keys, and any flipped bit is refused', async () => {
   for (const i of flips(index.length, 11)) {
     const bad = index.slice();
     bad[i]! ^= 1;
-    assert.throws(() => openIndex(sodium, keys.indexKey, fromHex(v.index.id), bad), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
+    assert.throws(
+      () => openIndex(sodium, keys.indexKey, fromHex(v.index.id), bad),
+      (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat',
+    );
   }
 
   const manifest = fromHex(v.manifest.bytes);
   const id = fromHex(v.manifest.id);
   const m = openManifest(sodium, keys, boxSecret, id, manifest);
-  assert.deepEqual(m.files.map((f) => f.path), v.manifest.files.map((f: { path: string }) => f.path));
+  assert.deepEqual(
+    m.files.map((f) => f.path),
+    v.manifest.files.map((f: { path: string }) => f.path),
+  );
   for (const i of flips(manifest.length, 13)) {
     const bad = manifest.slice();
     bad[i]! ^= 1;
-    assert.throws(() => openManifestSummary(sodium, keys, id, bad), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
+    assert.throws(
+      () => openManifestSummary(sodium, keys, id, bad),
+      (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat',
+    );
   }
   // Type confusion: a pack, an index or a blob offered as a manifest.
   for (const other of [pack, index, pack.subarray(e0!.offset, e0!.offset + e0!.length)]) {

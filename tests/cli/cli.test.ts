@@ -61,7 +61,7 @@ test('init: no passphrase and no terminal is exit 2; a weak passphrase is exit 2
 });
 
 test('sync, status --json, and recover on a new computer with the passphrase and with the recovery key', async () => {
-  const { root, vault, cloud, env, recoveryKey } = await setup({ 'a/b/c.txt': 'deep', 'big.bin': randomBytes(2_500_000), 'zero': '' });
+  const { root, vault, cloud, env, recoveryKey } = await setup({ 'a/b/c.txt': 'deep', 'big.bin': randomBytes(2_500_000), zero: '' });
   const s = await run(['sync'], env);
   assert.equal(s.code, 0, s.stderr);
   const status = JSON.parse((await run(['status', '--json'], env)).stdout);
@@ -71,7 +71,10 @@ test('sync, status --json, and recover on a new computer with the passphrase and
 
   const original = await readTree(vault);
   original.delete('new.txt');
-  for (const [label, secretEnv] of [['pass', { CASEVAULT_PASSPHRASE: PASSPHRASE }], ['key', { CASEVAULT_RECOVERY_KEY: recoveryKey }]] as const) {
+  for (const [label, secretEnv] of [
+    ['pass', { CASEVAULT_PASSPHRASE: PASSPHRASE }],
+    ['key', { CASEVAULT_RECOVERY_KEY: recoveryKey }],
+  ] as const) {
     const target = join(root, `recovered-${label}`);
     const r = await run(['recover', '--cloud', cloud, '--vault', target], { CASEVAULT_HOME: join(root, `home-${label}`), ...secretEnv });
     assert.equal(r.code, 0, r.stderr);
@@ -86,14 +89,21 @@ test('sync, status --json, and recover on a new computer with the passphrase and
 
 test('wrong passphrase is exit 4; a recovery-key typo is caught by its checksum, exit 4; neither echoes the secret', async () => {
   const { root, cloud, recoveryKey } = await setup();
-  const wrong = await run(['recover', '--cloud', cloud, '--vault', join(root, 'r1')], { CASEVAULT_HOME: join(root, 'h1'), CASEVAULT_PASSPHRASE: 'not the right passphrase at all' });
+  const wrong = await run(['recover', '--cloud', cloud, '--vault', join(root, 'r1')], {
+    CASEVAULT_HOME: join(root, 'h1'),
+    CASEVAULT_PASSPHRASE: 'not the right passphrase at all',
+  });
   assertCleanError(wrong, 4, ['not the right passphrase']);
   const words = recoveryKey.split(/[^a-z]+/).filter(Boolean);
   const typo = [...words];
   typo[5] = typo[5] === 'abandon' ? 'ability' : 'abandon';
   const t = await run(['recover', '--cloud', cloud, '--vault', join(root, 'r2')], { CASEVAULT_HOME: join(root, 'h2'), CASEVAULT_RECOVERY_KEY: typo.join(' ') });
   // Single words may be ordinary English ("check", "key"); pairs of them would be a leak.
-  assertCleanError(t, 4, words.slice(1).map((w, i) => `${words[i]} ${w}`));
+  assertCleanError(
+    t,
+    4,
+    words.slice(1).map((w, i) => `${words[i]} ${w}`),
+  );
   assert.match(t.stderr, /typo/);
   assert.ok(!(await exists(join(root, 'r2'))), 'nothing written');
 });
@@ -142,7 +152,10 @@ test('recover refuses a non-empty target and a home that already has a vault (ex
   const { root, cloud, env } = await setup();
   await mkdir(join(root, 'busy'));
   await writeFile(join(root, 'busy', 'keep.txt'), 'mine');
-  assertCleanError(await run(['recover', '--cloud', cloud, '--vault', join(root, 'busy')], { CASEVAULT_HOME: join(root, 'h3'), CASEVAULT_PASSPHRASE: PASSPHRASE }), 2);
+  assertCleanError(
+    await run(['recover', '--cloud', cloud, '--vault', join(root, 'busy')], { CASEVAULT_HOME: join(root, 'h3'), CASEVAULT_PASSPHRASE: PASSPHRASE }),
+    2,
+  );
   assert.equal(await readFile(join(root, 'busy', 'keep.txt'), 'utf8'), 'mine');
   assertCleanError(await run(['recover', '--cloud', cloud, '--vault', join(root, 'fresh')], env), 1);
 });

@@ -107,7 +107,11 @@ test('rotate-keys on a Dropbox vault: every object re-encrypted through the API,
   assert.match(r.stdout, /re-encrypted: 13 objects/, 'twelve files and one in the trash');
   const newEnv = { ...env, CASEVAULT_PASSPHRASE: ROTATED };
   assert.equal((await run(['verify', '--cloud'], newEnv)).code, 0);
-  assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', join(dir, 'thief')], { ...env, CASEVAULT_HOME: join(dir, 'home-thief') })).code, 4, 'the old passphrase opens nothing');
+  assert.equal(
+    (await run(['recover', '--cloud', 'dropbox', '--vault', join(dir, 'thief')], { ...env, CASEVAULT_HOME: join(dir, 'home-thief') })).code,
+    4,
+    'the old passphrase opens nothing',
+  );
   const target = join(dir, 'recovered');
   assert.equal((await run(['recover', '--cloud', 'dropbox', '--vault', target], { ...newEnv, CASEVAULT_HOME: join(dir, 'home2') })).code, 0);
   await assertSameTree(vault, target);

@@ -43,7 +43,8 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   const recoverArgs = ['recover', '--cloud', cloud, '--vault', target];
   const env2 = { ...env, CASEVAULT_HOME: join(root, 'home2') };
   let recoverKilled = 0;
-  for (let i = 0; i < 3 && !(await exists(join(root, 'home2', 'config.json'))); i++) if (await runThenKill(recoverArgs, env2, randomInt(300, 650))) recoverKilled++;
+  for (let i = 0; i < 3 && !(await exists(join(root, 'home2', 'config.json'))); i++)
+    if (await runThenKill(recoverArgs, env2, randomInt(300, 650))) recoverKilled++;
   if (!(await exists(join(root, 'home2', 'config.json')))) {
     const r = await run(recoverArgs, env2);
     assert.equal(r.code, 0, r.stderr);
@@ -54,7 +55,9 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
   assert.equal((await listFiles(join(cloud, 'objects'))).length, want.size, 'one object per file, no duplicates');
-  t.diagnostic(`sync killed mid-run ${killed} times in ${ROUNDS} rounds, recover ${recoverKilled} times; ${want.size} files checked by decrypting the cloud and recovering it; lost 0, duplicated 0`);
+  t.diagnostic(
+    `sync killed mid-run ${killed} times in ${ROUNDS} rounds, recover ${recoverKilled} times; ${want.size} files checked by decrypting the cloud and recovering it; lost 0, duplicated 0`,
+  );
 });
 
 test(`kill -9 of watch ${WATCH_ROUNDS} times while files keep arriving: a restarted watch converges with nothing lost`, async (t) => {

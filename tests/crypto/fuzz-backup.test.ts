@@ -11,7 +11,17 @@ import { parseAuditLine, verifyAuditChain } from '../../crypto/index.js';
 import { VECTOR_FILE } from '../vectors/make-backup-vectors.js';
 import { decodeHeader, encodeHeader } from '../../crypto/backup/pack.js';
 import {
-  deriveRepoKeys, openBlob, openIndex, openManifest, openManifestSummary, openPackHeader, openRepoConfig, parsePackPrefix, ready, repoWrapKey, slotKey,
+  deriveRepoKeys,
+  openBlob,
+  openIndex,
+  openManifest,
+  openManifestSummary,
+  openPackHeader,
+  openRepoConfig,
+  parsePackPrefix,
+  ready,
+  repoWrapKey,
+  slotKey,
 } from '../vectors/backup-vector-imports.js';
 
 const v = JSON.parse(readFileSync(VECTOR_FILE, 'utf8'));
@@ -49,7 +59,13 @@ test(`backup repository config, pack prefix and header, index, manifest, blob: $
   ];
   for (const [name, good, open] of cases) {
     await onlyTyped(() => open(good));
-    await assert.doesNotReject(fc.assert(fc.asyncProperty(mutated(good), (b) => onlyTyped(() => open(b))), { numRuns: RUNS }), name);
+    await assert.doesNotReject(
+      fc.assert(
+        fc.asyncProperty(mutated(good), (b) => onlyTyped(() => open(b))),
+        { numRuns: RUNS },
+      ),
+      name,
+    );
   }
 });
 
@@ -65,10 +81,19 @@ test('a pack header claiming 4 billion entries or a 4 GiB header is refused befo
 
 test(`audit log lines: ${RUNS} random texts and mutated chains only fail with typed errors or a named bad line`, async () => {
   const authKey = new Uint8Array(32).fill(7);
-  await fc.assert(fc.asyncProperty(fc.string({ maxLength: 300 }), (s) => onlyTyped(() => parseAuditLine(s))), { numRuns: RUNS });
-  await fc.assert(fc.asyncProperty(fc.array(fc.oneof(fc.string({ maxLength: 120 }), fc.constant(`v1 1 ${'A'.repeat(40)} ${'0'.repeat(64)}`)), { maxLength: 8 }), async (lines) => {
-    const r = await verifyAuditChain(authKey, lines);
-    if (lines.length === 0) assert.ok(r.ok);
-    else assert.ok(!r.ok && r.line >= 1 && r.line <= lines.length, JSON.stringify(r));
-  }), { numRuns: Math.min(RUNS, 500) });
+  await fc.assert(
+    fc.asyncProperty(fc.string({ maxLength: 300 }), (s) => onlyTyped(() => parseAuditLine(s))),
+    { numRuns: RUNS },
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.oneof(fc.string({ maxLength: 120 }), fc.constant(`v1 1 ${'A'.repeat(40)} ${'0'.repeat(64)}`)), { maxLength: 8 }),
+      async (lines) => {
+        const r = await verifyAuditChain(authKey, lines);
+        if (lines.length === 0) assert.ok(r.ok);
+        else assert.ok(!r.ok && r.line >= 1 && r.line <= lines.length, JSON.stringify(r));
+      },
+    ),
+    { numRuns: Math.min(RUNS, 500) },
+  );
 });

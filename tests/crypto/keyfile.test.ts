@@ -2,8 +2,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  createKeyFile, decodeRecoveryKey, encodeRecoveryKey, KDF_PROFILES, openKeyFile, parseKeyFile, randomBytes, rewrapPassphrase, rewrapRecovery,
-  serializeKeyFile, utf8, type KeyFile,
+  createKeyFile,
+  decodeRecoveryKey,
+  encodeRecoveryKey,
+  KDF_PROFILES,
+  openKeyFile,
+  parseKeyFile,
+  randomBytes,
+  rewrapPassphrase,
+  rewrapRecovery,
+  serializeKeyFile,
+  utf8,
+  type KeyFile,
 } from '../../crypto/index.js';
 
 const PASS = 'a long enough test passphrase';
@@ -23,13 +33,18 @@ test('lowering the Argon2 cost while keeping the wrapped key fails (parameters a
 test('absurd Argon2 parameters are refused before any computation', async () => {
   const { keyFile } = await createKeyFile(PASS, KDF_PROFILES.interactive);
   const start = performance.now();
-  for (const [ops, mem] of [[2, 4 * 1024 ** 3], [10_000, 64 * 1024 ** 2], [1, 64 * 1024 ** 2], [2, 1024 * 1024]]) {
+  for (const [ops, mem] of [
+    [2, 4 * 1024 ** 3],
+    [10_000, 64 * 1024 ** 2],
+    [1, 64 * 1024 ** 2],
+    [2, 1024 * 1024],
+  ]) {
     assert.throws(() => parseKeyFile(edit(keyFile, (k) => Object.assign(k.slots[0]!, { ops, mem }))), { name: 'UnsupportedFormat' });
   }
   assert.ok(performance.now() - start < 100, 'no key derivation ran');
 });
 
-test('another vault\'s recovery key, or a wrapped key from a different KEK, is a wrong secret; the key files stay untouched', async () => {
+test("another vault's recovery key, or a wrapped key from a different KEK, is a wrong secret; the key files stay untouched", async () => {
   const a = await createKeyFile(PASS, KDF_PROFILES.interactive);
   const b = await createKeyFile(PASS, KDF_PROFILES.interactive);
   await assert.rejects(openKeyFile(a.keyFile, { recoveryKey: b.recoveryKey }), { name: 'WrongSecret' });

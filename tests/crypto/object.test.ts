@@ -4,8 +4,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  assertSafeVaultPath, concat, createKeyFile, DamagedData, FileChanged, KDF_PROFILES, objectId, objectLength, ObjectSealer, openObject, openObjectToBytes,
-  padmeLength, randomBytes, type ReadKeys,
+  assertSafeVaultPath,
+  concat,
+  createKeyFile,
+  DamagedData,
+  FileChanged,
+  KDF_PROFILES,
+  objectId,
+  objectLength,
+  ObjectSealer,
+  openObject,
+  openObjectToBytes,
+  padmeLength,
+  randomBytes,
+  type ReadKeys,
 } from '../../crypto/index.js';
 import { CHUNK, HEADER_LEN } from '../../crypto/object.js';
 
@@ -37,7 +49,8 @@ function messages(bytes: Uint8Array): { header: Uint8Array; msgs: Uint8Array[] }
   return { header: bytes.subarray(0, HEADER_LEN), msgs };
 }
 
-const safePath = fc.array(fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }), { minLength: 1, maxLength: 6 })
+const safePath = fc
+  .array(fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }), { minLength: 1, maxLength: 6 })
   .map((segs) => segs.join('/'))
   .filter((p) => {
     try {
@@ -67,7 +80,8 @@ test('the streamed and in-memory encryptions produce objects that open the same'
   const data = randomBytes(2 * CHUNK + 333);
   const id = await objectId(keys.nameKey, 'stream.bin');
   const pieces: Uint8Array[] = [];
-  for await (const p of sealer.encrypt(id, { path: 'stream.bin', size: data.length, mtimeMs: 1 }, [data.subarray(0, 1000), data.subarray(1000)])) pieces.push(p);
+  for await (const p of sealer.encrypt(id, { path: 'stream.bin', size: data.length, mtimeMs: 1 }, [data.subarray(0, 1000), data.subarray(1000)]))
+    pieces.push(p);
   assert.deepEqual(await open(id, concat(...pieces)), data);
 });
 
@@ -84,19 +98,25 @@ test('truncation at every message boundary and at random bytes is refused', asyn
   const { id, bytes } = await seal('t.bin', randomBytes(3 * CHUNK + 10));
   const cuts = [0, 1, HEADER_LEN - 1, HEADER_LEN, ...Array.from({ length: 4 }, (_, k) => HEADER_LEN + k * MSG), bytes.length - 1];
   for (const cut of cuts) await assert.rejects(open(id, bytes.subarray(0, cut)), DamagedData, `cut at ${cut}`);
-  await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), async (cut) => {
-    await assert.rejects(open(id, bytes.subarray(0, cut)), DamagedData);
-  }), { numRuns: 100 });
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), async (cut) => {
+      await assert.rejects(open(id, bytes.subarray(0, cut)), DamagedData);
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test('a bit flip anywhere (header, stream header, any chunk, any tag) is refused', async () => {
   await setup();
   const { id, bytes } = await seal('f.bin', randomBytes(2 * CHUNK + 5));
-  await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
-    const c = bytes.slice();
-    c[at]! ^= 1 << bit;
-    await assert.rejects(open(id, c), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
-  }), { numRuns: 300 });
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
+      const c = bytes.slice();
+      c[at]! ^= 1 << bit;
+      await assert.rejects(open(id, c), (e: Error) => e.name === 'DamagedData' || e.name === 'UnsupportedFormat');
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('appending bytes or a copy of a message after the final one is refused; nothing after the final tag is accepted', async () => {
@@ -124,7 +144,7 @@ test('reordered, duplicated, dropped and spliced messages are refused', async ()
   for (const [name, list] of Object.entries(variants)) await assert.rejects(open(a.id, concat(header, ...list)), DamagedData, name);
 });
 
-test('swaps and plants: A under B\'s name, A under a random name, another vault\'s object, a forgery with only the public key', async () => {
+test("swaps and plants: A under B's name, A under a random name, another vault's object, a forgery with only the public key", async () => {
   await setup();
   const a = await seal('a.txt', new TextEncoder().encode('member A'));
   const b = await seal('b.txt', new TextEncoder().encode('member B'));
@@ -132,7 +152,7 @@ test('swaps and plants: A under B\'s name, A under a random name, another vault\
   await assert.rejects(open(randomBytes(32), a.bytes), DamagedData, 'A copied under a fresh name');
   const foreignSealer = await ObjectSealer.create(other);
   const foreign = await seal('a.txt', new TextEncoder().encode('planted'), foreignSealer, other);
-  await assert.rejects(open(a.id, foreign.bytes), DamagedData, 'another vault\'s object');
+  await assert.rejects(open(a.id, foreign.bytes), DamagedData, "another vault's object");
   // Someone with the public key (the cloud has it) but not the auth key: a valid-looking object fails its auth tag.
   const forger = await ObjectSealer.create({ ...keys, authKey: randomBytes(32) });
   const forged = await seal('a.txt', new TextEncoder().encode('forged'), forger);

@@ -5,8 +5,24 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  decodeRecoveryKey, escrowFingerprint, fromHex, objectId, openEscrowKeyFile, openKeyFile, openLocalSecret, openObjectToBytes, parseEscrowKeyFile, parseEscrowPublicKey,
-  parseKeyFile, randomBytes, ready, toHex, utf8, type EscrowKeyPair, type ReadKeys, type Secret,
+  decodeRecoveryKey,
+  escrowFingerprint,
+  fromHex,
+  objectId,
+  openEscrowKeyFile,
+  openKeyFile,
+  openLocalSecret,
+  openObjectToBytes,
+  parseEscrowKeyFile,
+  parseEscrowPublicKey,
+  parseKeyFile,
+  randomBytes,
+  ready,
+  toHex,
+  utf8,
+  type EscrowKeyPair,
+  type ReadKeys,
+  type Secret,
 } from '../../crypto/index.js';
 import { buildVectors, content, type FormatVectors } from '../vectors/format-recipe.js';
 import { FORMAT_VECTOR_FILE } from '../vectors/make-format-vectors.js';
@@ -29,7 +45,10 @@ test('the committed key file opens with the passphrase and with the recovery key
     assert.equal(toHex((byKey as unknown as Record<string, Uint8Array>)[k]!), committed.keys[k], k);
   }
   for (const n of committed.names) assert.equal(toHex(await objectId(byPass.nameKey, n.path)), n.id);
-  assert.equal(await openLocalSecret(byPass.localSecretKey, byPass.vaultId, committed.localSecret.label, { v: 1, ...committed.localSecret.sealed }), committed.localSecret.secret);
+  assert.equal(
+    await openLocalSecret(byPass.localSecretKey, byPass.vaultId, committed.localSecret.label, { v: 1, ...committed.localSecret.sealed }),
+    committed.localSecret.secret,
+  );
 });
 
 test('NFC and NFD spellings of one name are two object IDs', () => {
@@ -64,7 +83,7 @@ const BAD: { name: string; mutate: (b: Uint8Array, v: FormatVectors) => { bytes:
   { name: 'header only', mutate: (b) => ({ bytes: b.slice(0, 165) }), error: 'DamagedData' },
   { name: 'empty', mutate: () => ({ bytes: new Uint8Array(0) }), error: 'DamagedData' },
   { name: 'byte appended', mutate: (b) => ({ bytes: Uint8Array.from([...b, 0]) }), error: 'DamagedData' },
-  { name: 'under another object\'s name (swap)', mutate: (b, v) => ({ bytes: b, id: v.objects[2]!.id }), error: 'DamagedData' },
+  { name: "under another object's name (swap)", mutate: (b, v) => ({ bytes: b, id: v.objects[2]!.id }), error: 'DamagedData' },
 ];
 
 function flip(b: Uint8Array, at: number): { bytes: Uint8Array } {
@@ -147,12 +166,47 @@ test('named mutations of the escrow slot and the escrow key file fail with the e
   const escrowSlot = (k: typeof kf) => k.slots.find((s: { role: string }) => s.role === 'escrow');
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
   const cases: { name: string; edit: (k: typeof kf) => void | Promise<void>; secret: Secret; error: string }[] = [
-    { name: 'forged escrow slot (another master sealed to the same key)', edit: (k) => (escrowSlot(k).sealed = b64(sodium.crypto_box_seal(randomBytes(32), pair.publicKey))), secret: { escrow: pair }, error: 'DamagedData' },
-    { name: 'public key swapped for an attacker\'s (fingerprint to match)', edit: async (k) => Object.assign(escrowSlot(k), { publicKey: b64(other.publicKey), fingerprint: await escrowFingerprint(other.publicKey) }), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
-    { name: 'public key swapped, opened with the union\'s key', edit: (k) => (escrowSlot(k).publicKey = b64(other.publicKey)), secret: { escrow: pair }, error: 'WrongSecret' },
-    { name: 'attacker\'s escrow slot replaces the union\'s', edit: async (k) => Object.assign(escrowSlot(k), { publicKey: b64(other.publicKey), fingerprint: await escrowFingerprint(other.publicKey), sealed: b64(sodium.crypto_box_seal(randomBytes(32), other.publicKey)) }), secret: { escrow: otherPair }, error: 'DamagedData' },
-    { name: 'fingerprint edited', edit: (k) => (escrowSlot(k).fingerprint = '0000-0000-0000-0000-0000-0000-0000-0000'), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
-    { name: 'escrow slot removed (rollback)', edit: (k) => (k.slots = k.slots.filter((s: { role: string }) => s.role !== 'escrow')), secret: { passphrase: committed.passphrase }, error: 'DamagedData' },
+    {
+      name: 'forged escrow slot (another master sealed to the same key)',
+      edit: (k) => (escrowSlot(k).sealed = b64(sodium.crypto_box_seal(randomBytes(32), pair.publicKey))),
+      secret: { escrow: pair },
+      error: 'DamagedData',
+    },
+    {
+      name: "public key swapped for an attacker's (fingerprint to match)",
+      edit: async (k) => Object.assign(escrowSlot(k), { publicKey: b64(other.publicKey), fingerprint: await escrowFingerprint(other.publicKey) }),
+      secret: { passphrase: committed.passphrase },
+      error: 'DamagedData',
+    },
+    {
+      name: "public key swapped, opened with the union's key",
+      edit: (k) => (escrowSlot(k).publicKey = b64(other.publicKey)),
+      secret: { escrow: pair },
+      error: 'WrongSecret',
+    },
+    {
+      name: "attacker's escrow slot replaces the union's",
+      edit: async (k) =>
+        Object.assign(escrowSlot(k), {
+          publicKey: b64(other.publicKey),
+          fingerprint: await escrowFingerprint(other.publicKey),
+          sealed: b64(sodium.crypto_box_seal(randomBytes(32), other.publicKey)),
+        }),
+      secret: { escrow: otherPair },
+      error: 'DamagedData',
+    },
+    {
+      name: 'fingerprint edited',
+      edit: (k) => (escrowSlot(k).fingerprint = '0000-0000-0000-0000-0000-0000-0000-0000'),
+      secret: { passphrase: committed.passphrase },
+      error: 'DamagedData',
+    },
+    {
+      name: 'escrow slot removed (rollback)',
+      edit: (k) => (k.slots = k.slots.filter((s: { role: string }) => s.role !== 'escrow')),
+      secret: { passphrase: committed.passphrase },
+      error: 'DamagedData',
+    },
     { name: 'wrong escrow key', edit: () => {}, secret: { escrow: otherPair }, error: 'WrongSecret' },
     { name: 'sealed box truncated', edit: (k) => (escrowSlot(k).sealed = b64(randomBytes(40))), secret: { escrow: pair }, error: 'DamagedData' },
     { name: 'two escrow slots', edit: (k) => k.slots.push({ ...escrowSlot(k) }), secret: { escrow: pair }, error: 'DamagedData' },
@@ -165,7 +219,11 @@ test('named mutations of the escrow slot and the escrow key file fail with the e
   // An escrow slot planted in a key file that had none.
   const plain = JSON.parse(committed.keyFile);
   plain.slots.push(escrowSlot(JSON.parse(committed.escrow.vaultKeyFile)));
-  await assert.rejects(openKeyFile(parseKeyFile(utf8(JSON.stringify(plain))), { passphrase: committed.passphrase }), { name: 'DamagedData' }, 'planted escrow slot');
+  await assert.rejects(
+    openKeyFile(parseKeyFile(utf8(JSON.stringify(plain))), { passphrase: committed.passphrase }),
+    { name: 'DamagedData' },
+    'planted escrow slot',
+  );
 
   const ek = JSON.parse(committed.escrow.keyFile);
   const fileCases: { name: string; edit: (k: typeof ek) => void; passphrase?: string; error: string }[] = [
@@ -179,7 +237,11 @@ test('named mutations of the escrow slot and the escrow key file fail with the e
   for (const c of fileCases) {
     const copy = JSON.parse(JSON.stringify(ek));
     c.edit(copy);
-    await assert.rejects((async () => openEscrowKeyFile(parseEscrowKeyFile(utf8(JSON.stringify(copy))), c.passphrase ?? committed.escrow.passphrase))(), { name: c.error }, c.name);
+    await assert.rejects(
+      (async () => openEscrowKeyFile(parseEscrowKeyFile(utf8(JSON.stringify(copy))), c.passphrase ?? committed.escrow.passphrase))(),
+      { name: c.error },
+      c.name,
+    );
   }
 });
 
@@ -211,8 +273,12 @@ test('named mutations of the earlier keys in a rotated key file fail with the ex
   const cases: { name: string; edit: (k: typeof kf) => void; error: string }[] = [
     { name: 'earlier keys removed (rollback)', edit: (k) => delete k.previous, error: 'DamagedData' },
     { name: 're-encrypting marked done', edit: (k) => (k.previous.cloud = 'done'), error: 'DamagedData' },
-    { name: 'done marked re-encrypting again (old cloud objects accepted again)', edit: (k) => (k.previous = done.previous, k.previous.cloud = 're-encrypting'), error: 'DamagedData' },
-    { name: 'the finished file\'s earlier keys spliced into the other', edit: (k) => (k.previous = done.previous), error: 'DamagedData' },
+    {
+      name: 'done marked re-encrypting again (old cloud objects accepted again)',
+      edit: (k) => ((k.previous = done.previous), (k.previous.cloud = 're-encrypting')),
+      error: 'DamagedData',
+    },
+    { name: "the finished file's earlier keys spliced into the other", edit: (k) => (k.previous = done.previous), error: 'DamagedData' },
     { name: 'wrapped earlier keys changed', edit: (k) => (k.previous.wrapped = b64(randomBytes(48))), error: 'DamagedData' },
     { name: 'wrapped earlier keys of a bad length', edit: (k) => (k.previous.wrapped = b64(randomBytes(40))), error: 'DamagedData' },
     { name: 'nonce changed', edit: (k) => (k.previous.nonce = b64(randomBytes(24))), error: 'DamagedData' },
@@ -222,7 +288,11 @@ test('named mutations of the earlier keys in a rotated key file fail with the ex
   for (const c of cases) {
     const copy = JSON.parse(JSON.stringify(kf));
     c.edit(copy);
-    await assert.rejects((async () => openKeyFile(parseKeyFile(utf8(JSON.stringify(copy))), { passphrase: committed.rotated.passphrase }))(), { name: c.error }, c.name);
+    await assert.rejects(
+      (async () => openKeyFile(parseKeyFile(utf8(JSON.stringify(copy))), { passphrase: committed.rotated.passphrase }))(),
+      { name: c.error },
+      c.name,
+    );
   }
   // The pre-rotation key file (the lost computer's copy) put back in the cloud is a valid file of the same vault, but of other keys: the engine refuses to sync to it.
   assert.equal(JSON.parse(committed.keyFile).vaultId, kf.vaultId);

@@ -132,7 +132,11 @@ const BLOCK = 4 * 1024 * 1024;
 export function dropboxContentHash(data: Uint8Array): string {
   const outer = createHash('sha256');
   for (let o = 0; o < data.length; o += BLOCK) {
-    outer.update(createHash('sha256').update(data.subarray(o, Math.min(o + BLOCK, data.length))).digest());
+    outer.update(
+      createHash('sha256')
+        .update(data.subarray(o, Math.min(o + BLOCK, data.length)))
+        .digest(),
+    );
   }
   return outer.digest('hex');
 }
@@ -297,8 +301,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
     path_display: n.display,
     id: n.id,
   });
-  const meta = (lower: string, n: Node, tagged = true) =>
-    n.tag === 'file' ? fileMeta(lower, n, tagged) : folderMeta(lower, n, tagged);
+  const meta = (lower: string, n: Node, tagged = true) => (n.tag === 'file' ? fileMeta(lower, n, tagged) : folderMeta(lower, n, tagged));
 
   /** Validates a Dropbox path; returns [lower, given]. '' (root) only when allowRoot. */
   const checkPath = (endpoint: string, field: string, p: unknown, allowRoot = false): [string, string] => {
@@ -348,8 +351,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
     }
   };
 
-  const descendants = (lower: string): string[] =>
-    [...nodes.keys()].filter((k) => k === lower || k.startsWith(`${lower}/`));
+  const descendants = (lower: string): string[] => [...nodes.keys()].filter((k) => k === lower || k.startsWith(`${lower}/`));
 
   const removeBlob = (n: Node | undefined) => {
     if (n?.tag === 'file') void rm(join(blobDir, n.blob), { force: true });
@@ -690,7 +692,7 @@ export async function startDropboxServer(opts: DropboxServerOptions): Promise<Dr
     if (grant === 'authorization_code') {
       const code = params.get('code') ?? '';
       const c = authCodes.get(code);
-      if (!c || c.used) throw oauthError('invalid_grant', 'code doesn\'t exist or has expired');
+      if (!c || c.used) throw oauthError('invalid_grant', "code doesn't exist or has expired");
       c.used = true;
       if ((params.get('redirect_uri') ?? '') !== c.redirectUri) throw oauthError('invalid_grant', 'redirect_uri mismatch');
       const verifier = params.get('code_verifier');

@@ -26,7 +26,11 @@ async function allowInDropbox(page: Page): Promise<void> {
 test('first run with a Dropbox sign-in from the app; files sync to Dropbox; Reconnect Dropbox in Settings', needsChromium, async () => {
   const root = await tempDir('e2e-dropbox');
   const dropbox = await startDropboxServer({ root: join(root, 'dropbox-server') });
-  const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_DROPBOX_APP_KEY: dropbox.appKey, CASEVAULT_DROPBOX_API_URL: dropbox.url });
+  const engine = new Engine(join(root, 'home'), {
+    CASEVAULT_KDF_PROFILE: 'interactive',
+    CASEVAULT_DROPBOX_APP_KEY: dropbox.appKey,
+    CASEVAULT_DROPBOX_API_URL: dropbox.url,
+  });
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
   try {
@@ -46,14 +50,20 @@ test('first run with a Dropbox sign-in from the app; files sync to Dropbox; Reco
     await page.getByLabel('To check you have it').fill(words);
     await page.getByRole('button', { name: 'I have saved it: continue' }).click();
     await page.getByTestId('overall').waitFor();
-    assert.ok(dropbox.files().some((f) => f.pathLower.endsWith('/casevault.key')), 'the key file is in Dropbox');
+    assert.ok(
+      dropbox.files().some((f) => f.pathLower.endsWith('/casevault.key')),
+      'the key file is in Dropbox',
+    );
 
     await page.getByLabel('Choose files to add').setInputFiles({ name: 'letter.txt', mimeType: 'text/plain', buffer: Buffer.from('Dear member') });
     await page.getByRole('button', { name: 'Sync now' }).click();
     // The summary may already say "everything is in the cloud" from before the file came: wait for the file's own row.
     await page.getByRole('row', { name: /letter\.txt.*Synced/ }).waitFor();
     await page.getByText('Everything is encrypted and in the cloud.').waitFor();
-    assert.ok(dropbox.files().some((f) => f.pathLower.includes('/objects/')), 'the file went to Dropbox, encrypted');
+    assert.ok(
+      dropbox.files().some((f) => f.pathLower.includes('/objects/')),
+      'the file went to Dropbox, encrypted',
+    );
 
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Reconnect Dropbox' }).click();

@@ -64,7 +64,9 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     assert.equal(dialogs, 0);
 
     // Add a file through the app (the keyboard-friendly twin of dropping it on the window).
-    await page.getByLabel('Choose files to add').setInputFiles({ name: 'medical letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 letter') });
+    await page
+      .getByLabel('Choose files to add')
+      .setInputFiles({ name: 'medical letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 letter') });
     await page.getByText('1 file added to the vault').waitFor();
     assert.equal(await readFile(join(vault, 'medical letter.pdf'), 'utf8'), '%PDF-1.4 letter');
     await page.getByRole('button', { name: 'Sync now' }).click();
@@ -72,7 +74,7 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     await page.getByTestId('synced').filter({ hasText: /^3$/ }).waitFor();
     const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
     await row('medical letter.pdf').getByText('Synced').waitFor();
-    assert.equal(await page.getByTestId('vault-dir').innerText(), vault, 'browser mode shows the folder\'s path to copy');
+    assert.equal(await page.getByTestId('vault-dir').innerText(), vault, "browser mode shows the folder's path to copy");
     // Live sync took the first backup too: it was due as soon as the vault existed.
     await page.getByRole('button', { name: 'Backups' }).click();
     await page.getByText(/Last backup: (?!never)\w/).waitFor({ timeout: 30_000 });

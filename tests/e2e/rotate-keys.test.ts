@@ -26,7 +26,11 @@ type Vault = Awaited<ReturnType<typeof syncedVault>>;
 /** A vault of three files, synced to a cloud folder, locked; and its cloud as it was before any rotation. */
 async function syncedVault() {
   const v = await makeVault({
-    files: { 'grievance.txt': 'Stage 1 meeting notes', 'Member 0042/medical letter.pdf': randomBytes(200_000), 'Member 0042/réunion.eml': 'Subject: hearing\r\n\r\nThursday 10:00' },
+    files: {
+      'grievance.txt': 'Stage 1 meeting notes',
+      'Member 0042/medical letter.pdf': randomBytes(200_000),
+      'Member 0042/réunion.eml': 'Subject: hearing\r\n\r\nThursday 10:00',
+    },
     synced: true,
   });
   const objects = await listFiles(join(v.cloud, 'objects'));
@@ -90,7 +94,11 @@ async function checkRotated(v: Vault, words: string): Promise<void> {
   await checkKeyFile(v, words);
   const objects = await listFiles(join(v.cloud, 'objects'));
   assert.equal(objects.length, 3);
-  assert.deepEqual(objects.filter((o) => v.before.objects.includes(o)), [], 'every object was re-encrypted under a new name, the old ones deleted');
+  assert.deepEqual(
+    objects.filter((o) => v.before.objects.includes(o)),
+    [],
+    'every object was re-encrypted under a new name, the old ones deleted',
+  );
 
   const other = new Engine(join(v.root, 'other-home'), v.env);
   const report = await other.recover({ vaultDir: join(v.root, 'recovered'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: NEW } });
@@ -142,7 +150,10 @@ test('a rotation that stopped part-way is finished from Settings with the new pa
 
     const form = page.getByRole('form', { name: 'Finish rotating keys' });
     await form.getByText(/^A file or folder in the cloud folder .+ is in the way of Casevault's own; check the folder and try again\.$/).waitFor();
-    await page.getByRole('alert').filter({ hasText: /^A key rotation on this computer did not finish\./ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^A key rotation on this computer did not finish\./ })
+      .waitFor();
     assert.equal((await v.engine.status()).keyRotation, 'interrupted');
     assert.equal(await page.getByRole('button', { name: 'Rotate keys…' }).count(), 0, 'no fresh rotation until this one is finished');
     await rm(keyPath, { recursive: true });

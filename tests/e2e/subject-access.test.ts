@@ -17,9 +17,15 @@ import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', needsChromium, async () => {
   const files: Record<string, Uint8Array> = {
     'Members/0042/grievance letter.docx': makeDocx(['Grievance raised by Siobhán O’Neill', 'Stage 1 outcome: upheld']),
-    'Members/0042/hearing notes.pdf': makePdf([['Disciplinary hearing'], ['Present: SIOBHAN O\'NEILL and her rep']]),
-    'Inbox/re-rota.eml': makeEml({ from: '"Siobhan O\'Neill" <s.oneill@example.org>', to: 'rep@union.example', subject: 'Rota change', text: 'Can we talk about the rota?', html: '<p>Can we talk about the <b>rota</b>?</p>' }),
-    'Branch/minutes 2026-03.txt': new TextEncoder().encode('Branch meeting. Siobhan O\'Neill raised the car park.'),
+    'Members/0042/hearing notes.pdf': makePdf([['Disciplinary hearing'], ["Present: SIOBHAN O'NEILL and her rep"]]),
+    'Inbox/re-rota.eml': makeEml({
+      from: '"Siobhan O\'Neill" <s.oneill@example.org>',
+      to: 'rep@union.example',
+      subject: 'Rota change',
+      text: 'Can we talk about the rota?',
+      html: '<p>Can we talk about the <b>rota</b>?</p>',
+    }),
+    'Branch/minutes 2026-03.txt': new TextEncoder().encode("Branch meeting. Siobhan O'Neill raised the car park."),
     'Branch/rota.csv': new TextEncoder().encode('name,shift\nBob Smith,early\n'),
     'Members/0043/letter.docx': makeDocx(['Letter for Priya Shah']),
   };
@@ -32,7 +38,7 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Subject access' }).click();
     await page.getByRole('heading', { name: 'Subject access request' }).waitFor();
-    await page.getByLabel(/name, reference number or e-mail address/).fill('siobhan o\'neill\ns.oneill@example.org');
+    await page.getByLabel(/name, reference number or e-mail address/).fill("siobhan o'neill\ns.oneill@example.org");
     await page.getByLabel('Request reference').fill('SAR-2026-014');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();

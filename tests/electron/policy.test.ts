@@ -17,9 +17,17 @@ test('the window runs the renderer isolated and sandboxed, with no Node and no w
   assert.equal(w.allowRunningInsecureContent, false);
 });
 
-test('only the app\'s own pages may be navigated to or call the API', () => {
+test("only the app's own pages may be navigated to or call the API", () => {
   assert.ok(isAppUrl('casevault://app/index.html'));
-  for (const bad of ['https://evil.example/', 'file:///etc/passwd', 'casevault://evil/index.html', 'casevault://user:pw@app/', 'javascript:alert(1)', '', undefined]) {
+  for (const bad of [
+    'https://evil.example/',
+    'file:///etc/passwd',
+    'casevault://evil/index.html',
+    'casevault://user:pw@app/',
+    'javascript:alert(1)',
+    '',
+    undefined,
+  ]) {
     assert.equal(isAppUrl(bad), false, String(bad));
   }
   assert.ok(ipcSenderAllowed('casevault://app/index.html', true));
@@ -37,7 +45,14 @@ test('app URLs map to files inside the UI folder only', async () => {
   await symlink(join(root, 'secret.txt'), join(ui, 'link.txt'));
   assert.equal(appFile(ui, 'casevault://app/'), join(ui, 'index.html'));
   assert.equal(appFile(ui, 'casevault://app/assets/a.js'), join(ui, 'assets', 'a.js'));
-  for (const bad of ['casevault://app/../secret.txt', 'casevault://app/%2e%2e/secret.txt', 'casevault://app/link.txt', 'casevault://app/missing.js', 'https://app/index.html', 'casevault://app/%00']) {
+  for (const bad of [
+    'casevault://app/../secret.txt',
+    'casevault://app/%2e%2e/secret.txt',
+    'casevault://app/link.txt',
+    'casevault://app/missing.js',
+    'https://app/index.html',
+    'casevault://app/%00',
+  ]) {
     assert.equal(appFile(ui, bad), undefined, bad);
   }
 });

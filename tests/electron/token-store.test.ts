@@ -22,7 +22,7 @@ function keychain(backend = 'gnome_libsecret'): SafeStorage {
   };
 }
 
-test('only a real keychain is used: not when encryption is unavailable, nor Linux\'s basic_text fallback', () => {
+test("only a real keychain is used: not when encryption is unavailable, nor Linux's basic_text fallback", () => {
   assert.equal(keychainUsable(keychain(), 'linux'), true);
   assert.equal(keychainUsable(keychain('basic_text'), 'linux'), false);
   assert.equal(keychainUsable(keychain('basic_text'), 'darwin'), true);
@@ -38,7 +38,12 @@ test('a Dropbox vault with the keychain copy syncs after a restart while locked;
     const env = { CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_DROPBOX_API_URL: server.url };
     const store = osTokenStore(home, keychain(), 'linux');
     const first = new Engine(home, env, store);
-    await first.init({ vaultDir: vault, cloud: { kind: 'dropbox', root: '' }, dropbox: { appKey: server.appKey, refreshToken: server.refreshToken }, passphrase: PASSPHRASE });
+    await first.init({
+      vaultDir: vault,
+      cloud: { kind: 'dropbox', root: '' },
+      dropbox: { appKey: server.appKey, refreshToken: server.refreshToken },
+      passphrase: PASSPHRASE,
+    });
     const onDisk = await readFile(join(home, KEYCHAIN_FILE));
     assert.ok(!onDisk.includes(Buffer.from(server.refreshToken)), 'the keychain copy is encrypted');
 

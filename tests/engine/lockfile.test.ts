@@ -19,7 +19,10 @@ test('a lock held by a live process refuses; a dead or reused pid is taken over'
   try {
     await new Promise((r) => child.once('spawn', r));
     await writeFile(lock, `${child.pid} ${process.platform === 'linux' ? startTime(child.pid!) : ''}`.trim());
-    await assert.rejects(withHomeLock(home, async () => 1), { name: 'Refused' });
+    await assert.rejects(
+      withHomeLock(home, async () => 1),
+      { name: 'Refused' },
+    );
     if (process.platform === 'linux') {
       await writeFile(lock, `${child.pid} 1`); // same pid, another start time: a reused pid
       assert.equal(await withHomeLock(home, async () => 2), 2);
@@ -29,5 +32,8 @@ test('a lock held by a live process refuses; a dead or reused pid is taken over'
   }
   await writeFile(lock, '999999999');
   assert.equal(await withHomeLock(home, async () => 3), 3);
-  await assert.rejects(withHomeLock(home, () => withHomeLock(home, async () => 4)), { name: 'Refused' });
+  await assert.rejects(
+    withHomeLock(home, () => withHomeLock(home, async () => 4)),
+    { name: 'Refused' },
+  );
 });

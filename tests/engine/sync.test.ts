@@ -35,7 +35,7 @@ test('a tree with odd names, sizes and depths round-trips byte for byte, with th
     ' leading space and trailing dot.': 'x',
     '-dash \'quote\' "dq" $dollar.txt': 'y',
     'emoji 📁/notes 📝.md': 'z',
-    '__proto__': 'not special',
+    __proto__: 'not special',
   };
   const { root, vault, cloud, engine, recoveryKey } = await makeVault({ files });
   const first = await engine.sync();
@@ -145,8 +145,14 @@ test('init refuses layouts that would leak plaintext or tangle the two folders',
   await mkdir(join(root, 'MyDropbox'));
   await writeFile(join(root, 'MyDropbox', '.dropbox'), '');
   await assert.rejects(init('c', join(root, 'MyDropbox', 'cases'), join(root, 'c3')), /inside the cloud sync folder/);
-  await assert.rejects(init('d', join(root, 'v4'), join(root, 'c4')).then(() => init('e', join(root, 'v5'), join(root, 'c4'))), /already holds a Casevault vault/);
-  await assert.rejects(new Engine(join(root, 'home-f'), env).init({ vaultDir: join(root, 'v6'), cloud: { kind: 'folder', dir: join(root, 'c6') }, passphrase: 'password123' }), { name: 'UsageError' });
+  await assert.rejects(
+    init('d', join(root, 'v4'), join(root, 'c4')).then(() => init('e', join(root, 'v5'), join(root, 'c4'))),
+    /already holds a Casevault vault/,
+  );
+  await assert.rejects(
+    new Engine(join(root, 'home-f'), env).init({ vaultDir: join(root, 'v6'), cloud: { kind: 'folder', dir: join(root, 'c6') }, passphrase: 'password123' }),
+    { name: 'UsageError' },
+  );
 });
 
 test('files being written settle before upload, and a file that changes while read is retried', async () => {

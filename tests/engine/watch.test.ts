@@ -87,10 +87,22 @@ test('watch: an unreachable cloud folder is a state (offline, with a reason and 
 });
 
 test('backoff doubles from 1 s to at most 5 minutes, with jitter', () => {
-  assert.equal(backoffMs(1, () => 1), 1000);
-  assert.equal(backoffMs(3, () => 1), 4000);
-  assert.equal(backoffMs(30, () => 1), 300_000);
-  assert.equal(backoffMs(3, () => 0), 2000);
+  assert.equal(
+    backoffMs(1, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffMs(3, () => 1),
+    4000,
+  );
+  assert.equal(
+    backoffMs(30, () => 1),
+    300_000,
+  );
+  assert.equal(
+    backoffMs(3, () => 0),
+    2000,
+  );
 });
 
 test('watch holds the lock: a one-off sync during it is refused, and it stops cleanly', async () => {

@@ -52,7 +52,7 @@ async function vaultWith(root: string): Promise<string> {
   return vault;
 }
 
-test('the cloud folder\'s disk fills up during sync: exit 1 saying so, then the next sync converges to an exact mirror', { skip }, async () => {
+test("the cloud folder's disk fills up during sync: exit 1 saying so, then the next sync converges to an exact mirror", { skip }, async () => {
   const root = await tempDir('full-cloud');
   const vault = await vaultWith(root);
   const cloud = join(root, 'cloud');

@@ -34,23 +34,37 @@ test('escrow: keygen, add with the confirmed fingerprint only, the union recover
   // Spaces and capitals in the typed fingerprint are fine.
   ok(await v.cli(['escrow', 'add', '--public-key', union.publicFile, '--fingerprint', union.fingerprint.toUpperCase().replace(/-/g, ' ')]), 'add');
   assert.match(ok(await v.cli(['escrow', 'show']), 'show').stdout, new RegExp(union.fingerprint));
-  assert.equal(await readFile(join(v.cloud, 'casevault.key'), 'utf8'), await readFile(join(v.home, 'casevault.key'), 'utf8'), 'the cloud key file has the slot too');
+  assert.equal(
+    await readFile(join(v.cloud, 'casevault.key'), 'utf8'),
+    await readFile(join(v.home, 'casevault.key'), 'utf8'),
+    'the cloud key file has the slot too',
+  );
 
   const into = join(v.root, 'union-recovered');
   ok(await successorRecover(v.root, v.cloud, into, escrowEnv, ['--escrow-key', union.keyFile]), 'recover with the escrow key');
   assert.deepEqual(await readTree(into), await readTree(v.vault));
-  failsWith(await successorRecover(v.root, v.cloud, join(v.root, 'x'), { CASEVAULT_ESCROW_PASSPHRASE: 'a wrong escrow phrase' }, ['--escrow-key', union.keyFile]), 4, /escrow passphrase is wrong/);
+  failsWith(
+    await successorRecover(v.root, v.cloud, join(v.root, 'x'), { CASEVAULT_ESCROW_PASSPHRASE: 'a wrong escrow phrase' }, ['--escrow-key', union.keyFile]),
+    4,
+    /escrow passphrase is wrong/,
+  );
   failsWith(await successorRecover(v.root, v.cloud, join(v.root, 'y'), escrowEnv, ['--escrow-key', other.keyFile]), 4, /escrow key does not open this vault/);
 
   // A handover copy with the union's key: the union opens it too.
   const copy = join(v.root, 'copy');
   failsWith(await handover(v, copy, ['--escrow-public-key', union.publicFile, '--fingerprint', other.fingerprint]), 1, /fingerprint does not match/);
-  assert.match(ok(await handover(v, copy, ['--escrow-public-key', union.publicFile, '--fingerprint', union.fingerprint]), 'handover').stdout, new RegExp(union.fingerprint));
+  assert.match(
+    ok(await handover(v, copy, ['--escrow-public-key', union.publicFile, '--fingerprint', union.fingerprint]), 'handover').stdout,
+    new RegExp(union.fingerprint),
+  );
   ok(await successorRecover(v.root, copy, join(v.root, 'union-copy'), escrowEnv, ['--escrow-key', union.keyFile]), 'the union recovers the copy');
 
   // An attacker's key swapped into the copy's slot (fingerprint to match): the key file no longer opens.
   const kf = JSON.parse(await readFile(join(copy, 'casevault.key'), 'utf8'));
-  Object.assign(kf.slots.find((s: { role: string }) => s.role === 'escrow'), { publicKey: JSON.parse(await readFile(other.publicFile, 'utf8')).publicKey, fingerprint: other.fingerprint });
+  Object.assign(
+    kf.slots.find((s: { role: string }) => s.role === 'escrow'),
+    { publicKey: JSON.parse(await readFile(other.publicFile, 'utf8')).publicKey, fingerprint: other.fingerprint },
+  );
   await writeFile(join(copy, 'casevault.key'), JSON.stringify(kf));
   failsWith(await successorRecover(v.root, copy, join(v.root, 'tampered'), { CASEVAULT_PASSPHRASE: NEW_PASSPHRASE }), 3, /tampered/);
   failsWith(await successorRecover(v.root, copy, join(v.root, 'tampered2'), escrowEnv, ['--escrow-key', other.keyFile]), 4, /does not open/);

@@ -28,14 +28,14 @@ test('the successor recovers the handover copy with the new passphrase, byte for
   for (const [p, data] of before) assert.ok(got.get(p)!.equals(data), p);
   assert.ok(got.has('caf\u00e9.txt') && got.has('cafe\u0301.txt'), 'NFC and NFD names stay two files');
 
-  ok(await successorRecover(v.root, copy, join(v.root, 'by-key'), { CASEVAULT_RECOVERY_KEY: words }), 'recover with the successor\'s recovery key');
+  ok(await successorRecover(v.root, copy, join(v.root, 'by-key'), { CASEVAULT_RECOVERY_KEY: words }), "recover with the successor's recovery key");
   const old = await successorRecover(v.root, copy, join(v.root, 'old'), { CASEVAULT_PASSPHRASE: v.env.CASEVAULT_PASSPHRASE! });
-  assert.equal(old.code, 4, 'the predecessor\'s passphrase does not open the copy');
+  assert.equal(old.code, 4, "the predecessor's passphrase does not open the copy");
   assert.notEqual(await readFile(join(copy, 'casevault.key'), 'utf8'), await readFile(join(v.cloud, 'casevault.key'), 'utf8'));
 
   const audit = ok(await v.cli(['audit']), 'audit');
   assert.match(audit.stdout, /handover copy made and verified/);
-  assert.ok(await exists(join(copy, 'audit')), 'the vault\'s audit trail travels with the copy');
+  assert.ok(await exists(join(copy, 'audit')), "the vault's audit trail travels with the copy");
   assert.deepEqual(await readTree(v.vault), before, 'the vault is untouched');
 });
 
@@ -71,28 +71,31 @@ test('remove: refused without --yes and before a verified handover; refused afte
   const r = ok(await v.cli(['remove', '--yes', '--cloud', 'keep', '--backups', 'keep']), 'remove');
   assert.match(r.stdout, /Cloud copy: kept\. Backups: kept\./);
   assert.equal(await exists(v.vault), false, 'the vault folder is gone');
-  assert.equal(await exists(v.home), false, 'CASEVAULT_HOME\'s keys, state and settings are gone');
+  assert.equal(await exists(v.home), false, "CASEVAULT_HOME's keys, state and settings are gone");
   assert.ok(await exists(join(v.backup, 'config')), 'the backups are kept');
   const cloudAfter = await readTree(v.cloud);
   assert.ok(cloudAfter.get('casevault.key')!.equals(cloudBefore.get('casevault.key')!), 'the cloud copy is kept');
   // The kept cloud copy was brought up to date first, and it still opens.
   const back = join(v.root, 'back');
   const home = join(v.root, 'home-back');
-  ok(await run(['recover', '--cloud', v.cloud, '--vault', back], { CASEVAULT_HOME: home, CASEVAULT_PASSPHRASE: v.env.CASEVAULT_PASSPHRASE }), 'the kept cloud copy recovers');
+  ok(
+    await run(['recover', '--cloud', v.cloud, '--vault', back], { CASEVAULT_HOME: home, CASEVAULT_PASSPHRASE: v.env.CASEVAULT_PASSPHRASE }),
+    'the kept cloud copy recovers',
+  );
   assert.equal(await readFile(join(back, 'a.txt'), 'utf8'), 'changed after the handover');
   assert.ok((await readdir(join(v.cloud, 'audit'))).length >= 1, 'the audit trail was mirrored to the kept cloud copy');
   failsWith(await v.cli(['status']), 2, /no vault is set up/);
 });
 
-test('remove --cloud delete --backups delete deletes both, and leaves what is not the vault\'s', async () => {
+test("remove --cloud delete --backups delete deletes both, and leaves what is not the vault's", async () => {
   const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true, backedUp: true });
-  await writeFile(join(v.cloud, 'not-casevault.txt'), 'someone else\'s file in the sync folder');
+  await writeFile(join(v.cloud, 'not-casevault.txt'), "someone else's file in the sync folder");
   await writeFile(join(v.home, 'notes-of-mine.txt'), 'a CASEVAULT_HOME that holds other things too');
   ok(await handover(v, join(v.root, 'copy')), 'handover');
   const r = ok(await v.cli(['remove', '--yes', '--cloud', 'delete', '--backups', 'delete']), 'remove');
   assert.match(r.stdout, /Cloud copy: deleted\. Backups: deleted\./);
   assert.deepEqual([...(await readTree(v.cloud)).keys()], ['not-casevault.txt']);
-  assert.deepEqual([...(await readTree(v.home)).keys()], ['notes-of-mine.txt'], 'only Casevault\'s own files leave the home');
+  assert.deepEqual([...(await readTree(v.home)).keys()], ['notes-of-mine.txt'], "only Casevault's own files leave the home");
   assert.equal(await exists(v.backup), false);
   assert.equal(await exists(v.vault), false);
   // The handover copy is all that is left, and it opens.

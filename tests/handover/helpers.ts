@@ -36,6 +36,15 @@ export function handover(v: TestVault, to: string, extra: string[] = []): Promis
 }
 
 /** The successor: a fresh home, the copy as the cloud folder, the new passphrase. */
-export function successorRecover(root: string, from: string, into: string, secret: Record<string, string> = { CASEVAULT_PASSPHRASE: NEW_PASSPHRASE }, extra: string[] = []): Promise<RunResult> {
-  return run(['recover', '--cloud', from, '--vault', into, ...extra], { CASEVAULT_HOME: join(root, `home-of-${into.length}-${Math.random().toString(36).slice(2)}`), ...secret });
+export function successorRecover(
+  root: string,
+  from: string,
+  into: string,
+  secret: Record<string, string> = { CASEVAULT_PASSPHRASE: NEW_PASSPHRASE },
+  extra: string[] = [],
+): Promise<RunResult> {
+  return run(['recover', '--cloud', from, '--vault', into, ...extra], {
+    CASEVAULT_HOME: join(root, `home-of-${into.length}-${Math.random().toString(36).slice(2)}`),
+    ...secret,
+  });
 }

@@ -23,7 +23,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Leaving the role' }).click();
-    await page.getByLabel('Successor\'s passphrase').fill(NEW_PASSPHRASE);
+    await page.getByLabel("Successor's passphrase").fill(NEW_PASSPHRASE);
     await page.getByLabel('Type it again').fill(NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Folder for the copy').fill(copy);

@@ -11,7 +11,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const needsChromium = { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false };
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }
 
 /** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */

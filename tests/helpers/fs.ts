@@ -26,7 +26,10 @@ export async function readTree(root: string): Promise<Map<string, Buffer>> {
 }
 
 export async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Files under `root` (relative paths), recursively. */

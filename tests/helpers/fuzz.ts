@@ -18,11 +18,13 @@ export async function onlyTyped(f: () => unknown): Promise<void> {
 export function mutated(good: Uint8Array): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
     fc.uint8Array({ maxLength: 4096 }),
-    fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 6 }), fc.nat(), fc.uint8Array({ maxLength: 64 })).map(([flips, cut, tail]) => {
-      const b = good.slice();
-      for (const [at, x] of flips) b[at % b.length]! ^= x;
-      const end = cut % (b.length + 1);
-      return Uint8Array.from([...b.subarray(0, end), ...(cut % 3 === 0 ? tail : [])]);
-    }),
+    fc
+      .tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 6 }), fc.nat(), fc.uint8Array({ maxLength: 64 }))
+      .map(([flips, cut, tail]) => {
+        const b = good.slice();
+        for (const [at, x] of flips) b[at % b.length]! ^= x;
+        const end = cut % (b.length + 1);
+        return Uint8Array.from([...b.subarray(0, end), ...(cut % 3 === 0 ? tail : [])]);
+      }),
   );
 }

@@ -67,7 +67,9 @@ export async function makeVault(o: VaultOptions = {}): Promise<TestVault> {
     CASEVAULT_PASSPHRASE: PASSPHRASE,
     CASEVAULT_KDF_PROFILE: 'interactive',
     ...(o.backupParams ? { CASEVAULT_BACKUP_PARAMS: JSON.stringify(o.backupParams) } : {}),
-    ...(o.dropbox ? { CASEVAULT_DROPBOX_API_URL: o.dropbox.url, CASEVAULT_DROPBOX_APP_KEY: o.dropbox.appKey, CASEVAULT_DROPBOX_REFRESH_TOKEN: o.dropbox.refreshToken } : {}),
+    ...(o.dropbox
+      ? { CASEVAULT_DROPBOX_API_URL: o.dropbox.url, CASEVAULT_DROPBOX_APP_KEY: o.dropbox.appKey, CASEVAULT_DROPBOX_REFRESH_TOKEN: o.dropbox.refreshToken }
+      : {}),
   };
   await mkdir(vault);
   await writeFiles(vault, o.files ?? {});

@@ -22,7 +22,9 @@ const big = randomBytes(3 * 1024 * 1024 + 123);
 test('archive: read back, then plaintext removed; restore brings it back byte for byte; forget --prune keeps it; latest is not it', async () => {
   const v = await makeVault({
     files: {
-      'Smith, J/letter.txt': ['Dear member', OLD], 'Smith, J/scan.pdf': [big, OLD], 'Smith, J/notes/é.md': ['notes', OLD],
+      'Smith, J/letter.txt': ['Dear member', OLD],
+      'Smith, J/scan.pdf': [big, OLD],
+      'Smith, J/notes/é.md': ['notes', OLD],
       'Jones/current.txt': 'still open',
     },
     backup: true,
@@ -47,14 +49,20 @@ test('archive: read back, then plaintext removed; restore brings it back byte fo
   assert.deepEqual(await listFiles(v.vault), ['Jones/current.txt']);
 
   const snaps = await engine.snapshots();
-  assert.deepEqual(snaps.find((s) => s.id === a!.archive), { id: a!.archive, time: snaps.find((s) => s.id === a!.archive)!.time, files: 3, bytes: before.get('scan.pdf')!.length + 11 + 5, archive: true });
+  assert.deepEqual(
+    snaps.find((s) => s.id === a!.archive),
+    { id: a!.archive, time: snaps.find((s) => s.id === a!.archive)!.time, files: 3, bytes: before.get('scan.pdf')!.length + 11 + 5, archive: true },
+  );
   assert.equal(await exists(join(v.backup, 'archives', a!.archive)), true, 'marked on the drive');
 
   // forget with the tightest policy and prune: the archive survives, whole.
   await engine.backup();
   const f = await engine.forget({ prune: true, policy: { last: 1, daily: 0, weekly: 0, monthly: 0, yearly: 0 } });
   assert.ok(f.kept.some((k) => k.id === a!.archive && k.reasons.includes('archive')));
-  assert.ok(f.removed.some((r) => r.id === full.snapshot), 'the ordinary snapshot holding the case went');
+  assert.ok(
+    f.removed.some((r) => r.id === full.snapshot),
+    'the ordinary snapshot holding the case went',
+  );
   assert.equal((await engine.verifyBackup()).bad.length, 0);
 
   const out = join(v.root, 'out');
@@ -69,7 +77,10 @@ test('archive: read back, then plaintext removed; restore brings it back byte fo
   const entry = audit.find((e) => e.event === 'case archived');
   assert.match(entry!.detail!, new RegExp(`Smith, J: 3 files into archive ${a!.archive}`));
   const retention = await engine.retention();
-  assert.deepEqual(retention.cases.map((c) => c.name), ['Jones']);
+  assert.deepEqual(
+    retention.cases.map((c) => c.name),
+    ['Jones'],
+  );
   await engine.lock();
 });
 
@@ -112,7 +123,12 @@ test('an archive that does not read back the same is discarded and nothing is re
     readKeys: () => keys,
   });
   const before = await readTree(v.vault);
-  await assert.rejects(hk.archive({ cases: ['Smith'], confirm: true }), { name: 'Damaged', kind: 'damaged', next: 'verify-backup', message: /did not read back/ });
+  await assert.rejects(hk.archive({ cases: ['Smith'], confirm: true }), {
+    name: 'Damaged',
+    kind: 'damaged',
+    next: 'verify-backup',
+    message: /did not read back/,
+  });
   assert.deepEqual(await readTree(v.vault), before, 'every plaintext byte still there');
   assert.deepEqual(await listFiles(join(v.backup, 'snapshots')).catch(() => []), [], 'the bad archive was discarded');
   assert.deepEqual(await listFiles(join(v.backup, 'archives')).catch(() => []), []);

@@ -45,7 +45,17 @@ const PARAMS = { ...SMALL_BACKUPS, packSize: 64 * 1024 };
 
 test('archives lists; archives delete refuses without --yes and for unknown IDs, then removes the archive and frees its space', async () => {
   const smith = randomBytes(400_000);
-  const { root, vault, backup: usb, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/scan.pdf': [smith, OLD], 'Brown/b.txt': [randomBytes(50_000), OLD], 'Jones/a.txt': 'open' }, backup: true, backupParams: PARAMS });
+  const {
+    root,
+    vault,
+    backup: usb,
+    home,
+    env,
+  } = await makeVault({
+    files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/scan.pdf': [smith, OLD], 'Brown/b.txt': [randomBytes(50_000), OLD], 'Jones/a.txt': 'open' },
+    backup: true,
+    backupParams: PARAMS,
+  });
   assert.equal((await ok(['archives'], env)).stdout, 'No archives: cases are archived with `casevault archive CASE --yes`.\n');
 
   const [a] = JSON.parse((await ok(['archive', 'Smith', '--yes', '--json'], env)).stdout);
@@ -54,9 +64,23 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
   const [b] = JSON.parse((await ok(['archive', 'Brown', '--yes', '--json'], env)).stdout);
 
   const list = JSON.parse((await ok(['archives', '--json'], env)).stdout);
-  assert.deepEqual(list.map((x: { id: string; state: string; files: number; recorded: boolean; cases: { case: string; files: number }[] }) => [x.id, x.state, x.files, x.recorded, x.cases.map((c) => [c.case, c.files])]),
-    [[a.archive, 'snapshot', 2, true, [['Smith', 2]]], [b.archive, 'snapshot', 1, true, [['Brown', 1]]]]);
-  assert.match((await ok(['archives'], env)).stdout, new RegExp(`^${a.archive}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  2 files, 0\\.4 MiB  Smith \\(2 files\\)\\n`));
+  assert.deepEqual(
+    list.map((x: { id: string; state: string; files: number; recorded: boolean; cases: { case: string; files: number }[] }) => [
+      x.id,
+      x.state,
+      x.files,
+      x.recorded,
+      x.cases.map((c) => [c.case, c.files]),
+    ]),
+    [
+      [a.archive, 'snapshot', 2, true, [['Smith', 2]]],
+      [b.archive, 'snapshot', 1, true, [['Brown', 1]]],
+    ],
+  );
+  assert.match(
+    (await ok(['archives'], env)).stdout,
+    new RegExp(`^${a.archive}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  2 files, 0\\.4 MiB  Smith \\(2 files\\)\\n`),
+  );
 
   cleanError(await run(['archives', 'delete', a.archive], env), 2);
   cleanError(await run(['archives', 'delete', 'ffffffff', '--yes'], env), 2);
@@ -67,8 +91,11 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
 
   const before = await packBytes(usb);
   const del = await ok(['archives', 'delete', a.archive.slice(0, 6), '--yes'], env);
-  assert.match(del.stdout, new RegExp(`^Deleted archive ${a.archive} \\(Smith\\): its snapshot and marker removed from the backup folder \\(2 files\\); 0\\.[34] MiB freed\\.\\n$`));
-  assert.ok(await packBytes(usb) < before - 350_000, 'the archive\'s data is gone from the backup folder');
+  assert.match(
+    del.stdout,
+    new RegExp(`^Deleted archive ${a.archive} \\(Smith\\): its snapshot and marker removed from the backup folder \\(2 files\\); 0\\.[34] MiB freed\\.\\n$`),
+  );
+  assert.ok((await packBytes(usb)) < before - 350_000, "the archive's data is gone from the backup folder");
   assert.equal(await exists(join(usb, 'snapshots', a.archive)), false);
   assert.equal(await exists(join(usb, 'archives', a.archive)), false);
   assert.equal((await run(['verify', '--backup'], env)).code, 0);
@@ -77,7 +104,11 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
   await restoresExactly(env, b.archive, new Map([...kept].filter(([p]) => p.startsWith('Brown/'))), join(root, 'r2'));
 
   const marks = JSON.parse(await readFile(join(home, 'housekeeping.json'), 'utf8'));
-  assert.deepEqual(marks.archives.map((x: { snapshot: string }) => x.snapshot), [b.archive], 'the record is updated');
+  assert.deepEqual(
+    marks.archives.map((x: { snapshot: string }) => x.snapshot),
+    [b.archive],
+    'the record is updated',
+  );
   const audit = (await ok(['audit'], env)).stdout;
   assert.ok(audit.includes(`archive deleted: archive ${a.archive} (Smith): 2 files; its snapshot and marker removed from the backup folder`), audit);
 
@@ -103,7 +134,8 @@ test(`kill -9 during archives delete at ${ROUNDS} random instants: every other s
   const s1 = (await ok(['backup'], env)).stdout.trim();
   const archives = new Map<string, { id: string; files: Map<string, Buffer> }>();
   for (const [i, n] of names.entries()) {
-    if (i === Math.floor(names.length / 2)) await writeFiles(vault, Object.fromEntries(names.slice(i).map((m) => [`${m}/late.bin`, [randomBytes(120_000), OLD]])));
+    if (i === Math.floor(names.length / 2))
+      await writeFiles(vault, Object.fromEntries(names.slice(i).map((m) => [`${m}/late.bin`, [randomBytes(120_000), OLD]])));
     const tree = new Map([...(await readTree(vault))].filter(([p]) => p.startsWith(`${n}/`)));
     const [a] = JSON.parse((await ok(['archive', n, '--yes', '--json'], env)).stdout);
     archives.set(n, { id: a.archive, files: tree });
@@ -124,7 +156,11 @@ test(`kill -9 during archives delete at ${ROUNDS} random instants: every other s
     else assert.ok(state === undefined || state === 'marker only' || state === 'missing', `never an archive that looks whole but is not: ${state}`);
     // Killed after the deletion was complete (while it was reporting), there is nothing left to finish: a rerun would rightly say no archive has that ID.
     if (r.code === null && state !== undefined) await ok(['archives', 'delete', id, '--yes'], env);
-    assert.equal((JSON.parse((await ok(['archives', '--json'], env)).stdout) as { id: string }[]).some((x) => x.id === id), false, 'gone after the rerun');
+    assert.equal(
+      (JSON.parse((await ok(['archives', '--json'], env)).stdout) as { id: string }[]).some((x) => x.id === id),
+      false,
+      'gone after the rerun',
+    );
     assert.equal(await exists(join(usb, 'snapshots', id)), false);
   }
 
@@ -135,5 +171,7 @@ test(`kill -9 during archives delete at ${ROUNDS} random instants: every other s
   await restoresExactly(env, kept.id, kept.files, join(root, 'kept'));
   const deleted = (await ok(['audit', '--json'], env)).stdout.match(/archive deleted/g)?.length ?? 0;
   assert.ok(deleted >= ROUNDS, 'every deletion is in the audit trail');
-  t.diagnostic(`archives delete killed mid-run ${killed} times in ${ROUNDS} rounds; after each, verify --backup passed and a rerun finished; ${[...archives.values()].length - ROUNDS} archive and 2 snapshots restored byte for byte`);
+  t.diagnostic(
+    `archives delete killed mid-run ${killed} times in ${ROUNDS} rounds; after each, verify --backup passed and a rerun finished; ${[...archives.values()].length - ROUNDS} archive and 2 snapshots restored byte for byte`,
+  );
 });

@@ -16,14 +16,24 @@ function cleanError(r: RunResult, code: number): void {
 }
 
 test('retention, close, reopen, archive, delete, records: output and exit codes', async () => {
-  const { root, vault, home, env } = await makeVault({ files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] }, backup: true });
+  const { root, vault, home, env } = await makeVault({
+    files: { 'Smith/letter.txt': ['Dear member', OLD], 'Smith/notes.md': ['notes', OLD], 'Jones/a.txt': 'open', 'Brown/b.txt': ['b', OLD] },
+    backup: true,
+  });
   assert.equal((await run(['sync'], env)).code, 0);
 
   const list = await run(['retention', '--json'], env);
   assert.equal(list.code, 0, list.stderr);
   const j = JSON.parse(list.stdout);
   assert.equal(j.years, 6);
-  assert.deepEqual(j.cases.map((c: { name: string; past: boolean }) => [c.name, c.past]), [['Brown', true], ['Smith', true], ['Jones', false]]);
+  assert.deepEqual(
+    j.cases.map((c: { name: string; past: boolean }) => [c.name, c.past]),
+    [
+      ['Brown', true],
+      ['Smith', true],
+      ['Jones', false],
+    ],
+  );
   const text = await run(['retention'], env);
   assert.match(text.stdout, /PAST RETENTION\s+due 2021-06-30\s+\(newest file 2015-06-30\s*\)\s+Smith\/\s+2 files/);
   assert.match(text.stdout, /2 past retention/);
@@ -83,7 +93,14 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
   cleanError(await run(['records', '--html', page], env), 2);
 
   const audit = await run(['audit'], env);
-  for (const e of ['retention period changed', 'case marked closed: Jones on 2010-01-31', 'case reopened: Jones', `case archived: Smith: 2 files into archive ${a.archive}`, 'case deleted: Brown', 'case deleted: Jones: 1 file removed from this computer (before its retention date: forced)']) {
+  for (const e of [
+    'retention period changed',
+    'case marked closed: Jones on 2010-01-31',
+    'case reopened: Jones',
+    `case archived: Smith: 2 files into archive ${a.archive}`,
+    'case deleted: Brown',
+    'case deleted: Jones: 1 file removed from this computer (before its retention date: forced)',
+  ]) {
     assert.ok(audit.stdout.includes(e), e);
   }
 

@@ -20,20 +20,23 @@ function scanOf(files: Record<string, string>): ScanResult {
 
 test('parseDate accepts real days only', () => {
   assert.equal(parseDate('2024-02-29'), '2024-02-29');
-  for (const bad of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-1-1', '24-01-01', '2024-01-01T00:00', '', '2024-04-31']) assert.equal(parseDate(bad), undefined, bad);
+  for (const bad of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-1-1', '24-01-01', '2024-01-01T00:00', '', '2024-04-31'])
+    assert.equal(parseDate(bad), undefined, bad);
 });
 
 test('addYears: the same day N years on; 29 February becomes 1 March, never earlier', () => {
   assert.equal(addYears('2020-02-29', 6), '2026-03-01');
   assert.equal(addYears('2020-02-29', 4), '2024-02-29');
   assert.equal(addYears('2019-12-31', 6), '2025-12-31');
-  fc.assert(fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }), fc.integer({ min: 1, max: 100 }), (ms, n) => {
-    const d = new Date(ms).toISOString().slice(0, 10);
-    const due = addYears(d, n);
-    const [y] = d.split('-').map(Number) as [number];
-    assert.equal(Number(due.slice(0, 4)), y + n);
-    assert.ok(startOf(due) - startOf(d) >= n * 365 * DAY, 'at least N whole years');
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }), fc.integer({ min: 1, max: 100 }), (ms, n) => {
+      const d = new Date(ms).toISOString().slice(0, 10);
+      const due = addYears(d, n);
+      const [y] = d.split('-').map(Number) as [number];
+      assert.equal(Number(due.slice(0, 4)), y + n);
+      assert.ok(startOf(due) - startOf(d) >= n * 365 * DAY, 'at least N whole years');
+    }),
+  );
 });
 
 test('a case is due N years after its closed mark, or else after its newest file', () => {
@@ -42,12 +45,27 @@ test('a case is due N years after its closed mark, or else after its newest file
   const today = '2024-01-01';
   let cases = listCases(scan, marks, today);
   const by = (n: string) => cases.find((c) => c.info.name === n)!.info;
-  assert.deepEqual(by('Smith'), { name: 'Smith', kind: 'folder', files: 2, bytes: 20, closed: null, newestFile: '2016-07-10', basis: 'newest file', due: '2022-07-10', past: true, dueSoon: false });
+  assert.deepEqual(by('Smith'), {
+    name: 'Smith',
+    kind: 'folder',
+    files: 2,
+    bytes: 20,
+    closed: null,
+    newestFile: '2016-07-10',
+    basis: 'newest file',
+    due: '2022-07-10',
+    past: true,
+    dueSoon: false,
+  });
   assert.equal(by('Jones').due, '2024-01-05');
   assert.equal(by('Jones').dueSoon, true);
   assert.equal(by('loose.txt').kind, 'file');
   assert.equal(by('loose.txt').due, '2026-03-01');
-  assert.deepEqual(cases.map((c) => c.info.name), ['Smith', 'Jones', 'loose.txt'], 'past first, then soonest');
+  assert.deepEqual(
+    cases.map((c) => c.info.name),
+    ['Smith', 'Jones', 'loose.txt'],
+    'past first, then soonest',
+  );
 
   setClosed(marks, 'Jones', '2017-12-31');
   setClosed(marks, 'Smith', '2020-01-01');
@@ -73,7 +91,15 @@ test('pickCases takes top-level names only', () => {
 
 test('marks: the schema refuses damaged or odd content', () => {
   assert.ok(parseMarks(JSON.stringify(defaultMarks())));
-  for (const bad of ['', '{', '[]', JSON.stringify({ ...defaultMarks(), years: 0 }), JSON.stringify({ ...defaultMarks(), closed: [{ case: 'a', date: '2023-02-29' }] }), JSON.stringify({ ...defaultMarks(), extra: 1 }), JSON.stringify({ ...defaultMarks(), version: 2 })]) {
+  for (const bad of [
+    '',
+    '{',
+    '[]',
+    JSON.stringify({ ...defaultMarks(), years: 0 }),
+    JSON.stringify({ ...defaultMarks(), closed: [{ case: 'a', date: '2023-02-29' }] }),
+    JSON.stringify({ ...defaultMarks(), extra: 1 }),
+    JSON.stringify({ ...defaultMarks(), version: 2 }),
+  ]) {
     assert.equal(parseMarks(bad), undefined, bad);
   }
 });
@@ -90,7 +116,11 @@ test('backup expiry estimate: replays the retention policy forward', () => {
   const far = lastCopyExpires(years, del, DEFAULT_RETENTION, DAY)!;
   const y = new Date(far).getUTCFullYear();
   assert.ok(y >= 2032 && y <= 2033, `about seven years on: ${new Date(far).toISOString()}`);
-  assert.equal(lastCopyExpires([del - DAY], del, { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }, DAY), del + DAY, 'only the newest kept: gone with the next backup');
+  assert.equal(
+    lastCopyExpires([del - DAY], del, { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }, DAY),
+    del + DAY,
+    'only the newest kept: gone with the next backup',
+  );
   assert.equal(lastCopyExpires([Date.UTC(2025, 0, 1)], del, { ...DEFAULT_RETENTION, yearly: 1000 }, DAY), undefined, 'kept past the horizon');
 });
 
@@ -112,12 +142,15 @@ function replay(times: number[], del: number, policy: RetentionPolicy, step: num
 test('backup expiry estimate agrees with replaying forget after every backup', () => {
   const del = Date.UTC(2026, 5, 15, 12);
   const n = fc.integer({ min: 0, max: 4 });
-  fc.assert(fc.property(
-    fc.array(fc.integer({ min: del - 3 * 365 * DAY, max: del + 2 * DAY }), { maxLength: 30 }),
-    fc.record({ last: n, daily: n, weekly: n, monthly: n, yearly: fc.integer({ min: 0, max: 2 }) }),
-    fc.constantFrom(DAY, 6 * 3_600_000, 7 * DAY),
-    (times, policy, step) => {
-      assert.equal(lastCopyExpires(times, del, policy, step), replay(times, del, policy, step));
-    },
-  ), { numRuns: 150 });
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: del - 3 * 365 * DAY, max: del + 2 * DAY }), { maxLength: 30 }),
+      fc.record({ last: n, daily: n, weekly: n, monthly: n, yearly: fc.integer({ min: 0, max: 2 }) }),
+      fc.constantFrom(DAY, 6 * 3_600_000, 7 * DAY),
+      (times, policy, step) => {
+        assert.equal(lastCopyExpires(times, del, policy, step), replay(times, del, policy, step));
+      },
+    ),
+    { numRuns: 150 },
+  );
 });

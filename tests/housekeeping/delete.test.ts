@@ -17,7 +17,10 @@ const today = () => new Date().toISOString().slice(0, 10);
 const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString().slice(0, 10);
 
 test('delete: plaintext now, cloud objects to the trash, the backups by the estimate; refusals first', async () => {
-  const v = await makeVault({ files: { 'Old case/a.txt': ['a', OLD], 'Old case/sub/b.txt': ['b', OLD], 'Current/c.txt': 'c', 'old.txt': ['x', OLD] }, backup: true });
+  const v = await makeVault({
+    files: { 'Old case/a.txt': ['a', OLD], 'Old case/sub/b.txt': ['b', OLD], 'Current/c.txt': 'c', 'old.txt': ['x', OLD] },
+    backup: true,
+  });
   const { engine } = v;
   await engine.sync();
   await engine.backup();
@@ -26,7 +29,11 @@ test('delete: plaintext now, cloud objects to the trash, the backups by the esti
 
   await assert.rejects(engine.deleteCases({ cases: ['Old case'], confirm: false }), { name: 'UsageError' });
   await assert.rejects(engine.deleteCases({ cases: ['Current'], confirm: true }), { name: 'Refused' });
-  await assert.rejects(engine.deleteCases({ cases: ['Old case', 'Current'], confirm: true }), { name: 'Refused' }, 'all or nothing: one case not due refuses the lot');
+  await assert.rejects(
+    engine.deleteCases({ cases: ['Old case', 'Current'], confirm: true }),
+    { name: 'Refused' },
+    'all or nothing: one case not due refuses the lot',
+  );
   await assert.rejects(engine.deleteCases({ cases: ['Old case/a.txt'], confirm: true }), { name: 'UsageError' });
   assert.equal(await listFiles(v.vault).then((f) => f.length), 4, 'nothing removed by a refusal');
 
@@ -88,7 +95,10 @@ test('links are never followed out of the vault: a linked case is not a case, a 
   await writeFile(join(outside, 'precious.txt'), 'not in the vault');
   await symlink(outside, join(v.vault, 'Linked'));
   await symlink(join(outside, 'precious.txt'), join(v.vault, 'Old', 'link.txt'));
-  assert.deepEqual((await v.engine.retention()).cases.map((c) => c.name), ['Old']);
+  assert.deepEqual(
+    (await v.engine.retention()).cases.map((c) => c.name),
+    ['Old'],
+  );
   await assert.rejects(v.engine.deleteCases({ cases: ['Linked'], confirm: true, force: true }), { name: 'UsageError' });
   const r = await v.engine.deleteCases({ cases: ['Old'], confirm: true });
   assert.equal(r.cases[0]!.removed, 1);
@@ -112,7 +122,11 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
 
   const file = join(v.home, 'housekeeping.json');
   const text = await readFile(file, 'utf8');
-  assert.doesNotMatch(await readFile(join(v.cloud, 'housekeeping', JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).deviceId), 'latin1'), /Smith|2016-02-29/, 'the cloud copy is sealed');
+  assert.doesNotMatch(
+    await readFile(join(v.cloud, 'housekeeping', JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).deviceId), 'latin1'),
+    /Smith|2016-02-29/,
+    'the cloud copy is sealed',
+  );
 
   await writeFile(file, text.replace('"years": 12', '"years": "twelve"'));
   await assert.rejects(engine.retention(), { name: 'DamagedData' });
@@ -121,7 +135,8 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
 
   await engine.unlock({ passphrase: PASSPHRASE });
   const events = (await engine.auditEntries()).map((e) => `${e.event}${e.detail ? `: ${e.detail}` : ''}`);
-  for (const e of ['case marked closed: Smith on 2016-02-29', 'retention period changed: from 6 to 12 years', 'case reopened: Jones']) assert.ok(events.includes(e), e);
+  for (const e of ['case marked closed: Smith on 2016-02-29', 'retention period changed: from 6 to 12 years', 'case reopened: Jones'])
+    assert.ok(events.includes(e), e);
   await engine.lock();
 
   // A new computer: recover from the cloud; the marks come back from the sealed copy.
@@ -134,7 +149,7 @@ test('marks: close and reopen, the years setting, a damaged file reported and ke
   assert.equal(r.cases.find((x) => x.name === 'Smith')!.closed, '2016-02-29');
 });
 
-test('with the backup drive unplugged, the backups\' date is not known (and nothing else changes)', async () => {
+test("with the backup drive unplugged, the backups' date is not known (and nothing else changes)", async () => {
   const v = await makeVault({ files: { 'Old/a.txt': ['a', OLD] }, backup: true });
   await v.engine.backup();
   await rename(v.backup, `${v.backup}-unplugged`);

@@ -14,10 +14,20 @@ import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
 test('parseMarks never throws, and accepts only the schema', () => {
-  fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ ...defaultMarks(), closed: v }))), (text) => {
-    const m = parseMarks(text);
-    if (m) assert.ok(Array.isArray(m.closed) && Number.isInteger(m.years));
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.jsonValue().map((v) => JSON.stringify({ ...defaultMarks(), closed: v })),
+      ),
+      (text) => {
+        const m = parseMarks(text);
+        if (m) assert.ok(Array.isArray(m.closed) && Number.isInteger(m.years));
+      },
+    ),
+    { numRuns: 500 },
+  );
 });
 
 test('the cloud copy: authentic copies read back; random or forged objects are ignored', async () => {
@@ -28,10 +38,13 @@ test('the cloud copy: authentic copies read back; random or forged objects are i
   const forged = { ...defaultMarks(), years: 1 };
   await remote.put('housekeeping/forged', sodium.crypto_box_seal(utf8(JSON.stringify({ at: '2999-01-01T00:00:00Z', marks: forged })), keys.publicKey));
   assert.equal(await fetchMirror(remote, keys), undefined, 'sealed to the public key is not enough');
-  await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
-    await remote.put('housekeeping/random', bytes);
-    assert.equal(await fetchMirror(remote, keys), undefined);
-  }), { numRuns: 40 });
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+      await remote.put('housekeeping/random', bytes);
+      assert.equal(await fetchMirror(remote, keys), undefined);
+    }),
+    { numRuns: 40 },
+  );
 
   const marks = { ...defaultMarks(), years: 9, closed: [{ case: 'Smith', date: '2020-02-29' }] };
   await putMirror(remote, keys, 'a'.repeat(32), marks);

@@ -20,7 +20,14 @@ test('records: what is backed up, where, how often, kept how long, last success 
   assert.equal(r.backup.lastFailure, null);
   assert.match(r.backup.howOften, /every day/);
   assert.deepEqual({ ...r.backup.retention, inWords: undefined }, { last: 10, daily: 14, weekly: 8, monthly: 24, yearly: 7, inWords: undefined });
-  assert.deepEqual(r.assets.copies.map((c) => [c.where, c.location]), [['this computer', v.vault], ['cloud', `folder ${v.cloud}`], ['backup', v.backup]]);
+  assert.deepEqual(
+    r.assets.copies.map((c) => [c.where, c.location]),
+    [
+      ['this computer', v.vault],
+      ['cloud', `folder ${v.cloud}`],
+      ['backup', v.backup],
+    ],
+  );
   assert.ok(r.assets.copies[0]!.details.includes(hostname()) && r.assets.copies[0]!.details.includes(v.home));
   assert.ok(r.assets.encryption.some((e) => /XChaCha20-Poly1305/.test(e)));
 
@@ -43,7 +50,12 @@ test('records with no backup folder, after a failed backup; the page escapes odd
   await mkdir(vault);
   await writeFiles(vault, { 'x.txt': 'x' });
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, backupDir: join(root, 'usb', 'not', 'there'), passphrase: PASSPHRASE });
+  await engine.init({
+    vaultDir: vault,
+    cloud: { kind: 'folder', dir: join(root, 'cloud') },
+    backupDir: join(root, 'usb', 'not', 'there'),
+    passphrase: PASSPHRASE,
+  });
   await assert.rejects(engine.backup());
   const r = await engine.records();
   assert.ok(r.backup.lastFailure);

@@ -13,7 +13,10 @@ import { OLD } from './helpers.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', needsChromium, async () => {
-  const v = await makeVault({ files: { 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' }, backup: true });
+  const v = await makeVault({
+    files: { 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' },
+    backup: true,
+  });
   const { engine } = v;
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   const browser = await launchChromium();
@@ -37,7 +40,10 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await page.locator('tbody tr', { hasText: 'Brown' }).getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('alertdialog');
     assert.equal(await dialog.getByRole('heading').innerText(), 'Delete “Brown”?');
-    assert.match(await dialog.innerText(), /The 1 file of this case will be deleted[\s\S]*This computer: deleted now[\s\S]*Cloud: moved to the cloud trash[\s\S]*Backups: kept until/);
+    assert.match(
+      await dialog.innerText(),
+      /The 1 file of this case will be deleted[\s\S]*This computer: deleted now[\s\S]*Cloud: moved to the cloud trash[\s\S]*Backups: kept until/,
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.ok(await exists(join(v.vault, 'Brown/c.txt')), 'cancel deletes nothing');
     await page.locator('tbody tr', { hasText: 'Brown' }).getByRole('button', { name: 'Delete' }).click();
@@ -46,7 +52,10 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await report.waitFor();
     await shot(page, 'housekeeping-deleted.png');
     await report.waitFor();
-    assert.match(await report.innerText(), /Deleted “Brown”: 1 file\.[\s\S]*this computer: gone now[\s\S]*cloud: gone from \d+ \w+ \d{4}[\s\S]*backups: gone now/);
+    assert.match(
+      await report.innerText(),
+      /Deleted “Brown”: 1 file\.[\s\S]*this computer: gone now[\s\S]*cloud: gone from \d+ \w+ \d{4}[\s\S]*backups: gone now/,
+    );
     assert.equal(await exists(join(v.vault, 'Brown')), false);
 
     await page.locator('tbody tr', { hasText: 'Smith' }).getByRole('button', { name: 'Archive' }).click();

@@ -190,7 +190,7 @@ describe('Dropbox failures as the Remote failure classes', () => {
     assert.deepEqual(classifyDropbox(new TypeError('a bug'), refresh), { failure: 'permanent' });
   });
 
-  it('maps what is left at a method\'s boundary, in words that carry only Dropbox\'s tags', () => {
+  it("maps what is left at a method's boundary, in words that carry only Dropbox's tags", () => {
     const permanent = (e: unknown, reason: string, message: string | RegExp) => {
       assert.ok(e instanceof RemotePermanent);
       assert.equal(e.reason, reason);
@@ -273,9 +273,12 @@ describe('DropboxRemote specifics', () => {
     assert.ok(Buffer.concat(got).equals(data));
     assert.ok(biggest <= 1024 * 1024, 'handed on in pieces of at most 1 MiB');
     server.setFaults({ corruptDownloads: 1 });
-    await assert.rejects((async () => {
-      for await (const _ of r.get('objects/dd/large')) void _;
-    })(), DropboxHashMismatch);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of r.get('objects/dd/large')) void _;
+      })(),
+      DropboxHashMismatch,
+    );
     server.setFaults({});
     await assert.rejects(r.read('objects/dd/missing'), RemoteNotFound);
   });
@@ -423,9 +426,11 @@ describe('DropboxRemote specifics', () => {
     const expected = new Map<string, Buffer>();
     const pool = async <T>(items: T[], n: number, fn: (t: T) => Promise<void>) => {
       let i = 0;
-      await Promise.all(Array.from({ length: n }, async () => {
-        while (i < items.length) await fn(items[i++]!);
-      }));
+      await Promise.all(
+        Array.from({ length: n }, async () => {
+          while (i < items.length) await fn(items[i++]!);
+        }),
+      );
     };
     try {
       // Upload 40 objects (a quarter of them through upload sessions).
@@ -465,10 +470,7 @@ describe('DropboxRemote specifics', () => {
       // Listing and reading under faults.
       const listed = new Map<string, number>();
       for await (const e of r.list('')) listed.set(e.name, e.size);
-      assert.deepEqual(
-        [...listed].sort(),
-        [...expected].map(([n, d]) => [n, d.length] as [string, number]).sort(),
-      );
+      assert.deepEqual([...listed].sort(), [...expected].map(([n, d]) => [n, d.length] as [string, number]).sort());
       for (const [n, d] of [...expected].slice(0, 12)) assert.ok(Buffer.from(await r.read(n)).equals(d), 'exact bytes');
     } finally {
       server.setFaults({});
@@ -560,7 +562,13 @@ describe('Dropbox sign-in (PKCE, loopback redirect)', () => {
     const tok = await fetch(`${server.url}/oauth2/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: server.appKey, code_verifier: 'wrong-verifier', redirect_uri: 'http://127.0.0.1:9/cb' }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        client_id: server.appKey,
+        code_verifier: 'wrong-verifier',
+        redirect_uri: 'http://127.0.0.1:9/cb',
+      }),
     });
     assert.equal(tok.status, 400);
     assert.equal(((await tok.json()) as { error: string }).error, 'invalid_grant');

@@ -52,14 +52,14 @@ function folderFaults(dir: string): RemoteFaults {
     auth: 'a folder has no sign-in to refuse',
     permission: !asRoot
       ? async () => {
-        await chmodTree(dir, 0o500);
-        readOnlyModes = true;
-      }
+          await chmodTree(dir, 0o500);
+          readOnlyModes = true;
+        }
       : mounts
         ? async () => {
-          mount('--bind', dir);
-          execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'ignore' });
-        }
+            mount('--bind', dir);
+            execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'ignore' });
+          }
         : 'running as root, where folder modes do not stop writes, and this machine refuses the read-only bind mount that would',
     full: mounts
       ? async () => mount('-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs')
@@ -119,7 +119,15 @@ describe('FolderRemote specifics', () => {
           return true;
         };
         await assert.rejects(r.put('casevault.key', Buffer.from('k')), gone);
-        await assert.rejects(r.put('objects/ab/abcd', (async function* () { yield Buffer.from('k'); })()), gone);
+        await assert.rejects(
+          r.put(
+            'objects/ab/abcd',
+            (async function* () {
+              yield Buffer.from('k');
+            })(),
+          ),
+          gone,
+        );
         await assert.rejects(r.read('casevault.key'), gone);
         await assert.rejects(drain(r.get('casevault.key')), gone);
         await assert.rejects(r.stat('casevault.key'), gone);
@@ -144,7 +152,9 @@ describe('FolderRemote specifics', () => {
       await writeFile(root, 'not a folder');
       await assert.rejects(new FolderRemote(root).put('objects/ab/abcd', Buffer.from('x')), RemoteUnavailable);
       await assert.rejects(new FolderRemote(root).read('casevault.key'), RemoteUnavailable);
-      await assert.rejects(new FolderRemote(root, 'backup folder').stat('config'), { message: `the backup folder ${root} is not there; plug in its drive or connect its share, then try again` });
+      await assert.rejects(new FolderRemote(root, 'backup folder').stat('config'), {
+        message: `the backup folder ${root} is not there; plug in its drive or connect its share, then try again`,
+      });
     } finally {
       await rm(parent, { recursive: true, force: true });
     }
@@ -162,7 +172,12 @@ describe('FolderRemote specifics', () => {
       await rm(join(root, 'objects'), { recursive: true });
       await rm(join(root, 'tmp'), { recursive: true });
       await r.put('objects/ab/ab03', Buffer.from('3'));
-      await r.put('objects/ab/ab04', (async function* () { yield Buffer.from('4'); })());
+      await r.put(
+        'objects/ab/ab04',
+        (async function* () {
+          yield Buffer.from('4');
+        })(),
+      );
       await r.put('trash/t/ab03', Buffer.from('old'));
       await rm(join(root, 'trash'), { recursive: true });
       await r.move('objects/ab/ab03', 'trash/t/ab03');
@@ -201,11 +216,21 @@ describe('file-system errors as failure classes', () => {
     try {
       const f = new FolderFailures(root, 'cloud folder');
       const expect: Array<[string, string, string?]> = [
-        ['EACCES', 'permanent', 'permission'], ['EPERM', 'permanent', 'permission'], ['EROFS', 'permanent', 'permission'],
-        ['ENOSPC', 'permanent', 'full'], ['EDQUOT', 'permanent', 'full'],
-        ['EIO', 'unavailable'], ['ESTALE', 'unavailable'], ['ENOTCONN', 'unavailable'], ['ETIMEDOUT', 'unavailable'], ['EMFILE', 'unavailable'],
+        ['EACCES', 'permanent', 'permission'],
+        ['EPERM', 'permanent', 'permission'],
+        ['EROFS', 'permanent', 'permission'],
+        ['ENOSPC', 'permanent', 'full'],
+        ['EDQUOT', 'permanent', 'full'],
+        ['EIO', 'unavailable'],
+        ['ESTALE', 'unavailable'],
+        ['ENOTCONN', 'unavailable'],
+        ['ETIMEDOUT', 'unavailable'],
+        ['EMFILE', 'unavailable'],
         ['ENOENT', 'unavailable'], // under a root that is there: the folder changed while it was used
-        ['EINVAL', 'permanent', 'refused'], ['ENAMETOOLONG', 'permanent', 'refused'], ['EFBIG', 'permanent', 'refused'], ['ENOTDIR', 'permanent', 'refused'],
+        ['EINVAL', 'permanent', 'refused'],
+        ['ENAMETOOLONG', 'permanent', 'refused'],
+        ['EFBIG', 'permanent', 'refused'],
+        ['ENOTDIR', 'permanent', 'refused'],
       ];
       for (const [code, failure, reason] of expect) {
         const e = f.failure(sys(code));

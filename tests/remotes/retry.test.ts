@@ -112,7 +112,7 @@ describe('Retry', () => {
     await assert.rejects(harness().retry.run(failing(plain).fn), (e: unknown) => e === plain);
   });
 
-  it('refused credentials fail at once with the service\'s RemoteAuthFailed', async () => {
+  it("refused credentials fail at once with the service's RemoteAuthFailed", async () => {
     const { retry } = harness();
     const call = failing(new Fault({ failure: 'auth' }));
     await assert.rejects(retry.run(call.fn), (e: unknown) => {

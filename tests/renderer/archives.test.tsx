@@ -16,14 +16,33 @@ const prune = { packsDeleted: 2, packsRewritten: 0, packsWritten: 0, blobsRemove
 
 test('archives: listed with their cases; Delete… asks, naming the cases and that it cannot be undone; confirmed, it is deleted and reported', async () => {
   let list = [
-    { id: A, time: '2026-01-02T10:00:00.000Z', state: 'snapshot' as const, files: 2, bytes: 1000, recorded: true, cases: [{ case: 'Member 0042', files: 2, at: '2026-01-02T10:00:01.000Z' }] },
+    {
+      id: A,
+      time: '2026-01-02T10:00:00.000Z',
+      state: 'snapshot' as const,
+      files: 2,
+      bytes: 1000,
+      recorded: true,
+      cases: [{ case: 'Member 0042', files: 2, at: '2026-01-02T10:00:01.000Z' }],
+    },
     { id: B, time: null, state: 'marker only' as const, files: null, bytes: null, recorded: false, cases: [] },
   ];
   bridge({
     archives: () => list,
     deleteArchives: (p) => {
       list = list.filter((a) => a.id !== (p.ids as string[])[0]);
-      return [{ id: A, removed: 'snapshot and marker', time: '2026-01-02T10:00:00.000Z', files: 2, bytesFreed: 2_100_000, prune, cases: ['Member 0042'], recorded: true }];
+      return [
+        {
+          id: A,
+          removed: 'snapshot and marker',
+          time: '2026-01-02T10:00:00.000Z',
+          files: 2,
+          bytesFreed: 2_100_000,
+          prune,
+          cases: ['Member 0042'],
+          recorded: true,
+        },
+      ];
     },
   });
   render(<ArchivesSection />);
@@ -40,7 +59,11 @@ test('archives: listed with their cases; Delete… asks, naming the cases and th
   assert.equal(document.activeElement, within(dialog).getByRole('button', { name: 'Cancel' }), 'focus starts on Cancel');
   fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
   assert.equal(screen.queryByRole('alertdialog'), null);
-  assert.equal(calls.some((c) => c.method === 'deleteArchives'), false, 'cancel deletes nothing');
+  assert.equal(
+    calls.some((c) => c.method === 'deleteArchives'),
+    false,
+    'cancel deletes nothing',
+  );
 
   fireEvent.click(within(row).getByRole('button', { name: 'Delete…' }));
   dialog = screen.getByRole('alertdialog');
@@ -59,5 +82,8 @@ test('archives: none said plainly; a refusal is shown as a sentence', async () =
   cleanup();
   bridge({ archives: () => failure('unreachable', 'the backup folder cannot be found', 'plug-in-backup-drive') });
   render(<ArchivesSection />);
-  assert.equal((await screen.findByRole('alert')).textContent, 'The backup folder cannot be found. Plug in the backup drive (or connect the share), then try again.');
+  assert.equal(
+    (await screen.findByRole('alert')).textContent,
+    'The backup folder cannot be found. Plug in the backup drive (or connect the share), then try again.',
+  );
 });

@@ -12,7 +12,11 @@ for (const key of Object.getOwnPropertyNames(page)) {
   Object.defineProperty(globalThis, key, { value: (page as unknown as Record<string, unknown>)[key], configurable: true, writable: true });
 }
 for (const key of ['window', 'document', 'navigator', 'Event', 'KeyboardEvent', 'MouseEvent', 'EventTarget', 'CustomEvent', 'Blob', 'URL']) {
-  Object.defineProperty(globalThis, key, { value: key === 'window' ? page : (page as unknown as Record<string, unknown>)[key], configurable: true, writable: true });
+  Object.defineProperty(globalThis, key, {
+    value: key === 'window' ? page : (page as unknown as Record<string, unknown>)[key],
+    configurable: true,
+    writable: true,
+  });
 }
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

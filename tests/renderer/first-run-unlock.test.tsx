@@ -9,7 +9,8 @@ import { Unlock } from '../../renderer/src/Unlock.js';
 
 afterEach(cleanup);
 
-const WORDS = 'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
+const WORDS =
+  'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
 const type = (label: RegExp | string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
 test('first run: a weak passphrase is refused with the reason, and nothing goes on until the recovery key is typed back', async () => {
@@ -36,7 +37,11 @@ test('first run: a weak passphrase is refused with the reason, and nothing goes 
   await screen.findByText(/^(Good|Strong)$/);
   fireEvent.click(screen.getByRole('button', { name: 'Create vault' }));
   assert.equal((await screen.findByTestId('recovery-key')).textContent, WORDS);
-  assert.deepEqual(calls.filter((c) => c.method === 'init').at(-1)?.params, { vaultDir: '/home/a/Cases', cloud: { kind: 'folder', dir: '/home/a/Dropbox/Casevault' }, passphrase: 'copper lantern meadow quietly ninety' });
+  assert.deepEqual(calls.filter((c) => c.method === 'init').at(-1)?.params, {
+    vaultDir: '/home/a/Cases',
+    cloud: { kind: 'folder', dir: '/home/a/Dropbox/Casevault' },
+    passphrase: 'copper lantern meadow quietly ninety',
+  });
 
   const proceed = screen.getByRole('button', { name: 'I have saved it: continue' }) as HTMLButtonElement;
   assert.equal(proceed.disabled, true);

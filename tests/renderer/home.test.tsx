@@ -31,14 +31,28 @@ test('the file list: every file with its state, failed ones first with the reaso
   const files = {
     total: 3,
     files: [
-      { path: 'Member 0042/letter.pdf', size: 2048, mtimeMs: 0, state: 'failed' as const, reason: 'the file could not be read; close it in other programs and try again' },
+      {
+        path: 'Member 0042/letter.pdf',
+        size: 2048,
+        mtimeMs: 0,
+        state: 'failed' as const,
+        reason: 'the file could not be read; close it in other programs and try again',
+      },
       { path: 'rota.csv', size: 10, mtimeMs: 0, state: 'waiting' as const },
       { path: 'notes.txt', size: 5, mtimeMs: 0, state: 'synced' as const },
     ],
   };
   render(<VaultFiles files={files} onRetry={() => retried++} busy={false} />);
-  const rows = () => screen.getAllByRole('row').slice(1).map((r) => [r.children[0]!.textContent, within(r as HTMLElement).getByText(/^(Synced|Waiting|Failed)$/).textContent]);
-  assert.deepEqual(rows(), [['Member 0042/letter.pdf', 'Failed'], ['rota.csv', 'Waiting'], ['notes.txt', 'Synced']]);
+  const rows = () =>
+    screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => [r.children[0]!.textContent, within(r as HTMLElement).getByText(/^(Synced|Waiting|Failed)$/).textContent]);
+  assert.deepEqual(rows(), [
+    ['Member 0042/letter.pdf', 'Failed'],
+    ['rota.csv', 'Waiting'],
+    ['notes.txt', 'Synced'],
+  ]);
   screen.getByText('The file could not be read; close it in other programs and try again.');
   fireEvent.click(screen.getByRole('button', { name: 'Retry Member 0042/letter.pdf' }));
   assert.equal(retried, 1);
@@ -47,5 +61,5 @@ test('the file list: every file with its state, failed ones first with the reaso
   fireEvent.change(screen.getByLabelText('Show'), { target: { value: '' } });
   fireEvent.change(screen.getByLabelText('Name contains'), { target: { value: 'NOTES' } });
   assert.deepEqual(rows(), [['notes.txt', 'Synced']]);
-  assert.equal(calls.length, 0, 'filtering is the page\'s own work');
+  assert.equal(calls.length, 0, "filtering is the page's own work");
 });

@@ -25,7 +25,14 @@ const tick = (name: string) => screen.getByLabelText(name) as HTMLInputElement;
 test('restore: the latest date first; browse and tick a folder (its contents come with it), search by name, restore beside or elsewhere', async () => {
   bridge({
     snapshotTree: (p) => ({ snapshot: String(p.snapshot), time: snapshots[1]!.time, files }),
-    restoreBackup: (p) => ({ snapshot: String(p.snapshot), restored: 3, bytes: 2158, identical: 0, renamed: [{ path: 'rota.csv', writtenAs: '/v/rota (restored 2).csv' }], failed: [] }),
+    restoreBackup: (p) => ({
+      snapshot: String(p.snapshot),
+      restored: 3,
+      bytes: 2158,
+      identical: 0,
+      renamed: [{ path: 'rota.csv', writtenAs: '/v/rota (restored 2).csv' }],
+      failed: [],
+    }),
   });
   render(<Restore snapshots={snapshots} vaultDir="/v" />);
   const date = screen.getByLabelText('Restore from the backup of') as HTMLSelectElement;
@@ -46,7 +53,10 @@ test('restore: the latest date first; browse and tick a folder (its contents com
 
   fireEvent.change(screen.getByLabelText('Search this backup by name'), { target: { value: 'ROTA' } });
   const results = within(screen.getByRole('list', { name: 'Search results' }));
-  assert.deepEqual(results.getAllByRole('checkbox').map((c) => c.parentElement!.textContent), ['rota.csv']);
+  assert.deepEqual(
+    results.getAllByRole('checkbox').map((c) => c.parentElement!.textContent),
+    ['rota.csv'],
+  );
   fireEvent.click(results.getByLabelText('rota.csv'));
   fireEvent.change(screen.getByLabelText('Search this backup by name'), { target: { value: 'letters' } });
   assert.equal(tick('Member 0042/Letters/').disabled, true, 'a found folder inside a ticked one is covered too');
@@ -93,7 +103,11 @@ test('audit trail: intact or not said plainly; entries newest first; filters by 
   assert.equal((await screen.findByTestId('audit-check')).textContent, 'The audit trail is intact: 5 entries.');
   await screen.findByText('Access review due');
   const count = await screen.findByTestId('audit-count');
-  const events = () => screen.getAllByRole('row').slice(1).map((r) => r.children[1]!.textContent);
+  const events = () =>
+    screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.children[1]!.textContent);
   assert.deepEqual(events(), ['settings changed', 'unlock failed', 'restored from a backup', 'unlocked', 'vault created']);
   screen.getByText('<b>auto-lock</b> after 5 idle minutes');
 
@@ -122,7 +136,12 @@ test('audit trail: intact or not said plainly; entries newest first; filters by 
 });
 
 test('audit trail while locked: the unlock prompt appears; cancelling leaves the entries hidden', async () => {
-  bridge({ auditVerify: () => ({ ok: true, entries: 5 }), auditEntries: () => failure('locked', 'the vault is locked', 'unlock'), status: () => ({ accessReviewDue: false }) as never, settings: () => DEFAULT_SETTINGS });
+  bridge({
+    auditVerify: () => ({ ok: true, entries: 5 }),
+    auditEntries: () => failure('locked', 'the vault is locked', 'unlock'),
+    status: () => ({ accessReviewDue: false }) as never,
+    settings: () => DEFAULT_SETTINGS,
+  });
   render(<AuditTrail />);
   await screen.findByRole('heading', { name: 'Unlock the vault' });
   fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
@@ -130,24 +149,48 @@ test('audit trail while locked: the unlock prompt appears; cancelling leaves the
   screen.getByRole('button', { name: 'Show the entries' });
 });
 
-test('audit trail: other computers\' trails on request, each checked, one written before a key rotation said so', async () => {
+test("audit trail: other computers' trails on request, each checked, one written before a key rotation said so", async () => {
   bridge({
     auditVerify: () => ({ ok: true, entries: 5 }),
     auditEntries: () => entries,
     status: () => ({ accessReviewDue: false }) as never,
     settings: () => DEFAULT_SETTINGS,
     otherAuditTrails: () => [
-      { device: '0123456789abcdef0123456789abcdef', ok: true, earlierKeys: true, entries: [{ at: at(1, 9), event: 'vault recovered onto this computer' }, { at: at(2, 9), event: 'unlocked' }] },
-      { device: 'fedcba9876543210fedcba9876543210', ok: false, problem: 'line 2 is edited or forged', earlierKeys: false, entries: [{ at: at(1, 9), event: 'vault created' }] },
+      {
+        device: '0123456789abcdef0123456789abcdef',
+        ok: true,
+        earlierKeys: true,
+        entries: [
+          { at: at(1, 9), event: 'vault recovered onto this computer' },
+          { at: at(2, 9), event: 'unlocked' },
+        ],
+      },
+      {
+        device: 'fedcba9876543210fedcba9876543210',
+        ok: false,
+        problem: 'line 2 is edited or forged',
+        earlierKeys: false,
+        entries: [{ at: at(1, 9), event: 'vault created' }],
+      },
     ],
   });
   render(<AuditTrail />);
   await screen.findByTestId('audit-count');
   assert.equal(calls.filter((c) => c.method === 'otherAuditTrails').length, 0, 'read only when asked');
-  fireEvent.click(screen.getByRole('button', { name: 'Show other computers\' trails' }));
+  fireEvent.click(screen.getByRole('button', { name: "Show other computers' trails" }));
   const [first, second] = await screen.findAllByTestId('other-trail');
   within(first!).getByRole('heading', { name: 'Computer 01234567' });
-  assert.equal(within(first!).getByRole('status').textContent, '2 entries; none was changed, removed or reordered. It was written under the vault\'s keys from before they were rotated: that computer has not taken the new keys on.');
-  assert.deepEqual(within(first!).getAllByRole('row').slice(1).map((r) => r.children[1]!.textContent), ['unlocked', 'vault recovered onto this computer'], 'newest first');
+  assert.equal(
+    within(first!).getByRole('status').textContent,
+    "2 entries; none was changed, removed or reordered. It was written under the vault's keys from before they were rotated: that computer has not taken the new keys on.",
+  );
+  assert.deepEqual(
+    within(first!)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.children[1]!.textContent),
+    ['unlocked', 'vault recovered onto this computer'],
+    'newest first',
+  );
   assert.equal(within(second!).getByRole('alert').textContent, 'This trail has been changed or damaged: line 2 is edited or forged.');
 });

@@ -13,7 +13,8 @@ import { type ApiResult } from '../../contract/index.js';
 
 afterEach(cleanup);
 
-const WORDS = 'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
+const WORDS =
+  'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
 const NEW = 'copper lantern meadow quietly ninety';
 const SAVED = 'I have saved it: re-encrypt the cloud copy';
 const type = (label: RegExp | string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
@@ -21,8 +22,21 @@ const sent = () => calls.map((c) => c.method).filter((m) => m !== 'status');
 
 function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder /home/a/Dropbox/Casevault'): ApiResult<'status'> {
   return {
-    vaultDir: '/home/a/Cases', cloud, locked: true, files: { total: 3, synced: 3, pending: 0, failed: 0 }, pendingDeletions: 0, failures: [], conflicts: [],
-    lastSync: null, pendingFiles: [], live: { watching: false }, lastBackup: null, nextBackup: null, backupOverdue: false, accessReviewDue: false, keyRotation,
+    vaultDir: '/home/a/Cases',
+    cloud,
+    locked: true,
+    files: { total: 3, synced: 3, pending: 0, failed: 0 },
+    pendingDeletions: 0,
+    failures: [],
+    conflicts: [],
+    lastSync: null,
+    pendingFiles: [],
+    live: { watching: false },
+    lastBackup: null,
+    nextBackup: null,
+    backupOverdue: false,
+    accessReviewDue: false,
+    keyRotation,
   };
 }
 
@@ -40,7 +54,8 @@ test('rotate keys: two different passphrases are refused before anything is sent
   bridge({
     status: () => status('none'),
     passphraseStrength: (p) => passphraseStrength(String(p.passphrase)),
-    unlock: (p) => (p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong')),
+    unlock: (p) =>
+      p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong'),
     rotateKeys: () => (unlocked ? switched.promise : failure('locked', 'the vault is locked', 'unlock')),
     finishKeyRotation: () => (unlocked ? finished.promise : failure('locked', 'the vault is locked', 'unlock')),
   });
@@ -53,7 +68,11 @@ test('rotate keys: two different passphrases are refused before anything is sent
   await screen.findByText(/^(Good|Strong)$/);
   fireEvent.click(screen.getByRole('button', { name: 'Rotate keys now' }));
   assert.equal((await screen.findByRole('alert')).textContent, 'The two passphrases are different.');
-  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), [], 'nothing sent');
+  assert.deepEqual(
+    sent().filter((m) => m !== 'passphraseStrength'),
+    [],
+    'nothing sent',
+  );
 
   type('Type the new passphrase again', NEW);
   fireEvent.click(screen.getByRole('button', { name: 'Rotate keys now' }));
@@ -63,7 +82,11 @@ test('rotate keys: two different passphrases are refused before anything is sent
   fireEvent.change(prompt.getByLabelText('Passphrase'), { target: { value: 'old passphrase here' } });
   fireEvent.click(prompt.getByRole('button', { name: 'Unlock' }));
   assert.equal((await screen.findByRole('status')).textContent, 'Making the new keys…');
-  assert.deepEqual(calls.filter((c) => c.method === 'rotateKeys').map((c) => c.params), [{ newPassphrase: NEW }, { newPassphrase: NEW }], 'sent again once unlocked');
+  assert.deepEqual(
+    calls.filter((c) => c.method === 'rotateKeys').map((c) => c.params),
+    [{ newPassphrase: NEW }, { newPassphrase: NEW }],
+    'sent again once unlocked',
+  );
 
   await switched.answer({ recoveryKey: WORDS, backups: 'later' });
   assert.equal((await screen.findByTestId('rotated-recovery-key')).textContent, WORDS);
@@ -79,24 +102,34 @@ test('rotate keys: two different passphrases are refused before anything is sent
   assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'the key is gone once saved');
   assert.equal((await screen.findByRole('status')).textContent, 'Re-encrypting the cloud copy…');
   screen.getByText(/^This carries on if you leave this screen/);
-  assert.deepEqual(calls.filter((c) => c.method === 'finishKeyRotation').map((c) => c.params), [{}]);
+  assert.deepEqual(
+    calls.filter((c) => c.method === 'finishKeyRotation').map((c) => c.params),
+    [{}],
+  );
 
   act(() => emit('progress', { task: 'rotate', filesDone: 1, filesTotal: 3, bytesDone: 0, bytesTotal: 0 }));
   act(() => emit('progress', { task: 'sync', filesDone: 9, filesTotal: 10, bytesDone: 0, bytesTotal: 0 }));
-  assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 1 of 3', 'a sync\'s progress is not the rotation\'s');
+  assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy: 1 of 3', "a sync's progress is not the rotation's");
   assert.equal(screen.getByRole<HTMLProgressElement>('progressbar').value, 1);
   assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, true, 'no second rotation meanwhile');
 
   await finished.answer({ reencrypted: 2, failed: [{ object: 'objects/ab/cd', reason: 'the object is damaged' }], reuploaded: 0 });
   const done = await screen.findByRole('status');
-  assert.deepEqual([...done.querySelectorAll('p')].map((p) => p.textContent), [
-    'Done: this computer uses the new keys and the new passphrase from now on.',
-    'In the cloud copy, 2 items were re-encrypted; 1 item could not be read and was left as it was (your backups may hold that file).',
-    'The backup drive was not connected: it moves to the new keys at the next backup, and its older backups stay readable on this computer.',
-  ]);
+  assert.deepEqual(
+    [...done.querySelectorAll('p')].map((p) => p.textContent),
+    [
+      'Done: this computer uses the new keys and the new passphrase from now on.',
+      'In the cloud copy, 2 items were re-encrypted; 1 item could not be read and was left as it was (your backups may hold that file).',
+      'The backup drive was not connected: it moves to the new keys at the next backup, and its older backups stay readable on this computer.',
+    ],
+  );
   assert.equal(screen.queryByRole('progressbar'), null);
   assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, false);
-  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), ['rotateKeys', 'unlock', 'rotateKeys', 'finishKeyRotation'], 'one unlock for both steps');
+  assert.deepEqual(
+    sent().filter((m) => m !== 'passphraseStrength'),
+    ['rotateKeys', 'unlock', 'rotateKeys', 'finishKeyRotation'],
+    'one unlock for both steps',
+  );
 });
 
 test('rotate keys: if the vault was locked while the new key was on screen, the re-encryption asks for the new passphrase and goes on', async () => {
@@ -122,7 +155,10 @@ test('rotate keys: if the vault was locked while the new key was on screen, the 
   fireEvent.click(prompt.getByRole('button', { name: 'Unlock' }));
   await screen.findByText('In the cloud copy, 1 item was re-encrypted and none failed.');
   screen.getByText('The backup folder now opens with the new keys, and its older backups stay readable on this computer.');
-  assert.deepEqual(sent().filter((m) => m !== 'passphraseStrength'), ['rotateKeys', 'finishKeyRotation', 'unlock', 'finishKeyRotation']);
+  assert.deepEqual(
+    sent().filter((m) => m !== 'passphraseStrength'),
+    ['rotateKeys', 'finishKeyRotation', 'unlock', 'finishKeyRotation'],
+  );
 });
 
 test('rotate keys: for a Dropbox vault, the card says to disconnect Casevault in Dropbox and reconnect here', async () => {
@@ -137,7 +173,11 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
   bridge({
     status: () => status(interrupted ? 'interrupted' : 'none'),
     rotateKeys: (p) => {
-      if (p.newPassphrase !== NEW) return failure('wrong-secret', 'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)');
+      if (p.newPassphrase !== NEW)
+        return failure(
+          'wrong-secret',
+          'a key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again)',
+        );
       unlocked = true; // as the engine is, with the new keys
       return { recoveryKey: WORDS, backups: 'none' };
     },
@@ -151,7 +191,11 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
   const banner = await screen.findByRole('alert');
   assert.match(banner.textContent ?? '', /^A key rotation on this computer did not finish\./);
   const form = within(screen.getByRole('form', { name: 'Finish rotating keys' }));
-  assert.equal(form.getAllByLabelText(/passphrase chosen then|Type it again/).length, 2, 'the passphrase, typed twice (a new choice, if it was forgotten, must not rest on one typing)');
+  assert.equal(
+    form.getAllByLabelText(/passphrase chosen then|Type it again/).length,
+    2,
+    'the passphrase, typed twice (a new choice, if it was forgotten, must not rest on one typing)',
+  );
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
   fireEvent.change(form.getByLabelText('Type it again'), { target: { value: `${NEW}x` } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
@@ -163,7 +207,9 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
 
   fireEvent.change(form.getByLabelText('Type it again'), { target: { value: 'the old one' } });
   fireEvent.click(form.getByRole('button', { name: 'Finish rotating keys' }));
-  await screen.findByText('A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again).');
+  await screen.findByText(
+    'A key rotation was started on this computer and not finished: type the new passphrase chosen then to finish it (if it is forgotten and this computer never switched to the new keys, unlock with the current passphrase and choose again).',
+  );
   screen.getByRole('form', { name: 'Finish rotating keys' });
 
   fireEvent.change(form.getByLabelText('The new passphrase chosen then'), { target: { value: NEW } });
@@ -210,7 +256,10 @@ test('an interrupted rotation whose new key was shown already goes straight on t
 test('a re-encryption already running (started before this screen was opened) is said so, with nothing to press', async () => {
   bridge({ status: () => status('running') });
   render(<RotateKeys />);
-  assert.equal((await screen.findByRole('status')).textContent, 'The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.');
+  assert.equal(
+    (await screen.findByRole('status')).textContent,
+    'The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.',
+  );
   assert.equal(screen.queryByRole('button'), null);
   assert.equal(screen.queryByRole('form'), null);
 });

@@ -14,7 +14,8 @@ test('settings: each form sends only its own fields; a refused value says why an
   bridge({
     settings: () => saved,
     updateSettings: (u) => {
-      if (typeof u.autoLockMinutes === 'number' && u.autoLockMinutes > 1440) return failure('usage', 'that setting is not allowed: the auto-lock time must be at most 1440');
+      if (typeof u.autoLockMinutes === 'number' && u.autoLockMinutes > 1440)
+        return failure('usage', 'that setting is not allowed: the auto-lock time must be at most 1440');
       saved = { ...saved, ...u };
       return saved;
     },

@@ -72,7 +72,7 @@ test('finishKeyRotation before the switch is refused with what to do; after the 
   await assert.rejects(v.engine.finishKeyRotation(), { name: 'UsageError' });
 });
 
-test('an object that cannot be read just now stops the rotation short of finishing (nothing lost); a damaged one of this computer\'s files is uploaded again from the vault', async () => {
+test("an object that cannot be read just now stops the rotation short of finishing (nothing lost); a damaged one of this computer's files is uploaded again from the vault", async () => {
   const v = await vault();
   await writeFile(join(v.vault, 'b.txt'), 'second file');
   await v.engine.sync();
@@ -85,13 +85,20 @@ test('an object that cannot be read just now stops the rotation short of finishi
   const flaky = new FolderRemote(v.cloud);
   const get = flaky.get.bind(flaky);
   flaky.get = (name: string) => {
-    // eslint-disable-next-line require-yield -- it fails on the first read, as a dropped share does
-    if (name === names[0]) return (async function* () { throw Object.assign(new Error('read failed'), { code: 'EIO' }); })();
+    // It fails on the first read, as a dropped share does.
+    if (name === names[0])
+      // eslint-disable-next-line require-yield
+      return (async function* () {
+        throw Object.assign(new Error('read failed'), { code: 'EIO' });
+      })();
     return get(name);
   };
   const r = await reencryptCloud({ home: v.home, remote: flaky, keys, emit: () => {} });
   assert.deepEqual([r.reencrypted, r.unreadableNow, r.failed.length], [1, 1, 0]);
-  assert.ok((await listObjects(new FolderRemote(v.cloud))).some((o) => o.name === names[0]), 'the unread object is still there, under the old keys');
+  assert.ok(
+    (await listObjects(new FolderRemote(v.cloud))).some((o) => o.name === names[0]),
+    'the unread object is still there, under the old keys',
+  );
 
   // Now damage that object for good: finishing moves it to the trash and drops its record, and the next sync uploads the file again.
   const path = join(v.cloud, ...names[0]!.split('/'));
@@ -108,7 +115,7 @@ test('an object that cannot be read just now stops the rotation short of finishi
   assert.deepEqual(await readTree(join(v.root, 'recovered')), await readTree(v.vault));
 });
 
-test('killed between the cloud\'s new key file and this computer\'s settings: sync refuses to upload under the old keys and says to finish', async () => {
+test("killed between the cloud's new key file and this computer's settings: sync refuses to upload under the old keys and says to finish", async () => {
   const v = await vault();
   const oldConfig = await readFile(join(v.home, 'config.json'));
   await v.engine.unlock({ passphrase: PASSPHRASE });

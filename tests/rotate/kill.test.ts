@@ -34,7 +34,7 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after ro
   let genKey = (await cloudKf()).publicKey;
   let killed = 0;
   let refusedSyncs = 0;
-  const phases = { 'before the switch': 0, 'while re-encrypting': 0, 'finished': 0 };
+  const phases = { 'before the switch': 0, 'while re-encrypting': 0, finished: 0 };
   const settle = async () => {
     const kf = await cloudKf();
     const pending = await exists(join(home, 'rotating.json'));
@@ -75,9 +75,12 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after ro
   for (const o of objects) {
     const id = parseObjectRemoteName(`objects/${o}`);
     if (!id) continue;
-    await openObject([oldKeys], Buffer.from(id, 'hex'), [await readFile(join(cloud, 'objects', o))]).then(() => readableWithOld++, () => {});
+    await openObject([oldKeys], Buffer.from(id, 'hex'), [await readFile(join(cloud, 'objects', o))]).then(
+      () => readableWithOld++,
+      () => {},
+    );
   }
-  assert.equal(readableWithOld, 0, 'nothing in the cloud opens with the lost computer\'s keys');
+  assert.equal(readableWithOld, 0, "nothing in the cloud opens with the lost computer's keys");
 
   const target = join(root, 'recovered');
   const r = await run(['recover', '--cloud', cloud, '--vault', target], { ...newEnv, CASEVAULT_HOME: join(root, 'home2') });
@@ -90,5 +93,11 @@ test(`kill -9 during rotate-keys at ${ROUNDS} random instants, rotation after ro
   assert.equal((await run(['restore', '--snapshot', 'latest', '--to', restored], newEnv)).code, 0);
   const back = await readTree(restored);
   for (const [p, d] of atBackup) assert.ok(back.get(p)?.equals(d), `${p} from the backup taken before the rotation`);
-  t.diagnostic(`rotate-keys killed mid-run ${killed} times in ${ROUNDS} rounds, ${gen} rotations finished (runs stopped: ${Object.entries(phases).map(([k, n]) => `${k} ${n}`).join(', ')}); ${refusedSyncs} syncs refused while it was half done; ${want.size} files checked by recovering the cloud; lost 0, duplicated 0, readable with the old keys 0`);
+  t.diagnostic(
+    `rotate-keys killed mid-run ${killed} times in ${ROUNDS} rounds, ${gen} rotations finished (runs stopped: ${Object.entries(phases)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(
+        ', ',
+      )}); ${refusedSyncs} syncs refused while it was half done; ${want.size} files checked by recovering the cloud; lost 0, duplicated 0, readable with the old keys 0`,
+  );
 });

@@ -13,7 +13,6 @@ import { ROTATED } from './helpers.js';
 import { makeVault, type TestVault } from '../helpers/vault.js';
 import { failsWith, FILES, ok, successorRecover } from '../handover/helpers.js';
 
-
 function rotate(v: TestVault, extra: Record<string, string> = {}, args: string[] = []) {
   return v.cli(['rotate-keys', ...args], { CASEVAULT_NEW_PASSPHRASE: ROTATED, ...extra });
 }
@@ -21,7 +20,13 @@ function rotate(v: TestVault, extra: Record<string, string> = {}, args: string[]
 async function cloudObjects(cloud: string): Promise<string[]> {
   const out: string[] = [];
   for (const d of await readdir(join(cloud, 'objects'), { recursive: true, withFileTypes: true })) {
-    if (d.isFile()) out.push(join(d.parentPath, d.name).slice(cloud.length + 1).split('\\').join('/'));
+    if (d.isFile())
+      out.push(
+        join(d.parentPath, d.name)
+          .slice(cloud.length + 1)
+          .split('\\')
+          .join('/'),
+      );
   }
   return out;
 }
@@ -34,7 +39,9 @@ async function readableWith(cloud: string, keys: ReadKeys): Promise<number> {
     if (!id) continue;
     try {
       const { content } = await openObject([keys], Buffer.from(id, 'hex'), [await readFile(join(cloud, name))]);
-      for await (const _ of content) { /* read in full */ }
+      for await (const _ of content) {
+        /* read in full */
+      }
       n++;
     } catch {
       // not under these keys
@@ -43,7 +50,7 @@ async function readableWith(cloud: string, keys: ReadKeys): Promise<number> {
   return n;
 }
 
-test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new passphrase recovers every file; backups from before still restore', async () => {
+test("rotate-keys: the lost computer's keys read nothing in the cloud; the new passphrase recovers every file; backups from before still restore", async () => {
   const v = await makeVault({ files: FILES, synced: true, backedUp: true });
   const before = await readTree(v.vault);
   const oldKeyFile = await readFile(join(v.home, 'casevault.key'));
@@ -64,7 +71,7 @@ test('rotate-keys: the lost computer\'s keys read nothing in the cloud; the new 
   const words = (await readFile(keyOut, 'utf8')).trim();
   assert.ok(r.stdout.includes(words), 'the recovery key printed is the one written');
   assert.match(r.stdout, new RegExp(`re-encrypted: ${Object.keys(FILES).length + 1} objects`));
-  assert.ok(r.stdout.indexOf(words) < r.stdout.indexOf("Re-encrypting the cloud copy"), "the recovery key is shown before the long part");
+  assert.ok(r.stdout.indexOf(words) < r.stdout.indexOf('Re-encrypting the cloud copy'), 'the recovery key is shown before the long part');
   assert.match(r.stdout, /older backups stay readable/);
 
   // The lost computer's keys: no object in the cloud opens with them, its key file is not the cloud's, its passphrase opens nothing new.
@@ -147,7 +154,7 @@ test('another computer using the vault stops uploading under the old keys, and t
   const got = await readTree(into);
   assert.equal(got.get('a.txt')?.toString(), 'from the office computer');
   assert.equal(got.get('b.txt')?.toString(), 'written on the laptop after the rotation');
-  ok(await run(['audit', '--verify'], lenv), 'the laptop\'s audit trail is whole under the new keys');
+  ok(await run(['audit', '--verify'], lenv), "the laptop's audit trail is whole under the new keys");
 });
 
 test('two rotations in a row: a backup from each generation of keys restores with the newest passphrase; an escrow slot follows each rotation', async () => {
@@ -179,7 +186,10 @@ test('two rotations in a row: a backup from each generation of keys restores wit
   const kf = parseKeyFile(await readFile(join(v.cloud, 'casevault.key')));
   assert.equal(keyring(await openKeyFile(kf, { passphrase: second })).length, 3);
   const into = join(v.root, 'union-recovers');
-  ok(await run(['recover', '--cloud', v.cloud, '--vault', into, '--escrow-key', escrowKey], { CASEVAULT_HOME: join(v.root, 'union-home'), ...escrowEnv }), 'the union recovers with its escrow key');
+  ok(
+    await run(['recover', '--cloud', v.cloud, '--vault', into, '--escrow-key', escrowKey], { CASEVAULT_HOME: join(v.root, 'union-home'), ...escrowEnv }),
+    'the union recovers with its escrow key',
+  );
   assert.equal(await readFile(join(into, 'a.txt'), 'utf8'), 'generation two', 'the cloud copy (the last sync)');
   ok(await v.cli(['audit', '--verify']), 'audit --verify');
 });
@@ -197,7 +207,8 @@ test('an interrupted rotation: status says so, sync refuses, the old passphrase 
   assert.match(ok(await v.cli(['status']), 'status').stdout, /Key rotation unfinished/);
   // Killed after the cloud's key file and before this computer's settings, sync refuses; killed after the settings too, it syncs under the new keys.
   const cloudKey = parseKeyFile(await readFile(join(v.cloud, 'casevault.key'))).publicKey;
-  if (JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).publicKey !== cloudKey) failsWith(await v.cli(['sync']), 1, /key rotation on this computer did not finish/);
+  if (JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')).publicKey !== cloudKey)
+    failsWith(await v.cli(['sync']), 1, /key rotation on this computer did not finish/);
   else ok(await v.cli(['sync']), 'sync under the new keys, before the re-encryption');
   failsWith(await v.cli(['rotate-keys'], { CASEVAULT_NEW_PASSPHRASE: PASSPHRASE }), 4, /type the new passphrase chosen then/);
   ok(await rotate(v), 'finish');
@@ -205,7 +216,7 @@ test('an interrupted rotation: status says so, sync refuses, the old passphrase 
   ok(await v.cli(['verify', '--cloud'], { CASEVAULT_PASSPHRASE: ROTATED }), 'verify');
 });
 
-test('rotated while the backup drive was unplugged: the next backup re-wraps the backup folder\'s key, and the old snapshot still restores', async () => {
+test("rotated while the backup drive was unplugged: the next backup re-wraps the backup folder's key, and the old snapshot still restores", async () => {
   const v = await makeVault({ files: { 'a.txt': Buffer.from('before the rotation') }, synced: true, backedUp: true });
   const { rename } = await import('node:fs/promises');
   await rename(v.backup, `${v.backup}.unplugged`);

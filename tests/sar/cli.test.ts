@@ -13,7 +13,7 @@ import { makeDocx, makePdf } from './fixtures.js';
 
 const FILES = {
   'Members/0042/letter.docx': makeDocx(['Dear Siobhán O’Neill']),
-  'Members/0042/hearing.pdf': makePdf([['Hearing: SIOBHAN O\'NEILL']]),
+  'Members/0042/hearing.pdf': makePdf([["Hearing: SIOBHAN O'NEILL"]]),
   'Branch/rota.csv': 'name\nBob\n',
 };
 
@@ -29,12 +29,20 @@ test('sar search and sar export from the command line', async () => {
   const found = await run(['sar', 'search', "siobhan o'neill", '--reference', 'SAR-9'], env);
   assert.equal(found.code, 0, found.stderr);
   assert.equal(found.stderr, '');
-  assert.deepEqual(found.stdout.split('\n'), ['Found 2 files (of 3 searched).', "Members/0042/hearing.pdf  [content]  Hearing: SIOBHAN O'NEILL", 'Members/0042/letter.docx  [content]  Dear Siobhán O’Neill', '']);
+  assert.deepEqual(found.stdout.split('\n'), [
+    'Found 2 files (of 3 searched).',
+    "Members/0042/hearing.pdf  [content]  Hearing: SIOBHAN O'NEILL",
+    'Members/0042/letter.docx  [content]  Dear Siobhán O’Neill',
+    '',
+  ]);
 
   const json = await run(['sar', 'search', 'bob', 'M-0042', '--json'], env);
   assert.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as { hits: { path: string; terms: string[]; where: string[] }[]; unreadable: unknown[]; searched: number };
-  assert.deepEqual(report.hits.map((h) => [h.path, h.terms, h.where]), [['Branch/rota.csv', ['bob'], ['content']]]);
+  assert.deepEqual(
+    report.hits.map((h) => [h.path, h.terms, h.where]),
+    [['Branch/rota.csv', ['bob'], ['content']]],
+  );
   assert.equal(report.searched, 3);
 
   const zip = join(root, 'out', 'SAR-9.zip');
@@ -78,7 +86,7 @@ test('sar search and sar export from the command line', async () => {
   assertPlainError(wrong);
 
   // A damaged file: listed on stdout, exit 1, and everything else is still exported.
-  await writeFile(join(vault, 'Members', '0042', 'broken.pdf'), '%PDF-1.4 siobhan o\'neill, cut short');
+  await writeFile(join(vault, 'Members', '0042', 'broken.pdf'), "%PDF-1.4 siobhan o'neill, cut short");
   const partialSearch = await run(['sar', 'search', "siobhan o'neill"], env);
   assert.equal(partialSearch.code, 1);
   assert.match(partialSearch.stdout, /\nNot searched inside: Members\/0042\/broken\.pdf: it is damaged or not a real PDF file\n/);
@@ -87,14 +95,22 @@ test('sar search and sar export from the command line', async () => {
   assert.equal(partial.code, 1);
   assertPlainError(partial);
   assert.match(partial.stdout, /Exported 2 files and a manifest to /);
-  assert.deepEqual(await listFiles(join(root, 'out', 'partial')), ['MANIFEST.csv', 'MANIFEST.html', 'files/Members/0042/hearing.pdf', 'files/Members/0042/letter.docx']);
+  assert.deepEqual(await listFiles(join(root, 'out', 'partial')), [
+    'MANIFEST.csv',
+    'MANIFEST.html',
+    'files/Members/0042/hearing.pdf',
+    'files/Members/0042/letter.docx',
+  ]);
 
   const audit = await run(['audit', '--json'], env);
   const sar = (JSON.parse(audit.stdout) as { event: string; detail?: string }[]).filter((e) => e.event.startsWith('subject access'));
-  assert.deepEqual(sar.slice(0, 3).map((e) => `${e.event}: ${e.detail}`), [
-    'subject access search: reference SAR-9: 2 files found',
-    'subject access search: search terms "bob", "M-0042": 1 file found',
-    'subject access search: reference SAR-9: 2 files found',
-  ]);
+  assert.deepEqual(
+    sar.slice(0, 3).map((e) => `${e.event}: ${e.detail}`),
+    [
+      'subject access search: reference SAR-9: 2 files found',
+      'subject access search: search terms "bob", "M-0042": 1 file found',
+      'subject access search: reference SAR-9: 2 files found',
+    ],
+  );
   assert.ok(sar.some((e) => e.detail === `reference SAR-9: 2 files to the zip file ${zip}`));
 });

@@ -17,7 +17,7 @@ import { makeDocx, makePdf } from './fixtures.js';
 
 const FILES: Record<string, Uint8Array | string> = {
   'Members/0042/letter.docx': makeDocx(['Dear Siobhán O’Neill']),
-  'Members/0042/hearing notes.pdf': makePdf([['Siobhan O\'Neill hearing']]),
+  'Members/0042/hearing notes.pdf': makePdf([["Siobhan O'Neill hearing"]]),
   'Members/Zoë Ng/=cmd.txt': 'a name a spreadsheet would run as a formula',
   'Branch/rota.csv': 'name\nBob\n',
 };
@@ -37,8 +37,15 @@ function manifestRows(csv: string): string[] {
 
 test('to a folder: the chosen files byte for byte at their vault paths under files/, with their times, and the manifest', async () => {
   const to = join(out, 'folder');
-  const r = await v.engine.sarExport({ terms: ['Siobhan O\'Neill'], paths: CHOSEN, reference: 'SAR-2026-014', to, zip: false });
-  assert.deepEqual(r, { files: 3, bytes: CHOSEN.reduce((n, p) => n + Buffer.byteLength(FILES[p]!), 0), to, zip: false, manifest: ['MANIFEST.csv', 'MANIFEST.html'], failed: [] });
+  const r = await v.engine.sarExport({ terms: ["Siobhan O'Neill"], paths: CHOSEN, reference: 'SAR-2026-014', to, zip: false });
+  assert.deepEqual(r, {
+    files: 3,
+    bytes: CHOSEN.reduce((n, p) => n + Buffer.byteLength(FILES[p]!), 0),
+    to,
+    zip: false,
+    manifest: ['MANIFEST.csv', 'MANIFEST.html'],
+    failed: [],
+  });
   const tree = await readTree(to);
   assert.deepEqual([...tree.keys()].sort(), ['MANIFEST.csv', 'MANIFEST.html', ...CHOSEN.map((p) => `files/${p}`)].sort());
   for (const p of CHOSEN) {
@@ -77,7 +84,10 @@ test('to a zip: exactly the chosen files byte for byte and the manifest; written
   assert.deepEqual(Object.keys(zip).sort(), ['MANIFEST.csv', 'MANIFEST.html', 'files/Members/0042/hearing notes.pdf', 'files/Members/0042/letter.docx']);
   for (const p of CHOSEN.slice(0, 2)) assert.deepEqual(zip[`files/${p}`], new Uint8Array(Buffer.from(FILES[p]!)), p);
   const rows = manifestRows(strFromU8(zip['MANIFEST.csv']!));
-  assert.deepEqual(rows.map((row) => row.split(',').at(-1)), CHOSEN.slice(0, 2).map((p) => sha(FILES[p]!)));
+  assert.deepEqual(
+    rows.map((row) => row.split(',').at(-1)),
+    CHOSEN.slice(0, 2).map((p) => sha(FILES[p]!)),
+  );
   assert.deepEqual(await listFiles(join(out, 'nested')), ['SAR.zip'], 'no temporary file is left');
 });
 
@@ -132,5 +142,5 @@ test('destinations: ~ is the home folder, a relative path is from the current fo
   assert.equal(resolveDestination('~/Desktop/SAR-1.zip'), join(homedir(), 'Desktop', 'SAR-1.zip'));
   assert.equal(resolveDestination('~'), homedir());
   assert.equal(resolveDestination('out/SAR'), resolve('out/SAR'));
-  assert.equal(resolveDestination('~other/x'), resolve('~other/x'), 'another user\'s ~ is not guessed');
+  assert.equal(resolveDestination('~other/x'), resolve('~other/x'), "another user's ~ is not guessed");
 });

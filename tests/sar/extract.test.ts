@@ -45,12 +45,29 @@ test('eml: subject, addresses and names, quoted-printable text, base64 HTML as t
     attachments: [
       { name: 'minutes.txt', type: 'text/plain', bytes: strToU8('Minutes mention Priya Shah') },
       { name: 'outcome.pdf', type: 'application/pdf', bytes: makePdf([['Outcome letter, case 7781']]) },
-      { name: 'statement.docx', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes: makeDocx(['Witness statement by Tom Okafor']) },
+      {
+        name: 'statement.docx',
+        type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        bytes: makeDocx(['Witness statement by Tom Okafor']),
+      },
       { name: 'photo.jpg', type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, 0xff]) },
     ],
   });
   const text = await extractText(eml, 'eml');
-  for (const s of ['Appeal hearing', 'Siobhán O\'Neill', 's.oneill@example.org', 'Branch Secretary', 'secretary@union.example', 'The café meeting = Tuesday.', 'Ref M-0042 & more', 'minutes.txt', 'Minutes mention Priya Shah', 'Outcome letter, case 7781', 'Witness statement by Tom Okafor', 'photo.jpg']) {
+  for (const s of [
+    'Appeal hearing',
+    "Siobhán O'Neill",
+    's.oneill@example.org',
+    'Branch Secretary',
+    'secretary@union.example',
+    'The café meeting = Tuesday.',
+    'Ref M-0042 & more',
+    'minutes.txt',
+    'Minutes mention Priya Shah',
+    'Outcome letter, case 7781',
+    'Witness statement by Tom Okafor',
+    'photo.jpg',
+  ]) {
     assert.ok(text.includes(s), s);
   }
   assert.ok(!text.includes('color:red'), 'style sheets are not text');
@@ -70,7 +87,8 @@ test('damaged files throw (the search reports them): a zip that is no docx, a tr
 });
 
 test('eml: an attached e-mail is read; an e-mail attached inside that one is not', async () => {
-  const mail = (subject: string, attachments: { name: string; type: string; bytes: Uint8Array }[] = []) => makeEml({ from: 'a@b.example', to: 'c@d.example', subject, text: `${subject} body`, html: '<p>x</p>', attachments });
+  const mail = (subject: string, attachments: { name: string; type: string; bytes: Uint8Array }[] = []) =>
+    makeEml({ from: 'a@b.example', to: 'c@d.example', subject, text: `${subject} body`, html: '<p>x</p>', attachments });
   const inner = mail('Third level');
   const middle = mail('Second level', [{ name: 'inner.eml', type: 'message/rfc822', bytes: inner }]);
   const text = await extractText(mail('First level', [{ name: 'middle.eml', type: 'message/rfc822', bytes: middle }]), 'eml');

@@ -17,21 +17,29 @@ import { makeDocx, makeEml, makePdf } from './fixtures.js';
 const VALID: Record<TextKind, Uint8Array> = {
   pdf: makePdf([['Priya Shah'], ['second page']]),
   docx: makeDocx(['Priya Shah']),
-  eml: makeEml({ from: 'a@b.example', to: 'c@d.example', subject: 'Priya Shah', text: 'body', html: '<p>body</p>', attachments: [{ name: 'x.pdf', type: 'application/pdf', bytes: makePdf([['attached']]) }] }),
+  eml: makeEml({
+    from: 'a@b.example',
+    to: 'c@d.example',
+    subject: 'Priya Shah',
+    text: 'body',
+    html: '<p>body</p>',
+    attachments: [{ name: 'x.pdf', type: 'application/pdf', bytes: makePdf([['attached']]) }],
+  }),
   text: strToU8('Priya Shah'),
 };
 const EXT: Record<TextKind, string> = { pdf: 'pdf', docx: 'docx', eml: 'eml', text: 'txt' };
 const kinds = Object.keys(VALID) as TextKind[];
 
 /** Random bytes, or a valid file of the kind with random bytes overwritten or cut short. */
-const damaged = (kind: TextKind) => fc.oneof(
-  fc.uint8Array({ maxLength: 2048 }),
-  fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 16 }), fc.nat()).map(([flips, cut]) => {
-    const bytes = VALID[kind].slice();
-    for (const [at, b] of flips) bytes[at % bytes.length] = b;
-    return bytes.subarray(0, bytes.length - (cut % 8 === 0 ? cut % bytes.length : 0));
-  }),
-);
+const damaged = (kind: TextKind) =>
+  fc.oneof(
+    fc.uint8Array({ maxLength: 2048 }),
+    fc.tuple(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 16 }), fc.nat()).map(([flips, cut]) => {
+      const bytes = VALID[kind].slice();
+      for (const [at, b] of flips) bytes[at % bytes.length] = b;
+      return bytes.subarray(0, bytes.length - (cut % 8 === 0 ? cut % bytes.length : 0));
+    }),
+  );
 
 test('reading random or mangled files gives text or a reason, never hangs or stops the reader', { timeout: 120_000 }, async () => {
   const dir = await tempDir('sar-fuzz-one');
@@ -39,13 +47,16 @@ test('reading random or mangled files gives text or a reason, never hangs or sto
   let n = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...kinds).chain((k) => fc.tuple(fc.constant(k), damaged(k))), async ([kind, bytes]) => {
-        const full = join(dir, `${n++}.${EXT[kind]}`);
-        await writeFile(full, bytes);
-        const r = await extractor.read(full, kind);
-        if ('reason' in r) assert.match(r.reason, /^(it is damaged or not a real|the PDF is password-protected)/, kind);
-        else assert.equal(typeof r.text, 'string');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...kinds).chain((k) => fc.tuple(fc.constant(k), damaged(k))),
+        async ([kind, bytes]) => {
+          const full = join(dir, `${n++}.${EXT[kind]}`);
+          await writeFile(full, bytes);
+          const r = await extractor.read(full, kind);
+          if ('reason' in r) assert.match(r.reason, /^(it is damaged or not a real|the PDF is password-protected)/, kind);
+          else assert.equal(typeof r.text, 'string');
+        },
+      ),
       { numRuns: 150 },
     );
     await writeFile(join(dir, 'good.txt'), 'Priya Shah');

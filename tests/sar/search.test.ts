@@ -22,9 +22,9 @@ test('finds a member in names and text, whatever the case, accents, apostrophes 
   const dir = await folder({
     'Members/Siobhan_ONeill/notes.md': '# Notes\nNothing about anyone.',
     'Members/0042/letter.docx': makeDocx(['Dear Ms SIOBHÁN   O’NEILL,', 'Your grievance…']),
-    'Members/0042/hearing.pdf': makePdf([['Cover page'], ['Attending: siobhan o\'neill']]),
+    'Members/0042/hearing.pdf': makePdf([['Cover page'], ["Attending: siobhan o'neill"]]),
     'Inbox/mail.eml': makeEml({ from: 's.oneill@example.org', to: 'rep@union.example', subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' }),
-    'Branch/export.csv': new Uint8Array(Buffer.from('name,ref\nSiobhán O\'Neill,M-0042\n', 'latin1')),
+    'Branch/export.csv': new Uint8Array(Buffer.from("name,ref\nSiobhán O'Neill,M-0042\n", 'latin1')),
     'Branch/rota.txt': 'Bob Smith early\nPriya Shah late\n',
     'Branch/photo.jpg': new Uint8Array([0xff, 0xd8, 0xff, 0xe0]),
   });
@@ -70,7 +70,14 @@ test('damaged, disguised and unsupported files: reported with a plain reason whi
     'damaged.docx': good.subarray(0, 300),
     'damaged.pdf': makePdf([['Tom Okafor']]).subarray(0, 40),
     'not really.pdf': 'Tom Okafor, typed into a text file and named .pdf',
-    'mail.eml': makeEml({ from: 'a@b.example', to: 'c@d.example', subject: 'Tom Okafor', text: 'x', html: '<p>x</p>', attachments: [{ name: 'broken.pdf', type: 'application/pdf', bytes: strToU8('%PDF-1.4 broken') }] }),
+    'mail.eml': makeEml({
+      from: 'a@b.example',
+      to: 'c@d.example',
+      subject: 'Tom Okafor',
+      text: 'x',
+      html: '<p>x</p>',
+      attachments: [{ name: 'broken.pdf', type: 'application/pdf', bytes: strToU8('%PDF-1.4 broken') }],
+    }),
   });
   const r = await searchVault(dir, ['tom okafor']);
   assert.deepEqual(paths(r), ['good.docx', 'mail.eml']);
@@ -85,7 +92,10 @@ test('a file over the size limit is searched by name only and reported; a file t
   const dir = await folder({ 'Tom Okafor big.txt': 'x'.repeat(5000), 'big mention.txt': `Tom Okafor ${'x'.repeat(5000)}`, 'small.txt': 'Tom Okafor' });
   const r = await searchVault(dir, ['tom okafor'], { maxBytes: 1000 });
   assert.deepEqual(paths(r), ['Tom Okafor big.txt', 'small.txt']);
-  assert.deepEqual(r.unreadable.map((u) => u.path), ['Tom Okafor big.txt', 'big mention.txt']);
+  assert.deepEqual(
+    r.unreadable.map((u) => u.path),
+    ['Tom Okafor big.txt', 'big mention.txt'],
+  );
   assert.match(r.unreadable[0]!.reason, /larger than .* only its name was searched/);
 
   // A time limit shorter than a worker takes to start: every file times out, each worker is replaced, the search ends.

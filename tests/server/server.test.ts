@@ -8,7 +8,11 @@ import { startBrowserServer, UnlockThrottle } from '../../engine/transport/serve
 import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 function call(port: number, path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
   return new Promise((ok, fail) => {
@@ -33,7 +37,11 @@ const origin = `http://127.0.0.1:${server.port}`;
 after(() => server.close());
 
 const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(server.port, `/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...headers } });
+  call(server.port, `/api/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...headers },
+  });
 
 test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, and is stripped from the address', async () => {
   const token = new URL(server.url).searchParams.get('token')!;

@@ -20,11 +20,22 @@ test('settings: defaults, validated changes persisted and recorded in the audit 
   assert.equal(s.autoLockMinutes, 5);
   assert.deepEqual(await new Engine(home).settings(), s, 'persisted');
 
-  for (const bad of [{ autoLockMinutes: -1 }, { autoLockMinutes: 1.5 }, { backupEveryHours: 0 }, { retention: { last: 1 } }, { accessReviewMonths: 100 }, { lastAccessReview: '2020-01-01T00:00:00Z' }, { other: 1 }]) {
+  for (const bad of [
+    { autoLockMinutes: -1 },
+    { autoLockMinutes: 1.5 },
+    { backupEveryHours: 0 },
+    { retention: { last: 1 } },
+    { accessReviewMonths: 100 },
+    { lastAccessReview: '2020-01-01T00:00:00Z' },
+    { other: 1 },
+  ]) {
     const r = await dispatch(engine, 'updateSettings', bad);
     assert.equal(r.ok, false, JSON.stringify(bad));
   }
-  await assert.rejects(engine.updateSettings({ backupWarnAfterDays: 0 }), { name: 'UsageError', message: 'that setting is not allowed: the overdue warning must be at least 1' });
+  await assert.rejects(engine.updateSettings({ backupWarnAfterDays: 0 }), {
+    name: 'UsageError',
+    message: 'that setting is not allowed: the overdue warning must be at least 1',
+  });
   await assert.rejects(engine.updateSettings({ autoLockMinutes: 2.5 }), { message: 'that setting is not allowed: the auto-lock time must be a whole number' });
   assert.equal((await engine.settings()).autoLockMinutes, 5, 'a refused change leaves the settings alone');
 
@@ -48,7 +59,7 @@ test('the backup schedule setting moves the next backup and the overdue warning'
   assert.equal(twoHourly.overdue, false);
 });
 
-test('access review: due every N months from the vault\'s creation or the last review; recording one resets it', async () => {
+test("access review: due every N months from the vault's creation or the last review; recording one resets it", async () => {
   const { home, engine } = await vault();
   assert.equal((await engine.status()).accessReviewDue, false);
   assert.equal(accessReviewDueAt({ ...DEFAULT_SETTINGS, accessReviewMonths: 6 }, '2026-01-15T09:00:00.000Z').toISOString(), '2026-07-15T09:00:00.000Z');

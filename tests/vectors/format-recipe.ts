@@ -4,7 +4,21 @@
 // and compares byte for byte, so any change to a format shows.
 import { createHash } from 'node:crypto';
 import {
-  addEscrowSlot, createEscrowKey, markCloudReencrypted, rotateKeyFile, parseEscrowPublicKey, createKeyFile, encodeRecoveryKey, KDF_PROFILES, objectId, ObjectSealer, padmeLength, ready, sealLocalSecret, serializeKeyFile, toHex,
+  addEscrowSlot,
+  createEscrowKey,
+  markCloudReencrypted,
+  rotateKeyFile,
+  parseEscrowPublicKey,
+  createKeyFile,
+  encodeRecoveryKey,
+  KDF_PROFILES,
+  objectId,
+  ObjectSealer,
+  padmeLength,
+  ready,
+  sealLocalSecret,
+  serializeKeyFile,
+  toHex,
 } from '../../crypto/index.js';
 import { setRandomSourceForTests } from '../../crypto/random.js';
 
@@ -30,7 +44,13 @@ export const SEED = 'casevault format vectors v1';
 export const PASSPHRASE = 'correct horse battery staple vector';
 export const ESCROW_PASSPHRASE = 'union data protection officer vector';
 export const ROTATED_PASSPHRASE = 'lost laptop new passphrase vector';
-export const PATHS = ['notes.txt', 'caf\u00e9.txt', 'cafe\u0301.txt', 'Members/0042/grievance letter.docx', `${Array.from({ length: 12 }, (_, i) => `d${i}`).join('/')}/deep.pdf`];
+export const PATHS = [
+  'notes.txt',
+  'caf\u00e9.txt',
+  'cafe\u0301.txt',
+  'Members/0042/grievance letter.docx',
+  `${Array.from({ length: 12 }, (_, i) => `d${i}`).join('/')}/deep.pdf`,
+];
 export const SIZES = [0, 1, 1000, 65536 - 50, 65536 * 2 + 5];
 export const PADME_SIZES = [0, 1, 1024, 1025, 4000, 65536, 65537, 1_000_000, 1_073_741_824, 10_000_000_000];
 
@@ -68,7 +88,15 @@ export async function buildVectors(): Promise<FormatVectors> {
       const id = await objectId(keys.nameKey, path);
       const meta = { path, size, mtimeMs: 1_790_000_000_000 + i * 1000.5 };
       const bytes = sealer.sealBytes(id, meta, content(size, i));
-      objects.push({ path, size, mtimeMs: meta.mtimeMs, id: toHex(id), length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), ...(bytes.length <= 4096 ? { hex: toHex(bytes) } : {}) });
+      objects.push({
+        path,
+        size,
+        mtimeMs: meta.mtimeMs,
+        id: toHex(id),
+        length: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        ...(bytes.length <= 4096 ? { hex: toHex(bytes) } : {}),
+      });
     }
     sealer.dispose();
     const sealed = await sealLocalSecret(keys.localSecretKey, keys.vaultId, 'dropbox refresh token', 'sl.example-refresh-token');
@@ -80,19 +108,37 @@ export async function buildVectors(): Promise<FormatVectors> {
     const done = await markCloudReencrypted(rotated.keyFile, rotated.keys);
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
     return {
-      comment: 'Casevault format v1 test vectors (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
+      comment:
+        'Casevault format v1 test vectors (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
       seed: SEED,
       passphrase: PASSPHRASE,
       kdf: { ops: kdf.ops, mem: kdf.mem },
       keyFile: new TextDecoder().decode(serializeKeyFile(keyFile)),
       recoveryKey: await encodeRecoveryKey(recoveryKey),
-      keys: Object.fromEntries(['vaultId', 'master', 'publicKey', 'boxSecret', 'nameKey', 'authKey', 'keyfileMacKey', 'localSecretKey'].map((k) => [k, toHex((keys as unknown as Record<string, Uint8Array>)[k]!)])),
+      keys: Object.fromEntries(
+        ['vaultId', 'master', 'publicKey', 'boxSecret', 'nameKey', 'authKey', 'keyfileMacKey', 'localSecretKey'].map((k) => [
+          k,
+          toHex((keys as unknown as Record<string, Uint8Array>)[k]!),
+        ]),
+      ),
       names: await Promise.all(PATHS.map(async (path) => ({ path, id: toHex(await objectId(keys.nameKey, path)) }))),
       padme: PADME_SIZES.map((n) => [n, padmeLength(n)]),
       objects,
       localSecret: { label: 'dropbox refresh token', secret: 'sl.example-refresh-token', sealed: { nonce: sealed.nonce, sealed: sealed.sealed } },
-      escrow: { passphrase: ESCROW_PASSPHRASE, keyFile: text(escrowKey.keyFile), publicFile: text(escrowKey.publicFile), fingerprint: escrowKey.fingerprint, vaultKeyFile: text(serializeKeyFile(withEscrow)) },
-      rotated: { passphrase: ROTATED_PASSPHRASE, keyFile: text(serializeKeyFile(rotated.keyFile)), doneKeyFile: text(serializeKeyFile(done)), master: toHex(rotated.keys.master), publicKey: toHex(rotated.keys.publicKey) },
+      escrow: {
+        passphrase: ESCROW_PASSPHRASE,
+        keyFile: text(escrowKey.keyFile),
+        publicFile: text(escrowKey.publicFile),
+        fingerprint: escrowKey.fingerprint,
+        vaultKeyFile: text(serializeKeyFile(withEscrow)),
+      },
+      rotated: {
+        passphrase: ROTATED_PASSPHRASE,
+        keyFile: text(serializeKeyFile(rotated.keyFile)),
+        doneKeyFile: text(serializeKeyFile(done)),
+        master: toHex(rotated.keys.master),
+        publicKey: toHex(rotated.keys.publicKey),
+      },
     };
   } finally {
     restore();

@@ -57,13 +57,7 @@ export function createPkcePair(): PkcePair {
   return { verifier, challenge };
 }
 
-export function buildAuthorizeUrl(p: {
-  appKey: string;
-  redirectUri: string;
-  state: string;
-  codeChallenge: string;
-  apiBaseUrl?: string;
-}): string {
+export function buildAuthorizeUrl(p: { appKey: string; redirectUri: string; state: string; codeChallenge: string; apiBaseUrl?: string }): string {
   const u = new URL(p.apiBaseUrl ? `${p.apiBaseUrl.replace(/\/+$/, '')}/oauth2/authorize` : AUTHORIZE_URL);
   u.searchParams.set('client_id', p.appKey);
   u.searchParams.set('response_type', 'code');
@@ -187,7 +181,13 @@ export async function signInToDropbox(opts: DropboxSignInOptions): Promise<Dropb
     const code = q.get('code');
     if (error !== null || code === null || code === '') {
       page(res, 200, 'Dropbox was not connected', 'You can close this tab and go back to Casevault.');
-      settle!.reject(new DropboxSignInError(error === 'access_denied' ? 'Dropbox access was not allowed; connect Dropbox again to try once more' : 'Dropbox did not finish the sign-in; try connecting again'));
+      settle!.reject(
+        new DropboxSignInError(
+          error === 'access_denied'
+            ? 'Dropbox access was not allowed; connect Dropbox again to try once more'
+            : 'Dropbox did not finish the sign-in; try connecting again',
+        ),
+      );
       return;
     }
     try {

@@ -16,7 +16,10 @@ export class DropboxConnect {
   /** Begins a sign-in (cancelling one under way) and answers the address to open. */
   async start(): Promise<{ url: string }> {
     const appKey = this.env.CASEVAULT_DROPBOX_APP_KEY;
-    if (!appKey) throw new UsageError('this copy of Casevault has no Dropbox app key (CASEVAULT_DROPBOX_APP_KEY), so it cannot connect to Dropbox; use a folder that syncs instead, or ask whoever set it up');
+    if (!appKey)
+      throw new UsageError(
+        'this copy of Casevault has no Dropbox app key (CASEVAULT_DROPBOX_APP_KEY), so it cannot connect to Dropbox; use a folder that syncs instead, or ask whoever set it up',
+      );
     this.cancel();
     const stop = new AbortController();
     let shown!: (url: string) => void;
@@ -26,9 +29,12 @@ export class DropboxConnect {
       openUrl: shown,
       signal: stop.signal,
       ...(this.env.CASEVAULT_DROPBOX_API_URL ? { apiBaseUrl: this.env.CASEVAULT_DROPBOX_API_URL } : {}),
-    }).then((r) => ({ appKey, refreshToken: r.refreshToken }), (e: unknown) => {
-      throw e instanceof DropboxSignInError ? new Refused(e.message) : e;
-    });
+    }).then(
+      (r) => ({ appKey, refreshToken: r.refreshToken }),
+      (e: unknown) => {
+        throw e instanceof DropboxSignInError ? new Refused(e.message) : e;
+      },
+    );
     outcome.catch(() => {}); // wait() reports it
     this.pending = { outcome, stop };
     return { url: await Promise.race([url, outcome.then(() => url)]) };

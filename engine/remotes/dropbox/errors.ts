@@ -113,7 +113,10 @@ export function asRemoteError(e: unknown): unknown {
       return new RemotePermanent('full', 'the Dropbox account is full; free some space in Dropbox and try again');
     }
     if (tags.includes('no_write_permission')) {
-      return new RemotePermanent('permission', 'Dropbox does not let Casevault write in the vault\'s folder; check the folder\'s sharing in Dropbox and try again');
+      return new RemotePermanent(
+        'permission',
+        "Dropbox does not let Casevault write in the vault's folder; check the folder's sharing in Dropbox and try again",
+      );
     }
     return new RemotePermanent('refused', `Dropbox refused the request (HTTP ${e.status}${tags.length > 0 ? `, ${tags.join('/')}` : ''})`);
   }

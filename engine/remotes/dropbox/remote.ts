@@ -159,7 +159,12 @@ export class DropboxRemote implements Remote {
         await this.uploadSingle(path, buf, dropboxContentHash(buf));
         return;
       }
-      const source: AsyncIterable<Uint8Array> = data instanceof Uint8Array ? (async function* () { yield data; })() : fromSource(data);
+      const source: AsyncIterable<Uint8Array> =
+        data instanceof Uint8Array
+          ? (async function* () {
+              yield data;
+            })()
+          : fromSource(data);
       // Read up to the single-upload limit; if the object ends there, one request does.
       const hasher = new DropboxContentHasher();
       const chunks = rechunk(source, this.chunkSize);
@@ -299,9 +304,7 @@ export class DropboxRemote implements Remote {
 
   // ---- reads -----------------------------------------------------------------
 
-  private async metadata(
-    path: string,
-  ): Promise<files.FileMetadataReference | files.FolderMetadataReference | files.DeletedMetadataReference | undefined> {
+  private async metadata(path: string): Promise<files.FileMetadataReference | files.FolderMetadataReference | files.DeletedMetadataReference | undefined> {
     try {
       const r = await this.retry.run(() => this.dbx.filesGetMetadata({ path }));
       return r.result;
