@@ -58,6 +58,8 @@ export const API_PARAMS = {
   addFile: z.object({ path: pathParam, data: z.instanceof(Uint8Array) }).strict(),
   changePassphrase: z.object({ newPassphrase: text(1024) }).strict(),
   newRecoveryKey: none,
+  /** The person typed the recovery key back (first run, a new key, after a rotation). */
+  confirmRecoveryKey: z.object({ recoveryKey: text(1024) }).strict(),
   /** Lost computer: new vault keys, a new passphrase and recovery key (shown once); picks up an interrupted rotation. Then finishKeyRotation re-encrypts the cloud copy. */
   rotateKeys: z.object({ newPassphrase: text(1024) }).strict(),
   finishKeyRotation: none,
@@ -122,6 +124,7 @@ export interface ApiResults {
   addFile: { path: string };
   changePassphrase: Record<string, never>;
   newRecoveryKey: { recoveryKey: string };
+  confirmRecoveryKey: { confirmed: true };
   rotateKeys: RotateReport;
   finishKeyRotation: ReencryptReport;
   sarSearch: SarSearchReport;

@@ -5,6 +5,7 @@ export * from './audit.js';
 export * from './backup.js';
 export * from './errors.js';
 export * from './escape.js';
+export * from './health.js';
 export * from './events.js';
 export * from './housekeeping.js';
 export * from './keys.js';

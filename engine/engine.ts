@@ -67,6 +67,7 @@ import { buildRecords, recordsHtml } from './housekeeping/records.js';
 import { writeEscrowKey } from './keys/escrow.js';
 import {
   changePassphrase,
+  confirmRecoveryKey,
   checkStrength,
   createVault,
   escrowAdd,
@@ -280,6 +281,11 @@ export class Engine {
   /** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
   newRecoveryKey(): Promise<{ recoveryKey: string }> {
     return newRecoveryKey(this.core);
+  }
+
+  /** The person typed the recovery key back: recorded, so the vault's health stops asking for it. */
+  confirmRecoveryKey(recoveryKey: string): Promise<{ confirmed: true }> {
+    return confirmRecoveryKey(this.core, recoveryKey);
   }
 
   /** Lost computer, step 1: new keys, passphrase and recovery key (keys/rotation.ts). */

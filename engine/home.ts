@@ -33,6 +33,8 @@ export const homeFiles = {
   handoverWork: 'handover-work',
   /** Present while keys are being rotated: the new key file (it opens with the new passphrase), so a re-run finishes the job. */
   rotating: 'rotating.json',
+  /** Whether the current recovery key has been typed back (engine/keys/recovery-confirmation.ts). */
+  recoveryKey: 'recovery-key.json',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
   /** The audit trail and its head, kept apart (engine/audit.ts). */

@@ -41,6 +41,7 @@ import { checkLayout } from '../mirror/layout.js';
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
 import { confirmedEscrowKey, openEscrowKey } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
+import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
 import { statIfExists } from '../fsutil/read.js';
 
@@ -115,6 +116,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
       await saveKeyFile(core.home, remote, keyFile);
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
       await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir);
+      await recoveryKeyMade(core.home);
       core.keepRemote(remote); // a Dropbox sign-in made here keeps working while the vault is locked
       await core.record('vault created');
       return { recoveryKey: await encodeRecoveryKey(recoveryKey) };
@@ -237,10 +239,25 @@ export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string 
       recoveryKey.fill(0);
       return keyFile;
     });
+    await recoveryKeyMade(core.home);
   } finally {
     await core.record('recovery key replaced');
   }
   return { recoveryKey: words };
+}
+
+/**
+ * The person typed the recovery key back: it must open this vault's key
+ * file (its recovery slot: no Argon2 needed). Recorded, so the vault's health
+ * stops asking for it.
+ */
+export async function confirmRecoveryKey(core: Core, words: string): Promise<{ confirmed: true }> {
+  const { kf } = await readLocalKeyFile(core.home);
+  const keys = await openWith(kf, { recoveryKey: words });
+  await wipeKeys(keys);
+  await recoveryKeyConfirmed(core.home);
+  await core.record('recovery key confirmed');
+  return { confirmed: true };
 }
 
 /** The vault's escrow slot, if it has one: its fingerprint (computed from the public key, not taken from the file). */

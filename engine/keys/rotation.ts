@@ -21,6 +21,7 @@ import { loadConfig } from '../config.js';
 import type { Core } from '../core.js';
 import { Refused, UsageError } from '../errors.js';
 import { checkStrength, kdfProfile, readLocalKeyFile, saveKeyFile } from './lifecycle.js';
+import { recoveryKeyMade } from './recovery-confirmation.js';
 import { endRotation, loadRotation, moveHomeToKeys, reencryptCloud, saveRotation, type PendingRotation } from './rotation-steps.js';
 
 /**
@@ -118,6 +119,7 @@ async function switchToNewKeys(
       rewrapped.recoveryKey.fill(0);
     }
     await saveKeyFile(core.home, remote, keyFile);
+    if (words) await recoveryKeyMade(core.home);
     await moveHomeToKeys({ home: core.home, config, remote, keys });
     await core.holdKeys(keys); // the old keys are wiped: nothing is written under them from now on
     return { recoveryKey: words, backups: await core.backups().adoptKeys() };

@@ -44,6 +44,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   addFile: (e, p) => e.addFile(p.path, [p.data]),
   changePassphrase: (e, p) => e.changePassphrase(p.newPassphrase).then(() => ({})),
   newRecoveryKey: (e) => e.newRecoveryKey(),
+  confirmRecoveryKey: (e, p) => e.confirmRecoveryKey(p.recoveryKey),
   rotateKeys: (e, p) => e.rotateKeys(p),
   finishKeyRotation: (e) => e.finishKeyRotation(),
   sarSearch: (e, p) => e.sarSearch(p),
