@@ -32,7 +32,13 @@ export interface RemoveDeps {
 const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/'];
 const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
 
-async function deleteCloud(remote: Remote, config: VaultConfig): Promise<void> {
+/**
+ * Delete the cloud copy. Its folder itself goes last, after `deleted` has
+ * recorded that everything in it is gone: a folder remote never makes its
+ * own root, so a run killed after that is finished by the record, while a
+ * folder that is missing before (an unplugged drive) is still an error.
+ */
+async function deleteCloud(remote: Remote, config: VaultConfig, deleted: () => Promise<void>): Promise<void> {
   for (const prefix of CLOUD_PREFIXES) {
     const names: string[] = [];
     for await (const e of remote.list(prefix)) names.push(e.name);
@@ -40,10 +46,9 @@ async function deleteCloud(remote: Remote, config: VaultConfig): Promise<void> {
   }
   await remote.delete('casevault.key');
   await remote.flush?.();
-  if (config.cloud.kind === 'folder') {
-    await rm(join(config.cloud.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
-    await pruneEmptyFolders(config.cloud.dir);
-  }
+  if (config.cloud.kind === 'folder') await rm(join(config.cloud.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
+  await deleted();
+  if (config.cloud.kind === 'folder') await pruneEmptyFolders(config.cloud.dir);
 }
 
 async function deleteBackups(dir: string): Promise<void> {
@@ -82,7 +87,7 @@ async function deleteHome(home: string): Promise<void> {
 export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {
   if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
-  const started = parseOr<{ cloud: KeepOrDelete; backups: KeepOrDelete }>(await readIfExists(markerPath, 'utf8'));
+  const started = parseOr<{ cloud: KeepOrDelete; backups: KeepOrDelete; cloudDeleted?: true }>(await readIfExists(markerPath, 'utf8'));
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
   const current = await hashVault(d.config.vaultDir).catch((e: unknown) => {
@@ -103,7 +108,7 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
         'check-sync-status',
       );
   }
-  const remote = choice.cloud === 'delete' ? await d.remote() : undefined;
+  const remote = choice.cloud === 'delete' && !started?.cloudDeleted ? await d.remote() : undefined;
   await d.wipe();
   if (!started) {
     await d.record(
@@ -112,7 +117,7 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
     );
     await writeFileAtomic(markerPath, JSON.stringify(choice));
   }
-  if (remote) await deleteCloud(remote, d.config);
+  if (remote) await deleteCloud(remote, d.config, () => writeFileAtomic(markerPath, JSON.stringify({ ...choice, cloudDeleted: true })));
   if (choice.backups === 'delete' && d.config.backupDir) await deleteBackups(d.config.backupDir);
   const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
   const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);

@@ -47,7 +47,8 @@ test('init refuses a cloud path that is a file (exit 2), and makes nothing', asy
   const engine = new Engine(join(root, 'home'), env);
   await assert.rejects(engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: join(root, 'cloud') }, passphrase: PASS }), {
     name: 'UsageError',
-    message: 'the cloud path exists and is not a folder; choose a folder',
+    message: 'the cloud path exists and is not a folder',
+    next: 'choose-other-folder',
   });
   assert.ok(!existsSync(vault));
 });
