@@ -93,7 +93,7 @@ function systemFailure(code: string | undefined): FailureInfo | undefined {
 
 /** Remote failures by class (engine/remotes/remote.ts), and the Dropbox sign-in's own. */
 function remoteFailure(e: Error): FailureInfo | undefined {
-  if (e instanceof RemoteUnavailable) return { kind: 'unreachable', message: e.message, next: 'retry' };
+  if (e instanceof RemoteUnavailable) return { kind: 'unreachable', message: e.message }; // its sentence says what to do, or that Casevault retries by itself
   if (e instanceof RemoteNotFound) return { kind: 'failed', message: 'an object Casevault needs is missing from the cloud copy', next: 'verify-cloud' };
   if (e instanceof RemoteAuthFailed || e instanceof DropboxSignInError) return { kind: 'signed-out', message: e.message, next: 'reconnect-dropbox' };
   if (e instanceof RemotePermanent) return { kind: 'failed', message: e.message, ...(PERMANENT_NEXT[e.reason] ? { next: PERMANENT_NEXT[e.reason] } : {}) };
