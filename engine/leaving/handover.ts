@@ -127,6 +127,12 @@ async function leftovers(home: string, to: string): Promise<string[]> {
   if (st && !st.isDirectory()) throw new UsageError('the handover path exists and is not a folder; choose a new or empty folder');
   const entries = st ? await readdir(to) : [];
   if (entries.length === 0) return [];
+  const verified = await loadVerified(home);
+  if (verified?.to === to) {
+    throw new Refused(
+      `this folder already holds the verified handover copy made ${verified.at.slice(0, 10)}; give it to your successor, or choose a new or empty folder to make another`,
+    );
+  }
   const marker = parseOr<{ to?: string }>(await readIfExists(join(home, IN_PROGRESS), 'utf8'));
   if (marker?.to !== to || !entries.every((e) => CLOUD_NAMES.has(e))) {
     throw new Refused('the handover folder is not empty; choose a new or empty folder');

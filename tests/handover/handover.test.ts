@@ -66,7 +66,7 @@ test('remove: refused without --yes and before a verified handover; refused afte
   failsWith(await v.cli(['remove', '--yes']), 1, /changed since its handover copy was verified/);
   assert.ok(await exists(join(v.vault, 'a.txt')), 'nothing removed');
   ok(await handover(v, join(v.root, 'copy2')), 'handover again');
-  failsWith(await handover(v, join(v.root, 'copy2')), 1, /not empty/); // a made copy is never overwritten, and stays the verified one
+  failsWith(await handover(v, join(v.root, 'copy2')), 1, /already holds the verified handover copy/); // a made copy is never overwritten, and stays the verified one
   const cloudBefore = await readTree(v.cloud);
   const r = ok(await v.cli(['remove', '--yes', '--cloud', 'keep', '--backups', 'keep']), 'remove');
   assert.match(r.stdout, /Cloud copy: kept\. Backups: kept\./);
