@@ -64,6 +64,8 @@ export const API_PARAMS = {
   rotateKeys: z.object({ newPassphrase: text(1024) }).strict(),
   finishKeyRotation: none,
   sarSearch: z.object({ terms: sarTerms, reference: text(200).optional() }).strict(),
+  /** Where an export goes unless the officer says otherwise (Documents, named after the reference and the day). */
+  sarDestination: z.object({ reference: text(200).optional(), zip: z.boolean() }).strict(),
   sarExport: z
     .object({ terms: sarTerms, paths: z.array(pathParam).min(1).max(100_000), reference: text(200).optional(), to: pathParam, zip: z.boolean() })
     .strict(),
@@ -92,6 +94,8 @@ export const API_PARAMS = {
   handoverStatus: none,
   handover: z.object({ to: pathParam, passphrase: text(1024), escrow: escrowKeySchema.optional() }).strict(),
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
+  /** The computer's locale, for dates the app shows (contract/dates.ts). */
+  locale: none,
 } as const;
 
 /** Each method's result. */
@@ -128,6 +132,7 @@ export interface ApiResults {
   rotateKeys: RotateReport;
   finishKeyRotation: ReencryptReport;
   sarSearch: SarSearchReport;
+  sarDestination: { to: string };
   sarExport: SarExportReport;
   retention: RetentionReport;
   setRetentionYears: { years: number };
@@ -146,6 +151,7 @@ export interface ApiResults {
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
   removeVault: RemoveReport;
+  locale: { locale: string };
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

@@ -14,6 +14,7 @@ import {
   auditCsv,
   auditHtml,
   fileCount,
+  localeFromEnv,
   filterAudit,
   type AnySecretInput,
   type ArchiveDeleteRequest,
@@ -94,6 +95,7 @@ import { verifyCloud } from './mirror/verify-cloud.js';
 import { DropboxConnect } from './remotes/dropbox/connect.js';
 import { dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
+import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
 import { searchVault, type SearchLimits } from './sar/search.js';
@@ -130,6 +132,8 @@ export interface EngineEventEmitter {
 export class Engine {
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   readonly home: string;
+  /** The computer's locale, for the dates and file names people read (contract/dates.ts). */
+  readonly locale: string;
   private keys: ReadKeys | undefined;
   private connected: Remote | undefined;
   /** finishKeyRotation is re-encrypting the cloud copy now. */
@@ -146,6 +150,8 @@ export class Engine {
     private readonly osTokens?: OsTokenStore,
   ) {
     this.home = resolve(home);
+    // On Linux a locale is chosen in the environment or not at all; elsewhere the runtime reads the operating system's.
+    this.locale = localeFromEnv(env, process.platform === 'linux' ? undefined : Intl.DateTimeFormat().resolvedOptions().locale);
     this.dropboxSignIn = new DropboxConnect(env);
     this.live = new LiveSync({
       home: this.home,
@@ -570,6 +576,11 @@ export class Engine {
     const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
     await this.record('subject access search', `${requestLabel(o)}: ${fileCount(r.hits.length)} found`);
     return r;
+  }
+
+  /** Where an export goes unless the officer says otherwise: Documents (or the Desktop), named after the reference and the day. */
+  async sarDestination(o: { reference?: string; zip: boolean }): Promise<{ to: string }> {
+    return { to: await defaultDestination({ ...o, locale: this.locale }) };
   }
 
   /** Subject access request: copies of the chosen files and a manifest, into a new or empty folder or a new zip file (needs the vault unlocked). */

@@ -48,6 +48,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   rotateKeys: (e, p) => e.rotateKeys(p),
   finishKeyRotation: (e) => e.finishKeyRotation(),
   sarSearch: (e, p) => e.sarSearch(p),
+  sarDestination: (e, p) => e.sarDestination(p),
   sarExport: (e, p) => e.sarExport(p),
   retention: (e) => e.retention(),
   setRetentionYears: (e, p) => e.setRetentionYears(p.years),
@@ -70,6 +71,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   handoverStatus: (e) => e.handoverStatus(),
   handover: (e, p) => e.handover(p),
   removeVault: (e, p) => e.removeVault(p),
+  locale: async (e) => ({ locale: e.locale }),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */
