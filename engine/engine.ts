@@ -7,15 +7,17 @@
 // sync), backup/, housekeeping/, sar/, audit/, leaving/. It knows nothing of
 // Electron, React or terminals. Spec: docs/api.md, docs/architecture.md.
 import { EventEmitter } from 'node:events';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { assertSafeVaultPath, KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
+import { rmdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
 import {
   auditCsv,
   auditHtml,
   fileCount,
   localeFromEnv,
   filterAudit,
+  type AddFileChoice,
+  type AddFileReport,
   type AnySecretInput,
   type ArchiveDeleteRequest,
   type ArchiveDeletion,
@@ -61,7 +63,6 @@ import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/ser
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
-import { tempName, writeTemp } from './fsutil/atomic.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
@@ -88,7 +89,7 @@ import { loadDamaged, saveDamaged } from './mirror/damaged.js';
 import { deviceName } from './mirror/devices.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
 import { cloudRing, recoverVault } from './mirror/recover.js';
-import { placeBeside, safeJoin } from './mirror/restore-objects.js';
+import { addFile, existingPaths } from './mirror/add-file.js';
 import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
 import { verifyCloud } from './mirror/verify-cloud.js';
@@ -446,29 +447,23 @@ export class Engine {
   }
 
   /**
-   * Put a file into the vault folder (dropped on the app's window): written
-   * to a temporary name, then moved into place; an existing file is never
-   * replaced (the new one goes beside it). Live sync picks it up.
+   * Put a file into the vault folder (dropped on the app's window), through a
+   * temporary name. A name that is taken: nothing is written unless
+   * `ifExists` says keep both or replace (the replaced version kept in the
+   * cloud's trash first). Live sync picks it up.
    */
-  async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ path: string }> {
-    assertSafeVaultPath(path);
+  async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ifExists?: AddFileChoice): Promise<AddFileReport> {
     const config = await loadConfig(this.home);
-    const full = safeJoin(config.vaultDir, path);
-    await mkdir(dirname(full), { recursive: true });
-    const tmp = tempName(dirname(full));
-    try {
-      await writeTemp(
-        tmp,
-        (async function* () {
-          yield* content;
-        })(),
-        0o600,
-      );
-      const written = placeBeside(tmp, full);
-      return { path: relative(config.vaultDir, written).split(sep).join('/') };
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    const r = await addFile({ vaultDir: config.vaultDir, locale: this.locale, syncContext: () => this.syncContext() }, path, content, ifExists);
+    if (r.outcome !== 'replaced') return r;
+    await this.record('file replaced by a dropped file', 'the version it replaced was kept in the cloud trash');
+    return { ...r, trashDays: config.trashDays };
+  }
+
+  /** Which of these vault paths are taken already (the app asks about each before adding a dropped file). */
+  async addFileCheck(paths: string[]): Promise<{ existing: string[] }> {
+    const config = await loadConfig(this.home);
+    return { existing: await existingPaths(config.vaultDir, paths) };
   }
 
   status(): Promise<StatusReport> {
