@@ -11,7 +11,7 @@ import type { FailureInfo } from './errors.js';
 import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteReport, Records, RetentionReport } from './housekeeping.js';
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
-import { cloudSchema, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
+import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
 
@@ -24,6 +24,7 @@ export const auditFilterSchema = z
   .object({ events: z.array(text(200)).max(100).optional(), from: day.optional(), to: day.optional(), text: z.string().max(200).optional() })
   .strict();
 const sarTerms = z.array(text(500)).min(1).max(50);
+export const addFileChoice = z.enum(['refuse', 'keep-both', 'replace']);
 
 /** Each method's parameters, validated before the engine sees them. */
 export const API_PARAMS = {
@@ -55,7 +56,9 @@ export const API_PARAMS = {
   verifyBackup: z.object({ quick: z.boolean().optional() }).strict(),
   forget: z.object({ prune: z.boolean().optional() }).strict(),
   /** A file dropped on the window (the desktop app's IPC; browser mode streams it instead). */
-  addFile: z.object({ path: pathParam, data: z.instanceof(Uint8Array) }).strict(),
+  addFile: z.object({ path: pathParam, data: z.instanceof(Uint8Array), ifExists: addFileChoice.optional() }).strict(),
+  /** Which of the paths of files about to be dropped are taken already: the app asks about each. */
+  addFileCheck: z.object({ paths: z.array(pathParam).min(1).max(100_000) }).strict(),
   changePassphrase: z.object({ newPassphrase: text(1024) }).strict(),
   newRecoveryKey: none,
   /** The person typed the recovery key back (first run, a new key, after a rotation). */
@@ -64,6 +67,8 @@ export const API_PARAMS = {
   rotateKeys: z.object({ newPassphrase: text(1024) }).strict(),
   finishKeyRotation: none,
   sarSearch: z.object({ terms: sarTerms, reference: text(200).optional() }).strict(),
+  /** Where an export goes unless the officer says otherwise (Documents, named after the reference and the day). */
+  sarDestination: z.object({ reference: text(200).optional(), zip: z.boolean() }).strict(),
   sarExport: z
     .object({ terms: sarTerms, paths: z.array(pathParam).min(1).max(100_000), reference: text(200).optional(), to: pathParam, zip: z.boolean() })
     .strict(),
@@ -92,6 +97,8 @@ export const API_PARAMS = {
   handoverStatus: none,
   handover: z.object({ to: pathParam, passphrase: text(1024), escrow: escrowKeySchema.optional() }).strict(),
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
+  /** The computer's locale, for dates the app shows (contract/dates.ts). */
+  locale: none,
 } as const;
 
 /** Each method's result. */
@@ -121,13 +128,15 @@ export interface ApiResults {
   updateSettings: Settings;
   verifyBackup: BackupVerifyReport;
   forget: ForgetReport;
-  addFile: { path: string };
+  addFile: AddFileReport;
+  addFileCheck: { existing: string[] };
   changePassphrase: Record<string, never>;
   newRecoveryKey: { recoveryKey: string };
   confirmRecoveryKey: { confirmed: true };
   rotateKeys: RotateReport;
   finishKeyRotation: ReencryptReport;
   sarSearch: SarSearchReport;
+  sarDestination: { to: string };
   sarExport: SarExportReport;
   retention: RetentionReport;
   setRetentionYears: { years: number };
@@ -146,6 +155,7 @@ export interface ApiResults {
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
   removeVault: RemoveReport;
+  locale: { locale: string };
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

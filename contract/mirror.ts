@@ -103,3 +103,17 @@ export interface StatusReport {
   /** A key rotation on this computer stopped before it finished, or is re-encrypting the cloud copy now. */
   keyRotation: 'none' | 'interrupted' | 'running';
 }
+
+/** What became of a dropped file: added under its own name; its name was taken (nothing written); kept beside the file of that name; put in place of it. */
+export type AddFileOutcome = 'added' | 'exists' | 'kept-both' | 'replaced';
+
+/** For a dropped file whose name is taken: write nothing ('refuse', the default), keep both, or replace (the old version kept in the cloud's trash). */
+export type AddFileChoice = 'refuse' | 'keep-both' | 'replace';
+
+export interface AddFileReport {
+  /** The vault path written (for 'exists': the path that is taken). */
+  path: string;
+  outcome: AddFileOutcome;
+  /** For 'replaced': how many days the replaced version stays in the cloud copy's trash. */
+  trashDays?: number;
+}

@@ -13,6 +13,8 @@ export interface SarHit {
   where: ('name' | 'content')[];
   /** A few words around the first match in the text. */
   snippet?: string;
+  /** Present when the file may hold other members' data (a spreadsheet, many e-mail addresses or names): why, as a phrase. Not chosen for export unless the officer chooses it. */
+  mayHoldOthers?: string;
 }
 
 export interface SarProblem {

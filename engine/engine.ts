@@ -7,14 +7,17 @@
 // sync), backup/, housekeeping/, sar/, audit/, leaving/. It knows nothing of
 // Electron, React or terminals. Spec: docs/api.md, docs/architecture.md.
 import { EventEmitter } from 'node:events';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { assertSafeVaultPath, KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
+import { rmdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
 import {
   auditCsv,
   auditHtml,
   fileCount,
+  localeFromEnv,
   filterAudit,
+  type AddFileChoice,
+  type AddFileReport,
   type AnySecretInput,
   type ArchiveDeleteRequest,
   type ArchiveDeletion,
@@ -60,7 +63,6 @@ import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/ser
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
-import { tempName, writeTemp } from './fsutil/atomic.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
@@ -87,13 +89,14 @@ import { loadDamaged, saveDamaged } from './mirror/damaged.js';
 import { deviceName } from './mirror/devices.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
 import { cloudRing, recoverVault } from './mirror/recover.js';
-import { placeBeside, safeJoin } from './mirror/restore-objects.js';
+import { addFile, existingPaths } from './mirror/add-file.js';
 import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
 import { verifyCloud } from './mirror/verify-cloud.js';
 import { DropboxConnect } from './remotes/dropbox/connect.js';
 import { dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
+import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
 import { searchVault, type SearchLimits } from './sar/search.js';
@@ -130,6 +133,8 @@ export interface EngineEventEmitter {
 export class Engine {
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
   readonly home: string;
+  /** The computer's locale, for the dates and file names people read (contract/dates.ts). */
+  readonly locale: string;
   private keys: ReadKeys | undefined;
   private connected: Remote | undefined;
   /** finishKeyRotation is re-encrypting the cloud copy now. */
@@ -146,6 +151,8 @@ export class Engine {
     private readonly osTokens?: OsTokenStore,
   ) {
     this.home = resolve(home);
+    // On Linux a locale is chosen in the environment or not at all; elsewhere the runtime reads the operating system's.
+    this.locale = localeFromEnv(env, process.platform === 'linux' ? undefined : Intl.DateTimeFormat().resolvedOptions().locale);
     this.dropboxSignIn = new DropboxConnect(env);
     this.live = new LiveSync({
       home: this.home,
@@ -440,29 +447,23 @@ export class Engine {
   }
 
   /**
-   * Put a file into the vault folder (dropped on the app's window): written
-   * to a temporary name, then moved into place; an existing file is never
-   * replaced (the new one goes beside it). Live sync picks it up.
+   * Put a file into the vault folder (dropped on the app's window), through a
+   * temporary name. A name that is taken: nothing is written unless
+   * `ifExists` says keep both or replace (the replaced version kept in the
+   * cloud's trash first). Live sync picks it up.
    */
-  async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ path: string }> {
-    assertSafeVaultPath(path);
+  async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ifExists?: AddFileChoice): Promise<AddFileReport> {
     const config = await loadConfig(this.home);
-    const full = safeJoin(config.vaultDir, path);
-    await mkdir(dirname(full), { recursive: true });
-    const tmp = tempName(dirname(full));
-    try {
-      await writeTemp(
-        tmp,
-        (async function* () {
-          yield* content;
-        })(),
-        0o600,
-      );
-      const written = placeBeside(tmp, full);
-      return { path: relative(config.vaultDir, written).split(sep).join('/') };
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    const r = await addFile({ vaultDir: config.vaultDir, locale: this.locale, syncContext: () => this.syncContext() }, path, content, ifExists);
+    if (r.outcome !== 'replaced') return r;
+    await this.record('file replaced by a dropped file', 'the version it replaced was kept in the cloud trash');
+    return { ...r, trashDays: config.trashDays };
+  }
+
+  /** Which of these vault paths are taken already (the app asks about each before adding a dropped file). */
+  async addFileCheck(paths: string[]): Promise<{ existing: string[] }> {
+    const config = await loadConfig(this.home);
+    return { existing: await existingPaths(config.vaultDir, paths) };
   }
 
   status(): Promise<StatusReport> {
@@ -570,6 +571,11 @@ export class Engine {
     const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
     await this.record('subject access search', `${requestLabel(o)}: ${fileCount(r.hits.length)} found`);
     return r;
+  }
+
+  /** Where an export goes unless the officer says otherwise: Documents (or the Desktop), named after the reference and the day. */
+  async sarDestination(o: { reference?: string; zip: boolean }): Promise<{ to: string }> {
+    return { to: await defaultDestination({ ...o, locale: this.locale }) };
   }
 
   /** Subject access request: copies of the chosen files and a manifest, into a new or empty folder or a new zip file (needs the vault unlocked). */

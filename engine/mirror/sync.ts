@@ -53,15 +53,26 @@ export function removedPaths(state: SyncState, scan: ScanResult): string[] {
   return [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
 }
 
-/** Encrypts the vault file `path` and stores it as the object of `asPath` (the same path, or its conflicted copy). */
-async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string, asPath: string): Promise<FileRecord> {
+/**
+ * Encrypts the vault file `path` and stores it as the object of `asPath`
+ * (the same path, or its conflicted copy), under `remoteName` (default: the
+ * object's own name; a trash name keeps a version that is about to be replaced).
+ */
+export async function uploadFile(
+  ctx: Pick<SyncContext, 'vaultDir' | 'keys' | 'remote'>,
+  sealer: ObjectSealer,
+  path: string,
+  asPath: string,
+  remoteName?: (id: Uint8Array) => string,
+): Promise<FileRecord> {
   const full = join(ctx.vaultDir, ...path.split('/'));
   const id = await objectId(ctx.keys.nameKey, asPath);
+  const name = (remoteName ?? objectRemoteName)(id);
   const small = readSmall(full);
   if (small) {
     const { bytes, st } = small;
     const object = sealer.sealBytes(id, { path: asPath, size: st.size, mtimeMs: st.mtimeMs }, bytes);
-    await ctx.remote.put(objectRemoteName(id), object);
+    await ctx.remote.put(name, object);
     return record(st, id, tagOf(object));
   }
   const fh = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -71,7 +82,7 @@ async function uploadFile(ctx: SyncContext, sealer: ObjectSealer, path: string, 
     const meta = { path: asPath, size: st.size, mtimeMs: st.mtimeMs };
     let tag: string | undefined;
     await ctx.remote.put(
-      objectRemoteName(id),
+      name,
       tapFirst(sealer.encrypt(id, meta, readStable(fh, st.size, st.mtimeMs)), (head) => (tag = tagOf(head))),
     );
     return record(st, id, tag);

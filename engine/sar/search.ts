@@ -8,6 +8,7 @@ import { scanVault } from '../mirror/scan.js';
 import { kindOf } from './kinds.js';
 import { DEFAULT_TIMEOUT_MS, Extractor } from './extractor.js';
 import { fold, foldName, snippet } from './fold.js';
+import { othersDataReason } from './others.js';
 import { type SarSearchReport, type Emit } from '../../contract/index.js';
 
 export interface SearchLimits {
@@ -54,6 +55,7 @@ export async function searchVault(vaultDir: string, terms: string[], limits: Sea
       const inName = wanted.filter((t) => names.some((n) => n.includes(t.folded)));
       let inText: typeof wanted = [];
       let around: string | undefined;
+      let text: string | undefined;
       const kind = kindOf(f.path);
       if (kind && f.size > maxBytes) {
         report.unreadable.push({ path: f.path, reason: `it is larger than ${Math.round(maxBytes / 1048576)} MiB, so only its name was searched` });
@@ -61,8 +63,9 @@ export async function searchVault(vaultDir: string, terms: string[], limits: Sea
         const r = await extractor.read(join(vaultDir, ...f.path.split('/')), kind);
         if ('reason' in r) report.unreadable.push({ path: f.path, reason: r.reason });
         else {
-          const text = fold(r.text);
-          const found = wanted.map((t) => ({ t, at: text.indexOf(t.folded) })).filter((x) => x.at >= 0);
+          text = r.text;
+          const folded = fold(r.text);
+          const found = wanted.map((t) => ({ t, at: folded.indexOf(t.folded) })).filter((x) => x.at >= 0);
           inText = found.map((x) => x.t);
           const first = found.sort((a, b) => a.at - b.at)[0];
           if (first) around = snippet(r.text, first.at, first.t.folded.length);
@@ -70,6 +73,11 @@ export async function searchVault(vaultDir: string, terms: string[], limits: Sea
       }
       bytesDone += f.size;
       if (inName.length === 0 && inText.length === 0) continue;
+      const others = othersDataReason(
+        f.path,
+        text,
+        wanted.map((t) => t.folded),
+      );
       report.hits.push({
         path: f.path,
         size: f.size,
@@ -77,6 +85,7 @@ export async function searchVault(vaultDir: string, terms: string[], limits: Sea
         terms: wanted.filter((t) => inName.includes(t) || inText.includes(t)).map((t) => t.typed),
         where: [...(inName.length ? ['name' as const] : []), ...(inText.length ? ['content' as const] : [])],
         ...(around !== undefined ? { snippet: around } : {}),
+        ...(others ? { mayHoldOthers: others } : {}),
       });
     }
     progress(files.length, true);

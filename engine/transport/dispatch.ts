@@ -41,13 +41,15 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   updateSettings: (e, p) => e.updateSettings(p),
   verifyBackup: (e, p) => e.verifyBackup(p),
   forget: (e, p) => e.forget(p),
-  addFile: (e, p) => e.addFile(p.path, [p.data]),
+  addFile: (e, p) => e.addFile(p.path, [p.data], p.ifExists),
+  addFileCheck: (e, p) => e.addFileCheck(p.paths),
   changePassphrase: (e, p) => e.changePassphrase(p.newPassphrase).then(() => ({})),
   newRecoveryKey: (e) => e.newRecoveryKey(),
   confirmRecoveryKey: (e, p) => e.confirmRecoveryKey(p.recoveryKey),
   rotateKeys: (e, p) => e.rotateKeys(p),
   finishKeyRotation: (e) => e.finishKeyRotation(),
   sarSearch: (e, p) => e.sarSearch(p),
+  sarDestination: (e, p) => e.sarDestination(p),
   sarExport: (e, p) => e.sarExport(p),
   retention: (e) => e.retention(),
   setRetentionYears: (e, p) => e.setRetentionYears(p.years),
@@ -70,6 +72,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   handoverStatus: (e) => e.handoverStatus(),
   handover: (e, p) => e.handover(p),
   removeVault: (e, p) => e.removeVault(p),
+  locale: async (e) => ({ locale: e.locale }),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */

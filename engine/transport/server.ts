@@ -15,7 +15,7 @@ import { dispatch } from './dispatch.js';
 import { failureOf } from '../errors.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import type { Engine } from '../engine.js';
-import { type EngineEvents } from '../../contract/index.js';
+import { addFileChoice, type EngineEvents } from '../../contract/index.js';
 
 export interface BrowserServer {
   /** The launch URL, with its one-time token. */
@@ -175,7 +175,9 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
           // A dropped file, streamed: the body is its bytes, the path a query parameter.
           if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) return send(res, 415, 'Bytes only');
           try {
-            const added = await engine.addFile(url.searchParams.get('path') ?? '', req);
+            const choice = addFileChoice.safeParse(url.searchParams.get('ifExists') ?? 'refuse');
+            if (!choice.success) return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'usage', message: 'invalid request' } }), 'application/json');
+            const added = await engine.addFile(url.searchParams.get('path') ?? '', req, choice.data);
             return send(res, 200, JSON.stringify({ ok: true, value: added }), 'application/json');
           } catch (e) {
             return send(res, 200, JSON.stringify({ ok: false, error: failureOf(e) }), 'application/json');

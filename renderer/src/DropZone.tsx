@@ -1,6 +1,20 @@
-import { useRef, useState, type DragEvent } from 'react';
-import { addFile } from './api.js';
+// Files dropped on the window (or chosen) go into the vault folder. A name
+// already in the vault is never renamed behind the person's back: the app
+// asks (keep both, replace, or skip; once for all of them if they like), and
+// the message afterwards says what became of each such file.
+import { useId, useRef, useState, type DragEvent } from 'react';
+import { addFile, call } from './api.js';
 import { explain } from './failures.js';
+import type { AddFileChoice } from '../../contract/index.js';
+
+type Choice = AddFileChoice | 'skip';
+
+interface Question {
+  path: string;
+  /** How many more files after this one have a name already in the vault. */
+  more: number;
+  answer: (choice: Choice, forAll: boolean) => void;
+}
 
 interface Entry {
   isFile: boolean;
@@ -29,26 +43,69 @@ async function filesOf(entry: Entry): Promise<{ path: string; file: File }[]> {
 /** Drag files or folders onto it (or choose them) to put them in the vault folder. */
 export function DropZone({ onAdded }: { onAdded: () => void }) {
   const [over, setOver] = useState(false);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<string[]>([]);
+  const [question, setQuestion] = useState<Question | undefined>();
+  const [forAll, setForAll] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const id = useId();
+
+  const ask = (path: string, more: number) =>
+    new Promise<{ choice: Choice; forAll: boolean }>((resolve) => {
+      setForAll(false);
+      setQuestion({ path, more, answer: (choice, all) => resolve({ choice, forAll: all }) });
+    });
 
   const add = async (files: { path: string; file: File }[]) => {
-    let done = 0;
+    if (files.length === 0) return;
+    setMessage([]);
+    let taken = new Set<string>();
+    try {
+      taken = new Set((await call('addFileCheck', { paths: files.map((f) => f.path) })).existing);
+    } catch (e) {
+      setMessage([explain(e)]);
+      return;
+    }
+    let added = 0;
+    const said: string[] = [];
     const failed: string[] = [];
+    let always: Choice | undefined;
+    let left = files.filter((f) => taken.has(f.path)).length;
     for (const { path, file } of files) {
-      setMessage(`Adding ${done + 1} of ${files.length}…`);
+      let choice: Choice = 'refuse';
+      if (taken.has(path)) {
+        left--;
+        if (!always) {
+          const a = await ask(path, left);
+          setQuestion(undefined);
+          choice = a.choice;
+          if (a.forAll) always = a.choice;
+        } else choice = always;
+      }
+      if (choice === 'skip') {
+        said.push(`Skipped "${path}": the vault's file of that name is unchanged.`);
+        continue;
+      }
+      setMessage([`Adding ${added + said.length + failed.length + 1} of ${files.length}…`]);
       try {
-        await addFile(path, file);
-        done++;
+        const r = await addFile(path, file, choice);
+        if (r.outcome === 'added') added++;
+        else if (r.outcome === 'kept-both') said.push(`"${path}" was already in the vault, so the new one was added beside it as "${r.path}".`);
+        else if (r.outcome === 'replaced')
+          said.push(
+            `Replaced "${path}" with the new one. The version it replaced is kept in the cloud copy's trash for ${r.trashDays ?? 30} days, and in any backup taken before now.`,
+          );
+        else said.push(`Not added: a file named "${path}" appeared in the vault meanwhile, so nothing was written. Drop it again to choose what to do.`);
       } catch (e) {
         failed.push(explain(e));
       }
     }
-    setMessage(
-      failed.length
-        ? `${done} added; ${failed.length} could not be added: ${failed[0]}`
-        : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`,
-    );
+    setMessage([
+      ...(added
+        ? [`${added === 1 ? '1 file' : `${added} files`} added to the vault; ${added === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`]
+        : []),
+      ...said,
+      ...(failed.length ? [`${failed.length === 1 ? '1 file' : `${failed.length} files`} could not be added: ${failed[0]}`] : []),
+    ]);
     onAdded();
   };
 
@@ -86,7 +143,40 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
       <button type="button" onClick={() => input.current?.click()}>
         Choose files…
       </button>
-      {message && <p role="status">{message}</p>}
+      {question && (
+        <div className="card notice" role="alertdialog" aria-labelledby={`${id}-q`} aria-describedby={`${id}-qd`}>
+          <h3 id={`${id}-q`}>"{question.path}" is already in the vault</h3>
+          <p id={`${id}-qd`}>What should happen to the file you dropped?</p>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => question.answer('keep-both', forAll)}>
+              Keep both
+            </button>
+            <button type="button" onClick={() => question.answer('replace', forAll)}>
+              Replace the one in the vault
+            </button>
+            <button type="button" onClick={() => question.answer('skip', forAll)}>
+              Skip this file
+            </button>
+          </div>
+          <p className="muted">
+            Keep both adds the new one beside it, with the day in its name. Replace keeps the old version in the cloud copy's trash for 30 days and in the
+            backups already taken.
+          </p>
+          {question.more > 0 && (
+            <label>
+              <input type="checkbox" checked={forAll} onChange={(e) => setForAll(e.target.checked)} /> Do the same for the other {question.more}{' '}
+              {question.more === 1 ? 'file' : 'files'} whose names are already in the vault
+            </label>
+          )}
+        </div>
+      )}
+      {message.length > 0 && (
+        <div role="status">
+          {message.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      )}
     </section>
   );
 }

@@ -1,5 +1,10 @@
+// Subject access request: find what the vault holds about a member, choose
+// (files that may hold other members' data start unticked and say why),
+// check what will leave and where it goes, then export with a manifest.
+// Spec: docs/subject-access.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
+import { size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 
@@ -8,11 +13,8 @@ type Hit = Found['hits'][number];
 
 const files = (n: number) => (n === 1 ? '1 file' : `${n} files`);
 const where = (h: Hit) => (h.where.length === 2 ? 'Found in the name and the text' : h.where[0] === 'name' ? 'Found in the name' : 'Found in the text');
-const today = () => new Date().toISOString().slice(0, 10);
-/** A place to save to that the person can change; the engine understands ~. */
-const suggestion = (reference: string, zip: boolean) => `~/Desktop/SAR-${reference.trim().replace(/[^\p{L}\p{N}._-]+/gu, '-') || today()}${zip ? '.zip' : ''}`;
 
-/** Subject access request: find what the vault holds about a member, choose, export with a manifest. */
+/** Subject access request: find what the vault holds about a member, choose, check, export with a manifest. */
 export function SubjectAccess() {
   const [termsText, setTermsText] = useState('');
   const [reference, setReference] = useState('');
@@ -23,6 +25,7 @@ export function SubjectAccess() {
   const [toEdited, setToEdited] = useState(false);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [checking, setChecking] = useState(false);
   const [progress, setProgress] = useState('');
   const { run, prompt } = useUnlocked();
   const id = useId();
@@ -40,19 +43,26 @@ export function SubjectAccess() {
     .map((t) => t.trim())
     .filter(Boolean);
   const ref = reference.trim() ? { reference: reference.trim() } : {};
+  const suggest = (asZip: boolean) =>
+    call('sarDestination', { ...ref, zip: asZip }).then(
+      (r) => setTo(r.to),
+      () => {}, // no suggestion: the person types a place
+    );
+  const ticked = found ? found.report.hits.filter((h) => chosen.has(h.path)) : [];
 
   const search = (e: FormEvent) => {
     e.preventDefault();
     setMessage('');
     setFound(undefined);
+    setChecking(false);
     setBusy(true);
     void run(
       "Searching reads members' files, so it needs the passphrase (or the recovery key).",
       () => call('sarSearch', { terms, ...ref }),
       (report) => {
         setFound({ report, terms });
-        setChosen(new Set(report.hits.map((h) => h.path)));
-        if (!toEdited) setTo(suggestion(reference, zip));
+        setChosen(new Set(report.hits.filter((h) => !h.mayHoldOthers).map((h) => h.path)));
+        if (!toEdited) void suggest(zip);
         setBusy(false);
       },
       (m) => {
@@ -68,12 +78,13 @@ export function SubjectAccess() {
     setBusy(true);
     void run(
       "Exporting copies members' files, so it needs the passphrase (or the recovery key).",
-      () => call('sarExport', { terms: found.terms, paths: found.report.hits.map((h) => h.path).filter((p) => chosen.has(p)), ...ref, to, zip }),
+      () => call('sarExport', { terms: found.terms, paths: ticked.map((h) => h.path), ...ref, to: to.trim(), zip }),
       (r) => {
         const failed = r.failed.length
           ? ` ${files(r.failed.length)} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left out: ${r.failed.map((f) => f.path).join(', ')}.`
           : '';
         setMessage(`Exported ${files(r.files)} and a manifest to ${r.to}.${failed}`);
+        setChecking(false);
         setBusy(false);
       },
       (m) => {
@@ -88,11 +99,13 @@ export function SubjectAccess() {
     if (next.has(path)) next.delete(path);
     else next.add(path);
     setChosen(next);
+    setChecking(false);
   };
 
   const chooseKind = (asZip: boolean) => {
     setZip(asZip);
-    if (!toEdited) setTo(suggestion(reference, asZip));
+    setChecking(false);
+    if (!toEdited) void suggest(asZip);
   };
 
   return (
@@ -129,6 +142,12 @@ export function SubjectAccess() {
                 <label>
                   <input type="checkbox" checked={chosen.has(h.path)} onChange={() => toggle(h.path)} /> {h.path}
                 </label>
+                {h.mayHoldOthers && (
+                  <div className="warning">
+                    May hold other members' data ({h.mayHoldOthers}), so it is not ticked. Tick it only if it is about this member alone, or after taking the
+                    others out of a copy.
+                  </div>
+                )}
                 <div className="muted">
                   {where(h)}
                   {h.snippet ? `: ${h.snippet}` : ''}
@@ -164,13 +183,51 @@ export function SubjectAccess() {
                 onChange={(e) => {
                   setTo(e.target.value);
                   setToEdited(true);
+                  setChecking(false);
                 }}
               />
-              <button type="button" className="primary" onClick={exportChosen} disabled={busy || chosen.size === 0 || !to.trim()}>
-                Export {files(chosen.size)}
+              <button type="button" className="primary" onClick={() => setChecking(true)} disabled={busy || ticked.length === 0 || !to.trim() || checking}>
+                Continue: check what will be exported
               </button>
             </fieldset>
           )}
+        </section>
+      )}
+      {found && checking && ticked.length > 0 && (
+        <section className="card" aria-labelledby={`${id}-c`}>
+          <h2 id={`${id}-c`}>Check before you export</h2>
+          <p>
+            {files(ticked.length)} ({size(ticked.reduce((n, h) => n + h.size, 0))}) and a list of them (MANIFEST.csv and MANIFEST.html) will be copied{' '}
+            {zip ? 'into the new zip file' : 'into the new folder'} <strong>{to.trim()}</strong>
+            {reference.trim() ? ` for request ${reference.trim()}` : ''}.
+          </p>
+          <table className="entries">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Size</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ticked.map((h) => (
+                <tr key={h.path}>
+                  <td>
+                    {h.path}
+                    {h.mayHoldOthers ? ` (may hold other members' data: ${h.mayHoldOthers})` : ''}
+                  </td>
+                  <td className="nowrap">{size(h.size)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="row">
+            <button type="button" className="primary" onClick={exportChosen} disabled={busy}>
+              Export {files(ticked.length)}
+            </button>
+            <button type="button" onClick={() => setChecking(false)} disabled={busy}>
+              Change
+            </button>
+          </div>
         </section>
       )}
       {busy && progress && (

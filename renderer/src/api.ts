@@ -1,4 +1,15 @@
-import type { ApiMethod, ApiParams, ApiResponse, ApiResult, EngineEvents, ErrorKind, FailureInfo, NextStep } from '../../contract/index.js';
+import type {
+  AddFileChoice,
+  AddFileReport,
+  ApiMethod,
+  ApiParams,
+  ApiResponse,
+  ApiResult,
+  EngineEvents,
+  ErrorKind,
+  FailureInfo,
+  NextStep,
+} from '../../contract/index.js';
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
 // events; the desktop app: the preload's bridge, same shape).
@@ -65,15 +76,15 @@ export async function openVaultFolder(): Promise<void> {
   if (!r.ok) throw new ApiError(r.error);
 }
 
-/** Copy a dropped or chosen file into the vault at `path` (never over an existing file). */
-export async function addFile(path: string, file: Blob): Promise<{ path: string }> {
-  if (window.casevault) return call('addFile', { path, data: new Uint8Array(await file.arrayBuffer()) });
-  const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}`, {
+/** Copy a dropped or chosen file into the vault at `path`; a name that is taken is written only as `ifExists` says. */
+export async function addFile(path: string, file: Blob, ifExists: AddFileChoice = 'refuse'): Promise<AddFileReport> {
+  if (window.casevault) return call('addFile', { path, data: new Uint8Array(await file.arrayBuffer()), ifExists });
+  const res = await fetch(`/api/add-file?path=${encodeURIComponent(path)}&ifExists=${ifExists}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream' },
     body: file,
   });
-  const r = (await res.json()) as ApiResponse<{ path: string }>;
+  const r = (await res.json()) as ApiResponse<AddFileReport>;
   if (!r.ok) throw new ApiError(r.error);
   return r.value;
 }

@@ -1,7 +1,8 @@
 // End to end in Chromium: a member's subject access request. Search the vault
-// from the app (unlocking when asked), untick one file, export the rest to a
-// zip, and check the zip holds exactly the ticked files, byte for byte, and
-// the manifest.
+// from the app (unlocking when asked); the branch's members spreadsheet is
+// found but not ticked, and says why; untick one more file, check what will
+// leave and where, export to a zip, and check the zip holds exactly the
+// ticked files, byte for byte, and the manifest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { makeVault } from '../helpers/vault.js';
 import { makeDocx, makeEml, makePdf } from '../sar/fixtures.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
-test('subject access request: search, unlock when asked, untick one, export a zip with a manifest', needsChromium, async () => {
+test('subject access request: the members spreadsheet unticked, check what leaves, export only what was ticked', needsChromium, async () => {
   const files: Record<string, Uint8Array> = {
     'Members/0042/grievance letter.docx': makeDocx(['Grievance raised by Siobhán O’Neill', 'Stage 1 outcome: upheld']),
     'Members/0042/hearing notes.pdf': makePdf([['Disciplinary hearing'], ["Present: SIOBHAN O'NEILL and her rep"]]),
@@ -27,6 +28,9 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     }),
     'Branch/minutes 2026-03.txt': new TextEncoder().encode("Branch meeting. Siobhan O'Neill raised the car park."),
     'Branch/rota.csv': new TextEncoder().encode('name,shift\nBob Smith,early\n'),
+    'Branch/members.csv': new TextEncoder().encode(
+      "name,email\nSiobhan O'Neill,s.oneill@example.org\nBob Smith,bob@example.org\nPriya Shah,priya@example.org\n",
+    ),
     'Members/0043/letter.docx': makeDocx(['Letter for Priya Shah']),
   };
   const { root, engine } = await makeVault({ files });
@@ -44,10 +48,15 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-    await page.getByRole('heading', { name: 'Found 4 files' }).waitFor();
+    await page.getByRole('heading', { name: 'Found 5 files' }).waitFor();
     for (const p of ['Members/0042/grievance letter.docx', 'Members/0042/hearing notes.pdf', 'Inbox/re-rota.eml', 'Branch/minutes 2026-03.txt']) {
       assert.equal(await page.getByRole('checkbox', { name: p }).isChecked(), true, p);
     }
+    assert.equal(await page.getByRole('checkbox', { name: 'Branch/members.csv' }).isChecked(), false, "the members' spreadsheet is not ticked");
+    await page.getByText(/May hold other members' data \(it is a spreadsheet or table/).waitFor();
+    const suggested = await page.getByLabel('Save the zip file as').inputValue();
+    assert.match(suggested, /\/SAR-2026-014 \(.+\)\.zip$/, 'a default path named after the reference and the day');
+    assert.doesNotMatch(suggested, /SAR-SAR/);
     assert.equal(await page.getByRole('checkbox', { name: 'Branch/rota.csv' }).count(), 0);
     assert.equal(await page.getByRole('checkbox', { name: 'Members/0043/letter.docx' }).count(), 0);
     await page.getByText(/Found in the text: .*Present: SIOBHAN O'NEILL/).waitFor();
@@ -55,6 +64,17 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     await page.getByRole('checkbox', { name: 'Branch/minutes 2026-03.txt' }).uncheck();
     await page.getByLabel('Save the zip file as').fill(zipPath);
     await shot(page, 'subject-access.png');
+    assert.equal(await page.getByRole('button', { name: 'Export 3 files' }).count(), 0, 'no export before the check');
+    await page.getByRole('button', { name: 'Continue: check what will be exported' }).click();
+    const check = page.locator('section', { has: page.getByRole('heading', { name: 'Check before you export' }) });
+    await check.getByText(`3 files (`).waitFor();
+    await check.getByText(zipPath).waitFor();
+    assert.deepEqual(
+      (await check.locator('tbody tr td:first-child').allTextContents()).sort(),
+      ['Inbox/re-rota.eml', 'Members/0042/grievance letter.docx', 'Members/0042/hearing notes.pdf'],
+      'the check lists exactly what will leave',
+    );
+    await shot(page, 'subject-access-check.png');
     await page.getByRole('button', { name: 'Export 3 files' }).click();
     await page.getByText(`Exported 3 files and a manifest to ${zipPath}.`).waitFor();
 
@@ -70,7 +90,7 @@ test('subject access request: search, unlock when asked, untick one, export a zi
     }
     assert.match(strFromU8(zip['MANIFEST.html']!), /Number of files: 3/);
     const audit = (await engine.auditEntries()).map((e) => `${e.event}: ${e.detail ?? ''}`);
-    assert.ok(audit.includes('subject access search: reference SAR-2026-014: 4 files found'));
+    assert.ok(audit.includes('subject access search: reference SAR-2026-014: 5 files found'));
     assert.ok(audit.includes(`subject access export: reference SAR-2026-014: 3 files to the zip file ${zipPath}`));
   } finally {
     await browser.close();

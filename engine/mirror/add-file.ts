@@ -1,0 +1,101 @@
+// A file dropped on the app's window, put into the vault folder. A name that
+// is taken is never renamed behind the person's back: the app asks first
+// (addFileCheck) and then says what it wants: keep both (the new one as
+// "branch members (added 5 Dec 2026).csv"), or replace (the version being
+// replaced is first sealed into the cloud copy's trash, where it stays for
+// the trash period, so the replacement loses nothing), or skip (no call).
+// Without a choice, a taken name writes nothing and says so. Every write is
+// a temporary file moved into place. Spec: docs/desktop-app.md ("Home").
+import { rename, rm, mkdir } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
+import { assertSafeVaultPath, ObjectSealer, toHex } from '../../crypto/index.js';
+import { fileNameDay, type AddFileOutcome, type AddFileReport } from '../../contract/index.js';
+import { Refused } from '../errors.js';
+import { fsyncDir, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
+import { lstatIfExists } from '../fsutil/read.js';
+import { assertCloudKeys } from '../keys/rotation-steps.js';
+import { safeJoin } from './restore-objects.js';
+import { uploadFile, type SyncContext } from './sync.js';
+import { trashName } from './trash.js';
+
+export interface AddFileDeps {
+  vaultDir: string;
+  locale: string;
+  /** The cloud, for keeping a replaced version in its trash. */
+  syncContext: () => Promise<SyncContext>;
+}
+
+/** "notes.csv" -> "notes (added 5 Dec 2026).csv", then "notes (added 5 Dec 2026, 2).csv". */
+export function addedName(full: string, day: string, n: number): string {
+  const dot = full.lastIndexOf('.');
+  const slash = full.lastIndexOf(sep);
+  const label = `(added ${day}${n > 1 ? `, ${n}` : ''})`;
+  return dot > slash + 1 ? `${full.slice(0, dot)} ${label}${full.slice(dot)}` : `${full} ${label}`;
+}
+
+/** The vault paths (of those asked about) that are taken already. */
+export async function existingPaths(vaultDir: string, paths: string[]): Promise<string[]> {
+  const taken: string[] = [];
+  for (const p of new Set(paths)) {
+    assertSafeVaultPath(p);
+    if (await lstatIfExists(safeJoin(vaultDir, p))) taken.push(p);
+  }
+  return taken;
+}
+
+/** Seal the vault file `path`, as it is now, into the cloud's trash (its object ID kept, so it is a file of this vault there). */
+async function keepInTrash(ctx: SyncContext, path: string): Promise<void> {
+  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
+  const sealer = await ObjectSealer.create(ctx.keys);
+  try {
+    await uploadFile(ctx, sealer, path, path, (id) => trashName(toHex(id), new Date()));
+    await ctx.remote.flush?.();
+  } finally {
+    sealer.dispose();
+  }
+}
+
+export async function addFile(
+  d: AddFileDeps,
+  path: string,
+  content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ifExists: 'refuse' | 'keep-both' | 'replace' = 'refuse',
+): Promise<AddFileReport> {
+  assertSafeVaultPath(path);
+  const full = safeJoin(d.vaultDir, path);
+  await mkdir(dirname(full), { recursive: true });
+  const tmp = tempName(dirname(full));
+  const report = (written: string, outcome: AddFileOutcome): AddFileReport => ({ path: relative(d.vaultDir, written).split(sep).join('/'), outcome });
+  try {
+    await writeTemp(
+      tmp,
+      (async function* () {
+        yield* content;
+      })(),
+      0o600,
+    );
+    if (placeNew(tmp, full)) return report(full, 'added');
+    if (ifExists === 'refuse') return report(full, 'exists');
+    if (ifExists === 'replace') {
+      const st = await lstatIfExists(full);
+      if (!st?.isFile()) throw new Refused('something that is not a file has that name in the vault, so it was not replaced; choose to keep both');
+      try {
+        await keepInTrash(await d.syncContext(), path);
+      } catch (e) {
+        if (e instanceof Refused) throw e;
+        throw new Refused('the version it would replace could not be kept in the cloud copy just now, so nothing was replaced; keep both, or try again later');
+      }
+      await rename(tmp, full);
+      await fsyncDir(dirname(full));
+      return report(full, 'replaced');
+    }
+    const day = fileNameDay(new Date(), d.locale);
+    for (let n = 1; n < 1000; n++) {
+      const candidate = addedName(full, day, n);
+      if (placeNew(tmp, candidate)) return report(candidate, 'kept-both');
+    }
+    throw new Refused('too many files of that name were added today; rename the file and add it again');
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
