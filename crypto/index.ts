@@ -18,6 +18,7 @@ export {
   markCloudReencrypted,
   cloudReencrypting,
   KDF_PROFILES,
+  KEYFILE_MAX_BYTES,
   type KdfProfile,
   type KdfParams,
   type KeyFile,

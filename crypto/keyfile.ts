@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { concat, fromBase64, toBase64, u32le, u64le, utf8 } from './bytes.js';
 import { DamagedData, UnsupportedFormat, WrongSecret } from './errors.js';
 import { escrowFingerprint, openFromEscrow, sealToEscrow, type EscrowKeyPair } from './escrow.js';
-import { checkKdfParams, passphraseKek, type KdfParams } from './kdf.js';
+import { checkKdfParams, KDF_CEILING, passphraseKek, type KdfParams } from './kdf.js';
 import { deriveKeys, previousWrapKey, wipeKeys, type ReadKeys } from './keys.js';
 import { randomBytes } from './random.js';
 import { ready } from './sodium.js';
@@ -21,6 +21,8 @@ import { ready } from './sodium.js';
 export { checkKdfParams, KDF_CEILING, KDF_FLOOR, KDF_PROFILES, type KdfParams, type KdfProfile } from './kdf.js';
 
 export const KEYFILE_VERSION = 1;
+/** A key file is at most this long; a reader never takes in more (the cloud may put anything there). */
+export const KEYFILE_MAX_BYTES = 64 * 1024;
 
 export type SlotRole = 'passphrase' | 'recovery' | 'escrow';
 const ROLE_BYTE: Record<WrappedSlot['role'], number> = { passphrase: 1, recovery: 2 };
@@ -93,7 +95,7 @@ const damagedKeyFile = (why: string) => new DamagedData(`the key file is damaged
 
 /** Parse and shape-check a key file. Throws DamagedData or UnsupportedFormat; never computes anything expensive. */
 export function parseKeyFile(bytes: Uint8Array): KeyFile {
-  if (bytes.length > 64 * 1024) throw damagedKeyFile('too large');
+  if (bytes.length > KEYFILE_MAX_BYTES) throw damagedKeyFile('too large');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -132,7 +134,22 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
   }
   if (kf.slots.filter((s) => s.role === 'escrow').length > 1) throw damagedKeyFile('more than one escrow slot');
   for (const s of kf.slots) if (s.role === 'passphrase') checkKdfParams(s);
+  checkArgon2Budget(kf.slots);
   return kf;
+}
+
+/**
+ * Opening tries every passphrase slot, so the file as a whole gets one
+ * Argon2 budget (the ceiling of one slot, in passes times memory), not one
+ * per slot: eight slots at the ceiling would cost eight times the most a
+ * key file may ask.
+ */
+function checkArgon2Budget(slots: readonly Slot[]): void {
+  let cost = 0;
+  for (const s of slots) if (s.role === 'passphrase') cost += s.ops * s.mem;
+  if (cost > KDF_CEILING.ops * KDF_CEILING.mem) {
+    throw new UnsupportedFormat('the key file asks for more memory or time than Casevault allows (its passphrase slots together)');
+  }
 }
 
 export function serializeKeyFile(kf: KeyFile): Uint8Array {

@@ -1,6 +1,6 @@
 // File objects: one per vault file, written while the vault is locked.
 //
-//   header (141 bytes)  "CVOB" | version 1 | ephemeral X25519 public key (32)
+//   header (141 bytes)  "CVOB" | version 2 | ephemeral X25519 public key (32)
 //                       | wrap nonce (24) | wrapped object key (48) | auth tag (32)
 //   secretstream header (24)
 //   secretstream messages of 64 KiB plaintext (+17), the last tagged FINAL
@@ -11,8 +11,11 @@
 // BLAKE2b under the auth key, which the cloud never has) stops anyone who
 // knows only the public key from planting objects. The plaintext stream is
 // u32 metadata length | metadata JSON {path,size,mtimeMs} | content | zeros,
-// Padmé-padded; every message carries the object ID as associated data, and
-// the reader checks that the ID is the keyed hash of the decrypted path.
+// Padmé-padded as a whole; every message carries the object ID as
+// associated data, and the reader checks that the ID is the keyed hash of
+// the decrypted path. Version 2 (written now) pads to at least 2 KiB, so
+// the metadata does not push a file of up to 1 KiB out of the smallest
+// size; version 1 (a 1 KiB floor) is still read.
 // Spec: docs/format.md, "File objects".
 import { z } from 'zod';
 import { concat, u32le, utf8 } from './bytes.js';
@@ -24,7 +27,14 @@ import { randomBytes } from './random.js';
 import { ready, type Sodium } from './sodium.js';
 
 export const CHUNK = 64 * 1024;
-export const OBJECT_VERSION = 1;
+/** The version written; version 1 objects (an older padding floor) are read too. */
+export const OBJECT_VERSION = 2;
+/**
+ * The least plaintext (metadata included) a version 2 object pads to: 1 KiB
+ * of content plus 1 KiB for the length word and metadata, so every file of
+ * up to 1 KiB whose path is under ~960 bytes gives an object of one size.
+ */
+const FLOOR_V2 = 2048;
 const MAGIC = utf8('CVOB');
 const ABYTES = 17;
 const HEAD_LEN = 4 + 1 + 32 + 24; // magic, version, epk, nonce
@@ -58,9 +68,14 @@ function authTag(sodium: Sodium, authKey: Uint8Array, headAndWrapped: Uint8Array
   return sodium.crypto_generichash(32, concat(utf8('casevault object auth v1'), headAndWrapped, id), authKey);
 }
 
+/** The padded plaintext length (length word, metadata, content, zeros) of an object of `version`. */
+function paddedLength(version: number, metaLen: number, size: number): number {
+  return version === 1 ? padmeLength(4 + metaLen + size) : padmeLength(4 + metaLen + size, FLOOR_V2);
+}
+
 /** Length of the object that encrypt() writes for this metadata. */
 export function objectLength(meta: ObjectMeta): number {
-  const plain = padmeLength(4 + utf8(JSON.stringify(meta)).length + meta.size);
+  const plain = paddedLength(OBJECT_VERSION, utf8(JSON.stringify(meta)).length, meta.size);
   return HEADER_LEN + plain + ABYTES * Math.ceil(plain / CHUNK);
 }
 
@@ -94,7 +109,7 @@ class ObjectEncryptor {
     this.outBytes = HEADER_LEN;
     const metaBytes = utf8(JSON.stringify({ path: meta.path, size: meta.size, mtimeMs: meta.mtimeMs }));
     if (4 + metaBytes.length > CHUNK) throw new Error('internal error: metadata too long');
-    this.total = padmeLength(4 + metaBytes.length + meta.size);
+    this.total = paddedLength(OBJECT_VERSION, metaBytes.length, meta.size);
     this.buf = new Uint8Array(Math.min(CHUNK, this.total));
     this.put(u32le(metaBytes.length));
     this.put(metaBytes);
@@ -260,10 +275,9 @@ export async function openObject(
   const header = await reader.read(HEADER_LEN);
   if (header.length < HEADER_LEN) throw damaged('truncated header');
   if (!s.memcmp(header.subarray(0, 4), MAGIC)) throw damaged('not a Casevault object');
-  if (header[4] !== OBJECT_VERSION) {
-    if (header[4]! > OBJECT_VERSION) throw new UnsupportedFormat('an object was written by a newer Casevault; update Casevault to read it');
-    throw damaged('unknown version');
-  }
+  const version = header[4]!;
+  if (version > OBJECT_VERSION) throw new UnsupportedFormat('an object was written by a newer Casevault; update Casevault to read it');
+  if (version < 1) throw damaged('unknown version');
   const headAndWrapped = header.subarray(0, HEAD_LEN + 48);
   const tag = header.subarray(HEAD_LEN + 48, HEAD_LEN + 80);
   const ring = Array.isArray(keyring) ? keyring : [keyring as ObjectReadKeys];
@@ -320,7 +334,7 @@ export async function openObject(
   }
   assertSafeVaultPath(meta.path, platform);
   if (!s.memcmp(await objectId(keys.nameKey, meta.path), id)) throw damaged('it is not the file its name says: swapped or misplaced');
-  const expectedTotal = padmeLength(4 + metaLen + meta.size);
+  const expectedTotal = paddedLength(version, metaLen, meta.size);
 
   async function* content(): AsyncGenerator<Uint8Array> {
     let remaining = meta.size;

@@ -4,8 +4,9 @@
 
 export const MIN_PADDED = 1024;
 
-export function padmeLength(length: number): number {
-  const L = Math.max(length, MIN_PADDED);
+/** Padmé of `length`, never less than `floor` (which callers keep a power of two, so the floor itself is a Padmé length). */
+export function padmeLength(length: number, floor = MIN_PADDED): number {
+  const L = Math.max(length, floor);
   let E = Math.floor(Math.log2(L));
   while (2 ** E > L) E--; // guard against float rounding near powers of two
   while (2 ** (E + 1) <= L) E++;

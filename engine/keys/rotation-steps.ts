@@ -12,6 +12,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
+  DamagedData,
   keyring,
   objectId,
   objectRemoteName,
@@ -26,6 +27,7 @@ import {
   type ReadKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
+import { readCloudKeyFile } from './cloud-key-file.js';
 import { rekeyAudit } from '../audit/trail.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from '../config.js';
 import { loadDropboxToken, storeDropboxToken } from '../remotes/open-cloud.js';
@@ -36,7 +38,7 @@ import { hasMarks, loadMarks } from '../housekeeping/marks.js';
 import { putMirror } from '../housekeeping/mirror.js';
 import { runPool } from '../fsutil/pool.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
-import { RemoteNotFound, type Remote } from '../remotes/remote.js';
+import type { Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
 import { type ReencryptReport, type Emit, type ObjectFailure } from '../../contract/index.js';
@@ -127,9 +129,8 @@ export async function assertCloudKeys(
   pinnedPublicKey: Uint8Array,
   retiredPublicKeys: readonly string[] = [],
 ): Promise<Uint8Array | undefined> {
-  const bytes = await remote.read(homeFiles.keyFile).catch((e: unknown) => {
-    // the cloud's copy has the same name as the home's
-    if (e instanceof RemoteNotFound) return undefined;
+  const bytes = await readCloudKeyFile(remote).catch((e: unknown) => {
+    if (e instanceof DamagedData) return undefined; // larger than a key file: for verify to report, as a damaged one
     throw e;
   });
   let publicKey: string;

@@ -15,8 +15,8 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { adoptMirroredMarks } from '../housekeeping/mirror.js';
-import { KEY_FILE_NAME, openWith } from '../keys/lifecycle.js';
-import { RemoteNotFound } from '../remotes/remote.js';
+import { openWith } from '../keys/lifecycle.js';
+import { readCloudKeyFile } from '../keys/cloud-key-file.js';
 import type { RecoverOptions } from '../engine.js';
 import { record } from './file-read.js';
 import { checkLayout } from './layout.js';
@@ -42,13 +42,8 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   const resume = marker?.vaultDir === resolve(o.vaultDir);
   if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
   const remote = await core.newRemote(o.cloud, dropbox);
-  let kfBytes: Uint8Array;
-  try {
-    kfBytes = await remote.read(KEY_FILE_NAME);
-  } catch (e) {
-    if (e instanceof RemoteNotFound) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
-    throw e;
-  }
+  const kfBytes = await readCloudKeyFile(remote);
+  if (!kfBytes) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
   const cloudKf = parseKeyFile(kfBytes);
   const keys = await openWith(cloudKf, o.secret);
   try {

@@ -1,6 +1,8 @@
-// Committed test vectors pin every format (tests/vectors/format-v1.json):
-// fixed inputs and randomness in, exact bytes out; good vectors open to the
-// expected content, and named mutations fail with the expected error.
+// Committed test vectors pin every format (tests/vectors/format-v2.json, as
+// written now; format-v1.json, the first set, as it was): fixed inputs and
+// randomness in, exact bytes out; good vectors open to the expected content,
+// and named mutations fail with the expected error. What the first set pins
+// that the writer no longer makes (version 1 objects) must still be read.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -25,9 +27,10 @@ import {
   type Secret,
 } from '../../crypto/index.js';
 import { buildVectors, content, type FormatVectors } from '../vectors/format-recipe.js';
-import { FORMAT_VECTOR_FILE } from '../vectors/make-format-vectors.js';
+import { FIRST_FORMAT_VECTOR_FILE, FORMAT_VECTOR_FILE } from '../vectors/make-format-vectors.js';
 
 const committed = JSON.parse(readFileSync(FORMAT_VECTOR_FILE, 'utf8')) as FormatVectors;
+const first = JSON.parse(readFileSync(FIRST_FORMAT_VECTOR_FILE, 'utf8')) as FormatVectors;
 
 async function unlock(): Promise<ReadKeys> {
   return openKeyFile(parseKeyFile(utf8(committed.keyFile)), { passphrase: committed.passphrase });
@@ -57,20 +60,36 @@ test('NFC and NFD spellings of one name are two object IDs', () => {
   assert.notEqual(nfc.id, nfd.id);
 });
 
-test('every committed object opens to its content and metadata', async () => {
+test('every committed object, of either set, opens to its content and metadata', async () => {
   const keys = await unlock();
-  for (const [i, o] of committed.objects.entries()) {
-    if (!o.hex) continue;
-    const { meta, content: got } = await openObjectToBytes(keys, fromHex(o.id), fromHex(o.hex));
-    assert.deepEqual(meta, { path: o.path, size: o.size, mtimeMs: o.mtimeMs });
-    assert.deepEqual(got, content(o.size, i));
+  for (const set of [committed, first]) {
+    for (const [i, o] of set.objects.entries()) {
+      if (!o.hex) continue;
+      const { meta, content: got } = await openObjectToBytes(keys, fromHex(o.id), fromHex(o.hex));
+      assert.deepEqual(meta, { path: o.path, size: o.size, mtimeMs: o.mtimeMs });
+      assert.deepEqual(got, content(o.size, i));
+    }
   }
+});
+
+test('the first set differs from the second only where a format changed: objects (version 2 pads small files to one size)', () => {
+  const same = (k: keyof FormatVectors) => assert.deepEqual(committed[k], first[k], k);
+  for (const k of ['seed', 'passphrase', 'kdf', 'keyFile', 'recoveryKey', 'keys', 'names', 'padme', 'localSecret', 'escrow'] as const) same(k);
+  for (const [i, o] of first.objects.entries()) {
+    if (o.hex) assert.equal(fromHex(o.hex)[4], 1, 'first set: version 1');
+    assert.equal(committed.objects[i]!.id, o.id);
+  }
+  assert.ok(committed.objects.every((o) => !o.hex || fromHex(o.hex)[4] === 2));
+  // Version 1 told a 1-byte file from a 1000-byte one; version 2 does not.
+  const sizes = (set: FormatVectors) => set.objects.filter((o) => o.size <= 1000).map((o) => o.length);
+  assert.equal(new Set(sizes(first)).size, 2);
+  assert.equal(new Set(sizes(committed)).size, 1);
 });
 
 /** Named mutations of a good object, each with the exact expected failure. */
 const BAD: { name: string; mutate: (b: Uint8Array, v: FormatVectors) => { bytes: Uint8Array; id?: string }; error: string }[] = [
   { name: 'magic changed', mutate: (b) => flip(b, 0), error: 'DamagedData' },
-  { name: 'version raised', mutate: (b) => set(b, 4, 2), error: 'UnsupportedFormat' },
+  { name: 'version raised past the newest', mutate: (b) => set(b, 4, 3), error: 'UnsupportedFormat' },
   { name: 'version lowered', mutate: (b) => set(b, 4, 0), error: 'DamagedData' },
   { name: 'ephemeral key bit', mutate: (b) => flip(b, 10), error: 'DamagedData' },
   { name: 'wrap nonce bit', mutate: (b) => flip(b, 40), error: 'DamagedData' },
@@ -97,13 +116,20 @@ function set(b: Uint8Array, at: number, value: number): { bytes: Uint8Array } {
   return { bytes: c };
 }
 
-test('named mutations of a committed object fail with the expected error', async () => {
+test('named mutations of a committed object, of either version, fail with the expected error', async () => {
   const keys = await unlock();
-  const good = committed.objects[1]!;
-  for (const bad of BAD) {
-    const { bytes, id } = bad.mutate(fromHex(good.hex!), committed);
-    await assert.rejects(openObjectToBytes(keys, fromHex(id ?? good.id), bytes), { name: bad.error }, bad.name);
+  for (const set of [committed, first]) {
+    const good = set.objects[1]!;
+    for (const bad of BAD) {
+      const { bytes, id } = bad.mutate(fromHex(good.hex!), set);
+      await assert.rejects(openObjectToBytes(keys, fromHex(id ?? good.id), bytes), { name: bad.error }, bad.name);
+    }
   }
+  // A version 1 object relabelled as version 2 (to be checked against the other padding): the version is authenticated.
+  await assert.rejects(openObjectToBytes(keys, fromHex(first.objects[1]!.id), set(fromHex(first.objects[1]!.hex!), 4, 2).bytes), { name: 'DamagedData' });
+  await assert.rejects(openObjectToBytes(keys, fromHex(committed.objects[1]!.id), set(fromHex(committed.objects[1]!.hex!), 4, 1).bytes), {
+    name: 'DamagedData',
+  });
 });
 
 test('named mutations of the committed key file fail with the expected error', async () => {

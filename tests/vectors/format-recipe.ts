@@ -1,5 +1,6 @@
-// The recipe behind tests/vectors/format-v1.json: fixed inputs and a fixed
-// randomness stream in, exact bytes out, for every format in crypto/. The
+// The recipe behind tests/vectors/format-v2.json: fixed inputs and a fixed
+// randomness stream in, exact bytes out, for every format in crypto/ as
+// written now (format-v1.json is the first set, kept as it was). The
 // generator (make-format-vectors.ts) writes its result; the test re-runs it
 // and compares byte for byte, so any change to a format shows.
 import { createHash } from 'node:crypto';
@@ -109,7 +110,7 @@ export async function buildVectors(): Promise<FormatVectors> {
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
     return {
       comment:
-        'Casevault format v1 test vectors (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
+        'Casevault format test vectors, second set: what the writer makes now (docs/format.md). Regenerate only for a deliberate format change: npm run build && node dist/tests/vectors/make-format-vectors.js',
       seed: SEED,
       passphrase: PASSPHRASE,
       kdf: { ops: kdf.ops, mem: kdf.mem },
