@@ -1,13 +1,18 @@
-// One writer per repository: a "lock" file created only if absent, naming
-// its owner (a hash of the host name, pid and process start time). A lock
-// whose owner on this computer has died is taken over at once; one from
-// another computer (a shared NAS) once it has not been refreshed for 30
-// minutes (holders refresh it every 5).
+// One writer per repository: a "lock" file created only if absent and whole
+// (RepoStorage.createExclusive: link() of a fully written temporary file
+// where the file system has hard links), naming its owner (a hash of the
+// host name, pid, process start time and a nonce unique to this holding).
+// A lock whose owner on this computer has died is taken over at once; one
+// from another computer (a shared NAS) once it has not been refreshed for 30
+// minutes (holders refresh it every 5). Taking over goes through a claim on
+// the stale lock's exact content (fsutil/takeover.ts, the home lock's
+// review), so two contenders never both hold it.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Refused } from '../errors.js';
-import { alive } from '../fsutil/lockfile.js';
+import { alive, processStart } from '../fsutil/lockfile.js';
+import { lockNonce, releaseLock, takeLock, type LockStore } from '../fsutil/takeover.js';
+import { RemoteNotFound } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
 
 const LOCK = 'lock';
@@ -20,55 +25,66 @@ interface Owner {
   start: string;
   time: number;
   op: string;
-}
-
-function procStart(pid: number): string {
-  if (process.platform !== 'linux') return '';
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    return '';
-  }
+  nonce: string;
 }
 
 const host = () => createHash('sha256').update(`casevault lock ${hostname()}`).digest('hex').slice(0, 16);
 
-function me(op: string): Owner {
-  return { host: host(), pid: process.pid, start: procStart(process.pid), time: Date.now(), op };
-}
-
-function stale(o: Owner | undefined, now: number): boolean {
-  if (!o) return true;
-  if (o.host === host()) return !alive(`${o.pid} ${o.start}`.trim());
-  return now - o.time > STALE_MS;
-}
-
-const held = new Set<string>();
-const busy = () => new Refused('another Casevault backup, restore, verify or prune is using the backup folder; wait for it to finish, then try again');
-
-async function readOwner(storage: RepoStorage): Promise<Owner | undefined> {
+function parseOwner(text: string): Owner | undefined {
   try {
-    const j = JSON.parse(new TextDecoder().decode(await storage.remote.read(LOCK))) as Owner;
-    return typeof j.pid === 'number' && typeof j.host === 'string' ? j : undefined;
+    const j = JSON.parse(text) as Owner;
+    return typeof j.pid === 'number' && typeof j.host === 'string' && typeof j.time === 'number' ? j : undefined;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Whether a lock's owner is gone. A lock with no readable owner (written by
+ * a file system without hard links, where a lock can be seen before its
+ * owner is in it) is judged by its age, like another computer's.
+ */
+async function stale(storage: RepoStorage, name: string, text: string, now: number): Promise<boolean> {
+  const o = parseOwner(text);
+  if (o?.host === host()) return !alive(`${o.pid} ${o.start}`.trim());
+  const since = o?.time ?? (await storage.modifiedAt?.(name)) ?? 0;
+  return now - since > STALE_MS;
+}
+
+function store(storage: RepoStorage): LockStore {
+  return {
+    create: (name, content) => storage.createExclusive(name, new TextEncoder().encode(content)),
+    read: (name) =>
+      storage.remote.read(name).then(
+        (b) => new TextDecoder().decode(b),
+        (e: unknown) => {
+          if (e instanceof RemoteNotFound) return undefined;
+          throw e;
+        },
+      ),
+    remove: (name) => storage.remote.delete(name),
+  };
+}
+
+const held = new Set<string>();
+const busy = () => new Refused('another Casevault backup, restore, verify or prune is using the backup folder; wait for it to finish, then try again');
+
 export async function withRepoLock<T>(storage: RepoStorage, op: string, fn: () => Promise<T>): Promise<T> {
   if (held.has(storage.remote.description)) throw busy();
   held.add(storage.remote.description);
   try {
-    const encode = () => new TextEncoder().encode(JSON.stringify(me(op)));
-    for (let attempt = 0; ; attempt++) {
-      if (await storage.createExclusive(LOCK, encode())) break;
-      const owner = await readOwner(storage);
-      if (attempt > 0 || !stale(owner, Date.now())) throw busy();
-      await storage.remote.delete(LOCK);
-    }
+    const locks = store(storage);
+    const nonce = lockNonce();
+    const me = () => JSON.stringify({ host: host(), pid: process.pid, start: processStart(), time: Date.now(), op, nonce } satisfies Owner);
+    let mine = me();
+    if (!(await takeLock(locks, LOCK, mine, (text) => stale(storage, LOCK, text, Date.now())))) throw busy();
     const timer = setInterval(() => {
-      storage.remote.put(LOCK, encode()).catch(() => {}); // refreshed again at the next tick; a lock not refreshed for 30 minutes may be taken over
+      // Refreshed only while still ours (another computer may take over a lock not refreshed for 30 minutes); a failed refresh is tried at the next tick.
+      const next = me();
+      locks
+        .read(LOCK)
+        .then((now) => (now === mine ? storage.remote.put(LOCK, new TextEncoder().encode(next)).then(() => void (mine = next)) : undefined))
+        .catch(() => {});
     }, REFRESH_MS);
     timer.unref();
     try {
@@ -76,7 +92,7 @@ export async function withRepoLock<T>(storage: RepoStorage, op: string, fn: () =
     } finally {
       clearInterval(timer);
       storage.close?.();
-      await storage.remote.delete(LOCK).catch(() => {}); // a lock left behind is taken over as stale (its owner is gone)
+      await releaseLock(locks, LOCK, mine).catch(() => {}); // a lock left behind is taken over as stale (its owner is gone)
     }
   } finally {
     held.delete(storage.remote.description);

@@ -7,8 +7,10 @@
 // classes too (engine/remotes/remote.ts), mapped as the folder remote maps
 // its own.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempName, writeTemp } from '../fsutil/atomic.js';
+import { lstatIfExists } from '../fsutil/read.js';
 import { errnoCode, FolderFailures } from '../remotes/folder-errors.js';
 import { FolderRemote } from '../remotes/folder.js';
 import { RemoteNotFound, RemoteUnavailable, assertRemoteName, type Remote } from '../remotes/remote.js';
@@ -17,8 +19,10 @@ export interface RepoStorage {
   readonly remote: Remote;
   /** Exactly `length` bytes at `offset`, or fewer at the end of the object. Throws RemoteNotFound. */
   readRange(name: string, offset: number, length: number): Promise<Uint8Array>;
-  /** Write `data` under `name` only if nothing is there; false if something is. */
+  /** Write `data` under `name` only if nothing is there, never seen half written where the storage allows it; false if something is there. */
   createExclusive(name: string, data: Uint8Array): Promise<boolean>;
+  /** When `name` was last written (ms), where the storage can say: a lock with no readable owner is judged by its age. */
+  modifiedAt?(name: string): Promise<number | undefined>;
   /** Whether the location exists, and whether it holds anything (an operating system's scratch files aside). */
   probe(): Promise<'missing' | 'empty' | 'used'>;
   /** Create the location itself (its parent must exist: a missing drive is never created as a folder; RemoteUnavailable). */
@@ -87,10 +91,37 @@ export class FolderStorage implements RepoStorage {
     this.fds.clear();
   }
 
+  /**
+   * A fully written temporary file linked to `name` (link() fails if the name
+   * exists), so the file is never seen empty; where the file system has no
+   * hard links (FAT, some shares), an exclusive create and write, whose
+   * owner a reader may find missing for a moment (see modifiedAt).
+   */
   async createExclusive(name: string, data: Uint8Array): Promise<boolean> {
+    const target = this.path(name);
+    const tmp = tempName(this.root);
+    try {
+      await writeTemp(tmp, data, 0o600);
+      try {
+        await link(tmp, target);
+        return true;
+      } catch (e) {
+        const code = errnoCode(e);
+        if (code === 'EEXIST') return false;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+      }
+    } catch (e) {
+      throw this.fail.failure(e);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return this.createWithoutLinks(target, data);
+  }
+
+  private async createWithoutLinks(target: string, data: Uint8Array): Promise<boolean> {
     let fh;
     try {
-      fh = await open(this.path(name), 'wx', 0o600);
+      fh = await open(target, 'wx', 0o600);
     } catch (e) {
       if (errnoCode(e) === 'EEXIST') return false;
       throw this.fail.failure(e);
@@ -104,6 +135,10 @@ export class FolderStorage implements RepoStorage {
       await fh.close();
     }
     return true;
+  }
+
+  async modifiedAt(name: string): Promise<number | undefined> {
+    return (await lstatIfExists(this.path(name)).catch(() => undefined))?.mtimeMs; // unreadable: no age known, so the caller's default applies
   }
 
   async probe(): Promise<'missing' | 'empty' | 'used'> {

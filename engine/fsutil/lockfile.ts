@@ -1,12 +1,18 @@
 // One writer per CASEVAULT_HOME: a lock file naming its owner (pid, and on
 // Linux the process start time, so a reused pid is not mistaken for the
-// owner). A lock left by a process that has died (kill -9, power loss) or
-// become a zombie is taken over.
+// owner, and a nonce unique to this holding). The file is made whole before
+// it appears (link() of a fully written temporary file), so a contender
+// never reads a lock with no owner in it; a lock left by a process that has
+// died (kill -9, power loss) or become a zombie is taken over through a
+// claim (fsutil/takeover.ts), so two contenders never both take it.
 import { readFileSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refused } from '../errors.js';
 import { homeFiles } from '../home.js';
+import { tempName } from './atomic.js';
+import { readIfExists } from './read.js';
+import { lockNonce, releaseLock, takeLock, type LockStore } from './takeover.js';
 
 /** Linux: the process's state letter and start time from /proc, or undefined elsewhere or if it is gone. */
 function procStat(pid: number): { state: string; start: string } | undefined {
@@ -20,11 +26,12 @@ function procStat(pid: number): { state: string; start: string } | undefined {
   }
 }
 
-function owner(): string {
-  return `${process.pid} ${procStat(process.pid)?.start ?? ''}`.trim();
+/** This process's start time ('' where it cannot be known). */
+export function processStart(pid = process.pid): string {
+  return procStat(pid)?.start ?? '';
 }
 
-/** Whether the process a lock file (or watch.json) names is still running. */
+/** Whether the process a lock file (or watch.json) names ("pid [start]") is still running. */
 export function alive(lock: string): boolean {
   const [pidText, start] = lock.split(' ');
   const pid = Number.parseInt(pidText ?? '', 10);
@@ -36,7 +43,7 @@ export function alive(lock: string): boolean {
   }
   if (process.platform !== 'linux') return true;
   const st = procStat(pid);
-  return !!st && st.state !== 'Z' && (!start || st.start === start);
+  return !!st && st.state !== 'Z' && (!start || start === '-' || st.start === start);
 }
 
 /** Locks this process holds: a second holder inside one process is refused too. */
@@ -44,33 +51,41 @@ const held = new Set<string>();
 
 const busy = () => new Refused('another Casevault process is working on this vault; wait for it to finish, then try again');
 
+/** Lock files in one folder, each created by link() of a fully written temporary file. */
+function folderStore(dir: string): LockStore {
+  return {
+    async create(name, content) {
+      const tmp = tempName(dir);
+      await writeFile(tmp, content, { mode: 0o600, flag: 'wx' });
+      try {
+        await link(tmp, join(dir, name));
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw e;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    },
+    read: (name) => readIfExists(join(dir, name), 'utf8'),
+    remove: (name) => rm(join(dir, name), { force: true }),
+  };
+}
+
 export async function withHomeLock<T>(home: string, fn: () => Promise<T>): Promise<T> {
   const path = join(home, homeFiles.lock);
   if (held.has(path)) throw busy();
   held.add(path);
   try {
-    return await withLockFile(path, fn);
+    const store = folderStore(home);
+    const mine = `${process.pid} ${processStart() || '-'} ${lockNonce()}`;
+    if (!(await takeLock(store, homeFiles.lock, mine, async (owner) => !alive(owner)))) throw busy();
+    try {
+      return await fn();
+    } finally {
+      await releaseLock(store, homeFiles.lock, mine);
+    }
   } finally {
     held.delete(path);
-  }
-}
-
-async function withLockFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      await fh.writeFile(owner());
-      await fh.close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (attempt > 0 || alive(await readFile(path, 'utf8').catch(() => ''))) throw busy();
-      await rm(path, { force: true });
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(path, { force: true });
   }
 }

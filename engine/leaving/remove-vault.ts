@@ -79,7 +79,7 @@ async function deleteHome(home: string): Promise<void> {
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
     if (e === homeFiles.lock || last.includes(e)) continue;
-    if (ours.has(e) || isTempName(e)) await rm(join(home, e), { recursive: true, force: true });
+    if (ours.has(e) || isTempName(e) || e.startsWith(`${homeFiles.lock}.claim-`)) await rm(join(home, e), { recursive: true, force: true });
   }
   for (const e of last) await rm(join(home, e), { force: true });
 }

@@ -52,7 +52,13 @@ function cookieOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Exponential delay after repeated failed unlocks: 5 free tries, then 1 s, 2 s, 4 s ... up to 5 minutes. */
+/**
+ * Exponential delay after repeated failed unlocks: 5 free tries, then 1 s,
+ * 2 s, 4 s ... up to 5 minutes. An attempt is reserved (counted as failed)
+ * before its passphrase is checked, and given back only if it succeeds or
+ * fails for another reason: guesses sent all at once are counted as they
+ * arrive, not after their Argon2 runs, so only the free ones get checked.
+ */
 export class UnlockThrottle {
   private failures = 0;
   private until = 0;
@@ -60,20 +66,28 @@ export class UnlockThrottle {
   retryAfterMs(): number {
     return Math.max(0, this.until - this.now());
   }
-  failed(): void {
+  /** Take an attempt: 0 when it may be checked (counted as failed until settled), else how long to wait first. */
+  reserve(): number {
+    const wait = this.retryAfterMs();
+    if (wait > 0) return wait;
     this.failures++;
     if (this.failures > 5) this.until = this.now() + Math.min(1000 * 2 ** (this.failures - 6), 300_000);
+    return 0;
   }
-  succeeded(): void {
-    this.failures = 0;
-    this.until = 0;
+  /** How a reserved attempt ended: a success clears the count; an attempt that checked no secret (a malformed request) is given back. */
+  settle(outcome: 'unlocked' | 'wrong' | 'not-checked'): void {
+    if (outcome === 'unlocked') {
+      this.failures = 0;
+      this.until = 0;
+    } else if (outcome === 'not-checked') this.failures = Math.max(0, this.failures - 1);
   }
 }
 
-export async function startBrowserServer(engine: Engine, o: { staticDir: string; port?: number }): Promise<BrowserServer> {
+/** `now`: the unlock throttle's clock (tests hold it still, so what is refused does not depend on how fast Argon2 runs). */
+export async function startBrowserServer(engine: Engine, o: { staticDir: string; port?: number; now?: () => number }): Promise<BrowserServer> {
   let launchToken: string | undefined = randomBytes(32).toString('hex');
   const session = randomBytes(32).toString('hex');
-  const throttle = new UnlockThrottle();
+  const throttle = new UnlockThrottle(o.now);
   const staticRoot = await realpath(o.staticDir).catch(() => resolve(o.staticDir));
   let port = 0;
 
@@ -184,27 +198,26 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
           }
         }
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'JSON only');
-        if (method === 'unlock' && throttle.retryAfterMs() > 0) {
-          const wait = Math.ceil(throttle.retryAfterMs() / 1000);
+        const wait = method === 'unlock' ? throttle.reserve() : 0;
+        if (wait > 0) {
+          const seconds = Math.ceil(wait / 1000);
           return send(
             res,
             429,
-            JSON.stringify({ ok: false, error: { kind: 'busy', next: 'retry', message: `too many wrong attempts; wait ${wait} seconds and try again` } }),
+            JSON.stringify({ ok: false, error: { kind: 'busy', next: 'retry', message: `too many wrong attempts; wait ${seconds} seconds and try again` } }),
             'application/json',
-            { 'Retry-After': String(wait) },
+            { 'Retry-After': String(seconds) },
           );
         }
         let params: unknown;
         try {
           params = await readBody(req);
         } catch {
+          if (method === 'unlock') throttle.settle('not-checked');
           return send(res, 400, JSON.stringify({ ok: false, error: { kind: 'usage', message: 'invalid request' } }), 'application/json');
         }
         const result = await dispatch(engine, method, params);
-        if (method === 'unlock') {
-          if (result.ok) throttle.succeeded();
-          else if (result.error.kind === 'wrong-secret') throttle.failed();
-        }
+        if (method === 'unlock') throttle.settle(result.ok ? 'unlocked' : result.error.kind === 'wrong-secret' ? 'wrong' : 'not-checked');
         return send(res, 200, JSON.stringify(result), 'application/json');
       }
       if (req.method !== 'GET') return send(res, 405, 'Method not allowed');

@@ -32,7 +32,7 @@ const { root, engine } = await makeVault();
 const ui = join(root, 'ui');
 await mkdir(ui);
 await writeFile(join(ui, 'index.html'), '<!doctype html><title>Casevault</title>');
-const server = await startBrowserServer(engine, { staticDir: ui });
+const server = await startBrowserServer(engine, { staticDir: ui, now: () => 0 }); // the throttle's clock held still: what it refuses depends on counts, never on speed
 const origin = `http://127.0.0.1:${server.port}`;
 after(() => server.close());
 
@@ -100,18 +100,33 @@ test('static files cannot escape the UI folder', async () => {
   }
 });
 
-test('unlock attempts are rate-limited after five failures', () => {
+test('unlock attempts are rate-limited after five failures; an attempt counts from the moment it arrives', () => {
   let now = 0;
   const t = new UnlockThrottle(() => now);
-  for (let i = 0; i < 5; i++) t.failed();
+  for (let i = 0; i < 5; i++) assert.equal(t.reserve(), 0);
+  for (let i = 0; i < 5; i++) t.settle('wrong');
   assert.equal(t.retryAfterMs(), 0);
-  t.failed();
-  assert.equal(t.retryAfterMs(), 1000);
-  t.failed();
+  assert.equal(t.reserve(), 0);
+  assert.equal(t.retryAfterMs(), 1000, 'the sixth attempt is checked, and the next must wait');
+  assert.equal(t.reserve(), 1000, 'refused before its passphrase is checked');
+  now += 1000;
+  assert.equal(t.reserve(), 0);
   assert.equal(t.retryAfterMs(), 2000);
   now += 5000;
+  t.settle('not-checked');
+  assert.equal(t.reserve(), 0, 'a request that checked nothing was given back');
+  t.settle('unlocked');
   assert.equal(t.retryAfterMs(), 0);
-  t.succeeded();
-  t.failed();
-  assert.equal(t.retryAfterMs(), 0);
+  assert.equal(t.reserve(), 0);
+});
+
+test('twenty wrong passphrases sent at once: only the free tries and one more are checked, the rest refused before Argon2', async () => {
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api('unlock', { passphrase: `wrong guess number ${i}` })));
+  const checked = answers.filter((a) => a.status === 200);
+  assert.ok(
+    checked.every((a) => JSON.parse(a.body).error.kind === 'wrong-secret'),
+    'every checked guess was wrong',
+  );
+  assert.equal(checked.length, 6, `${checked.length} of 20 guesses were checked`);
+  assert.ok(answers.filter((a) => a.status === 429).every((a) => Number(a.headers['retry-after']) >= 1));
 });
