@@ -72,8 +72,18 @@ async function docxText(bytes: Uint8Array): Promise<string> {
   return r.value;
 }
 
+/** The part of pdf.js read here: unpdf ships pdf.js's own types under paths that NodeNext resolution cannot follow. */
+interface PdfJs {
+  getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
+}
+interface PdfDocument {
+  numPages: number;
+  getPage(n: number): Promise<{ getTextContent(): Promise<{ items: ({ str: string; hasEOL: boolean } | object)[] }> }>;
+}
+
 async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // unpdf's serverless build of pdf.js: text and structure only, with no native canvas addon to ship (docs/dependencies.md).
+  const pdfjs = (await import('unpdf/pdfjs')) as unknown as PdfJs;
   // pdf.js takes ownership of (and detaches) the buffer it is given.
   const task = pdfjs.getDocument({
     data: bytes.slice(),
