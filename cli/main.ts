@@ -25,6 +25,7 @@ import { deleteCommand } from './commands/delete.js';
 import { recordsCommand } from './commands/records.js';
 import { reopenCommand } from './commands/reopen.js';
 import { retentionCommand } from './commands/retention.js';
+import { cryptoBackend } from '../engine/index.js';
 import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
@@ -57,6 +58,8 @@ const COMMANDS = [
   rotateKeysCommand,
 ];
 
+const VERSION = '0.1.0';
+
 export async function main(
   argv: string[],
   io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
@@ -65,7 +68,7 @@ export async function main(
   const ctx = makeCtx(io);
   const program = new Command('casevault')
     .description('Encrypted vault for case files: an encrypted cloud copy and backups of a folder.')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({
@@ -92,6 +95,11 @@ export async function main(
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.usage;
+    }
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+      // Which build of libsodium runs here (crypto/sodium.ts): the native addon, or WebAssembly where it does not load.
+      io.stdout.write(`${VERSION} (libsodium ${(await cryptoBackend()) === 'native' ? 'native' : 'WebAssembly'})\n`);
+      return EXIT.ok;
     }
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,5 +1,5 @@
 // The public surface of the formats. Engine code imports from here only.
-export { ready } from './sodium.js';
+export { cryptoBackend, ready, type Backend as CryptoBackend } from './sodium.js';
 export { randomBytes } from './random.js';
 export * from './errors.js';
 export { concat, utf8, toBase64, fromBase64, toHex, fromHex } from './bytes.js';

@@ -12,3 +12,4 @@ export { dispatch } from './transport/dispatch.js';
 export { defaultStaticDir, startBrowserServer } from './transport/server.js';
 export { CONTENT_SECURITY_POLICY } from './transport/csp.js';
 export { DEFAULT_RETENTION } from './backup/retention.js';
+export { cryptoBackend } from '../crypto/index.js';

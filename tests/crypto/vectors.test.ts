@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
+  cryptoBackend,
   decodeRecoveryKey,
   escrowFingerprint,
   fromHex,
@@ -36,7 +37,12 @@ async function unlock(): Promise<ReadKeys> {
   return openKeyFile(parseKeyFile(utf8(committed.keyFile)), { passphrase: committed.passphrase });
 }
 
-test('re-running the recipe gives the committed bytes exactly', async () => {
+// Only the WASM build takes all its randomness from random.ts (the native one
+// draws secretstream headers itself): the recipe re-runs there, and npm test
+// runs this file on both builds.
+const recipeSkip = (await cryptoBackend()) === 'native' && 'the recipe pins bytes drawn from injected randomness, which only the WASM build takes';
+
+test('re-running the recipe gives the committed bytes exactly', { skip: recipeSkip }, async () => {
   assert.deepEqual(await buildVectors(), committed);
 });
 
@@ -186,7 +192,7 @@ test('the committed escrow key opens with its passphrase, and the escrow slot op
 test('named mutations of the escrow slot and the escrow key file fail with the expected error', async () => {
   const pair = await escrowPair();
   const sodium = await ready();
-  const other = sodium.crypto_box_keypair();
+  const other = sodium.crypto_box_seed_keypair(randomBytes(32));
   const otherPair = { publicKey: other.publicKey, secretKey: other.privateKey };
   const kf = JSON.parse(committed.escrow.vaultKeyFile);
   const escrowSlot = (k: typeof kf) => k.slots.find((s: { role: string }) => s.role === 'escrow');

@@ -16,7 +16,6 @@ import {
   objectId,
   ObjectSealer,
   padmeLength,
-  ready,
   sealLocalSecret,
   serializeKeyFile,
   toHex,
@@ -62,9 +61,10 @@ export function content(size: number, i: number): Uint8Array {
   return b;
 }
 
-/** A deterministic randomness stream: ChaCha20 keystream under BLAKE2b(seed). */
+/** A deterministic randomness stream: ChaCha20 keystream under BLAKE2b(seed) (computed with the WASM build, which has the one call crypto/ does not need). */
 export async function deterministicRandom(seed: string): Promise<(n: number) => Uint8Array> {
-  const sodium = await ready();
+  const { default: sodium } = await import('libsodium-wrappers-sumo');
+  await sodium.ready;
   const key = sodium.crypto_generichash(32, new TextEncoder().encode(seed), null);
   const stream = sodium.crypto_stream_chacha20(4 * 1024 * 1024, key, new Uint8Array(8));
   let offset = 0;
