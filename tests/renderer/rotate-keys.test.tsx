@@ -37,6 +37,7 @@ function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder
     backupOverdue: false,
     accessReviewDue: false,
     keyRotation,
+    health: [],
   };
 }
 
