@@ -76,6 +76,14 @@ export type NextStep =
   | 'make-handover'
   /** See what is failing in the vault's status, fix it, and sync again. */
   | 'check-sync-status'
+  /** Sync now (or keep live sync running, which sends changes as they happen). */
+  | 'sync-now'
+  /** Type the recovery key back to show it is kept, or make a new one if it is lost. */
+  | 'confirm-recovery-key'
+  /** Archive or delete the cases past their retention period. */
+  | 'review-retention'
+  /** Check who can open the vault and read the audit trail, then record the review. */
+  | 'review-access'
   /** Pick a case as the retention list names it. */
   | 'list-cases'
   /** Pick a snapshot as the list of backups names it. */

@@ -2,6 +2,7 @@
 // files and their state, checking the cloud copy, recovering onto a new
 // computer, and the overall status.
 import { z } from 'zod';
+import type { HealthItem } from './health.js';
 
 export const cloudSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), dir: z.string() }),
@@ -102,6 +103,8 @@ export interface StatusReport {
   accessReviewDue: boolean;
   /** A key rotation on this computer stopped before it finished, or is re-encrypting the cloud copy now. */
   keyRotation: 'none' | 'interrupted' | 'running';
+  /** The vault's health: every area once, worst first (contract/health.ts). */
+  health: HealthItem[];
 }
 
 /** What became of a dropped file: added under its own name; its name was taken (nothing written); kept beside the file of that name; put in place of it. */

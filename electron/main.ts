@@ -5,7 +5,7 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ApiResult, EngineEvents } from '../contract/index.js';
+import type { ApiResult, EngineEvents, StatusReport } from '../contract/index.js';
 import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
 import {
@@ -14,6 +14,7 @@ import {
   appFile,
   autoLockDue,
   autoLockMinutes,
+  healthNotices,
   ipcSenderAllowed,
   isDropboxSignInUrl,
   isAppUrl,
@@ -66,11 +67,18 @@ async function applyLoginItem() {
   app.setLoginItemSettings({ openAtLogin: startAtLogin(await dispatch(engine, 'settings', {})) });
 }
 
+/** The tray and notifications follow the vault's health, as Home's headline does. */
+function showHealth(status: StatusReport) {
+  if (!tray) return;
+  const { icon: state, tooltip } = trayState(status);
+  tray.setImage(icon(`tray-${state}.png`));
+  tray.setToolTip(tooltip);
+  for (const kind of healthNotices(status.health)) notify(kind);
+}
+
 async function refreshTray() {
   if (!tray || !(await engine.hasVault())) return;
-  const state = trayState(await engine.status());
-  tray.setImage(icon(`tray-${state}.png`));
-  tray.setToolTip({ synced: 'Casevault: all files are safe in the cloud', syncing: 'Casevault: syncing…', attention: 'Casevault: needs attention' }[state]);
+  showHealth(await engine.status());
 }
 
 void app.whenReady().then(async () => {
@@ -92,7 +100,9 @@ void app.whenReady().then(async () => {
       return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
     }
     const result = await dispatch(engine, method, params);
-    void refreshTray();
+    // Home asks for the status every few seconds: its answer serves the tray too, rather than a second one.
+    if (method === 'status' && result.ok) showHealth(result.value as StatusReport);
+    else void refreshTray();
     if (method === 'updateSettings' && result.ok) void applyLoginItem();
     return result;
   });
@@ -134,12 +144,9 @@ void app.whenReady().then(async () => {
       void refreshTray();
       if (r.failed.length > 0) notify('sync-failed', r.failed.length);
     },
-    onOffline: () => {
-      void refreshTray();
-      notify('cloud-unreachable');
-    },
-    onBackupFailed: () => notify('backup-failed'),
-    onBackupOverdue: () => notify('backup-overdue'),
+    onOffline: () => void refreshTray(),
+    onBackupFailed: () => void refreshTray(),
+    onBackup: () => void refreshTray(),
   });
   void applyLoginItem();
   showWindow();

@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { DEFAULT_SETTINGS } from '../engine/index.js';
-import { type ApiResponse } from '../contract/index.js';
+import { worstFirst, type ApiResponse, type HealthItem } from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -96,15 +96,18 @@ export function autoLockMinutes(settings: ApiResponse): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : DEFAULT_SETTINGS.autoLockMinutes;
 }
 
-/** The tray's one-word state, from the engine's status. */
-export function trayState(s: {
-  files: { pending: number; failed: number };
-  pendingDeletions: number;
-  live: { watching: boolean; online?: boolean };
-}): 'synced' | 'syncing' | 'attention' {
-  if (s.files.failed > 0 || (s.live.watching && s.live.online === false)) return 'attention';
-  if (s.files.pending > 0 || s.pendingDeletions > 0) return 'syncing';
-  return 'synced';
+/**
+ * The tray's icon and words, from the vault's health (the same headline as
+ * Home's): the worst problem's sentence, or that everything is protected.
+ * Changes waiting to go to the cloud show as syncing; any other problem as
+ * needing attention.
+ */
+export function trayState(s: { health: readonly HealthItem[] }): { icon: 'synced' | 'syncing' | 'attention'; tooltip: string } {
+  const worst = worstFirst(s.health).find((h) => !h.ok);
+  if (!worst) return { icon: 'synced', tooltip: 'Casevault: everything is protected' };
+  const m = worst.message.trim();
+  const tooltip = `Casevault: ${m.charAt(0).toUpperCase()}${m.slice(1)}`;
+  return { icon: worst.area === 'cloud' && worst.next === 'sync-now' ? 'syncing' : 'attention', tooltip };
 }
 
 /** Whether the desktop app should start at login, from the settings answer (off when it cannot be read). */
@@ -112,18 +115,27 @@ export function startAtLogin(settings: ApiResponse): boolean {
   return settings.ok && (settings.value as { startAtLogin?: unknown } | null)?.startAtLogin === true;
 }
 
-/** What needs the person, as an OS notification: plain words, never a file name. */
-export type NoticeKind = 'sync-failed' | 'backup-failed' | 'backup-overdue' | 'cloud-unreachable';
+/** What needs the person, as an OS notification: files that failed, and the health problems worth interrupting them for. */
+export type NoticeKind = 'sync-failed' | 'cloud' | 'keys' | 'backups';
 
+/** Plain words, never a file or folder name (a notification can show on a locked screen). */
 export function notice(kind: NoticeKind, count = 0): { title: string; body: string } {
   const body = {
     'sync-failed': `${count === 1 ? '1 file' : `${count} files`} could not be synced. Open Casevault to see why.`,
-    'backup-failed': 'The backup did not work (is the backup drive plugged in?). Casevault tries again later.',
-    'backup-overdue': 'No backup has worked for a while. Plug in the backup drive, or open Casevault to back up now.',
-    'cloud-unreachable':
-      'Casevault cannot reach the cloud copy; your files wait on this computer and go up when it is back. If it is Dropbox, you may need to reconnect it in Settings.',
+    cloud: 'Casevault cannot send your files to the cloud copy just now; they wait on this computer. Open Casevault to see why and how to fix it.',
+    keys: "The vault's keys were changed on another computer, so nothing goes to the cloud from this one. Open Casevault and type the new passphrase.",
+    backups: 'Backups need you: the backup drive may be unplugged, or a backup did not work. Open Casevault to see why.',
   }[kind];
   return { title: 'Casevault', body };
+}
+
+/**
+ * The health problems that call for a notification now: the cloud stopped
+ * or failing, the keys changed elsewhere, the backups; not reminders (cases
+ * past retention, changes waiting), which Home and the tray show.
+ */
+export function healthNotices(health: readonly HealthItem[]): NoticeKind[] {
+  return health.flatMap((h) => (!h.ok && h.urgency !== 'reminder' && (h.area === 'cloud' || h.area === 'keys' || h.area === 'backups') ? [h.area] : []));
 }
 
 /** One notification of a kind per this long: a person is told, not nagged. */

@@ -82,7 +82,8 @@ import {
   describeSecret,
 } from './keys/lifecycle.js';
 import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
-import { assertCloudKeys } from './keys/rotation-steps.js';
+import { assertCloudKeys, assertCloudWritable, type CloudKeyCheck } from './keys/cloud-key-file.js';
+import { CloudProber } from './health/cloud-probe.js';
 import { loadVerified, makeHandover } from './leaving/handover.js';
 import { removeVault } from './leaving/remove-vault.js';
 import { loadDamaged, saveDamaged } from './mirror/damaged.js';
@@ -94,7 +95,15 @@ import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
 import { verifyCloud } from './mirror/verify-cloud.js';
 import { DropboxConnect } from './remotes/dropbox/connect.js';
-import { dropboxFromEnv, loadDropboxToken, openCloud, storeDropboxToken, type DropboxCredentials, type OsTokenStore } from './remotes/open-cloud.js';
+import {
+  describeCloud,
+  dropboxFromEnv,
+  loadDropboxToken,
+  openCloud,
+  storeDropboxToken,
+  type DropboxCredentials,
+  type OsTokenStore,
+} from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
 import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
@@ -143,6 +152,8 @@ export class Engine {
   private readonly live: LiveSync;
   /** What the engine's parts get of it (engine/core.ts). */
   private readonly core: Core;
+  /** The vault's health reads the cloud's key file through this: one read at a time, each with a deadline. */
+  private readonly prober = new CloudProber();
 
   /** `osTokens`: the desktop shell's keychain copy of the Dropbox sign-in (engine/remotes/open-cloud.ts). */
   constructor(
@@ -222,6 +233,18 @@ export class Engine {
     if (!remote) throw new Locked("this vault's Dropbox sign-in is stored encrypted, so reaching the cloud needs the vault unlocked");
     this.connected = remote;
     return remote;
+  }
+
+  /** What the cloud's key file is checked against: this computer's pinned keys. */
+  private async cloudKeyCheck(config: Awaited<ReturnType<typeof loadConfig>>): Promise<CloudKeyCheck> {
+    return { home: this.home, cloud: config.cloud, remote: await this.remote(config), ...configWriteKeys(config), retiredPublicKeys: config.retiredPublicKeys };
+  }
+
+  /** The vault's cloud, once its key file says it may be written to (engine/keys/cloud-key-file.ts): a missing cloud is never filled. */
+  private async writableRemote(config: Awaited<ReturnType<typeof loadConfig>>): Promise<Remote> {
+    const check = await this.cloudKeyCheck(config);
+    await assertCloudWritable(check);
+    return check.remote;
   }
 
   /** The Dropbox sign-in, sealed under the vault in the home and, in the desktop app, also in the OS keychain. */
@@ -340,7 +363,7 @@ export class Engine {
       return; // a full or read-only home: the action itself has been done; verify will show the gap
     }
     try {
-      const remote = await this.remote(config);
+      const remote = await this.writableRemote(config);
       await remote.put(`audit/${config.deviceId}.log`, await auditLogBytes(this.home));
       await remote.flush?.();
     } catch {
@@ -406,6 +429,7 @@ export class Engine {
     return {
       home: this.home,
       vaultDir: config.vaultDir,
+      cloud: config.cloud,
       remote: await this.remote(config),
       keys: configWriteKeys(config),
       trashDays: config.trashDays,
@@ -435,8 +459,9 @@ export class Engine {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
     const { bytes, kf } = await readLocalKeyFile(this.home);
-    const remote = await this.remote(config);
-    const cloudKeyFile = await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
+    const check = await this.cloudKeyCheck(config);
+    const remote = check.remote;
+    const cloudKeyFile = await assertCloudKeys(check);
     const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
@@ -467,7 +492,16 @@ export class Engine {
   }
 
   status(): Promise<StatusReport> {
-    return vaultStatus({ home: this.home, locked: !this.unlocked, rotating: this.rotating, backupStatus: () => this.backupStatus() });
+    return vaultStatus({
+      home: this.home,
+      locked: !this.unlocked,
+      rotating: this.rotating,
+      backupStatus: () => this.backupStatus(),
+      probeCloud: async () => {
+        const config = await loadConfig(this.home);
+        return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));
+      },
+    });
   }
 
   /** The vault's files with their sync state, for Home's list. No passphrase needed. */
@@ -595,7 +629,7 @@ export class Engine {
       record: (event, detail) => this.record(event, detail),
       backups: () => this.backups(),
       sync: () => this.sync(),
-      remote: (config) => this.remote(config),
+      remote: (config) => this.writableRemote(config),
       readKeys: () => this.keys,
     });
   }

@@ -1,6 +1,7 @@
 // What is true of the vault right now, computed from the vault folder, this
-// computer's records and the backups' state, never assumed: files synced,
-// waiting or failed, the last sync and backup, live sync, reminders.
+// computer's records, the backups' state and the cloud's key file, never
+// assumed: files synced, waiting or failed, the last sync and backup, live
+// sync, reminders, and the vault's health (engine/health/).
 import { join } from 'node:path';
 import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.js';
 import { loadConfig } from './config.js';
@@ -15,6 +16,8 @@ import { describeCloud } from './remotes/open-cloud.js';
 import { rotationPending } from './keys/rotation-steps.js';
 import { accessReviewDueAt, loadSettings } from './settings.js';
 import { readIfExists } from './fsutil/read.js';
+import { vaultHealth } from './health/index.js';
+import type { CloudProbe } from './health/cloud-probe.js';
 
 export interface StatusInputs {
   home: string;
@@ -22,6 +25,8 @@ export interface StatusInputs {
   /** A key rotation's re-encryption runs now in this process. */
   rotating: boolean;
   backupStatus(): Promise<BackupStatus>;
+  /** The cloud's key file, read now (engine/health/cloud-probe.ts). */
+  probeCloud(): Promise<CloudProbe>;
 }
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
@@ -32,23 +37,44 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const synced = files.filter((f) => f.state === 'synced').length;
   const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
   const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
-  const backup = await i.backupStatus().catch(() => undefined); // no backup record readable: shown as no backups
+  const backupStatus = i.backupStatus();
+  const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
+  const settings = await loadSettings(i.home);
+  const now = Date.now();
+  const counts = { total: files.length, synced, pending: pendingFiles.length, failed: failures.length };
+  const pendingDeletions = removedPaths(state, scan).length;
+  const live = await liveState(i.home);
+  const keyRotation = i.rotating ? 'running' : (await rotationPending(i.home)) ? 'interrupted' : 'none';
   return {
     vaultDir: config.vaultDir,
     cloud: describeCloud(config.cloud),
     locked: i.locked,
-    files: { total: files.length, synced, pending: pendingFiles.length, failed: failures.length },
-    pendingDeletions: removedPaths(state, scan).length,
+    files: counts,
+    pendingDeletions,
     pendingFiles: pendingFiles.slice(0, 1000),
     failures,
     conflicts: [...state.files].flatMap(([path, r]) => (r.conflictCopy ? [{ path, keptAs: r.conflictCopy }] : [])),
-    live: await liveState(i.home),
+    live,
     lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
     lastBackup: backup?.lastBackup?.at ?? null,
     nextBackup: backup?.nextBackup ?? null,
     backupOverdue: backup?.overdue ?? false,
-    accessReviewDue: accessReviewDueAt(await loadSettings(i.home), config.createdAt).getTime() <= Date.now(),
-    keyRotation: i.rotating ? 'running' : (await rotationPending(i.home)) ? 'interrupted' : 'none',
+    accessReviewDue: accessReviewDueAt(settings, config.createdAt).getTime() <= now,
+    keyRotation,
+    health: await vaultHealth({
+      home: i.home,
+      config,
+      settings,
+      now,
+      locked: i.locked,
+      keyRotation,
+      scan,
+      files: counts,
+      pendingDeletions,
+      live,
+      backupStatus,
+      probeCloud: i.probeCloud,
+    }),
   };
 }
 

@@ -1,10 +1,41 @@
+// `casevault status`: the vault's health first (the worst first, each
+// problem with its fix as a command), then the files, the last sync and
+// backup, and live sync. It exits 0 whatever the health says: only a vault
+// that cannot be read at all is a failure.
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
+import { nextStepText } from '../next-steps.js';
+import type { HealthArea, StatusReport } from '../../contract/index.js';
+
+const AREA: Record<HealthArea, string> = {
+  cloud: 'Cloud',
+  keys: 'Keys',
+  backups: 'Backups',
+  lock: 'Lock',
+  'recovery-key': 'Recovery key',
+  retention: 'Retention',
+  'access-review': 'Access review',
+};
+
+function printHealth(ctx: Ctx, s: StatusReport): void {
+  const problems = s.health.filter((h) => !h.ok).length;
+  ctx.out(problems === 0 ? 'Health: everything is protected' : `Health: ${problems} ${problems === 1 ? 'thing needs' : 'things need'} attention (worst first)`);
+  for (const h of s.health) {
+    ctx.out(`  ${h.ok ? 'ok' : '!!'} ${AREA[h.area]}: ${h.message}${!h.ok && h.next ? `; ${nextStepText(h.next)}` : ''}`);
+  }
+  ctx.out();
+}
+
+/** The next backup's time, never in the past: one that is late says since when. */
+function nextBackup(iso: string | null): string {
+  if (!iso) return ' (no backup folder set up)';
+  return Date.parse(iso) <= Date.now() ? `; overdue since ${iso}` : `; next due ${iso}`;
+}
 
 export function statusCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('status')
-    .description('what is synced, pending and failed; the last sync and backup')
+    .description("the vault's health (the worst first), then what is synced, pending and failed; the last sync and backup")
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const s = await ctx.engine().status();
@@ -12,6 +43,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
         ctx.out(JSON.stringify(s, null, 2));
         return done(0);
       }
+      printHealth(ctx, s);
       const f = s.files;
       const overall = f.failed > 0 ? 'needs attention' : f.pending > 0 || s.pendingDeletions > 0 ? 'changes waiting to sync' : 'all synced';
       ctx.out(`Vault:  ${s.vaultDir}`);
@@ -21,17 +53,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(
         `Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
       );
-      ctx.out(`Last backup: ${s.lastBackup ?? 'never'}${s.nextBackup ? `; next due ${s.nextBackup}` : ' (no backup folder set up)'}`);
-      if (s.backupOverdue)
-        ctx.out('Backups are overdue: plug in the backup drive (or connect the share); `casevault watch` or the app takes the backup as soon as it can.');
-      if (s.keyRotation === 'interrupted')
-        ctx.out(
-          'Key rotation unfinished: run `casevault rotate-keys` again with the new passphrase chosen then; until it finishes, this computer does not sync.',
-        );
-      if (s.accessReviewDue)
-        ctx.out(
-          'Access review due: check who can open this vault and read the audit trail (`casevault audit`), then record it with `casevault audit --reviewed`.',
-        );
+      ctx.out(`Last backup: ${s.lastBackup ?? 'never'}${nextBackup(s.nextBackup)}`);
       if (s.live.watching) {
         ctx.out(
           `Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`,

@@ -15,22 +15,37 @@ export function watchCommand(program: Command, ctx: Ctx, done: (code: number) =>
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       ctx.out('Watching the vault folder; press Ctrl+C to stop.');
+      // A cloud that stays away is said once (and again only if the reason changes), not at every quiet retry.
+      let away: string | undefined;
+      let warnedOverdue = false;
       try {
         await engine.watch(stop.signal, {
           onPass: (r) => {
+            if (away !== undefined) ctx.out(`${new Date().toISOString()} the cloud copy can be reached again.`);
+            away = undefined;
             if (r.uploaded + r.deleted + r.failed.length === 0) return;
             ctx.out(
               `${new Date().toISOString()} synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.failed.length} failed.`,
             );
             for (const f of r.failed) ctx.out(`Not synced yet: ${f.path}: ${f.reason}`);
           },
-          onBackup: (r) => ctx.out(`${new Date().toISOString()} backup taken: snapshot ${r.snapshot}.`),
+          onBackup: (r) => {
+            warnedOverdue = false;
+            ctx.out(`${new Date().toISOString()} backup taken: snapshot ${r.snapshot}.`);
+          },
           onBackupFailed: (e) => ctx.out(`${new Date().toISOString()} the scheduled backup did not run (${describeError(e).message}); it will be tried again.`),
-          onBackupOverdue: () => ctx.out(`${new Date().toISOString()} warning: no backup has succeeded for over a week; plug in the backup drive.`),
-          onOffline: (e, retryInMs) => {
+          onBackupOverdue: (st) => {
+            if (warnedOverdue) return;
+            warnedOverdue = true;
             ctx.out(
-              `${new Date().toISOString()} the cloud copy cannot be reached (${describeError(e).message}); trying again in ${Math.ceil(retryInMs / 1000)} s.`,
+              `${new Date().toISOString()} warning: backups are overdue (the last one that worked: ${st.lastBackup?.at ?? 'none yet'}); plug in the backup drive.`,
             );
+          },
+          onOffline: (e) => {
+            const { message } = describeError(e);
+            if (message === away) return;
+            away = message;
+            ctx.out(`${new Date().toISOString()} nothing can be sent to the cloud copy now (${message}); Casevault keeps trying quietly.`);
           },
         });
       } finally {

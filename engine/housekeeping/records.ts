@@ -6,8 +6,7 @@
 import { hostname } from 'node:os';
 import type { BackupApi } from '../backup/service.js';
 import { loadBackupState } from '../backup/local.js';
-import { DEFAULT_RETENTION } from '../backup/retention.js';
-import { DEFAULT_SCHEDULE } from '../backup/schedule.js';
+import { backupSchedule, loadSettings } from '../settings.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { loadConfig } from '../config.js';
 import { scanVault } from '../mirror/scan.js';
@@ -23,7 +22,8 @@ const ENCRYPTION = [
 
 function days(ms: number): string {
   const d = ms / 86_400_000;
-  return d === 1 ? 'every day' : Number.isInteger(d) ? `every ${d} days` : `every ${Math.round(ms / 3_600_000)} hours`;
+  const h = Math.round(ms / 3_600_000);
+  return d === 1 ? 'every day' : Number.isInteger(d) ? `every ${d} days` : h === 1 ? 'every hour' : `every ${h} hours`;
 }
 
 function policyWords(p: RetentionPolicy): string {
@@ -35,7 +35,10 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
   const scan = await scanVault(config.vaultDir);
   let bytes = 0;
   for (const f of scan.files.values()) bytes += f.size;
-  const status = await backups.status(DEFAULT_SCHEDULE, now);
+  // The schedule and retention the person chose in Settings: the record says what is done, not the defaults.
+  const settings = await loadSettings(home);
+  const schedule = backupSchedule(settings);
+  const status = await backups.status(schedule, now);
   const lastFail = [...(await loadBackupState(home)).runs].reverse().find((r) => !r.ok);
   const snaps = config.backupDir ? await backups.snapshots().catch(() => undefined) : undefined; // the drive away: the record says the count is unknown
   const backupDetails = snaps
@@ -47,9 +50,9 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
       what: { vaultFolder: config.vaultDir, files: scan.files.size, bytes },
       where: config.backupDir ?? null,
       howOften: config.backupDir
-        ? `${days(DEFAULT_SCHEDULE.everyMs)} while Casevault runs (caught up after the computer was off or asleep); a warning after ${DEFAULT_SCHEDULE.warnAfterMs / 86_400_000} days without one`
+        ? `${days(schedule.everyMs)} while Casevault runs (caught up after the computer was off or asleep); a warning after ${schedule.warnAfterMs / 86_400_000} days without one`
         : 'no backups: no backup folder is set up',
-      retention: { ...DEFAULT_RETENTION, inWords: policyWords(DEFAULT_RETENTION) },
+      retention: { ...settings.retention, inWords: policyWords(settings.retention) },
       lastSuccess: status.lastBackup?.at ?? null,
       lastFailure: lastFail ? { at: lastFail.at, reason: lastFail.error ?? 'unknown' } : null,
       overdue: status.overdue,

@@ -44,7 +44,7 @@ import { passphraseStrength } from './passphrase.js';
 import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
 import { statIfExists } from '../fsutil/read.js';
-import { KEY_FILE_NAME, readCloudKeyFile } from './cloud-key-file.js';
+import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
 
 /** The Argon2id cost: asked for, else CASEVAULT_KDF_PROFILE, else 'moderate'. */
 export function kdfProfile(env: NodeJS.ProcessEnv, requested?: KdfProfile): KdfProfile {
@@ -167,7 +167,7 @@ export function describeSecret(s: AnySecretInput): string {
  */
 async function adoptRotatedKeys(core: Core, config: VaultConfig, local: KeyFile, s: AnySecretInput): Promise<ReadKeys | undefined> {
   const remote = await core.remote(config).catch(() => undefined);
-  const bytes = remote ? await readCloudKeyFile(remote).catch(() => undefined) : undefined;
+  const bytes = remote ? await readKeyFileBytes(remote).catch(() => undefined) : undefined;
   if (!remote || !bytes) return undefined;
   let cloud: KeyFile;
   try {

@@ -12,7 +12,6 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  DamagedData,
   keyring,
   objectId,
   objectRemoteName,
@@ -27,18 +26,17 @@ import {
   type ReadKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { readCloudKeyFile } from './cloud-key-file.js';
 import { rekeyAudit } from '../audit/trail.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from '../config.js';
 import { loadDropboxToken, storeDropboxToken } from '../remotes/open-cloud.js';
 import { remoteTag, tagOf, tapFirst } from '../mirror/devices.js';
-import { Damaged, isDataDefect, Refused } from '../errors.js';
+import { Damaged, isDataDefect } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { hasMarks, loadMarks } from '../housekeeping/marks.js';
 import { putMirror } from '../housekeeping/mirror.js';
 import { runPool } from '../fsutil/pool.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
-import type { Remote } from '../remotes/remote.js';
+import { type Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
 import { type ReencryptReport, type Emit, type ObjectFailure } from '../../contract/index.js';
@@ -113,44 +111,6 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
   }
   if (await hasMarks(home)) await putMirror(o.remote, keys, config.deviceId, await loadMarks(home)).catch(() => {}); // mirrored again at the next change
   await rekeyAudit(home, keys.previous ?? [], keys);
-}
-
-/**
- * Before a sync uploads anything: the cloud's key file must have this
- * computer's keys. If the vault's keys were rotated (elsewhere, or here by a
- * run that did not finish), writing under the old ones would make new files
- * readable with a lost computer's keys: refused, with what to do.
- * (A missing or damaged cloud key file is for verify to report.) Returns
- * the cloud's key file as read, if there is one.
- */
-export async function assertCloudKeys(
-  home: string,
-  remote: Remote,
-  pinnedPublicKey: Uint8Array,
-  retiredPublicKeys: readonly string[] = [],
-): Promise<Uint8Array | undefined> {
-  const bytes = await readCloudKeyFile(remote).catch((e: unknown) => {
-    if (e instanceof DamagedData) return undefined; // larger than a key file: for verify to report, as a damaged one
-    throw e;
-  });
-  let publicKey: string;
-  try {
-    if (!bytes) return undefined;
-    publicKey = parseKeyFile(bytes).publicKey;
-  } catch {
-    return bytes;
-  }
-  if (publicKey === toBase64(pinnedPublicKey)) return bytes;
-  if (retiredPublicKeys.includes(publicKey)) {
-    throw new Damaged(
-      "the cloud's key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded",
-      'restore-cloud-key-file',
-    );
-  }
-  if (await rotationPending(home)) {
-    throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded', 'finish-key-rotation');
-  }
-  throw new Refused("the vault's keys were changed on another computer, so nothing was uploaded", 'unlock-with-new-passphrase');
 }
 
 /**

@@ -15,7 +15,7 @@ import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { runPool } from '../fsutil/pool.js';
-import { readCloudKeyFile } from '../keys/cloud-key-file.js';
+import { readKeyFileBytes } from '../keys/cloud-key-file.js';
 import { confirmedEscrowKey } from '../keys/escrow.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
 import { FolderRemote } from '../remotes/folder.js';
@@ -154,7 +154,7 @@ async function copyAuditTrail(remote: FolderRemote, keys: WriteKeys, deviceId: s
  */
 async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, emit: Emit, escrowPublicKey?: Uint8Array): Promise<void> {
   const remote = new FolderRemote(to);
-  const bytes = await readCloudKeyFile(remote);
+  const bytes = await readKeyFileBytes(remote);
   if (!bytes) throw new Refused('the handover copy has no key file; run the handover again');
   const kf = parseKeyFile(bytes);
   if (escrowPublicKey && !Buffer.from(escrowPublicKeyOf(kf) ?? []).equals(Buffer.from(escrowPublicKey))) {

@@ -13,7 +13,7 @@ import { fileNameDay, type AddFileOutcome, type AddFileReport } from '../../cont
 import { Refused } from '../errors.js';
 import { fsyncDir, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import { lstatIfExists } from '../fsutil/read.js';
-import { assertCloudKeys } from '../keys/rotation-steps.js';
+import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { safeJoin } from './restore-objects.js';
 import { uploadFile, type SyncContext } from './sync.js';
 import { trashName } from './trash.js';
@@ -45,7 +45,7 @@ export async function existingPaths(vaultDir: string, paths: string[]): Promise<
 
 /** Seal the vault file `path`, as it is now, into the cloud's trash (its object ID kept, so it is a file of this vault there). */
 async function keepInTrash(ctx: SyncContext, path: string): Promise<void> {
-  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
+  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey });
   const sealer = await ObjectSealer.create(ctx.keys);
   try {
     await uploadFile(ctx, sealer, path, path, (id) => trashName(toHex(id), new Date()));

@@ -16,7 +16,7 @@ import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { adoptMirroredMarks } from '../housekeeping/mirror.js';
 import { openWith } from '../keys/lifecycle.js';
-import { readCloudKeyFile } from '../keys/cloud-key-file.js';
+import { readKeyFileBytes } from '../keys/cloud-key-file.js';
 import type { RecoverOptions } from '../engine.js';
 import { record } from './file-read.js';
 import { checkLayout } from './layout.js';
@@ -42,7 +42,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   const resume = marker?.vaultDir === resolve(o.vaultDir);
   if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
   const remote = await core.newRemote(o.cloud, dropbox);
-  const kfBytes = await readCloudKeyFile(remote);
+  const kfBytes = await readKeyFileBytes(remote);
   if (!kfBytes) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
   const cloudKf = parseKeyFile(kfBytes);
   const keys = await openWith(cloudKf, o.secret);

@@ -16,13 +16,15 @@ import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
-import { assertCloudKeys } from '../keys/rotation-steps.js';
-import { type SyncReport, type Emit } from '../../contract/index.js';
+import { assertCloudWritable } from '../keys/cloud-key-file.js';
+import { type CloudSpec, type SyncReport, type Emit } from '../../contract/index.js';
 import { statIfExists } from '../fsutil/read.js';
 
 export interface SyncContext {
   home: string;
   vaultDir: string;
+  /** Where the cloud copy is (its folder is checked to be there before anything is written). */
+  cloud: CloudSpec;
   remote: Remote;
   keys: WriteKeys;
   trashDays: number;
@@ -148,7 +150,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
-  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
+  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey });
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {

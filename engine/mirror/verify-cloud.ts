@@ -10,7 +10,7 @@ import { type VerifyReport, type Emit } from '../../contract/index.js';
 /**
  * `ring`: the vault's keys, current first (earlier ones only while a key
  * rotation re-encrypts the cloud). `cloudKeyFile`: the cloud's key file as
- * read for the key check before (engine/rotate.ts assertCloudKeys).
+ * read for the key check before (engine/keys/cloud-key-file.ts assertCloudKeys).
  */
 export async function verifyCloud(
   remote: Remote,

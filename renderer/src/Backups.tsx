@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
 import { Restore } from './Restore.js';
-import { size, when as plainWhen } from './text.js';
+import { nextBackupWords, size, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -71,7 +71,7 @@ export function Backups() {
           <br />
           Last backup: {when(status.lastBackup?.at)}
           <br />
-          Next backup: {when(status.nextBackup)}
+          Next backup: {status.nextBackup ? nextBackupWords(status.nextBackup, Date.now()) : 'never'}
           {status.lastAttempt && !status.lastAttempt.ok && (
             <>
               <br />

@@ -1,11 +1,17 @@
+// Home: the vault's health as its headline (the worst problem and its fix
+// right there, the other problems under it; "Everything is protected" only
+// when the engine finds every area ok), the file counts, the vault folder,
+// the drop zone and every file's sync state. Everything on it is the
+// engine's status, read again every few seconds: nothing is kept in the
+// page, so a reload or a restart shows the same truth.
 import { useCallback, useEffect, useState } from 'react';
 import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
-import { useNavigate } from './nav.js';
+import { HealthFix } from './HealthFix.js';
 import { describeRun, follow, running, type Run } from './progress.js';
-import { count } from './text.js';
+import { count, nextBackupWords, relative, sentence, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
-import { type ApiResult } from '../../contract/index.js';
+import { worstFirst, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 
 type Status = ApiResult<'status'>;
@@ -46,10 +52,38 @@ function VaultFolder({ dir }: { dir: string }) {
   );
 }
 
-function overall(s: Status): { label: string; tone: 'ok' | 'busy' | 'attention' } {
-  if (s.files.failed > 0) return { label: 'Needs attention', tone: 'attention' };
-  if (s.files.pending > 0 || s.pendingDeletions > 0) return { label: 'Changes waiting to sync', tone: 'busy' };
-  return { label: 'All files are safe in the cloud', tone: 'ok' };
+/** The headline: the worst problem the engine found, or that everything is protected (with the last backup). */
+function Health({ status, now, onFixed }: { status: Status; now: number; onFixed: () => Promise<void> }) {
+  const [worst, ...others] = worstFirst(status.health).filter((h) => !h.ok);
+  if (!worst) {
+    return <h2 data-testid="overall">Everything is protected{status.lastBackup ? ` · last backup ${relative(status.lastBackup, now)}` : ''}</h2>;
+  }
+  return (
+    <>
+      <h2 data-testid="overall">{sentence(worst.message)}</h2>
+      <HealthFix key={worst.area} item={worst} onFixed={onFixed} />
+      {others.length > 0 && (
+        <div className="stack" data-testid="other-problems">
+          <h3>Also needs attention</h3>
+          <ul className="problems">
+            {others.map((h, i) => (
+              <li key={h.area} data-area={h.area}>
+                <p>{sentence(h.message)}</p>
+                {/* One fix is offered once: a problem that the same step fixes as one above it (the new passphrase, "Check again") says only its sentence. */}
+                {![worst, ...others.slice(0, i)].some((o) => o.next === h.next) && <HealthFix item={h} onFixed={onFixed} />}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The headline's colour: green when all is well, amber for reminders only, red otherwise. */
+function tone(status: Status): 'ok' | 'busy' | 'attention' {
+  const worst = worstFirst(status.health).find((h) => !h.ok);
+  return !worst ? 'ok' : worst.urgency === 'reminder' ? 'busy' : 'attention';
 }
 
 export function Home() {
@@ -59,7 +93,6 @@ export function Home() {
   const [now, setNow] = useState(Date.now());
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
-  const navigate = useNavigate();
 
   const refresh = useCallback(async () => {
     await call('status').then(setStatus, (e: unknown) => setMessage(explain(e)));
@@ -95,11 +128,10 @@ export function Home() {
   };
 
   if (!status) return <p>{message || 'Loading…'}</p>;
-  const o = overall(status);
   return (
     <>
-      <section className={`card status ${o.tone}`} aria-live="polite">
-        <h2 data-testid="overall">{o.label}</h2>
+      <section className={`card status ${tone(status)}`} aria-live="polite">
+        <Health status={status} now={now} onFixed={refresh} />
         <dl className="counts">
           <div>
             <dt>Files</dt>
@@ -122,7 +154,13 @@ export function Home() {
         <p className="muted">
           Cloud copy: {status.cloud}
           <br />
-          Last sync: {status.lastSync ? new Date(status.lastSync.at).toLocaleString() : 'never'}
+          Last sync: {status.lastSync ? when(status.lastSync.at) : 'never'}
+          {status.nextBackup && (
+            <>
+              <br />
+              Last backup: {status.lastBackup ? relative(status.lastBackup, now) : 'never'} · Next backup: {nextBackupWords(status.nextBackup, now)}
+            </>
+          )}
         </p>
         {running(run, now) && (
           <>
@@ -141,15 +179,6 @@ export function Home() {
         </button>
         {message && <p role="status">{message}</p>}
       </section>
-      {status.accessReviewDue && (
-        <section className="card notice" aria-labelledby="review-due">
-          <h2 id="review-due">Access review due</h2>
-          <p>It is time to check who can open this vault and that the audit trail shows only what you expect.</p>
-          <button type="button" onClick={() => navigate('audit')}>
-            Review access
-          </button>
-        </section>
-      )}
       <DropZone onAdded={() => void refresh()} />
       {status.conflicts.length > 0 && (
         <section className="card">

@@ -1,6 +1,7 @@
 // A new recovery key, shown once: save or print it, then type it back
 // before going on, so nobody leaves with a key they never wrote down.
 import { useId, useState, type ReactNode } from 'react';
+import { call } from './api.js';
 
 /** Words as typed back: case, spacing, dashes and line breaks do not matter. */
 const norm = (t: string) =>
@@ -60,4 +61,13 @@ export function RecoveryKey({
       </button>
     </section>
   );
+}
+
+/**
+ * The key typed back, recorded by the engine (it opens the vault's key file
+ * with it), so the vault's health stops asking for it. Should that fail, the
+ * person goes on all the same and Home says the key still needs typing back.
+ */
+export async function confirmKey(words: string): Promise<void> {
+  await call('confirmRecoveryKey', { recoveryKey: words }).catch(() => undefined);
 }

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
-import { RecoveryKey } from './RecoveryKey.js';
+import { confirmKey, RecoveryKey } from './RecoveryKey.js';
 import { count } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult, type ProgressEvent } from '../../contract/index.js';
@@ -108,13 +108,14 @@ export function RotateKeys() {
   };
 
   if (switched?.recoveryKey) {
+    const words = switched.recoveryKey;
     return (
       <RecoveryKey
-        words={switched.recoveryKey}
+        words={words}
         title="New keys made: save the new recovery key"
         testId="rotated-recovery-key"
         doneLabel="I have saved it: re-encrypt the cloud copy"
-        onDone={() => reencrypt(switched)}
+        onDone={() => void confirmKey(words).then(() => reencrypt(switched))}
       >
         <p role="status">The vault has new keys. The old passphrase and the old recovery key no longer open it.</p>
         <p>

@@ -23,12 +23,17 @@ const NEXT: Record<NextStep, string> = {
   'verify-cloud': 'Check the cloud copy by reading it back.',
   'try-older-backup': 'Restore those files from an older backup.',
   'reconnect-dropbox': 'Connect Dropbox again in Settings.',
-  'reconnect-cloud': 'Reconnect the drive or share that holds the cloud folder (or let its sync app finish), then try again.',
+  'reconnect-cloud':
+    'Reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish; Casevault keeps trying by itself, or check again now.',
   'restore-cloud-key-file':
     "Put this computer's copy of the key file (casevault.key, in Casevault's settings folder) back into the cloud folder, then sync again.",
   'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
   'make-handover': 'Make a handover copy first, under Leaving the role.',
   'check-sync-status': 'Home lists the files that could not be synced and why; fix those, then try again.',
+  'sync-now': 'Casevault sends them by itself while it runs; Sync now sends them at once.',
+  'confirm-recovery-key': 'Type the recovery key back to show it is kept safe; if it is lost, make a new one in Settings.',
+  'review-retention': 'Archive or delete them on the Housekeeping screen.',
+  'review-access': 'Check who can open the vault on the Audit trail screen, then record the review there.',
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',

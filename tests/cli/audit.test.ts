@@ -17,7 +17,7 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
   const list = await run(['audit', '--json'], env2);
   assert.equal(list.code, 0, list.stderr);
   const events = (JSON.parse(list.stdout) as { event: string }[]).map((e) => e.event);
-  assert.deepEqual(events.slice(0, 6), ['vault created', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
+  assert.deepEqual(events.slice(0, 7), ['vault created', 'recovery key confirmed', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
   assert.ok(!(await readFile(join(home, 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
   const [mirror] = await readdir(join(cloud, 'audit'));
   assert.match(mirror!, /^[0-9a-f]{32}\.log$/);

@@ -1,10 +1,11 @@
 // The desktop shell's security decisions (Electron itself cannot run here).
 import assert from 'node:assert/strict';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../../electron/policy.js';
 import { tempDir } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
 
 test('the window runs the renderer isolated and sandboxed, with no Node and no webviews', () => {
   const w = windowOptions('/app/preload.cjs').webPreferences;
@@ -57,13 +58,19 @@ test('app URLs map to files inside the UI folder only', async () => {
   }
 });
 
-test('auto-lock and the tray state', () => {
+test('auto-lock', () => {
   assert.equal(autoLockDue(899, 15), false);
   assert.equal(autoLockDue(900, 15), true);
   assert.equal(autoLockDue(1e9, 0), false);
-  const base = { files: { pending: 0, failed: 0 }, pendingDeletions: 0, live: { watching: true, online: true } };
-  assert.equal(trayState(base), 'synced');
-  assert.equal(trayState({ ...base, files: { pending: 2, failed: 0 } }), 'syncing');
-  assert.equal(trayState({ ...base, files: { pending: 0, failed: 1 } }), 'attention');
-  assert.equal(trayState({ ...base, live: { watching: true, online: false } }), 'attention');
+});
+
+test("the tray follows the vault's health: everything protected, changes waiting, the cloud folder away", async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' }, synced: true, backedUp: true });
+  assert.deepEqual(trayState(await v.engine.status()), { icon: 'synced', tooltip: 'Casevault: everything is protected' });
+  await writeFile(join(v.vault, 'b.txt'), 'b');
+  assert.deepEqual(trayState(await v.engine.status()), { icon: 'syncing', tooltip: 'Casevault: 1 change waits to go to the cloud' });
+  await rename(v.cloud, `${v.cloud}.away`);
+  const away = trayState(await v.engine.status());
+  assert.equal(away.icon, 'attention');
+  assert.equal(away.tooltip, `Casevault: The cloud folder ${v.cloud} is not there, so nothing is sent to the cloud`);
 });

@@ -6,7 +6,7 @@ import { loadRecoveryConfirmation } from '../../engine/keys/recovery-confirmatio
 import { makeVault } from '../helpers/vault.js';
 
 test('a recovery key is confirmed only by typing it back; a new one starts unconfirmed again', async () => {
-  const v = await makeVault({ unlocked: true });
+  const v = await makeVault({ unlocked: true, confirmedKey: false });
   assert.equal((await loadRecoveryConfirmation(v.home)).confirmedAt, null, 'a new vault: shown, not yet typed back');
   const words = v.recoveryKey.split(' ');
   const typo = [...words.slice(0, 5), words[6]!, words[5]!, ...words.slice(7)].join(' ');

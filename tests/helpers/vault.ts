@@ -27,6 +27,12 @@ export interface VaultOptions {
   /** Backed up once after set-up (and after the sync); implies `backup`. */
   backedUp?: boolean;
   unlocked?: boolean;
+  /**
+   * Whether the recovery key was typed back at set-up, as the app's first
+   * run asks (default: yes, so the vault's health has only what a test makes
+   * of it); false leaves it unconfirmed, as a key shown and closed away.
+   */
+  confirmedKey?: boolean;
 }
 
 export interface TestVault {
@@ -80,6 +86,7 @@ export async function makeVault(o: VaultOptions = {}): Promise<TestVault> {
     ...(o.backup || o.backedUp ? { backupDir: backup } : {}),
     passphrase: PASSPHRASE,
   });
+  if (o.confirmedKey ?? true) await engine.confirmRecoveryKey(recoveryKey);
   if (o.synced) {
     const r = await engine.sync();
     if (r.failed.length > 0) throw new Error(`set-up: ${r.failed.length} files did not sync`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { KDF_PROFILES, createKeyFile, parseKeyFile, utf8, type KeyFile } from '../../crypto/index.js';
 import { KDF_CEILING } from '../../crypto/keyfile.js';
-import { assertCloudKeys } from '../../engine/keys/rotation-steps.js';
+import { readCloudKeyFile } from '../../engine/keys/cloud-key-file.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import type { Remote } from '../../engine/remotes/remote.js';
 import { tempDir } from '../helpers/fs.js';
@@ -38,8 +38,9 @@ test("a huge file in place of the cloud's key file is refused after reading at m
   await fh.close();
   const { remote, delivered } = counting(new FolderRemote(dir));
   const { keys } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
-  const got = await assertCloudKeys(join(dir, 'no-home'), remote, keys.publicKey).catch((e: unknown) => e);
-  assert.ok(!(got instanceof Uint8Array) || got.length <= 64 * 1024, 'no more than a key file was kept');
+  const got = await readCloudKeyFile({ home: join(dir, 'no-home'), cloud: { kind: 'folder', dir }, remote, vaultId: keys.vaultId, publicKey: keys.publicKey });
+  assert.equal(got.state, 'damaged', 'refused as a damaged key file');
+  assert.equal(got.bytes, undefined, 'nothing of it kept');
   assert.ok(delivered() <= 2 * 64 * 1024, `read ${delivered()} bytes`);
 });
 

@@ -74,3 +74,15 @@ test('records with no backup folder, after a failed backup; the page escapes odd
   assert.match(n.backup.howOften, /no backup folder/);
   assert.equal(n.assets.copies.length, 2);
 });
+
+test('the backup record follows the schedule and retention chosen in Settings, not the defaults', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' }, backedUp: true });
+  const retention = { last: 3, daily: 7, weekly: 4, monthly: 12, yearly: 2 };
+  await v.engine.updateSettings({ backupEveryHours: 6, backupWarnAfterDays: 3, retention });
+  const r = await v.engine.records();
+  assert.match(r.backup.howOften, /^every 6 hours while Casevault runs .*; a warning after 3 days without one$/);
+  assert.deepEqual({ ...r.backup.retention, inWords: undefined }, { ...retention, inWords: undefined });
+  assert.match(r.backup.retention.inWords, /^the last 3 backups, one a day for 7 days/);
+  await v.engine.updateSettings({ backupEveryHours: 1 });
+  assert.match((await v.engine.records()).backup.howOften, /^every hour /);
+});

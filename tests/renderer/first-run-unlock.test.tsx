@@ -20,6 +20,7 @@ test('first run: a weak passphrase is refused with the reason, and nothing goes 
       const s = await passphraseStrength(String(p.passphrase));
       return s.ok ? { recoveryKey: WORDS } : failure('usage', `that passphrase is too weak: ${s.reason}`);
     },
+    confirmRecoveryKey: () => ({ confirmed: true as const }),
   });
   let done = 0;
   render(<FirstRun onDone={() => done++} />);
@@ -52,7 +53,12 @@ test('first run: a weak passphrase is refused with the reason, and nothing goes 
   type(/^To check you have it/, `  ${WORDS.toUpperCase().replace(/ /g, ' - ')}\n`);
   assert.equal(proceed.disabled, false, 'case, spacing and dashes do not matter');
   fireEvent.click(proceed);
-  assert.equal(done, 1);
+  await waitFor(() => assert.equal(done, 1));
+  assert.deepEqual(
+    calls.filter((c) => c.method === 'confirmRecoveryKey').map((c) => c.params),
+    [{ recoveryKey: WORDS }],
+    'the key typed back is recorded, so the vault health does not ask for it again',
+  );
 });
 
 test('unlock: a wrong passphrase says so plainly; "forgot" switches to the recovery key, which is sent as one', async () => {

@@ -37,6 +37,7 @@ function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder
     backupOverdue: false,
     accessReviewDue: false,
     keyRotation,
+    health: [],
   };
 }
 
@@ -58,6 +59,7 @@ test('rotate keys: two different passphrases are refused before anything is sent
       p.passphrase === 'old passphrase here' ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong'),
     rotateKeys: () => (unlocked ? switched.promise : failure('locked', 'the vault is locked', 'unlock')),
     finishKeyRotation: () => (unlocked ? finished.promise : failure('locked', 'the vault is locked', 'unlock')),
+    confirmRecoveryKey: () => ({ confirmed: true as const }),
   });
   render(<RotateKeys />);
   await screen.findByText(/lost or stolen, rotate the keys here/);
@@ -99,8 +101,14 @@ test('rotate keys: two different passphrases are refused before anything is sent
   type(/^To check you have it/, WORDS.replace(/ /g, '\n'));
   assert.equal(saved.disabled, false);
   fireEvent.click(saved);
+  await screen.findByText('Re-encrypting the cloud copy…'); // once the key typed back is recorded
+  assert.equal(screen.getByRole('status').textContent, 'Re-encrypting the cloud copy…');
   assert.equal(screen.queryByTestId('rotated-recovery-key'), null, 'the key is gone once saved');
-  assert.equal((await screen.findByRole('status')).textContent, 'Re-encrypting the cloud copy…');
+  assert.deepEqual(
+    calls.filter((c) => c.method === 'confirmRecoveryKey').map((c) => c.params),
+    [{ recoveryKey: WORDS }],
+    'the key typed back is recorded, so the vault health stops asking for it',
+  );
   screen.getByText(/^This carries on if you leave this screen/);
   assert.deepEqual(
     calls.filter((c) => c.method === 'finishKeyRotation').map((c) => c.params),
@@ -127,7 +135,7 @@ test('rotate keys: two different passphrases are refused before anything is sent
   assert.equal(screen.getByRole<HTMLButtonElement>('button', { name: 'Rotate keys…' }).disabled, false);
   assert.deepEqual(
     sent().filter((m) => m !== 'passphraseStrength'),
-    ['rotateKeys', 'unlock', 'rotateKeys', 'finishKeyRotation'],
+    ['rotateKeys', 'unlock', 'rotateKeys', 'confirmRecoveryKey', 'finishKeyRotation'],
     'one unlock for both steps',
   );
 });
@@ -140,6 +148,7 @@ test('rotate keys: if the vault was locked while the new key was on screen, the 
     unlock: (p) => (p.passphrase === NEW ? ((unlocked = true), { unlocked: true as const }) : failure('wrong-secret', 'the passphrase is wrong')),
     rotateKeys: () => ((unlocked = false), { recoveryKey: WORDS, backups: 'rewrapped' as const }), // and then the vault is locked (auto-lock, or Lock now)
     finishKeyRotation: () => (unlocked ? { reencrypted: 1, failed: [], reuploaded: 0 } : failure('locked', 'the vault is locked', 'unlock')),
+    confirmRecoveryKey: () => ({ confirmed: true as const }),
   });
   render(<RotateKeys />);
   fireEvent.click(await screen.findByRole('button', { name: 'Rotate keys…' }));
@@ -157,7 +166,7 @@ test('rotate keys: if the vault was locked while the new key was on screen, the 
   screen.getByText('The backup folder now opens with the new keys, and its older backups stay readable on this computer.');
   assert.deepEqual(
     sent().filter((m) => m !== 'passphraseStrength'),
-    ['rotateKeys', 'finishKeyRotation', 'unlock', 'finishKeyRotation'],
+    ['rotateKeys', 'confirmRecoveryKey', 'finishKeyRotation', 'unlock', 'finishKeyRotation'],
   );
 });
 
@@ -186,6 +195,7 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
       interrupted = false;
       return { reencrypted: 3, failed: [], reuploaded: 0 };
     },
+    confirmRecoveryKey: () => ({ confirmed: true as const }),
   });
   render(<RotateKeys />);
   const banner = await screen.findByRole('alert');
@@ -222,7 +232,7 @@ test('an interrupted rotation: a banner, the new passphrase chosen then (typed t
   await screen.findByText('In the cloud copy, 3 items were re-encrypted and none failed.');
   screen.getByText(/^Done: this computer uses the new keys/);
   screen.getByText('There are no backups yet, so nothing there needed changing.');
-  assert.deepEqual(sent(), ['rotateKeys', 'rotateKeys', 'finishKeyRotation'], 'no unlock');
+  assert.deepEqual(sent(), ['rotateKeys', 'rotateKeys', 'confirmRecoveryKey', 'finishKeyRotation'], 'no unlock');
   await waitFor(() => assert.equal(screen.queryByText(/did not finish/), null));
   screen.getByRole('button', { name: 'Rotate keys…' });
 });

@@ -1,0 +1,41 @@
+// The backups area: a copy apart from the cloud, on a drive or share. Not
+// ok without a backup folder, with the drive away, when the last run
+// failed, when none was ever taken, or when one is late; the sentence says
+// when the last one was taken, so "ok" is never a bare word.
+import type { BackupStatus, HealthItem } from '../../contract/index.js';
+import { ago, duration, fine, problem } from './item.js';
+
+/**
+ * A due backup this late has not been taken by itself: live sync checks
+ * every minute and retries a failed run after a quarter of an hour, so a
+ * backup still not taken after that is not being taken (the app is not
+ * running, or the run keeps failing).
+ */
+export const LATE_AFTER_MS = 20 * 60_000;
+
+/** `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it. */
+export function backupsHealth(s: BackupStatus, now: number, canMakeFolder = false): HealthItem {
+  if (!s.folder)
+    return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
+  const last = s.lastBackup ? Date.parse(s.lastBackup.at) : undefined;
+  const lastWords = last === undefined ? 'no backup has been taken yet' : `the last backup was ${ago(last, now)}`;
+  const due = s.nextBackup ? Date.parse(s.nextBackup) : undefined;
+  const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
+  if (!s.reachable && !canMakeFolder)
+    return problem('backups', 'attention', `the backup drive (${s.folder}) is not connected; ${lastWords}${overdue}`, 'plug-in-backup-drive');
+  const failedRun = s.lastAttempt && !s.lastAttempt.ok ? s.lastAttempt : undefined;
+  if (failedRun) {
+    return problem(
+      'backups',
+      'attention',
+      `the last backup did not work${failedRun.error ? ` (${failedRun.error})` : ''}; ${lastWords}${overdue}`,
+      'take-backup',
+    );
+  }
+  if (last === undefined) return problem('backups', 'attention', `${lastWords}${overdue}`, 'take-backup');
+  if (s.overdue) return problem('backups', 'attention', `no backup has been taken for ${duration(now - last)}, so backups are overdue`, 'take-backup');
+  if (due !== undefined && now - due >= LATE_AFTER_MS) {
+    return problem('backups', 'reminder', `a backup has been due for ${duration(now - due)}; ${lastWords}`, 'take-backup');
+  }
+  return fine('backups', `${lastWords}, to ${s.folder}`);
+}

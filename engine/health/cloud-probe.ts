@@ -1,0 +1,52 @@
+// How the vault's health reaches the cloud: one read of its key file, with
+// a deadline, so that a cloud that does not answer (Dropbox offline, a
+// share that hangs) is reported as such within seconds instead of holding
+// Home's status up; and at most one read at a time, so a page asking every
+// few seconds never piles up requests behind a slow one (a new question
+// joins the read under way). Nothing is kept between reads: each answer is
+// what the cloud said just now.
+import type { FailureInfo } from '../../contract/index.js';
+import { failureOf, Unreachable } from '../errors.js';
+import { cloudKeyProblem, readCloudKeyFile, type CloudKeyCheck, type CloudKeyState } from '../keys/cloud-key-file.js';
+
+export interface CloudProbe {
+  /** What the cloud's key file is, when it could be read. */
+  state?: CloudKeyState;
+  /** Why the cloud could not be read, or why nothing may be written to it now. */
+  failure?: FailureInfo;
+}
+
+/** Long enough for a key file (a few hundred bytes) over a slow connection; short enough not to hold a page up. */
+export const PROBE_DEADLINE_MS = 5000;
+
+export class CloudProber {
+  private reading: Promise<CloudProbe> | undefined;
+
+  constructor(private readonly deadlineMs = PROBE_DEADLINE_MS) {}
+
+  /** `check` connects (a Dropbox sign-in may need the vault unlocked: that is the answer then); `where` names the cloud in the deadline's sentence. */
+  probe(check: () => Promise<CloudKeyCheck>, where: string): Promise<CloudProbe> {
+    const reading = (this.reading ??= read(check).finally(() => {
+      this.reading = undefined;
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<CloudProbe>((resolve) => {
+      timer = setTimeout(() => {
+        const seconds = Math.round(this.deadlineMs / 1000);
+        resolve({ failure: new Unreachable(`${where} did not answer within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`, 'retry').toJSON() });
+      }, this.deadlineMs);
+    });
+    return Promise.race([reading, late]).finally(() => clearTimeout(timer));
+  }
+}
+
+async function read(check: () => Promise<CloudKeyCheck>): Promise<CloudProbe> {
+  try {
+    const c = await check();
+    const { state } = await readCloudKeyFile(c);
+    const refusal = cloudKeyProblem(state, c.cloud);
+    return { state, ...(refusal ? { failure: refusal.toJSON() } : {}) };
+  } catch (e) {
+    return { failure: failureOf(e) };
+  }
+}

@@ -1,0 +1,53 @@
+// The cloud area: whether files reach the cloud copy now. Its folder must
+// be there (or Dropbox answer, signed in), its key file this vault's; then
+// whether the last pass of live sync got through, and whether every file of
+// the vault is in it (failed ones and changes still waiting are said). A
+// vault folder that cannot be read sends nothing either.
+import { fileCount, type HealthItem, type StatusReport } from '../../contract/index.js';
+import type { CloudProbe } from './cloud-probe.js';
+import { failed, fine, problem } from './item.js';
+
+export interface CloudInputs {
+  probe: CloudProbe;
+  /** The cloud as people read it ("folder /media/usb/Casevault"). */
+  cloud: string;
+  vaultDir: string;
+  /** The vault folder itself could not be read (unplugged, removed). */
+  vaultUnreadable: boolean;
+  files: StatusReport['files'];
+  pendingDeletions: number;
+  live: StatusReport['live'];
+}
+
+/** Key file states whose story the keys area tells: the cloud itself is fine. */
+const KEYS_STORY = new Set(['rotated-elsewhere', 'rotation-pending']);
+
+export function cloudHealth(i: CloudInputs): HealthItem {
+  if (i.vaultUnreadable)
+    return problem('cloud', 'stopped', `the vault folder ${i.vaultDir} cannot be read, so nothing is sent to the cloud`, 'choose-other-folder');
+  const keysBlocked = i.probe.state !== undefined && KEYS_STORY.has(i.probe.state);
+  if (i.probe.failure && !keysBlocked) {
+    const f = i.probe.failure;
+    return failed('cloud', 'stopped', i.live.watching ? { ...f, message: `${f.message}; Casevault keeps checking by itself` } : f, 'retry');
+  }
+  if (i.live.watching && !i.live.online && !keysBlocked) {
+    return problem(
+      'cloud',
+      'attention',
+      `the last sync could not finish (${i.live.lastError ?? 'the cloud did not answer'}); Casevault tries again by itself`,
+      'retry',
+    );
+  }
+  if (i.files.failed > 0) return problem('cloud', 'attention', `${fileCount(i.files.failed)} could not be sent to the cloud`, 'check-sync-status');
+  const waiting = i.files.pending + i.pendingDeletions;
+  if (waiting > 0) {
+    const changes = `${waiting} ${waiting === 1 ? 'change waits' : 'changes wait'}`;
+    return keysBlocked
+      ? problem('cloud', 'reminder', `${changes} to go to the cloud, once this computer has the vault's new keys`, i.probe.failure?.next)
+      : problem('cloud', 'reminder', `${changes} to go to the cloud`, 'sync-now');
+  }
+  return fine(
+    'cloud',
+    i.files.total === 0 ? `the cloud copy (${i.cloud}) is ready; the vault holds no files yet` : `every file is in the cloud copy (${i.cloud})`,
+  );
+}

@@ -1,0 +1,85 @@
+// The vault's health, computed each time it is asked for from the real
+// state: the cloud (read now, with a deadline), the keys, the backups, the
+// lock, the recovery key, cases past retention and the access review. One
+// module per area; this one gathers them, every area once, worst first. An
+// area that cannot be checked is a problem of its own, never left out and
+// never taken for ok.
+import { dirname } from 'node:path';
+import { worstFirst, type BackupStatus, type HealthArea, type HealthItem, type Settings, type StatusReport } from '../../contract/index.js';
+import type { VaultConfig } from '../config.js';
+import { failureOf } from '../errors.js';
+import { statIfExists } from '../fsutil/read.js';
+import type { ScanResult } from '../mirror/scan.js';
+import { describeCloud } from '../remotes/open-cloud.js';
+import { accessReviewHealth } from './access-review.js';
+import { backupsHealth } from './backups.js';
+import { cloudHealth } from './cloud.js';
+import type { CloudProbe } from './cloud-probe.js';
+import { failed } from './item.js';
+import { keysHealth } from './keys.js';
+import { lockHealth } from './lock.js';
+import { recoveryKeyHealth } from './recovery-key.js';
+import { retentionHealth } from './retention.js';
+
+export interface HealthInputs {
+  home: string;
+  config: VaultConfig;
+  settings: Settings;
+  now: number;
+  locked: boolean;
+  keyRotation: StatusReport['keyRotation'];
+  scan: ScanResult;
+  files: StatusReport['files'];
+  pendingDeletions: number;
+  live: StatusReport['live'];
+  backupStatus: Promise<BackupStatus>;
+  probeCloud(): Promise<CloudProbe>;
+}
+
+/** How an area is named when it could not be checked. */
+const WHAT: Record<HealthArea, string> = {
+  cloud: 'the cloud copy',
+  keys: "the vault's keys",
+  backups: 'the backups',
+  lock: 'the lock',
+  'recovery-key': 'the recovery key',
+  retention: 'the retention of cases',
+  'access-review': 'the access review',
+};
+
+async function checked(area: HealthArea, compute: () => HealthItem | Promise<HealthItem>): Promise<HealthItem> {
+  try {
+    return await compute();
+  } catch (e) {
+    const f = failureOf(e);
+    return failed(area, 'attention', { ...f, message: `${WHAT[area]} could not be checked: ${f.message}` });
+  }
+}
+
+export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
+  const probe = i.probeCloud();
+  const items = await Promise.all([
+    checked('cloud', async () =>
+      cloudHealth({
+        probe: await probe,
+        cloud: describeCloud(i.config.cloud),
+        vaultDir: i.config.vaultDir,
+        vaultUnreadable: i.scan.unreadable.includes(''),
+        files: i.files,
+        pendingDeletions: i.pendingDeletions,
+        live: i.live,
+      }),
+    ),
+    checked('keys', async () => keysHealth(await probe, i.keyRotation)),
+    checked('backups', async () => {
+      const s = await i.backupStatus;
+      const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
+      return backupsHealth(s, i.now, canMakeFolder);
+    }),
+    checked('lock', () => lockHealth(i.locked)),
+    checked('recovery-key', () => recoveryKeyHealth(i.home, i.now)),
+    checked('retention', () => retentionHealth(i.home, i.scan, i.now)),
+    checked('access-review', () => accessReviewHealth(i.settings, i.config.createdAt, i.now)),
+  ]);
+  return worstFirst(items);
+}

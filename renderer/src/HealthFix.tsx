@@ -1,0 +1,130 @@
+// A health item's fix, where the app has one, right beside it: the
+// passphrase field when the keys were changed on another computer, "Check
+// again" for a drive or cloud folder that is away, "Back up now", the
+// recovery key typed back, or the screen that does it (Housekeeping, the
+// audit trail, Settings). Otherwise the fix in words (failures.ts). After a
+// fix the caller reads the status again: the engine says whether it worked.
+import { useId, useState, type FormEvent } from 'react';
+import { call } from './api.js';
+import { explain, nextStepText } from './failures.js';
+import { useNavigate } from './nav.js';
+import type { HealthItem } from '../../contract/index.js';
+
+type Fixed = () => Promise<void>;
+
+/** An action that may fail: its outcome is shown beside its button. */
+function useAction(onFixed: Fixed) {
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState('');
+  const act = async (work: () => Promise<unknown>, after = '') => {
+    setBusy(true);
+    setNote('');
+    try {
+      await work();
+      setNote(after);
+    } catch (e) {
+      setNote(explain(e));
+    }
+    await onFixed();
+    setBusy(false);
+  };
+  return { busy, note, act };
+}
+
+/** A secret typed right here: the (new) passphrase to unlock with, or the recovery key to type back. */
+function SecretFix({ label, button, multiline, submit }: { label: string; button: string; multiline?: boolean; submit: (value: string) => Promise<void> }) {
+  const [value, setValue] = useState('');
+  const id = useId();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit(value).then(() => setValue(''));
+  };
+  return (
+    <form className="stack" onSubmit={onSubmit} aria-label={label}>
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea id={id} value={value} onChange={(e) => setValue(e.target.value)} rows={3} autoComplete="off" spellCheck={false} required />
+      ) : (
+        <input id={id} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="current-password" required />
+      )}
+      <button type="submit">{button}</button>
+    </form>
+  );
+}
+
+export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed }) {
+  const navigate = useNavigate();
+  const { busy, note, act } = useAction(onFixed);
+  if (item.ok || !item.next) return null;
+  const words = <p className="muted">{nextStepText(item.next)}</p>;
+  const go = (section: string, label: string) => (
+    <button type="button" onClick={() => navigate(section)}>
+      {label}
+    </button>
+  );
+  const run = (label: string, work: () => Promise<unknown>, after?: string) => (
+    <button type="button" disabled={busy} onClick={() => void act(work, after)}>
+      {busy ? 'Working…' : label}
+    </button>
+  );
+  let control;
+  switch (item.next) {
+    case 'unlock-with-new-passphrase':
+    case 'unlock':
+      control = (
+        <SecretFix
+          label={item.next === 'unlock' ? 'Passphrase' : 'Type the new passphrase (the one chosen on the other computer)'}
+          button={item.next === 'unlock' ? 'Unlock' : 'Take on the new keys'}
+          submit={(passphrase) => act(() => call('unlock', { passphrase }), 'Unlocked.')}
+        />
+      );
+      break;
+    case 'confirm-recovery-key':
+      control = (
+        <>
+          <SecretFix
+            label="Type the recovery key (the 27 words)"
+            button="Check the recovery key"
+            multiline
+            submit={(recoveryKey) => act(() => call('confirmRecoveryKey', { recoveryKey }), 'That is the recovery key: keep it safe.')}
+          />
+          {go('settings', 'Make a new recovery key in Settings')}
+        </>
+      );
+      break;
+    // The cloud: live sync tries a pass now, and the status says what it found.
+    case 'reconnect-cloud':
+    case 'retry':
+      control = run('Check again', () => call('sync').catch(() => undefined));
+      break;
+    case 'plug-in-backup-drive':
+      control = run('Check again', () => Promise.resolve());
+      break;
+    case 'take-backup':
+      control = run('Back up now', () => call('backup'), 'Backup taken.');
+      break;
+    case 'sync-now':
+      control = run('Sync now', () => call('sync'));
+      break;
+    case 'set-backup-folder':
+      control = go('backups', 'Set up backups');
+      break;
+    case 'review-retention':
+      control = go('housekeeping', 'Review cases');
+      break;
+    case 'review-access':
+      control = go('audit', 'Review access');
+      break;
+    case 'finish-key-rotation':
+    case 'reconnect-dropbox':
+      control = go('settings', 'Go to Settings');
+      break;
+  }
+  return (
+    <div className="stack">
+      {words}
+      {control}
+      {note && <p role="status">{note}</p>}
+    </div>
+  );
+}
