@@ -2,6 +2,7 @@
 // files and their state, checking the cloud copy, recovering onto a new
 // computer, and the overall status.
 import { z } from 'zod';
+import type { BackupFolderReport } from './backup.js';
 
 export const cloudSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), dir: z.string() }),
@@ -76,6 +77,8 @@ export interface RecoverReport {
   restored: number;
   bytes: number;
   failed: ObjectFailure[];
+  /** The backup folder attached at recovery, if one was given. */
+  backup?: BackupFolderReport;
 }
 
 export interface StatusReport {

@@ -32,6 +32,8 @@ test('restore: the latest date first; browse and tick a folder (its contents com
       identical: 0,
       renamed: [{ path: 'rota.csv', writtenAs: '/v/rota (restored 2).csv' }],
       failed: [],
+      to: String(p.to),
+      written: [],
     }),
   });
   render(<Restore snapshots={snapshots} vaultDir="/v" />);
