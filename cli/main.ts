@@ -5,6 +5,7 @@ import { escrowCommand } from './commands/escrow.js';
 import { handoverCommand } from './commands/handover.js';
 import { removeCommand } from './commands/remove.js';
 import { backupCommand } from './commands/backup.js';
+import { backupFolderCommand } from './commands/backup-folder.js';
 import { forgetCommand } from './commands/forget.js';
 import { initCommand } from './commands/init.js';
 import { restoreCommand } from './commands/restore.js';
@@ -38,6 +39,7 @@ const COMMANDS = [
   recoverCommand,
   verifyCommand,
   backupCommand,
+  backupFolderCommand,
   snapshotsCommand,
   restoreCommand,
   forgetCommand,

@@ -16,7 +16,7 @@ const TEXT: Record<NextStep, string> = {
   'recover-afresh': 'recover the vault into a fresh CASEVAULT_HOME with `casevault recover`',
   'recover-instead': 'to use it on this computer run `casevault recover`',
   'plug-in-backup-drive': 'plug in the backup drive (or connect the share) and run the command again',
-  'set-backup-folder': 'choose one (a USB drive or NAS share) with `casevault init --backup DIR` when setting up the vault',
+  'set-backup-folder': 'choose one (a USB drive or NAS share) with `casevault backup-folder DIR`',
   'take-backup': 'run `casevault backup` first',
   'verify-backup': 'run `casevault verify --backup`',
   'verify-cloud': 'run `casevault verify --cloud`',

@@ -40,6 +40,11 @@ function canAsk(io: Io): boolean {
   return !!io.stdin.isTTY;
 }
 
+/** Whether unlockSecret has a secret to give: one in the environment, or a terminal to type it on. */
+export function canUnlock(io: Io): boolean {
+  return !!(io.env.CASEVAULT_RECOVERY_KEY || io.env.CASEVAULT_PASSPHRASE) || canAsk(io);
+}
+
 /** The passphrase or recovery key that unlocks the vault: environment first, then the terminal. */
 export async function unlockSecret(io: Io): Promise<SecretInput> {
   if (io.env.CASEVAULT_RECOVERY_KEY) return { recoveryKey: io.env.CASEVAULT_RECOVERY_KEY };

@@ -6,7 +6,17 @@
 // Spec: docs/api.md.
 import { z } from 'zod';
 import type { AuditRow, AuditVerifyReport, OtherTrail } from './audit.js';
-import type { BackupReport, BackupStatus, BackupVerifyReport, ForgetReport, RestoreReport, SnapshotInfo, SnapshotTree } from './backup.js';
+import type {
+  BackupFolderReport,
+  BackupReport,
+  BackupStatus,
+  BackupVerifyReport,
+  FileVersions,
+  ForgetReport,
+  RestoreReport,
+  SnapshotInfo,
+  SnapshotTree,
+} from './backup.js';
 import type { FailureInfo } from './errors.js';
 import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteReport, Records, RetentionReport } from './housekeeping.js';
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
@@ -46,6 +56,10 @@ export const API_PARAMS = {
     .object({ snapshot: text(100).optional(), path: pathParam.optional(), paths: z.array(pathParam).min(1).max(10_000).optional(), to: pathParam })
     .strict(),
   snapshotTree: z.object({ snapshot: text(100).optional() }).strict(),
+  /** Attach or change the backup folder (a full path); one holding this vault's backups is adopted. */
+  attachBackupFolder: z.object({ dir: pathParam }).strict(),
+  /** One file's versions across the snapshots ('/'-separated vault path). */
+  fileVersions: z.object({ path: pathParam }).strict(),
   auditExport: z.object({ format: z.enum(['csv', 'html']), filter: auditFilterSchema.optional() }).strict(),
   recordAccessReview: none,
   settings: none,
@@ -90,7 +104,7 @@ export const API_PARAMS = {
     .strict(),
   records: none,
   recordsHtml: none,
-  recover: z.object({ vaultDir: pathParam, cloud: cloudSchema, secret: z.union([secretSchema, escrowSecretSchema]) }).strict(),
+  recover: z.object({ vaultDir: pathParam, cloud: cloudSchema, secret: z.union([secretSchema, escrowSecretSchema]), backupDir: pathParam.optional() }).strict(),
   escrowShow: none,
   escrowAdd: escrowKeySchema,
   escrowRemove: none,
@@ -119,6 +133,8 @@ export interface ApiResults {
   backupStatus: BackupStatus;
   restoreBackup: RestoreReport;
   snapshotTree: SnapshotTree;
+  attachBackupFolder: BackupFolderReport;
+  fileVersions: FileVersions;
   auditExport: { text: string; entries: number };
   recordAccessReview: Settings;
   settings: Settings;

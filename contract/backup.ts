@@ -57,8 +57,59 @@ export interface BackupStatus {
   lastAttempt: BackupRun | null;
   nextBackup: string | null;
   overdue: boolean;
-  /** The latest runs on this computer, newest first (up to 20): each backup taken or attempted. */
+  /** The latest runs on this computer into this folder, newest first (up to 20): each backup taken or attempted. */
   runs: BackupRun[];
+  /** The folder's snapshots as this computer last listed them (what it can say while the drive is away); null if never listed. */
+  remembered: RememberedSnapshots | null;
+}
+
+/** What this computer remembers of the backup folder's snapshots, from the last time it listed them. */
+export interface RememberedSnapshots {
+  /** When they were listed (ISO time). */
+  at: string;
+  /** Backups (archives not counted). */
+  snapshots: number;
+  archives: number;
+  /** The latest backup's time (ISO), if any. */
+  latest: string | null;
+}
+
+/**
+ * A backup folder attached or changed. 'adopted': it holds this vault's
+ * backups (from this or another computer, from before a key rotation too),
+ * which are listed and restore from now on; 'empty': an empty folder;
+ * 'new': no folder there yet (made at the next backup); 'unchanged': it was
+ * the backup folder already.
+ */
+export interface BackupFolderReport {
+  folder: string;
+  previous: string | null;
+  state: 'adopted' | 'empty' | 'new' | 'unchanged';
+  snapshots: number;
+  archives: number;
+  /** The latest backup in it (ISO time), if any. */
+  latest: string | null;
+  /** Its key was under the vault's earlier keys (a key rotation while it was away) and is now under the current ones. */
+  rewrapped: boolean;
+}
+
+/** One version of a file: what it was (size, change time, content) and the snapshots holding exactly that. */
+export interface FileVersion {
+  size: number;
+  /** When the file was last changed, as the backup recorded it. */
+  mtimeMs: number;
+  /** Its content's chunks (a count: versions are told apart by the chunks themselves, which stay in the engine). */
+  chunks: number;
+  /** Newest first. */
+  snapshots: { id: string; time: string; archive?: true }[];
+}
+
+/** A file's versions across the backup folder's snapshots, the most recently changed first. */
+export interface FileVersions {
+  path: string;
+  versions: FileVersion[];
+  /** Snapshots whose file list could not be read (damaged): they may hold other versions. */
+  unreadable: string[];
 }
 
 export interface RestoreReport {
@@ -71,6 +122,10 @@ export interface RestoreReport {
   renamed: { path: string; writtenAs: string }[];
   /** Files not restored; `damaged`: the backup data they need is damaged or missing (an older snapshot may have it). */
   failed: (PathReason & { damaged: boolean })[];
+  /** The folder restored into (absolute). */
+  to: string;
+  /** Where each restored file now is (absolute; beside an existing one if renamed), for the first 100 of them. */
+  written: { path: string; writtenAs: string }[];
 }
 
 /** A snapshot's files as the app's restore screen browses them (no chunk IDs). */

@@ -3,6 +3,7 @@
 // computer, and the overall status.
 import { z } from 'zod';
 import type { HealthItem } from './health.js';
+import type { BackupFolderReport } from './backup.js';
 
 export const cloudSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), dir: z.string() }),
@@ -77,6 +78,8 @@ export interface RecoverReport {
   restored: number;
   bytes: number;
   failed: ObjectFailure[];
+  /** The backup folder attached at recovery, if one was given. */
+  backup?: BackupFolderReport;
 }
 
 export interface StatusReport {

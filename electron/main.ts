@@ -5,7 +5,7 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ApiResult, EngineEvents, StatusReport } from '../contract/index.js';
+import type { ApiResponse, ApiResult, EngineEvents, RestoreReport, StatusReport } from '../contract/index.js';
 import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
 import {
@@ -20,6 +20,7 @@ import {
   isAppUrl,
   notice,
   noticeDue,
+  restoredFolder,
   startAtLogin,
   trayState,
   windowOptions,
@@ -39,6 +40,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 const engine = new Engine(defaultHome(), process.env, osTokenStore(defaultHome(), safeStorage));
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
+/** The folder the last restore wrote into, from the engine's report (what "Open folder" shows). */
+let lastRestored: string | undefined;
 
 function showWindow() {
   if (!win || win.isDestroyed()) {
@@ -100,23 +103,33 @@ void app.whenReady().then(async () => {
       return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
     }
     const result = await dispatch(engine, method, params);
+    if (method === 'restoreBackup' && result.ok) lastRestored = restoredFolder(result.value as RestoreReport);
     // Home asks for the status every few seconds: its answer serves the tray too, rather than a second one.
     if (method === 'status' && result.ok) showHealth(result.value as StatusReport);
     else void refreshTray();
     if (method === 'updateSettings' && result.ok) void applyLoginItem();
     return result;
   });
-  ipcMain.handle('casevault:open-vault-folder', async (event) => {
-    if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
-      return { ok: false, error: { kind: 'Refused', message: 'not allowed' } };
-    }
+  /** Opens a folder the main process knows (never a path from the page) in the file manager, for the app's own page only. */
+  const openFolder = (channel: string, folder: () => Promise<ApiResponse<string>>) =>
+    ipcMain.handle(channel, async (event) => {
+      if (!ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+        return { ok: false, error: { kind: 'refused', message: 'not allowed' } };
+      }
+      const path = await folder();
+      if (!path.ok) return path;
+      const problem = await shell.openPath(path.value);
+      return problem
+        ? { ok: false, error: { kind: 'failed', message: 'the folder could not be opened; open it from the file manager' } }
+        : { ok: true, value: {} };
+    });
+  openFolder('casevault:open-vault-folder', async () => {
     const status = await dispatch(engine, 'status', {});
-    if (!status.ok) return status;
-    const problem = await shell.openPath((status.value as ApiResult<'status'>).vaultDir);
-    return problem
-      ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } }
-      : { ok: true, value: {} };
+    return status.ok ? { ok: true, value: (status.value as ApiResult<'status'>).vaultDir } : status;
   });
+  openFolder('casevault:open-restored-folder', async () =>
+    lastRestored ? { ok: true, value: lastRestored } : { ok: false, error: { kind: 'usage', message: 'nothing has been restored since Casevault started' } },
+  );
   for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
 
   tray = new Tray(icon('tray-synced.png'));

@@ -2,9 +2,9 @@
 // tested without Electron (which cannot run everywhere the tests do).
 // electron/main.ts only wires them to Electron's events.
 import { realpathSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { DEFAULT_SETTINGS } from '../engine/index.js';
-import { worstFirst, type ApiResponse, type HealthItem } from '../contract/index.js';
+import { worstFirst, type ApiResponse, type HealthItem, type RestoreReport } from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -144,4 +144,14 @@ export const NOTICE_EVERY_MS = 6 * 3_600_000;
 export function noticeDue(kind: NoticeKind, lastShown: ReadonlyMap<NoticeKind, number>, now: number): boolean {
   const last = lastShown.get(kind);
   return last === undefined || now - last >= NOTICE_EVERY_MS;
+}
+
+/**
+ * The folder "Open folder" shows after a restore: the one file's folder (so
+ * the person sees it, and what it went beside), else the folder restored
+ * into. Taken from the engine's own report in the main process, never from
+ * a path the page sends.
+ */
+export function restoredFolder(r: RestoreReport): string {
+  return r.restored === 1 && r.written.length === 1 ? dirname(r.written[0]!.writtenAs) : r.to;
 }

@@ -7,6 +7,8 @@ contextBridge.exposeInMainWorld('casevault', {
   call: (method, params) => ipcRenderer.invoke('casevault:call', String(method), params),
   // No argument: the main process opens the vault folder it knows, never a path from the page.
   openVaultFolder: () => ipcRenderer.invoke('casevault:open-vault-folder'),
+  // No argument either: the main process opens the folder of the last restore, from the engine's report.
+  openRestoredFolder: () => ipcRenderer.invoke('casevault:open-restored-folder'),
   on: (listener) => {
     const handler = (_event, type, payload) => listener(type, payload);
     ipcRenderer.on('casevault:event', handler);

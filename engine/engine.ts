@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { KDF_PROFILES, keyring, parseObjectRemoteName, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
+import { KDF_PROFILES, keyring, parseObjectRemoteName, toBase64, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
 import {
   auditCsv,
   auditHtml,
@@ -26,6 +26,7 @@ import {
   type AuditFilter,
   type AuditRow,
   type AuditVerifyReport,
+  type BackupFolderReport,
   type BackupReport,
   type BackupStatus,
   type BackupVerifyReport,
@@ -34,6 +35,7 @@ import {
   type CloudSpec,
   type DeleteReport,
   type EngineEvents,
+  type FileVersions,
   type ForgetReport,
   type HandoverOptions,
   type HandoverReport,
@@ -59,6 +61,7 @@ import {
   type VerifyReport,
 } from '../contract/index.js';
 import { appendAudit, auditLogBytes, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
+import { describeAttached } from './backup/folder.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
@@ -130,6 +133,8 @@ export interface RecoverOptions {
   cloud: CloudSpec;
   dropbox?: DropboxCredentials;
   secret: AnySecretInput;
+  /** A backup folder from before (the old backup drive): checked before anything is written, then attached (adopted if it holds this vault's backups). */
+  backupDir?: string;
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -563,6 +568,30 @@ export class Engine {
   /** A snapshot's files and folders, to browse before restoring (needs the vault unlocked: the list is encrypted). */
   snapshotTree(snapshot?: string): Promise<SnapshotTree> {
     return this.backups().tree(snapshot);
+  }
+
+  /** One file's distinct versions across the snapshots, most recently changed first (needs the vault unlocked). */
+  fileVersions(path: string): Promise<FileVersions> {
+    return this.backups().fileVersions(path);
+  }
+
+  /**
+   * Attach or change the backup folder (engine/backup/folder.ts): one that
+   * holds this vault's backups is adopted, from before a key rotation too
+   * (the earlier keys are in the unlocked key file; while locked, such a
+   * folder asks for an unlock). Live sync pauses meanwhile, so no scheduled
+   * backup straddles the change. Recorded.
+   */
+  async attachBackupFolder(dir: string): Promise<BackupFolderReport> {
+    const config = await loadConfig(this.home);
+    const { kf } = await readLocalKeyFile(this.home);
+    const earlier = {
+      authKeys: [...(config.retiredAuthKeys ?? []), ...(this.keys?.previous ?? []).map((k) => toBase64(k.authKey))],
+      locked: !this.keys && kf.previous !== undefined,
+    };
+    const r = await this.live.exclusive(() => this.backups().attach(dir, earlier));
+    if (r.state !== 'unchanged') await this.record(r.previous ? 'backup folder changed' : 'backup folder attached', describeAttached(r));
+    return r;
   }
 
   verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { backupFolderLines } from '../backup-folder-lines.js';
 import { cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { dropboxSignIn } from '../connect.js';
@@ -13,14 +14,18 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
-    .action(async (o: { cloud: string; vault: string; escrowKey?: string }) => {
+    .option('--backup <dir>', "the backup folder from before (the old backup drive), or a new one: checked first, then adopted with this vault's backups")
+    .action(async (o: { cloud: string; vault: string; escrowKey?: string; backup?: string }) => {
       const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io) } : await unlockSecret(ctx.io);
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
-      const r = await engine.recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
+      const r = await engine
+        .recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: resolve(o.backup) } : {}) })
+        .finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
+      if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {
         throw new Failure(

@@ -2,7 +2,10 @@
 // in the vault folder, never on the backup drive):
 //   backup-state.json  the repository's ID and folder, the snapshots this
 //                      computer wrote (so a deleted or rolled-back one is
-//                      noticed), and a record of each run
+//                      noticed), the folder's snapshots as last listed (said
+//                      while the drive is away), and a record of each run
+//                      (with the folder it went to: a changed folder's runs
+//                      are not the new one's)
 //   backup-cache.json  per file: size, mtime, ctime, inode and chunk IDs as
 //                      of the last backup, so an unchanged file is not read
 //                      again (it is reused only if every chunk is still in
@@ -25,6 +28,8 @@ const runSchema = z.object({
   bytesAdded: z.number(),
   durationMs: z.number(),
   error: z.string().optional(),
+  /** The backup folder the run went to (runs recorded before folders could change have none: they are the folder's in `dir`). */
+  folder: z.string().optional(),
 });
 export type BackupRun = z.infer<typeof runSchema>;
 
@@ -37,6 +42,10 @@ const stateSchema = z.object({
   /** Snapshots that are archives (engine/backup/archives.ts): never forgotten. */
   archives: z.array(z.string()).default([]),
   runs: z.array(runSchema),
+  /** When this folder became the backup folder (attached or changed), if it was after the vault was set up here. */
+  attachedAt: z.string().optional(),
+  /** The folder's snapshots as last listed on this computer. */
+  listed: z.object({ at: z.string(), snapshots: z.number(), archives: z.number(), latest: z.string().nullable() }).optional(),
 });
 export type BackupLocalState = z.infer<typeof stateSchema>;
 

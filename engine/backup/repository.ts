@@ -100,6 +100,11 @@ export class NoRepository extends Refused {
   override name = 'NoRepository';
 }
 
+/** The backup folder holds a repository that none of the keys tried opens: another vault's (or one whose settings were tampered with). */
+export class ForeignBackups extends Refused {
+  override name = 'ForeignBackups';
+}
+
 export class Repository {
   /** Packs by hex ID, with their headers. */
   readonly packs = new Map<string, PackRecord>();
@@ -112,6 +117,8 @@ export class Repository {
   /** Problems met while loading the index: damaged index files, unreadable packs, indexed packs that are missing. */
   problems: Problem[] = [];
   private readonly slotKeys = new Map<string, Uint8Array>();
+  /** Opened under one of the vault's earlier keys, and its config sealed again under the current one. */
+  rewrapped = false;
 
   private constructor(
     readonly storage: RepoStorage,
@@ -167,7 +174,9 @@ export class Repository {
       }
       const keys = await deriveRepoKeys(opened.secret, writeKeys.publicKey);
       sodium.memzero(opened.secret);
-      return new Repository(storage, sodium, keys, opened.repoId, opened.params);
+      const repo = new Repository(storage, sodium, keys, opened.repoId, opened.params);
+      repo.rewrapped = opened.rewrap;
+      return repo;
     } finally {
       sodium.memzero(wrapKey);
     }
@@ -189,7 +198,7 @@ export class Repository {
         if (i > 0) sodium.memzero(key);
       }
     }
-    throw new Refused('the backup folder holds the backups of another vault (or its settings were tampered with); choose another folder');
+    throw new ForeignBackups('the backup folder holds the backups of another vault (or its settings were tampered with); choose another folder');
   }
 
   private addPack(p: PackRecord): void {

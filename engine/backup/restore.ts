@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { tempName } from '../fsutil/atomic.js';
@@ -30,6 +30,9 @@ export interface RestoreInput {
   emit?: BackupEmit;
   platform?: NodeJS.Platform;
 }
+
+/** How many restored files the report names one by one (the person is told where a few files went; a whole vault is counted). */
+const WRITTEN_LISTED = 100;
 
 /** Writes pieces to a new file (never an existing one). No fsync here: the restore ends with one for the whole file system. */
 async function writeNew(tmp: string, pieces: AsyncIterable<Uint8Array>, mtimeMs: number): Promise<void> {
@@ -72,7 +75,7 @@ export function selectPaths(files: readonly ManifestFile[], paths: readonly stri
 
 export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile[]): Promise<RestoreReport> {
   const { repo } = o;
-  const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, identical: 0, renamed: [], failed: [] };
+  const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, identical: 0, renamed: [], failed: [], to: resolve(o.to), written: [] };
   await mkdir(o.to, { recursive: true });
   await removeLeftoverTemps(o.to);
   const made = new Set<string>();
@@ -106,12 +109,14 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       }
       try {
         await writeNew(tmp, content(), f.mtimeMs);
+        let written = full;
         if (await sameContent(tmp, full)) {
           report.identical++; // an earlier, interrupted restore put it there, or it never changed
         } else {
-          const written = placeBeside(tmp, full);
+          written = placeBeside(tmp, full);
           if (written !== full) report.renamed.push({ path: f.path, writtenAs: written });
         }
+        if (report.written.length < WRITTEN_LISTED) report.written.push({ path: f.path, writtenAs: written });
       } finally {
         rmSync(tmp, { force: true });
       }
@@ -125,6 +130,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     progress.tick();
   });
   repo.wipeSlotKeys();
+  report.written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await syncFileSystem(o.to);
   progress.tick(true);
   return report;

@@ -4,7 +4,7 @@
 // keys in config.json (they run while the vault is locked); restore and
 // verify need the unlocked reading keys.
 import { stat } from 'node:fs/promises';
-import { keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
+import { assertSafeVaultPath, keyring, randomBytes, toHex, type ReadKeys } from '../../crypto/index.js';
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
@@ -12,22 +12,26 @@ import { Damaged, Refused, Unreachable, UsageError } from '../errors.js';
 import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
+import { attachedState, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
 import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress-report.js';
-import { DEFAULT_REPO_PARAMS, NoRepository, Repository } from './repository.js';
+import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } from './repository.js';
 import { restoreFiles, selectFiles, selectPaths } from './restore.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
 import { FolderStorage, type RepoStorage } from './storage.js';
 import { verifyRepository } from './verify-repository.js';
+import { fileVersions, type FoundFile } from './versions.js';
 import type {
   ArchiveRemoval,
+  BackupFolderReport,
   BackupReport,
   BackupStatus,
   BackupVerifyReport,
   DriveArchiveState,
+  FileVersions,
   ForgetReport,
   RestoreReport,
   RetentionPolicy,
@@ -144,6 +148,7 @@ export class BackupApi {
       local.snapshots = [];
       local.forgotten = [];
       local.archives = [];
+      delete local.listed;
       await saveBackupState(this.d.home, local);
     }
     return { repo, storage, local, dir };
@@ -179,12 +184,9 @@ export class BackupApi {
   async backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
     const started = Date.now();
     const config = await loadConfig(this.d.home);
-    let local = await loadBackupState(this.d.home);
     try {
-      const opened = await this.open(true);
-      local = opened.local;
-      const { repo } = opened;
-      const report = await withRepoLock(opened.storage, 'backup', async () => {
+      const { repo, storage, dir } = await this.open(true);
+      const { report, listed } = await withRepoLock(storage, 'backup', async () => {
         const cache = await loadFileCache(this.d.home, repo.idHex);
         const r = await runBackup({
           repo,
@@ -194,9 +196,14 @@ export class BackupApi {
           ...(o.signal ? { signal: o.signal } : {}),
         });
         await saveFileCache(this.d.home, repo.idHex, r.cache);
-        return r.report;
+        return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
       }).finally(() => wipeRepoKeys(repo.keys));
-      local.snapshots.push(report.snapshot);
+      // Read again: the folder may have been changed while this ran, and its records must not receive this folder's snapshot.
+      const local = await loadBackupState(this.d.home);
+      if (local.dir === dir && local.repoId === repo.idHex) {
+        local.snapshots.push(report.snapshot);
+        local.listed = listed;
+      }
       local.runs.push({
         at: report.time,
         ok: true,
@@ -204,19 +211,68 @@ export class BackupApi {
         files: report.files,
         bytesAdded: report.bytesAdded,
         durationMs: report.durationMs,
+        folder: dir,
       });
       await saveBackupState(this.d.home, local);
       return report;
     } catch (e) {
-      local.runs.push({ at: new Date(started).toISOString(), ok: false, files: 0, bytesAdded: 0, durationMs: Date.now() - started, error: runError(e) });
+      if (!config.backupDir) throw e; // no folder, no attempt: nothing to record against any folder
+      const local = await loadBackupState(this.d.home);
+      local.runs.push({
+        at: new Date(started).toISOString(),
+        ok: false,
+        files: 0,
+        bytesAdded: 0,
+        durationMs: Date.now() - started,
+        error: runError(e),
+        folder: config.backupDir,
+      });
       await saveBackupState(this.d.home, local).catch(() => {}); // the run's own failure is what the person must hear
       throw e;
     }
   }
 
+  /**
+   * Attach or change the backup folder (folder.ts): checked, adopted if it
+   * holds this vault's backups, then this computer's records start afresh
+   * for it. `earlier`: the vault's earlier auth keys at hand, and whether
+   * some are out of reach (locked after a key rotation). Nothing is written
+   * when the folder is refused.
+   */
+  async attach(dir: string, earlier: { authKeys: readonly string[]; locked: boolean }): Promise<BackupFolderReport> {
+    const config = await loadConfig(this.d.home);
+    const local = await loadBackupState(this.d.home);
+    const previous = config.backupDir ?? null;
+    if (previous === backupFolderPath(dir)) {
+      const l = local.listed;
+      return {
+        folder: previous,
+        previous,
+        state: 'unchanged',
+        snapshots: l?.snapshots ?? 0,
+        archives: l?.archives ?? 0,
+        latest: l?.latest ?? null,
+        rewrapped: false,
+      };
+    }
+    const found = await inspectBackupFolder({
+      dir,
+      vaultDir: config.vaultDir,
+      ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}),
+      writeKeys: configWriteKeys(config),
+      earlierAuthKeys: earlier.authKeys,
+      earlierKeysLocked: earlier.locked,
+      ...(this.d.storageFor ? { storage: this.d.storageFor } : {}),
+    });
+    // The records first: killed before the settings change, they describe a folder not yet in use, which open() sets right.
+    await saveBackupState(this.d.home, attachedState(local, config.backupDir, found));
+    await saveConfig(this.d.home, { ...(await loadConfig(this.d.home)), backupDir: found.dir });
+    return folderReport(found, previous);
+  }
+
   /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
   async snapshots(): Promise<SnapshotInfo[]> {
-    const { repo, local } = await this.open(false);
+    const { repo, local, dir } = await this.open(false);
     try {
       const out: SnapshotInfo[] = [];
       const archives = await archiveIds(repo, local.archives);
@@ -228,10 +284,28 @@ export class BackupApi {
           // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
         }
       }
-      return out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+      out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+      await this.remember(dir, repo.idHex, out);
+      return out;
     } finally {
       await wipeRepoKeys(repo.keys);
     }
+  }
+
+  /** Keep the listing, so that while the drive is away this computer can still say what it holds (written only when it changed). */
+  private async remember(dir: string, repoId: string, list: readonly SnapshotInfo[]): Promise<void> {
+    const backups = list.filter((s) => !s.archive);
+    const listed: Listed = {
+      at: new Date().toISOString(),
+      snapshots: backups.length,
+      archives: list.length - backups.length,
+      latest: backups.at(-1)?.time ?? null,
+    };
+    const local = await loadBackupState(this.d.home);
+    const was = local.listed;
+    if (local.dir !== dir || local.repoId !== repoId) return;
+    if (was && was.snapshots === listed.snapshots && was.archives === listed.archives && was.latest === listed.latest) return;
+    await saveBackupState(this.d.home, { ...local, listed });
   }
 
   private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
@@ -293,6 +367,41 @@ export class BackupApi {
       };
     } finally {
       repo.wipeSlotKeys();
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /**
+   * One file's versions across every snapshot and archive (versions.ts):
+   * each manifest is read, so it costs one decryption per snapshot. Needs
+   * the vault unlocked (the file lists are encrypted).
+   */
+  async fileVersions(path: string): Promise<FileVersions> {
+    try {
+      assertSafeVaultPath(path);
+    } catch {
+      throw new UsageError("that is not a path inside the vault (a file's path relative to the vault, with / between folders)");
+    }
+    const keys = this.d.readKeys();
+    const { repo, local } = await this.open(false);
+    try {
+      const archives = await archiveIds(repo, local.archives);
+      const found: FoundFile[] = [];
+      const unreadable: string[] = [];
+      for (const id of await repo.listSnapshots()) {
+        let manifest;
+        try {
+          manifest = await repo.readManifest(id, keyring(keys));
+        } catch (e) {
+          if (!isMissingOrDamaged(e)) throw e;
+          unreadable.push(id); // verify names what is wrong with it; the other snapshots still answer
+          continue;
+        }
+        const file = manifest.files.find((f) => f.path === path);
+        if (file) found.push({ snapshot: { id, time: new Date(manifest.summary.timeMs).toISOString(), ...(archives.has(id) ? { archive: true } : {}) }, file });
+      }
+      return { path, versions: fileVersions(found), unreadable };
+    } finally {
       await wipeRepoKeys(repo.keys);
     }
   }
@@ -460,23 +569,29 @@ export class BackupApi {
     }
   }
 
-  /** Last backup, next one due, and whether backups are overdue (for status and the scheduler). */
+  /** Last backup, next one due, and whether backups are overdue (for status and the scheduler): the current folder's runs only. */
   async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
-    const lastOk = [...local.runs].reverse().find((r) => r.ok) ?? null;
-    const last = local.runs.at(-1) ?? null;
-    if (!config.backupDir) return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [] };
+    if (!config.backupDir) {
+      return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [], remembered: null };
+    }
+    const folder = config.backupDir;
+    // A run recorded before folders could change went to the folder the records were kept for.
+    const runs = local.runs.filter((r) => (r.folder ?? local.dir ?? folder) === folder).map(({ folder: _, ...r }) => r);
+    const lastOk = [...runs].reverse().find((r) => r.ok) ?? null;
+    const last = runs.at(-1) ?? null;
+    const mine = local.dir === folder;
     const st = {
       now,
-      sinceMs: Date.parse(config.createdAt) || now,
+      sinceMs: Math.max(Date.parse(config.createdAt) || 0, (mine && local.attachedAt && Date.parse(local.attachedAt)) || 0) || now,
       lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
       lastAttemptMs: last ? Date.parse(last.at) : null,
       lastAttemptOk: last ? last.ok : null,
     };
     return {
-      folder: config.backupDir,
-      reachable: await stat(config.backupDir).then(
+      folder,
+      reachable: await stat(folder).then(
         (s) => s.isDirectory(),
         () => false,
       ),
@@ -484,7 +599,8 @@ export class BackupApi {
       lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
       overdue: backupOverdue(schedule, st).overdue,
-      runs: local.runs.slice(-20).reverse(),
+      runs: runs.slice(-20).reverse(),
+      remembered: mine && local.listed ? local.listed : null,
     };
   }
 }

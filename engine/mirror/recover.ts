@@ -3,11 +3,14 @@
 // folder must be new or empty; an interrupted recover into the same folder
 // picks up where it stopped. Objects that fail are listed; every other file
 // is restored, and the sync records are written so the next sync uploads
-// nothing.
+// nothing. A backup folder from before is checked before anything is
+// written (a refused one stops the recovery there) and attached at the end.
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cloudReencrypting, keyring, parseKeyFile, wipeKeys, type KeyFile, type ReadKeys } from '../../crypto/index.js';
+import { cloudReencrypting, keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type KeyFile, type ReadKeys } from '../../crypto/index.js';
 import type { RecoverReport } from '../../contract/index.js';
+import { attachedState, describeAttached, folderReport, inspectBackupFolder } from '../backup/folder.js';
+import { emptyBackupState, saveBackupState } from '../backup/local.js';
 import { ensureFreshHome, newConfig } from '../config.js';
 import type { Core } from '../core.js';
 import { UsageError } from '../errors.js';
@@ -47,11 +50,22 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   const cloudKf = parseKeyFile(kfBytes);
   const keys = await openWith(cloudKf, o.secret);
   try {
+    const backup = o.backupDir
+      ? await inspectBackupFolder({
+          dir: o.backupDir,
+          vaultDir: o.vaultDir,
+          ...(o.cloud.kind === 'folder' ? { cloudDir: o.cloud.dir } : {}),
+          writeKeys: writeKeysOf(keys),
+          earlierAuthKeys: (keys.previous ?? []).map((k) => toBase64(k.authKey)),
+          earlierKeysLocked: false,
+        })
+      : undefined;
     return await withHomeLock(core.home, async () => {
       await mkdir(o.vaultDir, { recursive: true });
       await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
       const result = await restoreAll(remote, cloudRing(cloudKf, keys), o.vaultDir, core.emit, 'recover', resume);
-      const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, undefined);
+      const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir);
+      if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
       await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
       const state = emptyState();
@@ -67,7 +81,14 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         'vault recovered onto this computer',
         `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
       );
-      return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
+      const attached = backup && folderReport(backup, null);
+      if (attached) await core.record('backup folder attached', describeAttached(attached));
+      return {
+        restored: result.restored.length,
+        bytes: result.restored.reduce((n, r) => n + r.meta.size, 0),
+        failed: result.failed,
+        ...(attached ? { backup: attached } : {}),
+      };
     });
   } finally {
     await wipeKeys(keys);

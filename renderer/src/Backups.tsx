@@ -1,7 +1,13 @@
+// The Backups screen: where backups go (attach a folder when there is none),
+// the last and next backup, "Back up now" (its live progress in place of the
+// button, its result beside it), the recent runs, then Restore. With the
+// drive away, Restore says so, and what this computer remembers is on it.
 import { useCallback, useEffect, useId, useState } from 'react';
-import { call } from './api.js';
+import { ApiError, call } from './api.js';
+import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { Restore } from './Restore.js';
-import { nextBackupWords, size, when as plainWhen } from './text.js';
+import { TaskProgress, useTaskProgress } from './TaskProgress.js';
+import { count, exactAndAgo, nextBackupWords, size, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -11,21 +17,60 @@ type BackupStatus = ApiResult<'backupStatus'>;
 
 const when = (iso: string | null | undefined) => (iso ? plainWhen(iso) : 'never');
 
+/** Whether this folder has ever held a backup, as far as this computer knows (it may be away now). */
+const hasHistory = (s: BackupStatus) => !!s.lastBackup || (s.remembered !== null && s.remembered.snapshots + s.remembered.archives > 0);
+
+/** The Restore card when there is nothing to pick from: no backup yet, the drive away, or why the list could not be read. */
+function NoRestore({ status, failure }: { status: BackupStatus; failure: ApiError | undefined }) {
+  const known = status.remembered;
+  const away = !status.reachable || failure?.kind === 'unreachable';
+  let text: string;
+  if (away && hasHistory(status)) {
+    text = `The backup drive is away: plug it in (or connect the share) to restore from it. ${
+      known && known.snapshots > 0
+        ? `This computer remembers ${count(known.snapshots, 'backup')} on it${known.latest ? `, the latest from ${exactAndAgo(known.latest)}` : ''}.`
+        : ''
+    }`.trim();
+  } else if (!failure || !hasHistory(status)) {
+    text = 'No backups yet: once the first one is taken, its files can be restored from here.';
+  } else {
+    text = explain(failure);
+  }
+  return (
+    <section className="card">
+      <h2>Restore</h2>
+      <p data-testid="restore-state">{text}</p>
+    </section>
+  );
+}
+
 export function Backups() {
   const [status, setStatus] = useState<BackupStatus | undefined>();
   const [snapshots, setSnapshots] = useState<Snapshots>([]);
+  const [failure, setFailure] = useState<ApiError | undefined>();
   const [vaultDir, setVaultDir] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const progress = useTaskProgress('backup');
   const { run, prompt } = useUnlocked();
   const id = useId();
 
   const refresh = useCallback(async () => {
     try {
-      const [st, snaps, vault] = await Promise.all([call('backupStatus'), call('snapshots').catch(() => [] as Snapshots), call('status')]);
+      const [st, vault] = await Promise.all([call('backupStatus'), call('status')]);
       setStatus(st);
-      setSnapshots(snaps);
       setVaultDir(vault.vaultDir);
+      if (!st.folder) return;
+      await call('snapshots').then(
+        (s) => {
+          setSnapshots(s);
+          setFailure(undefined);
+        },
+        (e: unknown) => {
+          setSnapshots([]);
+          setFailure(e instanceof ApiError ? e : undefined);
+        },
+      );
     } catch (e) {
       setMessage(explain(e));
     }
@@ -39,12 +84,14 @@ export function Backups() {
   const backUpNow = async () => {
     setBusy(true);
     setMessage('');
+    progress.reset();
     await run(
       'Backing up needs no passphrase.',
       () => call('backup'),
-      (r) => setMessage(`Backup taken: ${r.files} files, ${size(r.bytesRead)} read.`),
+      (r) => setMessage(`Backup taken: ${count(r.files, 'file')}, ${size(r.bytesRead)} read.`),
       setMessage,
     );
+    progress.reset(); // this run is over, whatever its last progress event said
     setBusy(false);
     await refresh();
   };
@@ -52,15 +99,22 @@ export function Backups() {
   if (!status) return <p>{message || 'Loading…'}</p>;
   if (!status.folder) {
     return (
-      <section className="card">
-        <h2>Backups</h2>
+      <BackupFolderCard
+        title="No backup folder yet"
+        current={null}
+        onAttached={(r) => {
+          setMessage(attachedText(r)); // shown beside "Back up now" once the screen has its folder
+          void refresh();
+        }}
+      >
         <p>
-          No backup folder is set up for this vault yet. Backups go to a separate place (a USB drive or a NAS share), so a mistake or ransomware that reaches
-          the cloud cannot reach them.
+          Backups go to a separate place (a USB drive or a NAS share), so a mistake or ransomware that reaches the cloud cannot reach them. Choose a folder
+          there; if this vault was backed up before (on a computer you no longer use), choose that backup folder and its backups can be restored here.
         </p>
-      </section>
+      </BackupFolderCard>
     );
   }
+  const neverBackedUp = !hasHistory(status);
   return (
     <>
       {prompt}
@@ -79,12 +133,21 @@ export function Backups() {
             </>
           )}
         </p>
-        <p className={`state ${status.reachable ? 'synced' : 'failed'}`} data-testid="backup-target">
-          {status.reachable ? 'The backup folder is connected.' : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
+        <p className={`state ${status.reachable ? 'synced' : neverBackedUp ? 'waiting' : 'failed'}`} data-testid="backup-target">
+          {status.reachable
+            ? 'The backup folder is connected.'
+            : neverBackedUp
+              ? 'The backup folder is not there yet: the first backup makes it (with its drive plugged in).'
+              : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
         </p>
-        <button type="button" className="primary" onClick={() => void backUpNow()} disabled={busy}>
-          Back up now
-        </button>
+        {busy || progress.running ? (
+          <TaskProgress verb="Backing up" run={progress.run} now={progress.now} testId="backup-progress" />
+        ) : (
+          <button type="button" className="primary" onClick={() => void backUpNow()}>
+            Back up now
+          </button>
+        )}
+        {message && <p role="status">{message}</p>}
       </section>
       {status.runs.length > 0 && (
         <section className="card" aria-labelledby={`${id}-runs`}>
@@ -120,19 +183,7 @@ export function Backups() {
           </table>
         </section>
       )}
-      {snapshots.length === 0 ? (
-        <section className="card">
-          <h2>Restore</h2>
-          <p>No backups yet: once the first one is taken, its files can be restored from here.</p>
-        </section>
-      ) : (
-        <Restore snapshots={snapshots} vaultDir={vaultDir} />
-      )}
-      {message && (
-        <p className="card" role="status">
-          {message}
-        </p>
-      )}
+      {snapshots.length > 0 ? <Restore snapshots={snapshots} vaultDir={vaultDir} /> : <NoRestore status={status} failure={failure} />}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from './api.js';
+import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { confirmKey, RecoveryKey } from './RecoveryKey.js';
 import { useSecretField } from './Unlock.js';
@@ -36,21 +37,28 @@ export function StrengthMeter({ passphrase }: { passphrase: string }) {
 function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void }) {
   const [cloudDir, setCloudDir] = useState('');
   const [vaultDir, setVaultDir] = useState('');
+  const [backupDir, setBackupDir] = useState('');
   const secret = useSecretField();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState('');
+  const [done, setDone] = useState<{ text: string; backup: boolean } | undefined>();
   const id = useId();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError('');
     try {
-      const r = await call('recover', { cloud: { kind: 'folder', dir: cloudDir }, vaultDir, secret: secret.value() });
+      const r = await call('recover', {
+        cloud: { kind: 'folder', dir: cloudDir },
+        vaultDir,
+        secret: secret.value(),
+        ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}),
+      });
       secret.clear();
-      setDone(
-        `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}`,
-      );
+      setDone({
+        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
+        backup: r.backup !== undefined,
+      });
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -59,13 +67,23 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
   };
   if (done) {
     return (
-      <section className="card">
-        <h2>Your vault is back</h2>
-        <p role="status">{done}</p>
-        <button type="button" className="primary" onClick={onDone}>
-          Continue
-        </button>
-      </section>
+      <>
+        <section className="card">
+          <h2>Your vault is back</h2>
+          <p role="status">{done.text}</p>
+          <button type="button" className="primary" onClick={onDone}>
+            Continue
+          </button>
+        </section>
+        {!done.backup && (
+          <BackupFolderCard title="Do you have a backup drive from before?" current={null}>
+            <p>
+              Attach it, and its older versions of your files can be restored here, and new backups go there too. Or choose an empty folder on a USB drive or a
+              network share to start backing up this computer.
+            </p>
+          </BackupFolderCard>
+        )}
+      </>
     );
   }
   return (
@@ -76,6 +94,11 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} required />
       <label htmlFor={`${id}-vault`}>New (or empty) folder for the vault</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} required />
+      <label htmlFor={`${id}-backup`}>Backup drive from before (optional)</label>
+      <span className="muted" id={`${id}-backup-hint`}>
+        The backup folder on the USB drive or share this vault was backed up to: its backups can then be restored here, and new ones go there.
+      </span>
+      <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} aria-describedby={`${id}-backup-hint`} />
       {secret.field}
       {error && (
         <p className="error" role="alert">
@@ -172,6 +195,12 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       </fieldset>
       <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share)</label>
       <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} placeholder="/media/you/USB/Casevault backups" />
+      {!backupDir.trim() && (
+        <p className="warning" data-testid="no-backup-warning">
+          Without a backup folder, a file deleted or damaged by mistake (or by ransomware) in the cloud copy cannot be brought back from an earlier date. You
+          can leave it empty and add one later in Settings.
+        </p>
+      )}
       {backupDir.trim() && (
         <>
           <label htmlFor={`${id}-every`}>How often to back up</label>

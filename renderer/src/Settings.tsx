@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
+import { BackupFolderCard } from './BackupFolder.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { Preferences } from './Preferences.js';
 import { RotateKeys } from './RotateKeys.js';
@@ -30,6 +31,25 @@ function ReconnectDropbox() {
         <DropboxSignIn label="Reconnect Dropbox" run={unlocked} onConnected={() => {}} />
       </section>
     </>
+  );
+}
+
+/** Where backups go: attach one, or change it (a folder holding this vault's backups from before is adopted). */
+function BackupFolderSetting() {
+  const [folder, setFolder] = useState<string | null | undefined>();
+  useEffect(() => {
+    void call('backupStatus').then(
+      (s) => setFolder(s.folder),
+      () => {},
+    );
+  }, []);
+  if (folder === undefined) return null;
+  return (
+    <BackupFolderCard title="Backup folder" current={folder} onAttached={(r) => setFolder(r.folder)}>
+      {!folder && (
+        <p>No backup folder is set up: choose one on a USB drive or a network share, so a mistake that reaches the cloud cannot reach the backups.</p>
+      )}
+    </BackupFolderCard>
   );
 }
 
@@ -102,6 +122,7 @@ export function Settings() {
         </button>
       </section>
       <ReconnectDropbox />
+      <BackupFolderSetting />
       <Preferences />
       {message && (
         <p className="card" role="status">

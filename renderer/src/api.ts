@@ -30,6 +30,8 @@ interface Bridge {
   on(listener: (type: string, event: unknown) => void): () => void;
   /** The desktop app only: show the vault folder in the file manager. */
   openVaultFolder?(): Promise<ApiResponse>;
+  /** The desktop app only: show the folder of the last restore (the one file's folder, or the folder restored into). */
+  openRestoredFolder?(): Promise<ApiResponse>;
 }
 
 declare global {
@@ -73,6 +75,14 @@ export const canOpenVaultFolder = (): boolean => typeof window.casevault?.openVa
 
 export async function openVaultFolder(): Promise<void> {
   const r = await window.casevault!.openVaultFolder!();
+  if (!r.ok) throw new ApiError(r.error);
+}
+
+/** Whether this shell can show what a restore wrote in the file manager (the desktop app can; a browser tab offers the path to copy). */
+export const canOpenRestoredFolder = (): boolean => typeof window.casevault?.openRestoredFolder === 'function';
+
+export async function openRestoredFolder(): Promise<void> {
+  const r = await window.casevault!.openRestoredFolder!();
   if (!r.ok) throw new ApiError(r.error);
 }
 

@@ -17,7 +17,7 @@ const NEXT: Record<NextStep, string> = {
   'recover-afresh': 'Recover the vault onto this computer again, starting from the first screen.',
   'recover-instead': 'To use it on this computer, choose "Recover a vault" instead.',
   'plug-in-backup-drive': 'Plug in the backup drive (or connect the share), then try again.',
-  'set-backup-folder': 'Choose a backup folder (a USB drive or a network share).',
+  'set-backup-folder': 'Choose a backup folder (on a USB drive or a network share) on the Backups screen or in Settings.',
   'take-backup': 'Take a backup first, on the Backups screen.',
   'verify-backup': 'Check the backups by reading them back, on the Backups screen.',
   'verify-cloud': 'Check the cloud copy by reading it back.',

@@ -47,3 +47,38 @@ export function relative(iso: string | number, now: number): string {
 export function nextBackupWords(iso: string, now: number): string {
   return new Date(iso).getTime() <= now ? `overdue since ${when(iso)}` : when(iso);
 }
+
+/** "Sat 5 Dec 2026, 14:03:27": a backup's moment to the second (two in one minute differ), in the person's own language and time zone. */
+export function exactWhen(iso: string | number): string {
+  return new Date(iso).toLocaleString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['week', 7 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** "2 hours ago", "yesterday", "in 3 minutes", in the person's own language. */
+export function ago(iso: string | number, now = Date.now()): string {
+  const seconds = (new Date(iso).getTime() - now) / 1000;
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  for (const [unit, length] of UNITS) if (Math.abs(seconds) >= length) return rtf.format(Math.trunc(seconds / length), unit);
+  return rtf.format(0, 'second');
+}
+
+/** "Sat 5 Dec 2026, 14:03:27 · 2 hours ago". */
+export function exactAndAgo(iso: string | number, now = Date.now()): string {
+  return `${exactWhen(iso)} · ${ago(iso, now)}`;
+}

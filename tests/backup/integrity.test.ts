@@ -140,7 +140,7 @@ test("another vault's repository and a folder that is not a repository are refus
   const config = JSON.parse(await readFile(join(b.home, 'config.json'), 'utf8'));
   config.backupDir = a.backup;
   await writeFile(join(b.home, 'config.json'), JSON.stringify(config));
-  await assert.rejects(b.api.backup(), (e: Error) => e.name === 'Refused' && /another vault/.test(e.message));
+  await assert.rejects(b.api.backup(), (e: Error) => e.name === 'ForeignBackups' && /another vault/.test(e.message));
 
   const other = join(b.root, 'photos');
   await mkdir(other);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../../electron/policy.js';
+import { appFile, autoLockDue, ipcSenderAllowed, isAppUrl, restoredFolder, trayState, windowOptions } from '../../electron/policy.js';
 import { tempDir } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
@@ -73,4 +73,12 @@ test("the tray follows the vault's health: everything protected, changes waiting
   const away = trayState(await v.engine.status());
   assert.equal(away.icon, 'attention');
   assert.equal(away.tooltip, `Casevault: The cloud folder ${v.cloud} is not there, so nothing is sent to the cloud`);
+});
+
+test('"Open folder" after a restore: the one file\'s folder (where it went beside another), else the folder restored into', () => {
+  const report = { snapshot: 's', bytes: 1, identical: 0, renamed: [], failed: [], to: '/v' };
+  const one = { path: 'Member 7/letter.txt', writtenAs: '/v/Member 7/letter (restored 2).txt' };
+  assert.equal(restoredFolder({ ...report, restored: 1, written: [one] }), '/v/Member 7');
+  assert.equal(restoredFolder({ ...report, restored: 2, written: [one, { path: 'rota.csv', writtenAs: '/v/rota.csv' }] }), '/v');
+  assert.equal(restoredFolder({ ...report, restored: 0, written: [] }), '/v', 'nothing written: the folder it would have gone to');
 });

@@ -3,7 +3,7 @@
 import { bridge, calls, failure } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { AuditTrail } from '../../renderer/src/AuditTrail.js';
 import { Restore } from '../../renderer/src/Restore.js';
 import { DEFAULT_SETTINGS } from '../../engine/settings.js';
@@ -32,6 +32,8 @@ test('restore: the latest date first; browse and tick a folder (its contents com
       identical: 0,
       renamed: [{ path: 'rota.csv', writtenAs: '/v/rota (restored 2).csv' }],
       failed: [],
+      to: String(p.to),
+      written: [],
     }),
   });
   render(<Restore snapshots={snapshots} vaultDir="/v" />);
@@ -41,8 +43,9 @@ test('restore: the latest date first; browse and tick a folder (its contents com
   fireEvent.click(screen.getByRole('button', { name: 'Show the files in this backup' }));
   await screen.findByLabelText('Member 0042/');
   assert.deepEqual(calls.at(-1), { method: 'snapshotTree', params: { snapshot: 'bbbb2222' } });
-  const restore = screen.getByRole('button', { name: 'Restore' }) as HTMLButtonElement;
-  assert.equal(restore.disabled, true, 'nothing ticked yet');
+  // The button gives way to the progress while a restore runs: found afresh each time.
+  const restore = () => screen.getByRole('button', { name: 'Restore' }) as HTMLButtonElement;
+  assert.equal(restore().disabled, true, 'nothing ticked yet');
 
   fireEvent.click(screen.getByRole('button', { name: 'Open folder Member 0042' }));
   fireEvent.click(tick('grievance.txt'));
@@ -63,17 +66,19 @@ test('restore: the latest date first; browse and tick a folder (its contents com
   fireEvent.change(screen.getByLabelText('Search this backup by name'), { target: { value: 'nothing like it' } });
   screen.getByText('Nothing in this backup has that in its name.');
 
-  fireEvent.click(restore);
+  fireEvent.click(restore());
   await screen.findByText(/^Restored 3 files \(2\.1 KB\) into \/v\. 1 went beside a different file of the same name \(nothing was overwritten\)\.$/);
   assert.deepEqual(calls.at(-1), { method: 'restoreBackup', params: { snapshot: 'bbbb2222', to: '/v', paths: ['Member 0042', 'rota.csv'] } });
-  assert.equal(screen.getByTestId('chosen').textContent, 'Tick the files and folders to restore.');
+  assert.equal(screen.getByTestId('chosen').textContent, 'Tick the files and folders to restore, or open a file\u2019s versions.');
 
   fireEvent.click(tick('Everything in this backup (4 files)'));
   fireEvent.click(screen.getByLabelText('Another folder'));
-  assert.equal(restore.disabled, true, 'another folder needs a folder');
+  assert.equal(restore().disabled, true, 'another folder needs a folder');
   fireEvent.change(screen.getByLabelText('Folder to restore into'), { target: { value: '/tmp/Restored' } });
   fireEvent.change(date, { target: { value: 'aaaa1111' } });
-  fireEvent.click(restore);
+  assert.equal(restore().disabled, true, 'until the list of the backup picked is there');
+  await waitFor(() => assert.equal(restore().disabled, false));
+  fireEvent.click(restore());
   await screen.findByText(/into \/tmp\/Restored\./);
   assert.deepEqual(calls.filter((c) => c.method === 'restoreBackup').at(-1)?.params, { snapshot: 'aaaa1111', to: '/tmp/Restored' });
 });

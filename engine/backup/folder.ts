@@ -1,0 +1,175 @@
+// Attaching or changing the backup folder, at any time or at recovery
+// (docs/backup-format.md, "Attaching a backup folder"). The folder is
+// checked before anything is written: one inside the vault or cloud folder
+// (or holding either) is refused; one holding this vault's repository (its
+// config opens under the vault's current keys or an earlier one, from
+// before a key rotation) is adopted, its key sealed again under the current
+// keys if need be and its snapshots listed; one holding another vault's
+// repository, or anything else, is refused; an empty folder, or one not
+// there yet whose parent is, receives the next backup, which makes the
+// repository as before. This computer's backup records then start afresh
+// for the new folder (earlier runs keep the name of the folder they went
+// to), so nothing of one repository is ever taken for another's.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { wipeRepoKeys } from '../../crypto/backup/index.js';
+import type { WriteKeys } from '../../crypto/index.js';
+import type { BackupFolderReport } from '../../contract/index.js';
+import { Locked, Refused, Unreachable, UsageError } from '../errors.js';
+import { statIfExists } from '../fsutil/read.js';
+import { canonical, inside } from '../mirror/layout.js';
+import { RemoteUnavailable } from '../remotes/remote.js';
+import { archiveIds } from './archive-snapshots.js';
+import type { BackupLocalState } from './local.js';
+import { ForeignBackups, Repository } from './repository.js';
+import { FolderStorage, type RepoStorage } from './storage.js';
+
+/** What the backup folder holds, as last listed. */
+export type Listed = NonNullable<BackupLocalState['listed']>;
+
+export interface FolderInspection {
+  /** The folder, absolute. */
+  dir: string;
+  state: 'adopted' | 'empty' | 'new';
+  /** The adopted repository's ID (hex). */
+  repoId?: string;
+  rewrapped: boolean;
+  listed: Listed;
+}
+
+export interface InspectOptions {
+  dir: string;
+  vaultDir: string;
+  /** The cloud folder, for a folder cloud. */
+  cloudDir?: string;
+  writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>;
+  /** The vault's earlier auth keys at hand (base64): a repository left under one of them is this vault's too. */
+  earlierAuthKeys: readonly string[];
+  /** The vault's keys were rotated and the earlier ones are not all at hand (the vault is locked). */
+  earlierKeysLocked: boolean;
+  /** Tests: the storage for a folder (default: the folder itself). */
+  storage?: (dir: string) => RepoStorage;
+}
+
+/** The folder as given: a full path, else a usage error (a relative one would land wherever the program happens to run). */
+export function backupFolderPath(dir: string): string {
+  if (!isAbsolute(dir)) throw new UsageError('give the backup folder as a full path (for example /media/you/USB/Casevault backups)', 'choose-other-folder');
+  return resolve(dir);
+}
+
+async function checkSeparate(dir: string, vaultDir: string, cloudDir: string | undefined): Promise<void> {
+  const backup = await canonical(dir);
+  const vault = await canonical(vaultDir);
+  if (inside(backup, vault) || inside(vault, backup)) {
+    throw new Refused('the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive', 'choose-other-folder');
+  }
+  if (cloudDir) {
+    const cloud = await canonical(cloudDir);
+    if (inside(backup, cloud) || inside(cloud, backup)) {
+      throw new Refused(
+        'the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive',
+        'choose-other-folder',
+      );
+    }
+  }
+}
+
+/** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
+export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
+  const dir = backupFolderPath(o.dir);
+  await checkSeparate(dir, o.vaultDir, o.cloudDir);
+  const storage = o.storage?.(dir) ?? new FolderStorage(dir);
+  const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
+  const state = await storage.probe();
+  if (state === 'missing') {
+    // Made at the first backup, inside a parent that must be there now: a drive that is not plugged in is not a folder to make.
+    if (!(await statIfExists(dirname(dir)))?.isDirectory()) {
+      throw new Unreachable('the folder that should hold the backup folder cannot be found', 'plug-in-backup-drive');
+    }
+    return { dir, state: 'new', rewrapped: false, listed: none };
+  }
+  if (state === 'empty') return { dir, state: 'empty', rewrapped: false, listed: none };
+  let repo: Repository;
+  try {
+    repo = await Repository.open(storage, o.writeKeys, undefined, o.earlierAuthKeys);
+  } catch (e) {
+    if (e instanceof ForeignBackups && o.earlierKeysLocked) {
+      throw new Locked("the backup folder's backups may be this vault's from before its keys were changed; only the unlocked vault can tell");
+    }
+    if (e instanceof RemoteUnavailable) throw new Unreachable(e.message, 'plug-in-backup-drive');
+    throw e;
+  }
+  try {
+    return { dir, state: 'adopted', repoId: repo.idHex, rewrapped: repo.rewrapped, listed: await listRepository(repo) };
+  } finally {
+    await wipeRepoKeys(repo.keys);
+    storage.close?.();
+  }
+}
+
+/** Count the repository's backups and archives (write keys only: the summaries; `remembered`: archives this computer made), and find the latest backup. */
+export async function listRepository(repo: Repository, remembered: readonly string[] = []): Promise<Listed> {
+  const archives = await archiveIds(repo, remembered);
+  let snapshots = 0;
+  let marked = 0;
+  let latest: number | null = null;
+  for (const id of await repo.listSnapshots()) {
+    if (archives.has(id)) {
+      marked++;
+      continue;
+    }
+    const s = await repo.readSummary(id).catch(() => undefined); // damaged: verify names it; not a backup anyone can restore
+    if (!s) continue;
+    snapshots++;
+    if (latest === null || s.timeMs > latest) latest = s.timeMs;
+  }
+  return { at: new Date().toISOString(), snapshots, archives: marked, latest: latest === null ? null : new Date(latest).toISOString() };
+}
+
+/**
+ * This computer's backup records once `found` is the backup folder. The same
+ * repository (a drive mounted at a new path) keeps its records; any other
+ * starts afresh. Runs keep the folder they went to.
+ */
+export function attachedState(local: BackupLocalState, previousFolder: string | undefined, found: FolderInspection, now = new Date()): BackupLocalState {
+  const same = found.repoId !== undefined && found.repoId === local.repoId;
+  const owner = local.dir ?? previousFolder;
+  const runs = local.runs.map((r) => {
+    const folder = r.folder ?? owner;
+    return { ...r, ...(folder !== undefined ? { folder: same && folder === owner ? found.dir : folder } : {}) };
+  });
+  if (same) return { ...local, dir: found.dir, runs, listed: found.listed };
+  return {
+    version: 1,
+    ...(found.repoId ? { repoId: found.repoId } : {}),
+    dir: found.dir,
+    snapshots: [],
+    forgotten: [],
+    archives: [],
+    runs,
+    attachedAt: now.toISOString(),
+    listed: found.listed,
+  };
+}
+
+export function folderReport(found: FolderInspection, previous: string | null): BackupFolderReport {
+  return {
+    folder: found.dir,
+    previous,
+    state: found.state,
+    snapshots: found.listed.snapshots,
+    archives: found.listed.archives,
+    latest: found.listed.latest,
+    rewrapped: found.rewrapped,
+  };
+}
+
+/** The audit trail's detail for a folder attached or changed (paths of folders, never of files). */
+export function describeAttached(r: BackupFolderReport): string {
+  const what =
+    r.state === 'adopted'
+      ? `it holds this vault's backups: ${r.snapshots} ${r.snapshots === 1 ? 'snapshot' : 'snapshots'}${r.archives ? ` and ${r.archives} ${r.archives === 1 ? 'archive' : 'archives'}` : ''}${r.rewrapped ? "; its key moved to the vault's current keys" : ''}`
+      : r.state === 'empty'
+        ? 'an empty folder'
+        : 'a new folder, made at the next backup';
+  return r.previous ? `${r.folder} instead of ${r.previous} (${what})` : `${r.folder} (${what})`;
+}

@@ -1,0 +1,204 @@
+// Backups and restore in a page (happy-dom) over a fake transport: the
+// restore picker's default (the latest backup, never an archive, the latest
+// again after a new backup) and its labels; a file's versions and the result
+// that names the file written; live progress in place of the buttons; the
+// drive away; attaching a backup folder; first run's warning without one.
+import { bridge, calls, emit, failure } from './dom.js';
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { Backups } from '../../renderer/src/Backups.js';
+import { FirstRun } from '../../renderer/src/FirstRun.js';
+import { Restore } from '../../renderer/src/Restore.js';
+import type { ApiResult } from '../../contract/index.js';
+
+afterEach(cleanup);
+
+const HOUR = 3_600_000;
+const ago = (h: number) => new Date(Date.now() - h * HOUR).toISOString();
+const snapshots = [
+  { id: 'aaaa1111', time: ago(50), files: 3, bytes: 2000 },
+  { id: 'bbbb2222', time: ago(2), files: 4, bytes: 2163 },
+  { id: 'cccc3333', time: ago(1), files: 1, bytes: 10, archive: true as const },
+];
+const select = () => screen.getByLabelText('Restore from the backup of') as HTMLSelectElement;
+
+test('restore picker: the latest backup by default, never an archive; archives apart; times to the second with how long ago; a new backup becomes the default again', () => {
+  bridge({});
+  const { rerender } = render(<Restore snapshots={snapshots} vaultDir="/v" />);
+  assert.equal(select().value, 'bbbb2222', 'the latest backup, not the newer archive');
+  const groups = [...select().querySelectorAll('optgroup')];
+  assert.deepEqual(
+    groups.map((g) => [g.label, [...g.querySelectorAll('option')].map((o) => o.value)]),
+    [
+      ['Backups', ['bbbb2222', 'aaaa1111']],
+      ['Archives of closed cases', ['cccc3333']],
+    ],
+  );
+  const latest = groups[0]!.querySelector('option')!.textContent!;
+  assert.match(latest, /\d{1,2}:\d{2}:\d{2}.* · 2 hours ago \(latest\): 4 files, 2\.1 KB$/);
+  assert.match(groups[0]!.querySelectorAll('option')[1]!.textContent!, / · 2 days ago: 3 files/);
+  assert.match(groups[1]!.querySelector('option')!.textContent!, /^Archive of .* · 1 hour ago: 1 file, 10 bytes$/);
+
+  fireEvent.change(select(), { target: { value: 'aaaa1111' } });
+  assert.equal(select().value, 'aaaa1111', 'the person picks an older one');
+  rerender(<Restore snapshots={snapshots} vaultDir="/v" />);
+  assert.equal(select().value, 'aaaa1111', 'kept while nothing newer came');
+  rerender(<Restore snapshots={[...snapshots, { id: 'dddd4444', time: ago(0), files: 4, bytes: 2200 }]} vaultDir="/v" />);
+  assert.equal(select().value, 'dddd4444', 'a new backup is the default again');
+});
+
+const tree = { snapshot: 'bbbb2222', time: snapshots[1]!.time, files: [{ path: 'Member 0042/grievance.txt', size: 2048, mtimeMs: Date.parse(ago(3)) }] };
+const versions: ApiResult<'fileVersions'> = {
+  path: 'Member 0042/grievance.txt',
+  versions: [
+    { size: 2048, mtimeMs: Date.parse(ago(3)), chunks: 1, snapshots: [{ id: 'bbbb2222', time: snapshots[1]!.time }] },
+    { size: 1500, mtimeMs: Date.parse(ago(80)), chunks: 1, snapshots: [{ id: 'aaaa1111', time: snapshots[0]!.time }] },
+  ],
+  unreadable: [],
+};
+
+test("a file's versions by when it changed; one restored with live progress in place of the button; the result names the file and where it went, with its folder", async () => {
+  let finish!: (r: ApiResult<'restoreBackup'>) => void;
+  bridge({
+    snapshotTree: () => tree,
+    fileVersions: () => versions,
+    restoreBackup: () => new Promise((ok) => (finish = ok)),
+  });
+  let opened = 0;
+  (window as unknown as { casevault: { openRestoredFolder: () => Promise<unknown> } }).casevault.openRestoredFolder = async () => {
+    opened++;
+    return { ok: true, value: {} };
+  };
+  render(<Restore snapshots={snapshots} vaultDir="/v" />);
+  fireEvent.click(screen.getByRole('button', { name: 'Show the files in this backup' }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Open folder Member 0042' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Versions of Member 0042/grievance.txt' }));
+  const list = await screen.findByRole('region', { name: 'Versions of Member 0042/grievance.txt' });
+  assert.deepEqual(calls.at(-1), { method: 'fileVersions', params: { path: 'Member 0042/grievance.txt' } });
+  const items = within(list).getAllByRole('listitem');
+  assert.match(items[0]!.textContent!, /^Changed .*\d:\d{2}:\d{2}.* · 3 hours ago2\.0 KB; in 1 backup, the newest from /);
+  assert.match(items[1]!.textContent!, /· 3 days ago1\.5 KB/);
+
+  fireEvent.click(within(items[1]!).getByRole('button', { name: /^Restore the version changed / }));
+  assert.deepEqual(calls.at(-1), { method: 'restoreBackup', params: { snapshot: 'aaaa1111', paths: ['Member 0042/grievance.txt'], to: '/v' } });
+  act(() => emit('progress', { task: 'restore', filesDone: 0, filesTotal: 1, bytesDone: 512, bytesTotal: 1500 }));
+  assert.match((await screen.findByTestId('restore-progress')).textContent!, /^Restoring 0 of 1 files: 512 bytes of 1\.5 KB/);
+  screen.getByRole('progressbar', { name: 'Restoring: progress' });
+  await act(async () =>
+    finish({
+      snapshot: 'aaaa1111',
+      restored: 1,
+      bytes: 1500,
+      identical: 0,
+      renamed: [{ path: 'Member 0042/grievance.txt', writtenAs: '/v/Member 0042/grievance (restored 2).txt' }],
+      failed: [],
+      to: '/v',
+      written: [{ path: 'Member 0042/grievance.txt', writtenAs: '/v/Member 0042/grievance (restored 2).txt' }],
+    }),
+  );
+  assert.equal(
+    screen.getByTestId('restore-result').textContent,
+    'Restored Member 0042/grievance.txt as /v/Member 0042/grievance (restored 2).txt, beside the file of the same name that was there (nothing was overwritten).',
+  );
+  assert.equal(screen.queryByTestId('restore-progress'), null);
+  screen.getByText('/v/Member 0042');
+  fireEvent.click(screen.getByRole('button', { name: 'Open folder' }));
+  await act(async () => {});
+  assert.equal(opened, 1, 'the desktop app opens the folder itself (the page sends no path)');
+});
+
+const run = { at: ago(2), ok: true, snapshot: 'bbbb2222', files: 4, bytesAdded: 100, durationMs: 800 };
+const status = (over: Partial<ApiResult<'backupStatus'>>): ApiResult<'backupStatus'> => ({
+  folder: '/media/usb/Casevault',
+  reachable: true,
+  lastBackup: run,
+  lastAttempt: run,
+  nextBackup: ago(-20),
+  overdue: false,
+  runs: [run],
+  remembered: { at: ago(2), snapshots: 4, archives: 1, latest: ago(2) },
+  ...over,
+});
+
+test('the backup drive away: Restore says so and what this computer remembers on it, not "no backups yet"', async () => {
+  bridge({
+    backupStatus: () => status({ reachable: false }),
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshots: () => failure('unreachable', 'the backup folder cannot be found', 'plug-in-backup-drive'),
+  });
+  render(<Backups />);
+  assert.match(
+    (await screen.findByTestId('restore-state')).textContent!,
+    /^The backup drive is away: plug it in \(or connect the share\) to restore from it\. This computer remembers 4 backups on it, the latest from .* · 2 hours ago\.$/,
+  );
+});
+
+test('Back up now: live progress in place of the button, then the result beside it', async () => {
+  let finish!: (r: ApiResult<'backup'>) => void;
+  bridge({
+    backupStatus: () => status({}),
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshots: () => snapshots,
+    backup: () => new Promise((ok) => (finish = ok)),
+  });
+  render(<Backups />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
+  act(() => emit('progress', { task: 'backup', filesDone: 1, filesTotal: 3, bytesDone: 2048, bytesTotal: 4096 }));
+  assert.match((await screen.findByTestId('backup-progress')).textContent!, /^Backing up 1 of 3 files: 2\.0 KB of 4\.0 KB/);
+  assert.equal(screen.queryByRole('button', { name: 'Back up now' }), null, 'the progress stands where the button was');
+  await act(async () =>
+    finish({
+      snapshot: 'eeee5555',
+      time: ago(0),
+      files: 3,
+      bytes: 4096,
+      filesRead: 3,
+      bytesRead: 4096,
+      blobsAdded: 3,
+      bytesAdded: 4096,
+      packsWritten: 1,
+      failed: [],
+      skippedLinks: 0,
+      unreadableFolders: 0,
+      durationMs: 10,
+    }),
+  );
+  const card = screen.getByRole('region', { name: 'Backups' });
+  within(card).getByText('Backup taken: 3 files, 4.0 KB read.');
+  within(card).getByRole('button', { name: 'Back up now' });
+});
+
+test('no backup folder: the Backups screen offers to attach one (an old drive is adopted), instead of a dead end', async () => {
+  let attached = false;
+  bridge({
+    backupStatus: () => (attached ? status({}) : status({ folder: null, reachable: false, lastBackup: null, lastAttempt: null, runs: [], remembered: null })),
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshots: () => snapshots,
+    attachBackupFolder: (p) => {
+      attached = true;
+      return { folder: String(p.dir), previous: null, state: 'adopted', snapshots: 4, archives: 1, latest: ago(2), rewrapped: true };
+    },
+  });
+  render(<Backups />);
+  await screen.findByRole('heading', { name: 'No backup folder yet' });
+  fireEvent.change(screen.getByLabelText('Backup folder (on a USB drive or a network share)'), { target: { value: ' /media/usb/Casevault ' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Use this folder for backups' }));
+  await screen.findByRole('heading', { name: 'Restore' });
+  screen.getByText(
+    /^This folder holds this vault's backups: 4 backups, the latest from .* · 2 hours ago, and 1 archive of closed cases\. .* it is under the current ones now\.$/,
+  );
+  assert.deepEqual(
+    calls.find((c) => c.method === 'attachBackupFolder'),
+    { method: 'attachBackupFolder', params: { dir: '/media/usb/Casevault' } },
+  );
+});
+
+test('first run: leaving the backup folder empty is warned about, and allowed', () => {
+  bridge({});
+  render(<FirstRun onDone={() => {}} />);
+  screen.getByTestId('no-backup-warning');
+  fireEvent.change(screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share)'), { target: { value: '/media/usb' } });
+  assert.equal(screen.queryByTestId('no-backup-warning'), null);
+  assert.equal((screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share)') as HTMLInputElement).required, false);
+});
