@@ -13,6 +13,7 @@ import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, typ
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
 import { cloudSchema, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
+import { sendSchema, type SendReport, type SentPackages } from './send.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
 
 const none = z.object({}).strict();
@@ -92,6 +93,10 @@ export const API_PARAMS = {
   handoverStatus: none,
   handover: z.object({ to: pathParam, passphrase: text(1024), escrow: escrowKeySchema.optional() }).strict(),
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
+  /** Send securely: files and folders into a passphrase-protected package the recipient opens in a browser. */
+  sendFiles: sendSchema,
+  /** The record of packages sent from this computer. */
+  sentPackages: none,
 } as const;
 
 /** Each method's result. */
@@ -146,6 +151,8 @@ export interface ApiResults {
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
   removeVault: RemoveReport;
+  sendFiles: SendReport;
+  sentPackages: SentPackages;
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

@@ -70,6 +70,8 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   handoverStatus: (e) => e.handoverStatus(),
   handover: (e, p) => e.handover(p),
   removeVault: (e, p) => e.removeVault(p),
+  sendFiles: (e, p) => e.sendFiles(p),
+  sentPackages: (e) => e.sentPackages(),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */
