@@ -1,6 +1,7 @@
 // What a send takes: each file or folder named, as the files the package
 // will hold. A file keeps its own name; a folder's files are named after the
-// folder ("Case 0042/letter.pdf"). Folders are walked like the vault
+// folder ("Case 0042/letter.pdf"); what is named inside the vault (the app's
+// list) keeps its vault path, so files from two cases cannot collide. Folders are walked like the vault
 // (mirror/scan.ts): links are never followed, and a folder that cannot be
 // read wholly is refused rather than sent in part. A path that is not
 // absolute is inside the vault folder (the app's list gives those).
@@ -21,14 +22,15 @@ export interface ToSend {
   mtimeMs: number;
 }
 
-function located(path: string, vaultDir: string): string {
-  if (isAbsolute(path)) return resolve(path);
+/** The file or folder, and the name it has in the package: its own name, or its path inside the vault. */
+function located(path: string, vaultDir: string): { full: string; name: string } {
+  if (isAbsolute(path)) return { full: resolve(path), name: basename(resolve(path)) };
   try {
     assertSafeVaultPath(path);
   } catch {
     throw new UsageError('a file to send is named by a path that leaves the vault folder; give its full path');
   }
-  return safeJoin(vaultDir, path);
+  return { full: safeJoin(vaultDir, path), name: path };
 }
 
 /** The files to send, in the order named (a folder's in name order), and how many links inside folders were left out. */
@@ -36,22 +38,21 @@ export async function collectFiles(paths: readonly string[], vaultDir: string): 
   const files: ToSend[] = [];
   let linksSkipped = 0;
   for (const path of paths) {
-    const full = located(path, vaultDir);
+    const { full, name } = located(path, vaultDir);
     const st = await lstat(full).catch((e: unknown) => {
       if (isNotFound(e)) throw new UsageError('a file or folder to send is not there; check its path', 'choose-other-folder');
       throw e;
     });
     if (st.isSymbolicLink()) throw new UsageError('a link cannot be sent; choose the file or folder it points to', 'choose-other-folder');
     if (st.isFile()) {
-      files.push({ name: basename(full), full, size: st.size, mtimeMs: st.mtimeMs });
+      files.push({ name, full, size: st.size, mtimeMs: st.mtimeMs });
     } else if (st.isDirectory()) {
       const scan = await scanVault(full);
       if (scan.unreadable.length > 0 || scan.badNames.length > 0)
         throw new UsageError('a folder to send holds a folder that cannot be read or a name that is not valid text; fix that, or choose its files one by one');
       linksSkipped += scan.skippedLinks;
-      const folder = basename(full);
       for (const f of [...scan.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
-        files.push({ name: `${folder}/${f.path}`, full: safeJoin(full, f.path), size: f.size, mtimeMs: f.mtimeMs });
+        files.push({ name: `${name}/${f.path}`, full: safeJoin(full, f.path), size: f.size, mtimeMs: f.mtimeMs });
     } else {
       throw new UsageError('only files and folders can be sent', 'choose-other-folder');
     }
