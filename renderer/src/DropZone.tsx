@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { addFile } from './api.js';
 import { explain } from './failures.js';
+import { SendSecurely } from './SendSecurely.js';
 
 interface Entry {
   isFile: boolean;
@@ -30,15 +31,21 @@ async function filesOf(entry: Entry): Promise<{ path: string; file: File }[]> {
 export function DropZone({ onAdded }: { onAdded: () => void }) {
   const [over, setOver] = useState(false);
   const [message, setMessage] = useState('');
+  /** The files the last drop added, which can be sent securely at once. */
+  const [added, setAdded] = useState<string[]>([]);
+  const [sending, setSending] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   const add = async (files: { path: string; file: File }[]) => {
     let done = 0;
     const failed: string[] = [];
+    const paths: string[] = [];
+    setAdded([]);
+    setSending(false);
     for (const { path, file } of files) {
       setMessage(`Adding ${done + 1} of ${files.length}…`);
       try {
-        await addFile(path, file);
+        paths.push((await addFile(path, file)).path);
         done++;
       } catch (e) {
         failed.push(explain(e));
@@ -49,6 +56,7 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
         ? `${done} added; ${failed.length} could not be added: ${failed[0]}`
         : `${done === 1 ? '1 file' : `${done} files`} added to the vault; ${done === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`,
     );
+    setAdded(paths);
     onAdded();
   };
 
@@ -87,6 +95,14 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
         Choose files…
       </button>
       {message && <p role="status">{message}</p>}
+      {added.length > 0 &&
+        (sending ? (
+          <SendSecurely paths={added} onClose={() => setSending(false)} />
+        ) : (
+          <button type="button" onClick={() => setSending(true)}>
+            Send {added.length === 1 ? 'it' : 'them'} securely…
+          </button>
+        ))}
     </section>
   );
 }
