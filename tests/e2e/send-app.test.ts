@@ -5,7 +5,6 @@
 // same bytes; the record of packages sent lists it. Files just added with
 // the drop zone's chooser can be sent at once the same way.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openPackage } from '../../crypto/send/index.js';
@@ -13,7 +12,7 @@ import { ready } from '../../crypto/sodium.js';
 import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 import { makeVault } from '../helpers/vault.js';
-import { contentsOf } from '../send/helpers.js';
+import { bytesOfPage, contentsOf } from '../send/helpers.js';
 
 const FILES = {
   'Case 0042/grievance letter.txt': 'Dear Ms Patel, please find the grievance attached.',
@@ -22,10 +21,9 @@ const FILES = {
   'Case 0043/letter.txt': 'Another member entirely.',
 };
 
-/** The package's bytes, out of the page's data elements. */
+/** A page's package opened: each file's name and text. */
 async function opened(html: string, passphrase: string): Promise<Map<string, string>> {
-  const text = await readFile(html, 'utf8');
-  const bytes = Buffer.concat([...text.matchAll(/<script type="application\/x-casevault-send">([^<]*)<\/script>/g)].map((m) => Buffer.from(m[1]!, 'base64')));
+  const bytes = await bytesOfPage(html);
   const pkg = await openPackage(await ready(), () => [bytes], passphrase);
   const contents = await contentsOf(pkg);
   return new Map(pkg.manifest.files.map((f, i) => [f.name, Buffer.from(contents[i]!).toString()]));

@@ -1,8 +1,17 @@
-// What the send tests share: packages as bytes, opening them whole, and
+// What the send tests share: packages as bytes (also out of a page), opening them whole, and
 // editing a header (with its checksum made good again, as a forger would).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { ready, type Sodium } from '../../crypto/sodium.js';
 import { openPackage, type OpenedPackage } from '../../crypto/send/index.js';
+
+/** The package's bytes out of a page file: its data elements' base64, in order. */
+export async function bytesOfPage(html: string): Promise<Uint8Array> {
+  const text = await readFile(html, 'utf8');
+  return new Uint8Array(
+    Buffer.concat([...text.matchAll(/<script type="application\/x-casevault-send">([^<]*)<\/script>/g)].map((m) => Buffer.from(m[1]!, 'base64'))),
+  );
+}
 
 export async function bytesOf(pieces: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

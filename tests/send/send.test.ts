@@ -11,18 +11,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SendReport, SentPackages } from '../../contract/index.js';
 import { makeVault } from '../helpers/vault.js';
-import { contentsOf } from './helpers.js';
+import { bytesOfPage, contentsOf } from './helpers.js';
 import { openPackage } from '../../crypto/send/index.js';
 import { ready } from '../../crypto/sodium.js';
 
 const OWN = 'correct horse battery staple orbit';
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
-
-/** The package's bytes, out of the page's data elements. */
-async function packageBytes(html: string): Promise<Uint8Array> {
-  const text = await readFile(html, 'utf8');
-  return Buffer.concat([...text.matchAll(/<script type="application\/x-casevault-send">([^<]*)<\/script>/g)].map((m) => Buffer.from(m[1]!, 'base64')));
-}
 
 test('casevault send: a folder and a file, opened again to the same bytes; recorded in the sealed record and the audit trail', async () => {
   const files = {
@@ -52,7 +46,7 @@ test('casevault send: a folder and a file, opened again to the same bytes; recor
   const pkg = await openPackage(
     await ready(),
     async function* () {
-      yield await packageBytes(out);
+      yield await bytesOfPage(out);
     },
     OWN,
   );
