@@ -29,7 +29,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['renderer/src/**'],
+    files: ['renderer/src/**', 'send-page/src/**'],
     languageOptions: { globals: globals.browser },
   },
   {

@@ -10,6 +10,8 @@ import { forgetCommand } from './commands/forget.js';
 import { initCommand } from './commands/init.js';
 import { restoreCommand } from './commands/restore.js';
 import { sarCommand } from './commands/sar.js';
+import { sendCommand } from './commands/send.js';
+import { sendsCommand } from './commands/sends.js';
 import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
 import { rotateKeysCommand } from './commands/rotate-keys.js';
@@ -58,6 +60,8 @@ const COMMANDS = [
   handoverCommand,
   removeCommand,
   rotateKeysCommand,
+  sendCommand,
+  sendsCommand,
 ];
 
 const VERSION = '0.1.0';

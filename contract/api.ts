@@ -23,6 +23,7 @@ import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, typ
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
 import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
+import { sendSchema, type SendReport, type SentPackages } from './send.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
 
 const none = z.object({}).strict();
@@ -113,6 +114,10 @@ export const API_PARAMS = {
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
   /** The computer's locale, for dates the app shows (contract/dates.ts). */
   locale: none,
+  /** Send securely: files and folders into a passphrase-protected package the recipient opens in a browser. */
+  sendFiles: sendSchema,
+  /** The record of packages sent from this computer. */
+  sentPackages: none,
 } as const;
 
 /** Each method's result. */
@@ -172,6 +177,8 @@ export interface ApiResults {
   handover: HandoverReport;
   removeVault: RemoveReport;
   locale: { locale: string };
+  sendFiles: SendReport;
+  sentPackages: SentPackages;
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

@@ -13,5 +13,6 @@ export * from './keys.js';
 export * from './leaving.js';
 export * from './mirror.js';
 export * from './sar.js';
+export * from './send.js';
 export * from './settings.js';
 export * from './words.js';

@@ -4,3 +4,15 @@
 export function fileCount(n: number): string {
   return `${n} ${n === 1 ? 'file' : 'files'}`;
 }
+
+/** 1536 -> "1.5 KB": sizes as people read them (the app, the command, the recipient's page of a sent package). */
+export function byteSize(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} ${n === 1 ? 'byte' : 'bytes'}` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
+}

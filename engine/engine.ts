@@ -52,6 +52,9 @@ import {
   type SarExportOptions,
   type SarExportReport,
   type SarSearchReport,
+  type SendOptions,
+  type SendReport,
+  type SentPackages,
   type Settings,
   type SnapshotInfo,
   type SnapshotTree,
@@ -112,6 +115,8 @@ import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
 import { searchVault, type SearchLimits } from './sar/search.js';
+import { readSent } from './send/records.js';
+import { sendPackage } from './send/send.js';
 import { backupSchedule, loadSettings, saveSettings, updateSettings } from './settings.js';
 import { vaultFileList, vaultStatus } from './status.js';
 
@@ -648,6 +653,21 @@ export class Engine {
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
     await this.record('subject access export', `${requestLabel(o)}: ${fileCount(r.files)} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
     return r;
+  }
+
+  // ---- sending securely ---------------------------------------------------------------------------
+
+  /** Files and folders into a passphrase-protected page the recipient opens in a browser; recorded (needs the vault unlocked: it reads members' files). */
+  async sendFiles(o: SendOptions): Promise<SendReport> {
+    const keys = this.requireKeys();
+    return sendPackage({ home: this.home, config: await loadConfig(this.home), keys, record: (event, detail) => this.record(event, detail) }, o);
+  }
+
+  /** The record of packages sent from this computer (needs the vault unlocked: it is sealed). */
+  async sentPackages(): Promise<SentPackages> {
+    const keys = this.requireKeys();
+    await loadConfig(this.home);
+    return readSent(this.home, keyring(keys));
   }
 
   // ---- housekeeping ----------------------------------------------------------------------------

@@ -48,4 +48,6 @@ export const homeFiles = {
   /** The backups' local state and file cache (engine/backup/local.ts). */
   backupState: 'backup-state.json',
   backupCache: 'backup-cache.json',
+  /** The record of packages sent securely from this computer, each line sealed under the vault (engine/send/records.ts). */
+  sends: 'sends.log',
 } as const;

@@ -75,6 +75,8 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   handover: (e, p) => e.handover(p),
   removeVault: (e, p) => e.removeVault(p),
   locale: async (e) => ({ locale: e.locale }),
+  sendFiles: (e, p) => e.sendFiles(p),
+  sentPackages: (e) => e.sentPackages(),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */

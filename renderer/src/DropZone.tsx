@@ -15,6 +15,7 @@ interface Question {
   more: number;
   answer: (choice: Choice, forAll: boolean) => void;
 }
+import { SendSecurely } from './SendSecurely.js';
 
 interface Entry {
   isFile: boolean;
@@ -46,6 +47,9 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
   const [message, setMessage] = useState<string[]>([]);
   const [question, setQuestion] = useState<Question | undefined>();
   const [forAll, setForAll] = useState(false);
+  /** The files the last drop put in the vault, which can be sent securely at once. */
+  const [sendable, setSendable] = useState<string[]>([]);
+  const [sending, setSending] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
 
@@ -70,6 +74,9 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
     const failed: string[] = [];
     let always: Choice | undefined;
     let left = files.filter((f) => taken.has(f.path)).length;
+    const paths: string[] = [];
+    setSendable([]);
+    setSending(false);
     for (const { path, file } of files) {
       let choice: Choice = 'refuse';
       if (taken.has(path)) {
@@ -95,6 +102,7 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
             `Replaced "${path}" with the new one. The version it replaced is kept in the cloud copy's trash for ${r.trashDays ?? 30} days, and in any backup taken before now.`,
           );
         else said.push(`Not added: a file named "${path}" appeared in the vault meanwhile, so nothing was written. Drop it again to choose what to do.`);
+        if (r.outcome !== 'exists') paths.push(r.path);
       } catch (e) {
         failed.push(explain(e));
       }
@@ -106,6 +114,7 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
       ...said,
       ...(failed.length ? [`${failed.length === 1 ? '1 file' : `${failed.length} files`} could not be added: ${failed[0]}`] : []),
     ]);
+    setSendable(paths);
     onAdded();
   };
 
@@ -177,6 +186,14 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
           ))}
         </div>
       )}
+      {sendable.length > 0 &&
+        (sending ? (
+          <SendSecurely paths={sendable} onClose={() => setSending(false)} />
+        ) : (
+          <button type="button" onClick={() => setSending(true)}>
+            Send {sendable.length === 1 ? 'it' : 'them'} securely…
+          </button>
+        ))}
     </section>
   );
 }

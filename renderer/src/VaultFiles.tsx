@@ -1,7 +1,9 @@
 // Home's list of the vault's files, each with its sync state; failed ones
-// say why, with a Retry (a sync pass tries them again).
+// say why, with a Retry (a sync pass tries them again). Files can be chosen
+// (one by one, or all those shown) and sent securely.
 import { useId, useState } from 'react';
-import { sentence, size } from './text.js';
+import { SendSecurely } from './SendSecurely.js';
+import { count, sentence, size } from './text.js';
 import { type ApiResult } from '../../contract/index.js';
 
 type Files = ApiResult<'vaultFiles'>;
@@ -14,8 +16,22 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
   const [only, setOnly] = useState<State | ''>('');
   const [query, setQuery] = useState('');
   const id = useId();
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [sending, setSending] = useState(false);
   const q = query.trim().toLowerCase();
   const shown = files.files.filter((f) => (!only || f.state === only) && (!q || f.path.toLowerCase().includes(q)));
+  const listed = shown.slice(0, SHOWN);
+  const allChosen = listed.length > 0 && listed.every((f) => chosen.has(f.path));
+  const choose = (paths: string[], on: boolean) => {
+    const next = new Set(chosen);
+    for (const p of paths) {
+      if (on) next.add(p);
+      else next.delete(p);
+    }
+    setChosen(next);
+  };
+  // Only files still in the list are sent (one may have gone since it was ticked).
+  const toSend = files.files.filter((f) => chosen.has(f.path)).map((f) => f.path);
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Files in the vault</h2>
@@ -34,6 +50,16 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
           <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
         </div>
       </div>
+      {files.total > 0 && sending ? (
+        <SendSecurely paths={toSend} onClose={() => setSending(false)} />
+      ) : files.total > 0 ? (
+        <div className="row wrap">
+          <button type="button" className="primary" disabled={toSend.length === 0} onClick={() => setSending(true)}>
+            {toSend.length === 0 ? 'Send securely…' : `Send ${count(toSend.length, 'file')} securely…`}
+          </button>
+          <span className="muted">Tick files to send them to someone outside the union, protected by a passphrase.</span>
+        </div>
+      ) : null}
       {files.total === 0 ? (
         <p>No files yet: drop some above, or put them in the vault folder.</p>
       ) : shown.length === 0 ? (
@@ -42,14 +68,30 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
         <table className="entries" aria-label="Files and their sync state">
           <thead>
             <tr>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label="Choose all files shown"
+                  checked={allChosen}
+                  onChange={(e) =>
+                    choose(
+                      listed.map((f) => f.path),
+                      e.target.checked,
+                    )
+                  }
+                />
+              </th>
               <th scope="col">File</th>
               <th scope="col">Size</th>
               <th scope="col">State</th>
             </tr>
           </thead>
           <tbody>
-            {shown.slice(0, SHOWN).map((f) => (
+            {listed.map((f) => (
               <tr key={f.path} data-state={f.state}>
+                <td>
+                  <input type="checkbox" aria-label={`Choose ${f.path}`} checked={chosen.has(f.path)} onChange={(e) => choose([f.path], e.target.checked)} />
+                </td>
                 <td>{f.path}</td>
                 <td className="nowrap">{size(f.size)}</td>
                 <td>

@@ -5,17 +5,7 @@ export function sentence(message: string): string {
   return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
 }
 
-/** 1536 -> "1.5 KB": sizes as people read them. */
-export function size(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let n = bytes;
-  let u = 0;
-  while (n >= 1024 && u < units.length - 1) {
-    n /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} ${n === 1 ? 'byte' : 'bytes'}` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
-}
+export { byteSize as size } from '../../contract/words.js';
 
 /** "Tuesday 1 December 2026 at 07:02" in the person's own language and time zone. */
 export function when(iso: string | number): string {

@@ -1,6 +1,6 @@
 // The architecture's layers (DESIGN.md "Architecture"), checked on the
 // source: every import of every file under crypto/, contract/, engine/,
-// cli/, electron/, renderer/src/ and bin/ (static, `export ... from`,
+// cli/, electron/, renderer/src/, send-page/src/ and bin/ (static, `export ... from`,
 // `import type`, dynamic `import()`, `require()`, type-position `import()`,
 // and workers' `new URL('...', import.meta.url)`) must keep its folder's
 // rule. No exceptions: a file that needs one breaks the design. The rules
@@ -16,7 +16,7 @@ import ts from 'typescript';
 
 /** The repository (this file runs from dist/tests/architecture/). */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SCANNED = ['crypto', 'contract', 'engine', 'cli', 'electron', 'renderer/src', 'bin'];
+const SCANNED = ['crypto', 'contract', 'engine', 'cli', 'electron', 'renderer/src', 'send-page/src', 'bin'];
 const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
 
 /** The npm packages crypto/ uses today: libsodium, the BIP-39 word list, schema validation. Pure code, no I/O. */
@@ -98,6 +98,11 @@ const isCommand = (path: string) => path.startsWith('cli/commands/');
 /** A file directly in cli/ (not in a subfolder). */
 const isCliTop = (stem: string) => stem.startsWith('cli/') && !stem.slice(4).includes('/');
 
+/** The repository's files the recipient's page carries. */
+const PAGE_FILES = ['crypto/send/open', 'crypto/send/format', 'crypto/errors', 'contract/words'];
+/** What those crypto files may name: each other, and files with no Node in them (crypto/sodium only for its type: the page passes libsodium in). */
+const PAGE_CRYPTO = ['crypto/send/open', 'crypto/send/format', 'crypto/errors', 'crypto/padding', 'crypto/sodium'];
+
 interface Rule {
   title: string;
   applies(path: string): boolean;
@@ -174,6 +179,27 @@ const RULES: Rule[] = [
       if (t.kind !== 'file') return undefined;
       if (isEngineEntry(t.stem) || under(t.stem, 'contract') || under(t.stem, 'electron')) return undefined;
       return under(t.stem, 'engine') ? 'an engine internal (only engine/index.ts)' : 'outside what electron/ may use';
+    },
+  },
+  {
+    title:
+      "send-page/src (the recipient's page) imports only itself, crypto/send/open, crypto/send/format, crypto/errors, contract/words and libsodium-wrappers-sumo: the code a recipient runs stays small",
+    applies: (path) => under(path, 'send-page/src'),
+    broken: (_path, t) => {
+      if (t.kind === 'file')
+        return under(t.stem, 'send-page/src') || PAGE_FILES.includes(t.stem) ? undefined : `${t.stem} is not code the recipient's page may carry`;
+      if (t.kind === 'package') return t.name === 'libsodium-wrappers-sumo' ? undefined : `npm package ${t.name}`;
+      if (t.kind === 'node') return `Node's ${t.name}`;
+      return undefined;
+    },
+  },
+  {
+    title: "crypto/send/open and format (what the recipient's page runs) import only each other, crypto/errors, crypto/padding and crypto/sodium's type",
+    applies: (path) => PAGE_FILES.some((f) => f.startsWith('crypto/send/') && path.startsWith(`${f}.`)),
+    broken: (_path, t) => {
+      if (t.kind === 'file') return PAGE_CRYPTO.includes(t.stem) ? undefined : `${t.stem} would load Node in the browser`;
+      if (t.kind === 'package' || t.kind === 'node') return `${t.kind === 'node' ? "Node's " : 'npm package '}${t.name}`;
+      return undefined;
     },
   },
   {
@@ -358,6 +384,23 @@ const BREACHES: { path: string; lines: string[]; broken: string[] }[] = [
     ],
   },
   {
+    path: 'send-page/src/page.ts',
+    lines: ["import { sealPackage } from '../../crypto/send/seal.js';", "import { z } from 'zod';", "import { randomBytes } from 'node:crypto';"],
+    broken: [
+      "send-page/src/page.ts:1 imports '../../crypto/send/seal.js': crypto/send/seal is not code the recipient's page may carry",
+      "send-page/src/page.ts:2 imports 'zod': npm package zod",
+      "send-page/src/page.ts:3 imports 'node:crypto': Node's crypto",
+    ],
+  },
+  {
+    path: 'crypto/send/open.ts',
+    lines: ["import { randomBytes } from '../random.js';", "import { randomBytes as r } from 'node:crypto';"],
+    broken: [
+      "crypto/send/open.ts:1 imports '../random.js': crypto/random would load Node in the browser",
+      "crypto/send/open.ts:2 imports 'node:crypto': Node's crypto",
+    ],
+  },
+  {
     path: 'bin/start.js',
     lines: ["const { Engine } = await import('../dist/engine/engine.js');"],
     broken: ["bin/start.js:1 imports '../dist/engine/engine.js': not a compiled entry point"],
@@ -418,6 +461,20 @@ const ALLOWED: { path: string; lines: string[] }[] = [
       "import type { Api } from '../contract/api.js';",
     ],
   },
+  {
+    path: 'send-page/src/page.ts',
+    lines: [
+      "import sodium from 'libsodium-wrappers-sumo';",
+      "import { openPackage } from '../../crypto/send/open.js';",
+      "import { DamagedData } from '../../crypto/errors.js';",
+      "import { byteSize } from '../../contract/words.js';",
+      "import { decode } from './decode.js';",
+    ],
+  },
+  {
+    path: 'crypto/send/format.ts',
+    lines: ["import { DamagedData } from '../errors.js';", "import { padmeLength } from '../padding.js';", "import type { Sodium } from '../sodium.js';"],
+  },
   { path: 'bin/start.js', lines: ["const launch = await import('../dist/electron/launch.js');", "const cli = await import('../dist/cli/main.js');"] },
 ];
 
@@ -432,7 +489,7 @@ test('each rule catches a breach and lets the allowed imports through', () => {
   );
 });
 
-test('every import in crypto/, contract/, engine/, cli/, electron/, renderer/src and bin/ keeps its layer', () => {
+test('every import in crypto/, contract/, engine/, cli/, electron/, renderer/src, send-page/src and bin/ keeps its layer', () => {
   const files = SCANNED.flatMap(sourcesUnder);
   for (const dir of SCANNED.filter((d) => d !== 'contract')) {
     assert.ok(

@@ -47,7 +47,7 @@ test('the file list: every file with its state, failed ones first with the reaso
     screen
       .getAllByRole('row')
       .slice(1)
-      .map((r) => [r.children[0]!.textContent, within(r as HTMLElement).getByText(/^(Synced|Waiting|Failed)$/).textContent]);
+      .map((r) => [r.children[1]!.textContent, within(r as HTMLElement).getByText(/^(Synced|Waiting|Failed)$/).textContent]);
   assert.deepEqual(rows(), [
     ['Member 0042/letter.pdf', 'Failed'],
     ['rota.csv', 'Waiting'],
