@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fromHex, toHex } from '../../crypto/index.js';
-import { ready } from '../../crypto/sodium.js';
+import { cryptoBackend, ready } from '../../crypto/sodium.js';
 import { HEADER_LEN, MESSAGE_LEN, normalisePassphrase, openPackage } from '../../crypto/send/index.js';
 import { keyCheck, passphraseRoot, streamKey } from '../../crypto/send/format.js';
 import { content } from '../vectors/format-recipe.js';
@@ -18,7 +18,11 @@ const committed = JSON.parse(readFileSync(SEND_VECTOR_FILE, 'utf8')) as SendVect
 const small = () => fromHex(committed.packages[0]!.hex!);
 const PASS = committed.packages[0]!.passphrase;
 
-test('re-running the recipe gives the committed vectors exactly', async () => {
+// Only the WASM build takes all its randomness from random.ts (the native one
+// draws secretstream headers itself): the recipe re-runs there (npm run test:wasm).
+const recipeSkip = (await cryptoBackend()) === 'native' && 'the recipe pins bytes drawn from injected randomness, which only the WASM build takes';
+
+test('re-running the recipe gives the committed vectors exactly', { skip: recipeSkip }, async () => {
   assert.deepEqual(await buildSendVectors(), committed);
 });
 
