@@ -7,6 +7,8 @@ contextBridge.exposeInMainWorld('casevault', {
   call: (method, params) => ipcRenderer.invoke('casevault:call', String(method), params),
   // No argument: the main process opens the vault folder it knows, never a path from the page.
   openVaultFolder: () => ipcRenderer.invoke('casevault:open-vault-folder'),
+  // What the desktop shell does that the page should say: whether closing the window quits (no tray on this desktop).
+  desktop: () => ipcRenderer.invoke('casevault:desktop'),
   on: (listener) => {
     const handler = (_event, type, payload) => listener(type, payload);
     ipcRenderer.on('casevault:event', handler);

@@ -19,6 +19,14 @@ interface Bridge {
   on(listener: (type: string, event: unknown) => void): () => void;
   /** The desktop app only: show the vault folder in the file manager. */
   openVaultFolder?(): Promise<ApiResponse>;
+  /** The desktop app only: what its shell does that the page should say. */
+  desktop?(): Promise<DesktopShell | undefined>;
+}
+
+/** The desktop shell's behaviour on this computer (electron/main.ts). */
+export interface DesktopShell {
+  /** No tray icon can be seen here (GNOME without AppIndicator), so closing the window quits. */
+  closeQuits: boolean;
 }
 
 declare global {
@@ -59,6 +67,11 @@ export function onEvent<K extends keyof EngineEvents>(type: K, fn: (e: EngineEve
 
 /** Whether this shell can open the vault folder in the file manager (the desktop app can; a browser tab cannot). */
 export const canOpenVaultFolder = (): boolean => typeof window.casevault?.openVaultFolder === 'function';
+
+/** The desktop shell's behaviour, or undefined in a browser tab. */
+export async function desktopShell(): Promise<DesktopShell | undefined> {
+  return window.casevault?.desktop?.();
+}
 
 export async function openVaultFolder(): Promise<void> {
   const r = await window.casevault!.openVaultFolder!();

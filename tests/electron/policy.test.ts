@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { appFile, autoLockDue, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../../electron/policy.js';
+import { appFile, autoLockDue, autoLockNow, ipcSenderAllowed, isAppUrl, trayState, windowOptions } from '../../electron/policy.js';
 import { tempDir } from '../helpers/fs.js';
 
 test('the window runs the renderer isolated and sandboxed, with no Node and no webviews', () => {
@@ -61,6 +61,10 @@ test('auto-lock and the tray state', () => {
   assert.equal(autoLockDue(899, 15), false);
   assert.equal(autoLockDue(900, 15), true);
   assert.equal(autoLockDue(1e9, 0), false);
+  assert.equal(autoLockNow(10, 'locked', 15), true, "Linux's locked screen locks at once, whatever the idle minutes");
+  assert.equal(autoLockNow(10, 'locked', 0), true, "0 minutes still locks on screen lock");
+  assert.equal(autoLockNow(10, 'active', 15), false);
+  assert.equal(autoLockNow(900, 'idle', 15), true);
   const base = { files: { pending: 0, failed: 0 }, pendingDeletions: 0, live: { watching: true, online: true } };
   assert.equal(trayState(base), 'synced');
   assert.equal(trayState({ ...base, files: { pending: 2, failed: 0 } }), 'syncing');
