@@ -5,7 +5,7 @@
 // now or later", never while files are syncing or the keys are being rotated,
 // and restarts only after live sync has stopped and the vault is locked.
 // electron/main.ts wires these to electron-updater.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trayState } from './policy.js';
 
@@ -35,8 +35,14 @@ export function checkUpdateFeed(raw: string): string {
 export type UpdateKind = 'appimage' | 'deb' | 'windows' | 'mac';
 
 export function updateKind(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, resourcesDir: string): UpdateKind | undefined {
-  if (!existsSync(join(resourcesDir, 'app-update.yml'))) return undefined; // built with no feed
-  if (platform === 'win32') return 'windows';
+  let feed: string;
+  try {
+    feed = readFileSync(join(resourcesDir, 'app-update.yml'), 'utf8');
+  } catch {
+    return undefined; // built with no feed
+  }
+  // electron-updater checks a Windows installer's signature only against the publisher recorded when the app was signed; unsigned, it would check none.
+  if (platform === 'win32') return /^publisherName:/m.test(feed) ? 'windows' : undefined;
   if (platform === 'darwin') return 'mac';
   if (platform !== 'linux') return undefined;
   if (env.APPIMAGE) return 'appimage';

@@ -20,10 +20,12 @@ test('the feed is an https folder address (or http on this computer, to try one 
   assert.throws(() => checkUpdateFeed('updates.union.example'), /not a web address/);
 });
 
-test('only installs built with a feed update themselves, and on Linux only the .deb and the AppImage', async () => {
+test('only installs built with a feed update themselves: on Windows only a signed build, on Linux only the .deb and the AppImage', async () => {
   const resources = await tempDir('resources');
   assert.equal(updateKind('win32', {}, resources), undefined, 'built with no feed');
   await writeFile(join(resources, 'app-update.yml'), 'provider: generic\nurl: https://updates.union.example/\n');
+  assert.equal(updateKind('win32', {}, resources), undefined, 'an unsigned Windows build: no publisher to check the next installer against');
+  await writeFile(join(resources, 'app-update.yml'), 'provider: generic\nurl: https://updates.union.example/\npublisherName:\n  - Example Union\n');
   assert.equal(updateKind('win32', {}, resources), 'windows');
   assert.equal(updateKind('darwin', {}, resources), 'mac');
   assert.equal(updateKind('linux', {}, resources), undefined, 'a tar.gz: replaced by hand');
