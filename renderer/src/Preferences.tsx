@@ -107,8 +107,8 @@ export function Preferences() {
         </label>
         {shell?.closeQuits && (
           <p className="muted">
-            This desktop shows no tray icon, so closing the Casevault window quits it: syncing stops (after the file in hand) and the vault locks. Files
-            added meanwhile are synced when Casevault is opened again. With "Start with the computer", it opens its window at login.
+            This desktop shows no tray icon, so closing the Casevault window quits it: syncing stops (after the file in hand) and the vault locks. Files added
+            meanwhile are synced when Casevault is opened again. With "Start with the computer", it opens its window at login.
           </p>
         )}
       </SettingsForm>

@@ -62,7 +62,7 @@ test('auto-lock and the tray state', () => {
   assert.equal(autoLockDue(900, 15), true);
   assert.equal(autoLockDue(1e9, 0), false);
   assert.equal(autoLockNow(10, 'locked', 15), true, "Linux's locked screen locks at once, whatever the idle minutes");
-  assert.equal(autoLockNow(10, 'locked', 0), true, "0 minutes still locks on screen lock");
+  assert.equal(autoLockNow(10, 'locked', 0), true, '0 minutes still locks on screen lock');
   assert.equal(autoLockNow(10, 'active', 15), false);
   assert.equal(autoLockNow(900, 'idle', 15), true);
   const base = { files: { pending: 0, failed: 0 }, pendingDeletions: 0, live: { watching: true, online: true } };
