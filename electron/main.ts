@@ -38,15 +38,16 @@ const icon = (name: string) => nativeImage.createFromPath(join(root, 'build', 'i
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
-// A second copy starts nothing (no engine, no live sync beside the first's): it quits, and the first shows its window.
-if (holdsSingleInstance(app)) start();
-
 let engine: Engine;
 let quit: QuitSequence;
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
 /** Whether the tray icon can be seen (Linux without a tray: closing the window quits). */
 let hasTray = true;
+
+// A second copy starts nothing (no engine, no live sync beside the first's): it quits, and the first shows its window.
+// (After the declarations above: start() assigns them.)
+if (holdsSingleInstance(app)) start();
 
 function start() {
   // The Dropbox sign-in also under the OS keychain, so a Dropbox vault syncs after a restart while locked.
@@ -124,7 +125,7 @@ function startUpdates(kind: UpdateKind) {
       if (response !== 0) return; // Later: the download is kept, and offered again at the next start
       // Files may have arrived while the question was open: the restart waits for them too.
       await whenIdle(status, tick);
-      quit.quitThen(() => autoUpdater.quitAndInstall());
+      quit.quitThen(() => autoUpdater.quitAndInstall(false, true)); // not silent (an installer may ask for a password), then run again
     });
   });
   autoUpdater.on('error', () => {
