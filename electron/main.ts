@@ -1,20 +1,26 @@
 // The desktop app's main process: hosts the engine, one window, a tray icon,
-// notifications, auto-lock and live sync. Thin: the security decisions are
-// in electron/policy.ts (tested without Electron), the work in the engine.
+// notifications, auto-lock, live sync and updates. Thin: the decisions are
+// plain functions beside it (policy.ts, lifecycle.ts, autostart.ts,
+// tray-support.ts, updates.ts; tested without Electron), the work in the engine.
 // Compiled to dist/electron/main.js (package.json "main").
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import electronUpdater from 'electron-updater';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ApiResponse, ApiResult, EngineEvents, RestoreReport, StatusReport } from '../contract/index.js';
 import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
+import { launchPath, setLinuxAutostart } from './autostart.js';
+import { closeQuits, HIDDEN_FLAG, holdsSingleInstance, QuitSequence, startHidden } from './lifecycle.js';
+import { statusNotifierWatcher, trayShown } from './tray-support.js';
+import { UPDATE_CHECK_EVERY_MS, updateKind, updateQuestion, whenIdle, type UpdateKind } from './updates.js';
 import {
   APP_ENTRY,
   APP_SCHEME,
   appFile,
-  autoLockDue,
   autoLockMinutes,
   healthNotices,
+  autoLockNow,
   ipcSenderAllowed,
   isDropboxSignInUrl,
   isAppUrl,
@@ -34,19 +40,42 @@ const icon = (name: string) => nativeImage.createFromPath(join(root, 'build', 'i
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
-
-// The Dropbox sign-in also under the OS keychain, so a Dropbox vault syncs after a restart while locked.
-const engine = new Engine(defaultHome(), process.env, osTokenStore(defaultHome(), safeStorage));
+let engine: Engine;
+let quit: QuitSequence;
 let win: BrowserWindow | undefined;
 let tray: Tray | undefined;
 /** The folder the last restore wrote into, from the engine's report (what "Open folder" shows). */
 let lastRestored: string | undefined;
+/** Whether the tray icon can be seen (Linux without a tray: closing the window quits). */
+let hasTray = true;
+
+// A second copy starts nothing (no engine, no live sync beside the first's): it quits, and the first shows its window.
+// (After the declarations above: start() assigns them.)
+if (holdsSingleInstance(app)) start();
+
+function start() {
+  // The Dropbox sign-in also under the OS keychain, so a Dropbox vault syncs after a restart while locked.
+  engine = new Engine(defaultHome(), process.env, osTokenStore(defaultHome(), safeStorage));
+  // Every quit waits for live sync to stop and the keys to be wiped (Electron does not await before-quit).
+  quit = new QuitSequence(app, async () => {
+    await engine.stopLiveSync();
+    await engine.lock();
+  });
+  app.on('second-instance', showWindow);
+  app.on('window-all-closed', () => {
+    // With a tray, keep syncing from it (quit from its menu); without one, the window's close has already quit.
+  });
+  app.on('web-contents-created', guardContents);
+  void app.whenReady().then(ready);
+}
 
 function showWindow() {
   if (!win || win.isDestroyed()) {
     win = new BrowserWindow(windowOptions(join(root, 'electron', 'preload.cjs')));
     win.once('ready-to-show', () => win?.show());
+    win.on('close', () => {
+      if (closeQuits(hasTray)) app.quit();
+    });
     void win.loadURL(APP_ENTRY);
   } else {
     win.show();
@@ -67,7 +96,14 @@ function notify(kind: NoticeKind, count?: number) {
 
 // (Electron's macOS-only openAsHidden, which macOS 13 and later ignore, is gone from Electron's API.)
 async function applyLoginItem() {
-  app.setLoginItemSettings({ openAtLogin: startAtLogin(await dispatch(engine, 'settings', {})) });
+  const enabled = startAtLogin(await dispatch(engine, 'settings', {}));
+  if (process.platform !== 'linux') {
+    app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] });
+    return;
+  }
+  await setLinuxAutostart(enabled, launchPath(process.execPath)).catch(() => {
+    // The setting itself is saved; the next start (or change) writes the autostart entry again.
+  });
 }
 
 /** The tray and notifications follow the vault's health, as Home's headline does. */
@@ -84,7 +120,37 @@ async function refreshTray() {
   showHealth(await engine.status());
 }
 
-void app.whenReady().then(async () => {
+/** electron-updater, for installers built with a feed: the restart is offered, and made, only when nothing is syncing. */
+function startUpdates(kind: UpdateKind) {
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.autoInstallOnAppQuit = false; // installs only when the person says so, after the quit sequence
+  const status = async () => ((await engine.hasVault()) ? engine.status() : undefined);
+  const tick = () => new Promise<void>((r) => setTimeout(r, 30_000));
+  let asked = false;
+  autoUpdater.on('update-downloaded', (info) => {
+    if (asked) return;
+    asked = true;
+    void whenIdle(status, tick).then(async () => {
+      const q = updateQuestion(info.version, kind);
+      const { response } = win && !win.isDestroyed() ? await dialog.showMessageBox(win, q) : await dialog.showMessageBox(q);
+      if (response !== 0) return; // Later: the download is kept, and offered again at the next start
+      // Files may have arrived while the question was open: the restart waits for them too.
+      await whenIdle(status, tick);
+      quit.quitThen(() => autoUpdater.quitAndInstall(false, true)); // not silent (an installer may ask for a password), then run again
+    });
+  });
+  autoUpdater.on('error', () => {
+    // No feed reachable, or a download that failed its checksum or signature: nothing is installed; the next check tries again.
+  });
+  const check = () =>
+    void autoUpdater.checkForUpdates().catch(() => {
+      // reported through the 'error' event above
+    });
+  check();
+  setInterval(check, UPDATE_CHECK_EVERY_MS);
+}
+
+async function ready() {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = appFile(rendererDir, request.url);
     if (!file) return new Response('Not found', { status: 404 });
@@ -110,6 +176,9 @@ void app.whenReady().then(async () => {
     if (method === 'updateSettings' && result.ok) void applyLoginItem();
     return result;
   });
+  ipcMain.handle('casevault:desktop', (event) =>
+    ipcSenderAllowed(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame) ? { closeQuits: closeQuits(hasTray) } : undefined,
+  );
   /** Opens a folder the main process knows (never a path from the page) in the file manager, for the app's own page only. */
   const openFolder = (channel: string, folder: () => Promise<ApiResponse<string>>) =>
     ipcMain.handle(channel, async (event) => {
@@ -132,6 +201,7 @@ void app.whenReady().then(async () => {
   );
   for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
 
+  hasTray = trayShown(process.platform, process.env, process.platform === 'linux' ? await statusNotifierWatcher() : undefined);
   tray = new Tray(icon('tray-synced.png'));
   tray.setContextMenu(
     Menu.buildFromTemplate([
@@ -144,11 +214,17 @@ void app.whenReady().then(async () => {
   tray.on('click', showWindow);
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
+  // 'suspend' comes on every platform (on Linux from logind); 'lock-screen' on macOS and Windows, and the idle state 'locked' on Linux.
   powerMonitor.on('suspend', () => void engine.lock());
   powerMonitor.on('lock-screen', () => void engine.lock());
+  // Electron's docs give this event a preventDefault (its typings do not): Linux and macOS then wait while the quit sequence runs.
+  powerMonitor.on('shutdown', (...args: unknown[]) => {
+    (args[0] as { preventDefault?(): void } | undefined)?.preventDefault?.();
+    app.quit();
+  });
   setInterval(async () => {
     const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
-    if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock();
+    if (autoLockNow(powerMonitor.getSystemIdleTime(), powerMonitor.getSystemIdleState(60), minutes)) void engine.lock();
     void refreshTray();
   }, 30_000);
 
@@ -162,10 +238,12 @@ void app.whenReady().then(async () => {
     onBackup: () => void refreshTray(),
   });
   void applyLoginItem();
-  showWindow();
-});
+  if (!startHidden(process.argv, hasTray)) showWindow();
+  const kind = app.isPackaged ? updateKind(process.platform, process.env, process.resourcesPath) : undefined;
+  if (kind) startUpdates(kind);
+}
 
-app.on('web-contents-created', (_e, contents) => {
+function guardContents(_e: unknown, contents: Electron.WebContents) {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
@@ -177,13 +255,4 @@ app.on('web-contents-created', (_e, contents) => {
     if (isDropboxSignInUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-});
-
-app.on('second-instance', showWindow);
-app.on('window-all-closed', () => {
-  // Keep syncing from the tray; quit from its menu.
-});
-app.on('before-quit', async () => {
-  await engine.stopLiveSync();
-  await engine.lock();
-});
+}

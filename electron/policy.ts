@@ -80,6 +80,15 @@ export function autoLockDue(idleSeconds: number, lockAfterMinutes: number): bool
   return lockAfterMinutes > 0 && idleSeconds >= lockAfterMinutes * 60;
 }
 
+/**
+ * Whether to lock now, asked every 30 seconds: after the idle minutes, or when the
+ * screen is locked. Electron's 'lock-screen' event exists on macOS and Windows
+ * only; on Linux the idle state reads 'locked' while the screen locker runs.
+ */
+export function autoLockNow(idleSeconds: number, idleState: string, lockAfterMinutes: number): boolean {
+  return idleState === 'locked' || autoLockDue(idleSeconds, lockAfterMinutes);
+}
+
 /** The one outside address the app opens (in the person's own browser, never in the app): Dropbox's sign-in page. */
 export function isDropboxSignInUrl(url: string): boolean {
   try {

@@ -9,6 +9,8 @@ contextBridge.exposeInMainWorld('casevault', {
   openVaultFolder: () => ipcRenderer.invoke('casevault:open-vault-folder'),
   // No argument either: the main process opens the folder of the last restore, from the engine's report.
   openRestoredFolder: () => ipcRenderer.invoke('casevault:open-restored-folder'),
+  // What the desktop shell does that the page should say: whether closing the window quits (no tray on this desktop).
+  desktop: () => ipcRenderer.invoke('casevault:desktop'),
   on: (listener) => {
     const handler = (_event, type, payload) => listener(type, payload);
     ipcRenderer.on('casevault:event', handler);

@@ -2,7 +2,7 @@
 // backups are kept, the access-review reminder. The engine validates and
 // records each change in the audit trail.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { call } from './api.js';
+import { call, desktopShell, type DesktopShell } from './api.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 
@@ -76,8 +76,11 @@ function SettingsForm({ title, children, onSave }: { title: string; children: Re
 
 export function Preferences() {
   const [s, setS] = useState<Settings | undefined>();
+  const [shell, setShell] = useState<DesktopShell | undefined>();
   useEffect(() => {
     void call('settings').then(setS, () => {});
+    // A browser tab has no shell to ask; a shell that cannot answer says nothing rather than something untrue.
+    void desktopShell().then(setShell, () => {});
   }, []);
   if (!s) return null;
   const save = (u: Update) => async () => {
@@ -102,6 +105,12 @@ export function Preferences() {
           <input type="checkbox" checked={s.startAtLogin} onChange={(e) => set({ startAtLogin: e.target.checked })} />
           <span>Start Casevault in the tray when I log in, so files sync and backups run without opening it (the desktop app)</span>
         </label>
+        {shell?.closeQuits && (
+          <p className="muted">
+            This desktop shows no tray icon, so closing the Casevault window quits it: syncing stops (after the file in hand) and the vault locks. Files added
+            meanwhile are synced when Casevault is opened again. With "Start with the computer", it opens its window at login.
+          </p>
+        )}
       </SettingsForm>
       <SettingsForm title="Backup schedule" onSave={save({ backupEveryHours: s.backupEveryHours, backupWarnAfterDays: s.backupWarnAfterDays })}>
         <NumberField

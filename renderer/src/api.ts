@@ -32,6 +32,14 @@ interface Bridge {
   openVaultFolder?(): Promise<ApiResponse>;
   /** The desktop app only: show the folder of the last restore (the one file's folder, or the folder restored into). */
   openRestoredFolder?(): Promise<ApiResponse>;
+  /** The desktop app only: what its shell does that the page should say. */
+  desktop?(): Promise<DesktopShell | undefined>;
+}
+
+/** The desktop shell's behaviour on this computer (electron/main.ts). */
+export interface DesktopShell {
+  /** No tray icon can be seen here (GNOME without AppIndicator), so closing the window quits. */
+  closeQuits: boolean;
 }
 
 declare global {
@@ -72,6 +80,11 @@ export function onEvent<K extends keyof EngineEvents>(type: K, fn: (e: EngineEve
 
 /** Whether this shell can open the vault folder in the file manager (the desktop app can; a browser tab cannot). */
 export const canOpenVaultFolder = (): boolean => typeof window.casevault?.openVaultFolder === 'function';
+
+/** The desktop shell's behaviour, or undefined in a browser tab. */
+export async function desktopShell(): Promise<DesktopShell | undefined> {
+  return window.casevault?.desktop?.();
+}
 
 export async function openVaultFolder(): Promise<void> {
   const r = await window.casevault!.openVaultFolder!();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { appFile, autoLockDue, ipcSenderAllowed, isAppUrl, restoredFolder, trayState, windowOptions } from '../../electron/policy.js';
+import { appFile, autoLockDue, autoLockNow, ipcSenderAllowed, isAppUrl, restoredFolder, trayState, windowOptions } from '../../electron/policy.js';
 import { tempDir } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
@@ -62,6 +62,10 @@ test('auto-lock', () => {
   assert.equal(autoLockDue(899, 15), false);
   assert.equal(autoLockDue(900, 15), true);
   assert.equal(autoLockDue(1e9, 0), false);
+  assert.equal(autoLockNow(10, 'locked', 15), true, "Linux's locked screen locks at once, whatever the idle minutes");
+  assert.equal(autoLockNow(10, 'locked', 0), true, '0 minutes still locks on screen lock');
+  assert.equal(autoLockNow(10, 'active', 15), false);
+  assert.equal(autoLockNow(900, 'idle', 15), true);
 });
 
 test("the tray follows the vault's health: everything protected, changes waiting, the cloud folder away", async () => {

@@ -38,3 +38,25 @@ test('settings: each form sends only its own fields; a refused value says why an
   await autoLock.findByText('That setting is not allowed: the auto-lock time must be at most 1440.');
   assert.equal(saved.autoLockMinutes, 5);
 });
+
+test('settings: where the desktop shows no tray, Settings says that closing the window quits; a tray or a browser tab says nothing of it', async () => {
+  bridge({ settings: () => ({ ...DEFAULT_SETTINGS }) });
+  const page = window as unknown as { casevault: { desktop?: () => Promise<{ closeQuits: boolean }> } };
+  page.casevault.desktop = async () => ({ closeQuits: true });
+  render(<Preferences />);
+  const startForm = within(await screen.findByRole('form', { name: 'Start with the computer' }));
+  await startForm.findByText(/shows no tray icon, so closing the Casevault window quits it/);
+  cleanup();
+
+  page.casevault.desktop = async () => ({ closeQuits: false });
+  render(<Preferences />);
+  await screen.findByRole('form', { name: 'Start with the computer' });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(screen.queryByText(/closing the Casevault window quits it/), null);
+  cleanup();
+
+  delete page.casevault.desktop;
+  render(<Preferences />);
+  await screen.findByRole('form', { name: 'Start with the computer' });
+  assert.equal(screen.queryByText(/closing the Casevault window quits it/), null);
+});
