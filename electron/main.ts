@@ -5,7 +5,7 @@
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ApiResult, EngineEvents } from '../contract/index.js';
+import { EVENT_TYPES, type ApiResult, type EngineEvents } from '../contract/index.js';
 import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
 import {
@@ -107,7 +107,8 @@ void app.whenReady().then(async () => {
       ? { ok: false, error: { kind: 'Failed', message: 'the vault folder could not be opened; open it from the file manager' } }
       : { ok: true, value: {} };
   });
-  for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
+  const forward = <K extends keyof EngineEvents>(type: K) => engine.events.on(type, (e) => send(type, e));
+  for (const type of EVENT_TYPES) forward(type);
 
   tray = new Tray(icon('tray-synced.png'));
   tray.setContextMenu(
@@ -121,11 +122,12 @@ void app.whenReady().then(async () => {
   tray.on('click', showWindow);
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
-  powerMonitor.on('suspend', () => void engine.lock());
-  powerMonitor.on('lock-screen', () => void engine.lock());
+  // The engine's own idle timer locks after the same minutes without use of the app; this also locks when the whole computer is idle.
+  powerMonitor.on('suspend', () => void engine.lock({ by: 'sleep' }));
+  powerMonitor.on('lock-screen', () => void engine.lock({ by: 'screen-lock' }));
   setInterval(async () => {
     const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
-    if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock();
+    if (autoLockDue(powerMonitor.getSystemIdleTime(), minutes)) void engine.lock({ by: 'idle', minutes });
     void refreshTray();
   }, 30_000);
 

@@ -15,6 +15,7 @@ import {
   auditHtml,
   fileCount,
   filterAudit,
+  lockCauseText,
   type AnySecretInput,
   type ArchiveDeleteRequest,
   type ArchiveDeletion,
@@ -35,8 +36,12 @@ import {
   type HandoverOptions,
   type HandoverReport,
   type HandoverStatus,
+  type KitKind,
+  type LockCause,
+  type LockState,
   type OtherTrail,
   type RecoverReport,
+  type RecoveryKitFacts,
   type Records,
   type ReencryptReport,
   type RemoveOptions,
@@ -57,6 +62,7 @@ import {
 } from '../contract/index.js';
 import { appendAudit, auditLogBytes, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
+import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
@@ -64,6 +70,7 @@ import { tempName, writeTemp } from './fsutil/atomic.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
+import { AutoLock } from './keys/auto-lock.js';
 import { writeEscrowKey } from './keys/escrow.js';
 import {
   changePassphrase,
@@ -79,6 +86,7 @@ import {
   unlockKeys,
   describeSecret,
 } from './keys/lifecycle.js';
+import { checkKeyPlace, recoveryKitFacts, saveRecoveryKit, type KeyPlaceFolders } from './keys/recovery-kit.js';
 import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
 import { assertCloudKeys } from './keys/rotation-steps.js';
 import { loadVerified, makeHandover } from './leaving/handover.js';
@@ -120,6 +128,11 @@ export interface RecoverOptions {
   secret: AnySecretInput;
 }
 
+export interface EngineOptions {
+  /** The clock auto-lock's idle timer reads (tests move one by hand). */
+  clock?: Clock;
+}
+
 /** Typed listener surface over Node's EventEmitter. */
 export interface EngineEventEmitter {
   on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
@@ -138,14 +151,26 @@ export class Engine {
   private readonly live: LiveSync;
   /** What the engine's parts get of it (engine/core.ts). */
   private readonly core: Core;
+  private readonly clock: Clock;
+  private readonly autoLock: AutoLock;
+  /** Why the vault locked by itself, while it stays locked (lockState). */
+  private autoLocked: LockState['autoLocked'] = null;
 
   /** `osTokens`: the desktop shell's keychain copy of the Dropbox sign-in (engine/remotes/open-cloud.ts). */
   constructor(
     home: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly osTokens?: OsTokenStore,
+    options: EngineOptions = {},
   ) {
     this.home = resolve(home);
+    this.clock = options.clock ?? realClock;
+    this.autoLock = new AutoLock({
+      clock: this.clock,
+      minutes: async () => (await loadSettings(this.home)).autoLockMinutes,
+      unlocked: () => this.unlocked,
+      lock: (minutes) => this.lock({ by: 'idle', minutes }),
+    });
     this.dropboxSignIn = new DropboxConnect(env);
     this.live = new LiveSync({
       home: this.home,
@@ -164,8 +189,10 @@ export class Engine {
       },
       requireKeys: () => this.requireKeys(),
       holdKeys: async (keys) => {
-        if (this.keys && this.keys !== keys) await wipeKeys(this.keys);
+        const was = this.keys;
+        if (was && was !== keys) await wipeKeys(was);
         this.keys = keys;
+        if (!was) this.lockChanged();
       },
       lock: () => this.lock(),
       remote: (config) => this.remote(config),
@@ -252,8 +279,10 @@ export class Engine {
   /** Unlock with the passphrase, recovery key or escrow key: the reading keys live in memory until lock(). */
   async unlock(s: AnySecretInput): Promise<void> {
     const { keys, adopted } = await unlockKeys(this.core, s);
-    await this.lock();
+    const earlier = await this.wipe();
+    if (earlier) await this.record('locked');
     this.keys = keys;
+    this.lockChanged();
     if (adopted) {
       await this.record('took on the vault keys rotated on another computer', 'unlocked with the new passphrase');
       return;
@@ -266,12 +295,50 @@ export class Engine {
     }
   }
 
-  /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
-  async lock(): Promise<void> {
-    if (!this.keys) return;
-    await wipeKeys(this.keys);
+  /**
+   * Wipe the reading keys from memory. Sync carries on (it needs none of
+   * them). `cause`: it locked by itself (the idle timer, sleep, screen lock),
+   * which the page then says.
+   */
+  async lock(cause?: LockCause): Promise<void> {
+    if (!(await this.wipe())) return;
+    this.autoLocked = cause ? { ...cause, at: new Date(this.clock.now()).toISOString() } : null;
+    this.lockChanged();
+    await this.record('locked', cause && lockCauseText(cause).replace(/^Locked /, ''));
+  }
+
+  /** Wipe the reading keys, if held; whether there were any. */
+  private async wipe(): Promise<boolean> {
+    const keys = this.keys;
+    if (!keys) return false;
     this.keys = undefined;
-    await this.record('locked');
+    this.autoLock.disarm();
+    await wipeKeys(keys);
+    return true;
+  }
+
+  private lockChanged(): void {
+    if (this.keys) this.autoLocked = null;
+    this.emit('lock', this.lockState());
+  }
+
+  /** Locked or not, and why it locked by itself (the header's indicator). */
+  lockState(): LockState {
+    return { locked: !this.keys, autoLocked: this.keys ? null : this.autoLocked };
+  }
+
+  /**
+   * Run a call a person's action made (the shells' dispatch does, for every
+   * method but the app's own polls): auto-lock waits while it runs, and the
+   * idle time counts from its end.
+   */
+  async asUse<T>(fn: () => Promise<T>): Promise<T> {
+    const end = this.autoLock.begin();
+    try {
+      return await fn();
+    } finally {
+      await end();
+    }
   }
 
   changePassphrase(newPassphrase: string): Promise<void> {
@@ -286,6 +353,25 @@ export class Engine {
   /** The person typed the recovery key back: recorded, so the vault's health stops asking for it. */
   confirmRecoveryKey(recoveryKey: string): Promise<{ confirmed: true }> {
     return confirmRecoveryKey(this.core, recoveryKey);
+  }
+
+  /** What a recovery kit says besides the words: the vault's name, where its encrypted copy is, today's date. */
+  recoveryKitFacts(kit: KitKind): Promise<RecoveryKitFacts> {
+    return recoveryKitFacts(this.core, kit, new Date(this.clock.now()));
+  }
+
+  /** Write a recovery kit into a new file, never inside the vault, cloud or backup folders (or this home). */
+  saveRecoveryKit(o: { kit: KitKind; recoveryKey: string; to: string }): Promise<{ path: string }> {
+    return saveRecoveryKit(this.core, o, new Date(this.clock.now()));
+  }
+
+  /**
+   * Refuse a file for a recovery key (the CLI's --recovery-key-out) inside a
+   * folder that must never hold it: this vault's folders, or (before init)
+   * the ones given.
+   */
+  checkRecoveryKeyPlace(file: string, folders?: KeyPlaceFolders): Promise<void> {
+    return checkKeyPlace(this.core, file, folders);
   }
 
   /** Lost computer, step 1: new keys, passphrase and recovery key (keys/rotation.ts). */
