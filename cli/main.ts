@@ -13,6 +13,7 @@ import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
 import { rotateKeysCommand } from './commands/rotate-keys.js';
 import { recoverCommand } from './commands/recover.js';
+import { recoveryKeyCommand } from './commands/recovery-key.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -55,6 +56,7 @@ const COMMANDS = [
   handoverCommand,
   removeCommand,
   rotateKeysCommand,
+  recoveryKeyCommand,
 ];
 
 export async function main(

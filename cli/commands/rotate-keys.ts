@@ -15,8 +15,11 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
     )
     .option('--recovery-key-out <file>', 'also write the new recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
-      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const engine = ctx.engine();
+      if (o.recoveryKeyOut) {
+        await checkKeyOut(o.recoveryKeyOut);
+        await engine.checkRecoveryKeyPlace(o.recoveryKeyOut);
+      }
       const resuming = (await engine.status()).keyRotation === 'interrupted';
       if (resuming) ctx.out('A key rotation on this computer did not finish; finishing it now with the new passphrase chosen then.');
       else await engine.unlock(await unlockSecret(ctx.io));
@@ -24,7 +27,10 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
         const r = await engine.rotateKeys({ newPassphrase: await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE') });
         ctx.out('The vault has new keys: the old passphrase and recovery key no longer open it.');
         if (r.recoveryKey) {
-          if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, r.recoveryKey);
+          if (o.recoveryKeyOut) {
+            await writeKeyOut(o.recoveryKeyOut, r.recoveryKey);
+            await engine.confirmRecoveryKey(r.recoveryKey); // kept where the person chose
+          }
           ctx.out();
           ctx.out('New recovery key (shown only now: print it or write it down, and keep it away from this computer):');
           ctx.out();
