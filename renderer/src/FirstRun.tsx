@@ -130,7 +130,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
 
   if (words) {
     return (
-      <RecoveryKey words={words} title="Save your recovery key" testId="recovery-key" doneLabel="I have saved it: continue" onDone={onDone}>
+      <RecoveryKey words={words} kit="vault" title="Save your recovery key" testId="recovery-key" doneLabel="I have saved it: continue" onDone={onDone}>
         <p>
           This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can
           open it.
