@@ -13,7 +13,9 @@ export interface Said {
 /** The outcome line: a status for a result, an alert for a failure. */
 export function Outcome({ said }: { said: Said | undefined }) {
   const ref = useRef<HTMLParagraphElement>(null);
-  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest' }), [said]);
+  useEffect(() => {
+    void ref.current?.scrollIntoView?.({ block: 'nearest' }); // newer Chromium returns a promise here, which must not become the effect's cleanup
+  }, [said]);
   if (!said) return null;
   return (
     <p ref={ref} className={`outcome ${said.tone}`} role={said.tone === 'error' ? 'alert' : 'status'}>

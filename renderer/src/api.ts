@@ -1,4 +1,14 @@
-import type { ApiMethod, ApiParams, ApiResponse, ApiResult, EngineEvents, ErrorKind, FailureInfo, NextStep } from '../../contract/index.js';
+import {
+  EVENT_TYPES,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResponse,
+  type ApiResult,
+  type EngineEvents,
+  type ErrorKind,
+  type FailureInfo,
+  type NextStep,
+} from '../../contract/index.js';
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
 // events; the desktop app: the preload's bridge, same shape).
@@ -35,7 +45,7 @@ const httpBridge: Bridge = {
   },
   on(listener) {
     const source = new EventSource('/api/events');
-    for (const type of ['progress', 'file'] as const) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
+    for (const type of EVENT_TYPES) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
     return () => source.close();
   },
 };
