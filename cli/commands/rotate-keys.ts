@@ -36,6 +36,7 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
           ctx.out();
           ctx.out(`  ${r.recoveryKey}`);
           ctx.out();
+          if (!o.recoveryKeyOut) ctx.out('Once it is written down, check it with `casevault recovery-key --confirm`.');
         } else ctx.out('The new recovery key is the one shown when this rotation started.');
         if (r.backups === 'later') ctx.out('The backup drive was not connected: its key moves to the new keys at the next backup.');
         if (r.backups === 'rewrapped') ctx.out('The backup folder now opens with the new keys; older backups stay readable.');
