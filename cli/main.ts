@@ -16,6 +16,7 @@ import { snapshotsCommand } from './commands/snapshots.js';
 import { passwdCommand } from './commands/passwd.js';
 import { rotateKeysCommand } from './commands/rotate-keys.js';
 import { recoverCommand } from './commands/recover.js';
+import { recoveryKeyCommand } from './commands/recovery-key.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -62,6 +63,7 @@ const COMMANDS = [
   rotateKeysCommand,
   sendCommand,
   sendsCommand,
+  recoveryKeyCommand,
 ];
 
 const VERSION = '0.1.0';

@@ -21,7 +21,9 @@ import type { FailureInfo } from './errors.js';
 import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteReport, Records, RetentionReport } from './housekeeping.js';
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
+import type { LockState } from './lock.js';
 import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
+import type { RecoveryKitFacts } from './recovery-kit.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
 import { sendSchema, type SendReport, type SentPackages } from './send.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
@@ -36,6 +38,7 @@ export const auditFilterSchema = z
   .strict();
 const sarTerms = z.array(text(500)).min(1).max(50);
 export const addFileChoice = z.enum(['refuse', 'keep-both', 'replace']);
+const kitKind = z.enum(['vault', 'handover']);
 
 /** Each method's parameters, validated before the engine sees them. */
 export const API_PARAMS = {
@@ -118,6 +121,14 @@ export const API_PARAMS = {
   sendFiles: sendSchema,
   /** The record of packages sent from this computer. */
   sentPackages: none,
+  /** Locked or not, and why it locked by itself (the header's indicator). */
+  lockState: none,
+  /** The person is using the window (a key, a click, scrolling): counts as use for auto-lock, like any call a person's action makes. */
+  stillHere: none,
+  /** What a recovery kit says besides the words: the vault's name, where its encrypted copy is, today's date. */
+  recoveryKitFacts: z.object({ kit: kitKind }).strict(),
+  /** Write a recovery kit into a new file outside the vault, cloud and backup folders (the words must open the vault's, or the handover copy's, key file). */
+  saveRecoveryKit: z.object({ kit: kitKind, recoveryKey: text(1024), to: pathParam }).strict(),
 } as const;
 
 /** Each method's result. */
@@ -179,7 +190,29 @@ export interface ApiResults {
   locale: { locale: string };
   sendFiles: SendReport;
   sentPackages: SentPackages;
+  lockState: LockState;
+  stillHere: LockState;
+  recoveryKitFacts: RecoveryKitFacts;
+  saveRecoveryKit: { path: string };
 }
+
+/**
+ * Reads the app makes by itself (Home's and Backups' polls, the header, the
+ * tray, the desktop app's settings check): they never count as a person's
+ * use for auto-lock, so a screen left open does not keep the vault unlocked.
+ * Every other method does (docs/api.md, "Auto-lock").
+ */
+export const BACKGROUND_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'hasVault',
+  'status',
+  'vaultFiles',
+  'backupStatus',
+  'snapshots',
+  'settings',
+  'handoverStatus',
+  'lockState',
+  'recoveryKitFacts',
+]);
 
 export type ApiMethod = keyof typeof API_PARAMS;
 export type ApiParams<M extends ApiMethod> = z.infer<(typeof API_PARAMS)[M]>;

@@ -18,9 +18,11 @@ wordlist.forEach((w, i) => {
   wordIndex.set(w.slice(0, 4), i);
 });
 
+const CHECKSUM_CONTEXT = utf8('casevault recovery checksum v1');
+
 async function checksum(key: Uint8Array): Promise<Uint8Array> {
   const sodium = await ready();
-  return sodium.crypto_generichash(16, concat(utf8('casevault recovery checksum v1'), key), null).subarray(0, CHECKSUM_BYTES);
+  return sodium.crypto_generichash(16, concat(CHECKSUM_CONTEXT, key), null).subarray(0, CHECKSUM_BYTES);
 }
 
 /** Words for a 32-byte recovery key, grouped in threes for reading aloud. */
@@ -40,11 +42,74 @@ export async function encodeRecoveryKey(key: Uint8Array): Promise<string> {
 }
 
 /**
+ * Writes the key and checksum bytes the 27 word indices spell into `out`
+ * (the checksum's context first, so the hash input is ready in place);
+ * false if the 9 closing bits are not zero.
+ */
+function unpackInto(indices: readonly number[], out: Uint8Array): boolean {
+  let acc = 0;
+  let held = 0;
+  let at = CHECKSUM_CONTEXT.length;
+  for (const index of indices) {
+    acc = ((acc << 11) | index) & 0xfffff; // never more than 7 + 11 bits held
+    held += 11;
+    while (held >= 8 && at < out.length) {
+      held -= 8;
+      out[at++] = (acc >> held) & 0xff;
+    }
+  }
+  return (acc & ((1 << held) - 1)) === 0;
+}
+
+type Sodium = Awaited<ReturnType<typeof ready>>;
+
+/** Scratch space for keyOf: the checksum's context, the key, the checksum. */
+const scratch = () => {
+  const buf = new Uint8Array(CHECKSUM_CONTEXT.length + RECOVERY_KEY_BYTES + CHECKSUM_BYTES);
+  buf.set(CHECKSUM_CONTEXT);
+  return buf;
+};
+
+/** Whether the indices spell a key whose checksum holds (the key is then in `buf`). */
+function spellsKey(sodium: Sodium, indices: readonly number[], buf: Uint8Array): boolean {
+  if (!unpackInto(indices, buf)) return false;
+  const keyEnd = CHECKSUM_CONTEXT.length + RECOVERY_KEY_BYTES;
+  const sum = sodium.crypto_generichash(16, buf.subarray(0, keyEnd), null).subarray(0, CHECKSUM_BYTES);
+  return sodium.memcmp(sum, buf.subarray(keyEnd));
+}
+
+/**
+ * Where a single mistyped word is: the one position where some other word
+ * makes the checksum hold. With 41 check bits, a chance fit anywhere else
+ * is about one in forty million; two positions that fit (or none: two
+ * words wrong, or swapped) say nothing.
+ */
+function typoAt(sodium: Sodium, indices: readonly number[]): number | undefined {
+  const buf = scratch();
+  let found: number | undefined;
+  for (let pos = 0; pos < indices.length; pos++) {
+    const trial = [...indices];
+    for (let w = 0; w < wordlist.length; w++) {
+      if (w === indices[pos]) continue;
+      trial[pos] = w;
+      if (!spellsKey(sodium, trial, buf)) continue;
+      if (found !== undefined) return undefined;
+      found = pos;
+      break;
+    }
+  }
+  buf.fill(0);
+  return found;
+}
+
+/**
  * Parse typed words (any case, any spacing or dashes, a word's first four
  * letters are enough). Throws BadRecoveryKey with a message that never repeats
- * the words themselves.
+ * the words themselves. `nameTheWord`: when the checksum fails, search for
+ * the one wrong word and name it (some 55,000 checksums, a fraction of a
+ * second: for a person's typing, not for bulk checks).
  */
-export async function decodeRecoveryKey(text: string): Promise<Uint8Array> {
+export async function decodeRecoveryKey(text: string, o: { nameTheWord?: boolean } = {}): Promise<Uint8Array> {
   const words = text
     .toLowerCase()
     .split(/[^a-z]+/)
@@ -52,24 +117,20 @@ export async function decodeRecoveryKey(text: string): Promise<Uint8Array> {
   if (words.length !== RECOVERY_WORDS) {
     throw new BadRecoveryKey(`a recovery key has ${RECOVERY_WORDS} words, and ${words.length} were given`);
   }
-  let bits = 0n;
-  words.forEach((w, i) => {
+  const indices = words.map((w, i) => {
     const index = wordIndex.get(w) ?? (w.length >= 4 ? wordIndex.get(w.slice(0, 4)) : undefined);
     if (index === undefined) throw new BadRecoveryKey(`word ${i + 1} of the recovery key is not one of its words`);
-    bits = (bits << 11n) | BigInt(index);
+    return index;
   });
-  if ((bits & 0x1ffn) !== 0n) throw new BadRecoveryKey('the recovery key has a typo: check each word');
-  bits >>= 9n;
-  const data = new Uint8Array(RECOVERY_KEY_BYTES + CHECKSUM_BYTES);
-  for (let i = data.length - 1; i >= 0; i--) {
-    data[i] = Number(bits & 0xffn);
-    bits >>= 8n;
-  }
-  const key = data.slice(0, RECOVERY_KEY_BYTES);
-  const sum = await checksum(key);
   const sodium = await ready();
-  if (!sodium.memcmp(sum, data.subarray(RECOVERY_KEY_BYTES))) {
-    throw new BadRecoveryKey('the recovery key has a typo: check each word');
-  }
-  return key;
+  const buf = scratch();
+  const ok = spellsKey(sodium, indices, buf);
+  const key = buf.slice(CHECKSUM_CONTEXT.length, CHECKSUM_CONTEXT.length + RECOVERY_KEY_BYTES);
+  buf.fill(0);
+  if (ok) return key;
+  key.fill(0);
+  const typo = o.nameTheWord ? typoAt(sodium, indices) : undefined;
+  throw new BadRecoveryKey(
+    typo === undefined ? 'the recovery key has a typo: check each word' : `word ${typo + 1} of the recovery key is not the right one: check it`,
+  );
 }

@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notificati
 import electronUpdater from 'electron-updater';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ApiResponse, ApiResult, EngineEvents, RestoreReport, StatusReport } from '../contract/index.js';
+import { EVENT_TYPES, type ApiResponse, type ApiResult, type EngineEvents, type RestoreReport, type StatusReport } from '../contract/index.js';
 import { CONTENT_SECURITY_POLICY, defaultHome, dispatch, Engine } from '../engine/index.js';
 import { osTokenStore } from './token-store.js';
 import { launchPath, setLinuxAutostart } from './autostart.js';
@@ -199,7 +199,8 @@ async function ready() {
   openFolder('casevault:open-restored-folder', async () =>
     lastRestored ? { ok: true, value: lastRestored } : { ok: false, error: { kind: 'usage', message: 'nothing has been restored since Casevault started' } },
   );
-  for (const type of ['progress', 'file'] as const) engine.events.on(type, (e) => send(type, e));
+  const forward = <K extends keyof EngineEvents>(type: K) => engine.events.on(type, (e) => send(type, e));
+  for (const type of EVENT_TYPES) forward(type);
 
   hasTray = trayShown(process.platform, process.env, process.platform === 'linux' ? await statusNotifierWatcher() : undefined);
   tray = new Tray(icon('tray-synced.png'));
@@ -215,8 +216,9 @@ async function ready() {
 
   // Auto-lock: the reading keys are wiped on sleep, screen lock and idle; sync carries on write-only.
   // 'suspend' comes on every platform (on Linux from logind); 'lock-screen' on macOS and Windows, and the idle state 'locked' on Linux.
-  powerMonitor.on('suspend', () => void engine.lock());
-  powerMonitor.on('lock-screen', () => void engine.lock());
+  // The engine's own idle timer locks after the same minutes without use of the app; this also locks when the whole computer is idle.
+  powerMonitor.on('suspend', () => void engine.lock({ by: 'sleep' }));
+  powerMonitor.on('lock-screen', () => void engine.lock({ by: 'screen-lock' }));
   // Electron's docs give this event a preventDefault (its typings do not): Linux and macOS then wait while the quit sequence runs.
   powerMonitor.on('shutdown', (...args: unknown[]) => {
     (args[0] as { preventDefault?(): void } | undefined)?.preventDefault?.();
@@ -224,7 +226,8 @@ async function ready() {
   });
   setInterval(async () => {
     const minutes = autoLockMinutes(await dispatch(engine, 'settings', {}));
-    if (autoLockNow(powerMonitor.getSystemIdleTime(), powerMonitor.getSystemIdleState(60), minutes)) void engine.lock();
+    const state = powerMonitor.getSystemIdleState(60);
+    if (autoLockNow(powerMonitor.getSystemIdleTime(), state, minutes)) void engine.lock(state === 'locked' ? { by: 'screen-lock' } : { by: 'idle', minutes });
     void refreshTray();
   }, 30_000);
 

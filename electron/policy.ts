@@ -4,7 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { DEFAULT_SETTINGS } from '../engine/index.js';
-import { worstFirst, type ApiResponse, type HealthItem, type RestoreReport } from '../contract/index.js';
+import { idleLockDue, worstFirst, type ApiResponse, type HealthItem, type RestoreReport } from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -75,9 +75,9 @@ export function ipcSenderAllowed(senderFrameUrl: string | undefined, isMainFrame
   return isMainFrame && isAppUrl(senderFrameUrl);
 }
 
-/** Auto-lock after this many minutes without keyboard or mouse (a setting; 0 = never). */
+/** Auto-lock after this many minutes without keyboard or mouse anywhere on the computer: the engine's idle rule (contract/lock.ts), on the OS's idle seconds. */
 export function autoLockDue(idleSeconds: number, lockAfterMinutes: number): boolean {
-  return lockAfterMinutes > 0 && idleSeconds >= lockAfterMinutes * 60;
+  return idleLockDue(idleSeconds * 1000, lockAfterMinutes);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   filterAudit,
   type AddFileChoice,
   type AddFileReport,
+  lockCauseText,
   type AnySecretInput,
   type ArchiveDeleteRequest,
   type ArchiveDeletion,
@@ -40,8 +41,12 @@ import {
   type HandoverOptions,
   type HandoverReport,
   type HandoverStatus,
+  type KitKind,
+  type LockCause,
+  type LockState,
   type OtherTrail,
   type RecoverReport,
+  type RecoveryKitFacts,
   type Records,
   type ReencryptReport,
   type RemoveOptions,
@@ -66,12 +71,14 @@ import {
 import { appendAudit, auditLogBytes, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import { describeAttached } from './backup/folder.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
+import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
+import { AutoLock } from './keys/auto-lock.js';
 import { writeEscrowKey } from './keys/escrow.js';
 import {
   changePassphrase,
@@ -87,6 +94,7 @@ import {
   unlockKeys,
   describeSecret,
 } from './keys/lifecycle.js';
+import { checkKeyPlace, recoveryKitFacts, saveRecoveryKit, type KeyPlaceFolders } from './keys/recovery-kit.js';
 import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
 import { assertCloudKeys, assertCloudWritable, type CloudKeyCheck } from './keys/cloud-key-file.js';
 import { CloudProber } from './health/cloud-probe.js';
@@ -142,6 +150,11 @@ export interface RecoverOptions {
   backupDir?: string;
 }
 
+export interface EngineOptions {
+  /** The clock auto-lock's idle timer reads (tests move one by hand). */
+  clock?: Clock;
+}
+
 /** Typed listener surface over Node's EventEmitter. */
 export interface EngineEventEmitter {
   on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
@@ -164,16 +177,28 @@ export class Engine {
   private readonly core: Core;
   /** The vault's health reads the cloud's key file through this: one read at a time, each with a deadline. */
   private readonly prober = new CloudProber();
+  private readonly clock: Clock;
+  private readonly autoLock: AutoLock;
+  /** Why the vault locked by itself, while it stays locked (lockState). */
+  private autoLocked: LockState['autoLocked'] = null;
 
   /** `osTokens`: the desktop shell's keychain copy of the Dropbox sign-in (engine/remotes/open-cloud.ts). */
   constructor(
     home: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly osTokens?: OsTokenStore,
+    options: EngineOptions = {},
   ) {
     this.home = resolve(home);
     // On Linux a locale is chosen in the environment or not at all; elsewhere the runtime reads the operating system's.
     this.locale = localeFromEnv(env, process.platform === 'linux' ? undefined : Intl.DateTimeFormat().resolvedOptions().locale);
+    this.clock = options.clock ?? realClock;
+    this.autoLock = new AutoLock({
+      clock: this.clock,
+      minutes: async () => (await loadSettings(this.home)).autoLockMinutes,
+      unlocked: () => this.unlocked,
+      lock: (minutes) => this.lock({ by: 'idle', minutes }),
+    });
     this.dropboxSignIn = new DropboxConnect(env);
     this.live = new LiveSync({
       home: this.home,
@@ -192,8 +217,10 @@ export class Engine {
       },
       requireKeys: () => this.requireKeys(),
       holdKeys: async (keys) => {
-        if (this.keys && this.keys !== keys) await wipeKeys(this.keys);
+        const was = this.keys;
+        if (was && was !== keys) await wipeKeys(was);
         this.keys = keys;
+        if (!was) this.lockChanged();
       },
       lock: () => this.lock(),
       remote: (config) => this.remote(config),
@@ -292,8 +319,10 @@ export class Engine {
   /** Unlock with the passphrase, recovery key or escrow key: the reading keys live in memory until lock(). */
   async unlock(s: AnySecretInput): Promise<void> {
     const { keys, adopted } = await unlockKeys(this.core, s);
-    await this.lock();
+    const earlier = await this.wipe();
+    if (earlier) await this.record('locked');
     this.keys = keys;
+    this.lockChanged();
     if (adopted) {
       await this.record('took on the vault keys rotated on another computer', 'unlocked with the new passphrase');
       return;
@@ -306,12 +335,50 @@ export class Engine {
     }
   }
 
-  /** Wipe the reading keys from memory. Sync carries on (it needs none of them). */
-  async lock(): Promise<void> {
-    if (!this.keys) return;
-    await wipeKeys(this.keys);
+  /**
+   * Wipe the reading keys from memory. Sync carries on (it needs none of
+   * them). `cause`: it locked by itself (the idle timer, sleep, screen lock),
+   * which the page then says.
+   */
+  async lock(cause?: LockCause): Promise<void> {
+    if (!(await this.wipe())) return;
+    this.autoLocked = cause ? { ...cause, at: new Date(this.clock.now()).toISOString() } : null;
+    this.lockChanged();
+    await this.record('locked', cause && lockCauseText(cause).replace(/^Locked /, ''));
+  }
+
+  /** Wipe the reading keys, if held; whether there were any. */
+  private async wipe(): Promise<boolean> {
+    const keys = this.keys;
+    if (!keys) return false;
     this.keys = undefined;
-    await this.record('locked');
+    this.autoLock.disarm();
+    await wipeKeys(keys);
+    return true;
+  }
+
+  private lockChanged(): void {
+    if (this.keys) this.autoLocked = null;
+    this.emit('lock', this.lockState());
+  }
+
+  /** Locked or not, and why it locked by itself (the header's indicator). */
+  lockState(): LockState {
+    return { locked: !this.keys, autoLocked: this.keys ? null : this.autoLocked };
+  }
+
+  /**
+   * Run a call a person's action made (the shells' dispatch does, for every
+   * method but the app's own polls): auto-lock waits while it runs, and the
+   * idle time counts from its end.
+   */
+  async asUse<T>(fn: () => Promise<T>): Promise<T> {
+    const end = this.autoLock.begin();
+    try {
+      return await fn();
+    } finally {
+      await end();
+    }
   }
 
   changePassphrase(newPassphrase: string): Promise<void> {
@@ -326,6 +393,25 @@ export class Engine {
   /** The person typed the recovery key back: recorded, so the vault's health stops asking for it. */
   confirmRecoveryKey(recoveryKey: string): Promise<{ confirmed: true }> {
     return confirmRecoveryKey(this.core, recoveryKey);
+  }
+
+  /** What a recovery kit says besides the words: the vault's name, where its encrypted copy is, today's date. */
+  recoveryKitFacts(kit: KitKind): Promise<RecoveryKitFacts> {
+    return recoveryKitFacts(this.core, kit, new Date(this.clock.now()));
+  }
+
+  /** Write a recovery kit into a new file, never inside the vault, cloud or backup folders (or this home). */
+  saveRecoveryKit(o: { kit: KitKind; recoveryKey: string; to: string }): Promise<{ path: string }> {
+    return saveRecoveryKit(this.core, o, new Date(this.clock.now()));
+  }
+
+  /**
+   * Refuse a file for a recovery key (the CLI's --recovery-key-out) inside a
+   * folder that must never hold it: this vault's folders, or (before init)
+   * the ones given.
+   */
+  checkRecoveryKeyPlace(file: string, folders?: KeyPlaceFolders): Promise<void> {
+    return checkKeyPlace(this.core, file, folders);
   }
 
   /** Lost computer, step 1: new keys, passphrase and recovery key (keys/rotation.ts). */

@@ -20,9 +20,16 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
     .option('--backup <dir>', 'where backups go (a USB drive, a NAS share)')
     .option('--recovery-key-out <file>', 'also write the recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
-      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
-      const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_PASSPHRASE');
       const engine = ctx.engine();
+      if (o.recoveryKeyOut) {
+        await checkKeyOut(o.recoveryKeyOut);
+        await engine.checkRecoveryKeyPlace(o.recoveryKeyOut, {
+          vaultDir: o.vault,
+          ...(o.cloud !== 'dropbox' ? { cloudDir: o.cloud } : {}),
+          ...(o.backup ? { backupDir: o.backup } : {}),
+        });
+      }
+      const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_PASSPHRASE');
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const { recoveryKey } = await engine.init({
@@ -32,7 +39,10 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
         ...(o.backup ? { backupDir: o.backup } : {}),
         passphrase,
       });
-      if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, recoveryKey);
+      if (o.recoveryKeyOut) {
+        await writeKeyOut(o.recoveryKeyOut, recoveryKey);
+        await engine.confirmRecoveryKey(recoveryKey); // the person chose where it is kept: nothing asks them to type it back
+      }
       ctx.out('Vault created.');
       ctx.out(`  Vault folder: ${resolve(o.vault)}`);
       ctx.out(`  Cloud copy:   ${o.cloud === 'dropbox' ? 'Dropbox' : resolve(o.cloud)}`);
@@ -42,6 +52,7 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
       ctx.out(`  ${recoveryKey}`);
       ctx.out();
       ctx.out('It opens the vault if the passphrase is forgotten. Without the passphrase or this key, nobody can open the vault, not even us.');
+      if (!o.recoveryKeyOut) ctx.out('Once it is written down, check it with `casevault recovery-key --confirm`.');
       ctx.out('Next: run `casevault sync` to encrypt the vault folder into the cloud copy.');
       done(0);
     });

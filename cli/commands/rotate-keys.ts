@@ -15,8 +15,11 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
     )
     .option('--recovery-key-out <file>', 'also write the new recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
-      if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const engine = ctx.engine();
+      if (o.recoveryKeyOut) {
+        await checkKeyOut(o.recoveryKeyOut);
+        await engine.checkRecoveryKeyPlace(o.recoveryKeyOut);
+      }
       const resuming = (await engine.status()).keyRotation === 'interrupted';
       if (resuming) ctx.out('A key rotation on this computer did not finish; finishing it now with the new passphrase chosen then.');
       else await engine.unlock(await unlockSecret(ctx.io));
@@ -24,12 +27,16 @@ export function rotateKeysCommand(program: Command, ctx: Ctx, done: (code: numbe
         const r = await engine.rotateKeys({ newPassphrase: await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE') });
         ctx.out('The vault has new keys: the old passphrase and recovery key no longer open it.');
         if (r.recoveryKey) {
-          if (o.recoveryKeyOut) await writeKeyOut(o.recoveryKeyOut, r.recoveryKey);
+          if (o.recoveryKeyOut) {
+            await writeKeyOut(o.recoveryKeyOut, r.recoveryKey);
+            await engine.confirmRecoveryKey(r.recoveryKey); // kept where the person chose
+          }
           ctx.out();
           ctx.out('New recovery key (shown only now: print it or write it down, and keep it away from this computer):');
           ctx.out();
           ctx.out(`  ${r.recoveryKey}`);
           ctx.out();
+          if (!o.recoveryKeyOut) ctx.out('Once it is written down, check it with `casevault recovery-key --confirm`.');
         } else ctx.out('The new recovery key is the one shown when this rotation started.');
         if (r.backups === 'later') ctx.out('The backup drive was not connected: its key moves to the new keys at the next backup.');
         if (r.backups === 'rewrapped') ctx.out('The backup folder now opens with the new keys; older backups stay readable.');

@@ -77,7 +77,7 @@ export async function readLocalKeyFile(home: string): Promise<{ bytes: Uint8Arra
 
 async function secretOf(s: AnySecretInput): Promise<Secret> {
   if ('escrowKeyFile' in s) return { escrow: await openEscrowKey(s.escrowKeyFile, s.escrowPassphrase) };
-  return 'passphrase' in s ? { passphrase: s.passphrase } : { recoveryKey: await decodeRecoveryKey(s.recoveryKey) };
+  return 'passphrase' in s ? { passphrase: s.passphrase } : { recoveryKey: await decodeRecoveryKey(s.recoveryKey, { nameTheWord: true }) }; // typed by a person: name a wrong word
 }
 
 /** Open the key file with a secret, then wipe the secret's key material. */

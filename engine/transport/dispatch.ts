@@ -3,7 +3,9 @@
 // contract's result does not compile. The same table serves Electron IPC and
 // browser mode. Parameters are validated against the contract's schemas
 // before any handler runs, so no transport passes anything unchecked in.
-import { API_PARAMS, isApiMethod, type ApiMethod, type ApiParams, type ApiResponse, type ApiResults } from '../../contract/index.js';
+// Every call but the app's own polls counts as a person's use for
+// auto-lock (contract/api.ts BACKGROUND_METHODS).
+import { API_PARAMS, BACKGROUND_METHODS, isApiMethod, type ApiMethod, type ApiParams, type ApiResponse, type ApiResults } from '../../contract/index.js';
 import type { Engine } from '../engine.js';
 import { failureOf } from '../errors.js';
 import { passphraseStrength } from '../keys/passphrase.js';
@@ -77,6 +79,10 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   locale: async (e) => ({ locale: e.locale }),
   sendFiles: (e, p) => e.sendFiles(p),
   sentPackages: (e) => e.sentPackages(),
+  lockState: async (e) => e.lockState(),
+  stillHere: async (e) => e.lockState(),
+  recoveryKitFacts: (e, p) => e.recoveryKitFacts(p.kit),
+  saveRecoveryKit: (e, p) => e.saveRecoveryKit(p),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */
@@ -85,7 +91,8 @@ async function run<M extends ApiMethod>(engine: Engine, method: M, params: unkno
   if (!parsed.success) return { ok: false, error: { kind: 'usage', message: 'invalid arguments' } };
   try {
     // The schema for M produced the data, so it is ApiParams<M> (TypeScript cannot correlate the two lookups by itself).
-    return { ok: true, value: await HANDLERS[method](engine, parsed.data as ApiParams<M>) };
+    const call = () => HANDLERS[method](engine, parsed.data as ApiParams<M>);
+    return { ok: true, value: await (BACKGROUND_METHODS.has(method) ? call() : engine.asUse(call)) };
   } catch (e) {
     return { ok: false, error: failureOf(e) };
   }

@@ -15,7 +15,7 @@ import { dispatch } from './dispatch.js';
 import { failureOf } from '../errors.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import type { Engine } from '../engine.js';
-import { addFileChoice, type EngineEvents } from '../../contract/index.js';
+import { addFileChoice, EVENT_TYPES, type EngineEvents } from '../../contract/index.js';
 
 export interface BrowserServer {
   /** The launch URL, with its one-time token. */
@@ -151,15 +151,15 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
       <K extends keyof EngineEvents>(type: K) =>
       (e: EngineEvents[K]) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify(e)}\n\n`);
-    const onProgress = forward('progress');
-    const onFile = forward('file');
-    engine.events.on('progress', onProgress);
-    engine.events.on('file', onFile);
+    const listeners = EVENT_TYPES.map((type) => {
+      const fn = forward(type);
+      engine.events.on(type, fn);
+      return () => engine.events.off(type, fn);
+    });
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(ping);
-      engine.events.off('progress', onProgress);
-      engine.events.off('file', onFile);
+      for (const off of listeners) off();
     });
   };
 

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType } from 'react';
 import { call } from './api.js';
 import { AuditTrail } from './AuditTrail.js';
 import { Backups } from './Backups.js';
@@ -6,7 +6,8 @@ import { FirstRun } from './FirstRun.js';
 import { Handover } from './Handover.js';
 import { Home } from './Home.js';
 import { Housekeeping } from './Housekeeping.js';
-import { NavigateContext, VaultRemovedContext } from './nav.js';
+import { LockIndicator, useLockState } from './LockState.js';
+import { NavigateContext, NewKeyContext, VaultRemovedContext } from './nav.js';
 import { Settings } from './Settings.js';
 import { SubjectAccess } from './SubjectAccess.js';
 
@@ -35,12 +36,46 @@ const SECTIONS: Section[] = [
   { id: 'settings', label: 'Settings', Screen: Settings },
 ];
 
+/** The person's keys, clicks and scrolling count as use for auto-lock: told to the engine at most this often. */
+const STILL_HERE_EVERY_MS = 30_000;
+
+function useStillHere(active: boolean) {
+  useEffect(() => {
+    if (!active) return;
+    let last = -Infinity;
+    const seen = () => {
+      const now = Date.now();
+      if (now - last < STILL_HERE_EVERY_MS) return;
+      last = now;
+      call('stillHere').catch(() => {}); // the engine unreachable: nothing to keep unlocked
+    };
+    const kinds = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
+    for (const k of kinds) document.addEventListener(k, seen, { passive: true, capture: true });
+    return () => {
+      for (const k of kinds) document.removeEventListener(k, seen, { capture: true });
+    };
+  }, [active]);
+}
+
 export function App() {
   const [hasVault, setHasVault] = useState<boolean | undefined>();
   const [current, setCurrent] = useState(SECTIONS[0]!.id);
+  const [lock, refreshLock] = useLockState();
+  const [newKey, setNewKey] = useState<string | undefined>();
+  /** Bumped each time the vault locks: the screen starts afresh, so nothing read with the keys stays on it (nor a new key not yet typed back). */
+  const [locks, setLocks] = useState(0);
+  const wasLocked = useRef<boolean | undefined>(undefined);
   useEffect(() => {
     call('hasVault').then(setHasVault, () => setHasVault(false));
   }, []);
+  useEffect(() => {
+    if (lock?.locked && wasLocked.current === false) {
+      setLocks((n) => n + 1);
+      setNewKey(undefined);
+    }
+    wasLocked.current = lock?.locked;
+  }, [lock?.locked]);
+  useStillHere(!!hasVault);
   const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0]!;
   return (
     <div className={hasVault ? 'app with-nav' : 'app'}>
@@ -50,6 +85,7 @@ export function App() {
           <path d="M8 10V7a4 4 0 0 1 8 0v3" stroke="#1f5fbf" strokeWidth="2.5" fill="none" />
         </svg>
         <h1>Casevault</h1>
+        {hasVault && lock && <LockIndicator state={lock} refresh={refreshLock} />}
       </header>
       {hasVault && (
         <nav aria-label="Sections" className="side">
@@ -72,9 +108,19 @@ export function App() {
         ) : (
           <NavigateContext.Provider value={setCurrent}>
             <VaultRemovedContext.Provider value={() => setHasVault(false)}>
-              <Suspense fallback={<p>Loading…</p>}>
-                <section.Screen key={section.id} />
-              </Suspense>
+              <NewKeyContext.Provider value={{ words: newKey, hold: setNewKey }}>
+                {newKey && section.id !== 'settings' && (
+                  <p className="card notice" role="status">
+                    A new recovery key is waiting to be saved and typed back.{' '}
+                    <button type="button" className="link" onClick={() => setCurrent('settings')}>
+                      Go back to it in Settings
+                    </button>
+                  </p>
+                )}
+                <Suspense fallback={<p>Loading…</p>}>
+                  <section.Screen key={`${section.id}-${locks}`} />
+                </Suspense>
+              </NewKeyContext.Provider>
             </VaultRemovedContext.Provider>
           </NavigateContext.Provider>
         )}

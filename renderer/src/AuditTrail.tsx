@@ -5,7 +5,7 @@ import { call } from './api.js';
 import { shortWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { auditEventKinds, describeCheck, filterAudit, type ApiResult, type AuditFilter } from '../../contract/index.js';
-import { explain } from './failures.js';
+import { useOutcome } from './Outcome.js';
 
 type Entries = ApiResult<'auditEntries'>;
 type Check = ApiResult<'auditVerify'>;
@@ -56,27 +56,32 @@ export function AuditTrail() {
   const [entries, setEntries] = useState<Entries | undefined>();
   const [filter, setFilter] = useState<AuditFilter>({});
   const [review, setReview] = useState<{ due: boolean; last: string | null; months: number } | undefined>();
-  const [message, setMessage] = useState('');
+  const top = useOutcome();
+  const reviewed = useOutcome();
+  const exported = useOutcome();
+  const othersSaid = useOutcome();
   const { run, prompt } = useUnlocked();
+  const othersUnlock = useUnlocked();
   const id = useId();
 
   const load = useCallback(() => {
-    void call('auditVerify').then(setCheck, (e: unknown) => setMessage(explain(e)));
+    void call('auditVerify').then(setCheck, top.fail);
     void Promise.all([call('status'), call('settings')]).then(
       ([st, s]) => setReview({ due: st.accessReviewDue, last: s.lastAccessReview, months: s.accessReviewMonths }),
       () => {},
     );
   }, []);
-  const show = () => void run('The audit trail is encrypted: unlock to read it.', () => call('auditEntries'), setEntries, setMessage);
+  const show = () => void run('The audit trail is encrypted: unlock to read it.', () => call('auditEntries'), setEntries, top.fail);
   const [others, setOthers] = useState<ApiResult<'otherAuditTrails'> | undefined>();
-  const showOthers = () => void run("The other computers' trails are encrypted: unlock to read them.", () => call('otherAuditTrails'), setOthers, setMessage);
+  const showOthers = () =>
+    void othersUnlock.run("The other computers' trails are encrypted: unlock to read them.", () => call('otherAuditTrails'), setOthers, othersSaid.fail);
   useEffect(() => {
     load();
     show();
   }, [load]);
 
   const exportAs = (format: 'csv' | 'html') => {
-    setMessage('');
+    exported.clear();
     const cleaned: AuditFilter = {
       ...(filter.events?.length ? { events: filter.events } : {}),
       ...(filter.from ? { from: filter.from } : {}),
@@ -89,29 +94,25 @@ export function AuditTrail() {
       (r) => {
         const stamp = new Date().toISOString().slice(0, 10);
         download(r.text, `casevault-audit-${stamp}.${format}`, format === 'csv' ? 'text/csv' : 'text/html');
-        setMessage(
+        exported.ok(
           `Exported ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${format === 'html' ? ': open the page and print it (or save it as PDF)' : ''}.`,
         );
       },
-      setMessage,
+      exported.fail,
     );
   };
 
   const recordReview = () => {
-    void call('recordAccessReview').then(
-      () => {
-        setMessage('Access review recorded.');
-        load();
-        show();
-      },
-      (e: unknown) => setMessage(explain(e)),
-    );
+    void call('recordAccessReview').then(() => {
+      reviewed.ok('Access review recorded.');
+      load();
+      show();
+    }, reviewed.fail);
   };
 
   const shown = entries ? filterAudit(entries, filter) : [];
   return (
     <>
-      {prompt}
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Audit trail</h2>
         <p>
@@ -123,6 +124,7 @@ export function AuditTrail() {
             {describeCheck(check)}
           </p>
         )}
+        {top.view}
       </section>
       {review && (
         <section className={`card${review.due ? ' notice' : ''}`} aria-labelledby={`${id}-r`}>
@@ -134,6 +136,7 @@ export function AuditTrail() {
           <button type="button" onClick={recordReview}>
             Record an access review
           </button>
+          {reviewed.view}
         </section>
       )}
       {entries ? (
@@ -151,14 +154,18 @@ export function AuditTrail() {
               Export a printable page
             </button>
           </div>
+          {prompt}
+          {exported.view}
           <EntryTable entries={shown} />
         </section>
       ) : (
         <section className="card">
           <p>The entries are encrypted: unlock to read them.</p>
-          <button type="button" onClick={show}>
-            Show the entries
-          </button>
+          {prompt ?? (
+            <button type="button" onClick={show}>
+              Show the entries
+            </button>
+          )}
         </section>
       )}
       <section className="card" aria-labelledby={`${id}-o`}>
@@ -189,12 +196,9 @@ export function AuditTrail() {
             Show other computers' trails
           </button>
         )}
+        {othersUnlock.prompt}
+        {othersSaid.view}
       </section>
-      {message && (
-        <p className="card" role="status">
-          {message}
-        </p>
-      )}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
-import { confirmKey, RecoveryKey } from './RecoveryKey.js';
+import { RecoveryKey } from './RecoveryKey.js';
 import { useSecretField } from './Unlock.js';
 import { explain } from './failures.js';
 
@@ -153,13 +153,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
 
   if (words) {
     return (
-      <RecoveryKey
-        words={words}
-        title="Save your recovery key"
-        testId="recovery-key"
-        doneLabel="I have saved it: continue"
-        onDone={() => void confirmKey(words).then(onDone)}
-      >
+      <RecoveryKey words={words} kit="vault" title="Save your recovery key" testId="recovery-key" doneLabel="I have saved it: continue" onDone={onDone}>
         <p>
           This is shown only once. If the passphrase is ever forgotten, these words are the only way back into the vault: nobody else, not even the union, can
           open it.

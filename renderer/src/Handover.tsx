@@ -5,6 +5,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
+import { RecoveryKey } from './RecoveryKey.js';
 import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
 import { type ApiResult } from '../../contract/index.js';
@@ -182,16 +183,20 @@ export function Handover() {
                 The copy is made and checked: {report.files} {report.files === 1 ? 'file' : 'files'} ({mib(report.bytes)}) in {report.to}.
                 {report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}
               </p>
-              <p>Your successor's recovery key, shown only now. Write it down or print it and give it to them apart from the copy:</p>
-              <p className="recovery-key" data-testid="successor-recovery-key">
-                {report.recoveryKey}
-              </p>
               <p>
                 Your successor opens the copy with Casevault: <code>casevault recover --cloud {report.to} --vault NEW-FOLDER</code>, and the passphrase.
               </p>
-              <button type="button" className="primary" onClick={() => setStep(4)}>
-                Next: remove from this computer
-              </button>
+              <RecoveryKey
+                words={report.recoveryKey}
+                kit="handover"
+                nested
+                title="Your successor's recovery key"
+                testId="successor-recovery-key"
+                doneLabel="Next: remove from this computer"
+                onDone={() => setStep(4)}
+              >
+                <p>Shown only now. Save or print the recovery kit and give it to your successor in person, apart from the copy and the passphrase.</p>
+              </RecoveryKey>
             </>
           )}
         </section>

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
 import { sentence, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
+import { useOutcome } from './Outcome.js';
 
 type Retention = ApiResult<'retention'>;
 type Case = Retention['cases'][number];
@@ -86,15 +87,15 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
   );
 }
 
-function CloseForm({ c, onDone }: { c: Case; onDone: (message: string) => void }) {
+function CloseForm({ c, onDone }: { c: Case; onDone: (said: { ok: boolean; text: string }) => void }) {
   const [day, setDay] = useState(today());
   const id = useId();
   const save = async () => {
     try {
       const r = await call('closeCase', { case: c.name, date: day });
-      onDone(`Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.`);
+      onDone({ ok: true, text: `Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.` });
     } catch (e) {
-      onDone(explain(e));
+      onDone({ ok: false, text: explain(e) });
     }
   };
   return (
@@ -320,6 +321,10 @@ export function Housekeeping() {
   const [data, setData] = useState<Retention | undefined>();
   const [years, setYears] = useState('');
   const [message, setMessage] = useState('');
+  const yearsSaid = useOutcome();
+  /** The case whose action's outcome (and confirmation, unlock, report) shows under its row. */
+  const [focus, setFocus] = useState<string | undefined>();
+  const caseSaid = useOutcome();
   const [closing, setClosing] = useState<string | undefined>();
   const [action, setAction] = useState<Action | undefined>();
   const [archived, setArchived] = useState<ArchiveReport | undefined>();
@@ -342,34 +347,41 @@ export function Housekeeping() {
   }, [refresh]);
 
   const fail = (m: string) => {
-    setMessage(m);
+    caseSaid.fail(m);
     setBusy(false);
+  };
+  /** A case's action starts: its outcome will show under its row. */
+  const about = (c: Case) => {
+    setFocus(c.name);
+    caseSaid.clear();
+    setArchived(undefined);
+    setDeleted(undefined);
   };
 
   const saveYears = async () => {
     try {
       const r = await call('setRetentionYears', { years: Number(years) });
-      setMessage(`Cases are now kept ${r.years} years after they close.`);
+      yearsSaid.ok(`Cases are now kept ${r.years} years after they close.`);
       await refresh();
     } catch (e) {
-      setMessage(explain(e));
+      yearsSaid.fail(e);
     }
   };
 
   const reopen = async (c: Case) => {
+    about(c);
     try {
       const r = await call('reopenCase', { case: c.name });
-      setMessage(`Reopened: due on ${plainDate(r.due)}, counted from its newest file.`);
+      caseSaid.ok(`Reopened: due on ${plainDate(r.due)}, counted from its newest file.`);
       await refresh();
     } catch (e) {
-      setMessage(explain(e));
+      caseSaid.fail(e);
     }
   };
 
   const confirmed = (a: Action, force: boolean) => {
     setAction(undefined);
     setBusy(true);
-    setMessage('');
     setArchived(undefined);
     setDeleted(undefined);
     const request = { cases: [a.c.name], confirm: true as const, ...(force ? { force: true } : {}) };
@@ -400,10 +412,51 @@ export function Housekeeping() {
 
   if (!data) return <p>{message || 'Loading…'}</p>;
   const past = data.cases.filter((c) => c.past).length;
+  const outcome = (
+    <>
+      {action && <Confirm action={action} onConfirm={(force) => confirmed(action, force)} onCancel={() => setAction(undefined)} />}
+      {prompt}
+      {busy && (
+        <p className="status busy" role="status">
+          Working…
+        </p>
+      )}
+      {caseSaid.view}
+      {archived && (
+        <div role="status" aria-label="Archive report">
+          {archived.map((a) => (
+            <p key={a.case}>
+              Archived “{a.case}”: {files(a.files)} written to the backup folder, read back and checked, then {files(a.removed)} removed from this computer.
+              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive{' '}
+              {a.archive.slice(0, 8)} from Backups.
+            </p>
+          ))}
+        </div>
+      )}
+      {deleted && (
+        <div role="status" aria-label="Deletion report">
+          {deleted.cases.map((d) => (
+            <div key={d.case}>
+              <p>
+                Deleted “{d.case}”: {files(d.removed)}.
+              </p>
+              <ul>
+                {d.copies.map((g) => (
+                  <li key={g.copy}>
+                    <strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </div>
+      )}
+    </>
+  );
+  // Under the case's row while it is listed; where the list ends once the case is gone (archived or deleted).
+  const focusListed = data.cases.some((c) => c.name === focus);
   return (
     <>
-      {prompt}
-      {action && <Confirm action={action} onConfirm={(force) => confirmed(action, force)} onCancel={() => setAction(undefined)} />}
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Housekeeping</h2>
         <p>
@@ -417,6 +470,7 @@ export function Housekeeping() {
             Save
           </button>
         </div>
+        {yearsSaid.view}
       </section>
       <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
         <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
@@ -435,85 +489,56 @@ export function Housekeeping() {
             </thead>
             <tbody>
               {data.cases.map((c) => (
-                <tr key={c.name}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.files}</td>
-                  <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
-                  <td>
-                    {plainDate(c.due)}
-                    {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
-                  </td>
-                  <td>
-                    {closing === c.name ? (
-                      <CloseForm
-                        c={c}
-                        onDone={(m) => {
-                          setClosing(undefined);
-                          setMessage(m);
-                          void refresh();
-                        }}
-                      />
-                    ) : c.closed ? (
-                      <button type="button" onClick={() => void reopen(c)} disabled={busy}>
-                        Reopen
+                <Fragment key={c.name}>
+                  <tr>
+                    <th scope="row">{c.name}</th>
+                    <td>{c.files}</td>
+                    <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
+                    <td>
+                      {plainDate(c.due)}
+                      {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
+                    </td>
+                    <td>
+                      {closing === c.name ? (
+                        <CloseForm
+                          c={c}
+                          onDone={(said) => {
+                            setClosing(undefined);
+                            about(c);
+                            if (said.ok) caseSaid.ok(said.text);
+                            else caseSaid.fail(said.text);
+                            void refresh();
+                          }}
+                        />
+                      ) : c.closed ? (
+                        <button type="button" onClick={() => void reopen(c)} disabled={busy}>
+                          Reopen
+                        </button>
+                      ) : (
+                        <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
+                          Mark closed
+                        </button>
+                      )}
+                      <button type="button" onClick={() => (about(c), setAction({ kind: 'archive', c }))} disabled={busy}>
+                        Archive
                       </button>
-                    ) : (
-                      <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
-                        Mark closed
+                      <button type="button" onClick={() => (about(c), setAction({ kind: 'delete', c }))} disabled={busy}>
+                        Delete
                       </button>
-                    )}
-                    <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>
-                      Archive
-                    </button>
-                    <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
+                    </td>
+                  </tr>
+                  {focus === c.name && (
+                    <tr>
+                      <td colSpan={5}>{outcome}</td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
         )}
+        {!focusListed && outcome}
       </section>
-      {busy && (
-        <p className="card status busy" role="status">
-          Working…
-        </p>
-      )}
-      {message && (
-        <p className="card" role="status">
-          {message}
-        </p>
-      )}
-      {archived && (
-        <section className="card" role="status" aria-label="Archive report">
-          {archived.map((a) => (
-            <p key={a.case}>
-              Archived “{a.case}”: {files(a.files)} written to the backup folder, read back and checked, then {files(a.removed)} removed from this computer.
-              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive{' '}
-              {a.archive.slice(0, 8)} from Backups.
-            </p>
-          ))}
-        </section>
-      )}
-      {deleted && (
-        <section className="card" role="status" aria-label="Deletion report">
-          {deleted.cases.map((d) => (
-            <div key={d.case}>
-              <p>
-                Deleted “{d.case}”: {files(d.removed)}.
-              </p>
-              <ul>
-                {d.copies.map((g) => (
-                  <li key={g.copy}>
-                    <strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ))}
-        </section>
-      )}
       <ArchivesSection />
       <RecordsSection />
     </>

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
-import { confirmKey, RecoveryKey } from './RecoveryKey.js';
+import { RecoveryKey } from './RecoveryKey.js';
 import { count } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult, type ProgressEvent } from '../../contract/index.js';
@@ -108,14 +108,14 @@ export function RotateKeys() {
   };
 
   if (switched?.recoveryKey) {
-    const words = switched.recoveryKey;
     return (
       <RecoveryKey
-        words={words}
+        words={switched.recoveryKey}
+        kit="vault"
         title="New keys made: save the new recovery key"
         testId="rotated-recovery-key"
         doneLabel="I have saved it: re-encrypt the cloud copy"
-        onDone={() => void confirmKey(words).then(() => reencrypt(switched))}
+        onDone={() => reencrypt(switched)}
       >
         <p role="status">The vault has new keys. The old passphrase and the old recovery key no longer open it.</p>
         <p>
@@ -142,129 +142,127 @@ export function RotateKeys() {
   );
 
   return (
-    <>
-      {prompt}
-      <section className="card" aria-labelledby={`${id}-h`}>
-        <h2 id={`${id}-h`}>Lost or stolen computer</h2>
-        {vault?.rotation === 'running' && !busy ? (
-          <>
-            {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
-            <p role="status">
-              The cloud copy is being re-encrypted with the new keys{progress ? ` (${progress.filesDone} of ${progress.filesTotal})` : ''}. Keep the computer on
-              until it is done.
-            </p>
-          </>
-        ) : vault?.rotation === 'interrupted' && phase !== 'reencrypting' ? (
-          <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
-            <p className="banner-bad" role="alert">
-              A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still
-              open with the old keys.
-            </p>
-            <p className="muted">
-              Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for
-              it) and type a new one here: the rotation starts again.
-            </p>
-            <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
-            <input
-              id={`${id}-then`}
-              type="password"
-              value={next}
-              onChange={(e) => {
-                setNext(e.target.value);
-                setMessage('');
-              }}
-              autoComplete="current-password"
-              required
-            />
-            <label htmlFor={`${id}-then-again`}>Type it again</label>
-            <input id={`${id}-then-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="current-password" required />
-            {making}
-            {error}
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Finishing…' : 'Finish rotating keys'}
-            </button>
-          </form>
-        ) : (
-          <>
-            <p>
-              If a computer with this vault on it is lost or stolen, rotate the keys here. Casevault makes new keys, with a new passphrase and a new recovery
-              key, so the lost computer's copy cannot read anything added or changed from now on. It cannot reach the lost computer itself: the files already on
-              it stay there.
-            </p>
-            <ul>
-              <li>The cloud copy is encrypted again with the new keys. A large vault takes a while: keep this computer on.</li>
-              <li>Old backups stay readable on this computer.</li>
-              <li>Any other computer that uses this vault asks once for the new passphrase.</li>
-              {vault?.dropbox && (
-                <li>
-                  Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press
-                  "Reconnect Dropbox" on this page.
-                </li>
-              )}
-            </ul>
-            {finished && (
-              <div className="banner-ok" role="status">
-                <p>Done: this computer uses the new keys and the new passphrase from now on.</p>
-                <p>{cloudOutcome(finished)}</p>
-                <p>{BACKUPS[finished.backups]}</p>
-              </div>
+    <section className="card" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Lost or stolen computer</h2>
+      {vault?.rotation === 'running' && !busy ? (
+        <>
+          {progress && progress.filesTotal > 0 && <progress max={progress.filesTotal} value={progress.filesDone} aria-label="Re-encryption progress" />}
+          <p role="status">
+            The cloud copy is being re-encrypted with the new keys{progress ? ` (${progress.filesDone} of ${progress.filesTotal})` : ''}. Keep the computer on
+            until it is done.
+          </p>
+        </>
+      ) : vault?.rotation === 'interrupted' && phase !== 'reencrypting' ? (
+        <form className="stack" onSubmit={finish} aria-label="Finish rotating keys">
+          <p className="banner-bad" role="alert">
+            A key rotation on this computer did not finish. Type the new passphrase you chose then to finish it: until then, parts of the cloud copy may still
+            open with the old keys.
+          </p>
+          <p className="muted">
+            Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for
+            it) and type a new one here: the rotation starts again.
+          </p>
+          <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
+          <input
+            id={`${id}-then`}
+            type="password"
+            value={next}
+            onChange={(e) => {
+              setNext(e.target.value);
+              setMessage('');
+            }}
+            autoComplete="current-password"
+            required
+          />
+          <label htmlFor={`${id}-then-again`}>Type it again</label>
+          <input id={`${id}-then-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="current-password" required />
+          {making}
+          {error}
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Finishing…' : 'Finish rotating keys'}
+          </button>
+        </form>
+      ) : (
+        <>
+          <p>
+            If a computer with this vault on it is lost or stolen, rotate the keys here. Casevault makes new keys, with a new passphrase and a new recovery key,
+            so the lost computer's copy cannot read anything added or changed from now on. It cannot reach the lost computer itself: the files already on it
+            stay there.
+          </p>
+          <ul>
+            <li>The cloud copy is encrypted again with the new keys. A large vault takes a while: keep this computer on.</li>
+            <li>Old backups stay readable on this computer.</li>
+            <li>Any other computer that uses this vault asks once for the new passphrase.</li>
+            {vault?.dropbox && (
+              <li>
+                Afterwards, in Dropbox's settings on the web (Connected apps), disconnect Casevault, so the lost computer's sign-in stops working. Then press
+                "Reconnect Dropbox" on this page.
+              </li>
             )}
-            {reencrypting}
-            {!open ? (
-              <>
-                {error}
+          </ul>
+          {finished && (
+            <div className="banner-ok" role="status">
+              <p>Done: this computer uses the new keys and the new passphrase from now on.</p>
+              <p>{cloudOutcome(finished)}</p>
+              <p>{BACKUPS[finished.backups]}</p>
+            </div>
+          )}
+          {reencrypting}
+          {!open ? (
+            <>
+              {error}
+              <button
+                type="button"
+                onClick={() => {
+                  setOpen(true);
+                  setFinished(undefined);
+                }}
+                disabled={busy}
+              >
+                Rotate keys…
+              </button>
+            </>
+          ) : (
+            <form className="stack" onSubmit={start} aria-label="Rotate keys">
+              <label htmlFor={`${id}-new`}>New passphrase (not the current one; four or more unrelated words work well)</label>
+              <input
+                id={`${id}-new`}
+                type="password"
+                value={next}
+                onChange={(e) => {
+                  setNext(e.target.value);
+                  setMessage('');
+                }}
+                autoComplete="new-password"
+                required
+              />
+              <StrengthMeter passphrase={next} />
+              <label htmlFor={`${id}-again`}>Type the new passphrase again</label>
+              <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
+              {making}
+              {error}
+              <div className="row">
+                <button type="submit" className="primary" disabled={busy}>
+                  {busy ? 'Rotating…' : 'Rotate keys now'}
+                </button>
                 <button
                   type="button"
                   onClick={() => {
-                    setOpen(true);
-                    setFinished(undefined);
+                    setOpen(false);
+                    setNext('');
+                    setAgain('');
+                    setMessage('');
                   }}
                   disabled={busy}
                 >
-                  Rotate keys…
+                  Cancel
                 </button>
-              </>
-            ) : (
-              <form className="stack" onSubmit={start} aria-label="Rotate keys">
-                <label htmlFor={`${id}-new`}>New passphrase (not the current one; four or more unrelated words work well)</label>
-                <input
-                  id={`${id}-new`}
-                  type="password"
-                  value={next}
-                  onChange={(e) => {
-                    setNext(e.target.value);
-                    setMessage('');
-                  }}
-                  autoComplete="new-password"
-                  required
-                />
-                <StrengthMeter passphrase={next} />
-                <label htmlFor={`${id}-again`}>Type the new passphrase again</label>
-                <input id={`${id}-again`} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" required />
-                {making}
-                {error}
-                <div className="row">
-                  <button type="submit" className="primary" disabled={busy}>
-                    {busy ? 'Rotating…' : 'Rotate keys now'}
-                  </button>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setOpen(false);
-                      setNext('');
-                      setAgain('');
-                      setMessage('');
-                    }}
-                    disabled={busy}
-                  >
-                    Cancel
-                  </button>
-                </div>
-              </form>
-            )}
-          </>
-        )}
-      </section>
-    </>
+              </div>
+            </form>
+          )}
+        </>
+      )}
+      {prompt}
+    </section>
   );
 }

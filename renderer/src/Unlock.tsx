@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { explain } from './failures.js';
 
@@ -34,6 +34,19 @@ export function useSecretField() {
   };
 }
 
+/** The unlock forms on screen now: while one is open, the header offers no second way to unlock. */
+const openForms = new Set<symbol>();
+const watchers = new Set<() => void>();
+const changed = () => watchers.forEach((w) => w());
+
+/** Whether an unlock form is on screen. */
+export function useUnlockFormOpen(): boolean {
+  return useSyncExternalStore(
+    (w) => (watchers.add(w), () => void watchers.delete(w)),
+    () => openForms.size > 0,
+  );
+}
+
 /** Asks for the passphrase (or the recovery key) when something needs the vault unlocked. */
 export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnlocked: () => void; onCancel: () => void }) {
   const secret = useSecretField();
@@ -43,6 +56,15 @@ export function Unlock({ reason, onUnlocked, onCancel }: { reason: string; onUnl
   const form = useRef<HTMLFormElement>(null);
   // The prompt appears in answer to an action: take the keyboard to it.
   useEffect(() => form.current?.querySelector<HTMLElement>('input, textarea')?.focus(), []);
+  useEffect(() => {
+    const me = Symbol('unlock form');
+    openForms.add(me);
+    changed();
+    return () => {
+      openForms.delete(me);
+      changed();
+    };
+  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

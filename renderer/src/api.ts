@@ -1,14 +1,15 @@
-import type {
-  AddFileChoice,
-  AddFileReport,
-  ApiMethod,
-  ApiParams,
-  ApiResponse,
-  ApiResult,
-  EngineEvents,
-  ErrorKind,
-  FailureInfo,
-  NextStep,
+import {
+  EVENT_TYPES,
+  type AddFileChoice,
+  type AddFileReport,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResponse,
+  type ApiResult,
+  type EngineEvents,
+  type ErrorKind,
+  type FailureInfo,
+  type NextStep,
 } from '../../contract/index.js';
 // The renderer's only way to the engine: the typed API contract, over
 // whichever transport the shell provides (browser mode: HTTP + server-sent
@@ -56,7 +57,7 @@ const httpBridge: Bridge = {
   },
   on(listener) {
     const source = new EventSource('/api/events');
-    for (const type of ['progress', 'file'] as const) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
+    for (const type of EVENT_TYPES) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
     return () => source.close();
   },
 };

@@ -118,3 +118,25 @@ test('recovery key: 27 words, any case and spacing, 4-letter prefixes; every sin
   assert.equal((e as Error).name, 'BadRecoveryKey');
   for (const w of words) assert.ok(!(e as Error).message.split(/\s+/).includes(w) || ['key', 'word', 'each', 'check'].includes(w));
 });
+
+test('recovery key typed by a person: one wrong word is named by its place; two wrong words or a swap are not pinned on one', async () => {
+  const words = (await encodeRecoveryKey(randomBytes(32))).split(/[^a-z]+/).filter(Boolean);
+  const nameTheWord = { nameTheWord: true };
+  for (const i of [0, 6, 26]) {
+    const typo = [...words];
+    typo[i] = words[i] === 'kitchen' ? 'zoo' : 'kitchen';
+    await assert.rejects(decodeRecoveryKey(typo.join(' '), nameTheWord), {
+      name: 'BadRecoveryKey',
+      message: `word ${i + 1} of the recovery key is not the right one: check it`,
+    });
+    await assert.rejects(decodeRecoveryKey(typo.join(' ')), { message: 'the recovery key has a typo: check each word' }, 'not searched unless asked');
+  }
+  const two = [...words];
+  two[3] = words[3] === 'zoo' ? 'abandon' : 'zoo';
+  two[20] = words[20] === 'zoo' ? 'abandon' : 'zoo';
+  await assert.rejects(decodeRecoveryKey(two.join(' '), nameTheWord), { message: 'the recovery key has a typo: check each word' });
+  const at = words.findIndex((w, i) => i < 26 && w !== words[i + 1]);
+  const swapped = [...words];
+  [swapped[at], swapped[at + 1]] = [swapped[at + 1]!, swapped[at]!];
+  await assert.rejects(decodeRecoveryKey(swapped.join(' '), nameTheWord), { message: 'the recovery key has a typo: check each word' });
+});

@@ -108,17 +108,24 @@ test(
       await page.setViewportSize(size);
 
       await page.getByRole('button', { name: 'Settings' }).click();
-      await page.getByRole('button', { name: 'Make a new recovery key' }).click();
+      await page.getByRole('button', { name: 'Make a new recovery key…' }).click();
+      await page.getByRole('button', { name: 'Yes, make a new recovery key' }).click();
       const words = await page.getByTestId('new-recovery-key').innerText();
       assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
       assert.notEqual(words, recoveryKey);
+      await page.getByLabel('To check you have it').fill(words);
+      await page.getByRole('button', { name: 'I have saved it: done' }).click();
+      await page.getByText('The new recovery key is saved and checked. The old one no longer opens the vault.').waitFor();
       await page.getByLabel('Lock after this many idle minutes').fill('5');
       await page.getByRole('form', { name: 'Auto-lock' }).getByRole('button', { name: 'Save' }).click();
       await page.getByText(/^Saved\./).waitFor();
       assert.equal((await engine.settings()).autoLockMinutes, 5);
       await shot(page, 'settings.png');
-      await page.getByRole('button', { name: 'Lock now' }).click();
-      await page.getByText(/^Locked:/).waitFor();
+      await page.getByRole('button', { name: 'Lock', exact: true }).click();
+      await page
+        .getByTestId('lock-state')
+        .filter({ hasText: /^Locked$/ })
+        .waitFor();
       assert.equal((await engine.status()).locked, true);
       const trail = await engine.auditVerify();
       assert.equal(trail.ok, true);

@@ -44,8 +44,10 @@ test('first run in the browser: create a vault, save the recovery key, drop file
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
     await shot(page, 'recovery-key.png');
     const proceed = page.getByRole('button', { name: 'I have saved it: continue' });
-    assert.equal(await proceed.isDisabled(), true, 'the key must be typed back first');
-    await page.getByLabel('To check you have it').fill(words.replace(/ - /g, ' '));
+    await proceed.click();
+    await page.getByRole('alert').filter({ hasText: 'Type the 27 words of the recovery key first.' }).waitFor();
+    assert.equal(await page.getByTestId('overall').count(), 0, 'the key must be typed back first');
+    await page.getByLabel('To check you have it').fill(words);
     await proceed.click();
 
     await page.getByTestId('overall').waitFor();

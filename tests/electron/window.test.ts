@@ -77,15 +77,15 @@ test('the Electron window: first run, add a file, lock, unlock, quit with the va
 
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByText(/shows no tray icon, so closing the Casevault window quits it/).waitFor();
-    await page.getByRole('button', { name: 'Lock now' }).click();
-    await page.getByText(/^Locked:/).waitFor();
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByRole('button', { name: 'Unlock', exact: true }).waitFor();
     const locked = async () => ((await page.evaluate("window.casevault.call('status', {})")) as { value: { locked: boolean } }).value.locked;
     assert.equal(await locked(), true, 'locked, as the main process reports it');
 
-    await page.getByRole('button', { name: 'Make a new recovery key' }).click();
-    await page.getByRole('heading', { name: 'Unlock the vault' }).waitFor();
+    await page.getByRole('button', { name: 'Make a new recovery key…' }).click();
+    await page.getByRole('button', { name: 'Yes, make a new recovery key' }).click();
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await page.getByRole('form', { name: 'Unlock the vault' }).getByRole('button', { name: 'Unlock', exact: true }).click();
     await page.getByTestId('new-recovery-key').waitFor();
     assert.equal(await locked(), false);
   } finally {

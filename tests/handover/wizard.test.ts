@@ -35,6 +35,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     const words = (await page.getByTestId('successor-recovery-key').textContent())!.trim();
     await shot(page, 'handover.png');
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
+    await page.getByLabel('To check you have it').fill(words); // the successor's key is typed back like any other
     await page.getByRole('button', { name: /Next: remove from this computer/ }).click();
     const remove = page.getByRole('button', { name: 'Remove from this computer' });
     assert.equal(await remove.isDisabled(), true, 'nothing is removed before the confirmation');
