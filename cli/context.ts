@@ -64,7 +64,8 @@ export async function writeKeyOut(file: string, recoveryKey: string): Promise<vo
 /** --cloud DIR or --cloud dropbox. */
 export function cloudOption(value: string | undefined): CloudSpec {
   if (!value) throw new Failure('usage', 'say where the encrypted copy goes with --cloud DIR (or --cloud dropbox)');
-  return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: value };
+  // A relative folder is the terminal's: resolved here (the engine takes full paths only).
+  return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: resolve(value) };
 }
 
 export function mib(bytes: number): string {

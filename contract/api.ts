@@ -12,6 +12,7 @@ import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteRep
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
 import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
+import type { CloudMoveReport, CloudMoveStatus } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
 
@@ -99,6 +100,11 @@ export const API_PARAMS = {
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
   /** The computer's locale, for dates the app shows (contract/dates.ts). */
   locale: none,
+  /** Move the cloud copy (copy, read back, switch); the old copy stays until deleteOldCloud. */
+  moveCloud: z.object({ to: cloudSchema }).strict(),
+  cloudMoveStatus: none,
+  /** After a move: delete the old copy; the person's confirmation is part of the call. */
+  deleteOldCloud: z.object({ confirm: z.literal(true) }).strict(),
 } as const;
 
 /** Each method's result. */
@@ -156,6 +162,9 @@ export interface ApiResults {
   handover: HandoverReport;
   removeVault: RemoveReport;
   locale: { locale: string };
+  moveCloud: CloudMoveReport;
+  cloudMoveStatus: CloudMoveStatus;
+  deleteOldCloud: { deleted: number; cloud: string };
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

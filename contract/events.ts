@@ -1,7 +1,7 @@
 // The engine's event stream: what the CLI prints as progress and the
 // desktop app shows. Events never carry key material or file contents.
 
-export type Task = 'sync' | 'recover' | 'verify' | 'backup' | 'restore' | 'prune' | 'search' | 'export' | 'rotate';
+export type Task = 'sync' | 'recover' | 'verify' | 'backup' | 'restore' | 'prune' | 'search' | 'export' | 'rotate' | 'move';
 
 export interface ProgressEvent {
   task: Task;

@@ -28,7 +28,7 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
         const stop = showProgress(engine, ctx.io, 'Copying and checking');
         return engine
           .handover({
-            to: o.to,
+            to: resolve(o.to),
             passphrase,
             ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
           })

@@ -19,7 +19,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
-      const r = await engine.recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
+      const r = await engine.recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       if (r.failed.length > 0) {

@@ -73,6 +73,9 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   handover: (e, p) => e.handover(p),
   removeVault: (e, p) => e.removeVault(p),
   locale: async (e) => ({ locale: e.locale }),
+  moveCloud: (e, p) => e.moveCloud(p),
+  cloudMoveStatus: (e) => e.cloudMoveStatus(),
+  deleteOldCloud: (e) => e.deleteOldCloud(),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */
