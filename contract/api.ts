@@ -105,6 +105,8 @@ export const API_PARAMS = {
   cloudMoveStatus: none,
   /** After a move: delete the old copy; the person's confirmation is part of the call. */
   deleteOldCloud: z.object({ confirm: z.literal(true) }).strict(),
+  /** The printable sheet for the successor (no secret on it); `madeBy` is printed as who made it (else this computer's name). */
+  handoverSheet: z.object({ madeBy: text(200).optional() }).strict(),
 } as const;
 
 /** Each method's result. */
@@ -165,6 +167,7 @@ export interface ApiResults {
   moveCloud: CloudMoveReport;
   cloudMoveStatus: CloudMoveStatus;
   deleteOldCloud: { deleted: number; cloud: string };
+  handoverSheet: { html: string };
 }
 
 export type ApiMethod = keyof typeof API_PARAMS;

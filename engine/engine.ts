@@ -66,6 +66,7 @@ import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
 import { requireFullPath } from './fsutil/full-path.js';
+import { handoverSheetHtml } from './leaving/handover-sheet.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
@@ -756,6 +757,14 @@ export class Engine {
   async handoverStatus(): Promise<HandoverStatus> {
     const v = await loadVerified(this.home);
     return { verified: v ? { to: v.to, at: v.at, files: v.files.length, bytes: v.bytes } : null };
+  }
+
+  /** The printable handover sheet for the last checked copy (engine/leaving/handover-sheet.ts): no secret is on it. */
+  async handoverSheet(madeBy?: string): Promise<{ html: string }> {
+    const v = await loadVerified(this.home);
+    if (!v) throw new UsageError('there is no checked handover copy yet, so there is no sheet to give', 'make-handover');
+    const by = madeBy?.trim() || `the computer ${deviceName()}`;
+    return { html: handoverSheetHtml({ to: v.to, at: v.at, files: v.files.length, bytes: v.bytes, madeBy: by, now: new Date(), locale: this.locale }) };
   }
 
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */

@@ -76,6 +76,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   moveCloud: (e, p) => e.moveCloud(p),
   cloudMoveStatus: (e) => e.cloudMoveStatus(),
   deleteOldCloud: (e) => e.deleteOldCloud(),
+  handoverSheet: (e, p) => e.handoverSheet(p.madeBy),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */

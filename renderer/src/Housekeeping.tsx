@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
-import { sentence, size } from './text.js';
+import { dateLocale, sentence, shortWhen, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -16,7 +16,7 @@ type Action = { kind: 'archive' | 'delete'; c: Case };
 
 /** "2021-06-30" -> "30 June 2021" (the day itself, whatever this computer's time zone). */
 export function plainDate(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(dateLocale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
@@ -199,7 +199,7 @@ export function ArchivesSection() {
             {list.map((a) => (
               <tr key={a.id}>
                 <th scope="row">{a.id.slice(0, 8)}</th>
-                <td>{a.time ? new Date(a.time).toLocaleString() : 'unknown'}</td>
+                <td>{a.time ? shortWhen(a.time) : 'unknown'}</td>
                 <td>
                   {archiveCases(a)}
                   {STATE[a.state] && <span className="muted"> {STATE[a.state]}</span>}
@@ -290,9 +290,9 @@ function RecordsSection() {
             <dt>Kept</dt>
             <dd>{b.retention.inWords}</dd>
             <dt>Last success</dt>
-            <dd>{b.lastSuccess ? new Date(b.lastSuccess).toLocaleString() : 'never'}</dd>
+            <dd>{b.lastSuccess ? shortWhen(b.lastSuccess) : 'never'}</dd>
             <dt>Last failure</dt>
-            <dd>{b.lastFailure ? `${new Date(b.lastFailure.at).toLocaleString()}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
+            <dd>{b.lastFailure ? `${shortWhen(b.lastFailure.at)}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
             <dt>Overdue</dt>
             <dd>{b.overdue ? 'Yes' : 'No'}</dd>
           </dl>
