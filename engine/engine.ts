@@ -470,8 +470,8 @@ export class Engine {
    * unlocked (every object is authenticated at the new place).
    */
   async moveCloud(o: { to: CloudSpec; dropbox?: DropboxCredentials }): Promise<CloudMoveReport> {
-    const keys = this.requireKeys();
     const to: CloudSpec = o.to.kind === 'folder' ? { kind: 'folder', dir: resolve(requireFullPath(o.to.dir, 'new cloud folder')) } : o.to;
+    const keys = this.requireKeys();
     const signIn = to.kind === 'dropbox' ? (o.dropbox ?? this.dropboxSignIn.take() ?? dropboxFromEnv(this.env)) : undefined;
     const report = await this.live.exclusive(async () => {
       const config = await loadConfig(this.home);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
+import { CloudMove } from './CloudMove.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { Preferences } from './Preferences.js';
 import { RotateKeys } from './RotateKeys.js';
@@ -102,6 +103,7 @@ export function Settings() {
         </button>
       </section>
       <ReconnectDropbox />
+      <CloudMove />
       <Preferences />
       {message && (
         <p className="card" role="status">
