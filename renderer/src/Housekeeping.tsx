@@ -399,7 +399,62 @@ export function Housekeeping() {
   };
 
   if (!data) return <p>{message || 'Loading…'}</p>;
-  const past = data.cases.filter((c) => c.past).length;
+  // A file directly in the vault folder is not a case: such files are listed apart, each kept from its own date (housekeeping.md).
+  const cases = data.cases.filter((c) => c.kind === 'folder');
+  const loose = data.cases.filter((c) => c.kind === 'file');
+  const past = cases.filter((c) => c.past).length;
+  const loosePast = loose.filter((c) => c.past).length;
+  const row = (c: Case) => (
+    <tr key={c.name}>
+      <th scope="row">{c.name}</th>
+      <td>{c.files}</td>
+      <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
+      <td>
+        {plainDate(c.due)}
+        {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
+      </td>
+      <td>
+        {closing === c.name ? (
+          <CloseForm
+            c={c}
+            onDone={(m) => {
+              setClosing(undefined);
+              setMessage(m);
+              void refresh();
+            }}
+          />
+        ) : c.closed ? (
+          <button type="button" onClick={() => void reopen(c)} disabled={busy}>
+            Reopen
+          </button>
+        ) : (
+          <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
+            Mark closed
+          </button>
+        )}
+        <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>
+          Archive
+        </button>
+        <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+  const table = (first: string, list: Case[]) => (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{first}</th>
+          <th scope="col">Files</th>
+          <th scope="col">Counted from</th>
+          <th scope="col">Due</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>{list.map(row)}</tbody>
+    </table>
+  );
   return (
     <>
       {prompt}
@@ -407,8 +462,8 @@ export function Housekeeping() {
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Housekeeping</h2>
         <p>
-          Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault (or a file on its
-          own there). Unless you mark it closed, its newest file's date counts.
+          Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault; files directly in
+          the vault folder are listed apart as loose files. Unless you mark it closed, its newest file's date counts.
         </p>
         <div className="row">
           <label htmlFor={`${id}-y`}>Keep cases for (years)</label>
@@ -420,61 +475,18 @@ export function Housekeeping() {
       </section>
       <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
         <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
-        {data.cases.length === 0 ? (
-          <p>The vault holds no cases yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Files</th>
-                <th scope="col">Counted from</th>
-                <th scope="col">Due</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.cases.map((c) => (
-                <tr key={c.name}>
-                  <th scope="row">{c.name}</th>
-                  <td>{c.files}</td>
-                  <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
-                  <td>
-                    {plainDate(c.due)}
-                    {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
-                  </td>
-                  <td>
-                    {closing === c.name ? (
-                      <CloseForm
-                        c={c}
-                        onDone={(m) => {
-                          setClosing(undefined);
-                          setMessage(m);
-                          void refresh();
-                        }}
-                      />
-                    ) : c.closed ? (
-                      <button type="button" onClick={() => void reopen(c)} disabled={busy}>
-                        Reopen
-                      </button>
-                    ) : (
-                      <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
-                        Mark closed
-                      </button>
-                    )}
-                    <button type="button" onClick={() => setAction({ kind: 'archive', c })} disabled={busy}>
-                      Archive
-                    </button>
-                    <button type="button" onClick={() => setAction({ kind: 'delete', c })} disabled={busy}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {cases.length === 0 ? <p>The vault holds no case folders yet.</p> : table('Case', cases)}
       </section>
+      {loose.length > 0 && (
+        <section className={`card status ${loosePast > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-f`}>
+          <h2 id={`${id}-f`}>Loose files{loosePast > 0 ? `: ${loosePast} past retention` : ''}</h2>
+          <p>
+            Files directly in the vault folder, not in a case folder. They are not cases: each is kept {data.years} years from the day it last changed (or the
+            day you mark it closed). Moving one into a case folder makes it part of that case.
+          </p>
+          {table('File', loose)}
+        </section>
+      )}
       {busy && (
         <p className="card status busy" role="status">
           Working…
