@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Ctx } from '../context.js';
+import { when, type Ctx } from '../context.js';
 
 export function statusCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -19,7 +19,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(`State:  ${overall}`);
       ctx.out(`Files:  ${f.total} (${f.synced} synced, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`);
       ctx.out(
-        `Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
+        `Last sync: ${s.lastSync ? `${when(ctx, s.lastSync.at)} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
       );
       ctx.out(`Last backup: ${s.lastBackup ?? 'never'}${s.nextBackup ? `; next due ${s.nextBackup}` : ' (no backup folder set up)'}`);
       if (s.backupOverdue)
@@ -34,7 +34,7 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
         );
       if (s.live.watching) {
         ctx.out(
-          `Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`,
+          `Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${when(ctx, s.live.nextRetryAt)}` : ''}`}`,
         );
       } else ctx.out('Live sync: not running (start it with `casevault watch`)');
       for (const x of s.failures) ctx.out(`Failed: ${x.path}: ${x.reason}`);
