@@ -5,12 +5,11 @@
 // vault folder, S3 for now), and kill -9 at random instants: after each, the
 // vault works on the old place or the new one, and a re-run finishes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, run, PASSPHRASE, type RunResult } from '../helpers/cli.js';
+import { run, runThenKill, PASSPHRASE, type RunResult } from '../helpers/cli.js';
 import { exists, listFiles, readTree } from '../helpers/fs.js';
 import { makeVault, type TestVault } from '../helpers/vault.js';
 
@@ -111,18 +110,6 @@ test("cloud-move refuses another vault's folder, a non-empty folder, the vault f
 });
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
-
-/** Runs the command and kills it after `afterMs`; whether it finished first. */
-function runThenKill(args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env }, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code === 0);
-    });
-  });
-}
 
 test(`kill -9 during cloud-move at ${ROUNDS} random instants: the vault works on the old or the new place, and a re-run finishes`, async () => {
   const files: Record<string, Buffer> = {};
