@@ -2,7 +2,7 @@
 // the one way to do something with the vault unlocked.
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type CloudSpec, Failure } from '../contract/index.js';
+import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText } from '../contract/index.js';
 import { defaultHome, Engine, writeNewFile } from '../engine/index.js';
 import { unlockSecret, type Io } from './prompt.js';
 
@@ -61,10 +61,17 @@ export async function writeKeyOut(file: string, recoveryKey: string): Promise<vo
   if (!(await writeNewFile(file, `${recoveryKey}\n`))) throw new Failure('usage', KEY_OUT_EXISTS);
 }
 
+/** An instant as a person reads it: the computer's locale, to the second ("5 Dec 2026, 14:03:07"); --json keeps ISO. */
+export const when = (ctx: Ctx, at: string | number | Date): string => dateTimeSecondsText(at, ctx.engine().locale);
+
+/** A calendar day ("2026-12-05", housekeeping's and backups' days) as "5 Dec 2026". */
+export const day = (ctx: Ctx, d: string): string => calendarDayText(d, ctx.engine().locale);
+
 /** --cloud DIR or --cloud dropbox. */
 export function cloudOption(value: string | undefined): CloudSpec {
   if (!value) throw new Failure('usage', 'say where the encrypted copy goes with --cloud DIR (or --cloud dropbox)');
-  return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: value };
+  // A relative folder is the terminal's: resolved here (the engine takes full paths only).
+  return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: resolve(value) };
 }
 
 export function mib(bytes: number): string {

@@ -1,6 +1,7 @@
 // The `casevault` command: parsing and messages only, over the engine API.
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.js';
+import { cloudMoveCommand } from './commands/cloud-move.js';
 import { escrowCommand } from './commands/escrow.js';
 import { handoverCommand } from './commands/handover.js';
 import { removeCommand } from './commands/remove.js';
@@ -64,6 +65,7 @@ const COMMANDS = [
   sendCommand,
   sendsCommand,
   recoveryKeyCommand,
+  cloudMoveCommand,
 ];
 
 const VERSION = '0.1.0';

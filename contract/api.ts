@@ -24,6 +24,7 @@ import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js'
 import type { LockState } from './lock.js';
 import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
 import type { RecoveryKitFacts } from './recovery-kit.js';
+import type { CloudMoveReport, CloudMoveStatus } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
 import { sendSchema, type SendReport, type SentPackages } from './send.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
@@ -129,6 +130,13 @@ export const API_PARAMS = {
   recoveryKitFacts: z.object({ kit: kitKind }).strict(),
   /** Write a recovery kit into a new file outside the vault, cloud and backup folders (the words must open the vault's, or the handover copy's, key file). */
   saveRecoveryKit: z.object({ kit: kitKind, recoveryKey: text(1024), to: pathParam }).strict(),
+  /** Move the cloud copy (copy, read back, switch); the old copy stays until deleteOldCloud. */
+  moveCloud: z.object({ to: cloudSchema }).strict(),
+  cloudMoveStatus: none,
+  /** After a move: delete the old copy; the person's confirmation is part of the call. */
+  deleteOldCloud: z.object({ confirm: z.literal(true) }).strict(),
+  /** The printable sheet for the successor (no secret on it); `madeBy` is printed as who made it (else this computer's name). */
+  handoverSheet: z.object({ madeBy: text(200).optional() }).strict(),
 } as const;
 
 /** Each method's result. */
@@ -194,6 +202,10 @@ export interface ApiResults {
   stillHere: LockState;
   recoveryKitFacts: RecoveryKitFacts;
   saveRecoveryKit: { path: string };
+  moveCloud: CloudMoveReport;
+  cloudMoveStatus: CloudMoveStatus;
+  deleteOldCloud: { deleted: number; cloud: string };
+  handoverSheet: { html: string };
 }
 
 /**

@@ -2,7 +2,7 @@
 // desktop app shows. Events never carry key material or file contents.
 import type { LockState } from './lock.js';
 
-export type Task = 'sync' | 'recover' | 'verify' | 'backup' | 'restore' | 'prune' | 'search' | 'export' | 'rotate';
+export type Task = 'sync' | 'recover' | 'verify' | 'backup' | 'restore' | 'prune' | 'search' | 'export' | 'rotate' | 'move';
 
 export interface ProgressEvent {
   task: Task;

@@ -123,3 +123,30 @@ export interface AddFileReport {
   /** For 'replaced': how many days the replaced version stays in the cloud copy's trash. */
   trashDays?: number;
 }
+
+/** A move of the cloud copy to another place (cloud-move). */
+export interface CloudMoveReport {
+  /** The old and new places, described ("folder /media/x", "Dropbox (app folder)"). */
+  from: string;
+  to: string;
+  /** Objects (and trashed objects) at the new place, each read back and authenticated. */
+  objects: number;
+  /** Items copied by this run (a re-run copies only what a killed one had not). */
+  copied: number;
+  /** The new place held this vault already (another computer moved it there first): only what was missing was copied. */
+  joined: boolean;
+  /** Files this computer's next sync uploads again (changed here after another computer moved the copy). */
+  uploadAgain: number;
+  /** Other computers with a record in the vault's cloud: each must be pointed at the new place. */
+  otherComputers: number;
+  movedAt: string;
+}
+
+export interface CloudMoveStatus {
+  /** Where the cloud copy is now. */
+  cloud: string;
+  /** After a move: the old copy, kept until its deletion is confirmed. */
+  oldCopy: { cloud: string; movedAt: string } | null;
+  /** A move that stopped before it switched: running it again with the same place finishes it. */
+  interrupted: { to: string } | null;
+}

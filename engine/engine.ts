@@ -33,6 +33,8 @@ import {
   type BackupVerifyReport,
   type CaseInfo,
   type CaseRequest,
+  type CloudMoveReport,
+  type CloudMoveStatus,
   type CloudSpec,
   type DeleteReport,
   type EngineEvents,
@@ -75,6 +77,8 @@ import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
+import { requireFullPath } from './fsutil/full-path.js';
+import { handoverSheetHtml } from './leaving/handover-sheet.js';
 import { withHomeLock } from './fsutil/lockfile.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { buildRecords, recordsHtml } from './housekeeping/records.js';
@@ -105,6 +109,7 @@ import { deviceName } from './mirror/devices.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
 import { cloudRing, recoverVault } from './mirror/recover.js';
 import { addFile, existingPaths } from './mirror/add-file.js';
+import { deleteOldCloud, loadMoveMarker, moveCloud } from './mirror/cloud-move.js';
 import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
 import { verifyCloud } from './mirror/verify-cloud.js';
@@ -306,13 +311,18 @@ export class Engine {
   // ---- setting up, unlocking, keys --------------------------------------------
 
   /** Create a vault. Returns the recovery key's words, to be shown once. */
-  init(o: InitOptions): Promise<{ recoveryKey: string }> {
+  async init(o: InitOptions): Promise<{ recoveryKey: string }> {
+    requireFullPath(o.vaultDir, 'vault folder');
+    if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
+    if (o.backupDir) requireFullPath(o.backupDir, 'backup folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
     return createVault(this.core, o, dropbox);
   }
 
   /** On a new computer (a fresh home): rebuild the vault folder from the cloud copy. */
-  recover(o: RecoverOptions): Promise<RecoverReport> {
+  async recover(o: RecoverOptions): Promise<RecoverReport> {
+    requireFullPath(o.vaultDir, 'vault folder');
+    if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
     return recoverVault(this.core, o, o.dropbox ?? dropboxFromEnv(this.env));
   }
 
@@ -568,6 +578,62 @@ export class Engine {
   }
 
   /**
+   * Move the cloud copy to `to` (engine/mirror/cloud-move.ts): copy, read
+   * back, switch; the old copy stays until deleteOldCloud. Needs the vault
+   * unlocked (every object is authenticated at the new place).
+   */
+  async moveCloud(o: { to: CloudSpec; dropbox?: DropboxCredentials }): Promise<CloudMoveReport> {
+    const to: CloudSpec = o.to.kind === 'folder' ? { kind: 'folder', dir: resolve(requireFullPath(o.to.dir, 'new cloud folder')) } : o.to;
+    const keys = this.requireKeys();
+    const signIn = to.kind === 'dropbox' ? (o.dropbox ?? this.dropboxSignIn.take() ?? dropboxFromEnv(this.env)) : undefined;
+    const report = await this.live.exclusive(async () => {
+      const config = await loadConfig(this.home);
+      const r = await moveCloud(
+        {
+          home: this.home,
+          config,
+          keys,
+          from: await this.remote(config),
+          open: async (c) => this.newRemote(c, c.kind === 'dropbox' ? (signIn ?? (await loadDropboxToken(this.home, keys))) : undefined),
+          prepare: async (c) => {
+            if (c.kind === 'dropbox' && signIn) await this.keepDropboxToken(keys, signIn);
+          },
+          emit: this.emit,
+        },
+        to,
+      );
+      this.connected = undefined; // the next connection is to the new place
+      return r;
+    });
+    await this.record('cloud copy moved', `from ${report.from} to ${report.to}: ${report.objects} objects read back and checked`);
+    return report;
+  }
+
+  /** Where the cloud copy is, the old copy a move left (until it is deleted), and a move that stopped before it switched. */
+  async cloudMoveStatus(): Promise<CloudMoveStatus> {
+    const config = await loadConfig(this.home);
+    const m = await loadMoveMarker(this.home);
+    return {
+      cloud: describeCloud(config.cloud),
+      oldCopy: m?.switchedAt ? { cloud: describeCloud(m.from), movedAt: m.switchedAt } : null,
+      interrupted: m && !m.switchedAt ? { to: describeCloud(m.to) } : null,
+    };
+  }
+
+  /** After a move, once the person confirmed: delete the old copy (only what Casevault wrote there). A Dropbox one needs the vault unlocked (its sign-in is sealed). */
+  async deleteOldCloud(): Promise<{ deleted: number; cloud: string }> {
+    const m = await loadMoveMarker(this.home);
+    if (!m?.switchedAt) throw new UsageError('there is no old cloud copy to delete: the cloud copy has not been moved, or its old copy is deleted already');
+    const config = await loadConfig(this.home);
+    const dropbox = m.from.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await loadDropboxToken(this.home, this.requireKeys()))) : undefined;
+    const r = await withHomeLock(this.home, async () =>
+      deleteOldCloud(this.home, m, await this.newRemote(m.from, dropbox), { publicKey: configWriteKeys(config).publicKey }),
+    );
+    await this.record('old cloud copy deleted', `${describeCloud(m.from)}: ${r.deleted} items`);
+    return { deleted: r.deleted, cloud: describeCloud(m.from) };
+  }
+
+  /**
    * Put a file into the vault folder (dropped on the app's window), through a
    * temporary name. A name that is taken: nothing is written unless
    * `ifExists` says keep both or replace (the replaced version kept in the
@@ -735,6 +801,7 @@ export class Engine {
   /** Subject access request: copies of the chosen files and a manifest, into a new or empty folder or a new zip file (needs the vault unlocked). */
   async sarExport(o: SarExportOptions): Promise<SarExportReport> {
     this.requireKeys();
+    requireFullPath(o.to, 'export', true);
     const config = await loadConfig(this.home);
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
     await this.record('subject access export', `${requestLabel(o)}: ${fileCount(r.files)} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
@@ -825,6 +892,7 @@ export class Engine {
    */
   async handover(o: HandoverOptions): Promise<HandoverReport> {
     this.requireKeys();
+    requireFullPath(o.to, 'folder for the copy');
     await checkStrength(o.passphrase);
     const config = await loadConfig(this.home);
     const report = await this.live.exclusive(() =>
@@ -850,6 +918,14 @@ export class Engine {
   async handoverStatus(): Promise<HandoverStatus> {
     const v = await loadVerified(this.home);
     return { verified: v ? { to: v.to, at: v.at, files: v.files.length, bytes: v.bytes } : null };
+  }
+
+  /** The printable handover sheet for the last checked copy (engine/leaving/handover-sheet.ts): no secret is on it. */
+  async handoverSheet(madeBy?: string): Promise<{ html: string }> {
+    const v = await loadVerified(this.home);
+    if (!v) throw new UsageError('there is no checked handover copy yet, so there is no sheet to give', 'make-handover');
+    const by = madeBy?.trim() || `the computer ${deviceName()}`;
+    return { html: handoverSheetHtml({ to: v.to, at: v.at, files: v.files.length, bytes: v.bytes, madeBy: by, now: new Date(), locale: this.locale }) };
   }
 
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */

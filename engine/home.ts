@@ -35,6 +35,8 @@ export const homeFiles = {
   rotating: 'rotating.json',
   /** Whether the current recovery key has been typed back (engine/keys/recovery-confirmation.ts). */
   recoveryKey: 'recovery-key.json',
+  /** A move of the cloud copy under way, or done with the old copy not yet deleted (engine/mirror/cloud-move.ts). */
+  cloudMove: 'cloud-move.json',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
   /** The audit trail and its head, kept apart (engine/audit.ts). */

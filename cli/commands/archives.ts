@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mib, type Ctx } from '../context.js';
+import { mib, when, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { type ArchiveEntry, Failure, fileCount } from '../../contract/index.js';
 
@@ -10,13 +10,13 @@ const STATE: Record<ArchiveEntry['state'], string> = {
   missing: 'recorded on this computer, but not in the backup folder',
 };
 
-function line(a: ArchiveEntry): string {
-  const when = a.time ? `${a.time.replace('T', ' ').slice(0, 19)} UTC` : 'time unknown';
+function line(ctx: Ctx, a: ArchiveEntry): string {
+  const at = a.time ? when(ctx, a.time) : 'time unknown';
   const what = a.recorded
     ? a.cases.map((c) => `${c.case} (${fileCount(c.files)})`).join(', ')
     : 'not recorded on this computer (made on another computer, or its record was lost)';
   const size = a.files !== null && a.bytes !== null ? `  ${fileCount(a.files)}, ${mib(a.bytes)}` : '';
-  return `${a.id}  ${when}${size}  ${what}${STATE[a.state] ? `  [${STATE[a.state]}]` : ''}`;
+  return `${a.id}  ${at}${size}  ${what}${STATE[a.state] ? `  [${STATE[a.state]}]` : ''}`;
 }
 
 export function archivesCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -28,7 +28,7 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
       const list = await ctx.engine().archives();
       if (o.json) ctx.out(JSON.stringify(list, null, 2));
       else if (list.length === 0) ctx.out('No archives: cases are archived with `casevault archive CASE --yes`.');
-      else for (const a of list) ctx.out(line(a));
+      else for (const a of list) ctx.out(line(ctx, a));
       done(0);
     });
 

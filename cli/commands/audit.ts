@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Ctx } from '../context.js';
+import { when, type Ctx } from '../context.js';
 import { writeNewFile } from '../../engine/index.js';
 import { Failure } from '../../contract/index.js';
 
@@ -52,13 +52,13 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
           ctx.out(
             `Computer ${t.device.slice(0, 8)}: ${t.entries.length} entries; ${t.ok ? 'the chain is intact' : `NOT intact: ${t.problem}`}${t.earlierKeys ? " (written under the vault's keys from before they were rotated)" : ''}`,
           );
-          for (const e of t.entries) ctx.out(`  ${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
+          for (const e of t.entries) ctx.out(`  ${when(ctx, e.at)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
         }
         return done(trails.every((t) => t.ok) ? 0 : 3);
       }
       const entries = await ctx.unlocked((e) => e.auditEntries());
       if (o.json) ctx.out(JSON.stringify(entries, null, 2));
-      else for (const e of entries) ctx.out(`${e.at}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
+      else for (const e of entries) ctx.out(`${when(ctx, e.at)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
       done(0);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Ctx } from '../context.js';
+import { day, type Ctx } from '../context.js';
 import { type CopyFate, Failure, fileCount } from '../../contract/index.js';
 
 interface Options {
@@ -8,7 +8,7 @@ interface Options {
   json?: boolean;
 }
 
-function fate(f: CopyFate): string {
+function fate(ctx: Ctx, f: CopyFate): string {
   const when =
     f.gone === 'now'
       ? 'gone now'
@@ -16,7 +16,7 @@ function fate(f: CopyFate): string {
         ? 'kept (never removed)'
         : f.gone === 'unknown'
           ? 'not known yet'
-          : `${f.estimate ? 'gone by about' : 'gone from'} ${f.gone}`;
+          : `${f.estimate ? 'gone by about' : 'gone from'} ${day(ctx, f.gone)}`;
   return `  ${f.copy}: ${when} (${f.note})`;
 }
 
@@ -37,7 +37,7 @@ export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) =
       }
       for (const c of r.cases) {
         ctx.out(`Deleted ${c.case}: ${fileCount(c.removed)} removed from this computer${c.forced ? ' (before its retention date)' : ''}.`);
-        for (const f of c.copies) ctx.out(fate(f));
+        for (const f of c.copies) ctx.out(fate(ctx, f));
       }
       done(0);
     });

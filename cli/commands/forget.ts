@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { mib, type Ctx } from '../context.js';
+import { mib, when, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { type RetentionPolicy } from '../../contract/index.js';
 import { DEFAULT_RETENTION } from '../../engine/index.js';
@@ -46,7 +46,7 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(
         `${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`,
       );
-      for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${s.time}`);
+      for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${when(ctx, s.time)}`);
       if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
       if (r.prune)
         ctx.out(

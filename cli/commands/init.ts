@@ -33,10 +33,10 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const { recoveryKey } = await engine.init({
-        vaultDir: o.vault,
+        vaultDir: resolve(o.vault),
         cloud,
         ...(dropbox ? { dropbox } : {}),
-        ...(o.backup ? { backupDir: o.backup } : {}),
+        ...(o.backup ? { backupDir: resolve(o.backup) } : {}),
         passphrase,
       });
       if (o.recoveryKeyOut) {

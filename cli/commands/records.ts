@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mib, type Ctx } from '../context.js';
+import { mib, when, type Ctx } from '../context.js';
 import { writeNewFile } from '../../engine/index.js';
 import { Failure } from '../../contract/index.js';
 
@@ -28,8 +28,8 @@ export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`  Where:        ${b.where ?? 'no backup folder is set up'}`);
       ctx.out(`  How often:    ${b.howOften}`);
       ctx.out(`  Kept:         ${b.retention.inWords}`);
-      ctx.out(`  Last success: ${b.lastSuccess ?? 'never'}`);
-      ctx.out(`  Last failure: ${b.lastFailure ? `${b.lastFailure.at}: ${b.lastFailure.reason}` : 'none recorded'}`);
+      ctx.out(`  Last success: ${b.lastSuccess ? when(ctx, b.lastSuccess) : 'never'}`);
+      ctx.out(`  Last failure: ${b.lastFailure ? `${when(ctx, b.lastFailure.at)}: ${b.lastFailure.reason}` : 'none recorded'}`);
       ctx.out(`  Overdue:      ${b.overdue ? 'yes' : 'no'}`);
       ctx.out('Asset record');
       for (const c of r.assets.copies) ctx.out(`  ${c.where}: ${c.location} (${c.details})`);

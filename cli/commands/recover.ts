@@ -22,7 +22,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
       const r = await engine
-        .recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: resolve(o.backup) } : {}) })
+        .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: resolve(o.backup) } : {}) })
         .finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);

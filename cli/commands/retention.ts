@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Ctx } from '../context.js';
-import { fileCount, type CaseInfo } from '../../contract/index.js';
+import { calendarDayText, fileCount, type CaseInfo } from '../../contract/index.js';
 
 function years(v: string): number {
   if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new InvalidArgumentError('a whole number of years from 1 to 100 is needed');
   return Number(v);
 }
 
-/** One line of the cases list, for a person. */
-export function caseLine(c: CaseInfo): string {
+/** One line of the cases list, for a person, with the days in the computer's locale. */
+function caseLine(c: CaseInfo, locale: string): string {
+  const day = (d: string) => calendarDayText(d, locale);
   const state = c.past ? 'PAST RETENTION' : c.dueSoon ? 'due soon' : '';
-  const basis = c.basis === 'closed' ? `closed ${c.closed}` : `newest file ${c.newestFile}`;
-  return `${state.padEnd(14)}  due ${c.due}  (${basis.padEnd(22)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${fileCount(c.files)}`;
+  const basis = c.basis === 'closed' ? `closed ${day(c.closed!)}` : `newest file ${day(c.newestFile)}`;
+  return `${state.padEnd(14)}  due ${day(c.due).padEnd(12)}  (${basis.padEnd(24)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${fileCount(c.files)}`;
 }
 
 export function retentionCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -36,13 +37,27 @@ export function retentionCommand(program: Command, ctx: Ctx, done: (code: number
         ctx.out(JSON.stringify(r, null, 2));
         return done(0);
       }
-      ctx.out(`Cases are kept ${r.years} years after they close (or, if not marked closed, after their newest file last changed). Today is ${r.today} (UTC).`);
-      if (r.cases.length === 0) ctx.out('The vault holds no cases yet.');
-      for (const c of r.cases) ctx.out(caseLine(c));
+      const locale = engine.locale;
+      // A file directly in the vault folder is not a case: listed apart, each kept from its own date (docs/housekeeping.md).
+      const cases = r.cases.filter((c) => c.kind === 'folder');
+      const loose = r.cases.filter((c) => c.kind === 'file');
+      ctx.out(
+        `Cases are kept ${r.years} years after they close (or, if not marked closed, after their newest file last changed). Today is ${calendarDayText(r.today, locale)}.`,
+      );
+      if (cases.length === 0) ctx.out('The vault holds no case folders yet.');
+      for (const c of cases) ctx.out(caseLine(c, locale));
+      if (loose.length > 0) {
+        ctx.out();
+        ctx.out(
+          `Loose files (directly in the vault folder, not in a case folder; each is kept ${r.years} years from the day it last changed or was marked closed):`,
+        );
+        for (const c of loose) ctx.out(caseLine(c, locale));
+      }
       const past = r.cases.filter((c) => c.past).length;
       const soon = r.cases.filter((c) => c.dueSoon).length;
+      ctx.out();
       ctx.out(
-        `${past} past retention (archive them with \`casevault archive CASE --yes\` or delete them with \`casevault delete CASE --yes\`); ${soon} due within ${r.dueSoonDays} days.`,
+        `${past} past retention (archive them with \`casevault archive NAME --yes\` or delete them with \`casevault delete NAME --yes\`); ${soon} due within ${r.dueSoonDays} days.`,
       );
       done(0);
     });

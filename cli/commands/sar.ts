@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { Failure, type SarProblem, type SarSearchReport, fileCount } from '../../contract/index.js';
+
+/** A relative destination is the terminal's folder's; ~/ is left for the engine (the home folder, also when quoted). */
+const terminalPath = (p: string) => (p === '~' || p.startsWith('~/') ? p : resolve(p));
 
 interface SearchOptions {
   reference?: string;
@@ -69,7 +73,10 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
         const paths = o.path ?? found!.hits.filter((h) => !h.mayHoldOthers).map((h) => h.path);
         if (paths.length === 0 && (!found || found.hits.length === 0))
           throw new Failure('usage', 'no file mentions those terms, so there is nothing to export; check the spelling or try other terms');
-        return { search: found, exported: paths.length ? await e.sarExport({ terms, paths, ...reference, to: (o.to ?? o.zip)!, zip: !!o.zip }) : undefined };
+        return {
+          search: found,
+          exported: paths.length ? await e.sarExport({ terms, paths, ...reference, to: terminalPath((o.to ?? o.zip)!), zip: !!o.zip }) : undefined,
+        };
       });
       const leftOut = search?.hits.filter((h) => h.mayHoldOthers) ?? [];
       const problems = (search?.unreadable.length ?? 0) + (exported?.failed.length ?? 0);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mib, type Ctx } from '../context.js';
+import { mib, when, type Ctx } from '../context.js';
 
 export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -14,9 +14,7 @@ export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number
       }
       if (list.length === 0) ctx.out('No snapshots yet: take one with `casevault backup`.');
       for (const s of list)
-        ctx.out(
-          `${s.id}  ${s.time.replace('T', ' ').slice(0, 19)} UTC  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`,
-        );
+        ctx.out(`${s.id}  ${when(ctx, s.time)}  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`);
       done(0);
     });
 }

@@ -3,7 +3,7 @@
 // backup, and live sync. It exits 0 whatever the health says: only a vault
 // that cannot be read at all is a failure.
 import type { Command } from 'commander';
-import type { Ctx } from '../context.js';
+import { when, type Ctx } from '../context.js';
 import { nextStepText } from '../next-steps.js';
 import type { HealthArea, StatusReport } from '../../contract/index.js';
 
@@ -27,9 +27,9 @@ function printHealth(ctx: Ctx, s: StatusReport): void {
 }
 
 /** The next backup's time, never in the past: one that is late says since when. */
-function nextBackup(iso: string | null): string {
+function nextBackup(ctx: Ctx, iso: string | null): string {
   if (!iso) return ' (no backup folder set up)';
-  return Date.parse(iso) <= Date.now() ? `; overdue since ${iso}` : `; next due ${iso}`;
+  return Date.parse(iso) <= Date.now() ? `; overdue since ${when(ctx, iso)}` : `; next due ${when(ctx, iso)}`;
 }
 
 export function statusCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -51,12 +51,12 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(`State:  ${overall}`);
       ctx.out(`Files:  ${f.total} (${f.synced} synced, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`);
       ctx.out(
-        `Last sync: ${s.lastSync ? `${s.lastSync.at} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
+        `Last sync: ${s.lastSync ? `${when(ctx, s.lastSync.at)} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
       );
-      ctx.out(`Last backup: ${s.lastBackup ?? 'never'}${nextBackup(s.nextBackup)}`);
+      ctx.out(`Last backup: ${s.lastBackup ? when(ctx, s.lastBackup) : 'never'}${nextBackup(ctx, s.nextBackup)}`);
       if (s.live.watching) {
         ctx.out(
-          `Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${new Date(s.live.nextRetryAt).toISOString()}` : ''}`}`,
+          `Live sync: ${s.live.online ? 'on' : `the cloud copy cannot be reached (${s.live.lastError ?? 'unknown'}); retrying${s.live.nextRetryAt ? ` at ${when(ctx, s.live.nextRetryAt)}` : ''}`}`,
         );
       } else ctx.out('Live sync: not running (start it with `casevault watch`)');
       for (const x of s.failures) ctx.out(`Failed: ${x.path}: ${x.reason}`);

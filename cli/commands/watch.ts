@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connectCloud } from '../connect.js';
 import { describeError } from '../exit-codes.js';
-import { mib, type Ctx } from '../context.js';
+import { mib, when, type Ctx } from '../context.js';
 
 export function watchCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -21,31 +21,31 @@ export function watchCommand(program: Command, ctx: Ctx, done: (code: number) =>
       try {
         await engine.watch(stop.signal, {
           onPass: (r) => {
-            if (away !== undefined) ctx.out(`${new Date().toISOString()} the cloud copy can be reached again.`);
+            if (away !== undefined) ctx.out(`${when(ctx, new Date())} the cloud copy can be reached again.`);
             away = undefined;
             if (r.uploaded + r.deleted + r.failed.length === 0) return;
             ctx.out(
-              `${new Date().toISOString()} synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.failed.length} failed.`,
+              `${when(ctx, new Date())} synced: ${r.uploaded} uploaded (${mib(r.bytesUploaded)}), ${r.deleted} moved to the cloud trash, ${r.failed.length} failed.`,
             );
             for (const f of r.failed) ctx.out(`Not synced yet: ${f.path}: ${f.reason}`);
           },
           onBackup: (r) => {
             warnedOverdue = false;
-            ctx.out(`${new Date().toISOString()} backup taken: snapshot ${r.snapshot}.`);
+            ctx.out(`${when(ctx, new Date())} backup taken: snapshot ${r.snapshot}.`);
           },
-          onBackupFailed: (e) => ctx.out(`${new Date().toISOString()} the scheduled backup did not run (${describeError(e).message}); it will be tried again.`),
+          onBackupFailed: (e) => ctx.out(`${when(ctx, new Date())} the scheduled backup did not run (${describeError(e).message}); it will be tried again.`),
           onBackupOverdue: (st) => {
             if (warnedOverdue) return;
             warnedOverdue = true;
             ctx.out(
-              `${new Date().toISOString()} warning: backups are overdue (the last one that worked: ${st.lastBackup?.at ?? 'none yet'}); plug in the backup drive.`,
+              `${when(ctx, new Date())} warning: backups are overdue (the last one that worked: ${st.lastBackup ? when(ctx, st.lastBackup.at) : 'none yet'}); plug in the backup drive.`,
             );
           },
           onOffline: (e) => {
             const { message } = describeError(e);
             if (message === away) return;
             away = message;
-            ctx.out(`${new Date().toISOString()} nothing can be sent to the cloud copy now (${message}); Casevault keeps trying quietly.`);
+            ctx.out(`${when(ctx, new Date())} nothing can be sent to the cloud copy now (${message}); Casevault keeps trying quietly.`);
           },
         });
       } finally {

@@ -83,6 +83,10 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   stillHere: async (e) => e.lockState(),
   recoveryKitFacts: (e, p) => e.recoveryKitFacts(p.kit),
   saveRecoveryKit: (e, p) => e.saveRecoveryKit(p),
+  moveCloud: (e, p) => e.moveCloud(p),
+  cloudMoveStatus: (e) => e.cloudMoveStatus(),
+  deleteOldCloud: (e) => e.deleteOldCloud(),
+  handoverSheet: (e, p) => e.handoverSheet(p.madeBy),
 };
 
 /** Runs one method; its parameters were checked against the contract's schema. */

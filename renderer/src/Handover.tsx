@@ -1,6 +1,8 @@
-// Leaving the role, as a wizard: the successor's passphrase (and, if wanted,
-// the union's key), where the copy goes, making and checking the copy, then
-// removing the vault from this computer behind a confirmation.
+// Leaving the role, as a wizard: the successor's passphrase (checked for
+// strength at once, not two steps later; and, if wanted, the union's key),
+// where the copy goes, making and checking the copy with the handover sheet
+// for the successor (who opens the copy in the app, never at a terminal),
+// then removing the vault from this computer behind a confirmation.
 // Spec: docs/handover.md.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
@@ -10,6 +12,7 @@ import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
+import { shortWhen } from './text.js';
 
 type Report = ApiResult<'handover'>;
 type Choice = 'keep' | 'delete';
@@ -33,6 +36,8 @@ export function Handover() {
   const [confirmed, setConfirmed] = useState(false);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [madeBy, setMadeBy] = useState('');
+  const [sheetSaved, setSheetSaved] = useState(false);
   const { run, prompt } = useUnlocked();
   const id = useId();
 
@@ -44,11 +49,31 @@ export function Handover() {
   }, [report]);
   useEffect(() => onEvent('progress', (p) => setProgress(`${p.task === 'verify' ? 'Checking' : 'Copying'}: ${p.filesDone} of ${p.filesTotal} files`)), []);
 
-  const who = (e: FormEvent) => {
+  const who = async (e: FormEvent) => {
     e.preventDefault();
     if (passphrase !== again) return setMessage('The two passphrases are different.');
+    try {
+      const s = await call('passphraseStrength', { passphrase });
+      if (!s.ok) return setMessage(`That passphrase is too weak: ${s.reason}. Choose a longer one (several unrelated words work well).`);
+    } catch (err) {
+      return setMessage(explain(err));
+    }
     setMessage('');
     setStep(2);
+  };
+  const saveSheet = async () => {
+    try {
+      const { html } = await call('handoverSheet', madeBy.trim() ? { madeBy: madeBy.trim() } : {});
+      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'casevault-handover-sheet.html';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setSheetSaved(true);
+    } catch (err) {
+      setMessage(explain(err));
+    }
   };
   const where = (e: FormEvent) => {
     e.preventDefault();
@@ -97,7 +122,7 @@ export function Handover() {
         </ol>
         {verified && step < 4 && (
           <p>
-            A checked copy was made on {new Date(verified.at).toLocaleString()} in {verified.to} ({verified.files} files).{' '}
+            A checked copy was made on {shortWhen(verified.at)} in {verified.to} ({verified.files} files).{' '}
             <button type="button" className="link" onClick={() => setStep(4)}>
               Go to removing the vault from this computer
             </button>
@@ -106,7 +131,7 @@ export function Handover() {
       </section>
 
       {step === 1 && (
-        <form className="card" onSubmit={who} aria-labelledby={`${id}-1`}>
+        <form className="card" onSubmit={(e) => void who(e)} aria-labelledby={`${id}-1`}>
           <h2 id={`${id}-1`}>1. A passphrase for your successor</h2>
           <p>The copy gets its own passphrase: choose one and give it to your successor in person. Your own passphrase will not open the copy.</p>
           <label htmlFor={`${id}-pass`}>Successor's passphrase</label>
@@ -184,8 +209,18 @@ export function Handover() {
                 {report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}
               </p>
               <p>
-                Your successor opens the copy with Casevault: <code>casevault recover --cloud {report.to} --vault NEW-FOLDER</code>, and the passphrase.
+                Your successor opens the copy in the Casevault app, on its first screen: &ldquo;Already have a vault? Recover it on this computer&rdquo;, with
+                the copy's folder and the passphrase. The handover sheet says so step by step, with the date, the folder and what they receive; it holds no
+                passphrase or key, so it can go with the copy.
               </p>
+              <label htmlFor={`${id}-by`}>Your name, printed on the sheet (optional)</label>
+              <input id={`${id}-by`} value={madeBy} onChange={(e) => setMadeBy(e.target.value)} autoComplete="name" />
+              <div className="row">
+                <button type="button" onClick={() => void saveSheet()}>
+                  Save the handover sheet
+                </button>
+              </div>
+              {sheetSaved && <p role="status">Saved as casevault-handover-sheet.html in your downloads: open it and print it for your successor.</p>}
               <RecoveryKey
                 words={report.recoveryKey}
                 kit="handover"

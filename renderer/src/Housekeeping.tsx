@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
-import { sentence, size } from './text.js';
+import { dateLocale, sentence, shortWhen, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -17,7 +17,7 @@ type Action = { kind: 'archive' | 'delete'; c: Case };
 
 /** "2021-06-30" -> "30 June 2021" (the day itself, whatever this computer's time zone). */
 export function plainDate(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(dateLocale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
@@ -200,7 +200,7 @@ export function ArchivesSection() {
             {list.map((a) => (
               <tr key={a.id}>
                 <th scope="row">{a.id.slice(0, 8)}</th>
-                <td>{a.time ? new Date(a.time).toLocaleString() : 'unknown'}</td>
+                <td>{a.time ? shortWhen(a.time) : 'unknown'}</td>
                 <td>
                   {archiveCases(a)}
                   {STATE[a.state] && <span className="muted"> {STATE[a.state]}</span>}
@@ -291,9 +291,9 @@ function RecordsSection() {
             <dt>Kept</dt>
             <dd>{b.retention.inWords}</dd>
             <dt>Last success</dt>
-            <dd>{b.lastSuccess ? new Date(b.lastSuccess).toLocaleString() : 'never'}</dd>
+            <dd>{b.lastSuccess ? shortWhen(b.lastSuccess) : 'never'}</dd>
             <dt>Last failure</dt>
-            <dd>{b.lastFailure ? `${new Date(b.lastFailure.at).toLocaleString()}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
+            <dd>{b.lastFailure ? `${shortWhen(b.lastFailure.at)}: ${b.lastFailure.reason}` : 'none recorded'}</dd>
             <dt>Overdue</dt>
             <dd>{b.overdue ? 'Yes' : 'No'}</dd>
           </dl>
@@ -411,7 +411,11 @@ export function Housekeeping() {
   };
 
   if (!data) return <p>{message || 'Loading…'}</p>;
-  const past = data.cases.filter((c) => c.past).length;
+  // A file directly in the vault folder is not a case: such files are listed apart, each kept from its own date (housekeeping.md).
+  const cases = data.cases.filter((c) => c.kind === 'folder');
+  const loose = data.cases.filter((c) => c.kind === 'file');
+  const past = cases.filter((c) => c.past).length;
+  const loosePast = loose.filter((c) => c.past).length;
   const outcome = (
     <>
       {action && <Confirm action={action} onConfirm={(force) => confirmed(action, force)} onCancel={() => setAction(undefined)} />}
@@ -455,13 +459,73 @@ export function Housekeeping() {
   );
   // Under the case's row while it is listed; where the list ends once the case is gone (archived or deleted).
   const focusListed = data.cases.some((c) => c.name === focus);
+  const row = (c: Case) => (
+    <Fragment key={c.name}>
+      <tr>
+        <th scope="row">{c.name}</th>
+        <td>{c.files}</td>
+        <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
+        <td>
+          {plainDate(c.due)}
+          {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
+        </td>
+        <td>
+          {closing === c.name ? (
+            <CloseForm
+              c={c}
+              onDone={(said) => {
+                setClosing(undefined);
+                about(c);
+                if (said.ok) caseSaid.ok(said.text);
+                else caseSaid.fail(said.text);
+                void refresh();
+              }}
+            />
+          ) : c.closed ? (
+            <button type="button" onClick={() => void reopen(c)} disabled={busy}>
+              Reopen
+            </button>
+          ) : (
+            <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
+              Mark closed
+            </button>
+          )}
+          <button type="button" onClick={() => (about(c), setAction({ kind: 'archive', c }))} disabled={busy}>
+            Archive
+          </button>
+          <button type="button" onClick={() => (about(c), setAction({ kind: 'delete', c }))} disabled={busy}>
+            Delete
+          </button>
+        </td>
+      </tr>
+      {focus === c.name && (
+        <tr>
+          <td colSpan={5}>{outcome}</td>
+        </tr>
+      )}
+    </Fragment>
+  );
+  const table = (first: string, list: Case[]) => (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{first}</th>
+          <th scope="col">Files</th>
+          <th scope="col">Counted from</th>
+          <th scope="col">Due</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>{list.map(row)}</tbody>
+    </table>
+  );
   return (
     <>
       <section className="card" aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>Housekeeping</h2>
         <p>
-          Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault (or a file on its
-          own there). Unless you mark it closed, its newest file's date counts.
+          Case files are kept for a number of years after a case closes, then archived or deleted. A case is a folder at the top of the vault; files directly in
+          the vault folder are listed apart as loose files. Unless you mark it closed, its newest file's date counts.
         </p>
         <div className="row">
           <label htmlFor={`${id}-y`}>Keep cases for (years)</label>
@@ -474,71 +538,19 @@ export function Housekeeping() {
       </section>
       <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
         <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
-        {data.cases.length === 0 ? (
-          <p>The vault holds no cases yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Files</th>
-                <th scope="col">Counted from</th>
-                <th scope="col">Due</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.cases.map((c) => (
-                <Fragment key={c.name}>
-                  <tr>
-                    <th scope="row">{c.name}</th>
-                    <td>{c.files}</td>
-                    <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
-                    <td>
-                      {plainDate(c.due)}
-                      {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
-                    </td>
-                    <td>
-                      {closing === c.name ? (
-                        <CloseForm
-                          c={c}
-                          onDone={(said) => {
-                            setClosing(undefined);
-                            about(c);
-                            if (said.ok) caseSaid.ok(said.text);
-                            else caseSaid.fail(said.text);
-                            void refresh();
-                          }}
-                        />
-                      ) : c.closed ? (
-                        <button type="button" onClick={() => void reopen(c)} disabled={busy}>
-                          Reopen
-                        </button>
-                      ) : (
-                        <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
-                          Mark closed
-                        </button>
-                      )}
-                      <button type="button" onClick={() => (about(c), setAction({ kind: 'archive', c }))} disabled={busy}>
-                        Archive
-                      </button>
-                      <button type="button" onClick={() => (about(c), setAction({ kind: 'delete', c }))} disabled={busy}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                  {focus === c.name && (
-                    <tr>
-                      <td colSpan={5}>{outcome}</td>
-                    </tr>
-                  )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {cases.length === 0 ? <p>The vault holds no case folders yet.</p> : table('Case', cases)}
         {!focusListed && outcome}
       </section>
+      {loose.length > 0 && (
+        <section className={`card status ${loosePast > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-f`}>
+          <h2 id={`${id}-f`}>Loose files{loosePast > 0 ? `: ${loosePast} past retention` : ''}</h2>
+          <p>
+            Files directly in the vault folder, not in a case folder. They are not cases: each is kept {data.years} years from the day it last changed (or the
+            day you mark it closed). Moving one into a case folder makes it part of that case.
+          </p>
+          {table('File', loose)}
+        </section>
+      )}
       <ArchivesSection />
       <RecordsSection />
     </>

@@ -4,6 +4,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { BackupFolderCard } from './BackupFolder.js';
+import { CloudMove } from './CloudMove.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { useNewKey } from './nav.js';
 import { useOutcome } from './Outcome.js';
@@ -208,6 +209,7 @@ export function Settings() {
       <RotateKeys />
       <ReconnectDropbox />
       <BackupFolderSetting />
+      <CloudMove />
       <Preferences />
     </>
   );

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { exists, readTree } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
-import { failsWith, handover, ok, successorRecover, FILES } from './helpers.js';
+import { failsWith, handover, ok, successorRecover, FILES, NEW_PASSPHRASE } from './helpers.js';
 import { run } from '../helpers/cli.js';
 
 test('the successor recovers the handover copy with the new passphrase, byte for byte, and the old passphrase does not open it', async () => {
@@ -16,10 +16,20 @@ test('the successor recovers the handover copy with the new passphrase, byte for
   const before = await readTree(v.vault);
   const copy = join(v.root, 'usb', 'handover');
   const keyOut = join(v.root, 'successor-recovery-key.txt');
-  const r = ok(await handover(v, copy, ['--recovery-key-out', keyOut]), 'handover');
+  const sheet = join(v.root, 'handover sheet.html');
+  const r = ok(await handover(v, copy, ['--recovery-key-out', keyOut, '--sheet', sheet, '--made-by', 'Pat <Caseworker>']), 'handover');
   assert.match(r.stdout, new RegExp(`made and checked: ${Object.keys(FILES).length} files`));
+  assert.match(r.stdout, /in the Casevault app: on its first screen,\n"Already have a vault\? Recover it on this computer"/, 'the app way first');
   const words = (await readFile(keyOut, 'utf8')).trim();
   assert.ok(r.stdout.includes(words), 'the recovery key printed is the one written');
+  const page = await readFile(sheet, 'utf8');
+  assert.match(page, /by Pat &lt;Caseworker&gt;\./, 'who made it, escaped');
+  assert.ok(page.includes(`<code>${copy}</code>`), "the copy's folder");
+  assert.match(page, /Already have a vault\? Recover it on this computer/);
+  assert.match(page, new RegExp(`${Object.keys(FILES).length} files`));
+  assert.ok(!page.includes(words) && !page.includes(NEW_PASSPHRASE), 'no passphrase or recovery key on the sheet');
+  assert.doesNotMatch(page, /casevault recover|--cloud/, 'no command for the successor to type');
+  failsWith(await v.cli(['handover', '--to', join(v.root, 'other'), '--sheet', sheet], { CASEVAULT_NEW_PASSPHRASE: 'x' }), 2, /--sheet file already exists/);
 
   const into = join(v.root, 'successor');
   ok(await successorRecover(v.root, copy, into), 'successor recover');

@@ -4,29 +4,16 @@
 // same folder makes a copy the successor recovers byte for byte. Then kill
 // -9 `remove` too: the next run finishes it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN } from '../helpers/cli.js';
+import { runThenKill } from '../helpers/cli.js';
 import { exists, readTree } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 import { failsWith, FILES, handover, NEW_PASSPHRASE, ok, successorRecover } from './helpers.js';
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
-
-/** Runs the command and kills it after `afterMs`; whether it finished first. */
-function runThenKill(args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env }, stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code === 0);
-    });
-  });
-}
 
 const homeFilesOf = async (home: string) => Promise.all(['config.json', 'casevault.key', 'state.json'].map((f) => readFile(join(home, f))));
 

@@ -1,7 +1,10 @@
 // End to end in Chromium: the leaving-the-role wizard, as a person uses it:
-// the successor's passphrase, the folder, the copy made (after unlocking)
-// and checked, then the vault removed from this computer behind a
-// confirmation. The successor then recovers the copy.
+// the successor's passphrase (a weak one refused at once, on its own step),
+// the folder, the copy made (after unlocking) and checked, the handover
+// sheet saved, then the vault removed from this computer behind a
+// confirmation. The successor then opens the copy in the app, on a computer
+// of their own, with no terminal: the Recover screen, the copy's folder and
+// their passphrase.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +26,14 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Leaving the role' }).click();
+    await page.getByLabel("Successor's passphrase").fill('password1');
+    await page.getByLabel('Type it again').fill('password1');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/^That passphrase is too weak: .+\. Choose a longer one/)
+      .waitFor();
+    assert.equal(await page.getByLabel('Folder for the copy').count(), 0, 'a weak passphrase stays on step 1');
     await page.getByLabel("Successor's passphrase").fill(NEW_PASSPHRASE);
     await page.getByLabel('Type it again').fill(NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Next' }).click();
@@ -36,6 +47,14 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await shot(page, 'handover.png');
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
     await page.getByLabel('To check you have it').fill(words); // the successor's key is typed back like any other
+    assert.equal(await page.getByText(/casevault recover|--cloud/).count(), 0, 'the successor is never told to type a command');
+    await page.getByLabel('Your name, printed on the sheet (optional)').fill('Pat Caseworker');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save the handover sheet' }).click();
+    const sheet = await readFile((await (await download).path())!, 'utf8');
+    assert.match(sheet, /Made on .+ by Pat Caseworker\./);
+    assert.ok(sheet.includes(copy) && !sheet.includes(words) && !sheet.includes(NEW_PASSPHRASE), "the copy's folder; no key or passphrase");
+    await page.getByText(/open it and print it for your successor/).waitFor();
     await page.getByRole('button', { name: /Next: remove from this computer/ }).click();
     const remove = page.getByRole('button', { name: 'Remove from this computer' });
     assert.equal(await remove.isDisabled(), true, 'nothing is removed before the confirmation');
@@ -49,7 +68,25 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await server.close();
     await engine.stopLiveSync();
   }
-  const successor = new Engine(join(root, 'successor-home'), env);
-  await successor.recover({ cloud: { kind: 'folder', dir: copy }, vaultDir: join(root, 'successor'), secret: { passphrase: NEW_PASSPHRASE } });
+
+  // The successor's own computer: a fresh Casevault, the copy's folder and their passphrase, in the app.
+  const successor = new Engine(join(root, 'successor-home'), { CASEVAULT_KDF_PROFILE: env.CASEVAULT_KDF_PROFILE! });
+  const theirs = await startBrowserServer(successor, { staticDir: defaultStaticDir() });
+  const browser2 = await launchChromium();
+  try {
+    const page = await browser2.newPage();
+    await page.goto(theirs.url);
+    await page.getByRole('button', { name: 'Already have a vault? Recover it on this computer' }).click();
+    await page.getByLabel('Cloud folder that holds the encrypted copy').fill(copy);
+    await page.getByLabel('New (or empty) folder for the vault').fill(join(root, 'successor'));
+    await page.getByLabel('Passphrase', { exact: true }).fill(NEW_PASSPHRASE);
+    await page.getByRole('button', { name: 'Recover my vault' }).click();
+    await page.getByText(/1 file is back in /).waitFor({ timeout: 60_000 });
+    await shot(page, 'handover-successor.png');
+  } finally {
+    await browser2.close();
+    await theirs.close();
+    await successor.stopLiveSync();
+  }
   assert.equal(await readFile(join(root, 'successor', 'Member 7', 'letter.txt'), 'utf8'), 'for the successor');
 });

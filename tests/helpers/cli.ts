@@ -30,3 +30,15 @@ export function run(args: string[], env: Record<string, string | undefined>, tim
     });
   });
 }
+
+/** Runs the command and kills it (SIGKILL) after `afterMs`; whether it finished first, with exit 0. */
+export function runThenKill(args: string[], env: Record<string, string>, afterMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env }, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+  });
+}

@@ -79,7 +79,7 @@ test('archives lists; archives delete refuses without --yes and for unknown IDs,
   );
   assert.match(
     (await ok(['archives'], env)).stdout,
-    new RegExp(`^${a.archive}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  2 files, 0\\.4 MiB  Smith \\(2 files\\)\\n`),
+    new RegExp(`^${a.archive}  \\d{1,2} [A-Z][a-z]{2,3} \\d{4}, \\d\\d:\\d\\d:\\d\\d  2 files, 0\\.4 MiB  Smith \\(2 files\\)\\n`),
   );
 
   cleanError(await run(['archives', 'delete', a.archive], env), 2);

@@ -14,7 +14,7 @@ import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
 
 test('housekeeping screen: list, mark closed, delete and archive through the dialog, records page', needsChromium, async () => {
   const v = await makeVault({
-    files: { 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open' },
+    files: { 'Smith/a.txt': ['a', OLD], 'Smith/b.txt': ['b', OLD], 'Brown/c.txt': ['c', OLD], 'Jones/d.txt': 'open', 'minutes.txt': ['loose', OLD] },
     backup: true,
   });
   const { engine } = v;
@@ -26,7 +26,14 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     await page.getByRole('button', { name: 'Housekeeping' }).click();
     await page.getByRole('heading', { name: '2 cases are past retention' }).waitFor();
     const rows = await page.locator('tbody th').allInnerTexts();
-    assert.deepEqual(rows, ['Brown', 'Smith', 'Jones'], 'past retention first');
+    assert.deepEqual(rows, ['Brown', 'Smith', 'Jones', 'minutes.txt'], 'past retention first; the loose file apart, after the cases');
+    const loose = page.locator('section', { has: page.getByRole('heading', { name: 'Loose files: 1 past retention' }) });
+    assert.deepEqual(
+      await loose.locator('tbody th').allInnerTexts(),
+      ['minutes.txt'],
+      'a file directly in the vault folder is listed as a loose file, not a case',
+    );
+    await loose.getByText(/not in a case folder\. They are not cases: each is kept 6 years from the day it last changed/).waitFor();
     assert.match(await page.locator('tbody tr').first().innerText(), /newest file 30 June 2015\s+30 June 2021 \(past retention\)/);
 
     const jones = page.locator('tbody tr', { hasText: 'Jones' });
@@ -66,7 +73,7 @@ test('housekeeping screen: list, mark closed, delete and archive through the dia
     const archived = page.getByRole('status', { name: 'Archive report' });
     await archived.waitFor();
     assert.match(await archived.innerText(), /Archived “Smith”: 2 files written to the backup folder, read back and checked, then 2 files removed/);
-    assert.deepEqual(await listFiles(v.vault), ['Jones/d.txt']);
+    assert.deepEqual(await listFiles(v.vault), ['Jones/d.txt', 'minutes.txt']);
 
     await page.getByRole('button', { name: 'Show records' }).click();
     await page.getByRole('heading', { name: 'Backup record' }).waitFor();

@@ -1,0 +1,73 @@
+// `casevault cloud-move`: move the encrypted cloud copy to another folder or
+// to Dropbox (copied, read back, then this computer switches), and, as its
+// own confirmed step, delete the old copy. Spec: docs/cloud-move.md.
+import type { Command } from 'commander';
+import { cloudOption, type Ctx } from '../context.js';
+import { dropboxSignIn } from '../connect.js';
+import { showProgress } from '../progress-line.js';
+import { Failure, type CloudMoveReport } from '../../contract/index.js';
+
+interface Options {
+  to?: string;
+  deleteOld?: boolean;
+  yes?: boolean;
+}
+
+const place = (described: string) => described.replace(/^folder /, '');
+
+function printMove(ctx: Ctx, r: CloudMoveReport, arg: string): void {
+  ctx.out(
+    r.joined
+      ? `The new place already held this vault: ${r.copied} missing items copied from ${place(r.from)}; ${r.objects} objects read back and checked.`
+      : `Copied the cloud copy from ${place(r.from)} to ${place(r.to)}: ${r.objects} objects read back and checked.`,
+  );
+  ctx.out(`This computer now uses ${place(r.to)}.`);
+  if (r.uploadAgain > 0) ctx.out(`${r.uploadAgain} files changed here meanwhile; the next sync uploads them again.`);
+  if (r.otherComputers > 0) {
+    ctx.out();
+    ctx.out(
+      `${r.otherComputers === 1 ? '1 other computer uses' : `${r.otherComputers} other computers use`} this vault and still ${r.otherComputers === 1 ? 'syncs' : 'sync'} to the old place. Point each at the new one:`,
+    );
+    ctx.out(`  in the app: Settings, "Move the cloud copy", choosing ${place(r.to)}`);
+    ctx.out(`  or: casevault cloud-move --to ${arg}`);
+    ctx.out('It finds the copy there, adds what that computer wrote meanwhile, checks it and switches.');
+  }
+}
+
+export function cloudMoveCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
+  program
+    .command('cloud-move')
+    .description('move the encrypted cloud copy to another folder (or Dropbox): copy, read back, switch this computer; then, confirmed, delete the old copy')
+    .option('--to <place>', 'the new place: a new or empty folder, "dropbox", or (later) s3://BUCKET/PREFIX')
+    .option('--delete-old', 'delete the old copy a move left (with --yes), after every computer uses the new place')
+    .option('--yes', 'confirm deleting the old copy')
+    .action(async (o: Options) => {
+      if (!o.to && !o.deleteOld)
+        throw new Failure('usage', 'say where the cloud copy goes with --to DIR (or --to dropbox), or delete the old copy with --delete-old --yes');
+      if (o.deleteOld && !o.yes) throw new Failure('usage', 'deleting the old cloud copy cannot be undone, so it must be confirmed', 'confirm');
+      if (o.to?.startsWith('s3://')) {
+        throw new Failure('usage', 'moving the cloud copy to S3-compatible storage is not available in this version yet; move it to a folder or to Dropbox');
+      }
+      await ctx.unlocked(async (engine) => {
+        if (o.to) {
+          const to = cloudOption(o.to);
+          const dropbox = await dropboxSignIn(ctx, to);
+          const stop = showProgress(engine, ctx.io, 'Copying and checking');
+          const r = await engine.moveCloud({ to, ...(dropbox ? { dropbox } : {}) }).finally(stop);
+          printMove(ctx, r, to.kind === 'folder' ? to.dir : 'dropbox');
+        }
+        if (o.deleteOld) {
+          const d = await engine.deleteOldCloud();
+          ctx.out(`Deleted the old cloud copy in ${place(d.cloud)} (${d.deleted} items).`);
+        } else {
+          const s = await engine.cloudMoveStatus();
+          if (s.oldCopy) {
+            ctx.out();
+            ctx.out(`The old copy in ${place(s.oldCopy.cloud)} is kept. Once every computer uses the new place, delete it:`);
+            ctx.out('  casevault cloud-move --delete-old --yes   (in the app: Settings, "Delete the old copy")');
+          }
+        }
+      });
+      done(0);
+    });
+}
