@@ -17,6 +17,7 @@ export {
   rotateKeyFile,
   markCloudReencrypted,
   cloudReencrypting,
+  rotatedFromKeys,
   KDF_PROFILES,
   KEYFILE_MAX_BYTES,
   type KdfProfile,

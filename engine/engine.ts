@@ -429,7 +429,7 @@ export class Engine {
     const config = await loadConfig(this.home);
     const { bytes, kf } = await readLocalKeyFile(this.home);
     const remote = await this.remote(config);
-    const cloudKeyFile = await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
+    const cloudKeyFile = await assertCloudKeys(this.home, remote, keys, config.retiredPublicKeys);
     const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);

@@ -19,12 +19,14 @@ import {
   ObjectSealer,
   openObject,
   parseKeyFile,
+  rotatedFromKeys,
   toBase64,
   toHex,
   utf8,
   writeKeysOf,
   type KeyFile,
   type ReadKeys,
+  type WriteKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { readCloudKeyFile } from './cloud-key-file.js';
@@ -119,29 +121,31 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
  * Before a sync uploads anything: the cloud's key file must have this
  * computer's keys. If the vault's keys were rotated (elsewhere, or here by a
  * run that did not finish), writing under the old ones would make new files
- * readable with a lost computer's keys: refused, with what to do.
+ * readable with a lost computer's keys: refused, with what to do. A key file
+ * that is no rotation of this computer's keys (the cloud's own, another
+ * vault's, or the lost computer's old one put back) is tampering.
  * (A missing or damaged cloud key file is for verify to report.) Returns
  * the cloud's key file as read, if there is one.
  */
 export async function assertCloudKeys(
   home: string,
   remote: Remote,
-  pinnedPublicKey: Uint8Array,
+  mine: Pick<WriteKeys, 'vaultId' | 'publicKey' | 'authKey'>,
   retiredPublicKeys: readonly string[] = [],
 ): Promise<Uint8Array | undefined> {
   const bytes = await readCloudKeyFile(remote).catch((e: unknown) => {
     if (e instanceof DamagedData) return undefined; // larger than a key file: for verify to report, as a damaged one
     throw e;
   });
-  let publicKey: string;
+  let kf: KeyFile;
   try {
     if (!bytes) return undefined;
-    publicKey = parseKeyFile(bytes).publicKey;
+    kf = parseKeyFile(bytes);
   } catch {
     return bytes;
   }
-  if (publicKey === toBase64(pinnedPublicKey)) return bytes;
-  if (retiredPublicKeys.includes(publicKey)) {
+  if (kf.publicKey === toBase64(mine.publicKey)) return bytes;
+  if (retiredPublicKeys.includes(kf.publicKey)) {
     throw new Damaged(
       "the cloud's key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing was uploaded",
       'restore-cloud-key-file',
@@ -150,7 +154,13 @@ export async function assertCloudKeys(
   if (await rotationPending(home)) {
     throw new Refused('a key rotation on this computer did not finish, so nothing was uploaded', 'finish-key-rotation');
   }
-  throw new Refused("the vault's keys were changed on another computer, so nothing was uploaded", 'unlock-with-new-passphrase');
+  if (await rotatedFromKeys(kf, mine)) {
+    throw new Refused("the vault's keys were changed on another computer, so nothing was uploaded", 'unlock-with-new-passphrase');
+  }
+  throw new Damaged(
+    "the cloud's key file was swapped in or forged: it is not this computer's, nor a key rotation made by a computer that held this vault's keys (if the keys were rotated elsewhere with a Casevault older than this one, unlocking with the new passphrase takes them on), so nothing was uploaded",
+    'restore-cloud-key-file',
+  );
 }
 
 /**

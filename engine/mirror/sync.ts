@@ -137,7 +137,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
-  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys.publicKey, ctx.retiredPublicKeys);
+  await assertCloudKeys(ctx.home, ctx.remote, ctx.keys, ctx.retiredPublicKeys);
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {

@@ -38,7 +38,7 @@ test("a huge file in place of the cloud's key file is refused after reading at m
   await fh.close();
   const { remote, delivered } = counting(new FolderRemote(dir));
   const { keys } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
-  const got = await assertCloudKeys(join(dir, 'no-home'), remote, keys.publicKey).catch((e: unknown) => e);
+  const got = await assertCloudKeys(join(dir, 'no-home'), remote, keys).catch((e: unknown) => e);
   assert.ok(!(got instanceof Uint8Array) || got.length <= 64 * 1024, 'no more than a key file was kept');
   assert.ok(delivered() <= 2 * 64 * 1024, `read ${delivered()} bytes`);
 });
