@@ -25,6 +25,7 @@ const TEXT: Record<NextStep, string> = {
   'reconnect-cloud': 'reconnect the drive or share that holds the cloud folder (or let its sync client finish), then run the command again',
   'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",
   'finish-key-rotation': 'run `casevault rotate-keys` again with the new passphrase',
+  'rotate-keys': 'rotate the keys with `casevault rotate-keys`',
   'make-handover': 'make a handover copy with `casevault handover --to DIR` first',
   'check-sync-status': '`casevault status` says why; fix that and sync again',
   'list-cases': '`casevault retention` lists the cases',

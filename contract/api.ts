@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { AuditRow, AuditVerifyReport, OtherTrail } from './audit.js';
 import type { BackupReport, BackupStatus, BackupVerifyReport, ForgetReport, RestoreReport, SnapshotInfo, SnapshotTree } from './backup.js';
-import type { FailureInfo } from './errors.js';
+import type { FailureInfo, NextStep } from './errors.js';
 import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteReport, Records, RetentionReport } from './housekeeping.js';
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
@@ -142,7 +142,8 @@ export interface ApiResults {
   recover: RecoverReport;
   escrowShow: { fingerprint: string } | null;
   escrowAdd: { fingerprint: string };
-  escrowRemove: { removed: boolean };
+  /** `next`: earlier copies of the key file still open with the union's key, until the keys are rotated. */
+  escrowRemove: { removed: boolean; next?: Extract<NextStep, 'rotate-keys'> };
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
   removeVault: RemoveReport;

@@ -317,7 +317,7 @@ export class Engine {
     return escrowAdd(this.core, publicKeyFile, fingerprint);
   }
 
-  escrowRemove(): Promise<{ removed: boolean }> {
+  escrowRemove(): Promise<{ removed: boolean; next?: 'rotate-keys' }> {
     return escrowRemove(this.core);
   }
 

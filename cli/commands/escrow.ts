@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
+import { nextStepText } from '../next-steps.js';
 import { newPassphrase } from '../prompt.js';
 
 export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -38,9 +39,12 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .description("remove the union's escrow key from this vault")
     .action(async () => {
       const r = await ctx.unlocked((engine) => engine.escrowRemove());
-      ctx.out(
-        r.removed ? "The escrow key is removed: the union's key no longer opens this vault's key file." : 'This vault has no escrow key; nothing was changed.',
-      );
+      if (!r.removed) ctx.out('This vault has no escrow key; nothing was changed.');
+      else {
+        ctx.out("The escrow key is removed from this vault's key file, here and in the cloud copy.");
+        ctx.out("Earlier copies of the key file (the cloud's version history, backups, handover copies) still open this vault with the union's key.");
+        if (r.next) ctx.out(`To stop them opening the cloud copy from here on, ${nextStepText(r.next)}.`);
+      }
       done(0);
     });
 

@@ -273,13 +273,17 @@ export async function escrowAdd(core: Core, publicKeyFile: string, fingerprint: 
   return { fingerprint: confirmed.fingerprint };
 }
 
-/** Remove the escrow slot (the union's key stops opening the vault's key file from now on). Needs the vault unlocked. */
-export async function escrowRemove(core: Core): Promise<{ removed: boolean }> {
+/**
+ * Remove the escrow slot from the key file, here and in the cloud. Earlier
+ * copies of the key file (a cloud's version history, a backup, a handover)
+ * still open with the union's key to these same keys: only a key rotation
+ * makes them stale, so that is the next step offered.
+ */
+export async function escrowRemove(core: Core): Promise<{ removed: boolean; next?: 'rotate-keys' }> {
   const keys = core.requireKeys();
   const had = (await escrowShow(core.home)) !== null;
-  if (had) {
-    await rewriteKeyFile(core, (kf) => removeEscrowSlot(kf, keys));
-    await core.record('escrow key removed');
-  }
-  return { removed: had };
+  if (!had) return { removed: false };
+  await rewriteKeyFile(core, (kf) => removeEscrowSlot(kf, keys));
+  await core.record('escrow key removed');
+  return { removed: true, next: 'rotate-keys' };
 }

@@ -27,6 +27,7 @@ const NEXT: Record<NextStep, string> = {
   'restore-cloud-key-file':
     "Put this computer's copy of the key file (casevault.key, in Casevault's settings folder) back into the cloud folder, then sync again.",
   'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
+  'rotate-keys': 'Rotate the keys under "Lost or stolen computer" in Settings.',
   'make-handover': 'Make a handover copy first, under Leaving the role.',
   'check-sync-status': 'Home lists the files that could not be synced and why; fix those, then try again.',
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
