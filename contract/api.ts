@@ -141,7 +141,8 @@ export interface ApiResults {
   recordsHtml: { html: string };
   recover: RecoverReport;
   escrowShow: { fingerprint: string } | null;
-  escrowAdd: { fingerprint: string };
+  /** `vaultFingerprint`: what the escrow receipt pins, for the union to keep (`receiptFile`: where the receipt was written). */
+  escrowAdd: { fingerprint: string; vaultFingerprint: string; receiptFile?: string };
   /** `next`: earlier copies of the key file still open with the union's key, until the keys are rotated. */
   escrowRemove: { removed: boolean; next?: Extract<NextStep, 'rotate-keys'> };
   handoverStatus: HandoverStatus;

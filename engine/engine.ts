@@ -313,8 +313,12 @@ export class Engine {
     return escrowShow(this.home);
   }
 
-  escrowAdd(publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
-    return escrowAdd(this.core, publicKeyFile, fingerprint);
+  escrowAdd(
+    publicKeyFile: string,
+    fingerprint: string,
+    receiptFile?: string,
+  ): Promise<{ fingerprint: string; vaultFingerprint: string; receiptFile?: string }> {
+    return escrowAdd(this.core, publicKeyFile, fingerprint, receiptFile);
   }
 
   escrowRemove(): Promise<{ removed: boolean; next?: 'rotate-keys' }> {

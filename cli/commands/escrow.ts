@@ -28,9 +28,13 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .description("add the union's escrow public key to this vault, once you have confirmed its fingerprint with the union")
     .requiredOption('--public-key <file>', "the union's escrow public key file")
     .requiredOption('--fingerprint <fp>', 'the fingerprint the union told you')
-    .action(async (o: { publicKey: string; fingerprint: string }) => {
-      const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint));
+    .option('--receipt <file>', 'a new file for the escrow receipt, for the union to keep with its escrow key')
+    .action(async (o: { publicKey: string; fingerprint: string; receipt?: string }) => {
+      const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint, o.receipt));
       ctx.out(`The union's escrow key (${r.fingerprint}) is added: the union can now open this vault if you cannot.`);
+      ctx.out(`Give the union the escrow receipt${r.receiptFile ? ` (${r.receiptFile})` : ''}, or this vault fingerprint, to keep with its key:`);
+      ctx.out(`  ${r.vaultFingerprint}`);
+      ctx.out('Opening the vault with the escrow key needs it: a key file that does not match it is refused.');
       done(0);
     });
 

@@ -9,6 +9,7 @@ interface Options {
   to: string;
   escrowPublicKey?: string;
   fingerprint?: string;
+  escrowReceipt?: string;
   recoveryKeyOut?: string;
 }
 
@@ -19,9 +20,11 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
     .requiredOption('--to <dir>', 'a new or empty folder for the copy (a USB drive, for instance)')
     .option('--escrow-public-key <file>', 'also let the union open the copy with its escrow key')
     .option('--fingerprint <fp>', "the escrow key's fingerprint, as the union told you")
+    .option('--escrow-receipt <file>', 'with --escrow-public-key: a new file for the escrow receipt of the copy, for the union to keep')
     .option('--recovery-key-out <file>', "also write the successor's recovery key to this new file, alone on one line")
     .action(async (o: Options) => {
       if (!!o.escrowPublicKey !== !!o.fingerprint) throw new Failure('usage', '--escrow-public-key and --fingerprint go together: give both, or neither');
+      if (o.escrowReceipt && !o.escrowPublicKey) throw new Failure('usage', '--escrow-receipt goes with --escrow-public-key');
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       const report = await ctx.unlocked(async (engine) => {
         const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_NEW_PASSPHRASE');
@@ -30,12 +33,20 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
           .handover({
             to: o.to,
             passphrase,
-            ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
+            ...(o.escrowPublicKey && o.fingerprint
+              ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint, ...(o.escrowReceipt ? { receiptFile: o.escrowReceipt } : {}) } }
+              : {}),
           })
           .finally(stop);
       });
       ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
-      if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
+      if (report.escrowFingerprint) {
+        ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
+        ctx.out(
+          `Give the union the copy's escrow receipt${report.escrowReceiptFile ? ` (${report.escrowReceiptFile})` : ''}, or this vault fingerprint, to keep with its key:`,
+        );
+        ctx.out(`  ${report.escrowVaultFingerprint}`);
+      }
       ctx.out();
       ctx.out('Your successor opens it on their computer with the new passphrase:');
       ctx.out(`  casevault recover --cloud ${resolve(o.to)} --vault NEW-FOLDER`);

@@ -13,8 +13,21 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
-    .action(async (o: { cloud: string; vault: string; escrowKey?: string }) => {
-      const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io) } : await unlockSecret(ctx.io);
+    .option('--escrow-receipt <file>', "with --escrow-key: the vault's escrow receipt, kept by the union since the key was added")
+    .option('--vault-fingerprint <fp>', 'with --escrow-key, instead of --escrow-receipt: the vault fingerprint the receipt shows')
+    .action(async (o: { cloud: string; vault: string; escrowKey?: string; escrowReceipt?: string; vaultFingerprint?: string }) => {
+      if ((o.escrowReceipt || o.vaultFingerprint) && !o.escrowKey) throw new Failure('usage', '--escrow-receipt and --vault-fingerprint go with --escrow-key');
+      if (o.escrowKey && !o.escrowReceipt && !o.vaultFingerprint) {
+        throw new Failure(
+          'usage',
+          "--escrow-key needs the vault's escrow receipt (--escrow-receipt FILE) or the vault fingerprint it shows (--vault-fingerprint FP)",
+        );
+      }
+      const pin = {
+        ...(o.escrowReceipt ? { escrowReceiptFile: o.escrowReceipt } : {}),
+        ...(o.vaultFingerprint ? { vaultFingerprint: o.vaultFingerprint } : {}),
+      };
+      const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io), ...pin } : await unlockSecret(ctx.io);
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();

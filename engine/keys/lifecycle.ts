@@ -39,7 +39,7 @@ import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { checkLayout } from '../mirror/layout.js';
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
-import { confirmedEscrowKey, openEscrowKey } from './escrow.js';
+import { checkEscrowPin, confirmedEscrowKey, escrowPinOf, openEscrowKey, writeEscrowReceipt } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
 import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
@@ -82,9 +82,16 @@ async function secretOf(s: AnySecretInput): Promise<Secret> {
 
 /** Open the key file with a secret, then wipe the secret's key material. */
 export async function openWith(kf: KeyFile, s: AnySecretInput): Promise<ReadKeys> {
+  const pin = 'escrowKeyFile' in s ? await escrowPinOf(s) : undefined;
   const secret = await secretOf(s);
   try {
-    return await openKeyFile(kf, secret);
+    const keys = await openKeyFile(kf, secret);
+    if (pin)
+      await checkEscrowPin(keys, pin).catch(async (e: unknown) => {
+        await wipeKeys(keys);
+        throw e;
+      });
+    return keys;
   } finally {
     const sodium = await ready();
     if ('escrow' in secret) sodium.memzero(secret.escrow.secretKey);
@@ -265,12 +272,17 @@ export async function escrowShow(home: string): Promise<{ fingerprint: string } 
 }
 
 /** Add (or replace) the escrow slot for the union's public key, once a person has confirmed its fingerprint. Needs the vault unlocked. */
-export async function escrowAdd(core: Core, publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
+export async function escrowAdd(
+  core: Core,
+  publicKeyFile: string,
+  fingerprint: string,
+  receiptFile?: string,
+): Promise<{ fingerprint: string; vaultFingerprint: string; receiptFile?: string }> {
   const keys = core.requireKeys();
   const confirmed = await confirmedEscrowKey(publicKeyFile, fingerprint);
   await rewriteKeyFile(core, (kf) => addEscrowSlot(kf, keys, confirmed.publicKey));
   await core.record('escrow key added', `fingerprint ${confirmed.fingerprint}`);
-  return { fingerprint: confirmed.fingerprint };
+  return { fingerprint: confirmed.fingerprint, ...(await writeEscrowReceipt(keys, confirmed.fingerprint, receiptFile)) };
 }
 
 /**
