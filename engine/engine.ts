@@ -431,10 +431,10 @@ export class Engine {
   async verifyCloud(): Promise<VerifyReport> {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
-    const { bytes, kf } = await readLocalKeyFile(this.home);
+    const { bytes } = await readLocalKeyFile(this.home);
     const remote = await this.remote(config);
     const cloudKeyFile = await assertCloudKeys(this.home, remote, keys, config.retiredPublicKeys);
-    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
+    const report = await verifyCloud(remote, await cloudRing(this.home, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];

@@ -35,6 +35,14 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const r = await engine.recover({ cloud, vaultDir: o.vault, secret, ...(dropbox ? { dropbox } : {}) }).finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
+      const damaged = r.failed.filter((f) => !f.earlierKeys).length;
+      if (r.failed.length > 0 && damaged === 0) {
+        throw new Failure(
+          'failed',
+          `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} under the keys from before a key rotation and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above): the rotation has not finished re-encrypting the cloud copy on the computer that started it (or they were planted with a lost computer's keys)`,
+          'finish-key-rotation',
+        );
+      }
       if (r.failed.length > 0) {
         throw new Failure(
           'damaged',
