@@ -140,7 +140,8 @@ export interface ApiResults {
   records: Records;
   recordsHtml: { html: string };
   recover: RecoverReport;
-  escrowShow: { fingerprint: string } | null;
+  /** `vaultFingerprint`: what an escrow receipt pins, for a union that has none yet. */
+  escrowShow: { fingerprint: string; vaultFingerprint: string } | null;
   /** `vaultFingerprint`: what the escrow receipt pins, for the union to keep (`receiptFile`: where the receipt was written). */
   escrowAdd: { fingerprint: string; vaultFingerprint: string; receiptFile?: string };
   /** `next`: earlier copies of the key file still open with the union's key, until the keys are rotated. */

@@ -309,7 +309,7 @@ export class Engine {
     return writeEscrowKey(out, passphrase, KDF_PROFILES[kdfProfile(this.env)]);
   }
 
-  escrowShow(): Promise<{ fingerprint: string } | null> {
+  escrowShow(): Promise<{ fingerprint: string; vaultFingerprint: string } | null> {
     return escrowShow(this.home);
   }
 

@@ -59,7 +59,11 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .action(async (o: { json?: boolean }) => {
       const r = await ctx.engine().escrowShow();
       if (o.json) ctx.out(JSON.stringify(r));
-      else ctx.out(r ? `Escrow key fingerprint: ${r.fingerprint}` : 'This vault has no escrow key.');
+      else if (!r) ctx.out('This vault has no escrow key.');
+      else {
+        ctx.out(`Escrow key fingerprint: ${r.fingerprint}`);
+        ctx.out(`Vault fingerprint (what the union's escrow receipt pins): ${r.vaultFingerprint}`);
+      }
       done(0);
     });
 }

@@ -14,6 +14,7 @@ import {
   encodeRecoveryKey,
   escrowFingerprint,
   escrowPublicKeyOf,
+  fromBase64,
   KDF_PROFILES,
   keyring,
   openKeyFile,
@@ -23,6 +24,7 @@ import {
   rewrapPassphrase,
   rewrapRecovery,
   serializeKeyFile,
+  vaultFingerprint,
   wipeKeys,
   WrongSecret,
   type KdfProfile,
@@ -265,10 +267,18 @@ export async function confirmRecoveryKey(core: Core, words: string): Promise<{ c
   return { confirmed: true };
 }
 
-/** The vault's escrow slot, if it has one: its fingerprint (computed from the public key, not taken from the file). */
-export async function escrowShow(home: string): Promise<{ fingerprint: string } | null> {
-  const pk = escrowPublicKeyOf((await readLocalKeyFile(home)).kf);
-  return pk ? { fingerprint: await escrowFingerprint(pk) } : null;
+/**
+ * The vault's escrow slot, if it has one: its fingerprint (computed from the
+ * public key, not taken from the file), and the vault fingerprint an escrow
+ * receipt pins (from this computer's own key file), for a union whose
+ * escrow key was added before receipts existed.
+ */
+export async function escrowShow(home: string): Promise<{ fingerprint: string; vaultFingerprint: string } | null> {
+  const { kf } = await readLocalKeyFile(home);
+  const pk = escrowPublicKeyOf(kf);
+  return pk
+    ? { fingerprint: await escrowFingerprint(pk), vaultFingerprint: await vaultFingerprint(fromBase64(kf.vaultId, 16), fromBase64(kf.publicKey, 32)) }
+    : null;
 }
 
 /** Add (or replace) the escrow slot for the union's public key, once a person has confirmed its fingerprint. Needs the vault unlocked. */

@@ -41,6 +41,7 @@ test('escrow: keygen, add with the confirmed fingerprint only, the union recover
   );
   const vaultFingerprint = JSON.parse(await readFile(receipt, 'utf8')).vaultFingerprint;
   assert.match(added.stdout, new RegExp(vaultFingerprint), 'the vault fingerprint is shown too');
+  assert.match(ok(await v.cli(['escrow', 'show']), 'show').stdout, new RegExp(`Vault fingerprint.*${vaultFingerprint}`), 'and by escrow show');
   assert.match(ok(await v.cli(['escrow', 'show']), 'show').stdout, new RegExp(union.fingerprint));
   assert.equal(
     await readFile(join(v.cloud, 'casevault.key'), 'utf8'),
