@@ -26,6 +26,7 @@ const TEXT: Record<NextStep, string> = {
     'reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish, then run the command again (`casevault watch` keeps trying by itself)',
   'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",
   'finish-key-rotation': 'run `casevault rotate-keys` again with the new passphrase',
+  'rotate-keys': 'rotate the keys with `casevault rotate-keys`',
   'make-handover': 'make a handover copy with `casevault handover --to DIR` first',
   'check-sync-status': '`casevault status` says why; fix that and sync again',
   'sync-now': 'run `casevault sync` (or keep `casevault watch` running, which sends changes as they happen)',

@@ -17,7 +17,7 @@ import type {
   SnapshotInfo,
   SnapshotTree,
 } from './backup.js';
-import type { FailureInfo } from './errors.js';
+import type { FailureInfo, NextStep } from './errors.js';
 import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteReport, Records, RetentionReport } from './housekeeping.js';
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
@@ -189,9 +189,12 @@ export interface ApiResults {
   records: Records;
   recordsHtml: { html: string };
   recover: RecoverReport;
-  escrowShow: { fingerprint: string } | null;
-  escrowAdd: { fingerprint: string };
-  escrowRemove: { removed: boolean };
+  /** `vaultFingerprint`: what an escrow receipt pins, for a union that has none yet. */
+  escrowShow: { fingerprint: string; vaultFingerprint: string } | null;
+  /** `vaultFingerprint`: what the escrow receipt pins, for the union to keep (`receiptFile`: where the receipt was written). */
+  escrowAdd: { fingerprint: string; vaultFingerprint: string; receiptFile?: string };
+  /** `next`: earlier copies of the key file still open with the union's key, until the keys are rotated. */
+  escrowRemove: { removed: boolean; next?: Extract<NextStep, 'rotate-keys'> };
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
   removeVault: RemoveReport;

@@ -72,6 +72,8 @@ export type NextStep =
   | 'restore-cloud-key-file'
   /** Finish the key rotation with the new passphrase. */
   | 'finish-key-rotation'
+  /** Rotate the vault's keys (new keys for new writes; earlier copies of the key file stop mattering for what is written next). */
+  | 'rotate-keys'
   /** Make a verified handover copy first (again, if the vault changed). */
   | 'make-handover'
   /** See what is failing in the vault's status, fix it, and sync again. */

@@ -10,13 +10,20 @@ export const secretSchema = z.union([z.object({ passphrase: text(1024) }).strict
 /** The passphrase or the recovery key's words. */
 export type SecretInput = z.infer<typeof secretSchema>;
 
-export const escrowSecretSchema = z.object({ escrowKeyFile: pathParam, escrowPassphrase: text(1024) }).strict();
-/** The union's escrow key file with that file's passphrase: opens a vault that has an escrow slot for it. */
+export const escrowSecretSchema = z
+  .object({ escrowKeyFile: pathParam, escrowPassphrase: text(1024), escrowReceiptFile: pathParam.optional(), vaultFingerprint: text(100).optional() })
+  .strict();
+/**
+ * The union's escrow key file with that file's passphrase: opens a vault that
+ * has an escrow slot for it. With it, the escrow receipt made when the slot
+ * was added, or the vault fingerprint it shows, typed: one of them is
+ * required, and a key file whose keys it does not name is refused.
+ */
 export type EscrowSecretInput = z.infer<typeof escrowSecretSchema>;
 export type AnySecretInput = SecretInput | EscrowSecretInput;
 
-export const escrowKeySchema = z.object({ publicKeyFile: pathParam, fingerprint: text(100) }).strict();
-/** The union's public escrow key, with the fingerprint a person read and confirmed. */
+export const escrowKeySchema = z.object({ publicKeyFile: pathParam, fingerprint: text(100), receiptFile: pathParam.optional() }).strict();
+/** The union's public escrow key, with the fingerprint a person read and confirmed; `receiptFile`: a new file for the escrow receipt, for the union to keep. */
 export type EscrowKeyInput = z.infer<typeof escrowKeySchema>;
 
 export interface Strength {

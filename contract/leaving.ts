@@ -19,6 +19,10 @@ export interface HandoverReport {
   /** The successor's recovery key, shown once. */
   recoveryKey: string;
   escrowFingerprint?: string;
+  /** The copy's vault fingerprint, which the union pins when it opens the copy with its escrow key (the copy has keys of its own). */
+  escrowVaultFingerprint?: string;
+  /** Where the copy's escrow receipt was written, if a file was asked for. */
+  escrowReceiptFile?: string;
 }
 
 export interface HandoverStatus {

@@ -49,6 +49,8 @@ export interface VerifyReport {
 export interface ObjectFailure {
   object: string;
   reason: string;
+  /** Under the vault's keys from before a key rotation (not re-encrypted yet, or planted with a lost computer's keys): not read. */
+  earlierKeys?: boolean;
 }
 
 export interface VaultFile {

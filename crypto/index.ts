@@ -17,6 +17,7 @@ export {
   rotateKeyFile,
   markCloudReencrypted,
   cloudReencrypting,
+  rotatedFromKeys,
   KDF_PROFILES,
   KEYFILE_MAX_BYTES,
   type KdfProfile,
@@ -33,6 +34,7 @@ export {
   normaliseFingerprint,
   type EscrowKeyPair,
 } from './escrow.js';
+export { vaultFingerprint, makeEscrowReceipt, parseEscrowReceipt, keysMatchFingerprint, type EscrowReceipt } from './escrow-receipt.js';
 export { encodeRecoveryKey, decodeRecoveryKey } from './recovery.js';
 export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath } from './names.js';
 export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta, type ObjectReadKeys } from './object.js';

@@ -7,7 +7,10 @@
 // master secret; a MAC under the master secret covers the whole file.
 // After a key rotation, `previous` holds the earlier master secrets, wrapped
 // under a key derived from the current one, so the current keys still read
-// what was written before (old backups; cloud objects until re-encrypted).
+// what was written before (old backups; cloud objects until re-encrypted),
+// and `rotatedFrom` proves to each earlier key's holder, under that key, that
+// the new public key succeeds it: a computer that has not yet taken the new
+// keys on tells a real rotation from a key file swapped in by the cloud.
 // Spec: docs/format.md, "Key file".
 import { z } from 'zod';
 import { concat, fromBase64, toBase64, u32le, u64le, utf8 } from './bytes.js';
@@ -72,6 +75,11 @@ const previousSchema = z
     cloud: z.enum(['re-encrypting', 'done']),
   })
   .strict();
+/** Newest earlier key first: its public key, and the proof under its auth key that this file's public key succeeds it. */
+const rotatedFromSchema = z
+  .array(z.object({ publicKey: b64, proof: b64 }).strict())
+  .min(1)
+  .max(MAX_PREVIOUS);
 const keyFileSchema = z
   .object({
     casevault: z.literal('keyfile'),
@@ -80,6 +88,7 @@ const keyFileSchema = z
     publicKey: b64,
     slots: z.array(slotSchema).min(1).max(8),
     previous: previousSchema.optional(),
+    rotatedFrom: rotatedFromSchema.optional(),
     mac: b64,
   })
   .strict();
@@ -89,6 +98,7 @@ type WrappedSlot = Exclude<Slot, { role: 'escrow' }>;
 type SlotHead = WrappedSlot extends infer S ? (S extends WrappedSlot ? Omit<S, 'nonce' | 'commit' | 'wrapped'> : never) : never;
 export type KeyFile = z.infer<typeof keyFileSchema>;
 export type PreviousKeys = z.infer<typeof previousSchema>;
+export type RotatedFrom = z.infer<typeof rotatedFromSchema>;
 
 const REPAIR = 'put back a good copy of casevault.key (every computer using the vault keeps one in its CASEVAULT_HOME)';
 const damagedKeyFile = (why: string) => new DamagedData(`the key file is damaged (${why}); ${REPAIR}`);
@@ -123,6 +133,10 @@ export function parseKeyFile(bytes: Uint8Array): KeyFile {
       fromBase64(s.commit, 32);
       fromBase64(s.wrapped, 48);
       if (s.role === 'passphrase') fromBase64(s.salt, 16);
+    }
+    for (const r of kf.rotatedFrom ?? []) {
+      fromBase64(r.publicKey, 32);
+      fromBase64(r.proof, 32);
     }
     if (kf.previous) {
       fromBase64(kf.previous.nonce, 24);
@@ -195,7 +209,7 @@ async function unwrap(slot: WrappedSlot, kek: Uint8Array, vaultId: Uint8Array): 
 
 async function fileMac(kf: Omit<KeyFile, 'mac'>, macKey: Uint8Array): Promise<Uint8Array> {
   const sodium = await ready();
-  // `previous` is covered when present; a file without it has the MAC it always had.
+  // `previous` and `rotatedFrom` are covered when present; a file without them has the MAC it always had.
   const body = JSON.stringify({
     casevault: kf.casevault,
     version: kf.version,
@@ -203,11 +217,12 @@ async function fileMac(kf: Omit<KeyFile, 'mac'>, macKey: Uint8Array): Promise<Ui
     publicKey: kf.publicKey,
     slots: kf.slots,
     ...(kf.previous ? { previous: kf.previous } : {}),
+    ...(kf.rotatedFrom ? { rotatedFrom: kf.rotatedFrom } : {}),
   });
   return sodium.crypto_generichash(32, concat(utf8('casevault keyfile mac v1'), utf8(body)), macKey);
 }
 
-async function seal(keys: ReadKeys, slots: Slot[], previous: PreviousKeys | undefined): Promise<KeyFile> {
+async function seal(keys: ReadKeys, slots: Slot[], previous: PreviousKeys | undefined, rotatedFrom: RotatedFrom | undefined): Promise<KeyFile> {
   const body = {
     casevault: 'keyfile' as const,
     version: KEYFILE_VERSION,
@@ -215,6 +230,7 @@ async function seal(keys: ReadKeys, slots: Slot[], previous: PreviousKeys | unde
     publicKey: toBase64(keys.publicKey),
     slots,
     ...(previous ? { previous } : {}),
+    ...(rotatedFrom ? { rotatedFrom } : {}),
   };
   return { ...body, mac: toBase64(await fileMac(body, keys.keyfileMacKey)) };
 }
@@ -291,7 +307,7 @@ export async function createKeyFile(passphrase: string, kdf: KdfParams): Promise
   (await ready()).memzero(master);
   const recoveryKey = randomBytes(32);
   const slots = [await passphraseSlot(keys, passphrase, kdf), await recoverySlot(keys, recoveryKey)];
-  return { keys, keyFile: await seal(keys, slots, undefined), recoveryKey };
+  return { keys, keyFile: await seal(keys, slots, undefined, undefined), recoveryKey };
 }
 
 export type Secret = { passphrase: string } | { recoveryKey: Uint8Array } | { escrow: EscrowKeyPair };
@@ -388,13 +404,37 @@ export async function rotateKeyFile(kf: KeyFile, old: ReadKeys, passphrase: stri
   const slots = [await passphraseSlot(keys, passphrase, kdf), await recoverySlot(keys, unseen)];
   unseen.fill(0);
   const escrow = escrowPublicKeyOf(kf);
-  const keyFile = await seal(keys, slots, await previousOf(kf, keys, 're-encrypting'));
+  const rotatedFrom = await Promise.all(
+    keys.previous.map(async (k) => ({ publicKey: toBase64(k.publicKey), proof: toBase64(await successionProof(keys, k)) })),
+  );
+  const keyFile = await seal(keys, slots, await previousOf(kf, keys, 're-encrypting'), rotatedFrom);
   return { keys, keyFile: escrow ? await addEscrowSlot(keyFile, keys, escrow) : keyFile };
+}
+
+/** The proof, under an earlier key's auth key (which every computer of that key generation holds, locked or not), that `next` succeeds it. */
+async function successionProof(next: Pick<ReadKeys, 'vaultId' | 'publicKey'>, earlier: Pick<ReadKeys, 'publicKey' | 'authKey'>): Promise<Uint8Array> {
+  const sodium = await ready();
+  return sodium.crypto_generichash(32, concat(utf8('casevault keyfile rotated from v1'), next.vaultId, next.publicKey, earlier.publicKey), earlier.authKey);
+}
+
+/**
+ * Whether `kf` (not opened: its MAC needs the new master secret) is a key
+ * rotation of the keys `mine` that someone holding them made: it names
+ * `mine` among the keys it succeeds, with a proof under `mine`'s auth key
+ * that the cloud, which never has that key, cannot make.
+ */
+export async function rotatedFromKeys(kf: KeyFile, mine: Pick<ReadKeys, 'vaultId' | 'publicKey' | 'authKey'>): Promise<boolean> {
+  const sodium = await ready();
+  if (kf.vaultId !== toBase64(mine.vaultId)) return false;
+  const entry = kf.rotatedFrom?.find((r) => r.publicKey === toBase64(mine.publicKey));
+  if (!entry) return false;
+  const expected = await successionProof({ vaultId: mine.vaultId, publicKey: fromBase64(kf.publicKey, 32) }, mine);
+  return sodium.memcmp(expected, fromBase64(entry.proof, 32));
 }
 
 /** After every cloud object is under the current keys: the earlier keys stop opening cloud objects (they still read old backups). */
 export async function markCloudReencrypted(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
-  return seal(keys, kf.slots, await previousOf(kf, keys, 'done'));
+  return seal(keys, kf.slots, await previousOf(kf, keys, 'done'), kf.rotatedFrom);
 }
 
 /** Whether cloud objects may still be under earlier keys (a rotation has not finished re-encrypting them). */
@@ -405,14 +445,14 @@ export function cloudReencrypting(kf: KeyFile): boolean {
 /** Replace the passphrase slot (no content is re-encrypted). */
 export async function rewrapPassphrase(kf: KeyFile, keys: ReadKeys, passphrase: string, kdf: KdfParams): Promise<KeyFile> {
   const others = kf.slots.filter((s) => s.role !== 'passphrase');
-  return seal(keys, [await passphraseSlot(keys, passphrase, kdf), ...others], await previousOf(kf, keys));
+  return seal(keys, [await passphraseSlot(keys, passphrase, kdf), ...others], await previousOf(kf, keys), kf.rotatedFrom);
 }
 
 /** Replace the recovery slot with a new recovery key. */
 export async function rewrapRecovery(kf: KeyFile, keys: ReadKeys): Promise<{ keyFile: KeyFile; recoveryKey: Uint8Array }> {
   const recoveryKey = randomBytes(32);
   const others = kf.slots.filter((s) => s.role !== 'recovery');
-  return { keyFile: await seal(keys, [...others, await recoverySlot(keys, recoveryKey)], await previousOf(kf, keys)), recoveryKey };
+  return { keyFile: await seal(keys, [...others, await recoverySlot(keys, recoveryKey)], await previousOf(kf, keys), kf.rotatedFrom), recoveryKey };
 }
 
 /**
@@ -429,7 +469,7 @@ export async function addEscrowSlot(kf: KeyFile, keys: ReadKeys, escrowPublicKey
     fingerprint: await escrowFingerprint(escrowPublicKey),
     sealed: toBase64(await sealToEscrow(keys.master, escrowPublicKey)),
   };
-  return seal(keys, [...others, slot], await previousOf(kf, keys));
+  return seal(keys, [...others, slot], await previousOf(kf, keys), kf.rotatedFrom);
 }
 
 export async function removeEscrowSlot(kf: KeyFile, keys: ReadKeys): Promise<KeyFile> {
@@ -437,6 +477,7 @@ export async function removeEscrowSlot(kf: KeyFile, keys: ReadKeys): Promise<Key
     keys,
     kf.slots.filter((s) => s.role !== 'escrow'),
     await previousOf(kf, keys),
+    kf.rotatedFrom,
   );
 }
 

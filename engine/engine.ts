@@ -445,15 +445,19 @@ export class Engine {
     return writeEscrowKey(out, passphrase, KDF_PROFILES[kdfProfile(this.env)]);
   }
 
-  escrowShow(): Promise<{ fingerprint: string } | null> {
+  escrowShow(): Promise<{ fingerprint: string; vaultFingerprint: string } | null> {
     return escrowShow(this.home);
   }
 
-  escrowAdd(publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
-    return escrowAdd(this.core, publicKeyFile, fingerprint);
+  escrowAdd(
+    publicKeyFile: string,
+    fingerprint: string,
+    receiptFile?: string,
+  ): Promise<{ fingerprint: string; vaultFingerprint: string; receiptFile?: string }> {
+    return escrowAdd(this.core, publicKeyFile, fingerprint, receiptFile);
   }
 
-  escrowRemove(): Promise<{ removed: boolean }> {
+  escrowRemove(): Promise<{ removed: boolean; next?: 'rotate-keys' }> {
     return escrowRemove(this.core);
   }
 
@@ -564,11 +568,11 @@ export class Engine {
   async verifyCloud(): Promise<VerifyReport> {
     const keys = this.requireKeys();
     const config = await loadConfig(this.home);
-    const { bytes, kf } = await readLocalKeyFile(this.home);
+    const { bytes } = await readLocalKeyFile(this.home);
     const check = await this.cloudKeyCheck(config);
     const remote = check.remote;
     const cloudKeyFile = await assertCloudKeys(check);
-    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
+    const report = await verifyCloud(remote, await cloudRing(this.home, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];

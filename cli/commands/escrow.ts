@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Ctx } from '../context.js';
+import { nextStepText } from '../next-steps.js';
 import { newPassphrase } from '../prompt.js';
 
 export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -27,9 +28,13 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .description("add the union's escrow public key to this vault, once you have confirmed its fingerprint with the union")
     .requiredOption('--public-key <file>', "the union's escrow public key file")
     .requiredOption('--fingerprint <fp>', 'the fingerprint the union told you')
-    .action(async (o: { publicKey: string; fingerprint: string }) => {
-      const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint));
+    .option('--receipt <file>', 'a new file for the escrow receipt, for the union to keep with its escrow key')
+    .action(async (o: { publicKey: string; fingerprint: string; receipt?: string }) => {
+      const r = await ctx.unlocked((engine) => engine.escrowAdd(o.publicKey, o.fingerprint, o.receipt));
       ctx.out(`The union's escrow key (${r.fingerprint}) is added: the union can now open this vault if you cannot.`);
+      ctx.out(`Give the union the escrow receipt${r.receiptFile ? ` (${r.receiptFile})` : ''}, or this vault fingerprint, to keep with its key:`);
+      ctx.out(`  ${r.vaultFingerprint}`);
+      ctx.out('Opening the vault with the escrow key needs it: a key file that does not match it is refused.');
       done(0);
     });
 
@@ -38,9 +43,12 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .description("remove the union's escrow key from this vault")
     .action(async () => {
       const r = await ctx.unlocked((engine) => engine.escrowRemove());
-      ctx.out(
-        r.removed ? "The escrow key is removed: the union's key no longer opens this vault's key file." : 'This vault has no escrow key; nothing was changed.',
-      );
+      if (!r.removed) ctx.out('This vault has no escrow key; nothing was changed.');
+      else {
+        ctx.out("The escrow key is removed from this vault's key file, here and in the cloud copy.");
+        ctx.out("Earlier copies of the key file (the cloud's version history, backups, handover copies) still open this vault with the union's key.");
+        if (r.next) ctx.out(`To stop them opening the cloud copy from here on, ${nextStepText(r.next)}.`);
+      }
       done(0);
     });
 
@@ -51,7 +59,11 @@ export function escrowCommand(program: Command, ctx: Ctx, done: (code: number) =
     .action(async (o: { json?: boolean }) => {
       const r = await ctx.engine().escrowShow();
       if (o.json) ctx.out(JSON.stringify(r));
-      else ctx.out(r ? `Escrow key fingerprint: ${r.fingerprint}` : 'This vault has no escrow key.');
+      else if (!r) ctx.out('This vault has no escrow key.');
+      else {
+        ctx.out(`Escrow key fingerprint: ${r.fingerprint}`);
+        ctx.out(`Vault fingerprint (what the union's escrow receipt pins): ${r.vaultFingerprint}`);
+      }
       done(0);
     });
 }

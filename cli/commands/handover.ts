@@ -17,6 +17,7 @@ interface Options {
   to: string;
   escrowPublicKey?: string;
   fingerprint?: string;
+  escrowReceipt?: string;
   recoveryKeyOut?: string;
   sheet?: string;
   madeBy?: string;
@@ -29,11 +30,13 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
     .requiredOption('--to <dir>', 'a new or empty folder for the copy (a USB drive, for instance)')
     .option('--escrow-public-key <file>', 'also let the union open the copy with its escrow key')
     .option('--fingerprint <fp>', "the escrow key's fingerprint, as the union told you")
+    .option('--escrow-receipt <file>', 'with --escrow-public-key: a new file for the escrow receipt of the copy, for the union to keep')
     .option('--recovery-key-out <file>', "also write the successor's recovery key to this new file, alone on one line")
     .option('--sheet <file>', 'also write the handover sheet for the successor (a printable page, no secret on it) to this new file')
     .option('--made-by <name>', "your name, printed on the handover sheet (else this computer's name)")
     .action(async (o: Options) => {
       if (!!o.escrowPublicKey !== !!o.fingerprint) throw new Failure('usage', '--escrow-public-key and --fingerprint go together: give both, or neither');
+      if (o.escrowReceipt && !o.escrowPublicKey) throw new Failure('usage', '--escrow-receipt goes with --escrow-public-key');
       if (o.recoveryKeyOut) await checkKeyOut(o.recoveryKeyOut);
       if (o.sheet && (await exists(o.sheet))) throw new Failure('usage', 'the --sheet file already exists; give a new file name for the handover sheet');
       const report = await ctx.unlocked(async (engine) => {
@@ -43,12 +46,20 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
           .handover({
             to: resolve(o.to),
             passphrase,
-            ...(o.escrowPublicKey && o.fingerprint ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint } } : {}),
+            ...(o.escrowPublicKey && o.fingerprint
+              ? { escrow: { publicKeyFile: o.escrowPublicKey, fingerprint: o.fingerprint, ...(o.escrowReceipt ? { receiptFile: o.escrowReceipt } : {}) } }
+              : {}),
           })
           .finally(stop);
       });
       ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
-      if (report.escrowFingerprint) ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
+      if (report.escrowFingerprint) {
+        ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
+        ctx.out(
+          `Give the union the copy's escrow receipt${report.escrowReceiptFile ? ` (${report.escrowReceiptFile})` : ''}, or this vault fingerprint, to keep with its key:`,
+        );
+        ctx.out(`  ${report.escrowVaultFingerprint}`);
+      }
       ctx.out();
       ctx.out('Your successor opens it on their computer with the new passphrase, in the Casevault app: on its first screen,');
       ctx.out('"Already have a vault? Recover it on this computer", with this folder as the cloud folder and a new folder for the vault.');

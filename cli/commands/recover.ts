@@ -15,8 +15,21 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
     .option('--backup <dir>', "the backup folder from before (the old backup drive), or a new one: checked first, then adopted with this vault's backups")
-    .action(async (o: { cloud: string; vault: string; escrowKey?: string; backup?: string }) => {
-      const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io) } : await unlockSecret(ctx.io);
+    .option('--escrow-receipt <file>', "with --escrow-key: the vault's escrow receipt, kept by the union since the key was added")
+    .option('--vault-fingerprint <fp>', 'with --escrow-key, instead of --escrow-receipt: the vault fingerprint the receipt shows')
+    .action(async (o: { cloud: string; vault: string; escrowKey?: string; escrowReceipt?: string; vaultFingerprint?: string; backup?: string }) => {
+      if ((o.escrowReceipt || o.vaultFingerprint) && !o.escrowKey) throw new Failure('usage', '--escrow-receipt and --vault-fingerprint go with --escrow-key');
+      if (o.escrowKey && !o.escrowReceipt && !o.vaultFingerprint) {
+        throw new Failure(
+          'usage',
+          "--escrow-key needs the vault's escrow receipt (--escrow-receipt FILE) or the vault fingerprint it shows (--vault-fingerprint FP)",
+        );
+      }
+      const pin = {
+        ...(o.escrowReceipt ? { escrowReceiptFile: o.escrowReceipt } : {}),
+        ...(o.vaultFingerprint ? { vaultFingerprint: o.vaultFingerprint } : {}),
+      };
+      const secret = o.escrowKey ? { escrowKeyFile: o.escrowKey, escrowPassphrase: await escrowPassphrase(ctx.io), ...pin } : await unlockSecret(ctx.io);
       const cloud = cloudOption(o.cloud);
       const dropbox = await dropboxSignIn(ctx, cloud);
       const engine = ctx.engine();
@@ -27,6 +40,14 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
+      const damaged = r.failed.filter((f) => !f.earlierKeys).length;
+      if (r.failed.length > 0 && damaged === 0) {
+        throw new Failure(
+          'failed',
+          `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} under the keys from before a key rotation and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above): the rotation has not finished re-encrypting the cloud copy on the computer that started it (or they were planted with a lost computer's keys)`,
+          'finish-key-rotation',
+        );
+      }
       if (r.failed.length > 0) {
         throw new Failure(
           'damaged',

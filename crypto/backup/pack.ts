@@ -1,13 +1,19 @@
 // Pack files: many blobs in one file, so the repository holds a few large
 // files instead of millions of small ones, and no file's size is a chunk's.
 //
-//   "CVBP" | version 1 | header nonce (24) | u32 header ciphertext length
+//   "CVBP" | version 2 | header nonce (24) | u32 header ciphertext length
 //   | header ciphertext  (XChaCha20-Poly1305 under the index key;
 //                         AD = the 33 bytes before it | pack ID (16))
 //   | stored blobs
 //   | padding up to the Padmé length of the whole file: XChaCha20 keystream
-//     under the index key, nonce BLAKE2b-192("casevault backup pack padding
-//     v1" | pack ID), so it looks random yet verify checks every byte
+//     under the padding key BLAKE2b-256("casevault backup pack padding key
+//     v2", index key), nonce BLAKE2b-192("casevault backup pack padding v2"
+//     | pack ID), so it looks random yet verify checks every byte
+//
+// Version 1 (still read) padded with the keystream of the index key itself:
+// at the nonce a forged header names, that keystream is the one the header's
+// AEAD uses (its first block the Poly1305 key), so anyone who could locate
+// the padding could forge a header with no key at all.
 //
 // Header plaintext: u16 slot count | slot count x ephemeral X25519 public
 // key (32) | u32 entry count | entries of 48 bytes: type u8 | flags u8 |
@@ -29,7 +35,9 @@ import { padmeLength } from '../padding.js';
 import { randomBytes } from '../random.js';
 import type { Sodium } from '../sodium.js';
 
-export const PACK_VERSION = 1;
+export const PACK_VERSION = 2;
+/** The pack versions this build reads. */
+export type PackVersion = 1 | 2;
 export const PACK_ID_BYTES = 16;
 const MAGIC = utf8('CVBP');
 /** Bytes before the header ciphertext. */
@@ -93,15 +101,21 @@ function headerAd(prefix: Uint8Array, packId: Uint8Array): Uint8Array {
 
 /** From the first PACK_PREFIX bytes: the header ciphertext's length. */
 export function parsePackPrefix(prefix: Uint8Array): number {
+  return packPrefix(prefix).headerLength;
+}
+
+/** From the first PACK_PREFIX bytes: the pack's version and the header ciphertext's length. */
+export function packPrefix(prefix: Uint8Array): { version: PackVersion; headerLength: number } {
   if (prefix.length < PACK_PREFIX) throw damaged('truncated');
   if (!MAGIC.every((b, i) => prefix[i] === b)) throw damaged('not a Casevault pack');
-  if (prefix[4] !== PACK_VERSION) {
-    if (prefix[4]! > PACK_VERSION) throw new UnsupportedFormat('a backup pack was written by a newer Casevault; update Casevault to read it');
+  const version = prefix[4]!;
+  if (version !== 1 && version !== 2) {
+    if (version > PACK_VERSION) throw new UnsupportedFormat('a backup pack was written by a newer Casevault; update Casevault to read it');
     throw damaged('unknown version');
   }
   const len = new DataView(prefix.buffer, prefix.byteOffset + 29, 4).getUint32(0, true);
   if (len < 16 + 6 || len > MAX_HEADER) throw damaged('header length');
-  return len;
+  return { version, headerLength: len };
 }
 
 /** Decrypt and parse a pack's header, given its first PACK_PREFIX + header-length bytes. */
@@ -111,8 +125,8 @@ export function openPackHeader(
   packId: Uint8Array,
   head: Uint8Array,
   packLength?: number,
-): { header: PackHeader; blobStart: number } {
-  const len = parsePackPrefix(head);
+): { header: PackHeader; blobStart: number; version: PackVersion } {
+  const { version, headerLength: len } = packPrefix(head);
   if (head.length < PACK_PREFIX + len) throw damaged('truncated header');
   const prefix = head.subarray(0, PACK_PREFIX);
   let plain: Uint8Array;
@@ -128,7 +142,7 @@ export function openPackHeader(
     throw damaged('header fails authentication: damaged, or from another repository or place');
   }
   const blobStart = PACK_PREFIX + len;
-  return { header: decodeHeader(plain, blobStart, packLength), blobStart };
+  return { header: decodeHeader(plain, blobStart, packLength), blobStart, version };
 }
 
 /**
@@ -147,10 +161,17 @@ export function slotKey(sodium: Sodium, secret: Uint8Array, peer: Uint8Array, ep
   return key;
 }
 
-/** The padding at the end of a pack. */
-export function packPadding(sodium: Sodium, indexKey: Uint8Array, packId: Uint8Array, length: number): Uint8Array {
-  const nonce = sodium.crypto_generichash(24, concat(utf8('casevault backup pack padding v1'), packId), null);
-  return sodium.crypto_stream_xchacha20_xor(new Uint8Array(length), nonce, indexKey);
+/** The padding at the end of a pack of `version` (version 1's under the index key itself; see the header comment). */
+export function packPadding(sodium: Sodium, indexKey: Uint8Array, packId: Uint8Array, length: number, version: PackVersion = PACK_VERSION): Uint8Array {
+  if (version === 1) {
+    const nonce = sodium.crypto_generichash(24, concat(utf8('casevault backup pack padding v1'), packId), null);
+    return sodium.crypto_stream_xchacha20_xor(new Uint8Array(length), nonce, indexKey);
+  }
+  const key = sodium.crypto_generichash(32, utf8('casevault backup pack padding key v2'), indexKey);
+  const nonce = sodium.crypto_generichash(24, concat(utf8('casevault backup pack padding v2'), packId), null);
+  const pad = sodium.crypto_stream_xchacha20_xor(new Uint8Array(length), nonce, key);
+  sodium.memzero(key);
+  return pad;
 }
 
 export interface PendingBlob {
@@ -169,9 +190,11 @@ export class PackBuilder {
   private key: Uint8Array;
   private bytes = 0;
 
+  /** `version`: 2 for every pack written; 1 only to rebuild the committed version 1 vectors. */
   constructor(
     private readonly sodium: Sodium,
     private readonly keys: RepoKeys,
+    private readonly version: PackVersion = PACK_VERSION,
   ) {
     const esk = randomBytes(32);
     const epk = sodium.crypto_scalarmult_base(esk);
@@ -231,14 +254,14 @@ export class PackBuilder {
     });
     const header: PackHeader = { slots: this.slots, entries };
     const nonce = randomBytes(24);
-    const prefix = concat(MAGIC, new Uint8Array([PACK_VERSION]), nonce, u32le(headerLen));
+    const prefix = concat(MAGIC, new Uint8Array([this.version]), nonce, u32le(headerLen));
     const ct = this.sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(encodeHeader(header), headerAd(prefix, packId), null, nonce, this.keys.indexKey);
     const total = padmeLength(offset);
     const out = new Uint8Array(total);
     out.set(prefix, 0);
     out.set(ct, PACK_PREFIX);
     for (const [i, b] of this.blobs.entries()) out.set(b.stored, entries[i]!.offset);
-    if (total > offset) out.set(packPadding(this.sodium, this.keys.indexKey, packId, total - offset), offset);
+    if (total > offset) out.set(packPadding(this.sodium, this.keys.indexKey, packId, total - offset, this.version), offset);
     return { bytes: out, header };
   }
 }

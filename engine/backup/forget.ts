@@ -11,7 +11,7 @@
 // Killed after: the old packs are unreferenced, or found by their headers
 // again; nothing a snapshot needs was ever only in a deleted file.
 import { toHex } from '../../crypto/index.js';
-import { Refused } from '../errors.js';
+import { Damaged, Refused } from '../errors.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
 import { applyRetention } from './retention.js';
@@ -65,6 +65,13 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
   }
   const report: PruneReport = { packsDeleted: 0, packsRewritten: 0, packsWritten: 0, blobsRemoved: 0, bytesBefore: 0, bytesAfter: 0, missingBlobs: 0 };
   for (const hex of live) if (!repo.blobs.has(hex)) report.missingBlobs++;
+  if (report.missingBlobs > 0) {
+    // Whatever made them go (a pack deleted, a header altered, index files removed to hide it), deleting more could only lose more.
+    throw new Damaged(
+      `${report.missingBlobs === 1 ? '1 piece of data' : `${report.missingBlobs} pieces of data`} that a kept snapshot needs ${report.missingBlobs === 1 ? 'is' : 'are'} missing from the backup folder (a pack deleted, replaced or altered), so prune deleted nothing`,
+      'verify-backup',
+    );
+  }
 
   const remove: PackRecord[] = [];
   const rewrite: PackRecord[] = [];

@@ -4,7 +4,7 @@
 // pack decrypted and checked against its keyed ID (or, in quick mode, the
 // blobs of a random sample of packs). Problems name the pack, index file or
 // snapshot; snapshots that need damaged or missing data are listed.
-import { encodeHeader, packPadding } from '../../crypto/backup/pack.js';
+import { encodeHeader, PACK_PREFIX, packPadding, packPrefix } from '../../crypto/backup/pack.js';
 import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { describeProblem, packName, type BoxReader, type Repository } from './repository.js';
@@ -88,8 +88,9 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     const end = p.header.entries.reduce((n, e) => Math.max(n, e.offset + e.length), 0);
     if (end > 0 && end < p.length) {
       try {
+        const { version } = packPrefix(await repo.storage.readRange(packName(p.hex), 0, PACK_PREFIX));
         const pad = await repo.storage.readRange(packName(p.hex), end, p.length - end);
-        if (!Buffer.from(pad).equals(Buffer.from(packPadding(repo.sodium, repo.keys.indexKey, Buffer.from(p.hex, 'hex'), p.length - end)))) {
+        if (!Buffer.from(pad).equals(Buffer.from(packPadding(repo.sodium, repo.keys.indexKey, Buffer.from(p.hex, 'hex'), p.length - end, version)))) {
           badCount++;
           firstBad ??= 'its padding was altered';
         }

@@ -15,7 +15,7 @@
 // and unlock reads it: a stat first, then at most one key file's worth of
 // bytes (64 KiB), so a gigabyte planted there costs nothing but a refusal.
 // Spec: docs/format.md ("Key file").
-import { DamagedData, KEYFILE_MAX_BYTES, concat, parseKeyFile, toBase64 } from '../../crypto/index.js';
+import { DamagedData, KEYFILE_MAX_BYTES, concat, parseKeyFile, rotatedFromKeys, toBase64, type KeyFile } from '../../crypto/index.js';
 import type { CloudSpec } from '../../contract/index.js';
 import { Damaged, Refused, Unreachable } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
@@ -54,7 +54,7 @@ export async function readKeyFileBytes(remote: Pick<Remote, 'stat' | 'get'>): Pr
 }
 
 /** What the cloud's key file is, for this computer. */
-export type CloudKeyState = 'current' | 'absent' | 'damaged' | 'foreign' | 'old' | 'rotated-elsewhere' | 'rotation-pending';
+export type CloudKeyState = 'current' | 'absent' | 'damaged' | 'foreign' | 'old' | 'rotated-elsewhere' | 'rotation-pending' | 'forged';
 
 export interface CloudKeyCheck {
   home: string;
@@ -63,6 +63,8 @@ export interface CloudKeyCheck {
   /** The vault's ID and public key pinned in this computer's settings. */
   vaultId: Uint8Array;
   publicKey: Uint8Array;
+  /** This computer's auth key: a key file with other keys must prove it succeeds these (a rotation's `rotatedFrom`, docs/format.md). */
+  authKey: Uint8Array;
   /** The vault's public keys from before a key rotation here (config.json). */
   retiredPublicKeys?: readonly string[];
 }
@@ -81,7 +83,7 @@ export async function readCloudKeyFile(c: CloudKeyCheck): Promise<{ state: Cloud
   });
   if (bytes === 'too large') return { state: 'damaged' };
   if (!bytes) return { state: 'absent' };
-  let kf: { vaultId: string; publicKey: string };
+  let kf: KeyFile;
   try {
     kf = parseKeyFile(bytes);
   } catch {
@@ -90,7 +92,9 @@ export async function readCloudKeyFile(c: CloudKeyCheck): Promise<{ state: Cloud
   if (kf.vaultId !== toBase64(c.vaultId)) return { state: 'foreign', bytes };
   if (kf.publicKey === toBase64(c.publicKey)) return { state: 'current', bytes };
   if (c.retiredPublicKeys?.includes(kf.publicKey)) return { state: 'old', bytes };
-  return { state: (await rotationPending(c.home)) ? 'rotation-pending' : 'rotated-elsewhere', bytes };
+  if (await rotationPending(c.home)) return { state: 'rotation-pending', bytes };
+  // Other keys of this vault: a rotation made by a computer that held these keys proves it; anything else was swapped in or forged.
+  return { state: (await rotatedFromKeys(kf, c)) ? 'rotated-elsewhere' : 'forged', bytes };
 }
 
 function folderMissing(dir: string): Unreachable {
@@ -117,6 +121,11 @@ export function cloudKeyProblem(state: CloudKeyState, cloud: CloudSpec): Refused
         "the cloud's key file is an old one of this vault, from before its keys were rotated (put back by someone, or by a sync client), so nothing is sent to the cloud",
         'restore-cloud-key-file',
       );
+    case 'forged':
+      return new Damaged(
+        "the cloud's key file was swapped in or forged: it is not this computer's, nor a key rotation made by a computer that held this vault's keys, so nothing is sent to the cloud (if the keys were rotated elsewhere with a Casevault older than this one, unlocking with the new passphrase takes them on)",
+        'restore-cloud-key-file',
+      );
     case 'rotation-pending':
       return new Refused('a key rotation on this computer did not finish, so nothing is sent to the cloud', 'finish-key-rotation');
     case 'rotated-elsewhere':
@@ -141,6 +150,6 @@ export async function assertCloudWritable(c: CloudKeyCheck): Promise<void> {
  */
 export async function assertCloudKeys(c: CloudKeyCheck): Promise<Uint8Array | undefined> {
   const { state, bytes } = await readCloudKeyFile(c);
-  if (state === 'old' || state === 'rotated-elsewhere' || state === 'rotation-pending') throw cloudKeyProblem(state, c.cloud)!;
+  if (state === 'old' || state === 'rotated-elsewhere' || state === 'rotation-pending' || state === 'forged') throw cloudKeyProblem(state, c.cloud)!;
   return bytes;
 }

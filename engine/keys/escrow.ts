@@ -7,15 +7,22 @@ import { dirname, resolve } from 'node:path';
 import {
   createEscrowKey,
   escrowFingerprint,
+  keysMatchFingerprint,
+  makeEscrowReceipt,
   normaliseFingerprint,
   openEscrowKeyFile,
   parseEscrowKeyFile,
   parseEscrowPublicKey,
+  parseEscrowReceipt,
+  toBase64,
+  vaultFingerprint,
   type EscrowKeyPair,
   type KdfParams,
+  type ReadKeys,
 } from '../../crypto/index.js';
+import type { EscrowSecretInput } from '../../contract/index.js';
 import { writeNewFile } from '../fsutil/atomic.js';
-import { Refused, UsageError } from '../errors.js';
+import { Damaged, Refused, UsageError } from '../errors.js';
 import { exists } from '../fsutil/read.js';
 
 /** Where keygen writes the public half: beside the key file, to hand out. */
@@ -66,6 +73,67 @@ export async function confirmedEscrowKey(file: string, fingerprint: string): Pro
     );
   }
   return { publicKey, fingerprint: actual };
+}
+
+/**
+ * After an escrow slot for `escrowFp` was added to the key file of `keys`:
+ * the vault fingerprint, and the receipt written to `receiptFile` (a new
+ * file) for the union to keep with its escrow key.
+ */
+export async function writeEscrowReceipt(
+  keys: Pick<ReadKeys, 'vaultId' | 'publicKey'>,
+  escrowFp: string,
+  receiptFile: string | undefined,
+): Promise<{ vaultFingerprint: string; receiptFile?: string }> {
+  const fp = await vaultFingerprint(keys.vaultId, keys.publicKey);
+  if (!receiptFile) return { vaultFingerprint: fp };
+  const path = resolve(receiptFile);
+  if (!(await writeNewFile(path, await makeEscrowReceipt(keys, escrowFp, new Date()))))
+    throw new UsageError('the escrow receipt file already exists; choose a new file name (Casevault never overwrites it)');
+  return { vaultFingerprint: fp, receiptFile: path };
+}
+
+/** What escrow recovery pins: the vault ID (from a receipt) and a vault fingerprint. */
+export interface EscrowPin {
+  vaultId?: string;
+  fingerprint: string;
+}
+
+/** The receipt, or the typed vault fingerprint, that escrow recovery needs: read and checked before any Argon2 runs. */
+export async function escrowPinOf(s: EscrowSecretInput): Promise<EscrowPin> {
+  if (s.escrowReceiptFile) {
+    const bytes = await readFile(s.escrowReceiptFile).catch(() => {
+      throw new UsageError('the escrow receipt file cannot be read; check its path');
+    });
+    const receipt = parseEscrowReceipt(bytes);
+    return { vaultId: receipt.vaultId, fingerprint: receipt.vaultFingerprint };
+  }
+  if (s.vaultFingerprint) {
+    const fingerprint = normaliseFingerprint(s.vaultFingerprint);
+    if (!fingerprint) throw new UsageError('the vault fingerprint is 32 hex digits, as the escrow receipt shows it');
+    return { fingerprint };
+  }
+  throw new UsageError("opening a vault with the union's escrow key needs the escrow receipt kept with that key, or the vault fingerprint the receipt shows");
+}
+
+/**
+ * Escrow recovery pins the vault: keys opened with the union's key must be
+ * the ones its receipt (or the vault fingerprint typed from it) names, or
+ * the key file was forged for the vault's ID (the union's public key is in
+ * every key file, so anyone can seal a master of their own to it). Checked
+ * before anything is restored or pinned.
+ */
+export async function checkEscrowPin(keys: ReadKeys, pin: EscrowPin): Promise<void> {
+  if (pin.vaultId !== undefined && pin.vaultId !== toBase64(keys.vaultId)) {
+    throw new Damaged(
+      "the vault's key file has another vault ID than the escrow receipt (the receipt is another vault's, or the key file was swapped in), so nothing was restored",
+    );
+  }
+  if (!(await keysMatchFingerprint(keys, pin.fingerprint))) {
+    throw new Damaged(
+      "the vault's key file opens with the union's escrow key but its keys are not the ones the escrow receipt names (the key file was forged or swapped in), so nothing was restored",
+    );
+  }
 }
 
 /** Open the union's escrow key file with its passphrase. */

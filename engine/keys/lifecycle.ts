@@ -14,6 +14,7 @@ import {
   encodeRecoveryKey,
   escrowFingerprint,
   escrowPublicKeyOf,
+  fromBase64,
   KDF_PROFILES,
   keyring,
   openKeyFile,
@@ -23,6 +24,7 @@ import {
   rewrapPassphrase,
   rewrapRecovery,
   serializeKeyFile,
+  vaultFingerprint,
   wipeKeys,
   WrongSecret,
   type KdfProfile,
@@ -39,7 +41,7 @@ import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { checkLayout } from '../mirror/layout.js';
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
-import { confirmedEscrowKey, openEscrowKey } from './escrow.js';
+import { checkEscrowPin, confirmedEscrowKey, escrowPinOf, openEscrowKey, writeEscrowReceipt } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
 import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
@@ -82,9 +84,16 @@ async function secretOf(s: AnySecretInput): Promise<Secret> {
 
 /** Open the key file with a secret, then wipe the secret's key material. */
 export async function openWith(kf: KeyFile, s: AnySecretInput): Promise<ReadKeys> {
+  const pin = 'escrowKeyFile' in s ? await escrowPinOf(s) : undefined;
   const secret = await secretOf(s);
   try {
-    return await openKeyFile(kf, secret);
+    const keys = await openKeyFile(kf, secret);
+    if (pin)
+      await checkEscrowPin(keys, pin).catch(async (e: unknown) => {
+        await wipeKeys(keys);
+        throw e;
+      });
+    return keys;
   } finally {
     const sodium = await ready();
     if ('escrow' in secret) sodium.memzero(secret.escrow.secretKey);
@@ -258,28 +267,45 @@ export async function confirmRecoveryKey(core: Core, words: string): Promise<{ c
   return { confirmed: true };
 }
 
-/** The vault's escrow slot, if it has one: its fingerprint (computed from the public key, not taken from the file). */
-export async function escrowShow(home: string): Promise<{ fingerprint: string } | null> {
-  const pk = escrowPublicKeyOf((await readLocalKeyFile(home)).kf);
-  return pk ? { fingerprint: await escrowFingerprint(pk) } : null;
+/**
+ * The vault's escrow slot, if it has one: its fingerprint (computed from the
+ * public key, not taken from the file), and the vault fingerprint an escrow
+ * receipt pins (from this computer's own key file), for a union whose
+ * escrow key was added before receipts existed.
+ */
+export async function escrowShow(home: string): Promise<{ fingerprint: string; vaultFingerprint: string } | null> {
+  const { kf } = await readLocalKeyFile(home);
+  const pk = escrowPublicKeyOf(kf);
+  return pk
+    ? { fingerprint: await escrowFingerprint(pk), vaultFingerprint: await vaultFingerprint(fromBase64(kf.vaultId, 16), fromBase64(kf.publicKey, 32)) }
+    : null;
 }
 
 /** Add (or replace) the escrow slot for the union's public key, once a person has confirmed its fingerprint. Needs the vault unlocked. */
-export async function escrowAdd(core: Core, publicKeyFile: string, fingerprint: string): Promise<{ fingerprint: string }> {
+export async function escrowAdd(
+  core: Core,
+  publicKeyFile: string,
+  fingerprint: string,
+  receiptFile?: string,
+): Promise<{ fingerprint: string; vaultFingerprint: string; receiptFile?: string }> {
   const keys = core.requireKeys();
   const confirmed = await confirmedEscrowKey(publicKeyFile, fingerprint);
   await rewriteKeyFile(core, (kf) => addEscrowSlot(kf, keys, confirmed.publicKey));
   await core.record('escrow key added', `fingerprint ${confirmed.fingerprint}`);
-  return { fingerprint: confirmed.fingerprint };
+  return { fingerprint: confirmed.fingerprint, ...(await writeEscrowReceipt(keys, confirmed.fingerprint, receiptFile)) };
 }
 
-/** Remove the escrow slot (the union's key stops opening the vault's key file from now on). Needs the vault unlocked. */
-export async function escrowRemove(core: Core): Promise<{ removed: boolean }> {
+/**
+ * Remove the escrow slot from the key file, here and in the cloud. Earlier
+ * copies of the key file (a cloud's version history, a backup, a handover)
+ * still open with the union's key to these same keys: only a key rotation
+ * makes them stale, so that is the next step offered.
+ */
+export async function escrowRemove(core: Core): Promise<{ removed: boolean; next?: 'rotate-keys' }> {
   const keys = core.requireKeys();
   const had = (await escrowShow(core.home)) !== null;
-  if (had) {
-    await rewriteKeyFile(core, (kf) => removeEscrowSlot(kf, keys));
-    await core.record('escrow key removed');
-  }
-  return { removed: had };
+  if (!had) return { removed: false };
+  await rewriteKeyFile(core, (kf) => removeEscrowSlot(kf, keys));
+  await core.record('escrow key removed');
+  return { removed: true, next: 'rotate-keys' };
 }

@@ -47,7 +47,7 @@ export interface CopyEngine {
   events: { on<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): unknown };
   init(o: { vaultDir: string; cloud: CloudSpec; passphrase: string }): Promise<{ recoveryKey: string }>;
   unlock(s: { passphrase: string }): Promise<void>;
-  escrowAdd(publicKeyFile: string, fingerprint: string): Promise<unknown>;
+  escrowAdd(publicKeyFile: string, fingerprint: string, receiptFile?: string): Promise<{ vaultFingerprint: string; receiptFile?: string }>;
   lock(): Promise<void>;
   sync(): Promise<SyncReport>;
 }
@@ -212,10 +212,11 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     copy.events.on('progress', (e) => d.emit('progress', e));
     copy.events.on('file', (e) => d.emit('file', e));
     const { recoveryKey } = await copy.init({ vaultDir: d.config.vaultDir, cloud: { kind: 'folder', dir: to }, passphrase: o.passphrase });
+    let receipt: { vaultFingerprint: string; receiptFile?: string } | undefined;
     if (o.escrow) {
       await copy.unlock({ passphrase: o.passphrase });
       try {
-        await copy.escrowAdd(o.escrow.publicKeyFile, o.escrow.fingerprint);
+        receipt = await copy.escrowAdd(o.escrow.publicKeyFile, o.escrow.fingerprint, o.escrow.receiptFile);
       } finally {
         await copy.lock();
       }
@@ -253,6 +254,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       verifiedAt: verified.at,
       recoveryKey,
       ...(escrow ? { escrowFingerprint: escrow.fingerprint } : {}),
+      ...(receipt ? { escrowVaultFingerprint: receipt.vaultFingerprint, ...(receipt.receiptFile ? { escrowReceiptFile: receipt.receiptFile } : {}) } : {}),
     };
   } finally {
     // The copy's own settings (its write keys): the copy itself holds all it needs.

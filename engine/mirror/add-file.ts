@@ -45,7 +45,7 @@ export async function existingPaths(vaultDir: string, paths: string[]): Promise<
 
 /** Seal the vault file `path`, as it is now, into the cloud's trash (its object ID kept, so it is a file of this vault there). */
 async function keepInTrash(ctx: SyncContext, path: string): Promise<void> {
-  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey });
+  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
   const sealer = await ObjectSealer.create(ctx.keys);
   try {
     await uploadFile(ctx, sealer, path, path, (id) => trashName(toHex(id), new Date()));

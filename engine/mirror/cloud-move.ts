@@ -206,7 +206,7 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
 
   const names = await vaultNames(d.from);
   const copied = await copyNames(d.from, dest, names, mode, d.config.deviceId, d.emit);
-  const { checked, bad } = await verifyObjects(dest, cloudRing(kf, d.keys), d.emit);
+  const { checked, bad } = await verifyObjects(dest, await cloudRing(d.home, d.keys), d.emit);
   if (bad > 0) {
     throw new Refused(
       `${bad === 1 ? '1 object' : `${bad} objects`} at the new place could not be read back (damaged in the cloud copy, or while copying); nothing was switched, so check the cloud copy and move it again`,

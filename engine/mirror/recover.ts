@@ -7,7 +7,7 @@
 // written (a refused one stops the recovery there) and attached at the end.
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cloudReencrypting, keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type KeyFile, type ReadKeys } from '../../crypto/index.js';
+import { keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type ReadKeys } from '../../crypto/index.js';
 import type { RecoverReport } from '../../contract/index.js';
 import { attachedState, describeAttached, folderReport, inspectBackupFolder } from '../backup/folder.js';
 import { emptyBackupState, saveBackupState } from '../backup/local.js';
@@ -19,6 +19,7 @@ import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { adoptMirroredMarks } from '../housekeeping/mirror.js';
 import { openWith } from '../keys/lifecycle.js';
+import { rotationPending } from '../keys/rotation-steps.js';
 import { readKeyFileBytes } from '../keys/cloud-key-file.js';
 import type { RecoverOptions } from '../engine.js';
 import { record } from './file-read.js';
@@ -27,9 +28,14 @@ import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
 
-/** The keys that open cloud objects: the current ones, and the earlier ones only while a key rotation re-encrypts the cloud. */
-export function cloudRing(kf: KeyFile, keys: ReadKeys): ReadKeys[] {
-  return cloudReencrypting(kf) ? keyring(keys) : [keys];
+/**
+ * The keys that read cloud objects: the current ones, and the earlier ones
+ * only on the computer whose own rotation is re-encrypting the cloud (its
+ * record in CASEVAULT_HOME says so; never the cloud's key file, whose
+ * authentic "re-encrypting" state a cloud can replay after the rotation).
+ */
+export async function cloudRing(home: string, keys: ReadKeys): Promise<ReadKeys[]> {
+  return (await rotationPending(home)) ? keyring(keys) : [keys];
 }
 
 export async function recoverVault(core: Core, o: RecoverOptions, dropbox: RecoverOptions['dropbox']): Promise<RecoverReport> {
@@ -63,7 +69,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
     return await withHomeLock(core.home, async () => {
       await mkdir(o.vaultDir, { recursive: true });
       await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
-      const result = await restoreAll(remote, cloudRing(cloudKf, keys), o.vaultDir, core.emit, 'recover', resume);
+      const result = await restoreAll(remote, keyring(keys), o.vaultDir, core.emit, 'recover', resume);
       const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir);
       if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);

@@ -82,9 +82,13 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
 
 /**
  * Restore one object into `dir`, opened with the vault's keys (`ring`:
- * current first; earlier ones only while a key rotation is re-encrypting
- * the cloud). An object under earlier keys whose file also has an object
- * under the current keys (in `present`) is an old copy: skipped (undefined).
+ * current first, then the earlier ones the key file keeps). An object under
+ * earlier keys is never restored: whose file also has an object under the
+ * current keys (in `present`) it is an old copy, skipped (undefined);
+ * otherwise it is reported (`EarlierKeysObject`), as a rotation still
+ * re-encrypting the cloud and a file planted with a lost computer's write
+ * keys look the same, and the cloud's key file must not decide between
+ * them (a replayed one would reopen the cloud to the old keys).
  * With `resume`, a file already at its target with the object's size and
  * mtime is taken as restored (an earlier, interrupted run placed it, and
  * placing is atomic).
@@ -104,9 +108,10 @@ export async function restoreObject(
     Buffer.from(idHex, 'hex'),
     tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)),
   );
-  if (generation > 0 && present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) {
+  if (generation > 0) {
     await content.return(undefined);
-    return undefined;
+    if (present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) return undefined;
+    throw new EarlierKeysObject();
   }
   const full = safeJoin(dir, meta.path);
   if (resume) {
@@ -125,6 +130,16 @@ export async function restoreObject(
     return { meta, written, idHex, ...(tag ? { tag } : {}) };
   } finally {
     await rm(tmp, { force: true });
+  }
+}
+
+/** An object under the vault's keys from before a key rotation, with no copy under the current keys. */
+export class EarlierKeysObject extends DamagedData {
+  constructor() {
+    super(
+      "it is under the keys from before a key rotation, so it was not restored: the rotation has not finished re-encrypting the cloud copy (it finishes on the computer that started it), or the file was planted with a lost computer's keys",
+    );
+    this.name = 'EarlierKeysObject';
   }
 }
 
@@ -161,7 +176,7 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
       }
     } catch (e) {
       const reason = describeObjectFailure(e);
-      result.failed.push({ object: name, reason });
+      result.failed.push({ object: name, reason, ...(e instanceof EarlierKeysObject ? { earlierKeys: true } : {}) });
       emit('file', { task, path: name, state: 'damaged', reason });
     }
     progress.filesDone++;

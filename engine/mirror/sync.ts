@@ -150,7 +150,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
-  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey });
+  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {

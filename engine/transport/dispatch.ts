@@ -71,7 +71,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
     return r;
   },
   escrowShow: (e) => e.escrowShow(),
-  escrowAdd: (e, p) => e.escrowAdd(p.publicKeyFile, p.fingerprint),
+  escrowAdd: (e, p) => e.escrowAdd(p.publicKeyFile, p.fingerprint, p.receiptFile),
   escrowRemove: (e) => e.escrowRemove(),
   handoverStatus: (e) => e.handoverStatus(),
   handover: (e, p) => e.handover(p),

@@ -28,6 +28,7 @@ const NEXT: Record<NextStep, string> = {
   'restore-cloud-key-file':
     "Put this computer's copy of the key file (casevault.key, in Casevault's settings folder) back into the cloud folder, then sync again.",
   'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
+  'rotate-keys': 'Rotate the keys under "Lost or stolen computer" in Settings.',
   'make-handover': 'Make a handover copy first, under Leaving the role.',
   'check-sync-status': 'Home lists the files that could not be synced and why; fix those, then try again.',
   'sync-now': 'Casevault sends them by itself while it runs; Sync now sends them at once.',

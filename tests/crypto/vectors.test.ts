@@ -21,6 +21,7 @@ import {
   parseKeyFile,
   randomBytes,
   ready,
+  rotatedFromKeys,
   toHex,
   utf8,
   type EscrowKeyPair,
@@ -277,9 +278,9 @@ test('named mutations of the escrow slot and the escrow key file fail with the e
   }
 });
 
-test('the committed rotated key file opens with the new passphrase to the new keys, keeps the old master under them, and its escrow slot follows', async () => {
+test('the committed rotated key file (of either set) opens with the new passphrase to the new keys, keeps the old master under them, and its escrow slot follows', async () => {
   const pair = await escrowPair();
-  for (const text of [committed.rotated.keyFile, committed.rotated.doneKeyFile]) {
+  for (const text of [committed.rotated.keyFile, committed.rotated.doneKeyFile, first.rotated.keyFile, first.rotated.doneKeyFile]) {
     const kf = parseKeyFile(utf8(text));
     for (const secret of [{ passphrase: committed.rotated.passphrase }, { escrow: pair }]) {
       const keys = await openKeyFile(kf, secret);
@@ -296,6 +297,22 @@ test('the committed rotated key file opens with the new passphrase to the new ke
   }
   assert.equal(parseKeyFile(utf8(committed.rotated.keyFile)).previous?.cloud, 're-encrypting');
   assert.equal(parseKeyFile(utf8(committed.rotated.doneKeyFile)).previous?.cloud, 'done');
+});
+
+test("a rotated key file proves to the old keys' holders that it succeeds them; the first set's has no such proof", async () => {
+  const old = await unlock();
+  for (const text of [committed.rotated.keyFile, committed.rotated.doneKeyFile]) assert.equal(await rotatedFromKeys(parseKeyFile(utf8(text)), old), true);
+  assert.equal(await rotatedFromKeys(parseKeyFile(utf8(first.rotated.keyFile)), old), false, 'made before the proof existed');
+  const kf = JSON.parse(committed.rotated.keyFile);
+  assert.equal(kf.rotatedFrom.length, 1);
+  assert.equal(Buffer.from(kf.rotatedFrom[0].publicKey, 'base64').toString('hex'), committed.keys.publicKey);
+  const sodium = await ready();
+  const stranger = { ...old, authKey: randomBytes(32) };
+  assert.equal(await rotatedFromKeys(parseKeyFile(utf8(committed.rotated.keyFile)), stranger), false, 'a proof is checked under the auth key');
+  const forged = { ...kf, publicKey: Buffer.from(sodium.crypto_box_seed_keypair(randomBytes(32)).publicKey).toString('base64') };
+  assert.equal(await rotatedFromKeys(parseKeyFile(utf8(JSON.stringify(forged))), old), false, 'the proof binds the new public key');
+  const otherVault = { ...kf, vaultId: Buffer.alloc(16, 7).toString('base64') };
+  assert.equal(await rotatedFromKeys(parseKeyFile(utf8(JSON.stringify(otherVault))), old), false, 'and the vault ID');
 });
 
 test('named mutations of the earlier keys in a rotated key file fail with the expected error', async () => {
@@ -316,6 +333,10 @@ test('named mutations of the earlier keys in a rotated key file fail with the ex
     { name: 'nonce changed', edit: (k) => (k.previous.nonce = b64(randomBytes(24))), error: 'DamagedData' },
     { name: 'unknown field in the earlier keys', edit: (k) => (k.previous.extra = 1), error: 'DamagedData' },
     { name: 'unknown cloud state', edit: (k) => (k.previous.cloud = 'maybe'), error: 'DamagedData' },
+    { name: 'proof of succession removed', edit: (k) => delete k.rotatedFrom, error: 'DamagedData' },
+    { name: 'proof of succession changed', edit: (k) => (k.rotatedFrom[0].proof = b64(randomBytes(32))), error: 'DamagedData' },
+    { name: 'proof of succession of a bad length', edit: (k) => (k.rotatedFrom[0].proof = b64(randomBytes(16))), error: 'DamagedData' },
+    { name: 'unknown field in a proof of succession', edit: (k) => (k.rotatedFrom[0].extra = 1), error: 'DamagedData' },
   ];
   for (const c of cases) {
     const copy = JSON.parse(JSON.stringify(kf));

@@ -38,7 +38,14 @@ test("a huge file in place of the cloud's key file is refused after reading at m
   await fh.close();
   const { remote, delivered } = counting(new FolderRemote(dir));
   const { keys } = await createKeyFile('a long enough test passphrase', KDF_PROFILES.interactive);
-  const got = await readCloudKeyFile({ home: join(dir, 'no-home'), cloud: { kind: 'folder', dir }, remote, vaultId: keys.vaultId, publicKey: keys.publicKey });
+  const got = await readCloudKeyFile({
+    home: join(dir, 'no-home'),
+    cloud: { kind: 'folder', dir },
+    remote,
+    vaultId: keys.vaultId,
+    publicKey: keys.publicKey,
+    authKey: keys.authKey,
+  });
   assert.equal(got.state, 'damaged', 'refused as a damaged key file');
   assert.equal(got.bytes, undefined, 'nothing of it kept');
   assert.ok(delivered() <= 2 * 64 * 1024, `read ${delivered()} bytes`);

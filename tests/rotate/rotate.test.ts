@@ -157,14 +157,15 @@ test('another computer using the vault stops uploading under the old keys, and t
   ok(await run(['audit', '--verify'], lenv), "the laptop's audit trail is whole under the new keys");
 });
 
-test('two rotations in a row: a backup from each generation of keys restores with the newest passphrase; an escrow slot follows each rotation', async () => {
+test('two rotations in a row: a backup from each generation of keys restores with the newest passphrase; an escrow slot follows each rotation, and the receipt made before them still pins the vault', async () => {
   const v = await makeVault({ files: { 'a.txt': Buffer.from('generation one') }, synced: true, backedUp: true });
   const escrowKey = join(v.root, 'union.key');
   const escrowEnv = { CASEVAULT_ESCROW_PASSPHRASE: 'union officer keeps this phrase locked away' };
   const made = ok(await v.cli(['escrow', 'keygen', '--out', escrowKey], escrowEnv), 'escrow keygen');
   const fp = /Fingerprint: (\S+)/.exec(made.stdout)?.[1];
   assert.ok(fp, 'fingerprint printed');
-  ok(await v.cli(['escrow', 'add', '--public-key', `${escrowKey}.pub`, '--fingerprint', fp!]), 'escrow add');
+  const receipt = join(v.root, 'union.receipt');
+  ok(await v.cli(['escrow', 'add', '--public-key', `${escrowKey}.pub`, '--fingerprint', fp!, '--receipt', receipt]), 'escrow add');
   ok(await rotate(v), 'first rotation');
   await writeFile(join(v.vault, 'a.txt'), 'generation two');
   const second = 'second rotation passphrase for the vault today';
@@ -187,7 +188,10 @@ test('two rotations in a row: a backup from each generation of keys restores wit
   assert.equal(keyring(await openKeyFile(kf, { passphrase: second })).length, 3);
   const into = join(v.root, 'union-recovers');
   ok(
-    await run(['recover', '--cloud', v.cloud, '--vault', into, '--escrow-key', escrowKey], { CASEVAULT_HOME: join(v.root, 'union-home'), ...escrowEnv }),
+    await run(['recover', '--cloud', v.cloud, '--vault', into, '--escrow-key', escrowKey, '--escrow-receipt', receipt], {
+      CASEVAULT_HOME: join(v.root, 'union-home'),
+      ...escrowEnv,
+    }),
     'the union recovers with its escrow key',
   );
   assert.equal(await readFile(join(into, 'a.txt'), 'utf8'), 'generation two', 'the cloud copy (the last sync)');
