@@ -21,10 +21,18 @@ export interface BrowserServer {
   /** The launch URL, with its one-time token. */
   url: string;
   port: number;
+  /** A fresh one-time link (for a person who closed the browser): any earlier link not yet used stops working. */
+  newLink(): string;
   close(): Promise<void>;
 }
 
-const COOKIE = 'casevault_session';
+/** The session cookie's name carries the port: cookies are shared across ports, and two servers (two homes) must not overwrite each other's. */
+const cookieName = (port: number) => `casevault_session_${port}`;
+/** What a browser without the session is told: how to get in again (the server's own window hands out a new link). */
+export const NEEDS_LINK =
+  'Casevault opens from the link it gives when it starts. To open it again, press Enter in the window where Casevault is running: it gives a new link.';
+/** Answers a redeemed link: sets the session, then opens the app from this origin. */
+const ENTER_PAGE = '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>Casevault</title>\n';
 const MAX_BODY = 1024 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,10 +52,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieOf(req: IncomingMessage): string | undefined {
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return undefined;
 }
@@ -171,14 +179,19 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins().includes(origin)) return send(res, 403, 'Forbidden');
 
+      const cookie = cookieOf(req, cookieName(port));
+      const signedIn = cookie !== undefined && same(cookie, session);
       const token = url.searchParams.get('token');
       if (req.method === 'GET' && url.pathname === '/' && token !== null) {
-        if (!launchToken || !same(token, launchToken)) return send(res, 403, 'This link has expired. Start Casevault again to get a new one.');
+        if (signedIn) return send(res, 303, '', 'text/plain', { Location: '/' }); // an old link in a browser that has the session already
+        if (!launchToken || !same(token, launchToken)) return send(res, 403, `This link has been used or has expired. ${NEEDS_LINK}`);
         launchToken = undefined; // works once
-        return send(res, 303, '', 'text/plain', { Location: '/', 'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+        // A page, not a redirect: a link opened from elsewhere (the launcher's redirect file) is a cross-site
+        // navigation, and a browser sends no SameSite=Strict cookie on it or on its redirects; this page's own
+        // move to '/' starts here, on this site, so the new cookie goes with it.
+        return send(res, 200, ENTER_PAGE, 'text/html; charset=utf-8', { 'Set-Cookie': `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/` });
       }
-      const cookie = cookieOf(req);
-      if (!cookie || !same(cookie, session)) return send(res, 401, 'Open Casevault from the link it printed when it started.');
+      if (!signedIn) return send(res, 401, NEEDS_LINK);
 
       if (url.pathname.startsWith('/api/')) {
         if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
@@ -234,6 +247,10 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   return {
     url: `http://127.0.0.1:${port}/?token=${launchToken}`,
     port,
+    newLink: () => {
+      launchToken = randomBytes(32).toString('hex');
+      return `http://127.0.0.1:${port}/?token=${launchToken}`;
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
