@@ -430,7 +430,7 @@ export class Engine {
     const { bytes, kf } = await readLocalKeyFile(this.home);
     const remote = await this.remote(config);
     const cloudKeyFile = await assertCloudKeys(this.home, remote, keys.publicKey, config.retiredPublicKeys);
-    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
+    const report = await verifyCloud(remote, cloudRing(kf, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit, config.deviceId);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];
