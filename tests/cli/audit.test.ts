@@ -47,3 +47,37 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
   }
   assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 0);
 });
+
+test('audit: cutting entries off the end and rewriting audit-head.json to match (as docs/format.md describes it) is caught (exit 3)', async () => {
+  const { home, env } = await makeVault();
+  assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  const lines = (await readFile(join(home, 'audit.log'), 'utf8')).trimEnd().split('\n');
+  assert.ok(lines.length >= 3);
+  const kept = lines.slice(0, -2);
+  const [, seq, , tag] = kept.at(-1)!.split(' ');
+  const before = JSON.parse(await readFile(join(home, 'audit-head.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(home, 'audit.log'), `${kept.join('\n')}\n`);
+  for (const forged of [
+    { seq: Number(seq), tag },
+    { ...before, seq: Number(seq), tag },
+  ]) {
+    await writeFile(join(home, 'audit-head.json'), JSON.stringify(forged));
+    const r = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+    assert.equal(r.code, 3, `${JSON.stringify(Object.keys(forged))}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /not authentic/);
+  }
+});
+
+test('audit: the mirrored trail does not tell the cloud how long an entry is, or a failed unlock from a successful one', async () => {
+  const { cloud, env } = await makeVault();
+  assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  const [mirror] = await readdir(join(cloud, 'audit'));
+  const sealed = (await readFile(join(cloud, 'audit', mirror!), 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(' ')[2]!);
+  assert.ok(sealed.length >= 4, 'created, a failed unlock, an unlock, a lock');
+  assert.equal(new Set(sealed.map((s) => s.length)).size, 1, `every entry one size: ${sealed.map((s) => s.length).join(', ')}`);
+});
