@@ -67,6 +67,7 @@ export class Housekeeping {
   }
 
   private async save(config: VaultConfig, marks: Marks): Promise<void> {
+    marks.counter = (marks.counter ?? 0) + 1; // a later change outranks every earlier copy, whatever the computers' clocks say
     await saveMarks(this.d.home, marks);
     try {
       await putMirror(await this.d.remote(config), configWriteKeys(config), config.deviceId, marks);
