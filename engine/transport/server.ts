@@ -32,7 +32,8 @@ const cookieName = (port: number) => `casevault_session_${port}`;
 export const NEEDS_LINK =
   'Casevault opens from the link it gives when it starts. To open it again, press Enter in the window where Casevault is running: it gives a new link.';
 /** Answers a redeemed link: sets the session, then opens the app from this origin. */
-const ENTER_PAGE = '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>Casevault</title>\n';
+const ENTER_PAGE =
+  '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><link rel="icon" href="data:,"><title>Casevault</title>\n';
 const MAX_BODY = 1024 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -179,6 +180,8 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins().includes(origin)) return send(res, 403, 'Forbidden');
 
+      // There is no icon; a browser asks for one on every page it shows (the link page, a refusal), and a 404 is logged as an error.
+      if (req.method === 'GET' && url.pathname === '/favicon.ico') return send(res, 204, '');
       const cookie = cookieOf(req, cookieName(port));
       const signedIn = cookie !== undefined && same(cookie, session);
       const token = url.searchParams.get('token');

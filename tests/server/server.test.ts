@@ -62,6 +62,12 @@ test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, a
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
 });
 
+test('the icon a browser asks for on every page is an empty answer, not a 404 logged as an error', async () => {
+  const r = await call(server.port, '/favicon.ico');
+  assert.equal(r.status, 204);
+  assert.equal(r.body, '');
+});
+
 test('an unknown Host is refused (DNS rebinding)', async () => {
   const r = await call(server.port, '/', { headers: { Host: 'rebind.evil.example', Cookie: cookie } });
   assert.equal(r.status, 403);
