@@ -198,6 +198,21 @@ export async function sealTrail(keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, 
   return { text: out.join(''), tag };
 }
 
+/**
+ * Mirror the trail to the cloud (audit/<device id>.log) if the cloud's copy
+ * is not all of it: called once per sync pass, never entry by entry, so the
+ * cloud learns how many entries a pass added, not when each was written or
+ * which followed which (with entries padded alike, a failed unlock looks
+ * like any other entry).
+ */
+export async function mirrorAudit(home: string, remote: Remote, deviceId: string): Promise<void> {
+  const bytes = await auditLogBytes(home);
+  const name = `audit/${deviceId}.log`;
+  if (bytes.length === 0 || (await remote.stat(name))?.size === bytes.length) return;
+  await remote.put(name, bytes);
+  await remote.flush?.();
+}
+
 export async function auditLogBytes(home: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(join(home, LOG)).catch(() => Buffer.alloc(0)));
 }

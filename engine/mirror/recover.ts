@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
+import { mirrorAudit } from '../audit/trail.js';
 import { adoptMirroredMarks } from '../housekeeping/mirror.js';
 import { KEY_FILE_NAME, openWith } from '../keys/lifecycle.js';
 import { RemoteNotFound } from '../remotes/remote.js';
@@ -72,6 +73,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         'vault recovered onto this computer',
         `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
       );
+      await mirrorAudit(core.home, remote, config.deviceId).catch(() => {}); // the recovery is on record in the cloud at once; else at the first sync pass
       return { restored: result.restored.length, bytes: result.restored.reduce((n, r) => n + r.meta.size, 0), failed: result.failed };
     });
   } finally {

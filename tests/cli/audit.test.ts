@@ -19,9 +19,17 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
   const events = (JSON.parse(list.stdout) as { event: string }[]).map((e) => e.event);
   assert.deepEqual(events.slice(0, 6), ['vault created', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
   assert.ok(!(await readFile(join(home, 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
+  const lineCount = async (file: string) => (await readFile(file, 'utf8')).trimEnd().split('\n').length;
+  const inCloud = async () => Promise.all((await readdir(join(cloud, 'audit')).catch(() => [])).map((n) => lineCount(join(cloud, 'audit', n))));
+  const [before = 0] = await inCloud();
+  assert.ok(
+    before <= (await lineCount(join(home, 'audit.log'))) - 5,
+    'the five entries since were not uploaded one by one: the cloud does not see when each was written',
+  );
+  assert.equal((await run(['sync'], env2)).code, 0);
+  assert.deepEqual(await inCloud(), [await lineCount(join(home, 'audit.log'))], 'the sync pass mirrors them all at once');
   const [mirror] = await readdir(join(cloud, 'audit'));
   assert.match(mirror!, /^[0-9a-f]{32}\.log$/);
-  assert.ok((await readFile(join(cloud, 'audit', mirror!), 'utf8')).length > 0, 'mirrored to the cloud');
 
   const log = join(home, 'audit.log');
   const good = await readFile(log, 'utf8');
@@ -73,6 +81,7 @@ test('audit: the mirrored trail does not tell the cloud how long an entry is, or
   const { cloud, env } = await makeVault();
   assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
   assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  assert.equal((await run(['sync'], env)).code, 0);
   const [mirror] = await readdir(join(cloud, 'audit'));
   const sealed = (await readFile(join(cloud, 'audit', mirror!), 'utf8'))
     .trimEnd()
