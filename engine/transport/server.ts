@@ -189,10 +189,13 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
         if (signedIn) return send(res, 303, '', 'text/plain', { Location: '/' }); // an old link in a browser that has the session already
         if (!launchToken || !same(token, launchToken)) return send(res, 403, `This link has been used or has expired. ${NEEDS_LINK}`);
         launchToken = undefined; // works once
-        // A page, not a redirect: a link opened from elsewhere (the launcher's redirect file) is a cross-site
-        // navigation, and a browser sends no SameSite=Strict cookie on it or on its redirects; this page's own
-        // move to '/' starts here, on this site, so the new cookie goes with it.
-        return send(res, 200, ENTER_PAGE, 'text/html; charset=utf-8', { 'Set-Cookie': `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+        const setCookie = { 'Set-Cookie': `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/` };
+        // A link opened from elsewhere (the launcher's redirect file) is a cross-site navigation, on whose
+        // redirects a browser sends no SameSite=Strict cookie: it gets a page whose own move to '/' starts on
+        // this site, so the new cookie goes with it. A link typed or pasted (Sec-Fetch-Site "none") is redirected.
+        const fromElsewhere = (req.headers['sec-fetch-site'] ?? 'none') !== 'none' && req.headers['sec-fetch-site'] !== 'same-origin';
+        if (fromElsewhere) return send(res, 200, ENTER_PAGE, 'text/html; charset=utf-8', setCookie);
+        return send(res, 303, '', 'text/plain', { Location: '/', ...setCookie });
       }
       if (!signedIn) return send(res, 401, NEEDS_LINK);
 

@@ -49,8 +49,8 @@ test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, a
   assert.equal((await call(server.port, '/')).status, 401);
   assert.equal((await call(server.port, '/?token=0000')).status, 403);
   const first = await call(server.port, `/?token=${token}`);
-  assert.equal(first.status, 200, 'a page that moves to / from this origin, so the Strict cookie goes with it');
-  assert.match(first.body, /http-equiv="refresh" content="0;url=\/"/);
+  assert.equal(first.status, 303);
+  assert.equal(first.headers.location, '/');
   const setCookie = String(first.headers['set-cookie']);
   assert.match(setCookie, /HttpOnly/);
   assert.match(setCookie, /SameSite=Strict/);
@@ -60,6 +60,18 @@ test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, a
   assert.equal(page.status, 200);
   assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
+});
+
+test('a launch link opened from another site or a file gets a page that moves to / from this origin (so the Strict cookie goes with it)', async () => {
+  const again = await startBrowserServer(engine, { staticDir: ui, now: () => 0 });
+  try {
+    const r = await call(again.port, new URL(again.url).pathname + new URL(again.url).search, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    assert.equal(r.status, 200);
+    assert.match(r.body, /http-equiv="refresh" content="0;url=\/"/);
+    assert.match(String(r.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  } finally {
+    await again.close();
+  }
 });
 
 test('the icon a browser asks for on every page is an empty answer, not a 404 logged as an error', async () => {
