@@ -40,4 +40,15 @@ export { objectId, objectRemoteName, parseObjectRemoteName, assertSafeVaultPath 
 export { ObjectSealer, openObject, openObjectToBytes, objectLength, type ObjectMeta, type ObjectReadKeys } from './object.js';
 export { padmeLength } from './padding.js';
 export { sealLocalSecret, openLocalSecret, type SealedSecret } from './local-secret.js';
-export { sealAuditEntry, openAuditEntry, verifyAuditChain, parseAuditLine, formatAuditLine, GENESIS, type AuditEntry, type AuditLine } from './audit.js';
+export {
+  sealAuditEntry,
+  openAuditEntry,
+  auditHeadMac,
+  AUDIT_BUCKET,
+  verifyAuditChain,
+  parseAuditLine,
+  formatAuditLine,
+  GENESIS,
+  type AuditEntry,
+  type AuditLine,
+} from './audit.js';

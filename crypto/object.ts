@@ -282,7 +282,9 @@ export async function openObject(
   const tag = header.subarray(HEAD_LEN + 48, HEAD_LEN + 80);
   const ring = Array.isArray(keyring) ? keyring : [keyring as ObjectReadKeys];
   const generation = ring.findIndex((k) => s.memcmp(authTag(s, k.authKey, headAndWrapped, id), tag));
-  if (generation < 0) throw damaged('bad authentication tag');
+  // No key of this vault made its tag: another vault's object put here, or a forged or altered one (they cannot be told apart).
+  if (generation < 0)
+    throw new DamagedData("not this vault's object: its authentication tag is under no key of this vault (another vault's object, or a forged or altered one)");
   const keys = ring[generation]!;
   const epk = header.subarray(5, 37);
   let sessionKey: Uint8Array;

@@ -8,8 +8,11 @@
 // Here the download is tried at most once a day, said aloud, and cut off.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The app's root (this file runs from dist/electron/): Electron reads package.json's "main" there. */
@@ -65,13 +68,39 @@ function fetchElectron(packageDir: string): void {
   );
 }
 
-function openInBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+/** A page opened in the person's browser, and the private file that opened it. */
+export interface Opened {
+  /** Settles when the launcher (xdg-open, open, start) has exited or could not be run. */
+  launched: Promise<void>;
+  /** Remove the redirect file (its link is useless once used or once the server stops). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `url` in the person's browser without putting it on a command line
+ * (every local user can read another's in /proc, and the link's one-time
+ * token would let them in first): the launcher gets a redirect page in a
+ * folder only this user can enter (mkdtemp: 0700), itself readable only by
+ * this user (0600).
+ */
+export async function openInBrowser(url: string): Promise<Opened> {
+  const dir = await mkdtemp(join(tmpdir(), 'casevault-open-'));
+  const file = join(dir, 'open-casevault.html');
+  const href = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  await writeFile(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Casevault</title><a href="${href}">Open Casevault</a>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [file]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', file]] : ['xdg-open', [file]];
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => {
-    // no browser launcher: the printed address is enough
+  const launched = new Promise<void>((resolve) => {
+    child.once('error', () => resolve()); // no browser launcher: the printed address is enough
+    child.once('exit', () => resolve());
   });
   child.unref();
+  return { launched, close: () => rm(dir, { recursive: true, force: true }) };
 }
 
 async function browserMode(): Promise<void> {
@@ -81,10 +110,23 @@ async function browserMode(): Promise<void> {
   const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
   console.log('The desktop runtime (Electron) is not installed on this computer, so Casevault opens in your browser.');
   console.log(`If no browser window appears, open this address (it works once, on this computer only):\n${server.url}`);
-  openInBrowser(server.url);
-  const stop = () =>
-    server
+  console.log('To open Casevault again after closing the browser, press Enter here.');
+  let opened = await openInBrowser(server.url);
+  // Enter: a new one-time link (the earlier one stops working), opened the same private way.
+  createInterface({ input: process.stdin }).on('line', () => {
+    const link = server.newLink();
+    void opened
       .close()
+      .then(() => openInBrowser(link))
+      .then((o) => {
+        opened = o;
+        console.log(`Opened Casevault again. If no browser window appears, open this address (it works once):\n${link}`);
+      });
+  });
+  const stop = () =>
+    opened
+      .close()
+      .then(() => server.close())
       .then(() => engine.stopLiveSync())
       .then(() => engine.lock())
       .then(() => process.exit(0));

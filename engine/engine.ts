@@ -70,7 +70,7 @@ import {
   type VaultFiles,
   type VerifyReport,
 } from '../contract/index.js';
-import { appendAudit, auditLogBytes, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
+import { appendAudit, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import { describeAttached } from './backup/folder.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
 import { realClock, type Clock } from './clock.js';
@@ -463,21 +463,14 @@ export class Engine {
 
   // ---- the audit trail ----------------------------------------------------------
 
-  /** Add an entry to the audit trail (and mirror the trail to the cloud when it can be reached). Never fails the action it records. */
+  /** Add an entry to the audit trail (mirrored to the cloud by the next sync pass, with any others). Never fails the action it records. */
   async record(event: string, detail?: string): Promise<void> {
     const config = await loadConfig(this.home).catch(() => undefined);
     if (!config) return; // no vault (removed, or not set up): nothing to record into
     try {
       await appendAudit(this.home, configWriteKeys(config), event, detail);
     } catch {
-      return; // a full or read-only home: the action itself has been done; verify will show the gap
-    }
-    try {
-      const remote = await this.writableRemote(config);
-      await remote.put(`audit/${config.deviceId}.log`, await auditLogBytes(this.home));
-      await remote.flush?.();
-    } catch {
-      // mirrored at the next entry
+      // a full or read-only home: the action itself has been done; verify will show the gap
     }
   }
 
@@ -572,7 +565,7 @@ export class Engine {
     const check = await this.cloudKeyCheck(config);
     const remote = check.remote;
     const cloudKeyFile = await assertCloudKeys(check);
-    const report = await verifyCloud(remote, await cloudRing(this.home, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit);
+    const report = await verifyCloud(remote, await cloudRing(this.home, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit, config.deviceId);
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];

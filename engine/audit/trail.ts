@@ -2,11 +2,13 @@
 // audit/<device id>.log): unlocks and failed unlocks, locks, recoveries,
 // restores, passphrase and recovery-key changes, deletions, prunes. Appended
 // while locked; read only unlocked; `audit --verify` needs no passphrase.
-// The head (last sequence number and tag) is kept apart, so cutting entries
-// off the end is detected too.
+// The head (last sequence number and tag, under a keyed hash) is kept apart,
+// so cutting entries off the end is detected too, even with the head
+// rewritten to match: that needs the auth key, not just the log's last line.
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  auditHeadMac,
   formatAuditLine,
   GENESIS,
   openAuditEntry,
@@ -31,12 +33,23 @@ async function lines(home: string): Promise<string[]> {
   return text.split('\n').filter((l) => l.length > 0);
 }
 
-async function head(home: string): Promise<{ seq: number; tag: string }> {
+interface Head {
+  seq: number;
+  tag: string;
+  /** auditHeadMac of seq and tag; absent in a head written before it was required (or forged), which verify refuses. */
+  mac?: string;
+}
+
+async function head(home: string): Promise<Head> {
   try {
-    return JSON.parse(await readFile(join(home, HEAD), 'utf8')) as { seq: number; tag: string };
+    return JSON.parse(await readFile(join(home, HEAD), 'utf8')) as Head;
   } catch {
     return { seq: 0, tag: GENESIS };
   }
+}
+
+async function writeHead(home: string, authKey: Uint8Array, seq: number, tag: string): Promise<void> {
+  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq, tag, mac: await auditHeadMac(authKey, seq, tag) }));
 }
 
 export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
@@ -49,7 +62,7 @@ export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey
   } finally {
     await fh.close();
   }
-  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: line.seq, tag: line.tag }));
+  await writeHead(home, keys.authKey, line.seq, line.tag);
 }
 
 export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
@@ -59,6 +72,12 @@ export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>
   const h = await head(home);
   if (h.seq !== r.seq || h.tag !== r.tag)
     return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
+  if (all.length > 0 && h.mac !== (await auditHeadMac(keys.authKey, h.seq, h.tag)))
+    return {
+      ok: false,
+      entries: all.length,
+      problem: 'the record of where the audit log ends is not authentic (rewritten, or left by an earlier version): entries may have been cut off the end',
+    };
   return { ok: true, entries: all.length };
 }
 
@@ -146,7 +165,7 @@ export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pi
   const all = await lines(home);
   const current = await verifyAuditChain(to.authKey, all);
   if (current.ok) {
-    if (all.length > 0) await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: current.seq, tag: current.tag })); // a run killed between the log and its head
+    if (all.length > 0) await writeHead(home, to.authKey, current.seq, current.tag); // a run killed between the log and its head
     return;
   }
   const found = await chainOf(all, ring);
@@ -164,7 +183,7 @@ export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pi
   if (problem) entries.push({ at: new Date().toISOString(), event: 'audit trail failed its check before the vault keys were rotated', detail: problem });
   const trail = await sealTrail(to, entries);
   await writeFileAtomic(join(home, LOG), trail.text);
-  await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq: entries.length, tag: trail.tag }));
+  await writeHead(home, to.authKey, entries.length, trail.tag);
 }
 
 /** Entries sealed and chained from the start under `keys` (their original times kept): the log's text and its last tag. */
@@ -177,6 +196,21 @@ export async function sealTrail(keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, 
     out.push(`${formatAuditLine(line)}\n`);
   }
   return { text: out.join(''), tag };
+}
+
+/**
+ * Mirror the trail to the cloud (audit/<device id>.log) if the cloud's copy
+ * is not all of it: called once per sync pass, never entry by entry, so the
+ * cloud learns how many entries a pass added, not when each was written or
+ * which followed which (with entries padded alike, a failed unlock looks
+ * like any other entry).
+ */
+export async function mirrorAudit(home: string, remote: Remote, deviceId: string): Promise<void> {
+  const bytes = await auditLogBytes(home);
+  const name = `audit/${deviceId}.log`;
+  if (bytes.length === 0 || (await remote.stat(name))?.size === bytes.length) return;
+  await remote.put(name, bytes);
+  await remote.flush?.();
 }
 
 export async function auditLogBytes(home: string): Promise<Uint8Array> {

@@ -98,6 +98,24 @@ export async function loadFileCache(home: string, repoId: string): Promise<Map<s
   return out;
 }
 
+/**
+ * Drop the cached rows of the files `gone` picks (a deleted case's), so
+ * their names and chunk IDs do not wait in the home for the next backup.
+ * Whatever repository the cache is for; no cache, nothing to do.
+ */
+export async function forgetCachedFiles(home: string, gone: (path: string) => boolean): Promise<void> {
+  const text = await readIfExists(join(home, backupHomeFiles.cache), 'utf8');
+  if (text === undefined) return;
+  let j: { repoId?: string; files?: CacheRow[] };
+  try {
+    j = JSON.parse(text) as typeof j;
+  } catch {
+    return writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ files: [] })); // damaged: it could hold anything, and is only a cache
+  }
+  if (!Array.isArray(j.files) || !j.files.some((row) => gone(row[0]))) return;
+  await writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ ...j, files: j.files.filter((row) => !gone(row[0])) }));
+}
+
 export async function saveFileCache(home: string, repoId: string, files: Map<string, CachedFile>): Promise<void> {
   const rows: CacheRow[] = [...files].map(([p, f]) => [p, f.size, f.mtimeMs, f.ctimeMs, f.ino, f.chunks.join(',')]);
   await writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ repoId, files: rows }));

@@ -42,6 +42,7 @@ import {
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { isDataDefect, Refused } from '../errors.js';
+import { LinkInTheWay } from '../fsutil/no-links.js';
 import { RemoteError, RemoteNotFound, RemoteUnavailable } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
 
@@ -87,6 +88,7 @@ export function isMissingOrDamaged(e: unknown): boolean {
 export function describeProblem(e: unknown): string {
   if (isDataDefect(e)) return e.message;
   if (e instanceof RemoteNotFound) return 'missing from the backup folder';
+  if (e instanceof LinkInTheWay) return e.message;
   if (e instanceof RemoteError) return e.message; // the backup folder's own failures (a full disk, a drive that went away) word themselves
   const code = (e as NodeJS.ErrnoException)?.code; // the restore's own writes, on this computer
   if (code === 'ENOSPC') return 'the disk is full';

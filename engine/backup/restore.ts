@@ -6,13 +6,14 @@
 // a restore run again after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
 // listed and skipped; every other file is restored.
 import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { tempName } from '../fsutil/atomic.js';
 import { UsageError } from '../errors.js';
+import { mkdirInside } from '../fsutil/no-links.js';
 import { runPool } from '../fsutil/pool.js';
 import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
@@ -95,7 +96,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       if (locs.reduce((n, l) => n + l.entry.rawLength, 0) !== f.size) throw new DamagedData('damaged or tampered backup snapshot (file length)');
       const dir = dirname(full);
       if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        mkdirInside(o.to, dir); // a link already in the target is never followed
         made.add(dir);
       }
       const tmp = tempName(dir);

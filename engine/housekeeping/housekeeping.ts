@@ -5,7 +5,7 @@
 // records), and an archive is read back in full before any plaintext goes.
 import type { ReadKeys } from '../../crypto/index.js';
 import { BackupApi } from '../backup/service.js';
-import { loadBackupState } from '../backup/local.js';
+import { forgetCachedFiles, loadBackupState } from '../backup/local.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
@@ -67,6 +67,7 @@ export class Housekeeping {
   }
 
   private async save(config: VaultConfig, marks: Marks): Promise<void> {
+    marks.counter = (marks.counter ?? 0) + 1; // a later change outranks every earlier copy, whatever the computers' clocks say
     await saveMarks(this.d.home, marks);
     try {
       await putMirror(await this.d.remote(config), configWriteKeys(config), config.deviceId, marks);
@@ -154,6 +155,7 @@ export class Housekeeping {
       const forced = !c.info.past;
       const a = await backups.archive({ include: (p) => inCase(name, p), expected: new Set(c.paths) });
       const removed = await removeCase(config.vaultDir, name, a.files);
+      await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // the archive keeps them; the home's cache need not
       const marks = await loadMarks(this.d.home);
       setClosed(marks, name, undefined);
       marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
@@ -193,6 +195,7 @@ export class Housekeeping {
         c.info.name,
         c.paths.map((path) => ({ path })),
       );
+      await forgetCachedFiles(this.d.home, (p) => inCase(c.info.name, p)); // its names and chunk IDs leave the home now, not at the next backup
       const marks = await loadMarks(this.d.home);
       setClosed(marks, c.info.name, undefined);
       await this.save(config, marks);

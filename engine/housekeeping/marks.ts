@@ -21,6 +21,8 @@ const date = z.string().refine((s) => parseDate(s) !== undefined);
 const marksSchema = z
   .object({
     version: z.literal(1),
+    /** Raised by every change, on whichever computer makes it (continuing from the marks it adopted): the copy with the highest wins. Absent: 0. */
+    counter: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     years: z.number().int().min(1).max(MAX_YEARS),
     // Arrays of records, not objects keyed by case name: a name is data, never a property key.
     closed: z.array(z.object({ case: z.string().min(1), date }).strict()),

@@ -3,7 +3,10 @@
 // entries) so the cloud learns no case name, then MACed under the vault's
 // auth key so that nobody holding only the public key (the cloud) can plant
 // marks that would make cases look due. A vault recovered on a new computer
-// gets its closed-case marks and retention setting back from it.
+// gets its closed-case marks and retention setting back from it: from the
+// copy with the highest counter (every change raises it), not the latest
+// clock, so an older copy put back never outranks a later change that is
+// still in the cloud (docs/housekeeping.md: the limit when none is).
 import { concat, ready, utf8 } from '../../crypto/index.js';
 import type { Remote } from '../remotes/remote.js';
 import { hasMarks, parseMarks, saveMarks, type Marks } from './marks.js';
@@ -20,15 +23,16 @@ async function tag(keys: Keys, name: string, sealed: Uint8Array): Promise<Uint8A
   return (await ready()).crypto_generichash(32, concat(LABEL, utf8(name), sealed), keys.authKey);
 }
 
-export async function putMirror(remote: Remote, keys: Keys, deviceId: string, marks: Marks): Promise<void> {
+/** `now`: the writing computer's clock (tests set one that is wrong, as a computer's can be). */
+export async function putMirror(remote: Remote, keys: Keys, deviceId: string, marks: Marks, now = new Date()): Promise<void> {
   const sodium = await ready();
   const name = `${PREFIX}${deviceId}`;
-  const sealed = sodium.crypto_box_seal(utf8(JSON.stringify({ at: new Date().toISOString(), marks })), keys.publicKey);
+  const sealed = sodium.crypto_box_seal(utf8(JSON.stringify({ at: now.toISOString(), marks })), keys.publicKey);
   await remote.put(name, concat(sealed, await tag(keys, name, sealed)));
   await remote.flush?.();
 }
 
-/** The newest authentic copy any computer of this vault left in the cloud, if there is one. */
+/** The authentic copy with the highest counter any computer of this vault left in the cloud (the latest clock between equals), if there is one. */
 export async function fetchMirror(remote: Remote, keys: Keys & { boxSecret: Uint8Array }): Promise<Marks | undefined> {
   const sodium = await ready();
   let best: { at: string; marks: Marks } | undefined;
@@ -39,7 +43,9 @@ export async function fetchMirror(remote: Remote, keys: Keys & { boxSecret: Uint
       if (!sodium.memcmp(await tag(keys, e.name, sealed), bytes.subarray(bytes.length - 32))) continue;
       const j = JSON.parse(new TextDecoder().decode(sodium.crypto_box_seal_open(sealed, keys.publicKey, keys.boxSecret))) as { at?: unknown; marks?: unknown };
       const marks = typeof j.at === 'string' ? parseMarks(JSON.stringify(j.marks)) : undefined;
-      if (marks && (!best || (j.at as string) > best.at)) best = { at: j.at as string, marks };
+      const outranks = (m: Marks, at: string) =>
+        !best || (m.counter ?? 0) > (best.marks.counter ?? 0) || ((m.counter ?? 0) === (best.marks.counter ?? 0) && at > best.at);
+      if (marks && outranks(marks, j.at as string)) best = { at: j.at as string, marks };
     } catch {
       // damaged or not this vault's: not used
     }

@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
+import { mirrorAudit } from '../audit/trail.js';
 import { adoptMirroredMarks } from '../housekeeping/mirror.js';
 import { openWith } from '../keys/lifecycle.js';
 import { rotationPending } from '../keys/rotation-steps.js';
@@ -87,6 +88,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         'vault recovered onto this computer',
         `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
       );
+      await mirrorAudit(core.home, remote, config.deviceId).catch(() => {}); // the recovery is on record in the cloud at once; else at the first sync pass
       const attached = backup && folderReport(backup, null);
       if (attached) await core.record('backup folder attached', describeAttached(attached));
       return {

@@ -2,7 +2,7 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { lstat, mkdir, open, readdir, rm, utimes } from 'node:fs/promises';
+import { lstat, open, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
 import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
@@ -12,6 +12,7 @@ import type { Remote } from '../remotes/remote.js';
 import { isDataDefect } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
 import { lstatIfExists } from '../fsutil/read.js';
+import { LinkInTheWay, mkdirInside } from '../fsutil/no-links.js';
 
 export interface RestoredFile {
   meta: ObjectMeta;
@@ -61,7 +62,7 @@ export async function sameContent(candidate: string, existing: string): Promise<
 }
 
 export function describeObjectFailure(e: unknown): string {
-  if (isDataDefect(e)) return e.message;
+  if (isDataDefect(e) || e instanceof LinkInTheWay) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';
@@ -121,7 +122,7 @@ export async function restoreObject(
       return { meta, written: full, idHex, ...(tag ? { tag } : {}) };
     }
   }
-  await mkdir(dirname(full), { recursive: true });
+  mkdirInside(dir, dirname(full)); // a link already in the target is never followed
   const tmp = tempName(dirname(full));
   try {
     await writeTemp(tmp, content, 0o600);

@@ -6,6 +6,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../../crypto/index.js';
+import { mirrorAudit } from '../audit/trail.js';
 import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
@@ -318,6 +319,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
 
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
+  await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
   if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   if (damaged.size > 0) {

@@ -1,7 +1,11 @@
 // verify --cloud: read every object back, authenticate and decrypt it in
-// full, and check it against what this computer last uploaded.
+// full, and check it against what this computer last uploaded: an object
+// that authenticates but is not the write this computer recorded (its tag
+// differs) was put back from an older copy, when no other computer of the
+// vault could have written it.
 import { DamagedData, openObject, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
+import { countDevices, tagOf, tapFirst } from './devices.js';
 import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
@@ -11,6 +15,8 @@ import { type VerifyReport, type Emit } from '../../contract/index.js';
  * `ring`: the vault's keys, current first (earlier ones only while a key
  * rotation re-encrypts the cloud). `cloudKeyFile`: the cloud's key file as
  * read for the key check before (engine/keys/cloud-key-file.ts assertCloudKeys).
+ * `deviceId`: this computer's, to tell whether another computer could have
+ * replaced an object since this one wrote it.
  */
 export async function verifyCloud(
   remote: Remote,
@@ -19,6 +25,7 @@ export async function verifyCloud(
   localKeyFile: Uint8Array,
   cloudKeyFile: Uint8Array | undefined,
   emit: Emit,
+  deviceId: string,
 ): Promise<VerifyReport> {
   const report: VerifyReport = {
     checked: 0,
@@ -29,14 +36,25 @@ export async function verifyCloud(
     keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile),
   };
   const names = await listObjects(remote);
+  // The write this computer recorded for each object; another computer's writes are not known here, so with one, a different write is no sign of tampering.
+  const alone = (await countDevices(remote, deviceId, ring[0]!.authKey)).others === 0;
+  const written = new Map<string, string>();
+  if (alone) for (const rec of state.files.values()) if (rec.tag) written.set(rec.id, rec.tag);
   const present = new Set(names.map((n) => n.idHex));
   const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
     report.checked++;
     try {
       if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object (if nobody put it there on purpose, delete it)');
-      const { meta, content } = await openObject(ring, Buffer.from(idHex, 'hex'), remote.get(name));
+      let tag: string | undefined;
+      const { meta, content } = await openObject(
+        ring,
+        Buffer.from(idHex, 'hex'),
+        tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)),
+      );
       for await (const piece of content) report.bytes += piece.length;
+      const recorded = written.get(idHex);
+      if (recorded !== undefined && tag !== recorded) throw new DamagedData('replaced with an older copy since this computer wrote it');
       report.ok++;
       emit('file', { task: 'verify', path: meta.path, state: 'ok' });
     } catch (e) {

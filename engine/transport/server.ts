@@ -21,10 +21,19 @@ export interface BrowserServer {
   /** The launch URL, with its one-time token. */
   url: string;
   port: number;
+  /** A fresh one-time link (for a person who closed the browser): any earlier link not yet used stops working. */
+  newLink(): string;
   close(): Promise<void>;
 }
 
-const COOKIE = 'casevault_session';
+/** The session cookie's name carries the port: cookies are shared across ports, and two servers (two homes) must not overwrite each other's. */
+const cookieName = (port: number) => `casevault_session_${port}`;
+/** What a browser without the session is told: how to get in again (the server's own window hands out a new link). */
+export const NEEDS_LINK =
+  'Casevault opens from the link it gives when it starts. To open it again, press Enter in the window where Casevault is running: it gives a new link.';
+/** Answers a redeemed link: sets the session, then opens the app from this origin. */
+const ENTER_PAGE =
+  '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><link rel="icon" href="data:,"><title>Casevault</title>\n';
 const MAX_BODY = 1024 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,10 +53,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieOf(req: IncomingMessage): string | undefined {
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return undefined;
 }
@@ -171,14 +180,24 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins().includes(origin)) return send(res, 403, 'Forbidden');
 
+      // There is no icon; a browser asks for one on every page it shows (the link page, a refusal), and a 404 is logged as an error.
+      if (req.method === 'GET' && url.pathname === '/favicon.ico') return send(res, 204, '');
+      const cookie = cookieOf(req, cookieName(port));
+      const signedIn = cookie !== undefined && same(cookie, session);
       const token = url.searchParams.get('token');
       if (req.method === 'GET' && url.pathname === '/' && token !== null) {
-        if (!launchToken || !same(token, launchToken)) return send(res, 403, 'This link has expired. Start Casevault again to get a new one.');
+        if (signedIn) return send(res, 303, '', 'text/plain', { Location: '/' }); // an old link in a browser that has the session already
+        if (!launchToken || !same(token, launchToken)) return send(res, 403, `This link has been used or has expired. ${NEEDS_LINK}`);
         launchToken = undefined; // works once
-        return send(res, 303, '', 'text/plain', { Location: '/', 'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+        const setCookie = { 'Set-Cookie': `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/` };
+        // A link opened from elsewhere (the launcher's redirect file) is a cross-site navigation, on whose
+        // redirects a browser sends no SameSite=Strict cookie: it gets a page whose own move to '/' starts on
+        // this site, so the new cookie goes with it. A link typed or pasted (Sec-Fetch-Site "none") is redirected.
+        const fromElsewhere = (req.headers['sec-fetch-site'] ?? 'none') !== 'none' && req.headers['sec-fetch-site'] !== 'same-origin';
+        if (fromElsewhere) return send(res, 200, ENTER_PAGE, 'text/html; charset=utf-8', setCookie);
+        return send(res, 303, '', 'text/plain', { Location: '/', ...setCookie });
       }
-      const cookie = cookieOf(req);
-      if (!cookie || !same(cookie, session)) return send(res, 401, 'Open Casevault from the link it printed when it started.');
+      if (!signedIn) return send(res, 401, NEEDS_LINK);
 
       if (url.pathname.startsWith('/api/')) {
         if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
@@ -236,6 +255,10 @@ export async function startBrowserServer(engine: Engine, o: { staticDir: string;
   return {
     url: `http://127.0.0.1:${port}/?token=${launchToken}`,
     port,
+    newLink: () => {
+      launchToken = randomBytes(32).toString('hex');
+      return `http://127.0.0.1:${port}/?token=${launchToken}`;
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

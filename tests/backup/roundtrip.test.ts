@@ -3,7 +3,7 @@
 // folder and everything, beside existing files.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listFiles, readTree } from '../helpers/fs.js';
@@ -110,4 +110,22 @@ test('restore a file, a folder and everything, beside existing files, from the l
   await assert.rejects(v.api.restore({ to, path: '../etc' }), { name: 'UsageError' });
   v.lock();
   await assert.rejects(v.api.restore({ to: all }), { name: 'Locked' });
+});
+
+test('a restore never writes through a link already in its target: a linked folder is refused for its files, every other file restored', async () => {
+  const v = withBackupApi(await makeVault({ files: { 'case-1/letter.txt': 'v1', 'case-1/deep/notes.md': 'n', 'case-2/x.txt': 'x' }, backup: true }));
+  await v.api.backup();
+  await v.unlock();
+  const to = join(v.root, 'target');
+  const elsewhere = join(v.root, 'elsewhere');
+  await mkdir(to);
+  await mkdir(elsewhere);
+  await symlink(elsewhere, join(to, 'case-1')); // planted by someone who can write in the target, pointing where the restore must not write
+  const r = await v.api.restore({ to, snapshot: 'latest' });
+  assert.deepEqual(await readdir(elsewhere), [], 'nothing written through the link');
+  assert.equal(await readFile(join(to, 'case-2/x.txt'), 'utf8'), 'x');
+  assert.equal(r.restored, 1);
+  assert.deepEqual(r.failed.map((f) => f.path).sort(), ['case-1/deep/notes.md', 'case-1/letter.txt']);
+  assert.match(r.failed[0]!.reason, /link/);
+  assert.equal(r.failed[0]!.damaged, false, 'the backup is not damaged');
 });

@@ -19,9 +19,17 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
   const events = (JSON.parse(list.stdout) as { event: string }[]).map((e) => e.event);
   assert.deepEqual(events.slice(0, 7), ['vault created', 'recovery key confirmed', 'unlock failed', 'unlocked', 'passphrase changed', 'locked', 'unlocked']);
   assert.ok(!(await readFile(join(home, 'audit.log'), 'utf8')).includes('passphrase changed'), 'entries are encrypted at rest');
+  const lineCount = async (file: string) => (await readFile(file, 'utf8')).trimEnd().split('\n').length;
+  const inCloud = async () => Promise.all((await readdir(join(cloud, 'audit')).catch(() => [])).map((n) => lineCount(join(cloud, 'audit', n))));
+  const [before = 0] = await inCloud();
+  assert.ok(
+    before <= (await lineCount(join(home, 'audit.log'))) - 5,
+    'the five entries since were not uploaded one by one: the cloud does not see when each was written',
+  );
+  assert.equal((await run(['sync'], env2)).code, 0);
+  assert.deepEqual(await inCloud(), [await lineCount(join(home, 'audit.log'))], 'the sync pass mirrors them all at once');
   const [mirror] = await readdir(join(cloud, 'audit'));
   assert.match(mirror!, /^[0-9a-f]{32}\.log$/);
-  assert.ok((await readFile(join(cloud, 'audit', mirror!), 'utf8')).length > 0, 'mirrored to the cloud');
 
   const log = join(home, 'audit.log');
   const good = await readFile(log, 'utf8');
@@ -46,4 +54,39 @@ test('audit: unlocks, failed unlocks and key changes are recorded; edits, remova
     assert.match(r.stderr, /^casevault: the audit trail has been tampered with/);
   }
   assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 0);
+});
+
+test('audit: cutting entries off the end and rewriting audit-head.json to match (as docs/format.md describes it) is caught (exit 3)', async () => {
+  const { home, env } = await makeVault();
+  assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  const lines = (await readFile(join(home, 'audit.log'), 'utf8')).trimEnd().split('\n');
+  assert.ok(lines.length >= 3);
+  const kept = lines.slice(0, -2);
+  const [, seq, , tag] = kept.at(-1)!.split(' ');
+  const before = JSON.parse(await readFile(join(home, 'audit-head.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(home, 'audit.log'), `${kept.join('\n')}\n`);
+  for (const forged of [
+    { seq: Number(seq), tag },
+    { ...before, seq: Number(seq), tag },
+  ]) {
+    await writeFile(join(home, 'audit-head.json'), JSON.stringify(forged));
+    const r = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+    assert.equal(r.code, 3, `${JSON.stringify(Object.keys(forged))}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /not authentic/);
+  }
+});
+
+test('audit: the mirrored trail does not tell the cloud how long an entry is, or a failed unlock from a successful one', async () => {
+  const { cloud, env } = await makeVault();
+  assert.equal((await run(['verify', '--cloud'], { ...env, CASEVAULT_PASSPHRASE: 'not the right one at all' })).code, 4);
+  assert.equal((await run(['verify', '--cloud'], env)).code, 0);
+  assert.equal((await run(['sync'], env)).code, 0);
+  const [mirror] = await readdir(join(cloud, 'audit'));
+  const sealed = (await readFile(join(cloud, 'audit', mirror!), 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(' ')[2]!);
+  assert.ok(sealed.length >= 4, 'created, a failed unlock, an unlock, a lock');
+  assert.equal(new Set(sealed.map((s) => s.length)).size, 1, `every entry one size: ${sealed.map((s) => s.length).join(', ')}`);
 });

@@ -58,7 +58,7 @@ async function withSettings(v: Vault, use: (page: Page) => Promise<void>): Promi
 
 /** The new recovery key, shown once (the vault has switched to the new keys by then, the cloud objects not yet re-encrypted). */
 async function newKeyShown(v: Vault, page: Page): Promise<string> {
-  const words = await page.getByTestId('rotated-recovery-key').innerText({ timeout: 60_000 });
+  const words = await page.getByTestId('rotated-recovery-key').innerText();
   assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);
   await checkKeyFile(v, words);
   assert.deepEqual(await listFiles(join(v.cloud, 'objects')), v.before.objects, 'nothing re-encrypted while the key is on screen');
@@ -71,7 +71,7 @@ async function typeBackNewKey(page: Page, words: string): Promise<void> {
   await page.getByLabel('To check you have it').fill(words);
   await saved.click();
   const done = page.getByRole('status').filter({ hasText: /^Done: this computer uses the new keys/ });
-  await done.getByText('In the cloud copy, 3 items were re-encrypted and none failed.').waitFor({ timeout: 60_000 });
+  await done.getByText('In the cloud copy, 3 items were re-encrypted and none failed.').waitFor();
   await done.getByText('There are no backups yet, so nothing there needed changing.').waitFor();
   assert.equal(await page.getByTestId('rotated-recovery-key').count(), 0, 'the key is gone once saved');
 }

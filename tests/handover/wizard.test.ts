@@ -42,7 +42,7 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await page.getByRole('button', { name: 'Make the copy' }).click();
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByText(/The copy is made and checked: 1 file/).waitFor({ timeout: 30_000 });
+    await page.getByText(/The copy is made and checked: 1 file/).waitFor();
     const words = (await page.getByTestId('successor-recovery-key').textContent())!.trim();
     await shot(page, 'handover.png');
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);

@@ -10,11 +10,29 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** For test(): skipped where Chromium is missing, except in CI (which installs it, so a missing one fails). */
 export const needsChromium = { skip: !existsSync(CHROMIUM) && !process.env.CI ? 'Debian chromium is not installed (CI installs it)' : false };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * How long a page may take to show what a test waits for. Playwright's 30 s
+ * broke on a machine kept busy by other work (2 shared cores, Argon2 and
+ * Chromium competing); the tests wait for what the page shows, never for a
+ * time, so a longer limit only makes a slow machine pass, never a wrong page.
+ */
+const PATIENCE_MS = 300_000;
+
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: PATIENCE_MS,
   });
+  // browser.newPage makes its context through this.newContext, so its pages get the same limit.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PATIENCE_MS);
+    context.setDefaultNavigationTimeout(PATIENCE_MS);
+    return context;
+  };
+  return browser;
 }
 
 /** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */

@@ -53,3 +53,15 @@ test('the cloud copy: authentic copies read back; random or forged objects are i
   await remote.move(`housekeeping/${'a'.repeat(32)}`, `housekeeping/${'b'.repeat(32)}`);
   assert.equal(await fetchMirror(remote, keys), undefined);
 });
+
+test('the copy with the highest counter wins, whatever the clocks say: an older copy never outranks a later change still in the cloud', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' } });
+  const keys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(v.home, 'casevault.key')))), { passphrase: PASSPHRASE });
+  const remote = new FolderRemote(v.cloud);
+  const closed = { ...defaultMarks(), counter: 1, closed: [{ case: 'Smith', date: '2020-02-29' }] };
+  const reopened = { ...defaultMarks(), counter: 2, closed: [] };
+  const now = Date.now();
+  await putMirror(remote, keys, 'b'.repeat(32), reopened, new Date(now - 3_600_000)); // reopened later, on a computer whose clock is an hour slow
+  await putMirror(remote, keys, 'a'.repeat(32), closed, new Date(now)); // the earlier close, as the cloud put it back
+  assert.deepEqual(await fetchMirror(remote, keys), reopened);
+});

@@ -62,6 +62,24 @@ test('the launch token works once, becomes an HttpOnly SameSite=Strict cookie, a
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
 });
 
+test('a launch link opened from another site or a file gets a page that moves to / from this origin (so the Strict cookie goes with it)', async () => {
+  const again = await startBrowserServer(engine, { staticDir: ui, now: () => 0 });
+  try {
+    const r = await call(again.port, new URL(again.url).pathname + new URL(again.url).search, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    assert.equal(r.status, 200);
+    assert.match(r.body, /http-equiv="refresh" content="0;url=\/"/);
+    assert.match(String(r.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  } finally {
+    await again.close();
+  }
+});
+
+test('the icon a browser asks for on every page is an empty answer, not a 404 logged as an error', async () => {
+  const r = await call(server.port, '/favicon.ico');
+  assert.equal(r.status, 204);
+  assert.equal(r.body, '');
+});
+
 test('an unknown Host is refused (DNS rebinding)', async () => {
   const r = await call(server.port, '/', { headers: { Host: 'rebind.evil.example', Cookie: cookie } });
   assert.equal(r.status, 403);
