@@ -8,10 +8,9 @@ import { readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
-import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
+import { needsChromium, shot, withApp } from '../helpers/browser.js';
 import { OLD } from '../housekeeping/helpers.js';
 
 const GRIEVANCE = 'Member 0042/grievance.txt';
@@ -25,11 +24,7 @@ test('a recovered laptop attaches the old backup drive and restores an earlier v
 
   const vault = join(old.root, 'New laptop', 'Cases');
   const engine = new Engine(join(old.root, 'new-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+  await withApp(engine, async (page) => {
     await page.getByRole('button', { name: /Recover it on this computer/ }).click();
     await page.getByLabel('Cloud folder that holds').fill(old.cloud);
     await page.getByLabel('New (or empty) folder').fill(vault);
@@ -82,11 +77,7 @@ test('a recovered laptop attaches the old backup drive and restores an earlier v
     assert.equal(snapshots.at(-1)!.files, 3, 'the restored version is backed up with the rest');
     const trail = (await engine.auditEntries()).map((e) => e.event);
     assert.ok(trail.includes('backup folder attached'));
-  } finally {
-    await browser.close();
-    await server.close();
-    await engine.stopLiveSync();
-  }
+  });
 });
 
 test(
@@ -102,11 +93,7 @@ test(
     await engine.archiveCases({ cases: ['Smith, J'], confirm: true });
     const [latest, archive] = [(await engine.snapshots()).find((s) => !s.archive)!, (await engine.snapshots()).find((s) => s.archive)!];
     assert.ok(archive.time > latest.time, 'the archive is the newest snapshot');
-    const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      await page.goto(server.url);
+    await withApp(engine, async (page) => {
       await page.getByRole('button', { name: 'Backups & restore' }).click();
       const picker = page.getByLabel('Restore from the backup of');
       await picker.waitFor();
@@ -136,10 +123,6 @@ test(
       );
       await shot(page, 'backup-drive-away.png');
       await rename(`${backup}-away`, backup);
-    } finally {
-      await browser.close();
-      await server.close();
-      await engine.stopLiveSync();
-    }
+    });
   },
 );

@@ -12,28 +12,19 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { listFiles } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
-import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
+import { needsChromium, shot, withApp } from '../helpers/browser.js';
 import { backupsTakenEarlier, DAY, secondComputer } from '../health/helpers.js';
 import { ROTATED } from '../rotate/helpers.js';
 
 /** The app in Chromium on `engine`, at Home. */
 async function withHome(engine: Engine, use: (page: Page) => Promise<void>): Promise<void> {
-  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+  await withApp(engine, async (page) => {
     await page.getByTestId('overall').waitFor();
     await use(page);
-  } finally {
-    await browser.close();
-    await server.close();
-    await engine.stopLiveSync();
-  }
+  });
 }
 
 /** Home's headline, once it reads `text` (Home is read again after a reload or a fix, never assumed). */

@@ -12,8 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Engine } from '../../engine/engine.js';
 import { loadRecoveryConfirmation } from '../../engine/keys/recovery-confirmation.js';
 import { dispatch } from '../../engine/transport/dispatch.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
-import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
+import { needsChromium, shot, withApp } from '../helpers/browser.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { TestClock } from '../helpers/clock.js';
 import { makeVault } from '../helpers/vault.js';
@@ -24,11 +23,7 @@ test('browser mode: the lock in the header, auto-lock by the engine, and a new r
   const clock = new TestClock();
   const engine = new Engine(v.home, v.env, undefined, { clock });
   assert.ok((await dispatch(engine, 'updateSettings', { autoLockMinutes: 1 })).ok);
-  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+  await withApp(engine, async (page) => {
     await page.getByTestId('overall').waitFor();
     const lockState = page.getByTestId('lock-state');
     await lockState.filter({ hasText: /^Locked$/ }).waitFor();
@@ -76,9 +71,5 @@ test('browser mode: the lock in the header, auto-lock by the engine, and a new r
     await page.getByText('The new recovery key is saved and checked. The old one no longer opens the vault.').waitFor();
     assert.notEqual((await loadRecoveryConfirmation(v.home)).confirmedAt, null);
     await assert.rejects(engine.confirmRecoveryKey(v.recoveryKey), { name: 'WrongSecret' }, 'the printed key stopped working');
-  } finally {
-    await browser.close();
-    await server.close();
-    await engine.stopLiveSync();
-  }
+  });
 });

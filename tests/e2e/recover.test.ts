@@ -4,19 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
-import { defaultStaticDir, startBrowserServer } from '../../engine/transport/server.js';
 import { makeVault } from '../helpers/vault.js';
-import { launchChromium, needsChromium, shot } from '../helpers/browser.js';
+import { needsChromium, shot, withApp } from '../helpers/browser.js';
 
 test('a new computer: recover the vault from the cloud copy with the recovery key', needsChromium, async () => {
   const { root, cloud, recoveryKey } = await makeVault({ files: { 'Member 7/letter.txt': 'from the old laptop' }, synced: true });
 
   const engine = new Engine(join(root, 'new-home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
-  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+  await withApp(engine, async (page) => {
     await page.getByRole('button', { name: /Recover it on this computer/ }).click();
     await page.getByLabel('Cloud folder that holds').fill(cloud);
     await page.getByLabel('New (or empty) folder').fill(join(root, 'new'));
@@ -28,9 +23,5 @@ test('a new computer: recover the vault from the cloud copy with the recovery ke
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('overall').waitFor();
     assert.equal(await readFile(join(root, 'new', 'Member 7', 'letter.txt'), 'utf8'), 'from the old laptop');
-  } finally {
-    await browser.close();
-    await server.close();
-    await engine.stopLiveSync();
-  }
+  });
 });

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { defaultStaticDir, startBrowserServer, type Engine } from '../../engine/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -38,4 +39,19 @@ export async function launchChromium(): Promise<Browser> {
 /** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */
 export async function shot(page: Page, name: string): Promise<void> {
   if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
+}
+
+/** The app in Chromium in browser mode on `engine`, signed in with the launch link; everything is stopped afterwards, live sync too. */
+export async function withApp(engine: Engine, use: (page: Page) => Promise<void>): Promise<void> {
+  const server = await startBrowserServer(engine, { staticDir: defaultStaticDir() });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await use(page);
+  } finally {
+    await browser.close();
+    await server.close();
+    await engine.stopLiveSync();
+  }
 }
