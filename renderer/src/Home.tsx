@@ -9,7 +9,7 @@ import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
 import { describeRun, follow, running, type Run } from './progress.js';
-import { count, nextBackupWords, relative, sentence, when } from './text.js';
+import { ago, count, nextBackupWords, sentence, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
 import { worstFirst, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -56,7 +56,7 @@ function VaultFolder({ dir }: { dir: string }) {
 function Health({ status, now, onFixed }: { status: Status; now: number; onFixed: () => Promise<void> }) {
   const [worst, ...others] = worstFirst(status.health).filter((h) => !h.ok);
   if (!worst) {
-    return <h2 data-testid="overall">Everything is protected{status.lastBackup ? ` · last backup ${relative(status.lastBackup, now)}` : ''}</h2>;
+    return <h2 data-testid="overall">Everything is protected{status.lastBackup ? ` · last backup ${ago(status.lastBackup, now)}` : ''}</h2>;
   }
   return (
     <>
@@ -158,7 +158,7 @@ export function Home() {
           {status.nextBackup && (
             <>
               <br />
-              Last backup: {status.lastBackup ? relative(status.lastBackup, now) : 'never'} · Next backup: {nextBackupWords(status.nextBackup, now)}
+              Last backup: {status.lastBackup ? ago(status.lastBackup, now) : 'never'} · Next backup: {nextBackupWords(status.nextBackup, now)}
             </>
           )}
         </p>

@@ -36,17 +36,6 @@ export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "just now", "2 hours ago", "in 3 days", "yesterday": how far `iso` is from `now`, in the person's own language. */
-export function relative(iso: string | number, now: number): string {
-  const ms = new Date(iso).getTime() - now;
-  const abs = Math.abs(ms);
-  const words = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  if (abs < 60_000) return 'just now'; // "now" or "in 0 seconds" would read oddly after "last backup"
-  if (abs < 3_600_000) return words.format(Math.round(ms / 60_000), 'minute');
-  if (abs < 86_400_000) return words.format(Math.round(ms / 3_600_000), 'hour');
-  return words.format(Math.round(ms / 86_400_000), 'day');
-}
-
 /** The next backup, never in the past: "Tuesday 1 December 2026 at 07:02", or "overdue since ..." once that time has gone by. */
 export function nextBackupWords(iso: string, now: number): string {
   return new Date(iso).getTime() <= now ? `overdue since ${when(iso)}` : when(iso);
@@ -74,12 +63,12 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
-/** "2 hours ago", "yesterday", "in 3 minutes", in the person's own language. */
+/** "just now", "2 hours ago", "yesterday", "in 3 minutes": how far `iso` is from `now`, in the person's own language. */
 export function ago(iso: string | number, now = Date.now()): string {
   const seconds = (new Date(iso).getTime() - now) / 1000;
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   for (const [unit, length] of UNITS) if (Math.abs(seconds) >= length) return rtf.format(Math.trunc(seconds / length), unit);
-  return rtf.format(0, 'second');
+  return 'just now'; // "now" or "in 0 seconds" would read oddly after "last backup"
 }
 
 /** "Sat 5 Dec 2026, 14:03:27 · 2 hours ago". */
