@@ -127,11 +127,11 @@ test('audit --csv FILE and --html FILE export the whole trail; an existing file 
   const { root, env } = await makeVault();
   const csv = await run(['audit', '--csv', join(root, 'audit.csv')], env);
   assert.equal(csv.code, 0, csv.stderr);
-  assert.match(csv.stdout, /^Exported 2 entries to /);
+  assert.match(csv.stdout, /^Exported 3 entries to /);
   const rows = parseCsv(await readFile(join(root, 'audit.csv'), 'utf8'));
   assert.deepEqual(
     rows.slice(1).map((r) => r[1]),
-    ['unlocked', 'vault created'],
+    ['unlocked', 'recovery key confirmed', 'vault created'],
     'newest first',
   );
   const html = await run(['audit', '--html', join(root, 'audit.html')], env);
