@@ -9,7 +9,7 @@ import { useId, useMemo, useState } from 'react';
 import { call, canOpenRestoredFolder, openRestoredFolder } from './api.js';
 import { explain } from './failures.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
-import { count, exactAndAgo, exactWhen, size } from './text.js';
+import { count, exactAndAgo, exactWhen, shortWhen, size } from './text.js';
 import { buildTree, coveredByFolder, searchTree, toggle, type Folder } from './tree.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
@@ -89,7 +89,7 @@ function FolderContents({ folder, p }: { folder: Folder; p: Picking }) {
         <FolderItem key={f.path} folder={f} p={p} />
       ))}
       {folder.files.map((f) => (
-        <FileRow key={f.path} path={f.path} label={baseName(f.path)} detail={`${size(f.size)}, changed ${new Date(f.mtimeMs).toLocaleDateString()}`} p={p} />
+        <FileRow key={f.path} path={f.path} label={baseName(f.path)} detail={`${size(f.size)}, changed ${shortWhen(f.mtimeMs)}`} p={p} />
       ))}
     </ul>
   );

@@ -43,7 +43,7 @@ export function nextBackupWords(iso: string, now: number): string {
 
 /** "Sat 5 Dec 2026, 14:03:27": a backup's moment to the second (two in one minute differ), in the person's own language and time zone. */
 export function exactWhen(iso: string | number): string {
-  return new Date(iso).toLocaleString(undefined, {
+  return new Date(iso).toLocaleString(locale, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
@@ -66,7 +66,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 /** "just now", "2 hours ago", "yesterday", "in 3 minutes": how far `iso` is from `now`, in the person's own language. */
 export function ago(iso: string | number, now = Date.now()): string {
   const seconds = (new Date(iso).getTime() - now) / 1000;
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, length] of UNITS) if (Math.abs(seconds) >= length) return rtf.format(Math.trunc(seconds / length), unit);
   return 'just now'; // "now" or "in 0 seconds" would read oddly after "last backup"
 }
