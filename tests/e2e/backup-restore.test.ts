@@ -49,9 +49,9 @@ test(
       // Browse: open the folder, tick it (its files are ticked with it), restore into the vault.
       await page.getByRole('button', { name: 'Open folder Member 0042' }).click();
       await page.getByRole('button', { name: 'Open folder Letters' }).click();
-      await page.getByLabel('Member 0042/').check();
-      assert.equal(await page.getByLabel('invite.txt').isChecked(), true);
-      assert.equal(await page.getByLabel('invite.txt').isDisabled(), true, 'covered by the ticked folder');
+      await page.getByRole('checkbox', { name: 'Member 0042/' }).check();
+      assert.equal(await page.getByRole('checkbox', { name: 'invite.txt' }).isChecked(), true);
+      assert.equal(await page.getByRole('checkbox', { name: 'invite.txt' }).isDisabled(), true, 'covered by the ticked folder');
       await shot(page, 'restore.png');
       await page.getByRole('button', { name: 'Restore', exact: true }).click();
       await page.getByText(/^Restored 2 files/).waitFor();
@@ -60,11 +60,11 @@ test(
 
       // Search by name; restore into another folder; the vault's newer file is untouched.
       await page.getByLabel('Search this backup by name').fill('ROTA');
-      await page.getByLabel('rota.csv').check();
+      await page.getByRole('checkbox', { name: 'rota.csv' }).check();
       await page.getByLabel('Another folder').check();
       await page.getByLabel('Folder to restore into').fill(join(root, 'Restored'));
       await page.getByRole('button', { name: 'Restore', exact: true }).click();
-      await page.getByText(/^Restored 1 file .* into .*Restored\./).waitFor();
+      await page.getByText(/^Restored rota\.csv as .*Restored\/rota\.csv\./).waitFor();
       assert.equal(await readFile(join(root, 'Restored', 'rota.csv'), 'utf8'), 'name,shift\n');
       assert.equal(await readFile(join(vault, 'rota.csv'), 'utf8'), 'changed since the backup');
 
@@ -102,7 +102,7 @@ test(
       }
       await page.getByRole('button', { name: 'Backups & restore' }).click();
       await page.getByRole('button', { name: 'Show the files in this backup' }).click();
-      await page.getByLabel('Member 0042/').waitFor();
+      await page.getByRole('checkbox', { name: 'Member 0042/' }).waitFor();
       assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'the restore tree fits at 200% zoom');
       await shot(page, 'restore-zoomed.png');
       await page.setViewportSize(size);
