@@ -54,10 +54,10 @@ export function exactWhen(iso: string | number): string {
   });
 }
 
+// No weeks: "9 days ago" reads the same wherever the engine's sentences say so (never "last week" beside "9 days").
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400],
   ['month', 30 * 86_400],
-  ['week', 7 * 86_400],
   ['day', 86_400],
   ['hour', 3_600],
   ['minute', 60],
