@@ -104,8 +104,7 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
       control = run('Back up now', () => call('backup'), 'Backup taken.');
       break;
     case 'sync-now':
-      control = run('Sync now', () => call('sync'));
-      break;
+      break; // Home's own "Sync now" is on the same card: a second one would only be a copy of it
     case 'set-backup-folder':
       control = go('backups', 'Set up backups');
       break;
