@@ -159,7 +159,7 @@ export function RotateKeys() {
             open with the old keys.
           </p>
           <p className="muted">
-            Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Lock section above, or any action that asks for
+            Forgotten it? If this computer never switched to the new keys, unlock with the current passphrase (Unlock in the header, or any action that asks for
             it) and type a new one here: the rotation starts again.
           </p>
           <label htmlFor={`${id}-then`}>The new passphrase chosen then</label>
