@@ -8,4 +8,15 @@ export { blobId, openBlob, maybeCompress, sealChunk, BLOB_DATA, type BlobEntry }
 export { PackBuilder, packPadding, openPackHeader, parsePackPrefix, slotKey, PACK_PREFIX, type PackHeader } from './pack.js';
 export { sealIndex, openIndex, type IndexedPack } from './index-file.js';
 export { sealManifest, openManifest, openManifestSummary, type ManifestFile, type ManifestSummary } from './manifest.js';
-export { sealRepoConfig, openRepoConfig, ForeignRepository, DEFAULT_PACK_SIZE, checkRepoParams, type RepoParams } from './config.js';
+export {
+  sealRepoConfig,
+  openRepoConfig,
+  manifestDigest,
+  ForeignRepository,
+  DEFAULT_PACK_SIZE,
+  checkRepoParams,
+  type RepoParams,
+  type EarlierGeneration,
+  type AcceptedSnapshot,
+  type OpenedRepoConfig,
+} from './config.js';

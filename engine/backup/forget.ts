@@ -93,10 +93,12 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
       else report.blobsRemoved++;
     });
     if (used === 0) remove.push(p);
-    else if (total - used > total * REPACK_UNUSED) rewrite.push(p);
+    else if (total - used > total * REPACK_UNUSED && p.generation === repo.generation)
+      rewrite.push(p); // new packs are the current generation's: an earlier one's stay whole while needed
     else keep.push(p);
   }
-  if (remove.length === 0 && rewrite.length === 0 && repo.indexFiles.length <= 1 && repo.indexed.size === repo.packs.size) {
+  const generations = new Set([...repo.packs.values()].map((p) => p.generation)).size; // one index file each
+  if (remove.length === 0 && rewrite.length === 0 && repo.indexFiles.length <= Math.max(1, generations) && repo.indexed.size === repo.packs.size) {
     report.bytesAfter = report.bytesBefore;
     return report;
   }
@@ -128,7 +130,7 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
   const oldIndexFiles = [...repo.indexFiles];
   const newIndex = await repo.writeIndex(surviving);
   await repo.flush();
-  for (const name of oldIndexFiles) if (name !== newIndex) await repo.storage.remote.delete(name);
+  for (const name of oldIndexFiles) if (!newIndex.includes(name)) await repo.storage.remote.delete(name);
   await repo.flush();
   for (const p of [...remove, ...rewrite]) {
     await repo.storage.remote.delete(packName(p.hex));

@@ -44,6 +44,8 @@ const stateSchema = z.object({
   runs: z.array(runSchema),
   /** When this folder became the backup folder (attached or changed), if it was after the vault was set up here. */
   attachedAt: z.string().optional(),
+  /** The highest key generation this computer has seen the repository at: a config put back to an earlier one is refused. */
+  generation: z.number().int().min(0).optional(),
   /** The folder's snapshots as last listed on this computer. */
   listed: z.object({ at: z.string(), snapshots: z.number(), archives: z.number(), latest: z.string().nullable() }).optional(),
 });

@@ -8,12 +8,21 @@
 //   snapshots/<32 hex>        one manifest per snapshot
 //   lock                      present while a backup, forget or prune runs
 //
+// Key generations: the first open under keys rotated since the config was
+// sealed gives the repository a fresh secret for every new write, and pins
+// the snapshots of the generation it supersedes (by ID and digest) in the
+// config, sealed under the new keys. Packs and index files of every
+// generation are read (each under its own keys); a manifest under an
+// earlier generation's keys is accepted only if that list holds it.
+//
 // Spec: docs/backup-format.md.
 import {
   BLOB_DATA,
   DamagedData,
   deriveRepoKeys,
   DEFAULT_PACK_SIZE,
+  manifestDigest,
+  wipeRepoKeys,
   ForeignRepository,
   openBlob,
   openIndex,
@@ -31,8 +40,11 @@ import {
   slotKey,
   DEFAULT_CHUNKER,
   randomBytes,
+  type AcceptedSnapshot,
   type BlobEntry,
+  type EarlierGeneration,
   type IndexedPack,
+  type OpenedRepoConfig,
   type ManifestFile,
   type ManifestSummary,
   type PackHeader,
@@ -41,9 +53,10 @@ import {
   type Sodium,
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
-import { isDataDefect, Refused } from '../errors.js';
+import { Damaged, isDataDefect, Refused } from '../errors.js';
 import { LinkInTheWay } from '../fsutil/no-links.js';
 import { RemoteError, RemoteNotFound, RemoteUnavailable } from '../remotes/remote.js';
+import { withRepoLock } from './lock.js';
 import type { RepoStorage } from './storage.js';
 
 export const CONFIG_NAME = 'config';
@@ -58,6 +71,21 @@ export interface PackRecord {
   hex: string;
   length: number;
   header: PackHeader;
+  /** The key generation whose keys wrote it (its header, its chunk IDs). */
+  generation: number;
+}
+
+/** An earlier key generation as a reader holds it: its keys, and the snapshots recorded before it was superseded (hex ID → manifest digest). */
+interface Earlier {
+  generation: number;
+  keys: RepoKeys;
+  accepted: Map<string, Uint8Array>;
+}
+
+/** This computer's record of the repository: the highest key generation it has seen of it. */
+export interface GenerationPin {
+  repoId: string;
+  generation: number;
 }
 
 export interface Problem {
@@ -128,10 +156,48 @@ export class Repository {
     readonly keys: RepoKeys,
     readonly repoId: Uint8Array,
     readonly params: RepoParams,
+    /** The current key generation (0 until the first key rotation): every new write is under `keys`, its keys. */
+    readonly generation: number = 0,
+    private readonly earlier: readonly Earlier[] = [],
   ) {}
+
+  private static async build(storage: RepoStorage, sodium: Sodium, o: OpenedRepoConfig, publicKey: Uint8Array): Promise<Repository> {
+    const earlier: Earlier[] = [];
+    for (const [i, g] of o.earlier.entries()) {
+      earlier.push({
+        generation: o.generation - 1 - i,
+        keys: await deriveRepoKeys(g.secret, publicKey),
+        accepted: new Map(g.accepted.map((a) => [toHex(a.id), a.digest])),
+      });
+    }
+    return new Repository(storage, sodium, await deriveRepoKeys(o.secret, publicKey), o.repoId, o.params, o.generation, earlier);
+  }
+
+  /** The keys of generation `g`. */
+  keysOf(g: number): RepoKeys {
+    if (g === this.generation) return this.keys;
+    const e = this.earlier.find((x) => x.generation === g);
+    if (!e) throw new DamagedData('damaged or tampered backup (unknown key generation)');
+    return e.keys;
+  }
+
+  /** Every generation's keys, the current one first: what a pack or index file of unknown generation is tried with. */
+  private generations(): { generation: number; keys: RepoKeys }[] {
+    return [{ generation: this.generation, keys: this.keys }, ...this.earlier];
+  }
+
+  /** The earlier generations' keys (the current one's are the caller's, `keys`, wiped by it as before). */
+  async wipeEarlierKeys(): Promise<void> {
+    for (const e of this.earlier) await wipeRepoKeys(e.keys);
+  }
 
   get idHex(): string {
     return toHex(this.repoId);
+  }
+
+  /** What backup-cache.json is kept for: its chunk IDs are of one key generation (after a rotation every file is chunked again, under the new keys). */
+  get cacheId(): string {
+    return this.generation === 0 ? this.idHex : `${this.idHex}.${this.generation}`;
   }
 
   /**
@@ -147,6 +213,7 @@ export class Repository {
     writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>,
     create?: RepoParams,
     retired: readonly string[] = [],
+    pin?: GenerationPin,
   ): Promise<Repository> {
     const sodium = await ready();
     const wrapKey = await repoWrapKey(writeKeys);
@@ -169,19 +236,72 @@ export class Repository {
         await storage.remote.flush?.();
         return new Repository(storage, sodium, await deriveRepoKeys(secret, writeKeys.publicKey), repoId, create);
       }
-      const opened = await Repository.openConfig(sodium, bytes, wrapKey, retired);
-      if (opened.rewrap) {
-        await storage.remote.put(CONFIG_NAME, sealRepoConfig(sodium, wrapKey, opened.repoId, opened.secret, opened.params));
-        await storage.remote.flush?.();
+      let opened = await Repository.openConfig(sodium, bytes, wrapKey, retired);
+      if (pin && pin.repoId === toHex(opened.repoId) && opened.generation < pin.generation) {
+        throw new Damaged(
+          "the backup folder's settings were put back to an earlier copy, from before a key rotation this computer has seen; its backups may have been tampered with",
+          'verify-backup',
+        );
       }
-      const keys = await deriveRepoKeys(opened.secret, writeKeys.publicKey);
-      sodium.memzero(opened.secret);
-      const repo = new Repository(storage, sodium, keys, opened.repoId, opened.params);
+      if (opened.rewrap) opened = { ...(await Repository.nextGeneration(storage, sodium, wrapKey, opened, writeKeys.publicKey, retired)), rewrap: true };
+      const repo = await Repository.build(storage, sodium, opened, writeKeys.publicKey);
+      Repository.wipeOpened(sodium, opened);
       repo.rewrapped = opened.rewrap;
       return repo;
     } finally {
       sodium.memzero(wrapKey);
     }
+  }
+
+  private static wipeOpened(sodium: Sodium, o: OpenedRepoConfig): void {
+    sodium.memzero(o.secret);
+    for (const g of o.earlier) sodium.memzero(g.secret);
+  }
+
+  /**
+   * The config was sealed under earlier keys: the repository gets a new key
+   * generation. Under the lock (two computers must not both start one: the
+   * loser's backups would be under a secret the config no longer holds),
+   * the config is read again; if the current keys open it now, another
+   * computer did this first. Else a fresh secret, and the superseded
+   * generation's snapshots as they are now (each manifest's digest, for
+   * those its keys authenticate) join the earlier generations' lists.
+   */
+  private static async nextGeneration(
+    storage: RepoStorage,
+    sodium: Sodium,
+    wrapKey: Uint8Array,
+    was: OpenedRepoConfig,
+    publicKey: Uint8Array,
+    retired: readonly string[],
+  ): Promise<OpenedRepoConfig> {
+    return withRepoLock(storage, 'key rotation', async () => {
+      const now = await Repository.openConfig(sodium, await storage.remote.read(CONFIG_NAME), wrapKey, retired);
+      Repository.wipeOpened(sodium, was);
+      if (!now.rewrap) return now;
+      const superseded = await Repository.build(storage, sodium, now, publicKey);
+      const accepted: AcceptedSnapshot[] = [];
+      try {
+        for (const hex of await superseded.listSnapshots()) {
+          const bytes = await storage.remote.read(snapshotName(hex)).catch(() => undefined);
+          if (!bytes) continue;
+          try {
+            openManifestSummary(sodium, superseded.keys, Buffer.from(hex, 'hex'), bytes);
+          } catch {
+            continue; // not its own (damaged, or of an earlier generation: those are on their own lists already)
+          }
+          accepted.push({ id: Buffer.from(hex, 'hex'), digest: manifestDigest(sodium, bytes) });
+        }
+      } finally {
+        await wipeRepoKeys(superseded.keys);
+        await superseded.wipeEarlierKeys();
+      }
+      const earlier: EarlierGeneration[] = [{ secret: now.secret, accepted }, ...now.earlier];
+      const next: OpenedRepoConfig = { repoId: now.repoId, params: now.params, secret: randomBytes(32), generation: now.generation + 1, earlier };
+      await storage.remote.put(CONFIG_NAME, sealRepoConfig(sodium, wrapKey, next.repoId, next.secret, next.params, earlier));
+      await storage.remote.flush?.();
+      return next;
+    });
   }
 
   /** The config opened under the current wrap key or, failing that, an earlier one (then `rewrap`). */
@@ -190,7 +310,7 @@ export class Repository {
     bytes: Uint8Array,
     wrapKey: Uint8Array,
     retired: readonly string[],
-  ): Promise<ReturnType<typeof openRepoConfig> & { rewrap: boolean }> {
+  ): Promise<OpenedRepoConfig & { rewrap: boolean }> {
     for (const [i, key] of [wrapKey, ...(await Promise.all(retired.map((k) => repoWrapKey({ authKey: fromBase64(k, 32) }))))].entries()) {
       try {
         return { ...openRepoConfig(sodium, key, bytes), rewrap: i > 0 };
@@ -219,8 +339,22 @@ export class Repository {
     const head = await this.storage.readRange(name, 0, PACK_PREFIX + Math.min(len, 64 * 1024 * 1024));
     const size = length ?? (await this.storage.remote.stat(name))?.size;
     if (size === undefined) throw new RemoteNotFound(name);
-    const { header } = openPackHeader(this.sodium, this.keys.indexKey, Buffer.from(hex, 'hex'), head, size);
-    return { hex, length: size, header };
+    const { value, generation } = this.underSomeGeneration((k) => openPackHeader(this.sodium, k.indexKey, Buffer.from(hex, 'hex'), head, size));
+    return { hex, length: size, header: value.header, generation };
+  }
+
+  /** `open` under the current generation's keys or, failing that, an earlier one's (the first failure is what is reported). */
+  private underSomeGeneration<T>(open: (k: RepoKeys) => T): { value: T; generation: number } {
+    let first: unknown;
+    for (const g of this.generations()) {
+      try {
+        return { value: open(g.keys), generation: g.generation };
+      } catch (e) {
+        if (!(e instanceof DamagedData)) throw e;
+        first ??= e;
+      }
+    }
+    throw first;
   }
 
   /**
@@ -241,13 +375,14 @@ export class Repository {
       if (hex) present.set(hex, e.size);
       else this.problems.push({ item: e.name, reason: 'an unexpected file in the packs folder' });
     }
-    const fromIndex = new Map<string, IndexedPack>();
+    const fromIndex = new Map<string, IndexedPack & { generation: number }>();
     for await (const e of this.storage.remote.list('index/')) {
       const hex = e.name.slice('index/'.length);
       try {
         if (!HEX32.test(hex)) throw new DamagedData('not a Casevault index file name');
-        const packs = openIndex(this.sodium, this.keys.indexKey, Buffer.from(hex, 'hex'), await this.storage.remote.read(e.name));
-        for (const p of packs) fromIndex.set(toHex(p.packId), p);
+        const bytes = await this.storage.remote.read(e.name);
+        const { value: packs, generation } = this.underSomeGeneration((k) => openIndex(this.sodium, k.indexKey, Buffer.from(hex, 'hex'), bytes));
+        for (const p of packs) fromIndex.set(toHex(p.packId), { ...p, generation });
         this.indexFiles.push(e.name);
       } catch (err) {
         this.problems.push({ item: `index ${hex}`, reason: describeProblem(err) });
@@ -264,7 +399,7 @@ export class Repository {
         continue;
       }
       this.indexed.add(hex);
-      this.addPack({ hex, length: p.length, header: p.header });
+      this.addPack({ hex, length: p.length, header: p.header, generation: p.generation });
     }
     const unindexed: PackRecord[] = [];
     for (const [hex, size] of present) {
@@ -280,20 +415,24 @@ export class Repository {
     return { unindexed };
   }
 
-  /** Write a new index file listing `packs`. Returns its name. */
-  async writeIndex(packs: readonly PackRecord[]): Promise<string> {
-    const id = randomBytes(16);
-    const name = indexName(toHex(id));
-    const body = sealIndex(
-      this.sodium,
-      this.keys.indexKey,
-      id,
-      packs.map((p) => ({ packId: Buffer.from(p.hex, 'hex'), length: p.length, header: p.header })),
-    );
-    await this.storage.remote.put(name, body);
+  /** Write new index files listing `packs`: one per key generation among them (each under its own keys). Returns their names. */
+  async writeIndex(packs: readonly PackRecord[]): Promise<string[]> {
+    const names: string[] = [];
+    for (const g of new Set(packs.map((p) => p.generation))) {
+      const id = randomBytes(16);
+      const name = indexName(toHex(id));
+      const body = sealIndex(
+        this.sodium,
+        this.keysOf(g).indexKey,
+        id,
+        packs.filter((p) => p.generation === g).map((p) => ({ packId: Buffer.from(p.hex, 'hex'), length: p.length, header: p.header })),
+      );
+      await this.storage.remote.put(name, body);
+      names.push(name);
+    }
     for (const p of packs) this.indexed.add(p.hex);
-    this.indexFiles.push(name);
-    return name;
+    this.indexFiles.push(...names);
+    return names;
   }
 
   newPack(): PackBuilder {
@@ -304,7 +443,7 @@ export class Repository {
   async putPack(builder: PackBuilder): Promise<PackRecord> {
     const id = randomBytes(16);
     const { bytes, header } = builder.finish(id);
-    const rec: PackRecord = { hex: toHex(id), length: bytes.length, header };
+    const rec: PackRecord = { hex: toHex(id), length: bytes.length, header, generation: this.generation };
     await this.storage.remote.put(packName(rec.hex), bytes);
     this.addPack(rec);
     return rec;
@@ -323,15 +462,17 @@ export class Repository {
    */
   openStored(loc: BlobLocation, stored: Uint8Array, readers: readonly BoxReader[]): Uint8Array {
     const k = `${loc.pack}/${loc.entry.slot}`;
+    const pack = this.packs.get(loc.pack);
+    const epk = pack?.header.slots[loc.entry.slot];
+    if (!pack || !epk) throw new DamagedData('damaged or tampered backup pack (key slot)');
+    const idKey = this.keysOf(pack.generation).idKey; // a chunk ID is checked in the ID space of the generation that wrote it
     const known = this.slotKeys.get(k);
-    if (known) return openBlob(this.sodium, known, this.keys.idKey, loc.entry, stored);
-    const epk = this.packs.get(loc.pack)?.header.slots[loc.entry.slot];
-    if (!epk) throw new DamagedData('damaged or tampered backup pack (key slot)');
+    if (known) return openBlob(this.sodium, known, idKey, loc.entry, stored);
     let first: unknown;
     for (const r of readers) {
       const key = slotKey(this.sodium, r.boxSecret, epk, epk, r.publicKey);
       try {
-        const plain = openBlob(this.sodium, key, this.keys.idKey, loc.entry, stored);
+        const plain = openBlob(this.sodium, key, idKey, loc.entry, stored);
         if (this.slotKeys.size > 4096) this.wipeSlotKeys();
         this.slotKeys.set(k, key);
         return plain;
@@ -363,21 +504,62 @@ export class Repository {
     return out;
   }
 
+  /**
+   * A manifest's bytes and the keys of the generation it belongs to: an
+   * earlier generation's if that generation's list holds it (ID and
+   * digest: `listed`), else the current one's.
+   */
+  private async manifestOf(hex: string): Promise<{ bytes: Uint8Array; keys: RepoKeys; listed: boolean }> {
+    const bytes = await this.storage.remote.read(snapshotName(hex));
+    const candidates = this.earlier.filter((e) => e.accepted.has(hex));
+    if (candidates.length > 0) {
+      const digest = manifestDigest(this.sodium, bytes);
+      const e = candidates.find((x) => this.sodium.memcmp(x.accepted.get(hex)!, digest));
+      if (e) return { bytes, keys: e.keys, listed: true };
+    }
+    return { bytes, keys: this.keys, listed: false };
+  }
+
+  /**
+   * The current keys did not open a manifest no earlier list holds: if an
+   * earlier generation's keys authenticate it, it was written under them
+   * after the rotation that superseded them, by someone who kept them.
+   */
+  private refusePlanted(hex: string, bytes: Uint8Array): void {
+    for (const e of this.earlier) {
+      try {
+        openManifestSummary(this.sodium, e.keys, Buffer.from(hex, 'hex'), bytes);
+      } catch {
+        continue;
+      }
+      throw new DamagedData(
+        'sealed with earlier keys, but not recorded before the key rotation: planted by someone holding the keys from before it, so it is refused',
+      );
+    }
+  }
+
   async readSummary(hex: string): Promise<ManifestSummary> {
-    return openManifestSummary(this.sodium, this.keys, Buffer.from(hex, 'hex'), await this.storage.remote.read(snapshotName(hex)));
+    const { bytes, keys, listed } = await this.manifestOf(hex);
+    try {
+      return openManifestSummary(this.sodium, keys, Buffer.from(hex, 'hex'), bytes);
+    } catch (e) {
+      if (!listed) this.refusePlanted(hex, bytes);
+      throw e;
+    }
   }
 
   /** A snapshot's whole manifest, opened with whichever of `readers` it was sealed to. */
   async readManifest(hex: string, readers: readonly BoxReader[]): Promise<{ summary: ManifestSummary; files: ManifestFile[] }> {
-    const bytes = await this.storage.remote.read(snapshotName(hex));
+    const { bytes, keys, listed } = await this.manifestOf(hex);
     let first: unknown;
     for (const r of readers) {
       try {
-        return openManifest(this.sodium, { ...this.keys, publicKey: r.publicKey }, r.boxSecret, Buffer.from(hex, 'hex'), bytes);
+        return openManifest(this.sodium, { ...keys, publicKey: r.publicKey }, r.boxSecret, Buffer.from(hex, 'hex'), bytes);
       } catch (e) {
         first ??= e;
       }
     }
+    if (!listed) this.refusePlanted(hex, bytes);
     throw first ?? new DamagedData('damaged or tampered snapshot (no key)');
   }
 

@@ -136,6 +136,7 @@ export class BackupApi {
         configWriteKeys(config),
         create ? (this.d.params ?? paramsFromEnv(this.d.env) ?? DEFAULT_REPO_PARAMS) : undefined,
         config.retiredAuthKeys,
+        local.repoId !== undefined ? { repoId: local.repoId, generation: local.generation ?? 0 } : undefined,
       );
     } catch (e) {
       if (e instanceof RemoteUnavailable) throw new BackupTargetMissing(e.message);
@@ -149,6 +150,10 @@ export class BackupApi {
       local.forgotten = [];
       local.archives = [];
       delete local.listed;
+      local.generation = repo.generation;
+      await saveBackupState(this.d.home, local);
+    } else if ((local.generation ?? 0) < repo.generation) {
+      local.generation = repo.generation; // pinned: the config is never accepted at an earlier generation again
       await saveBackupState(this.d.home, local);
     }
     return { repo, storage, local, dir };
@@ -187,7 +192,7 @@ export class BackupApi {
     try {
       const { repo, storage, dir } = await this.open(true);
       const { report, listed } = await withRepoLock(storage, 'backup', async () => {
-        const cache = await loadFileCache(this.d.home, repo.idHex);
+        const cache = await loadFileCache(this.d.home, repo.cacheId);
         const r = await runBackup({
           repo,
           vaultDir: config.vaultDir,
@@ -195,7 +200,7 @@ export class BackupApi {
           ...(this.d.emit ? { emit: this.d.emit } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
         });
-        await saveFileCache(this.d.home, repo.idHex, r.cache);
+        await saveFileCache(this.d.home, repo.cacheId, r.cache);
         return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
       }).finally(() => wipeRepoKeys(repo.keys));
       // Read again: the folder may have been changed while this ran, and its records must not receive this folder's snapshot.
@@ -462,7 +467,7 @@ export class BackupApi {
         const hex = toHex(id);
         await markArchive(repo, hex);
         try {
-          const cache = await loadFileCache(this.d.home, repo.idHex);
+          const cache = await loadFileCache(this.d.home, repo.cacheId);
           const { report } = await runBackup({
             repo,
             vaultDir: config.vaultDir,

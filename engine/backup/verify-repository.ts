@@ -90,7 +90,11 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
       try {
         const { version } = packPrefix(await repo.storage.readRange(packName(p.hex), 0, PACK_PREFIX));
         const pad = await repo.storage.readRange(packName(p.hex), end, p.length - end);
-        if (!Buffer.from(pad).equals(Buffer.from(packPadding(repo.sodium, repo.keys.indexKey, Buffer.from(p.hex, 'hex'), p.length - end, version)))) {
+        if (
+          !Buffer.from(pad).equals(
+            Buffer.from(packPadding(repo.sodium, repo.keysOf(p.generation).indexKey, Buffer.from(p.hex, 'hex'), p.length - end, version)),
+          )
+        ) {
           badCount++;
           firstBad ??= 'its padding was altered';
         }

@@ -9,6 +9,7 @@ import { DamagedData } from '../../crypto/errors.js';
 import { buildBackupVectors, VECTOR_FILE, VECTOR_FILE_V2 } from '../vectors/make-backup-vectors.js';
 import {
   deriveRepoKeys,
+  manifestDigest,
   openBlob,
   openIndex,
   openManifest,
@@ -141,3 +142,30 @@ for (const [version, v] of [
     }
     assert.throws(() => openIndex(sodium, keys.indexKey, id, manifest), DamagedData);
   });
+
+test('the config after a key rotation (version 2): the new generation secret, the earlier one with its pinned manifest; any change or flipped bit refused', async () => {
+  const sodium = await ready();
+  const v = committedV2;
+  const wrapKey = await repoWrapKey({ authKey: fromHex(v.inputs.authKey) });
+  const bytes = new TextEncoder().encode(v.generations.config);
+  assert.equal(JSON.parse(v.generations.config).version, 2);
+  const o = openRepoConfig(sodium, wrapKey, bytes);
+  assert.equal(o.generation, 1);
+  assert.deepEqual(o.secret, fromHex(v.generations.secret));
+  assert.equal(o.earlier.length, 1);
+  assert.deepEqual(o.earlier[0]!.secret, fromHex(v.inputs.repoSecret));
+  assert.deepEqual(o.earlier[0]!.accepted, [{ id: fromHex(v.manifest.id), digest: fromHex(v.generations.manifestDigest) }]);
+  assert.deepEqual(manifestDigest(sodium, fromHex(v.manifest.bytes)), fromHex(v.generations.manifestDigest));
+  // The version 1 config still opens, as generation 0.
+  assert.equal(openRepoConfig(sodium, wrapKey, new TextEncoder().encode(v.config)).generation, 0);
+  // The generation is bound: claiming another one, or version 1, fails.
+  for (const edited of [v.generations.config.replace('"generation": 1', '"generation": 2'), v.generations.config.replace('"version": 2', '"version": 1')])
+    assert.throws(() => openRepoConfig(sodium, wrapKey, new TextEncoder().encode(edited)), DamagedData);
+  const sealed = JSON.parse(v.generations.config).secret as string;
+  const raw = Buffer.from(sealed, 'base64');
+  for (const i of flips(raw.length, 5)) {
+    const bad = Buffer.from(raw);
+    bad[i]! ^= 1;
+    assert.throws(() => openRepoConfig(sodium, wrapKey, new TextEncoder().encode(v.generations.config.replace(sealed, bad.toString('base64')))), DamagedData);
+  }
+});

@@ -10,6 +10,7 @@ import { fromHex, utf8 } from '../../crypto/bytes.js';
 import { parseAuditLine, verifyAuditChain } from '../../crypto/index.js';
 import { VECTOR_FILE } from '../vectors/make-backup-vectors.js';
 import { decodeHeader, encodeHeader } from '../../crypto/backup/pack.js';
+import { decodeSecrets, encodeSecrets } from '../../crypto/backup/config.js';
 import {
   deriveRepoKeys,
   openBlob,
@@ -48,6 +49,13 @@ test(`backup repository config, pack prefix and header, index, manifest, blob: $
   const blobKey = slotKey(sodium, boxSecret, slot, slot, fromHex(v.inputs.publicKey));
   const cases: [string, Uint8Array, (b: Uint8Array) => unknown][] = [
     ['config', utf8(v.config), (b) => openRepoConfig(sodium, wrapKey, b)],
+    ['config after a key rotation', utf8(v.generations.config), (b) => openRepoConfig(sodium, wrapKey, b)],
+    // Past authentication: the version 2 config's secrets, as if the wrap key had leaked.
+    [
+      'decrypted config secrets',
+      encodeSecrets(new Uint8Array(32), [{ secret: new Uint8Array(32), accepted: [{ id: new Uint8Array(16), digest: new Uint8Array(32) }] }]),
+      (b) => decodeSecrets(b, 1),
+    ],
     ['pack prefix', pack.subarray(0, 64), (b) => parsePackPrefix(b)],
     ['pack header', pack.subarray(0, blobStart), (b) => openPackHeader(sodium, keys.indexKey, packId, b, b.length)],
     // Past authentication: the header's plaintext decoder, as if the index key had leaked to the attacker.

@@ -14,6 +14,7 @@ import {
   Chunker,
   deriveRepoKeys,
   gearTable,
+  manifestDigest,
   openManifest,
   PackBuilder,
   ready,
@@ -88,6 +89,10 @@ export async function buildBackupVectors(packVersion: 1 | 2 = 1): Promise<Record
     ];
     const manifest = sealManifest(sodium, keys, snapshotId, 1700000001000, files);
     openManifest(sodium, keys, pair.privateKey, snapshotId, manifest);
+    // After one key rotation (config version 2): a new generation's secret, the first one's with its snapshot pinned by digest.
+    const secondSecret = fixed('second generation secret');
+    const accepted = [{ id: snapshotId, digest: manifestDigest(sodium, manifest) }];
+    const configV2 = sealRepoConfig(sodium, wrapKey, repoId, secondSecret, params, [{ secret, accepted }]);
 
     return {
       note:
@@ -117,6 +122,12 @@ export async function buildBackupVectors(packVersion: 1 | 2 = 1): Promise<Record
       pack: { id: hex(packId), bytes: hex(pack.bytes) },
       index: { id: hex(indexId), bytes: hex(index) },
       manifest: { id: hex(snapshotId), timeMs: 1700000001000, files: files.map((f) => ({ ...f, chunks: f.chunks.map(hex) })), bytes: hex(manifest) },
+      generations: {
+        note: 'the config after one key rotation (version 2), sealed under the same wrap key for the vector: generation 1, generation 0 pinning the manifest above',
+        secret: hex(secondSecret),
+        manifestDigest: hex(accepted[0]!.digest),
+        config: new TextDecoder().decode(configV2),
+      },
     };
   } finally {
     restore();
