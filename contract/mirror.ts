@@ -31,6 +31,8 @@ export interface SyncReport {
   skippedLinks: number;
   /** Folders that could not be read (nothing under them was treated as deleted). */
   unreadableFolders: number;
+  /** Set when the cloud copy was found put back to an earlier state than this computer last wrote (its files were all uploaded again). */
+  rolledBack?: string;
 }
 
 export interface VerifyReport {

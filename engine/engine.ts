@@ -565,7 +565,16 @@ export class Engine {
     const check = await this.cloudKeyCheck(config);
     const remote = check.remote;
     const cloudKeyFile = await assertCloudKeys(check);
-    const report = await verifyCloud(remote, await cloudRing(this.home, keys), await loadState(this.home), bytes, cloudKeyFile, this.emit, config.deviceId);
+    const report = await verifyCloud(
+      remote,
+      await cloudRing(this.home, keys),
+      await loadState(this.home),
+      bytes,
+      cloudKeyFile,
+      this.emit,
+      config.deviceId,
+      this.home,
+    );
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);
       return id ? [id] : [];

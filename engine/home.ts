@@ -47,6 +47,8 @@ export const homeFiles = {
   dropboxKeychain: 'dropbox-keychain.bin',
   /** Object IDs verify found damaged, for the next sync to upload again (engine/damaged.ts). */
   damaged: 'damaged.json',
+  /** The highest high-water counter seen from each computer of the vault (engine/mirror/high-water.ts). */
+  highWater: 'high-water.json',
   /** The backups' local state and file cache (engine/backup/local.ts). */
   backupState: 'backup-state.json',
   backupCache: 'backup-cache.json',

@@ -21,6 +21,10 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
       if (r.unreadableFolders > 0) ctx.out(`${r.unreadableFolders} folders could not be read; their files were left as they were in the cloud.`);
       for (const c of r.conflicts) ctx.out(`Changed on another computer too: ${c.path}: this computer's version is kept in the cloud as "${c.keptAs}".`);
       for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);
+      if (r.rolledBack) {
+        // Not accepted silently: the newer files are back in the cloud now, but someone put an older copy there.
+        throw new Failure('damaged', `${r.rolledBack}; this computer's files were uploaded again, so the cloud holds their newer versions`, 'verify-cloud');
+      }
       if (r.failed.length > 0) {
         throw new Failure('partial', `${fileCount(r.failed.length)} could not be synced (listed above); fix what the list says, then run sync again`);
       }

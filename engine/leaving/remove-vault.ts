@@ -29,7 +29,7 @@ export interface RemoveDeps {
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
-const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/'];
+const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'highwater/'];
 const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
 
 /**

@@ -24,6 +24,7 @@ import { rotationPending } from '../keys/rotation-steps.js';
 import { readKeyFileBytes } from '../keys/cloud-key-file.js';
 import type { RecoverOptions } from '../engine.js';
 import { record } from './file-read.js';
+import { checkAndPin } from './high-water.js';
 import { checkLayout } from './layout.js';
 import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
@@ -82,6 +83,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
       }
       await saveState(core.home, state);
+      await checkAndPin(core.home, remote, keys.authKey); // nothing pinned yet: what the cloud holds now is the mark from here on
       await adoptMirroredMarks(core.home, remote, keys);
       await rm(markerPath, { force: true });
       await core.record(

@@ -21,6 +21,8 @@ export interface FileRecord {
   tag?: string;
   /** Set after a conflict: this file's uploads go to this conflicted-copy path, never over the other computer's version. */
   conflictCopy?: string;
+  /** The other computers' high-water counters, summed, when the pass that wrote it began (engine/mirror/high-water.ts othersSum). */
+  others?: number;
 }
 
 const failureSchema = z.object({ reason: z.string(), at: z.number() });
@@ -38,7 +40,8 @@ function isRecord(v: unknown): v is FileRecord {
     typeof r.id === 'string' &&
     /^[0-9a-f]{64}$/.test(r.id) &&
     (r.tag === undefined || typeof r.tag === 'string') &&
-    (r.conflictCopy === undefined || typeof r.conflictCopy === 'string')
+    (r.conflictCopy === undefined || typeof r.conflictCopy === 'string') &&
+    (r.others === undefined || typeof r.others === 'number')
   );
 }
 

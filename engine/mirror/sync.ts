@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../../crypto/index.js';
 import { mirrorAudit } from '../audit/trail.js';
 import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
+import { highWaterName, othersSum, ownRollback, raiseOwn } from './high-water.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
@@ -152,6 +153,9 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
   }
   await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
+  // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.
+  const rolledBack = await ownRollback(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
+  if (rolledBack) ctx.emit('file', { task: 'sync', path: highWaterName(ctx.deviceId), state: 'damaged', reason: rolledBack }); // live sync's listeners hear it too
   const scan = await scanVault(ctx.vaultDir);
   const state = await loadState(ctx.home);
   const report: SyncReport = {
@@ -164,6 +168,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     skippedLinks: scan.skippedLinks,
     unreadableFolders: scan.unreadable.length,
     failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
+    ...(rolledBack ? { rolledBack } : {}),
   };
 
   // What the cloud holds: an unchanged file whose object is missing (or, where
@@ -185,7 +190,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     }
   }
   const intact = (r: FileRecord, f: ScannedFile) => {
-    if (!inCloud.has(r.id) || damaged.has(r.id)) return false;
+    if (rolledBack || !inCloud.has(r.id) || damaged.has(r.id)) return false;
     const size = inCloud.get(r.id);
     return size === undefined || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
   };
@@ -216,7 +221,9 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     await saveState(ctx.home, state);
   };
 
+  let othersAtStart: number | undefined;
   const succeeded = (f: ScannedFile, rec: FileRecord) => {
+    if (othersAtStart !== undefined) rec.others = othersAtStart;
     state.files.set(f.path, rec);
     rewritten.add(rec.id);
     state.failures.delete(f.path);
@@ -238,6 +245,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
   if (changed.length > 0) {
     const otherComputers = await registerDevice(ctx.remote, ctx.deviceId, ctx.keys.authKey);
+    if (otherComputers > 0) othersAtStart = await othersSum(ctx.remote, ctx.keys.authKey, ctx.deviceId); // before any upload: see othersSum
     await settle(ctx, changed);
     // Many small files: sealed on worker threads (both cores), written here.
     let inMain = changed;
@@ -273,7 +281,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
         try {
           const previous = state.files.get(f.path);
           let asPath = previous?.conflictCopy ?? f.path;
-          if (otherComputers > 0 && !previous?.conflictCopy && (await changedElsewhere(ctx, f.path, previous))) {
+          if (otherComputers > 0 && !rolledBack && !previous?.conflictCopy && (await changedElsewhere(ctx, f.path, previous))) {
             asPath = conflictPath(f.path, ctx.deviceName, new Date());
           }
           const rec = await uploadWithRetry(ctx, sealer, f.path, asPath);
@@ -321,6 +329,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
   if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
+  if (rolledBack || report.uploaded > 0 || report.deleted > 0) await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   if (damaged.size > 0) {
     // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.

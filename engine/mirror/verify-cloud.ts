@@ -6,6 +6,7 @@
 import { DamagedData, openObject, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
 import { countDevices, tagOf, tapFirst } from './devices.js';
+import { checkAndPin, othersSum } from './high-water.js';
 import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
@@ -26,6 +27,8 @@ export async function verifyCloud(
   cloudKeyFile: Uint8Array | undefined,
   emit: Emit,
   deviceId: string,
+  /** CASEVAULT_HOME, whose pins the computers' high-water records are checked against (and raised to). */
+  home?: string,
 ): Promise<VerifyReport> {
   const report: VerifyReport = {
     checked: 0,
@@ -36,10 +39,11 @@ export async function verifyCloud(
     keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile),
   };
   const names = await listObjects(remote);
-  // The write this computer recorded for each object; another computer's writes are not known here, so with one, a different write is no sign of tampering.
+  // The write this computer recorded for each object. With other computers, a different write is a sign of tampering only if none of them has finished a pass since (their high-water counters have not risen).
   const alone = (await countDevices(remote, deviceId, ring[0]!.authKey)).others === 0;
+  const othersNow = alone ? 0 : await othersSum(remote, ring[0]!.authKey, deviceId);
   const written = new Map<string, string>();
-  if (alone) for (const rec of state.files.values()) if (rec.tag) written.set(rec.id, rec.tag);
+  for (const rec of state.files.values()) if (rec.tag && (alone || (rec.others !== undefined && othersNow <= rec.others))) written.set(rec.id, rec.tag);
   const present = new Set(names.map((n) => n.idHex));
   const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
@@ -66,5 +70,6 @@ export async function verifyCloud(
     emit('progress', { ...progress });
   });
   for (const [path, rec] of state.files) if (!present.has(rec.id)) report.missing.push(path);
+  if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)));
   return report;
 }

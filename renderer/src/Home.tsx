@@ -119,6 +119,8 @@ export function Home() {
     try {
       const r = await call('sync');
       outcome = r.failed.length > 0 ? `${count(r.failed.length, 'file')} could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
+      // Never a plain "done" after a rollback: someone put an older copy of the cloud back, even if this pass put the newer files back.
+      if (r.rolledBack) outcome = `Warning: ${r.rolledBack}. This computer's files were uploaded again. ${outcome}`;
     } catch (e) {
       outcome = explain(e);
     }

@@ -53,7 +53,8 @@ test('init, sync, verify and recover straight to the Dropbox API; the cloud hold
   assert.match(sync.stdout, /13 uploaded/);
   const names = (await server.files()).map((f) => f.path);
   assert.ok(names.length >= 14);
-  for (const n of names) assert.match(n, /^\/(casevault\.key|objects\/[0-9a-f]{2}\/[0-9a-f]{64}|devices\/[0-9a-f]{32}|audit\/[0-9a-f]{32}\.log)$/);
+  for (const n of names)
+    assert.match(n, /^\/(casevault\.key|objects\/[0-9a-f]{2}\/[0-9a-f]{64}|devices\/[0-9a-f]{32}|audit\/[0-9a-f]{32}\.log|highwater\/[0-9a-f]{32})$/);
   assert.equal((await run(['verify', '--cloud'], env)).code, 0);
 
   const target = join(dir, 'recovered');
