@@ -67,7 +67,7 @@ const IN_PROGRESS = homeFiles.handover;
 const VERIFIED = homeFiles.handoverVerified;
 const WORK_HOME = homeFiles.handoverWork;
 /** What a Casevault cloud folder holds (engine/remotes/folder.ts): a half-made copy has nothing else. */
-const CLOUD_NAMES = new Set(['casevault.key', 'objects', 'trash', 'devices', 'audit', 'tmp']);
+const CLOUD_NAMES = new Set(['casevault.key', 'objects', 'trash', 'devices', 'audit', 'highwater', 'tmp']);
 
 async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
