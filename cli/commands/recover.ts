@@ -11,7 +11,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
   program
     .command('recover')
     .description('on a new computer (fresh CASEVAULT_HOME): rebuild the vault from the cloud copy with the passphrase or recovery key')
-    .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
+    .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, "dropbox", or s3://BUCKET/PREFIX')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
     .option('--backup <dir>', "the backup folder from before (the old backup drive), or a new one: checked first, then adopted with this vault's backups")

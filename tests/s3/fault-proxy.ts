@@ -25,6 +25,8 @@ export class FaultProxy {
   private remaining = 0;
   /** Every request seen: method and path with query (e.g. "GET /bucket?list-type=2..."). */
   readonly seen: string[] = [];
+  /** Called with each request as it arrives, before it is answered (a test kills a process at a chosen request so). */
+  onRequest: ((request: string) => void) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -38,6 +40,7 @@ export class FaultProxy {
       void (async () => {
         const data = await body(req);
         proxy!.seen.push(`${req.method} ${req.url}`);
+        proxy!.onRequest?.(`${req.method} ${req.url}`);
         const fault = proxy!.take();
         if (fault === 'drop') {
           req.socket.destroy();

@@ -9,8 +9,14 @@
 import { RemoteAuthFailed, RemoteError, RemoteNotFound, RemotePermanent, RemoteUnavailable, SourceFailed } from '../remote.js';
 import type { Classified } from '../retry.js';
 
-export const s3AuthFailed = () =>
-  new RemoteAuthFailed('the S3 storage refused the access key; check the access key and secret the union gave you, and connect again');
+/** Refused keys, told apart from a refused Dropbox sign-in so the next step names the right thing to renew. */
+export class S3AuthFailed extends RemoteAuthFailed {
+  constructor() {
+    super('the S3 storage refused the access key; check the access key and secret the union gave you, and connect again');
+  }
+}
+
+export const s3AuthFailed = () => new S3AuthFailed();
 
 interface SdkError {
   name?: string;

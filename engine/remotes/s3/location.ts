@@ -4,13 +4,9 @@
 // setting (no secret in it); the connection comes from the environment
 // (CASEVAULT_S3_* or the standard AWS_* variables) or from this computer's
 // sealed store (open-cloud.ts). This module loads no SDK.
-import { assertRemoteName } from '../remote.js';
+import { parseS3Url, s3Url } from '../../../contract/index.js';
 
-export interface S3Location {
-  bucket: string;
-  /** '' or a safe relative name ("casevault/alice"), without a trailing '/'. */
-  prefix: string;
-}
+export type { S3Location } from '../../../contract/index.js';
 
 export interface S3Connection {
   /** The server's base URL, e.g. https://s3.union.example; absent: AWS's own endpoint for the region. */
@@ -22,29 +18,7 @@ export interface S3Connection {
   sessionToken?: string;
 }
 
-// S3's bucket naming rules: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-/** `s3://BUCKET/PREFIX` as a location, or a sentence saying what is wrong with it. */
-export function parseS3Url(url: string): S3Location | string {
-  const m = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(url);
-  if (!m) return 'an S3 location is written s3://BUCKET/PREFIX';
-  const bucket = m[1]!;
-  if (!BUCKET.test(bucket)) return 'the bucket name in an s3:// location must be 3 to 63 lower-case letters, digits, dots or hyphens';
-  const prefix = (m[2] ?? '').replace(/\/+$/, '');
-  if (prefix !== '') {
-    try {
-      assertRemoteName(prefix);
-    } catch {
-      return 'the prefix in an s3:// location may hold only letters, digits, dots, hyphens and underscores, in /-separated parts';
-    }
-  }
-  return { bucket, prefix };
-}
-
-export function s3Url(l: S3Location): string {
-  return `s3://${l.bucket}${l.prefix ? `/${l.prefix}` : ''}`;
-}
+export { parseS3Url, s3Url };
 
 /**
  * The connection the environment gives: CASEVAULT_S3_ENDPOINT,

@@ -1,0 +1,99 @@
+// The command line against a real S3 server (Ceph's gateway, through the
+// fault proxy): `init --cloud s3://...`, sync, recover on a second computer,
+// the access key kept sealed so later runs need none in their environment,
+// a refused key's sentence, and kill -9 in the middle of a sync (at the
+// fifth object upload the proxy sees, not after a guessed delay), after
+// which a re-run completes and verify reads every object back.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
+import { readTree, tempDir } from '../helpers/fs.js';
+import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { writeFiles } from '../helpers/vault.js';
+import { FaultProxy } from './fault-proxy.js';
+
+const skip = s3SkipReason();
+let server: S3Server;
+let proxy: FaultProxy;
+
+/** Runs `casevault args` and kills it (SIGKILL) as the proxy sees its `nth` object upload; whether it was killed before it finished. */
+function killAtUpload(args: string[], env: Record<string, string>, nth: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    let puts = 0;
+    proxy.onRequest = (r) => {
+      if (r.startsWith('PUT ') && ++puts === nth) child.kill('SIGKILL');
+    };
+    child.on('close', (code, signal) => {
+      proxy.onRequest = undefined;
+      resolve(signal === 'SIGKILL' && code === null);
+    });
+  });
+}
+
+describe('casevault on S3 storage (Ceph)', { skip }, () => {
+  before(async () => {
+    server = await startS3Server();
+    proxy = await FaultProxy.start(server.endpoint);
+  });
+  after(async () => {
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('init --cloud s3://, sync, kill -9 mid-sync then a re-run and verify, recover on a second computer, the sealed access key', async () => {
+    const bucket = await server.makeBucket();
+    const root = await tempDir('s3-cli');
+    const vault = join(root, 'Cases');
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 12; i++) files[`member-${i}/grievance.txt`] = randomBytes(20_000 + i);
+    await mkdir(vault);
+    await writeFiles(vault, files);
+    const s3 = { ...server.env, CASEVAULT_S3_ENDPOINT: proxy.url };
+    const base = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const one = { ...base, ...s3, CASEVAULT_HOME: join(root, 'home') };
+    const location = `s3://${bucket}/branch-7/alice`;
+
+    const init = await run(['init', '--vault', vault, '--cloud', location], one);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, new RegExp(`Cloud copy: +${location}`));
+    const sealed = await readFile(join(root, 'home', 's3.json'), 'utf8');
+    assert.ok(!sealed.includes(server.conn.secretAccessKey) && !sealed.includes(server.conn.accessKeyId), 'the access key is kept sealed');
+
+    const first = await run(['sync'], one);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /12 uploaded/);
+
+    // More files, and a sync killed at its fifth upload.
+    const more: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 20; i++) more[`member-${i}/letter.txt`] = randomBytes(30_000 + i);
+    await writeFiles(vault, more);
+    assert.ok(await killAtUpload(['sync'], one, 5), 'the sync was killed part-way');
+    // The re-run needs no S3 keys in its environment: the sealed ones serve.
+    const noKeys = { ...base, CASEVAULT_HOME: join(root, 'home') };
+    const rerun = await run(['sync'], noKeys);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const verify = await run(['verify', '--cloud'], noKeys);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /Checked 32 objects .*32 good, 0 bad, 0 missing/);
+
+    const two = { ...base, ...s3, CASEVAULT_HOME: join(root, 'home2') };
+    const recovered = join(root, 'Recovered');
+    const rec = await run(['recover', '--cloud', location, '--vault', recovered], two);
+    assert.equal(rec.code, 0, rec.stderr);
+    assert.deepEqual(await readTree(recovered), await readTree(vault));
+
+    const refused = await run(['sync'], { ...two, CASEVAULT_S3_SECRET_ACCESS_KEY: 'not-the-secret' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /the S3 storage refused the access key/);
+    assert.ok(!refused.stderr.includes('not-the-secret') && !refused.stderr.includes(server.conn.accessKeyId));
+
+    const badUrl = await run(['init', '--vault', join(root, 'Other'), '--cloud', 's3://Bad_Bucket/x'], { ...base, CASEVAULT_HOME: join(root, 'home3') });
+    assert.equal(badUrl.code, 2);
+    assert.match(badUrl.stderr, /bucket name/);
+  });
+});
