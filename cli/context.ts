@@ -2,7 +2,7 @@
 // the one way to do something with the vault unlocked.
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText, parseS3Url } from '../contract/index.js';
+import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText, parseS3Url, s3Url } from '../contract/index.js';
 import { defaultHome, Engine, writeNewFile } from '../engine/index.js';
 import { unlockSecret, type Io } from './prompt.js';
 
@@ -77,6 +77,14 @@ export function cloudOption(value: string | undefined): CloudSpec {
   }
   // A relative folder is the terminal's: resolved here (the engine takes full paths only).
   return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: resolve(value) };
+}
+
+/** --backup DIR or --backup s3://BUCKET/PREFIX: a full path (a relative folder is the terminal's), or the S3 location as written. */
+export function backupOption(value: string): string {
+  if (!value.startsWith('s3:')) return resolve(value);
+  const s3 = parseS3Url(value);
+  if (typeof s3 === 'string') throw new Failure('usage', s3);
+  return s3Url(s3);
 }
 
 export function mib(bytes: number): string {

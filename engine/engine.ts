@@ -125,7 +125,7 @@ import {
   type OsTokenStore,
 } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
-import { s3FromEnv } from './remotes/s3/location.js';
+import { s3FromEnv, type S3Connection } from './remotes/s3/location.js';
 import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
@@ -284,6 +284,11 @@ export class Engine {
     return remote;
   }
 
+  /** S3 storage's connection: the environment's, else the one kept sealed here (which needs the vault unlocked). */
+  private async s3Connection(): Promise<S3Connection | undefined> {
+    return s3FromEnv(this.env) ?? (this.keys ? await loadS3Connection(this.home, this.keys).catch(() => undefined) : undefined);
+  }
+
   /** What the cloud's key file is checked against: this computer's pinned keys. */
   private async cloudKeyCheck(config: Awaited<ReturnType<typeof loadConfig>>): Promise<CloudKeyCheck> {
     return { home: this.home, cloud: config.cloud, remote: await this.remote(config), ...configWriteKeys(config), retiredPublicKeys: config.retiredPublicKeys };
@@ -322,7 +327,7 @@ export class Engine {
   async init(o: InitOptions): Promise<{ recoveryKey: string }> {
     requireFullPath(o.vaultDir, 'vault folder');
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
-    if (o.backupDir) requireFullPath(o.backupDir, 'backup folder');
+    if (o.backupDir && !o.backupDir.startsWith('s3://')) requireFullPath(o.backupDir, 'backup folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
     return createVault(this.core, o, dropbox);
   }
@@ -704,7 +709,7 @@ export class Engine {
   // ---- backups ------------------------------------------------------------------------
 
   private backups(): BackupApi {
-    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys() });
+    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys(), s3: () => this.s3Connection() });
   }
 
   /** Take a backup snapshot now (write keys only: runs while locked). */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupFolderLines } from '../backup-folder-lines.js';
-import { cloudOption, mib, type Ctx } from '../context.js';
+import { backupOption, cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
@@ -35,7 +35,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
       const r = await engine
-        .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: resolve(o.backup) } : {}) })
+        .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: backupOption(o.backup) } : {}) })
         .finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);

@@ -21,7 +21,8 @@ import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } fro
 import { restoreFiles, selectFiles, selectPaths } from './restore.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
-import { FolderStorage, type RepoStorage } from './storage.js';
+import { repoStorageAt, type RepoStorage } from './storage.js';
+import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { fileVersions, type FoundFile } from './versions.js';
 import type {
@@ -72,6 +73,8 @@ export interface BackupApiDeps {
   readKeys: () => ReadKeys;
   /** Tests: the storage for a backup folder (e.g. one that fails with ENOSPC). */
   storageFor?: (dir: string) => RepoStorage;
+  /** S3 storage's connection, for backups at an s3:// location (undefined: none to be had now). */
+  s3?: () => Promise<S3Connection | undefined>;
   /** Parameters of a repository created from now on (tests: small chunks and packs). */
   params?: RepoParams;
 }
@@ -114,7 +117,7 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     if (!config.backupDir) throw new UsageError('this vault has no backup folder yet', 'set-backup-folder');
     const dir = config.backupDir;
-    return { config, dir, storage: this.d.storageFor?.(dir) ?? new FolderStorage(dir) };
+    return { config, dir, storage: this.d.storageFor?.(dir) ?? repoStorageAt(dir, this.d.s3) };
   }
 
   /**
@@ -262,7 +265,7 @@ export class BackupApi {
       writeKeys: configWriteKeys(config),
       earlierAuthKeys: earlier.authKeys,
       earlierKeysLocked: earlier.locked,
-      ...(this.d.storageFor ? { storage: this.d.storageFor } : {}),
+      storage: this.d.storageFor ?? ((d: string) => repoStorageAt(d, this.d.s3)),
     });
     // The records first: killed before the settings change, they describe a folder not yet in use, which open() sets right.
     await saveBackupState(this.d.home, attachedState(local, config.backupDir, found));

@@ -123,7 +123,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
     try {
       await saveKeyFile(core.home, remote, keyFile);
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
-      await keepS3FromEnv(core.home, keys, o.cloud, core.env);
+      await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
       await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir);
       await recoveryKeyMade(core.home);
       core.keepRemote(remote); // a Dropbox sign-in made here keeps working while the vault is locked

@@ -75,7 +75,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir);
       if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
-      await keepS3FromEnv(core.home, keys, o.cloud, core.env);
+      await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
       await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
       const state = emptyState();
       for (const r of result.restored) {

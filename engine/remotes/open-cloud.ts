@@ -110,7 +110,7 @@ export async function loadS3Connection(home: string, keys: ReadKeys): Promise<S3
 }
 
 /** At set-up or recovery of an S3 vault: the environment's connection, kept sealed so later runs need no keys in their environment. */
-export async function keepS3FromEnv(home: string, keys: ReadKeys, cloud: CloudSpec, env: NodeJS.ProcessEnv): Promise<void> {
-  const c = cloud.kind === 's3' ? s3FromEnv(env) : undefined;
+export async function keepS3FromEnv(home: string, keys: ReadKeys, cloud: CloudSpec, env: NodeJS.ProcessEnv, backupDir?: string): Promise<void> {
+  const c = cloud.kind === 's3' || backupDir?.startsWith('s3://') ? s3FromEnv(env) : undefined;
   if (c) await storeS3Connection(home, keys, c);
 }

@@ -103,7 +103,7 @@ describe('S3 remote and storage on Ceph', { skip }, () => {
 
   remoteConformance('S3 (Ceph radosgw)', async () => {
     const f = await fresh();
-    return { remote: f.remote, faults: faults(f.bucket, f.keys), cleanup: async () => f.remote.client.destroy() };
+    return { remote: f.remote, faults: faults(f.bucket, f.keys), cleanup: () => f.remote.destroy() };
   });
 
   it('lists past one page: 1100 objects, in pages of 1000', async () => {

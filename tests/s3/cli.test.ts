@@ -3,7 +3,9 @@
 // the access key kept sealed so later runs need none in their environment,
 // a refused key's sentence, and kill -9 in the middle of a sync (at the
 // fifth object upload the proxy sees, not after a guessed delay), after
-// which a re-run completes and verify reads every object back.
+// which a re-run completes and verify reads every object back; then the
+// backups at an s3:// location: backup, kill -9 mid-backup, re-run,
+// verify and restore.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
 import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
-import { writeFiles } from '../helpers/vault.js';
+import { SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
 import { FaultProxy } from './fault-proxy.js';
 
 const skip = s3SkipReason();
@@ -54,7 +56,7 @@ describe('casevault on S3 storage (Ceph)', { skip }, () => {
     await mkdir(vault);
     await writeFiles(vault, files);
     const s3 = { ...server.env, CASEVAULT_S3_ENDPOINT: proxy.url };
-    const base = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const base = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_BACKUP_PARAMS: JSON.stringify(SMALL_BACKUPS) };
     const one = { ...base, ...s3, CASEVAULT_HOME: join(root, 'home') };
     const location = `s3://${bucket}/branch-7/alice`;
 
@@ -91,6 +93,23 @@ describe('casevault on S3 storage (Ceph)', { skip }, () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /the S3 storage refused the access key/);
     assert.ok(!refused.stderr.includes('not-the-secret') && !refused.stderr.includes(server.conn.accessKeyId));
+
+    // Backups on S3 storage: a backup, one killed at its third upload, a re-run, verify and restore.
+    const backups = `s3://${bucket}/backups/alice`;
+    const attach = await run(['backup-folder', backups], one);
+    assert.equal(attach.code, 0, attach.stdout + attach.stderr);
+    const b1 = await run(['backup'], one);
+    assert.equal(b1.code, 0, b1.stdout + b1.stderr);
+    await writeFiles(vault, { 'member-30/new-case.txt': randomBytes(300_000) });
+    assert.ok(await killAtUpload(['backup'], one, 3), 'the backup was killed part-way');
+    const b2 = await run(['backup'], one);
+    assert.equal(b2.code, 0, b2.stdout + b2.stderr);
+    const vb = await run(['verify', '--backup'], one);
+    assert.equal(vb.code, 0, vb.stdout + vb.stderr);
+    const restored = join(root, 'Restored');
+    const rs = await run(['restore', '--to', restored], one);
+    assert.equal(rs.code, 0, rs.stdout + rs.stderr);
+    assert.deepEqual(await readTree(restored), await readTree(vault));
 
     const badUrl = await run(['init', '--vault', join(root, 'Other'), '--cloud', 's3://Bad_Bucket/x'], { ...base, CASEVAULT_HOME: join(root, 'home3') });
     assert.equal(badUrl.code, 2);

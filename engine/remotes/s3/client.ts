@@ -5,8 +5,9 @@
 // carries a body, so the server refuses a body that did not arrive intact
 // (BadDigest). MD5 rather than the SDK's newer CRC32 checksums: every
 // S3-compatible server checks Content-MD5, while some (Ceph before Reef)
-// ignore the x-amz-checksum headers. The SDK is loaded only by this module
-// and its importers, which open-cloud.ts imports lazily.
+// ignore the x-amz-checksum headers. This module loads the SDK; the S3
+// remote imports it (and so the SDK) only at its first request, so a vault
+// whose cloud and backups are folders never loads it.
 import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Retry } from '../retry.js';

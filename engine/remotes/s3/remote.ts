@@ -16,20 +16,22 @@
 // - get(): one GetObject, streamed; a single-PUT object's ETag is its MD5,
 //   checked once the body is read.
 // - Messages never carry key names, access keys or server text.
+// - The SDK is loaded, and the connection asked for, at the first request
+//   (sdk()): making a remote loads nothing.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { assertRemoteName, fromSource, RemoteNotFound, RemotePermanent, RemoteUnavailable, type Remote, type RemoteEntry } from '../remote.js';
-import { makeS3Client, type Credentials, type S3ClientOptions } from './client.js';
+  assertRemoteName,
+  fromSource,
+  RemoteAuthFailed,
+  RemoteNotFound,
+  RemotePermanent,
+  RemoteUnavailable,
+  type Remote,
+  type RemoteEntry,
+} from '../remote.js';
+import type { Credentials, S3ClientOptions } from './client.js';
 import { asS3RemoteError, classifyS3, s3Code, s3Status } from './errors.js';
 import { s3Url, type S3Connection, type S3Location } from './location.js';
 
@@ -42,25 +44,56 @@ export interface S3RemoteOptions extends S3ClientOptions {
   putExtras?: () => { ObjectLockMode?: 'COMPLIANCE' | 'GOVERNANCE'; ObjectLockRetainUntilDate?: Date } | undefined;
 }
 
+type Sdk = typeof import('@aws-sdk/client-s3');
+type Lib = typeof import('@aws-sdk/lib-storage');
+
+/** The SDK, a client and the connection it was made with: made at the first request, so that building a remote loads nothing. */
+export interface S3Session {
+  S3: Sdk;
+  Upload: Lib['Upload'];
+  client: S3Client;
+}
+
+/** The connection, or a function giving it (undefined: none is to be had: the remote's calls fail with RemoteAuthFailed). */
+export type S3ConnectionSource = S3Connection | (() => Promise<S3Connection | undefined>);
+
 const READ_SLICE = 1024 * 1024;
 const MAX_SINGLE_COPY = 5 * 1024 ** 3;
 const AUTH_OR_DENIED = /^(InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|AccessDenied)$/;
 
 export class S3Remote implements Remote {
   readonly description: string;
-  readonly client: S3Client;
+  private session: Promise<S3Session> | undefined;
   private readonly base: string; // '' or 'prefix/'
   private readonly partSize: number;
 
   constructor(
     readonly location: S3Location,
-    conn: S3Connection,
+    private readonly conn: S3ConnectionSource,
     private readonly o: S3RemoteOptions = {},
   ) {
     this.description = `S3 ${s3Url(location)}`;
-    this.client = makeS3Client(conn, o, o.credentials);
     this.base = location.prefix ? `${location.prefix}/` : '';
     this.partSize = Math.max(5 * 1024 * 1024, o.partSize ?? 16 * 1024 * 1024);
+  }
+
+  /** The SDK and a client, loaded and made at the first call (a failed attempt is tried afresh at the next). */
+  sdk(): Promise<S3Session> {
+    this.session ??= (async () => {
+      const conn = typeof this.conn === 'function' ? await this.conn() : this.conn;
+      if (!conn) throw new RemoteAuthFailed('connecting to S3 storage needs its address and an access key');
+      const [S3, lib, { makeS3Client }] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage'), import('./client.js')]);
+      return { S3, Upload: lib.Upload, client: makeS3Client(conn, this.o, this.o.credentials) };
+    })().catch((e: unknown) => {
+      this.session = undefined;
+      throw e;
+    });
+    return this.session;
+  }
+
+  /** Closes the client's connections (tests). */
+  async destroy(): Promise<void> {
+    if (this.session) (await this.session.catch(() => undefined))?.client.destroy();
   }
 
   get bucket(): string {
@@ -77,12 +110,13 @@ export class S3Remote implements Remote {
     const Key = this.key(name);
     const extras = this.o.putExtras?.() ?? {};
     try {
+      const { client, S3, Upload } = await this.sdk();
       if (data instanceof Uint8Array && data.length <= this.partSize) {
-        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: data, ...extras }));
+        await client.send(new S3.PutObjectCommand({ Bucket: this.bucket, Key, Body: data, ...extras }));
         return;
       }
       const body = data instanceof Uint8Array ? data : Readable.from(fromSource(data), { objectMode: false });
-      const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key, Body: body, ...extras }, partSize: this.partSize, queueSize: 2 });
+      const upload = new Upload({ client, params: { Bucket: this.bucket, Key, Body: body, ...extras }, partSize: this.partSize, queueSize: 2 });
       try {
         await upload.done();
       } finally {
@@ -97,13 +131,14 @@ export class S3Remote implements Remote {
     const src = this.key(from);
     const dst = this.key(to);
     try {
+      const { client, S3 } = await this.sdk();
       const st = await this.stat(from);
       if (!st) throw new RemoteNotFound(from);
       if (src === dst) return;
       if (st.size > MAX_SINGLE_COPY) throw new RemotePermanent('refused', 'an object over 5 GiB cannot be moved within S3 storage in one copy');
       const extras = this.o.putExtras?.() ?? {};
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: dst, CopySource: `${this.bucket}/${src}`, ...extras }));
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: src }));
+      await client.send(new S3.CopyObjectCommand({ Bucket: this.bucket, Key: dst, CopySource: `${this.bucket}/${src}`, ...extras }));
+      await client.send(new S3.DeleteObjectCommand({ Bucket: this.bucket, Key: src }));
     } catch (e) {
       throw asS3RemoteError(e, from);
     }
@@ -112,7 +147,8 @@ export class S3Remote implements Remote {
   async delete(name: string): Promise<void> {
     const Key = this.key(name);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+      const { client, S3 } = await this.sdk();
+      await client.send(new S3.DeleteObjectCommand({ Bucket: this.bucket, Key }));
     } catch (e) {
       // Deleting an absent object is not an error (S3 itself says 204 for it).
       if (classifyS3(e).failure === 'not-found') return;
@@ -123,7 +159,8 @@ export class S3Remote implements Remote {
   async stat(name: string): Promise<RemoteEntry | undefined> {
     const Key = this.key(name);
     try {
-      const h = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      const { client, S3 } = await this.sdk();
+      const h = await client.send(new S3.HeadObjectCommand({ Bucket: this.bucket, Key }));
       return { name, size: h.ContentLength ?? 0 };
     } catch (e) {
       if (classifyS3(e).failure === 'not-found') return undefined;
@@ -137,7 +174,8 @@ export class S3Remote implements Remote {
   private async open(name: string): Promise<{ body: AsyncIterable<Uint8Array>; etag?: string; length?: number }> {
     const Key = this.key(name);
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const { client, S3 } = await this.sdk();
+      const r = await client.send(new S3.GetObjectCommand({ Bucket: this.bucket, Key }));
       return { body: (r.Body as AsyncIterable<Uint8Array> | undefined) ?? (async function* () {})(), etag: r.ETag, length: r.ContentLength };
     } catch (e) {
       throw asS3RemoteError(e, name);
@@ -175,7 +213,8 @@ export class S3Remote implements Remote {
     const Key = this.key(name);
     let r;
     try {
-      r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, Range: `bytes=${offset}-${offset + length - 1}` }));
+      const { client, S3 } = await this.sdk();
+      r = await client.send(new S3.GetObjectCommand({ Bucket: this.bucket, Key, Range: `bytes=${offset}-${offset + length - 1}` }));
     } catch (e) {
       // Past the end of the object, S3 answers 416 InvalidRange: no bytes there.
       if (s3Code(e) === 'InvalidRange') return new Uint8Array(0);
@@ -196,8 +235,9 @@ export class S3Remote implements Remote {
     do {
       let page;
       try {
-        page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.base + prefix, ...(token ? { ContinuationToken: token } : {}) }),
+        const { client, S3 } = await this.sdk();
+        page = await client.send(
+          new S3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.base + prefix, ...(token ? { ContinuationToken: token } : {}) }),
         );
       } catch (e) {
         throw asS3RemoteError(e);

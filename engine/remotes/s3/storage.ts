@@ -5,19 +5,18 @@
 // never both hold the lock, and the lock is never seen half written (a PUT
 // is atomic). Buckets are made by the union's administrator, never by
 // Casevault: create() only checks that the bucket is there.
-import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { RepoStorage } from '../../backup/storage.js';
 import { RemoteUnavailable } from '../remote.js';
 import { asS3RemoteError, classifyS3, s3Code, s3Status } from './errors.js';
-import type { S3Connection, S3Location } from './location.js';
-import { S3Remote, type S3RemoteOptions } from './remote.js';
+import type { S3Location } from './location.js';
+import { S3Remote, type S3ConnectionSource, type S3RemoteOptions } from './remote.js';
 
 const NO_BUCKET = "the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again";
 
 export class S3Storage implements RepoStorage {
   readonly remote: S3Remote;
 
-  constructor(location: S3Location, conn: S3Connection, o: S3RemoteOptions = {}) {
+  constructor(location: S3Location, conn: S3ConnectionSource, o: S3RemoteOptions = {}) {
     this.remote = new S3Remote(location, conn, o);
   }
 
@@ -33,7 +32,8 @@ export class S3Storage implements RepoStorage {
   async createExclusive(name: string, data: Uint8Array): Promise<boolean> {
     const Key = this.remote.key(name);
     try {
-      await this.remote.client.send(new PutObjectCommand({ Bucket: this.remote.bucket, Key, Body: data, IfNoneMatch: '*' }));
+      const { client, S3 } = await this.remote.sdk();
+      await client.send(new S3.PutObjectCommand({ Bucket: this.remote.bucket, Key, Body: data, IfNoneMatch: '*' }));
       return true;
     } catch (e) {
       // 412: the key exists; 409 ConditionalRequestConflict: another create of it is under way.
@@ -45,7 +45,8 @@ export class S3Storage implements RepoStorage {
 
   async modifiedAt(name: string): Promise<number | undefined> {
     try {
-      const h = await this.remote.client.send(new HeadObjectCommand({ Bucket: this.remote.bucket, Key: this.remote.key(name) }));
+      const { client, S3 } = await this.remote.sdk();
+      const h = await client.send(new S3.HeadObjectCommand({ Bucket: this.remote.bucket, Key: this.remote.key(name) }));
       return h.LastModified?.getTime();
     } catch {
       return undefined; // unreadable: no age known, so the caller's default applies
@@ -55,7 +56,8 @@ export class S3Storage implements RepoStorage {
   async probe(): Promise<'missing' | 'empty' | 'used'> {
     const Bucket = this.remote.bucket;
     try {
-      await this.remote.client.send(new HeadBucketCommand({ Bucket }));
+      const { client, S3 } = await this.remote.sdk();
+      await client.send(new S3.HeadBucketCommand({ Bucket }));
     } catch (e) {
       const c = classifyS3(e);
       if (c.failure === 'not-found' || s3Code(e) === 'NoSuchBucket') return 'missing';
@@ -63,7 +65,8 @@ export class S3Storage implements RepoStorage {
     }
     const prefix = this.remote.location.prefix;
     try {
-      const page = await this.remote.client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix ? `${prefix}/` : '', MaxKeys: 1 }));
+      const { client, S3 } = await this.remote.sdk();
+      const page = await client.send(new S3.ListObjectsV2Command({ Bucket, Prefix: prefix ? `${prefix}/` : '', MaxKeys: 1 }));
       return (page.KeyCount ?? page.Contents?.length ?? 0) > 0 ? 'used' : 'empty';
     } catch (e) {
       throw asS3RemoteError(e);
