@@ -175,9 +175,9 @@ export function isS3Location(dir: string): boolean {
 }
 
 /** The storage at a backup location: S3 storage for `s3://BUCKET/PREFIX` (its connection from `s3`; the SDK is loaded at its first request), else a folder. */
-export function repoStorageAt(dir: string, s3: S3ConnectionSource = async () => undefined): RepoStorage {
+export function repoStorageAt(dir: string, s3: S3ConnectionSource = async () => undefined, lockDays?: () => Promise<number>): RepoStorage {
   if (!isS3Location(dir)) return new FolderStorage(dir);
   const location = parseS3Url(dir);
   if (typeof location === 'string') throw new Error('internal error: an invalid s3:// backup location was saved');
-  return new S3Storage(location, s3);
+  return new S3Storage(location, s3, lockDays ? { lockDays } : {});
 }

@@ -11,9 +11,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ListMultipartUploadsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { RemoteError, RemoteNotFound, RemotePermanent, RemoteUnavailable } from '../../engine/remotes/remote.js';
-import { S3Remote, type S3RemoteOptions } from '../../engine/remotes/s3/remote.js';
+import { ObjectLocked, S3Remote, type S3RemoteOptions } from '../../engine/remotes/s3/remote.js';
 import { S3Storage } from '../../engine/remotes/s3/storage.js';
 import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
 import { FaultProxy } from '../s3/fault-proxy.js';
@@ -177,5 +177,41 @@ describe('S3 remote and storage on Ceph', { skip }, () => {
     assert.equal(await gone.probe(), 'missing');
     await assert.rejects(gone.create(), (e: unknown) => e instanceof RemoteUnavailable && /administrator/.test(e.message));
     await assert.rejects(gone.remote.put('x', Buffer.from('x')), (e: unknown) => e instanceof RemoteError && e.failure === 'unavailable');
+  });
+
+  it('Object Lock (a COMPLIANCE bucket): packs and snapshots carry the retention, deleting one is refused with its date, the rest goes', async () => {
+    const bucket = await server.makeBucket({ objectLock: true });
+    const s = new S3Storage({ bucket, prefix: 'backups/alice' }, { ...server.conn, endpoint: proxy.url }, { ...FAST, lockDays: async () => 3 });
+    await s.remote.put('packs/ab/ab01', randomBytes(5000));
+    await s.remote.put('snapshots/cd02', randomBytes(300));
+    await s.remote.put('index/ef03', randomBytes(300));
+
+    const head = async (name: string) => server.admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `backups/alice/${name}` }));
+    for (const name of ['packs/ab/ab01', 'snapshots/cd02']) {
+      const h = await head(name);
+      assert.equal(h.ObjectLockMode, 'COMPLIANCE', name);
+      const days = (h.ObjectLockRetainUntilDate!.getTime() - Date.now()) / 86_400_000;
+      assert.ok(days > 2.9 && days <= 3, `${name}: retained for the policy's 3 days, got ${days}`);
+    }
+    assert.equal((await head('index/ef03')).ObjectLockMode, undefined, 'the index is not locked');
+
+    await assert.rejects(s.remote.delete('packs/ab/ab01'), (e: unknown) => {
+      assert.ok(e instanceof ObjectLocked && e.reason === 'refused', String(e));
+      assert.equal(e.until.toISOString().slice(0, 10), new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+      assert.match(e.message, /Object Lock keeps this backup data until \d{4}-\d\d-\d\d; it can be removed from then on/);
+      return true;
+    });
+    assert.equal((await s.remote.read('snapshots/cd02')).length, 300);
+    assert.equal((await s.remote.read('packs/ab/ab01')).length, 5000, 'still there, whole');
+    // Not even the bucket's owner deletes a locked version.
+    const versions = await server.admin.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'backups/alice/packs/' }));
+    await assert.rejects(
+      server.admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'backups/alice/packs/ab/ab01', VersionId: versions.Versions![0]!.VersionId })),
+      { name: 'AccessDenied' },
+    );
+    await s.remote.delete('index/ef03');
+    assert.equal(await s.remote.stat('index/ef03'), undefined);
+    const left = await server.admin.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'backups/alice/index/' }));
+    assert.deepEqual([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])], [], 'deleted for good, not hidden behind a delete marker');
   });
 });

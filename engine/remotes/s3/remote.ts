@@ -40,8 +40,21 @@ export interface S3RemoteOptions extends S3ClientOptions {
   partSize?: number;
   /** The keys as a function (tests change them under a running remote); default: the connection's. */
   credentials?: Credentials;
-  /** Extra headers of every PUT (the backup storage's Object Lock retention). */
-  putExtras?: () => { ObjectLockMode?: 'COMPLIANCE' | 'GOVERNANCE'; ObjectLockRetainUntilDate?: Date } | undefined;
+  /**
+   * Where the bucket has Object Lock enabled: the objects whose names match
+   * are written with a COMPLIANCE retention of `days()` days, and deleting
+   * one before then fails with ObjectLocked (the backup storage: packs and
+   * snapshots, for the backup policy's days).
+   */
+  objectLock?: { names: RegExp; days: () => Promise<number> };
+}
+
+/** Object Lock keeps the object until `until`: nobody (this key, a thief's copy of it, the bucket's owner) can delete it sooner. */
+export class ObjectLocked extends RemotePermanent {
+  constructor(readonly until: Date) {
+    super('refused', `the S3 storage's Object Lock keeps this backup data until ${until.toISOString().slice(0, 10)}; it can be removed from then on`);
+    this.name = 'ObjectLocked';
+  }
 }
 
 type Sdk = typeof import('@aws-sdk/client-s3');
@@ -64,6 +77,7 @@ const AUTH_OR_DENIED = /^(InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|
 export class S3Remote implements Remote {
   readonly description: string;
   private session: Promise<S3Session> | undefined;
+  private lockEnabled: Promise<boolean> | undefined;
   private readonly base: string; // '' or 'prefix/'
   private readonly partSize: number;
 
@@ -96,6 +110,27 @@ export class S3Remote implements Remote {
     if (this.session) (await this.session.catch(() => undefined))?.client.destroy();
   }
 
+  /** Whether the bucket has Object Lock enabled (asked once; a bucket whose lock settings cannot be read counts as without). */
+  private locking(): Promise<boolean> {
+    this.lockEnabled ??= (async () => {
+      if (!this.o.objectLock) return false;
+      const { client, S3 } = await this.sdk();
+      const r = await client.send(new S3.GetObjectLockConfigurationCommand({ Bucket: this.bucket })).catch(() => undefined);
+      return r?.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled';
+    })().catch((e: unknown) => {
+      this.lockEnabled = undefined;
+      throw e;
+    });
+    return this.lockEnabled;
+  }
+
+  /** The Object Lock headers of a PUT of `name`: a COMPLIANCE retention where the bucket locks and the name is one to lock. */
+  private async retention(name: string): Promise<{ ObjectLockMode?: 'COMPLIANCE'; ObjectLockRetainUntilDate?: Date }> {
+    const lock = this.o.objectLock;
+    if (!lock || !lock.names.test(name) || !(await this.locking())) return {};
+    return { ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date(Date.now() + (await lock.days()) * 86_400_000) };
+  }
+
   get bucket(): string {
     return this.location.bucket;
   }
@@ -108,9 +143,9 @@ export class S3Remote implements Remote {
 
   async put(name: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
     const Key = this.key(name);
-    const extras = this.o.putExtras?.() ?? {};
     try {
       const { client, S3, Upload } = await this.sdk();
+      const extras = await this.retention(name);
       if (data instanceof Uint8Array && data.length <= this.partSize) {
         await client.send(new S3.PutObjectCommand({ Bucket: this.bucket, Key, Body: data, ...extras }));
         return;
@@ -136,7 +171,7 @@ export class S3Remote implements Remote {
       if (!st) throw new RemoteNotFound(from);
       if (src === dst) return;
       if (st.size > MAX_SINGLE_COPY) throw new RemotePermanent('refused', 'an object over 5 GiB cannot be moved within S3 storage in one copy');
-      const extras = this.o.putExtras?.() ?? {};
+      const extras = await this.retention(to);
       await client.send(new S3.CopyObjectCommand({ Bucket: this.bucket, Key: dst, CopySource: `${this.bucket}/${src}`, ...extras }));
       await client.send(new S3.DeleteObjectCommand({ Bucket: this.bucket, Key: src }));
     } catch (e) {
@@ -148,11 +183,37 @@ export class S3Remote implements Remote {
     const Key = this.key(name);
     try {
       const { client, S3 } = await this.sdk();
+      if (await this.locking()) {
+        await this.deleteVersions(Key);
+        return;
+      }
       await client.send(new S3.DeleteObjectCommand({ Bucket: this.bucket, Key }));
     } catch (e) {
       // Deleting an absent object is not an error (S3 itself says 204 for it).
       if (classifyS3(e).failure === 'not-found') return;
       throw asS3RemoteError(e);
+    }
+  }
+
+  /**
+   * A locking bucket keeps versions: a plain delete would only hide the
+   * object behind a delete marker, its bytes kept. So each version is
+   * deleted by its ID, and one the lock still holds says until when.
+   */
+  private async deleteVersions(Key: string): Promise<void> {
+    const { client, S3 } = await this.sdk();
+    const page = await client.send(new S3.ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: Key }));
+    const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter((v) => v.Key === Key && v.VersionId);
+    for (const v of versions) {
+      try {
+        await client.send(new S3.DeleteObjectCommand({ Bucket: this.bucket, Key, VersionId: v.VersionId }));
+      } catch (e) {
+        if (s3Code(e) !== 'AccessDenied') throw e;
+        const r = await client.send(new S3.GetObjectRetentionCommand({ Bucket: this.bucket, Key, VersionId: v.VersionId })).catch(() => undefined);
+        const until = r?.Retention?.RetainUntilDate;
+        if (until && until.getTime() > Date.now()) throw new ObjectLocked(until);
+        throw e;
+      }
     }
   }
 

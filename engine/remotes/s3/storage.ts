@@ -4,20 +4,38 @@
 // which the server refuses (412) when the key exists, so two computers can
 // never both hold the lock, and the lock is never seen half written (a PUT
 // is atomic). Buckets are made by the union's administrator, never by
-// Casevault: create() only checks that the bucket is there.
+// Casevault: create() only checks that the bucket is there. Where the bucket
+// has Object Lock enabled, packs and snapshots are written with a COMPLIANCE
+// retention of the backup policy's days of dailies (remote.ts): neither a
+// thief with the laptop's key nor ransomware, nor the bucket's owner, can
+// delete them before then. COMPLIANCE rather than GOVERNANCE because
+// GOVERNANCE yields to any key allowed s3:BypassGovernanceRetention, and the
+// point is that no key can; the retention is as many days as the policy
+// keeps dailies (two weeks by default), so it holds recent backups against
+// deletion without keeping case data for long past the policy.
 import type { RepoStorage } from '../../backup/storage.js';
 import { RemoteUnavailable } from '../remote.js';
 import { asS3RemoteError, classifyS3, s3Code, s3Status } from './errors.js';
 import type { S3Location } from './location.js';
+import { DEFAULT_RETENTION } from '../../backup/retention.js';
 import { S3Remote, type S3ConnectionSource, type S3RemoteOptions } from './remote.js';
 
 const NO_BUCKET = "the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again";
 
+/** What Object Lock holds: the packs (the data) and the snapshots (what names it); the index and the lock are rewritten and removed as a matter of course. */
+const LOCKED = /^(packs|snapshots)\//;
+
+export interface S3StorageOptions extends S3RemoteOptions {
+  /** Days of Object Lock retention for packs and snapshots (default: the default policy's days of dailies). */
+  lockDays?: () => Promise<number>;
+}
+
 export class S3Storage implements RepoStorage {
   readonly remote: S3Remote;
 
-  constructor(location: S3Location, conn: S3ConnectionSource, o: S3RemoteOptions = {}) {
-    this.remote = new S3Remote(location, conn, o);
+  constructor(location: S3Location, conn: S3ConnectionSource, o: S3StorageOptions = {}) {
+    const days = o.lockDays ?? (async () => DEFAULT_RETENTION.daily);
+    this.remote = new S3Remote(location, conn, { objectLock: { names: LOCKED, days: async () => Math.max(1, await days()) }, ...o });
   }
 
   readRange(name: string, offset: number, length: number): Promise<Uint8Array> {
