@@ -115,4 +115,36 @@ describe('casevault on S3 storage (Ceph)', { skip }, () => {
     assert.equal(badUrl.code, 2);
     assert.match(badUrl.stderr, /bucket name/);
   });
+
+  it('forget --prune on a bucket with Object Lock: the snapshot the policy lets go stays, and the report says until when', async () => {
+    const bucket = await server.makeBucket({ objectLock: true });
+    const root = await tempDir('s3-lock');
+    const vault = join(root, 'Cases');
+    await mkdir(vault);
+    await writeFiles(vault, { 'member-1/case.txt': randomBytes(50_000) });
+    const env = {
+      CASEVAULT_PASSPHRASE: PASSPHRASE,
+      CASEVAULT_KDF_PROFILE: 'interactive',
+      CASEVAULT_BACKUP_PARAMS: JSON.stringify(SMALL_BACKUPS),
+      ...server.env,
+      CASEVAULT_HOME: join(root, 'home'),
+    };
+    const init = await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', `s3://${bucket}/backups/bob`], env);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    await writeFiles(vault, { 'member-2/case.txt': randomBytes(50_000) });
+    assert.equal((await run(['backup'], env)).code, 0);
+
+    const forget = await run(
+      ['forget', '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0', '--keep-yearly', '0', '--prune'],
+      env,
+    );
+    assert.equal(forget.code, 0, forget.stdout + forget.stderr);
+    assert.match(forget.stdout, /forgot 0\./);
+    assert.match(forget.stdout, /Kept for now by the storage's Object Lock: [0-9a-f]{32} .*\(it can be forgotten from .+\)/);
+    const snaps = await run(['snapshots'], env);
+    assert.equal(snaps.code, 0);
+    const verify = await run(['verify', '--backup'], env);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
 });
