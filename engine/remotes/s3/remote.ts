@@ -237,7 +237,9 @@ export class S3Remote implements Remote {
     try {
       const { client, S3 } = await this.sdk();
       const r = await client.send(new S3.GetObjectCommand({ Bucket: this.bucket, Key }));
-      return { body: (r.Body as AsyncIterable<Uint8Array> | undefined) ?? (async function* () {})(), etag: r.ETag, length: r.ContentLength };
+      // With server-side encryption by KMS or a customer's key, the ETag is not the MD5 of the bytes (AWS): nothing to check it against.
+      const md5Etag = r.ServerSideEncryption === 'aws:kms' || r.ServerSideEncryption === 'aws:kms:dsse' || r.SSECustomerAlgorithm ? undefined : r.ETag;
+      return { body: (r.Body as AsyncIterable<Uint8Array> | undefined) ?? (async function* () {})(), etag: md5Etag, length: r.ContentLength };
     } catch (e) {
       throw asS3RemoteError(e, name);
     }
