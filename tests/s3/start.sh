@@ -115,11 +115,15 @@ start_daemon radosgw -c "$conf" -f -n client.rgw
 access_key="casevault-test"
 secret_key="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 endpoint="http://127.0.0.1:$rgw_port"
+# The gateway is up once it answers HTTP (node, which the tests run on, rather than curl, which a bare machine may lack).
+gateway_up() {
+  timeout 5 node -e 'require("node:http").get(process.argv[1], () => process.exit(0)).on("error", () => process.exit(1))' "$endpoint/" 2>/dev/null
+}
 for _ in $(seq 1 240); do
-  if curl -s -o /dev/null "$endpoint/"; then break; fi
+  gateway_up && break
   sleep 0.5
 done
-curl -s -o /dev/null "$endpoint/" || fail "the S3 gateway did not answer"
+gateway_up || fail "the S3 gateway did not answer"
 timeout 60 radosgw-admin -c "$conf" user create --uid=casevault-test --display-name="Casevault tests" \
   --access-key="$access_key" --secret="$secret_key" >>"$dir/log/setup.out" 2>&1 || fail "the S3 user could not be made"
 
