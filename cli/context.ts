@@ -2,7 +2,7 @@
 // the one way to do something with the vault unlocked.
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText } from '../contract/index.js';
+import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText, parseS3Url, s3Url } from '../contract/index.js';
 import { defaultHome, Engine, writeNewFile } from '../engine/index.js';
 import { unlockSecret, type Io } from './prompt.js';
 
@@ -67,11 +67,24 @@ export const when = (ctx: Ctx, at: string | number | Date): string => dateTimeSe
 /** A calendar day ("2026-12-05", housekeeping's and backups' days) as "5 Dec 2026". */
 export const day = (ctx: Ctx, d: string): string => calendarDayText(d, ctx.engine().locale);
 
-/** --cloud DIR or --cloud dropbox. */
+/** --cloud DIR, --cloud dropbox or --cloud s3://BUCKET/PREFIX. */
 export function cloudOption(value: string | undefined): CloudSpec {
-  if (!value) throw new Failure('usage', 'say where the encrypted copy goes with --cloud DIR (or --cloud dropbox)');
+  if (!value) throw new Failure('usage', 'say where the encrypted copy goes with --cloud DIR (or --cloud dropbox, or --cloud s3://BUCKET/PREFIX)');
+  if (value.startsWith('s3:')) {
+    const s3 = parseS3Url(value);
+    if (typeof s3 === 'string') throw new Failure('usage', s3);
+    return { kind: 's3', ...s3 };
+  }
   // A relative folder is the terminal's: resolved here (the engine takes full paths only).
   return value === 'dropbox' ? { kind: 'dropbox', root: '' } : { kind: 'folder', dir: resolve(value) };
+}
+
+/** --backup DIR or --backup s3://BUCKET/PREFIX: a full path (a relative folder is the terminal's), or the S3 location as written. */
+export function backupOption(value: string): string {
+  if (!value.startsWith('s3:')) return resolve(value);
+  const s3 = parseS3Url(value);
+  if (typeof s3 === 'string') throw new Failure('usage', s3);
+  return s3Url(s3);
 }
 
 export function mib(bytes: number): string {

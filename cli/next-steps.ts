@@ -22,6 +22,8 @@ const TEXT: Record<NextStep, string> = {
   'verify-cloud': 'run `casevault verify --cloud`',
   'try-older-backup': 'try an older snapshot (`casevault snapshots` lists them)',
   'reconnect-dropbox': 'connect Dropbox again (in the app, or with CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)',
+  'connect-s3':
+    'give the S3 storage with CASEVAULT_S3_ENDPOINT, CASEVAULT_S3_ACCESS_KEY_ID and CASEVAULT_S3_SECRET_ACCESS_KEY (or the AWS_* variables), and check the s3:// location',
   'reconnect-cloud':
     'reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish, then run the command again (`casevault watch` keeps trying by itself)',
   'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",

@@ -164,6 +164,8 @@ export interface PruneReport {
   bytesAfter: number;
   /** Chunks a snapshot needs that the repository lacks (verify --backup says which). */
   missingBlobs: number;
+  /** Packs no snapshot needs that the storage's Object Lock keeps (S3): not deleted yet; all can go from `until` (the latest of their dates). */
+  locked?: { packs: number; bytes: number; until: string };
 }
 
 export interface ForgetReport {
@@ -171,6 +173,8 @@ export interface ForgetReport {
   removed: { id: string; time: string }[];
   /** Snapshots whose summary could not be read: never removed. */
   unreadable: string[];
+  /** Snapshots the policy lets go that the storage's Object Lock keeps until `until` (S3): not removed yet (a later forget removes them). */
+  locked?: { id: string; time: string; until: string }[];
   prune?: PruneReport;
 }
 

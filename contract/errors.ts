@@ -68,6 +68,8 @@ export type NextStep =
   | 'reconnect-dropbox'
   /** Reconnect the cloud folder's drive or share, or choose the folder again. */
   | 'reconnect-cloud'
+  /** Give the S3 storage's endpoint and access key (or check them, and the s3:// location). */
+  | 'connect-s3'
   /** Put this computer's copy of the key file back into the cloud copy. */
   | 'restore-cloud-key-file'
   /** Finish the key rotation with the new passphrase. */

@@ -8,8 +8,37 @@ import type { BackupFolderReport } from './backup.js';
 export const cloudSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), dir: z.string() }),
   z.object({ kind: z.literal('dropbox'), root: z.string() }),
+  z.object({ kind: z.literal('s3'), bucket: z.string(), prefix: z.string() }),
 ]);
-/** Where the encrypted copy lives: a folder (a sync folder, a share) or Dropbox through its API. */
+export interface S3Location {
+  bucket: string;
+  /** '' or a relative name of safe parts ("unions/branch-7/alice"), without a trailing '/'. */
+  prefix: string;
+}
+
+// S3's bucket naming rules: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// The names Casevault gives objects are made of these parts too (engine/remotes/remote.ts).
+const PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/** `s3://BUCKET/PREFIX` (as --cloud and --backup take it) as a location, or one sentence saying what is wrong with it. */
+export function parseS3Url(url: string): S3Location | string {
+  const m = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(url);
+  if (!m) return 'an S3 location is written s3://BUCKET/PREFIX';
+  const bucket = m[1]!;
+  if (!BUCKET.test(bucket)) return 'the bucket name in an s3:// location must be 3 to 63 lower-case letters, digits, dots or hyphens';
+  const prefix = (m[2] ?? '').replace(/\/+$/, '');
+  if (prefix !== '' && (!PREFIX.test(prefix) || prefix.split('/').some((p) => p === '.' || p === '..'))) {
+    return 'the prefix in an s3:// location may hold only letters, digits, dots, hyphens and underscores, in /-separated parts';
+  }
+  return { bucket, prefix };
+}
+
+export function s3Url(l: S3Location): string {
+  return `s3://${l.bucket}${l.prefix ? `/${l.prefix}` : ''}`;
+}
+
+/** Where the encrypted copy lives: a folder (a sync folder, a share), Dropbox through its API, or S3-compatible storage (`s3://bucket/prefix`). */
 export type CloudSpec = z.infer<typeof cloudSchema>;
 
 export interface PathReason {

@@ -13,7 +13,7 @@ export interface RecoveryKitFacts {
   /** The vault folder's name, e.g. "Cases". */
   vaultName: string;
   /** Where the encrypted copy is: a folder (a sync folder, a share, the handover copy), or Dropbox. */
-  cloud: { kind: 'folder'; dir: string } | { kind: 'dropbox' };
+  cloud: { kind: 'folder'; dir: string } | { kind: 'dropbox' } | { kind: 's3'; location: string };
   /** The day it was made, in words: "5 December 2026". */
   date: string;
 }
@@ -59,7 +59,9 @@ export function recoveryKit(f: RecoveryKitFacts, words: string): RecoveryKit {
       ? handover
         ? `the handover copy's folder: ${f.cloud.dir}`
         : `the cloud folder: ${f.cloud.dir} (on a new laptop, let its sync app finish downloading it first)`
-      : "the folder of Casevault's encrypted copy in Dropbox (Apps, then Casevault's app folder), once the Dropbox app has downloaded it";
+      : f.cloud.kind === 's3'
+        ? `the S3 storage location ${f.cloud.location} (the union's storage administrator gives the access key for it)`
+        : "the folder of Casevault's encrypted copy in Dropbox (Apps, then Casevault's app folder), once the Dropbox app has downloaded it";
   return {
     title: `Casevault recovery kit: ${f.vaultName}${handover ? ' (handover copy)' : ''}`,
     made: `Made on ${f.date}.`,

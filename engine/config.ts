@@ -84,7 +84,7 @@ export async function newConfig(home: string, vaultDir: string, cloud: CloudSpec
     version: 1,
     vaultDir: resolve(vaultDir),
     cloud: cloud.kind === 'folder' ? { kind: 'folder', dir: resolve(cloud.dir) } : cloud,
-    ...(backupDir ? { backupDir: resolve(backupDir) } : {}),
+    ...(backupDir ? { backupDir: backupDir.startsWith('s3://') ? backupDir : resolve(backupDir) } : {}),
     ...writeKeyFields(writeKeysOf(keys)),
     trashDays: DEFAULT_TRASH_DAYS,
     deviceId: toHex(randomBytes(16)),

@@ -118,12 +118,14 @@ import {
   describeCloud,
   dropboxFromEnv,
   loadDropboxToken,
+  loadS3Connection,
   openCloud,
   storeDropboxToken,
   type DropboxCredentials,
   type OsTokenStore,
 } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
+import { s3FromEnv, type S3Connection } from './remotes/s3/location.js';
 import { defaultDestination } from './sar/destination.js';
 import { exportFiles } from './sar/export.js';
 import { requestLabel } from './sar/manifest.js';
@@ -262,6 +264,7 @@ export class Engine {
 
   private async newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Promise<Remote> {
     const remote = await openCloud(cloud, this.env, dropbox);
+    if (!remote && cloud.kind === 's3') throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
     if (!remote) throw new UsageError('connecting to Dropbox needs a sign-in', 'reconnect-dropbox');
     return remote;
   }
@@ -271,10 +274,19 @@ export class Engine {
     if (this.connected) return this.connected;
     const stored = async () => (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) ?? (await this.osTokens?.load().catch(() => undefined)); // no keychain copy: the sealed one, after an unlock
     const dropbox = config.cloud.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await stored())) : undefined;
-    const remote = await openCloud(config.cloud, this.env, dropbox);
+    const s3 = config.cloud.kind === 's3' && !s3FromEnv(this.env) && this.keys ? await loadS3Connection(this.home, this.keys) : undefined;
+    const remote = await openCloud(config.cloud, this.env, dropbox, s3);
+    if (!remote && config.cloud.kind === 's3' && this.keys) throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
+    if (!remote && config.cloud.kind === 's3')
+      throw new Locked("this vault's S3 access key is stored encrypted, so reaching the cloud needs the vault unlocked");
     if (!remote) throw new Locked("this vault's Dropbox sign-in is stored encrypted, so reaching the cloud needs the vault unlocked");
     this.connected = remote;
     return remote;
+  }
+
+  /** S3 storage's connection: the environment's, else the one kept sealed here (which needs the vault unlocked). */
+  private async s3Connection(): Promise<S3Connection | undefined> {
+    return s3FromEnv(this.env) ?? (this.keys ? await loadS3Connection(this.home, this.keys).catch(() => undefined) : undefined);
   }
 
   /** What the cloud's key file is checked against: this computer's pinned keys. */
@@ -298,6 +310,7 @@ export class Engine {
   /** Whether reaching the cloud needs an unlock first (a Dropbox sign-in stored encrypted, none in the environment). */
   async needsUnlockToConnect(): Promise<boolean> {
     const config = await loadConfig(this.home);
+    if (config.cloud.kind === 's3') return !this.connected && !s3FromEnv(this.env) && !this.keys;
     return (
       config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys && !(await this.osTokens?.load().catch(() => undefined))
     );
@@ -314,7 +327,7 @@ export class Engine {
   async init(o: InitOptions): Promise<{ recoveryKey: string }> {
     requireFullPath(o.vaultDir, 'vault folder');
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
-    if (o.backupDir) requireFullPath(o.backupDir, 'backup folder');
+    if (o.backupDir && !o.backupDir.startsWith('s3://')) requireFullPath(o.backupDir, 'backup folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
     return createVault(this.core, o, dropbox);
   }
@@ -705,7 +718,7 @@ export class Engine {
   // ---- backups ------------------------------------------------------------------------
 
   private backups(): BackupApi {
-    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys() });
+    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys(), s3: () => this.s3Connection() });
   }
 
   /** Take a backup snapshot now (write keys only: runs while locked). */

@@ -7,6 +7,7 @@ import { BadRecoveryKey, DamagedData, FileChanged, UnsafePath, UnsupportedFormat
 import { Failure, type FailureInfo, type NextStep } from '../contract/index.js';
 import { DropboxSignInError } from './remotes/dropbox/auth.js';
 import { RemoteAuthFailed, RemoteNotFound, RemotePermanent, RemoteUnavailable } from './remotes/remote.js';
+import { S3AuthFailed } from './remotes/s3/errors.js';
 
 /** Missing or contradictory input: a usage problem the person can fix. */
 export class UsageError extends Failure {
@@ -95,6 +96,7 @@ function systemFailure(code: string | undefined): FailureInfo | undefined {
 function remoteFailure(e: Error): FailureInfo | undefined {
   if (e instanceof RemoteUnavailable) return { kind: 'unreachable', message: e.message }; // its sentence says what to do, or that Casevault retries by itself
   if (e instanceof RemoteNotFound) return { kind: 'failed', message: 'an object Casevault needs is missing from the cloud copy', next: 'verify-cloud' };
+  if (e instanceof S3AuthFailed) return { kind: 'signed-out', message: e.message, next: 'connect-s3' };
   if (e instanceof RemoteAuthFailed || e instanceof DropboxSignInError) return { kind: 'signed-out', message: e.message, next: 'reconnect-dropbox' };
   if (e instanceof RemotePermanent) return { kind: 'failed', message: e.message, ...(PERMANENT_NEXT[e.reason] ? { next: PERMANENT_NEXT[e.reason] } : {}) };
   return undefined;

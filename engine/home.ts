@@ -45,6 +45,8 @@ export const homeFiles = {
   /** The Dropbox sign-in, sealed under the vault (engine/cloud.ts), and the desktop app's OS-keychain copy (electron/token-store.ts). */
   dropboxToken: 'dropbox.json',
   dropboxKeychain: 'dropbox-keychain.bin',
+  /** S3 storage's endpoint, region and access key, sealed under the vault (engine/remotes/open-cloud.ts). */
+  s3Connection: 's3.json',
   /** Object IDs verify found damaged, for the next sync to upload again (engine/damaged.ts). */
   damaged: 'damaged.json',
   /** The highest high-water counter seen from each computer of the vault (engine/mirror/high-water.ts). */

@@ -47,10 +47,16 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
         `${o.dryRun ? 'Would keep' : 'Kept'} ${r.kept.length} ${r.kept.length === 1 ? 'snapshot' : 'snapshots'}; ${o.dryRun ? 'would forget' : 'forgot'} ${r.removed.length}.`,
       );
       for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${when(ctx, s.time)}`);
+      for (const s of r.locked ?? [])
+        ctx.out(`Kept for now by the storage's Object Lock: ${s.id}  ${when(ctx, s.time)} (it can be forgotten from ${when(ctx, s.until)})`);
       if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
       if (r.prune)
         ctx.out(
           `Pruned: ${r.prune.packsDeleted} packs removed, ${r.prune.packsWritten} written; the backup went from ${mib(r.prune.bytesBefore)} to ${mib(r.prune.bytesAfter)}.`,
+        );
+      if (r.prune?.locked)
+        ctx.out(
+          `Not removed yet: ${r.prune.locked.packs} packs (${mib(r.prune.locked.bytes)}) that the storage's Object Lock keeps until ${when(ctx, r.prune.locked.until)}; a prune from then on removes them.`,
         );
       done(0);
     });

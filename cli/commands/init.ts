@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkKeyOut, cloudOption, writeKeyOut, type Ctx } from '../context.js';
+import { backupOption, checkKeyOut, cloudOption, writeKeyOut, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { newPassphrase } from '../prompt.js';
 
@@ -16,8 +16,8 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
     .command('init')
     .description('create a vault: DIR is the plaintext folder people use; --cloud is the encrypted mirror\'s folder (or "dropbox")')
     .requiredOption('--vault <dir>', 'the vault folder (may already hold files)')
-    .requiredOption('--cloud <dir>', 'the encrypted mirror: a sync folder, a share, an empty folder, or "dropbox"')
-    .option('--backup <dir>', 'where backups go (a USB drive, a NAS share)')
+    .requiredOption('--cloud <dir>', 'the encrypted mirror: a sync folder, a share, an empty folder, "dropbox", or s3://BUCKET/PREFIX')
+    .option('--backup <dir>', 'where backups go (a USB drive, a NAS share, or s3://BUCKET/PREFIX)')
     .option('--recovery-key-out <file>', 'also write the recovery key to this new file, alone on one line')
     .action(async (o: Options) => {
       const engine = ctx.engine();
@@ -25,8 +25,8 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
         await checkKeyOut(o.recoveryKeyOut);
         await engine.checkRecoveryKeyPlace(o.recoveryKeyOut, {
           vaultDir: o.vault,
-          ...(o.cloud !== 'dropbox' ? { cloudDir: o.cloud } : {}),
-          ...(o.backup ? { backupDir: o.backup } : {}),
+          ...(o.cloud !== 'dropbox' && !o.cloud.startsWith('s3:') ? { cloudDir: o.cloud } : {}),
+          ...(o.backup && !o.backup.startsWith('s3:') ? { backupDir: o.backup } : {}),
         });
       }
       const passphrase = await newPassphrase(ctx.io, 'CASEVAULT_PASSPHRASE');
@@ -36,7 +36,7 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
         vaultDir: resolve(o.vault),
         cloud,
         ...(dropbox ? { dropbox } : {}),
-        ...(o.backup ? { backupDir: resolve(o.backup) } : {}),
+        ...(o.backup ? { backupDir: backupOption(o.backup) } : {}),
         passphrase,
       });
       if (o.recoveryKeyOut) {
@@ -45,7 +45,7 @@ export function initCommand(program: Command, ctx: Ctx, done: (code: number) => 
       }
       ctx.out('Vault created.');
       ctx.out(`  Vault folder: ${resolve(o.vault)}`);
-      ctx.out(`  Cloud copy:   ${o.cloud === 'dropbox' ? 'Dropbox' : resolve(o.cloud)}`);
+      ctx.out(`  Cloud copy:   ${cloud.kind === 'dropbox' ? 'Dropbox' : cloud.kind === 's3' ? o.cloud : cloud.dir}`);
       ctx.out();
       ctx.out('Recovery key (shown only now: print it or write it down, and keep it away from this computer):');
       ctx.out();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupFolderLines } from '../backup-folder-lines.js';
-import { cloudOption, mib, type Ctx } from '../context.js';
+import { backupOption, cloudOption, mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
@@ -11,7 +11,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
   program
     .command('recover')
     .description('on a new computer (fresh CASEVAULT_HOME): rebuild the vault from the cloud copy with the passphrase or recovery key')
-    .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, or "dropbox"')
+    .requiredOption('--cloud <dir>', 'the cloud copy\'s folder, "dropbox", or s3://BUCKET/PREFIX')
     .requiredOption('--vault <dir>', 'a new or empty folder for the vault')
     .option('--escrow-key <file>', "for the union: open the vault with the union's escrow key file (its passphrase from CASEVAULT_ESCROW_PASSPHRASE)")
     .option('--backup <dir>', "the backup folder from before (the old backup drive), or a new one: checked first, then adopted with this vault's backups")
@@ -35,7 +35,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Recovering');
       const r = await engine
-        .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: resolve(o.backup) } : {}) })
+        .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: backupOption(o.backup) } : {}) })
         .finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);

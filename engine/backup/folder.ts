@@ -13,7 +13,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { wipeRepoKeys } from '../../crypto/backup/index.js';
 import type { WriteKeys } from '../../crypto/index.js';
-import type { BackupFolderReport } from '../../contract/index.js';
+import { parseS3Url, s3Url, type BackupFolderReport } from '../../contract/index.js';
 import { Locked, Refused, Unreachable, UsageError } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
 import { canonical, inside } from '../mirror/layout.js';
@@ -21,7 +21,7 @@ import { RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds } from './archive-snapshots.js';
 import type { BackupLocalState } from './local.js';
 import { ForeignBackups, Repository } from './repository.js';
-import { FolderStorage, type RepoStorage } from './storage.js';
+import { FolderStorage, isS3Location, type RepoStorage } from './storage.js';
 
 /** What the backup folder holds, as last listed. */
 export type Listed = NonNullable<BackupLocalState['listed']>;
@@ -52,6 +52,11 @@ export interface InspectOptions {
 
 /** The folder as given: a full path, else a usage error (a relative one would land wherever the program happens to run). */
 export function backupFolderPath(dir: string): string {
+  if (isS3Location(dir)) {
+    const l = parseS3Url(dir);
+    if (typeof l === 'string') throw new UsageError(l, 'choose-other-folder');
+    return s3Url(l);
+  }
   if (!isAbsolute(dir)) throw new UsageError('give the backup folder as a full path (for example /media/you/USB/Casevault backups)', 'choose-other-folder');
   return resolve(dir);
 }
@@ -76,10 +81,16 @@ async function checkSeparate(dir: string, vaultDir: string, cloudDir: string | u
 /** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
 export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
   const dir = backupFolderPath(o.dir);
-  await checkSeparate(dir, o.vaultDir, o.cloudDir);
+  if (!isS3Location(dir)) await checkSeparate(dir, o.vaultDir, o.cloudDir);
   const storage = o.storage?.(dir) ?? new FolderStorage(dir);
   const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
   const state = await storage.probe();
+  if (state === 'missing' && isS3Location(dir)) {
+    throw new Unreachable(
+      "the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again",
+      'connect-s3',
+    );
+  }
   if (state === 'missing') {
     // Made at the first backup, inside a parent that must be there now: a drive that is not plugged in is not a folder to make.
     if (!(await statIfExists(dirname(dir)))?.isDirectory()) {

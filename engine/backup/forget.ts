@@ -10,11 +10,16 @@
 // headers next time (their blobs are duplicates until the next prune).
 // Killed after: the old packs are unreferenced, or found by their headers
 // again; nothing a snapshot needs was ever only in a deleted file.
+//
+// On S3 storage with Object Lock, a snapshot or pack still under its
+// retention cannot be deleted by anyone: it stays, and the report says
+// which and from when it can go; a later forget or prune removes it.
 import { toHex } from '../../crypto/index.js';
 import { Damaged, Refused } from '../errors.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
 import { applyRetention } from './retention.js';
+import { ObjectLocked } from '../remotes/s3/remote.js';
 import { type PruneReport, type ForgetReport, type RetentionPolicy } from '../../contract/index.js';
 
 /** A pack is rewritten once this share of its bytes is no longer needed. */
@@ -40,14 +45,24 @@ export async function forgetSnapshots(
   }
   const plan = applyRetention(dated, policy);
   plan.keep.push(...archived.map((snapshot) => ({ snapshot, reasons: ['archive'] })));
+  const locked: { id: string; time: string; until: string }[] = [];
   if (!dryRun) {
-    for (const s of plan.remove) await repo.storage.remote.delete(snapshotName(s.id));
+    for (const s of plan.remove) {
+      try {
+        await repo.storage.remote.delete(snapshotName(s.id));
+      } catch (e) {
+        if (!(e instanceof ObjectLocked)) throw e;
+        locked.push({ id: s.id, time: new Date(s.timeMs).toISOString(), until: e.until.toISOString() });
+      }
+    }
     await repo.flush();
   }
+  const stayed = new Set(locked.map((l) => l.id));
   return {
     kept: plan.keep.map((k) => ({ id: k.snapshot.id, time: new Date(k.snapshot.timeMs).toISOString(), reasons: k.reasons })),
-    removed: plan.remove.map((s) => ({ id: s.id, time: new Date(s.timeMs).toISOString() })),
+    removed: plan.remove.filter((s) => !stayed.has(s.id)).map((s) => ({ id: s.id, time: new Date(s.timeMs).toISOString() })),
     unreadable,
+    ...(locked.length > 0 ? { locked } : {}),
   };
 }
 
@@ -132,16 +147,25 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
   await repo.flush();
   for (const name of oldIndexFiles) if (!newIndex.includes(name)) await repo.storage.remote.delete(name);
   await repo.flush();
+  const locked = { packs: 0, bytes: 0, until: 0 };
   for (const p of [...remove, ...rewrite]) {
-    await repo.storage.remote.delete(packName(p.hex));
+    try {
+      await repo.storage.remote.delete(packName(p.hex));
+    } catch (e) {
+      if (!(e instanceof ObjectLocked)) throw e;
+      locked.packs++;
+      locked.bytes += p.length;
+      locked.until = Math.max(locked.until, e.until.getTime());
+    }
     progress.p.filesDone += remove.includes(p) ? 1 : 0;
     progress.tick();
   }
   await repo.flush();
-  report.packsDeleted = remove.length + rewrite.length;
+  report.packsDeleted = remove.length + rewrite.length - locked.packs;
   report.packsRewritten = rewrite.length;
   report.packsWritten = written.length;
-  report.bytesAfter = surviving.reduce((n, p) => n + p.length, 0);
+  report.bytesAfter = surviving.reduce((n, p) => n + p.length, 0) + locked.bytes;
+  if (locked.packs > 0) report.locked = { packs: locked.packs, bytes: locked.bytes, until: new Date(locked.until).toISOString() };
   progress.tick(true);
   return report;
 }

@@ -20,8 +20,10 @@ import type { BackupEmit } from './progress-report.js';
 import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } from './repository.js';
 import { restoreFiles, selectFiles, selectPaths } from './restore.js';
 import { DEFAULT_RETENTION } from './retention.js';
+import { loadSettings } from '../settings.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
-import { FolderStorage, type RepoStorage } from './storage.js';
+import { repoStorageAt, type RepoStorage } from './storage.js';
+import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { fileVersions, type FoundFile } from './versions.js';
 import type {
@@ -72,6 +74,8 @@ export interface BackupApiDeps {
   readKeys: () => ReadKeys;
   /** Tests: the storage for a backup folder (e.g. one that fails with ENOSPC). */
   storageFor?: (dir: string) => RepoStorage;
+  /** S3 storage's connection, for backups at an s3:// location (undefined: none to be had now). */
+  s3?: () => Promise<S3Connection | undefined>;
   /** Parameters of a repository created from now on (tests: small chunks and packs). */
   params?: RepoParams;
 }
@@ -110,11 +114,14 @@ function runError(e: unknown): string {
 export class BackupApi {
   constructor(private readonly d: BackupApiDeps) {}
 
+  /** Object Lock's retention on S3 storage: as many days as the policy keeps dailies (a snapshot pruned sooner stays until then). */
+  private readonly lockDays = async () => (await loadSettings(this.d.home)).retention.daily;
+
   private async target(): Promise<{ config: VaultConfig; dir: string; storage: RepoStorage }> {
     const config = await loadConfig(this.d.home);
     if (!config.backupDir) throw new UsageError('this vault has no backup folder yet', 'set-backup-folder');
     const dir = config.backupDir;
-    return { config, dir, storage: this.d.storageFor?.(dir) ?? new FolderStorage(dir) };
+    return { config, dir, storage: this.d.storageFor?.(dir) ?? repoStorageAt(dir, this.d.s3, this.lockDays) };
   }
 
   /**
@@ -267,7 +274,7 @@ export class BackupApi {
       writeKeys: configWriteKeys(config),
       earlierAuthKeys: earlier.authKeys,
       earlierKeysLocked: earlier.locked,
-      ...(this.d.storageFor ? { storage: this.d.storageFor } : {}),
+      storage: this.d.storageFor ?? ((d: string) => repoStorageAt(d, this.d.s3, this.lockDays)),
     });
     // The records first: killed before the settings change, they describe a folder not yet in use, which open() sets right.
     await saveBackupState(this.d.home, attachedState(local, config.backupDir, found));

@@ -14,6 +14,9 @@ import { lstatIfExists } from '../fsutil/read.js';
 import { errnoCode, FolderFailures } from '../remotes/folder-errors.js';
 import { FolderRemote } from '../remotes/folder.js';
 import { RemoteNotFound, RemoteUnavailable, assertRemoteName, type Remote } from '../remotes/remote.js';
+import { parseS3Url } from '../remotes/s3/location.js';
+import type { S3ConnectionSource } from '../remotes/s3/remote.js';
+import { S3Storage } from '../remotes/s3/storage.js';
 
 export interface RepoStorage {
   readonly remote: Remote;
@@ -164,4 +167,17 @@ export class FolderStorage implements RepoStorage {
       throw this.fail.failure(e);
     });
   }
+}
+
+/** Whether a backup location is on S3 storage (`s3://BUCKET/PREFIX`) rather than a folder. */
+export function isS3Location(dir: string): boolean {
+  return dir.startsWith('s3://');
+}
+
+/** The storage at a backup location: S3 storage for `s3://BUCKET/PREFIX` (its connection from `s3`; the SDK is loaded at its first request), else a folder. */
+export function repoStorageAt(dir: string, s3: S3ConnectionSource = async () => undefined, lockDays?: () => Promise<number>): RepoStorage {
+  if (!isS3Location(dir)) return new FolderStorage(dir);
+  const location = parseS3Url(dir);
+  if (typeof location === 'string') throw new Error('internal error: an invalid s3:// backup location was saved');
+  return new S3Storage(location, s3, lockDays ? { lockDays } : {});
 }

@@ -110,7 +110,7 @@ export function cloudKeyProblem(state: CloudKeyState, cloud: CloudSpec): Refused
     case 'absent':
       return new Refused(
         `${where} holds no key file of this vault (${homeFiles.keyFile}), so nothing is sent to it`,
-        cloud.kind === 'folder' ? 'reconnect-cloud' : 'reconnect-dropbox',
+        cloud.kind === 'folder' ? 'reconnect-cloud' : cloud.kind === 's3' ? 'connect-s3' : 'reconnect-dropbox',
       );
     case 'damaged':
       return new Damaged(`the key file in ${where} is damaged, so nothing is sent to the cloud`, 'restore-cloud-key-file');

@@ -18,6 +18,7 @@ import { loadVerified } from '../leaving/handover.js';
 import { canonical, enclosingSyncFolder, inside } from '../mirror/layout.js';
 import { KEY_FILE_NAME } from './cloud-key-file.js';
 import { openWith, readLocalKeyFile } from './lifecycle.js';
+import { s3Url } from '../remotes/s3/location.js';
 
 /** The folders a recovery key must stay out of, before a vault's settings exist (init's own options). */
 export interface KeyPlaceFolders {
@@ -79,7 +80,12 @@ async function kitVault(core: Core, kit: KitKind, config: VaultConfig): Promise<
   if (kit === 'vault') {
     return {
       kf: (await readLocalKeyFile(core.home)).kf,
-      cloud: config.cloud.kind === 'folder' ? { kind: 'folder', dir: config.cloud.dir } : { kind: 'dropbox' },
+      cloud:
+        config.cloud.kind === 'folder'
+          ? { kind: 'folder', dir: config.cloud.dir }
+          : config.cloud.kind === 's3'
+            ? { kind: 's3', location: s3Url(config.cloud) }
+            : { kind: 'dropbox' },
     };
   }
   const handover = await loadVerified(core.home);

@@ -28,7 +28,7 @@ import {
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { rekeyAudit } from '../audit/trail.js';
 import { saveConfig, writeKeyFields, type VaultConfig } from '../config.js';
-import { loadDropboxToken, storeDropboxToken } from '../remotes/open-cloud.js';
+import { loadDropboxToken, loadS3Connection, storeDropboxToken, storeS3Connection } from '../remotes/open-cloud.js';
 import { remoteTag, tagOf, tapFirst } from '../mirror/devices.js';
 import { Damaged, isDataDefect } from '../errors.js';
 import { homeFiles } from '../home.js';
@@ -106,6 +106,13 @@ export async function moveHomeToKeys(o: { home: string; config: VaultConfig; rem
     const token = await loadDropboxToken(home, k).catch(() => undefined);
     if (token) {
       await storeDropboxToken(home, keys, token);
+      break;
+    }
+  }
+  for (const k of keyring(keys)) {
+    const s3 = await loadS3Connection(home, k).catch(() => undefined);
+    if (s3) {
+      await storeS3Connection(home, keys, s3);
       break;
     }
   }

@@ -99,6 +99,12 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
     throw new Refused('the vault has changed since its handover copy was verified, so the copy may not hold every file', 'make-handover');
   }
   const choice = started ?? { cloud: o.cloud ?? 'keep', backups: o.backups ?? 'keep' };
+  // Deleting backups here is deleting files in a folder; backups on S3 storage are the storage administrator's to remove (Object Lock may hold them).
+  if (!started && choice.backups === 'delete' && d.config.backupDir?.startsWith('s3://')) {
+    throw new Refused(
+      "backups on S3 storage are removed by the union's storage administrator, not from this computer; keep them here and ask the administrator",
+    );
+  }
   // A cloud copy that is kept (handed over) should hold the vault as it is now.
   if (!started && choice.cloud === 'keep') {
     const synced = await d.syncCloud();

@@ -62,6 +62,7 @@ export async function loadMoveMarker(home: string): Promise<CloudMoveMarker | un
 const saveMarker = (home: string, m: CloudMoveMarker) => writeFileAtomic(join(home, MARKER), JSON.stringify(m));
 
 export function sameCloud(a: CloudSpec, b: CloudSpec): boolean {
+  if (a.kind === 's3' || b.kind === 's3') return a.kind === 's3' && b.kind === 's3' && a.bucket === b.bucket && a.prefix === b.prefix;
   return a.kind === 'folder' && b.kind === 'folder' ? a.dir === b.dir : a.kind === 'dropbox' && b.kind === 'dropbox' && a.root === b.root;
 }
 

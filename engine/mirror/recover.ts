@@ -29,6 +29,7 @@ import { checkLayout } from './layout.js';
 import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
+import { keepS3FromEnv } from '../remotes/open-cloud.js';
 
 /**
  * The keys that read cloud objects: the current ones, and the earlier ones
@@ -75,6 +76,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir);
       if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
+      await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
       await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
       const state = emptyState();
       for (const r of result.restored) {

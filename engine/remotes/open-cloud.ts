@@ -2,7 +2,9 @@
 // Dropbox refresh token comes from the environment (unattended use, tests)
 // or from this computer's store, sealed under the vault's local secrets key
 // (so the stored one needs the vault unlocked once per run; the desktop app
-// keeps it with the OS keychain instead).
+// keeps it with the OS keychain instead). S3 storage's endpoint, region and
+// access key come the same two ways: the environment (CASEVAULT_S3_* or the
+// standard AWS_* variables), or this computer's store, sealed likewise.
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openLocalSecret, sealLocalSecret, type ReadKeys } from '../../crypto/index.js';
@@ -12,6 +14,7 @@ import { FolderRemote } from './folder.js';
 import type { Remote } from './remote.js';
 import { type CloudSpec } from '../../contract/index.js';
 import { readIfExists } from '../fsutil/read.js';
+import { s3FromEnv, s3Url, type S3Connection } from './s3/location.js';
 
 export interface DropboxCredentials {
   appKey: string;
@@ -23,6 +26,7 @@ const LABEL = 'dropbox refresh token';
 const stored = z.object({ appKey: z.string(), token: z.object({ v: z.literal(1), nonce: z.string(), sealed: z.string() }) });
 
 export function describeCloud(cloud: CloudSpec): string {
+  if (cloud.kind === 's3') return `S3 storage ${s3Url(cloud)}`;
   return cloud.kind === 'folder' ? `folder ${cloud.dir}` : `Dropbox (app folder${cloud.root ? `/${cloud.root}` : ''})`;
 }
 
@@ -32,9 +36,20 @@ export function dropboxFromEnv(env: NodeJS.ProcessEnv): DropboxCredentials | und
   return appKey && refreshToken ? { appKey, refreshToken } : undefined;
 }
 
-/** The remote for `cloud`; Dropbox needs credentials. (The Dropbox SDK is loaded only for a Dropbox vault.) */
-export async function openCloud(cloud: CloudSpec, env: NodeJS.ProcessEnv, dropbox: DropboxCredentials | undefined): Promise<Remote | undefined> {
+/** The remote for `cloud`; Dropbox and S3 need credentials (S3's: `s3`, else the environment's). (Each SDK is loaded only for a vault of its kind.) */
+export async function openCloud(
+  cloud: CloudSpec,
+  env: NodeJS.ProcessEnv,
+  dropbox: DropboxCredentials | undefined,
+  s3?: S3Connection,
+): Promise<Remote | undefined> {
   if (cloud.kind === 'folder') return new FolderRemote(cloud.dir);
+  if (cloud.kind === 's3') {
+    const conn = s3 ?? s3FromEnv(env);
+    if (!conn) return undefined;
+    const { S3Remote } = await import('./s3/remote.js');
+    return new S3Remote({ bucket: cloud.bucket, prefix: cloud.prefix }, conn);
+  }
   if (!dropbox) return undefined;
   const { DropboxRemote } = await import('./dropbox/remote.js');
   return new DropboxRemote({
@@ -67,4 +82,35 @@ export async function loadDropboxToken(home: string, keys: ReadKeys): Promise<Dr
   const parsed = stored.safeParse(JSON.parse(text));
   if (!parsed.success) return undefined;
   return { appKey: parsed.data.appKey, refreshToken: await openLocalSecret(keys.localSecretKey, keys.vaultId, LABEL, parsed.data.token) };
+}
+
+const S3_LABEL = 's3 connection';
+const s3Stored = z.object({ v: z.literal(1), nonce: z.string(), sealed: z.string() });
+const s3Connection = z.object({
+  endpoint: z.string().optional(),
+  region: z.string(),
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
+  sessionToken: z.string().optional(),
+});
+
+/** S3 storage's connection (endpoint, region, access key and secret), sealed whole under the vault's local secrets key. */
+export async function storeS3Connection(home: string, keys: ReadKeys, c: S3Connection): Promise<void> {
+  const sealed = await sealLocalSecret(keys.localSecretKey, keys.vaultId, S3_LABEL, JSON.stringify(c));
+  await writeFileAtomic(join(home, homeFiles.s3Connection), JSON.stringify(sealed));
+}
+
+export async function loadS3Connection(home: string, keys: ReadKeys): Promise<S3Connection | undefined> {
+  const text = await readIfExists(join(home, homeFiles.s3Connection), 'utf8');
+  if (text === undefined) return undefined;
+  const parsed = s3Stored.safeParse(JSON.parse(text));
+  if (!parsed.success) return undefined;
+  const conn = s3Connection.safeParse(JSON.parse(await openLocalSecret(keys.localSecretKey, keys.vaultId, S3_LABEL, parsed.data)));
+  return conn.success ? conn.data : undefined;
+}
+
+/** At set-up or recovery of an S3 vault: the environment's connection, kept sealed so later runs need no keys in their environment. */
+export async function keepS3FromEnv(home: string, keys: ReadKeys, cloud: CloudSpec, env: NodeJS.ProcessEnv, backupDir?: string): Promise<void> {
+  const c = cloud.kind === 's3' || backupDir?.startsWith('s3://') ? s3FromEnv(env) : undefined;
+  if (c) await storeS3Connection(home, keys, c);
 }

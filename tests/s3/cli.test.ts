@@ -1,0 +1,150 @@
+// The command line against a real S3 server (Ceph's gateway, through the
+// fault proxy): `init --cloud s3://...`, sync, recover on a second computer,
+// the access key kept sealed so later runs need none in their environment,
+// a refused key's sentence, and kill -9 in the middle of a sync (at the
+// fifth object upload the proxy sees, not after a guessed delay), after
+// which a re-run completes and verify reads every object back; then the
+// backups at an s3:// location: backup, kill -9 mid-backup, re-run,
+// verify and restore.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
+import { readTree, tempDir } from '../helpers/fs.js';
+import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
+import { FaultProxy } from './fault-proxy.js';
+
+const skip = s3SkipReason();
+let server: S3Server;
+let proxy: FaultProxy;
+
+/** Runs `casevault args` and kills it (SIGKILL) as the proxy sees its `nth` object upload; whether it was killed before it finished. */
+function killAtUpload(args: string[], env: Record<string, string>, nth: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    let puts = 0;
+    proxy.onRequest = (r) => {
+      if (r.startsWith('PUT ') && ++puts === nth) child.kill('SIGKILL');
+    };
+    child.on('close', (code, signal) => {
+      proxy.onRequest = undefined;
+      resolve(signal === 'SIGKILL' && code === null);
+    });
+  });
+}
+
+describe('casevault on S3 storage (Ceph)', { skip }, () => {
+  before(async () => {
+    server = await startS3Server();
+    proxy = await FaultProxy.start(server.endpoint);
+  });
+  after(async () => {
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('init --cloud s3://, sync, kill -9 mid-sync then a re-run and verify, recover on a second computer, the sealed access key', async () => {
+    const bucket = await server.makeBucket();
+    const root = await tempDir('s3-cli');
+    const vault = join(root, 'Cases');
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 12; i++) files[`member-${i}/grievance.txt`] = randomBytes(20_000 + i);
+    await mkdir(vault);
+    await writeFiles(vault, files);
+    const s3 = { ...server.env, CASEVAULT_S3_ENDPOINT: proxy.url };
+    const base = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_BACKUP_PARAMS: JSON.stringify(SMALL_BACKUPS) };
+    const one = { ...base, ...s3, CASEVAULT_HOME: join(root, 'home') };
+    const location = `s3://${bucket}/branch-7/alice`;
+
+    const init = await run(['init', '--vault', vault, '--cloud', location], one);
+    assert.equal(init.code, 0, init.stderr);
+    assert.match(init.stdout, new RegExp(`Cloud copy: +${location}`));
+    const sealed = await readFile(join(root, 'home', 's3.json'), 'utf8');
+    assert.ok(!sealed.includes(server.conn.secretAccessKey) && !sealed.includes(server.conn.accessKeyId), 'the access key is kept sealed');
+
+    const first = await run(['sync'], one);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /12 uploaded/);
+
+    // More files, and a sync killed at its fifth upload.
+    const more: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 20; i++) more[`member-${i}/letter.txt`] = randomBytes(30_000 + i);
+    await writeFiles(vault, more);
+    assert.ok(await killAtUpload(['sync'], one, 5), 'the sync was killed part-way');
+    // The re-run needs no S3 keys in its environment: the sealed ones serve.
+    const noKeys = { ...base, CASEVAULT_HOME: join(root, 'home') };
+    const rerun = await run(['sync'], noKeys);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const verify = await run(['verify', '--cloud'], noKeys);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /Checked 32 objects .*32 good, 0 bad, 0 missing/);
+
+    const two = { ...base, ...s3, CASEVAULT_HOME: join(root, 'home2') };
+    const recovered = join(root, 'Recovered');
+    const rec = await run(['recover', '--cloud', location, '--vault', recovered], two);
+    assert.equal(rec.code, 0, rec.stderr);
+    assert.deepEqual(await readTree(recovered), await readTree(vault));
+
+    const refused = await run(['sync'], { ...two, CASEVAULT_S3_SECRET_ACCESS_KEY: 'not-the-secret' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /the S3 storage refused the access key/);
+    assert.ok(!refused.stderr.includes('not-the-secret') && !refused.stderr.includes(server.conn.accessKeyId));
+
+    // Backups on S3 storage: a backup, one killed at its third upload, a re-run, verify and restore.
+    const backups = `s3://${bucket}/backups/alice`;
+    const attach = await run(['backup-folder', backups], one);
+    assert.equal(attach.code, 0, attach.stdout + attach.stderr);
+    const b1 = await run(['backup'], one);
+    assert.equal(b1.code, 0, b1.stdout + b1.stderr);
+    await writeFiles(vault, { 'member-30/new-case.txt': randomBytes(300_000) });
+    assert.ok(await killAtUpload(['backup'], one, 3), 'the backup was killed part-way');
+    const b2 = await run(['backup'], one);
+    assert.equal(b2.code, 0, b2.stdout + b2.stderr);
+    const vb = await run(['verify', '--backup'], one);
+    assert.equal(vb.code, 0, vb.stdout + vb.stderr);
+    const restored = join(root, 'Restored');
+    const rs = await run(['restore', '--to', restored], one);
+    assert.equal(rs.code, 0, rs.stdout + rs.stderr);
+    assert.deepEqual(await readTree(restored), await readTree(vault));
+
+    const badUrl = await run(['init', '--vault', join(root, 'Other'), '--cloud', 's3://Bad_Bucket/x'], { ...base, CASEVAULT_HOME: join(root, 'home3') });
+    assert.equal(badUrl.code, 2);
+    assert.match(badUrl.stderr, /bucket name/);
+  });
+
+  it('forget --prune on a bucket with Object Lock: the snapshot the policy lets go stays, and the report says until when', async () => {
+    const bucket = await server.makeBucket({ objectLock: true });
+    const root = await tempDir('s3-lock');
+    const vault = join(root, 'Cases');
+    await mkdir(vault);
+    await writeFiles(vault, { 'member-1/case.txt': randomBytes(50_000) });
+    const env = {
+      CASEVAULT_PASSPHRASE: PASSPHRASE,
+      CASEVAULT_KDF_PROFILE: 'interactive',
+      CASEVAULT_BACKUP_PARAMS: JSON.stringify(SMALL_BACKUPS),
+      ...server.env,
+      CASEVAULT_HOME: join(root, 'home'),
+    };
+    const init = await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', `s3://${bucket}/backups/bob`], env);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    await writeFiles(vault, { 'member-2/case.txt': randomBytes(50_000) });
+    assert.equal((await run(['backup'], env)).code, 0);
+
+    const forget = await run(
+      ['forget', '--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0', '--keep-yearly', '0', '--prune'],
+      env,
+    );
+    assert.equal(forget.code, 0, forget.stdout + forget.stderr);
+    assert.match(forget.stdout, /forgot 0\./);
+    assert.match(forget.stdout, /Kept for now by the storage's Object Lock: [0-9a-f]{32} .*\(it can be forgotten from .+\)/);
+    const snaps = await run(['snapshots'], env);
+    assert.equal(snaps.code, 0);
+    const verify = await run(['verify', '--backup'], env);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
+});
