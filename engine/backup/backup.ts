@@ -15,7 +15,7 @@ import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { readSmall, readStable } from '../mirror/file-read.js';
 import { scanVault } from '../mirror/scan.js';
-import { ChunkSealer, type SealedChunk } from './chunk-pool.js';
+import { ChunkPool, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
@@ -95,7 +95,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   progress.tick(true);
 
   // Started at the first chunk: a backup with nothing new to read starts no worker.
-  let sealer: ChunkSealer | undefined;
+  let sealer: ChunkPool | undefined;
   let builder = repo.newPack();
   let slot = builder.sealingKey();
   let unindexedPacks: PackRecord[] = [];
@@ -147,7 +147,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
   const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
     if (fatal) throw fatal;
-    sealer ??= new ChunkSealer(repo.keys.idKey);
+    sealer ??= new ChunkPool(repo.keys.idKey);
     const sealed = sealer.seal(parts, slot.key);
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });

@@ -1,15 +1,55 @@
-// Hashing, compressing and encrypting a backup's chunks on worker threads
-// (one per core), while the main thread reads, cuts and writes packs. A
-// worker gets the blob-ID key and, with each chunk, the key of the pack
-// slot to seal it under (never a reading key); results come back per chunk.
+// The crypto of backups and restores on worker threads (one per core), while
+// the main thread reads, cuts, schedules and writes packs. A worker gets the
+// blob-ID key once; with each job, only the key of the one pack slot it
+// needs. Sealing: hash, compress and encrypt a chunk, the result comes back.
+// Opening (restore): decrypt, decompress and check a run of blobs against
+// their IDs, and write each at its offset into a file the main thread
+// opened (the descriptor is the process's, so the plaintext never crosses
+// back); only a count comes back. Small files go many to a message, and the
+// worker also creates, dates and places each (a link, never over anything).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { BlobEntry } from '../../crypto/backup/index.js';
+import { DamagedData } from '../../crypto/index.js';
 
-export interface ChunkRequest {
+export interface SealRequest {
+  kind: 'seal';
   seq: number;
   key: Uint8Array;
   /** The chunk, in pieces (their buffers are transferred). */
   parts: Uint8Array[];
+}
+
+/** One stored blob to open and write at `at` (a byte offset in the file). */
+export interface OpenPiece {
+  key: Uint8Array;
+  entry: BlobEntry;
+  stored: Uint8Array;
+  at: number;
+}
+
+export interface OpenRequest {
+  kind: 'open';
+  seq: number;
+  fd: number;
+  pieces: OpenPiece[];
+}
+
+/** A whole (small) file to restore: written to `tmp` (a new file), dated, then linked to `full` unless something is there. */
+export interface FileJob {
+  tmp: string;
+  full: string;
+  mtimeMs: number;
+  pieces: OpenPiece[];
+}
+
+/** How a FileJob ended: in place; written to `tmp` but `full` exists (the caller decides); or failed (nothing left behind). */
+export type FileOutcome = 'placed' | 'exists' | Omit<PoolFailure, 'seq'>;
+
+export interface FilesRequest {
+  kind: 'files';
+  seq: number;
+  files: FileJob[];
 }
 
 export interface SealedChunk {
@@ -19,12 +59,30 @@ export interface SealedChunk {
   stored: Uint8Array;
 }
 
-export type ChunkReply = { seq: number; sealed: SealedChunk } | { seq: number; error: string };
+export type ChunkRequest = SealRequest | OpenRequest | FilesRequest;
 
-export class ChunkSealer {
+/** A failure as it crosses back: its message, whether the data was damaged, and a system error's code. */
+export interface PoolFailure {
+  seq: number;
+  error: string;
+  damaged: boolean;
+  code?: string;
+}
+
+export type ChunkReply = { seq: number; sealed: SealedChunk } | { seq: number; written: number } | { seq: number; outcomes: FileOutcome[] } | PoolFailure;
+
+/** A failure that crossed back from a worker, as an error again (DamagedData stays DamagedData; a system error keeps its code). */
+export function rebuild(m: Omit<PoolFailure, 'seq'>): Error {
+  if (m.damaged) return new DamagedData(m.error);
+  const e = new Error(`internal error: a backup worker failed (${m.error})`) as NodeJS.ErrnoException;
+  if (m.code) e.code = m.code;
+  return e;
+}
+
+export class ChunkPool {
   private readonly workers: Worker[];
   private readonly outstanding: number[];
-  private readonly waiting = new Map<number, { worker: number; resolve: (s: SealedChunk) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: ChunkReply) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private failed: Error | undefined;
 
@@ -36,12 +94,17 @@ export class ChunkSealer {
         const job = this.waiting.get(m.seq)!;
         this.waiting.delete(m.seq);
         this.outstanding[i]!--;
-        if ('error' in m) job.reject(new Error(`internal error: sealing a chunk failed (${m.error})`));
-        else job.resolve(m.sealed);
+        if ('error' in m) job.reject(rebuild(m));
+        else job.resolve(m);
       });
       w.on('error', (e) => this.fail(e));
-      w.on('exit', (code) => this.fail(new Error(`internal error: a sealing worker stopped (${code})`)));
+      w.on('exit', (code) => this.fail(new Error(`internal error: a backup worker stopped (${code})`)));
     }
+  }
+
+  /** How many workers there are: callers keep a few jobs per worker in flight. */
+  get size(): number {
+    return this.workers.length;
   }
 
   private fail(e: Error): void {
@@ -50,21 +113,54 @@ export class ChunkSealer {
     this.waiting.clear();
   }
 
-  /** Seal a chunk under `key` on the least busy worker. Parts that are whole buffers move to the worker. */
-  seal(parts: Uint8Array[], key: Uint8Array): Promise<SealedChunk> {
+  /** Send a job to the least busy worker. */
+  private send(req: ChunkRequest, transfer: ArrayBuffer[]): Promise<ChunkReply> {
     if (this.failed) return Promise.reject(this.failed);
     let w = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.outstanding[i]! < this.outstanding[w]!) w = i;
-    const seq = ++this.seq;
     this.outstanding[w]!++;
-    const done = new Promise<SealedChunk>((resolve, reject) => this.waiting.set(seq, { worker: w, resolve, reject }));
+    const done = new Promise<ChunkReply>((resolve, reject) => this.waiting.set(req.seq, { resolve, reject }));
+    this.workers[w]!.postMessage(req, transfer);
+    return done;
+  }
+
+  /** Seal a chunk under `key`. Parts that are whole buffers move to the worker. */
+  async seal(parts: Uint8Array[], key: Uint8Array): Promise<SealedChunk> {
     // A view into a larger buffer is copied (cloning it would copy the whole buffer).
     const whole = parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice()));
-    this.workers[w]!.postMessage(
-      { seq, key, parts: whole } satisfies ChunkRequest,
+    const r = await this.send(
+      { kind: 'seal', seq: ++this.seq, key, parts: whole },
       whole.map((p) => p.buffer as ArrayBuffer),
     );
-    return done;
+    return (r as { sealed: SealedChunk }).sealed;
+  }
+
+  /**
+   * Open `pieces` and write their plaintext into `fd` at their offsets; the
+   * plaintext bytes written. `fd` must stay open until this settles.
+   */
+  async open(fd: number, pieces: OpenPiece[]): Promise<number> {
+    const whole = pieces.map((p) => (p.stored.byteOffset === 0 && p.stored.byteLength === p.stored.buffer.byteLength ? p : { ...p, stored: p.stored.slice() }));
+    const r = await this.send(
+      { kind: 'open', seq: ++this.seq, fd, pieces: whole },
+      whole.map((p) => p.stored.buffer as ArrayBuffer),
+    );
+    return (r as { written: number }).written;
+  }
+
+  /** Restore whole small files on one worker (one message for many files); an outcome per file, in order. */
+  async files(files: FileJob[]): Promise<FileOutcome[]> {
+    const transfer: ArrayBuffer[] = [];
+    const whole = files.map((f) => ({
+      ...f,
+      pieces: f.pieces.map((p) => {
+        const own = p.stored.byteOffset === 0 && p.stored.byteLength === p.stored.buffer.byteLength ? p : { ...p, stored: p.stored.slice() };
+        transfer.push(own.stored.buffer as ArrayBuffer);
+        return own;
+      }),
+    }));
+    const r = await this.send({ kind: 'files', seq: ++this.seq, files: whole }, transfer);
+    return (r as { outcomes: FileOutcome[] }).outcomes;
   }
 
   /** Let each worker wipe its keys and exit; force it only if it hangs. */
