@@ -101,7 +101,11 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   let unindexedPacks: PackRecord[] = [];
   const pending = new Set<string>();
 
+  /** IDs added to packs since the workers were last told (chunk-pool.ts: they skip sealing those). */
+  let fresh: Uint8Array[] = [];
   const flushPack = async () => {
+    sealer?.known(fresh);
+    fresh = [];
     const rec = await repo.putPack(builder);
     sodium.memzero(slot.key);
     builder = repo.newPack();
@@ -132,8 +136,10 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         const hex = toHex(s.id);
         job.into[job.at] = hex;
         if (!repo.blobs.has(hex) && !pending.has(hex)) {
+          if (!s.stored) throw new Error('internal error: a worker skipped a chunk the backup does not hold');
           builder.addStored({ type: BLOB_DATA, flags: s.flags, id: s.id, rawLength: s.rawLength }, s.stored, job.epk);
           pending.add(hex);
+          fresh.push(s.id);
           report.blobsAdded++;
           if (builder.size >= repo.params.packSize) await flushPack();
         }
@@ -147,7 +153,11 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
   const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
     if (fatal) throw fatal;
-    sealer ??= new ChunkPool(repo.keys.idKey);
+    sealer ??= new ChunkPool(
+      repo.keys.idKey,
+      undefined,
+      [...repo.blobs.values()].map((l) => l.entry.id),
+    );
     const sealed = sealer.seal(parts, slot.key);
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });

@@ -9,8 +9,10 @@
 // worker also creates, dates and places each (a link, never over anything).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { BLOB_ID_BYTES } from '../../crypto/backup/blob.js';
 import type { BlobEntry } from '../../crypto/backup/index.js';
 import { DamagedData } from '../../crypto/index.js';
+import { RemoteNotFound } from '../remotes/remote.js';
 
 export interface SealRequest {
   kind: 'seal';
@@ -20,11 +22,16 @@ export interface SealRequest {
   parts: Uint8Array[];
 }
 
-/** One stored blob to open and write at `at` (a byte offset in the file). */
+/**
+ * One stored blob to open and write at `at` (a byte offset in the file):
+ * its bytes, or the path of its pack file in a backup folder on this
+ * computer (the worker reads it there itself, at the entry's offset).
+ */
 export interface OpenPiece {
   key: Uint8Array;
   entry: BlobEntry;
-  stored: Uint8Array;
+  stored?: Uint8Array;
+  packPath?: string;
   at: number;
 }
 
@@ -56,7 +63,14 @@ export interface SealedChunk {
   id: Uint8Array;
   flags: number;
   rawLength: number;
-  stored: Uint8Array;
+  /** Absent when the worker knew the chunk's ID already (the repository has it, or the backup has stored it): not sealed again. */
+  stored?: Uint8Array;
+}
+
+/** Blob IDs (end to end) the workers may skip sealing from now on (they are in the repository or on their way into a pack). */
+export interface KnownNotice {
+  kind: 'known';
+  ids: Uint8Array;
 }
 
 export type ChunkRequest = SealRequest | OpenRequest | FilesRequest;
@@ -66,6 +80,8 @@ export interface PoolFailure {
   seq: number;
   error: string;
   damaged: boolean;
+  /** A pack file that is not in the backup folder. */
+  missing?: string;
   code?: string;
 }
 
@@ -74,9 +90,25 @@ export type ChunkReply = { seq: number; sealed: SealedChunk } | { seq: number; w
 /** A failure that crossed back from a worker, as an error again (DamagedData stays DamagedData; a system error keeps its code). */
 export function rebuild(m: Omit<PoolFailure, 'seq'>): Error {
   if (m.damaged) return new DamagedData(m.error);
+  if (m.missing) return new RemoteNotFound(m.missing);
   const e = new Error(`internal error: a backup worker failed (${m.error})`) as NodeJS.ErrnoException;
   if (m.code) e.code = m.code;
   return e;
+}
+
+/** Blob IDs end to end in one buffer (one cheap copy to a worker, whatever their number). */
+function endToEnd(ids: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(ids.length * BLOB_ID_BYTES);
+  ids.forEach((id, i) => out.set(id, i * BLOB_ID_BYTES));
+  return out;
+}
+
+/** A piece whose bytes (if it carries any) can move to a worker: a view into a larger buffer is copied, not cloned with the whole buffer. */
+function movable(p: OpenPiece, transfer: ArrayBuffer[]): OpenPiece {
+  if (!p.stored) return p;
+  const stored = p.stored.byteOffset === 0 && p.stored.byteLength === p.stored.buffer.byteLength ? p.stored : p.stored.slice();
+  transfer.push(stored.buffer as ArrayBuffer);
+  return { ...p, stored };
 }
 
 export class ChunkPool {
@@ -86,8 +118,13 @@ export class ChunkPool {
   private seq = 0;
   private failed: Error | undefined;
 
-  constructor(idKey: Uint8Array, threads = availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: { idKey } }));
+  /** `known`: blob IDs the repository has already; a worker only hashes such a chunk. */
+  constructor(idKey: Uint8Array, threads = availableParallelism(), known: readonly Uint8Array[] = []) {
+    const ids = endToEnd(known);
+    this.workers = Array.from(
+      { length: Math.max(1, threads) },
+      () => new Worker(new URL('./chunk-worker.js', import.meta.url), { workerData: { idKey, known: ids } }),
+    );
     this.outstanding = this.workers.map(() => 0);
     for (const [i, w] of this.workers.entries()) {
       w.on('message', (m: ChunkReply) => {
@@ -140,27 +177,24 @@ export class ChunkPool {
    * plaintext bytes written. `fd` must stay open until this settles.
    */
   async open(fd: number, pieces: OpenPiece[]): Promise<number> {
-    const whole = pieces.map((p) => (p.stored.byteOffset === 0 && p.stored.byteLength === p.stored.buffer.byteLength ? p : { ...p, stored: p.stored.slice() }));
-    const r = await this.send(
-      { kind: 'open', seq: ++this.seq, fd, pieces: whole },
-      whole.map((p) => p.stored.buffer as ArrayBuffer),
-    );
+    const transfer: ArrayBuffer[] = [];
+    const r = await this.send({ kind: 'open', seq: ++this.seq, fd, pieces: pieces.map((p) => movable(p, transfer)) }, transfer);
     return (r as { written: number }).written;
   }
 
   /** Restore whole small files on one worker (one message for many files); an outcome per file, in order. */
   async files(files: FileJob[]): Promise<FileOutcome[]> {
     const transfer: ArrayBuffer[] = [];
-    const whole = files.map((f) => ({
-      ...f,
-      pieces: f.pieces.map((p) => {
-        const own = p.stored.byteOffset === 0 && p.stored.byteLength === p.stored.buffer.byteLength ? p : { ...p, stored: p.stored.slice() };
-        transfer.push(own.stored.buffer as ArrayBuffer);
-        return own;
-      }),
-    }));
+    const whole = files.map((f) => ({ ...f, pieces: f.pieces.map((p) => movable(p, transfer)) }));
     const r = await this.send({ kind: 'files', seq: ++this.seq, files: whole }, transfer);
     return (r as { outcomes: FileOutcome[] }).outcomes;
+  }
+
+  /** Tell every worker of blob IDs now on their way into a pack, so none seals them again. */
+  known(ids: readonly Uint8Array[]): void {
+    if (ids.length === 0 || this.failed) return;
+    const notice: KnownNotice = { kind: 'known', ids: endToEnd(ids) };
+    for (const w of this.workers) w.postMessage(notice);
   }
 
   /** Let each worker wipe its keys and exit; force it only if it hangs. */

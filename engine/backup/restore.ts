@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { placeNew, tempName } from '../fsutil/atomic.js';
@@ -20,7 +20,8 @@ import { mkdirInside } from '../fsutil/no-links.js';
 import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { ChunkPool, rebuild, type FileJob, type FileOutcome, type OpenPiece } from './chunk-pool.js';
-import { describeProblem, isMissingOrDamaged, type BlobLocation, type BoxReader, type Repository } from './repository.js';
+import { describeProblem, isMissingOrDamaged, packName, type BlobLocation, type BoxReader, type Repository } from './repository.js';
+import { FolderStorage } from './storage.js';
 import type { RestoreReport } from '../../contract/index.js';
 
 export interface RestoreInput {
@@ -140,19 +141,25 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     }
   };
 
-  /** A file's blobs, read, each with its slot's key (learned here, by opening the blob, the first time a slot is met). */
+  /**
+   * A file's blobs, each with its slot's key (learned here, by opening the
+   * blob, the first time a slot is met). From a backup folder on this
+   * computer the workers read the packs themselves; otherwise it is read here.
+   */
+  const folder = repo.storage instanceof FolderStorage ? repo.storage.root : undefined;
   const piecesOf = async (locs: readonly BlobLocation[], start: number): Promise<OpenPiece[]> => {
     const out: OpenPiece[] = [];
     let at = start;
     try {
       for (const loc of locs) {
-        const stored = await repo.readStored(loc);
         let key = repo.knownSlotKey(loc);
+        let stored: Uint8Array | undefined;
+        if (!key || !folder) stored = await repo.readStored(loc);
         if (!key) {
-          repo.openStored(loc, stored, o.readers);
+          repo.openStored(loc, stored!, o.readers);
           key = repo.knownSlotKey(loc)!;
         }
-        out.push({ key, entry: loc.entry, stored, at });
+        out.push({ key, entry: loc.entry, at, ...(stored ? { stored } : { packPath: join(folder!, ...packName(loc.pack).split('/')) }) });
         at += loc.entry.rawLength;
       }
     } catch (e) {
