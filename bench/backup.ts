@@ -29,7 +29,9 @@ import { Engine } from '../engine/engine.js';
 const MIB = 1024 * 1024;
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const PASS = 'purple elephant dances quietly tonight';
-const BACKENDS: Backend[] = ['native', 'wasm'];
+/** BENCH_BACKENDS=native and BENCH_MIXES=adverse narrow a run (while profiling). */
+const BACKENDS = (process.env.BENCH_BACKENDS?.split(',') ?? ['native', 'wasm']) as Backend[];
+const MIXES = process.env.BENCH_MIXES?.split(',') ?? ['bench', 'adverse'];
 /** The aims of issue #16, as Casevault's time over restic's. */
 const AIMS = { first: 0.8, noChange: 0.3, restore: 1.0 } as const;
 
@@ -40,6 +42,8 @@ async function du(dir: string): Promise<number> {
 interface Measured {
   seconds: number;
   rssMiB: number;
+  /** User + system CPU seconds (on a shared machine, the work done, whatever else runs). */
+  cpu: number;
   /** A Casevault step's own time, without starting Node and loading modules. */
   inside?: number;
 }
@@ -50,9 +54,12 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, scratch: str
   const inside = join(scratch, 'step.txt');
   rmSync(inside, { force: true });
   execFileSync('sync');
-  execFileSync('/usr/bin/time', ['-f', '%e %M', '-o', out, cmd, ...args], { env: { ...env, BENCH_STEP_OUT: inside }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const [seconds, kib] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { seconds: seconds!, rssMiB: kib! / 1024, ...(existsSync(inside) ? { inside: Number(readFileSync(inside, 'utf8')) } : {}) };
+  execFileSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', out, cmd, ...args], {
+    env: { ...env, BENCH_STEP_OUT: inside },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const [seconds, kib, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds: seconds!, rssMiB: kib! / 1024, cpu: user! + sys!, ...(existsSync(inside) ? { inside: Number(readFileSync(inside, 'utf8')) } : {}) };
 }
 
 async function makeNotes(dir: string, bytes: { n: number }): Promise<void> {
@@ -133,6 +140,8 @@ export interface BackupRow {
   restic: number;
   unit: string;
   casevaultRssMiB?: number;
+  casevaultCpu?: number;
+  resticCpu?: number;
   /** Casevault's time without starting the process (Node and module loading). */
   casevaultInside?: number;
   resticRssMiB?: number;
@@ -191,6 +200,8 @@ async function benchMix(root: string, mix: string, total: number): Promise<{ row
       restic: r.seconds,
       unit: 's',
       casevaultRssMiB: c.rssMiB,
+      casevaultCpu: c.cpu,
+      resticCpu: r.cpu,
       ...(c.inside === undefined ? {} : { casevaultInside: c.inside }),
       resticRssMiB: r.rssMiB,
       aim,
@@ -214,7 +225,7 @@ async function main(total: number): Promise<void> {
     const rows: BackupRow[] = [];
     const notes: string[] = [];
     const sizes: Record<string, number> = {};
-    for (const mix of ['bench', 'adverse']) {
+    for (const mix of MIXES) {
       const r = await benchMix(root, mix, total);
       rows.push(...r.rows);
       notes.push(r.note);
@@ -222,16 +233,17 @@ async function main(total: number): Promise<void> {
     }
     const restic = execFileSync('restic', ['version'], { encoding: 'utf8' }).trim();
     const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+    const cpu = (v: number | undefined) => (v === undefined ? '' : `, ${v.toFixed(1)} s CPU`);
     const mb = (v: number | undefined) => (v === undefined ? '' : `, ${v.toFixed(0)} MiB RSS`);
     const md = [
-      `Backups, measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${restic}. Each step is a new process (times and peak RSS of the whole process; "inside": Casevault's step without starting Node).`,
+      `Backups, measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${restic}. Each step is a new process (wall time, peak RSS and user+system CPU time of the whole process; the ratio is of wall times, CPU's in brackets; "inside": Casevault's step without starting Node).`,
       'Mixes: **bench** (10,000 small notes, scans with exact duplicates, spreadsheets); **adverse** (10,000 small incompressible files beside large files sharing content at shifted offsets).',
       '',
       '| mix | backend | | Casevault | restic | Casevault / restic | aim |',
       '|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.mix} | ${r.backend} | ${r.what} | ${r.casevault.toFixed(2)} ${r.unit}${r.casevaultInside === undefined ? '' : ` (${r.casevaultInside.toFixed(2)} s inside)`}${mb(r.casevaultRssMiB)} | ${r.restic.toFixed(2)} ${r.unit}${mb(r.resticRssMiB)} | ${(r.casevault / r.restic).toFixed(2)} | ${r.aim ? `≤ ${r.aim.toFixed(1)}` : ''} |`,
+          `| ${r.mix} | ${r.backend} | ${r.what} | ${r.casevault.toFixed(2)} ${r.unit}${r.casevaultInside === undefined ? '' : ` (${r.casevaultInside.toFixed(2)} s inside)`}${mb(r.casevaultRssMiB)}${cpu(r.casevaultCpu)} | ${r.restic.toFixed(2)} ${r.unit}${mb(r.resticRssMiB)}${cpu(r.resticCpu)} | ${(r.casevault / r.restic).toFixed(2)}${r.casevaultCpu && r.resticCpu ? ` (CPU ${(r.casevaultCpu / r.resticCpu).toFixed(2)})` : ''} | ${r.aim ? `≤ ${r.aim.toFixed(1)}` : ''} |`,
       ),
       '',
       ...notes,
