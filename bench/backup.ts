@@ -11,7 +11,7 @@
 //   npx tsc -p tsconfig.json && node dist/bench/backup.js [MiB, default 2048]
 //   (BENCH_CPU_PROF=<folder> also profiles each Casevault step there)
 //
-// Writes bench/results/backup.json and backup.md.
+// Writes bench/results/backup.json and backup.md, then the chart (chart.ts).
 // restic runs with its defaults (zstd auto, 16 MiB packs) and the
 // RESTIC_PASSWORD from the environment of this script.
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,7 @@ import { openKeyFile, parseKeyFile, type ReadKeys } from '../crypto/index.js';
 import type { Backend } from '../crypto/sodium.js';
 import { BackupApi } from '../engine/backup/service.js';
 import { Engine } from '../engine/engine.js';
+import { writeChart } from './chart.js';
 
 const MIB = 1024 * 1024;
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -253,6 +254,7 @@ async function main(total: number): Promise<void> {
     await mkdir(RESULTS, { recursive: true });
     await writeFile(join(RESULTS, 'backup.json'), `${JSON.stringify({ date: new Date().toISOString(), sizes, rows }, null, 2)}\n`);
     await writeFile(join(RESULTS, 'backup.md'), md);
+    await writeChart();
   } finally {
     await rm(root, { recursive: true, force: true });
   }
