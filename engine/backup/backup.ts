@@ -37,8 +37,11 @@ export interface BackupInput {
 const INDEX_EVERY = 32;
 const RETRIES = 2;
 /** Chunks (and their bytes) handed to the sealing workers and not yet in a pack. */
-const IN_FLIGHT = 32;
+const IN_FLIGHT = 256;
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
+/** Small files' chunks go to a worker this many (or this many bytes) to a message: one message per file cost more than sealing it. */
+const GATHER = 32;
+const GATHER_BYTES = 1024 * 1024;
 
 interface Job {
   sealed: Promise<SealedChunk>;
@@ -129,6 +132,9 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   let fatal: unknown;
   const settle = async (jobs: number, bytes: number) => {
     try {
+      // Before waiting on any chunk, every gathered one is on its way (and
+      // sealed under this pack's key: no pack is written between).
+      if (queue.length > jobs || queuedBytes > bytes) sendGathered();
       while (queue.length > jobs || queuedBytes > bytes) {
         const job = queue.shift()!;
         queuedBytes -= job.bytes;
@@ -150,15 +156,41 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
   };
 
-  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
-  const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
+  let gathered: { parts: Uint8Array[]; resolve: (s: SealedChunk) => void; reject: (e: unknown) => void }[] = [];
+  let gatheredBytes = 0;
+  const sendGathered = () => {
+    if (gathered.length === 0) return;
+    const sent = gathered;
+    gathered = [];
+    gatheredBytes = 0;
+    sealer!
+      .sealMany(
+        sent.map((g) => g.parts),
+        slot.key,
+      )
+      .then(
+        (r) => sent.forEach((g, i) => g.resolve(r[i]!)),
+        (e) => sent.forEach((g) => g.reject(e)),
+      );
+  };
+
+  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. A small file's is gathered with others. */
+  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false): Promise<void> => {
     if (fatal) throw fatal;
     sealer ??= new ChunkPool(
       repo.keys.idKey,
       undefined,
       [...repo.blobs.values()].map((l) => l.entry.id),
     );
-    const sealed = sealer.seal(parts, slot.key);
+    let sealed: Promise<SealedChunk>;
+    if (gather) {
+      sealed = new Promise((resolve, reject) => gathered.push({ parts, resolve, reject }));
+      gatheredBytes += length;
+      if (gathered.length >= GATHER || gatheredBytes >= GATHER_BYTES) sendGathered();
+    } else {
+      sendGathered(); // in the order they were cut
+      sealed = sealer.seal(parts, slot.key);
+    }
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
     into.push('');
@@ -175,7 +207,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       report.bytesRead += b.length;
       const chunks: string[] = [];
       if (b.length <= min) {
-        if (b.length > 0) await storeChunk([b], b.length, chunks);
+        if (b.length > 0) await storeChunk([b], b.length, chunks, true);
         return { chunks, st: small.st };
       }
       chunker.reset();

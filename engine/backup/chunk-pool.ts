@@ -18,8 +18,8 @@ export interface SealRequest {
   kind: 'seal';
   seq: number;
   key: Uint8Array;
-  /** The chunk, in pieces (their buffers are transferred). */
-  parts: Uint8Array[];
+  /** The chunks (a large file's one, or many small files' each), each in pieces (their buffers are transferred). */
+  chunks: Uint8Array[][];
 }
 
 /**
@@ -85,7 +85,7 @@ export interface PoolFailure {
   code?: string;
 }
 
-export type ChunkReply = { seq: number; sealed: SealedChunk } | { seq: number; written: number } | { seq: number; outcomes: FileOutcome[] } | PoolFailure;
+export type ChunkReply = { seq: number; sealed: SealedChunk[] } | { seq: number; written: number } | { seq: number; outcomes: FileOutcome[] } | PoolFailure;
 
 /** A failure that crossed back from a worker, as an error again (DamagedData stays DamagedData; a system error keeps its code). */
 export function rebuild(m: Omit<PoolFailure, 'seq'>): Error {
@@ -163,13 +163,18 @@ export class ChunkPool {
 
   /** Seal a chunk under `key`. Parts that are whole buffers move to the worker. */
   async seal(parts: Uint8Array[], key: Uint8Array): Promise<SealedChunk> {
+    return (await this.sealMany([parts], key))[0]!;
+  }
+
+  /** Seal chunks under `key` on one worker, in one message each way (small files'); results in order. */
+  async sealMany(chunks: Uint8Array[][], key: Uint8Array): Promise<SealedChunk[]> {
     // A view into a larger buffer is copied (cloning it would copy the whole buffer).
-    const whole = parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice()));
+    const whole = chunks.map((parts) => parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice())));
     const r = await this.send(
-      { kind: 'seal', seq: ++this.seq, key, parts: whole },
-      whole.map((p) => p.buffer as ArrayBuffer),
+      { kind: 'seal', seq: ++this.seq, key, chunks: whole },
+      whole.flat().map((p) => p.buffer as ArrayBuffer),
     );
-    return (r as { sealed: SealedChunk }).sealed;
+    return (r as { sealed: SealedChunk[] }).sealed;
   }
 
   /**

@@ -11,7 +11,7 @@ import { BLOB_DATA, blobId, DamagedData, openBlob, ready, sealChunk } from '../.
 import { BLOB_ID_BYTES } from '../../crypto/backup/blob.js';
 import { toHex } from '../../crypto/index.js';
 import { placeNew } from '../fsutil/atomic.js';
-import type { ChunkReply, ChunkRequest, FileJob, FileOutcome, KnownNotice, OpenPiece, PoolFailure, SealRequest } from './chunk-pool.js';
+import type { ChunkReply, ChunkRequest, FileJob, FileOutcome, KnownNotice, OpenPiece, PoolFailure, SealedChunk } from './chunk-pool.js';
 
 const sodium = await ready();
 const { idKey, known } = workerData as { idKey: Uint8Array; known?: Uint8Array };
@@ -28,14 +28,14 @@ function remember(ids: Uint8Array): void {
 }
 if (known) remember(known);
 
-function seal(req: SealRequest): ChunkReply {
-  const raw = req.parts.length === 1 ? req.parts[0]! : Buffer.concat(req.parts);
+function seal(key: Uint8Array, parts: Uint8Array[]): SealedChunk {
+  const raw = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   const id = blobId(sodium, idKey, [raw]);
   const hex = toHex(id);
-  if (seen.has(hex)) return { seq: req.seq, sealed: { id, flags: 0, rawLength: raw.length } };
+  if (seen.has(hex)) return { id, flags: 0, rawLength: raw.length };
   seen.add(hex);
-  const { flags, stored } = sealChunk(sodium, req.key, BLOB_DATA, id, raw);
-  return { seq: req.seq, sealed: { id, flags, rawLength: raw.length, stored } };
+  const { flags, stored } = sealChunk(sodium, key, BLOB_DATA, id, raw);
+  return { id, flags, rawLength: raw.length, stored };
 }
 
 /** Pack files open for reading, by path (a few at a time). */
@@ -128,7 +128,7 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
   }
   let reply: ChunkReply;
   try {
-    if (req.kind === 'seal') reply = seal(req);
+    if (req.kind === 'seal') reply = { seq: req.seq, sealed: req.chunks.map((parts) => seal(req.key, parts)) };
     else if (req.kind === 'open') reply = { seq: req.seq, written: writePieces(req.fd, req.pieces) };
     else reply = { seq: req.seq, outcomes: req.files.map(restoreFile) };
   } catch (e) {
@@ -137,5 +137,5 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
     if (req.kind === 'seal') sodium.memzero(req.key);
     else for (const p of req.kind === 'open' ? req.pieces : req.files.flatMap((f) => f.pieces)) sodium.memzero(p.key);
   }
-  parentPort!.postMessage(reply, 'sealed' in reply && reply.sealed.stored ? [reply.sealed.stored.buffer as ArrayBuffer] : []);
+  parentPort!.postMessage(reply, 'sealed' in reply ? reply.sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])) : []);
 });
