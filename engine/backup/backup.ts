@@ -15,7 +15,7 @@ import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { readSmall, readStable } from '../mirror/file-read.js';
 import { scanVault } from '../mirror/scan.js';
-import { ChunkSealer, type SealedChunk } from './chunk-pool.js';
+import { ChunkPool, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
@@ -37,8 +37,11 @@ export interface BackupInput {
 const INDEX_EVERY = 32;
 const RETRIES = 2;
 /** Chunks (and their bytes) handed to the sealing workers and not yet in a pack. */
-const IN_FLIGHT = 32;
+const IN_FLIGHT = 256;
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
+/** Small files' chunks go to a worker this many (or this many bytes) to a message: one message per file cost more than sealing it. */
+const GATHER = 32;
+const GATHER_BYTES = 1024 * 1024;
 
 interface Job {
   sealed: Promise<SealedChunk>;
@@ -95,13 +98,17 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   progress.tick(true);
 
   // Started at the first chunk: a backup with nothing new to read starts no worker.
-  let sealer: ChunkSealer | undefined;
+  let sealer: ChunkPool | undefined;
   let builder = repo.newPack();
   let slot = builder.sealingKey();
   let unindexedPacks: PackRecord[] = [];
   const pending = new Set<string>();
 
+  /** IDs added to packs since the workers were last told (chunk-pool.ts: they skip sealing those). */
+  let fresh: Uint8Array[] = [];
   const flushPack = async () => {
+    sealer?.known(fresh);
+    fresh = [];
     const rec = await repo.putPack(builder);
     sodium.memzero(slot.key);
     builder = repo.newPack();
@@ -125,6 +132,9 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   let fatal: unknown;
   const settle = async (jobs: number, bytes: number) => {
     try {
+      // Before waiting on any chunk, every gathered one is on its way (and
+      // sealed under this pack's key: no pack is written between).
+      if (queue.length > jobs || queuedBytes > bytes) sendGathered();
       while (queue.length > jobs || queuedBytes > bytes) {
         const job = queue.shift()!;
         queuedBytes -= job.bytes;
@@ -132,8 +142,10 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         const hex = toHex(s.id);
         job.into[job.at] = hex;
         if (!repo.blobs.has(hex) && !pending.has(hex)) {
+          if (!s.stored) throw new Error('internal error: a worker skipped a chunk the backup does not hold');
           builder.addStored({ type: BLOB_DATA, flags: s.flags, id: s.id, rawLength: s.rawLength }, s.stored, job.epk);
           pending.add(hex);
+          fresh.push(s.id);
           report.blobsAdded++;
           if (builder.size >= repo.params.packSize) await flushPack();
         }
@@ -144,11 +156,41 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
   };
 
-  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. */
-  const storeChunk = async (parts: Uint8Array[], length: number, into: string[]): Promise<void> => {
+  let gathered: { parts: Uint8Array[]; resolve: (s: SealedChunk) => void; reject: (e: unknown) => void }[] = [];
+  let gatheredBytes = 0;
+  const sendGathered = () => {
+    if (gathered.length === 0) return;
+    const sent = gathered;
+    gathered = [];
+    gatheredBytes = 0;
+    sealer!
+      .sealMany(
+        sent.map((g) => g.parts),
+        slot.key,
+      )
+      .then(
+        (r) => sent.forEach((g, i) => g.resolve(r[i]!)),
+        (e) => sent.forEach((g) => g.reject(e)),
+      );
+  };
+
+  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. A small file's is gathered with others. */
+  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false): Promise<void> => {
     if (fatal) throw fatal;
-    sealer ??= new ChunkSealer(repo.keys.idKey);
-    const sealed = sealer.seal(parts, slot.key);
+    sealer ??= new ChunkPool(
+      repo.keys.idKey,
+      undefined,
+      [...repo.blobs.values()].map((l) => l.entry.id),
+    );
+    let sealed: Promise<SealedChunk>;
+    if (gather) {
+      sealed = new Promise((resolve, reject) => gathered.push({ parts, resolve, reject }));
+      gatheredBytes += length;
+      if (gathered.length >= GATHER || gatheredBytes >= GATHER_BYTES) sendGathered();
+    } else {
+      sendGathered(); // in the order they were cut
+      sealed = sealer.seal(parts, slot.key);
+    }
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
     into.push('');
@@ -165,7 +207,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       report.bytesRead += b.length;
       const chunks: string[] = [];
       if (b.length <= min) {
-        if (b.length > 0) await storeChunk([b], b.length, chunks);
+        if (b.length > 0) await storeChunk([b], b.length, chunks, true);
         return { chunks, st: small.st };
       }
       chunker.reset();

@@ -484,6 +484,11 @@ export class Repository {
     throw first ?? new DamagedData('damaged or tampered backup pack (key slot)');
   }
 
+  /** A copy of the key of `loc`'s pack slot, once a blob of that slot has been opened here (for a worker to open the others); the caller wipes it. */
+  knownSlotKey(loc: BlobLocation): Uint8Array | undefined {
+    return this.slotKeys.get(`${loc.pack}/${loc.entry.slot}`)?.slice();
+  }
+
   async readBlob(loc: BlobLocation, readers: readonly BoxReader[]): Promise<Uint8Array> {
     return this.openStored(loc, await this.readStored(loc), readers);
   }

@@ -1,23 +1,27 @@
 // Restoring a snapshot, or one file or folder of it, into a folder. Each
 // file is written to a temporary name beside its target and moved into
-// place only when every chunk has decrypted and matched its ID; an existing
+// place only when every chunk has decrypted and matched its ID. Blobs are
+// read here and opened and written by the backup's workers (chunk-pool.ts),
+// a large file in ranges on every core at once. An existing
 // file is never overwritten (the restored one goes beside it as
 // "name (restored 2).ext"), and one with the same content is left alone, so
 // a restore run again after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
 // listed and skipped; every other file is restored.
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
-import { tempName } from '../fsutil/atomic.js';
+import { placeNew, tempName } from '../fsutil/atomic.js';
 import { UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
-import { runPool } from '../fsutil/pool.js';
 import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
-import { describeProblem, isMissingOrDamaged, type BoxReader, type Repository } from './repository.js';
+import { ChunkPool, rebuild, type FileJob, type FileOutcome, type OpenPiece } from './chunk-pool.js';
+import { describeProblem, isMissingOrDamaged, packName, type BlobLocation, type BoxReader, type Repository } from './repository.js';
+import { FolderStorage } from './storage.js';
 import type { RestoreReport } from '../../contract/index.js';
 
 export interface RestoreInput {
@@ -34,16 +38,33 @@ export interface RestoreInput {
 
 /** How many restored files the report names one by one (the person is told where a few files went; a whole vault is counted). */
 const WRITTEN_LISTED = 100;
+/**
+ * Stored bytes per job a worker opens: small files (up to this) go many to a
+ * job, up to FILES_PER_JOB; a larger file is cut into ranges of about this.
+ */
+const JOB_BYTES = 4 * 1024 * 1024;
+const FILES_PER_JOB = 64;
+/** Large files being written at once (each holds a temporary file open and one range read ahead). */
+const LARGE_AT_ONCE = 2;
+/** Jobs handed to each worker and not yet done: enough to keep it busy, and bounds the memory held (JOB_BYTES, or one chunk, each). */
+const JOBS_PER_WORKER = 4;
 
-/** Writes pieces to a new file (never an existing one). No fsync here: the restore ends with one for the whole file system. */
-async function writeNew(tmp: string, pieces: AsyncIterable<Uint8Array>, mtimeMs: number): Promise<void> {
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    for await (const p of pieces) for (let o = 0; o < p.length;) o += writeSync(fd, p, o);
-  } finally {
-    closeSync(fd);
+/** A counting semaphore: at most `n` jobs in flight. */
+class Slots {
+  private readonly queue: (() => void)[] = [];
+  constructor(private free: number) {}
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
   }
-  utimesSync(tmp, Date.now() / 1000, mtimeMs / 1000);
+  give(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 function syncFileSystem(dir: string): Promise<void> {
@@ -84,53 +105,224 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
   progress.p.filesTotal = files.length;
   for (const f of files) progress.p.bytesTotal += f.size;
   progress.tick(true);
-  await runPool(files, 4, async (f) => {
-    try {
-      assertSafeVaultPath(f.path, o.platform);
-      const full = safeJoin(o.to, f.path);
-      const locs = f.chunks.map((id) => {
-        const loc = repo.blobs.get(toHex(id));
-        if (!loc) throw new DamagedData('a part of this file is missing from the backup folder');
-        return loc;
-      });
-      if (locs.reduce((n, l) => n + l.entry.rawLength, 0) !== f.size) throw new DamagedData('damaged or tampered backup snapshot (file length)');
-      const dir = dirname(full);
-      if (!made.has(dir)) {
-        mkdirInside(o.to, dir); // a link already in the target is never followed
-        made.add(dir);
-      }
-      const tmp = tempName(dir);
-      async function* content(): AsyncGenerator<Uint8Array> {
-        for (const loc of locs) {
-          const raw = await repo.readBlob(loc, o.readers);
-          progress.p.bytesDone += raw.length;
-          progress.tick();
-          yield raw;
-        }
-      }
-      try {
-        await writeNew(tmp, content(), f.mtimeMs);
-        let written = full;
-        if (await sameContent(tmp, full)) {
-          report.identical++; // an earlier, interrupted restore put it there, or it never changed
-        } else {
-          written = placeBeside(tmp, full);
-          if (written !== full) report.renamed.push({ path: f.path, writtenAs: written });
-        }
-        if (report.written.length < WRITTEN_LISTED) report.written.push({ path: f.path, writtenAs: written });
-      } finally {
-        rmSync(tmp, { force: true });
-      }
-      report.restored++;
-      report.bytes += f.size;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw e;
-      report.failed.push({ path: f.path, reason: describeProblem(e), damaged: isMissingOrDamaged(e) });
-    }
+  // Started at the first job: a restore that fails before any starts none.
+  let pool: ChunkPool | undefined;
+  const slots = new Slots(JOBS_PER_WORKER * availableParallelism());
+  const largeSlots = new Slots(LARGE_AT_ONCE);
+  const inFlight = new Set<Promise<void>>();
+  /** A full disk stops the restore (every other failure is one file's). */
+  let fatal: unknown;
+
+  const restored = (f: ManifestFile, written: string) => {
+    if (written !== safeJoin(o.to, f.path)) report.renamed.push({ path: f.path, writtenAs: written });
+    if (report.written.length < WRITTEN_LISTED) report.written.push({ path: f.path, writtenAs: written });
+    report.restored++;
+    report.bytes += f.size;
     progress.p.filesDone++;
     progress.tick();
-  });
-  repo.wipeSlotKeys();
+  };
+  const failed = (f: ManifestFile, e: unknown) => {
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') fatal ??= e;
+    else report.failed.push({ path: f.path, reason: describeProblem(e), damaged: isMissingOrDamaged(e) });
+    progress.p.filesDone++;
+    progress.tick();
+  };
+
+  /** `tmp` holds the whole file and something is at `full`: the same bytes are left alone, other bytes get the restored file beside them. */
+  const placeBesideUnlessSame = async (tmp: string, full: string): Promise<string> => {
+    try {
+      if (await sameContent(tmp, full)) {
+        report.identical++; // an earlier, interrupted restore put it there, or it never changed
+        return full;
+      }
+      return placeBeside(tmp, full);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  };
+
+  /**
+   * A file's blobs, each with its slot's key (learned here, by opening the
+   * blob, the first time a slot is met). From a backup folder on this
+   * computer the workers read the packs themselves; otherwise it is read here.
+   */
+  const folder = repo.storage instanceof FolderStorage ? repo.storage.root : undefined;
+  const piecesOf = async (locs: readonly BlobLocation[], start: number): Promise<OpenPiece[]> => {
+    const out: OpenPiece[] = [];
+    let at = start;
+    try {
+      for (const loc of locs) {
+        let key = repo.knownSlotKey(loc);
+        let stored: Uint8Array | undefined;
+        if (!key || !folder) stored = await repo.readStored(loc);
+        if (!key) {
+          repo.openStored(loc, stored!, o.readers);
+          key = repo.knownSlotKey(loc)!;
+        }
+        out.push({ key, entry: loc.entry, at, ...(stored ? { stored } : { packPath: join(folder!, ...packName(loc.pack).split('/')) }) });
+        at += loc.entry.rawLength;
+      }
+    } catch (e) {
+      for (const p of out) repo.sodium.memzero(p.key);
+      throw e;
+    }
+    return out;
+  };
+
+  /** Start `job` once a worker slot is free (it settles every file it holds itself, never rejecting); resolves to the started job. */
+  const launch = async (job: (pool: ChunkPool) => Promise<void>): Promise<{ done: Promise<void> }> => {
+    await slots.take();
+    pool ??= new ChunkPool(repo.keys.idKey);
+    const done = job(pool).finally(() => {
+      slots.give();
+      inFlight.delete(done);
+    });
+    inFlight.add(done);
+    return { done };
+  };
+
+  // Small files, many to a job: the worker writes, dates and places each.
+  let batch: { f: ManifestFile; job: FileJob }[] = [];
+  let batchBytes = 0;
+  const sendBatch = async () => {
+    const sent = batch;
+    batch = [];
+    batchBytes = 0;
+    await launch(async (pool) => {
+      const outcomes = pool.files(sent.map((s) => s.job));
+      for (const s of sent) for (const p of s.job.pieces) repo.sodium.memzero(p.key); // the worker has its copy (posted synchronously above)
+      let got: FileOutcome[];
+      try {
+        got = await outcomes;
+      } catch (e) {
+        for (const s of sent) failed(s.f, e);
+        return;
+      }
+      for (const [i, { f, job }] of sent.entries()) {
+        const r = got[i]!;
+        if (typeof r === 'object') {
+          failed(f, rebuild(r));
+          continue;
+        }
+        progress.p.bytesDone += f.size;
+        try {
+          restored(f, r === 'placed' ? job.full : await placeBesideUnlessSame(job.tmp, job.full));
+        } catch (e) {
+          failed(f, e);
+        }
+      }
+    });
+  };
+
+  /**
+   * A large file: runs of blobs read here and opened on the workers, each
+   * written at its offset into one temporary file, so the file's ranges are
+   * restored on every core at once.
+   */
+  const restoreLarge = async (f: ManifestFile, locs: readonly BlobLocation[], tmp: string, full: string): Promise<string> => {
+    const fd = openSync(tmp, 'wx', 0o600); // a new file, never an existing one
+    try {
+      try {
+        await fill(fd, locs);
+        futimesSync(fd, Date.now() / 1000, f.mtimeMs / 1000);
+      } finally {
+        closeSync(fd);
+      }
+      return placeNew(tmp, full) ? full : await placeBesideUnlessSame(tmp, full);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  };
+
+  /** Write `locs` into `fd`; returns only once no worker may write to `fd` any more. */
+  const fill = async (fd: number, locs: readonly BlobLocation[]): Promise<void> => {
+    const jobs: Promise<void>[] = [];
+    let error: unknown;
+    let run: BlobLocation[] = [];
+    let runBytes = 0;
+    let at = 0;
+    const send = async () => {
+      const pieces = await piecesOf(run, at);
+      for (const l of run) at += l.entry.rawLength;
+      run = [];
+      runBytes = 0;
+      const started = await launch(async (pool) => {
+        const written = pool.open(fd, pieces);
+        for (const p of pieces) repo.sodium.memzero(p.key);
+        await written.then(
+          (n) => {
+            progress.p.bytesDone += n;
+            progress.tick();
+          },
+          (e) => void (error ??= e),
+        );
+      });
+      jobs.push(started.done);
+    };
+    try {
+      for (const loc of locs) {
+        if (error) break;
+        run.push(loc);
+        runBytes += loc.entry.length;
+        if (runBytes >= JOB_BYTES) await send();
+      }
+      if (run.length > 0 && !error) await send();
+    } catch (e) {
+      error ??= e;
+    }
+    await Promise.all(jobs); // only then may fd be closed: no worker writes to it any more
+    if (error) throw error;
+  };
+
+  try {
+    for (const f of files) {
+      if (fatal) break;
+      try {
+        assertSafeVaultPath(f.path, o.platform);
+        const full = safeJoin(o.to, f.path);
+        const locs = f.chunks.map((id) => {
+          const loc = repo.blobs.get(toHex(id));
+          if (!loc) throw new DamagedData('a part of this file is missing from the backup folder');
+          return loc;
+        });
+        if (locs.reduce((n, l) => n + l.entry.rawLength, 0) !== f.size) throw new DamagedData('damaged or tampered backup snapshot (file length)');
+        const dir = dirname(full);
+        if (!made.has(dir)) {
+          mkdirInside(o.to, dir); // a link already in the target is never followed
+          made.add(dir);
+        }
+        const tmp = tempName(dir);
+        const stored = locs.reduce((n, l) => n + l.entry.length, 0);
+        if (stored > JOB_BYTES) {
+          await largeSlots.take();
+          const p = restoreLarge(f, locs, tmp, full)
+            .then(
+              (written) => restored(f, written),
+              (e) => failed(f, e),
+            )
+            .finally(() => {
+              largeSlots.give();
+              inFlight.delete(p);
+            });
+          inFlight.add(p);
+        } else {
+          batch.push({ f, job: { tmp, full, mtimeMs: f.mtimeMs, pieces: await piecesOf(locs, 0) } });
+          batchBytes += stored;
+          if (batchBytes >= JOB_BYTES || batch.length >= FILES_PER_JOB) await sendBatch();
+        }
+      } catch (e) {
+        failed(f, e);
+      }
+    }
+    if (batch.length > 0) await sendBatch();
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  } finally {
+    for (const s of batch) for (const p of s.job.pieces) repo.sodium.memzero(p.key);
+    await Promise.allSettled([...inFlight]);
+    await pool?.close();
+    repo.wipeSlotKeys();
+  }
+  if (fatal) throw fatal;
   report.written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await syncFileSystem(o.to);
   progress.tick(true);
