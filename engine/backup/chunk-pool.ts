@@ -29,6 +29,8 @@ export interface SealRequest {
  */
 export interface OpenPiece {
   key: Uint8Array;
+  /** The chunk-ID key of the key generation that wrote the pack, where it is not the current one (issue #15: each generation has its own). */
+  idKey?: Uint8Array;
   entry: BlobEntry;
   stored?: Uint8Array;
   packPath?: string;

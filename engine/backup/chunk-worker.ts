@@ -76,7 +76,7 @@ function closePacks(): void {
 function writePieces(fd: number, pieces: OpenPiece[]): number {
   let written = 0;
   for (const p of pieces) {
-    const raw = openBlob(sodium, p.key, idKey, p.entry, storedOf(p));
+    const raw = openBlob(sodium, p.key, p.idKey ?? idKey, p.entry, storedOf(p));
     for (let o = 0; o < raw.length;) o += writeSync(fd, raw, o, raw.length - o, p.at + o);
     written += raw.length;
   }
@@ -135,7 +135,11 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
     reply = { seq: req.seq, ...failure(e) };
   } finally {
     if (req.kind === 'seal') sodium.memzero(req.key);
-    else for (const p of req.kind === 'open' ? req.pieces : req.files.flatMap((f) => f.pieces)) sodium.memzero(p.key);
+    else
+      for (const p of req.kind === 'open' ? req.pieces : req.files.flatMap((f) => f.pieces)) {
+        sodium.memzero(p.key);
+        if (p.idKey) sodium.memzero(p.idKey);
+      }
   }
   parentPort!.postMessage(reply, 'sealed' in reply ? reply.sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])) : []);
 });

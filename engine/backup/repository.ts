@@ -484,6 +484,13 @@ export class Repository {
     throw first ?? new DamagedData('damaged or tampered backup pack (key slot)');
   }
 
+  /** The chunk-ID key of the generation that wrote `loc`'s pack (the repository's own array: never wiped by a caller). */
+  idKeyOf(loc: BlobLocation): Uint8Array {
+    const pack = this.packs.get(loc.pack);
+    if (!pack) throw new DamagedData('damaged or tampered backup pack (key slot)');
+    return this.keysOf(pack.generation).idKey;
+  }
+
   /** A copy of the key of `loc`'s pack slot, once a blob of that slot has been opened here (for a worker to open the others); the caller wipes it. */
   knownSlotKey(loc: BlobLocation): Uint8Array | undefined {
     return this.slotKeys.get(`${loc.pack}/${loc.entry.slot}`)?.slice();

@@ -159,7 +159,14 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
           repo.openStored(loc, stored!, o.readers);
           key = repo.knownSlotKey(loc)!;
         }
-        out.push({ key, entry: loc.entry, at, ...(stored ? { stored } : { packPath: join(folder!, ...packName(loc.pack).split('/')) }) });
+        const idKey = repo.idKeyOf(loc); // the repository's own key: the worker gets a copy (only `stored` is transferred)
+        out.push({
+          key,
+          ...(idKey !== repo.keys.idKey ? { idKey } : {}),
+          entry: loc.entry,
+          at,
+          ...(stored ? { stored } : { packPath: join(folder!, ...packName(loc.pack).split('/')) }),
+        });
         at += loc.entry.rawLength;
       }
     } catch (e) {
