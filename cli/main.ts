@@ -115,6 +115,7 @@ export async function main(
       io.stdout.write(`${VERSION} (libsodium ${(await cryptoBackend()) === 'native' ? 'native' : 'WebAssembly'})\n`);
       return EXIT.ok;
     }
+    await ctx.engine().finishWipe(); // this computer was wiping itself on another computer's order when it was stopped: that comes first
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

@@ -251,9 +251,19 @@ export class Engine {
     this.events.emit(type, e);
   };
 
-  /** Whether this home has a vault (the desktop app shows first-run otherwise). */
-  hasVault(): Promise<boolean> {
+  /** Whether this home has a vault (the desktop app shows first-run otherwise). A wipe killed part way is finished first: then there is none. */
+  async hasVault(): Promise<boolean> {
+    await this.finishWipe().catch(() => {});
     return hasConfig(this.home);
+  }
+
+  /** At a start: a wipe ordered from another computer and killed part way (engine/devices/wipe.ts) is finished now, and Wiped thrown; otherwise nothing. */
+  async finishWipe(): Promise<void> {
+    await resumeWipe(
+      this.home,
+      (c) => this.remote(c),
+      (fn) => withHomeLock(this.home, fn),
+    ).catch(this.afterWipe);
   }
 
   get unlocked(): boolean {
@@ -541,7 +551,7 @@ export class Engine {
   };
 
   private async syncContext(): Promise<SyncContext> {
-    await resumeWipe(this.home, (c) => this.remote(c));
+    await this.finishWipe();
     const config = await withDeviceFields(this.home, await loadConfig(this.home), this.env);
     const remote = await this.remote(config);
     return {

@@ -14,11 +14,15 @@ export interface ListDeps extends DeviceDeps {
   keys: ReadKeys;
 }
 
-/** An order that names `target` in this vault and verifies under one of the vault's key generations. */
-async function authentic(o: Order | undefined, target: string, vault: string, ring: readonly ReadKeys[]): Promise<Order | undefined> {
+/**
+ * An order that names `target` in this vault and verifies under the current
+ * keys, or one a computer keeps in its record under the current keys. An
+ * order under earlier keys alone is not taken from the cloud: the lost
+ * laptop holds those keys, and could forge it.
+ */
+async function authentic(o: Order | undefined, target: string, vault: string, current: ReadKeys, given?: Order): Promise<Order | undefined> {
   if (!o || o.body.target !== target || o.body.vault !== vault) return undefined;
-  for (const k of ring) if (await orderVerifies(o, k.authKey)) return o;
-  return undefined;
+  return (await orderVerifies(o, current.authKey)) || o.text === given?.text ? o : undefined;
 }
 
 export interface Listed {
@@ -35,16 +39,17 @@ export async function listDevices(d: ListDeps): Promise<Listed[]> {
   // The orders the computers gave, from their sealed records: the newest for each target.
   const given = new Map<string, Order>();
   for (const r of records) {
+    if (r.generation !== 0) continue; // a record under earlier keys may be the thief's
     for (const text of r.record?.orders ?? []) {
-      const o = await authentic(parseOrder(text), parseOrder(text)?.body.target ?? '', vault, ring);
-      if (o && o.body.issuer === r.id && (given.get(o.body.target)?.body.counter ?? 0) < o.body.counter) given.set(o.body.target, o);
+      const o = parseOrder(text);
+      if (o && o.body.vault === vault && o.body.issuer === r.id && (given.get(o.body.target)?.body.counter ?? 0) < o.body.counter) given.set(o.body.target, o);
     }
   }
   if (!records.some((r) => r.id === d.config.deviceId)) records.push({ id: d.config.deviceId, generation: 0 }); // not synced yet: still this computer
   const out: Listed[] = [];
   for (const r of records) {
-    let order = await authentic(await readOrder(d.remote, r.id).catch(() => undefined), r.id, vault, ring);
     const expected = given.get(r.id);
+    let order = await authentic(await readOrder(d.remote, r.id).catch(() => undefined), r.id, vault, ring[0]!, expected);
     let orderRestored = false;
     if (expected && (!order || order.body.counter < expected.body.counter)) {
       await d.remote.put(orderName(r.id), new TextEncoder().encode(expected.text));

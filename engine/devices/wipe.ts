@@ -83,11 +83,15 @@ export async function wipe(home: string, vaultDir: string, counter: number, rece
   return finish(home, m, receipt);
 }
 
-/** At a start: a wipe that was killed is finished now (Wiped); otherwise nothing. */
-export async function resumeWipe(home: string, remote: (config: Awaited<ReturnType<typeof loadConfig>>) => Promise<Remote>): Promise<void> {
+/** At a start: a wipe that was killed is finished now, under the home's lock (Wiped); otherwise nothing. */
+export async function resumeWipe(
+  home: string,
+  remote: (config: Awaited<ReturnType<typeof loadConfig>>) => Promise<Remote>,
+  locked: (fn: () => Promise<never>) => Promise<never>,
+): Promise<void> {
   const m = parseOr<Marker>(await readIfExists(join(home, homeFiles.wiping), 'utf8'));
   if (!m || typeof m.vaultDir !== 'string' || typeof m.counter !== 'number') return;
   const config = await loadConfig(home).catch(() => undefined); // removed already: the receipt was written before it
   const to = config?.deviceKey ? await remote(config).catch(() => undefined) : undefined;
-  await finish(home, m, to && config?.deviceKey ? { remote: to, deviceId: config.deviceId, deviceKey: config.deviceKey } : undefined);
+  await locked(() => finish(home, m, to && config?.deviceKey ? { remote: to, deviceId: config.deviceId, deviceKey: config.deviceKey } : undefined));
 }
