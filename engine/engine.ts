@@ -709,6 +709,7 @@ export class Engine {
         const config = await loadConfig(this.home);
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));
       },
+      remote: async () => this.remote(await loadConfig(this.home)),
     });
   }
 

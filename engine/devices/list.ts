@@ -35,6 +35,7 @@ export interface Listed {
 export async function listDevices(d: ListDeps): Promise<Listed[]> {
   const ring = keyring(d.keys);
   const vault = d.config.vaultId;
+  await writeOwnRecord(d); // after a rotation here, this computer's record (and the orders it holds) under the new keys
   const records = await listRecords(d.remote, ring);
   // The orders the computers gave, from their sealed records: the newest for each target.
   const given = new Map<string, Order>();
@@ -124,7 +125,10 @@ export async function markDevice(d: ListDeps, o: DevicesMark): Promise<DeviceInf
   );
   // Kept in this computer's sealed record first, so a cloud that drops the order is found out and the order put back.
   const orders = [...local.orders.filter((t) => parseOrder(t)?.body.target !== target.info.id), order.text].slice(-32);
-  await saveLocal(d.home, { ...local, orders });
+  const key = target.listed?.record?.deviceKey;
+  const wipe = order.body.action === 'wipe' && key ? [{ id: target.info.id, name: target.info.name, counter, at: order.body.at, deviceKey: key }] : [];
+  const wipes = [...(local.wipes ?? []).filter((w) => w.id !== target.info.id), ...wipe].slice(-32);
+  await saveLocal(d.home, { ...local, orders, wipes });
   await writeOwnRecord(d, { force: true });
   await d.remote.put(orderName(target.info.id), new TextEncoder().encode(order.text));
   await d.remote.flush?.();

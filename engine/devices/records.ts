@@ -142,7 +142,7 @@ export function summarizeCases(files: Iterable<[string, { mtimeMs: number }]>): 
   };
 }
 
-/** A short digest of what a record says apart from its times, to tell whether it changed. */
-export async function recordDigest(r: Omit<DeviceRecord, 'lastSeen' | 'lastSync'>): Promise<string> {
-  return toHex((await ready()).crypto_generichash(16, utf8(JSON.stringify(r)), null));
+/** A short digest of what a record says apart from its times, and of the keys it is written under, to tell whether it must be written again. */
+export async function recordDigest(r: Omit<DeviceRecord, 'lastSeen' | 'lastSync'>, publicKey: string): Promise<string> {
+  return toHex((await ready()).crypto_generichash(16, utf8(JSON.stringify([r, publicKey])), null));
 }

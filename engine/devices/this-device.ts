@@ -40,6 +40,11 @@ const localSchema = z.object({
   lastSync: z.string().nullable().optional(),
   /** The orders this computer gave (as written to the cloud), the newest per computer. */
   orders: z.array(z.string()).max(32),
+  /** The wipes this computer ordered, with each target's own key to check its receipt while locked (engine/health/devices.ts). */
+  wipes: z
+    .array(z.object({ id: z.string(), name: z.string(), counter: z.number(), at: z.string(), deviceKey: z.string() }))
+    .max(32)
+    .optional(),
   /** The last order that failed its checks and was noted in the audit trail (so it is noted once). */
   ignored: z.string().optional(),
 });
@@ -105,7 +110,7 @@ export async function writeOwnRecord(
   const lastSync = o.synced ? new Date().toISOString() : (local.lastSync ?? null);
   const r = await ownRecord(d, local, o.files ?? (await loadState(d.home)).files, lastSync);
   const { lastSeen: _seen, lastSync: _sync, ...lasting } = r;
-  const digest = await recordDigest(lasting);
+  const digest = await recordDigest(lasting, d.config.publicKey); // new keys (a rotation): written again under them
   const fresh = local.writtenAt !== undefined && Date.now() - local.writtenAt < REFRESH_MS;
   if (!o.force && digest === local.digest && fresh) return;
   await d.remote.put(recordName(r.id), await sealRecord(configWriteKeys(d.config), r));

@@ -89,8 +89,8 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
         if (report.failed.length > 0) schedule(backoffMs(++fileFailures));
         else fileFailures = 0;
       } catch (e) {
-        for (const w of waiters) w.reject(e);
         if (e instanceof Wiped) {
+          for (const w of waiters) w.reject(e);
           wiped = e;
           ended.abort();
           return;
@@ -98,6 +98,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
         const delay = backoffMs(++failures);
         Object.assign(live, { online: false, lastError: failureOf(e).message, nextRetryAt: Date.now() + delay });
         await publish();
+        for (const w of waiters) w.reject(e); // once the state is published: whoever waited for the pass reads it
         o.onOffline?.(e, delay);
         schedule(delay);
       }

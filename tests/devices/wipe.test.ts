@@ -9,12 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { StatusReport } from '../../contract/index.js';
 import { ROTATED } from '../rotate/helpers.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, readTree } from '../helpers/fs.js';
 import { anotherComputer, byName, devicesOf, firstComputer } from './helpers.js';
 
 const NEW = { CASEVAULT_PASSPHRASE: ROTATED };
+const devicesHealth = (s: StatusReport) => s.health.find((h) => h.area === 'devices')!;
 
 test('a lost laptop: listed, keys rotated, wipe ordered; its next sync wipes it, the others say so, the breach report lists its cases', async () => {
   const { v, office } = await firstComputer({ 'Smith 2026-014/letter.txt': 'dear', 'Jones 2025-101/notes.md': 'n', 'intake.txt': 'loose' });
@@ -54,6 +56,9 @@ test('a lost laptop: listed, keys rotated, wipe ordered; its next sync wipes it,
   const onDesk = byName(await devicesOf(desk, NEW), 'laptop');
   assert.equal(onDesk.status, 'lost');
   assert.equal(onDesk.wipe, 'ordered', 'ordered, not yet carried out');
+  const waiting = devicesHealth(await office.engine.status());
+  assert.equal(waiting.ok, false, 'a wipe not carried out is a health item (checked while locked)');
+  assert.match(waiting.message, /laptop .*not carried out yet/);
 
   const before = await readTree(v.vault);
   const r = await laptop.cli(['sync']);
@@ -65,6 +70,7 @@ test('a lost laptop: listed, keys rotated, wipe ordered; its next sync wipes it,
   assert.deepEqual(await readTree(v.vault), before, "the office's vault folder is untouched");
   assert.ok(await exists(join(office.home, 'config.json')));
 
+  assert.equal(devicesHealth(await office.engine.status()).ok, true, 'carried out: no longer a health item');
   const after = byName(await devicesOf(office, NEW), 'laptop');
   assert.equal(after.status, 'wiped');
   assert.equal(after.wipe, 'done');
@@ -117,4 +123,18 @@ test('`watch` on a lost computer wipes it and stops by itself', async () => {
   assert.equal(await exists(lost.home), false);
   assert.equal(byName(await devicesOf(office), 'old-pc').status, 'wiped');
   assert.deepEqual((await readdir(office.vault)).sort(), ['Case A']);
+});
+
+test('the wipe ordered before the keys are rotated still stands after, and is still carried out', async () => {
+  const { v, office } = await firstComputer({ 'Case A/a.txt': 'a' });
+  const laptop = await anotherComputer(v, 'laptop');
+  assert.equal((await office.cli(['devices', 'lost', 'laptop', '--wipe', '--yes'])).code, 0);
+  await office.engine.unlock({ passphrase: PASSPHRASE });
+  await office.engine.rotateKeys({ newPassphrase: ROTATED });
+  await office.engine.finishKeyRotation();
+  await office.engine.lock();
+  assert.equal(byName(await devicesOf(office, NEW), 'laptop').wipe, 'ordered', 'the order under the old keys is held in the record under the new ones');
+  assert.equal((await laptop.cli(['sync'])).code, 1);
+  assert.equal(await exists(laptop.vault), false);
+  assert.equal(byName(await devicesOf(office, NEW), 'laptop').status, 'wiped');
 });
