@@ -17,7 +17,7 @@ import { mirrorAudit } from '../audit/trail.js';
 import type { Remote } from '../remotes/remote.js';
 import { atRestEncryption } from './at-rest.js';
 import { orderVerifies, readOrder } from './orders.js';
-import { APP_VERSION, isAuthentic, recordDigest, recordName, sealRecord, summarizeCases, DEVICES, type DeviceRecord } from './records.js';
+import { APP_VERSION, RECORD_MAX, isAuthentic, recordDigest, recordName, sealRecord, summarizeCases, DEVICES, type DeviceRecord } from './records.js';
 import { wipe } from './wipe.js';
 
 /** A record is written again at least this often while the computer syncs ("last seen"). */
@@ -125,7 +125,7 @@ export async function countDevices(remote: Remote, deviceId: string, authKey: Ui
   let found = false;
   for await (const e of remote.list(DEVICES)) {
     const m = /^devices\/([0-9a-f]{32})$/.exec(e.name);
-    if (!m) continue;
+    if (!m || (e.size !== undefined && e.size > RECORD_MAX)) continue; // not read at all: the cloud is hostile
     const authentic = await remote.read(e.name).then(
       (bytes) => isAuthentic(bytes, m[1]!, authKey),
       () => false,

@@ -38,7 +38,8 @@ const MARKER = homeFiles.cloudMove;
 const KEY_FILE = 'casevault.key';
 /** Everything of a vault in its cloud besides the key file (docs/format.md): nothing else there is copied or deleted. */
 const PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'housekeeping/'];
-const OURS = [/^devices\/[0-9a-f]{32}$/, /^audit\/[0-9a-f]{32}\.log$/, /^housekeeping\/[0-9a-f]{32}$/];
+// The last: a computer's order and its wipe receipt (docs/devices.md).
+const OURS = [/^devices\/[0-9a-f]{32}$/, /^audit\/[0-9a-f]{32}\.log$/, /^housekeeping\/[0-9a-f]{32}$/, /^devices\/[0-9a-f]{32}\.(order|wiped)$/];
 /** What a cloud folder holds at its root: a folder with only these (and a sync client's own files) is a half-made copy. */
 const CLOUD_NAMES = new Set([KEY_FILE, 'objects', 'trash', 'devices', 'audit', 'housekeeping', 'tmp']);
 const CLIENT_FILES = /^(\..*|desktop\.ini|Thumbs\.db|Icon\r)$/i;

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
-import { makeVault, writeFiles, type Files, type TestVault } from '../helpers/vault.js';
+import { makeVault, writeFiles, type Files, type TestVault, type VaultOptions } from '../helpers/vault.js';
 
 export interface Computer {
   name: string;
@@ -17,9 +17,9 @@ export interface Computer {
   cli(args: string[], extra?: Record<string, string>): Promise<RunResult>;
 }
 
-/** The first computer with `files`, synced: no CASEVAULT_DEVICE_NAME at its init, so it goes by the host name. */
-export async function firstComputer(files: Files): Promise<{ v: TestVault; office: Computer }> {
-  const v = await makeVault({ files, synced: true });
+/** The first computer with `files`, synced (to `dropbox`, the local Dropbox server, if given): no CASEVAULT_DEVICE_NAME at its init, so it goes by the host name. */
+export async function firstComputer(files: Files, dropbox?: VaultOptions['dropbox']): Promise<{ v: TestVault; office: Computer }> {
+  const v = await makeVault({ files, synced: true, ...(dropbox ? { dropbox } : {}) });
   const office: Computer = { name: hostname(), home: v.home, vault: v.vault, engine: v.engine, env: v.env, cli: v.cli };
   return { v, office };
 }
@@ -30,7 +30,8 @@ export async function anotherComputer(v: TestVault, name: string, extra: Files =
   const vault = join(v.root, `vault-${name}`);
   const env = { ...v.env, CASEVAULT_HOME: home, CASEVAULT_DEVICE_NAME: name };
   const engine = new Engine(home, env);
-  await engine.recover({ cloud: { kind: 'folder', dir: v.cloud }, vaultDir: vault, secret: { passphrase: PASSPHRASE } });
+  const cloud = v.cloud === 'dropbox' ? { kind: 'dropbox' as const, root: '' } : { kind: 'folder' as const, dir: v.cloud };
+  await engine.recover({ cloud, vaultDir: vault, secret: { passphrase: PASSPHRASE } });
   await writeFiles(vault, extra);
   assert.deepEqual((await engine.sync()).failed, []);
   return { name, home, vault, engine, env, cli: (args, more = {}) => run(args, { ...env, ...more }) };
