@@ -4,7 +4,8 @@
 // wipe, rotate the keys (the card below), print the breach report for the
 // data-protection lead; found again clears it. Screen: docs/desktop-app.md.
 import { useEffect, useId, useState } from 'react';
-import { call } from './api.js';
+import { ApiError, call } from './api.js';
+import { explain } from './failures.js';
 import { count, exactWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { breachReportHtml, type BreachReport, type DeviceInfo } from '../../contract/index.js';
@@ -53,8 +54,12 @@ export function Computers() {
     setMessage(m);
     setBusy(false);
   };
+  /** Locked: the list waits for the person to ask (no unlock form pops up unasked). */
+  const [locked, setLocked] = useState(false);
   const refresh = () => void run('The list of computers is kept encrypted: unlock to see it.', () => call('devices'), setList, failed);
-  useEffect(refresh, []);
+  useEffect(() => {
+    call('devices').then(setList, (e: unknown) => (e instanceof ApiError && e.kind === 'locked' ? setLocked(true) : setMessage(explain(e))));
+  }, []);
 
   const mark = (d: DeviceInfo, action: 'lost' | 'found') => {
     setBusy(true);
@@ -91,6 +96,14 @@ export function Computers() {
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Computers using this vault</h2>
+      {!list && locked && !prompt && (
+        <>
+          <p className="muted">Which computers hold this vault is kept encrypted, like the vault.</p>
+          <button type="button" onClick={refresh}>
+            Show the computers…
+          </button>
+        </>
+      )}
       {prompt}
       {list && (
         <table aria-label="Computers">

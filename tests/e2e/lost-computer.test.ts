@@ -22,6 +22,7 @@ test('lost laptop: listed, marked lost with its wipe ordered, keys rotated, brea
     await page.getByTestId('overall').waitFor();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const card = page.getByRole('region', { name: 'Computers using this vault' });
+    await card.getByRole('button', { name: 'Show the computers…' }).click();
     const unlock = card.getByRole('form', { name: 'Unlock the vault' });
     await unlock.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await unlock.getByRole('button', { name: 'Unlock', exact: true }).click();

@@ -1,5 +1,5 @@
 // The "Computers using this vault" card in a page (happy-dom), over a fake
-// transport: a locked vault asks to unlock before the list; each computer's
+// transport: a locked vault shows the list once asked, after an unlock; each computer's
 // status in words; marking one lost sends the confirmation and the wipe as
 // ticked (never for this computer: it has no button); the breach report is
 // shown on screen; "Found it" clears a lost one.
@@ -62,6 +62,7 @@ test('computers: unlock first, then the list; mark one lost with its wipe; the b
     breachReport: () => report,
   });
   render(<Computers />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Show the computers…' }));
   const unlock = within(await screen.findByRole('form', { name: 'Unlock the vault' }));
   fireEvent.change(unlock.getByLabelText('Passphrase', { exact: true }), { target: { value: 'a passphrase' } });
   fireEvent.click(unlock.getByRole('button', { name: 'Unlock' }));
