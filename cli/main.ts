@@ -30,6 +30,8 @@ import { deleteCommand } from './commands/delete.js';
 import { recordsCommand } from './commands/records.js';
 import { reopenCommand } from './commands/reopen.js';
 import { retentionCommand } from './commands/retention.js';
+import { devicesCommand } from './commands/devices.js';
+import { breachReportCommand } from './commands/breach-report.js';
 import { cryptoBackend } from '../engine/index.js';
 import { makeCtx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
@@ -66,6 +68,8 @@ const COMMANDS = [
   sendsCommand,
   recoveryKeyCommand,
   cloudMoveCommand,
+  devicesCommand,
+  breachReportCommand,
 ];
 
 const VERSION = '0.1.0';
@@ -111,6 +115,7 @@ export async function main(
       io.stdout.write(`${VERSION} (libsodium ${(await cryptoBackend()) === 'native' ? 'native' : 'WebAssembly'})\n`);
       return EXIT.ok;
     }
+    await ctx.engine().finishWipe(); // this computer was wiping itself on another computer's order when it was stopped: that comes first
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

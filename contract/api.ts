@@ -27,6 +27,7 @@ import type { RecoveryKitFacts } from './recovery-kit.js';
 import type { CloudMoveReport, CloudMoveStatus } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
 import { sendSchema, type SendReport, type SentPackages } from './send.js';
+import { breachReportSchema, devicesMarkSchema, type BreachReport, type DeviceInfo } from './devices.js';
 import { settingsUpdateSchema, type Settings } from './settings.js';
 
 const none = z.object({}).strict();
@@ -85,6 +86,12 @@ export const API_PARAMS = {
   /** Lost computer: new vault keys, a new passphrase and recovery key (shown once); picks up an interrupted rotation. Then finishKeyRotation re-encrypts the cloud copy. */
   rotateKeys: z.object({ newPassphrase: text(1024) }).strict(),
   finishKeyRotation: none,
+  /** The vault's computers (docs/devices.md). */
+  devices: none,
+  /** Mark a computer lost (and order its wipe) or found again; lost needs `confirm`. */
+  markDevice: devicesMarkSchema,
+  /** What was on a computer at its last sync, for the data-protection lead. */
+  breachReport: breachReportSchema,
   sarSearch: z.object({ terms: sarTerms, reference: text(200).optional() }).strict(),
   /** Where an export goes unless the officer says otherwise (Documents, named after the reference and the day). */
   sarDestination: z.object({ reference: text(200).optional(), zip: z.boolean() }).strict(),
@@ -175,6 +182,9 @@ export interface ApiResults {
   confirmRecoveryKey: { confirmed: true };
   rotateKeys: RotateReport;
   finishKeyRotation: ReencryptReport;
+  devices: DeviceInfo[];
+  markDevice: DeviceInfo;
+  breachReport: BreachReport;
   sarSearch: SarSearchReport;
   sarDestination: { to: string };
   sarExport: SarExportReport;

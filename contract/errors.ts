@@ -94,6 +94,8 @@ export type NextStep =
   | 'list-snapshots'
   /** Pick an archive as the list of archives names it. */
   | 'list-archives'
+  /** Pick a computer as the list of the vault's computers names it. */
+  | 'list-devices'
   /** Confirm it (the person's confirmation is part of the request). */
   | 'confirm'
   /** Confirm that it should be done before its date. */

@@ -5,7 +5,7 @@
 // first line of `status`; `status --json` carries the list.
 import type { NextStep } from './errors.js';
 
-export type HealthArea = 'cloud' | 'backups' | 'lock' | 'keys' | 'recovery-key' | 'retention' | 'access-review';
+export type HealthArea = 'cloud' | 'backups' | 'lock' | 'keys' | 'recovery-key' | 'retention' | 'access-review' | 'devices';
 
 /**
  * How much a problem weighs, worst first: `stopped` (files no longer reach
@@ -28,7 +28,7 @@ export interface HealthItem {
 }
 
 /** Every area, in the order a tie between two equally urgent problems is broken. */
-export const HEALTH_AREAS: readonly HealthArea[] = ['cloud', 'keys', 'backups', 'recovery-key', 'retention', 'access-review', 'lock'];
+export const HEALTH_AREAS: readonly HealthArea[] = ['cloud', 'keys', 'devices', 'backups', 'recovery-key', 'retention', 'access-review', 'lock'];
 
 const WEIGHT: Record<HealthUrgency, number> = { stopped: 0, attention: 1, reminder: 2 };
 

@@ -4,6 +4,7 @@ export * from './api.js';
 export * from './audit.js';
 export * from './backup.js';
 export * from './dates.js';
+export * from './devices.js';
 export * from './errors.js';
 export * from './escape.js';
 export * from './health.js';

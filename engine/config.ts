@@ -27,6 +27,10 @@ const configSchema = z.object({
   trashDays: z.number().int().min(1).max(3650),
   /** This computer's ID in the cloud's device records (hex, 16 bytes). */
   deviceId: z.string().regex(/^[0-9a-f]{32}$/),
+  /** This computer's name in the vault's list of computers (CASEVAULT_DEVICE_NAME at init or recover, else the host name). */
+  deviceName: z.string().max(200).optional(),
+  /** This computer's own key for its wipe receipt (base64, 32 bytes; docs/devices.md), made when first needed. */
+  deviceKey: z.string().optional(),
   createdAt: z.string(),
 });
 export type VaultConfig = z.infer<typeof configSchema>;
@@ -79,7 +83,14 @@ export async function ensureFreshHome(home: string): Promise<void> {
 }
 
 /** A new vault's settings on this computer: its folders and write keys, and a new device ID. */
-export async function newConfig(home: string, vaultDir: string, cloud: CloudSpec, keys: ReadKeys, backupDir?: string): Promise<VaultConfig> {
+export async function newConfig(
+  home: string,
+  vaultDir: string,
+  cloud: CloudSpec,
+  keys: ReadKeys,
+  backupDir: string | undefined,
+  deviceName: string,
+): Promise<VaultConfig> {
   const c: VaultConfig = {
     version: 1,
     vaultDir: resolve(vaultDir),
@@ -88,6 +99,8 @@ export async function newConfig(home: string, vaultDir: string, cloud: CloudSpec
     ...writeKeyFields(writeKeysOf(keys)),
     trashDays: DEFAULT_TRASH_DAYS,
     deviceId: toHex(randomBytes(16)),
+    deviceName,
+    deviceKey: toBase64(randomBytes(32)),
     createdAt: new Date().toISOString(),
   };
   await saveConfig(home, c);

@@ -37,6 +37,9 @@ import {
   type CloudMoveStatus,
   type CloudSpec,
   type DeleteReport,
+  type BreachReport,
+  type DeviceInfo,
+  type DevicesMark,
   type EngineEvents,
   type FileVersions,
   type ForgetReport,
@@ -106,6 +109,10 @@ import { loadVerified, makeHandover } from './leaving/handover.js';
 import { removeVault } from './leaving/remove-vault.js';
 import { loadDamaged, saveDamaged } from './mirror/damaged.js';
 import { deviceName } from './mirror/devices.js';
+import { breachReport } from './devices/breach.js';
+import { listDevices, markDevice, type ListDeps } from './devices/list.js';
+import { deviceHooks, withDeviceFields } from './devices/this-device.js';
+import { resumeWipe, Wiped } from './devices/wipe.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
 import { cloudRing, recoverVault } from './mirror/recover.js';
 import { addFile, existingPaths } from './mirror/add-file.js';
@@ -246,9 +253,19 @@ export class Engine {
     this.events.emit(type, e);
   };
 
-  /** Whether this home has a vault (the desktop app shows first-run otherwise). */
-  hasVault(): Promise<boolean> {
+  /** Whether this home has a vault (the desktop app shows first-run otherwise). A wipe killed part way is finished first: then there is none. */
+  async hasVault(): Promise<boolean> {
+    await this.finishWipe().catch(() => {});
     return hasConfig(this.home);
+  }
+
+  /** At a start: a wipe ordered from another computer and killed part way (engine/devices/wipe.ts) is finished now, and Wiped thrown; otherwise nothing. */
+  async finishWipe(): Promise<void> {
+    await resumeWipe(
+      this.home,
+      (c) => this.remote(c),
+      (fn) => withHomeLock(this.home, fn),
+    ).catch(this.afterWipe);
   }
 
   get unlocked(): boolean {
@@ -535,24 +552,33 @@ export class Engine {
     const live = this.live.syncNow();
     if (live) return live;
     const ctx = await this.syncContext();
-    const report = await withHomeLock(this.home, () => syncOnce(ctx));
+    const report = await withHomeLock(this.home, () => syncOnce(ctx)).catch(this.afterWipe);
     if (report.deleted > 0) await this.record('deleted from the cloud copy', `${report.deleted} files moved to the cloud trash`);
     return report;
   }
 
+  /** A wipe carried out here (engine/devices/wipe.ts) leaves the home empty once its lock is let go: the folder goes too. */
+  private afterWipe = async (e: unknown): Promise<never> => {
+    if (e instanceof Wiped) await rmdir(this.home).catch(() => {}); // something else in it: left
+    throw e;
+  };
+
   private async syncContext(): Promise<SyncContext> {
-    const config = await loadConfig(this.home);
+    await this.finishWipe();
+    const config = await withDeviceFields(this.home, await loadConfig(this.home), this.env);
+    const remote = await this.remote(config);
     return {
       home: this.home,
       vaultDir: config.vaultDir,
       cloud: config.cloud,
-      remote: await this.remote(config),
+      remote,
       keys: configWriteKeys(config),
       trashDays: config.trashDays,
       emit: this.emit,
       deviceId: config.deviceId,
       deviceName: deviceName(),
       ...(config.retiredPublicKeys ? { retiredPublicKeys: config.retiredPublicKeys } : {}),
+      devices: deviceHooks({ home: this.home, config, remote, record: (event, detail) => this.record(event, detail) }),
     };
   }
 
@@ -567,7 +593,30 @@ export class Engine {
 
   /** Keep syncing until `signal` aborts, and take backups when they are due (the CLI's `watch`). */
   watch(signal: AbortSignal, options: LiveOptions = {}): Promise<void> {
-    return this.live.watch(signal, options);
+    return this.live.watch(signal, options).catch(this.afterWipe);
+  }
+
+  // ---- the vault's computers (docs/devices.md) ----------------------------------
+
+  private async deviceDeps(): Promise<ListDeps> {
+    const keys = this.requireKeys();
+    const config = await withDeviceFields(this.home, await loadConfig(this.home), this.env);
+    return { home: this.home, config, remote: await this.remote(config), keys, record: (event, detail) => this.record(event, detail) };
+  }
+
+  /** The computers using this vault (needs the vault unlocked: their records are sealed). */
+  async devices(): Promise<DeviceInfo[]> {
+    return (await listDevices(await this.deviceDeps())).map((l) => l.info);
+  }
+
+  /** Mark a computer lost (and order its wipe) or found again. Recorded. */
+  async markDevice(o: DevicesMark): Promise<DeviceInfo> {
+    return markDevice(await this.deviceDeps(), o);
+  }
+
+  /** What was on a computer at its last sync, for the data-protection lead. Recorded without case names. */
+  async breachReport(device: string): Promise<BreachReport> {
+    return breachReport(await this.deviceDeps(), device);
   }
 
   /** Read the whole cloud copy back and check it (needs the vault unlocked). Damaged objects are uploaded again by the next sync. */
@@ -682,6 +731,7 @@ export class Engine {
         const config = await loadConfig(this.home);
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));
       },
+      remote: async () => this.remote(await loadConfig(this.home)),
     });
   }
 

@@ -39,6 +39,10 @@ export const homeFiles = {
   cloudMove: 'cloud-move.json',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
+  /** What this computer last wrote in its device record, the orders it gave, and the highest order counter it has seen (engine/devices/). */
+  device: 'device.json',
+  /** Present while this computer wipes itself on another computer's order: a kill is finished at the next start (engine/devices/wipe.ts). */
+  wiping: 'wiping.json',
   /** The audit trail and its head, kept apart (engine/audit.ts). */
   auditLog: 'audit.log',
   auditHead: 'audit-head.json',

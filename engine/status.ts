@@ -18,6 +18,7 @@ import { accessReviewDueAt, loadSettings } from './settings.js';
 import { readIfExists } from './fsutil/read.js';
 import { vaultHealth } from './health/index.js';
 import type { CloudProbe } from './health/cloud-probe.js';
+import type { Remote } from './remotes/remote.js';
 
 export interface StatusInputs {
   home: string;
@@ -27,6 +28,7 @@ export interface StatusInputs {
   backupStatus(): Promise<BackupStatus>;
   /** The cloud's key file, read now (engine/health/cloud-probe.ts). */
   probeCloud(): Promise<CloudProbe>;
+  remote(): Promise<Remote>;
 }
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
@@ -74,6 +76,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       live,
       backupStatus,
       probeCloud: i.probeCloud,
+      remote: i.remote,
     }),
   };
 }

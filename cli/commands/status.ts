@@ -15,6 +15,7 @@ const AREA: Record<HealthArea, string> = {
   'recovery-key': 'Recovery key',
   retention: 'Retention',
   'access-review': 'Access review',
+  devices: 'Computers',
 };
 
 function printHealth(ctx: Ctx, s: StatusReport): void {

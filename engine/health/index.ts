@@ -13,6 +13,8 @@ import type { ScanResult } from '../mirror/scan.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { accessReviewHealth } from './access-review.js';
 import { backupsHealth } from './backups.js';
+import { devicesHealth } from './devices.js';
+import type { Remote } from '../remotes/remote.js';
 import { cloudHealth } from './cloud.js';
 import type { CloudProbe } from './cloud-probe.js';
 import { failed } from './item.js';
@@ -34,6 +36,8 @@ export interface HealthInputs {
   live: StatusReport['live'];
   backupStatus: Promise<BackupStatus>;
   probeCloud(): Promise<CloudProbe>;
+  /** The vault's cloud (for the receipts of wipes ordered from here). */
+  remote(): Promise<Remote>;
 }
 
 /** How an area is named when it could not be checked. */
@@ -45,6 +49,7 @@ const WHAT: Record<HealthArea, string> = {
   'recovery-key': 'the recovery key',
   retention: 'the retention of cases',
   'access-review': 'the access review',
+  devices: 'the wipe of a lost computer',
 };
 
 async function checked(area: HealthArea, compute: () => HealthItem | Promise<HealthItem>): Promise<HealthItem> {
@@ -80,6 +85,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
     checked('recovery-key', () => recoveryKeyHealth(i.home, i.now)),
     checked('retention', () => retentionHealth(i.home, i.scan, i.now)),
     checked('access-review', () => accessReviewHealth(i.settings, i.config.createdAt, i.now)),
+    checked('devices', () => devicesHealth(i.home, i.remote, i.now)),
   ]);
   return worstFirst(items);
 }

@@ -48,6 +48,7 @@ import type { InitOptions } from '../engine.js';
 import { statIfExists } from '../fsutil/read.js';
 import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
 import { keepS3FromEnv } from '../remotes/open-cloud.js';
+import { deviceNameOf } from '../devices/this-device.js';
 
 /** The Argon2id cost: asked for, else CASEVAULT_KDF_PROFILE, else 'moderate'. */
 export function kdfProfile(env: NodeJS.ProcessEnv, requested?: KdfProfile): KdfProfile {
@@ -124,7 +125,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
       await saveKeyFile(core.home, remote, keyFile);
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
       await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
-      await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir);
+      await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir, deviceNameOf(core.env));
       await recoveryKeyMade(core.home);
       core.keepRemote(remote); // a Dropbox sign-in made here keeps working while the vault is locked
       await core.record('vault created');

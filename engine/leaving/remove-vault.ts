@@ -72,10 +72,11 @@ async function deletePlaintext(vaultDir: string, verified: FileDigest[], current
  * This computer's settings, state and keys for the vault: only what
  * Casevault wrote there (CASEVAULT_HOME may be a folder that holds other
  * things too). The settings next to last, so that a run killed before then
- * still finds the vault and finishes; the removal's marker last.
+ * still finds the vault and finishes; the removal's `marker` last (also
+ * the wipe's, engine/devices/wipe.ts).
  */
-async function deleteHome(home: string): Promise<void> {
-  const last: string[] = [homeFiles.config, homeFiles.removing];
+export async function deleteHome(home: string, marker: string): Promise<void> {
+  const last: string[] = [homeFiles.config, marker];
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
     if (e === homeFiles.lock || last.includes(e)) continue;
@@ -127,6 +128,6 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (choice.backups === 'delete' && d.config.backupDir) await deleteBackups(d.config.backupDir);
   const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
   const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);
-  await deleteHome(d.home);
+  await deleteHome(d.home, homeFiles.removing);
   return { removedFiles, leftInVaultFolder, cloud: choice.cloud, backups: d.config.backupDir ? choice.backups : 'none', handoverCopy: verified.to };
 }

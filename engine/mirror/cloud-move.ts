@@ -38,7 +38,14 @@ const MARKER = homeFiles.cloudMove;
 const KEY_FILE = 'casevault.key';
 /** Everything of a vault in its cloud besides the key file (docs/format.md): nothing else there is copied or deleted. */
 const PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'housekeeping/', 'highwater/'];
-const OURS = [/^devices\/[0-9a-f]{32}$/, /^audit\/[0-9a-f]{32}\.log$/, /^housekeeping\/[0-9a-f]{32}$/, /^highwater\/[0-9a-f]{32}$/];
+// The last two: a computer's high-water record, and its order and wipe receipt (docs/devices.md).
+const OURS = [
+  /^devices\/[0-9a-f]{32}$/,
+  /^audit\/[0-9a-f]{32}\.log$/,
+  /^housekeeping\/[0-9a-f]{32}$/,
+  /^highwater\/[0-9a-f]{32}$/,
+  /^devices\/[0-9a-f]{32}\.(order|wiped)$/,
+];
 /** What a cloud folder holds at its root: a folder with only these (and a sync client's own files) is a half-made copy. */
 const CLOUD_NAMES = new Set([KEY_FILE, 'objects', 'trash', 'devices', 'audit', 'housekeeping', 'highwater', 'tmp']);
 const CLIENT_FILES = /^(\..*|desktop\.ini|Thumbs\.db|Icon\r)$/i;

@@ -4,14 +4,14 @@
 // last wrote (each write has a unique tag: the header's ephemeral key and
 // nonce). If another computer replaced it since, nothing is overwritten: this
 // computer's version is uploaded as a "conflicted copy" beside it, and the
-// conflict is reported. Only a record that carries its keyed hash counts: a
-// file planted under devices/ by someone without the auth key (the cloud)
-// cannot make this computer divert its own edits into conflicted copies.
+// conflict is reported. Only an authentic record counts (engine/devices/
+// this-device.ts countDevices): a file planted under devices/ by someone
+// without the auth key (the cloud) cannot make this computer divert its own
+// edits into conflicted copies.
 import { hostname } from 'node:os';
-import { concat, ready, toHex } from '../../crypto/index.js';
+import { concat, toHex } from '../../crypto/index.js';
 import type { Remote } from '../remotes/remote.js';
 
-const DEVICES = 'devices/';
 /** Bytes of an object's header that are unique to one write: ephemeral public key and wrap nonce. */
 const TAG_START = 5;
 const TAG_END = 61;
@@ -22,39 +22,6 @@ export function deviceName(): string {
       .replace(/[^A-Za-z0-9-]/g, '')
       .slice(0, 24) || 'another computer'
   );
-}
-
-/** A device record's content: the keyed hash of its ID (docs/format.md, "Device records"). */
-async function deviceRecord(deviceId: string, authKey: Uint8Array): Promise<Uint8Array> {
-  const sodium = await ready();
-  return sodium.crypto_generichash(32, concat(new TextEncoder().encode('casevault device v1\0'), Buffer.from(deviceId, 'hex')), authKey);
-}
-
-/** How many other computers have an authentic record in the cloud, and whether this one has. */
-export async function countDevices(remote: Remote, deviceId: string, authKey: Uint8Array): Promise<{ others: number; found: boolean }> {
-  const sodium = await ready();
-  const mine = `${DEVICES}${deviceId}`;
-  let others = 0;
-  let found = false;
-  for await (const e of remote.list(DEVICES)) {
-    const m = /^devices\/([0-9a-f]{32})$/.exec(e.name);
-    if (!m || e.size !== 32) continue; // not a record (a record is exactly its 32-byte hash)
-    const authentic = await remote.read(e.name).then(
-      async (bytes) => bytes.length === 32 && sodium.memcmp(bytes, await deviceRecord(m[1]!, authKey)),
-      () => false,
-    );
-    if (!authentic) continue; // planted, damaged, or under earlier keys: not a computer of this vault
-    if (e.name === mine) found = true;
-    else others++;
-  }
-  return { others, found };
-}
-
-/** Make sure this computer's record is in the cloud; returns how many other computers have an authentic one. */
-export async function registerDevice(remote: Remote, deviceId: string, authKey: Uint8Array): Promise<number> {
-  const { others, found } = await countDevices(remote, deviceId, authKey);
-  if (!found) await remote.put(`${DEVICES}${deviceId}`, await deviceRecord(deviceId, authKey));
-  return others;
 }
 
 export function tagOf(objectStart: Uint8Array): string {

@@ -30,6 +30,7 @@ import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
 import { keepS3FromEnv } from '../remotes/open-cloud.js';
+import { deviceNameOf } from '../devices/this-device.js';
 
 /**
  * The keys that read cloud objects: the current ones, and the earlier ones
@@ -73,7 +74,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       await mkdir(o.vaultDir, { recursive: true });
       await writeFileAtomic(markerPath, JSON.stringify({ vaultDir: resolve(o.vaultDir) }));
       const result = await restoreAll(remote, keyring(keys), o.vaultDir, core.emit, 'recover', resume);
-      const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir);
+      const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir, deviceNameOf(core.env));
       if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
       await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);

@@ -7,7 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../../crypto/index.js';
 import { mirrorAudit } from '../audit/trail.js';
-import { conflictPath, registerDevice, remoteTag, tagOf, tapFirst } from './devices.js';
+import { conflictPath, remoteTag, tagOf, tapFirst } from './devices.js';
 import { highWaterName, othersSum, ownRollback, raiseOwn } from './high-water.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
@@ -38,6 +38,13 @@ export interface SyncContext {
   deviceName: string;
   /** The vault's public keys from before a key rotation (config.json): an old key file put back in the cloud is told apart. */
   retiredPublicKeys?: readonly string[];
+  /** This computer among the vault's computers (engine/devices/): its order checked before a pass, its record kept current. */
+  devices: {
+    beforePass(): Promise<void>;
+    /** How many other computers have a record in the cloud (this one's is written if missing). */
+    register(): Promise<number>;
+    afterPass(files: ReadonlyMap<string, FileRecord>): Promise<void>;
+  };
 }
 
 const CONCURRENCY = 8;
@@ -148,6 +155,7 @@ async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
 }
 
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
+  await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
   const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {
     throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
@@ -244,7 +252,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   };
 
   if (changed.length > 0) {
-    const otherComputers = await registerDevice(ctx.remote, ctx.deviceId, ctx.keys.authKey);
+    const otherComputers = await ctx.devices.register();
     if (otherComputers > 0) othersAtStart = await othersSum(ctx.remote, ctx.keys.authKey, ctx.deviceId); // before any upload: see othersSum
     await settle(ctx, changed);
     // Many small files: sealed on worker threads (both cores), written here.
@@ -328,6 +336,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
+  await ctx.devices.afterPass(state.files);
   if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
   if (rolledBack || report.uploaded > 0 || report.deleted > 0) await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });

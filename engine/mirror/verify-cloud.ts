@@ -5,7 +5,8 @@
 // vault could have written it.
 import { DamagedData, openObject, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
-import { countDevices, tagOf, tapFirst } from './devices.js';
+import { tagOf, tapFirst } from './devices.js';
+import { countDevices } from '../devices/this-device.js';
 import { checkAndPin, othersSum } from './high-water.js';
 import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { isIgnoredName } from './scan.js';
 import { syncOnce, type SyncContext } from './sync.js';
+import { Wiped } from '../devices/wipe.js';
 import type { LiveSyncState, SyncReport } from '../../contract/index.js';
 
 export interface WatchOptions {
@@ -56,12 +57,15 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   let failures = 0;
   let fileFailures = 0;
   let waiting: { resolve: (r: SyncReport) => void; reject: (e: unknown) => void }[] = [];
+  /** The vault was wiped here on another computer's order: nothing is left to watch. */
+  let wiped: Wiped | undefined;
+  const ended = new AbortController();
 
   const live: LiveState = { pid: process.pid, since: Date.now(), online: true };
   const publish = () => writeFileAtomic(join(ctx.home, homeFiles.watch), JSON.stringify(live)).catch(() => {}); // status then shows the last state it could write
 
   const schedule = (delay: number) => {
-    if (signal.aborted) return;
+    if (signal.aborted || ended.signal.aborted) return;
     clearTimeout(timer);
     timer = setTimeout(() => void pass(), delay);
   };
@@ -85,10 +89,16 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
         if (report.failed.length > 0) schedule(backoffMs(++fileFailures));
         else fileFailures = 0;
       } catch (e) {
-        for (const w of waiters) w.reject(e);
+        if (e instanceof Wiped) {
+          for (const w of waiters) w.reject(e);
+          wiped = e;
+          ended.abort();
+          return;
+        }
         const delay = backoffMs(++failures);
         Object.assign(live, { online: false, lastError: failureOf(e).message, nextRetryAt: Date.now() + delay });
         await publish();
+        for (const w of waiters) w.reject(e); // once the state is published: whoever waited for the pass reads it
         o.onOffline?.(e, delay);
         schedule(delay);
       }
@@ -117,8 +127,8 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   });
 
   await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal.aborted || ended.signal.aborted) resolve();
+    else for (const s of [signal, ended.signal]) s.addEventListener('abort', () => resolve(), { once: true });
   });
   clearInterval(rescan);
   clearTimeout(timer);
@@ -126,4 +136,5 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   await running; // a pass in progress finishes (killing it would be safe too, just slower next time)
   for (const w of waiting) w.reject(new Refused('live sync stopped before the pass ran; sync again'));
   await rm(join(ctx.home, homeFiles.watch), { force: true });
+  if (wiped) throw wiped;
 }

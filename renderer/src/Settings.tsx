@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { BackupFolderCard } from './BackupFolder.js';
 import { CloudMove } from './CloudMove.js';
+import { Computers } from './Computers.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { useNewKey } from './nav.js';
 import { useOutcome } from './Outcome.js';
@@ -206,6 +207,7 @@ export function Settings() {
     <>
       <ChangePassphrase />
       <RecoveryKeyCard />
+      <Computers />
       <RotateKeys />
       <ReconnectDropbox />
       <BackupFolderSetting />

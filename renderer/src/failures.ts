@@ -39,6 +39,7 @@ const NEXT: Record<NextStep, string> = {
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',
+  'list-devices': 'Pick a computer from the list in Settings.',
   confirm: 'Confirm it to go ahead.',
   'confirm-early': 'Tick "do it anyway" to go ahead before its date.',
   'free-disk-space': 'Free some disk space, then try again.',

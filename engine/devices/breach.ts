@@ -1,0 +1,56 @@
+// The breach report for the data-protection lead (docs/devices.md): what was
+// on a computer at its last sync (cases, file counts, the newest change,
+// whether the OS encrypted its vault folder, as far as it could tell), when
+// the keys were rotated and the wipe ordered and carried out, and that
+// computer's audit entries that reached the cloud. Case names appear only in
+// what is returned to the person; the audit trail records that a report was
+// made, with counts only.
+import { keyring } from '../../crypto/index.js';
+import type { BreachReport } from '../../contract/index.js';
+import { openTrail, readAudit } from '../audit/trail.js';
+import { Refused } from '../errors.js';
+import { listDevices, pick, type ListDeps } from './list.js';
+
+/** A mirrored trail larger than this is not read (the cloud is hostile); the report says so. */
+const TRAIL_MAX = 16 * 1024 * 1024;
+
+export async function breachReport(d: ListDeps, ref: string): Promise<BreachReport> {
+  const target = pick(await listDevices(d), ref);
+  const rec = target.listed?.record;
+  if (!rec) throw new Refused('there is no record in the cloud of what was on that computer: it has not synced since device records were added');
+  const ring = keyring(d.keys);
+  const name = `audit/${target.info.id}.log`;
+  const st = await d.remote.stat(name).catch(() => undefined);
+  let audit: BreachReport['audit'] = [];
+  let auditProblem: string | null = null;
+  if (!st) auditProblem = 'none of its audit entries reached the cloud';
+  else if (st.size !== undefined && st.size > TRAIL_MAX) auditProblem = 'its audit trail in the cloud is too large to be a trail, so it was not read';
+  else {
+    const trail = await openTrail(target.info.id, new TextDecoder().decode(await d.remote.read(name)), ring);
+    audit = trail.entries;
+    if (!trail.ok) auditProblem = `its audit trail in the cloud failed its check: ${trail.problem ?? 'damaged'}`;
+  }
+  const rotations = (await readAudit(d.home, d.keys)).filter((e) => e.event === 'vault keys rotated');
+  const order = target.order?.body;
+  const lostAt = order && order.action !== 'found' ? order.at : null;
+  const newest = rec.cases.reduce<string | null>((n, c) => (c.newest && (!n || c.newest > n) ? c.newest : n), null);
+  const report: BreachReport = {
+    device: { id: rec.id, name: rec.name, version: rec.version, firstSeen: rec.firstSeen, lastSeen: rec.lastSeen, lastSync: rec.lastSync },
+    cases: rec.cases.map((c) => c.name),
+    caseDetails: rec.cases,
+    casesCut: rec.casesCut ?? false,
+    files: rec.cases.reduce((n, c) => n + c.files, 0),
+    newestChange: newest,
+    encryptedAtRest: rec.atRest,
+    status: target.info.status,
+    keysRotatedAt: rotations.at(-1)?.at ?? null,
+    markedLostAt: lostAt,
+    wipeOrderedAt: order?.action === 'wipe' ? order.at : null,
+    wipedAt: target.info.wipedAt,
+    audit,
+    auditProblem,
+    madeAt: new Date().toISOString(),
+  };
+  await d.record('breach report made', `for the computer ${rec.name} (device ${rec.id}): ${report.cases.length} cases, ${report.files} files`);
+  return report;
+}

@@ -1,0 +1,140 @@
+// The vault's computers as an unlocked computer sees them (docs/devices.md):
+// every authentic record, opened under the current or an earlier key
+// generation; each one's order and wipe receipt checked; an order the cloud
+// dropped or rolled back put back from the sealed record of the computer
+// that gave it. Marking a computer lost (and ordering its wipe) or found.
+import { fromBase64, keyring, type ReadKeys } from '../../crypto/index.js';
+import type { DeviceInfo, DevicesMark } from '../../contract/index.js';
+import { Refused, UsageError } from '../errors.js';
+import { makeOrder, openReceipt, orderName, orderVerifies, parseOrder, readOrder, receiptName, type Order } from './orders.js';
+import { listRecords, type ListedRecord } from './records.js';
+import { loadLocal, saveLocal, writeOwnRecord, type DeviceDeps } from './this-device.js';
+
+export interface ListDeps extends DeviceDeps {
+  keys: ReadKeys;
+}
+
+/**
+ * An order that names `target` in this vault and verifies under the current
+ * keys, or one a computer keeps in its record under the current keys. An
+ * order under earlier keys alone is not taken from the cloud: the lost
+ * laptop holds those keys, and could forge it.
+ */
+async function authentic(o: Order | undefined, target: string, vault: string, current: ReadKeys, given?: Order): Promise<Order | undefined> {
+  if (!o || o.body.target !== target || o.body.vault !== vault) return undefined;
+  return (await orderVerifies(o, current.authKey)) || o.text === given?.text ? o : undefined;
+}
+
+export interface Listed {
+  info: DeviceInfo;
+  listed: ListedRecord | undefined;
+  order: Order | undefined;
+}
+
+/** Every computer of the vault, with the order and receipt state of each. */
+export async function listDevices(d: ListDeps): Promise<Listed[]> {
+  const ring = keyring(d.keys);
+  const vault = d.config.vaultId;
+  await writeOwnRecord(d); // after a rotation here, this computer's record (and the orders it holds) under the new keys
+  const records = await listRecords(d.remote, ring);
+  // The orders the computers gave, from their sealed records: the newest for each target.
+  const given = new Map<string, Order>();
+  for (const r of records) {
+    if (r.generation !== 0) continue; // a record under earlier keys may be the thief's
+    for (const text of r.record?.orders ?? []) {
+      const o = parseOrder(text);
+      if (o && o.body.vault === vault && o.body.issuer === r.id && (given.get(o.body.target)?.body.counter ?? 0) < o.body.counter) given.set(o.body.target, o);
+    }
+  }
+  if (!records.some((r) => r.id === d.config.deviceId)) records.push({ id: d.config.deviceId, generation: 0 }); // not synced yet: still this computer
+  const out: Listed[] = [];
+  for (const r of records) {
+    const expected = given.get(r.id);
+    let order = await authentic(await readOrder(d.remote, r.id).catch(() => undefined), r.id, vault, ring[0]!, expected);
+    let orderRestored = false;
+    if (expected && (!order || order.body.counter < expected.body.counter)) {
+      await d.remote.put(orderName(r.id), new TextEncoder().encode(expected.text));
+      await d.remote.flush?.();
+      order = expected;
+      orderRestored = true;
+    }
+    const action = order?.body.action;
+    let wipedAt: string | null = null;
+    if (action === 'wipe' && r.record) {
+      const bytes = await d.remote.read(receiptName(r.id)).catch(() => undefined);
+      const receipt = bytes ? await openReceipt(bytes, r.id, fromBase64(r.record.deviceKey, 32)) : undefined;
+      if (receipt && receipt.counter === order!.body.counter) wipedAt = receipt.at;
+    }
+    const isThis = r.id === d.config.deviceId;
+    out.push({
+      listed: r,
+      order,
+      info: {
+        id: r.id,
+        name: r.record?.name ?? (isThis ? d.config.deviceName : 'a computer that has not synced since an update'),
+        this: isThis,
+        status: wipedAt ? 'wiped' : action === 'lost' || action === 'wipe' ? 'lost' : 'active',
+        wipe: wipedAt ? 'done' : action === 'wipe' ? 'ordered' : 'none',
+        version: r.record?.version ?? null,
+        firstSeen: r.record?.firstSeen ?? (isThis ? d.config.createdAt : null),
+        lastSeen: r.record?.lastSeen ?? null,
+        lastSync: r.record?.lastSync ?? null,
+        orderedAt: action === 'lost' || action === 'wipe' ? order!.body.at : null,
+        wipedAt,
+        orderRestored,
+        earlierKeys: r.generation > 0,
+      },
+    });
+  }
+  return out.sort((a, b) => Number(b.info.this) - Number(a.info.this) || a.info.name.localeCompare(b.info.name));
+}
+
+/** The computer a person named: its name (any case), its device ID, or a unique start of the ID (4+ characters). */
+export function pick(all: readonly Listed[], ref: string): Listed {
+  const want = ref.trim().toLowerCase();
+  const byName = all.filter((l) => l.info.name.toLowerCase() === want);
+  const byId = want.length >= 4 ? all.filter((l) => l.info.id.startsWith(want)) : [];
+  const found = byName.length > 0 ? byName : byId;
+  if (found.length === 0) throw new UsageError('no computer of this vault has that name or device ID; list them to see their names', 'list-devices');
+  if (found.length > 1) throw new UsageError('more than one computer of this vault goes by that name; name it by its device ID instead', 'list-devices');
+  return found[0]!;
+}
+
+/** Mark a computer lost (with `wipe`, order its wipe) or found again; returns how it stands now. */
+export async function markDevice(d: ListDeps, o: DevicesMark): Promise<DeviceInfo> {
+  const all = await listDevices(d);
+  const target = pick(all, o.device);
+  if (target.info.this) throw new Refused('this is the computer in use: a computer is marked lost from another computer of the vault');
+  if (o.action === 'lost' && !o.confirm) throw new UsageError('marking a computer lost, and ordering its wipe, must be confirmed', 'confirm');
+  if (o.action === 'found' && target.info.status === 'active') throw new UsageError('that computer is not marked lost', 'list-devices');
+  const ring = keyring(d.keys);
+  const local = await loadLocal(d.home);
+  const counter =
+    Math.max(target.order?.body.counter ?? 0, ...local.orders.map((t) => (parseOrder(t)?.body.target === target.info.id ? parseOrder(t)!.body.counter : 0))) +
+    1;
+  const order = await makeOrder(
+    {
+      vault: d.config.vaultId,
+      target: target.info.id,
+      issuer: d.config.deviceId,
+      counter,
+      action: o.action === 'found' ? 'found' : o.wipe ? 'wipe' : 'lost',
+      at: new Date().toISOString(),
+    },
+    ring.map((k) => k.authKey),
+  );
+  // Kept in this computer's sealed record first, so a cloud that drops the order is found out and the order put back.
+  const orders = [...local.orders.filter((t) => parseOrder(t)?.body.target !== target.info.id), order.text].slice(-32);
+  const key = target.listed?.record?.deviceKey;
+  const wipe = order.body.action === 'wipe' && key ? [{ id: target.info.id, name: target.info.name, counter, at: order.body.at, deviceKey: key }] : [];
+  const wipes = [...(local.wipes ?? []).filter((w) => w.id !== target.info.id), ...wipe].slice(-32);
+  await saveLocal(d.home, { ...local, orders, wipes });
+  await writeOwnRecord(d, { force: true });
+  await d.remote.put(orderName(target.info.id), new TextEncoder().encode(order.text));
+  await d.remote.flush?.();
+  await d.record(
+    o.action === 'found' ? 'computer marked found' : o.wipe ? 'computer marked lost, wipe ordered' : 'computer marked lost',
+    `the computer ${target.info.name} (device ${target.info.id})`,
+  );
+  return pick(await listDevices(d), target.info.id).info;
+}
