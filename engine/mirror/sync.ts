@@ -15,7 +15,7 @@ import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
-import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
+import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { type CloudSpec, type SyncReport, type Emit } from '../../contract/index.js';
@@ -53,7 +53,9 @@ export function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
 
 /** Uploaded files no longer in the vault (nothing under an unreadable folder counts as removed). */
 export function removedPaths(state: SyncState, scan: ScanResult): string[] {
-  return [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
+  const removed: string[] = [];
+  for (const p of state.files.keys()) if (!scan.files.has(p) && !isUnder(p, scan.unreadable)) removed.push(p);
+  return removed;
 }
 
 /**
@@ -197,7 +199,6 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
   report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;
   const removed = removedPaths(state, scan);
-  const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
 
   const progress = {
@@ -213,7 +214,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     if (!force && Date.now() - lastSave < SAVE_EVERY_MS) return;
     lastSave = Date.now();
     await ctx.remote.flush?.();
-    await saveState(ctx.home, state);
+    await saveChanges(ctx.home, state);
   };
 
   const succeeded = (f: ScannedFile, rec: FileRecord) => {
@@ -320,7 +321,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
-  if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
+  if (stateDirty(state)) await checkpoint(true); // only what changed is written; nothing when nothing did
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   if (damaged.size > 0) {
     // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.
