@@ -13,6 +13,7 @@ import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
+import { FolderRemote } from '../remotes/folder.js';
 import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
@@ -240,22 +241,26 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (changed.length > 0) {
     const otherComputers = await registerDevice(ctx.remote, ctx.deviceId, ctx.keys.authKey);
     await settle(ctx, changed);
-    // Many small files: sealed on worker threads (both cores), written here.
+    // Many small files: sealed on worker threads (both cores); a folder cloud's objects are written there too.
     let inMain = changed;
     const small = changed.filter((f) => f.size <= SMALL_FILE);
     if (otherComputers === 0 && useSealPool(small.length)) {
       inMain = changed.filter((f) => f.size > SMALL_FILE);
+      const folder = ctx.remote instanceof FolderRemote ? ctx.remote : undefined;
       await sealInWorkers(
-        { keys: ctx.keys, vaultDir: ctx.vaultDir },
+        { keys: ctx.keys, vaultDir: ctx.vaultDir, ...(folder ? { cloudDir: folder.root } : {}) },
         small.map((f) => f.path),
         async (results) => {
+          // Written by the workers: durable at the next checkpoint's flush, before the state that records them.
+          folder?.written(results.flatMap((r) => (r.kind === 'written' ? [r.name] : [])));
           for (const r of results) {
             const f = scan.files.get(r.path)!;
             if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
               inMain.push(f);
               continue;
             }
-            if (r.kind === 'sealed') {
+            if (r.kind === 'written') succeeded(f, r.record);
+            else if (r.kind === 'sealed') {
               try {
                 await ctx.remote.put(r.name, r.bytes);
                 succeeded(f, r.record);

@@ -219,6 +219,7 @@ test('hundreds of small files are sealed on worker threads, and a big one beside
   assert.equal(r.uploaded, 401);
   assert.deepEqual(r.failed, []);
   assert.equal((await objectFiles(cloud)).length, 401);
+  assert.deepEqual(await readdir(join(cloud, 'tmp')), [], 'every object the workers wrote was renamed into place');
   const { target, report } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
   assert.deepEqual(report.failed, []);
   const want = await readTree(vault);
