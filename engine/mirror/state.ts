@@ -9,7 +9,7 @@
 // there is no log yet, and replaced by the log at the next save. Paths are
 // kept in Maps, never as object keys (a file named "__proto__" is a file like
 // any other).
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fsyncDir, tempName, writeFileAtomic, writeTemp } from '../fsutil/atomic.js';
@@ -63,7 +63,7 @@ export interface SyncState {
   failures: TrackedMap<Failure>;
   lastSync?: LastSync;
   /** How the log on disk stands (engine-internal): lines in it, bytes up to the last whole line, and whether it must be rewritten. */
-  log?: { lines: number; validBytes: number; rewrite: boolean };
+  log?: { lines: number; validBytes: number; rewrite: boolean; ino: number };
 }
 
 export function emptyState(): SyncState {
@@ -136,7 +136,9 @@ async function readLog(path: string): Promise<SyncState | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  let ino: number;
   try {
+    ino = (await fh.stat()).ino;
     let buf = Buffer.alloc(1 << 20);
     let filled = 0; // bytes in buf, from the file offset validBytes
     for (;;) {
@@ -149,7 +151,7 @@ async function readLog(path: string): Promise<SyncState | undefined> {
         const line = buf.toString('utf8', start, nl);
         if (lines === 0 ? line !== HEADER : !apply(s, line)) {
           if (lines === 0) return undefined;
-          return { ...s, log: { lines, validBytes, rewrite: false } }; // a damaged line: it and all after it are ignored, and cut off at the next save
+          return { ...s, log: { lines, validBytes, rewrite: false, ino } }; // a damaged line: it and all after it are ignored, and cut off at the next save
         }
         lines++;
         validBytes += nl + 1 - start;
@@ -162,7 +164,7 @@ async function readLog(path: string): Promise<SyncState | undefined> {
     await fh.close();
   }
   // A torn tail (a crash mid-append): the next append first cuts the file back to its last whole line.
-  return lines === 0 ? undefined : { ...s, log: { lines, validBytes, rewrite: false } };
+  return lines === 0 ? undefined : { ...s, log: { lines, validBytes, rewrite: false, ino } };
 }
 
 /** The state.json of earlier versions: { version: 1, files: [[path, record]], failures: [[path, failure]] }. */
@@ -184,7 +186,7 @@ async function readLegacy(home: string): Promise<SyncState | undefined> {
     if (!f?.success || typeof e[0] !== 'string') return undefined;
     s.failures.set(e[0], f.data);
   }
-  return { ...s, log: { lines: 0, validBytes: 0, rewrite: true } };
+  return { ...s, log: { lines: 0, validBytes: 0, rewrite: true, ino: -1 } };
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -197,7 +199,7 @@ async function readJson(path: string): Promise<unknown> {
 
 export async function loadState(home: string): Promise<SyncState> {
   const [state, last] = await Promise.all([readLog(join(home, homeFiles.state)), readJson(join(home, homeFiles.lastSync))]);
-  const s = state ?? (await readLegacy(home)) ?? { ...emptyState(), log: { lines: 0, validBytes: 0, rewrite: true } };
+  const s = state ?? (await readLegacy(home)) ?? { ...emptyState(), log: { lines: 0, validBytes: 0, rewrite: true, ino: -1 } };
   const lastSync = lastSyncSchema.safeParse(last);
   if (lastSync.success) s.lastSync = lastSync.data;
   return s;
@@ -236,10 +238,11 @@ export async function saveState(home: string, s: SyncState): Promise<void> {
     throw e;
   }
   await fsyncDir(home);
+  const { ino } = await stat(path);
   await rm(join(home, homeFiles.legacyState), { force: true });
   s.files.changed.clear();
   s.failures.changed.clear();
-  s.log = { lines: 1 + s.files.size + s.failures.size, validBytes: bytes, rewrite: false };
+  s.log = { lines: 1 + s.files.size + s.failures.size, validBytes: bytes, rewrite: false, ino };
 }
 
 /** Appends what changed since the last save (one write, one fsync); compacts instead when the log has grown far past its records. */
@@ -251,7 +254,20 @@ export async function saveChanges(home: string, s: SyncState): Promise<void> {
   let text = '';
   for (const p of s.files.changed) text += `${fileLine(p, s.files.get(p))}\n`;
   for (const p of s.failures.changed) text += `${failureLine(p, s.failures.get(p))}\n`;
-  const fh = await open(join(home, homeFiles.state), 'r+');
+  const fh = await open(join(home, homeFiles.state), 'r+').catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+    return undefined; // removed since it was read: written whole again
+  });
+  if (!fh) return saveState(home, s);
+  const st = await fh.stat().catch(async (e: unknown) => {
+    await fh.close();
+    throw e;
+  });
+  if (st.ino !== log.ino || st.size < log.validBytes) {
+    // Replaced since it was read (compacted elsewhere): appending at this offset would tear it, so it is written whole instead.
+    await fh.close();
+    return saveState(home, s);
+  }
   try {
     const end = log.validBytes;
     await fh.truncate(end); // a torn or damaged tail read at load is cut off, so this append starts a line

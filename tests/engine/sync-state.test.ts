@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadState, saveChanges, type FileRecord } from '../../engine/mirror/state.js';
+import { loadState, saveChanges, saveState, type FileRecord } from '../../engine/mirror/state.js';
 import { exists, tempDir } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
@@ -107,4 +107,22 @@ test('an earlier version vault syncs on: nothing is uploaded again, and a second
   const after = await stat(logOf(home));
   assert.equal(after.mtimeMs, before.mtimeMs, 'the log is not touched');
   assert.equal(after.size, before.size);
+});
+
+test('a log replaced or removed since it was read is written whole, never appended to at a stale offset', async () => {
+  const home = await tempDir();
+  const first = await loadState(home);
+  first.files.set('a.txt', rec(1));
+  await saveChanges(home, first);
+  const stale = await loadState(home);
+  const other = await loadState(home);
+  for (let i = 0; i < 50; i++) other.files.set(`other/${i}`, rec(i));
+  await saveState(home, other); // compacted: a new file under the same name
+  stale.files.set('b.txt', rec(2));
+  await saveChanges(home, stale);
+  assert.deepEqual([...(await loadState(home)).files.keys()].sort(), ['a.txt', 'b.txt'], 'whole, and only what this state holds');
+  await rm(logOf(home));
+  stale.files.set('c.txt', rec(3));
+  await saveChanges(home, stale);
+  assert.deepEqual([...(await loadState(home)).files.keys()].sort(), ['a.txt', 'b.txt', 'c.txt']);
 });
