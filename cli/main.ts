@@ -1,76 +1,48 @@
 // The `casevault` command: parsing and messages only, over the engine API.
 import { Command, CommanderError } from 'commander';
-import { auditCommand } from './commands/audit.js';
-import { cloudMoveCommand } from './commands/cloud-move.js';
-import { escrowCommand } from './commands/escrow.js';
-import { handoverCommand } from './commands/handover.js';
-import { removeCommand } from './commands/remove.js';
-import { backupCommand } from './commands/backup.js';
-import { backupFolderCommand } from './commands/backup-folder.js';
-import { forgetCommand } from './commands/forget.js';
-import { initCommand } from './commands/init.js';
-import { restoreCommand } from './commands/restore.js';
-import { sarCommand } from './commands/sar.js';
-import { sendCommand } from './commands/send.js';
-import { sendsCommand } from './commands/sends.js';
-import { snapshotsCommand } from './commands/snapshots.js';
-import { passwdCommand } from './commands/passwd.js';
-import { rotateKeysCommand } from './commands/rotate-keys.js';
-import { recoverCommand } from './commands/recover.js';
-import { recoveryKeyCommand } from './commands/recovery-key.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { syncCommand } from './commands/sync.js';
-import { verifyCommand } from './commands/verify.js';
-import { watchCommand } from './commands/watch.js';
-import { archiveCommand } from './commands/archive.js';
-import { archivesCommand } from './commands/archives.js';
-import { closeCommand } from './commands/close.js';
-import { deleteCommand } from './commands/delete.js';
-import { recordsCommand } from './commands/records.js';
-import { reopenCommand } from './commands/reopen.js';
-import { retentionCommand } from './commands/retention.js';
-import { devicesCommand } from './commands/devices.js';
-import { breachReportCommand } from './commands/breach-report.js';
 import { cryptoBackend } from '../engine/index.js';
-import { makeCtx } from './context.js';
+import { makeCtx, type Ctx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
 
-const COMMANDS = [
-  initCommand,
-  syncCommand,
-  watchCommand,
-  statusCommand,
-  recoverCommand,
-  verifyCommand,
-  backupCommand,
-  backupFolderCommand,
-  snapshotsCommand,
-  restoreCommand,
-  forgetCommand,
-  passwdCommand,
-  auditCommand,
-  serveCommand,
-  retentionCommand,
-  closeCommand,
-  reopenCommand,
-  archiveCommand,
-  archivesCommand,
-  deleteCommand,
-  recordsCommand,
-  sarCommand,
-  escrowCommand,
-  handoverCommand,
-  removeCommand,
-  rotateKeysCommand,
-  sendCommand,
-  sendsCommand,
-  recoveryKeyCommand,
-  cloudMoveCommand,
-  devicesCommand,
-  breachReportCommand,
-];
+// Each command's module, loaded only when it runs (or for the help, which lists them all), in the help's order:
+// a `casevault sync` loads the sync command and what it needs, not the other thirty.
+type AddCommand = (program: Command, ctx: Ctx, done: (code: number) => void) => void;
+
+const COMMANDS: Record<string, () => Promise<AddCommand>> = {
+  init: () => import('./commands/init.js').then((m) => m.initCommand),
+  sync: () => import('./commands/sync.js').then((m) => m.syncCommand),
+  watch: () => import('./commands/watch.js').then((m) => m.watchCommand),
+  status: () => import('./commands/status.js').then((m) => m.statusCommand),
+  recover: () => import('./commands/recover.js').then((m) => m.recoverCommand),
+  verify: () => import('./commands/verify.js').then((m) => m.verifyCommand),
+  backup: () => import('./commands/backup.js').then((m) => m.backupCommand),
+  'backup-folder': () => import('./commands/backup-folder.js').then((m) => m.backupFolderCommand),
+  snapshots: () => import('./commands/snapshots.js').then((m) => m.snapshotsCommand),
+  restore: () => import('./commands/restore.js').then((m) => m.restoreCommand),
+  forget: () => import('./commands/forget.js').then((m) => m.forgetCommand),
+  passwd: () => import('./commands/passwd.js').then((m) => m.passwdCommand),
+  audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
+  serve: () => import('./commands/serve.js').then((m) => m.serveCommand),
+  retention: () => import('./commands/retention.js').then((m) => m.retentionCommand),
+  close: () => import('./commands/close.js').then((m) => m.closeCommand),
+  reopen: () => import('./commands/reopen.js').then((m) => m.reopenCommand),
+  archive: () => import('./commands/archive.js').then((m) => m.archiveCommand),
+  archives: () => import('./commands/archives.js').then((m) => m.archivesCommand),
+  delete: () => import('./commands/delete.js').then((m) => m.deleteCommand),
+  records: () => import('./commands/records.js').then((m) => m.recordsCommand),
+  sar: () => import('./commands/sar.js').then((m) => m.sarCommand),
+  escrow: () => import('./commands/escrow.js').then((m) => m.escrowCommand),
+  handover: () => import('./commands/handover.js').then((m) => m.handoverCommand),
+  remove: () => import('./commands/remove.js').then((m) => m.removeCommand),
+  'rotate-keys': () => import('./commands/rotate-keys.js').then((m) => m.rotateKeysCommand),
+  send: () => import('./commands/send.js').then((m) => m.sendCommand),
+  sends: () => import('./commands/sends.js').then((m) => m.sendsCommand),
+  'recovery-key': () => import('./commands/recovery-key.js').then((m) => m.recoveryKeyCommand),
+  'cloud-move': () => import('./commands/cloud-move.js').then((m) => m.cloudMoveCommand),
+  devices: () => import('./commands/devices.js').then((m) => m.devicesCommand),
+  'breach-report': () => import('./commands/breach-report.js').then((m) => m.breachReportCommand),
+};
 
 const VERSION = '0.1.0';
 
@@ -100,7 +72,9 @@ export async function main(
           ),
         ),
     });
-  for (const add of COMMANDS)
+  // Only the command named is loaded; anything else (help, a mistyped name) loads them all, for commander to list or suggest.
+  const wanted = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [COMMANDS[argv[0]]!] : Object.values(COMMANDS);
+  for (const add of await Promise.all(wanted.map((load) => load())))
     add(program, ctx, (c) => {
       code = c;
     });

@@ -13,7 +13,10 @@ export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform: Node
 /** Every name Casevault writes in CASEVAULT_HOME (besides its temporary files, `.casevault-tmp-*`). */
 export const homeFiles = {
   config: 'config.json',
-  state: 'state.json',
+  /** What this computer uploaded, a log of changes (engine/mirror/state.ts). */
+  state: 'sync-state.log',
+  /** The same, as earlier versions kept it: read once, replaced by the log. */
+  legacyState: 'state.json',
   lastSync: 'last-sync.json',
   keyFile: 'casevault.key',
   lock: 'lock',

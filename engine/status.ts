@@ -10,7 +10,7 @@ import { homeFiles } from './home.js';
 import { scanVault } from './mirror/scan.js';
 import { loadState } from './mirror/state.js';
 import { removedPaths } from './mirror/sync.js';
-import { classifyFiles } from './mirror/vault-files.js';
+import { classifyFiles, countFiles } from './mirror/vault-files.js';
 import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
 import { rotationPending } from './keys/rotation-steps.js';
@@ -35,15 +35,12 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
   const state = await loadState(i.home);
   const scan = await scanVault(config.vaultDir);
-  const files = classifyFiles(scan, state);
-  const synced = files.filter((f) => f.state === 'synced').length;
-  const pendingFiles = files.filter((f) => f.state === 'waiting').map((f) => f.path);
-  const failures = files.flatMap((f) => (f.state === 'failed' ? [{ path: f.path, reason: f.reason ?? '' }] : []));
+  const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
   const settings = await loadSettings(i.home);
   const now = Date.now();
-  const counts = { total: files.length, synced, pending: pendingFiles.length, failed: failures.length };
+  const counts = { total: synced + pendingFiles.length + failures.length, synced, pending: pendingFiles.length, failed: failures.length };
   const pendingDeletions = removedPaths(state, scan).length;
   const live = await liveState(i.home);
   const keyRotation = i.rotating ? 'running' : (await rotationPending(i.home)) ? 'interrupted' : 'none';

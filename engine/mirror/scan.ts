@@ -3,7 +3,7 @@
 // cannot be read are reported so that their files are not taken as deleted.
 import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { isTempName } from '../fsutil/atomic.js';
 
 export interface ScannedFile {
@@ -61,13 +61,12 @@ export async function scanVault(root: string): Promise<ScanResult> {
         result.badNames.push(rel ? `${rel}/${shown}` : shown);
         continue;
       }
-      const e = { name, isSymbolicLink: () => raw.isSymbolicLink(), isDirectory: () => raw.isDirectory(), isFile: () => raw.isFile() };
-      if (isIgnoredName(e.name)) continue;
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      const full = join(dir, e.name);
-      if (e.isSymbolicLink()) result.skippedLinks++;
-      else if (e.isDirectory()) subdirs.push(walk(full, path));
-      else if (e.isFile()) {
+      if (isIgnoredName(name)) continue;
+      const path = rel ? `${rel}/${name}` : name;
+      const full = `${dir}${sep}${name}`; // `dir` is already normal: no join (it shows in the profile of a 100,000-file pass)
+      if (raw.isSymbolicLink()) result.skippedLinks++;
+      else if (raw.isDirectory()) subdirs.push(walk(full, path));
+      else if (raw.isFile()) {
         let st;
         try {
           st = lstatSync(full);
@@ -82,7 +81,7 @@ export async function scanVault(root: string): Promise<ScanResult> {
     }
     await Promise.all(subdirs);
   };
-  await walk(root, '');
+  await walk(resolve(root), '');
   return result;
 }
 

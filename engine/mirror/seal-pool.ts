@@ -1,5 +1,8 @@
 // Spreads the sealing of many small files over worker threads (one per
-// core), batch by batch; results come back in batches to the caller.
+// core), batch by batch; results come back in batches to the caller. For a
+// folder cloud the workers also write each object (temporary file, rename)
+// and hand back only its record: the main thread schedules, records the
+// state and makes the writes durable at its checkpoints (FolderRemote.written).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WriteKeys } from '../../crypto/index.js';
@@ -8,6 +11,8 @@ import type { FileRecord } from './state.js';
 export interface SealWorkerData {
   keys: WriteKeys;
   vaultDir: string;
+  /** A folder cloud's root: the workers write the objects there themselves. */
+  cloudDir?: string;
 }
 
 export interface SealRequest {
@@ -17,6 +22,7 @@ export interface SealRequest {
 
 export type SealResult =
   | { path: string; kind: 'sealed'; name: string; bytes: Uint8Array; record: FileRecord }
+  | { path: string; kind: 'written'; name: string; record: FileRecord }
   | { path: string; kind: 'large' }
   | { path: string; kind: 'failed'; retry: boolean; reason: string };
 

@@ -1,6 +1,7 @@
 // Worker thread: reads and seals small files, so that both cores encrypt.
-// It gets the write keys only (never a reading key) and hands the sealed
-// objects back to the main thread, which writes them to the remote.
+// It gets the write keys only (never a reading key). A folder cloud's objects
+// it writes itself (temporary file, then rename: FolderRemote.put); any other
+// cloud's it hands back to the main thread, which uploads them.
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../../crypto/index.js';
@@ -8,9 +9,11 @@ import { tagOf } from './devices.js';
 import { readSmall, record } from './file-read.js';
 import type { SealRequest, SealResult, SealWorkerData } from './seal-pool.js';
 import { describeFailure } from './sync.js';
+import { FolderRemote } from '../remotes/folder.js';
 
-const { keys, vaultDir } = workerData as SealWorkerData;
+const { keys, vaultDir, cloudDir } = workerData as SealWorkerData;
 const sealer = await ObjectSealer.create(keys as WriteKeys);
+const folder = cloudDir === undefined ? undefined : new FolderRemote(cloudDir);
 
 async function seal(path: string): Promise<SealResult> {
   try {
@@ -18,7 +21,10 @@ async function seal(path: string): Promise<SealResult> {
     if (!read) return { path, kind: 'large' };
     const id = await objectId(keys.nameKey, path);
     const bytes = sealer.sealBytes(id, { path, size: read.st.size, mtimeMs: read.st.mtimeMs }, read.bytes);
-    return { path, kind: 'sealed', name: objectRemoteName(id), bytes, record: record(read.st, id, tagOf(bytes)) };
+    const name = objectRemoteName(id);
+    if (!folder) return { path, kind: 'sealed', name, bytes, record: record(read.st, id, tagOf(bytes)) };
+    await folder.put(name, bytes);
+    return { path, kind: 'written', name, record: record(read.st, id, tagOf(bytes)) };
   } catch (e) {
     return { path, kind: 'failed', retry: e instanceof FileChanged, reason: describeFailure(e) };
   }

@@ -14,9 +14,10 @@ import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
+import { FolderRemote } from '../remotes/folder.js';
 import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
-import { loadState, saveLastSync, saveState, type FileRecord, type SyncState } from './state.js';
+import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { type CloudSpec, type SyncReport, type Emit } from '../../contract/index.js';
@@ -61,7 +62,9 @@ export function sameFile(r: FileRecord | undefined, f: ScannedFile): boolean {
 
 /** Uploaded files no longer in the vault (nothing under an unreadable folder counts as removed). */
 export function removedPaths(state: SyncState, scan: ScanResult): string[] {
-  return [...state.files.keys()].filter((p) => !scan.files.has(p) && !isUnder(p, scan.unreadable));
+  const removed: string[] = [];
+  for (const p of state.files.keys()) if (!scan.files.has(p) && !isUnder(p, scan.unreadable)) removed.push(p);
+  return removed;
 }
 
 /**
@@ -210,7 +213,6 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
   report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;
   const removed = removedPaths(state, scan);
-  const failuresBefore = state.failures.size;
   for (const p of state.failures.keys()) if (!scan.files.has(p)) state.failures.delete(p);
 
   const progress = {
@@ -226,7 +228,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     if (!force && Date.now() - lastSave < SAVE_EVERY_MS) return;
     lastSave = Date.now();
     await ctx.remote.flush?.();
-    await saveState(ctx.home, state);
+    await saveChanges(ctx.home, state);
   };
 
   let othersAtStart: number | undefined;
@@ -255,22 +257,26 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     const otherComputers = await ctx.devices.register();
     if (otherComputers > 0) othersAtStart = await othersSum(ctx.remote, ctx.keys.authKey, ctx.deviceId); // before any upload: see othersSum
     await settle(ctx, changed);
-    // Many small files: sealed on worker threads (both cores), written here.
+    // Many small files: sealed on worker threads (both cores); a folder cloud's objects are written there too.
     let inMain = changed;
     const small = changed.filter((f) => f.size <= SMALL_FILE);
     if (otherComputers === 0 && useSealPool(small.length)) {
       inMain = changed.filter((f) => f.size > SMALL_FILE);
+      const folder = ctx.remote instanceof FolderRemote ? ctx.remote : undefined;
       await sealInWorkers(
-        { keys: ctx.keys, vaultDir: ctx.vaultDir },
+        { keys: ctx.keys, vaultDir: ctx.vaultDir, ...(folder ? { cloudDir: folder.root } : {}) },
         small.map((f) => f.path),
         async (results) => {
+          // Written by the workers: durable at the next checkpoint's flush, before the state that records them.
+          folder?.written(results.flatMap((r) => (r.kind === 'written' ? [r.name] : [])));
           for (const r of results) {
             const f = scan.files.get(r.path)!;
             if (r.kind === 'large' || (r.kind === 'failed' && r.retry)) {
               inMain.push(f);
               continue;
             }
-            if (r.kind === 'sealed') {
+            if (r.kind === 'written') succeeded(f, r.record);
+            else if (r.kind === 'sealed') {
               try {
                 await ctx.remote.put(r.name, r.bytes);
                 succeeded(f, r.record);
@@ -337,7 +343,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
   await ctx.devices.afterPass(state.files);
-  if (changed.length > 0 || removed.length > 0 || state.failures.size !== failuresBefore) await checkpoint(true);
+  if (stateDirty(state)) await checkpoint(true); // only what changed is written; nothing when nothing did
   if (rolledBack || report.uploaded > 0 || report.deleted > 0) await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   if (damaged.size > 0) {

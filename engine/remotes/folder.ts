@@ -181,6 +181,16 @@ export class FolderRemote implements Remote {
     this.dirty.add(tmpDir);
   }
 
+  /** Objects another thread wrote into this folder (the sync's sealing workers): the next flush makes them durable too. */
+  written(names: readonly string[]): void {
+    for (const name of names) {
+      const target = this.path(name);
+      this.unsynced.push(target);
+      this.dirty.add(dirname(target));
+    }
+    this.dirty.add(join(this.root, TMP_DIR));
+  }
+
   /** Make every write and rename since the last flush durable. */
   async flush(): Promise<void> {
     const files = this.unsynced;

@@ -47,7 +47,7 @@ test('a wipe killed after its marker, in the vault folder, or in the home is fin
       'with the vault folder gone and the home half removed',
       async (c) => {
         await rm(c.vault, { recursive: true });
-        for (const f of ['casevault.key', 'state.json', 'audit.log', 'config.json']) await rm(join(c.home, f));
+        for (const f of ['casevault.key', 'sync-state.log', 'audit.log', 'config.json']) await rm(join(c.home, f));
       },
     ],
   ];

@@ -47,7 +47,7 @@ test('two computers edit the same file: both versions are kept in the cloud and 
 test('a single computer never sees conflicts, even after losing its local state', async () => {
   const { vault, home, engine: e } = await makeVault({ files: { 'a.txt': 'one' }, synced: true });
   const { rm } = await import('node:fs/promises');
-  await rm(join(home, 'state.json'));
+  await rm(join(home, 'sync-state.log'));
   await writeFile(join(vault, 'a.txt'), 'two');
   assert.deepEqual((await e.sync()).conflicts, []);
 });

@@ -108,7 +108,7 @@ test('the trash is purged after the trash period', async () => {
 test('losing the local state costs a rescan, never a duplicate', async () => {
   const { home, cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'x/b.txt': 'two' } });
   await engine.sync();
-  await rm(join(home, 'state.json'));
+  await rm(join(home, 'sync-state.log'));
   const r = await engine.sync();
   assert.equal(r.uploaded, 2);
   assert.equal((await objectFiles(cloud)).length, 2);
@@ -219,6 +219,7 @@ test('hundreds of small files are sealed on worker threads, and a big one beside
   assert.equal(r.uploaded, 401);
   assert.deepEqual(r.failed, []);
   assert.equal((await objectFiles(cloud)).length, 401);
+  assert.deepEqual(await readdir(join(cloud, 'tmp')), [], 'every object the workers wrote was renamed into place');
   const { target, report } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
   assert.deepEqual(report.failed, []);
   const want = await readTree(vault);

@@ -15,7 +15,7 @@ import { failsWith, FILES, handover, NEW_PASSPHRASE, ok, successorRecover } from
 
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
 
-const homeFilesOf = async (home: string) => Promise.all(['config.json', 'casevault.key', 'state.json'].map((f) => readFile(join(home, f))));
+const homeFilesOf = async (home: string) => Promise.all(['config.json', 'casevault.key', 'sync-state.log'].map((f) => readFile(join(home, f))));
 
 test(`kill -9 during handover at ${ROUNDS} random instants leaves the vault untouched, and a re-run succeeds`, async () => {
   const files: Record<string, Buffer> = { ...FILES };

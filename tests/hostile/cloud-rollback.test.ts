@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { loadState } from '../../engine/mirror/state.js';
 import fc from 'fast-check';
 import { Engine } from '../../engine/engine.js';
 import { openHighWater, sealHighWater } from '../../engine/mirror/high-water.js';
@@ -108,7 +109,7 @@ test('two computers: one object of this computer put back from an older copy is 
   assert.equal((await other.sync()).uploaded, 1); // two computers with records now
   await writeFile(join(v.vault, 'case/letter.txt'), 'second draft of the letter');
   assert.equal((await v.engine.sync()).uploaded, 1);
-  const object = await findObject(v.cloud, await readFile(join(v.home, 'state.json'), 'utf8'), 'case/letter.txt');
+  const object = await findObject(v.cloud, v.home, 'case/letter.txt');
   const old = await readFile(object);
   await writeFile(join(v.vault, 'case/letter.txt'), 'final text of the letter!!');
   assert.equal((await v.engine.sync()).uploaded, 1);
@@ -120,8 +121,7 @@ test('two computers: one object of this computer put back from an older copy is 
 });
 
 /** The cloud file of a vault path, from the computer's sync state (its object ID). */
-async function findObject(cloud: string, stateJson: string, path: string): Promise<string> {
-  const files = new Map((JSON.parse(stateJson) as { files: [string, { id: string }][] }).files);
-  const id = files.get(path)!.id;
+async function findObject(cloud: string, home: string, path: string): Promise<string> {
+  const id = (await loadState(home)).files.get(path)!.id;
   return join(cloud, 'objects', id.slice(0, 2), id);
 }
