@@ -1,6 +1,6 @@
 // The `casevault` command: parsing and messages only, over the engine API.
 import { Command, CommanderError } from 'commander';
-import { cryptoBackend } from '../engine/index.js';
+import { APP_VERSION, cryptoBackend } from '../engine/index.js';
 import { makeCtx, type Ctx } from './context.js';
 import { describeError, errorLine, EXIT } from './exit-codes.js';
 import type { Io } from './prompt.js';
@@ -44,8 +44,6 @@ const COMMANDS: Record<string, () => Promise<AddCommand>> = {
   'breach-report': () => import('./commands/breach-report.js').then((m) => m.breachReportCommand),
 };
 
-const VERSION = '0.1.0';
-
 export async function main(
   argv: string[],
   io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
@@ -54,7 +52,7 @@ export async function main(
   const ctx = makeCtx(io);
   const program = new Command('casevault')
     .description('Encrypted vault for case files: an encrypted cloud copy and backups of a folder.')
-    .version(VERSION)
+    .version(APP_VERSION)
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({
@@ -86,7 +84,7 @@ export async function main(
     }
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       // Which build of libsodium runs here (crypto/sodium.ts): the native addon, or WebAssembly where it does not load.
-      io.stdout.write(`${VERSION} (libsodium ${(await cryptoBackend()) === 'native' ? 'native' : 'WebAssembly'})\n`);
+      io.stdout.write(`${APP_VERSION} (libsodium ${(await cryptoBackend()) === 'native' ? 'native' : 'WebAssembly'})\n`);
       return EXIT.ok;
     }
     await ctx.engine().finishWipe(); // this computer was wiping itself on another computer's order when it was stopped: that comes first

@@ -13,3 +13,4 @@ export { defaultStaticDir, startBrowserServer } from './transport/server.js';
 export { CONTENT_SECURITY_POLICY } from './transport/csp.js';
 export { DEFAULT_RETENTION } from './backup/retention.js';
 export { cryptoBackend } from '../crypto/index.js';
+export { APP_VERSION } from './version.js';

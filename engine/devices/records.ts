@@ -14,8 +14,6 @@ export const DEVICES = 'devices/';
 /** A record's largest size: 2,000 cases of long names fit well within it. */
 export const RECORD_MAX = 256 * 1024;
 export const CASES_MAX = 2000;
-/** What `casevault --version` says (cli/main.ts); a record tells the other computers which version wrote it. */
-export const APP_VERSION = '0.1.0';
 /** Files directly in the vault folder, counted together as one "case". */
 export const LOOSE_FILES = '(files in the vault folder)';
 

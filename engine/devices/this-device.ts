@@ -17,7 +17,8 @@ import { mirrorAudit } from '../audit/trail.js';
 import type { Remote } from '../remotes/remote.js';
 import { atRestEncryption } from './at-rest.js';
 import { orderVerifies, readOrder } from './orders.js';
-import { APP_VERSION, RECORD_MAX, isAuthentic, recordDigest, recordName, sealRecord, summarizeCases, DEVICES, type DeviceRecord } from './records.js';
+import { APP_VERSION } from '../version.js';
+import { RECORD_MAX, isAuthentic, recordDigest, recordName, sealRecord, summarizeCases, DEVICES, type DeviceRecord } from './records.js';
 import { wipe } from './wipe.js';
 
 /** A record is written again at least this often while the computer syncs ("last seen"). */
