@@ -5,12 +5,13 @@
 // fifth object upload the proxy sees, not after a guessed delay), after
 // which a re-run completes and verify reads every object back; then the
 // backups at an s3:// location: backup, kill -9 mid-backup, re-run,
-// verify and restore.
+// verify and restore; and `watch` uploading what is dropped in.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
@@ -146,5 +147,34 @@ describe('casevault on S3 storage (Ceph)', { skip }, () => {
     assert.equal(snaps.code, 0);
     const verify = await run(['verify', '--backup'], env);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  });
+
+  it('watch on an s3:// cloud copy: a running watch uploads the files there are and each one dropped in later', async () => {
+    const bucket = await server.makeBucket();
+    const root = await tempDir('s3-watch');
+    const vault = join(root, 'Cases');
+    await mkdir(vault);
+    await writeFiles(vault, { 'member-1/grievance.txt': randomBytes(10_000) });
+    const env = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', ...server.env, CASEVAULT_HOME: join(root, 'home') };
+    const location = `s3://${bucket}/watched`;
+    assert.equal((await run(['init', '--vault', vault, '--cloud', location], env)).code, 0);
+    const objects = async () => ((await server.admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'watched/objects/' }))).Contents ?? []).length;
+    /** Polls the bucket (no guessed delay: as long as it takes, within the test's own timeout). */
+    const until = async (n: number) => {
+      while ((await objects()) < n) await new Promise((r) => setTimeout(r, 200));
+    };
+    const watch = spawn(process.execPath, [BIN, 'watch'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    const stopped = new Promise((resolve) => watch.on('close', resolve));
+    try {
+      await until(1);
+      await writeFiles(vault, { 'member-2/letter.txt': randomBytes(20_000) });
+      await until(2);
+    } finally {
+      watch.kill('SIGTERM');
+      await stopped;
+    }
+    const verify = await run(['verify', '--cloud'], env);
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /Checked 2 objects .*2 good, 0 bad, 0 missing/);
   });
 });
