@@ -104,6 +104,7 @@ describe('the app on S3 storage (Ceph)', { skip }, () => {
       await card.getByLabel('Secret access key').fill(server.conn.secretAccessKey);
       await card.getByRole('button', { name: 'Replace the access key' }).click();
       await card.getByText('The storage accepted the key').waitFor();
+      await shot(page, 'settings-s3.png');
       await page.getByRole('button', { name: 'Home' }).click();
       await writeFile(join(vault, 'letter.txt'), 'a second file');
       await page.getByRole('button', { name: 'Sync now' }).click();
