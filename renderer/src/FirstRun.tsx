@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
@@ -39,6 +39,28 @@ const S3_CHOICE = "The union's object storage (S3)";
 /** Whether the form needs the S3 connection: the cloud copy, or the backups at an s3:// address, on the union's object storage. */
 function needsS3(cloudKind: string, backupDir: string): boolean {
   return cloudKind === 's3' || backupDir.trim().startsWith('s3://');
+}
+
+/** One place the encrypted copy can go, as a radio button with its words. */
+function CloudChoice<K extends string>({
+  group,
+  kind,
+  current,
+  pick,
+  children,
+}: {
+  group: string;
+  kind: K;
+  current: K;
+  pick: (k: K) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="tick">
+      <input type="radio" name={group} checked={current === kind} onChange={() => pick(kind)} />
+      <span>{children}</span>
+    </label>
+  );
 }
 
 /** On a new computer: rebuild the vault from the cloud copy with the passphrase or the recovery key. */
@@ -106,14 +128,12 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       <p>Use this on a new computer: Casevault rebuilds your vault folder from the encrypted cloud copy.</p>
       <fieldset>
         <legend>Where the encrypted copy is</legend>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} />
-          <span>A folder that syncs, or a share</span>
-        </label>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 's3'} onChange={() => setCloudKind('s3')} />
-          <span>{S3_CHOICE}</span>
-        </label>
+        <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
+          A folder that syncs, or a share
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="s3" current={cloudKind} pick={setCloudKind}>
+          {S3_CHOICE}
+        </CloudChoice>
         {cloudKind === 'folder' && (
           <>
             <label htmlFor={`${id}-cloud`}>Cloud folder that holds the encrypted copy</label>
@@ -216,18 +236,15 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
       <fieldset>
         <legend>Where the encrypted copy goes</legend>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} />
-          <span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span>
-        </label>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} />
-          <span>Dropbox, signed in from here (no Dropbox app needed)</span>
-        </label>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 's3'} onChange={() => setCloudKind('s3')} />
-          <span>{S3_CHOICE}</span>
-        </label>
+        <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
+          A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="dropbox" current={cloudKind} pick={setCloudKind}>
+          Dropbox, signed in from here (no Dropbox app needed)
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="s3" current={cloudKind} pick={setCloudKind}>
+          {S3_CHOICE}
+        </CloudChoice>
         {cloudKind === 'folder' && (
           <>
             <label htmlFor={`${id}-cloud`}>Cloud folder</label>

@@ -2,7 +2,8 @@
 // address that is not s3://BUCKET/PREFIX is refused in one sentence before
 // anything is sent; a good one sends the cloud's location and the
 // connection typed (the secret as typed, an empty endpoint left out); and a
-// folder cloud with backups at an s3:// address asks for the connection too.
+// folder cloud with backups at an s3:// address asks for the connection too;
+// Recover offers the same choice.
 import { bridge, calls } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
@@ -66,5 +67,26 @@ test('first run: a folder cloud with backups at an s3:// address asks for the co
     backupDir: 's3://union-backups/alice',
     passphrase: PASS,
     s3: { endpoint: 'https://s3.union.example', region: 'us-east-1', accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret' },
+  });
+});
+
+test('Recover offers the same S3 choice and sends the location and the connection', async () => {
+  bridge({ recover: () => ({ restored: 2, bytes: 10, failed: [] }) });
+  render(<FirstRun onDone={() => {}} />);
+  fireEvent.click(screen.getByRole('button', { name: 'Already have a vault? Recover it on this computer' }));
+  fireEvent.click(screen.getByLabelText("The union's object storage (S3)"));
+  assert.equal(screen.queryByLabelText(/^Cloud folder/), null);
+  type(/^Bucket address/, 's3://union-casevault/alice');
+  type(/^Access key ID/, 'AKIDALICE');
+  type(/^Secret access key/, 'alice-secret');
+  type(/^New \(or empty\) folder/, '/home/a/Cases');
+  type(/^Passphrase/, PASS);
+  fireEvent.click(screen.getByRole('button', { name: 'Recover my vault' }));
+  await screen.findByText(/^2 files are back in \/home\/a\/Cases\./);
+  assert.deepEqual(calls.find((c) => c.method === 'recover')?.params, {
+    cloud: { kind: 's3', bucket: 'union-casevault', prefix: 'alice' },
+    vaultDir: '/home/a/Cases',
+    secret: { passphrase: PASS },
+    s3: { region: 'us-east-1', accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret' },
   });
 });
