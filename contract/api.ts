@@ -22,7 +22,16 @@ import type { ArchiveDeletion, ArchiveEntry, ArchiveOutcome, CaseInfo, DeleteRep
 import { escrowKeySchema, escrowSecretSchema, pathParam, secretSchema, text, type ReencryptReport, type RotateReport, type Strength } from './keys.js';
 import type { HandoverReport, HandoverStatus, RemoveReport } from './leaving.js';
 import type { LockState } from './lock.js';
-import { cloudSchema, type AddFileReport, type RecoverReport, type StatusReport, type SyncReport, type VaultFiles, type VerifyReport } from './mirror.js';
+import {
+  cloudSchema,
+  s3ConnectionSchema,
+  type AddFileReport,
+  type RecoverReport,
+  type StatusReport,
+  type SyncReport,
+  type VaultFiles,
+  type VerifyReport,
+} from './mirror.js';
 import type { RecoveryKitFacts } from './recovery-kit.js';
 import type { CloudMoveReport, CloudMoveStatus } from './mirror.js';
 import type { SarExportReport, SarSearchReport } from './sar.js';
@@ -50,7 +59,9 @@ export const API_PARAMS = {
   unlock: secretSchema,
   lock: none,
   passphraseStrength: z.object({ passphrase: z.string().max(1024) }).strict(),
-  init: z.object({ vaultDir: pathParam, cloud: cloudSchema, backupDir: pathParam.optional(), passphrase: text(1024) }).strict(),
+  init: z
+    .object({ vaultDir: pathParam, cloud: cloudSchema, backupDir: pathParam.optional(), passphrase: text(1024), s3: s3ConnectionSchema.optional() })
+    .strict(),
   verifyCloud: none,
   auditVerify: none,
   auditEntries: none,
@@ -72,6 +83,8 @@ export const API_PARAMS = {
   vaultFiles: none,
   startDropboxSignIn: none,
   finishDropboxSignIn: none,
+  /** An S3 vault (its cloud copy or backups on S3 storage): replace the access key, checked against the bucket first; kept sealed (needs the vault unlocked). */
+  connectS3: s3ConnectionSchema,
   updateSettings: settingsUpdateSchema,
   verifyBackup: z.object({ quick: z.boolean().optional() }).strict(),
   forget: z.object({ prune: z.boolean().optional() }).strict(),
@@ -116,7 +129,15 @@ export const API_PARAMS = {
     .strict(),
   records: none,
   recordsHtml: none,
-  recover: z.object({ vaultDir: pathParam, cloud: cloudSchema, secret: z.union([secretSchema, escrowSecretSchema]), backupDir: pathParam.optional() }).strict(),
+  recover: z
+    .object({
+      vaultDir: pathParam,
+      cloud: cloudSchema,
+      secret: z.union([secretSchema, escrowSecretSchema]),
+      backupDir: pathParam.optional(),
+      s3: s3ConnectionSchema.optional(),
+    })
+    .strict(),
   escrowShow: none,
   escrowAdd: escrowKeySchema,
   escrowRemove: none,
@@ -172,6 +193,7 @@ export interface ApiResults {
   vaultFiles: VaultFiles;
   startDropboxSignIn: { url: string };
   finishDropboxSignIn: { connected: true };
+  connectS3: { connected: true };
   updateSettings: Settings;
   verifyBackup: BackupVerifyReport;
   forget: ForgetReport;

@@ -10,6 +10,26 @@ export const cloudSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dropbox'), root: z.string() }),
   z.object({ kind: z.literal('s3'), bucket: z.string(), prefix: z.string() }),
 ]);
+/**
+ * The connection to S3-compatible storage a person types in (the union's
+ * storage administrator gives it): the server's address (none: AWS's own),
+ * its region, and the caseworker's access key. The secret is kept sealed by
+ * the engine and never echoed back.
+ */
+export const s3ConnectionSchema = z
+  .object({
+    endpoint: z
+      .string()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s]+$/, 'the S3 endpoint is an address starting with https:// (or http://)')
+      .optional(),
+    region: z.string().min(1).max(100),
+    accessKeyId: z.string().min(1).max(500),
+    secretAccessKey: z.string().min(1).max(500),
+  })
+  .strict();
+export type S3ConnectionInput = z.infer<typeof s3ConnectionSchema>;
+
 export interface S3Location {
   bucket: string;
   /** '' or a relative name of safe parts ("unions/branch-7/alice"), without a trailing '/'. */

@@ -10,6 +10,7 @@ import type { BackupApi } from './backup/service.js';
 import type { VaultConfig } from './config.js';
 import type { DropboxCredentials } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
+import type { S3Connection } from './remotes/s3/location.js';
 
 export interface Core {
   readonly home: string;
@@ -26,7 +27,7 @@ export interface Core {
   /** The vault's cloud (connected once, then kept, so locking keeps it reachable). */
   remote(config: VaultConfig): Promise<Remote>;
   /** A new cloud connection, before the vault is set up here (init, recover). */
-  newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Promise<Remote>;
+  newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined, s3?: S3Connection): Promise<Remote>;
   /** Keep `remote` as the vault's cloud connection. */
   keepRemote(remote: Remote): void;
   /** Seal the Dropbox sign-in under the vault (and, in the desktop app, into the OS keychain). */

@@ -76,6 +76,7 @@ import {
 import { appendAudit, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import { describeAttached } from './backup/folder.js';
 import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
+import { repoStorageAt } from './backup/storage.js';
 import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
@@ -103,7 +104,7 @@ import {
 } from './keys/lifecycle.js';
 import { checkKeyPlace, recoveryKitFacts, saveRecoveryKit, type KeyPlaceFolders } from './keys/recovery-kit.js';
 import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
-import { assertCloudKeys, assertCloudWritable, type CloudKeyCheck } from './keys/cloud-key-file.js';
+import { assertCloudKeys, assertCloudWritable, KEY_FILE_NAME, type CloudKeyCheck } from './keys/cloud-key-file.js';
 import { CloudProber } from './health/cloud-probe.js';
 import { loadVerified, makeHandover } from './leaving/handover.js';
 import { removeVault } from './leaving/remove-vault.js';
@@ -127,6 +128,8 @@ import {
   loadDropboxToken,
   loadS3Connection,
   openCloud,
+  storeS3Connection,
+  usesS3,
   storeDropboxToken,
   type DropboxCredentials,
   type OsTokenStore,
@@ -149,6 +152,8 @@ export interface InitOptions {
   cloud: CloudSpec;
   /** For a Dropbox cloud: the sign-in (default: from the environment). */
   dropbox?: DropboxCredentials;
+  /** For a cloud copy or backups on S3 storage: the connection (default: from the environment). */
+  s3?: S3Connection;
   backupDir?: string;
   passphrase: string;
   /** Argon2id cost; default 'moderate'. */
@@ -159,6 +164,7 @@ export interface RecoverOptions {
   vaultDir: string;
   cloud: CloudSpec;
   dropbox?: DropboxCredentials;
+  s3?: S3Connection;
   secret: AnySecretInput;
   /** A backup folder from before (the old backup drive): checked before anything is written, then attached (adopted if it holds this vault's backups). */
   backupDir?: string;
@@ -183,6 +189,8 @@ export class Engine {
   readonly locale: string;
   private keys: ReadKeys | undefined;
   private connected: Remote | undefined;
+  /** S3 storage's connection once given or unsealed in this run: backups at an s3:// location keep running while the vault is locked, as the cloud connection does. */
+  private s3Held: S3Connection | undefined;
   /** finishKeyRotation is re-encrypting the cloud copy now. */
   private rotating = false;
   private readonly dropboxSignIn: DropboxConnect;
@@ -238,7 +246,7 @@ export class Engine {
       },
       lock: () => this.lock(),
       remote: (config) => this.remote(config),
-      newRemote: (cloud, dropbox) => this.newRemote(cloud, dropbox),
+      newRemote: (cloud, dropbox, s3) => this.newRemote(cloud, dropbox, s3),
       keepRemote: (remote) => {
         this.connected = remote;
       },
@@ -279,8 +287,8 @@ export class Engine {
 
   // ---- the cloud connection ---------------------------------------------------
 
-  private async newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined): Promise<Remote> {
-    const remote = await openCloud(cloud, this.env, dropbox);
+  private async newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined, s3?: S3Connection): Promise<Remote> {
+    const remote = await openCloud(cloud, this.env, dropbox, cloud.kind === 's3' ? (s3 ?? (await this.s3Connection())) : undefined);
     if (!remote && cloud.kind === 's3') throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
     if (!remote) throw new UsageError('connecting to Dropbox needs a sign-in', 'reconnect-dropbox');
     return remote;
@@ -291,7 +299,7 @@ export class Engine {
     if (this.connected) return this.connected;
     const stored = async () => (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) ?? (await this.osTokens?.load().catch(() => undefined)); // no keychain copy: the sealed one, after an unlock
     const dropbox = config.cloud.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await stored())) : undefined;
-    const s3 = config.cloud.kind === 's3' && !s3FromEnv(this.env) && this.keys ? await loadS3Connection(this.home, this.keys) : undefined;
+    const s3 = config.cloud.kind === 's3' ? await this.s3Connection() : undefined;
     const remote = await openCloud(config.cloud, this.env, dropbox, s3);
     if (!remote && config.cloud.kind === 's3' && this.keys) throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
     if (!remote && config.cloud.kind === 's3')
@@ -301,9 +309,12 @@ export class Engine {
     return remote;
   }
 
-  /** S3 storage's connection: the environment's, else the one kept sealed here (which needs the vault unlocked). */
+  /** S3 storage's connection: the environment's, else the one given or unsealed earlier in this run, else the one kept sealed here (which needs the vault unlocked). */
   private async s3Connection(): Promise<S3Connection | undefined> {
-    return s3FromEnv(this.env) ?? (this.keys ? await loadS3Connection(this.home, this.keys).catch(() => undefined) : undefined);
+    const env = s3FromEnv(this.env);
+    if (env) return env;
+    if (!this.s3Held && this.keys) this.s3Held = await loadS3Connection(this.home, this.keys).catch(() => undefined); // none (or unreadable): the connect-s3 step asks for it
+    return this.s3Held;
   }
 
   /** What the cloud's key file is checked against: this computer's pinned keys. */
@@ -327,7 +338,7 @@ export class Engine {
   /** Whether reaching the cloud needs an unlock first (a Dropbox sign-in stored encrypted, none in the environment). */
   async needsUnlockToConnect(): Promise<boolean> {
     const config = await loadConfig(this.home);
-    if (config.cloud.kind === 's3') return !this.connected && !s3FromEnv(this.env) && !this.keys;
+    if (config.cloud.kind === 's3') return !this.connected && !s3FromEnv(this.env) && !this.s3Held && !this.keys;
     return (
       config.cloud.kind === 'dropbox' && !this.connected && !dropboxFromEnv(this.env) && !this.keys && !(await this.osTokens?.load().catch(() => undefined))
     );
@@ -346,14 +357,18 @@ export class Engine {
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
     if (o.backupDir && !o.backupDir.startsWith('s3://')) requireFullPath(o.backupDir, 'backup folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
-    return createVault(this.core, o, dropbox);
+    const r = await createVault(this.core, o, dropbox);
+    if (o.s3 && usesS3(o.cloud, o.backupDir)) this.s3Held = o.s3;
+    return r;
   }
 
   /** On a new computer (a fresh home): rebuild the vault folder from the cloud copy. */
   async recover(o: RecoverOptions): Promise<RecoverReport> {
     requireFullPath(o.vaultDir, 'vault folder');
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
-    return recoverVault(this.core, o, o.dropbox ?? dropboxFromEnv(this.env));
+    const r = await recoverVault(this.core, o, o.dropbox ?? dropboxFromEnv(this.env));
+    if (o.s3 && usesS3(o.cloud, o.backupDir)) this.s3Held = o.s3;
+    return r;
   }
 
   /** Unlock with the passphrase, recovery key or escrow key: the reading keys live in memory until lock(). */
@@ -762,6 +777,27 @@ export class Engine {
       await this.live.restart();
       await this.record('dropbox reconnected');
     }
+    return { connected: true };
+  }
+
+  /**
+   * Replace an S3 vault's access key (its cloud copy or its backups on S3
+   * storage): the keys are tried against the bucket first (the key file's
+   * object, the backup location), then kept sealed. Nothing in the bucket
+   * changes. Needs the vault unlocked, to seal them.
+   */
+  async connectS3(c: S3Connection): Promise<{ connected: true }> {
+    const keys = this.requireKeys();
+    const config = await loadConfig(this.home);
+    const backupDir = config.backupDir;
+    if (!usesS3(config.cloud, backupDir)) throw new UsageError('this vault keeps nothing on S3 storage');
+    if (config.cloud.kind === 's3') await (await this.newRemote(config.cloud, undefined, c)).stat(KEY_FILE_NAME);
+    if (backupDir?.startsWith('s3://')) await repoStorageAt(backupDir, c).probe();
+    await storeS3Connection(this.home, keys, c);
+    this.s3Held = c;
+    this.connected = undefined;
+    await this.live.restart();
+    await this.record('s3 access key replaced');
     return { connected: true };
   }
 

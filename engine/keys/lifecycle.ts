@@ -47,7 +47,7 @@ import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.j
 import type { InitOptions } from '../engine.js';
 import { statIfExists } from '../fsutil/read.js';
 import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
-import { keepS3FromEnv } from '../remotes/open-cloud.js';
+import { keepS3Connection } from '../remotes/open-cloud.js';
 import { deviceNameOf } from '../devices/this-device.js';
 
 /** The Argon2id cost: asked for, else CASEVAULT_KDF_PROFILE, else 'moderate'. */
@@ -116,7 +116,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
       throw e.code === 'EEXIST' ? new UsageError('the cloud path exists and is not a folder', 'choose-other-folder') : e;
     });
   }
-  const remote = await core.newRemote(o.cloud, dropbox);
+  const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   if (await remote.stat(KEY_FILE_NAME)) throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');
   return withHomeLock(core.home, async () => {
     await mkdir(o.vaultDir, { recursive: true });
@@ -124,7 +124,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
     try {
       await saveKeyFile(core.home, remote, keyFile);
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
-      await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
+      await keepS3Connection(core.home, keys, o.cloud, o.s3, core.env, o.backupDir);
       await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir, deviceNameOf(core.env));
       await recoveryKeyMade(core.home);
       core.keepRemote(remote); // a Dropbox sign-in made here keeps working while the vault is locked

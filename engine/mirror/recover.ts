@@ -29,7 +29,9 @@ import { checkLayout } from './layout.js';
 import { restoreAll } from './restore-objects.js';
 import { emptyState, saveState } from './state.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
-import { keepS3FromEnv } from '../remotes/open-cloud.js';
+import { keepS3Connection } from '../remotes/open-cloud.js';
+import { s3FromEnv } from '../remotes/s3/location.js';
+import { repoStorageAt } from '../backup/storage.js';
 import { deviceNameOf } from '../devices/this-device.js';
 
 /**
@@ -54,7 +56,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   const marker = parseOr<{ vaultDir?: string }>(await readIfExists(markerPath, 'utf8'));
   const resume = marker?.vaultDir === resolve(o.vaultDir);
   if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
-  const remote = await core.newRemote(o.cloud, dropbox);
+  const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   const kfBytes = await readKeyFileBytes(remote);
   if (!kfBytes) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
   const cloudKf = parseKeyFile(kfBytes);
@@ -68,6 +70,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
           writeKeys: writeKeysOf(keys),
           earlierAuthKeys: (keys.previous ?? []).map((k) => toBase64(k.authKey)),
           earlierKeysLocked: false,
+          storage: (d) => repoStorageAt(d, async () => o.s3 ?? s3FromEnv(core.env)), // an s3:// backup location: with the connection given, else the environment's
         })
       : undefined;
     return await withHomeLock(core.home, async () => {
@@ -77,7 +80,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       const config = await newConfig(core.home, o.vaultDir, o.cloud, keys, backup?.dir, deviceNameOf(core.env));
       if (backup) await saveBackupState(core.home, attachedState(emptyBackupState(), undefined, backup));
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
-      await keepS3FromEnv(core.home, keys, o.cloud, core.env, o.backupDir);
+      await keepS3Connection(core.home, keys, o.cloud, o.s3, core.env, o.backupDir);
       await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
       const state = emptyState();
       for (const r of result.restored) {

@@ -109,8 +109,20 @@ export async function loadS3Connection(home: string, keys: ReadKeys): Promise<S3
   return conn.success ? conn.data : undefined;
 }
 
-/** At set-up or recovery of an S3 vault: the environment's connection, kept sealed so later runs need no keys in their environment. */
-export async function keepS3FromEnv(home: string, keys: ReadKeys, cloud: CloudSpec, env: NodeJS.ProcessEnv, backupDir?: string): Promise<void> {
-  const c = cloud.kind === 's3' || backupDir?.startsWith('s3://') ? s3FromEnv(env) : undefined;
+/** Whether a vault keeps anything on S3 storage: its cloud copy, or its backups at an s3:// location. */
+export function usesS3(cloud: CloudSpec, backupDir: string | undefined): boolean {
+  return cloud.kind === 's3' || backupDir?.startsWith('s3://') === true;
+}
+
+/** At set-up or recovery of an S3 vault: the connection given (the app's form), else the environment's, kept sealed so later runs need no keys in their environment. */
+export async function keepS3Connection(
+  home: string,
+  keys: ReadKeys,
+  cloud: CloudSpec,
+  given: S3Connection | undefined,
+  env: NodeJS.ProcessEnv,
+  backupDir?: string,
+): Promise<void> {
+  const c = usesS3(cloud, backupDir) ? (given ?? s3FromEnv(env)) : undefined;
   if (c) await storeS3Connection(home, keys, c);
 }

@@ -42,6 +42,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   vaultFiles: (e) => e.vaultFiles(),
   startDropboxSignIn: (e) => e.startDropboxSignIn(),
   finishDropboxSignIn: (e) => e.finishDropboxSignIn(),
+  connectS3: (e, p) => e.connectS3(p),
   updateSettings: (e, p) => e.updateSettings(p),
   verifyBackup: (e, p) => e.verifyBackup(p),
   forget: (e, p) => e.forget(p),

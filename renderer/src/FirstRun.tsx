@@ -1,8 +1,9 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
 import { RecoveryKey } from './RecoveryKey.js';
+import { useS3Connection } from './S3Connection.js';
 import { useSecretField } from './Unlock.js';
 import { explain } from './failures.js';
 
@@ -33,9 +34,40 @@ export function StrengthMeter({ passphrase }: { passphrase: string }) {
   );
 }
 
+const S3_CHOICE = "The union's object storage (S3)";
+
+/** Whether the form needs the S3 connection: the cloud copy, or the backups at an s3:// address, on the union's object storage. */
+function needsS3(cloudKind: string, backupDir: string): boolean {
+  return cloudKind === 's3' || backupDir.trim().startsWith('s3://');
+}
+
+/** One place the encrypted copy can go, as a radio button with its words. */
+function CloudChoice<K extends string>({
+  group,
+  kind,
+  current,
+  pick,
+  children,
+}: {
+  group: string;
+  kind: K;
+  current: K;
+  pick: (k: K) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="tick">
+      <input type="radio" name={group} checked={current === kind} onChange={() => pick(kind)} />
+      <span>{children}</span>
+    </label>
+  );
+}
+
 /** On a new computer: rebuild the vault from the cloud copy with the passphrase or the recovery key. */
 function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void }) {
+  const [cloudKind, setCloudKind] = useState<'folder' | 's3'>('folder');
   const [cloudDir, setCloudDir] = useState('');
+  const s3 = useS3Connection({ bucket: cloudKind === 's3' });
   const [vaultDir, setVaultDir] = useState('');
   const [backupDir, setBackupDir] = useState('');
   const secret = useSecretField();
@@ -45,16 +77,20 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
   const id = useId();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setError('');
+    const location = cloudKind === 's3' ? s3.location() : undefined;
+    if (typeof location === 'string') return setError(`${location[0]!.toUpperCase()}${location.slice(1)}.`);
+    setBusy(true);
     try {
       const r = await call('recover', {
-        cloud: { kind: 'folder', dir: cloudDir },
+        cloud: location ? { kind: 's3', ...location } : { kind: 'folder', dir: cloudDir },
         vaultDir,
         secret: secret.value(),
         ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}),
+        ...(needsS3(cloudKind, backupDir) ? { s3: s3.connection() } : {}),
       });
       secret.clear();
+      s3.clear();
       setDone({
         text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
         backup: r.backup !== undefined,
@@ -90,15 +126,31 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
     <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Recover a vault on this computer</h2>
       <p>Use this on a new computer: Casevault rebuilds your vault folder from the encrypted cloud copy.</p>
-      <label htmlFor={`${id}-cloud`}>Cloud folder that holds the encrypted copy</label>
-      <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} required />
+      <fieldset>
+        <legend>Where the encrypted copy is</legend>
+        <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
+          A folder that syncs, or a share
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="s3" current={cloudKind} pick={setCloudKind}>
+          {S3_CHOICE}
+        </CloudChoice>
+        {cloudKind === 'folder' && (
+          <>
+            <label htmlFor={`${id}-cloud`}>Cloud folder that holds the encrypted copy</label>
+            <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} required />
+          </>
+        )}
+        {cloudKind === 's3' && s3.fields}
+      </fieldset>
       <label htmlFor={`${id}-vault`}>New (or empty) folder for the vault</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} required />
       <label htmlFor={`${id}-backup`}>Backup drive from before (optional)</label>
       <span className="muted" id={`${id}-backup-hint`}>
-        The backup folder on the USB drive or share this vault was backed up to: its backups can then be restored here, and new ones go there.
+        The backup folder on the USB drive or share this vault was backed up to, or its s3:// address: its backups can then be restored here, and new ones go
+        there.
       </span>
       <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} aria-describedby={`${id}-backup-hint`} />
+      {cloudKind !== 's3' && needsS3(cloudKind, backupDir) && s3.fields}
       {secret.field}
       {error && (
         <p className="error" role="alert">
@@ -121,7 +173,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [recovering, setRecovering] = useState(false);
   const [vaultDir, setVaultDir] = useState('');
   const [cloudDir, setCloudDir] = useState('');
-  const [cloudKind, setCloudKind] = useState<'folder' | 'dropbox'>('folder');
+  const [cloudKind, setCloudKind] = useState<'folder' | 'dropbox' | 's3'>('folder');
+  const s3 = useS3Connection({ bucket: cloudKind === 's3' });
   const [dropboxReady, setDropboxReady] = useState(false);
   const [backupDir, setBackupDir] = useState('');
   const [everyHours, setEveryHours] = useState(24);
@@ -136,12 +189,25 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     e.preventDefault();
     setError('');
     if (passphrase !== again) return setError('The two passphrases are different.');
+    const location = cloudKind === 's3' ? s3.location() : undefined;
+    if (typeof location === 'string') return setError(`${location[0]!.toUpperCase()}${location.slice(1)}.`);
     setBusy(true);
     try {
-      const cloud = cloudKind === 'dropbox' ? { kind: 'dropbox' as const, root: '' } : { kind: 'folder' as const, dir: cloudDir };
-      const r = await call('init', { vaultDir, cloud, ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}), passphrase });
+      const cloud = location
+        ? { kind: 's3' as const, ...location }
+        : cloudKind === 'dropbox'
+          ? { kind: 'dropbox' as const, root: '' }
+          : { kind: 'folder' as const, dir: cloudDir };
+      const r = await call('init', {
+        vaultDir,
+        cloud,
+        ...(backupDir.trim() ? { backupDir: backupDir.trim() } : {}),
+        passphrase,
+        ...(needsS3(cloudKind, backupDir) ? { s3: s3.connection() } : {}),
+      });
       setPassphrase('');
       setAgain('');
+      s3.clear();
       if (backupDir.trim() && everyHours !== 24) await call('updateSettings', { backupEveryHours: everyHours }).catch(() => {});
       setWords(r.recoveryKey);
     } catch (err) {
@@ -170,25 +236,27 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
       <fieldset>
         <legend>Where the encrypted copy goes</legend>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'folder'} onChange={() => setCloudKind('folder')} />
-          <span>A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)</span>
-        </label>
-        <label className="tick">
-          <input type="radio" name={`${id}-kind`} checked={cloudKind === 'dropbox'} onChange={() => setCloudKind('dropbox')} />
-          <span>Dropbox, signed in from here (no Dropbox app needed)</span>
-        </label>
-        {cloudKind === 'folder' ? (
+        <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
+          A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="dropbox" current={cloudKind} pick={setCloudKind}>
+          Dropbox, signed in from here (no Dropbox app needed)
+        </CloudChoice>
+        <CloudChoice group={`${id}-kind`} kind="s3" current={cloudKind} pick={setCloudKind}>
+          {S3_CHOICE}
+        </CloudChoice>
+        {cloudKind === 'folder' && (
           <>
             <label htmlFor={`${id}-cloud`}>Cloud folder</label>
             <input id={`${id}-cloud`} value={cloudDir} onChange={(e) => setCloudDir(e.target.value)} placeholder="/home/you/Dropbox/Casevault" required />
           </>
-        ) : (
-          <DropboxSignIn label="Sign in to Dropbox" onConnected={() => setDropboxReady(true)} />
         )}
+        {cloudKind === 'dropbox' && <DropboxSignIn label="Sign in to Dropbox" onConnected={() => setDropboxReady(true)} />}
+        {cloudKind === 's3' && s3.fields}
       </fieldset>
-      <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share)</label>
+      <label htmlFor={`${id}-backup`}>Backup folder on a separate drive (a USB drive or NAS share), or an s3:// address</label>
       <input id={`${id}-backup`} value={backupDir} onChange={(e) => setBackupDir(e.target.value)} placeholder="/media/you/USB/Casevault backups" />
+      {cloudKind !== 's3' && needsS3(cloudKind, backupDir) && s3.fields}
       {!backupDir.trim() && (
         <p className="warning" data-testid="no-backup-warning">
           Without a backup folder, a file deleted or damaged by mistake (or by ransomware) in the cloud copy cannot be brought back from an earlier date. You

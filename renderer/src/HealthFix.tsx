@@ -116,6 +116,7 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
       break;
     case 'finish-key-rotation':
     case 'reconnect-dropbox':
+    case 'connect-s3':
       control = go('settings', 'Go to Settings');
       break;
   }

@@ -1,6 +1,7 @@
 // Settings: the passphrase, the recovery key, a lost computer's key
-// rotation, Dropbox's sign-in, and the person's preferences. Each card shows
-// what its action did (and asks to unlock) right beside its button.
+// rotation, Dropbox's sign-in, S3 storage's access key, and the person's
+// preferences. Each card shows what its action did (and asks to unlock)
+// right beside its button.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { BackupFolderCard } from './BackupFolder.js';
@@ -12,6 +13,7 @@ import { useOutcome } from './Outcome.js';
 import { Preferences } from './Preferences.js';
 import { RecoveryKey } from './RecoveryKey.js';
 import { RotateKeys } from './RotateKeys.js';
+import { S3ConnectionCard } from './S3Connection.js';
 import { useUnlocked } from './Unlock.js';
 
 /** For a Dropbox vault: sign in again (a new computer's sign-in expired, or access was removed in Dropbox). */
@@ -38,6 +40,18 @@ function ReconnectDropbox() {
       {prompt}
     </section>
   );
+}
+
+/** For a vault on S3 storage (its cloud copy, or its backups at an s3:// address): replace the access key. */
+function S3Keys() {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    void Promise.all([call('status'), call('backupStatus')]).then(
+      ([s, b]) => setShown(s.cloud.startsWith('S3 storage') || (b.folder ?? '').startsWith('s3://')),
+      () => {},
+    );
+  }, []);
+  return shown ? <S3ConnectionCard /> : null;
 }
 
 /** Where backups go: attach one, or change it (a folder holding this vault's backups from before is adopted). */
@@ -210,6 +224,7 @@ export function Settings() {
       <Computers />
       <RotateKeys />
       <ReconnectDropbox />
+      <S3Keys />
       <BackupFolderSetting />
       <CloudMove />
       <Preferences />

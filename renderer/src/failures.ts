@@ -23,7 +23,8 @@ const NEXT: Record<NextStep, string> = {
   'verify-cloud': 'Check the cloud copy by reading it back.',
   'try-older-backup': 'Restore those files from an older backup.',
   'reconnect-dropbox': 'Connect Dropbox again in Settings.',
-  'connect-s3': "Check the S3 storage's address and access key, and the bucket, with the union's storage administrator.",
+  'connect-s3':
+    "Check the S3 storage's address and access key, and the bucket, with the union's storage administrator; a new access key goes in Settings, Object storage (S3).",
   'reconnect-cloud':
     'Reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish; Casevault keeps trying by itself, or check again now.',
   'restore-cloud-key-file':

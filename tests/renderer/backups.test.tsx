@@ -198,7 +198,12 @@ test('first run: leaving the backup folder empty is warned about, and allowed', 
   bridge({});
   render(<FirstRun onDone={() => {}} />);
   screen.getByTestId('no-backup-warning');
-  fireEvent.change(screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share)'), { target: { value: '/media/usb' } });
+  fireEvent.change(screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share), or an s3:// address'), {
+    target: { value: '/media/usb' },
+  });
   assert.equal(screen.queryByTestId('no-backup-warning'), null);
-  assert.equal((screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share)') as HTMLInputElement).required, false);
+  assert.equal(
+    (screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share), or an s3:// address') as HTMLInputElement).required,
+    false,
+  );
 });
