@@ -36,5 +36,6 @@ export interface Core {
   record(event: string, detail?: string): Promise<void>;
   /** The vault's lock for a change live sync must not run beside: live sync pauses meanwhile. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  backups(): BackupApi;
+  /** The backup room, loaded on first use (a command that takes no backup never reads its modules). */
+  backups(): Promise<BackupApi>;
 }

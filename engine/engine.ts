@@ -6,6 +6,10 @@
 // keys/ (key file, unlock, rotation), mirror/ (sync, verify, recover, live
 // sync), backup/, housekeeping/, sar/, audit/, leaving/. It knows nothing of
 // Electron, React or terminals. Spec: docs/api.md, docs/architecture.md.
+// A room that only some methods use (backups, housekeeping, subject access,
+// sending, leaving, devices, key rotation, recovery kits, cloud moves) is
+// imported inside those methods, so a command loads only what it runs: a
+// no-change sync would otherwise spend most of its time loading modules.
 import { EventEmitter } from 'node:events';
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -74,18 +78,14 @@ import {
   type VerifyReport,
 } from '../contract/index.js';
 import { appendAudit, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
-import { describeAttached } from './backup/folder.js';
-import { BackupApi, type ForgetOptions, type RestoreOptions } from './backup/service.js';
-import { repoStorageAt } from './backup/storage.js';
+import type { BackupApi, BackupApiDeps, ForgetOptions, RestoreOptions } from './backup/service.js';
 import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
 import { Locked, UsageError } from './errors.js';
 import { requireFullPath } from './fsutil/full-path.js';
-import { handoverSheetHtml } from './leaving/handover-sheet.js';
 import { withHomeLock } from './fsutil/lockfile.js';
-import { Housekeeping } from './housekeeping/housekeeping.js';
-import { buildRecords, recordsHtml } from './housekeeping/records.js';
+import type { Housekeeping } from './housekeeping/housekeeping.js';
 import { AutoLock } from './keys/auto-lock.js';
 import { writeEscrowKey } from './keys/escrow.js';
 import {
@@ -102,25 +102,17 @@ import {
   unlockKeys,
   describeSecret,
 } from './keys/lifecycle.js';
-import { checkKeyPlace, recoveryKitFacts, saveRecoveryKit, type KeyPlaceFolders } from './keys/recovery-kit.js';
-import { finishKeyRotation, rotateKeys } from './keys/rotation.js';
+import type { KeyPlaceFolders } from './keys/recovery-kit.js';
 import { assertCloudKeys, assertCloudWritable, KEY_FILE_NAME, type CloudKeyCheck } from './keys/cloud-key-file.js';
 import { CloudProber } from './health/cloud-probe.js';
-import { loadVerified, makeHandover } from './leaving/handover.js';
-import { removeVault } from './leaving/remove-vault.js';
 import { loadDamaged, saveDamaged } from './mirror/damaged.js';
 import { deviceName } from './mirror/devices.js';
-import { breachReport } from './devices/breach.js';
-import { listDevices, markDevice, type ListDeps } from './devices/list.js';
+import type { ListDeps } from './devices/list.js';
 import { deviceHooks, withDeviceFields } from './devices/this-device.js';
 import { resumeWipe, Wiped } from './devices/wipe.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
-import { cloudRing, recoverVault } from './mirror/recover.js';
-import { addFile, existingPaths } from './mirror/add-file.js';
-import { deleteOldCloud, loadMoveMarker, moveCloud } from './mirror/cloud-move.js';
 import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
-import { verifyCloud } from './mirror/verify-cloud.js';
 import { DropboxConnect } from './remotes/dropbox/connect.js';
 import {
   describeCloud,
@@ -136,12 +128,7 @@ import {
 } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
 import { s3FromEnv, type S3Connection } from './remotes/s3/location.js';
-import { defaultDestination } from './sar/destination.js';
-import { exportFiles } from './sar/export.js';
-import { requestLabel } from './sar/manifest.js';
-import { searchVault, type SearchLimits } from './sar/search.js';
-import { readSent } from './send/records.js';
-import { sendPackage } from './send/send.js';
+import type { SearchLimits } from './sar/search.js';
 import { backupSchedule, loadSettings, saveSettings, updateSettings } from './settings.js';
 import { vaultFileList, vaultStatus } from './status.js';
 
@@ -366,6 +353,7 @@ export class Engine {
   async recover(o: RecoverOptions): Promise<RecoverReport> {
     requireFullPath(o.vaultDir, 'vault folder');
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
+    const { recoverVault } = await import('./mirror/recover.js');
     const r = await recoverVault(this.core, o, o.dropbox ?? dropboxFromEnv(this.env));
     if (o.s3 && usesS3(o.cloud, o.backupDir)) this.s3Held = o.s3;
     return r;
@@ -451,13 +439,13 @@ export class Engine {
   }
 
   /** What a recovery kit says besides the words: the vault's name, where its encrypted copy is, today's date. */
-  recoveryKitFacts(kit: KitKind): Promise<RecoveryKitFacts> {
-    return recoveryKitFacts(this.core, kit, new Date(this.clock.now()));
+  async recoveryKitFacts(kit: KitKind): Promise<RecoveryKitFacts> {
+    return (await import('./keys/recovery-kit.js')).recoveryKitFacts(this.core, kit, new Date(this.clock.now()));
   }
 
   /** Write a recovery kit into a new file, never inside the vault, cloud or backup folders (or this home). */
-  saveRecoveryKit(o: { kit: KitKind; recoveryKey: string; to: string }): Promise<{ path: string }> {
-    return saveRecoveryKit(this.core, o, new Date(this.clock.now()));
+  async saveRecoveryKit(o: { kit: KitKind; recoveryKey: string; to: string }): Promise<{ path: string }> {
+    return (await import('./keys/recovery-kit.js')).saveRecoveryKit(this.core, o, new Date(this.clock.now()));
   }
 
   /**
@@ -465,17 +453,18 @@ export class Engine {
    * folder that must never hold it: this vault's folders, or (before init)
    * the ones given.
    */
-  checkRecoveryKeyPlace(file: string, folders?: KeyPlaceFolders): Promise<void> {
-    return checkKeyPlace(this.core, file, folders);
+  async checkRecoveryKeyPlace(file: string, folders?: KeyPlaceFolders): Promise<void> {
+    return (await import('./keys/recovery-kit.js')).checkKeyPlace(this.core, file, folders);
   }
 
   /** Lost computer, step 1: new keys, passphrase and recovery key (keys/rotation.ts). */
-  rotateKeys(o: { newPassphrase: string }): Promise<RotateReport> {
-    return rotateKeys(this.core, o);
+  async rotateKeys(o: { newPassphrase: string }): Promise<RotateReport> {
+    return (await import('./keys/rotation.js')).rotateKeys(this.core, o);
   }
 
   /** Lost computer, step 2: the cloud copy re-encrypted under the new keys. */
   async finishKeyRotation(): Promise<ReencryptReport> {
+    const { finishKeyRotation } = await import('./keys/rotation.js');
     this.rotating = true;
     try {
       return await finishKeyRotation(this.core);
@@ -621,22 +610,23 @@ export class Engine {
 
   /** The computers using this vault (needs the vault unlocked: their records are sealed). */
   async devices(): Promise<DeviceInfo[]> {
-    return (await listDevices(await this.deviceDeps())).map((l) => l.info);
+    return (await (await import('./devices/list.js')).listDevices(await this.deviceDeps())).map((l) => l.info);
   }
 
   /** Mark a computer lost (and order its wipe) or found again. Recorded. */
   async markDevice(o: DevicesMark): Promise<DeviceInfo> {
-    return markDevice(await this.deviceDeps(), o);
+    return (await import('./devices/list.js')).markDevice(await this.deviceDeps(), o);
   }
 
   /** What was on a computer at its last sync, for the data-protection lead. Recorded without case names. */
   async breachReport(device: string): Promise<BreachReport> {
-    return breachReport(await this.deviceDeps(), device);
+    return (await import('./devices/breach.js')).breachReport(await this.deviceDeps(), device);
   }
 
   /** Read the whole cloud copy back and check it (needs the vault unlocked). Damaged objects are uploaded again by the next sync. */
   async verifyCloud(): Promise<VerifyReport> {
     const keys = this.requireKeys();
+    const [{ verifyCloud }, { cloudRing }] = await Promise.all([import('./mirror/verify-cloud.js'), import('./mirror/recover.js')]);
     const config = await loadConfig(this.home);
     const { bytes } = await readLocalKeyFile(this.home);
     const check = await this.cloudKeyCheck(config);
@@ -669,6 +659,7 @@ export class Engine {
     const to: CloudSpec = o.to.kind === 'folder' ? { kind: 'folder', dir: resolve(requireFullPath(o.to.dir, 'new cloud folder')) } : o.to;
     const keys = this.requireKeys();
     const signIn = to.kind === 'dropbox' ? (o.dropbox ?? this.dropboxSignIn.take() ?? dropboxFromEnv(this.env)) : undefined;
+    const { moveCloud } = await import('./mirror/cloud-move.js');
     const report = await this.live.exclusive(async () => {
       const config = await loadConfig(this.home);
       const r = await moveCloud(
@@ -695,7 +686,7 @@ export class Engine {
   /** Where the cloud copy is, the old copy a move left (until it is deleted), and a move that stopped before it switched. */
   async cloudMoveStatus(): Promise<CloudMoveStatus> {
     const config = await loadConfig(this.home);
-    const m = await loadMoveMarker(this.home);
+    const m = await (await import('./mirror/cloud-move.js')).loadMoveMarker(this.home);
     return {
       cloud: describeCloud(config.cloud),
       oldCopy: m?.switchedAt ? { cloud: describeCloud(m.from), movedAt: m.switchedAt } : null,
@@ -705,6 +696,7 @@ export class Engine {
 
   /** After a move, once the person confirmed: delete the old copy (only what Casevault wrote there). A Dropbox one needs the vault unlocked (its sign-in is sealed). */
   async deleteOldCloud(): Promise<{ deleted: number; cloud: string }> {
+    const { deleteOldCloud, loadMoveMarker } = await import('./mirror/cloud-move.js');
     const m = await loadMoveMarker(this.home);
     if (!m?.switchedAt) throw new UsageError('there is no old cloud copy to delete: the cloud copy has not been moved, or its old copy is deleted already');
     const config = await loadConfig(this.home);
@@ -724,6 +716,7 @@ export class Engine {
    */
   async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ifExists?: AddFileChoice): Promise<AddFileReport> {
     const config = await loadConfig(this.home);
+    const { addFile } = await import('./mirror/add-file.js');
     const r = await addFile({ vaultDir: config.vaultDir, locale: this.locale, syncContext: () => this.syncContext() }, path, content, ifExists);
     if (r.outcome !== 'replaced') return r;
     await this.record('file replaced by a dropped file', 'the version it replaced was kept in the cloud trash');
@@ -733,7 +726,7 @@ export class Engine {
   /** Which of these vault paths are taken already (the app asks about each before adding a dropped file). */
   async addFileCheck(paths: string[]): Promise<{ existing: string[] }> {
     const config = await loadConfig(this.home);
-    return { existing: await existingPaths(config.vaultDir, paths) };
+    return { existing: await (await import('./mirror/add-file.js')).existingPaths(config.vaultDir, paths) };
   }
 
   status(): Promise<StatusReport> {
@@ -792,7 +785,7 @@ export class Engine {
     const backupDir = config.backupDir;
     if (!usesS3(config.cloud, backupDir)) throw new UsageError('this vault keeps nothing on S3 storage');
     if (config.cloud.kind === 's3') await (await this.newRemote(config.cloud, undefined, c)).stat(KEY_FILE_NAME);
-    if (backupDir?.startsWith('s3://')) await repoStorageAt(backupDir, c).probe();
+    if (backupDir?.startsWith('s3://')) await (await import('./backup/storage.js')).repoStorageAt(backupDir, c).probe();
     await storeS3Connection(this.home, keys, c);
     this.s3Held = c;
     this.connected = undefined;
@@ -803,22 +796,28 @@ export class Engine {
 
   // ---- backups ------------------------------------------------------------------------
 
-  private backups(): BackupApi {
-    return new BackupApi({ home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys(), s3: () => this.s3Connection() });
+  private backupDeps(): BackupApiDeps {
+    return { home: this.home, env: this.env, emit: this.emit, readKeys: () => this.requireKeys(), s3: () => this.s3Connection() };
+  }
+
+  /** The backup room is loaded on first use: a command that takes no backup never reads its modules. */
+  private async backups(): Promise<BackupApi> {
+    const { BackupApi } = await import('./backup/service.js');
+    return new BackupApi(this.backupDeps());
   }
 
   /** Take a backup snapshot now (write keys only: runs while locked). */
-  backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
-    return this.backups().backup(o);
+  async backup(o: { signal?: AbortSignal } = {}): Promise<BackupReport> {
+    return (await this.backups()).backup(o);
   }
 
-  snapshots(): Promise<SnapshotInfo[]> {
-    return this.backups().snapshots();
+  async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.backups()).snapshots();
   }
 
   /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
-    const r = await this.backups().restore(o);
+    const r = await (await this.backups()).restore(o);
     const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
     await this.record(
       'restored from a backup',
@@ -828,13 +827,13 @@ export class Engine {
   }
 
   /** A snapshot's files and folders, to browse before restoring (needs the vault unlocked: the list is encrypted). */
-  snapshotTree(snapshot?: string): Promise<SnapshotTree> {
-    return this.backups().tree(snapshot);
+  async snapshotTree(snapshot?: string): Promise<SnapshotTree> {
+    return (await this.backups()).tree(snapshot);
   }
 
   /** One file's distinct versions across the snapshots, most recently changed first (needs the vault unlocked). */
-  fileVersions(path: string): Promise<FileVersions> {
-    return this.backups().fileVersions(path);
+  async fileVersions(path: string): Promise<FileVersions> {
+    return (await this.backups()).fileVersions(path);
   }
 
   /**
@@ -851,25 +850,29 @@ export class Engine {
       authKeys: [...(config.retiredAuthKeys ?? []), ...(this.keys?.previous ?? []).map((k) => toBase64(k.authKey))],
       locked: !this.keys && kf.previous !== undefined,
     };
-    const r = await this.live.exclusive(() => this.backups().attach(dir, earlier));
-    if (r.state !== 'unchanged') await this.record(r.previous ? 'backup folder changed' : 'backup folder attached', describeAttached(r));
+    const r = await this.live.exclusive(async () => (await this.backups()).attach(dir, earlier));
+    if (r.state !== 'unchanged') {
+      const { describeAttached } = await import('./backup/folder.js');
+      await this.record(r.previous ? 'backup folder changed' : 'backup folder attached', describeAttached(r));
+    }
     return r;
   }
 
-  verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
-    return this.backups().verify(o);
+  async verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
+    return (await this.backups()).verify(o);
   }
 
   /** Apply the retention policy; with prune, delete what no kept snapshot needs. */
   async forget(o: ForgetOptions = {}): Promise<ForgetReport> {
     const policy = { ...(await loadSettings(this.home)).retention, ...o.policy };
-    const r = await this.backups().forget({ ...o, policy });
+    const r = await (await this.backups()).forget({ ...o, policy });
     if (!o.dryRun) await this.record(o.prune ? 'backups forgotten and pruned' : 'backups forgotten');
     return r;
   }
 
   async backupStatus(): Promise<BackupStatus> {
-    return this.backups().status(backupSchedule(await loadSettings(this.home)));
+    const schedule = backupSchedule(await loadSettings(this.home));
+    return (await this.backups()).status(schedule);
   }
 
   // ---- settings --------------------------------------------------------------------------
@@ -893,6 +896,7 @@ export class Engine {
   async sarSearch(o: { terms: string[]; reference?: string }, limits?: SearchLimits): Promise<SarSearchReport> {
     this.requireKeys();
     const config = await loadConfig(this.home);
+    const [{ searchVault }, { requestLabel }] = await Promise.all([import('./sar/search.js'), import('./sar/manifest.js')]);
     const r = await searchVault(config.vaultDir, o.terms, limits, this.emit);
     await this.record('subject access search', `${requestLabel(o)}: ${fileCount(r.hits.length)} found`);
     return r;
@@ -900,7 +904,7 @@ export class Engine {
 
   /** Where an export goes unless the officer says otherwise: Documents (or the Desktop), named after the reference and the day. */
   async sarDestination(o: { reference?: string; zip: boolean }): Promise<{ to: string }> {
-    return { to: await defaultDestination({ ...o, locale: this.locale }) };
+    return { to: await (await import('./sar/destination.js')).defaultDestination({ ...o, locale: this.locale }) };
   }
 
   /** Subject access request: copies of the chosen files and a manifest, into a new or empty folder or a new zip file (needs the vault unlocked). */
@@ -908,6 +912,7 @@ export class Engine {
     this.requireKeys();
     requireFullPath(o.to, 'export', true);
     const config = await loadConfig(this.home);
+    const [{ exportFiles }, { requestLabel }] = await Promise.all([import('./sar/export.js'), import('./sar/manifest.js')]);
     const r = await exportFiles({ vaultDir: config.vaultDir, ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}) }, o, this.emit);
     await this.record('subject access export', `${requestLabel(o)}: ${fileCount(r.files)} to ${r.zip ? 'the zip file' : 'the folder'} ${r.to}`);
     return r;
@@ -918,6 +923,7 @@ export class Engine {
   /** Files and folders into a passphrase-protected page the recipient opens in a browser; recorded (needs the vault unlocked: it reads members' files). */
   async sendFiles(o: SendOptions): Promise<SendReport> {
     const keys = this.requireKeys();
+    const { sendPackage } = await import('./send/send.js');
     return sendPackage({ home: this.home, config: await loadConfig(this.home), keys, record: (event, detail) => this.record(event, detail) }, o);
   }
 
@@ -925,16 +931,17 @@ export class Engine {
   async sentPackages(): Promise<SentPackages> {
     const keys = this.requireKeys();
     await loadConfig(this.home);
-    return readSent(this.home, keyring(keys));
+    return (await import('./send/records.js')).readSent(this.home, keyring(keys));
   }
 
   // ---- housekeeping ----------------------------------------------------------------------------
 
-  private housekeeping(): Housekeeping {
+  private async housekeeping(): Promise<Housekeeping> {
+    const [{ Housekeeping }, { BackupApi }] = await Promise.all([import('./housekeeping/housekeeping.js'), import('./backup/service.js')]);
     return new Housekeeping({
       home: this.home,
       record: (event, detail) => this.record(event, detail),
-      backups: () => this.backups(),
+      backups: () => new BackupApi(this.backupDeps()),
       sync: () => this.sync(),
       remote: (config) => this.writableRemote(config),
       readKeys: () => this.keys,
@@ -942,50 +949,51 @@ export class Engine {
   }
 
   /** Every case with its due date (housekeeping; no passphrase needed). */
-  retention(): Promise<RetentionReport> {
-    return this.housekeeping().list();
+  async retention(): Promise<RetentionReport> {
+    return (await this.housekeeping()).list();
   }
 
-  setRetentionYears(years: number): Promise<{ years: number }> {
-    return this.housekeeping().setYears(years);
+  async setRetentionYears(years: number): Promise<{ years: number }> {
+    return (await this.housekeeping()).setYears(years);
   }
 
-  closeCase(name: string, date?: string): Promise<CaseInfo> {
-    return this.housekeeping().close(name, date);
+  async closeCase(name: string, date?: string): Promise<CaseInfo> {
+    return (await this.housekeeping()).close(name, date);
   }
 
-  reopenCase(name: string): Promise<CaseInfo> {
-    return this.housekeeping().reopen(name);
+  async reopenCase(name: string): Promise<CaseInfo> {
+    return (await this.housekeeping()).reopen(name);
   }
 
   /** Archive cases into the backup folder, read back, then remove their plaintext (needs the vault unlocked). */
-  archiveCases(r: CaseRequest): Promise<ArchiveOutcome[]> {
-    return this.housekeeping().archive(r);
+  async archiveCases(r: CaseRequest): Promise<ArchiveOutcome[]> {
+    return (await this.housekeeping()).archive(r);
   }
 
   /** Delete cases: plaintext now, the cloud's copies via the trash, the backups' as snapshots expire. */
-  deleteCases(r: CaseRequest): Promise<DeleteReport> {
-    return this.housekeeping().delete(r);
+  async deleteCases(r: CaseRequest): Promise<DeleteReport> {
+    return (await this.housekeeping()).delete(r);
   }
 
   /** The archives in the backup folder, with the cases this computer recorded (no passphrase needed). */
-  archives(): Promise<ArchiveEntry[]> {
-    return this.housekeeping().archives();
+  async archives(): Promise<ArchiveEntry[]> {
+    return (await this.housekeeping()).archives();
   }
 
   /** Delete archives past their own retention: manifest, marker, then a prune (no passphrase needed; confirm: true). */
-  deleteArchives(r: ArchiveDeleteRequest): Promise<ArchiveDeletion[]> {
-    return this.housekeeping().deleteArchives(r);
+  async deleteArchives(r: ArchiveDeleteRequest): Promise<ArchiveDeletion[]> {
+    return (await this.housekeeping()).deleteArchives(r);
   }
 
   /** The backup record and the asset record. */
-  records(): Promise<Records> {
-    return buildRecords(this.home, this.backups());
+  async records(): Promise<Records> {
+    return (await import('./housekeeping/records.js')).buildRecords(this.home, await this.backups());
   }
 
   /** The records as a printable HTML page. */
   async recordsHtml(): Promise<string> {
-    return recordsHtml(await this.records());
+    const records = await this.records();
+    return (await import('./housekeeping/records.js')).recordsHtml(records);
   }
 
   // ---- leaving the role --------------------------------------------------------------------------
@@ -1000,6 +1008,7 @@ export class Engine {
     requireFullPath(o.to, 'folder for the copy');
     await checkStrength(o.passphrase);
     const config = await loadConfig(this.home);
+    const { makeHandover } = await import('./leaving/handover.js');
     const report = await this.live.exclusive(() =>
       makeHandover(
         {
@@ -1021,12 +1030,13 @@ export class Engine {
 
   /** The last verified handover copy, if any (the app's handover wizard starts from it). */
   async handoverStatus(): Promise<HandoverStatus> {
-    const v = await loadVerified(this.home);
+    const v = await (await import('./leaving/handover.js')).loadVerified(this.home);
     return { verified: v ? { to: v.to, at: v.at, files: v.files.length, bytes: v.bytes } : null };
   }
 
   /** The printable handover sheet for the last checked copy (engine/leaving/handover-sheet.ts): no secret is on it. */
   async handoverSheet(madeBy?: string): Promise<{ html: string }> {
+    const [{ loadVerified }, { handoverSheetHtml }] = await Promise.all([import('./leaving/handover.js'), import('./leaving/handover-sheet.js')]);
     const v = await loadVerified(this.home);
     if (!v) throw new UsageError('there is no checked handover copy yet, so there is no sheet to give', 'make-handover');
     const by = madeBy?.trim() || `the computer ${deviceName()}`;
@@ -1036,6 +1046,7 @@ export class Engine {
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */
   async removeVault(o: RemoveOptions): Promise<RemoveReport> {
     const config = await loadConfig(this.home);
+    const { removeVault } = await import('./leaving/remove-vault.js');
     await this.stopLiveSync();
     const report = await withHomeLock(this.home, () =>
       removeVault(

@@ -207,7 +207,7 @@ async function adoptRotatedKeys(core: Core, config: VaultConfig, local: KeyFile,
     });
     await core
       .backups()
-      .adoptKeys()
+      .then((b) => b.adoptKeys())
       .catch(() => 'later');
   } catch (e) {
     await wipeKeys(keys);

@@ -122,7 +122,7 @@ async function switchToNewKeys(
     if (words) await recoveryKeyMade(core.home);
     await moveHomeToKeys({ home: core.home, config, remote, keys });
     await core.holdKeys(keys); // the old keys are wiped: nothing is written under them from now on
-    return { recoveryKey: words, backups: await core.backups().adoptKeys() };
+    return { recoveryKey: words, backups: await (await core.backups()).adoptKeys() };
   } catch (e) {
     if (core.keys !== keys) await wipeKeys(keys);
     throw e;
