@@ -52,8 +52,8 @@ export async function writeTemp(tmp: string, data: AsyncIterable<Uint8Array> | U
   return n;
 }
 
-/** Replace `path` atomically with `data`. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
+/** Replace `path` atomically with `data` (bytes, text, or a stream of pieces). */
+export async function writeFileAtomic(path: string, data: AsyncIterable<Uint8Array> | Uint8Array | string, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = tempName(dir);

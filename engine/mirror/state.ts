@@ -9,10 +9,10 @@
 // there is no log yet, and replaced by the log at the next save. Paths are
 // kept in Maps, never as object keys (a file named "__proto__" is a file like
 // any other).
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fsyncDir, tempName, writeFileAtomic, writeTemp } from '../fsutil/atomic.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 
 export interface FileRecord {
@@ -235,20 +235,12 @@ async function* allLines(s: SyncState): AsyncGenerator<Uint8Array> {
 /** Rewrites the whole log (atomically: a temporary file, fsync, rename) and removes an earlier version's state.json. */
 export async function saveState(home: string, s: SyncState): Promise<void> {
   const path = join(home, homeFiles.state);
-  const tmp = tempName(home);
-  const bytes = await writeTemp(tmp, allLines(s));
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  await fsyncDir(home);
-  const { ino } = await stat(path);
+  await writeFileAtomic(path, allLines(s));
+  const { ino, size } = await stat(path); // size: the whole log just written, every line of it whole
   await rm(join(home, homeFiles.legacyState), { force: true });
   s.files.changed.clear();
   s.failures.changed.clear();
-  s.log = { lines: 1 + s.files.size + s.failures.size, validBytes: bytes, rewrite: false, ino };
+  s.log = { lines: 1 + s.files.size + s.failures.size, validBytes: size, rewrite: false, ino };
 }
 
 /** Appends what changed since the last save (one write, one fsync); compacts instead when the log has grown far past its records. */
