@@ -38,7 +38,7 @@ const TEXT: Record<NextStep, string> = {
   'list-cases': '`casevault retention` lists the cases',
   'list-snapshots': '`casevault snapshots` lists them',
   'list-archives': '`casevault archives` lists them',
-  'list-devices': '`casevault devices` lists them',
+  'list-devices': '`casevault devices` lists their names and IDs',
   confirm: 'confirm with --yes',
   'confirm-early': 'add --force to do it anyway',
   'free-disk-space': 'free some space and try again',

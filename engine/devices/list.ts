@@ -95,7 +95,7 @@ export function pick(all: readonly Listed[], ref: string): Listed {
   const byName = all.filter((l) => l.info.name.toLowerCase() === want);
   const byId = want.length >= 4 ? all.filter((l) => l.info.id.startsWith(want)) : [];
   const found = byName.length > 0 ? byName : byId;
-  if (found.length === 0) throw new UsageError('no computer of this vault has that name or device ID; list them to see their names', 'list-devices');
+  if (found.length === 0) throw new UsageError('no computer of this vault has that name or device ID', 'list-devices');
   if (found.length > 1) throw new UsageError('more than one computer of this vault goes by that name; name it by its device ID instead', 'list-devices');
   return found[0]!;
 }
