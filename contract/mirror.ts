@@ -131,8 +131,21 @@ export interface RecoverReport {
   restored: number;
   bytes: number;
   failed: ObjectFailure[];
+  /**
+   * When a sync pass last changed the cloud copy, and the name of the
+   * computer that made it (null: one that has not synced since an update),
+   * from the newest authentic high-water record; null when the cloud holds
+   * none. A new computer has nothing to compare with: an older copy put
+   * back by the cloud reads as the latest, so the person is told the date.
+   */
+  lastChanged: { at: string; by: string | null } | null;
   /** The backup folder attached at recovery, if one was given. */
   backup?: BackupFolderReport;
+}
+
+/** The sentence that tells a person recovering which state of the cloud copy they got. */
+export function lastChangedText(l: NonNullable<RecoverReport['lastChanged']>, when: string): string {
+  return `The cloud copy was last changed on ${when}${l.by ? ` by the computer "${l.by}"` : ''}. If you changed files after that, the cloud gave back an older copy: keep the computer that has the newer files and check the cloud copy there.`;
 }
 
 export interface StatusReport {

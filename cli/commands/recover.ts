@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupFolderLines } from '../backup-folder-lines.js';
-import { backupOption, cloudOption, mib, type Ctx } from '../context.js';
+import { backupOption, cloudOption, mib, when, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
 import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
-import { Failure, fileCount } from '../../contract/index.js';
+import { Failure, fileCount, lastChangedText } from '../../contract/index.js';
 
 export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -38,6 +38,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
         .recover({ cloud, vaultDir: resolve(o.vault), secret, ...(dropbox ? { dropbox } : {}), ...(o.backup ? { backupDir: backupOption(o.backup) } : {}) })
         .finally(stop);
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
+      if (r.lastChanged) ctx.out(lastChangedText(r.lastChanged, when(ctx, r.lastChanged.at)));
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);
       for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
       const damaged = r.failed.filter((f) => !f.earlierKeys).length;

@@ -87,7 +87,7 @@ async function savePins(home: string, p: Pins): Promise<void> {
   await writeFileAtomic(join(home, homeFiles.highWater), JSON.stringify({ version: 1, key: p.key, devices: [...p.devices] }));
 }
 
-async function readRecord(remote: Remote, authKey: Uint8Array, deviceId: string): Promise<{ counter: number } | 'missing' | 'unauthentic'> {
+async function readRecord(remote: Remote, authKey: Uint8Array, deviceId: string): Promise<{ counter: number; timeMs: number } | 'missing' | 'unauthentic'> {
   let bytes: Uint8Array;
   try {
     bytes = await remote.read(highWaterName(deviceId));
@@ -141,18 +141,31 @@ export async function othersSum(remote: Remote, authKey: Uint8Array, deviceId: s
   return sum;
 }
 
+/** The newest authentic record in the cloud: when the cloud copy was last changed by a sync pass, and by which computer. */
+export interface NewestWrite {
+  deviceId: string;
+  timeMs: number;
+}
+
 /**
  * For `verify --cloud` (and recover, with nothing pinned yet): every
  * computer's record against its pin. A record lower than its pin, missing or
  * not authentic is a rollback (returned by name, with its reason); the pins
  * of the others are raised to what is there now. A record nobody pinned that
  * is not authentic (planted, or under earlier keys) is not a computer of
- * this vault and is ignored, as device records are.
+ * this vault and is ignored, as device records are. Also the newest
+ * authentic record: a new computer has nothing pinned, so recover tells the
+ * person when the copy it took was last changed, which only they can judge.
  */
-export async function checkAndPin(home: string, remote: Remote, authKey: Uint8Array): Promise<{ object: string; reason: string }[]> {
+export async function checkAndPin(
+  home: string,
+  remote: Remote,
+  authKey: Uint8Array,
+): Promise<{ rolledBack: { object: string; reason: string }[]; newest: NewestWrite | undefined }> {
   const pins = await loadPins(home, authKey);
   const seen = new Set<string>();
-  const bad: { object: string; reason: string }[] = [];
+  const rolledBack: { object: string; reason: string }[] = [];
+  let newest: NewestWrite | undefined;
   for await (const e of remote.list(PREFIX)) {
     const id = NAME.exec(e.name)?.[1];
     if (id) seen.add(id);
@@ -161,13 +174,17 @@ export async function checkAndPin(home: string, remote: Remote, authKey: Uint8Ar
     const pinned = pins.devices.get(id);
     const now = seen.has(id) ? await readRecord(remote, authKey, id) : 'missing';
     if (typeof now === 'object') {
+      if (!newest || now.timeMs > newest.timeMs) newest = { deviceId: id, timeMs: now.timeMs };
       if (pinned !== undefined && now.counter < pinned)
-        bad.push({ object: highWaterName(id), reason: `${ROLLED_BACK} (a computer's record of its writes is older than one seen before)` });
+        rolledBack.push({ object: highWaterName(id), reason: `${ROLLED_BACK} (a computer's record of its writes is older than one seen before)` });
       else pins.devices.set(id, now.counter);
     } else if (pinned !== undefined && pinned > 0) {
-      bad.push({ object: highWaterName(id), reason: `${ROLLED_BACK} (a computer's record of its writes is ${now === 'missing' ? 'gone' : 'not authentic'})` });
+      rolledBack.push({
+        object: highWaterName(id),
+        reason: `${ROLLED_BACK} (a computer's record of its writes is ${now === 'missing' ? 'gone' : 'not authentic'})`,
+      });
     }
   }
   await savePins(home, pins);
-  return bad;
+  return { rolledBack, newest };
 }

@@ -23,6 +23,7 @@ import { openWith } from '../keys/lifecycle.js';
 import { rotationPending } from '../keys/rotation-steps.js';
 import { readKeyFileBytes } from '../keys/cloud-key-file.js';
 import type { RecoverOptions } from '../engine.js';
+import type { Remote } from '../remotes/remote.js';
 import { record } from './file-read.js';
 import { checkAndPin } from './high-water.js';
 import { checkLayout } from './layout.js';
@@ -33,6 +34,7 @@ import { keepS3Connection } from '../remotes/open-cloud.js';
 import { s3FromEnv } from '../remotes/s3/location.js';
 import { repoStorageAt } from '../backup/storage.js';
 import { deviceNameOf } from '../devices/this-device.js';
+import { listRecords } from '../devices/records.js';
 
 /**
  * The keys that read cloud objects: the current ones, and the earlier ones
@@ -42,6 +44,12 @@ import { deviceNameOf } from '../devices/this-device.js';
  */
 export async function cloudRing(home: string, keys: ReadKeys): Promise<ReadKeys[]> {
   return (await rotationPending(home)) ? keyring(keys) : [keys];
+}
+
+/** A computer's name from its authentic device record under the current keys (the cloud cannot name one). */
+async function computerName(remote: Remote, keys: ReadKeys, deviceId: string): Promise<string | null> {
+  const records = await listRecords(remote, [keys]).catch(() => []);
+  return records.find((r) => r.id === deviceId && r.generation === 0)?.record?.name ?? null;
 }
 
 export async function recoverVault(core: Core, o: RecoverOptions, dropbox: RecoverOptions['dropbox']): Promise<RecoverReport> {
@@ -89,7 +97,8 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
       }
       await saveState(core.home, state);
-      await checkAndPin(core.home, remote, keys.authKey); // nothing pinned yet: what the cloud holds now is the mark from here on
+      const { newest } = await checkAndPin(core.home, remote, keys.authKey); // nothing pinned yet: what the cloud holds now is the mark from here on
+      const lastChanged = newest && { at: new Date(newest.timeMs).toISOString(), by: await computerName(remote, keys, newest.deviceId) };
       await adoptMirroredMarks(core.home, remote, keys);
       await rm(markerPath, { force: true });
       await core.record(
@@ -103,6 +112,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         restored: result.restored.length,
         bytes: result.restored.reduce((n, r) => n + r.meta.size, 0),
         failed: result.failed,
+        lastChanged: lastChanged ?? null,
         ...(attached ? { backup: attached } : {}),
       };
     });

@@ -71,6 +71,6 @@ export async function verifyCloud(
     emit('progress', { ...progress });
   });
   for (const [path, rec] of state.files) if (!present.has(rec.id)) report.missing.push(path);
-  if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)));
+  if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)).rolledBack);
   return report;
 }

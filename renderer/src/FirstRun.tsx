@@ -6,6 +6,8 @@ import { RecoveryKey } from './RecoveryKey.js';
 import { useS3Connection } from './S3Connection.js';
 import { useSecretField } from './Unlock.js';
 import { explain } from './failures.js';
+import { lastChangedText } from '../../contract/index.js';
+import { when } from './text.js';
 
 interface Strength {
   ok: boolean;
@@ -92,7 +94,7 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       secret.clear();
       s3.clear();
       setDone({
-        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
+        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${r.lastChanged ? ` ${lastChangedText(r.lastChanged, when(r.lastChanged.at))}` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
         backup: r.backup !== undefined,
       });
     } catch (err) {

@@ -19,6 +19,7 @@ test('a new computer: recover the vault from the cloud copy with the recovery ke
     await page.getByLabel('Recovery key').fill(recoveryKey.replace(/ - /g, '\n'));
     await page.getByRole('button', { name: 'Recover my vault' }).click();
     await page.getByText(/1 file is back in/).waitFor();
+    await page.getByText(/The cloud copy was last changed on .+ by the computer ".+"\. If you changed files after that/).waitFor(); // which copy it got: a person can tell an older one
     await shot(page, 'recovered.png');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('overall').waitFor();

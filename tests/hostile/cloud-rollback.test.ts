@@ -13,6 +13,7 @@ import { loadState } from '../../engine/mirror/state.js';
 import fc from 'fast-check';
 import { Engine } from '../../engine/engine.js';
 import { openHighWater, sealHighWater } from '../../engine/mirror/high-water.js';
+import { deviceNameOf } from '../../engine/devices/this-device.js';
 import { mutated, RUNS } from '../helpers/fuzz.js';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
@@ -73,6 +74,32 @@ test("two computers: the cloud put back to before the other computer's last edit
   assert.deepEqual(s.conflicts, [], 'its own older text is not taken for another computer');
   assert.equal(await readFile(join(vault2, 'case/notes.txt'), 'utf8'), 'notes, second computer, 2');
   assert.equal((await verifyHere()).code, 0, 'the newer text is back in the cloud');
+});
+
+test('a new computer recovering from a cloud put back before it ever saw it is told when the copy it got was last changed, and by which computer', async () => {
+  const v = await makeVault({ files, synced: true });
+  const config = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')) as { deviceId: string; authKey: string };
+  const record = async () => openHighWater(Buffer.from(config.authKey, 'base64'), config.deviceId, await readFile(join(v.cloud, 'highwater', config.deviceId)));
+  const before = join(v.root, 'cloud-before');
+  await cp(v.cloud, before, { recursive: true });
+  const older = await record();
+  await writeFile(join(v.vault, 'case/letter.txt'), 'final text of the letter!');
+  assert.equal((await v.engine.sync()).uploaded, 1);
+  const newer = await record();
+  assert.ok(older && newer && newer.counter > older.counter);
+  await putBack(v.cloud, before);
+
+  const home = join(v.root, 'home-new');
+  const fresh = new Engine(home, {});
+  const r = await fresh.recover({ vaultDir: join(v.root, 'new'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: PASSPHRASE } });
+  assert.deepEqual(r.lastChanged, { at: new Date(older.timeMs).toISOString(), by: deviceNameOf({}) }, 'the date of the copy it got, not of the newest work');
+  assert.equal(await readFile(join(v.root, 'new', 'case/letter.txt'), 'utf8'), files['case/letter.txt'], 'the older text: nothing here can tell');
+  const cli = await run(['recover', '--cloud', v.cloud, '--vault', join(v.root, 'new2')], {
+    CASEVAULT_HOME: join(v.root, 'home-new2'),
+    CASEVAULT_PASSPHRASE: PASSPHRASE,
+  });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /The cloud copy was last changed on .+ by the computer ".+"\. If you changed files after that, the cloud gave back an older copy/);
 });
 
 test('a sync pass with nothing changed leaves the high-water record as it was', async () => {

@@ -71,7 +71,7 @@ test('first run: a folder cloud with backups at an s3:// address asks for the co
 });
 
 test('Recover offers the same S3 choice and sends the location and the connection', async () => {
-  bridge({ recover: () => ({ restored: 2, bytes: 10, failed: [] }) });
+  bridge({ recover: () => ({ restored: 2, bytes: 10, failed: [], lastChanged: null }) });
   render(<FirstRun onDone={() => {}} />);
   fireEvent.click(screen.getByRole('button', { name: 'Already have a vault? Recover it on this computer' }));
   fireEvent.click(screen.getByLabelText("The union's object storage (S3)"));
