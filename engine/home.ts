@@ -60,7 +60,9 @@ export const homeFiles = {
   highWater: 'high-water.json',
   /** The backups' local state and file cache (engine/backup/local.ts). */
   backupState: 'backup-state.json',
-  backupCache: 'backup-cache.json',
+  backupCache: 'backup-cache.log',
+  /** The backup cache of earlier versions (one JSON file), removed at the next save. */
+  legacyBackupCache: 'backup-cache.json',
   /** The record of packages sent securely from this computer, each line sealed under the vault (engine/send/records.ts). */
   sends: 'sends.log',
 } as const;

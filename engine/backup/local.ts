@@ -6,15 +6,20 @@
 //                      while the drive is away), and a record of each run
 //                      (with the folder it went to: a changed folder's runs
 //                      are not the new one's)
-//   backup-cache.json  per file: size, mtime, ctime, inode and chunk IDs as
+//   backup-cache.log   per file: size, mtime, ctime, inode and chunk IDs as
 //                      of the last backup, so an unchanged file is not read
 //                      again (it is reused only if every chunk is still in
-//                      the repository's index)
+//                      the repository's index); a log of changes
+//                      (engine/fsutil/line-log.ts): a backup that changed
+//                      nothing writes nothing, one that changed a few files
+//                      appends a few lines, and one that dropped a file
+//                      rewrites it whole, so a deleted file's name leaves it
 // Losing either costs a re-read of the vault, never data.
-import { readFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fsutil/atomic.js';
+import { appendLineLog, needsCompaction, readLineLog, REWRITE, rewriteLineLog, TrackedMap, type LogPosition } from '../fsutil/line-log.js';
 import { homeFiles } from '../home.js';
 import { readIfExists } from '../fsutil/read.js';
 
@@ -84,41 +89,108 @@ export interface CachedFile {
   chunks: string[];
 }
 
-type CacheRow = [string, number, number, number, number, string];
+/** The cache as loaded: the files (changes since the load are tracked) and where the log on disk stands. */
+export interface FileCache {
+  files: TrackedMap<CachedFile>;
+  log: LogPosition;
+}
 
-export async function loadFileCache(home: string, repoId: string): Promise<Map<string, CachedFile>> {
-  const out = new Map<string, CachedFile>();
+const header = (repoId: string) => JSON.stringify({ casevault: 'backup-cache', version: 1, repoId });
+const CHUNKS = /^(?:[0-9a-f]{64}(?:,[0-9a-f]{64})*)?$/;
+
+// One line per change: ["c", path, size, mtimeMs, ctimeMs, ino, "chunk,chunk,…"], or ["c", path] (the file dropped).
+function cacheLine(path: string, f: CachedFile | undefined): string {
+  return JSON.stringify(f ? ['c', path, f.size, f.mtimeMs, f.ctimeMs, f.ino, f.chunks.join(',')] : ['c', path]);
+}
+
+function applyLine(files: TrackedMap<CachedFile>, line: string): boolean {
+  let v: unknown;
   try {
-    const j = JSON.parse(await readFile(join(home, backupHomeFiles.cache), 'utf8')) as { repoId?: string; files?: CacheRow[] };
-    if (j.repoId !== repoId || !Array.isArray(j.files)) return out;
-    for (const [path, size, mtimeMs, ctimeMs, ino, chunks] of j.files) {
-      out.set(path, { size, mtimeMs, ctimeMs, ino, chunks: chunks ? chunks.split(',') : [] });
-    }
+    v = JSON.parse(line);
   } catch {
-    // none yet, or damaged: files are read again
+    return false;
   }
-  return out;
+  if (!Array.isArray(v) || v[0] !== 'c' || typeof v[1] !== 'string') return false;
+  if (v.length === 2) files.load(v[1], undefined);
+  else if (v.length === 7 && [2, 3, 4, 5].every((i) => typeof v[i] === 'number') && typeof v[6] === 'string' && CHUNKS.test(v[6])) {
+    files.load(v[1], { size: v[2], mtimeMs: v[3], ctimeMs: v[4], ino: v[5], chunks: v[6] ? v[6].split(',') : [] });
+  } else return false;
+  return true;
+}
+
+/** The cache kept for `repoId` (empty, to be written whole, if there is none, it is another repository's or it cannot be read). */
+export async function loadFileCache(home: string, repoId: string): Promise<FileCache> {
+  const files = new TrackedMap<CachedFile>();
+  const log = await readLineLog(
+    join(home, backupHomeFiles.cache),
+    (line) => line === header(repoId),
+    (line) => applyLine(files, line),
+  ).catch(() => undefined);
+  if (!log) files.clear();
+  files.changed.clear();
+  return { files, log: log ?? REWRITE };
+}
+
+async function writeWhole(home: string, repoId: string, files: Map<string, CachedFile>): Promise<LogPosition> {
+  const lines = (function* () {
+    for (const [p, f] of files) yield cacheLine(p, f);
+  })();
+  const log = await rewriteLineLog(join(home, backupHomeFiles.cache), header(repoId), lines, files.size);
+  await rm(join(home, homeFiles.legacyBackupCache), { force: true }); // the JSON cache of earlier versions: its names go with it
+  return log;
+}
+
+/**
+ * After a backup: the cache becomes `next` (what this backup kept, each
+ * entry reused from the cache where the file was not read again). Nothing
+ * is written when nothing changed; new and changed files are appended; a
+ * file gone from `next` makes the log written whole, so no line keeps its
+ * name.
+ */
+export async function saveFileCache(home: string, repoId: string, cache: FileCache, next: Map<string, CachedFile>): Promise<void> {
+  let dropped = false;
+  for (const [p, f] of next) if (cache.files.get(p) !== f) cache.files.set(p, f);
+  for (const p of [...cache.files.keys()]) {
+    if (next.has(p)) continue;
+    cache.files.delete(p);
+    dropped = true;
+  }
+  const changes = cache.files.changed.size;
+  if (dropped || needsCompaction(cache.log, changes, cache.files.size)) cache.log = await writeWhole(home, repoId, cache.files);
+  else if (changes > 0) {
+    const lines = [...cache.files.changed].map((p) => cacheLine(p, cache.files.get(p)));
+    cache.log = (await appendLineLog(join(home, backupHomeFiles.cache), cache.log, lines)) ?? (await writeWhole(home, repoId, cache.files));
+  }
+  cache.files.changed.clear();
 }
 
 /**
  * Drop the cached rows of the files `gone` picks (a deleted case's), so
- * their names and chunk IDs do not wait in the home for the next backup.
- * Whatever repository the cache is for; no cache, nothing to do.
+ * their names and chunk IDs do not wait in the home for the next backup:
+ * the log is written whole without them. Whatever repository the cache is
+ * for; no cache, nothing to do; one that cannot be read is removed (it is
+ * only a cache, and could hold anything).
  */
 export async function forgetCachedFiles(home: string, gone: (path: string) => boolean): Promise<void> {
-  const text = await readIfExists(join(home, backupHomeFiles.cache), 'utf8');
-  if (text === undefined) return;
-  let j: { repoId?: string; files?: CacheRow[] };
-  try {
-    j = JSON.parse(text) as typeof j;
-  } catch {
-    return writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ files: [] })); // damaged: it could hold anything, and is only a cache
-  }
-  if (!Array.isArray(j.files) || !j.files.some((row) => gone(row[0]))) return;
-  await writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ ...j, files: j.files.filter((row) => !gone(row[0])) }));
+  await rm(join(home, homeFiles.legacyBackupCache), { force: true });
+  let repoId: string | undefined;
+  const files = new TrackedMap<CachedFile>();
+  const log = await readLineLog(
+    join(home, backupHomeFiles.cache),
+    (line) => (repoId = parseHeader(line)) !== undefined,
+    (line) => applyLine(files, line),
+  ).catch(() => undefined);
+  if (!log || repoId === undefined) return rm(join(home, backupHomeFiles.cache), { force: true });
+  if (![...files.keys()].some(gone)) return;
+  for (const p of [...files.keys()]) if (gone(p)) files.delete(p);
+  await writeWhole(home, repoId, files);
 }
 
-export async function saveFileCache(home: string, repoId: string, files: Map<string, CachedFile>): Promise<void> {
-  const rows: CacheRow[] = [...files].map(([p, f]) => [p, f.size, f.mtimeMs, f.ctimeMs, f.ino, f.chunks.join(',')]);
-  await writeFileAtomic(join(home, backupHomeFiles.cache), JSON.stringify({ repoId, files: rows }));
+function parseHeader(line: string): string | undefined {
+  try {
+    const h = JSON.parse(line) as { casevault?: unknown; version?: unknown; repoId?: unknown };
+    return h.casevault === 'backup-cache' && h.version === 1 && typeof h.repoId === 'string' && line === header(h.repoId) ? h.repoId : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -195,7 +195,7 @@ export class Repository {
     return toHex(this.repoId);
   }
 
-  /** What backup-cache.json is kept for: its chunk IDs are of one key generation (after a rotation every file is chunked again, under the new keys). */
+  /** What backup-cache.log is kept for: its chunk IDs are of one key generation (after a rotation every file is chunked again, under the new keys). */
   get cacheId(): string {
     return this.generation === 0 ? this.idHex : `${this.idHex}.${this.generation}`;
   }

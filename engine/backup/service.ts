@@ -203,11 +203,11 @@ export class BackupApi {
         const r = await runBackup({
           repo,
           vaultDir: config.vaultDir,
-          cache,
+          cache: cache.files,
           ...(this.d.emit ? { emit: this.d.emit } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
         });
-        await saveFileCache(this.d.home, repo.cacheId, r.cache);
+        await saveFileCache(this.d.home, repo.cacheId, cache, r.cache);
         return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
       }).finally(() => wipeRepoKeys(repo.keys));
       // Read again: the folder may have been changed while this ran, and its records must not receive this folder's snapshot.
@@ -478,7 +478,7 @@ export class BackupApi {
           const { report } = await runBackup({
             repo,
             vaultDir: config.vaultDir,
-            cache,
+            cache: cache.files,
             include: o.include,
             snapshotId: id,
             ...(this.d.emit ? { emit: this.d.emit } : {}),

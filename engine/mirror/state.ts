@@ -1,18 +1,17 @@
 // What this computer last uploaded (CASEVAULT_HOME/sync-state.log): a log of
-// changes, one JSON line each, so that a checkpoint appends only what changed
-// since the last one (and fsyncs once) instead of rewriting every record. A
-// torn last line (a crash mid-append) is ignored and cut off before the next
-// append; when the log holds many more lines than records it is compacted,
-// rewritten whole by atomic rename. If it is lost or damaged the next sync
+// changes, one JSON line each (engine/fsutil/line-log.ts), so that a
+// checkpoint appends only what changed since the last one (and fsyncs once)
+// instead of rewriting every record. If it is lost or damaged the next sync
 // rescans and re-uploads (same object names, so nothing is duplicated): it
 // costs time, never data. The state.json of earlier versions is read when
 // there is no log yet, and replaced by the log at the next save. Paths are
 // kept in Maps, never as object keys (a file named "__proto__" is a file like
 // any other).
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fsutil/atomic.js';
+import { appendLineLog, needsCompaction, readLineLog, REWRITE, rewriteLineLog, TrackedMap, type LogPosition } from '../fsutil/line-log.js';
 import { homeFiles } from '../home.js';
 
 export interface FileRecord {
@@ -37,35 +36,12 @@ export type Failure = z.infer<typeof failureSchema>;
 const lastSyncSchema = z.object({ at: z.number(), uploaded: z.number(), deleted: z.number(), failed: z.number() });
 export type LastSync = z.infer<typeof lastSyncSchema>;
 
-/** A Map that remembers which keys were set or deleted since the last save: those are what the next checkpoint appends. */
-export class TrackedMap<V> extends Map<string, V> {
-  readonly changed = new Set<string>();
-  override set(key: string, value: V): this {
-    this.changed?.add(key); // undefined only while Map's constructor runs
-    return super.set(key, value);
-  }
-  override delete(key: string): boolean {
-    if (!super.delete(key)) return false; // nothing there: nothing to write
-    this.changed.add(key);
-    return true;
-  }
-  /** Loading from disk: nothing to write back. */
-  load(key: string, value: V | undefined): void {
-    if (value === undefined) super.delete(key);
-    else super.set(key, value);
-  }
-  override clear(): void {
-    for (const k of this.keys()) this.changed.add(k);
-    super.clear();
-  }
-}
-
 export interface SyncState {
   files: TrackedMap<FileRecord>;
   failures: TrackedMap<Failure>;
   lastSync?: LastSync;
-  /** How the log on disk stands (engine-internal): lines in it, bytes up to the last whole line, and whether it must be rewritten. */
-  log?: { lines: number; validBytes: number; rewrite: boolean; ino: number };
+  /** How the log on disk stands (engine-internal). */
+  log?: LogPosition;
 }
 
 export function emptyState(): SyncState {
@@ -73,8 +49,6 @@ export function emptyState(): SyncState {
 }
 
 const HEADER = JSON.stringify({ casevault: 'sync-state', version: 2 });
-/** Compact when the log holds this many more lines than there are records (and at least this many lines). */
-const COMPACT_SLACK = 20_000;
 
 // Checked by hand rather than by zod: tens of thousands of records at every start.
 function isRecord(v: unknown): v is FileRecord {
@@ -130,47 +104,14 @@ function applyRecord(s: SyncState, path: string, v: unknown[]): boolean {
   return true;
 }
 
-/** Reads the log a megabyte at a time (never the whole file as one string); undefined if there is none or its header is not ours. */
 async function readLog(path: string): Promise<SyncState | undefined> {
   const s = emptyState();
-  let lines = 0;
-  let validBytes = 0;
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  let ino: number;
-  try {
-    ino = (await fh.stat()).ino;
-    let buf = Buffer.alloc(1 << 20);
-    let filled = 0; // bytes in buf, from the file offset validBytes
-    for (;;) {
-      if (filled === buf.length) buf = Buffer.concat([buf, Buffer.alloc(buf.length)]); // one line longer than the buffer
-      const { bytesRead } = await fh.read(buf, filled, buf.length - filled, validBytes + filled);
-      if (bytesRead === 0) break; // what is left in buf (no newline) is a torn tail
-      filled += bytesRead;
-      let start = 0;
-      for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < filled; nl = buf.indexOf(10, start)) {
-        const line = buf.toString('utf8', start, nl);
-        if (lines === 0 ? line !== HEADER : !apply(s, line)) {
-          if (lines === 0) return undefined;
-          return { ...s, log: { lines, validBytes, rewrite: false, ino } }; // a damaged line: it and all after it are ignored, and cut off at the next save
-        }
-        lines++;
-        validBytes += nl + 1 - start;
-        start = nl + 1;
-      }
-      buf.copy(buf, 0, start, filled);
-      filled -= start;
-    }
-  } finally {
-    await fh.close();
-  }
-  // A torn tail (a crash mid-append): the next append first cuts the file back to its last whole line.
-  return lines === 0 ? undefined : { ...s, log: { lines, validBytes, rewrite: false, ino } };
+  const log = await readLineLog(
+    path,
+    (line) => line === HEADER,
+    (line) => apply(s, line),
+  );
+  return log && { ...s, log };
 }
 
 /** The state.json of earlier versions: { version: 1, files: [[path, record]], failures: [[path, failure]] }. */
@@ -192,7 +133,7 @@ async function readLegacy(home: string): Promise<SyncState | undefined> {
     if (!f?.success || typeof e[0] !== 'string') return undefined;
     s.failures.set(e[0], f.data);
   }
-  return { ...s, log: { lines: 0, validBytes: 0, rewrite: true, ino: -1 } };
+  return { ...s, log: REWRITE };
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -205,7 +146,7 @@ async function readJson(path: string): Promise<unknown> {
 
 export async function loadState(home: string): Promise<SyncState> {
   const [state, last] = await Promise.all([readLog(join(home, homeFiles.state)), readJson(join(home, homeFiles.lastSync))]);
-  const s = state ?? (await readLegacy(home)) ?? { ...emptyState(), log: { lines: 0, validBytes: 0, rewrite: true, ino: -1 } };
+  const s = state ?? (await readLegacy(home)) ?? { ...emptyState(), log: REWRITE };
   const lastSync = lastSyncSchema.safeParse(last);
   if (lastSync.success) s.lastSync = lastSync.data;
   return s;
@@ -216,69 +157,37 @@ export function stateDirty(s: SyncState): boolean {
   return s.files.changed.size > 0 || s.failures.changed.size > 0 || !s.log || s.log.rewrite;
 }
 
-/** Every line of the state, a megabyte at a time (a compaction never builds the whole file as one string). */
-async function* allLines(s: SyncState): AsyncGenerator<Uint8Array> {
-  const enc = new TextEncoder();
-  let buf = `${HEADER}\n`;
-  const out = function* (line: string) {
-    buf += `${line}\n`;
-    if (buf.length >= 1 << 20) {
-      yield enc.encode(buf);
-      buf = '';
-    }
-  };
-  for (const [p, r] of s.files) yield* out(fileLine(p, r));
-  for (const [p, f] of s.failures) yield* out(failureLine(p, f));
-  yield enc.encode(buf);
+function* allLines(s: SyncState): Generator<string> {
+  for (const [p, r] of s.files) yield fileLine(p, r);
+  for (const [p, f] of s.failures) yield failureLine(p, f);
 }
 
 /** Rewrites the whole log (atomically: a temporary file, fsync, rename) and removes an earlier version's state.json. */
 export async function saveState(home: string, s: SyncState): Promise<void> {
-  const path = join(home, homeFiles.state);
-  await writeFileAtomic(path, allLines(s));
-  const { ino, size } = await stat(path); // size: the whole log just written, every line of it whole
+  s.log = await rewriteLineLog(join(home, homeFiles.state), HEADER, allLines(s), s.files.size + s.failures.size);
   await rm(join(home, homeFiles.legacyState), { force: true });
   s.files.changed.clear();
   s.failures.changed.clear();
-  s.log = { lines: 1 + s.files.size + s.failures.size, validBytes: size, rewrite: false, ino };
 }
 
-/** Appends what changed since the last save (one write, one fsync); compacts instead when the log has grown far past its records. */
+/**
+ * Appends what changed since the last save (one write, one fsync). Writes
+ * the log whole instead when it has grown far past its records, or when a
+ * path left the state (a deleted or moved file, a deleted case): no earlier
+ * line keeps its name in the home.
+ */
 export async function saveChanges(home: string, s: SyncState): Promise<void> {
-  const log = s.log;
   const changes = s.files.changed.size + s.failures.changed.size;
-  if (!log || log.rewrite || log.lines + changes > 2 * (s.files.size + s.failures.size) + COMPACT_SLACK) return saveState(home, s);
-  if (changes === 0) return;
-  let text = '';
-  for (const p of s.files.changed) text += `${fileLine(p, s.files.get(p))}\n`;
-  for (const p of s.failures.changed) text += `${failureLine(p, s.failures.get(p))}\n`;
-  const fh = await open(join(home, homeFiles.state), 'r+').catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-    return undefined; // removed since it was read: written whole again
-  });
-  if (!fh) return saveState(home, s);
-  const st = await fh.stat().catch(async (e: unknown) => {
-    await fh.close();
-    throw e;
-  });
-  if (st.ino !== log.ino || st.size < log.validBytes) {
-    // Replaced since it was read (compacted elsewhere): appending at this offset would tear it, so it is written whole instead.
-    await fh.close();
+  const gone = (p: string) => !s.files.has(p) && !s.failures.has(p);
+  if (!s.log || needsCompaction(s.log, changes, s.files.size + s.failures.size) || [...s.files.changed].some(gone) || [...s.failures.changed].some(gone))
     return saveState(home, s);
-  }
-  try {
-    const end = log.validBytes;
-    await fh.truncate(end); // a torn or damaged tail read at load is cut off, so this append starts a line
-    const data = Buffer.from(text);
-    await fh.write(data, 0, data.length, end);
-    await fh.sync();
-    log.validBytes = end + data.length;
-  } finally {
-    await fh.close();
-  }
+  if (changes === 0) return;
+  const lines = [...[...s.files.changed].map((p) => fileLine(p, s.files.get(p))), ...[...s.failures.changed].map((p) => failureLine(p, s.failures.get(p)))];
+  const at = await appendLineLog(join(home, homeFiles.state), s.log, lines);
+  if (!at) return saveState(home, s); // gone or replaced since it was read: written whole
+  s.log = at;
   s.files.changed.clear();
   s.failures.changed.clear();
-  log.lines += changes;
 }
 
 /** Save when the last pass ran (small; written even when nothing changed). */

@@ -33,10 +33,15 @@ test('a checkpoint appends one line per changed record; loading replays them', a
   assert.equal((await lines(home)).length, 1 + 102, 'the header and every record');
 
   s.files.set('case/7.txt', rec(7, { size: 77 }));
-  s.files.delete('case/8.txt');
   s.failures.set('case/9.txt', { reason: 'it is still being written', at: 5 });
   await saveChanges(home, s);
-  assert.equal((await lines(home)).length, 1 + 102 + 3, 'three lines appended, nothing rewritten');
+  assert.equal((await lines(home)).length, 1 + 102 + 2, 'two lines appended, nothing rewritten');
+
+  s.files.delete('case/8.txt');
+  await saveChanges(home, s);
+  const after = await lines(home);
+  assert.equal(after.length, 1 + 101 + 1, 'a path gone from the state: the log written whole');
+  assert.ok(!after.some((l) => l.includes('case/8.txt')), 'no line keeps its name');
 
   const back = await loadState(home);
   assert.deepEqual([...back.files].sort(), [...s.files].sort());

@@ -24,10 +24,15 @@ test('delete: plaintext now, cloud objects to the trash, the backups by the esti
   const { engine } = v;
   await engine.sync();
   await engine.backup();
-  const cached = async () => JSON.stringify(JSON.parse(await readFile(join(v.home, 'backup-cache.json'), 'utf8')));
+  const cached = () => readFile(join(v.home, 'backup-cache.log'), 'utf8');
   const before = await cached();
   assert.ok(before.includes('Old case/sub/b.txt') && before.includes('old.txt'), 'the backup cache lists every file it backed up');
-  const chunksOf = (text: string, path: string) => (JSON.parse(text) as { files: string[][] }).files.find((row) => row[0] === path)![5]!;
+  const chunksOf = (text: string, path: string) =>
+    text
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => JSON.parse(line) as string[])
+      .find((row) => row[1] === path)![6]!;
   const oldChunks = chunksOf(before, 'Old case/a.txt');
   const objects = async () => (await readdir(join(v.cloud, 'objects'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
   assert.equal(await objects(), 4);
@@ -47,6 +52,9 @@ test('delete: plaintext now, cloud objects to the trash, the backups by the esti
   const after = await cached();
   assert.ok(!/Old case|old\.txt/.test(after) && !after.includes(oldChunks), "the deleted cases' names and chunk IDs are purged from the backup cache at once");
   assert.ok(after.includes('Current/c.txt'), 'the other files stay cached');
+  const syncState = await readFile(join(v.home, 'sync-state.log'), 'utf8');
+  assert.ok(!/Old case|old\.txt/.test(syncState), "the sync state keeps no line with the deleted cases' names either");
+  assert.ok(syncState.includes('Current/c.txt'));
   assert.deepEqual(await listFiles(v.vault), ['Current/c.txt']);
   assert.equal(await exists(join(v.vault, 'Old case')), false);
   assert.equal(await objects(), 1, 'the sync pass moved their objects out of the live cloud copy');
