@@ -14,9 +14,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { wipeRepoKeys } from '../../crypto/backup/index.js';
 import type { WriteKeys } from '../../crypto/index.js';
 import { parseS3Url, s3Url, type BackupFolderReport } from '../../contract/index.js';
-import { Locked, Refused, Unreachable, UsageError } from '../errors.js';
+import { Locked, Unreachable, UsageError } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
-import { canonical, inside } from '../mirror/layout.js';
+import { checkBackupApart } from '../mirror/layout.js';
 import { RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds } from './archive-snapshots.js';
 import type { BackupLocalState } from './local.js';
@@ -61,27 +61,10 @@ export function backupFolderPath(dir: string): string {
   return resolve(dir);
 }
 
-async function checkSeparate(dir: string, vaultDir: string, cloudDir: string | undefined): Promise<void> {
-  const backup = await canonical(dir);
-  const vault = await canonical(vaultDir);
-  if (inside(backup, vault) || inside(vault, backup)) {
-    throw new Refused('the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive', 'choose-other-folder');
-  }
-  if (cloudDir) {
-    const cloud = await canonical(cloudDir);
-    if (inside(backup, cloud) || inside(cloud, backup)) {
-      throw new Refused(
-        'the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive',
-        'choose-other-folder',
-      );
-    }
-  }
-}
-
 /** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
 export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
   const dir = backupFolderPath(o.dir);
-  if (!isS3Location(dir)) await checkSeparate(dir, o.vaultDir, o.cloudDir);
+  if (!isS3Location(dir)) await checkBackupApart(dir, o.vaultDir, o.cloudDir);
   const storage = o.storage?.(dir) ?? new FolderStorage(dir);
   const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
   const state = await storage.probe();

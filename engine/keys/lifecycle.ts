@@ -39,14 +39,15 @@ import { Damaged, Refused, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
-import { checkLayout } from '../mirror/layout.js';
+import { checkBackupApart, checkLayout } from '../mirror/layout.js';
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
 import { checkEscrowPin, confirmedEscrowKey, escrowPinOf, openEscrowKey, writeEscrowReceipt } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
 import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
-import { statIfExists } from '../fsutil/read.js';
+import { readIfExists, statIfExists } from '../fsutil/read.js';
 import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
+import type { Remote } from '../remotes/remote.js';
 import { keepS3Connection } from '../remotes/open-cloud.js';
 import { deviceNameOf } from '../devices/this-device.js';
 
@@ -103,6 +104,20 @@ export async function openWith(kf: KeyFile, s: AnySecretInput): Promise<ReadKeys
   }
 }
 
+/**
+ * Whether the cloud's key file is the one an earlier `init` on this
+ * computer wrote before it was killed, before it kept its settings: the
+ * home has no settings but holds the very same key file. Its recovery key
+ * was never shown and nothing else was written under its keys, so the
+ * set-up is done again from the start.
+ */
+async function interruptedInit(home: string, remote: Pick<Remote, 'stat' | 'get'>): Promise<boolean> {
+  const local = await readIfExists(join(home, homeFiles.keyFile));
+  if (!local) return false;
+  const cloud = await readKeyFileBytes(remote);
+  return cloud !== undefined && Buffer.compare(Buffer.from(local), Buffer.from(cloud)) === 0;
+}
+
 /** Create a vault. Returns the recovery key's words, to be shown once. */
 export async function createVault(core: Core, o: InitOptions, dropbox: InitOptions['dropbox']): Promise<{ recoveryKey: string }> {
   await ensureFreshHome(core.home);
@@ -116,13 +131,20 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
       throw e.code === 'EEXIST' ? new UsageError('the cloud path exists and is not a folder', 'choose-other-folder') : e;
     });
   }
+  if (o.backupDir && !o.backupDir.startsWith('s3://')) await checkBackupApart(o.backupDir, o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
   const remote = await core.newRemote(o.cloud, dropbox, o.s3);
-  if (await remote.stat(KEY_FILE_NAME)) throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');
+  if ((await remote.stat(KEY_FILE_NAME)) && !(await interruptedInit(core.home, remote))) {
+    throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');
+  }
   return withHomeLock(core.home, async () => {
     await mkdir(o.vaultDir, { recursive: true });
     const { keys, keyFile, recoveryKey } = await createKeyFile(o.passphrase, KDF_PROFILES[kdfProfile(core.env, o.kdf)]);
     try {
-      await saveKeyFile(core.home, remote, keyFile);
+      // The home's copy first, then the cloud's: a set-up killed between the two is known by that copy (interruptedInit) and done again.
+      const bytes = serializeKeyFile(keyFile);
+      await writeFileAtomic(join(core.home, homeFiles.keyFile), bytes);
+      await remote.put(KEY_FILE_NAME, bytes);
+      await remote.flush?.();
       if (dropbox) await core.keepDropboxToken(keys, dropbox);
       await keepS3Connection(core.home, keys, o.cloud, o.s3, core.env, o.backupDir);
       await newConfig(core.home, o.vaultDir, o.cloud, keys, o.backupDir, deviceNameOf(core.env));

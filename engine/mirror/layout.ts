@@ -46,6 +46,24 @@ export function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
+/** The backup folder apart from the vault and the cloud folder: neither inside the other, so one mishap cannot reach both copies. */
+export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: string | undefined): Promise<void> {
+  const backup = await canonical(dir);
+  const vault = await canonical(vaultDir);
+  if (inside(backup, vault) || inside(vault, backup)) {
+    throw new Refused('the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive', 'choose-other-folder');
+  }
+  if (cloudDir) {
+    const cloud = await canonical(cloudDir);
+    if (inside(backup, cloud) || inside(cloud, backup)) {
+      throw new Refused(
+        'the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive',
+        'choose-other-folder',
+      );
+    }
+  }
+}
+
 /** The sync folder that contains `dir`, if any. */
 export async function enclosingSyncFolder(dir: string): Promise<string | undefined> {
   let d = await canonical(dir);

@@ -155,6 +155,48 @@ test('init refuses layouts that would leak plaintext or tangle the two folders',
   );
 });
 
+test('init refuses a backup folder inside the vault or the cloud folder (or holding either), as backup-folder does', async () => {
+  const root = await tempDir('layout-backup');
+  let n = 0;
+  const init = (vault: string, cloud: string, backupDir: string) =>
+    new Engine(join(root, `home-${n++}`), env).init({
+      vaultDir: join(root, vault),
+      cloud: { kind: 'folder', dir: join(root, cloud) },
+      backupDir: join(root, backupDir),
+      passphrase: PASSPHRASE,
+    });
+  await assert.rejects(init('v1', 'c1', 'v1/backups'), /backup folder must be outside the vault folder/);
+  await assert.rejects(init('v2', 'c2', 'v2'), /backup folder must be outside the vault folder/);
+  await assert.rejects(init('x3/v3', 'c3', 'x3'), /backup folder must be outside the vault folder/);
+  await assert.rejects(init('v4', 'c4', 'c4'), /backup folder must be apart from the cloud folder/);
+  await assert.rejects(init('v5', 'c5', 'c5/backups'), /backup folder must be apart from the cloud folder/);
+  assert.equal(await exists(join(root, 'c1', 'casevault.key')), false, 'refused before anything is written');
+  await init('v6', 'c6', 'usb/backups');
+});
+
+test('init killed after writing the key files but before keeping its settings is done again by the same init', async () => {
+  const root = await tempDir('init-killed');
+  const home = join(root, 'home');
+  const o = { vaultDir: join(root, 'vault'), cloud: { kind: 'folder' as const, dir: join(root, 'cloud') }, passphrase: PASSPHRASE };
+  await new Engine(home, env).init(o);
+  await rm(join(home, 'config.json')); // the instant after both key files were written (tests/cli/kill.test.ts kills at random instants)
+  const again = new Engine(home, env);
+  const { recoveryKey } = await again.init(o);
+  assert.ok(recoveryKey.length > 0, 'a new recovery key, shown this time');
+  await writeFile(join(o.vaultDir, 'a.txt'), 'after the retry');
+  assert.equal((await again.sync()).uploaded, 1);
+
+  const other = join(root, 'home-other');
+  await rm(join(home, 'config.json'));
+  await writeFile(join(home, 'casevault.key'), 'not the cloud key file');
+  await assert.rejects(
+    new Engine(home, env).init(o),
+    /already holds a Casevault vault/,
+    'a different key file here: the cloud vault is not this half-made one',
+  );
+  await assert.rejects(new Engine(other, env).init(o), /already holds a Casevault vault/, 'another computer (no key file in its home) never takes it over');
+});
+
 test('files being written settle before upload, and a file that changes while read is retried', async () => {
   const { vault, engine } = await makeVault();
   await writeFile(join(vault, 'growing.log'), 'start');
