@@ -17,6 +17,13 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
     .option('--path <path>', 'only this file or folder of the vault')
     .requiredOption('--to <dir>', 'where to restore (a new folder, or beside existing files)')
     .action(async (o: Options) => {
+      // An empty value is a slip (an unset variable in a script), never "latest" or "everything" or "here".
+      const empty: [string | undefined, string][] = [
+        [o.snapshot, '--snapshot is empty: give a snapshot id from `casevault snapshots`, or latest'],
+        [o.path, '--path is empty: give a file or folder of the vault, or leave --path out to restore everything'],
+        [o.to, '--to is empty: give the folder to restore into'],
+      ];
+      for (const [value, sentence] of empty) if (value !== undefined && value.trim() === '') throw new Failure('usage', sentence);
       const r = await ctx.unlocked((engine) => {
         const stop = showProgress(engine, ctx.io, 'Restoring');
         return engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);

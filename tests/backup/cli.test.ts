@@ -51,6 +51,15 @@ test('backup prints the snapshot id; snapshots [--json]; restore --path/--to; ve
   assert.equal((await cv(['verify', '--backup'], env)).code, 0);
   assertCleanError(await cv(['restore', '--to', to, '--snapshot', 'zzzz'], env), 2);
   assertCleanError(await cv(['restore', '--to', to, '--path', 'no/such'], env), 2);
+  for (const args of [
+    ['--snapshot', ''],
+    ['--path', ' '],
+    ['--to', ''],
+  ]) {
+    const r = await cv(['restore', '--to', to, ...args], env);
+    assertCleanError(r, 2); // an empty value (an unset variable in a script) is not "latest", "everything" or "here"
+    assert.match(r.stderr, /is empty/);
+  }
   assertCleanError(await cv(['restore', '--to', to], { ...env, CASEVAULT_PASSPHRASE: 'wrong passphrase entirely here' }), 4);
   assertCleanError(await cv(['restore', '--path', 'x'], env), 2);
 
