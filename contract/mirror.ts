@@ -94,6 +94,13 @@ export interface VerifyReport {
   missing: string[];
   /** Whether the cloud's key file is byte for byte this computer's copy. */
   keyFileMatches: boolean;
+  /**
+   * When the cloud's key file differs: true if it is genuine for this
+   * vault's current keys (its passphrase or recovery key was changed on
+   * another computer, or an earlier genuine copy was put back; both open the
+   * same keys), false if it is not (tampered, another vault's, damaged).
+   */
+  keyFileAuthentic?: boolean;
 }
 
 /** A cloud object that could not be read, by its name in the cloud (its real path may be unknown). */

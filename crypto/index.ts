@@ -18,6 +18,7 @@ export {
   markCloudReencrypted,
   cloudReencrypting,
   rotatedFromKeys,
+  keyFileAuthentic,
   KDF_PROFILES,
   KEYFILE_MAX_BYTES,
   type KdfProfile,

@@ -338,6 +338,21 @@ async function openSlot(slot: Slot, secret: Secret, vaultId: Uint8Array): Promis
 }
 
 /**
+ * Whether `kf` is a genuine key file of the vault whose current keys are
+ * `keys` (same vault ID and public key, MAC and escrow fingerprint good):
+ * made by someone holding the master secret, such as another computer that
+ * changed the passphrase or recovery key. It may still be an earlier such
+ * file put back: nothing in a key file orders two of them.
+ */
+export async function keyFileAuthentic(kf: KeyFile, keys: Pick<ReadKeys, 'keyfileMacKey' | 'publicKey' | 'vaultId'>): Promise<boolean> {
+  const sodium = await ready();
+  if (kf.vaultId !== toBase64(keys.vaultId) || kf.publicKey !== toBase64(keys.publicKey)) return false;
+  if (!sodium.memcmp(await fileMac(kf, keys.keyfileMacKey), fromBase64(kf.mac, 32))) return false;
+  const escrow = kf.slots.find((s) => s.role === 'escrow');
+  return !escrow || escrow.fingerprint === (await escrowFingerprint(fromBase64(escrow.publicKey, 32)));
+}
+
+/**
  * Open a key file. A wrong secret and a tampered slot are the same failure
  * (WrongSecret): a server that edits slots learns nothing from the answer.
  * Once the master secret is known, anything else that does not match is

@@ -18,10 +18,15 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
         return engine.verifyCloud().finally(stop);
       });
       ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
-      if (!r.keyFileMatches) ctx.out("The cloud's key file differs from this computer's copy (or is missing).");
+      const keyFileChanged = !r.keyFileMatches && r.keyFileAuthentic === true; // genuine: a passphrase or recovery key changed on another computer
+      if (keyFileChanged) {
+        ctx.out(
+          "The cloud's key file differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer (or an earlier copy put back). This computer still opens the vault with its own passphrase.",
+        );
+      } else if (!r.keyFileMatches) ctx.out("The cloud's key file differs from this computer's copy (or is missing) and is not genuine.");
       for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
       for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
-      if (r.bad.length > 0 || r.missing.length > 0 || !r.keyFileMatches) {
+      if (r.bad.length > 0 || r.missing.length > 0 || (!r.keyFileMatches && !keyFileChanged)) {
         throw new Failure(
           'damaged',
           "the cloud copy has damaged, tampered or missing data (listed above); run `casevault sync` to upload the vault's files again, and restore anything lost from a backup",

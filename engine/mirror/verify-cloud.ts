@@ -3,7 +3,7 @@
 // that authenticates but is not the write this computer recorded (its tag
 // differs) was put back from an older copy, when no other computer of the
 // vault could have written it.
-import { DamagedData, openObject, type ReadKeys } from '../../crypto/index.js';
+import { DamagedData, keyFileAuthentic, openObject, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
 import { tagOf, tapFirst } from './devices.js';
 import { countDevices } from '../devices/this-device.js';
@@ -12,6 +12,15 @@ import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
+
+/** Whether the cloud's key file, different from this computer's copy, is genuine for the current keys (a passphrase changed elsewhere), not tampering. */
+async function authenticKeyFile(bytes: Uint8Array, keys: ReadKeys): Promise<boolean> {
+  try {
+    return await keyFileAuthentic(parseKeyFile(bytes), keys);
+  } catch {
+    return false; // not a key file at all
+  }
+}
 
 /**
  * `ring`: the vault's keys, current first (earlier ones only while a key
@@ -39,6 +48,7 @@ export async function verifyCloud(
     missing: [],
     keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile),
   };
+  if (!report.keyFileMatches && cloudKeyFile) report.keyFileAuthentic = await authenticKeyFile(cloudKeyFile, ring[0]!);
   const names = await listObjects(remote);
   // The write this computer recorded for each object. With other computers, a different write is a sign of tampering only if none of them has finished a pass since (their high-water counters have not risen).
   const alone = (await countDevices(remote, deviceId, ring[0]!.authKey)).others === 0;

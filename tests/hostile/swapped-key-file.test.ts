@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { forgeKeyFile } from '../helpers/forge-from-docs.js';
 import { makeVault } from '../helpers/vault.js';
 
@@ -33,4 +35,23 @@ test("another vault's genuine key file swapped in is reported as tampering too",
     const r = await v.cli(args);
     assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
   }
+});
+
+test('a passphrase changed on another computer is not tampering: verify --cloud here says the key file is genuine and exits 0; a flipped slot in it is still tampering', async () => {
+  const v = await makeVault({ files, synced: true });
+  const other = new Engine(join(v.root, 'home-2'), v.env);
+  await other.recover({ vaultDir: join(v.root, 'vault-2'), cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: PASSPHRASE } });
+  await other.unlock({ passphrase: PASSPHRASE });
+  await other.changePassphrase('a new passphrase for the office laptop 7');
+  const r = await v.cli(['verify', '--cloud']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer/);
+  assert.equal((await v.cli(['sync'])).code, 0);
+
+  const kf = JSON.parse(await readFile(join(v.cloud, 'casevault.key'), 'utf8')) as { slots: { wrapped?: string }[] };
+  const slot = kf.slots.find((s) => s.wrapped)!;
+  slot.wrapped = `${slot.wrapped!.startsWith('A') ? 'B' : 'A'}${slot.wrapped!.slice(1)}`;
+  await writeFile(join(v.cloud, 'casevault.key'), JSON.stringify(kf));
+  const t = await v.cli(['verify', '--cloud']);
+  assert.equal(t.code, 3, 'an edited slot breaks the MAC: not genuine');
 });
