@@ -23,9 +23,16 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
         ctx.out(
           "The cloud's key file differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer (or an earlier copy put back). This computer still opens the vault with its own passphrase.",
         );
-      } else if (!r.keyFileMatches) ctx.out("The cloud's key file differs from this computer's copy (or is missing) and is not genuine.");
+      } else if (!r.keyFileMatches) ctx.out("The cloud's key file is missing, or differs from this computer's copy and is not genuine.");
       for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
       for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
+      if (r.bad.length === 0 && r.missing.length === 0 && !r.keyFileMatches && !keyFileChanged) {
+        throw new Failure(
+          'damaged',
+          "the cloud's key file is missing or not this vault's genuine key file (sync refuses to write under it)",
+          'restore-cloud-key-file',
+        );
+      }
       if (r.bad.length > 0 || r.missing.length > 0 || (!r.keyFileMatches && !keyFileChanged)) {
         throw new Failure(
           'damaged',
