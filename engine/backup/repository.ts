@@ -64,7 +64,7 @@ export const CONFIG_NAME = 'config';
 // Bounds on what is read whole from the backup folder (a drive anyone can
 // write to): far above any genuine file, so a planted one of a gigabyte is
 // reported damaged without being read (docs/backup-format.md, "Bounds").
-/** The config: a few hundred bytes, plus about 100 per snapshot pinned at a key rotation. */
+/** The config: a few hundred bytes, plus about 64 per snapshot pinned at a key rotation (48, in base64). */
 export const CONFIG_MAX = 16 * 1024 * 1024;
 /** An index file: 48 bytes per chunk, so over 5 million chunks. */
 export const INDEX_MAX = 256 * 1024 * 1024;
