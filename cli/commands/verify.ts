@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
+import { printable } from '../printable.js';
 import { showProgress } from '../progress-line.js';
 import { Failure } from '../../contract/index.js';
 
@@ -19,7 +20,7 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
       });
       ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
       if (!r.keyFileMatches) ctx.out("The cloud's key file differs from this computer's copy (or is missing).");
-      for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
+      for (const b of r.bad) ctx.out(`Bad: ${printable(b.object)}: ${b.reason}`);
       for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
       if (r.bad.length > 0 || r.missing.length > 0 || !r.keyFileMatches) {
         throw new Failure(
@@ -40,7 +41,7 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
   ctx.out(
     `Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`,
   );
-  for (const b of r.bad) ctx.out(`Bad: ${b.item}: ${b.reason}`);
+  for (const b of r.bad) ctx.out(`Bad: ${printable(b.item)}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
   if (r.bad.length > 0)
     throw new Failure(
