@@ -98,7 +98,13 @@ function remoteFailure(e: Error): FailureInfo | undefined {
   if (e instanceof RemoteNotFound) return { kind: 'failed', message: 'an object Casevault needs is missing from the cloud copy', next: 'verify-cloud' };
   if (e instanceof S3AuthFailed) return { kind: 'signed-out', message: e.message, next: 'connect-s3' };
   if (e instanceof RemoteAuthFailed || e instanceof DropboxSignInError) return { kind: 'signed-out', message: e.message, next: 'reconnect-dropbox' };
-  if (e instanceof RemotePermanent) return { kind: 'failed', message: e.message, ...(PERMANENT_NEXT[e.reason] ? { next: PERMANENT_NEXT[e.reason] } : {}) };
+  // An object larger than any genuine one of its kind was planted or damaged in the cloud: the check of the cloud copy names it.
+  if (e instanceof RemotePermanent)
+    return {
+      kind: e.reason === 'too-large' ? 'damaged' : 'failed',
+      message: e.message,
+      ...(PERMANENT_NEXT[e.reason] ? { next: PERMANENT_NEXT[e.reason] } : {}),
+    };
   return undefined;
 }
 
@@ -107,6 +113,7 @@ const PERMANENT_NEXT: Record<RemotePermanent['reason'], NextStep | undefined> = 
   full: 'free-disk-space',
   integrity: 'retry',
   refused: undefined,
+  'too-large': 'verify-cloud',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { backupFolderLines } from '../backup-folder-lines.js';
 import { backupOption, cloudOption, mib, when, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
+import { printable } from '../printable.js';
 import { dropboxSignIn } from '../connect.js';
 import { escrowPassphrase, unlockSecret } from '../prompt.js';
 import { Failure, fileCount, lastChangedText } from '../../contract/index.js';
@@ -40,7 +41,7 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`Recovered ${fileCount(r.restored)} (${mib(r.bytes)}) into ${resolve(o.vault)}.`);
       if (r.lastChanged) ctx.out(lastChangedText(r.lastChanged, when(ctx, r.lastChanged.at)));
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);
-      for (const f of r.failed) ctx.out(`Not recovered: ${f.object}: ${f.reason}`);
+      for (const f of r.failed) ctx.out(`Not recovered: ${printable(f.object)}: ${f.reason}`);
       const damaged = r.failed.filter((f) => !f.earlierKeys).length;
       if (r.failed.length > 0 && damaged === 0) {
         throw new Failure(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
+import { printable } from '../printable.js';
 import { showProgress } from '../progress-line.js';
 import { Failure } from '../../contract/index.js';
 
@@ -24,7 +25,7 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
           "The cloud's key file differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer (or an earlier copy put back). This computer still opens the vault with its own passphrase.",
         );
       } else if (!r.keyFileMatches) ctx.out("The cloud's key file is missing, or differs from this computer's copy and is not genuine.");
-      for (const b of r.bad) ctx.out(`Bad: ${b.object}: ${b.reason}`);
+      for (const b of r.bad) ctx.out(`Bad: ${printable(b.object)}: ${b.reason}`);
       for (const m of r.missing) ctx.out(`Missing from the cloud: ${m}`);
       if (r.bad.length === 0 && r.missing.length === 0 && !r.keyFileMatches && !keyFileChanged) {
         throw new Failure(
@@ -52,7 +53,7 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
   ctx.out(
     `Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`,
   );
-  for (const b of r.bad) ctx.out(`Bad: ${b.item}: ${b.reason}`);
+  for (const b of r.bad) ctx.out(`Bad: ${printable(b.item)}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
   if (r.bad.length > 0)
     throw new Failure(

@@ -21,7 +21,7 @@ import {
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
-import type { Remote } from '../remotes/remote.js';
+import { RemoteTooLarge, type Remote } from '../remotes/remote.js';
 import type { AuditVerifyReport, OtherTrail } from '../../contract/index.js';
 import { readIfExists } from '../fsutil/read.js';
 
@@ -123,6 +123,10 @@ async function openLines(all: string[], ring: readonly ReadKeys[]): Promise<Audi
   return entries;
 }
 
+/** A mirrored trail larger than this is not read (the cloud is hostile); the report says so. */
+export const TRAIL_MAX = 16 * 1024 * 1024;
+export const TRAIL_TOO_LARGE = 'too large to be a trail, so it was not read';
+
 /**
  * The trails other computers of this vault mirrored to the cloud
  * (audit/<device id>.log; in a handover copy, the predecessor's too), each
@@ -133,7 +137,15 @@ export async function otherTrails(remote: Remote, ownDevice: string, ring: reado
   for await (const e of remote.list('audit/')) {
     const m = /^audit\/([0-9a-f]{32})\.log$/.exec(e.name);
     if (!m || m[1] === ownDevice) continue;
-    out.push(await openTrail(m[1]!, new TextDecoder().decode(await remote.read(e.name)), ring));
+    let bytes: Uint8Array;
+    try {
+      bytes = await remote.read(e.name, TRAIL_MAX);
+    } catch (err) {
+      if (!(err instanceof RemoteTooLarge)) throw err;
+      out.push({ device: m[1]!, ok: false, problem: TRAIL_TOO_LARGE, earlierKeys: false, entries: [] });
+      continue;
+    }
+    out.push(await openTrail(m[1]!, new TextDecoder().decode(bytes), ring));
   }
   return out.sort((a, b) => (b.entries.at(-1)?.at ?? '').localeCompare(a.entries.at(-1)?.at ?? ''));
 }

@@ -12,12 +12,14 @@ import { hostname } from 'node:os';
 import { Refused } from '../errors.js';
 import { alive, processStart } from '../fsutil/lockfile.js';
 import { lockNonce, releaseLock, takeLock, type LockStore } from '../fsutil/takeover.js';
-import { RemoteNotFound } from '../remotes/remote.js';
+import { RemoteNotFound, RemoteTooLarge } from '../remotes/remote.js';
 import type { RepoStorage } from './storage.js';
 
 const LOCK = 'lock';
 export const STALE_MS = 30 * 60 * 1000;
 const REFRESH_MS = 5 * 60 * 1000;
+/** A lock's content is one short JSON line (its owner); a file larger than this is not read. */
+const LOCK_MAX = 4096;
 
 interface Owner {
   host: string;
@@ -55,10 +57,11 @@ function store(storage: RepoStorage): LockStore {
   return {
     create: (name, content) => storage.createExclusive(name, new TextEncoder().encode(content)),
     read: (name) =>
-      storage.remote.read(name).then(
+      storage.remote.read(name, LOCK_MAX).then(
         (b) => new TextDecoder().decode(b),
         (e: unknown) => {
           if (e instanceof RemoteNotFound) return undefined;
+          if (e instanceof RemoteTooLarge) return ''; // no lock of ours is that large: an owner that cannot be read, judged by its age
           throw e;
         },
       ),

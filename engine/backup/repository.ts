@@ -55,11 +55,33 @@ import {
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
 import { Damaged, isDataDefect, Refused } from '../errors.js';
 import { LinkInTheWay } from '../fsutil/no-links.js';
-import { RemoteError, RemoteNotFound, RemoteUnavailable } from '../remotes/remote.js';
+import { RemoteError, RemoteNotFound, RemoteTooLarge, RemoteUnavailable } from '../remotes/remote.js';
 import { withRepoLock } from './lock.js';
 import type { RepoStorage } from './storage.js';
 
 export const CONFIG_NAME = 'config';
+
+// Bounds on what is read whole from the backup folder (a drive anyone can
+// write to): far above any genuine file, so a planted one of a gigabyte is
+// reported damaged without being read (docs/backup-format.md, "Bounds").
+/** The config: a few hundred bytes, plus about 64 per snapshot pinned at a key rotation (48, in base64). */
+export const CONFIG_MAX = 16 * 1024 * 1024;
+/** An index file: 48 bytes per chunk, so over 5 million chunks. */
+export const INDEX_MAX = 256 * 1024 * 1024;
+/** A manifest: about 100 bytes per file and 32 per chunk, so well over a million files. */
+export const MANIFEST_MAX = 256 * 1024 * 1024;
+
+const CONFIG_TOO_LARGE = "the backup folder's settings file (config) is larger than any genuine one can be, so it was not read; it was damaged or replaced";
+
+/** A whole file of the backup folder, at most `max` bytes; one larger is DamagedData (saying `tooLarge`), not read. */
+async function readBounded(storage: RepoStorage, name: string, max: number, tooLarge: string): Promise<Uint8Array> {
+  try {
+    return await storage.remote.read(name, max);
+  } catch (e) {
+    if (e instanceof RemoteTooLarge) throw new DamagedData(tooLarge);
+    throw e;
+  }
+}
 export const DEFAULT_REPO_PARAMS: RepoParams = { chunker: DEFAULT_CHUNKER, packSize: DEFAULT_PACK_SIZE };
 
 export interface BlobLocation {
@@ -220,7 +242,7 @@ export class Repository {
     try {
       let bytes: Uint8Array | undefined;
       try {
-        bytes = await storage.remote.read(CONFIG_NAME);
+        bytes = await readBounded(storage, CONFIG_NAME, CONFIG_MAX, CONFIG_TOO_LARGE);
       } catch (e) {
         // No config yet, or no backup folder yet (a new one): the probe below says which.
         if (!(e instanceof RemoteNotFound) && !(e instanceof RemoteUnavailable && (await storage.probe()) === 'missing')) throw e;
@@ -276,14 +298,14 @@ export class Repository {
     retired: readonly string[],
   ): Promise<OpenedRepoConfig> {
     return withRepoLock(storage, 'key rotation', async () => {
-      const now = await Repository.openConfig(sodium, await storage.remote.read(CONFIG_NAME), wrapKey, retired);
+      const now = await Repository.openConfig(sodium, await readBounded(storage, CONFIG_NAME, CONFIG_MAX, CONFIG_TOO_LARGE), wrapKey, retired);
       Repository.wipeOpened(sodium, was);
       if (!now.rewrap) return now;
       const superseded = await Repository.build(storage, sodium, now, publicKey);
       const accepted: AcceptedSnapshot[] = [];
       try {
         for (const hex of await superseded.listSnapshots()) {
-          const bytes = await storage.remote.read(snapshotName(hex)).catch(() => undefined);
+          const bytes = await storage.remote.read(snapshotName(hex), MANIFEST_MAX).catch(() => undefined);
           if (!bytes) continue;
           try {
             openManifestSummary(sodium, superseded.keys, Buffer.from(hex, 'hex'), bytes);
@@ -380,7 +402,7 @@ export class Repository {
       const hex = e.name.slice('index/'.length);
       try {
         if (!HEX32.test(hex)) throw new DamagedData('not a Casevault index file name');
-        const bytes = await this.storage.remote.read(e.name);
+        const bytes = await readBounded(this.storage, e.name, INDEX_MAX, 'larger than any genuine index file can be, so it was not read');
         const { value: packs, generation } = this.underSomeGeneration((k) => openIndex(this.sodium, k.indexKey, Buffer.from(hex, 'hex'), bytes));
         for (const p of packs) fromIndex.set(toHex(p.packId), { ...p, generation });
         this.indexFiles.push(e.name);
@@ -522,7 +544,7 @@ export class Repository {
    * digest: `listed`), else the current one's.
    */
   private async manifestOf(hex: string): Promise<{ bytes: Uint8Array; keys: RepoKeys; listed: boolean }> {
-    const bytes = await this.storage.remote.read(snapshotName(hex));
+    const bytes = await readBounded(this.storage, snapshotName(hex), MANIFEST_MAX, 'larger than any genuine snapshot can be, so it was not read');
     const candidates = this.earlier.filter((e) => e.accepted.has(hex));
     if (candidates.length > 0) {
       const digest = manifestDigest(this.sodium, bytes);

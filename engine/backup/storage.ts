@@ -6,10 +6,11 @@
 // ranged GETs and conditional PUTs. Their failures are the Remote failure
 // classes too (engine/remotes/remote.ts), mapped as the folder remote maps
 // its own.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempName, writeTemp } from '../fsutil/atomic.js';
+import { NotRegularFile, openRegularSync } from '../fsutil/open-regular.js';
 import { lstatIfExists } from '../fsutil/read.js';
 import { errnoCode, FolderFailures } from '../remotes/folder-errors.js';
 import { FolderRemote } from '../remotes/folder.js';
@@ -67,9 +68,9 @@ export class FolderStorage implements RepoStorage {
     let fd = this.fds.get(name);
     if (fd === undefined) {
       try {
-        fd = openSync(this.path(name), 'r');
+        fd = openRegularSync(this.path(name)).fd;
       } catch (e) {
-        if (this.fail.absent(e)) throw new RemoteNotFound(name);
+        if (e instanceof NotRegularFile || this.fail.absent(e)) throw new RemoteNotFound(name); // a pipe or device planted there is not a pack
         throw this.fail.failure(e);
       }
       if (this.fds.size >= MAX_OPEN) this.close();

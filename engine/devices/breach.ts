@@ -7,12 +7,10 @@
 // made, with counts only.
 import { keyring } from '../../crypto/index.js';
 import type { BreachReport } from '../../contract/index.js';
-import { openTrail, readAudit } from '../audit/trail.js';
+import { openTrail, readAudit, TRAIL_MAX, TRAIL_TOO_LARGE } from '../audit/trail.js';
 import { Refused } from '../errors.js';
+import { RemoteTooLarge } from '../remotes/remote.js';
 import { listDevices, pick, type ListDeps } from './list.js';
-
-/** A mirrored trail larger than this is not read (the cloud is hostile); the report says so. */
-const TRAIL_MAX = 16 * 1024 * 1024;
 
 export async function breachReport(d: ListDeps, ref: string): Promise<BreachReport> {
   const target = pick(await listDevices(d), ref);
@@ -24,11 +22,13 @@ export async function breachReport(d: ListDeps, ref: string): Promise<BreachRepo
   let audit: BreachReport['audit'] = [];
   let auditProblem: string | null = null;
   if (!st) auditProblem = 'none of its audit entries reached the cloud';
-  else if (st.size !== undefined && st.size > TRAIL_MAX) auditProblem = 'its audit trail in the cloud is too large to be a trail, so it was not read';
+  else if (st.size !== undefined && st.size > TRAIL_MAX) auditProblem = `its audit trail in the cloud is ${TRAIL_TOO_LARGE}`;
   else {
-    const trail = await openTrail(target.info.id, new TextDecoder().decode(await d.remote.read(name)), ring);
-    audit = trail.entries;
-    if (!trail.ok) auditProblem = `its audit trail in the cloud failed its check: ${trail.problem ?? 'damaged'}`;
+    const bytes = await d.remote.read(name, TRAIL_MAX).catch((e: unknown) => (e instanceof RemoteTooLarge ? undefined : Promise.reject(e))); // grown since the stat
+    const trail = bytes ? await openTrail(target.info.id, new TextDecoder().decode(bytes), ring) : undefined;
+    audit = trail?.entries ?? [];
+    if (!trail) auditProblem = `its audit trail in the cloud is ${TRAIL_TOO_LARGE}`;
+    else if (!trail.ok) auditProblem = `its audit trail in the cloud failed its check: ${trail.problem ?? 'damaged'}`;
   }
   const rotations = (await readAudit(d.home, d.keys)).filter((e) => e.event === 'vault keys rotated');
   const order = target.order?.body;

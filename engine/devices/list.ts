@@ -6,7 +6,7 @@
 import { fromBase64, keyring, type ReadKeys } from '../../crypto/index.js';
 import type { DeviceInfo, DevicesMark } from '../../contract/index.js';
 import { Refused, UsageError } from '../errors.js';
-import { makeOrder, openReceipt, orderName, orderVerifies, parseOrder, readOrder, receiptName, type Order } from './orders.js';
+import { makeOrder, openReceipt, orderName, orderVerifies, parseOrder, readOrder, RECEIPT_MAX, receiptName, type Order } from './orders.js';
 import { listRecords, type ListedRecord } from './records.js';
 import { loadLocal, saveLocal, writeOwnRecord, type DeviceDeps } from './this-device.js';
 
@@ -61,7 +61,7 @@ export async function listDevices(d: ListDeps): Promise<Listed[]> {
     const action = order?.body.action;
     let wipedAt: string | null = null;
     if (action === 'wipe' && r.record) {
-      const bytes = await d.remote.read(receiptName(r.id)).catch(() => undefined);
+      const bytes = await d.remote.read(receiptName(r.id), RECEIPT_MAX).catch(() => undefined);
       const receipt = bytes ? await openReceipt(bytes, r.id, fromBase64(r.record.deviceKey, 32)) : undefined;
       if (receipt && receipt.counter === order!.body.counter) wipedAt = receipt.at;
     }

@@ -12,7 +12,7 @@ import { concat, fromHex, ready, toHex, utf8 } from '../../crypto/index.js';
 import { DEVICES } from './records.js';
 
 export const ORDER_MAX = 8192;
-const RECEIPT_MAX = 2048;
+export const RECEIPT_MAX = 2048;
 const ORDER_LABEL = utf8('casevault device order v1\0');
 const RECEIPT_LABEL = utf8('casevault device wiped v1\0');
 const ID = z.string().regex(/^[0-9a-f]{32}$/);
@@ -82,12 +82,12 @@ export async function orderVerifies(o: Order, authKey: Uint8Array): Promise<bool
 
 /** The order for `deviceId` in the cloud (parsed, not yet authenticated), if there is one. */
 export async function readOrder(
-  remote: { read(name: string): Promise<Uint8Array>; stat(name: string): Promise<{ size?: number } | undefined> },
+  remote: { read(name: string, max: number): Promise<Uint8Array>; stat(name: string): Promise<{ size?: number } | undefined> },
   deviceId: string,
 ): Promise<Order | undefined> {
   const st = await remote.stat(orderName(deviceId));
   if (!st || (st.size !== undefined && st.size > ORDER_MAX)) return undefined;
-  return parseOrder(await remote.read(orderName(deviceId)));
+  return parseOrder(await remote.read(orderName(deviceId), ORDER_MAX));
 }
 
 const receiptBodySchema = z.object({ target: ID, counter: z.number().int().min(1), at: z.string().max(40) }).strict();

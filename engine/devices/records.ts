@@ -104,8 +104,8 @@ export async function listRecords(remote: Remote, ring: readonly ReadKeys[]): Pr
   for await (const e of remote.list(DEVICES)) {
     const m = RECORD_NAME.exec(e.name);
     if (!m || (e.size !== undefined && e.size > RECORD_MAX)) continue;
-    const bytes = await remote.read(e.name).catch(() => undefined);
-    if (!bytes || bytes.length > RECORD_MAX) continue;
+    const bytes = await remote.read(e.name, RECORD_MAX).catch(() => undefined); // oversized since the listing: not read
+    if (!bytes) continue;
     const id = m[1]!;
     if (bytes.length === 32) {
       for (const [generation, k] of ring.entries()) {

@@ -127,7 +127,7 @@ export async function countDevices(remote: Remote, deviceId: string, authKey: Ui
   for await (const e of remote.list(DEVICES)) {
     const m = /^devices\/([0-9a-f]{32})$/.exec(e.name);
     if (!m || (e.size !== undefined && e.size > RECORD_MAX)) continue; // not read at all: the cloud is hostile
-    const authentic = await remote.read(e.name).then(
+    const authentic = await remote.read(e.name, RECORD_MAX).then(
       (bytes) => isAuthentic(bytes, m[1]!, authKey),
       () => false,
     );

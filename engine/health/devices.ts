@@ -4,7 +4,7 @@
 // ordered, so this is checked while locked too). Computed from the cloud
 // each time; only this computer's own orders are looked at.
 import type { HealthItem } from '../../contract/index.js';
-import { openReceipt, receiptName } from '../devices/orders.js';
+import { openReceipt, RECEIPT_MAX, receiptName } from '../devices/orders.js';
 import { loadLocal } from '../devices/this-device.js';
 import { fromBase64 } from '../../crypto/index.js';
 import type { Remote } from '../remotes/remote.js';
@@ -16,7 +16,7 @@ export async function devicesHealth(home: string, remote: () => Promise<Remote>,
   const cloud = await remote();
   const waiting: string[] = [];
   for (const w of wipes) {
-    const bytes = await cloud.read(receiptName(w.id)).catch(() => undefined);
+    const bytes = await cloud.read(receiptName(w.id), RECEIPT_MAX).catch(() => undefined);
     const receipt = bytes ? await openReceipt(bytes, w.id, fromBase64(w.deviceKey, 32)) : undefined;
     if (!receipt || receipt.counter < w.counter) waiting.push(`${w.name} (ordered ${ago(Date.parse(w.at), now)})`);
   }

@@ -13,6 +13,8 @@ import { hasMarks, parseMarks, saveMarks, type Marks } from './marks.js';
 
 const PREFIX = 'housekeeping/';
 const LABEL = utf8('casevault housekeeping marks v1');
+/** Far above any genuine copy (a few hundred bytes per closed case); a larger one is not read, like a damaged one. */
+const MIRROR_MAX = 16 * 1024 * 1024;
 
 interface Keys {
   publicKey: Uint8Array;
@@ -38,7 +40,7 @@ export async function fetchMirror(remote: Remote, keys: Keys & { boxSecret: Uint
   let best: { at: string; marks: Marks } | undefined;
   for await (const e of remote.list(PREFIX)) {
     try {
-      const bytes = await remote.read(e.name);
+      const bytes = await remote.read(e.name, MIRROR_MAX);
       const sealed = bytes.subarray(0, bytes.length - 32);
       if (!sodium.memcmp(await tag(keys, e.name, sealed), bytes.subarray(bytes.length - 32))) continue;
       const j = JSON.parse(new TextDecoder().decode(sodium.crypto_box_seal_open(sealed, keys.publicKey, keys.boxSecret))) as { at?: unknown; marks?: unknown };

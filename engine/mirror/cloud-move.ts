@@ -16,7 +16,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openObject, parseKeyFile, parseObjectRemoteName, toBase64, type KeyFile, type ReadKeys } from '../../crypto/index.js';
+import { KEYFILE_MAX_BYTES, openObject, parseKeyFile, parseObjectRemoteName, toBase64, type KeyFile, type ReadKeys } from '../../crypto/index.js';
 import { cloudSchema, type CloudMoveReport, type CloudSpec, type Emit } from '../../contract/index.js';
 import { saveConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
@@ -121,7 +121,7 @@ async function checkFolder(config: VaultConfig, home: string, dir: string): Prom
  * refused.
  */
 async function destinationKind(dest: Remote, to: CloudSpec, keys: ReadKeys, marker: CloudMoveMarker | undefined): Promise<'join' | 'copy'> {
-  const bytes = await dest.read(KEY_FILE).catch((e: unknown) => (e instanceof RemoteNotFound ? undefined : Promise.reject(e)));
+  const bytes = await dest.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => (e instanceof RemoteNotFound ? undefined : Promise.reject(e)));
   if (bytes) {
     let kf: KeyFile;
     try {
@@ -202,7 +202,7 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
   if (to.kind === 'folder') await checkFolder(d.config, d.home, to.dir);
   const dest = await d.open(to);
   const mode = await destinationKind(dest, to, d.keys, marker);
-  const keyFile = await d.from.read(KEY_FILE).catch((e: unknown) => {
+  const keyFile = await d.from.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => {
     if (e instanceof RemoteNotFound) throw new Refused('the cloud copy has no key file, so it cannot be moved; check the cloud copy first', 'verify-cloud');
     throw e;
   });
@@ -241,7 +241,7 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
   if (mode === 'copy') {
     await dest.put(KEY_FILE, keyFile);
     await dest.flush?.();
-    if (!Buffer.from(await dest.read(KEY_FILE)).equals(Buffer.from(keyFile)))
+    if (!Buffer.from(await dest.read(KEY_FILE, KEYFILE_MAX_BYTES)).equals(Buffer.from(keyFile)))
       throw new Refused('the key file could not be written to the new place; move it again');
   }
   await d.prepare(to);
@@ -277,7 +277,7 @@ async function finishSwitch(d: MoveDeps, m: CloudMoveMarker, counts: { objects: 
 
 /** After a move: delete the old copy (what Casevault wrote there only). The key file goes first, so a half-deleted copy is never taken for a whole vault. */
 export async function deleteOldCloud(home: string, marker: CloudMoveMarker, old: Remote, keys: Pick<ReadKeys, 'publicKey'>): Promise<{ deleted: number }> {
-  const bytes = await old.read(KEY_FILE).catch((e: unknown) => (e instanceof RemoteNotFound ? undefined : Promise.reject(e)));
+  const bytes = await old.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => (e instanceof RemoteNotFound ? undefined : Promise.reject(e)));
   if (bytes) {
     let ours: boolean;
     try {

@@ -16,7 +16,7 @@ import { concat, ready, toHex } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
 import { homeFiles } from '../home.js';
-import { RemoteNotFound, type Remote } from '../remotes/remote.js';
+import { RemoteNotFound, RemoteTooLarge, type Remote } from '../remotes/remote.js';
 
 const PREFIX = 'highwater/';
 const MAGIC = new TextEncoder().encode('CVHW');
@@ -90,9 +90,10 @@ async function savePins(home: string, p: Pins): Promise<void> {
 async function readRecord(remote: Remote, authKey: Uint8Array, deviceId: string): Promise<{ counter: number; timeMs: number } | 'missing' | 'unauthentic'> {
   let bytes: Uint8Array;
   try {
-    bytes = await remote.read(highWaterName(deviceId));
+    bytes = await remote.read(highWaterName(deviceId), LENGTH);
   } catch (e) {
     if (e instanceof RemoteNotFound) return 'missing';
+    if (e instanceof RemoteTooLarge) return 'unauthentic'; // larger than a record: not read, so not one
     throw e;
   }
   return (await openHighWater(authKey, deviceId, bytes)) ?? 'unauthentic';

@@ -13,12 +13,13 @@
 // of the file system's errors) instead of filling an empty mount point.
 // Whoever makes a new cloud folder (init, a handover copy) creates it first.
 import { execFile } from 'node:child_process';
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { lstat, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fsyncDir, tempName } from '../fsutil/atomic.js';
+import { NotRegularFile, openRegular, openRegularSync } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
-import { assertRemoteName, fromSource, RemoteNotFound, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
+import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
 const TMP_DIR = 'tmp';
 const STALE_TMP_MS = 60 * 60 * 1000;
@@ -202,11 +203,14 @@ export class FolderRemote implements Remote {
     // Absent: replaced or moved to the trash since, nothing to make durable (unless the root went: RemoteUnavailable).
     for (const f of files) {
       try {
-        const fd = openSync(f, 'r');
-        fsyncSync(fd);
-        closeSync(fd);
+        const { fd } = openRegularSync(f); // never a pipe swapped in since: that open would wait for a writer
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
       } catch (e) {
-        if (!this.fail.absent(e)) throw this.fail.failure(e);
+        if (!(e instanceof NotRegularFile) && !this.fail.absent(e)) throw this.fail.failure(e);
       }
     }
     const dirs = [...this.dirty];
@@ -214,29 +218,38 @@ export class FolderRemote implements Remote {
     for (const d of dirs) await fsyncDir(d).catch((e) => (this.fail.absent(e) ? undefined : Promise.reject(this.fail.failure(e))));
   }
 
-  /** A read's failure: absent, or a folder where the object would be (not an object), is RemoteNotFound. */
+  /** A read's failure: absent, or anything but a file where the object would be (a folder, a pipe: not an object), is RemoteNotFound. */
   private readFailure(e: unknown, name: string): unknown {
-    return this.fail.absent(e) || errnoCode(e) === 'EISDIR' ? new RemoteNotFound(name) : this.fail.failure(e);
+    return e instanceof NotRegularFile || this.fail.absent(e) || errnoCode(e) === 'EISDIR' ? new RemoteNotFound(name) : this.fail.failure(e);
   }
 
   async *get(name: string): AsyncIterable<Uint8Array> {
     const p = this.path(name);
+    let fh: FileHandle | undefined;
     try {
-      if (!(await stat(p)).isFile()) throw new RemoteNotFound(name);
-      for await (const piece of createReadStream(p, { highWaterMark: 1024 * 1024 })) {
+      fh = (await openRegular(p)).fh;
+      for await (const piece of fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false })) {
         yield piece as Buffer;
       }
     } catch (e) {
       throw this.readFailure(e, name);
+    } finally {
+      await fh?.close();
     }
   }
 
-  async read(name: string): Promise<Uint8Array> {
+  async read(name: string, max: number): Promise<Uint8Array> {
     const p = this.path(name);
+    let opened: { fh: FileHandle; size: number } | undefined;
     try {
-      return new Uint8Array(await readFile(p));
+      opened = await openRegular(p);
+      if (opened.size > max) throw new RemoteTooLarge(name);
+      // The file can grow after the fstat: the read stops one byte past the bound whatever the size said.
+      return await readAtMost(name, opened.fh.createReadStream({ autoClose: false, end: max }), max);
     } catch (e) {
       throw this.readFailure(e, name);
+    } finally {
+      await opened?.fh.close();
     }
   }
 

@@ -41,8 +41,13 @@ export interface Remote {
   /** Read a whole object as a stream of chunks. Throws RemoteNotFound if absent. */
   get(name: string): AsyncIterable<Uint8Array>;
 
-  /** Read a whole (small) object into memory. Throws RemoteNotFound if absent. */
-  read(name: string): Promise<Uint8Array>;
+  /**
+   * Read a whole (small) object into memory. Throws RemoteNotFound if absent,
+   * RemoteTooLarge, having read no more than `max` bytes, if it is larger
+   * than `max`: the cloud is hostile, so every read says how much it will
+   * take (the largest genuine object of the kind asked for).
+   */
+  read(name: string, max: number): Promise<Uint8Array>;
 
   /** Size of an object, or undefined if absent. */
   stat(name: string): Promise<RemoteEntry | undefined>;
@@ -111,7 +116,7 @@ export class RemoteAuthFailed extends RemoteError {
  * permission (or read-only), no space (disk or quota), refused for another
  * reason, or its content did not arrive intact.
  */
-export type PermanentReason = 'permission' | 'full' | 'refused' | 'integrity';
+export type PermanentReason = 'permission' | 'full' | 'refused' | 'integrity' | 'too-large';
 
 /** The request cannot succeed as it is; repeating it unchanged will not help. */
 export class RemotePermanent extends RemoteError {
@@ -123,6 +128,26 @@ export class RemotePermanent extends RemoteError {
     super(message);
     this.name = 'RemotePermanent';
   }
+}
+
+/** read() found an object larger than the bound its caller gave, and did not read it (or stopped at the bound). */
+export class RemoteTooLarge extends RemotePermanent {
+  constructor(readonly remoteName: string) {
+    super('too-large', 'an object in the storage is larger than any genuine one of its kind, so it was not read');
+    this.name = 'RemoteTooLarge';
+  }
+}
+
+/** An object's pieces gathered into one array, stopping (RemoteTooLarge) as soon as they pass `max` bytes, whatever size was announced. */
+export async function readAtMost(name: string, pieces: AsyncIterable<Uint8Array>, max: number): Promise<Uint8Array> {
+  const got: Uint8Array[] = [];
+  let total = 0;
+  for await (const piece of pieces) {
+    total += piece.length;
+    if (total > max) throw new RemoteTooLarge(name); // leaving the loop closes the download
+    got.push(piece);
+  }
+  return new Uint8Array(Buffer.concat(got));
 }
 
 /** Wraps a failure of put()'s data source, so a backend can pass it on as it is (see the header). */

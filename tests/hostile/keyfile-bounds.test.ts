@@ -17,8 +17,8 @@ import { tempDir } from '../helpers/fs.js';
 function counting(remote: FolderRemote): { remote: Remote; delivered: () => number } {
   let n = 0;
   const r = Object.create(remote) as Remote;
-  r.read = async (name) => {
-    const b = await remote.read(name);
+  r.read = async (name, max) => {
+    const b = await remote.read(name, max);
     n += b.length;
     return b;
   };

@@ -9,11 +9,15 @@ import {
   RemoteError,
   RemoteNotFound,
   RemotePermanent,
+  RemoteTooLarge,
   type PermanentReason,
   type Remote,
   type RemoteEntry,
   type RemoteFailure,
 } from '../../engine/remotes/remote.js';
+
+/** The bound for reads of objects a test wrote itself, whose size is not what it checks. */
+export const ANY_SIZE = 64 * 1024 * 1024;
 
 export interface RemoteUnderTest {
   remote: Remote;
@@ -155,9 +159,19 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       withRemote(async (r) => {
         const data = randomBytes(10_000);
         await r.put('casevault.key', new Uint8Array(data));
-        assert.deepEqual(Buffer.from(await r.read('casevault.key')), data);
+        assert.deepEqual(Buffer.from(await r.read('casevault.key', ANY_SIZE)), data);
         assert.deepEqual(await collect(r.get('casevault.key')), data);
         await r.flush?.();
+      }),
+    );
+
+    it(
+      'read refuses an object larger than its bound, and reads one exactly at it',
+      withRemote(async (r) => {
+        const data = randomBytes(100_000);
+        await r.put('objects/ab/bound', new Uint8Array(data));
+        await assert.rejects(r.read('objects/ab/bound', data.length - 1), RemoteTooLarge);
+        assert.deepEqual(Buffer.from(await r.read('objects/ab/bound', data.length)), data);
       }),
     );
 
@@ -165,7 +179,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       'round trips a 0-byte object',
       withRemote(async (r) => {
         await r.put('objects/00/empty', new Uint8Array(0));
-        assert.equal((await r.read('objects/00/empty')).length, 0);
+        assert.equal((await r.read('objects/00/empty', ANY_SIZE)).length, 0);
         assert.equal((await collect(r.get('objects/00/empty'))).length, 0);
         assert.deepEqual(await r.stat('objects/00/empty'), { name: 'objects/00/empty', size: 0 });
         assert.deepEqual(await listAll(r, 'objects/00/'), [{ name: 'objects/00/empty', size: 0 }]);
@@ -181,7 +195,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         const data = randomBytes(5 * 1024 * 1024 + 12_345);
         const name = hexName(1);
         await r.put(name, unevenChunks(data));
-        const back = Buffer.from(await r.read(name));
+        const back = Buffer.from(await r.read(name, ANY_SIZE));
         assert.equal(back.length, data.length);
         assert.ok(back.equals(data), 'read() returns the exact bytes');
         assert.ok((await collect(r.get(name))).equals(data), 'get() streams the exact bytes');
@@ -195,9 +209,9 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         const name = 'objects/ab/abcdef';
         await r.put(name, Buffer.from('first version'));
         await r.put(name, Buffer.from('second, longer version of the object'));
-        assert.equal(Buffer.from(await r.read(name)).toString(), 'second, longer version of the object');
+        assert.equal(Buffer.from(await r.read(name, ANY_SIZE)).toString(), 'second, longer version of the object');
         await r.put(name, unevenChunks(Buffer.from('3rd')));
-        assert.equal(Buffer.from(await r.read(name)).toString(), '3rd');
+        assert.equal(Buffer.from(await r.read(name, ANY_SIZE)).toString(), '3rd');
         assert.deepEqual(await r.stat(name), { name, size: 3 });
         assert.deepEqual(
           (await listAll(r, '')).map((e) => e.name),
@@ -270,12 +284,12 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         await r.put('tmp-upload/a', Buffer.from('AAAA'));
         await r.put('objects/ee/target', Buffer.from('old target, to be replaced'));
         await r.move('tmp-upload/a', 'objects/ee/target');
-        assert.equal(Buffer.from(await r.read('objects/ee/target')).toString(), 'AAAA');
+        assert.equal(Buffer.from(await r.read('objects/ee/target', ANY_SIZE)).toString(), 'AAAA');
         assert.equal(await r.stat('tmp-upload/a'), undefined);
-        await assert.rejects(r.read('tmp-upload/a'), RemoteNotFound);
+        await assert.rejects(r.read('tmp-upload/a', ANY_SIZE), RemoteNotFound);
 
         await r.move('objects/ee/target', 'trash/20260101T000000Z-ee/deeper/x');
-        assert.equal(Buffer.from(await r.read('trash/20260101T000000Z-ee/deeper/x')).toString(), 'AAAA');
+        assert.equal(Buffer.from(await r.read('trash/20260101T000000Z-ee/deeper/x', ANY_SIZE)).toString(), 'AAAA');
         assert.equal(await r.stat('objects/ee/target'), undefined);
         const all = (await listAll(r, '')).map((e) => e.name);
         assert.deepEqual(all, ['trash/20260101T000000Z-ee/deeper/x']);
@@ -291,7 +305,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           assert.ok(!e.message.includes('absent'), 'no object name in the message');
           return true;
         });
-        assert.equal(Buffer.from(await r.read('objects/ff/keep')).toString(), 'keep me');
+        assert.equal(Buffer.from(await r.read('objects/ff/keep', ANY_SIZE)).toString(), 'keep me');
       }),
     );
 
@@ -309,7 +323,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           ['objects/12/5678'],
         );
         await r.put('objects/12/1234', Buffer.from('again'));
-        assert.equal(Buffer.from(await r.read('objects/12/1234')).toString(), 'again');
+        assert.equal(Buffer.from(await r.read('objects/12/1234', ANY_SIZE)).toString(), 'again');
       }),
     );
 
@@ -322,10 +336,10 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           assert.ok(!e.message.includes('secretname'));
           return true;
         };
-        await assert.rejects(r.read('objects/99/secretname'), check);
+        await assert.rejects(r.read('objects/99/secretname', ANY_SIZE), check);
         await assert.rejects(drain(r.get('objects/99/secretname')), check);
         await r.put('objects/99/other', Buffer.from('z'));
-        await assert.rejects(r.read('objects/99/secretname'), check);
+        await assert.rejects(r.read('objects/99/secretname', ANY_SIZE), check);
       }),
     );
 
@@ -334,7 +348,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       withRemote(async (r) => {
         const items = Array.from({ length: 12 }, (_, i) => [hexName(100 + i), randomBytes(100 + i * 1000)] as const);
         await Promise.all(items.map(([n, d]) => r.put(n, d)));
-        for (const [n, d] of items) assert.ok(Buffer.from(await r.read(n)).equals(d));
+        for (const [n, d] of items) assert.ok(Buffer.from(await r.read(n, ANY_SIZE)).equals(d));
         assert.equal((await listAll(r, 'objects/')).length, items.length);
       }),
     );
@@ -346,7 +360,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         for (const bad of UNSAFE) {
           const msg = `name ${JSON.stringify(bad)}`;
           await assert.rejects(r.put(bad, Buffer.from('x')), Error, msg);
-          await assert.rejects(r.read(bad), Error, msg);
+          await assert.rejects(r.read(bad, ANY_SIZE), Error, msg);
           await assert.rejects(drain(r.get(bad)), Error, msg);
           await assert.rejects(r.stat(bad), Error, msg);
           await assert.rejects(r.delete(bad), Error, msg);
@@ -358,7 +372,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           (await listAll(r, '')).map((e) => e.name),
           ['objects/ok/ok'],
         );
-        assert.equal(Buffer.from(await r.read('objects/ok/ok')).toString(), 'ok');
+        assert.equal(Buffer.from(await r.read('objects/ok/ok', ANY_SIZE)).toString(), 'ok');
       }),
     );
 
@@ -367,7 +381,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
       withRemote(async (r) => {
         await r.put(PRESENT, Buffer.from('here'));
         for (const name of [ABSENT, 'nowhere/at/all']) {
-          await rejectsAs(r.read(name), `read ${name}`, 'not-found');
+          await rejectsAs(r.read(name, ANY_SIZE), `read ${name}`, 'not-found');
           await rejectsAs(drain(r.get(name)), `get ${name}`, 'not-found');
           await rejectsAs(r.move(name, OTHER), `move ${name}`, 'not-found');
           assert.equal(await r.stat(name), undefined);
@@ -403,7 +417,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         await inject();
         await rejectsAs(r.put(OTHER, Buffer.from('new')), 'put', 'unavailable');
         await rejectsAs(r.put(ABSENT, unevenChunks(randomBytes(20_000))), 'put (stream)', 'unavailable');
-        await rejectsAs(r.read(PRESENT), 'read', 'unavailable');
+        await rejectsAs(r.read(PRESENT, ANY_SIZE), 'read', 'unavailable');
         await rejectsAs(drain(r.get(PRESENT)), 'get', 'unavailable');
         await rejectsAs(r.stat(PRESENT), 'stat', 'unavailable');
         await rejectsAs(r.stat(ABSENT), 'stat of an absent object', 'unavailable');
@@ -415,10 +429,10 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         if (r.listNames) await rejectsAs(r.listNames('objects/'), 'listNames', 'unavailable');
         await restore();
         assert.deepEqual(await listAll(r, ''), before, 'nothing written, moved or deleted while it was unreachable');
-        assert.equal(Buffer.from(await r.read(PRESENT)).toString(), 'kept');
+        assert.equal(Buffer.from(await r.read(PRESENT, ANY_SIZE)).toString(), 'kept');
         await r.put(OTHER, Buffer.from('new'));
         await r.flush?.();
-        assert.equal(Buffer.from(await r.read(OTHER)).toString(), 'new');
+        assert.equal(Buffer.from(await r.read(OTHER, ANY_SIZE)).toString(), 'new');
       }),
     );
 
@@ -428,7 +442,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
         await r.put(PRESENT, Buffer.from('kept'));
         await inject();
         await rejectsAs(r.put(OTHER, Buffer.from('new')), 'put', 'auth');
-        await rejectsAs(r.read(PRESENT), 'read', 'auth');
+        await rejectsAs(r.read(PRESENT, ANY_SIZE), 'read', 'auth');
         await rejectsAs(drain(r.get(PRESENT)), 'get', 'auth');
         await rejectsAs(r.stat(PRESENT), 'stat', 'auth');
         await rejectsAs(listAll(r, ''), 'list', 'auth');
@@ -453,7 +467,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           (await listAll(r, '')).map((e) => e.name),
           [PRESENT],
         );
-        assert.equal(Buffer.from(await r.read(PRESENT)).toString(), 'kept');
+        assert.equal(Buffer.from(await r.read(PRESENT, ANY_SIZE)).toString(), 'kept');
       }),
     );
 
@@ -511,7 +525,7 @@ export function remoteConformance(label: string, make: () => Promise<RemoteUnder
           (await listAll(r, '')).map((e) => e.name),
           [ABSENT],
         );
-        assert.equal(Buffer.from(await r.read(ABSENT)).toString(), 'one');
+        assert.equal(Buffer.from(await r.read(ABSENT, ANY_SIZE)).toString(), 'one');
       }),
     );
   });

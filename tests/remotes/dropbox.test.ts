@@ -14,7 +14,7 @@ import { dropboxFetch } from '../../engine/remotes/dropbox/fetch.js';
 import { DropboxRemote, type DropboxRemoteOptions } from '../../engine/remotes/dropbox/remote.js';
 import { RemoteAuthFailed, RemoteNotFound, RemotePermanent, RemoteUnavailable, SourceFailed } from '../../engine/remotes/remote.js';
 import { dropboxContentHash as serverContentHash, startDropboxServer, type DropboxServer } from '../dropbox/server.js';
-import { remoteConformance } from './conformance.js';
+import { ANY_SIZE, remoteConformance } from './conformance.js';
 
 let server: DropboxServer;
 let dir: string;
@@ -230,12 +230,12 @@ describe('DropboxRemote specifics', () => {
     assert.equal(ep('/2/files/upload_session/finish') - before.finish, 2);
     assert.ok(ep('/2/files/upload_session/append_v2') >= 2 * 35);
     for (const n of ['objects/bb/big', 'objects/bb/big-array']) {
-      assert.ok(Buffer.from(await r.read(n)).equals(big));
+      assert.ok(Buffer.from(await r.read(n, ANY_SIZE)).equals(big));
       const f = server.files().find((x) => x.path.endsWith(`/${n}`))!;
       assert.equal(f.contentHash, serverContentHash(big));
       assert.ok((await server.readFile(f.path))!.equals(big));
     }
-    assert.ok(Buffer.from(await r.read('objects/aa/exact-stream')).equals(exact));
+    assert.ok(Buffer.from(await r.read('objects/aa/exact-stream', ANY_SIZE)).equals(exact));
   });
 
   it('a corrupted upload or download is an error (content_hash checked)', async () => {
@@ -247,16 +247,16 @@ describe('DropboxRemote specifics', () => {
     server.setFaults({});
     const data = randomBytes(100_000);
     await r.put('objects/cc/session', data);
-    assert.ok(Buffer.from(await r.read('objects/cc/session')).equals(data));
+    assert.ok(Buffer.from(await r.read('objects/cc/session', ANY_SIZE)).equals(data));
 
     server.setFaults({ corruptDownloads: 1 });
-    await assert.rejects(r.read('objects/cc/session'), (e: unknown) => {
+    await assert.rejects(r.read('objects/cc/session', ANY_SIZE), (e: unknown) => {
       assert.ok(e instanceof DropboxHashMismatch);
       assert.ok(!e.message.includes('objects/'));
       return true;
     });
     server.setFaults({});
-    assert.ok(Buffer.from(await r.read('objects/cc/session')).equals(data));
+    assert.ok(Buffer.from(await r.read('objects/cc/session', ANY_SIZE)).equals(data));
     assert.equal(server.stats.faults['corrupt-upload'] !== undefined, true);
   });
 
@@ -280,7 +280,7 @@ describe('DropboxRemote specifics', () => {
       DropboxHashMismatch,
     );
     server.setFaults({});
-    await assert.rejects(r.read('objects/dd/missing'), RemoteNotFound);
+    await assert.rejects(r.read('objects/dd/missing', ANY_SIZE), RemoteNotFound);
   });
 
   it('refreshes the access token when it expires mid-run', async () => {
@@ -288,7 +288,7 @@ describe('DropboxRemote specifics', () => {
     await r.put('objects/dd/a', Buffer.from('a'));
     const refreshes = server.stats.refreshes;
     server.expireAllTokens();
-    assert.equal(Buffer.from(await r.read('objects/dd/a')).toString(), 'a');
+    assert.equal(Buffer.from(await r.read('objects/dd/a', ANY_SIZE)).toString(), 'a');
     assert.equal(server.stats.refreshes, refreshes + 1);
     server.failNext('expire-token');
     await r.put('objects/dd/b', Buffer.from('b'));
@@ -304,7 +304,7 @@ describe('DropboxRemote specifics', () => {
       await r.put('x', Buffer.from('x'));
       s2.revokeRefreshTokens();
       s2.expireAllTokens();
-      await assert.rejects(r.read('x'), (e: unknown) => {
+      await assert.rejects(r.read('x', ANY_SIZE), (e: unknown) => {
         assert.ok(e instanceof RemoteAuthFailed, String(e));
         assert.equal(e.message, 'Dropbox refused the saved sign-in; connect Dropbox again');
         assert.ok(!e.message.includes(s2.refreshToken));
@@ -366,7 +366,7 @@ describe('DropboxRemote specifics', () => {
     server.setFaults({ seed: 7, delayRate: 0.5, delayMs: 150 });
     const patient = makeRemote({ requestTimeoutMs: 1000 });
     await patient.put('objects/ab/slow', Buffer.from('slow'));
-    assert.equal(Buffer.from(await patient.read('objects/ab/slow')).toString(), 'slow');
+    assert.equal(Buffer.from(await patient.read('objects/ab/slow', ANY_SIZE)).toString(), 'slow');
     assert.ok((server.stats.faults.delay ?? 0) >= 2);
     server.setFaults({});
   });
@@ -379,12 +379,12 @@ describe('DropboxRemote specifics', () => {
       { fault: 'drop-response', endpoint: '/2/files/upload_session/finish' },
     );
     await r.put('objects/ff/s', data);
-    assert.ok(Buffer.from(await r.read('objects/ff/s')).equals(data));
+    assert.ok(Buffer.from(await r.read('objects/ff/s', ANY_SIZE)).equals(data));
 
     await r.put('objects/ff/t', Buffer.from('old'));
     server.failNext({ fault: 'drop-response', endpoint: '/2/files/move_v2' });
     await r.move('objects/ff/s', 'objects/ff/t');
-    assert.ok(Buffer.from(await r.read('objects/ff/t')).equals(data));
+    assert.ok(Buffer.from(await r.read('objects/ff/t', ANY_SIZE)).equals(data));
     assert.equal(await r.stat('objects/ff/s'), undefined);
 
     server.failNext({ fault: 'drop-response', endpoint: '/2/files/delete_v2' }, { fault: 'drop-upload', endpoint: '/2/files/upload' });
@@ -471,7 +471,7 @@ describe('DropboxRemote specifics', () => {
       const listed = new Map<string, number>();
       for await (const e of r.list('')) listed.set(e.name, e.size);
       assert.deepEqual([...listed].sort(), [...expected].map(([n, d]) => [n, d.length] as [string, number]).sort());
-      for (const [n, d] of [...expected].slice(0, 12)) assert.ok(Buffer.from(await r.read(n)).equals(d), 'exact bytes');
+      for (const [n, d] of [...expected].slice(0, 12)) assert.ok(Buffer.from(await r.read(n, ANY_SIZE)).equals(d), 'exact bytes');
     } finally {
       server.setFaults({});
     }
@@ -529,7 +529,7 @@ describe('Dropbox sign-in (PKCE, loopback redirect)', () => {
     // The new refresh token works for the remote.
     const r = new DropboxRemote({ appKey: server.appKey, refreshToken: result.refreshToken, apiBaseUrl: server.url, rootFolder: 'signed-in' });
     await r.put('casevault.key', Buffer.from('key'));
-    assert.equal(Buffer.from(await r.read('casevault.key')).toString(), 'key');
+    assert.equal(Buffer.from(await r.read('casevault.key', ANY_SIZE)).toString(), 'key');
     assert.equal(typeof (await r.verifyAccess()), 'string');
   });
 

@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { FolderFailures } from '../../engine/remotes/folder-errors.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { RemoteError, RemoteNotFound, RemotePermanent, RemoteUnavailable } from '../../engine/remotes/remote.js';
-import { remoteConformance, type RemoteFaults } from './conformance.js';
+import { ANY_SIZE, remoteConformance, type RemoteFaults } from './conformance.js';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -128,7 +128,7 @@ describe('FolderRemote specifics', () => {
           ),
           gone,
         );
-        await assert.rejects(r.read('casevault.key'), gone);
+        await assert.rejects(r.read('casevault.key', ANY_SIZE), gone);
         await assert.rejects(drain(r.get('casevault.key')), gone);
         await assert.rejects(r.stat('casevault.key'), gone);
         await assert.rejects(drain(r.list('')), gone);
@@ -151,7 +151,7 @@ describe('FolderRemote specifics', () => {
       const root = join(parent, 'cloud');
       await writeFile(root, 'not a folder');
       await assert.rejects(new FolderRemote(root).put('objects/ab/abcd', Buffer.from('x')), RemoteUnavailable);
-      await assert.rejects(new FolderRemote(root).read('casevault.key'), RemoteUnavailable);
+      await assert.rejects(new FolderRemote(root).read('casevault.key', ANY_SIZE), RemoteUnavailable);
       await assert.rejects(new FolderRemote(root, 'backup folder').stat('config'), {
         message: `the backup folder ${root} is not there; plug in its drive or connect its share, then try again`,
       });
@@ -182,8 +182,8 @@ describe('FolderRemote specifics', () => {
       await rm(join(root, 'trash'), { recursive: true });
       await r.move('objects/ab/ab03', 'trash/t/ab03');
       await r.flush();
-      assert.equal(Buffer.from(await r.read('trash/t/ab03')).toString(), '3');
-      assert.equal(Buffer.from(await r.read('objects/ab/ab04')).toString(), '4');
+      assert.equal(Buffer.from(await r.read('trash/t/ab03', ANY_SIZE)).toString(), '3');
+      assert.equal(Buffer.from(await r.read('objects/ab/ab04', ANY_SIZE)).toString(), '4');
     } finally {
       await rm(root, { recursive: true, force: true });
       await rm(`${root}.away`, { recursive: true, force: true });
@@ -199,9 +199,9 @@ describe('FolderRemote specifics', () => {
       assert.equal(await r.stat('objects/ab/abcd/below-a-file'), undefined);
       assert.deepEqual(await r.listNames('trash/'), []);
       for await (const _ of r.list('trash/')) assert.fail('nothing to list');
-      await assert.rejects(r.read('objects/ab'), RemoteNotFound);
+      await assert.rejects(r.read('objects/ab', ANY_SIZE), RemoteNotFound);
       await assert.rejects(drain(r.get('objects/ab')), RemoteNotFound);
-      await assert.rejects(r.read('objects/ab/abcd/below-a-file'), RemoteNotFound);
+      await assert.rejects(r.read('objects/ab/abcd/below-a-file', ANY_SIZE), RemoteNotFound);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

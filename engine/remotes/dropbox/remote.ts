@@ -25,7 +25,8 @@
 // one object there. Casevault's names are lower-case hex plus fixed words,
 // so this does not arise.
 import { Dropbox, DropboxAuth, DropboxResponseError, type files } from 'dropbox';
-import { assertRemoteName, fromSource, RemoteNotFound, RemoteUnavailable, type Remote, type RemoteEntry } from '../remote.js';
+import type { Readable } from 'node:stream';
+import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, RemoteUnavailable, type Remote, type RemoteEntry } from '../remote.js';
 import { Retry, type RetryState } from '../retry.js';
 import { DropboxContentHasher, dropboxContentHash } from './content-hash.js';
 import { asRemoteError, classifyDropbox, correctOffset, dropboxAuthFailed, DropboxHashMismatch, isConflict, isPathNotFound, isReset } from './errors.js';
@@ -329,7 +330,7 @@ export class DropboxRemote implements Remote {
    * metadata, and its body whole when it is at most STREAM_ABOVE bytes
    * (inside the retried call, so a body cut short is fetched again).
    */
-  private async openDownload(name: string): Promise<{ meta: files.FileMetadata; whole?: Buffer; body?: NodeJS.ReadableStream }> {
+  private async openDownload(name: string, max: number): Promise<{ meta: files.FileMetadata; whole?: Buffer; body?: NodeJS.ReadableStream }> {
     const path = this.path(name);
     try {
       return await this.retry.run(async () => {
@@ -350,6 +351,10 @@ export class DropboxRemote implements Remote {
         }
         const meta = JSON.parse(res.headers.get('dropbox-api-result') ?? 'null') as files.FileMetadata | null;
         if (!meta || typeof meta.size !== 'number') throw new Error('the Dropbox download returned no metadata');
+        if (meta.size > max) {
+          (res.body as unknown as Readable).destroy();
+          throw new RemoteTooLarge(name); // not read: the size Dropbox gives comes before the body
+        }
         if (meta.size > STREAM_ABOVE) return { meta, body: res.body };
         return { meta, whole: await res.buffer() };
       });
@@ -363,8 +368,12 @@ export class DropboxRemote implements Remote {
     if (bytes !== meta.size || (meta.content_hash !== undefined && hash !== meta.content_hash)) throw new DropboxHashMismatch('download');
   }
 
-  async *get(name: string): AsyncIterable<Uint8Array> {
-    const { meta, whole, body } = await this.openDownload(name);
+  get(name: string): AsyncIterable<Uint8Array> {
+    return this.download(name, Infinity);
+  }
+
+  private async *download(name: string, max: number): AsyncIterable<Uint8Array> {
+    const { meta, whole, body } = await this.openDownload(name, max);
     if (whole) {
       DropboxRemote.checked(meta, whole.length, dropboxContentHash(whole));
       for (let o = 0; o < whole.length; o += READ_SLICE) yield whole.subarray(o, Math.min(o + READ_SLICE, whole.length));
@@ -385,10 +394,8 @@ export class DropboxRemote implements Remote {
     DropboxRemote.checked(meta, bytes, hasher.digest());
   }
 
-  async read(name: string): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    for await (const p of this.get(name)) parts.push(p);
-    return new Uint8Array(Buffer.concat(parts));
+  read(name: string, max: number): Promise<Uint8Array> {
+    return readAtMost(name, this.download(name, max), max); // stops at the bound whatever the size said
   }
 
   async *list(prefix: string): AsyncIterable<RemoteEntry> {

@@ -25,8 +25,10 @@ import {
   assertRemoteName,
   fromSource,
   RemoteAuthFailed,
+  readAtMost,
   RemoteNotFound,
   RemotePermanent,
+  RemoteTooLarge,
   RemoteUnavailable,
   type Remote,
   type RemoteEntry,
@@ -245,8 +247,17 @@ export class S3Remote implements Remote {
     }
   }
 
-  async *get(name: string): AsyncIterable<Uint8Array> {
+  get(name: string): AsyncIterable<Uint8Array> {
+    return this.download(name, Infinity);
+  }
+
+  /** The object's bytes; RemoteTooLarge before any is read if S3 says it holds more than `max`. */
+  private async *download(name: string, max: number): AsyncIterable<Uint8Array> {
     const { body, etag, length } = await this.open(name);
+    if (length !== undefined && length > max) {
+      (body as Readable).destroy?.();
+      throw new RemoteTooLarge(name);
+    }
     // A single-PUT object's ETag is the MD5 of its bytes (a multipart one's has a '-'): check it.
     const md5 = etag && /^"?[0-9a-f]{32}"?$/.test(etag) ? createHash('md5') : undefined;
     let bytes = 0;
@@ -264,10 +275,8 @@ export class S3Remote implements Remote {
     }
   }
 
-  async read(name: string): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    for await (const p of this.get(name)) parts.push(p);
-    return new Uint8Array(Buffer.concat(parts));
+  read(name: string, max: number): Promise<Uint8Array> {
+    return readAtMost(name, this.download(name, max), max); // stops at the bound whatever the length said
   }
 
   /** A byte range of an object (fewer bytes at its end; none past it). */

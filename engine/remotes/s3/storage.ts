@@ -57,7 +57,7 @@ export class S3Storage implements RepoStorage {
       // 412: the key exists; 409 ConditionalRequestConflict: another create of it is under way.
       if (s3Status(e) !== 412 && s3Code(e) !== 'ConditionalRequestConflict') throw asS3RemoteError(e);
     }
-    const there = await this.remote.read(name).catch(() => undefined);
+    const there = await this.remote.read(name, data.length).catch(() => undefined); // larger than ours: not ours, and not read
     return there !== undefined && Buffer.from(there).equals(data);
   }
 

@@ -1,0 +1,47 @@
+// Opening a file in a folder someone else controls (a cloud folder, a backup
+// drive) for reading. open(2) on a named pipe waits for a writer that may
+// never come, and a synchronous open waits with the whole event loop, so a
+// FIFO planted in the folder would hang every command that reads it. These
+// open with O_NONBLOCK (harmless for a regular file) and check on the open
+// handle, not by a stat of the path beforehand (the name can be swapped
+// between the two), that it is a regular file; anything else (a pipe, a
+// device, a socket) is NotRegularFile, which callers take as "no object
+// there", before a byte is read.
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Something other than a regular file is at the path. */
+export class NotRegularFile extends Error {
+  constructor() {
+    super('not a regular file');
+    this.name = 'NotRegularFile';
+  }
+}
+
+/** A regular file's open handle and its size at opening; NotRegularFile (the handle closed) for anything else. */
+export async function openRegular(path: string): Promise<{ fh: FileHandle; size: number }> {
+  const fh = await open(path, READ_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new NotRegularFile();
+    return { fh, size: st.size };
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
+
+/** openRegular with synchronous calls, for the callers that read with them. */
+export function openRegularSync(path: string): { fd: number; size: number } {
+  const fd = openSync(path, READ_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new NotRegularFile();
+    return { fd, size: st.size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
