@@ -4,8 +4,9 @@
 // read here and opened and written by the backup's workers (chunk-pool.ts),
 // a large file in ranges on every core at once. An existing
 // file is never overwritten (the restored one goes beside it as
-// "name (restored 2).ext"), and one with the same content is left alone, so
-// a restore run again after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
+// "name (restored 2).ext"), and one with the same content, at its name or
+// in a "(restored N)" copy beside it, is left alone, so a restore run again
+// after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
 // listed and skipped; every other file is restored.
 import { execFile } from 'node:child_process';
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { placeNew, tempName } from '../fsutil/atomic.js';
 import { UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
-import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
+import { placeUnlessPresent, removeLeftoverTemps, safeJoin } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { ChunkPool, rebuild, type FileJob, type FileOutcome, type OpenPiece } from './chunk-pool.js';
 import { describeProblem, isMissingOrDamaged, packName, type BlobLocation, type BoxReader, type Repository } from './repository.js';
@@ -128,14 +129,12 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     progress.tick();
   };
 
-  /** `tmp` holds the whole file and something is at `full`: the same bytes are left alone, other bytes get the restored file beside them. */
+  /** `tmp` holds the whole file and something is at `full`: the same bytes there or in a "(restored N)" copy beside it are left alone, other bytes get the restored file beside them. */
   const placeBesideUnlessSame = async (tmp: string, full: string): Promise<string> => {
     try {
-      if (await sameContent(tmp, full)) {
-        report.identical++; // an earlier, interrupted restore put it there, or it never changed
-        return full;
-      }
-      return placeBeside(tmp, full);
+      const { written, identical } = await placeUnlessPresent(tmp, full);
+      if (identical) report.identical++; // an earlier, interrupted restore put it there, or it never changed
+      return written;
     } finally {
       rmSync(tmp, { force: true });
     }
