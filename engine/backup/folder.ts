@@ -157,6 +157,7 @@ export function attachedState(local: BackupLocalState, previousFolder: string | 
     forgotten: [],
     archives: [],
     runs,
+    damaged: [],
     attachedAt: now.toISOString(),
     listed: found.listed,
   };
