@@ -357,7 +357,7 @@ export class BackupApi {
   /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
   async restore(o: RestoreOptions): Promise<RestoreReport> {
     const keys = this.d.readKeys();
-    const { repo, storage, local } = await this.open(false);
+    const { repo, storage, local, dir } = await this.open(false);
     try {
       return await withRepoLock(storage, 'restore', async () => {
         const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
@@ -365,10 +365,12 @@ export class BackupApi {
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
         await repo.loadIndex();
-        return restoreFiles(
+        const report = await restoreFiles(
           { repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) },
           files,
         );
+        await this.rememberDamaged(dir, repo);
+        return report;
       });
     } finally {
       repo.wipeSlotKeys();

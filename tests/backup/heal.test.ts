@@ -74,3 +74,20 @@ test('after verify --backup finds damaged chunks, the next backup stores them ag
   assert.equal(third.code, 0, third.stderr);
   assert.equal(await readFile(join(v.root, 'third', 'case.txt'), 'utf8'), content);
 });
+
+test('a restore that meets a damaged chunk records it too: the next backup stores it again, with no verify between', async () => {
+  const content = `case notes ${randomBytes(3000).toString('base64')}`;
+  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
+  assert.equal((await v.cli(['backup'])).code, 0);
+  await damageEveryBlob(v.home, v.backup);
+
+  const failed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'out')]);
+  assert.equal(failed.code, 3, failed.stderr);
+  const state = JSON.parse(await readFile(join(v.home, 'backup-state.json'), 'utf8')) as { damaged: string[] };
+  assert.equal(state.damaged.length, 1);
+
+  assert.equal((await v.cli(['backup'])).code, 0);
+  const healed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'healed')]);
+  assert.equal(healed.code, 0, healed.stderr);
+  assert.equal(await readFile(join(v.root, 'healed', 'case.txt'), 'utf8'), content);
+});
