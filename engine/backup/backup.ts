@@ -7,6 +7,10 @@
 // flush, manifest, flush. A pack without an index file is picked up from
 // its header by the next run; a manifest exists only once everything it
 // needs is durable.
+//
+// A chunk the repository holds only in a copy known to be damaged
+// (Repository.damaged) counts as absent: it is stored again in a new pack,
+// and from then on read from there.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -141,7 +145,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         const s = await job.sealed;
         const hex = toHex(s.id);
         job.into[job.at] = hex;
-        if (!repo.blobs.has(hex) && !pending.has(hex)) {
+        if (!repo.hasSound(hex) && !pending.has(hex)) {
           if (!s.stored) throw new Error('internal error: a worker skipped a chunk the backup does not hold');
           builder.addStored({ type: BLOB_DATA, flags: s.flags, id: s.id, rawLength: s.rawLength }, s.stored, job.epk);
           pending.add(hex);
@@ -180,7 +184,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     sealer ??= new ChunkPool(
       repo.keys.idKey,
       undefined,
-      [...repo.blobs.values()].map((l) => l.entry.id),
+      [...repo.blobs].filter(([hex]) => repo.hasSound(hex)).map(([, l]) => l.entry.id),
     );
     let sealed: Promise<SealedChunk>;
     if (gather) {
@@ -264,7 +268,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         c.mtimeMs === seen.mtimeMs &&
         c.ctimeMs === seen.ctimeMs &&
         c.ino === seen.ino &&
-        c.chunks.every((h) => repo.blobs.has(h) || pending.has(h))
+        c.chunks.every((h) => repo.hasSound(h) || pending.has(h))
       ) {
         entry = c;
         progress.p.bytesDone += c.size;

@@ -140,6 +140,7 @@ export function attachedState(local: BackupLocalState, previousFolder: string | 
     forgotten: [],
     archives: [],
     runs,
+    damaged: [],
     attachedAt: now.toISOString(),
     listed: found.listed,
   };

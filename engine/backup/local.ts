@@ -5,7 +5,9 @@
 //                      noticed), the folder's snapshots as last listed (said
 //                      while the drive is away), and a record of each run
 //                      (with the folder it went to: a changed folder's runs
-//                      are not the new one's)
+//                      are not the new one's), and the blobs found damaged
+//                      (pack and blob IDs), so the next backup stores
+//                      them again
 //   backup-cache.log   per file: size, mtime, ctime, inode and chunk IDs as
 //                      of the last backup, so an unchanged file is not read
 //                      again (it is reused only if every chunk is still in
@@ -51,6 +53,8 @@ const stateSchema = z.object({
   attachedAt: z.string().optional(),
   /** The highest key generation this computer has seen the repository at: a config put back to an earlier one is refused. */
   generation: z.number().int().min(0).optional(),
+  /** Blobs found failing authentication, as "<pack ID>:<blob ID>" (engine/backup/repository.ts: damagedAt): read from another copy, and stored again by the next backup. */
+  damaged: z.array(z.string()).default([]),
   /** The folder's snapshots as last listed on this computer. */
   listed: z.object({ at: z.string(), snapshots: z.number(), archives: z.number(), latest: z.string().nullable() }).optional(),
 });
@@ -60,7 +64,7 @@ const MAX_RUNS = 100;
 const MAX_REMEMBERED = 5000;
 
 export function emptyBackupState(): BackupLocalState {
-  return { version: 1, snapshots: [], forgotten: [], archives: [], runs: [] };
+  return { version: 1, snapshots: [], forgotten: [], archives: [], runs: [], damaged: [] };
 }
 
 export async function loadBackupState(home: string): Promise<BackupLocalState> {
@@ -77,6 +81,7 @@ export async function saveBackupState(home: string, s: BackupLocalState): Promis
   s.runs = s.runs.slice(-MAX_RUNS);
   s.snapshots = s.snapshots.slice(-MAX_REMEMBERED);
   s.forgotten = s.forgotten.slice(-MAX_REMEMBERED);
+  s.damaged = s.damaged.slice(-MAX_REMEMBERED);
   await writeFileAtomic(join(home, backupHomeFiles.state), JSON.stringify(s) + '\n');
 }
 

@@ -118,6 +118,9 @@ export interface Problem {
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
+/** How a damaged blob is recorded: the pack that holds the bad copy, and the blob's ID (IDs only: no name, no content). */
+export const damagedAt = (packHex: string, blobHex: string) => `${packHex}:${blobHex}`;
+
 /** What opens sealed pack and manifest keys: the vault's key pairs, current first, then earlier ones (after a key rotation). */
 export type BoxReader = Pick<ReadKeys, 'publicKey' | 'boxSecret'>;
 
@@ -160,8 +163,15 @@ export class ForeignBackups extends Refused {
 export class Repository {
   /** Packs by hex ID, with their headers. */
   readonly packs = new Map<string, PackRecord>();
-  /** Where each blob is (one location, if several packs hold it). */
+  /** Where each blob is (one location, if several packs hold it: a sound one over one in `damaged`). */
   readonly blobs = new Map<string, BlobLocation>();
+  /**
+   * Blobs this computer found failing authentication where they are stored
+   * (`damagedAt`: pack and blob ID), as backup-state.json keeps them: a copy
+   * in another pack is read instead, and a backup counts them as absent, so
+   * it stores their chunks again. Set before loadIndex.
+   */
+  damaged = new Set<string>();
   /** Index files read, by name. */
   indexFiles: string[] = [];
   /** Which packs each index file lists. */
@@ -349,8 +359,15 @@ export class Repository {
     this.packs.set(p.hex, p);
     for (const e of p.header.entries) {
       const k = toHex(e.id);
-      if (!this.blobs.has(k)) this.blobs.set(k, { pack: p.hex, entry: e });
+      const had = this.blobs.get(k);
+      if (!had || (this.damaged.has(damagedAt(had.pack, k)) && !this.damaged.has(damagedAt(p.hex, k)))) this.blobs.set(k, { pack: p.hex, entry: e });
     }
+  }
+
+  /** Whether the repository holds blob `hex` in a copy not known to be damaged: what a backup may deduplicate against. */
+  hasSound(hex: string): boolean {
+    const loc = this.blobs.get(hex);
+    return loc !== undefined && !this.damaged.has(damagedAt(loc.pack, hex));
   }
 
   /** Read a pack's header from the pack itself. */

@@ -4,9 +4,12 @@
 // read here and opened and written by the backup's workers (chunk-pool.ts),
 // a large file in ranges on every core at once. An existing
 // file is never overwritten (the restored one goes beside it as
-// "name (restored 2).ext"), and one with the same content is left alone, so
-// a restore run again after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
-// listed and skipped; every other file is restored.
+// "name (restored 2).ext"), and one with the same content, at its name or
+// in a "(restored N)" copy beside it, is left alone, so a restore run again
+// after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
+// listed and skipped; every other file is restored. The blobs that failed
+// authentication are recorded (repo.damaged), so the next backup stores
+// them again.
 import { execFile } from 'node:child_process';
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,12 +18,12 @@ import { dirname, join, resolve } from 'node:path';
 import type { ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { placeNew, tempName } from '../fsutil/atomic.js';
-import { UsageError } from '../errors.js';
+import { isDataDefect, UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
-import { placeBeside, removeLeftoverTemps, safeJoin, sameContent } from '../mirror/restore-objects.js';
+import { placeUnlessPresent, removeLeftoverTemps, safeJoin } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { ChunkPool, rebuild, type FileJob, type FileOutcome, type OpenPiece } from './chunk-pool.js';
-import { describeProblem, isMissingOrDamaged, packName, type BlobLocation, type BoxReader, type Repository } from './repository.js';
+import { damagedAt, describeProblem, isMissingOrDamaged, packName, type BlobLocation, type BoxReader, type Repository } from './repository.js';
 import { FolderStorage } from './storage.js';
 import type { RestoreReport } from '../../contract/index.js';
 
@@ -95,6 +98,24 @@ export function selectPaths(files: readonly ManifestFile[], paths: readonly stri
   return [...chosen.values()];
 }
 
+/** Open each blob of `files` here, and record those that fail authentication in repo.damaged, so the next backup stores them again. */
+async function recordDamage(repo: Repository, files: readonly ManifestFile[], readers: readonly BoxReader[]): Promise<void> {
+  const tried = new Set<string>();
+  for (const f of files) {
+    for (const id of f.chunks) {
+      const hex = toHex(id);
+      const loc = repo.blobs.get(hex);
+      if (!loc || tried.has(hex)) continue;
+      tried.add(hex);
+      try {
+        await repo.readBlob(loc, readers);
+      } catch (e) {
+        if (isDataDefect(e)) repo.damaged.add(damagedAt(loc.pack, hex));
+      }
+    }
+  }
+}
+
 export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile[]): Promise<RestoreReport> {
   const { repo } = o;
   const report: RestoreReport = { snapshot: o.snapshot, restored: 0, bytes: 0, identical: 0, renamed: [], failed: [], to: resolve(o.to), written: [] };
@@ -121,21 +142,22 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     progress.p.filesDone++;
     progress.tick();
   };
+  /** Files that failed on data that does not authenticate: which of their blobs is damaged is found after (a worker reports only the file). */
+  const damaged: ManifestFile[] = [];
   const failed = (f: ManifestFile, e: unknown) => {
+    if (isDataDefect(e)) damaged.push(f);
     if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') fatal ??= e;
     else report.failed.push({ path: f.path, reason: describeProblem(e), damaged: isMissingOrDamaged(e) });
     progress.p.filesDone++;
     progress.tick();
   };
 
-  /** `tmp` holds the whole file and something is at `full`: the same bytes are left alone, other bytes get the restored file beside them. */
+  /** `tmp` holds the whole file and something is at `full`: the same bytes there or in a "(restored N)" copy beside it are left alone, other bytes get the restored file beside them. */
   const placeBesideUnlessSame = async (tmp: string, full: string): Promise<string> => {
     try {
-      if (await sameContent(tmp, full)) {
-        report.identical++; // an earlier, interrupted restore put it there, or it never changed
-        return full;
-      }
-      return placeBeside(tmp, full);
+      const { written, identical } = await placeUnlessPresent(tmp, full);
+      if (identical) report.identical++; // an earlier, interrupted restore put it there, or it never changed
+      return written;
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -323,6 +345,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     }
     if (batch.length > 0) await sendBatch();
     while (inFlight.size > 0) await Promise.all([...inFlight]);
+    await recordDamage(repo, damaged, o.readers);
   } finally {
     for (const s of batch) for (const p of s.job.pieces) repo.sodium.memzero(p.key);
     await Promise.allSettled([...inFlight]);

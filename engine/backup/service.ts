@@ -156,6 +156,7 @@ export class BackupApi {
       local.snapshots = [];
       local.forgotten = [];
       local.archives = [];
+      local.damaged = [];
       delete local.listed;
       local.generation = repo.generation;
       await saveBackupState(this.d.home, local);
@@ -163,7 +164,17 @@ export class BackupApi {
       local.generation = repo.generation; // pinned: the config is never accepted at an earlier generation again
       await saveBackupState(this.d.home, local);
     }
+    repo.damaged = new Set(local.damaged);
     return { repo, storage, local, dir };
+  }
+
+  /** Keep what a verify or restore found damaged (dropping the records of packs gone from the folder), for the next backup; written only when it changed. */
+  private async rememberDamaged(dir: string, repo: Repository): Promise<void> {
+    const local = await loadBackupState(this.d.home);
+    if (local.dir !== dir || local.repoId !== repo.idHex) return;
+    const damaged = [...repo.damaged].filter((k) => repo.packs.has(k.slice(0, k.indexOf(':'))));
+    if (damaged.length === local.damaged.length && damaged.every((k) => local.damaged.includes(k))) return;
+    await saveBackupState(this.d.home, { ...local, damaged });
   }
 
   /**
@@ -346,7 +357,7 @@ export class BackupApi {
   /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
   async restore(o: RestoreOptions): Promise<RestoreReport> {
     const keys = this.d.readKeys();
-    const { repo, storage, local } = await this.open(false);
+    const { repo, storage, local, dir } = await this.open(false);
     try {
       return await withRepoLock(storage, 'restore', async () => {
         const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
@@ -354,10 +365,12 @@ export class BackupApi {
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
         await repo.loadIndex();
-        return restoreFiles(
+        const report = await restoreFiles(
           { repo, readers: keyring(keys), snapshot: id, ...(o.path ? { path: o.path } : {}), to: o.to, ...(this.d.emit ? { emit: this.d.emit } : {}) },
           files,
         );
+        await this.rememberDamaged(dir, repo);
+        return report;
       });
     } finally {
       repo.wipeSlotKeys();
@@ -421,10 +434,10 @@ export class BackupApi {
   /** Check the repository: structure, then every byte (or a sample of packs with `quick`). Needs the vault unlocked. */
   async verify(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
     const keys = this.d.readKeys();
-    const { repo, storage, local } = await this.open(false);
+    const { repo, storage, local, dir } = await this.open(false);
     const forgotten = new Set(local.forgotten);
     try {
-      return await withRepoLock(storage, 'verify', () =>
+      const report = await withRepoLock(storage, 'verify', () =>
         verifyRepository({
           repo,
           readers: keyring(keys),
@@ -433,6 +446,8 @@ export class BackupApi {
           ...(this.d.emit ? { emit: this.d.emit } : {}),
         }),
       );
+      await this.rememberDamaged(dir, repo);
+      return report;
     } finally {
       await wipeRepoKeys(repo.keys);
     }

@@ -3,11 +3,14 @@
 // presence of every chunk it needs), then the data: every blob of every
 // pack decrypted and checked against its keyed ID (or, in quick mode, the
 // blobs of a random sample of packs). Problems name the pack, index file or
-// snapshot; snapshots that need damaged or missing data are listed.
+// snapshot; snapshots that need damaged or missing data are listed. Each
+// blob that fails authentication is recorded in repo.damaged (one that
+// passes now leaves it), for the next backup to store it again.
 import { encodeHeader, PACK_PREFIX, packPadding, packPrefix } from '../../crypto/backup/pack.js';
 import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress-report.js';
-import { describeProblem, packName, type BoxReader, type Repository } from './repository.js';
+import { isDataDefect } from '../errors.js';
+import { damagedAt, describeProblem, packName, type BoxReader, type Repository } from './repository.js';
 import type { BackupVerifyReport } from '../../contract/index.js';
 
 export interface VerifyInput {
@@ -65,22 +68,28 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     }
   }
 
-  // Data.
+  // Data. A damaged pack is named once every pack is read: whether its bad chunks have sound copies elsewhere is known only then.
+  const badPacks: { hex: string; reason: string; blobs: string[] }[] = [];
   const packs = sampleOf([...repo.packs.values()], sample);
   progress.p.filesTotal = packs.length;
   for (const p of packs) progress.p.bytesTotal += p.length;
   for (const p of packs) {
     let firstBad: string | undefined;
     let badCount = 0;
+    const bad: string[] = [];
     for (const entry of p.header.entries) {
       const loc = { pack: p.hex, entry };
+      const at = damagedAt(p.hex, toHex(entry.id));
       try {
         const raw = await repo.readBlob(loc, o.readers);
         report.blobs++;
         report.bytes += raw.length;
         goodBlobs.add(toHex(entry.id));
+        repo.damaged.delete(at);
       } catch (e) {
+        if (isDataDefect(e)) repo.damaged.add(at); // not a read that failed (the drive may answer next time): bytes that fail authentication
         badBlobs.add(toHex(entry.id));
+        bad.push(toHex(entry.id));
         badCount++;
         firstBad ??= describeProblem(e);
       }
@@ -104,13 +113,20 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
       }
     }
     if (badCount > 0)
-      report.bad.push({ item: `pack ${p.hex}`, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}` });
+      badPacks.push({ hex: p.hex, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}`, blobs: bad });
     report.packsRead++;
     progress.p.filesDone++;
     progress.p.bytesDone += p.length;
     progress.tick();
   }
   repo.wipeSlotKeys();
+  for (const b of badPacks) {
+    const healed = b.blobs.length > 0 && b.blobs.every((hex) => goodBlobs.has(hex));
+    report.bad.push({
+      item: `pack ${b.hex}`,
+      reason: healed ? `${b.reason}; a later backup stored each of those chunks again, sound, in another pack` : b.reason,
+    });
+  }
 
   // Snapshots: each decrypts in full, and everything it needs is present and sound.
   const ids = await repo.listSnapshots();

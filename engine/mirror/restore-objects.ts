@@ -3,7 +3,7 @@
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
 import { lstat, open, readdir, rm, utimes } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
 import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
@@ -31,18 +31,40 @@ export function safeJoin(dir: string, path: string): string {
   return full;
 }
 
+/** "name (restored N).ext" for N of 2 or more (`full` itself for 1). */
+function besideName(full: string, n: number): string {
+  if (n === 1) return full;
+  const dot = full.lastIndexOf('.');
+  const slash = full.lastIndexOf(sep);
+  return dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+}
+
 /** Moves tmp to `full`, or beside it as "name (restored N).ext" if `full` exists. Never overwrites (placeNew). */
-export function placeBeside(tmp: string, full: string): string {
+function placeBeside(tmp: string, full: string): string {
   for (let n = 1; n < 1000; n++) {
-    const dot = full.lastIndexOf('.');
-    const slash = full.lastIndexOf(sep);
-    const candidate = n === 1 ? full : dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+    const candidate = besideName(full, n);
     if (placeNew(tmp, candidate)) return candidate;
   }
   throw new Error('too many files with the same name');
 }
 
-/** Whether `existing` is a regular file with exactly the bytes of `candidate` (1 MiB reads). */
+/**
+ * Moves tmp to `full` (or beside it, as placeBeside), unless `full` or one
+ * of the "(restored N)" copies already beside it holds the same bytes: then
+ * that file is the one restored (`identical`) and nothing is written, so a
+ * restore run again after an interruption makes no duplicates. The caller
+ * removes `tmp`.
+ */
+export async function placeUnlessPresent(tmp: string, full: string): Promise<{ written: string; identical: boolean }> {
+  const taken = new Set(await readdir(dirname(full)).catch(() => [] as string[])); // a folder that cannot be listed holds no copy to reuse
+  for (let n = 1; n < 1000; n++) {
+    const candidate = besideName(full, n);
+    if (taken.has(basename(candidate)) && (await sameContent(tmp, candidate))) return { written: candidate, identical: true };
+  }
+  return { written: placeBeside(tmp, full), identical: false };
+}
+
+/** Whether `existing` is a regular file with exactly the bytes of `candidate` (its size first, then 1 MiB reads). */
 export async function sameContent(candidate: string, existing: string): Promise<boolean> {
   const [a, b] = await Promise.all([lstat(candidate), lstatIfExists(existing)]);
   if (!b?.isFile() || a.size !== b.size) return false;
@@ -127,7 +149,7 @@ export async function restoreObject(
   try {
     await writeTemp(tmp, content, 0o600);
     await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
-    const written = placeBeside(tmp, full);
+    const { written } = await placeUnlessPresent(tmp, full); // the same bytes already there (a run interrupted after placing it): taken as restored
     return { meta, written, idHex, ...(tag ? { tag } : {}) };
   } finally {
     await rm(tmp, { force: true });

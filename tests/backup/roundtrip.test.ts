@@ -129,3 +129,31 @@ test('a restore never writes through a link already in its target: a linked fold
   assert.match(r.failed[0]!.reason, /link/);
   assert.equal(r.failed[0]!.damaged, false, 'the backup is not damaged');
 });
+
+test('a restore run again beside other content makes no duplicates: a "(restored N)" copy with the same bytes counts as restored', async () => {
+  const big = randomBytes(5 * 1024 * 1024 + 3); // more than one worker job: restored in ranges, then placed
+  const v = withBackupApi(await makeVault({ files: { 'case.txt': 'case notes', 'scan.pdf': big }, backup: true, backupParams: SMALL_BACKUPS }));
+  await v.api.backup();
+  await v.unlock();
+  const to = join(v.root, 'again');
+  await writeFiles(to, { 'case.txt': "someone else's edit", 'scan.pdf': 'another scan' });
+  const first = await v.api.restore({ to });
+  assert.equal(first.identical, 0);
+  assert.deepEqual(first.renamed.map((r) => r.writtenAs).sort(), [join(to, 'case (restored 2).txt'), join(to, 'scan (restored 2).pdf')]);
+  for (let i = 0; i < 2; i++) {
+    const again = await v.api.restore({ to });
+    assert.equal(again.restored, 2);
+    assert.equal(again.identical, 2, 'both found already restored beside the other content');
+    assert.deepEqual(again.renamed.map((r) => r.writtenAs).sort(), [join(to, 'case (restored 2).txt'), join(to, 'scan (restored 2).pdf')]);
+  }
+  assert.deepEqual(await listFiles(to), ['case (restored 2).txt', 'case.txt', 'scan (restored 2).pdf', 'scan.pdf']);
+  assert.equal(await readFile(join(to, 'case.txt'), 'utf8'), "someone else's edit");
+  assert.equal(await readFile(join(to, 'case (restored 2).txt'), 'utf8'), 'case notes');
+  assert.ok((await readFile(join(to, 'scan (restored 2).pdf'))).equals(big));
+
+  // A copy beside it with other bytes (the same size) is not taken for it: the restore goes on to the next free name.
+  await writeFile(join(to, 'case (restored 2).txt'), 'CASE NOTES');
+  const changed = await v.api.restore({ to, path: 'case.txt' });
+  assert.equal(changed.identical, 0);
+  assert.equal(await readFile(join(to, 'case (restored 3).txt'), 'utf8'), 'case notes');
+});

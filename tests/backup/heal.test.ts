@@ -1,0 +1,93 @@
+// A damaged backup heals: blobs that verify --backup finds failing
+// authentication are recorded on this computer (pack and blob IDs only), the
+// next backup stores their chunks again in new packs, and every reader uses
+// the sound copy from then on. The real command, real folders, real crypto.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { configWriteKeys, loadConfig } from '../../engine/config.js';
+import { packName, Repository } from '../../engine/backup/repository.js';
+import { FolderStorage } from '../../engine/backup/storage.js';
+import { listFiles } from '../helpers/fs.js';
+import { makeVault } from '../helpers/vault.js';
+
+/** Flip one byte in the middle of every blob of every pack: each then fails authentication, while the pack keeps its size and header. */
+async function damageEveryBlob(home: string, backupDir: string): Promise<number> {
+  const repo = await Repository.open(new FolderStorage(backupDir), configWriteKeys(await loadConfig(home)));
+  await repo.loadIndex();
+  let n = 0;
+  for (const p of repo.packs.values()) {
+    const file = join(backupDir, ...packName(p.hex).split('/'));
+    const bytes = await readFile(file);
+    for (const e of p.header.entries) {
+      bytes[e.offset + (e.length >> 1)]! ^= 0x55;
+      n++;
+    }
+    await writeFile(file, bytes);
+  }
+  return n;
+}
+
+test('after verify --backup finds damaged chunks, the next backup stores them again: latest restores, and only history that needs a lost version stays damaged', async () => {
+  const content = `case notes ${randomBytes(3000).toString('base64')}`;
+  const v = await makeVault({ files: { 'case.txt': content, 'old.txt': `an earlier letter ${randomBytes(3000).toString('base64')}` }, backup: true });
+  const b1 = await v.cli(['backup']);
+  assert.equal(b1.code, 0, b1.stderr);
+  const first = b1.stdout.trim();
+  await rm(join(v.vault, 'old.txt')); // its version lives on only in the first snapshot
+  assert.equal(await damageEveryBlob(v.home, v.backup), 2);
+
+  const found = await v.cli(['verify', '--backup']);
+  assert.equal(found.code, 3, found.stderr);
+  assert.match(found.stderr, /take a new backup now/);
+  const state = JSON.parse(await readFile(join(v.home, 'backup-state.json'), 'utf8')) as { damaged: string[] };
+  assert.equal(state.damaged.length, 2);
+  for (const d of state.damaged) assert.match(d, /^[0-9a-f]{32}:[0-9a-f]{64}$/, 'IDs only: no name, no content');
+
+  const b2 = await v.cli(['backup']);
+  assert.equal(b2.code, 0, b2.stderr);
+  const second = b2.stdout.trim();
+  assert.equal((await listFiles(join(v.backup, 'packs'))).length, 2, "case.txt's chunk stored again, in a new pack");
+
+  const latest = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'latest')]);
+  assert.equal(latest.code, 0, latest.stderr);
+  assert.equal(await readFile(join(v.root, 'latest', 'case.txt'), 'utf8'), content);
+
+  // The first snapshot's case.txt is the same chunk, so it is whole again; its old.txt was never stored again.
+  const old = await v.cli(['restore', '--snapshot', first, '--to', join(v.root, 'first')]);
+  assert.equal(old.code, 3, old.stderr);
+  assert.equal(await readFile(join(v.root, 'first', 'case.txt'), 'utf8'), content);
+  assert.deepEqual(await listFiles(join(v.root, 'first')), ['case.txt']);
+
+  const after = await v.cli(['verify', '--backup']);
+  assert.equal(after.code, 3, 'the damaged pack is still damaged');
+  assert.match(after.stdout, new RegExp(`Snapshot ${first} needs damaged`));
+  assert.doesNotMatch(after.stdout, new RegExp(`Snapshot ${second}`));
+
+  // A later backup deduplicates against the sound copy: nothing stored again, nothing more to read.
+  const b3 = await v.cli(['backup']);
+  assert.equal(b3.code, 0, b3.stderr);
+  assert.equal((await listFiles(join(v.backup, 'packs'))).length, 2);
+  const third = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'third')]);
+  assert.equal(third.code, 0, third.stderr);
+  assert.equal(await readFile(join(v.root, 'third', 'case.txt'), 'utf8'), content);
+});
+
+test('a restore that meets a damaged chunk records it too: the next backup stores it again, with no verify between', async () => {
+  const content = `case notes ${randomBytes(3000).toString('base64')}`;
+  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
+  assert.equal((await v.cli(['backup'])).code, 0);
+  await damageEveryBlob(v.home, v.backup);
+
+  const failed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'out')]);
+  assert.equal(failed.code, 3, failed.stderr);
+  const state = JSON.parse(await readFile(join(v.home, 'backup-state.json'), 'utf8')) as { damaged: string[] };
+  assert.equal(state.damaged.length, 1);
+
+  assert.equal((await v.cli(['backup'])).code, 0);
+  const healed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'healed')]);
+  assert.equal(healed.code, 0, healed.stderr);
+  assert.equal(await readFile(join(v.root, 'healed', 'case.txt'), 'utf8'), content);
+});
