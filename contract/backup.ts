@@ -21,9 +21,10 @@ export interface BackupReport {
   blobsAdded: number;
   bytesAdded: number;
   packsWritten: number;
-  /** Files left out of this snapshot (unreadable, or changing the whole time). */
+  /** Files left out of this snapshot (unreadable, a name that is not valid text, or changing the whole time), and folders that could not be read (their path ends in '/'). */
   failed: PathReason[];
   skippedLinks: number;
+  /** Folders that could not be read (each also in `failed`). */
   unreadableFolders: number;
   durationMs: number;
 }

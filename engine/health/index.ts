@@ -70,6 +70,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         cloud: describeCloud(i.config.cloud),
         vaultDir: i.config.vaultDir,
         vaultUnreadable: i.scan.unreadable.includes(''),
+        unreadableFolders: i.scan.unreadable.filter((rel) => rel !== ''),
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,
