@@ -38,6 +38,14 @@ export interface SnapshotInfo {
   archive?: true;
 }
 
+/** The backup folder's snapshots, and those whose manifest cannot be read (damaged or tampered with): listed apart, never hidden. */
+export interface SnapshotList {
+  /** The readable ones, oldest first. */
+  snapshots: SnapshotInfo[];
+  /** IDs of the snapshots that cannot be read (verify --backup says what is wrong with each). */
+  unreadable: string[];
+}
+
 /** One backup run on this computer, taken or attempted. */
 export interface BackupRun {
   at: string;

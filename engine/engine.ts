@@ -71,6 +71,7 @@ import {
   type SentPackages,
   type Settings,
   type SnapshotInfo,
+  type SnapshotList,
   type SnapshotTree,
   type StatusReport,
   type SyncReport,
@@ -812,7 +813,12 @@ export class Engine {
   }
 
   async snapshots(): Promise<SnapshotInfo[]> {
-    return (await this.backups()).snapshots();
+    return (await this.snapshotList()).snapshots;
+  }
+
+  /** The snapshots, and the IDs of those that cannot be read (damaged or tampered with). */
+  async snapshotList(): Promise<SnapshotList> {
+    return (await this.backups()).list();
   }
 
   /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */

@@ -38,6 +38,7 @@ import type {
   RestoreReport,
   RetentionPolicy,
   SnapshotInfo,
+  SnapshotList,
   SnapshotTree,
 } from '../../contract/index.js';
 
@@ -282,23 +283,29 @@ export class BackupApi {
     return folderReport(found, previous);
   }
 
-  /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
+  /** The readable snapshots in the backup folder, oldest first. Needs only the write keys. */
   async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.list()).snapshots;
+  }
+
+  /** The same, and the IDs of those that cannot be read. */
+  async list(): Promise<SnapshotList> {
     const { repo, local, dir } = await this.open(false);
     try {
       const out: SnapshotInfo[] = [];
+      const unreadable: string[] = [];
       const archives = await archiveIds(repo, local.archives);
       for (const id of await repo.listSnapshots()) {
         try {
           const s = await repo.readSummary(id);
           out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
         } catch {
-          // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
+          unreadable.push(id); // no one can restore it, and no one may take the folder for complete: verify --backup says what is wrong
         }
       }
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
-      return out;
+      return { snapshots: out, unreadable };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -641,7 +648,7 @@ export interface BackupEngine {
   unlock(s: { passphrase: string } | { recoveryKey: string }): Promise<void>;
   lock(): Promise<void>;
   backup(o?: { signal?: AbortSignal }): Promise<BackupReport>;
-  snapshots(): Promise<SnapshotInfo[]>;
+  snapshotList(): Promise<SnapshotList>;
   restoreBackup(o: RestoreOptions): Promise<RestoreReport>;
   verifyBackup(o?: { quick?: boolean }): Promise<BackupVerifyReport>;
   forget(o?: ForgetOptions): Promise<ForgetReport>;

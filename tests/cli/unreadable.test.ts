@@ -4,7 +4,7 @@
 // status does not call the cloud complete. Run as a caseworker's process
 // (AS_CASEWORKER), which folder modes bind.
 import assert from 'node:assert/strict';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AS_CASEWORKER, run, type RunResult } from '../helpers/cli.js';
@@ -62,4 +62,32 @@ test('a file whose name is not valid text: backup fails naming it, outside a ter
   assert.match(r.stderr, /^Not in this snapshot: M-0042 \uFFFD notes\.txt: its name is not valid text/m);
   const [snapshot] = JSON.parse((await v.cli(['snapshots', '--json'])).stdout) as { files: number }[];
   assert.equal(snapshot?.files, 1);
+});
+
+test('a snapshot that cannot be read: snapshots lists the others and exits 3 saying how many, --json too', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'notes' }, backedUp: true });
+  await writeFile(join(v.vault, 'b.txt'), 'more notes');
+  const second = (await v.cli(['backup'])).stdout.trim();
+  const [first] = (JSON.parse((await v.cli(['snapshots', '--json'])).stdout) as { id: string }[]).map((s) => s.id);
+  // One byte flipped in the first snapshot's manifest (snapshots/<id>, docs/backup-format.md).
+  const file = join(v.backup, 'snapshots', first!);
+  const bytes = await readFile(file);
+  bytes[bytes.length - 20]! ^= 0x55;
+  await writeFile(file, bytes);
+
+  const text = await v.cli(['snapshots']);
+  assert.equal(text.code, 3, text.stderr);
+  assert.match(text.stdout, new RegExp(`^${second}  `, 'm'));
+  assert.doesNotMatch(text.stdout, /No snapshots yet/);
+  assert.match(
+    text.stderr,
+    /^casevault: 1 snapshot in the backup folder cannot be read \(damaged or tampered with\); the others are listed; .*verify --backup/m,
+  );
+  const json = await v.cli(['snapshots', '--json']);
+  assert.equal(json.code, 3);
+  assert.deepEqual(
+    (JSON.parse(json.stdout) as { id: string }[]).map((s) => s.id),
+    [second],
+  );
+  assert.match(json.stderr, /^casevault: 1 snapshot in the backup folder cannot be read/m);
 });
