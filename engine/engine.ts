@@ -736,6 +736,7 @@ export class Engine {
       locked: !this.unlocked,
       rotating: this.rotating,
       backupStatus: () => this.backupStatus(),
+      snapshotReadable: async (id) => (await this.backups()).readable(id),
       probeCloud: async () => {
         const config = await loadConfig(this.home);
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));

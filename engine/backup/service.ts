@@ -288,6 +288,19 @@ export class BackupApi {
     return (await this.list()).snapshots;
   }
 
+  /** Whether the snapshot `id` is in the backup folder and its manifest opens (what the health says of the last backup). */
+  async readable(id: string): Promise<boolean> {
+    const { repo } = await this.open(false);
+    try {
+      return await repo.readSummary(id).then(
+        () => true,
+        () => false, // damaged, tampered with or gone: verify --backup says which
+      );
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
   /** The same, and the IDs of those that cannot be read. */
   async list(): Promise<SnapshotList> {
     const { repo, local, dir } = await this.open(false);

@@ -90,4 +90,18 @@ test('a snapshot that cannot be read: snapshots lists the others and exits 3 say
     [second],
   );
   assert.match(json.stderr, /^casevault: 1 snapshot in the backup folder cannot be read/m);
+  const backups = async () =>
+    (JSON.parse((await v.cli(['status', '--json'])).stdout).health as { area: string; ok: boolean; message: string }[]).find((h) => h.area === 'backups')!;
+  assert.equal((await backups()).ok, true); // the last backup, the second, still reads
+
+  const last = join(v.backup, 'snapshots', second);
+  const lastBytes = await readFile(last);
+  lastBytes[lastBytes.length - 20]! ^= 0x55;
+  await writeFile(last, lastBytes);
+  const none = await v.cli(['snapshots']);
+  assert.equal(none.code, 3);
+  assert.match(none.stderr, /^casevault: 2 snapshots in the backup folder cannot be read \(damaged or tampered with\); run/m);
+  const health = await backups();
+  assert.equal(health.ok, false);
+  assert.match(health.message, /the last backup, taken .*, cannot be read from .*: it is damaged or was tampered with/);
 });
