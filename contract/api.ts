@@ -15,6 +15,7 @@ import type {
   ForgetReport,
   RestoreReport,
   SnapshotInfo,
+  SnapshotList,
   SnapshotTree,
 } from './backup.js';
 import type { FailureInfo, NextStep } from './errors.js';
@@ -68,6 +69,8 @@ export const API_PARAMS = {
   otherAuditTrails: none,
   backup: none,
   snapshots: none,
+  /** The snapshots, and those that cannot be read. */
+  snapshotList: none,
   backupStatus: none,
   restoreBackup: z
     .object({ snapshot: text(100).optional(), path: pathParam.optional(), paths: z.array(pathParam).min(1).max(10_000).optional(), to: pathParam })
@@ -182,6 +185,7 @@ export interface ApiResults {
   otherAuditTrails: OtherTrail[];
   backup: BackupReport;
   snapshots: SnapshotInfo[];
+  snapshotList: SnapshotList;
   backupStatus: BackupStatus;
   restoreBackup: RestoreReport;
   snapshotTree: SnapshotTree;

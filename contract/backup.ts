@@ -21,9 +21,10 @@ export interface BackupReport {
   blobsAdded: number;
   bytesAdded: number;
   packsWritten: number;
-  /** Files left out of this snapshot (unreadable, or changing the whole time). */
+  /** Files left out of this snapshot (unreadable, a name that is not valid text, or changing the whole time), and folders that could not be read (their path ends in '/'). */
   failed: PathReason[];
   skippedLinks: number;
+  /** Folders that could not be read (each also in `failed`). */
   unreadableFolders: number;
   durationMs: number;
 }
@@ -35,6 +36,14 @@ export interface SnapshotInfo {
   bytes: number;
   /** An archive of some cases (housekeeping): never forgotten, never "latest". */
   archive?: true;
+}
+
+/** The backup folder's snapshots, and those whose manifest cannot be read (damaged or tampered with): listed apart, never hidden. */
+export interface SnapshotList {
+  /** The readable ones, oldest first. */
+  snapshots: SnapshotInfo[];
+  /** IDs of the snapshots that cannot be read (verify --backup says what is wrong with each). */
+  unreadable: string[];
 }
 
 /** One backup run on this computer, taken or attempted. */

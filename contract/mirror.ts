@@ -71,6 +71,7 @@ export interface SyncReport {
   deleted: number;
   unchanged: number;
   bytesUploaded: number;
+  /** Files not synced, and folders that could not be read (their path ends in '/'): their files are not synced either. */
   failed: PathReason[];
   /** Unchanged files uploaded again because their object was missing or damaged in the cloud. */
   repaired: number;
@@ -78,7 +79,7 @@ export interface SyncReport {
   conflicts: { path: string; keptAs: string }[];
   /** Symbolic links seen and not followed. */
   skippedLinks: number;
-  /** Folders that could not be read (nothing under them was treated as deleted). */
+  /** Folders that could not be read (each also in `failed`; nothing under them was treated as deleted). */
   unreadableFolders: number;
   /** Set when the cloud copy was found put back to an earlier state than this computer last wrote (its files were all uploaded again). */
   rolledBack?: string;

@@ -5,6 +5,13 @@ export function fileCount(n: number): string {
   return `${n} ${n === 1 ? 'file' : 'files'}`;
 }
 
+/** "1 folder and 2 files", "2 folders", "3 files": what could not be synced or backed up. */
+export function foldersAndFiles(folders: number, files: number): string {
+  if (folders === 0) return fileCount(files);
+  const f = `${folders} ${folders === 1 ? 'folder' : 'folders'}`;
+  return files === 0 ? f : `${f} and ${fileCount(files)}`;
+}
+
 /** 1536 -> "1.5 KB": sizes as people read them (the app, the command, the recipient's page of a sent package). */
 export function byteSize(bytes: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];

@@ -71,6 +71,7 @@ import {
   type SentPackages,
   type Settings,
   type SnapshotInfo,
+  type SnapshotList,
   type SnapshotTree,
   type StatusReport,
   type SyncReport,
@@ -735,6 +736,7 @@ export class Engine {
       locked: !this.unlocked,
       rotating: this.rotating,
       backupStatus: () => this.backupStatus(),
+      snapshotReadable: async (id) => (await this.backups()).readable(id),
       probeCloud: async () => {
         const config = await loadConfig(this.home);
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));
@@ -812,7 +814,12 @@ export class Engine {
   }
 
   async snapshots(): Promise<SnapshotInfo[]> {
-    return (await this.backups()).snapshots();
+    return (await this.snapshotList()).snapshots;
+  }
+
+  /** The snapshots, and the IDs of those that cannot be read (damaged or tampered with). */
+  async snapshotList(): Promise<SnapshotList> {
+    return (await this.backups()).list();
   }
 
   /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */

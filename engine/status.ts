@@ -26,6 +26,8 @@ export interface StatusInputs {
   /** A key rotation's re-encryption runs now in this process. */
   rotating: boolean;
   backupStatus(): Promise<BackupStatus>;
+  /** Whether a snapshot in the backup folder can be read now. */
+  snapshotReadable(id: string): Promise<boolean>;
   /** The cloud's key file, read now (engine/health/cloud-probe.ts). */
   probeCloud(): Promise<CloudProbe>;
   remote(): Promise<Remote>;
@@ -72,6 +74,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       pendingDeletions,
       live,
       backupStatus,
+      snapshotReadable: i.snapshotReadable,
       probeCloud: i.probeCloud,
       remote: i.remote,
     }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, fileCount } from '../../contract/index.js';
+import { Failure, foldersAndFiles } from '../../contract/index.js';
 
 export function backupCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -17,12 +17,12 @@ export function backupCommand(program: Command, ctx: Ctx, done: (code: number) =
         ctx.io.stderr.write(
           `Snapshot ${r.snapshot.slice(0, 8)}: ${r.files} files (${mib(r.bytes)}); ${r.filesRead} new or changed files read, ${mib(r.bytesAdded)} added to the backup in ${(r.durationMs / 1000).toFixed(1)} s.\n`,
         );
-      if (ctx.io.stderr.isTTY) for (const f of r.failed) ctx.io.stderr.write(`Not in this snapshot: ${f.path}: ${f.reason}\n`);
-      if (r.failed.length > 0)
-        throw new Failure(
-          'partial',
-          `${fileCount(r.failed.length)} could not be backed up (still being written or unreadable; run \`casevault backup\` in a terminal to see which); the snapshot holds everything else`,
-        );
+      // Whatever the terminal: a script's log must say which files are missing from the snapshot, as sync's does.
+      for (const f of r.failed) ctx.io.stderr.write(`Not in this snapshot: ${f.path}: ${f.reason}\n`);
+      if (r.failed.length > 0) {
+        const what = foldersAndFiles(r.unreadableFolders, r.failed.length - r.unreadableFolders);
+        throw new Failure('partial', `${what} could not be backed up (listed above); the snapshot holds everything else`);
+      }
       done(0);
     });
 }

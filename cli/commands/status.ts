@@ -46,7 +46,10 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       }
       printHealth(ctx, s);
       const f = s.files;
-      const overall = f.failed > 0 ? 'needs attention' : f.pending > 0 || s.pendingDeletions > 0 ? 'changes waiting to sync' : 'all synced';
+      // "All synced" only when the cloud's health says so too: a folder of the vault that cannot be read holds files no count includes.
+      const cloudOk = s.health.every((h) => h.area !== 'cloud' || h.ok);
+      const waiting = f.pending > 0 || s.pendingDeletions > 0;
+      const overall = f.failed > 0 ? 'needs attention' : waiting ? 'changes waiting to sync' : cloudOk ? 'all synced' : 'needs attention';
       ctx.out(`Vault:  ${s.vaultDir}`);
       ctx.out(`Cloud:  ${s.cloud}`);
       ctx.out(`State:  ${overall}`);

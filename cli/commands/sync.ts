@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { connectCloud } from '../connect.js';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, fileCount } from '../../contract/index.js';
+import { Failure, foldersAndFiles } from '../../contract/index.js';
 
 export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -18,7 +18,6 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
         ctx.out(`${r.repaired === 1 ? '1 of them was' : `${r.repaired} of them were`} unchanged but missing or damaged in the cloud, and uploaded again.`);
       if (r.skippedLinks > 0)
         ctx.out(`${r.skippedLinks === 1 ? '1 symbolic link was' : `${r.skippedLinks} symbolic links were`} not followed (only real files are synced).`);
-      if (r.unreadableFolders > 0) ctx.out(`${r.unreadableFolders} folders could not be read; their files were left as they were in the cloud.`);
       for (const c of r.conflicts) ctx.out(`Changed on another computer too: ${c.path}: this computer's version is kept in the cloud as "${c.keptAs}".`);
       for (const f of r.failed) ctx.out(`Not synced: ${f.path}: ${f.reason}`);
       if (r.rolledBack) {
@@ -26,7 +25,8 @@ export function syncCommand(program: Command, ctx: Ctx, done: (code: number) => 
         throw new Failure('damaged', `${r.rolledBack}; this computer's files were uploaded again, so the cloud holds their newer versions`, 'verify-cloud');
       }
       if (r.failed.length > 0) {
-        throw new Failure('partial', `${fileCount(r.failed.length)} could not be synced (listed above); fix what the list says, then run sync again`);
+        const what = foldersAndFiles(r.unreadableFolders, r.failed.length - r.unreadableFolders);
+        throw new Failure('partial', `${what} could not be synced (listed above); fix what the list says, then run sync again`);
       }
       done(0);
     });

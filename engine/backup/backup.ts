@@ -18,7 +18,7 @@ import { BLOB_DATA, Chunker, type ManifestFile } from '../../crypto/backup/index
 import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { readSmall, readStable } from '../mirror/file-read.js';
-import { scanVault } from '../mirror/scan.js';
+import { folderPath, scanVault } from '../mirror/scan.js';
 import { ChunkPool, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
@@ -91,7 +91,16 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     blobsAdded: 0,
     bytesAdded: 0,
     packsWritten: 0,
-    failed: [],
+    // What the scan could not take is left out of the snapshot as surely as a file that could not be read, and said the same way.
+    // An archive of some cases checks its own files are all in it; a folder it may not concern is not its failure.
+    failed: [
+      ...(o.include
+        ? []
+        : scan.unreadable.map((rel) => ({ path: folderPath(rel), reason: 'Casevault cannot read this folder, so its files are not in this snapshot' }))),
+      ...scan.badNames
+        .filter((p) => !o.include || o.include(p))
+        .map((path) => ({ path, reason: 'its name is not valid text (UTF-8), so it cannot be backed up; rename it' })),
+    ],
     skippedLinks: scan.skippedLinks,
     unreadableFolders: scan.unreadable.length,
     durationMs: 0,

@@ -38,6 +38,7 @@ import type {
   RestoreReport,
   RetentionPolicy,
   SnapshotInfo,
+  SnapshotList,
   SnapshotTree,
 } from '../../contract/index.js';
 
@@ -293,23 +294,42 @@ export class BackupApi {
     return folderReport(found, previous);
   }
 
-  /** The snapshots in the backup folder, oldest first. Needs only the write keys. */
+  /** The readable snapshots in the backup folder, oldest first. Needs only the write keys. */
   async snapshots(): Promise<SnapshotInfo[]> {
+    return (await this.list()).snapshots;
+  }
+
+  /** Whether the snapshot `id` is in the backup folder and its manifest opens (what the health says of the last backup). */
+  async readable(id: string): Promise<boolean> {
+    const { repo } = await this.open(false);
+    try {
+      return await repo.readSummary(id).then(
+        () => true,
+        () => false, // damaged, tampered with or gone: verify --backup says which
+      );
+    } finally {
+      await wipeRepoKeys(repo.keys);
+    }
+  }
+
+  /** The same, and the IDs of those that cannot be read. */
+  async list(): Promise<SnapshotList> {
     const { repo, local, dir } = await this.open(false);
     try {
       const out: SnapshotInfo[] = [];
+      const unreadable: string[] = [];
       const archives = await archiveIds(repo, local.archives);
       for (const id of await repo.listSnapshots()) {
         try {
           const s = await repo.readSummary(id);
           out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
         } catch {
-          // listed by verify --backup; a damaged manifest is not a snapshot anyone can restore
+          unreadable.push(id); // no one can restore it, and no one may take the folder for complete: verify --backup says what is wrong
         }
       }
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
-      return out;
+      return { snapshots: out, unreadable };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -656,7 +676,7 @@ export interface BackupEngine {
   unlock(s: { passphrase: string } | { recoveryKey: string }): Promise<void>;
   lock(): Promise<void>;
   backup(o?: { signal?: AbortSignal }): Promise<BackupReport>;
-  snapshots(): Promise<SnapshotInfo[]>;
+  snapshotList(): Promise<SnapshotList>;
   restoreBackup(o: RestoreOptions): Promise<RestoreReport>;
   verifyBackup(o?: { quick?: boolean }): Promise<BackupVerifyReport>;
   forget(o?: ForgetOptions): Promise<ForgetReport>;

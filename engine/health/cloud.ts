@@ -2,8 +2,9 @@
 // be there (or Dropbox answer, signed in), its key file this vault's; then
 // whether the last pass of live sync got through, and whether every file of
 // the vault is in it (failed ones and changes still waiting are said). A
-// vault folder that cannot be read sends nothing either.
-import { fileCount, type HealthItem, type StatusReport } from '../../contract/index.js';
+// vault folder that cannot be read sends nothing either, nor does a folder
+// inside it that cannot be read.
+import { fileCount, foldersAndFiles, type HealthItem, type StatusReport } from '../../contract/index.js';
 import type { CloudProbe } from './cloud-probe.js';
 import { failed, fine, problem } from './item.js';
 
@@ -14,6 +15,8 @@ export interface CloudInputs {
   vaultDir: string;
   /** The vault folder itself could not be read (unplugged, removed). */
   vaultUnreadable: boolean;
+  /** Folders inside the vault that could not be read (vault-relative): whatever is in them may not be in the cloud. */
+  unreadableFolders: string[];
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
@@ -37,6 +40,13 @@ export function cloudHealth(i: CloudInputs): HealthItem {
       `the last sync could not finish (${i.live.lastError ?? 'the cloud did not answer'}); Casevault tries again by itself`,
       'retry',
     );
+  }
+  const folders = i.unreadableFolders;
+  if (folders.length > 0) {
+    const named = `${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', ...' : ''}`;
+    const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
+    const message = `${foldersAndFiles(folders.length, 0)} in the vault cannot be read (${named}), so what is in ${folders.length === 1 ? 'it' : 'them'} is not sent to the cloud${files}`;
+    return problem('cloud', 'attention', message, 'check-sync-status');
   }
   if (i.files.failed > 0) return problem('cloud', 'attention', `${fileCount(i.files.failed)} could not be sent to the cloud`, 'check-sync-status');
   const waiting = i.files.pending + i.pendingDeletions;

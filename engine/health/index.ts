@@ -17,7 +17,7 @@ import { devicesHealth } from './devices.js';
 import type { Remote } from '../remotes/remote.js';
 import { cloudHealth } from './cloud.js';
 import type { CloudProbe } from './cloud-probe.js';
-import { failed } from './item.js';
+import { ago, failed, problem } from './item.js';
 import { keysHealth } from './keys.js';
 import { lockHealth } from './lock.js';
 import { recoveryKeyHealth } from './recovery-key.js';
@@ -35,6 +35,8 @@ export interface HealthInputs {
   pendingDeletions: number;
   live: StatusReport['live'];
   backupStatus: Promise<BackupStatus>;
+  /** Whether a snapshot in the backup folder can be read now. */
+  snapshotReadable(id: string): Promise<boolean>;
   probeCloud(): Promise<CloudProbe>;
   /** The vault's cloud (for the receipts of wipes ordered from here). */
   remote(): Promise<Remote>;
@@ -70,6 +72,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         cloud: describeCloud(i.config.cloud),
         vaultDir: i.config.vaultDir,
         vaultUnreadable: i.scan.unreadable.includes(''),
+        unreadableFolders: i.scan.unreadable.filter((rel) => rel !== ''),
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,
@@ -79,7 +82,17 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
     checked('backups', async () => {
       const s = await i.backupStatus;
       const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
-      return backupsHealth(s, i.now, canMakeFolder);
+      const item = backupsHealth(s, i.now, canMakeFolder);
+      // "The last backup was an hour ago" is ok only if that backup can be read back: one damaged or tampered with is no backup.
+      const last = s.lastBackup?.snapshot;
+      if (item.ok && last && !(await i.snapshotReadable(last)))
+        return problem(
+          'backups',
+          'attention',
+          `the last backup, taken ${ago(Date.parse(s.lastBackup!.at), i.now)}, cannot be read from ${s.folder}: it is damaged or was tampered with`,
+          'verify-backup',
+        );
+      return item;
     }),
     checked('lock', () => lockHealth(i.locked)),
     checked('recovery-key', () => recoveryKeyHealth(i.home, i.now)),

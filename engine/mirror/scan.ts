@@ -44,12 +44,16 @@ function strictUtf8(name: Buffer): string | undefined {
 
 export async function scanVault(root: string): Promise<ScanResult> {
   const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [] };
+  // Once each: a folder is counted and named once however many of its entries failed.
+  const unreadable = (rel: string) => {
+    if (!result.unreadable.includes(rel)) result.unreadable.push(rel);
+  };
   const walk = async (dir: string, rel: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch {
-      result.unreadable.push(rel);
+      unreadable(rel);
       return;
     }
     const subdirs: Promise<void>[] = [];
@@ -73,7 +77,7 @@ export async function scanVault(root: string): Promise<ScanResult> {
         } catch {
           // Vanished between readdir and lstat, or a name the OS cannot hand
           // back (not valid UTF-8): treat its folder as unreadable.
-          result.unreadable.push(rel);
+          unreadable(rel);
           continue;
         }
         if (st.isFile()) result.files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
@@ -88,4 +92,9 @@ export async function scanVault(root: string): Promise<ScanResult> {
 /** True if `path` is at or under one of `folders`. */
 export function isUnder(path: string, folders: string[]): boolean {
   return folders.some((f) => f === '' || path === f || path.startsWith(`${f}/`));
+}
+
+/** A folder as a failure lists it: vault-relative with a trailing '/' ('./' for the vault folder itself), told apart from a file. */
+export function folderPath(rel: string): string {
+  return rel === '' ? './' : `${rel}/`;
 }

@@ -16,11 +16,11 @@ import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { FolderRemote } from '../remotes/folder.js';
 import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
-import { isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
+import { folderPath, isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudWritable } from '../keys/cloud-key-file.js';
-import { type CloudSpec, type SyncReport, type Emit } from '../../contract/index.js';
+import { fileCount, type CloudSpec, type Emit, type PathReason, type SyncReport } from '../../contract/index.js';
 import { statIfExists } from '../fsutil/read.js';
 
 export interface SyncContext {
@@ -130,6 +130,23 @@ async function uploadWithRetry(ctx: SyncContext, sealer: ObjectSealer, path: str
 
 export const BAD_NAME = 'its name is not valid text (UTF-8), so it cannot be stored safely; rename it';
 
+/**
+ * The folders the scan could not read, as failures: nothing new or changed
+ * in them reaches the cloud, so a pass that met one has not made the cloud
+ * a mirror of the vault. The reason says what the cloud holds of it.
+ */
+export function unreadableFolders(scan: ScanResult, state: SyncState): PathReason[] {
+  return scan.unreadable.map((rel) => {
+    let kept = 0;
+    for (const p of state.files.keys()) if (isUnder(p, [rel])) kept++;
+    const reason =
+      kept === 0
+        ? 'Casevault cannot read this folder, so none of its files is in the cloud copy'
+        : `Casevault cannot read this folder: the cloud keeps the ${fileCount(kept)} last synced from it, but nothing new or changed in it is synced`;
+    return { path: folderPath(rel), reason };
+  });
+}
+
 export function describeFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (e instanceof FileChanged) return 'it is still being written; it will be synced on the next run';
@@ -178,7 +195,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     conflicts: [],
     skippedLinks: scan.skippedLinks,
     unreadableFolders: scan.unreadable.length,
-    failed: scan.badNames.map((path) => ({ path, reason: BAD_NAME })),
+    failed: [...unreadableFolders(scan, state), ...scan.badNames.map((path) => ({ path, reason: BAD_NAME }))],
     ...(rolledBack ? { rolledBack } : {}),
   };
 

@@ -114,6 +114,11 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
     ignored: (p: string) => isIgnoredName(basename(p)),
   });
   watcher.on('all', () => schedule(debounceMs));
+  // A name that is not valid UTF-8 reaches chokidar with replacement characters, a path it cannot stat, so no 'all' event
+  // follows; the raw event still comes, and the pass it starts reports the file as not synced rather than waiting for the rescan.
+  watcher.on('raw', (_event: string, path: unknown) => {
+    if (typeof path === 'string' && path.includes('\uFFFD')) schedule(debounceMs);
+  });
   watcher.on('error', () => schedule(debounceMs));
   const rescan = setInterval(() => schedule(0), o.rescanMs ?? 5 * 60_000);
   schedule(0);

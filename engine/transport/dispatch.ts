@@ -31,6 +31,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   otherAuditTrails: (e) => e.otherAuditTrails(),
   backup: (e) => e.backup(),
   snapshots: (e) => e.snapshots(),
+  snapshotList: (e) => e.snapshotList(),
   backupStatus: (e) => e.backupStatus(),
   restoreBackup: (e, p) => e.restoreBackup(p),
   snapshotTree: (e, p) => e.snapshotTree(p.snapshot),

@@ -9,6 +9,7 @@ import { backoffMs } from '../../engine/mirror/watch.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
+import type { SyncReport } from '../../contract/index.js';
 
 async function objectCount(cloud: string): Promise<number> {
   return (await listFiles(join(cloud, 'objects')).catch(() => [])).length;
@@ -155,4 +156,24 @@ test('backups run on schedule inside live sync: a due backup (here: never taken)
   await engine.restoreBackup({ snapshot: 'latest', path: 'case.txt', to: join(root, 'restored') });
   await engine.lock();
   assert.equal(await readFile(join(root, 'restored', 'case.txt'), 'utf8'), 'back me up');
+});
+
+test('watch: a file dropped with a name that is not valid text is reported failed by the pass its drop starts, not at the next rescan', async () => {
+  const { vault, engine } = await makeVault({ files: { 'before.txt': 'synced at start-up' } });
+  const stop = new AbortController();
+  const reports: SyncReport[] = [];
+  // No rescan in the test's time: only the drop itself can start the pass that names the file.
+  const running = engine.watch(stop.signal, { rescanMs: 3_600_000, onPass: (r) => reports.push(r) });
+  try {
+    await until(async () => reports.length === 1);
+    await writeFile(Buffer.concat([Buffer.from(`${vault}/M-0042 `), Buffer.from([0xff]), Buffer.from(' notes.txt')]), 'member notes');
+    await until(async () => reports.length > 1);
+    assert.deepEqual(
+      reports[1]!.failed.map((f) => f.path),
+      ['M-0042 \uFFFD notes.txt'],
+    );
+  } finally {
+    stop.abort();
+    await running;
+  }
 });

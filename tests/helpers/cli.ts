@@ -12,9 +12,19 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<RunResult> {
+/**
+ * A prefix that runs the command as a caseworker's process is: bound by
+ * folder modes. Root reads a mode-000 folder through its capabilities
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH); a root process without them is
+ * refused like anyone else. Empty for any other user, whom modes bind already.
+ */
+export const AS_CASEWORKER: string[] = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : [];
+
+/** `wrap`: a command the run goes through (AS_CASEWORKER). */
+export function run(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000, wrap: string[] = []): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [cmd, ...argv] = [...wrap, process.execPath, BIN, ...args];
+    const child = spawn(cmd!, argv, {
       env: { PATH: process.env.PATH, CASEVAULT_KDF_PROFILE: 'interactive', ...env } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
