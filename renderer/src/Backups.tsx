@@ -47,6 +47,7 @@ function NoRestore({ status, failure }: { status: BackupStatus; failure: ApiErro
 export function Backups() {
   const [status, setStatus] = useState<BackupStatus | undefined>();
   const [snapshots, setSnapshots] = useState<Snapshots>([]);
+  const [unreadable, setUnreadable] = useState(0);
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [vaultDir, setVaultDir] = useState('');
   const [message, setMessage] = useState('');
@@ -61,13 +62,15 @@ export function Backups() {
       setStatus(st);
       setVaultDir(vault.vaultDir);
       if (!st.folder) return;
-      await call('snapshots').then(
+      await call('snapshotList').then(
         (s) => {
-          setSnapshots(s);
+          setSnapshots(s.snapshots);
+          setUnreadable(s.unreadable.length);
           setFailure(undefined);
         },
         (e: unknown) => {
           setSnapshots([]);
+          setUnreadable(0);
           setFailure(e instanceof ApiError ? e : undefined);
         },
       );
@@ -148,6 +151,12 @@ export function Backups() {
           </button>
         )}
         {message && <p role="status">{message}</p>}
+        {unreadable > 0 && (
+          <p className="state failed" role="alert" data-testid="unreadable-snapshots">
+            {unreadable === 1 ? '1 backup' : `${unreadable} backups`} in the backup folder cannot be read: damaged or tampered with. The others are listed below
+            and can be restored; back up now, so that your files as they are today are in a sound backup.
+          </p>
+        )}
       </section>
       {status.runs.length > 0 && (
         <section className="card" aria-labelledby={`${id}-runs`}>

@@ -125,7 +125,7 @@ test('the backup drive away: Restore says so and what this computer remembers on
   bridge({
     backupStatus: () => status({ reachable: false }),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshots: () => failure('unreachable', 'the backup folder cannot be found', 'plug-in-backup-drive'),
+    snapshotList: () => failure('unreachable', 'the backup folder cannot be found', 'plug-in-backup-drive'),
   });
   render(<Backups />);
   assert.match(
@@ -139,7 +139,7 @@ test('Back up now: live progress in place of the button, then the result beside 
   bridge({
     backupStatus: () => status({}),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshots: () => snapshots,
+    snapshotList: () => ({ snapshots, unreadable: [] }),
     backup: () => new Promise((ok) => (finish = ok)),
   });
   render(<Backups />);
@@ -174,7 +174,7 @@ test('no backup folder: the Backups screen offers to attach one (an old drive is
   bridge({
     backupStatus: () => (attached ? status({}) : status({ folder: null, reachable: false, lastBackup: null, lastAttempt: null, runs: [], remembered: null })),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshots: () => snapshots,
+    snapshotList: () => ({ snapshots, unreadable: [] }),
     attachBackupFolder: (p) => {
       attached = true;
       return { folder: String(p.dir), previous: null, state: 'adopted', snapshots: 4, archives: 1, latest: ago(2), rewrapped: true };
@@ -206,4 +206,18 @@ test('first run: leaving the backup folder empty is warned about, and allowed', 
     (screen.getByLabelText('Backup folder on a separate drive (a USB drive or NAS share), or an s3:// address') as HTMLInputElement).required,
     false,
   );
+});
+
+test('a backup that cannot be read is not hidden: the screen says how many, beside the list of the others', async () => {
+  bridge({
+    backupStatus: () => status({}),
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshotList: () => ({ snapshots, unreadable: ['eeee5555'] }),
+  });
+  render(<Backups />);
+  assert.match(
+    (await screen.findByTestId('unreadable-snapshots')).textContent!,
+    /^1 backup in the backup folder cannot be read: damaged or tampered with\. The others are listed below and can be restored; back up now/,
+  );
+  assert.ok(screen.getByRole('button', { name: 'Back up now' }), 'the way out is right there');
 });
