@@ -31,6 +31,8 @@ export async function forgetSnapshots(
   policy: RetentionPolicy,
   dryRun = false,
   archives: ReadonlySet<string> = new Set(),
+  /** Told the snapshots about to be deleted, before the first is: a kill -9 between the two must not leave them "written and never forgotten". */
+  beforeRemove: (ids: string[]) => Promise<void> = async () => {},
 ): Promise<ForgetReport> {
   const ids = await repo.listSnapshots();
   const dated: { id: string; timeMs: number }[] = [];
@@ -47,6 +49,7 @@ export async function forgetSnapshots(
   plan.keep.push(...archived.map((snapshot) => ({ snapshot, reasons: ['archive'] })));
   const locked: { id: string; time: string; until: string }[] = [];
   if (!dryRun) {
+    if (plan.remove.length > 0) await beforeRemove(plan.remove.map((s) => s.id));
     for (const s of plan.remove) {
       try {
         await repo.storage.remote.delete(snapshotName(s.id));

@@ -480,12 +480,11 @@ export class BackupApi {
     const { repo, storage, local } = await this.open(false);
     try {
       return await withRepoLock(storage, 'forget', async () => {
-        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives));
-        if (!o.dryRun) {
-          local.forgotten.push(...r.removed.map((s) => s.id));
+        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives), async (ids) => {
+          local.forgotten.push(...ids); // recorded first: verify then never takes a snapshot deleted here for one the folder lost
           await saveBackupState(this.d.home, local);
-          if (o.prune) r.prune = await prune(repo, this.d.emit);
-        }
+        });
+        if (!o.dryRun && o.prune) r.prune = await prune(repo, this.d.emit);
         return r;
       });
     } finally {
