@@ -131,9 +131,7 @@ export async function loadFileCache(home: string, repoId: string): Promise<FileC
     (line) => line === header(repoId),
     (line) => applyLine(files, line),
   ).catch(() => undefined);
-  if (!log) files.clear();
-  files.changed.clear();
-  return { files, log: log ?? REWRITE };
+  return log ? { files, log } : { files: new TrackedMap(), log: REWRITE }; // unreadable part way: nothing of it is trusted
 }
 
 async function writeWhole(home: string, repoId: string, files: Map<string, CachedFile>): Promise<LogPosition> {
