@@ -119,16 +119,31 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
 
   /** IDs added to packs since the workers were last told (chunk-pool.ts: they skip sealing those). */
   let fresh: Uint8Array[] = [];
+  /**
+   * The pack being written while the next one fills (at most one: its
+   * bytes are held until it is on disk). Its blobs are in `pending` until
+   * then; it is waited for before any flush, index or manifest.
+   */
+  let writing: Promise<void> = Promise.resolve();
+  const packWritten = async () => {
+    const w = writing;
+    writing = Promise.resolve();
+    await w;
+  };
   const flushPack = async () => {
     sealer?.known(fresh);
     fresh = [];
-    const rec = await repo.putPack(builder);
-    sodium.memzero(slot.key);
+    await packWritten();
+    const full = builder;
     builder = repo.newPack();
+    sodium.memzero(slot.key);
     slot = builder.sealingKey();
-    report.packsWritten++;
-    report.bytesAdded += rec.length;
-    unindexedPacks.push(rec);
+    writing = repo.putPack(full).then((rec) => {
+      report.packsWritten++;
+      report.bytesAdded += rec.length;
+      unindexedPacks.push(rec);
+    });
+    writing.catch(() => {}); // awaited by packWritten; this only keeps a failure meanwhile from counting as unhandled
     if (unindexedPacks.length >= INDEX_EVERY) {
       await repo.flush();
       await repo.writeIndex(unindexedPacks);
@@ -306,7 +321,9 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
     await settle(0, 0);
     if (builder.count > 0) await flushPack();
+    await packWritten();
   } finally {
+    await writing.catch(() => {}); // after a failure elsewhere: no write still running once this returns
     await sealer?.close();
     sodium.memzero(slot.key);
   }

@@ -478,14 +478,27 @@ export class Repository {
     return new PackBuilder(this.sodium, this.keys);
   }
 
+  /** One buffer every pack is built in, and the write using it (a pack is built only once the previous one is written). */
+  private packBuffer = new Uint8Array(0);
+  private packWrite: Promise<unknown> = Promise.resolve();
+
   /** Finish and store a pack; its blobs join the index in memory (not on disk until writeIndex). */
   async putPack(builder: PackBuilder): Promise<PackRecord> {
-    const id = randomBytes(16);
-    const { bytes, header } = builder.finish(id);
-    const rec: PackRecord = { hex: toHex(id), length: bytes.length, header, generation: this.generation };
-    await this.storage.remote.put(packName(rec.hex), bytes);
-    this.addPack(rec);
-    return rec;
+    const previous = this.packWrite;
+    const write = (async () => {
+      await previous.catch(() => {}); // its own caller hears of its failure
+      const id = randomBytes(16);
+      const { bytes, header } = builder.finish(id, (n) => {
+        if (this.packBuffer.length < n) this.packBuffer = new Uint8Array(n + (n >> 3));
+        return this.packBuffer.subarray(0, n);
+      });
+      const rec: PackRecord = { hex: toHex(id), length: bytes.length, header, generation: this.generation };
+      await this.storage.remote.put(packName(rec.hex), bytes);
+      this.addPack(rec);
+      return rec;
+    })();
+    this.packWrite = write;
+    return write;
   }
 
   async readStored(loc: BlobLocation): Promise<Uint8Array> {

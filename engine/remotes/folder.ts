@@ -5,7 +5,8 @@
 // flush() fsyncs every object written since the last flush and their
 // folders, and the engine records an upload only after flush(). Small
 // objects are written with synchronous calls (a few microseconds each; the
-// thread pool's round trips cost more than the work).
+// thread pool's round trips cost more than the work); large ones on the
+// thread pool, while the caller goes on.
 //
 // The root folder is never created here: a root that is not there is an
 // unplugged drive, an unmounted share or a deleted sync folder, and every
@@ -37,6 +38,8 @@ function syncFileSystem(dir: string): Promise<boolean> {
 }
 
 const DATASYNC_EVERY = 64 * 1024 * 1024;
+/** Objects this large (a backup's packs) are written on the thread pool, so the caller goes on building the next meanwhile. */
+const ASYNC_WRITE_BYTES = 1024 * 1024;
 
 /**
  * Streams pieces to a new file in ~1 MiB writev batches, one batch in flight
@@ -158,12 +161,19 @@ export class FolderRemote implements Remote {
     const tmpDir = join(this.root, TMP_DIR);
     const tmp = tempName(tmpDir);
     try {
-      if (data instanceof Uint8Array) {
+      if (data instanceof Uint8Array && data.length < ASYNC_WRITE_BYTES) {
         const fd = await this.inDir(tmpDir, () => openSync(tmp, 'wx', 0o600));
         try {
           for (let o = 0; o < data.length;) o += writeSync(fd, data, o);
         } finally {
           closeSync(fd);
+        }
+      } else if (data instanceof Uint8Array) {
+        const fh = await this.inDir(tmpDir, () => open(tmp, 'wx', 0o600));
+        try {
+          for (let o = 0; o < data.length;) o += (await fh.write(data, o)).bytesWritten;
+        } finally {
+          await fh.close();
         }
       } else {
         await writeStream(await this.inDir(tmpDir, () => open(tmp, 'wx', 0o600)), fromSource(data));
