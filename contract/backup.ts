@@ -148,6 +148,8 @@ export interface SnapshotTree {
 export interface BackupProblem {
   item: string;
   reason: string;
+  /** A damaged pack every bad chunk of which a later backup stored again, sound, elsewhere: no snapshot needs it any more, and pruning removes it. */
+  healed?: boolean;
 }
 
 export interface BackupVerifyReport {

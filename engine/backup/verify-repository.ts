@@ -125,6 +125,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     report.bad.push({
       item: `pack ${b.hex}`,
       reason: healed ? `${b.reason}; a later backup stored each of those chunks again, sound, in another pack` : b.reason,
+      ...(healed ? { healed } : {}),
     });
   }
 

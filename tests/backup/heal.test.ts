@@ -91,3 +91,29 @@ test('a restore that meets a damaged chunk records it too: the next backup store
   assert.equal(healed.code, 0, healed.stderr);
   assert.equal(await readFile(join(v.root, 'healed', 'case.txt'), 'utf8'), content);
 });
+
+test('once every damaged chunk is stored again, verify --backup says so and points at the prune that removes the damaged pack, not at yet another backup', async () => {
+  const content = `case notes ${randomBytes(3000).toString('base64')}`;
+  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
+  assert.equal((await v.cli(['backup'])).code, 0);
+  await damageEveryBlob(v.home, v.backup);
+  const found = await v.cli(['verify', '--backup']);
+  assert.equal(found.code, 3, found.stderr);
+  assert.match(found.stderr, /take a new backup now/);
+
+  assert.equal((await v.cli(['backup'])).code, 0);
+  const healed = await v.cli(['verify', '--backup']);
+  assert.equal(healed.code, 3, 'the damaged pack is still in the folder');
+  assert.match(healed.stderr, /every snapshot restores in full; the next `casevault forget --prune` removes it/);
+  assert.doesNotMatch(healed.stderr, /take a new backup/);
+  assert.doesNotMatch(healed.stdout, /^Snapshot .* needs damaged/m);
+
+  const pruned = await v.cli(['forget', '--prune']);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  const clean = await v.cli(['verify', '--backup']);
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.match(clean.stdout, /0 problems/);
+  const out = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'out')]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(await readFile(join(v.root, 'out', 'case.txt'), 'utf8'), content);
+});
