@@ -2,13 +2,13 @@
 
 /** "1 file", "3 files". */
 export function fileCount(n: number): string {
-  return `${n} ${n === 1 ? 'file' : 'files'}`;
+  return count(n, 'file');
 }
 
 /** "1 folder and 2 files", "2 folders", "3 files": what could not be synced or backed up. */
 export function foldersAndFiles(folders: number, files: number): string {
   if (folders === 0) return fileCount(files);
-  const f = `${folders} ${folders === 1 ? 'folder' : 'folders'}`;
+  const f = count(folders, 'folder');
   return files === 0 ? f : `${f} and ${fileCount(files)}`;
 }
 
@@ -22,4 +22,9 @@ export function byteSize(bytes: number): string {
     u++;
   }
   return u === 0 ? `${n} ${n === 1 ? 'byte' : 'bytes'}` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
+}
+
+/** "1 chunk", "3 chunks": a number and its noun. */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -11,7 +11,7 @@ import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { isDataDefect } from '../errors.js';
 import { damagedAt, describeProblem, packName, type BoxReader, type Repository } from './repository.js';
-import type { BackupVerifyReport } from '../../contract/index.js';
+import { count, type BackupVerifyReport } from '../../contract/index.js';
 
 export interface VerifyInput {
   repo: Repository;
@@ -113,7 +113,11 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
       }
     }
     if (badCount > 0)
-      badPacks.push({ hex: p.hex, reason: `${badCount} problems in its ${p.header.entries.length} chunks and padding: ${firstBad}`, blobs: bad });
+      badPacks.push({
+        hex: p.hex,
+        reason: `${count(badCount, 'problem')} in its ${count(p.header.entries.length, 'chunk')} and padding: ${firstBad}`,
+        blobs: bad,
+      });
     report.packsRead++;
     progress.p.filesDone++;
     progress.p.bytesDone += p.length;

@@ -1,10 +1,12 @@
 // The Backups screen: where backups go (attach a folder when there is none),
 // the last and next backup, "Back up now" (its live progress in place of the
-// button, its result beside it), the recent runs, then Restore. With the
+// button, its result beside it), the recent runs, then Restore, then
+// "Check the backups" (CheckBackups.tsx). With the
 // drive away, Restore says so, and what this computer remembers is on it.
 import { useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
+import { CheckBackups } from './CheckBackups.js';
 import { Restore } from './Restore.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
 import { count, exactAndAgo, nextBackupWords, size, when as plainWhen } from './text.js';
@@ -193,6 +195,7 @@ export function Backups() {
         </section>
       )}
       {snapshots.length > 0 ? <Restore snapshots={snapshots} vaultDir={vaultDir} /> : <NoRestore status={status} failure={failure} />}
+      {status.reachable && !neverBackedUp && <CheckBackups onChecked={() => void refresh()} />}
     </>
   );
 }

@@ -108,6 +108,9 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
     case 'set-backup-folder':
       control = go('backups', 'Set up backups');
       break;
+    case 'verify-backup':
+      control = go('backups', 'Check the backups');
+      break;
     case 'review-retention':
       control = go('housekeeping', 'Review cases');
       break;

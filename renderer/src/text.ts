@@ -19,7 +19,7 @@ export function sentence(message: string): string {
   return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
 }
 
-export { byteSize as size } from '../../contract/words.js';
+export { byteSize as size, count } from '../../contract/words.js';
 
 /** "Tuesday 1 December 2026 at 07:02" in the computer's locale and time zone. */
 export function when(iso: string | number): string {
@@ -32,9 +32,6 @@ export function shortWhen(iso: string | number): string {
 }
 
 /** "1 file", "3 files". */
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** The next backup, never in the past: "Tuesday 1 December 2026 at 07:02", or "overdue since ..." once that time has gone by. */
 export function nextBackupWords(iso: string, now: number): string {

@@ -4,31 +4,12 @@
 // the sound copy from then on. The real command, real folders, real crypto.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { configWriteKeys, loadConfig } from '../../engine/config.js';
-import { packName, Repository } from '../../engine/backup/repository.js';
-import { FolderStorage } from '../../engine/backup/storage.js';
+import { damageEveryBlob } from '../helpers/backup-damage.js';
 import { listFiles } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
-
-/** Flip one byte in the middle of every blob of every pack: each then fails authentication, while the pack keeps its size and header. */
-async function damageEveryBlob(home: string, backupDir: string): Promise<number> {
-  const repo = await Repository.open(new FolderStorage(backupDir), configWriteKeys(await loadConfig(home)));
-  await repo.loadIndex();
-  let n = 0;
-  for (const p of repo.packs.values()) {
-    const file = join(backupDir, ...packName(p.hex).split('/'));
-    const bytes = await readFile(file);
-    for (const e of p.header.entries) {
-      bytes[e.offset + (e.length >> 1)]! ^= 0x55;
-      n++;
-    }
-    await writeFile(file, bytes);
-  }
-  return n;
-}
 
 test('after verify --backup finds damaged chunks, the next backup stores them again: latest restores, and only history that needs a lost version stays damaged', async () => {
   const content = `case notes ${randomBytes(3000).toString('base64')}`;
