@@ -1,10 +1,12 @@
 // Settings: the passphrase, the recovery key, a lost computer's key
-// rotation, Dropbox's sign-in, S3 storage's access key, and the person's
+// rotation, Dropbox's sign-in, S3 storage's access key, checking and moving
+// the cloud copy, and the person's
 // preferences. Each card shows what its action did (and asks to unlock)
 // right beside its button.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, call } from './api.js';
 import { BackupFolderCard } from './BackupFolder.js';
+import { CheckCloud } from './CheckCloud.js';
 import { CloudMove } from './CloudMove.js';
 import { Computers } from './Computers.js';
 import { DropboxSignIn } from './DropboxSignIn.js';
@@ -226,6 +228,7 @@ export function Settings() {
       <ReconnectDropbox />
       <S3Keys />
       <BackupFolderSetting />
+      <CheckCloud />
       <CloudMove />
       <Preferences />
     </>

@@ -3,7 +3,7 @@
 // needs, and the README's screenshots.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { defaultStaticDir, startBrowserServer, type Engine } from '../../engine/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -36,9 +36,13 @@ export async function launchChromium(): Promise<Browser> {
   return browser;
 }
 
-/** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ */
-export async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.CASEVAULT_SCREENSHOTS) await page.screenshot({ path: join(process.env.CASEVAULT_SCREENSHOTS, name), fullPage: true });
+/** README screenshots: CASEVAULT_SCREENSHOTS=docs/screenshots node --test dist/tests/e2e/ (the whole page, or the one part `of` it) */
+export async function shot(page: Page, name: string, of?: Locator): Promise<void> {
+  const dir = process.env.CASEVAULT_SCREENSHOTS;
+  if (!dir) return;
+  if (of)
+    await of.screenshot({ path: join(dir, name) }); // one card of a long screen
+  else await page.screenshot({ path: join(dir, name), fullPage: true });
 }
 
 /** The app in Chromium in browser mode on `engine`, signed in with the launch link; everything is stopped afterwards, live sync too. */

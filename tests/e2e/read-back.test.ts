@@ -1,11 +1,13 @@
-// End to end in Chromium: "Check the backups" on the Backups screen, the
-// step the app names when a backup cannot be read. A backup drive that
-// altered data in place: the check (after the passphrase) lists the damage
-// and says to back up now; after "Back up now" it says every backup
-// restores in full; and Home's health item for an unreadable last backup
-// leads to the same button.
+// End to end in Chromium: the read-back checks, the steps the app names for
+// damage. "Check the backups" (Backups screen): a backup drive that altered
+// data in place; the check (after the passphrase) lists the damage and says
+// to back up now; after "Back up now" it says every backup restores in
+// full; Home's health item for an unreadable last backup leads there.
+// "Check the cloud copy" (Settings): an object altered and one deleted in
+// the cloud are listed, "Sync now" uploads their files again, and the check
+// then says all is sound.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { damageEveryBlob } from '../helpers/backup-damage.js';
@@ -55,3 +57,33 @@ test('Home\'s health item for a last backup that cannot be read leads to "Check 
     await page.getByRole('heading', { name: 'Check the backups' }).waitFor();
   });
 });
+
+test(
+  '"Check the cloud copy" lists an altered and a deleted object; "Sync now" uploads their files again, and the check then finds all sound',
+  needsChromium,
+  async () => {
+    const v = await makeVault({ files: { 'grievance.txt': 'Stage 1 meeting notes', 'letter.txt': 'Dear member' }, synced: true });
+    const objects = (await listFiles(v.cloud)).filter((f) => f.startsWith('objects/'));
+    assert.equal(objects.length, 2);
+    const altered = join(v.cloud, ...objects[0]!.split('/'));
+    const bytes = await readFile(altered);
+    bytes[bytes.length >> 1]! ^= 0x55;
+    await writeFile(altered, bytes);
+    await rm(join(v.cloud, ...objects[1]!.split('/')));
+    await withApp(v.engine, async (page) => {
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('button', { name: 'Check the cloud copy' }).click();
+      const unlock = page.getByRole('form', { name: 'Unlock the vault' });
+      await unlock.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+      await unlock.getByRole('button', { name: 'Unlock', exact: true }).click();
+      const result = page.getByTestId('check-cloud-result');
+      await result.filter({ hasText: /^2 problems found in the cloud copy: damaged, tampered with or missing objects\. 1 object read back/ }).waitFor();
+      assert.match(await result.innerText(), /missing from the cloud: (grievance|letter)\.txt/);
+      await shot(page, 'check-cloud-damaged.png', page.locator('section', { has: result }));
+      await result.getByRole('button', { name: 'Sync now' }).click();
+      await result.getByText(/^Synced: the files of the damaged and missing objects were uploaded again/).waitFor();
+      await page.getByRole('button', { name: 'Check the cloud copy' }).click();
+      await result.filter({ hasText: /^All sound: 2 objects read back and checked/ }).waitFor();
+    });
+  },
+);
