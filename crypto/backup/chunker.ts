@@ -90,6 +90,12 @@ export class Chunker {
     this.len = 0;
   }
 
+  /** A cut just before data[end]: the next chunk starts afresh there. */
+  private cutAt(end: number): number {
+    this.reset();
+    return end;
+  }
+
   private prf(h: number): number {
     new DataView(this.prfIn.buffer).setUint32(0, h >>> 0, true);
     const out = this.sodium.crypto_generichash(16, this.prfIn, this.cutKey);
@@ -125,12 +131,20 @@ export class Chunker {
         continue;
       }
       const threshold = len < avg ? this.small : this.large;
+      // Four bytes a turn (the same bytes, hashes and tests as one at a time): the loop's own cost was a third of the chunker's.
+      for (const stop4 = stop - 3; i < stop4; i += 4) {
+        h = ((h << 1) + gear[data[i]!]!) | 0;
+        if ((h & mask) === 0 && this.prf(h) < threshold) return this.cutAt(i + 1);
+        h = ((h << 1) + gear[data[i + 1]!]!) | 0;
+        if ((h & mask) === 0 && this.prf(h) < threshold) return this.cutAt(i + 2);
+        h = ((h << 1) + gear[data[i + 2]!]!) | 0;
+        if ((h & mask) === 0 && this.prf(h) < threshold) return this.cutAt(i + 3);
+        h = ((h << 1) + gear[data[i + 3]!]!) | 0;
+        if ((h & mask) === 0 && this.prf(h) < threshold) return this.cutAt(i + 4);
+      }
       for (; i < stop; i++) {
         h = ((h << 1) + gear[data[i]!]!) | 0;
-        if ((h & mask) === 0 && this.prf(h) < threshold) {
-          this.reset();
-          return i + 1;
-        }
+        if ((h & mask) === 0 && this.prf(h) < threshold) return this.cutAt(i + 1);
       }
       len += n;
       if (len >= max) {
