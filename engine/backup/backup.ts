@@ -19,7 +19,7 @@ import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
 import { readSmall, readStable } from '../mirror/file-read.js';
 import { folderPath, scanVault } from '../mirror/scan.js';
-import { ChunkPool, type SealedChunk } from './chunk-pool.js';
+import { ChunkPool, rebuild, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
@@ -48,7 +48,8 @@ const GATHER = 32;
 const GATHER_BYTES = 1024 * 1024;
 
 interface Job {
-  sealed: Promise<SealedChunk>;
+  /** Nothing for a file read on a worker that turned out empty, changed or unreadable (its outcome is recorded by then). */
+  sealed: Promise<SealedChunk | undefined>;
   /** The slot key's public key it is sealed under. */
   epk: Uint8Array;
   bytes: number;
@@ -167,6 +168,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         const job = queue.shift()!;
         queuedBytes -= job.bytes;
         const s = await job.sealed;
+        if (!s) continue;
         const hex = toHex(s.id);
         job.into[job.at] = hex;
         if (!repo.hasSound(hex) && !pending.has(hex)) {
@@ -191,7 +193,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     const sent = gathered;
     gathered = [];
     gatheredBytes = 0;
-    sealer!
+    pool()
       .sealMany(
         sent.map((g) => g.parts),
         slot.key,
@@ -202,14 +204,17 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       );
   };
 
-  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. A small file's is gathered with others. */
-  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false): Promise<void> => {
-    if (fatal) throw fatal;
-    sealer ??= new ChunkPool(
+  const pool = () =>
+    (sealer ??= new ChunkPool(
       repo.keys.idKey,
       undefined,
       [...repo.blobs].filter(([hex]) => repo.hasSound(hex)).map(([, l]) => l.entry.id),
-    );
+    ));
+
+  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. A small file's is gathered with others. */
+  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false): Promise<void> => {
+    if (fatal) throw fatal;
+    const workers = pool();
     let sealed: Promise<SealedChunk>;
     if (gather) {
       sealed = new Promise((resolve, reject) => gathered.push({ parts, resolve, reject }));
@@ -217,7 +222,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       if (gathered.length >= GATHER || gatheredBytes >= GATHER_BYTES) sendGathered();
     } else {
       sendGathered(); // in the order they were cut
-      sealed = sealer.seal(parts, slot.key);
+      sealed = workers.seal(parts, slot.key);
     }
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
@@ -279,13 +284,76 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
   };
 
-  const kept: { path: string; entry: CachedFile }[] = [];
+  /** Files in the snapshot, in order; one read on a worker is `dropped` if that read did not give it (failed, or to be read again here). */
+  const kept: { path: string; entry: CachedFile; dropped?: boolean }[] = [];
+
+  /** Read here: cut, and each chunk sealed on a worker. Retried when the file changes while it is read. */
+  const readHere = async (path: string, size: number): Promise<void> => {
+    const bytesBefore = progress.p.bytesDone;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { chunks, st } = await readFileChunks(join(o.vaultDir, ...path.split('/')));
+        kept.push({ path, entry: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, chunks } });
+        report.filesRead++;
+        break;
+      } catch (e) {
+        if (fatal) throw fatal;
+        progress.p.bytesDone = bytesBefore;
+        if (e instanceof FileChanged && attempt < RETRIES) continue;
+        if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC' || (e as Error)?.name === 'AbortError') throw e;
+        report.failed.push({ path, reason: failureReason(e) });
+        break;
+      }
+    }
+    progress.p.bytesDone = bytesBefore + size;
+  };
+
+  // Small files (one chunk each, by the scan's size) are read on the
+  // workers, many to a message: the main thread's system calls were what
+  // kept the workers waiting. One that changed meanwhile is read here after.
+  let onWorkers: { item: (typeof kept)[number]; full: string }[] = [];
+  let onWorkersBytes = 0;
+  const again: { path: string; size: number }[] = [];
+  const sendOnWorkers = async () => {
+    if (onWorkers.length === 0) return;
+    const sent = onWorkers;
+    onWorkers = [];
+    onWorkersBytes = 0;
+    sendGathered(); // in the order they were cut
+    const outcomes = pool().readSmall(
+      sent.map((s) => s.full),
+      min,
+      slot.key,
+    );
+    outcomes.catch(() => {}); // each job below hears of it
+    for (const [i, { item }] of sent.entries()) {
+      const sealed = outcomes.then((all) => {
+        const r = all[i]!;
+        if ('changed' in r || 'error' in r) {
+          item.dropped = true;
+          if ('changed' in r) again.push({ path: item.path, size: item.entry.size });
+          else report.failed.push({ path: item.path, reason: failureReason(rebuild(r)) });
+          return undefined;
+        }
+        Object.assign(item.entry, r.st);
+        report.filesRead++;
+        report.bytesRead += r.st.size;
+        if (!r.chunk) item.entry.chunks.length = 0;
+        return r.chunk;
+      });
+      sealed.catch(() => {}); // settle awaits it; this only keeps a failure meanwhile from counting as unhandled
+      queue.push({ sealed, epk: slot.epk, bytes: item.entry.size, into: item.entry.chunks, at: 0 });
+      queuedBytes += item.entry.size;
+    }
+    await settle(IN_FLIGHT, IN_FLIGHT_BYTES);
+  };
+
   try {
     for (const path of paths) {
       o.signal?.throwIfAborted();
+      if (fatal) throw fatal;
       const seen = scan.files.get(path)!;
       const c = o.cache.get(path);
-      let entry: CachedFile | undefined;
       if (
         c &&
         c.size === seen.size &&
@@ -294,31 +362,24 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         c.ino === seen.ino &&
         c.chunks.every((h) => repo.hasSound(h) || pending.has(h))
       ) {
-        entry = c;
+        kept.push({ path, entry: c });
         progress.p.bytesDone += c.size;
+      } else if (seen.size > 0 && seen.size <= min) {
+        const item = { path, entry: { size: seen.size, mtimeMs: seen.mtimeMs, ctimeMs: seen.ctimeMs, ino: seen.ino, chunks: [''] } };
+        kept.push(item);
+        onWorkers.push({ item, full: join(o.vaultDir, ...path.split('/')) });
+        onWorkersBytes += seen.size;
+        progress.p.bytesDone += seen.size;
+        if (onWorkers.length >= GATHER || onWorkersBytes >= GATHER_BYTES) await sendOnWorkers();
       } else {
-        const bytesBefore = progress.p.bytesDone;
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const { chunks, st } = await readFileChunks(join(o.vaultDir, ...path.split('/')));
-            entry = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, chunks };
-            report.filesRead++;
-            break;
-          } catch (e) {
-            if (fatal) throw fatal;
-            progress.p.bytesDone = bytesBefore;
-            if (e instanceof FileChanged && attempt < RETRIES) continue;
-            if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC' || (e as Error)?.name === 'AbortError') throw e;
-            report.failed.push({ path, reason: failureReason(e) });
-            break;
-          }
-        }
-        progress.p.bytesDone = bytesBefore + seen.size;
+        await readHere(path, seen.size);
       }
-      if (entry) kept.push({ path, entry });
       progress.p.filesDone++;
       progress.tick();
     }
+    await sendOnWorkers();
+    await settle(0, 0);
+    for (const a of again) await readHere(a.path, 0); // its bytes were counted when it was sent
     await settle(0, 0);
     if (builder.count > 0) await flushPack();
     await packWritten();
@@ -329,7 +390,9 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   }
   const files: ManifestFile[] = [];
   const cache = new Map<string, CachedFile>();
-  for (const { path, entry } of kept) {
+  if (again.length > 0) kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // read again last, listed in its place
+  for (const { path, entry, dropped } of kept) {
+    if (dropped) continue;
     cache.set(path, entry);
     files.push({ path, size: entry.size, mtimeMs: entry.mtimeMs, chunks: entry.chunks.map(fromHex) });
     report.files++;

@@ -1,7 +1,8 @@
 // The crypto of backups and restores on worker threads (one per core), while
 // the main thread reads, cuts, schedules and writes packs. A worker gets the
 // blob-ID key once; with each job, only the key of the one pack slot it
-// needs. Sealing: hash, compress and encrypt a chunk, the result comes back.
+// needs. Sealing: hash, compress and encrypt a chunk, the result comes back;
+// a small file (one chunk) the worker also reads itself.
 // Opening (restore): decrypt, decompress and check a run of blobs against
 // their IDs, and write each at its offset into a file the main thread
 // opened (the descriptor is the process's, so the plaintext never crosses
@@ -75,7 +76,31 @@ export interface KnownNotice {
   ids: Uint8Array;
 }
 
-export type ChunkRequest = SealRequest | OpenRequest | FilesRequest;
+/** Small vault files a worker reads itself and seals as one chunk each (no larger than `max`, the chunker's minimum). */
+export interface ReadRequest {
+  kind: 'read';
+  seq: number;
+  key: Uint8Array;
+  files: string[];
+  max: number;
+}
+
+/** What a backup records of a file it read. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/**
+ * How reading a small file went: read (its chunk, unless it is empty);
+ * changed while it was read, or no longer small (the caller reads it again
+ * itself); or failed.
+ */
+export type ReadOutcome = { st: FileStat; chunk?: SealedChunk } | { changed: true } | Omit<PoolFailure, 'seq'>;
+
+export type ChunkRequest = SealRequest | OpenRequest | FilesRequest | ReadRequest;
 
 /** A failure as it crosses back: its message, whether the data was damaged, and a system error's code. */
 export interface PoolFailure {
@@ -87,7 +112,12 @@ export interface PoolFailure {
   code?: string;
 }
 
-export type ChunkReply = { seq: number; sealed: SealedChunk[] } | { seq: number; written: number } | { seq: number; outcomes: FileOutcome[] } | PoolFailure;
+export type ChunkReply =
+  | { seq: number; sealed: SealedChunk[] }
+  | { seq: number; written: number }
+  | { seq: number; outcomes: FileOutcome[] }
+  | { seq: number; read: ReadOutcome[] }
+  | PoolFailure;
 
 /** A failure that crossed back from a worker, as an error again (DamagedData stays DamagedData; a system error keeps its code). */
 export function rebuild(m: Omit<PoolFailure, 'seq'>): Error {
@@ -177,6 +207,12 @@ export class ChunkPool {
       whole.flat().map((p) => p.buffer as ArrayBuffer),
     );
     return (r as { sealed: SealedChunk[] }).sealed;
+  }
+
+  /** Read the small files `files` (full paths) on one worker and seal each as one chunk under `key`; an outcome per file, in order. */
+  async readSmall(files: string[], max: number, key: Uint8Array): Promise<ReadOutcome[]> {
+    const r = await this.send({ kind: 'read', seq: ++this.seq, key, files, max }, []);
+    return (r as { read: ReadOutcome[] }).read;
   }
 
   /**

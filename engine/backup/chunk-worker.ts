@@ -1,6 +1,7 @@
 // Worker thread for chunk-pool.ts. Sealing: blob ID, compression and
 // encryption of one chunk, exactly as PackBuilder.add would on the main
-// thread (only the ID, for a chunk already known). Opening: each blob decrypted, decompressed and checked against its
+// thread (only the ID, for a chunk already known); a small file's one chunk
+// read here first. Opening: each blob decrypted, decompressed and checked against its
 // ID (openBlob; read from its pack file here when the backup folder is on
 // this computer), then written at its offset into the restore's temporary
 // file; small files whole, many to a message (created, dated and linked
@@ -9,9 +10,10 @@ import { closeSync, futimesSync, openSync, readSync, rmSync, writeSync } from 'n
 import { parentPort, workerData } from 'node:worker_threads';
 import { BLOB_DATA, blobId, DamagedData, openBlob, ready, sealChunk } from '../../crypto/backup/index.js';
 import { BLOB_ID_BYTES } from '../../crypto/backup/blob.js';
-import { toHex } from '../../crypto/index.js';
+import { FileChanged, toHex } from '../../crypto/index.js';
 import { placeNew } from '../fsutil/atomic.js';
-import type { ChunkReply, ChunkRequest, FileJob, FileOutcome, KnownNotice, OpenPiece, PoolFailure, SealedChunk } from './chunk-pool.js';
+import { readSmall } from '../mirror/file-read.js';
+import type { ChunkReply, ChunkRequest, FileJob, FileOutcome, KnownNotice, OpenPiece, PoolFailure, ReadOutcome, SealedChunk } from './chunk-pool.js';
 
 const sodium = await ready();
 const { idKey, known } = workerData as { idKey: Uint8Array; known?: Uint8Array };
@@ -93,6 +95,18 @@ function failure(e: unknown): Omit<PoolFailure, 'seq'> {
   };
 }
 
+/** A small vault file read whole (checked unchanged, as the main thread would) and sealed as one chunk. */
+function readAndSeal(key: Uint8Array, full: string, max: number): ReadOutcome {
+  try {
+    const r = readSmall(full);
+    if (!r || r.st.size > max) return { changed: true }; // grew past one chunk since the scan: the main thread cuts it
+    const st = { size: r.st.size, mtimeMs: r.st.mtimeMs, ctimeMs: r.st.ctimeMs, ino: r.st.ino };
+    return r.bytes.length === 0 ? { st } : { st, chunk: seal(key, [r.bytes]) };
+  } catch (e) {
+    return e instanceof FileChanged ? { changed: true } : failure(e);
+  }
+}
+
 /** One small file: a new temporary file (never an existing one), written, dated, closed, then linked into place if nothing is there. */
 function restoreFile(f: FileJob): FileOutcome {
   let fd: number;
@@ -129,17 +143,22 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
   let reply: ChunkReply;
   try {
     if (req.kind === 'seal') reply = { seq: req.seq, sealed: req.chunks.map((parts) => seal(req.key, parts)) };
+    else if (req.kind === 'read') reply = { seq: req.seq, read: req.files.map((f) => readAndSeal(req.key, f, req.max)) };
     else if (req.kind === 'open') reply = { seq: req.seq, written: writePieces(req.fd, req.pieces) };
     else reply = { seq: req.seq, outcomes: req.files.map(restoreFile) };
   } catch (e) {
     reply = { seq: req.seq, ...failure(e) };
   } finally {
-    if (req.kind === 'seal') sodium.memzero(req.key);
+    if (req.kind === 'seal' || req.kind === 'read') sodium.memzero(req.key);
     else
       for (const p of req.kind === 'open' ? req.pieces : req.files.flatMap((f) => f.pieces)) {
         sodium.memzero(p.key);
         if (p.idKey) sodium.memzero(p.idKey);
       }
   }
-  parentPort!.postMessage(reply, 'sealed' in reply ? reply.sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])) : []);
+  const sealed = 'sealed' in reply ? reply.sealed : 'read' in reply ? reply.read.flatMap((o) => ('chunk' in o && o.chunk ? [o.chunk] : [])) : [];
+  parentPort!.postMessage(
+    reply,
+    sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])),
+  );
 });
