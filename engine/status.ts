@@ -35,8 +35,8 @@ export interface StatusInputs {
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
-  const state = await loadState(i.home);
-  const scan = await scanVault(config.vaultDir);
+  // Together: the log is read on the thread pool while the scan's lstat calls run here.
+  const [state, scan] = await Promise.all([loadState(i.home), scanVault(config.vaultDir)]);
   const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why

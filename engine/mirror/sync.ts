@@ -184,8 +184,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.
   const rolledBack = await ownRollback(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   if (rolledBack) ctx.emit('file', { task: 'sync', path: highWaterName(ctx.deviceId), state: 'damaged', reason: rolledBack }); // live sync's listeners hear it too
-  const scan = await scanVault(ctx.vaultDir);
-  const state = await loadState(ctx.home);
+  // Together: the log is read on the thread pool while the scan's lstat calls run here.
+  const [scan, state] = await Promise.all([scanVault(ctx.vaultDir), loadState(ctx.home)]);
   const report: SyncReport = {
     uploaded: 0,
     deleted: 0,
