@@ -38,16 +38,18 @@ const PASS = 'purple elephant dances quietly tonight';
 
 interface Run {
   seconds: number;
+  /** User + system CPU time: steadier than wall time on a machine others share. */
+  cpuSeconds: number;
   rssMiB: number;
   ok: boolean;
 }
 
-/** Wall time and peak RSS of a command (GNU time), with a timeout. */
+/** Wall time, CPU time and peak RSS of a command (GNU time), with a timeout. */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env, encoding: 'utf8', timeout: 20 * 60_000 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { env, encoding: 'utf8', timeout: 20 * 60_000 });
   const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [secs, kb] = last.split(' ').map(Number);
-  return { seconds: secs ?? NaN, rssMiB: (kb ?? 0) / 1024, ok: r.status === 0 };
+  const [secs, kb, user, sys] = last.split(' ').map(Number);
+  return { seconds: secs ?? NaN, cpuSeconds: (user ?? NaN) + (sys ?? NaN), rssMiB: (kb ?? 0) / 1024, ok: r.status === 0 };
 }
 
 function have(cmd: string): boolean {
@@ -214,17 +216,18 @@ function table(results: Result[], ceiling: string | undefined): string {
     const mb = r.bytes / 1e6;
     const rate = (s: number) => (r.files > 1 ? `${fmt(r.files / s, 0)} files/s` : `${fmt(mb / s, 0)} MB/s`);
     const vsRclone = (s: number, peer?: Run) => (peer ? `${fmt(s / peer.seconds)}×` : 'n/a');
-    const peer = (run?: Run) => (run ? `${fmt(run.seconds)} s, ${fmt(run.rssMiB, 0)} MiB RSS` : 'n/a');
+    const peer = (run?: Run) => (run ? `${fmt(run.seconds)} s (${fmt(run.cpuSeconds)} s CPU), ${fmt(run.rssMiB, 0)} MiB RSS` : 'n/a');
+    const cpuVsRclone = (c: Run, p?: Run) => (p ? ` (CPU ${fmt(c.cpuSeconds / p.cpuSeconds)}×)` : '');
     for (const [backend, c] of Object.entries(r.backends)) {
       const w = `${r.workload} (${backend})`;
       rows.push(
         `| ${w} | first sync | ${fmt(c.first.seconds)} s (${rate(c.first.seconds)}), ${fmt(c.first.rssMiB, 0)} MiB RSS | ${fmt(r.copy.seconds)} s | ${peer(r.rclone?.first)} | ${fmt(c.first.seconds / r.copy.seconds)}× | ${vsRclone(c.first.seconds, r.rclone?.first)} | ${aimText(r.aims.first, `RSS ≤ ${r.aims.rssMiB} MiB`)} |`,
       );
       rows.push(
-        `| ${w} | no-change sync | ${fmt(c.noChange.seconds)} s, ${fmt(c.noChange.rssMiB, 0)} MiB RSS | | ${peer(r.rclone?.noChange)} | | ${vsRclone(c.noChange.seconds, r.rclone?.noChange)} | ${aimText(r.aims.noChange, r.aims.noChangeSeconds ? `< ${r.aims.noChangeSeconds} s` : undefined)} |`,
+        `| ${w} | no-change sync | ${fmt(c.noChange.seconds)} s (${fmt(c.noChange.cpuSeconds)} s CPU), ${fmt(c.noChange.rssMiB, 0)} MiB RSS | | ${peer(r.rclone?.noChange)} | | ${vsRclone(c.noChange.seconds, r.rclone?.noChange)}${cpuVsRclone(c.noChange, r.rclone?.noChange)} | ${aimText(r.aims.noChange, r.aims.noChangeSeconds ? `< ${r.aims.noChangeSeconds} s` : undefined)} |`,
       );
       rows.push(
-        `| ${w} | status | ${fmt(c.status.seconds)} s, ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
+        `| ${w} | status | ${fmt(c.status.seconds)} s (${fmt(c.status.cpuSeconds)} s CPU), ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
       );
     }
   }

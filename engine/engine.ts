@@ -7,7 +7,7 @@
 // sync), backup/, housekeeping/, sar/, audit/, leaving/. It knows nothing of
 // Electron, React or terminals. Spec: docs/api.md, docs/architecture.md.
 // A room that only some methods use (backups, housekeeping, subject access,
-// sending, leaving, devices, key rotation, recovery kits, cloud moves) is
+// sending, leaving, devices, key rotation, recovery kits, cloud moves, the status and its health checks) is
 // imported inside those methods, so a command loads only what it runs: a
 // no-change sync would otherwise spend most of its time loading modules.
 import { EventEmitter } from 'node:events';
@@ -131,7 +131,6 @@ import type { Remote } from './remotes/remote.js';
 import { s3FromEnv, type S3Connection } from './remotes/s3/location.js';
 import type { SearchLimits } from './sar/search.js';
 import { backupSchedule, loadSettings, saveSettings, updateSettings } from './settings.js';
-import { vaultFileList, vaultStatus } from './status.js';
 
 export type { LiveOptions };
 
@@ -730,8 +729,8 @@ export class Engine {
     return { existing: await (await import('./mirror/add-file.js')).existingPaths(config.vaultDir, paths) };
   }
 
-  status(): Promise<StatusReport> {
-    return vaultStatus({
+  async status(): Promise<StatusReport> {
+    return (await import('./status.js')).vaultStatus({
       home: this.home,
       locked: !this.unlocked,
       rotating: this.rotating,
@@ -746,8 +745,8 @@ export class Engine {
   }
 
   /** The vault's files with their sync state, for Home's list. No passphrase needed. */
-  vaultFiles(limit?: number): Promise<VaultFiles> {
-    return vaultFileList(this.home, limit);
+  async vaultFiles(limit?: number): Promise<VaultFiles> {
+    return (await import('./status.js')).vaultFileList(this.home, limit);
   }
 
   /** The desktop app's Dropbox sign-in, step 1: the address to open in a browser. */

@@ -8,7 +8,7 @@ import { loadConfig } from './config.js';
 import { alive } from './fsutil/lockfile.js';
 import { homeFiles } from './home.js';
 import { scanVault } from './mirror/scan.js';
-import { loadState } from './mirror/state.js';
+import { loadState, type SyncState } from './mirror/state.js';
 import { removedPaths } from './mirror/sync.js';
 import { classifyFiles, countFiles } from './mirror/vault-files.js';
 import type { LiveState } from './mirror/watch.js';
@@ -35,8 +35,8 @@ export interface StatusInputs {
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
-  const state = await loadState(i.home);
-  const scan = await scanVault(config.vaultDir);
+  // Together: the log is read on the thread pool while the scan's lstat calls run here.
+  const [state, scan] = await Promise.all([loadState(i.home), scanVault(config.vaultDir)]);
   const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
@@ -54,7 +54,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
     pendingDeletions,
     pendingFiles: pendingFiles.slice(0, 1000),
     failures,
-    conflicts: [...state.files].flatMap(([path, r]) => (r.conflictCopy ? [{ path, keptAs: r.conflictCopy }] : [])),
+    conflicts: conflictsOf(state),
     live,
     lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
     lastBackup: backup?.lastBackup?.at ?? null,
@@ -79,6 +79,13 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       remote: i.remote,
     }),
   };
+}
+
+/** Files kept as conflicted copies (one pass over the records, no array of them all). */
+function conflictsOf(state: SyncState): StatusReport['conflicts'] {
+  const out: StatusReport['conflicts'] = [];
+  for (const [path, r] of state.files) if (r.conflictCopy) out.push({ path, keptAs: r.conflictCopy });
+  return out;
 }
 
 /** A running live sync on this computer (this process's or another's), from the state it publishes. */

@@ -7,6 +7,7 @@
 // (engine/mirror/state.ts) and the backup cache (engine/backup/local.ts).
 // What a line means is theirs; keys are kept in Maps (a file named
 // "__proto__" is a file like any other). Spec: docs/format.md, "Sync state".
+import { isAscii } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic.js';
 
@@ -73,19 +74,28 @@ export async function readLineLog(path: string, header: (line: string) => boolea
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, validBytes + filled);
       if (bytesRead === 0) break; // what is left in buf (no newline) is a torn tail
       filled += bytesRead;
-      let start = 0;
-      for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < filled; nl = buf.indexOf(10, start)) {
-        const line = buf.toString('utf8', start, nl);
+      const end = buf.lastIndexOf(10, filled - 1) + 1; // up to the last whole line read so far
+      if (end === 0) continue;
+      // One decode per chunk, not one per line (100,000 lines at every start): a newline byte is never
+      // inside a multi-byte character, so the chunk splits where its lines do. Plain ASCII (most logs)
+      // is copied as Latin-1, the same characters without the UTF-8 decoder's cost.
+      const text = buf.toString(isAscii(buf.subarray(0, end)) ? 'latin1' : 'utf8', 0, end);
+      let done = 0; // whole valid lines of this chunk
+      for (let start = 0, nl = text.indexOf('\n'); nl !== -1; start = nl + 1, nl = text.indexOf('\n', start)) {
+        const line = text.slice(start, nl);
         if (lines === 0 ? !header(line) : !apply(line)) {
           if (lines === 0) return undefined;
-          return { lines, validBytes, rewrite: false, ino }; // a damaged line: it and all after it are cut off at the next save
+          // A damaged line: it and all after it are cut off at the next save. Its offset is counted in bytes, newline by newline.
+          let at = 0;
+          for (let i = 0; i < done; i++) at = buf.indexOf(10, at) + 1;
+          return { lines, validBytes: validBytes + at, rewrite: false, ino };
         }
         lines++;
-        validBytes += nl + 1 - start;
-        start = nl + 1;
+        done++;
       }
-      buf.copy(buf, 0, start, filled);
-      filled -= start;
+      validBytes += end;
+      buf.copy(buf, 0, end, filled);
+      filled -= end;
     }
   } finally {
     await fh.close();

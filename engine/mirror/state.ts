@@ -50,15 +50,21 @@ export function emptyState(): SyncState {
 
 const HEADER = JSON.stringify({ casevault: 'sync-state', version: 2 });
 
-// Checked by hand rather than by zod: tens of thousands of records at every start.
+const OBJECT_ID = /^[0-9a-f]{64}$/;
+
+// Checked by hand rather than by zod, field by field: tens of thousands of records at every start.
 function isRecord(v: unknown): v is FileRecord {
   const r = v as Record<string, unknown>;
   return (
     typeof r === 'object' &&
     r !== null &&
-    ['size', 'mtimeMs', 'ctimeMs', 'ino', 'syncedAt'].every((k) => typeof r[k] === 'number') &&
+    typeof r.size === 'number' &&
+    typeof r.mtimeMs === 'number' &&
+    typeof r.ctimeMs === 'number' &&
+    typeof r.ino === 'number' &&
+    typeof r.syncedAt === 'number' &&
     typeof r.id === 'string' &&
-    /^[0-9a-f]{64}$/.test(r.id) &&
+    OBJECT_ID.test(r.id) &&
     (r.tag === undefined || typeof r.tag === 'string') &&
     (r.conflictCopy === undefined || typeof r.conflictCopy === 'string') &&
     (r.others === undefined || typeof r.others === 'number')

@@ -52,6 +52,8 @@ const CONCURRENCY = 8;
 const SETTLE_MS = 1000;
 const SAVE_EVERY_MS = 2000;
 const CHANGE_RETRIES = 3;
+/** A cloud object whose length the listing did not give. */
+const SIZE_UNKNOWN = -1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -174,6 +176,23 @@ async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
   );
 }
 
+/** The cloud's objects: ID -> length, or SIZE_UNKNOWN where the listing does not give it cheaply. */
+async function cloudObjects(remote: Remote): Promise<Map<string, number>> {
+  const inCloud = new Map<string, number>();
+  if (remote.listNames) {
+    for (const name of await remote.listNames('objects/')) {
+      const id = parseObjectRemoteName(name);
+      if (id) inCloud.set(id, SIZE_UNKNOWN);
+    }
+  } else {
+    for await (const e of remote.list('objects/')) {
+      const id = parseObjectRemoteName(e.name);
+      if (id) inCloud.set(id, e.size);
+    }
+  }
+  return inCloud;
+}
+
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
   const vaultStat = await statIfExists(ctx.vaultDir);
@@ -184,8 +203,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.
   const rolledBack = await ownRollback(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   if (rolledBack) ctx.emit('file', { task: 'sync', path: highWaterName(ctx.deviceId), state: 'damaged', reason: rolledBack }); // live sync's listeners hear it too
-  const scan = await scanVault(ctx.vaultDir);
-  const state = await loadState(ctx.home);
+  // Together: the log is read and the cloud listed (the thread pool's or the network's waits) while the scan's lstat calls run here.
+  const [scan, state, inCloud] = await Promise.all([scanVault(ctx.vaultDir), loadState(ctx.home), cloudObjects(ctx.remote)]);
   const report: SyncReport = {
     uploaded: 0,
     deleted: 0,
@@ -205,27 +224,16 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // an object is for verify to find; what it found is uploaded again here.
   const damaged = await loadDamaged(ctx.home);
   const rewritten = new Set<string>();
-  const inCloud = new Map<string, number | undefined>();
-  if (ctx.remote.listNames) {
-    for (const name of await ctx.remote.listNames('objects/')) {
-      const id = parseObjectRemoteName(name);
-      if (id) inCloud.set(id, undefined);
-    }
-  } else {
-    for await (const e of ctx.remote.list('objects/')) {
-      const id = parseObjectRemoteName(e.name);
-      if (id) inCloud.set(id, e.size);
-    }
-  }
+  // One pass over the scan, one lookup per map: 100,000 files cost this loop and nothing else.
   const intact = (r: FileRecord, f: ScannedFile) => {
-    if (rolledBack || !inCloud.has(r.id) || damaged.has(r.id)) return false;
     const size = inCloud.get(r.id);
-    return size === undefined || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
+    if (size === undefined || damaged.has(r.id)) return false;
+    return size === SIZE_UNKNOWN || r.conflictCopy !== undefined || size === objectLength({ path: f.path, size: r.size, mtimeMs: r.mtimeMs });
   };
   const changed: ScannedFile[] = [];
   for (const f of scan.files.values()) {
     const r = state.files.get(f.path);
-    if (r && sameFile(r, f) && intact(r, f)) report.unchanged++;
+    if (!rolledBack && r && sameFile(r, f) && intact(r, f)) report.unchanged++;
     else changed.push(f);
   }
   report.repaired = changed.filter((f) => sameFile(state.files.get(f.path), f)).length;

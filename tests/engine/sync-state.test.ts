@@ -1,5 +1,6 @@
 // The sync state's log (engine/mirror/state.ts) on real files: a checkpoint
-// appends only what changed, a torn last line is ignored and cut off, a log
+// appends only what changed, a torn last line is ignored and cut off (a damaged
+// one too, at its exact byte however its names are written), a log
 // grown far past its records is compacted, an earlier version's state.json is
 // read and replaced, and a sync that changed nothing writes nothing.
 import assert from 'node:assert/strict';
@@ -64,6 +65,26 @@ test('a torn last line (a crash mid-append) is ignored, and cut off before the n
   const text = await readFile(logOf(home), 'utf8');
   assert.ok(!text.includes('b.txt'), 'the torn line is gone');
   assert.deepEqual([...(await loadState(home)).files.keys()].sort(), ['a.txt', 'c.txt']);
+});
+
+test('a damaged line after names in other scripts: it and all after it are cut off at the exact byte where it starts', async () => {
+  const home = await tempDir();
+  const s = await loadState(home);
+  for (const name of ['café/résumé.txt', '日本語/メモ.txt', 'plain.txt']) s.files.set(name, rec(name.length));
+  await saveChanges(home, s);
+  // Not valid JSON, and not valid UTF-8 either (0xff), then a whole valid line that must not be believed.
+  await appendFile(
+    logOf(home),
+    Buffer.concat([Buffer.from('["f","bad'), Buffer.from([0xff, 0xfe]), Buffer.from('",]\n["f","after.txt",1,2,3,4,"' + '0'.repeat(64) + '",5,null,null]\n')]),
+  );
+  const damaged = await loadState(home);
+  assert.deepEqual([...damaged.files.keys()].sort(), ['café/résumé.txt', 'plain.txt', '日本語/メモ.txt']);
+  damaged.files.set('next.txt', rec(9));
+  await saveChanges(home, damaged);
+  const text = await readFile(logOf(home), 'utf8');
+  assert.ok(!text.includes('after.txt') && !text.includes('bad'), 'the damaged line and what followed it are gone');
+  assert.ok(text.endsWith('\n') && text.split('\n').filter(Boolean).length === 1 + 4, 'the header and four whole lines');
+  assert.deepEqual([...(await loadState(home)).files.keys()].sort(), ['café/résumé.txt', 'next.txt', 'plain.txt', '日本語/メモ.txt']);
 });
 
 test('a log grown far past its records is compacted by an atomic rewrite', async () => {

@@ -271,17 +271,18 @@ test('hundreds of small files are sealed on worker threads, and a big one beside
 });
 
 test('a file whose name is not valid UTF-8 is reported (sync fails for it, names it, and keeps everything else working)', async () => {
-  const { root, vault, cloud, engine } = await makeVault({ files: { 'fine.txt': 'ok' } });
+  // Beside it, a name that really holds U+FFFD (what a name not valid UTF-8 reads as): valid, and synced like any other.
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'fine.txt': 'ok', 'real\uFFFD.txt': 'a real replacement character' } });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(Buffer.concat([Buffer.from(vault), Buffer.from('/bad'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'name is not UTF-8');
   const r = await engine.sync();
-  assert.equal(r.uploaded, 1);
+  assert.equal(r.uploaded, 2);
   assert.equal(r.failed.length, 1);
   assert.match(r.failed[0]!.reason, /not valid text/);
   assert.equal((await engine.status()).files.failed, 1);
   await rm(join(vault, 'fine.txt'));
   assert.equal((await engine.sync()).deleted, 1, 'deletions elsewhere in the folder still go through');
-  assert.equal((await objectFiles(cloud)).length, 0);
+  assert.equal((await objectFiles(cloud)).length, 1, 'the file named with a real U+FFFD is still there');
   void root;
 });
 
