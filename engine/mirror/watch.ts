@@ -6,7 +6,6 @@
 // (offline), retried with exponential backoff and jitter, not an error storm.
 import { basename, join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { watch } from 'chokidar';
 import { failureOf, Refused } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
@@ -108,6 +107,7 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
     if (again) schedule(debounceMs);
   };
 
+  const { watch } = await import('chokidar'); // here, not at the top: every command loads this module, only live sync needs the watcher
   const watcher = watch(ctx.vaultDir, {
     ignoreInitial: true,
     followSymlinks: false,
