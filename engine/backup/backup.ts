@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { BLOB_DATA, Chunker, type ManifestFile } from '../../crypto/backup/index.js';
 import { FileChanged, fromHex, toHex } from '../../crypto/index.js';
 import { Refused } from '../errors.js';
-import { readSmall, readStable } from '../mirror/file-read.js';
+import { READ_SIZE, readSmall } from '../mirror/file-read.js';
 import { folderPath, scanVault } from '../mirror/scan.js';
 import { ChunkPool, rebuild, type SealedChunk } from './chunk-pool.js';
 import type { CachedFile } from './local.js';
@@ -80,7 +80,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);
   const { sodium } = repo;
-  const { min } = repo.params.chunker;
+  const { min, max } = repo.params.chunker;
 
   const report: BackupReport = {
     snapshot: '',
@@ -211,8 +211,12 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       [...repo.blobs].filter(([hex]) => repo.hasSound(hex)).map(([, l]) => l.entry.id),
     ));
 
-  /** Hand a chunk (in pieces the workers may take over) to be sealed; its ID lands in into[at]. A small file's is gathered with others. */
-  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false): Promise<void> => {
+  /**
+   * Hand a chunk (in pieces the workers may take over) to be sealed; its ID
+   * lands in into[at]. A small file's is gathered with others. `give`: the
+   * pieces' whole buffers move to the worker (the caller's alone to give).
+   */
+  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false, give = false): Promise<void> => {
     if (fatal) throw fatal;
     const workers = pool();
     let sealed: Promise<SealedChunk>;
@@ -222,7 +226,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       if (gathered.length >= GATHER || gatheredBytes >= GATHER_BYTES) sendGathered();
     } else {
       sendGathered(); // in the order they were cut
-      sealed = workers.seal(parts, slot.key);
+      sealed = workers.seal(parts, slot.key, give);
     }
     sealed.catch(() => {});
     queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
@@ -259,25 +263,35 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       if (!st.isFile()) throw new Refused('not a regular file');
       chunker.reset();
       const chunks: string[] = [];
-      let parts: Uint8Array[] = [];
+      // Read straight into the buffer of the chunk being cut (never longer
+      // than max), which moves to a worker whole: the only copy is of what
+      // was read past a cut. Not zero-filled: only the pages read into are
+      // touched (the bytes past `fill` are never sent).
+      let cur = Buffer.allocUnsafeSlow(max);
       let fill = 0;
-      for await (const piece of readStable(fh, st.size, st.mtimeMs)) {
-        report.bytesRead += piece.length;
-        let from = 0;
-        while (from < piece.length) {
-          const cut = chunker.next(piece, from);
-          const end = cut < 0 ? piece.length : cut;
-          // A copy: readStable reuses its buffers.
-          parts.push(piece.slice(from, end));
-          fill += end - from;
-          if (cut < 0) break;
-          await storeChunk(parts, fill, chunks);
-          parts = [];
-          fill = 0;
-          from = cut;
+      let scanned = 0;
+      let pos = 0;
+      for (;;) {
+        const cut = scanned < fill ? chunker.next(cur.subarray(0, fill), scanned) : -1;
+        if (cut >= 0) {
+          const next = Buffer.allocUnsafeSlow(max);
+          cur.copy(next, 0, cut, fill);
+          await storeChunk([cur.subarray(0, cut)], cut, chunks, false, true);
+          cur = next;
+          fill -= cut;
+          scanned = 0;
+          continue;
         }
+        scanned = fill;
+        const { bytesRead } = await fh.read(cur, fill, Math.min(READ_SIZE, max - fill), pos);
+        if (bytesRead === 0) break;
+        fill += bytesRead;
+        pos += bytesRead;
+        report.bytesRead += bytesRead;
       }
-      if (fill > 0) await storeChunk(parts, fill, chunks);
+      if (fill > 0) await storeChunk([cur.subarray(0, fill)], fill, chunks, false, true);
+      const after = await fh.stat();
+      if (pos !== st.size || after.size !== st.size || after.mtimeMs !== st.mtimeMs) throw new FileChanged('the file changed while it was being read');
       return { chunks, st };
     } finally {
       await fh.close();

@@ -193,19 +193,16 @@ export class ChunkPool {
     return done;
   }
 
-  /** Seal a chunk under `key`. Parts that are whole buffers move to the worker. */
-  async seal(parts: Uint8Array[], key: Uint8Array): Promise<SealedChunk> {
-    return (await this.sealMany([parts], key))[0]!;
+  /** Seal a chunk under `key`. Parts that are whole buffers move to the worker; with `give`, every part's whole buffer does (the caller's alone). */
+  async seal(parts: Uint8Array[], key: Uint8Array, give = false): Promise<SealedChunk> {
+    return (await this.sealMany([parts], key, give))[0]!;
   }
 
   /** Seal chunks under `key` on one worker, in one message each way (small files'); results in order. */
-  async sealMany(chunks: Uint8Array[][], key: Uint8Array): Promise<SealedChunk[]> {
-    // A view into a larger buffer is copied (cloning it would copy the whole buffer).
-    const whole = chunks.map((parts) => parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice())));
-    const r = await this.send(
-      { kind: 'seal', seq: ++this.seq, key, chunks: whole },
-      whole.flat().map((p) => p.buffer as ArrayBuffer),
-    );
+  async sealMany(chunks: Uint8Array[][], key: Uint8Array, give = false): Promise<SealedChunk[]> {
+    // A view into a larger buffer is copied (cloning it would copy the whole buffer), unless that buffer is given.
+    const whole = chunks.map((parts) => parts.map((p) => (give || (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength) ? p : p.slice())));
+    const r = await this.send({ kind: 'seal', seq: ++this.seq, key, chunks: whole }, [...new Set(whole.flat().map((p) => p.buffer as ArrayBuffer))]);
     return (r as { sealed: SealedChunk[] }).sealed;
   }
 
