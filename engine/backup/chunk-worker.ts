@@ -79,6 +79,8 @@ function readFully(fd: number, into: Uint8Array, position: number): number {
 
 /** The most stored bytes read at once: a run of blobs that lie end to end in one pack, up to this. */
 const RUN_BYTES = 8 * 1024 * 1024;
+/** Where StoredReader reads its runs (allocated at the first, grown for a blob larger than RUN_BYTES). */
+let scratch = Buffer.alloc(0);
 
 /**
  * The stored bytes of a job's pieces: given, or read from their pack files
@@ -86,7 +88,10 @@ const RUN_BYTES = 8 * 1024 * 1024;
  * one pack are read in one call (a batch of small files, or a large file's
  * range, is mostly such a run), each then a view of that one buffer. Where
  * the pack ends early, the blobs past its end are left to be read on their
- * own when their turn comes, so only the files that hold them fail.
+ * own when their turn comes, so only the files that hold them fail. The
+ * worker reads every run into one buffer it keeps (runs are read one at a
+ * time and a blob's stored bytes are dead once it is opened), so no fresh
+ * memory is mapped and faulted in for each run.
  */
 class StoredReader {
   private readonly ahead = new Map<OpenPiece, Uint8Array>();
@@ -111,7 +116,10 @@ class StoredReader {
       bytes += q.entry.length;
     }
     if (from >= 0) this.next = from + run.length;
-    const buf = Buffer.allocUnsafe(bytes); // each byte is read over before it is used, or it is never used
+    // The views into the last run that were never asked for (their file failed first) would see this run's bytes: dropped, so each would be read again.
+    this.ahead.clear();
+    if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, RUN_BYTES));
+    const buf = scratch.subarray(0, bytes); // each byte is read over before it is used, or it is never used
     const read = readFully(packFd(p.packPath!), buf, p.entry.offset);
     if (read < p.entry.length) throw new DamagedData('damaged or tampered backup pack (truncated)');
     let at = 0;
