@@ -1,8 +1,9 @@
 // The crypto of backups and restores on worker threads (one per core), while
 // the main thread reads, cuts, schedules and writes packs. A worker gets the
 // blob-ID key once; with each job, only the key of the one pack slot it
-// needs. Sealing: hash, compress and encrypt a chunk, the result comes back;
-// a small file (one chunk) the worker also reads itself.
+// needs (a restore's: the keys that slot may be under). Sealing: hash,
+// compress and encrypt a chunk, the result comes back; a small file (one
+// chunk) the worker also reads itself.
 // Opening (restore): decrypt, decompress and check a run of blobs against
 // their IDs, and write each at its offset into a file the main thread
 // opened (the descriptor is the process's, so the plaintext never crosses
@@ -29,7 +30,8 @@ export interface SealRequest {
  * computer (the worker reads it there itself, at the entry's offset).
  */
 export interface OpenPiece {
-  key: Uint8Array;
+  /** The keys its pack slot may be under, most likely first: it opens under one at most (restore.ts). */
+  keys: Uint8Array[];
   /** The chunk-ID key of the key generation that wrote the pack, where it is not the current one (issue #15: each generation has its own). */
   idKey?: Uint8Array;
   entry: BlobEntry;

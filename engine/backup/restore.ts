@@ -15,7 +15,7 @@ import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ManifestFile } from '../../crypto/backup/index.js';
+import { slotKey, type ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { placeNew, tempName } from '../fsutil/atomic.js';
 import { isDataDefect, UsageError } from '../errors.js';
@@ -163,9 +163,60 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     }
   };
 
+  const wipePieces = (pieces: readonly OpenPiece[]) => {
+    for (const p of pieces) for (const k of p.keys) repo.sodium.memzero(k);
+  };
+
   /**
-   * A file's blobs, each with its slot's key (learned here, by opening the
-   * blob, the first time a slot is met). From a backup folder on this
+   * Each pack slot's key, derived here from the slot's public key with each
+   * of the vault's key pairs that may have sealed it (one scalar
+   * multiplication per slot and pair). A worker tries them in turn on each
+   * blob and a blob opens only under the right one (it is authenticated), so
+   * no blob is decrypted here just to learn its key. With several pairs
+   * (after a key rotation), one blob of each key generation is opened here
+   * to learn which pair sealed it, and that one goes first.
+   */
+  const slotKeys = new Map<string, Uint8Array[]>();
+  const readerOf = new Map<number, number>();
+  const wipeSlotKeys = () => {
+    for (const keys of slotKeys.values()) for (const k of keys) repo.sodium.memzero(k);
+    slotKeys.clear();
+  };
+  const keysOf = async (loc: BlobLocation): Promise<Uint8Array[]> => {
+    const slot = `${loc.pack}/${loc.entry.slot}`;
+    let keys = slotKeys.get(slot);
+    if (!keys) {
+      const pack = repo.packs.get(loc.pack);
+      const epk = pack?.header.slots[loc.entry.slot];
+      if (!pack || !epk) throw new DamagedData('damaged or tampered backup pack (key slot)');
+      keys = o.readers.map((r) => slotKey(repo.sodium, r.boxSecret, epk, epk, r.publicKey));
+      if (keys.length > 1) {
+        let first = readerOf.get(pack.generation);
+        if (first === undefined) {
+          try {
+            repo.openStored(loc, await repo.readStored(loc), o.readers);
+          } catch (e) {
+            for (const k of keys) repo.sodium.memzero(k);
+            throw e;
+          }
+          const opened = repo.knownSlotKey(loc)!;
+          first = Math.max(
+            0,
+            keys.findIndex((k) => repo.sodium.memcmp(k, opened)),
+          );
+          repo.sodium.memzero(opened);
+          readerOf.set(pack.generation, first);
+        }
+        keys.unshift(...keys.splice(first, 1));
+      }
+      if (slotKeys.size >= 4096) wipeSlotKeys();
+      slotKeys.set(slot, keys);
+    }
+    return keys.map((k) => k.slice());
+  };
+
+  /**
+   * A file's blobs, each with its slot's keys. From a backup folder on this
    * computer the workers read the packs themselves; otherwise it is read here.
    */
   const folder = repo.storage instanceof FolderStorage ? repo.storage.root : undefined;
@@ -174,25 +225,19 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     let at = start;
     try {
       for (const loc of locs) {
-        let key = repo.knownSlotKey(loc);
-        let stored: Uint8Array | undefined;
-        if (!key || !folder) stored = await repo.readStored(loc);
-        if (!key) {
-          repo.openStored(loc, stored!, o.readers);
-          key = repo.knownSlotKey(loc)!;
-        }
+        const keys = await keysOf(loc);
         const idKey = repo.idKeyOf(loc); // the repository's own key: the worker gets a copy (only `stored` is transferred)
         out.push({
-          key,
+          keys,
           ...(idKey !== repo.keys.idKey ? { idKey } : {}),
           entry: loc.entry,
           at,
-          ...(stored ? { stored } : { packPath: join(folder!, ...packName(loc.pack).split('/')) }),
+          ...(folder ? { packPath: join(folder, ...packName(loc.pack).split('/')) } : { stored: await repo.readStored(loc) }),
         });
         at += loc.entry.rawLength;
       }
     } catch (e) {
-      for (const p of out) repo.sodium.memzero(p.key);
+      wipePieces(out);
       throw e;
     }
     return out;
@@ -219,7 +264,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     batchBytes = 0;
     await launch(async (pool) => {
       const outcomes = pool.files(sent.map((s) => s.job));
-      for (const s of sent) for (const p of s.job.pieces) repo.sodium.memzero(p.key); // the worker has its copy (posted synchronously above)
+      for (const s of sent) wipePieces(s.job.pieces); // the worker has its copy (posted synchronously above)
       let got: FileOutcome[];
       try {
         got = await outcomes;
@@ -277,7 +322,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       runBytes = 0;
       const started = await launch(async (pool) => {
         const written = pool.open(fd, pieces);
-        for (const p of pieces) repo.sodium.memzero(p.key);
+        wipePieces(pieces);
         await written.then(
           (n) => {
             progress.p.bytesDone += n;
@@ -347,7 +392,8 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
     while (inFlight.size > 0) await Promise.all([...inFlight]);
     await recordDamage(repo, damaged, o.readers);
   } finally {
-    for (const s of batch) for (const p of s.job.pieces) repo.sodium.memzero(p.key);
+    for (const s of batch) wipePieces(s.job.pieces);
+    wipeSlotKeys();
     await Promise.allSettled([...inFlight]);
     await pool?.close();
     repo.wipeSlotKeys();

@@ -1,8 +1,8 @@
 // Restore on the workers (engine/backup/chunk-pool.ts): a large file is
 // written in ranges by several workers at once and comes back byte for byte
-// with its date; a blob that only a worker opens (not the first of its pack
-// slot, which the main thread opens to find the key) is damaged, and that
-// file alone is reported damaged, with nothing half-written under any name.
+// with its date; a blob of it is damaged (a worker opens every blob, under
+// the slot keys the main thread derives), and that file alone is reported
+// damaged, with nothing half-written under any name.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
@@ -32,7 +32,7 @@ test('a large file restores in ranges on the workers, whole and dated; a blob da
   const [before, after] = await Promise.all([stat(join(v.vault, 'case-a/big.bin')), stat(join(whole, 'case-a/big.bin'))]);
   assert.equal(Math.floor(after.mtimeMs), Math.floor(before.mtimeMs));
 
-  // The big file's blob that comes last in a pack holding several of them: its slot's key is known by then, so a worker opens it.
+  // The big file's blob that comes last in a pack holding several of them (read in one run with the blobs before it).
   const repo = await Repository.open(new FolderStorage(v.backup), configWriteKeys(await loadConfig(v.home)));
   await repo.loadIndex();
   const perPack = new Map<string, { offset: number; length: number }[]>();
