@@ -80,7 +80,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);
   const { sodium } = repo;
-  const { min, max } = repo.params.chunker;
+  const { min, avg, max } = repo.params.chunker;
 
   const report: BackupReport = {
     snapshot: '',
@@ -263,18 +263,19 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       if (!st.isFile()) throw new Refused('not a regular file');
       chunker.reset();
       const chunks: string[] = [];
-      // Read straight into the buffer of the chunk being cut (never longer
-      // than max), which moves to a worker whole: the only copy is of what
-      // was read past a cut. Not zero-filled: only the pages read into are
-      // touched (the bytes past `fill` are never sent).
-      let cur = Buffer.allocUnsafeSlow(max);
+      // Read straight into the buffer of the chunk being cut, which moves to
+      // a worker whole: the only copy is of what was read past a cut. Room
+      // for twice the average chunk (a worker's collector counts the whole
+      // buffer), grown to the maximum for a chunk that needs it.
+      const room = Math.min(max, 2 * avg);
+      let cur = Buffer.allocUnsafeSlow(room);
       let fill = 0;
       let scanned = 0;
       let pos = 0;
       for (;;) {
         const cut = scanned < fill ? chunker.next(cur.subarray(0, fill), scanned) : -1;
         if (cut >= 0) {
-          const next = Buffer.allocUnsafeSlow(max);
+          const next = Buffer.allocUnsafeSlow(room);
           cur.copy(next, 0, cut, fill);
           await storeChunk([cur.subarray(0, cut)], cut, chunks, false, true);
           cur = next;
@@ -283,7 +284,12 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
           continue;
         }
         scanned = fill;
-        const { bytesRead } = await fh.read(cur, fill, Math.min(READ_SIZE, max - fill), pos);
+        if (fill === cur.length) {
+          const grown = Buffer.allocUnsafeSlow(max); // below max, so no cut yet: the chunker cuts at max at the latest
+          cur.copy(grown, 0, 0, fill);
+          cur = grown;
+        }
+        const { bytesRead } = await fh.read(cur, fill, Math.min(READ_SIZE, cur.length - fill), pos);
         if (bytesRead === 0) break;
         fill += bytesRead;
         pos += bytesRead;
