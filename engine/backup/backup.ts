@@ -135,6 +135,12 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     sealer?.known(fresh);
     fresh = [];
     await packWritten();
+    // With no pack write running: a flush then covers every pack the index names.
+    if (unindexedPacks.length >= INDEX_EVERY) {
+      await repo.flush();
+      await repo.writeIndex(unindexedPacks);
+      unindexedPacks = [];
+    }
     const full = builder;
     builder = repo.newPack();
     sodium.memzero(slot.key);
@@ -145,11 +151,6 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       unindexedPacks.push(rec);
     });
     writing.catch(() => {}); // awaited by packWritten; this only keeps a failure meanwhile from counting as unhandled
-    if (unindexedPacks.length >= INDEX_EVERY) {
-      await repo.flush();
-      await repo.writeIndex(unindexedPacks);
-      unindexedPacks = [];
-    }
   };
 
   // Sealed chunks are taken in the order they were cut, so packs fill just
