@@ -204,28 +204,31 @@ export class FolderRemote implements Remote {
 
   /** Make every write and rename since the last flush durable. */
   async flush(): Promise<void> {
+    // Taken now: what a write finishing while this flush waits adds is left for the next one.
     const files = this.unsynced;
     this.unsynced = [];
-    if (files.length > 1 && (await syncFileSystem(this.root))) {
-      this.dirty.clear();
-      return;
-    }
-    // Absent: replaced or moved to the trash since, nothing to make durable (unless the root went: RemoteUnavailable).
-    for (const f of files) {
-      try {
-        const { fd } = openRegularSync(f); // never a pipe swapped in since: that open would wait for a writer
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-      } catch (e) {
-        if (!(e instanceof NotRegularFile) && !this.fail.absent(e)) throw this.fail.failure(e);
-      }
-    }
     const dirs = [...this.dirty];
     this.dirty.clear();
-    for (const d of dirs) await fsyncDir(d).catch((e) => (this.fail.absent(e) ? undefined : Promise.reject(this.fail.failure(e))));
+    try {
+      if (files.length > 1 && (await syncFileSystem(this.root))) return;
+      // Absent: replaced or moved to the trash since, nothing to make durable (unless the root went: RemoteUnavailable).
+      for (const f of files) {
+        try {
+          const { fd } = openRegularSync(f); // never a pipe swapped in since: that open would wait for a writer
+          try {
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+        } catch (e) {
+          if (!(e instanceof NotRegularFile) && !this.fail.absent(e)) throw this.fail.failure(e);
+        }
+      }
+      for (const d of dirs) await fsyncDir(d).catch((e) => (this.fail.absent(e) ? undefined : Promise.reject(this.fail.failure(e))));
+    } catch (e) {
+      for (const d of dirs) this.dirty.add(d); // still to be made durable, by the next flush
+      throw e;
+    }
   }
 
   /** A read's failure: absent, or anything but a file where the object would be (a folder, a pipe: not an object), is RemoteNotFound. */
