@@ -43,7 +43,7 @@ const RETRIES = 2;
 /** Chunks (and their bytes) handed to the sealing workers and not yet in a pack. */
 const IN_FLIGHT = 256;
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
-/** Small files' chunks go to a worker this many (or this many bytes) to a message: one message per file cost more than sealing it. */
+/** Small files go to a worker to be read and sealed this many (or this many bytes) to a message: one message per file cost more than sealing it. */
 const GATHER = 32;
 const GATHER_BYTES = 1024 * 1024;
 
@@ -162,9 +162,6 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   let fatal: unknown;
   const settle = async (jobs: number, bytes: number) => {
     try {
-      // Before waiting on any chunk, every gathered one is on its way (and
-      // sealed under this pack's key: no pack is written between).
-      if (queue.length > jobs || queuedBytes > bytes) sendGathered();
       while (queue.length > jobs || queuedBytes > bytes) {
         const job = queue.shift()!;
         queuedBytes -= job.bytes;
@@ -187,24 +184,6 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     }
   };
 
-  let gathered: { parts: Uint8Array[]; resolve: (s: SealedChunk) => void; reject: (e: unknown) => void }[] = [];
-  let gatheredBytes = 0;
-  const sendGathered = () => {
-    if (gathered.length === 0) return;
-    const sent = gathered;
-    gathered = [];
-    gatheredBytes = 0;
-    pool()
-      .sealMany(
-        sent.map((g) => g.parts),
-        slot.key,
-      )
-      .then(
-        (r) => sent.forEach((g, i) => g.resolve(r[i]!)),
-        (e) => sent.forEach((g) => g.reject(e)),
-      );
-  };
-
   const pool = () =>
     (sealer ??= new ChunkPool(
       repo.keys.idKey,
@@ -213,27 +192,17 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     ));
 
   /**
-   * Hand a chunk (in pieces the workers may take over) to be sealed; its ID
-   * lands in into[at]. A small file's is gathered with others. `give`: the
-   * pieces' whole buffers move to the worker (the caller's alone to give).
+   * Hand a chunk to be sealed on a worker; its ID lands in into[at].
+   * `give`: its whole buffer moves to the worker (the caller's alone to give).
    */
-  const storeChunk = async (parts: Uint8Array[], length: number, into: string[], gather = false, give = false): Promise<void> => {
+  const storeChunk = async (chunk: Uint8Array, into: string[], give = false): Promise<void> => {
     if (fatal) throw fatal;
-    const workers = pool();
-    let sealed: Promise<SealedChunk>;
-    if (gather) {
-      sealed = new Promise((resolve, reject) => gathered.push({ parts, resolve, reject }));
-      gatheredBytes += length;
-      if (gathered.length >= GATHER || gatheredBytes >= GATHER_BYTES) sendGathered();
-    } else {
-      sendGathered(); // in the order they were cut
-      sealed = workers.seal(parts, slot.key, give);
-    }
-    sealed.catch(() => {});
-    queue.push({ sealed, epk: slot.epk, bytes: length, into, at: into.length });
+    const sealed = pool().seal(chunk, slot.key, give);
+    sealed.catch(() => {}); // settle awaits it; this only keeps a failure meanwhile from counting as unhandled
+    queue.push({ sealed, epk: slot.epk, bytes: chunk.length, into, at: into.length });
     into.push('');
-    queuedBytes += length;
-    progress.p.bytesDone += length;
+    queuedBytes += chunk.length;
+    progress.p.bytesDone += chunk.length;
     progress.tick();
     await settle(IN_FLIGHT, IN_FLIGHT_BYTES);
   };
@@ -244,16 +213,12 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       const b = small.bytes;
       report.bytesRead += b.length;
       const chunks: string[] = [];
-      if (b.length <= min) {
-        if (b.length > 0) await storeChunk([b], b.length, chunks, true);
-        return { chunks, st: small.st };
-      }
-      chunker.reset();
+      chunker.reset(); // one chunk if no longer than min: the chunker never cuts before it
       let from = 0;
       while (from < b.length) {
         const cut = chunker.next(b, from);
         const end = cut < 0 ? b.length : cut;
-        await storeChunk([b.subarray(from, end)], end - from, chunks);
+        await storeChunk(b.subarray(from, end), chunks);
         from = end;
       }
       return { chunks, st: small.st };
@@ -278,7 +243,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         if (cut >= 0) {
           const next = Buffer.allocUnsafeSlow(room);
           cur.copy(next, 0, cut, fill);
-          await storeChunk([cur.subarray(0, cut)], cut, chunks, false, true);
+          await storeChunk(cur.subarray(0, cut), chunks, true);
           cur = next;
           fill -= cut;
           scanned = 0;
@@ -296,7 +261,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
         pos += bytesRead;
         report.bytesRead += bytesRead;
       }
-      if (fill > 0) await storeChunk([cur.subarray(0, fill)], fill, chunks, false, true);
+      if (fill > 0) await storeChunk(cur.subarray(0, fill), chunks, true);
       const after = await fh.stat();
       if (pos !== st.size || after.size !== st.size || after.mtimeMs !== st.mtimeMs) throw new FileChanged('the file changed while it was being read');
       return { chunks, st };
@@ -340,7 +305,6 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
     const sent = onWorkers;
     onWorkers = [];
     onWorkersBytes = 0;
-    sendGathered(); // in the order they were cut
     const outcomes = pool().readSmall(
       sent.map((s) => s.full),
       min,

@@ -20,8 +20,8 @@ export interface SealRequest {
   kind: 'seal';
   seq: number;
   key: Uint8Array;
-  /** The chunks (a large file's one, or many small files' each), each in pieces (their buffers are transferred). */
-  chunks: Uint8Array[][];
+  /** Its buffer is transferred. */
+  chunk: Uint8Array;
 }
 
 /**
@@ -115,7 +115,7 @@ export interface PoolFailure {
 }
 
 export type ChunkReply =
-  | { seq: number; sealed: SealedChunk[] }
+  | { seq: number; sealed: SealedChunk }
   | { seq: number; written: number }
   | { seq: number; outcomes: FileOutcome[] }
   | { seq: number; read: ReadOutcome[] }
@@ -195,17 +195,15 @@ export class ChunkPool {
     return done;
   }
 
-  /** Seal a chunk under `key`. Parts that are whole buffers move to the worker; with `give`, every part's whole buffer does (the caller's alone). */
-  async seal(parts: Uint8Array[], key: Uint8Array, give = false): Promise<SealedChunk> {
-    return (await this.sealMany([parts], key, give))[0]!;
-  }
-
-  /** Seal chunks under `key` on one worker, in one message each way (small files'); results in order. */
-  async sealMany(chunks: Uint8Array[][], key: Uint8Array, give = false): Promise<SealedChunk[]> {
-    // A view into a larger buffer is copied (cloning it would copy the whole buffer), unless that buffer is given.
-    const whole = chunks.map((parts) => parts.map((p) => (give || (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength) ? p : p.slice())));
-    const r = await this.send({ kind: 'seal', seq: ++this.seq, key, chunks: whole }, [...new Set(whole.flat().map((p) => p.buffer as ArrayBuffer))]);
-    return (r as { sealed: SealedChunk[] }).sealed;
+  /**
+   * Seal a chunk under `key`. A whole buffer moves to the worker; a view
+   * into a larger one is copied (cloning it would copy the whole buffer),
+   * unless `give`: that whole buffer moves (the caller's alone to give).
+   */
+  async seal(chunk: Uint8Array, key: Uint8Array, give = false): Promise<SealedChunk> {
+    const moved = give || (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength) ? chunk : chunk.slice();
+    const r = await this.send({ kind: 'seal', seq: ++this.seq, key, chunk: moved }, [moved.buffer as ArrayBuffer]);
+    return (r as { sealed: SealedChunk }).sealed;
   }
 
   /** Read the small files `files` (full paths) on one worker and seal each as one chunk under `key`; an outcome per file, in order. */

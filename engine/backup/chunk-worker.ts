@@ -32,8 +32,7 @@ function remember(ids: Uint8Array): void {
 }
 if (known) remember(known);
 
-function seal(key: Uint8Array, parts: Uint8Array[]): SealedChunk {
-  const raw = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+function seal(key: Uint8Array, raw: Uint8Array): SealedChunk {
   const id = blobId(sodium, idKey, [raw]);
   const hex = toHex(id);
   if (seen.has(hex)) return { id, flags: 0, rawLength: raw.length };
@@ -173,7 +172,7 @@ function readAndSeal(key: Uint8Array, full: string, max: number): ReadOutcome {
     const r = readSmall(full);
     if (!r || r.st.size > max) return { changed: true }; // grew past one chunk since the scan: the main thread cuts it
     const st = { size: r.st.size, mtimeMs: r.st.mtimeMs, ctimeMs: r.st.ctimeMs, ino: r.st.ino };
-    return r.bytes.length === 0 ? { st } : { st, chunk: seal(key, [r.bytes]) };
+    return r.bytes.length === 0 ? { st } : { st, chunk: seal(key, r.bytes) };
   } catch (e) {
     return e instanceof FileChanged ? { changed: true } : failure(e);
   }
@@ -214,7 +213,7 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
   }
   let reply: ChunkReply;
   try {
-    if (req.kind === 'seal') reply = { seq: req.seq, sealed: req.chunks.map((parts) => seal(req.key, parts)) };
+    if (req.kind === 'seal') reply = { seq: req.seq, sealed: seal(req.key, req.chunk) };
     else if (req.kind === 'read') reply = { seq: req.seq, read: req.files.map((f) => readAndSeal(req.key, f, req.max)) };
     else if (req.kind === 'open') reply = { seq: req.seq, written: writePieces(req.fd, req.pieces, new StoredReader(req.pieces)) };
     else {
@@ -231,7 +230,7 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
         if (p.idKey) sodium.memzero(p.idKey);
       }
   }
-  const sealed = 'sealed' in reply ? reply.sealed : 'read' in reply ? reply.read.flatMap((o) => ('chunk' in o && o.chunk ? [o.chunk] : [])) : [];
+  const sealed = 'sealed' in reply ? [reply.sealed] : 'read' in reply ? reply.read.flatMap((o) => ('chunk' in o && o.chunk ? [o.chunk] : [])) : [];
   parentPort!.postMessage(
     reply,
     sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])),

@@ -17,23 +17,23 @@ test('a known chunk is hashed and not sealed again; an unknown one is sealed', a
   const pool = new ChunkPool(idKey.slice(), 1, [id(inRepo)]);
   try {
     const key = () => randomBytes(32);
-    const a = await pool.seal([inRepo.slice()], key());
+    const a = await pool.seal(inRepo.slice(), key());
     assert.deepEqual(a.id, id(inRepo));
     assert.equal(a.stored, undefined, 'the repository has it');
 
-    const b = await pool.seal([announced.slice()], key());
+    const b = await pool.seal(announced.slice(), key());
     assert.ok(b.stored && b.stored.length > announced.length, 'sealed: not known yet');
-    const again = await pool.seal([announced.slice()], key());
+    const again = await pool.seal(announced.slice(), key());
     assert.equal(again.stored, undefined, 'this worker sealed it already');
 
-    const c1 = await pool.seal([other.slice()], key());
+    const c1 = await pool.seal(other.slice(), key());
     assert.ok(c1.stored);
     const fresh = new ChunkPool(idKey.slice(), 1);
     try {
-      const c2 = await fresh.seal([other.slice()], key());
+      const c2 = await fresh.seal(other.slice(), key());
       assert.ok(c2.stored, 'a worker that was told nothing seals it');
       fresh.known([id(announced)]);
-      const d = await fresh.seal([announced.slice()], key());
+      const d = await fresh.seal(announced.slice(), key());
       assert.deepEqual(d.id, id(announced));
       assert.equal(d.stored, undefined, 'announced: on its way into a pack');
     } finally {
