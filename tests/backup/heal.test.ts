@@ -9,7 +9,23 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { damageEveryBlob } from '../helpers/backup-damage.js';
 import { listFiles } from '../helpers/fs.js';
-import { makeVault } from '../helpers/vault.js';
+import { makeVault, type TestVault } from '../helpers/vault.js';
+
+/** A vault of one file, backed up once, every blob of the backup then damaged on the drive. */
+async function backedUpThenDamaged(): Promise<{ v: TestVault; content: string }> {
+  const content = `case notes ${randomBytes(3000).toString('base64')}`;
+  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
+  assert.equal((await v.cli(['backup'])).code, 0);
+  await damageEveryBlob(v.home, v.backup);
+  return { v, content };
+}
+
+/** `restore --snapshot latest` into `dir` (under the vault's temporary root) gives case.txt back whole. */
+async function restoresLatest(v: TestVault, dir: string, content: string): Promise<void> {
+  const r = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, dir)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await readFile(join(v.root, dir, 'case.txt'), 'utf8'), content);
+}
 
 test('after verify --backup finds damaged chunks, the next backup stores them again: latest restores, and only history that needs a lost version stays damaged', async () => {
   const content = `case notes ${randomBytes(3000).toString('base64')}`;
@@ -32,9 +48,7 @@ test('after verify --backup finds damaged chunks, the next backup stores them ag
   const second = b2.stdout.trim();
   assert.equal((await listFiles(join(v.backup, 'packs'))).length, 2, "case.txt's chunk stored again, in a new pack");
 
-  const latest = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'latest')]);
-  assert.equal(latest.code, 0, latest.stderr);
-  assert.equal(await readFile(join(v.root, 'latest', 'case.txt'), 'utf8'), content);
+  await restoresLatest(v, 'latest', content);
 
   // The first snapshot's case.txt is the same chunk, so it is whole again; its old.txt was never stored again.
   const old = await v.cli(['restore', '--snapshot', first, '--to', join(v.root, 'first')]);
@@ -51,16 +65,11 @@ test('after verify --backup finds damaged chunks, the next backup stores them ag
   const b3 = await v.cli(['backup']);
   assert.equal(b3.code, 0, b3.stderr);
   assert.equal((await listFiles(join(v.backup, 'packs'))).length, 2);
-  const third = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'third')]);
-  assert.equal(third.code, 0, third.stderr);
-  assert.equal(await readFile(join(v.root, 'third', 'case.txt'), 'utf8'), content);
+  await restoresLatest(v, 'third', content);
 });
 
 test('a restore that meets a damaged chunk records it too: the next backup stores it again, with no verify between', async () => {
-  const content = `case notes ${randomBytes(3000).toString('base64')}`;
-  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
-  assert.equal((await v.cli(['backup'])).code, 0);
-  await damageEveryBlob(v.home, v.backup);
+  const { v, content } = await backedUpThenDamaged();
 
   const failed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'out')]);
   assert.equal(failed.code, 3, failed.stderr);
@@ -68,16 +77,11 @@ test('a restore that meets a damaged chunk records it too: the next backup store
   assert.equal(state.damaged.length, 1);
 
   assert.equal((await v.cli(['backup'])).code, 0);
-  const healed = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'healed')]);
-  assert.equal(healed.code, 0, healed.stderr);
-  assert.equal(await readFile(join(v.root, 'healed', 'case.txt'), 'utf8'), content);
+  await restoresLatest(v, 'healed', content);
 });
 
 test('once every damaged chunk is stored again, verify --backup says so and points at the prune that removes the damaged pack, not at yet another backup', async () => {
-  const content = `case notes ${randomBytes(3000).toString('base64')}`;
-  const v = await makeVault({ files: { 'case.txt': content }, backup: true });
-  assert.equal((await v.cli(['backup'])).code, 0);
-  await damageEveryBlob(v.home, v.backup);
+  const { v, content } = await backedUpThenDamaged();
   const found = await v.cli(['verify', '--backup']);
   assert.equal(found.code, 3, found.stderr);
   assert.match(found.stderr, /take a new backup now/);
@@ -94,7 +98,5 @@ test('once every damaged chunk is stored again, verify --backup says so and poin
   const clean = await v.cli(['verify', '--backup']);
   assert.equal(clean.code, 0, clean.stderr);
   assert.match(clean.stdout, /0 problems/);
-  const out = await v.cli(['restore', '--snapshot', 'latest', '--to', join(v.root, 'out')]);
-  assert.equal(out.code, 0, out.stderr);
-  assert.equal(await readFile(join(v.root, 'out', 'case.txt'), 'utf8'), content);
+  await restoresLatest(v, 'out', content);
 });
