@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { call } from './api.js';
 import { explain, nextStepText } from './failures.js';
 import { Problems, ReadBackCard } from './ReadBack.js';
-import { count, size } from './text.js';
+import { count, size, syncOutcome } from './text.js';
 import type { ApiResult } from '../../contract/index.js';
 
 function SyncNow() {
@@ -16,11 +16,7 @@ function SyncNow() {
   const sync = () =>
     call('sync').then(
       (r) =>
-        setNote(
-          r.failed.length === 0
-            ? 'Synced: the files of the damaged and missing objects were uploaded again; check again to see.'
-            : `Synced, but ${count(r.failed.length, 'file')} could not be: Home lists them and why.`,
-        ),
+        setNote(syncOutcome(r, 'Synced: the files of the damaged and missing objects were uploaded again; check again to see.', 'Home lists them and why')),
       (e: unknown) => setNote(explain(e)),
     );
   return (

@@ -9,7 +9,7 @@ import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
 import { describeRun, follow, running, type Run } from './progress.js';
-import { ago, count, nextBackupWords, sentence, when } from './text.js';
+import { ago, nextBackupWords, sentence, syncOutcome, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
 import { worstFirst, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -117,10 +117,7 @@ export function Home() {
     setMessage('');
     let outcome: string;
     try {
-      const r = await call('sync');
-      outcome = r.failed.length > 0 ? `${count(r.failed.length, 'file')} could not be synced; see below.` : 'Everything is encrypted and in the cloud.';
-      // Never a plain "done" after a rollback: someone put an older copy of the cloud back, even if this pass put the newer files back.
-      if (r.rolledBack) outcome = `Warning: ${r.rolledBack}. This computer's files were uploaded again. ${outcome}`;
+      outcome = syncOutcome(await call('sync'), 'Everything is encrypted and in the cloud.', 'see below');
     } catch (e) {
       outcome = explain(e);
     }

@@ -2,7 +2,7 @@
 // read them. Dates follow the computer's locale, which the engine tells the
 // app at start (main.tsx): in browser mode the browser's own language may be
 // another, and a date must read the same in the app and at the terminal.
-import { FALLBACK_LOCALE } from '../../contract/index.js';
+import { count, FALLBACK_LOCALE, type SyncReport } from '../../contract/index.js';
 
 let locale = FALLBACK_LOCALE;
 /** Set once at start from the engine's `locale()`. */
@@ -71,4 +71,15 @@ export function ago(iso: string | number, now = Date.now()): string {
 /** "Sat 5 Dec 2026, 14:03:27 · 2 hours ago". */
 export function exactAndAgo(iso: string | number, now = Date.now()): string {
   return `${exactWhen(iso)} · ${ago(iso, now)}`;
+}
+
+/**
+ * What a sync the person started did: `done` when every file went, else how
+ * many could not be and `where` they are listed. Never a plain "done" after
+ * a rollback: someone put an older copy of the cloud back, even if this pass
+ * put the newer files back.
+ */
+export function syncOutcome(r: SyncReport, done: string, where: string): string {
+  const outcome = r.failed.length > 0 ? `${count(r.failed.length, 'file')} could not be synced; ${where}.` : done;
+  return r.rolledBack ? `Warning: ${r.rolledBack}. This computer's files were uploaded again. ${outcome}` : outcome;
 }

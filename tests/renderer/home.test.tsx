@@ -1,10 +1,12 @@
 // Home's pieces: the file list with states and Retry, the progress line
-// with bytes and time left, and the vault folder in browser mode.
+// with bytes and time left, what a sync started here did, and the vault
+// folder in browser mode.
 import { bridge, calls } from './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { describeRun, follow, running } from '../../renderer/src/progress.js';
+import { syncOutcome } from '../../renderer/src/text.js';
 import { VaultFiles } from '../../renderer/src/VaultFiles.js';
 
 afterEach(cleanup);
@@ -62,4 +64,15 @@ test('the file list: every file with its state, failed ones first with the reaso
   fireEvent.change(screen.getByLabelText('Name contains'), { target: { value: 'NOTES' } });
   assert.deepEqual(rows(), [['notes.txt', 'Synced']]);
   assert.equal(calls.length, 0, "filtering is the page's own work");
+});
+
+test('what a sync started here did: done, how many files could not be synced and where they are listed, and never a plain done after a rollback', () => {
+  const r = { uploaded: 2, deleted: 0, unchanged: 0, bytesUploaded: 10, failed: [], repaired: 0, conflicts: [], skippedLinks: 0, unreadableFolders: 0 };
+  assert.equal(syncOutcome(r, 'All in the cloud.', 'see below'), 'All in the cloud.');
+  const failed = { ...r, failed: [{ path: 'a.txt', reason: 'permission denied' }] };
+  assert.equal(syncOutcome(failed, 'All in the cloud.', 'see below'), '1 file could not be synced; see below.');
+  assert.equal(
+    syncOutcome({ ...r, rolledBack: 'the cloud copy was put back to an earlier state' }, 'All in the cloud.', 'see below'),
+    "Warning: the cloud copy was put back to an earlier state. This computer's files were uploaded again. All in the cloud.",
+  );
 });
