@@ -1,5 +1,5 @@
 // The real S3 server of the S3 tests: Ceph's S3 gateway, started by
-// tests/s3/start.sh once per test file under a watchdog that stops it if
+// tests/s3/start.sh once per test file (tried again if it fails) under a watchdog that stops it if
 // this process dies (a killed test run leaves no daemons), and stopped by
 // stop() when the file's tests end. Where Ceph is not installed the tests
 // are skipped with that reason in plain view; under CI they fail instead,
@@ -45,8 +45,27 @@ export interface S3Server {
 
 let buckets = 0;
 
+/**
+ * Runs start.sh, again after a failed start (a busy machine has seen one:
+ * a daemon slow or a port taken meanwhile); a start that fails every time
+ * throws with what start.sh said of each.
+ */
+async function startCluster(attempts = 3): Promise<string> {
+  const said: string[] = [];
+  for (let i = 1; i <= attempts; i++) {
+    try {
+      const { stdout } = await promisify(execFile)('bash', [join(SCRIPTS, 'start.sh'), '--watch', String(process.pid)], { timeout: 240_000 });
+      return stdout;
+    } catch (e) {
+      const { stderr, message } = e as { stderr?: string; message: string };
+      said.push(`attempt ${i}: ${stderr?.trim() || message}`);
+    }
+  }
+  throw new Error(`Ceph's S3 gateway did not start:\n${said.join('\n')}`);
+}
+
 export async function startS3Server(): Promise<S3Server> {
-  const { stdout } = await promisify(execFile)('bash', [join(SCRIPTS, 'start.sh'), '--watch', String(process.pid)], { timeout: 180_000 });
+  const stdout = await startCluster();
   const vars = Object.fromEntries(
     stdout
       .split('\n')

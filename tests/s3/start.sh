@@ -28,17 +28,31 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/casevault-s3.XXXXXX")"
 mkdir -p "$dir/mon" "$dir/osd" "$dir/run" "$dir/log"
 : >"$dir/pids"
 
+if [ -n "$watch" ]; then
+  # The watchdog, started first so that a start that fails or is killed part
+  # way leaves nothing running either: a detached loop that outlives this
+  # script, polls the watched process, and stops the daemons once it has gone.
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -d "$3" ]; do sleep 1; done; exec "$2" "$3"' watchdog "$watch" "$here/stop.sh" "$dir" \
+    </dev/null >/dev/null 2>&1 &
+fi
+
+# On failure: the reason, then the end of the logs (a test cluster's, with no
+# secrets), so that a failed run shows why without the folder at hand.
 fail() {
   echo "start.sh: $1 (logs in $dir/log)" >&2
+  for log in "$dir/log/setup.out" "$dir/log/daemons.out"; do
+    [ -s "$log" ] && { echo "--- the end of $log:" >&2; tail -n 15 "$log" >&2; }
+  done
   "$here/stop.sh" "$dir" --keep-logs >/dev/null 2>&1 || true
   exit 1
 }
 
-# Two free ports, chosen by the kernel (bound, then released).
-read -r mon_port rgw_port < <(node -e '
-  const net = require("node:net");
-  const one = () => new Promise((r) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
-  Promise.all([one(), one()]).then((p) => console.log(p.join(" ")));')
+# A free port, chosen by the kernel (bound, then released), taken just before
+# the daemon that binds it starts, so that little else can take it meanwhile.
+free_port() {
+  node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => console.log(p)); });'
+}
+mon_port="$(free_port)"
 
 fsid="$(cat /proc/sys/kernel/random/uuid)"
 conf="$dir/ceph.conf"
@@ -73,7 +87,7 @@ osd crush update on start = false
 osd max object name len = 460
 osd max object namespace len = 64
 [client.rgw]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+rgw frontends = beast endpoint=127.0.0.1:@RGW_PORT@
 rgw enable usage log = false
 rgw thread pool size = 64
 EOF
@@ -84,6 +98,9 @@ start_daemon() {
   "$@" >>"$dir/log/daemons.out" 2>&1 &
   echo $! >>"$dir/pids"
 }
+# Whether the daemon started last still runs (one that exits, say on a port
+# taken meanwhile, is reported at once rather than waited for).
+last_alive() { kill -0 "$(tail -n 1 "$dir/pids")" 2>/dev/null; }
 
 monmaptool --create --fsid "$fsid" --addv a "[v1:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null || fail "monmaptool failed"
 ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" >>"$dir/log/setup.out" 2>&1 || fail "the monitor could not be made"
@@ -106,10 +123,13 @@ osd_up() {
 }
 for _ in $(seq 1 120); do
   osd_up && break
+  last_alive || fail "the OSD exited"
   sleep 0.5
 done
 osd_up || fail "the OSD did not come up"
 
+rgw_port="$(free_port)"
+sed -i "s/@RGW_PORT@/$rgw_port/" "$conf"
 start_daemon radosgw -c "$conf" -f -n client.rgw
 
 access_key="casevault-test"
@@ -121,18 +141,12 @@ gateway_up() {
 }
 for _ in $(seq 1 240); do
   gateway_up && break
+  last_alive || fail "the S3 gateway exited"
   sleep 0.5
 done
 gateway_up || fail "the S3 gateway did not answer"
 timeout 60 radosgw-admin -c "$conf" user create --uid=casevault-test --display-name="Casevault tests" \
   --access-key="$access_key" --secret="$secret_key" >>"$dir/log/setup.out" 2>&1 || fail "the S3 user could not be made"
-
-if [ -n "$watch" ]; then
-  # The watchdog: a detached loop that outlives this script, polls the
-  # watched process, and stops the daemons once it has gone.
-  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -d "$3" ]; do sleep 1; done; exec "$2" "$3"' watchdog "$watch" "$here/stop.sh" "$dir" \
-    </dev/null >/dev/null 2>&1 &
-fi
 
 echo "CASEVAULT_S3_ENDPOINT=$endpoint"
 echo "CASEVAULT_S3_ACCESS_KEY_ID=$access_key"
