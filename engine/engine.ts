@@ -248,10 +248,20 @@ export class Engine {
     this.events.emit(type, e);
   };
 
-  /** Whether this home has a vault (the desktop app shows first-run otherwise). A wipe killed part way is finished first: then there is none. */
+  /** Whether this home has a vault (the desktop app shows first-run otherwise). A wipe or removal killed part way is finished first: then there is none. */
   async hasVault(): Promise<boolean> {
     await this.finishWipe().catch(() => {});
+    await this.finishRemoval().catch(() => {});
     return hasConfig(this.home);
+  }
+
+  /** A removal killed after the settings went (engine/leaving/remove-vault.ts) is finished; its report, or undefined if there was none. */
+  private async finishRemoval(): Promise<RemoveReport | undefined> {
+    const { removalLeftover, finishRemoval } = await import('./leaving/remove-vault.js');
+    if (!(await removalLeftover(this.home))) return undefined;
+    const report = await withHomeLock(this.home, () => finishRemoval(this.home));
+    if (report) await rmdir(this.home).catch(() => {}); // empty now, unless something else was kept there
+    return report;
   }
 
   /** At a start: a wipe ordered from another computer and killed part way (engine/devices/wipe.ts) is finished now, and Wiped thrown; otherwise nothing. */
@@ -341,6 +351,7 @@ export class Engine {
   /** Create a vault. Returns the recovery key's words, to be shown once. */
   async init(o: InitOptions): Promise<{ recoveryKey: string }> {
     requireFullPath(o.vaultDir, 'vault folder');
+    await this.finishRemoval();
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
     if (o.backupDir && !o.backupDir.startsWith('s3://')) requireFullPath(o.backupDir, 'backup folder');
     const dropbox = o.dropbox ?? (o.cloud.kind === 'dropbox' ? this.dropboxSignIn.take() : undefined) ?? dropboxFromEnv(this.env);
@@ -352,6 +363,7 @@ export class Engine {
   /** On a new computer (a fresh home): rebuild the vault folder from the cloud copy. */
   async recover(o: RecoverOptions): Promise<RecoverReport> {
     requireFullPath(o.vaultDir, 'vault folder');
+    await this.finishRemoval();
     if (o.cloud.kind === 'folder') requireFullPath(o.cloud.dir, 'cloud folder');
     const { recoverVault } = await import('./mirror/recover.js');
     const r = await recoverVault(this.core, o, o.dropbox ?? dropboxFromEnv(this.env));
@@ -1051,6 +1063,8 @@ export class Engine {
 
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */
   async removeVault(o: RemoveOptions): Promise<RemoveReport> {
+    const finished = await this.finishRemoval();
+    if (finished) return finished;
     const config = await loadConfig(this.home);
     const { removeVault } = await import('./leaving/remove-vault.js');
     await this.stopLiveSync();

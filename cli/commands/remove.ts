@@ -12,8 +12,8 @@ export function removeCommand(program: Command, ctx: Ctx, done: (code: number) =
     .addOption(new Option('--backups <what>', 'the backups: keep them (handed over with the drive) or delete them').choices(['keep', 'delete']).default('keep'))
     .action(async (o: { yes?: boolean; cloud: KeepOrDelete; backups: KeepOrDelete }) => {
       const engine = ctx.engine();
-      // Deleting a Dropbox copy may need the sign-in stored under the vault's keys.
-      if (o.yes && o.cloud === 'delete' && (await engine.needsUnlockToConnect())) await engine.unlock(await unlockSecret(ctx.io));
+      // Deleting a Dropbox copy may need the sign-in stored under the vault's keys (with no settings left, a killed removal is only finished: no vault, no question).
+      if (o.yes && o.cloud === 'delete' && (await engine.needsUnlockToConnect().catch(() => false))) await engine.unlock(await unlockSecret(ctx.io));
       const r = await engine.removeVault({ yes: !!o.yes, cloud: o.cloud, backups: o.backups });
       ctx.out(`The vault is removed from this computer: ${fileCount(r.removedFiles)}, its keys and its settings.`);
       if (r.leftInVaultFolder > 0)

@@ -7,7 +7,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import type { VaultConfig } from '../config.js';
+import { hasConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
 import { isTempName } from '../fsutil/atomic.js';
@@ -15,7 +15,7 @@ import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
 import type { Remote } from '../remotes/remote.js';
 import type { KeepOrDelete, RemoveOptions, RemoveReport } from '../../contract/index.js';
-import { parseOr, readIfExists } from '../fsutil/read.js';
+import { exists, parseOr, readIfExists } from '../fsutil/read.js';
 
 export interface RemoveDeps {
   home: string;
@@ -71,12 +71,14 @@ async function deletePlaintext(vaultDir: string, verified: FileDigest[], current
 /**
  * This computer's settings, state and keys for the vault: only what
  * Casevault wrote there (CASEVAULT_HOME may be a folder that holds other
- * things too). The settings next to last, so that a run killed before then
- * still finds the vault and finishes; the removal's `marker` last (also
- * the wipe's, engine/devices/wipe.ts).
+ * things too). The settings after everything else, so that a run killed
+ * before then still finds the vault and finishes; the record of the
+ * verified handover copy after them, since a re-run that finds the vault
+ * needs it; the removal's `marker` last (also the wipe's,
+ * engine/devices/wipe.ts).
  */
 export async function deleteHome(home: string, marker: string): Promise<void> {
-  const last: string[] = [homeFiles.config, marker];
+  const last: string[] = [homeFiles.config, homeFiles.handoverVerified, marker];
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
     if (e === homeFiles.lock || last.includes(e)) continue;
@@ -85,21 +87,52 @@ export async function deleteHome(home: string, marker: string): Promise<void> {
   for (const e of last) await rm(join(home, e), { force: true });
 }
 
+/** The removal's marker: the choices made (`backups` is 'none' where no backups were set up), where the handover copy is, and whether the cloud copy is gone. */
+interface Started {
+  cloud: KeepOrDelete;
+  backups: KeepOrDelete | 'none';
+  /** The handover copy's folder (absent in a marker of an earlier version). */
+  to?: string;
+  cloudDeleted?: true;
+}
+
+async function readStarted(home: string): Promise<Started | undefined> {
+  return parseOr<Started>(await readIfExists(join(home, homeFiles.removing), 'utf8'));
+}
+
+/** Whether a removal killed after this computer's settings went left its marker (cheap: checked at every start). */
+export async function removalLeftover(home: string): Promise<boolean> {
+  return (await exists(join(home, homeFiles.removing))) && !(await hasConfig(home));
+}
+
+/**
+ * A removal killed after this computer's settings went leaves its handover
+ * record and marker, and no vault: they are deleted now (the caller holds
+ * the home's lock), so that they can never be taken for a removal of a vault
+ * set up here later. The report of the removal so finished, or undefined if
+ * there was none.
+ */
+export async function finishRemoval(home: string): Promise<RemoveReport | undefined> {
+  const started = await readStarted(home);
+  if (!started || (await hasConfig(home))) return undefined;
+  const to = started.to ?? (await loadVerified(home))?.to ?? 'as verified before';
+  await deleteHome(home, homeFiles.removing);
+  return { removedFiles: 0, leftInVaultFolder: 0, cloud: started.cloud, backups: started.backups, handoverCopy: to };
+}
+
 export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<RemoveReport> {
   if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
-  const started = parseOr<{ cloud: KeepOrDelete; backups: KeepOrDelete; cloudDeleted?: true }>(await readIfExists(markerPath, 'utf8'));
+  const started = await readStarted(d.home);
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
-  const current = await hashVault(d.config.vaultDir).catch((e: unknown) => {
-    if (started && (e as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], digest: '' };
-    throw e;
-  });
+  // A run that was killed after the vault folder went has nothing left there to compare.
+  const current = started && !(await exists(d.config.vaultDir)) ? { files: [], digest: '' } : await hashVault(d.config.vaultDir);
   // A run that already started (and was killed) has removed some files: finish it.
   if (!started && current.digest !== verified.digest) {
     throw new Refused('the vault has changed since its handover copy was verified, so the copy may not hold every file', 'make-handover');
   }
-  const choice = started ?? { cloud: o.cloud ?? 'keep', backups: o.backups ?? 'keep' };
+  const choice: Started = started ?? { cloud: o.cloud ?? 'keep', backups: d.config.backupDir ? (o.backups ?? 'keep') : 'none', to: verified.to };
   // Deleting backups here is deleting files in a folder; backups on S3 storage are the storage administrator's to remove (Object Lock may hold them).
   if (!started && choice.backups === 'delete' && d.config.backupDir?.startsWith('s3://')) {
     throw new Refused(
@@ -120,7 +153,7 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (!started) {
     await d.record(
       'vault removed from this computer',
-      `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'keep' ? 'kept' : 'deleted'}, handover copy verified ${verified.at}`,
+      `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'delete' ? 'deleted' : 'kept'}, handover copy verified ${verified.at}`,
     );
     await writeFileAtomic(markerPath, JSON.stringify(choice));
   }
@@ -129,5 +162,11 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
   const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);
   await deleteHome(d.home, homeFiles.removing);
-  return { removedFiles, leftInVaultFolder, cloud: choice.cloud, backups: d.config.backupDir ? choice.backups : 'none', handoverCopy: verified.to };
+  return {
+    removedFiles,
+    leftInVaultFolder,
+    cloud: choice.cloud,
+    backups: d.config.backupDir ? choice.backups : 'none',
+    handoverCopy: choice.to ?? verified.to,
+  };
 }
