@@ -96,6 +96,10 @@ export function nativeSodium(): Sodium {
       na.crypto_aead_xchacha20poly1305_ietf_encrypt(out, message, empty(ad), nsec, nonce, key);
       return out;
     },
+    crypto_aead_xchacha20poly1305_ietf_encrypt_into(out, message, ad, nonce, key) {
+      if (out.length !== message.length + AEAD_TAG) throw new Error('the output is not the ciphertext length');
+      na.crypto_aead_xchacha20poly1305_ietf_encrypt(out, message, empty(ad), null, nonce, key);
+    },
     crypto_aead_xchacha20poly1305_ietf_decrypt(nsec, ciphertext, ad, nonce, key) {
       if (ciphertext.length < AEAD_TAG) throw new Error('ciphertext is too short');
       const out = new Uint8Array(ciphertext.length - AEAD_TAG);

@@ -77,7 +77,7 @@ export function sealBlob(sodium: Sodium, key: Uint8Array, type: number, flags: n
   const nonce = randomBytes(NONCE);
   const out = new Uint8Array(storedLength(body.length));
   out.set(nonce, 0);
-  out.set(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(body, blobAd(type, flags, id, rawLength), null, nonce, key), NONCE);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt_into(out.subarray(NONCE), body, blobAd(type, flags, id, rawLength), nonce, key);
   return out;
 }
 

@@ -234,14 +234,15 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       // for twice the average chunk (a worker's collector counts the whole
       // buffer), grown to the maximum for a chunk that needs it.
       const room = Math.min(max, 2 * avg);
-      let cur = Buffer.allocUnsafeSlow(room);
+      const buffer = () => pool().spare(room) ?? Buffer.allocUnsafeSlow(room);
+      let cur = buffer();
       let fill = 0;
       let scanned = 0;
       let pos = 0;
       for (;;) {
         const cut = scanned < fill ? chunker.next(cur.subarray(0, fill), scanned) : -1;
         if (cut >= 0) {
-          const next = Buffer.allocUnsafeSlow(room);
+          const next = buffer();
           cur.copy(next, 0, cut, fill);
           await storeChunk(cur.subarray(0, cut), chunks, true);
           cur = next;

@@ -115,7 +115,8 @@ export interface PoolFailure {
 }
 
 export type ChunkReply =
-  | { seq: number; sealed: SealedChunk }
+  /** `spare`: the buffer the chunk came in, handed back for the next read (chunk-pool.ts `spare`). */
+  | { seq: number; sealed: SealedChunk; spare?: ArrayBuffer }
   | { seq: number; written: number }
   | { seq: number; outcomes: FileOutcome[] }
   | { seq: number; read: ReadOutcome[] }
@@ -129,6 +130,9 @@ export function rebuild(m: Omit<PoolFailure, 'seq'>): Error {
   if (m.code) e.code = m.code;
   return e;
 }
+
+/** At most this many chunk buffers wait to be filled again (each twice the average chunk). */
+const SPARES = 8;
 
 /** Blob IDs end to end in one buffer (one cheap copy to a worker, whatever their number). */
 function endToEnd(ids: readonly Uint8Array[]): Uint8Array {
@@ -151,6 +155,8 @@ export class ChunkPool {
   private readonly waiting = new Map<number, { resolve: (r: ChunkReply) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private failed: Error | undefined;
+  /** Chunk buffers the workers handed back, for reads to fill again: a fresh one costs the kernel's page faults and the collector's count of outside memory. */
+  private readonly spares: ArrayBuffer[] = [];
 
   /** `known`: blob IDs the repository has already; a worker only hashes such a chunk. */
   constructor(idKey: Uint8Array, threads = availableParallelism(), known: readonly Uint8Array[] = []) {
@@ -202,8 +208,18 @@ export class ChunkPool {
    */
   async seal(chunk: Uint8Array, key: Uint8Array, give = false): Promise<SealedChunk> {
     const moved = give || (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength) ? chunk : chunk.slice();
-    const r = await this.send({ kind: 'seal', seq: ++this.seq, key, chunk: moved }, [moved.buffer as ArrayBuffer]);
-    return (r as { sealed: SealedChunk }).sealed;
+    const r = (await this.send({ kind: 'seal', seq: ++this.seq, key, chunk: moved }, [moved.buffer as ArrayBuffer])) as {
+      sealed: SealedChunk;
+      spare?: ArrayBuffer;
+    };
+    if (give && r.spare && this.spares.length < SPARES) this.spares.push(r.spare);
+    return r.sealed;
+  }
+
+  /** A buffer of `size` bytes that a given chunk came back in (its old bytes still there), or undefined. */
+  spare(size: number): Buffer | undefined {
+    for (let b = this.spares.pop(); b; b = this.spares.pop()) if (b.byteLength === size) return Buffer.from(b);
+    return undefined;
   }
 
   /** Read the small files `files` (full paths) on one worker and seal each as one chunk under `key`; an outcome per file, in order. */

@@ -213,7 +213,7 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
   }
   let reply: ChunkReply;
   try {
-    if (req.kind === 'seal') reply = { seq: req.seq, sealed: seal(req.key, req.chunk) };
+    if (req.kind === 'seal') reply = { seq: req.seq, sealed: seal(req.key, req.chunk), spare: req.chunk.buffer as ArrayBuffer };
     else if (req.kind === 'read') reply = { seq: req.seq, read: req.files.map((f) => readAndSeal(req.key, f, req.max)) };
     else if (req.kind === 'open') reply = { seq: req.seq, written: writePieces(req.fd, req.pieces, new StoredReader(req.pieces)) };
     else {
@@ -231,8 +231,8 @@ parentPort!.on('message', (req: ChunkRequest | KnownNotice | 'close') => {
       }
   }
   const sealed = 'sealed' in reply ? [reply.sealed] : 'read' in reply ? reply.read.flatMap((o) => ('chunk' in o && o.chunk ? [o.chunk] : [])) : [];
-  parentPort!.postMessage(
-    reply,
-    sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])),
-  );
+  parentPort!.postMessage(reply, [
+    ...sealed.flatMap((c) => (c.stored ? [c.stored.buffer as ArrayBuffer] : [])),
+    ...('spare' in reply && reply.spare ? [reply.spare] : []),
+  ]);
 });
