@@ -5,8 +5,7 @@ import type { NextStep } from '../contract/index.js';
 
 const TEXT: Record<NextStep, string> = {
   unlock: 'type the passphrase or the recovery key (run the command in a terminal, or set CASEVAULT_PASSPHRASE or CASEVAULT_RECOVERY_KEY)',
-  'unlock-with-new-passphrase':
-    "the vault's keys were changed on another computer: unlock once with the new passphrase (e.g. `casevault audit`), then sync again",
+  'unlock-with-new-passphrase': 'unlock once with the new passphrase chosen there (e.g. `casevault audit`), then sync again',
   retry: 'try again later',
   'retry-or-report': 'try again, and if it keeps happening report it (no file names or keys are included in this message)',
   'choose-other-folder': 'check the paths, or choose another folder',

@@ -208,7 +208,10 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
   });
   const kf = parseKeyFile(keyFile);
   if (kf.publicKey !== toBase64(d.keys.publicKey)) {
-    throw new Refused("the cloud copy's key file is not this computer's, so the cloud copy was not moved", 'unlock-with-new-passphrase');
+    throw new Refused(
+      "the cloud copy's key file is not this computer's (the vault's keys were changed on another computer), so the cloud copy was not moved",
+      'unlock-with-new-passphrase',
+    );
   }
   await saveMarker(d.home, { from: d.config.cloud, to, startedAt: new Date().toISOString() });
 
