@@ -569,7 +569,7 @@ export class Engine {
     if (live) return live;
     const ctx = await this.syncContext();
     const report = await withHomeLock(this.home, () => syncOnce(ctx)).catch(this.afterWipe);
-    if (report.deleted > 0) await this.record('deleted from the cloud copy', `${report.deleted} files moved to the cloud trash`);
+    if (report.deleted > 0) await this.record('deleted from the cloud copy', `${fileCount(report.deleted)} moved to the cloud trash`);
     return report;
   }
 
@@ -1041,7 +1041,7 @@ export class Engine {
     );
     await this.record(
       'handover copy made and verified',
-      `${report.files} files into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`,
+      `${fileCount(report.files)} into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`,
     );
     return report;
   }

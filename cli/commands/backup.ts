@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, foldersAndFiles } from '../../contract/index.js';
+import { count, Failure, fileCount, foldersAndFiles } from '../../contract/index.js';
 
 export function backupCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -15,7 +15,7 @@ export function backupCommand(program: Command, ctx: Ctx, done: (code: number) =
       // The summary is for a person at a terminal; a script's stderr stays for errors.
       if (ctx.io.stderr.isTTY)
         ctx.io.stderr.write(
-          `Snapshot ${r.snapshot.slice(0, 8)}: ${r.files} files (${mib(r.bytes)}); ${r.filesRead} new or changed files read, ${mib(r.bytesAdded)} added to the backup in ${(r.durationMs / 1000).toFixed(1)} s.\n`,
+          `Snapshot ${r.snapshot.slice(0, 8)}: ${fileCount(r.files)} (${mib(r.bytes)}); ${count(r.filesRead, 'new or changed file')} read, ${mib(r.bytesAdded)} added to the backup in ${(r.durationMs / 1000).toFixed(1)} s.\n`,
         );
       // Whatever the terminal: a script's log must say which files are missing from the snapshot, as sync's does.
       for (const f of r.failed) ctx.io.stderr.write(`Not in this snapshot: ${f.path}: ${f.reason}\n`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { cloudOption, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, type CloudMoveReport } from '../../contract/index.js';
+import { Failure, fileCount, type CloudMoveReport } from '../../contract/index.js';
 
 interface Options {
   to?: string;
@@ -22,7 +22,7 @@ function printMove(ctx: Ctx, r: CloudMoveReport, arg: string): void {
       : `Copied the cloud copy from ${place(r.from)} to ${place(r.to)}: ${r.objects} objects read back and checked.`,
   );
   ctx.out(`This computer now uses ${place(r.to)}.`);
-  if (r.uploadAgain > 0) ctx.out(`${r.uploadAgain} files changed here meanwhile; the next sync uploads them again.`);
+  if (r.uploadAgain > 0) ctx.out(`${fileCount(r.uploadAgain)} changed here meanwhile; the next sync uploads them again.`);
   if (r.otherComputers > 0) {
     ctx.out();
     ctx.out(

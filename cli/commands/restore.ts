@@ -35,10 +35,11 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
       if (r.failed.some((f) => f.damaged)) {
         throw new Failure(
           'damaged',
-          `${r.failed.length} files need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`,
+          `${fileCount(r.failed.length)} need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`,
         );
       }
-      if (r.failed.length > 0) throw new Failure('partial', `${r.failed.length} files could not be restored (listed above); every other file was restored`);
+      if (r.failed.length > 0)
+        throw new Failure('partial', `${fileCount(r.failed.length)} could not be restored (listed above); every other file was restored`);
       done(0);
     });
 }

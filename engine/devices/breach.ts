@@ -6,7 +6,7 @@
 // what is returned to the person; the audit trail records that a report was
 // made, with counts only.
 import { keyring } from '../../crypto/index.js';
-import type { BreachReport } from '../../contract/index.js';
+import { count, fileCount, type BreachReport } from '../../contract/index.js';
 import { openTrail, readAudit, TRAIL_MAX, TRAIL_TOO_LARGE } from '../audit/trail.js';
 import { Refused } from '../errors.js';
 import { RemoteTooLarge } from '../remotes/remote.js';
@@ -51,6 +51,6 @@ export async function breachReport(d: ListDeps, ref: string): Promise<BreachRepo
     auditProblem,
     madeAt: new Date().toISOString(),
   };
-  await d.record('breach report made', `for the computer ${rec.name} (device ${rec.id}): ${report.cases.length} cases, ${report.files} files`);
+  await d.record('breach report made', `for the computer ${rec.name} (device ${rec.id}): ${count(report.cases.length, 'case')}, ${fileCount(report.files)}`);
   return report;
 }

@@ -8,7 +8,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type ReadKeys } from '../../crypto/index.js';
-import type { RecoverReport } from '../../contract/index.js';
+import { fileCount, type RecoverReport } from '../../contract/index.js';
 import { attachedState, describeAttached, folderReport, inspectBackupFolder } from '../backup/folder.js';
 import { emptyBackupState, saveBackupState } from '../backup/local.js';
 import { ensureFreshHome, newConfig } from '../config.js';
@@ -103,7 +103,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       await rm(markerPath, { force: true });
       await core.record(
         'vault recovered onto this computer',
-        `${result.restored.length} files, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
+        `${fileCount(result.restored.length)}, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
       );
       await mirrorAudit(core.home, remote, config.deviceId).catch(() => {}); // the recovery is on record in the cloud at once; else at the first sync pass
       const attached = backup && folderReport(backup, null);

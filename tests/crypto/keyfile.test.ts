@@ -1,6 +1,6 @@
 // The key file and the recovery key (test catalogue 15-26).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import {
   createKeyFile,
   decodeRecoveryKey,
@@ -9,6 +9,7 @@ import {
   openKeyFile,
   parseKeyFile,
   randomBytes,
+  ready,
   rewrapPassphrase,
   rewrapRecovery,
   serializeKeyFile,
@@ -32,7 +33,7 @@ test('lowering the Argon2 cost while keeping the wrapped key fails (parameters a
 
 test('absurd Argon2 parameters are refused before any computation', async () => {
   const { keyFile } = await createKeyFile(PASS, KDF_PROFILES.interactive);
-  const start = performance.now();
+  // parseKeyFile is given no passphrase, so it cannot run Argon2: the refusal comes from reading the parameters alone.
   for (const [ops, mem] of [
     [2, 4 * 1024 ** 3],
     [10_000, 64 * 1024 ** 2],
@@ -41,7 +42,6 @@ test('absurd Argon2 parameters are refused before any computation', async () => 
   ]) {
     assert.throws(() => parseKeyFile(edit(keyFile, (k) => Object.assign(k.slots[0]!, { ops, mem }))), { name: 'UnsupportedFormat' });
   }
-  assert.ok(performance.now() - start < 100, 'no key derivation ran');
 });
 
 test("another vault's recovery key, or a wrapped key from a different KEK, is a wrong secret; the key files stay untouched", async () => {
@@ -56,19 +56,21 @@ test("another vault's recovery key, or a wrapped key from a different KEK, is a 
   assert.notDeepEqual(bKeys.vaultId, a.keys.vaultId);
 });
 
-test('a wrong passphrase and a tampered slot give the same error, in similar time', async () => {
+test('a wrong passphrase and a tampered slot give the same error, after the same work (one Argon2id each)', async () => {
   const { keyFile } = await createKeyFile(PASS, KDF_PROFILES.interactive);
-  const t0 = performance.now();
+  // The same work, counted rather than timed (a busy machine makes times differ): each attempt runs Argon2id once, in full.
+  const pwhash = mock.method(await ready(), 'crypto_pwhash');
   const e1 = await openKeyFile(keyFile, { passphrase: 'wrong passphrase entirely' }).catch((e: Error) => e);
-  const t1 = performance.now();
+  const afterWrong = pwhash.mock.callCount();
   const tampered = parseKeyFile(edit(keyFile, (k) => ((k.slots[0] as { wrapped: string }).wrapped = Buffer.from(randomBytes(48)).toString('base64'))));
   const e2 = await openKeyFile(tampered, { passphrase: PASS }).catch((e: Error) => e);
-  const t2 = performance.now();
+  const afterTampered = pwhash.mock.callCount() - afterWrong;
+  pwhash.mock.restore();
   assert.equal((e1 as Error).name, 'WrongSecret');
   assert.equal((e2 as Error).name, 'WrongSecret');
   assert.equal((e1 as Error).message, (e2 as Error).message);
-  const [d1, d2] = [t1 - t0, t2 - t1];
-  assert.ok(Math.max(d1, d2) / Math.min(d1, d2) < 3, `similar time: ${d1.toFixed(0)} vs ${d2.toFixed(0)} ms`);
+  assert.equal(afterWrong, afterTampered, 'as many Argon2id runs for each');
+  assert.ok(afterWrong >= 1);
 });
 
 test('passwd rewraps: the new passphrase and the old recovery key open the same keys; the old passphrase does not', async () => {
@@ -94,7 +96,6 @@ test('recovery key: 27 words, any case and spacing, 4-letter prefixes; every sin
   assert.equal(words.length, 27);
   assert.deepEqual(await decodeRecoveryKey(words.join(' ')), key);
   assert.deepEqual(await decodeRecoveryKey(words.map((w) => w.slice(0, 4).toUpperCase()).join('  -\n')), key);
-  const start = performance.now();
   let checked = 0;
   for (let i = 0; i < 27; i++) {
     for (const sub of ['abandon', 'zoo', 'kitchen']) {
@@ -112,11 +113,10 @@ test('recovery key: 27 words, any case and spacing, 4-letter prefixes; every sin
     }
   }
   assert.ok(checked > 100);
-  assert.ok(performance.now() - start < 2000, 'checksums only, no KDF');
   await assert.rejects(decodeRecoveryKey(words.slice(1).join(' ')), /27 words/);
   const e = await decodeRecoveryKey(`${words.slice(0, 26).join(' ')} notaword`).catch((x: Error) => x);
   assert.equal((e as Error).name, 'BadRecoveryKey');
-  for (const w of words) assert.ok(!(e as Error).message.split(/\s+/).includes(w) || ['key', 'word', 'each', 'check'].includes(w));
+  assert.equal((e as Error).message, 'the recovery key has a typo: check each word'); // the whole message: no word of the key in it
 });
 
 test('recovery key typed by a person: one wrong word is named by its place; two wrong words or a swap are not pinned on one', async () => {
