@@ -24,8 +24,8 @@ export interface Sodium {
   crypto_kdf_derive_from_key(subkeyLength: number, subkeyId: number, context: string, key: Uint8Array): Uint8Array;
   crypto_aead_xchacha20poly1305_ietf_encrypt(message: Uint8Array, ad: Uint8Array | null, nsec: null, nonce: Uint8Array, key: Uint8Array): Uint8Array;
   crypto_aead_xchacha20poly1305_ietf_decrypt(nsec: null, ciphertext: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array): Uint8Array;
-  /** The same ciphertext as ..._encrypt, written into `out` (message length + 16 bytes): a blob's nonce and ciphertext in one buffer, with no copy (native). */
-  crypto_aead_xchacha20poly1305_ietf_encrypt_into(out: Uint8Array, message: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array): void;
+  /** The native build only: the same ciphertext as ..._encrypt, written into `out` (message length + 16 bytes), so a backup blob's nonce and ciphertext are one buffer with no copy. */
+  crypto_aead_xchacha20poly1305_ietf_encrypt_into?(out: Uint8Array, message: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array): void;
   readonly crypto_secretstream_xchacha20poly1305_TAG_MESSAGE: number;
   readonly crypto_secretstream_xchacha20poly1305_TAG_FINAL: number;
   crypto_secretstream_xchacha20poly1305_init_push(key: Uint8Array): { state: StreamState; header: Uint8Array };
@@ -52,11 +52,7 @@ export async function loadBackend(backend: Backend): Promise<Sodium> {
   const { default: sodium } = await import('libsodium-wrappers-sumo');
   await sodium.ready;
   installSodiumRandom(sodium);
-  return Object.assign(sodium, {
-    crypto_aead_xchacha20poly1305_ietf_encrypt_into(out: Uint8Array, message: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array) {
-      out.set(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(message, ad, null, nonce, key)); // the WASM build returns a copy of its heap anyway
-    },
-  });
+  return sodium;
 }
 
 let loaded: Promise<{ backend: Backend; sodium: Sodium }> | undefined;

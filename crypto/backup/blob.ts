@@ -77,7 +77,9 @@ export function sealBlob(sodium: Sodium, key: Uint8Array, type: number, flags: n
   const nonce = randomBytes(NONCE);
   const out = new Uint8Array(storedLength(body.length));
   out.set(nonce, 0);
-  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt_into(out.subarray(NONCE), body, blobAd(type, flags, id, rawLength), nonce, key);
+  const ad = blobAd(type, flags, id, rawLength);
+  if (sodium.crypto_aead_xchacha20poly1305_ietf_encrypt_into) sodium.crypto_aead_xchacha20poly1305_ietf_encrypt_into(out.subarray(NONCE), body, ad, nonce, key);
+  else out.set(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(body, ad, null, nonce, key), NONCE); // the WASM build returns a copy of its heap anyway
   return out;
 }
 

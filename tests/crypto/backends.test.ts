@@ -59,15 +59,14 @@ test('AEAD, box and sealed box: identical ciphertexts where deterministic, each 
     const [m, key, nonce, ad] = [bytes(size), bytes(32), bytes(24), size % 2 ? bytes(size % 50) : null];
     const cw = w.crypto_aead_xchacha20poly1305_ietf_encrypt(m, ad, null, nonce, key);
     same(cw, n.crypto_aead_xchacha20poly1305_ietf_encrypt(m, ad, null, nonce, key), `aead ${size}`);
-    for (const b of [w, n]) {
-      const into = new Uint8Array(cw.length + 24).fill(7);
-      b.crypto_aead_xchacha20poly1305_ietf_encrypt_into(into.subarray(24), m, ad, nonce, key);
-      same(into.subarray(24), cw, `aead into ${size}`);
-      assert.ok(
-        into.subarray(0, 24).every((x) => x === 7),
-        'nothing written before the output',
-      );
-    }
+    assert.ok(n.crypto_aead_xchacha20poly1305_ietf_encrypt_into, 'the native build encrypts in place');
+    const into = new Uint8Array(cw.length + 24).fill(7);
+    n.crypto_aead_xchacha20poly1305_ietf_encrypt_into(into.subarray(24), m, ad, nonce, key);
+    same(into.subarray(24), cw, `aead into ${size}`);
+    assert.ok(
+      into.subarray(0, 24).every((x) => x === 7),
+      'nothing written before the output',
+    );
     same(n.crypto_aead_xchacha20poly1305_ietf_decrypt(null, cw, ad, nonce, key), m, `aead open ${size}`);
     const at = randomInt(cw.length);
     cw[at] = cw[at]! ^ 1;
