@@ -9,7 +9,7 @@
 // so a state is never one write ahead. Synchronous calls (placeNew's link)
 // and worker threads are not counted. tests/handover/remove-resume.test.ts
 // stops a removal itself at each deletion, the same idea one deletion at a
-// time.
+// time. Modification times are kept (the vault's files are not taken as changed).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fsp, { cp, rm } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
@@ -36,7 +36,8 @@ export interface KillStates {
 /** Runs `work` once (it must succeed), keeping the state of `places` before each of its writes under `dir`. */
 export async function killStates(places: string[], dir: string, work: () => Promise<unknown>): Promise<KillStates> {
   const copyTo = async (to: string) => {
-    for (const [i, p] of places.entries()) await cp(p, join(to, String(i)), { recursive: true, force: true, verbatimSymlinks: true }).catch(ignoreMissing);
+    for (const [i, p] of places.entries())
+      await cp(p, join(to, String(i)), { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
   };
   const fns = fsp as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const real = new Map(MUTATIONS.map((n) => [n, fns[n]!]));
@@ -66,7 +67,7 @@ export async function killStates(places: string[], dir: string, work: () => Prom
     restore: async (n) => {
       for (const [i, p] of places.entries()) {
         await rm(p, { recursive: true, force: true });
-        await cp(join(dir, String(n), String(i)), p, { recursive: true, verbatimSymlinks: true }).catch(ignoreMissing);
+        await cp(join(dir, String(n), String(i)), p, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
       }
     },
   };
