@@ -64,12 +64,13 @@ export async function killStates(places: string[], dir: string, work: () => Prom
   return {
     count,
     path: (n, place) => join(dir, String(n), String(places.indexOf(place))),
-    restore: async (n) => {
-      for (const [i, p] of places.entries()) {
-        await rm(p, { recursive: true, force: true });
-        await cp(join(dir, String(n), String(i)), p, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
-      }
-    },
+    restore: (n) =>
+      Promise.all(
+        places.map(async (p, i) => {
+          await rm(p, { recursive: true, force: true });
+          await cp(join(dir, String(n), String(i)), p, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
+        }),
+      ).then(() => {}),
   };
 }
 

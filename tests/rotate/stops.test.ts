@@ -21,7 +21,7 @@ test('rotate-keys killed before any one of its writes is finished by the next `r
   const want = await readTree(v.vault);
   const engine = new Engine(v.home, v.env);
   await engine.unlock({ passphrase: PASSPHRASE });
-  const states = await killStates([v.home, v.vault, v.cloud, v.backup], join(v.root, 'states'), async () => {
+  const states = await killStates([v.home, v.cloud, v.backup], join(v.root, 'states'), async () => {
     await engine.rotateKeys({ newPassphrase: ROTATED });
     await engine.finishKeyRotation();
   });
