@@ -5,13 +5,12 @@
 // copy the folders the operation touches into `states/n`: one run of the
 // operation gives the state a kill at each of its writes would leave
 // (`syncBuiltinESMExports()` makes the engine's named imports see the
-// replacements). Writes wait for the copy, and each other while it is made,
-// so a state is never one write ahead. Synchronous calls (placeNew's link)
-// and worker threads are not counted. tests/handover/remove-resume.test.ts
-// stops a removal itself at each deletion, the same idea one deletion at a
-// time. Modification times are kept (the vault's files are not taken as changed).
-import { AsyncLocalStorage } from 'node:async_hooks';
-import fsp, { cp, rm } from 'node:fs/promises';
+// replacements). The copies are synchronous, so nothing else runs meanwhile
+// and a state is never one write ahead; modification times are kept (the
+// vault's files are not taken as changed). Synchronous calls (placeNew's
+// link) and worker threads are not counted.
+import { cpSync, rmSync } from 'node:fs';
+import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 
@@ -35,22 +34,21 @@ export interface KillStates {
 
 /** Runs `work` once (it must succeed), keeping the state of `places` before each of its writes under `dir`. */
 export async function killStates(places: string[], dir: string, work: () => Promise<unknown>): Promise<KillStates> {
-  const copyTo = async (to: string) => {
-    for (const [i, p] of places.entries())
-      await cp(p, join(to, String(i)), { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
+  // Synchronous: nothing else runs while a state is copied (and the copy's own writes are not counted).
+  const copy = (from: string, to: string) => {
+    try {
+      cpSync(from, to, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // a folder not there (yet, or any more) is kept as not there
+    }
   };
+  const copyTo = (to: string) => places.forEach((p, i) => copy(p, join(to, String(i))));
   const fns = fsp as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const real = new Map(MUTATIONS.map((n) => [n, fns[n]!]));
   let count = 0;
-  let queue = Promise.resolve();
-  // fs.cp writes through these same functions: its own writes pass.
-  const copying = new AsyncLocalStorage<boolean>();
   for (const [name, fn] of real) {
     fns[name] = async (...args: unknown[]) => {
-      if (!writes(name, args) || copying.getStore()) return fn(...args);
-      const turn = queue.then(() => copying.run(true, () => copyTo(join(dir, String(count++)))));
-      queue = turn;
-      await turn;
+      if (writes(name, args)) copyTo(join(dir, String(count++)));
       return fn(...args);
     };
   }
@@ -64,17 +62,11 @@ export async function killStates(places: string[], dir: string, work: () => Prom
   return {
     count,
     path: (n, place) => join(dir, String(n), String(places.indexOf(place))),
-    restore: (n) =>
-      Promise.all(
-        places.map(async (p, i) => {
-          await rm(p, { recursive: true, force: true });
-          await cp(join(dir, String(n), String(i)), p, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true }).catch(ignoreMissing);
-        }),
-      ).then(() => {}),
+    restore: async (n) => {
+      for (const [i, p] of places.entries()) {
+        rmSync(p, { recursive: true, force: true });
+        copy(join(dir, String(n), String(i)), p);
+      }
+    },
   };
-}
-
-/** A folder not there (yet, or any more) is kept as not there. */
-function ignoreMissing(e: NodeJS.ErrnoException): void {
-  if (e.code !== 'ENOENT') throw e;
 }
