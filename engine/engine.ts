@@ -714,7 +714,7 @@ export class Engine {
     const config = await loadConfig(this.home);
     const dropbox = m.from.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await loadDropboxToken(this.home, this.requireKeys()))) : undefined;
     const r = await withHomeLock(this.home, async () =>
-      deleteOldCloud(this.home, m, await this.newRemote(m.from, dropbox), { publicKey: configWriteKeys(config).publicKey }),
+      deleteOldCloud(this.home, m, () => this.newRemote(m.from, dropbox), { publicKey: configWriteKeys(config).publicKey }),
     );
     await this.record('old cloud copy deleted', `${describeCloud(m.from)}: ${r.deleted} items`);
     return { deleted: r.deleted, cloud: describeCloud(m.from) };

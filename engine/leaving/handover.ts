@@ -129,13 +129,15 @@ async function leftovers(home: string, to: string): Promise<string[]> {
   const entries = st ? await readdir(to) : [];
   if (entries.length === 0) return [];
   const verified = await loadVerified(home);
-  if (verified?.to === to) {
+  const marker = parseOr<{ to?: string }>(await readIfExists(join(home, IN_PROGRESS), 'utf8'));
+  // While the marker still names it, even a verified copy is one whose run was killed before it ended (its recovery key never shown): made again.
+  const unfinished = marker?.to === to;
+  if (verified?.to === to && !unfinished) {
     throw new Refused(
       `this folder already holds the verified handover copy made ${verified.at.slice(0, 10)}; give it to your successor, or choose a new or empty folder to make another`,
     );
   }
-  const marker = parseOr<{ to?: string }>(await readIfExists(join(home, IN_PROGRESS), 'utf8'));
-  if (marker?.to !== to || !entries.every((e) => CLOUD_NAMES.has(e))) {
+  if (!unfinished || !entries.every((e) => CLOUD_NAMES.has(e))) {
     throw new Refused('the handover folder is not empty; choose a new or empty folder');
   }
   return entries;
@@ -207,6 +209,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
   await writeFileAtomic(join(d.home, IN_PROGRESS), JSON.stringify({ to, started: new Date().toISOString() }));
   const workHome = join(d.home, WORK_HOME);
   await rm(workHome, { recursive: true, force: true });
+  let report: HandoverReport;
   try {
     const copy = d.newEngine(workHome);
     copy.events.on('progress', (e) => d.emit('progress', e));
@@ -245,8 +248,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       bytes: vault.files.reduce((n, f) => n + f[1], 0),
     };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
-    await rm(join(d.home, IN_PROGRESS), { force: true });
-    return {
+    report = {
       to,
       files: vault.files.length,
       bytes: verified.bytes,
@@ -260,4 +262,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     // The copy's own settings (its write keys): the copy itself holds all it needs.
     await rm(workHome, { recursive: true, force: true });
   }
+  // Last: until the marker goes, a re-run clears this copy and makes it again.
+  await rm(join(d.home, IN_PROGRESS), { force: true });
+  return report;
 }

@@ -58,6 +58,8 @@ const markerSchema = z.object({
   switchedAt: z.string().optional(),
   /** Files whose records name an object the new place lacks or holds in another computer's version: uploaded again by the next sync. */
   reupload: z.array(z.string()).optional(),
+  /** Deleting the old copy: everything in it is deleted, and its emptied folder may be gone (a re-run after a kill then only ends the move). */
+  oldEmptiedAt: z.string().optional(),
 });
 export type CloudMoveMarker = z.infer<typeof markerSchema>;
 
@@ -278,8 +280,23 @@ async function finishSwitch(d: MoveDeps, m: CloudMoveMarker, counts: { objects: 
   };
 }
 
-/** After a move: delete the old copy (what Casevault wrote there only). The key file goes first, so a half-deleted copy is never taken for a whole vault. */
-export async function deleteOldCloud(home: string, marker: CloudMoveMarker, old: Remote, keys: Pick<ReadKeys, 'publicKey'>): Promise<{ deleted: number }> {
+/**
+ * After a move: delete the old copy (what Casevault wrote there only), through
+ * `open`'s connection. The key file goes first, so a half-deleted copy is
+ * never taken for a whole vault. The marker goes last; a run killed after the
+ * emptied folder itself went is finished by the next without opening it.
+ */
+export async function deleteOldCloud(
+  home: string,
+  marker: CloudMoveMarker,
+  open: () => Promise<Remote>,
+  keys: Pick<ReadKeys, 'publicKey'>,
+): Promise<{ deleted: number }> {
+  if (marker.oldEmptiedAt && marker.from.kind === 'folder' && !(await statIfExists(marker.from.dir))) {
+    await rm(join(home, MARKER), { force: true });
+    return { deleted: 0 };
+  }
+  const old = await open();
   const bytes = await old.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => (e instanceof RemoteNotFound ? undefined : Promise.reject(e)));
   if (bytes) {
     let ours: boolean;
@@ -296,6 +313,8 @@ export async function deleteOldCloud(home: string, marker: CloudMoveMarker, old:
   for (const e of names) await old.delete(e.name);
   await old.flush?.();
   if (marker.from.kind === 'folder') {
+    // Before the folder itself may go: a re-run that finds it gone then knows it was emptied (not a drive unplugged).
+    await saveMarker(home, { ...marker, oldEmptiedAt: new Date().toISOString() });
     await rm(join(marker.from.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
     await pruneEmptyFolders(marker.from.dir);
   }

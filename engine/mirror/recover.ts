@@ -1,17 +1,19 @@
 // On a new computer (a fresh home): rebuild the vault folder from the cloud
 // copy with the passphrase, the recovery key or the union's escrow key. The
 // folder must be new or empty; an interrupted recover into the same folder
-// picks up where it stopped. Objects that fail are listed; every other file
-// is restored, and the sync records are written so the next sync uploads
-// nothing. A backup folder from before is checked before anything is
-// written (a refused one stops the recovery there) and attached at the end.
+// picks up where it stopped (CASEVAULT_HOME/recovering.json names the folder
+// until the end), even one killed after it wrote this computer's settings.
+// Objects that fail are listed; every other file is restored, and the sync
+// records are written so the next sync uploads nothing. A backup folder from
+// before is checked before anything is written (a refused one stops the
+// recovery there) and attached at the end.
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type ReadKeys } from '../../crypto/index.js';
 import { fileCount, type RecoverReport } from '../../contract/index.js';
 import { attachedState, describeAttached, folderReport, inspectBackupFolder } from '../backup/folder.js';
 import { emptyBackupState, saveBackupState } from '../backup/local.js';
-import { ensureFreshHome, newConfig } from '../config.js';
+import { ensureFreshHome, hasConfig, loadConfig, newConfig } from '../config.js';
 import type { Core } from '../core.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
@@ -53,16 +55,17 @@ async function computerName(remote: Remote, keys: ReadKeys, deviceId: string): P
 }
 
 export async function recoverVault(core: Core, o: RecoverOptions, dropbox: RecoverOptions['dropbox']): Promise<RecoverReport> {
-  await ensureFreshHome(core.home);
+  const markerPath = join(core.home, homeFiles.recovering);
+  const marker = parseOr<{ vaultDir?: string }>(await readIfExists(markerPath, 'utf8'));
+  const resume = marker?.vaultDir === resolve(o.vaultDir);
+  // A recovery into this folder killed after it wrote the settings (they name the folder): finished by running it again. Any other vault here is refused.
+  if (!resume || !(await hasConfig(core.home)) || (await loadConfig(core.home)).vaultDir !== resolve(o.vaultDir)) await ensureFreshHome(core.home);
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
   const entries = await readdir(o.vaultDir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [];
     if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder', 'choose-other-folder');
     throw e;
   });
-  const markerPath = join(core.home, homeFiles.recovering);
-  const marker = parseOr<{ vaultDir?: string }>(await readIfExists(markerPath, 'utf8'));
-  const resume = marker?.vaultDir === resolve(o.vaultDir);
   if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
   const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   const kfBytes = await readKeyFileBytes(remote);

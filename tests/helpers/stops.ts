@@ -1,0 +1,72 @@
+// What a kill -9 before each file system write of an operation leaves, for
+// tests that then run the real command again and check that it finishes.
+// node's `fs/promises` functions that change the disk are replaced by ones
+// that count their calls together and, before call number n (from 0) runs,
+// copy the folders the operation touches into `states/n`: one run of the
+// operation gives the state a kill at each of its writes would leave
+// (`syncBuiltinESMExports()` makes the engine's named imports see the
+// replacements). The copies are synchronous, so nothing else runs meanwhile
+// and a state is never one write ahead; modification times are kept (the
+// vault's files are not taken as changed). Synchronous calls (placeNew's
+// link) and worker threads are not counted.
+import { cpSync, rmSync } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+
+const MUTATIONS = ['rename', 'rm', 'unlink', 'rmdir', 'writeFile', 'appendFile', 'copyFile', 'open'] as const;
+
+/** Whether a call changes the disk: every one of MUTATIONS but an open(2) for reading. */
+function writes(name: string, args: unknown[]): boolean {
+  if (name !== 'open') return true;
+  const flags = args[1] ?? 'r';
+  return typeof flags === 'number' ? (flags & 3) !== 0 : flags !== 'r' && flags !== 'rs';
+}
+
+export interface KillStates {
+  /** How many writes `work` made: a kill before each leaves `states/0` ... `states/count-1`. */
+  count: number;
+  /** Puts `places` back as a kill before write `n` left them. */
+  restore(n: number): Promise<void>;
+  /** Where the state before write `n` keeps `place` (one of `places`). */
+  path(n: number, place: string): string;
+}
+
+/** Runs `work` once (it must succeed), keeping the state of `places` before each of its writes under `dir`. */
+export async function killStates(places: string[], dir: string, work: () => Promise<unknown>): Promise<KillStates> {
+  // Synchronous: nothing else runs while a state is copied (and the copy's own writes are not counted).
+  const copy = (from: string, to: string) => {
+    try {
+      cpSync(from, to, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // a folder not there (yet, or any more) is kept as not there
+    }
+  };
+  const copyTo = (to: string) => places.forEach((p, i) => copy(p, join(to, String(i))));
+  const fns = fsp as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const real = new Map(MUTATIONS.map((n) => [n, fns[n]!]));
+  let count = 0;
+  for (const [name, fn] of real) {
+    fns[name] = async (...args: unknown[]) => {
+      if (writes(name, args)) copyTo(join(dir, String(count++)));
+      return fn(...args);
+    };
+  }
+  syncBuiltinESMExports();
+  try {
+    await work();
+  } finally {
+    for (const [name, fn] of real) fns[name] = fn;
+    syncBuiltinESMExports();
+  }
+  return {
+    count,
+    path: (n, place) => join(dir, String(n), String(places.indexOf(place))),
+    restore: async (n) => {
+      for (const [i, p] of places.entries()) {
+        rmSync(p, { recursive: true, force: true });
+        copy(join(dir, String(n), String(i)), p);
+      }
+    },
+  };
+}
