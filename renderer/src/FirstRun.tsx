@@ -128,7 +128,7 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
     <form className="card" onSubmit={submit} aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Recover a vault on this computer</h2>
       <p>Use this on a new computer: Casevault rebuilds your vault folder from the encrypted cloud copy.</p>
-      <fieldset>
+      <fieldset className="fields">
         <legend>Where the encrypted copy is</legend>
         <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
           A folder that syncs, or a share
@@ -236,7 +236,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <p>Casevault keeps an encrypted copy of your case files in the cloud. Only you can read it.</p>
       <label htmlFor={`${id}-vault`}>Vault folder (where you keep case files on this computer)</label>
       <input id={`${id}-vault`} value={vaultDir} onChange={(e) => setVaultDir(e.target.value)} placeholder="/home/you/Cases" required />
-      <fieldset>
+      <fieldset className="fields">
         <legend>Where the encrypted copy goes</legend>
         <CloudChoice group={`${id}-kind`} kind="folder" current={cloudKind} pick={setCloudKind}>
           A folder that syncs (a Dropbox, OneDrive or Nextcloud sync folder, or a share)
