@@ -17,6 +17,7 @@ import { KDF_PROFILES, keyring, parseObjectRemoteName, toBase64, wipeKeys, type 
 import {
   auditCsv,
   auditHtml,
+  count,
   fileCount,
   localeFromEnv,
   filterAudit,
@@ -716,7 +717,7 @@ export class Engine {
     const r = await withHomeLock(this.home, async () =>
       deleteOldCloud(this.home, m, () => this.newRemote(m.from, dropbox), { publicKey: configWriteKeys(config).publicKey }),
     );
-    await this.record('old cloud copy deleted', `${describeCloud(m.from)}: ${r.deleted} items`);
+    await this.record('old cloud copy deleted', `${describeCloud(m.from)}: ${count(r.deleted, 'item')}`);
     return { deleted: r.deleted, cloud: describeCloud(m.from) };
   }
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { cloudOption, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, fileCount, type CloudMoveReport } from '../../contract/index.js';
+import { count, Failure, fileCount, type CloudMoveReport } from '../../contract/index.js';
 
 interface Options {
   to?: string;
@@ -58,7 +58,7 @@ export function cloudMoveCommand(program: Command, ctx: Ctx, done: (code: number
         }
         if (o.deleteOld) {
           const d = await engine.deleteOldCloud();
-          ctx.out(`Deleted the old cloud copy in ${place(d.cloud)} (${d.deleted} items).`);
+          ctx.out(`Deleted the old cloud copy in ${place(d.cloud)} (${count(d.deleted, 'item')}).`);
         } else {
           const s = await engine.cloudMoveStatus();
           if (s.oldCopy) {
