@@ -28,6 +28,7 @@ export type SealResult =
 
 const BATCH = 64;
 const IN_FLIGHT_PER_WORKER = 2;
+const YOUNG_MB = 6;
 
 /** Worth starting workers for: enough files and more than one core. */
 export function useSealPool(smallFiles: number): boolean {
@@ -40,7 +41,12 @@ export function useSealPool(smallFiles: number): boolean {
  */
 export async function sealInWorkers(data: SealWorkerData, paths: string[], onBatch: (results: SealResult[]) => Promise<void>): Promise<void> {
   const count = Math.min(availableParallelism(), Math.ceil(paths.length / BATCH));
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./seal-worker.js', import.meta.url), { workerData: data }));
+  // A small young generation: a worker's objects live for one batch, and V8's default (up to 48 MiB a worker, grown by
+  // the batches' churn) was most of a first sync's memory at 10,000 files (175 MiB peak against 139 MiB; no slower).
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(new URL('./seal-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } }),
+  );
   let next = 0;
   let chain = Promise.resolve();
   try {
