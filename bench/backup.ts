@@ -15,7 +15,6 @@
 // restic runs with its defaults (zstd auto, 16 MiB packs) and the
 // RESTIC_PASSWORD from the environment of this script.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -26,6 +25,7 @@ import type { Backend } from '../crypto/sodium.js';
 import { BackupApi } from '../engine/backup/service.js';
 import { Engine } from '../engine/engine.js';
 import { writeChart } from './chart.js';
+import { reportStep, timed, type Measured } from './measure.js';
 
 const MIB = 1024 * 1024;
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -38,29 +38,6 @@ const AIMS = { first: 0.8, noChange: 0.3, restore: 1.0 } as const;
 
 async function du(dir: string): Promise<number> {
   return Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
-}
-
-interface Measured {
-  seconds: number;
-  rssMiB: number;
-  /** User + system CPU seconds (on a shared machine, the work done, whatever else runs). */
-  cpu: number;
-  /** A Casevault step's own time, without starting Node and loading modules. */
-  inside?: number;
-}
-
-/** Runs a command to its end under /usr/bin/time: wall seconds and peak RSS of the whole process. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, scratch: string): Measured {
-  const out = join(scratch, 'time.txt');
-  const inside = join(scratch, 'step.txt');
-  rmSync(inside, { force: true });
-  execFileSync('sync');
-  execFileSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', out, cmd, ...args], {
-    env: { ...env, BENCH_STEP_OUT: inside },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const [seconds, kib, user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-  return { seconds: seconds!, rssMiB: kib! / 1024, cpu: user! + sys!, ...(existsSync(inside) ? { inside: Number(readFileSync(inside, 'utf8')) } : {}) };
 }
 
 async function makeNotes(dir: string, bytes: { n: number }): Promise<void> {
@@ -160,7 +137,7 @@ async function step(which: string, home: string, to: string | undefined): Promis
     keys = await openKeyFile(parseKeyFile(new Uint8Array(await readFile(join(home, 'casevault.key')))), { passphrase: PASS });
     await api.restore({ to: to! });
   }
-  writeFileSync(process.env.BENCH_STEP_OUT!, String((performance.now() - t) / 1000));
+  reportStep({ inside: (performance.now() - t) / 1000 });
 }
 
 async function benchMix(root: string, mix: string, total: number): Promise<{ rows: BackupRow[]; bytes: number; note: string }> {

@@ -12,7 +12,8 @@
 //
 // Each workload: first sync and no-change sync (each a new process), then
 // `status`, with wall time and peak RSS (GNU time), for each crypto backend;
-// rclone crypt copies the same folder once per workload.
+// rclone crypt copies the same folder once per workload. Then live sync's
+// latency, and an unlock in a new process (bench/unlock.ts).
 //
 // Writes bench/results/latest.json and latest.md, then (with bench/backup.ts's
 // results) the chart bench/results/latest.svg.
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { writeChart } from './chart.js';
+import { benchUnlock, unlockTable } from './unlock.js';
 
 const small = process.argv.includes('--small');
 const BIG = small ? 64 : 1024; // MiB
@@ -279,13 +281,15 @@ try {
   await rm(join(work, 'scale'), { recursive: true, force: true });
 
   const live = await watchLatency(join(work, 'watch'));
+  const unlock = await benchUnlock(join(work, 'unlock'), BACKENDS);
   const md = `${table(results, opensslCeiling())}
+${unlockTable(unlock)}
 Live sync (\`casevault watch\`, a folder cloud): a dropped 4 KiB file is in the cloud after ${fmt(live.p50)} s (p50) / ${fmt(live.p99)} s (p99) over ${live.drops} drops (aim: 1 s / 3 s); a 2,000-file drop converges in ${fmt(live.burstSeconds)} s.
 `;
   console.log(md);
   const out = join(ROOT, 'bench', 'results');
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), small, results, live }, null, 2)}\n`);
+  await writeFile(join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), small, results, live, unlock }, null, 2)}\n`);
   await writeFile(join(out, 'latest.md'), md);
 } finally {
   await rm(work, { recursive: true, force: true });
