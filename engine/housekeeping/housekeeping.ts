@@ -18,6 +18,7 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
+import { loadDeleting, saveDeleting } from './deleting.js';
 import {
   type RetentionReport,
   type CaseRequest,
@@ -128,15 +129,22 @@ export class Housekeeping {
     return (await this.list()).cases.find((c) => c.name === name)!;
   }
 
-  /** The named cases, once the request is confirmed and each is due (or forced). */
-  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted') {
+  /**
+   * The named cases, once the request is confirmed and each is due (or
+   * forced); a name in `unfinished` that is no longer a case (its files all
+   * went before a kill) is returned apart, as `resumed`, to be finished.
+   */
+  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted', unfinished: ReadonlyMap<string, boolean> = new Map()) {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
-    const picked = pickCases(got.all, r.cases);
+    const present = new Set(got.all.map((c) => c.info.name));
+    const resumed = [...new Set(r.cases)].filter((n) => unfinished.has(n) && !present.has(n));
+    const rest = r.cases.filter((n) => !resumed.includes(n));
+    const picked = resumed.length > 0 && rest.length === 0 ? [] : pickCases(got.all, rest);
     if (!r.force && picked.some((c) => !c.info.past)) {
       throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet`, 'confirm-early');
     }
-    return { ...got, picked };
+    return { ...got, picked, resumed };
   }
 
   /**
@@ -185,25 +193,40 @@ export class Housekeeping {
    * go to the cloud trash, and say when each copy will be gone.
    */
   async delete(r: CaseRequest): Promise<DeleteReport> {
-    const { config, picked } = await this.chosen(r, 'deleted');
+    const deleting = await loadDeleting(this.d.home);
+    const { config, picked, resumed } = await this.chosen(r, 'deleted', deleting);
     const removedAt = Date.now();
-    const done: { c: CaseFiles; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
-    for (const c of picked) {
-      const forced = !c.info.past;
+    const done: { name: string; files: number; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
+    // A case a killed run began keeps that run's "forced": what it had when its files started to go.
+    const todo = [
+      ...picked.map((c) => ({
+        name: c.info.name,
+        files: c.info.files,
+        paths: c.paths,
+        forced: deleting.get(c.info.name) ?? !c.info.past,
+        before: deleting.has(c.info.name),
+      })),
+      ...resumed.map((name) => ({ name, files: 0, paths: [] as string[], forced: deleting.get(name)!, before: true })),
+    ];
+    for (const { name, forced } of todo) deleting.set(name, forced);
+    await saveDeleting(this.d.home, deleting); // before the first file goes
+    for (const { name, files, paths, forced, before } of todo) {
       const removed = await removeCase(
         config.vaultDir,
-        c.info.name,
-        c.paths.map((path) => ({ path })),
+        name,
+        paths.map((path) => ({ path })),
       );
-      await forgetCachedFiles(this.d.home, (p) => inCase(c.info.name, p)); // its names and chunk IDs leave the home now, not at the next backup
+      await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // its names and chunk IDs leave the home now, not at the next backup
       const marks = await loadMarks(this.d.home);
-      setClosed(marks, c.info.name, undefined);
+      setClosed(marks, name, undefined);
       await this.save(config, marks);
       await this.d.record(
         'case deleted',
-        `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`,
+        `${name}: ${fileCount(removed.removed)} removed from this computer${before ? ' (finishing a deletion that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
       );
-      done.push({ c, removed, forced });
+      deleting.delete(name);
+      await saveDeleting(this.d.home, deleting);
+      done.push({ name, files, removed, forced });
     }
     const synced = await this.d.sync().then(
       () => true,
@@ -213,9 +236,9 @@ export class Housekeeping {
     const marks = await loadMarks(this.d.home);
     return {
       synced,
-      cases: done.map(({ c, removed, forced }) => ({
-        case: c.info.name,
-        files: c.info.files,
+      cases: done.map(({ name, files, removed, forced }) => ({
+        case: name,
+        files,
         removed: removed.removed,
         leftovers: removed.leftovers,
         forced,
@@ -239,7 +262,7 @@ export class Housekeeping {
                 estimate: false,
                 note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
               },
-          backupFate(c.info.name, marks),
+          backupFate(name, marks),
         ],
       })),
     };
