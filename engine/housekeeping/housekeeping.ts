@@ -18,7 +18,7 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
-import { loadDeleting, saveDeleting } from './deleting.js';
+import { loadUnderWay, saveUnderWay, type UnderWay } from './under-way.js';
 import {
   type RetentionReport,
   type CaseRequest,
@@ -134,7 +134,7 @@ export class Housekeeping {
    * forced); a name in `unfinished` that is no longer a case (its files all
    * went before a kill) is returned apart, as `resumed`, to be finished.
    */
-  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted', unfinished: ReadonlyMap<string, boolean> = new Map()) {
+  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted', unfinished: ReadonlyMap<string, unknown>) {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
     const present = new Set(got.all.map((c) => c.info.name));
@@ -155,34 +155,26 @@ export class Housekeeping {
    * the vault unlocked.
    */
   async archive(r: CaseRequest): Promise<ArchiveOutcome[]> {
-    const { config, picked } = await this.chosen(r, 'archived');
+    const archiving = await loadUnderWay(this.d.home, 'archiving');
     const backups = this.d.backups();
+    if (archiving.size > 0 && r.confirm === true) {
+      // An archive deleted since (or unreadable) holds nothing: its case is archived afresh, never its files removed on its word.
+      const whole = new Set((await backups.archives()).filter((a) => a.state === 'snapshot').map((a) => a.id));
+      for (const [name, u] of archiving) if (!whole.has(u.archive!.snapshot)) archiving.delete(name);
+      await saveUnderWay(this.d.home, 'archiving', archiving);
+    }
+    const { config, picked, resumed } = await this.chosen(r, 'archived', archiving);
     const out: ArchiveOutcome[] = [];
     for (const c of picked) {
+      if (archiving.has(c.info.name)) continue; // a killed run archived it already: finished with that archive below, never archived twice
       const name = c.info.name;
-      const forced = !c.info.past;
       const a = await backups.archive({ include: (p) => inCase(name, p), expected: new Set(c.paths) });
-      const removed = await removeCase(config.vaultDir, name, a.files);
-      await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // the archive keeps them; the home's cache need not
-      const marks = await loadMarks(this.d.home);
-      setClosed(marks, name, undefined);
-      marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
-      await this.save(config, marks);
-      await this.d.record(
-        'case archived',
-        `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`,
-      );
-      out.push({
-        case: name,
-        archive: a.snapshot,
-        files: a.files.length,
-        bytes: a.bytes,
-        removed: removed.removed,
-        changed: removed.changed,
-        leftovers: removed.leftovers,
-        forced,
-      });
+      archiving.set(name, { case: name, forced: !c.info.past, archive: { snapshot: a.snapshot, bytes: a.bytes, files: a.files } });
+      await saveUnderWay(this.d.home, 'archiving', archiving); // before the first file goes
+      out.push(await this.removeArchived(config, archiving, name, false));
     }
+    for (const name of [...picked.map((c) => c.info.name).filter((n) => !out.some((o) => o.case === n)), ...resumed])
+      out.push(await this.removeArchived(config, archiving, name, true));
     // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
     await this.d.sync().catch(() => {}); // the cloud out of reach: the next sync moves them, as it would any deletion
     return out;
@@ -193,7 +185,7 @@ export class Housekeeping {
    * go to the cloud trash, and say when each copy will be gone.
    */
   async delete(r: CaseRequest): Promise<DeleteReport> {
-    const deleting = await loadDeleting(this.d.home);
+    const deleting = await loadUnderWay(this.d.home, 'deleting');
     const { config, picked, resumed } = await this.chosen(r, 'deleted', deleting);
     const removedAt = Date.now();
     const done: { name: string; files: number; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
@@ -203,13 +195,13 @@ export class Housekeeping {
         name: c.info.name,
         files: c.info.files,
         paths: c.paths,
-        forced: deleting.get(c.info.name) ?? !c.info.past,
+        forced: deleting.get(c.info.name)?.forced ?? !c.info.past,
         before: deleting.has(c.info.name),
       })),
-      ...resumed.map((name) => ({ name, files: 0, paths: [] as string[], forced: deleting.get(name)!, before: true })),
+      ...resumed.map((name) => ({ name, files: 0, paths: [] as string[], forced: deleting.get(name)!.forced, before: true })),
     ];
-    for (const { name, forced } of todo) deleting.set(name, forced);
-    await saveDeleting(this.d.home, deleting); // before the first file goes
+    for (const { name, forced } of todo) deleting.set(name, { case: name, forced });
+    await saveUnderWay(this.d.home, 'deleting', deleting); // before the first file goes
     for (const { name, files, paths, forced, before } of todo) {
       const removed = await removeCase(
         config.vaultDir,
@@ -225,7 +217,7 @@ export class Housekeeping {
         `${name}: ${fileCount(removed.removed)} removed from this computer${before ? ' (finishing a deletion that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
       );
       deleting.delete(name);
-      await saveDeleting(this.d.home, deleting);
+      await saveUnderWay(this.d.home, 'deleting', deleting);
       done.push({ name, files, removed, forced });
     }
     const synced = await this.d.sync().then(
@@ -265,6 +257,34 @@ export class Housekeeping {
           backupFate(name, marks),
         ],
       })),
+    };
+  }
+
+  /** An archived case's files go (those still as archived), then its marks, record and place in `archiving`. */
+  private async removeArchived(config: VaultConfig, archiving: Map<string, UnderWay>, name: string, before: boolean): Promise<ArchiveOutcome> {
+    const { forced, archive: a } = archiving.get(name)!;
+    const removed = await removeCase(config.vaultDir, name, a!.files);
+    await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // the archive keeps them; the home's cache need not
+    const marks = await loadMarks(this.d.home);
+    setClosed(marks, name, undefined);
+    if (!marks.archives.some((m) => m.case === name && m.snapshot === a!.snapshot))
+      marks.archives.push({ case: name, snapshot: a!.snapshot, at: new Date().toISOString(), files: a!.files.length });
+    await this.save(config, marks);
+    await this.d.record(
+      'case archived',
+      `${name}: ${fileCount(a!.files.length)} into archive ${a!.snapshot}, plaintext removed${before ? ' (finishing an archive that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
+    );
+    archiving.delete(name);
+    await saveUnderWay(this.d.home, 'archiving', archiving);
+    return {
+      case: name,
+      archive: a!.snapshot,
+      files: a!.files.length,
+      bytes: a!.bytes,
+      removed: removed.removed,
+      changed: removed.changed,
+      leftovers: removed.leftovers,
+      forced,
     };
   }
 
