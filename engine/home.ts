@@ -42,6 +42,10 @@ export const homeFiles = {
   cloudMove: 'cloud-move.json',
   /** Present while `remove` runs: the choices made, so a re-run finishes the job. */
   removing: 'removing.json',
+  /** Present while cases are deleted: their names, so a re-run finishes a case whose files went before its record did (engine/housekeeping/under-way.ts). */
+  deletingCases: 'deleting-cases.json',
+  /** Present while archived cases' files are removed: each case's archive and files, so a re-run finishes it with that archive (engine/housekeeping/under-way.ts). */
+  archivingCases: 'archiving-cases.json',
   /** What this computer last wrote in its device record, the orders it gave, and the highest order counter it has seen (engine/devices/). */
   device: 'device.json',
   /** Present while this computer wipes itself on another computer's order: a kill is finished at the next start (engine/devices/wipe.ts). */

@@ -19,10 +19,10 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
         return engine.verifyCloud().finally(stop);
       });
       ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
-      const keyFileChanged = !r.keyFileMatches && r.keyFileAuthentic === true; // genuine: a passphrase or recovery key changed on another computer
+      const keyFileChanged = !r.keyFileMatches && r.keyFileAuthentic === true; // genuine: a passphrase or recovery key changed on another computer, or here by a run killed between the two key files
       if (keyFileChanged) {
         ctx.out(
-          "The cloud's key file differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer (or an earlier copy put back). This computer still opens the vault with its own passphrase.",
+          "The cloud's key file differs from this computer's copy but is genuine: the passphrase or recovery key was changed on another computer, or here by a `casevault passwd` or `recovery-key --new` that did not finish (run it again), or an earlier copy was put back. This computer still opens the vault with its own passphrase.",
         );
       } else if (!r.keyFileMatches) ctx.out("The cloud's key file is missing, or differs from this computer's copy and is not genuine.");
       for (const b of r.bad) ctx.out(`Bad: ${printable(b.object)}: ${b.reason}`);

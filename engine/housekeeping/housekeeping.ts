@@ -18,6 +18,7 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
+import { loadUnderWay, saveUnderWay, type UnderWay } from './under-way.js';
 import {
   type RetentionReport,
   type CaseRequest,
@@ -128,15 +129,22 @@ export class Housekeeping {
     return (await this.list()).cases.find((c) => c.name === name)!;
   }
 
-  /** The named cases, once the request is confirmed and each is due (or forced). */
-  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted') {
+  /**
+   * The named cases, once the request is confirmed and each is due (or
+   * forced); a name in `unfinished` that is no longer a case (its files all
+   * went before a kill) is returned apart, as `resumed`, to be finished.
+   */
+  private async chosen(r: CaseRequest, verb: 'archived' | 'deleted', unfinished: ReadonlyMap<string, unknown>) {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
-    const picked = pickCases(got.all, r.cases);
+    const present = new Set(got.all.map((c) => c.info.name));
+    const resumed = [...new Set(r.cases)].filter((n) => unfinished.has(n) && !present.has(n));
+    const rest = r.cases.filter((n) => !resumed.includes(n));
+    const picked = resumed.length > 0 && rest.length === 0 ? [] : pickCases(got.all, rest);
     if (!r.force && picked.some((c) => !c.info.past)) {
       throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet`, 'confirm-early');
     }
-    return { ...got, picked };
+    return { ...got, picked, resumed };
   }
 
   /**
@@ -147,34 +155,26 @@ export class Housekeeping {
    * the vault unlocked.
    */
   async archive(r: CaseRequest): Promise<ArchiveOutcome[]> {
-    const { config, picked } = await this.chosen(r, 'archived');
+    const archiving = await loadUnderWay(this.d.home, 'archiving');
     const backups = this.d.backups();
+    if (archiving.size > 0 && r.confirm === true) {
+      // An archive deleted since (or unreadable) holds nothing: its case is archived afresh, never its files removed on its word.
+      const whole = new Set((await backups.archives()).filter((a) => a.state === 'snapshot').map((a) => a.id));
+      for (const [name, u] of archiving) if (!whole.has(u.archive!.snapshot)) archiving.delete(name);
+      await saveUnderWay(this.d.home, 'archiving', archiving);
+    }
+    const { config, picked, resumed } = await this.chosen(r, 'archived', archiving);
     const out: ArchiveOutcome[] = [];
     for (const c of picked) {
+      if (archiving.has(c.info.name)) continue; // a killed run archived it already: finished with that archive below, never archived twice
       const name = c.info.name;
-      const forced = !c.info.past;
       const a = await backups.archive({ include: (p) => inCase(name, p), expected: new Set(c.paths) });
-      const removed = await removeCase(config.vaultDir, name, a.files);
-      await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // the archive keeps them; the home's cache need not
-      const marks = await loadMarks(this.d.home);
-      setClosed(marks, name, undefined);
-      marks.archives.push({ case: name, snapshot: a.snapshot, at: new Date().toISOString(), files: a.files.length });
-      await this.save(config, marks);
-      await this.d.record(
-        'case archived',
-        `${name}: ${fileCount(a.files.length)} into archive ${a.snapshot}, plaintext removed${forced ? ' (before its retention date: forced)' : ''}`,
-      );
-      out.push({
-        case: name,
-        archive: a.snapshot,
-        files: a.files.length,
-        bytes: a.bytes,
-        removed: removed.removed,
-        changed: removed.changed,
-        leftovers: removed.leftovers,
-        forced,
-      });
+      archiving.set(name, { case: name, forced: !c.info.past, archive: { snapshot: a.snapshot, bytes: a.bytes, files: a.files } });
+      await saveUnderWay(this.d.home, 'archiving', archiving); // before the first file goes
+      out.push(await this.removeArchived(config, archiving, name, false));
     }
+    for (const name of [...picked.map((c) => c.info.name).filter((n) => !out.some((o) => o.case === n)), ...resumed])
+      out.push(await this.removeArchived(config, archiving, name, true));
     // The cloud's copies go to its trash now, as for a deletion (the archive is the copy kept).
     await this.d.sync().catch(() => {}); // the cloud out of reach: the next sync moves them, as it would any deletion
     return out;
@@ -185,25 +185,40 @@ export class Housekeeping {
    * go to the cloud trash, and say when each copy will be gone.
    */
   async delete(r: CaseRequest): Promise<DeleteReport> {
-    const { config, picked } = await this.chosen(r, 'deleted');
+    const deleting = await loadUnderWay(this.d.home, 'deleting');
+    const { config, picked, resumed } = await this.chosen(r, 'deleted', deleting);
     const removedAt = Date.now();
-    const done: { c: CaseFiles; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
-    for (const c of picked) {
-      const forced = !c.info.past;
+    const done: { name: string; files: number; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
+    // A case a killed run began keeps that run's "forced": what it had when its files started to go.
+    const todo = [
+      ...picked.map((c) => ({
+        name: c.info.name,
+        files: c.info.files,
+        paths: c.paths,
+        forced: deleting.get(c.info.name)?.forced ?? !c.info.past,
+        before: deleting.has(c.info.name),
+      })),
+      ...resumed.map((name) => ({ name, files: 0, paths: [] as string[], forced: deleting.get(name)!.forced, before: true })),
+    ];
+    for (const { name, forced } of todo) deleting.set(name, { case: name, forced });
+    await saveUnderWay(this.d.home, 'deleting', deleting); // before the first file goes
+    for (const { name, files, paths, forced, before } of todo) {
       const removed = await removeCase(
         config.vaultDir,
-        c.info.name,
-        c.paths.map((path) => ({ path })),
+        name,
+        paths.map((path) => ({ path })),
       );
-      await forgetCachedFiles(this.d.home, (p) => inCase(c.info.name, p)); // its names and chunk IDs leave the home now, not at the next backup
+      await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // its names and chunk IDs leave the home now, not at the next backup
       const marks = await loadMarks(this.d.home);
-      setClosed(marks, c.info.name, undefined);
+      setClosed(marks, name, undefined);
       await this.save(config, marks);
       await this.d.record(
         'case deleted',
-        `${c.info.name}: ${fileCount(removed.removed)} removed from this computer${forced ? ' (before its retention date: forced)' : ''}`,
+        `${name}: ${fileCount(removed.removed)} removed from this computer${before ? ' (finishing a deletion that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
       );
-      done.push({ c, removed, forced });
+      deleting.delete(name);
+      await saveUnderWay(this.d.home, 'deleting', deleting);
+      done.push({ name, files, removed, forced });
     }
     const synced = await this.d.sync().then(
       () => true,
@@ -213,9 +228,9 @@ export class Housekeeping {
     const marks = await loadMarks(this.d.home);
     return {
       synced,
-      cases: done.map(({ c, removed, forced }) => ({
-        case: c.info.name,
-        files: c.info.files,
+      cases: done.map(({ name, files, removed, forced }) => ({
+        case: name,
+        files,
         removed: removed.removed,
         leftovers: removed.leftovers,
         forced,
@@ -239,9 +254,37 @@ export class Housekeeping {
                 estimate: false,
                 note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
               },
-          backupFate(c.info.name, marks),
+          backupFate(name, marks),
         ],
       })),
+    };
+  }
+
+  /** An archived case's files go (those still as archived), then its marks, record and place in `archiving`. */
+  private async removeArchived(config: VaultConfig, archiving: Map<string, UnderWay>, name: string, before: boolean): Promise<ArchiveOutcome> {
+    const { forced, archive: a } = archiving.get(name)!;
+    const removed = await removeCase(config.vaultDir, name, a!.files);
+    await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // the archive keeps them; the home's cache need not
+    const marks = await loadMarks(this.d.home);
+    setClosed(marks, name, undefined);
+    if (!marks.archives.some((m) => m.case === name && m.snapshot === a!.snapshot))
+      marks.archives.push({ case: name, snapshot: a!.snapshot, at: new Date().toISOString(), files: a!.files.length });
+    await this.save(config, marks);
+    await this.d.record(
+      'case archived',
+      `${name}: ${fileCount(a!.files.length)} into archive ${a!.snapshot}, plaintext removed${before ? ' (finishing an archive that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
+    );
+    archiving.delete(name);
+    await saveUnderWay(this.d.home, 'archiving', archiving);
+    return {
+      case: name,
+      archive: a!.snapshot,
+      files: a!.files.length,
+      bytes: a!.bytes,
+      removed: removed.removed,
+      changed: removed.changed,
+      leftovers: removed.leftovers,
+      forced,
     };
   }
 

@@ -264,6 +264,8 @@ export async function changePassphrase(core: Core, newPassphrase: string): Promi
 export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string }> {
   const keys = core.requireKeys();
   let words = '';
+  // Recorded as not typed back before either key file changes: a run killed after the cloud's copy (or both) took a key nobody was shown must not leave the old key "typed back".
+  await recoveryKeyMade(core.home);
   try {
     await rewriteKeyFile(core, async (kf) => {
       const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
@@ -271,7 +273,6 @@ export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string 
       recoveryKey.fill(0);
       return keyFile;
     });
-    await recoveryKeyMade(core.home);
   } finally {
     await core.record('recovery key replaced');
   }
@@ -284,12 +285,42 @@ export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string 
  * stops asking for it.
  */
 export async function confirmRecoveryKey(core: Core, words: string): Promise<{ confirmed: true }> {
-  const { kf } = await readLocalKeyFile(core.home);
+  const { kf, bytes } = await readLocalKeyFile(core.home);
   const keys = await openWith(kf, { recoveryKey: words });
   await wipeKeys(keys);
+  await cloudCopyOpensWith(core, bytes, kf.vaultId, words);
   await recoveryKeyConfirmed(core.home);
   await core.record('recovery key confirmed');
   return { confirmed: true };
+}
+
+/**
+ * The cloud's key file, where it can be read now and differs from this
+ * computer's copy, must open with the recovery key too: a replacement killed
+ * between the cloud's copy and this computer's leaves in the cloud a key
+ * nobody was shown, and a key that opens only this computer's copy does not
+ * get the vault back on another (WrongSecret). Out of reach, damaged or
+ * another vault's: this computer's copy is what can be checked now (sync and
+ * verify report the rest).
+ */
+async function cloudCopyOpensWith(core: Core, local: Uint8Array, vaultId: string, words: string): Promise<void> {
+  let cloud: KeyFile;
+  try {
+    const bytes = await readKeyFileBytes(await core.remote(await loadConfig(core.home)));
+    if (!bytes || Buffer.from(bytes).equals(local)) return;
+    cloud = parseKeyFile(bytes);
+  } catch {
+    return;
+  }
+  if (cloud.vaultId !== vaultId) return;
+  try {
+    await wipeKeys(await openWith(cloud, { recoveryKey: words }));
+  } catch (e) {
+    if (!(e instanceof WrongSecret)) throw e;
+    throw new WrongSecret(
+      "this recovery key opens this computer's key file but not the cloud copy's, so it would not get the vault back on another computer: a new recovery key was made since (on another computer, or by a replacement here that did not finish); make a new one",
+    );
+  }
 }
 
 /**

@@ -34,8 +34,8 @@ function Outcome({ r }: { r: ApiResult<'verifyCloud'> }) {
   const keyChanged = !r.keyFileMatches && r.keyFileAuthentic === true;
   const keyLine = r.keyFileMatches ? null : keyChanged ? (
     <p>
-      The cloud&apos;s key file is genuine but differs from this computer&apos;s copy: the passphrase or recovery key was changed on another computer. This
-      computer still opens the vault with its own passphrase.
+      The cloud&apos;s key file is genuine but differs from this computer&apos;s copy: the passphrase or recovery key was changed on another computer, or on
+      this one by a change that did not finish (make it again). This computer still opens the vault with its own passphrase.
     </p>
   ) : (
     <p className="state failed">

@@ -8,17 +8,20 @@
 // replacements). The copies are synchronous, so nothing else runs meanwhile
 // and a state is never one write ahead; modification times are kept (the
 // vault's files are not taken as changed). Synchronous calls (placeNew's
-// link) and worker threads are not counted.
-import { cpSync, rmSync } from 'node:fs';
+// link, a folder remote's small writes and their renames) are counted only
+// with `{ sync: true }`; worker threads never are.
+import fs, { cpSync, rmSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 
 const MUTATIONS = ['rename', 'rm', 'unlink', 'rmdir', 'writeFile', 'appendFile', 'copyFile', 'open'] as const;
+/** Their synchronous twins, and link (a new name for a whole file); a write(2) into a descriptor already opened is not a new state's start. */
+const SYNC_MUTATIONS = [...MUTATIONS.map((n) => `${n}Sync`), 'linkSync'];
 
 /** Whether a call changes the disk: every one of MUTATIONS but an open(2) for reading. */
 function writes(name: string, args: unknown[]): boolean {
-  if (name !== 'open') return true;
+  if (name !== 'open' && name !== 'openSync') return true;
   const flags = args[1] ?? 'r';
   return typeof flags === 'number' ? (flags & 3) !== 0 : flags !== 'r' && flags !== 'rs';
 }
@@ -32,8 +35,11 @@ export interface KillStates {
   path(n: number, place: string): string;
 }
 
-/** Runs `work` once (it must succeed), keeping the state of `places` before each of its writes under `dir`. */
-export async function killStates(places: string[], dir: string, work: () => Promise<unknown>): Promise<KillStates> {
+/**
+ * Runs `work` once (it must succeed), keeping the state of `places` before
+ * each of its writes under `dir`; with `sync`, its synchronous writes too.
+ */
+export async function killStates(places: string[], dir: string, work: () => Promise<unknown>, o: { sync?: boolean } = {}): Promise<KillStates> {
   // Synchronous: nothing else runs while a state is copied (and the copy's own writes are not counted).
   const copy = (from: string, to: string) => {
     try {
@@ -43,20 +49,31 @@ export async function killStates(places: string[], dir: string, work: () => Prom
     }
   };
   const copyTo = (to: string) => places.forEach((p, i) => copy(p, join(to, String(i))));
-  const fns = fsp as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const real = new Map(MUTATIONS.map((n) => [n, fns[n]!]));
+  type Fns = Record<string, (...args: unknown[]) => unknown>;
+  const replaced: [Fns, string[]][] = [[fsp as unknown as Fns, [...MUTATIONS]], ...(o.sync ? [[fs as unknown as Fns, SYNC_MUTATIONS] as [Fns, string[]]] : [])];
+  const real = replaced.map(([fns, names]) => [fns, new Map(names.map((n) => [n, fns[n]!]))] as const);
   let count = 0;
-  for (const [name, fn] of real) {
-    fns[name] = async (...args: unknown[]) => {
-      if (writes(name, args)) copyTo(join(dir, String(count++)));
-      return fn(...args);
-    };
+  let copying = false; // the copy's own calls (cpSync may call the replaced synchronous functions) are not the operation's
+  for (const [fns, names] of real) {
+    for (const [name, fn] of names) {
+      fns[name] = (...args: unknown[]) => {
+        if (!copying && writes(name, args)) {
+          copying = true;
+          try {
+            copyTo(join(dir, String(count++)));
+          } finally {
+            copying = false;
+          }
+        }
+        return fn(...args);
+      };
+    }
   }
   syncBuiltinESMExports();
   try {
     await work();
   } finally {
-    for (const [name, fn] of real) fns[name] = fn;
+    for (const [fns, names] of real) for (const [name, fn] of names) fns[name] = fn;
     syncBuiltinESMExports();
   }
   return {
