@@ -177,3 +177,38 @@ test('content that is not exactly the announced size is FileChanged, before anyt
   await assert.rejects(drain([new Uint8Array(10), new Uint8Array(2)], 11), FileChanged);
   assert.throws(() => sealer.sealBytes(id, { path: 'x', size: 3, mtimeMs: 1 }, new Uint8Array(4)), FileChanged);
 });
+
+test('the source is closed whenever the reader stops early: a refused header, damage in a chunk, or a consumer that stops', async () => {
+  await setup();
+  // A source that reports whether it was closed, as the folder remote's get() closes its file only then.
+  const tracked = (bytes: Uint8Array) => {
+    const t = { closed: false, source: undefined as unknown as AsyncGenerator<Uint8Array> };
+    t.source = (async function* () {
+      try {
+        for (let o = 0; o < bytes.length; o += 1000) yield bytes.subarray(o, o + 1000);
+      } finally {
+        t.closed = true;
+      }
+    })();
+    return t;
+  };
+  const a = await seal('a.txt', randomBytes(3 * CHUNK));
+  const b = await seal('b.txt', randomBytes(10));
+  const flipped = Uint8Array.from(a.bytes);
+  flipped[flipped.length - 100]! ^= 1;
+
+  const foreign = tracked(b.bytes); // another file's object under this name: its tag is refused before any content
+  await assert.rejects(openObject(keys, a.id, foreign.source), DamagedData);
+  assert.ok(foreign.closed, 'closed after a refused header');
+
+  const damagedSource = tracked(flipped);
+  const { content } = await openObject(keys, a.id, damagedSource.source);
+  await assert.rejects(async () => {
+    for await (const _ of content) void _;
+  }, DamagedData);
+  assert.ok(damagedSource.closed, 'closed after a chunk failed');
+
+  const stopped = tracked(a.bytes);
+  for await (const _ of (await openObject(keys, a.id, stopped.source)).content) break;
+  assert.ok(stopped.closed, 'closed when the consumer stopped');
+});
