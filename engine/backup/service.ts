@@ -351,19 +351,34 @@ export class BackupApi {
     await saveBackupState(this.d.home, { ...local, listed });
   }
 
-  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
+  /**
+   * The snapshot `wanted` names. 'latest' is the newest that can be read,
+   * unless the newest this computer took (and did not forget) cannot be: then
+   * the newest readable one is older than what this computer backed up, and
+   * restoring it as "latest" would put back older files unannounced.
+   */
+  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>, local: BackupLocalState): Promise<string> {
     const ids = await repo.listSnapshots();
     if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
+      const forgotten = new Set(local.forgotten);
+      const own = local.snapshots.filter((id) => !forgotten.has(id) && !archives.has(id)).at(-1);
       let best: { id: string; t: number } | undefined;
+      let ownReadable = own === undefined;
       for (const id of ids) {
         if (archives.has(id)) continue;
         const t = await repo.readSummary(id).then(
           (s) => s.timeMs,
           () => -1,
         );
+        if (id === own && t >= 0) ownReadable = true;
         if (!best || t > best.t) best = { id, t };
       }
+      if (!ownReadable)
+        throw new Damaged(
+          `the newest backup this computer took (${own!.slice(0, 8)}) is missing from the backup folder or cannot be read (deleted, damaged, or the folder put back to an earlier state), so the latest one there is older; name the snapshot to restore`,
+          'list-snapshots',
+        );
       if (!best || best.t < 0) throw new Damaged('no snapshot in the backup folder can be read', 'verify-backup');
       return best.id;
     }
@@ -380,7 +395,7 @@ export class BackupApi {
     const { repo, storage, local, dir } = await this.open(false);
     try {
       return await withRepoLock(storage, 'restore', async () => {
-        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
+        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives), local);
         const manifest = await repo.readManifest(id, keyring(keys));
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
@@ -403,7 +418,7 @@ export class BackupApi {
     const keys = this.d.readKeys();
     const { repo, local } = await this.open(false);
     try {
-      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives));
+      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives), local);
       const { summary, files } = await repo.readManifest(id, keyring(keys));
       return {
         snapshot: id,
