@@ -44,6 +44,8 @@ export interface SnapshotList {
   snapshots: SnapshotInfo[];
   /** IDs of the snapshots that cannot be read (verify --backup says what is wrong with each). */
   unreadable: string[];
+  /** IDs of snapshots this computer took, and did not forget, that are gone from the backup folder (deleted, or the folder put back to an earlier state). */
+  missing: string[];
 }
 
 /** One backup run on this computer, taken or attempted. */

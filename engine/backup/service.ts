@@ -329,7 +329,10 @@ export class BackupApi {
       }
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
-      return { snapshots: out, unreadable };
+      const present = new Set([...out.map((s) => s.id), ...unreadable]);
+      const forgotten = new Set(local.forgotten);
+      const missing = local.snapshots.filter((id) => !forgotten.has(id) && !present.has(id));
+      return { snapshots: out, unreadable, missing };
     } finally {
       await wipeRepoKeys(repo.keys);
     }

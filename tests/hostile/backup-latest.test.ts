@@ -48,3 +48,21 @@ test('restore of "latest" refuses (exit 3) when the newest snapshot this compute
     assert.equal((await readTree(`${to} (named)`)).get('case/letter.txt')?.toString(), 'first draft');
   }
 });
+
+test('snapshots exits 3 when a snapshot this computer took is gone from the backup folder, listing the others (--json keeps its array)', async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'first draft' }, backedUp: true });
+  await writeFile(join(v.vault, 'case/letter.txt'), 'final text');
+  const newest = (await v.cli(['backup'])).stdout.trim();
+  await rm(join(v.backup, 'snapshots', newest));
+
+  const text = await v.cli(['snapshots']);
+  assert.equal(text.code, 3, text.stdout + text.stderr);
+  assert.equal(text.stdout.trim().split('\n').length, 1, 'the older snapshot is listed');
+  assert.match(
+    text.stderr,
+    /^casevault: 1 snapshot this computer took is missing from the backup folder \(deleted, or the folder put back to an earlier state\); the others are listed; run `casevault verify --backup`\.$/m,
+  );
+  const json = await v.cli(['snapshots', '--json']);
+  assert.equal(json.code, 3);
+  assert.equal((JSON.parse(json.stdout) as unknown[]).length, 1);
+});
