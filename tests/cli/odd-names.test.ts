@@ -85,3 +85,20 @@ test('odd names round-trip through sync and recover, backup and restore, exactly
     assert.ok(single.get(one)!.equals(original.get(one)!), JSON.stringify(one));
   }
 });
+
+test('a path too long for the folder recovered or restored into is said to be that (exit 1), not damage in the cloud copy or the backups', async () => {
+  const v = await makeVault({ files: { [deep]: 'deep', 'short.txt': 'short' }, synced: true, backedUp: true });
+  // A longer folder than the vault's: with the file's ~3,700 bytes under it, its full path passes Linux's 4,096.
+  const far = join(v.root, 'L'.repeat(200), 'M'.repeat(200), 'N'.repeat(200));
+
+  const recover = await v.cli(['recover', '--cloud', v.cloud, '--vault', join(far, 'recovered')], { CASEVAULT_HOME: join(v.root, 'home-new') });
+  assert.equal(recover.code, 1, recover.stdout + recover.stderr);
+  assert.match(recover.stdout, /^Not recovered: objects\/.*: its path is too long for the folder it goes into/m);
+  assert.match(recover.stderr, /^casevault: 1 file could not be recovered here \(listed above, each with why\); every other file was recovered/m);
+  assert.doesNotMatch(recover.stderr, /damaged|tampered/);
+  assert.equal((await readTree(join(far, 'recovered'))).get('short.txt')?.toString(), 'short');
+
+  const restore = await v.cli(['restore', '--to', join(far, 'restored')]);
+  assert.equal(restore.code, 1, restore.stdout + restore.stderr);
+  assert.match(restore.stdout, /^Not restored: .*deep\.txt: its path is too long for the folder it goes into/m);
+});
