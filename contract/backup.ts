@@ -72,6 +72,8 @@ export interface BackupStatus {
   runs: BackupRun[];
   /** The folder's snapshots as this computer last listed them (what it can say while the drive is away); null if never listed. */
   remembered: RememberedSnapshots | null;
+  /** When a check (verify or restore) last found damaged data in the folder that is still recorded (ISO time); null if none. */
+  damageFound: string | null;
 }
 
 /** What this computer remembers of the backup folder's snapshots, from the last time it listed them. */

@@ -175,7 +175,8 @@ export class BackupApi {
     if (local.dir !== dir || local.repoId !== repo.idHex) return;
     const damaged = [...repo.damaged].filter((k) => repo.packs.has(k.slice(0, k.indexOf(':'))));
     if (damaged.length === local.damaged.length && damaged.every((k) => local.damaged.includes(k))) return;
-    await saveBackupState(this.d.home, { ...local, damaged });
+    const found = damaged.some((k) => !local.damaged.includes(k));
+    await saveBackupState(this.d.home, { ...local, damaged, ...(found ? { damageFoundAt: new Date().toISOString() } : {}) });
   }
 
   /**
@@ -638,7 +639,17 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
     if (!config.backupDir) {
-      return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [], remembered: null };
+      return {
+        folder: null,
+        reachable: false,
+        lastBackup: null,
+        lastAttempt: null,
+        nextBackup: null,
+        overdue: false,
+        runs: [],
+        remembered: null,
+        damageFound: null,
+      };
     }
     const folder = config.backupDir;
     // A run recorded before folders could change went to the folder the records were kept for.
@@ -665,6 +676,7 @@ export class BackupApi {
       overdue: backupOverdue(schedule, st).overdue,
       runs: runs.slice(-20).reverse(),
       remembered: mine && local.listed ? local.listed : null,
+      damageFound: mine && local.damaged.length > 0 && local.damageFoundAt ? local.damageFoundAt : null,
     };
   }
 }

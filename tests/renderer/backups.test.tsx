@@ -118,6 +118,7 @@ const status = (over: Partial<ApiResult<'backupStatus'>>): ApiResult<'backupStat
   overdue: false,
   runs: [run],
   remembered: { at: ago(2), snapshots: 4, archives: 1, latest: ago(2) },
+  damageFound: null,
   ...over,
 });
 
