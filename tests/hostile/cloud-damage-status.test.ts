@@ -3,9 +3,10 @@
 // would read the whole cloud), so until verify looks, the damage is unknown;
 // once verify has named it, status must not go on calling that file synced
 // and the cloud copy complete: the file waits for the next sync, which
-// uploads it again.
+// uploads it again. And an object no file has (a deleted file put back)
+// is damage too, where no other computer could have written it.
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StatusReport } from '../../contract/index.js';
@@ -36,4 +37,22 @@ test('a damaged object verify --cloud found: status counts its file as waiting, 
   assert.match(sync.stdout, /1 of them was unchanged but missing or damaged in the cloud, and uploaded again/);
   assert.match((await v.cli(['status'])).stdout, /ok Cloud: every file is in the cloud copy/);
   assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
+});
+
+test("a deleted file's object put back from the cloud's trash: verify --cloud names it (exit 3) where no other computer shares the vault", async () => {
+  const v = await makeVault({ files: { 'keep.txt': 'kept', 'gone.txt': 'deleted on purpose' }, synced: true });
+  await rm(join(v.vault, 'gone.txt'));
+  assert.equal((await v.cli(['sync'])).code, 0);
+  const [trashed] = await readdir(join(v.cloud, 'trash'));
+  const id = trashed!.slice(trashed!.indexOf('-') + 1); // trash/<time>-<object ID> (docs/format.md)
+  await mkdir(join(v.cloud, 'objects', id.slice(0, 2)), { recursive: true });
+  await copyFile(join(v.cloud, 'trash', trashed!), join(v.cloud, 'objects', id.slice(0, 2), id));
+
+  const verify = await v.cli(['verify', '--cloud']);
+  assert.equal(verify.code, 3, verify.stdout + verify.stderr);
+  assert.match(
+    verify.stdout,
+    new RegExp(`^Bad: objects/${id.slice(0, 2)}/${id}: no file of the vault has this object, and no other computer shares the vault`, 'm'),
+  );
+  assert.match(verify.stdout, /1 good, 1 bad/);
 });
