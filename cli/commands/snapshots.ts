@@ -18,7 +18,9 @@ export function snapshotsCommand(program: Command, ctx: Ctx, done: (code: number
       else {
         if (list.length === 0 && unreadable.length === 0) ctx.out('No snapshots yet: take one with `casevault backup`.');
         for (const s of list)
-          ctx.out(`${s.id}  ${when(ctx, s.time)}  ${String(s.files).padStart(7)} files  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`);
+          ctx.out(
+            `${s.id}  ${when(ctx, s.time)}  ${String(s.files).padStart(7)} ${(s.files === 1 ? 'file' : 'files').padEnd(5)}  ${mib(s.bytes).padStart(12)}${s.archive ? '  archive' : ''}`,
+          );
       }
       const rest = list.length > 0 ? '; the others are listed' : '';
       if (unreadable.length > 0) {

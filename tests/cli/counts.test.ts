@@ -1,6 +1,7 @@
 // Counts in the command's own lines read as words do when the count is one:
-// "1 object", "1 snapshot and 1 pack", "1 problem", "1 file needs" (they
-// read "1 objects", "1 problems", "1 file need").
+// "1 object", "1 snapshot and 1 pack", "1 problem", "1 file needs", a
+// snapshot of "1 file" (they read "1 objects", "1 problems", "1 file need",
+// "1 files").
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -8,8 +9,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeVault } from '../helpers/vault.js';
 
-test('verify --cloud, verify --backup and a restore that meets damage count one thing as one', async () => {
+test('snapshots, verify --cloud, verify --backup and a restore that meets damage count one thing as one', async () => {
   const v = await makeVault({ files: { 'scan.pdf': randomBytes(200_000) }, synced: true, backedUp: true });
+  assert.match((await v.cli(['snapshots'])).stdout, /^[0-9a-f]{32} {2}.+ {2}\s+1 file {2}\s+\S+ MiB$/m);
   const cloud = await v.cli(['verify', '--cloud']);
   assert.match(cloud.stdout, /^Checked 1 object \(.* decrypted\): 1 good, 0 bad, 0 missing\.$/m);
 
