@@ -17,7 +17,7 @@ import { type VerifyReport, type Emit } from '../../contract/index.js';
 
 /** An authentic object no file of the vault has, where no other computer could have written it: a deleted file put back from the trash or an older copy, or one planted with the vault's keys. */
 export const NOT_OURS =
-  "no file of the vault has this object, and no other computer shares the vault: a deleted file put back, or a file planted with the vault's keys (a recovery would bring it back; if nobody put it there on purpose, delete it)";
+  "no file of the vault has this object, and no other computer shares the vault: a deleted file put back, or a file planted with the vault's keys (a recovery would bring it back; the next sync moves it to the cloud's trash)";
 
 /** Whether the cloud's key file, different from this computer's copy, is genuine for the current keys (a passphrase changed elsewhere), not tampering. */
 async function authenticKeyFile(bytes: Uint8Array, keys: ReadKeys): Promise<boolean> {

@@ -39,7 +39,7 @@ test('a damaged object verify --cloud found: status counts its file as waiting, 
   assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
 });
 
-test("a deleted file's object put back from the cloud's trash: verify --cloud names it (exit 3) where no other computer shares the vault", async () => {
+test("a deleted file's object put back from the cloud's trash: verify --cloud names it (exit 3) where no other computer shares the vault, and the next sync puts it back in the trash", async () => {
   const v = await makeVault({ files: { 'keep.txt': 'kept', 'gone.txt': 'deleted on purpose' }, synced: true });
   await rm(join(v.vault, 'gone.txt'));
   assert.equal((await v.cli(['sync'])).code, 0);
@@ -55,4 +55,13 @@ test("a deleted file's object put back from the cloud's trash: verify --cloud na
     new RegExp(`^Bad: objects/${id.slice(0, 2)}/${id}: no file of the vault has this object, and no other computer shares the vault`, 'm'),
   );
   assert.match(verify.stdout, /1 good, 1 bad/);
+
+  // The next sync moves it back to the trash, so that a recovery does not bring the deleted file back.
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 0, sync.stdout + sync.stderr);
+  assert.match(sync.stdout, /1 moved to the cloud trash/);
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
+  const recovered = join(v.root, 'recovered');
+  assert.equal((await v.cli(['recover', '--cloud', v.cloud, '--vault', recovered], { CASEVAULT_HOME: join(v.root, 'home-new') })).code, 0);
+  assert.deepEqual(await readdir(recovered), ['keep.txt']);
 });
