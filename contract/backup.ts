@@ -44,6 +44,8 @@ export interface SnapshotList {
   snapshots: SnapshotInfo[];
   /** IDs of the snapshots that cannot be read (verify --backup says what is wrong with each). */
   unreadable: string[];
+  /** IDs of snapshots this computer took, and did not forget, that are gone from the backup folder (deleted, or the folder put back to an earlier state). */
+  missing: string[];
 }
 
 /** One backup run on this computer, taken or attempted. */
@@ -70,6 +72,8 @@ export interface BackupStatus {
   runs: BackupRun[];
   /** The folder's snapshots as this computer last listed them (what it can say while the drive is away); null if never listed. */
   remembered: RememberedSnapshots | null;
+  /** When a check (verify or restore) last found damaged data in the folder that is still recorded (ISO time); null if none. */
+  damageFound: string | null;
 }
 
 /** What this computer remembers of the backup folder's snapshots, from the last time it listed them. */

@@ -110,6 +110,8 @@ export interface ObjectFailure {
   reason: string;
   /** Under the vault's keys from before a key rotation (not re-encrypted yet, or planted with a lost computer's keys): not read. */
   earlierKeys?: boolean;
+  /** The object itself is damaged, tampered with or not this vault's; otherwise it could not be read or written here (a full disk, a path too long for the folder, ...). */
+  damaged?: boolean;
 }
 
 export interface VaultFile {

@@ -36,8 +36,11 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)
 /**
  * Throws UnsafePath unless `path` is a relative, '/'-separated vault path
  * that stays inside any folder it is joined to on `platform`: no empty, '.'
- * or '..' segment, no leading '/', no NUL, no drive letter; on Windows also
- * no backslash, reserved device name, or character Windows forbids.
+ * or '..' segment, no leading '/', no NUL; on Windows also no drive letter,
+ * network path, backslash, reserved device name, or character Windows
+ * forbids. Elsewhere `C:x` or a name starting with two backslashes is an
+ * ordinary name (a Linux file may be called `a:b`) that stays inside its
+ * folder, and refusing it would lose a file synced from there.
  */
 export function assertSafeVaultPath(path: string, platform: NodeJS.Platform = process.platform): void {
   const bad = (why: string) => new UnsafePath(`a stored file path is unsafe (${why}) and was refused`);
@@ -45,8 +48,10 @@ export function assertSafeVaultPath(path: string, platform: NodeJS.Platform = pr
   if (utf8(path).length > MAX_PATH_BYTES) throw bad('too long');
   if (path.includes('\0')) throw bad('contains NUL');
   if (path.startsWith('/')) throw bad('absolute');
-  if (/^[A-Za-z]:/.test(path)) throw bad('drive letter');
-  if (path.startsWith('\\\\') || path.startsWith('//')) throw bad('network path');
+  if (platform === 'win32') {
+    if (/^[A-Za-z]:/.test(path)) throw bad('drive letter');
+    if (path.startsWith('\\\\')) throw bad('network path');
+  }
   for (const seg of path.split('/')) {
     if (seg === '' || seg === '.' || seg === '..') throw bad('empty, . or .. segment');
     if (platform === 'win32') {

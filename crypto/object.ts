@@ -237,6 +237,13 @@ class ByteReader {
     this.have = rest.length;
     return take;
   }
+
+  /** Ends the source early (a file it reads is closed now, not when collected); nothing after the end. */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.it.return?.();
+  }
 }
 
 export type ObjectReadKeys = Pick<ReadKeys, 'boxSecret' | 'publicKey' | 'authKey' | 'nameKey'>;
@@ -272,6 +279,22 @@ export async function openObject(
   const s = await ready();
   if (id.length !== OBJECT_ID_BYTES) throw new Error('internal error: object id length');
   const reader = new ByteReader(source);
+  try {
+    return await openWith(s, reader, keyring, id, platform);
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
+}
+
+/** openObject's work once its source is a reader: throws before any content if the header or the metadata is refused. */
+async function openWith(
+  s: Sodium,
+  reader: ByteReader,
+  keyring: ObjectReadKeys | readonly ObjectReadKeys[],
+  id: Uint8Array,
+  platform: NodeJS.Platform,
+): Promise<OpenedObject> {
   const header = await reader.read(HEADER_LEN);
   if (header.length < HEADER_LEN) throw damaged('truncated header');
   if (!s.memcmp(header.subarray(0, 4), MAGIC)) throw damaged('not a Casevault object');
@@ -339,18 +362,22 @@ export async function openObject(
   const expectedTotal = paddedLength(version, metaLen, meta.size);
 
   async function* content(): AsyncGenerator<Uint8Array> {
-    let remaining = meta.size;
-    let chunk = first.subarray(4 + metaLen);
-    for (;;) {
-      const n = Math.min(remaining, chunk.length);
-      if (n > 0) yield chunk.subarray(0, n);
-      remaining -= n;
-      if (chunk.subarray(n).some((b) => b !== 0)) throw damaged('bad padding');
-      if (final) break;
-      chunk = await pull();
+    try {
+      let remaining = meta.size;
+      let chunk = first.subarray(4 + metaLen);
+      for (;;) {
+        const n = Math.min(remaining, chunk.length);
+        if (n > 0) yield chunk.subarray(0, n);
+        remaining -= n;
+        if (chunk.subarray(n).some((b) => b !== 0)) throw damaged('bad padding');
+        if (final) break;
+        chunk = await pull();
+      }
+      if (remaining !== 0 || plainTotal !== expectedTotal) throw damaged('wrong length');
+      if ((await reader.read(1)).length !== 0) throw damaged('data after the final chunk');
+    } finally {
+      await reader.close(); // damaged, or the reader stopped early
     }
-    if (remaining !== 0 || plainTotal !== expectedTotal) throw damaged('wrong length');
-    if ((await reader.read(1)).length !== 0) throw damaged('data after the final chunk');
   }
   return { meta, generation, content: content() };
 }

@@ -65,6 +65,9 @@ export class Damaged extends Failure {
   }
 }
 
+/** Why a file was not written (ENAMETOOLONG): its vault path fits where it was made, not under the folder it goes into now (Linux allows 4,096 bytes in all). */
+export const TOO_LONG = 'its path is too long for the folder it goes into; use a folder with a shorter path';
+
 /** A fault of the data itself (damaged, tampered, unsafe, a newer format), which reading it again will not cure, unlike a dropped connection or a busy disk. */
 export function isDataDefect(e: unknown): e is Error {
   return e instanceof DamagedData || e instanceof UnsafePath || e instanceof UnsupportedFormat;

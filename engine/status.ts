@@ -1,5 +1,6 @@
 // What is true of the vault right now, computed from the vault folder, this
-// computer's records, the backups' state and the cloud's key file, never
+// computer's records (a file whose object verify --cloud found damaged waits
+// for the next sync), the backups' state and the cloud's key file, never
 // assumed: files synced, waiting or failed, the last sync and backup, live
 // sync, reminders, and the vault's health (engine/health/).
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.j
 import { loadConfig } from './config.js';
 import { alive } from './fsutil/lockfile.js';
 import { homeFiles } from './home.js';
+import { loadDamaged } from './mirror/damaged.js';
 import { scanVault } from './mirror/scan.js';
 import { loadState, type SyncState } from './mirror/state.js';
 import { removedPaths } from './mirror/sync.js';
@@ -36,8 +38,8 @@ export interface StatusInputs {
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
   // Together: the log is read on the thread pool while the scan's lstat calls run here.
-  const [state, scan] = await Promise.all([loadState(i.home), scanVault(config.vaultDir)]);
-  const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state);
+  const [state, scan, damaged] = await Promise.all([loadState(i.home), scanVault(config.vaultDir), loadDamaged(i.home)]);
+  const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state, damaged);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
   const settings = await loadSettings(i.home);
@@ -103,7 +105,7 @@ async function liveState(home: string): Promise<StatusReport['live']> {
 /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. */
 export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
   const config = await loadConfig(home);
-  const all = classifyFiles(await scanVault(config.vaultDir), await loadState(home));
+  const all = classifyFiles(await scanVault(config.vaultDir), await loadState(home), await loadDamaged(home));
   const order = { failed: 0, waiting: 1, synced: 2 } as const;
   return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
 }

@@ -42,18 +42,22 @@ export function recoverCommand(program: Command, ctx: Ctx, done: (code: number) 
       if (r.lastChanged) ctx.out(lastChangedText(r.lastChanged, when(ctx, r.lastChanged.at)));
       if (r.backup) for (const line of backupFolderLines(r.backup)) ctx.out(line);
       for (const f of r.failed) ctx.out(`Not recovered: ${printable(f.object)}: ${f.reason}`);
-      const damaged = r.failed.filter((f) => !f.earlierKeys).length;
-      if (r.failed.length > 0 && damaged === 0) {
+      const damaged = r.failed.filter((f) => f.damaged).length;
+      if (damaged > 0) {
+        throw new Failure(
+          'damaged',
+          `${damaged === 1 ? '1 object' : `${damaged} objects`} in the cloud copy ${damaged === 1 ? 'is' : 'are'} damaged or tampered with and ${damaged === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`,
+        );
+      }
+      const unwritten = r.failed.filter((f) => !f.earlierKeys).length;
+      if (unwritten > 0) {
+        throw new Failure('partial', `${fileCount(unwritten)} could not be recovered here (listed above, each with why); every other file was recovered`);
+      }
+      if (r.failed.length > 0) {
         throw new Failure(
           'failed',
           `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} under the keys from before a key rotation and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above): the rotation has not finished re-encrypting the cloud copy on the computer that started it (or they were planted with a lost computer's keys)`,
           'finish-key-rotation',
-        );
-      }
-      if (r.failed.length > 0) {
-        throw new Failure(
-          'damaged',
-          `${r.failed.length === 1 ? '1 object' : `${r.failed.length} objects`} in the cloud copy ${r.failed.length === 1 ? 'is' : 'are'} damaged or tampered with and ${r.failed.length === 1 ? 'was' : 'were'} not recovered (listed above); every other file was recovered, and the backups may hold the rest`,
         );
       }
       done(0);

@@ -35,7 +35,7 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
       if (r.failed.some((f) => f.damaged)) {
         throw new Failure(
           'damaged',
-          `${fileCount(r.failed.length)} need damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`,
+          `${fileCount(r.failed.length)} ${r.failed.length === 1 ? 'needs' : 'need'} damaged or missing backup data (listed above); every other file was restored, so try an older snapshot for those`,
         );
       }
       if (r.failed.length > 0)

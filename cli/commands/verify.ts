@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { printable } from '../printable.js';
 import { showProgress } from '../progress-line.js';
-import { Failure } from '../../contract/index.js';
+import { count, Failure } from '../../contract/index.js';
 
 export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -18,7 +18,7 @@ export function verifyCommand(program: Command, ctx: Ctx, done: (code: number) =
         const stop = showProgress(engine, ctx.io, 'Verifying');
         return engine.verifyCloud().finally(stop);
       });
-      ctx.out(`Checked ${r.checked} objects (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
+      ctx.out(`Checked ${count(r.checked, 'object')} (${mib(r.bytes)} decrypted): ${r.ok} good, ${r.bad.length} bad, ${r.missing.length} missing.`);
       const keyFileChanged = !r.keyFileMatches && r.keyFileAuthentic === true; // genuine: a passphrase or recovery key changed on another computer, or here by a run killed between the two key files
       if (keyFileChanged) {
         ctx.out(
@@ -51,7 +51,7 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
     return engine.verifyBackup({ quick }).finally(stop);
   });
   ctx.out(
-    `Checked ${r.snapshots} snapshots and ${r.packs} packs${r.quick ? ` (data of ${r.packsRead} sampled packs)` : ''}: ${r.blobs} chunks, ${mib(r.bytes)} decrypted; ${r.bad.length} problems.`,
+    `Checked ${count(r.snapshots, 'snapshot')} and ${count(r.packs, 'pack')}${r.quick ? ` (data of ${count(r.packsRead, 'sampled pack')})` : ''}: ${count(r.blobs, 'chunk')}, ${mib(r.bytes)} decrypted; ${count(r.bad.length, 'problem')}.`,
   );
   for (const b of r.bad) ctx.out(`Bad: ${printable(b.item)}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);

@@ -53,7 +53,7 @@ import {
   type Sodium,
 } from '../../crypto/backup/index.js';
 import { fromBase64, toHex, type ReadKeys, type WriteKeys } from '../../crypto/index.js';
-import { Damaged, isDataDefect, Refused } from '../errors.js';
+import { Damaged, isDataDefect, Refused, TOO_LONG } from '../errors.js';
 import { LinkInTheWay } from '../fsutil/no-links.js';
 import { RemoteError, RemoteNotFound, RemoteTooLarge, RemoteUnavailable } from '../remotes/remote.js';
 import { withRepoLock } from './lock.js';
@@ -147,6 +147,7 @@ export function describeProblem(e: unknown): string {
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EIO') return 'the drive could not read it (input/output error)';
+  if (code === 'ENAMETOOLONG') return TOO_LONG;
   return 'it could not be read';
 }
 

@@ -175,7 +175,8 @@ export class BackupApi {
     if (local.dir !== dir || local.repoId !== repo.idHex) return;
     const damaged = [...repo.damaged].filter((k) => repo.packs.has(k.slice(0, k.indexOf(':'))));
     if (damaged.length === local.damaged.length && damaged.every((k) => local.damaged.includes(k))) return;
-    await saveBackupState(this.d.home, { ...local, damaged });
+    const found = damaged.some((k) => !local.damaged.includes(k));
+    await saveBackupState(this.d.home, { ...local, damaged, ...(found ? { damageFoundAt: new Date().toISOString() } : {}) });
   }
 
   /**
@@ -329,7 +330,10 @@ export class BackupApi {
       }
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
-      return { snapshots: out, unreadable };
+      const present = new Set([...out.map((s) => s.id), ...unreadable]);
+      const forgotten = new Set(local.forgotten);
+      const missing = local.snapshots.filter((id) => !forgotten.has(id) && !present.has(id));
+      return { snapshots: out, unreadable, missing };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -351,19 +355,34 @@ export class BackupApi {
     await saveBackupState(this.d.home, { ...local, listed });
   }
 
-  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>): Promise<string> {
+  /**
+   * The snapshot `wanted` names. 'latest' is the newest that can be read,
+   * unless the newest this computer took (and did not forget) cannot be: then
+   * the newest readable one is older than what this computer backed up, and
+   * restoring it as "latest" would put back older files unannounced.
+   */
+  private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>, local: BackupLocalState): Promise<string> {
     const ids = await repo.listSnapshots();
     if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
+      const forgotten = new Set(local.forgotten);
+      const own = local.snapshots.filter((id) => !forgotten.has(id) && !archives.has(id)).at(-1);
       let best: { id: string; t: number } | undefined;
+      let ownReadable = own === undefined;
       for (const id of ids) {
         if (archives.has(id)) continue;
         const t = await repo.readSummary(id).then(
           (s) => s.timeMs,
           () => -1,
         );
+        if (id === own && t >= 0) ownReadable = true;
         if (!best || t > best.t) best = { id, t };
       }
+      if (!ownReadable)
+        throw new Damaged(
+          `the newest backup this computer took (${own!.slice(0, 8)}) is missing from the backup folder or cannot be read (deleted, damaged, or the folder put back to an earlier state), so the latest one there is older; name the snapshot to restore`,
+          'list-snapshots',
+        );
       if (!best || best.t < 0) throw new Damaged('no snapshot in the backup folder can be read', 'verify-backup');
       return best.id;
     }
@@ -380,7 +399,7 @@ export class BackupApi {
     const { repo, storage, local, dir } = await this.open(false);
     try {
       return await withRepoLock(storage, 'restore', async () => {
-        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives));
+        const id = await this.resolve(repo, o.snapshot, await archiveIds(repo, local.archives), local);
         const manifest = await repo.readManifest(id, keyring(keys));
         const wanted = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
         const files = wanted.length > 0 ? selectPaths(manifest.files, wanted) : selectFiles(manifest.files, undefined);
@@ -403,7 +422,7 @@ export class BackupApi {
     const keys = this.d.readKeys();
     const { repo, local } = await this.open(false);
     try {
-      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives));
+      const id = await this.resolve(repo, snapshot, await archiveIds(repo, local.archives), local);
       const { summary, files } = await repo.readManifest(id, keyring(keys));
       return {
         snapshot: id,
@@ -620,7 +639,17 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
     if (!config.backupDir) {
-      return { folder: null, reachable: false, lastBackup: null, lastAttempt: null, nextBackup: null, overdue: false, runs: [], remembered: null };
+      return {
+        folder: null,
+        reachable: false,
+        lastBackup: null,
+        lastAttempt: null,
+        nextBackup: null,
+        overdue: false,
+        runs: [],
+        remembered: null,
+        damageFound: null,
+      };
     }
     const folder = config.backupDir;
     // A run recorded before folders could change went to the folder the records were kept for.
@@ -647,6 +676,7 @@ export class BackupApi {
       overdue: backupOverdue(schedule, st).overdue,
       runs: runs.slice(-20).reverse(),
       remembered: mine && local.listed ? local.listed : null,
+      damageFound: mine && local.damaged.length > 0 && local.damageFoundAt ? local.damageFoundAt : null,
     };
   }
 }

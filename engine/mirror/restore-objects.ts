@@ -9,7 +9,7 @@ import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import { runPool } from '../fsutil/pool.js';
 import type { Remote } from '../remotes/remote.js';
-import { isDataDefect } from '../errors.js';
+import { isDataDefect, TOO_LONG } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
 import { lstatIfExists } from '../fsutil/read.js';
 import { LinkInTheWay, mkdirInside } from '../fsutil/no-links.js';
@@ -88,6 +88,7 @@ export function describeObjectFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'the disk is full';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied while writing the file';
+  if (code === 'ENAMETOOLONG') return TOO_LONG;
   return 'the object could not be read';
 }
 
@@ -199,7 +200,8 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
       }
     } catch (e) {
       const reason = describeObjectFailure(e);
-      result.failed.push({ object: name, reason, ...(e instanceof EarlierKeysObject ? { earlierKeys: true } : {}) });
+      const kind = e instanceof EarlierKeysObject ? { earlierKeys: true } : isDataDefect(e) ? { damaged: true } : {};
+      result.failed.push({ object: name, reason, ...kind });
       emit('file', { task, path: name, state: 'damaged', reason });
     }
     progress.filesDone++;

@@ -9,6 +9,7 @@ import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, pa
 import { mirrorAudit } from '../audit/trail.js';
 import { conflictPath, remoteTag, tagOf, tapFirst } from './devices.js';
 import { highWaterName, othersSum, ownRollback, raiseOwn } from './high-water.js';
+import { countDevices } from '../devices/this-device.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
@@ -365,6 +366,23 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     ctx.emit('progress', { ...progress });
   }
 
+  // Objects verify found that no file of the vault has (a deleted file put back, or planted): where no
+  // other computer shares the vault (none could have written them), back to the trash, so that a recovery
+  // does not bring them back. Only ever a move: the trash keeps them for its time.
+  const owned = new Set([...state.files.values()].map((r) => r.id));
+  const strays = [...damaged].filter((id) => !owned.has(id) && inCloud.has(id));
+  if (strays.length > 0 && (await countDevices(ctx.remote, ctx.deviceId, ctx.keys.authKey)).others === 0) {
+    for (const id of strays) {
+      const name = objectRemoteName(Buffer.from(id, 'hex'));
+      try {
+        await ctx.remote.move(name, trashName(id, new Date()));
+        report.deleted++;
+      } catch (e) {
+        if (!(e instanceof RemoteNotFound)) report.failed.push({ path: name, reason: describeFailure(e) });
+      }
+    }
+  }
+
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
   await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
   await ctx.devices.afterPass(state.files);
@@ -373,7 +391,6 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
   if (damaged.size > 0) {
     // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.
-    const owned = new Set([...state.files.values()].map((r) => r.id));
     await saveDamaged(ctx.home, new Set([...damaged].filter((id) => owned.has(id) && !rewritten.has(id))));
   }
   return report;

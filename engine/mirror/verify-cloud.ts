@@ -2,7 +2,9 @@
 // full, and check it against what this computer last uploaded: an object
 // that authenticates but is not the write this computer recorded (its tag
 // differs) was put back from an older copy, when no other computer of the
-// vault could have written it.
+// vault could have written it; and, where no other computer shares the
+// vault, that no object is there that no file of the vault has (a deleted
+// file put back would come back at the next recovery).
 import { DamagedData, keyFileAuthentic, openObject, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
 import { tagOf, tapFirst } from './devices.js';
@@ -12,6 +14,10 @@ import { describeObjectFailure, listObjects } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
+
+/** An authentic object no file of the vault has, where no other computer could have written it: a deleted file put back from the trash or an older copy, or one planted with the vault's keys. */
+export const NOT_OURS =
+  "no file of the vault has this object, and no other computer shares the vault: a deleted file put back, or a file planted with the vault's keys (a recovery would bring it back; the next sync moves it to the cloud's trash)";
 
 /** Whether the cloud's key file, different from this computer's copy, is genuine for the current keys (a passphrase changed elsewhere), not tampering. */
 async function authenticKeyFile(bytes: Uint8Array, keys: ReadKeys): Promise<boolean> {
@@ -55,6 +61,8 @@ export async function verifyCloud(
   const othersNow = alone ? 0 : await othersSum(remote, ring[0]!.authKey, deviceId);
   const written = new Map<string, string>();
   for (const rec of state.files.values()) if (rec.tag && (alone || (rec.others !== undefined && othersNow <= rec.others))) written.set(rec.id, rec.tag);
+  // Alone, and synced at least once (a lost state knows nothing): every object of the current keys is one of this computer's files.
+  const ours = alone && state.lastSync !== undefined ? new Set([...state.files.values()].map((r) => r.id)) : undefined;
   const present = new Set(names.map((n) => n.idHex));
   const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
   await runPool(names, 8, async ({ name, idHex }) => {
@@ -62,7 +70,7 @@ export async function verifyCloud(
     try {
       if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object (if nobody put it there on purpose, delete it)');
       let tag: string | undefined;
-      const { meta, content } = await openObject(
+      const { meta, content, generation } = await openObject(
         ring,
         Buffer.from(idHex, 'hex'),
         tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)),
@@ -70,6 +78,7 @@ export async function verifyCloud(
       for await (const piece of content) report.bytes += piece.length;
       const recorded = written.get(idHex);
       if (recorded !== undefined && tag !== recorded) throw new DamagedData('replaced with an older copy since this computer wrote it');
+      if (ours && generation === 0 && !ours.has(idHex)) throw new DamagedData(NOT_OURS);
       report.ok++;
       emit('file', { task: 'verify', path: meta.path, state: 'ok' });
     } catch (e) {

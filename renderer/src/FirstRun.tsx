@@ -93,8 +93,12 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       });
       secret.clear();
       s3.clear();
+      // Damage in the cloud copy apart from what this computer could not do (a path too long for the folder, a full disk): each says its reason.
+      const damaged = r.failed.filter((f) => f.damaged).length;
+      const other = r.failed.find((f) => !f.damaged);
+      const others = r.failed.length - damaged;
       setDone({
-        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${r.failed.length ? ` ${r.failed.length} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${r.lastChanged ? ` ${lastChangedText(r.lastChanged, when(r.lastChanged.at))}` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
+        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${damaged ? ` ${damaged} damaged items in the cloud copy could not be recovered; your backups may hold them.` : ''}${other ? ` ${others === 1 ? '1 item' : `${others} items`} could not be recovered here (${other.reason}).` : ''}${r.lastChanged ? ` ${lastChangedText(r.lastChanged, when(r.lastChanged.at))}` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
         backup: r.backup !== undefined,
       });
     } catch (err) {

@@ -100,3 +100,18 @@ test('once every damaged chunk is stored again, verify --backup says so and poin
   assert.match(clean.stdout, /0 problems/);
   await restoresLatest(v, 'out', content);
 });
+
+test("status after verify --backup found damaged data: the backups' health is not ok until a backup stores it again", async () => {
+  const { v } = await backedUpThenDamaged();
+  const backupsHealth = async () =>
+    (JSON.parse((await v.cli(['status', '--json'])).stdout) as { health: { area: string; ok: boolean; message: string }[] }).health.find(
+      (h) => h.area === 'backups',
+    )!;
+  assert.equal((await backupsHealth()).ok, true, 'nothing is known of the damage before a check');
+  assert.equal((await v.cli(['verify', '--backup'])).code, 3);
+  const found = await backupsHealth();
+  assert.equal(found.ok, false, found.message);
+  assert.match(found.message, /^the last check found damaged data in the backup folder; back up now, so that the damaged parts are stored again/);
+  assert.equal((await v.cli(['backup'])).code, 0);
+  assert.equal((await backupsHealth()).ok, true);
+});

@@ -3,16 +3,28 @@ import { test } from 'node:test';
 import { assertSafeVaultPath, parseObjectRemoteName } from '../../crypto/index.js';
 
 test('ordinary, deep and Unicode paths are safe', () => {
-  for (const p of ['a.txt', 'Members/0042/letter.docx', 'caf\u00e9/cafe\u0301.txt', Array(200).fill('d').join('/'), ' spaced . ', '__proto__', 'a\\b']) {
+  for (const p of [
+    'a.txt',
+    'Members/0042/letter.docx',
+    'caf\u00e9/cafe\u0301.txt',
+    Array(200).fill('d').join('/'),
+    ' spaced . ',
+    '__proto__',
+    'a\\b',
+    'a:b',
+    'C:x',
+    'c:/x',
+    '\\\\server\\share',
+  ]) {
     assert.doesNotThrow(() => assertSafeVaultPath(p, 'linux'), p);
   }
 });
 
-test('paths that could escape are refused everywhere; Windows also refuses its special names and characters', () => {
-  for (const p of ['', '/abs', '../x', 'a/../b', 'a//b', './a', 'a/.', 'nul\0', 'C:x', 'c:/x', '//server/share', '\\\\server\\share']) {
+test('paths that could escape are refused everywhere; Windows also refuses drive letters, network paths, its special names and characters', () => {
+  for (const p of ['', '/abs', '../x', 'a/../b', 'a//b', './a', 'a/.', 'nul\0', '//server/share']) {
     assert.throws(() => assertSafeVaultPath(p, 'linux'), { name: 'UnsafePath' }, JSON.stringify(p));
   }
-  for (const p of ['a\\b', 'CON', 'nul.txt', 'COM1', 'lpt9.log', 'trailing.', 'trailing ', 'a<b', 'q?', 'x:y']) {
+  for (const p of ['a\\b', 'CON', 'nul.txt', 'COM1', 'lpt9.log', 'trailing.', 'trailing ', 'a<b', 'q?', 'x:y', 'C:x', 'c:/x', 'C:', '\\\\server\\share']) {
     assert.throws(() => assertSafeVaultPath(p, 'win32'), { name: 'UnsafePath' }, JSON.stringify(p));
   }
 });

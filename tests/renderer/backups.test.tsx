@@ -118,6 +118,7 @@ const status = (over: Partial<ApiResult<'backupStatus'>>): ApiResult<'backupStat
   overdue: false,
   runs: [run],
   remembered: { at: ago(2), snapshots: 4, archives: 1, latest: ago(2) },
+  damageFound: null,
   ...over,
 });
 
@@ -139,7 +140,7 @@ test('Back up now: live progress in place of the button, then the result beside 
   bridge({
     backupStatus: () => status({}),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshotList: () => ({ snapshots, unreadable: [] }),
+    snapshotList: () => ({ snapshots, unreadable: [], missing: [] }),
     backup: () => new Promise((ok) => (finish = ok)),
   });
   render(<Backups />);
@@ -174,7 +175,7 @@ test('no backup folder: the Backups screen offers to attach one (an old drive is
   bridge({
     backupStatus: () => (attached ? status({}) : status({ folder: null, reachable: false, lastBackup: null, lastAttempt: null, runs: [], remembered: null })),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshotList: () => ({ snapshots, unreadable: [] }),
+    snapshotList: () => ({ snapshots, unreadable: [], missing: [] }),
     attachBackupFolder: (p) => {
       attached = true;
       return { folder: String(p.dir), previous: null, state: 'adopted', snapshots: 4, archives: 1, latest: ago(2), rewrapped: true };
@@ -212,7 +213,7 @@ test('a backup that cannot be read is not hidden: the screen says how many, besi
   bridge({
     backupStatus: () => status({}),
     status: () => ({ vaultDir: '/v' }) as never,
-    snapshotList: () => ({ snapshots, unreadable: ['eeee5555'] }),
+    snapshotList: () => ({ snapshots, unreadable: ['eeee5555'], missing: [] }),
   });
   render(<Backups />);
   assert.match(

@@ -1,0 +1,67 @@
+// What status says once verify --cloud has found an object damaged or
+// replaced. Sync does not read objects back (a pass over 100,000 files
+// would read the whole cloud), so until verify looks, the damage is unknown;
+// once verify has named it, status must not go on calling that file synced
+// and the cloud copy complete: the file waits for the next sync, which
+// uploads it again. And an object no file has (a deleted file put back)
+// is damage too, where no other computer could have written it.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { StatusReport } from '../../contract/index.js';
+import { makeVault } from '../helpers/vault.js';
+
+test('a damaged object verify --cloud found: status counts its file as waiting, not synced, until sync uploads it again', async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'the letter', 'case/notes.txt': 'the notes' }, synced: true });
+  const objects = (await readdir(join(v.cloud, 'objects'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  const object = join(objects[0]!.parentPath, objects[0]!.name);
+  const bytes = await readFile(object);
+  bytes[bytes.length >> 1]! ^= 1; // one bit flipped by the cloud: same name, same size
+  await writeFile(object, bytes);
+
+  const verify = await v.cli(['verify', '--cloud']);
+  assert.equal(verify.code, 3, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /1 good, 1 bad/);
+
+  const status = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
+  assert.deepEqual(status.files, { total: 2, synced: 1, pending: 1, failed: 0 });
+  assert.equal(status.pendingFiles.length, 1);
+  const cloud = status.health.find((h) => h.area === 'cloud')!;
+  assert.equal(cloud.ok, false, cloud.message);
+  assert.match(cloud.message, /1 change waits to go to the cloud/);
+  assert.doesNotMatch((await v.cli(['status'])).stdout, /all synced|every file is in the cloud copy/);
+
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 0, sync.stderr);
+  assert.match(sync.stdout, /1 of them was unchanged but missing or damaged in the cloud, and uploaded again/);
+  assert.match((await v.cli(['status'])).stdout, /ok Cloud: every file is in the cloud copy/);
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
+});
+
+test("a deleted file's object put back from the cloud's trash: verify --cloud names it (exit 3) where no other computer shares the vault, and the next sync puts it back in the trash", async () => {
+  const v = await makeVault({ files: { 'keep.txt': 'kept', 'gone.txt': 'deleted on purpose' }, synced: true });
+  await rm(join(v.vault, 'gone.txt'));
+  assert.equal((await v.cli(['sync'])).code, 0);
+  const [trashed] = await readdir(join(v.cloud, 'trash'));
+  const id = trashed!.slice(trashed!.indexOf('-') + 1); // trash/<time>-<object ID> (docs/format.md)
+  await mkdir(join(v.cloud, 'objects', id.slice(0, 2)), { recursive: true });
+  await copyFile(join(v.cloud, 'trash', trashed!), join(v.cloud, 'objects', id.slice(0, 2), id));
+
+  const verify = await v.cli(['verify', '--cloud']);
+  assert.equal(verify.code, 3, verify.stdout + verify.stderr);
+  assert.match(
+    verify.stdout,
+    new RegExp(`^Bad: objects/${id.slice(0, 2)}/${id}: no file of the vault has this object, and no other computer shares the vault`, 'm'),
+  );
+  assert.match(verify.stdout, /1 good, 1 bad/);
+
+  // The next sync moves it back to the trash, so that a recovery does not bring the deleted file back.
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 0, sync.stdout + sync.stderr);
+  assert.match(sync.stdout, /1 moved to the cloud trash/);
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
+  const recovered = join(v.root, 'recovered');
+  assert.equal((await v.cli(['recover', '--cloud', v.cloud, '--vault', recovered], { CASEVAULT_HOME: join(v.root, 'home-new') })).code, 0);
+  assert.deepEqual(await readdir(recovered), ['keep.txt']);
+});
