@@ -654,6 +654,7 @@ export class Engine {
       this.emit,
       config.deviceId,
       this.home,
+      config.vaultDir,
     );
     const damaged = report.bad.flatMap((b) => {
       const id = parseObjectRemoteName(b.object);

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, type WriteKeys } from '../../crypto/index.js';
+import { FileChanged, objectId, objectLength, objectRemoteName, ObjectSealer, parseObjectRemoteName, toHex, type WriteKeys } from '../../crypto/index.js';
 import { mirrorAudit } from '../audit/trail.js';
 import { conflictPath, remoteTag, tagOf, tapFirst } from './devices.js';
 import { highWaterName, othersSum, ownRollback, raiseOwn } from './high-water.js';
@@ -368,10 +368,17 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
   // Objects verify found that no file of the vault has (a deleted file put back, or planted): where no
   // other computer shares the vault (none could have written them), back to the trash, so that a recovery
-  // does not bring them back. Only ever a move: the trash keeps them for its time.
+  // does not bring them back. Only ever a move: the trash keeps them for its time. Never the object a file
+  // in the vault now has (its record lost with the sync state, or its upload failed), and none while a
+  // folder cannot be read (its files are not known).
   const owned = new Set([...state.files.values()].map((r) => r.id));
-  const strays = [...damaged].filter((id) => !owned.has(id) && inCloud.has(id));
-  if (strays.length > 0 && (await countDevices(ctx.remote, ctx.deviceId, ctx.keys.authKey)).others === 0) {
+  let strays = [...damaged].filter((id) => !owned.has(id) && inCloud.has(id));
+  if (strays.length > 0) {
+    const named = new Set<string>();
+    for (const p of scan.files.keys()) named.add(toHex(await objectId(ctx.keys.nameKey, p)));
+    strays = strays.filter((id) => !named.has(id));
+  }
+  if (strays.length > 0 && scan.unreadable.length === 0 && (await countDevices(ctx.remote, ctx.deviceId, ctx.keys.authKey)).others === 0) {
     for (const id of strays) {
       const name = objectRemoteName(Buffer.from(id, 'hex'));
       try {

@@ -5,12 +5,13 @@
 // vault could have written it; and, where no other computer shares the
 // vault, that no object is there that no file of the vault has (a deleted
 // file put back would come back at the next recovery).
+import { lstat } from 'node:fs/promises';
 import { DamagedData, keyFileAuthentic, openObject, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
 import { runPool } from '../fsutil/pool.js';
 import { tagOf, tapFirst } from './devices.js';
 import { countDevices } from '../devices/this-device.js';
 import { checkAndPin, othersSum } from './high-water.js';
-import { describeObjectFailure, listObjects } from './restore-objects.js';
+import { describeObjectFailure, listObjects, safeJoin } from './restore-objects.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
@@ -25,6 +26,16 @@ async function authenticKeyFile(bytes: Uint8Array, keys: ReadKeys): Promise<bool
     return await keyFileAuthentic(parseKeyFile(bytes), keys);
   } catch {
     return false; // not a key file at all
+  }
+}
+
+/** Whether the vault folder holds a file at `path` now. */
+async function inVault(vaultDir: string | undefined, path: string): Promise<boolean> {
+  if (!vaultDir) return false;
+  try {
+    return (await lstat(safeJoin(vaultDir, path))).isFile();
+  } catch {
+    return false; // not there, or a path that is not one of the vault's
   }
 }
 
@@ -45,6 +56,8 @@ export async function verifyCloud(
   deviceId: string,
   /** CASEVAULT_HOME, whose pins the computers' high-water records are checked against (and raised to). */
   home?: string,
+  /** The vault folder: an object of a file that is there now is that file's, whatever records the sync state lost. */
+  vaultDir?: string,
 ): Promise<VerifyReport> {
   const report: VerifyReport = {
     checked: 0,
@@ -78,7 +91,7 @@ export async function verifyCloud(
       for await (const piece of content) report.bytes += piece.length;
       const recorded = written.get(idHex);
       if (recorded !== undefined && tag !== recorded) throw new DamagedData('replaced with an older copy since this computer wrote it');
-      if (ours && generation === 0 && !ours.has(idHex)) throw new DamagedData(NOT_OURS);
+      if (ours && generation === 0 && !ours.has(idHex) && !(await inVault(vaultDir, meta.path))) throw new DamagedData(NOT_OURS);
       report.ok++;
       emit('file', { task: 'verify', path: meta.path, state: 'ok' });
     } catch (e) {

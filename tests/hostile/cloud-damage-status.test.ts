@@ -65,3 +65,15 @@ test("a deleted file's object put back from the cloud's trash: verify --cloud na
   assert.equal((await v.cli(['recover', '--cloud', v.cloud, '--vault', recovered], { CASEVAULT_HOME: join(v.root, 'home-new') })).code, 0);
   assert.deepEqual(await readdir(recovered), ['keep.txt']);
 });
+
+test("the sync state lost (or cut short by a kill) while the vault's files are all there: verify --cloud calls none of their objects a deleted file put back, and sync moves none to the trash", async () => {
+  const v = await makeVault({ files: { 'a.txt': 'first', 'case/b.txt': 'second' }, synced: true });
+  await rm(join(v.home, 'sync-state.log')); // the records go; the last pass's summary (last-sync.json) stays
+  const verify = await v.cli(['verify', '--cloud']);
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /2 good, 0 bad/);
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 0, sync.stdout + sync.stderr);
+  assert.match(sync.stdout, /0 moved to the cloud trash/);
+  assert.equal((await readdir(join(v.cloud, 'trash')).catch(() => [])).length, 0);
+});
