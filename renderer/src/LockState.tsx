@@ -2,12 +2,14 @@
 // Lock or Unlock beside it, and why it locked when it did so by itself
 // ("Locked after 15 minutes without use"). The engine says when the state
 // changes (its `lock` event); the state is asked for again when the window
-// comes back into focus, in case an event was missed.
+// comes back into focus and every few seconds, in case an event was missed.
 import { useCallback, useEffect, useState } from 'react';
 import { call, onEvent } from './api.js';
 import { explain } from './failures.js';
 import { Unlock, useUnlockFormOpen } from './Unlock.js';
 import { lockCauseText, type LockState } from '../../contract/index.js';
+
+const RECHECK_MS = 5000;
 
 /** The lock state as the engine last told it; undefined until known. */
 export function useLockState(): [LockState | undefined, () => void] {
@@ -17,9 +19,12 @@ export function useLockState(): [LockState | undefined, () => void] {
     refresh();
     const off = onEvent('lock', setState);
     window.addEventListener('focus', refresh);
+    // And asked again now and then: an event lost while the stream reconnected must not leave "Unlocked" shown on a locked vault.
+    const timer = window.setInterval(refresh, RECHECK_MS);
     return () => {
       off();
       window.removeEventListener('focus', refresh);
+      window.clearInterval(timer);
     };
   }, [refresh]);
   return [state, refresh];

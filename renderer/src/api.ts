@@ -49,6 +49,24 @@ declare global {
   }
 }
 
+// One event stream for the whole page, however many parts listen: a browser
+// opens at most six connections to one address, and a stream each would
+// leave none for the calls.
+type Listener = Parameters<Bridge['on']>[0];
+const listeners = new Set<Listener>();
+let stream: EventSource | undefined;
+
+function openStream(): EventSource {
+  const source = new EventSource('/api/events');
+  for (const type of EVENT_TYPES) {
+    source.addEventListener(type, (e) => {
+      const event = JSON.parse((e as MessageEvent).data);
+      for (const l of [...listeners]) l(type, event);
+    });
+  }
+  return source;
+}
+
 const httpBridge: Bridge = {
   async call(method, params) {
     const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params ?? {}) });
@@ -56,9 +74,15 @@ const httpBridge: Bridge = {
     return res.json();
   },
   on(listener) {
-    const source = new EventSource('/api/events');
-    for (const type of EVENT_TYPES) source.addEventListener(type, (e) => listener(type, JSON.parse((e as MessageEvent).data)));
-    return () => source.close();
+    listeners.add(listener);
+    stream ??= openStream();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) {
+        stream?.close();
+        stream = undefined;
+      }
+    };
   },
 };
 
