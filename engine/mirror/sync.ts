@@ -371,7 +371,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // does not bring them back. Only ever a move: the trash keeps them for its time. Never the object a file
   // in the vault now has (its record lost with the sync state, or its upload failed), and none while a
   // folder cannot be read (its files are not known).
-  const owned = new Set([...state.files.values()].map((r) => r.id));
+  // Built only when verify recorded something: a pass over 100,000 files pays nothing for it otherwise.
+  const owned = damaged.size > 0 ? new Set([...state.files.values()].map((r) => r.id)) : new Set<string>();
   let strays = [...damaged].filter((id) => !owned.has(id) && inCloud.has(id));
   if (strays.length > 0) {
     const named = new Set<string>();
