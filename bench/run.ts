@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { writeChart } from './chart.js';
 import { benchUnlock, unlockTable } from './unlock.js';
+import { startFloors, workloadFloors, type StartFloors, type WorkloadFloors } from './floors.js';
 
 const small = process.argv.includes('--small');
 const BIG = small ? 64 : 1024; // MiB
@@ -115,6 +116,8 @@ interface Result {
   casevault: CasevaultRuns;
   backends: Record<string, CasevaultRuns>;
   rclone?: { first: Run; noChange: Run };
+  /** What the same work costs the simplest tool that does it (bench/floors.ts). */
+  floors: WorkloadFloors;
   aims: { first: number; noChange: number; noChangeSeconds?: number; statusSeconds?: number; rssMiB: number };
 }
 
@@ -127,6 +130,7 @@ const AIMS = {
 async function measure(workload: string, src: string, bytes: number, files: number, work: string, aims: Result['aims']): Promise<Result> {
   const copy = timed('cp', ['-r', src, join(work, 'copy')]);
   await rm(join(work, 'copy'), { recursive: true, force: true });
+  const floors = await workloadFloors(src, bytes, files, work, BACKENDS);
   const backends: Record<string, CasevaultRuns> = {};
   for (const backend of BACKENDS) {
     const home = join(work, `home-${backend}`);
@@ -140,7 +144,7 @@ async function measure(workload: string, src: string, bytes: number, files: numb
     backends[backend] = { first, noChange, status };
     await rm(cloud, { recursive: true, force: true });
   }
-  const result: Result = { workload, bytes, files, copy, casevault: backends[BACKENDS[0]!]!, backends, aims };
+  const result: Result = { workload, bytes, files, copy, floors, casevault: backends[BACKENDS[0]!]!, backends, aims };
   if (have('rclone')) {
     const conf = join(work, 'rclone.conf');
     const obscured = execFileSync('rclone', ['obscure', PASS], { encoding: 'utf8' }).trim();
@@ -211,7 +215,7 @@ function opensslCeiling(): string | undefined {
 
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
-function table(results: Result[], ceiling: string | undefined): string {
+function table(results: Result[], ceiling: string | undefined, start: StartFloors): string {
   const rows = ['| workload | | Casevault | plain copy | rclone crypt | Casevault / copy | Casevault / rclone | aim |', '|---|---|---|---|---|---|---|---|'];
   const aimText = (ratio: number, extra?: string) => `≤ ${ratio}× rclone${extra ? `; ${extra}` : ''}`;
   for (const r of results) {
@@ -232,15 +236,21 @@ function table(results: Result[], ceiling: string | undefined): string {
         `| ${w} | status | ${fmt(c.status.seconds)} s (${fmt(c.status.cpuSeconds)} s CPU), ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
       );
     }
+    const cipher = Object.entries(r.floors.cipher).map(([backend, s]) => `${backend} ${fmt(s)} s`);
+    rows.push(
+      `| ${r.workload} | floors | durable copy ${fmt(r.floors.durableCopy.seconds)} s; stat walk ${fmt(r.floors.statWalk.seconds)} s; the cipher alone (one core): ${cipher.join(', ')} | | | | | |`,
+    );
   }
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const rclone = have('rclone') ? execFileSync('rclone', ['version'], { encoding: 'utf8' }).split('\n')[0] : 'not installed';
-  return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${rclone}${ceiling ? `; openssl chacha20-poly1305: ${ceiling}` : ''}.\n\n${rows.join('\n')}\n`;
+  const startUp = `Every command first starts Node (${fmt(start.nodeStart.seconds)} s) and loads the program (\`casevault sync --help\`: ${fmt(start.programLoad.seconds)} s in all).`;
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${rclone}${ceiling ? `; openssl chacha20-poly1305: ${ceiling}` : ''}. ${startUp} Floors (bench/floors.ts): a durable copy (\`cp -r\`, then flushed to disk), a stat walk (\`find\` reading every file's size, times and inode) and Casevault's cipher alone on the same bytes.\n\n${rows.join('\n')}\n`;
 }
 
 const work = await mkdtemp(join(tmpdir(), 'cv-bench-'));
 try {
   const results: Result[] = [];
+  const start = startFloors(work);
   const bigDir = join(work, 'big', 'vault');
   await mkdir(bigDir, { recursive: true });
   await writeRandom(join(bigDir, 'scan.bin'), BIG * 1024 * 1024);
@@ -282,14 +292,14 @@ try {
 
   const live = await watchLatency(join(work, 'watch'));
   const unlock = await benchUnlock(join(work, 'unlock'), BACKENDS);
-  const md = `${table(results, opensslCeiling())}
+  const md = `${table(results, opensslCeiling(), start)}
 ${unlockTable(unlock)}
 Live sync (\`casevault watch\`, a folder cloud): a dropped 4 KiB file is in the cloud after ${fmt(live.p50)} s (p50) / ${fmt(live.p99)} s (p99) over ${live.drops} drops (aim: 1 s / 3 s); a 2,000-file drop converges in ${fmt(live.burstSeconds)} s.
 `;
   console.log(md);
   const out = join(ROOT, 'bench', 'results');
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), small, results, live, unlock }, null, 2)}\n`);
+  await writeFile(join(out, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), small, start, results, live, unlock }, null, 2)}\n`);
   await writeFile(join(out, 'latest.md'), md);
 } finally {
   await rm(work, { recursive: true, force: true });
