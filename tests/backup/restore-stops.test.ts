@@ -12,7 +12,6 @@
 // restores of small files at random instants).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -48,8 +47,6 @@ for (const path of [undefined, 'case-2/deep/recording.m4a']) {
     for (let at = 0; at < states.count; at++) {
       await states.restore(at);
       // A dead process's locks are taken over; these name this process, which is alive.
-      await rm(join(v.home, 'lock'), { force: true });
-      await rm(join(v.backup, 'lock'), { force: true });
       for (const [p, b] of await readTree(dir)) {
         if (isTempName(p.split('/').at(-1)!)) continue;
         assert.ok(want.get(p)?.equals(b), `kill before ${at}: ${p} is whole and what belongs there`);

@@ -6,7 +6,7 @@
 // read as changes): neither command writes there, and each check says so.
 // tests/cli/cloud-move.test.ts kills at random instants; this reaches every write.
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -47,7 +47,6 @@ test('cloud-move --to DIR killed before any one of its writes is finished by the
   let doneBefore = 0;
   for (let at = 0; at < states.count; at++) {
     await states.restore(at);
-    await rm(join(v.home, 'lock'), { force: true }); // a dead process's lock is taken over; this one names this process, alive
     const switched = (await cloudOf(v.home)) === to && JSON.parse(await readFile(join(v.home, 'cloud-move.json'), 'utf8')).switchedAt !== undefined;
     const again = await v.cli(['cloud-move', '--to', to]);
     if (switched) {
@@ -83,7 +82,6 @@ test('cloud-move --delete-old --yes killed before any one of its writes is finis
   let doneBefore = 0;
   for (let at = 0; at < states.count; at++) {
     await states.restore(at);
-    await rm(join(v.home, 'lock'), { force: true });
     const pending = await exists(join(v.home, 'cloud-move.json'));
     const again = await v.cli(['cloud-move', '--delete-old', '--yes']);
     if (!pending) {

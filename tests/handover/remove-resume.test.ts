@@ -23,7 +23,6 @@ test('a removal killed before any one of its writes is finished by the next `rem
   // A dead process's lock is taken over; one a kill left here names this process, which is alive.
   const restore = async (at: number) => {
     await states.restore(at);
-    await rm(join(v.home, 'lock'), { force: true });
   };
 
   let settingsGone: number | undefined;

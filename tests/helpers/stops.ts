@@ -10,7 +10,7 @@
 // vault's files are not taken as changed). Synchronous calls (placeNew's
 // link, a folder remote's small writes and their renames) are counted only
 // with `{ sync: true }`; worker threads never are.
-import fs, { cpSync, rmSync } from 'node:fs';
+import fs, { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
@@ -26,10 +26,25 @@ function writes(name: string, args: unknown[]): boolean {
   return typeof flags === 'number' ? (flags & 3) !== 0 : flags !== 'r' && flags !== 'rs';
 }
 
+/** Whether a lock's owner is this process: CASEVAULT_HOME's lock is "pid start", a backup folder's a JSON line with a `pid`. */
+function namesThisProcess(lock: string): boolean {
+  if (lock.split(' ')[0] === String(process.pid)) return true;
+  try {
+    return (JSON.parse(lock) as { pid?: unknown }).pid === process.pid;
+  } catch {
+    return false;
+  }
+}
+
 export interface KillStates {
   /** How many writes `work` made: a kill before each leaves `states/0` ... `states/count-1`. */
   count: number;
-  /** Puts `places` back as a kill before write `n` left them. */
+  /**
+   * Puts `places` back as a kill before write `n` left them. A lock file a
+   * place holds (`lock`, naming its owner) that names this process is
+   * removed: a killed process's lock is taken over by the next command, but
+   * here the killed process is this one, still alive.
+   */
   restore(n: number): Promise<void>;
   /** Where the state before write `n` keeps `place` (one of `places`). */
   path(n: number, place: string): string;
@@ -83,6 +98,8 @@ export async function killStates(places: string[], dir: string, work: () => Prom
       for (const [i, p] of places.entries()) {
         rmSync(p, { recursive: true, force: true });
         copy(join(dir, String(n), String(i)), p);
+        const lock = join(p, 'lock');
+        if (existsSync(lock) && namesThisProcess(readFileSync(lock, 'utf8'))) rmSync(lock);
       }
     },
   };

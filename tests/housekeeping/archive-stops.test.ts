@@ -10,7 +10,6 @@
 // unrecorded and the same request refused ("no case of that name"), or
 // archived what was left a second time.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -42,8 +41,6 @@ test('archive CASE --yes killed before any one of its writes is finished by the 
     tried++;
     await states.restore(at);
     // A dead process's locks are taken over; these name this process, which is alive.
-    await rm(join(v.home, 'lock'), { force: true });
-    await rm(join(v.backup, 'lock'), { force: true });
     const e = new Engine(v.home, v.env);
     await e.unlock({ passphrase: PASSPHRASE });
     try {

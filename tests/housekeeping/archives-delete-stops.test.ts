@@ -6,7 +6,6 @@
 // deletion, `verify --backup` passes and the backup taken before it still
 // restores byte-identical.
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -32,8 +31,6 @@ test('archives delete ID --yes killed before any one of its writes is finished b
   for (let at = 0; at < states.count; at++) {
     await states.restore(at);
     // A dead process's locks are taken over; these name this process, which is alive.
-    await rm(join(v.home, 'lock'), { force: true });
-    await rm(join(v.backup, 'lock'), { force: true });
     const listed = (await engine.archives()).some((a) => a.id === id);
     const again = await v.cli(['archives', 'delete', id, '--yes']);
     if (!listed) {

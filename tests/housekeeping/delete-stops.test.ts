@@ -9,7 +9,7 @@
 // the case's last file went and before its record left the deletion
 // unrecorded and the same request refused ("no case of that name").
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -37,8 +37,6 @@ test('delete CASE --yes killed before any one of its writes is finished by the n
   for (let at = 0; at < states.count; at++) {
     await states.restore(at);
     // A dead process's locks are taken over; these name this process, which is alive.
-    await rm(join(v.home, 'lock'), { force: true });
-    await rm(join(v.backup, 'lock'), { force: true });
     const unfinished = await exists(join(v.home, 'deleting-cases.json'));
     const e = new Engine(v.home, v.env);
     await e.unlock({ passphrase: PASSPHRASE });

@@ -4,7 +4,7 @@
 // verifies with the new passphrase only, and the backup from before restores.
 // tests/rotate/kill.test.ts kills at random instants; this reaches every write.
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseKeyFile } from '../../crypto/index.js';
@@ -32,8 +32,6 @@ test('rotate-keys killed before any one of its writes is finished by the next `r
   for (let at = 0; at < states.count; at++) {
     await states.restore(at);
     // A dead process's locks are taken over; these name this one, which is alive.
-    await rm(join(v.home, 'lock'), { force: true });
-    await rm(join(v.backup, 'lock'), { force: true });
     const done = !(await exists(join(v.home, 'rotating.json'))) && parseKeyFile(await readFile(join(v.cloud, 'casevault.key'))).previous?.cloud === 'done';
     const again = await v.cli(['rotate-keys'], { CASEVAULT_NEW_PASSPHRASE: ROTATED });
     if (done) {
