@@ -8,7 +8,7 @@ import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys }
 import { tagOf } from './devices.js';
 import { readSmall, record } from './file-read.js';
 import type { SealRequest, SealResult, SealWorkerData } from './seal-pool.js';
-import { describeFailure } from './sync.js';
+import { describeFailure } from './failure-reason.js';
 import { FolderRemote } from '../remotes/folder.js';
 
 const { keys, vaultDir, cloudDir } = workerData as SealWorkerData;

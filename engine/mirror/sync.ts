@@ -16,13 +16,14 @@ import { sealInWorkers, useSealPool } from './seal-pool.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { FolderRemote } from '../remotes/folder.js';
-import { RemoteError, RemoteNotFound, type Remote } from '../remotes/remote.js';
+import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { folderPath, isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { fileCount, type CloudSpec, type Emit, type PathReason, type SyncReport } from '../../contract/index.js';
 import { statIfExists } from '../fsutil/read.js';
+import { describeFailure } from './failure-reason.js';
 
 export interface SyncContext {
   home: string;
@@ -148,18 +149,6 @@ export function unreadableFolders(scan: ScanResult, state: SyncState): PathReaso
         : `Casevault cannot read this folder: the cloud keeps the ${fileCount(kept)} last synced from it, but nothing new or changed in it is synced`;
     return { path: folderPath(rel), reason };
   });
-}
-
-export function describeFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (e instanceof FileChanged) return 'it is still being written; it will be synced on the next run';
-  if (code === 'ENOENT') return 'it was removed before it could be read';
-  if (code === 'EACCES' || code === 'EPERM') return 'Casevault is not allowed to read it';
-  if (code === 'ELOOP') return 'it is a symbolic link, which is not followed';
-  if (e instanceof RemoteError) return e.message; // the cloud's failures word themselves: a full disk, an unreachable cloud
-  if (code === 'EISDIR') return 'it became a folder';
-  if (e instanceof Refused) return e.message;
-  return 'it could not be encrypted or uploaded';
 }
 
 /** Waits until files written just now have settled (a copy still in progress). */
