@@ -18,6 +18,8 @@ export interface CloudInputs {
   vaultUnreadable: boolean;
   /** Folders inside the vault that could not be read (vault-relative): whatever is in them may not be in the cloud. */
   unreadableFolders: string[];
+  /** Folders inside the vault whose names are not valid text (vault-relative): the scan does not enter them, so nothing in them is sent. */
+  badFolders: string[];
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
@@ -50,6 +52,13 @@ export function cloudHealth(i: CloudInputs): HealthItem {
     const named = `${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', ...' : ''}`;
     const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
     const message = `${foldersAndFiles(folders.length, 0)} in the vault cannot be read (${named}), so what is in ${folders.length === 1 ? 'it' : 'them'} is not sent to the cloud${files}`;
+    return problem('cloud', 'attention', message, 'check-sync-status');
+  }
+  if (i.badFolders.length > 0) {
+    const n = i.badFolders.length;
+    const named = `${i.badFolders.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''}`;
+    const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
+    const message = `${foldersAndFiles(n, 0)} in the vault ${n === 1 ? 'has a name that is' : 'have names that are'} not valid text (${named}), so nothing in ${n === 1 ? 'it' : 'them'} is sent to the cloud until ${n === 1 ? 'it is' : 'they are'} renamed${files}`;
     return problem('cloud', 'attention', message, 'check-sync-status');
   }
   if (i.files.failed > 0) return problem('cloud', 'attention', `${fileCount(i.files.failed)} could not be sent to the cloud`, 'check-sync-status');
