@@ -34,6 +34,8 @@ const TEXT: Record<NextStep, string> = {
   'confirm-recovery-key': 'type it back with `casevault recovery-key --confirm` (or, if it is lost, make a new one with `casevault recovery-key --new`)',
   'review-retention': '`casevault retention` lists them; archive or delete each with `casevault archive CASE --yes` or `casevault delete CASE --yes`',
   'review-access': 'check who can open this vault and read the audit trail (`casevault audit`), then record it with `casevault audit --reviewed`',
+  'finish-case-removal':
+    'run the same `casevault delete CASE --yes` (for a deletion) or `casevault archive CASE --yes` (for an archiving) again for each case named, which finishes it',
   'list-cases': '`casevault retention` lists the cases',
   'list-snapshots': '`casevault snapshots` lists them',
   'list-archives': '`casevault archives` lists them',

@@ -88,6 +88,8 @@ export type NextStep =
   | 'review-retention'
   /** Check who can open the vault and read the audit trail, then record the review. */
   | 'review-access'
+  /** Run the interrupted deletion or archiving of the case named again, which finishes it. */
+  | 'finish-case-removal'
   /** Pick a case as the retention list names it. */
   | 'list-cases'
   /** Pick a snapshot as the list of backups names it. */

@@ -24,6 +24,12 @@ export interface CaseInfo {
   dueSoon: boolean;
 }
 
+/** A case whose `delete` or `archive` was interrupted (killed): the same request, confirmed, finishes it (with the archive already made, for an archive). */
+export interface UnfinishedCase {
+  case: string;
+  doing: 'delete' | 'archive';
+}
+
 export interface RetentionReport {
   years: number;
   /** Today (UTC), the day the list was made. */
@@ -31,6 +37,8 @@ export interface RetentionReport {
   dueSoonDays: number;
   /** Past retention first, then by due date. */
   cases: CaseInfo[];
+  /** Deletions and archivings that were interrupted; a case whose files all went is no longer in `cases`. */
+  unfinished: UnfinishedCase[];
 }
 
 export interface CaseRequest {

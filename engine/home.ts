@@ -62,6 +62,8 @@ export const homeFiles = {
   damaged: 'damaged.json',
   /** The highest high-water counter seen from each computer of the vault (engine/mirror/high-water.ts). */
   highWater: 'high-water.json',
+  /** The computers whose high-water record the last `verify --cloud` found rolled back, until their records reach the pins again (engine/mirror/high-water.ts). */
+  rolledBack: 'rolled-back.json',
   /** The backups' local state and file cache (engine/backup/local.ts). */
   backupState: 'backup-state.json',
   backupCache: 'backup-cache.log',

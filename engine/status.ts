@@ -39,7 +39,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
   // Together: the log is read on the thread pool while the scan's lstat calls run here.
   const [state, scan, damaged] = await Promise.all([loadState(i.home), scanVault(config.vaultDir), loadDamaged(i.home)]);
-  const { synced, waiting: pendingFiles, failed: failures } = countFiles(scan, state, damaged);
+  const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, damaged);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
   const settings = await loadSettings(i.home);
@@ -55,7 +55,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
     files: counts,
     pendingDeletions,
     pendingFiles: pendingFiles.slice(0, 1000),
-    failures,
+    failures: [...failedFolders, ...failures],
     conflicts: conflictsOf(state),
     live,
     lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,

@@ -53,6 +53,13 @@ export function retentionCommand(program: Command, ctx: Ctx, done: (code: number
         );
         for (const c of loose) ctx.out(caseLine(c, locale));
       }
+      if (r.unfinished.length > 0) {
+        ctx.out();
+        for (const u of r.unfinished)
+          ctx.out(
+            `Not finished: the ${u.doing === 'delete' ? 'deletion' : 'archiving'} of "${u.case}" was stopped part way; run \`casevault ${u.doing} "${u.case}" --yes\` again to finish it.`,
+          );
+      }
       const past = r.cases.filter((c) => c.past).length;
       const soon = r.cases.filter((c) => c.dueSoon).length;
       ctx.out();

@@ -24,6 +24,7 @@ import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
 import type { BackupReport } from '../../contract/index.js';
+import { badFolderFailures, badFolders } from '../mirror/bad-names.js';
 
 export interface BackupInput {
   repo: Repository;
@@ -101,9 +102,10 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       ...scan.badNames
         .filter((p) => !o.include || o.include(p))
         .map((path) => ({ path, reason: 'its name is not valid text (UTF-8), so it cannot be backed up; rename it' })),
+      ...badFolderFailures(scan, 'backed up').filter((f) => !o.include || o.include(f.path.slice(0, -1))),
     ],
     skippedLinks: scan.skippedLinks,
-    unreadableFolders: scan.unreadable.length,
+    unreadableFolders: scan.unreadable.length + badFolders(scan).filter((p) => !o.include || o.include(p)).length,
     durationMs: 0,
   };
   const progress = throttled(o.emit, 'backup');

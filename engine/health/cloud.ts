@@ -5,6 +5,7 @@
 // vault folder that cannot be read sends nothing either, nor does a folder
 // inside it that cannot be read.
 import { fileCount, foldersAndFiles, type HealthItem, type StatusReport } from '../../contract/index.js';
+import type { StandingRollback } from '../mirror/high-water.js';
 import type { CloudProbe } from './cloud-probe.js';
 import { failed, fine, problem } from './item.js';
 
@@ -17,9 +18,13 @@ export interface CloudInputs {
   vaultUnreadable: boolean;
   /** Folders inside the vault that could not be read (vault-relative): whatever is in them may not be in the cloud. */
   unreadableFolders: string[];
+  /** Folders inside the vault whose names are not valid text (vault-relative): the scan does not enter them, so nothing in them is sent. */
+  badFolders: string[];
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
+  /** Rollbacks the last `verify --cloud` found that are still there (engine/mirror/high-water.ts standingRollback). */
+  rolledBack?: StandingRollback | undefined;
 }
 
 /** Key file states whose story the keys area tells: the cloud itself is fine. */
@@ -41,11 +46,19 @@ export function cloudHealth(i: CloudInputs): HealthItem {
       'retry',
     );
   }
+  if (i.rolledBack) return problem('cloud', 'attention', rollbackMessage(i.rolledBack), 'sync-now');
   const folders = i.unreadableFolders;
   if (folders.length > 0) {
     const named = `${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', ...' : ''}`;
     const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
     const message = `${foldersAndFiles(folders.length, 0)} in the vault cannot be read (${named}), so what is in ${folders.length === 1 ? 'it' : 'them'} is not sent to the cloud${files}`;
+    return problem('cloud', 'attention', message, 'check-sync-status');
+  }
+  if (i.badFolders.length > 0) {
+    const n = i.badFolders.length;
+    const named = `${i.badFolders.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''}`;
+    const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
+    const message = `${foldersAndFiles(n, 0)} in the vault ${n === 1 ? 'has a name that is' : 'have names that are'} not valid text (${named}), so nothing in ${n === 1 ? 'it' : 'them'} is sent to the cloud until ${n === 1 ? 'it is' : 'they are'} renamed${files}`;
     return problem('cloud', 'attention', message, 'check-sync-status');
   }
   if (i.files.failed > 0) return problem('cloud', 'attention', `${fileCount(i.files.failed)} could not be sent to the cloud`, 'check-sync-status');
@@ -60,4 +73,14 @@ export function cloudHealth(i: CloudInputs): HealthItem {
     'cloud',
     i.files.total === 0 ? `the cloud copy (${i.cloud}) is ready; the vault holds no files yet` : `every file is in the cloud copy (${i.cloud})`,
   );
+}
+
+/** Whose work may be missing from the cloud copy put back, and what puts it back: a sync pass of the computer that wrote it uploads every file of its again. */
+function rollbackMessage(r: StandingRollback): string {
+  const found = 'the last check of the cloud copy found it put back to an earlier state';
+  const others = r.others === 1 ? 'another computer of the vault' : `${r.others} other computers of the vault`;
+  if (r.own && r.others === 0) return `${found}, so changes this computer sent since may be missing from it; the next sync sends every file again`;
+  if (r.own)
+    return `${found}, so changes this computer and ${others} sent since may be missing from it; the next sync here sends this computer's files again, and each of the others' next sync sends theirs`;
+  return `${found}, so changes ${others} sent since may be missing from it until ${r.others === 1 ? 'that computer syncs' : 'those computers sync'} again (a sync here sends this computer's files)`;
 }

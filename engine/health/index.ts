@@ -6,9 +6,11 @@
 // never taken for ok.
 import { dirname } from 'node:path';
 import { worstFirst, type BackupStatus, type HealthArea, type HealthItem, type Settings, type StatusReport } from '../../contract/index.js';
-import type { VaultConfig } from '../config.js';
+import { configWriteKeys, type VaultConfig } from '../config.js';
 import { failureOf } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
+import { badFolders } from '../mirror/bad-names.js';
+import { standingRollback } from '../mirror/high-water.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { accessReviewHealth } from './access-review.js';
@@ -73,9 +75,12 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         vaultDir: i.config.vaultDir,
         vaultUnreadable: i.scan.unreadable.includes(''),
         unreadableFolders: i.scan.unreadable.filter((rel) => rel !== ''),
+        badFolders: badFolders(i.scan),
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,
+        // Read only from a cloud that answered the probe in time: one that did not is the problem said then.
+        rolledBack: (await probe).failure ? undefined : await standingRollback(i.home, i.remote, configWriteKeys(i.config).authKey, i.config.deviceId),
       }),
     ),
     checked('keys', async () => keysHealth(await probe, i.keyRotation)),

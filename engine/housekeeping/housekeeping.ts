@@ -18,7 +18,7 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
-import { loadUnderWay, saveUnderWay, type UnderWay } from './under-way.js';
+import { loadUnderWay, saveUnderWay, unfinishedCases, type UnderWay } from './under-way.js';
 import {
   type RetentionReport,
   type CaseRequest,
@@ -87,8 +87,8 @@ export class Housekeeping {
   }
 
   async list(): Promise<RetentionReport> {
-    const { marks, today, all } = await this.cases();
-    return { years: marks.years, today, dueSoonDays: DUE_SOON_DAYS, cases: all.map((c) => c.info) };
+    const [{ marks, today, all }, unfinished] = await Promise.all([this.cases(), unfinishedCases(this.d.home)]);
+    return { years: marks.years, today, dueSoonDays: DUE_SOON_DAYS, cases: all.map((c) => c.info), unfinished };
   }
 
   async setYears(years: number): Promise<{ years: number }> {

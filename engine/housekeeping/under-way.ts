@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
 import { homeFiles } from '../home.js';
+import type { UnfinishedCase } from '../../contract/index.js';
 
 const schema = z.array(
   z.object({
@@ -33,6 +34,15 @@ const FILES = { deleting: homeFiles.deletingCases, archiving: homeFiles.archivin
 export async function loadUnderWay(home: string, kind: keyof typeof FILES): Promise<Map<string, UnderWay>> {
   const parsed = schema.safeParse(parseOr(await readIfExists(join(home, FILES[kind]), 'utf8')));
   return new Map(parsed.success ? parsed.data.map((d) => [d.case, d]) : []); // damaged: only a re-run's finishing is lost, never a file
+}
+
+/** Every case whose deletion or archiving is under way: with no run going, one that was interrupted. */
+export async function unfinishedCases(home: string): Promise<UnfinishedCase[]> {
+  const [deleting, archiving] = await Promise.all([loadUnderWay(home, 'deleting'), loadUnderWay(home, 'archiving')]);
+  return [
+    ...[...deleting.keys()].map((c) => ({ case: c, doing: 'delete' as const })),
+    ...[...archiving.keys()].map((c) => ({ case: c, doing: 'archive' as const })),
+  ];
 }
 
 export async function saveUnderWay(home: string, kind: keyof typeof FILES, m: ReadonlyMap<string, UnderWay>): Promise<void> {

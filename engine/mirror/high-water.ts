@@ -7,9 +7,12 @@
 // authentic under the auth key means the cloud copy was put back to an
 // earlier state: a sync pass reads this computer's own record (one small
 // read, nothing written when nothing changed) and `verify --cloud` every
-// record. Pins are kept per auth key: a key rotation re-encrypts every
+// record, keeping the computers it found rolled back in
+// CASEVAULT_HOME/rolled-back.json so that status goes on saying so until
+// their records are back at their pins. Pins are kept per auth key: a key rotation re-encrypts every
 // object (objects under the old keys are refused anyway), and starts the
 // pins afresh. Spec: docs/format.md, "High-water records".
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { concat, ready, toHex } from '../../crypto/index.js';
@@ -166,6 +169,7 @@ export async function checkAndPin(
   const pins = await loadPins(home, authKey);
   const seen = new Set<string>();
   const rolledBack: { object: string; reason: string }[] = [];
+  const found = new Set<string>();
   let newest: NewestWrite | undefined;
   for await (const e of remote.list(PREFIX)) {
     const id = NAME.exec(e.name)?.[1];
@@ -176,10 +180,12 @@ export async function checkAndPin(
     const now = seen.has(id) ? await readRecord(remote, authKey, id) : 'missing';
     if (typeof now === 'object') {
       if (!newest || now.timeMs > newest.timeMs) newest = { deviceId: id, timeMs: now.timeMs };
-      if (pinned !== undefined && now.counter < pinned)
+      if (pinned !== undefined && now.counter < pinned) {
         rolledBack.push({ object: highWaterName(id), reason: `${ROLLED_BACK} (a computer's record of its writes is older than one seen before)` });
-      else pins.devices.set(id, now.counter);
+        found.add(id);
+      } else pins.devices.set(id, now.counter);
     } else if (pinned !== undefined && pinned > 0) {
+      found.add(id);
       rolledBack.push({
         object: highWaterName(id),
         reason: `${ROLLED_BACK} (a computer's record of its writes is ${now === 'missing' ? 'gone' : 'not authentic'})`,
@@ -187,5 +193,49 @@ export async function checkAndPin(
     }
   }
   await savePins(home, pins);
+  await saveFound(home, pins.key, [...found]);
   return { rolledBack, newest };
+}
+
+const foundSchema = z.object({ version: z.literal(1), key: z.string(), devices: z.array(z.string().regex(/^[0-9a-f]{32}$/)).max(10_000) });
+
+/** The computers whose records the last check found rolled back (none: the file goes). */
+async function saveFound(home: string, key: string, devices: string[]): Promise<void> {
+  const file = join(home, homeFiles.rolledBack);
+  if (devices.length === 0) await rm(file, { force: true });
+  else await writeFileAtomic(file, JSON.stringify({ version: 1, key, devices }));
+}
+
+/** Of the rollbacks the last check found, the ones still there: whether this computer's own record is among them, and how many other computers' records are. */
+export interface StandingRollback {
+  own: boolean;
+  others: number;
+}
+
+/**
+ * For status: `verify --cloud` found these computers' records rolled back
+ * (their pins were kept above them); each is read again now, and stands
+ * until it is at or above its pin once more, which the next sync pass of the
+ * computer it belongs to makes it (ownRollback, raiseOwn). Reads nothing when
+ * the last check found none. A record that cannot be read now stands: only a
+ * record seen back at its pin says the cloud has the newer work again.
+ */
+export async function standingRollback(
+  home: string,
+  remote: () => Promise<Remote>,
+  authKey: Uint8Array,
+  deviceId: string,
+): Promise<StandingRollback | undefined> {
+  const parsed = foundSchema.safeParse(parseOr(await readIfExists(join(home, homeFiles.rolledBack), 'utf8')));
+  if (!parsed.success || parsed.data.devices.length === 0) return undefined;
+  const pins = await loadPins(home, authKey);
+  if (parsed.data.key !== pins.key) return undefined; // found under keys rotated since: every object was written again under the new ones
+  const standing: string[] = [];
+  const cloud = await remote().catch(() => undefined);
+  for (const id of parsed.data.devices) {
+    const now = cloud ? await readRecord(cloud, authKey, id).catch(() => 'unreadable' as const) : 'unreadable';
+    if (typeof now !== 'object' || now.counter < (pins.devices.get(id) ?? 0)) standing.push(id);
+  }
+  if (standing.length === 0) return undefined;
+  return { own: standing.includes(deviceId), others: standing.filter((id) => id !== deviceId).length };
 }

@@ -5,6 +5,7 @@
 import type { ScannedFile, ScanResult } from './scan.js';
 import type { SyncState } from './state.js';
 import { BAD_NAME, sameFile } from './sync.js';
+import { badFolderFailures } from './bad-names.js';
 import type { VaultFile } from '../../contract/index.js';
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -20,7 +21,7 @@ export function countFiles(
   scan: ScanResult,
   state: SyncState,
   damaged: ReadonlySet<string>,
-): { synced: number; waiting: string[]; failed: { path: string; reason: string }[] } {
+): { synced: number; waiting: string[]; failed: { path: string; reason: string }[]; failedFolders: { path: string; reason: string }[] } {
   let synced = 0;
   const waiting: string[] = [];
   const failed: { path: string; reason: string }[] = [];
@@ -31,7 +32,8 @@ export function countFiles(
     else waiting.push(f.path);
   }
   for (const path of scan.badNames) failed.push({ path, reason: BAD_NAME });
-  return { synced, waiting: waiting.sort(byPath), failed: failed.sort((a, b) => byPath(a.path, b.path)) };
+  // A folder whose name is not valid text is one folder, not a file: apart, so that no count of files includes it.
+  return { synced, waiting: waiting.sort(byPath), failed: failed.sort((a, b) => byPath(a.path, b.path)), failedFolders: badFolderFailures(scan, 'synced') };
 }
 
 /** Every scanned file's state, sorted by path; files with names that cannot be synced count as failed. */
@@ -44,5 +46,6 @@ export function classifyFiles(scan: ScanResult, state: SyncState, damaged: Reado
     else out.push({ ...base, state: inCloud(state, f, damaged) ? 'synced' : 'waiting' });
   }
   for (const path of scan.badNames) out.push({ path, size: 0, mtimeMs: 0, state: 'failed', reason: BAD_NAME });
+  for (const { path, reason } of badFolderFailures(scan, 'synced')) out.push({ path, size: 0, mtimeMs: 0, state: 'failed', reason });
   return out.sort((a, b) => byPath(a.path, b.path));
 }

@@ -3,6 +3,8 @@
 // button, its result beside it), the recent runs, then Restore, then
 // "Check the backups" (CheckBackups.tsx). With the
 // drive away, Restore says so, and what this computer remembers is on it.
+// Backups that cannot be read, and backups this computer took that are gone
+// from the folder, are said as problems with their next step (never left out).
 import { useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
@@ -50,6 +52,7 @@ export function Backups() {
   const [status, setStatus] = useState<BackupStatus | undefined>();
   const [snapshots, setSnapshots] = useState<Snapshots>([]);
   const [unreadable, setUnreadable] = useState(0);
+  const [missing, setMissing] = useState<string[]>([]);
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [vaultDir, setVaultDir] = useState('');
   const [message, setMessage] = useState('');
@@ -68,11 +71,13 @@ export function Backups() {
         (s) => {
           setSnapshots(s.snapshots);
           setUnreadable(s.unreadable.length);
+          setMissing(s.missing);
           setFailure(undefined);
         },
         (e: unknown) => {
           setSnapshots([]);
           setUnreadable(0);
+          setMissing([]);
           setFailure(e instanceof ApiError ? e : undefined);
         },
       );
@@ -157,6 +162,14 @@ export function Backups() {
           <p className="state failed" role="alert" data-testid="unreadable-snapshots">
             {unreadable === 1 ? '1 backup' : `${unreadable} backups`} in the backup folder cannot be read: damaged or tampered with. The others are listed below
             and can be restored; back up now, so that your files as they are today are in a sound backup.
+          </p>
+        )}
+        {missing.length > 0 && (
+          <p className="state failed" role="alert" data-testid="missing-snapshots">
+            {missing.length === 1 ? '1 backup this computer took is' : `${missing.length} backups this computer took are`} missing from the backup folder (
+            {missing.map((m) => m.slice(0, 8)).join(', ')}): deleted, or the folder put back to an earlier state, so {missing.length === 1 ? 'it' : 'they'}{' '}
+            cannot be restored.{snapshots.length > 0 ? ' The backups still there are listed below.' : ''} Back up now, so that your files as they are today are
+            in a backup, and check the backups below for anything else that is wrong.
           </p>
         )}
       </section>

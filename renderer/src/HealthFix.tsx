@@ -114,6 +114,9 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
     case 'review-retention':
       control = go('housekeeping', 'Review cases');
       break;
+    case 'finish-case-removal':
+      control = go('housekeeping', 'Finish it in Housekeeping');
+      break;
     case 'review-access':
       control = go('audit', 'Review access');
       break;

@@ -14,6 +14,7 @@ type Records = ApiResult<'records'>;
 type Archive = ApiResult<'archives'>[number];
 type ArchiveDeletion = ApiResult<'deleteArchives'>[number];
 type Action = { kind: 'archive' | 'delete'; c: Case };
+type Unfinished = Retention['unfinished'][number];
 
 /** "2021-06-30" -> "30 June 2021" (the day itself, whatever this computer's time zone). */
 export function plainDate(day: string): string {
@@ -379,13 +380,15 @@ export function Housekeeping() {
     }
   };
 
-  const confirmed = (a: Action, force: boolean) => {
+  const confirmed = (a: Action, force: boolean) => start(a.kind, a.c.name, force);
+  /** Archive or delete one case, confirmed: a new request, or the same one again to finish an interrupted one. */
+  const start = (kind: Action['kind'], name: string, force: boolean) => {
     setAction(undefined);
     setBusy(true);
     setArchived(undefined);
     setDeleted(undefined);
-    const request = { cases: [a.c.name], confirm: true as const, ...(force ? { force: true } : {}) };
-    if (a.kind === 'archive') {
+    const request = { cases: [name], confirm: true as const, ...(force ? { force: true } : {}) };
+    if (kind === 'archive') {
       void run(
         'Archiving reads the archive back to check it, so it needs the passphrase (or the recovery key).',
         () => call('archiveCases', request),
@@ -408,6 +411,13 @@ export function Housekeeping() {
         fail,
       );
     }
+  };
+
+  /** The same request again: it finishes with what the interrupted run did (the archive it made; forced if it was, as it recorded). */
+  const finish = (u: Unfinished) => {
+    setFocus(u.case);
+    caseSaid.clear();
+    start(u.doing, u.case, true);
   };
 
   if (!data) return <p>{message || 'Loading…'}</p>;
@@ -536,6 +546,26 @@ export function Housekeeping() {
         </div>
         {yearsSaid.view}
       </section>
+      {data.unfinished.length > 0 && (
+        <section className="card status attention" aria-labelledby={`${id}-u`}>
+          <h2 id={`${id}-u`}>Not finished</h2>
+          <p>
+            Casevault stopped part way through {data.unfinished.length === 1 ? 'this' : 'these'}: some files may be gone from this computer, while the audit
+            trail does not record it yet and the cloud copy still holds them. Finishing runs the same request again (an archive already made is used, never made
+            twice).
+          </p>
+          <ul>
+            {data.unfinished.map((u) => (
+              <li key={`${u.doing} ${u.case}`}>
+                {u.doing === 'delete' ? 'Deleting' : 'Archiving'} “{u.case}”{' '}
+                <button type="button" onClick={() => finish(u)} disabled={busy}>
+                  {u.doing === 'delete' ? `Finish deleting “${u.case}”` : `Finish archiving “${u.case}”`}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className={`card status ${past > 0 ? 'attention' : 'ok'}`} aria-labelledby={`${id}-c`}>
         <h2 id={`${id}-c`}>{past > 0 ? `${past} ${past === 1 ? 'case is' : 'cases are'} past retention` : 'No case is past retention'}</h2>
         {cases.length === 0 ? <p>The vault holds no case folders yet.</p> : table('Case', cases)}

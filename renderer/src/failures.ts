@@ -37,6 +37,7 @@ const NEXT: Record<NextStep, string> = {
   'confirm-recovery-key': 'Type the recovery key back to show it is kept safe; if it is lost, make a new one in Settings.',
   'review-retention': 'Archive or delete them on the Housekeeping screen.',
   'review-access': 'Check who can open the vault on the Audit trail screen, then record the review there.',
+  'finish-case-removal': 'Finish it on the Housekeeping screen: it runs the same deletion or archiving again.',
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',

@@ -6,10 +6,12 @@
 // uploads it again. And an object no file has (a deleted file put back)
 // is damage too, where no other computer could have written it.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StatusReport } from '../../contract/index.js';
+import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
 test('a damaged object verify --cloud found: status counts its file as waiting, not synced, until sync uploads it again', async () => {
@@ -76,4 +78,63 @@ test("the sync state lost (or cut short by a kill) while the vault's files are a
   assert.equal(sync.code, 0, sync.stdout + sync.stderr);
   assert.match(sync.stdout, /0 moved to the cloud trash/);
   assert.equal((await readdir(join(v.cloud, 'trash')).catch(() => [])).length, 0);
+});
+
+test('the cloud put back to before a deletion: after verify --cloud finds it, status names the rollback (attention, sync next) until a sync puts the newer state back', async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'the letter', 'case/notes.txt': 'the notes' }, synced: true });
+  const before = join(v.root, 'cloud-before');
+  await cp(v.cloud, before, { recursive: true });
+  await rm(join(v.vault, 'case/notes.txt'));
+  assert.equal((await v.cli(['sync'])).code, 0);
+  await rm(v.cloud, { recursive: true });
+  await cp(before, v.cloud, { recursive: true });
+
+  const verify = await v.cli(['verify', '--cloud']);
+  assert.equal(verify.code, 3, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /rolled back to an earlier state/);
+
+  const cloudItem = async () => (JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport).health.find((h) => h.area === 'cloud')!;
+  const cloud = await cloudItem();
+  assert.equal(cloud.ok, false, cloud.message);
+  assert.equal(cloud.urgency, 'attention');
+  assert.equal(cloud.next, 'sync-now');
+  assert.match(cloud.message, /put back to an earlier state, so changes this computer sent since may be missing from it; the next sync sends every file again/);
+  const text = (await v.cli(['status'])).stdout;
+  assert.match(text, /!! Cloud: the last check of the cloud copy found it put back to an earlier state.*; run `casevault sync`/);
+  assert.doesNotMatch(text, /every file is in the cloud copy/);
+
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 3, sync.stdout + sync.stderr); // the pass reports the rollback it puts right
+  assert.equal((await cloudItem()).ok, true, 'the newer state is back: computed from the record read again, not from the sync having run');
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
+});
+
+test("another computer's record put back: status on this one says that computer's changes may be missing until it syncs, and is ok once it has", async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'the letter', 'case/notes.txt': 'the notes' }, synced: true });
+  const other = new Engine(join(v.root, 'home2'), v.env);
+  const vault2 = join(v.root, 'vault2');
+  await other.recover({ vaultDir: vault2, cloud: { kind: 'folder', dir: v.cloud }, secret: { passphrase: PASSPHRASE } });
+  await writeFile(join(vault2, 'case/notes.txt'), 'notes, second computer, 1');
+  assert.equal((await other.sync()).uploaded, 1);
+  const before = join(v.root, 'cloud-before');
+  await cp(v.cloud, before, { recursive: true });
+  await writeFile(join(vault2, 'case/notes.txt'), 'notes, second computer, 2');
+  assert.equal((await other.sync()).uploaded, 1);
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 0, 'this computer has seen the second edit');
+  // Only the other computer's writes are put back: this computer's own record is as it wrote it.
+  const { deviceId } = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')) as { deviceId: string };
+  const own = await readFile(join(v.cloud, 'highwater', deviceId));
+  await rm(v.cloud, { recursive: true });
+  await cp(before, v.cloud, { recursive: true });
+  await writeFile(join(v.cloud, 'highwater', deviceId), own);
+
+  assert.equal((await v.cli(['verify', '--cloud'])).code, 3);
+  const cloudItem = async () => (JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport).health.find((h) => h.area === 'cloud')!;
+  const cloud = await cloudItem();
+  assert.equal(cloud.ok, false, cloud.message);
+  assert.match(cloud.message, /changes another computer of the vault sent since may be missing from it until that computer syncs again/);
+  assert.equal((await v.cli(['sync'])).code, 0);
+  assert.equal((await cloudItem()).ok, false, "a sync here does not put the other computer's changes back");
+  assert.match((await other.sync()).rolledBack ?? '', /rolled back/);
+  assert.equal((await cloudItem()).ok, true);
 });

@@ -222,3 +222,21 @@ test('a backup that cannot be read is not hidden: the screen says how many, besi
   );
   assert.ok(screen.getByRole('button', { name: 'Back up now' }), 'the way out is right there');
 });
+
+test('backups this computer took that are gone from the backup folder: said as a problem with its next step, beside the ones still there', async () => {
+  bridge({
+    backupStatus: () => status({}),
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshotList: () => ({ snapshots, unreadable: [], missing: ['dddd4444eeee', 'ffff6666aaaa'] }),
+  });
+  render(<Backups />);
+  const alert = await screen.findByTestId('missing-snapshots');
+  assert.equal(alert.getAttribute('role'), 'alert');
+  assert.equal(
+    alert.textContent,
+    '2 backups this computer took are missing from the backup folder (dddd4444, ffff6666): deleted, or the folder put back to an earlier state, so they cannot be restored. The backups still there are listed below. Back up now, so that your files as they are today are in a backup, and check the backups below for anything else that is wrong.',
+  );
+  const card = screen.getByRole('region', { name: 'Backups' });
+  within(card).getByRole('button', { name: 'Back up now' });
+  await screen.findByRole('heading', { name: 'Restore' });
+});
