@@ -24,7 +24,7 @@ import type { CachedFile } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
 import type { BackupReport } from '../../contract/index.js';
-import { badFolderFailures, badFolders } from '../mirror/bad-names.js';
+import { badFolderFailures } from '../mirror/bad-names.js';
 
 export interface BackupInput {
   repo: Repository;
@@ -105,7 +105,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       ...badFolderFailures(scan, 'backed up').filter((f) => !o.include || o.include(f.path.slice(0, -1))),
     ],
     skippedLinks: scan.skippedLinks,
-    unreadableFolders: scan.unreadable.length + badFolders(scan).filter((p) => !o.include || o.include(p)).length,
+    unreadableFolders: scan.unreadable.length + scan.badFolders.filter((p) => !o.include || o.include(p)).length,
     durationMs: 0,
   };
   const progress = throttled(o.emit, 'backup');

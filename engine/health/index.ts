@@ -9,7 +9,6 @@ import { worstFirst, type BackupStatus, type HealthArea, type HealthItem, type S
 import { configWriteKeys, type VaultConfig } from '../config.js';
 import { failureOf } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
-import { badFolders } from '../mirror/bad-names.js';
 import { standingRollback } from '../mirror/high-water.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { describeCloud } from '../remotes/open-cloud.js';
@@ -75,7 +74,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         vaultDir: i.config.vaultDir,
         vaultUnreadable: i.scan.unreadable.includes(''),
         unreadableFolders: i.scan.unreadable.filter((rel) => rel !== ''),
-        badFolders: badFolders(i.scan),
+        badFolders: i.scan.badFolders,
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,

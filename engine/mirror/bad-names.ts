@@ -11,12 +11,7 @@ export function badFolderReason(doing: 'synced' | 'backed up'): string {
   return `its name is not valid text (UTF-8), so nothing in this folder is ${doing} until it is renamed`;
 }
 
-/** The folders among the scan's names that are not valid text (scan.ts `badFolders`). */
-export function badFolders(scan: ScanResult): string[] {
-  return (scan as ScanResult & { badFolders?: string[] }).badFolders ?? [];
-}
-
 /** Each such folder as a failure: its path as a folder's, and why. */
 export function badFolderFailures(scan: ScanResult, doing: 'synced' | 'backed up'): PathReason[] {
-  return badFolders(scan).map((rel) => ({ path: folderPath(rel), reason: badFolderReason(doing) }));
+  return scan.badFolders.map((rel) => ({ path: folderPath(rel), reason: badFolderReason(doing) }));
 }

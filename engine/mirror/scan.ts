@@ -22,6 +22,8 @@ export interface ScanResult {
   skippedLinks: number;
   /** Files whose names are not valid UTF-8 (shown with replacement characters): they cannot be synced until renamed. */
   badNames: string[];
+  /** Folders whose names are not valid UTF-8 (shown so): not entered, so nothing in them is synced or backed up until renamed. */
+  badFolders: string[];
 }
 
 /** Names that are the operating system's or an editor's scratch files, never case files. */
@@ -52,21 +54,21 @@ function strictUtf8(name: Buffer): string | undefined {
  * name not valid UTF-8, or one that really has that character) is read again
  * as bytes to tell which.
  */
-async function entriesOf(dir: string): Promise<{ entries: Dirent[]; bad: string[] }> {
+async function entriesOf(dir: string): Promise<{ entries: Dirent[]; bad: { name: string; folder: boolean }[] }> {
   const entries = await readdir(dir, { withFileTypes: true });
   if (!entries.some((e) => e.name.includes('\uFFFD'))) return { entries, bad: [] };
   const good: Dirent[] = [];
-  const bad: string[] = [];
+  const bad: { name: string; folder: boolean }[] = [];
   for (const raw of await readdir(dir, { withFileTypes: true, encoding: 'buffer' })) {
     const name = strictUtf8(raw.name);
-    if (name === undefined) bad.push(raw.name.toString('utf8'));
+    if (name === undefined) bad.push({ name: raw.name.toString('utf8'), folder: raw.isDirectory() });
     else good.push(Object.assign(raw, { name }) as unknown as Dirent);
   }
   return { entries: good, bad };
 }
 
 export async function scanVault(root: string): Promise<ScanResult> {
-  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [] };
+  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] };
   // Once each: a folder is counted and named once however many of its entries failed.
   const unreadable = (rel: string) => {
     if (!result.unreadable.includes(rel)) result.unreadable.push(rel);
@@ -79,7 +81,7 @@ export async function scanVault(root: string): Promise<ScanResult> {
       unreadable(rel);
       return;
     }
-    for (const shown of listed.bad) result.badNames.push(rel ? `${rel}/${shown}` : shown);
+    for (const { name: shown, folder } of listed.bad) (folder ? result.badFolders : result.badNames).push(rel ? `${rel}/${shown}` : shown);
     const subdirs: Promise<void>[] = [];
     // Synchronous lstat: ~3 µs each, where a thread-pool round trip costs ten times that.
     for (const entry of listed.entries) {

@@ -11,6 +11,7 @@ import { conflictPath, remoteTag, tagOf, tapFirst } from './devices.js';
 import { highWaterName, othersSum, ownRollback, raiseOwn } from './high-water.js';
 import { countDevices } from '../devices/this-device.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
+import { badFolderFailures } from './bad-names.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
 import { sealInWorkers, useSealPool } from './seal-pool.js';
 import { Refused } from '../errors.js';
@@ -203,8 +204,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     bytesUploaded: 0,
     conflicts: [],
     skippedLinks: scan.skippedLinks,
-    unreadableFolders: scan.unreadable.length,
-    failed: [...unreadableFolders(scan, state), ...scan.badNames.map((path) => ({ path, reason: BAD_NAME }))],
+    unreadableFolders: scan.unreadable.length + scan.badFolders.length,
+    failed: [...unreadableFolders(scan, state), ...badFolderFailures(scan, 'synced'), ...scan.badNames.map((path) => ({ path, reason: BAD_NAME }))],
     ...(rolledBack ? { rolledBack } : {}),
   };
 

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { folderPath, scanVault } from '../mirror/scan.js';
-import { badFolders } from '../mirror/bad-names.js';
 import { kindOf } from './kinds.js';
 import { DEFAULT_TIMEOUT_MS, Extractor } from './extractor.js';
 import { fold, foldName, snippet } from './fold.js';
@@ -40,7 +39,7 @@ export async function searchVault(vaultDir: string, terms: string[], limits: Sea
   const report: SarSearchReport = { hits: [], unreadable: [], searched: files.length };
   for (const rel of scan.unreadable) report.unreadable.push({ path: rel || '.', reason: 'the folder could not be read' });
   for (const path of scan.badNames) report.unreadable.push({ path, reason: 'its name is not valid text (rename it to search it)' });
-  for (const rel of badFolders(scan))
+  for (const rel of scan.badFolders)
     report.unreadable.push({ path: folderPath(rel), reason: 'its name is not valid text (rename it to search what is in it)' });
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   let bytesDone = 0;

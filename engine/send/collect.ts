@@ -13,7 +13,6 @@ import { UsageError } from '../errors.js';
 import { isNotFound } from '../fsutil/read.js';
 import { safeJoin } from '../mirror/restore-objects.js';
 import { scanVault } from '../mirror/scan.js';
-import { badFolders } from '../mirror/bad-names.js';
 
 export interface ToSend {
   /** The name in the package. */
@@ -49,7 +48,7 @@ export async function collectFiles(paths: readonly string[], vaultDir: string): 
       files.push({ name, full, size: st.size, mtimeMs: st.mtimeMs });
     } else if (st.isDirectory()) {
       const scan = await scanVault(full);
-      if (scan.unreadable.length > 0 || scan.badNames.length > 0 || badFolders(scan).length > 0)
+      if (scan.unreadable.length > 0 || scan.badNames.length > 0 || scan.badFolders.length > 0)
         throw new UsageError('a folder to send holds a folder that cannot be read or a name that is not valid text; fix that, or choose its files one by one');
       linksSkipped += scan.skippedLinks;
       for (const f of [...scan.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))

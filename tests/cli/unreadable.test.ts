@@ -107,50 +107,44 @@ test('a snapshot that cannot be read: snapshots lists the others and exits 3 say
   assert.match(health.message, /the last backup, taken .*, cannot be read from .*: it is damaged or was tampered with/);
 });
 
-// Passes once engine/mirror/scan.ts tells such a folder from a file (ScanResult.badFolders) and sync.ts lists it with
-// badFolderFailures: both are changed by the work on sync speed; until then the scan names it as a file.
-test(
-  'a folder whose name is not valid text: sync, status and backup name it as one folder (never a file) whose content is left out until it is renamed',
-  { todo: 'needs ScanResult.badFolders from engine/mirror/scan.ts' },
-  async () => {
-    const v = await makeVault({ files: { 'a.txt': 'notes' }, backup: true });
-    const bad = Buffer.concat([Buffer.from(`${v.vault}/M-0042 `), Buffer.from([0xff]), Buffer.from(' case')]);
-    await mkdir(bad);
-    await writeFile(Buffer.concat([bad, Buffer.from('/letter.txt')]), 'medical letter');
-    await writeFile(Buffer.concat([bad, Buffer.from('/notes.txt')]), 'grievance notes');
+test('a folder whose name is not valid text: sync, status and backup name it as one folder (never a file) whose content is left out until it is renamed', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'notes' }, backup: true });
+  const bad = Buffer.concat([Buffer.from(`${v.vault}/M-0042 `), Buffer.from([0xff]), Buffer.from(' case')]);
+  await mkdir(bad);
+  await writeFile(Buffer.concat([bad, Buffer.from('/letter.txt')]), 'medical letter');
+  await writeFile(Buffer.concat([bad, Buffer.from('/notes.txt')]), 'grievance notes');
 
-    const sync = await v.cli(['sync']);
-    assertFailed(sync, /1 folder could not be synced \(listed above\)/);
-    assert.match(
-      sync.stdout,
-      /^Not synced: M-0042 \uFFFD case\/: its name is not valid text \(UTF-8\), so nothing in this folder is synced until it is renamed$/m,
-    );
+  const sync = await v.cli(['sync']);
+  assertFailed(sync, /1 folder could not be synced \(listed above\)/);
+  assert.match(
+    sync.stdout,
+    /^Not synced: M-0042 \uFFFD case\/: its name is not valid text \(UTF-8\), so nothing in this folder is synced until it is renamed$/m,
+  );
 
-    const status = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
-    assert.deepEqual(status.files, { total: 1, synced: 1, pending: 0, failed: 0 }, 'a folder is no file');
-    assert.deepEqual(status.failures, [
-      { path: 'M-0042 \uFFFD case/', reason: 'its name is not valid text (UTF-8), so nothing in this folder is synced until it is renamed' },
-    ]);
-    const cloud = status.health.find((h) => h.area === 'cloud')!;
-    assert.equal(cloud.ok, false);
-    assert.equal(cloud.urgency, 'attention');
-    assert.equal(
-      cloud.message,
-      '1 folder in the vault has a name that is not valid text (M-0042 \uFFFD case), so nothing in it is sent to the cloud until it is renamed',
-    );
-    assert.doesNotMatch((await v.cli(['status'])).stdout, /1 file could not|all synced/);
+  const status = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
+  assert.deepEqual(status.files, { total: 1, synced: 1, pending: 0, failed: 0 }, 'a folder is no file');
+  assert.deepEqual(status.failures, [
+    { path: 'M-0042 \uFFFD case/', reason: 'its name is not valid text (UTF-8), so nothing in this folder is synced until it is renamed' },
+  ]);
+  const cloud = status.health.find((h) => h.area === 'cloud')!;
+  assert.equal(cloud.ok, false);
+  assert.equal(cloud.urgency, 'attention');
+  assert.equal(
+    cloud.message,
+    '1 folder in the vault has a name that is not valid text (M-0042 \uFFFD case), so nothing in it is sent to the cloud until it is renamed',
+  );
+  assert.doesNotMatch((await v.cli(['status'])).stdout, /1 file could not|all synced/);
 
-    const backup = await v.cli(['backup']);
-    assertFailed(backup, /1 folder could not be backed up \(listed above\)/);
-    assert.match(
-      backup.stderr,
-      /^Not in this snapshot: M-0042 \uFFFD case\/: its name is not valid text \(UTF-8\), so nothing in this folder is backed up until it is renamed$/m,
-    );
+  const backup = await v.cli(['backup']);
+  assertFailed(backup, /1 folder could not be backed up \(listed above\)/);
+  assert.match(
+    backup.stderr,
+    /^Not in this snapshot: M-0042 \uFFFD case\/: its name is not valid text \(UTF-8\), so nothing in this folder is backed up until it is renamed$/m,
+  );
 
-    await rename(bad, join(v.vault, 'M-0042 case'));
-    assert.equal((await v.cli(['sync'])).code, 0);
-    const after = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
-    assert.deepEqual(after.files, { total: 3, synced: 3, pending: 0, failed: 0 });
-    assert.equal(after.health.find((h) => h.area === 'cloud')!.ok, true);
-  },
-);
+  await rename(bad, join(v.vault, 'M-0042 case'));
+  assert.equal((await v.cli(['sync'])).code, 0);
+  const after = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
+  assert.deepEqual(after.files, { total: 3, synced: 3, pending: 0, failed: 0 });
+  assert.equal(after.health.find((h) => h.area === 'cloud')!.ok, true);
+});

@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 
 function scanOf(files: Record<string, string>): ScanResult {
   const m = new Map(Object.entries(files).map(([path, day]) => [path, { path, size: 10, mtimeMs: Date.parse(`${day}T15:00:00Z`), ctimeMs: 0, ino: 1 }]));
-  return { files: m, unreadable: [], skippedLinks: 0, badNames: [] };
+  return { files: m, unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] };
 }
 
 test('parseDate accepts real days only', () => {
