@@ -167,6 +167,13 @@ export interface BackupVerifyReport {
   bad: BackupProblem[];
   /** Snapshots (hex IDs) that need damaged or missing data: restoring them recovers every other file. */
   damagedSnapshots: string[];
+  /**
+   * Snapshots this computer took that are missing from the folder while a
+   * later one of its own is there: named among `bad` this once, recorded in
+   * the audit trail, and not reported missing again (by `snapshotList`,
+   * restore of "latest" or the next verify).
+   */
+  noted: string[];
 }
 
 export interface PruneReport {

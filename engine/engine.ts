@@ -879,7 +879,9 @@ export class Engine {
   }
 
   async verifyBackup(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
-    return (await this.backups()).verify(o);
+    const r = await (await this.backups()).verify(o);
+    if (r.noted.length > 0) await this.record('backups this computer took found missing from the backup folder and noted', r.noted.join(', '));
+    return r;
   }
 
   /** Apply the retention policy; with prune, delete what no kept snapshot needs. */

@@ -138,6 +138,7 @@ export function attachedState(local: BackupLocalState, previousFolder: string | 
     dir: found.dir,
     snapshots: [],
     forgotten: [],
+    noted: [],
     archives: [],
     runs,
     damaged: [],

@@ -46,6 +46,13 @@ const stateSchema = z.object({
   dir: z.string().optional(),
   snapshots: z.array(z.string()),
   forgotten: z.array(z.string()),
+  /**
+   * Snapshots this computer took that a check of the backups (verify) found
+   * gone from the folder while a later one of this computer's was there: told
+   * once, by that check and in the audit trail, and not reported missing
+   * again (their versions are lost; the later backup holds the files).
+   */
+  noted: z.array(z.string()).default([]),
   /** Snapshots that are archives (engine/backup/archives.ts): never forgotten. */
   archives: z.array(z.string()).default([]),
   runs: z.array(runSchema),
@@ -66,7 +73,7 @@ const MAX_RUNS = 100;
 const MAX_REMEMBERED = 5000;
 
 export function emptyBackupState(): BackupLocalState {
-  return { version: 1, snapshots: [], forgotten: [], archives: [], runs: [], damaged: [] };
+  return { version: 1, snapshots: [], forgotten: [], noted: [], archives: [], runs: [], damaged: [] };
 }
 
 export async function loadBackupState(home: string): Promise<BackupLocalState> {
@@ -83,6 +90,7 @@ export async function saveBackupState(home: string, s: BackupLocalState): Promis
   s.runs = s.runs.slice(-MAX_RUNS);
   s.snapshots = s.snapshots.slice(-MAX_REMEMBERED);
   s.forgotten = s.forgotten.slice(-MAX_REMEMBERED);
+  s.noted = s.noted.slice(-MAX_REMEMBERED);
   s.damaged = s.damaged.slice(-MAX_REMEMBERED);
   await writeFileAtomic(join(home, backupHomeFiles.state), JSON.stringify(s) + '\n');
 }

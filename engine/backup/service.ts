@@ -331,8 +331,8 @@ export class BackupApi {
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
       const present = new Set([...out.map((s) => s.id), ...unreadable]);
-      const forgotten = new Set(local.forgotten);
-      const missing = local.snapshots.filter((id) => !forgotten.has(id) && !present.has(id));
+      const left = new Set([...local.forgotten, ...local.noted]);
+      const missing = local.snapshots.filter((id) => !left.has(id) && !present.has(id));
       return { snapshots: out, unreadable, missing };
     } finally {
       await wipeRepoKeys(repo.keys);
@@ -474,18 +474,23 @@ export class BackupApi {
   async verify(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
     const keys = this.d.readKeys();
     const { repo, storage, local, dir } = await this.open(false);
-    const forgotten = new Set(local.forgotten);
+    const left = new Set([...local.forgotten, ...local.noted]);
     try {
       const report = await withRepoLock(storage, 'verify', () =>
         verifyRepository({
           repo,
           readers: keyring(keys),
           sample: o.quick ? 0.1 : 1,
-          expectedSnapshots: local.snapshots.filter((s) => !forgotten.has(s)),
+          expectedSnapshots: local.snapshots.filter((s) => !left.has(s)),
           ...(this.d.emit ? { emit: this.d.emit } : {}),
         }),
       );
       await this.rememberDamaged(dir, repo);
+      if (report.noted.length > 0) {
+        const now = await loadBackupState(this.d.home); // as rememberDamaged left it
+        now.noted.push(...report.noted);
+        await saveBackupState(this.d.home, now);
+      }
       return report;
     } finally {
       await wipeRepoKeys(repo.keys);

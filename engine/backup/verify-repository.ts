@@ -48,6 +48,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     quick: sample < 1,
     bad: [...repo.problems],
     damagedSnapshots: [],
+    noted: [],
   };
   const badBlobs = new Set<string>();
   const goodBlobs = new Set<string>();
@@ -164,13 +165,21 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     }
   }
   const present = new Set(ids);
-  for (const id of o.expectedSnapshots ?? []) {
-    if (!present.has(id))
-      report.bad.push({
-        item: `snapshot ${id}`,
-        reason: 'this computer wrote it and never forgot it, but it is missing from the backup folder (deleted, or the folder was rolled back)',
-      });
-  }
+  const expected = o.expectedSnapshots ?? [];
+  const gone = expected.filter((id) => !present.has(id));
+  // With this computer's newest backup in the folder and whole, the files are safe again: the ones gone are told this once, then noted.
+  const newest = expected.at(-1);
+  const later = newest !== undefined && present.has(newest) && !report.damagedSnapshots.includes(newest);
+  for (const id of gone)
+    report.bad.push({
+      item: `snapshot ${id}`,
+      reason: `this computer wrote it and never forgot it, but it is missing from the backup folder (deleted, or the folder was rolled back)${
+        later
+          ? '; the versions only it held are lost, a later backup holds the files, and this is now noted in the audit trail and not reported again'
+          : '; back up now, and the next check after that notes the loss'
+      }`,
+    });
+  if (later) report.noted = gone;
   progress.tick(true);
   return report;
 }

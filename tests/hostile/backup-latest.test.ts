@@ -66,3 +66,34 @@ test('snapshots exits 3 when a snapshot this computer took is gone from the back
   assert.equal(json.code, 3);
   assert.equal((JSON.parse(json.stdout) as unknown[]).length, 1);
 });
+
+test('a snapshot this computer took that is gone is told until a check finds a later backup of its own there; then it is noted in the audit trail and no longer reported', async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'first draft' }, backedUp: true });
+  const [first] = (JSON.parse((await v.cli(['snapshots', '--json'])).stdout) as { id: string }[]).map((s) => s.id);
+  await writeFile(join(v.vault, 'case/letter.txt'), 'second draft');
+  const second = (await v.cli(['backup'])).stdout.trim();
+  await rm(join(v.backup, 'snapshots', second)); // the newest: no later backup of this computer's is there
+
+  const unsafe = await v.cli(['verify', '--backup']);
+  assert.equal(unsafe.code, 3, unsafe.stdout + unsafe.stderr);
+  assert.match(unsafe.stdout + unsafe.stderr, /back up now, and the next check after that notes the loss/);
+  assert.equal((await v.cli(['snapshots'])).code, 3, 'still reported: nothing later holds the files');
+
+  await writeFile(join(v.vault, 'case/letter.txt'), 'final text');
+  assert.equal((await v.cli(['backup'])).code, 0);
+  await rm(join(v.backup, 'snapshots', first!)); // an older one goes too
+  const check = await v.cli(['verify', '--backup']);
+  assert.equal(check.code, 3, 'the check that notes them still says what is gone');
+  const said = check.stdout + check.stderr;
+  for (const id of [first!, second]) assert.match(said, new RegExp(`${id}.*now noted in the audit trail and not reported again`));
+
+  const listed = await v.cli(['snapshots']);
+  assert.equal(listed.code, 0, listed.stdout + listed.stderr);
+  assert.equal(listed.stdout.trim().split('\n').length, 1, 'the later backup is listed');
+  const again = await v.cli(['verify', '--backup']);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  const restored = await v.cli(['restore', '--to', join(v.root, 'out')]);
+  assert.equal(restored.code, 0, restored.stdout + restored.stderr);
+  assert.equal((await readTree(join(v.root, 'out'))).get('case/letter.txt')?.toString(), 'final text');
+  assert.match((await v.cli(['audit'])).stdout, /backups this computer took found missing from the backup folder and noted/);
+});
