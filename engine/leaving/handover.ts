@@ -21,7 +21,15 @@ import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js
 import { FolderRemote } from '../remotes/folder.js';
 import { scanVault } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
-import { fileCount, type CloudSpec, type Emit, type EngineEvents, type HandoverOptions, type HandoverReport, type SyncReport } from '../../contract/index.js';
+import {
+  foldersAndFiles,
+  type CloudSpec,
+  type Emit,
+  type EngineEvents,
+  type HandoverOptions,
+  type HandoverReport,
+  type SyncReport,
+} from '../../contract/index.js';
 import { parseOr, readIfExists, statIfExists } from '../fsutil/read.js';
 
 /** One vault file as the copy must hold it. */
@@ -227,8 +235,9 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     const synced = await copy.sync();
     if (synced.failed.length > 0) {
       const n = synced.failed.length;
+      const folders = synced.unreadableFolders; // listed among the failures (a folder that cannot be read, or whose name is not valid text)
       throw new Refused(
-        `${fileCount(n)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text); a sync lists the same ones: fix ${n === 1 ? 'it' : 'them'} and make the handover copy again`,
+        `${foldersAndFiles(folders, n - folders)} of the vault could not be copied (unreadable, still being written, or a name that is not valid text); a sync lists the same ones: fix ${n === 1 ? 'it' : 'them'} and make the handover copy again`,
         'check-sync-status',
       );
     }

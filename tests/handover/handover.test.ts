@@ -63,6 +63,10 @@ test('a handover into a folder that is not empty, or inside the vault, is refuse
   // A file that cannot be copied (its name is not valid UTF-8) fails the handover, and says so without the name.
   await writeFile(Buffer.concat([Buffer.from(`${v.vault}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'x');
   failsWith(await handover(v, join(v.root, 'z')), 1, /1 file of the vault could not be copied/);
+  // A folder by such a name is counted as a folder: nothing in it could be copied.
+  await mkdir(Buffer.concat([Buffer.from(`${v.vault}/case-`), Buffer.from([0xff])]));
+  await writeFile(Buffer.concat([Buffer.from(`${v.vault}/case-`), Buffer.from([0xff]), Buffer.from('/letter.txt')]), 'x');
+  failsWith(await handover(v, join(v.root, 'z2')), 1, /1 folder and 1 file of the vault could not be copied/);
   failsWith(await v.cli(['remove', '--yes']), 1, /no verified handover copy/);
 });
 
