@@ -79,6 +79,7 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   const scan = await scanVault(o.vaultDir);
   if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
   const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
+  const badFolders = scan.badFolders.filter((p) => !o.include || o.include(p));
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);
   const { sodium } = repo;
   const { min, avg, max } = repo.params.chunker;
@@ -102,10 +103,10 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
       ...scan.badNames
         .filter((p) => !o.include || o.include(p))
         .map((path) => ({ path, reason: 'its name is not valid text (UTF-8), so it cannot be backed up; rename it' })),
-      ...badFolderFailures(scan, 'backed up').filter((f) => !o.include || o.include(f.path.slice(0, -1))),
+      ...badFolderFailures(badFolders, 'backed up'),
     ],
     skippedLinks: scan.skippedLinks,
-    unreadableFolders: scan.unreadable.length + scan.badFolders.filter((p) => !o.include || o.include(p)).length,
+    unreadableFolders: scan.unreadable.length + badFolders.length,
     durationMs: 0,
   };
   const progress = throttled(o.emit, 'backup');

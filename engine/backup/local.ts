@@ -69,6 +69,12 @@ const stateSchema = z.object({
 });
 export type BackupLocalState = z.infer<typeof stateSchema>;
 
+/** The snapshots this computer took that the folder should hold, oldest first: neither forgotten here nor noted missing. */
+export function expectedSnapshots(s: BackupLocalState): string[] {
+  const left = new Set([...s.forgotten, ...s.noted]);
+  return s.snapshots.filter((id) => !left.has(id));
+}
+
 const MAX_RUNS = 100;
 const MAX_REMEMBERED = 5000;
 

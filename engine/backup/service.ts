@@ -14,7 +14,7 @@ import { archiveIds, discardArchive, markArchive, readBackArchive, type Archived
 import { runBackup } from './backup.js';
 import { attachedState, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
-import { loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
+import { expectedSnapshots, loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress-report.js';
 import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } from './repository.js';
@@ -156,6 +156,7 @@ export class BackupApi {
       local.dir = dir;
       local.snapshots = [];
       local.forgotten = [];
+      local.noted = [];
       local.archives = [];
       local.damaged = [];
       delete local.listed;
@@ -331,8 +332,7 @@ export class BackupApi {
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
       const present = new Set([...out.map((s) => s.id), ...unreadable]);
-      const left = new Set([...local.forgotten, ...local.noted]);
-      const missing = local.snapshots.filter((id) => !left.has(id) && !present.has(id));
+      const missing = expectedSnapshots(local).filter((id) => !present.has(id));
       return { snapshots: out, unreadable, missing };
     } finally {
       await wipeRepoKeys(repo.keys);
@@ -365,8 +365,9 @@ export class BackupApi {
     const ids = await repo.listSnapshots();
     if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
-      const forgotten = new Set(local.forgotten);
-      const own = local.snapshots.filter((id) => !forgotten.has(id) && !archives.has(id)).at(-1);
+      const own = expectedSnapshots(local)
+        .filter((id) => !archives.has(id))
+        .at(-1);
       let best: { id: string; t: number } | undefined;
       let ownReadable = own === undefined;
       for (const id of ids) {
@@ -474,14 +475,13 @@ export class BackupApi {
   async verify(o: { quick?: boolean } = {}): Promise<BackupVerifyReport> {
     const keys = this.d.readKeys();
     const { repo, storage, local, dir } = await this.open(false);
-    const left = new Set([...local.forgotten, ...local.noted]);
     try {
       const report = await withRepoLock(storage, 'verify', () =>
         verifyRepository({
           repo,
           readers: keyring(keys),
           sample: o.quick ? 0.1 : 1,
-          expectedSnapshots: local.snapshots.filter((s) => !left.has(s)),
+          expectedSnapshots: expectedSnapshots(local),
           ...(this.d.emit ? { emit: this.d.emit } : {}),
         }),
       );

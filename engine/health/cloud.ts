@@ -47,18 +47,17 @@ export function cloudHealth(i: CloudInputs): HealthItem {
     );
   }
   if (i.rolledBack) return problem('cloud', 'attention', rollbackMessage(i.rolledBack), 'sync-now');
+  // Folders whose files are not sent: the first three named, and any files that failed besides.
+  const named = (folders: readonly string[]) => `${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', ...' : ''}`;
+  const alsoFailed = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
   const folders = i.unreadableFolders;
   if (folders.length > 0) {
-    const named = `${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', ...' : ''}`;
-    const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
-    const message = `${foldersAndFiles(folders.length, 0)} in the vault cannot be read (${named}), so what is in ${folders.length === 1 ? 'it' : 'them'} is not sent to the cloud${files}`;
+    const message = `${foldersAndFiles(folders.length, 0)} in the vault cannot be read (${named(folders)}), so what is in ${folders.length === 1 ? 'it' : 'them'} is not sent to the cloud${alsoFailed}`;
     return problem('cloud', 'attention', message, 'check-sync-status');
   }
   if (i.badFolders.length > 0) {
     const n = i.badFolders.length;
-    const named = `${i.badFolders.slice(0, 3).join(', ')}${n > 3 ? ', ...' : ''}`;
-    const files = i.files.failed > 0 ? `; ${fileCount(i.files.failed)} could not be sent either` : '';
-    const message = `${foldersAndFiles(n, 0)} in the vault ${n === 1 ? 'has a name that is' : 'have names that are'} not valid text (${named}), so nothing in ${n === 1 ? 'it' : 'them'} is sent to the cloud until ${n === 1 ? 'it is' : 'they are'} renamed${files}`;
+    const message = `${foldersAndFiles(n, 0)} in the vault ${n === 1 ? 'has a name that is' : 'have names that are'} not valid text (${named(i.badFolders)}), so nothing in ${n === 1 ? 'it' : 'them'} is sent to the cloud until ${n === 1 ? 'it is' : 'they are'} renamed${alsoFailed}`;
     return problem('cloud', 'attention', message, 'check-sync-status');
   }
   if (i.files.failed > 0) return problem('cloud', 'attention', `${fileCount(i.files.failed)} could not be sent to the cloud`, 'check-sync-status');

@@ -4,30 +4,28 @@
 // or archiving that was interrupted (engine/housekeeping/under-way.ts): the
 // case's files may be partly gone while its record, its cloud objects and
 // its marks are not, until the same request is run again.
-import type { HealthItem } from '../../contract/index.js';
+import { andList, count, type HealthItem, type UnfinishedCase } from '../../contract/index.js';
 import { listCases } from '../housekeeping/cases.js';
 import { dateOf } from '../housekeeping/dates.js';
 import { loadMarks } from '../housekeeping/marks.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { fine, problem } from './item.js';
 import { unfinishedCases } from '../housekeeping/under-way.js';
-import type { UnfinishedCase } from '../../contract/index.js';
 
 export async function retentionHealth(home: string, scan: ScanResult, now: number): Promise<HealthItem> {
   const unfinished = await unfinishedCases(home);
   if (unfinished.length > 0) return problem('retention', 'attention', interrupted(unfinished), 'finish-case-removal');
   const marks = await loadMarks(home);
   const past = listCases(scan, marks, dateOf(now)).filter((c) => c.info.past).length;
-  const period = `${marks.years} ${marks.years === 1 ? 'year' : 'years'}`;
+  const period = count(marks.years, 'year');
   if (past > 0) {
     return problem('retention', 'reminder', `${past} ${past === 1 ? 'case is' : 'cases are'} past the retention period of ${period}`, 'review-retention');
   }
   return fine('retention', `no case is past the retention period of ${period}`);
 }
 
-/** "the deletion of the case “Old case” was interrupted ...": each case by name, with what was under way. */
+/** "the deletion of the case “Old case” is not finished ...": each case by name, with what was under way. */
 function interrupted(u: readonly UnfinishedCase[]): string {
-  const what = u.map((c) => `the ${c.doing === 'delete' ? 'deletion' : 'archiving'} of the case “${c.case}”`);
-  const list = what.length === 1 ? what[0]! : `${what.slice(0, -1).join(', ')} and ${what.at(-1)!}`;
+  const list = andList(u.map((c) => `the ${c.doing === 'delete' ? 'deletion' : 'archiving'} of the case “${c.case}”`));
   return `${list} ${u.length === 1 ? 'is' : 'are'} not finished: some of ${u.length === 1 ? 'its' : 'their'} files may be gone from this computer, while the audit trail does not record it yet and the cloud copy still holds them`;
 }

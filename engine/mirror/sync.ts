@@ -205,7 +205,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     conflicts: [],
     skippedLinks: scan.skippedLinks,
     unreadableFolders: scan.unreadable.length + scan.badFolders.length,
-    failed: [...unreadableFolders(scan, state), ...badFolderFailures(scan, 'synced'), ...scan.badNames.map((path) => ({ path, reason: BAD_NAME }))],
+    failed: [...unreadableFolders(scan, state), ...badFolderFailures(scan.badFolders, 'synced'), ...scan.badNames.map((path) => ({ path, reason: BAD_NAME }))],
     ...(rolledBack ? { rolledBack } : {}),
   };
 

@@ -33,7 +33,12 @@ export function countFiles(
   }
   for (const path of scan.badNames) failed.push({ path, reason: BAD_NAME });
   // A folder whose name is not valid text is one folder, not a file: apart, so that no count of files includes it.
-  return { synced, waiting: waiting.sort(byPath), failed: failed.sort((a, b) => byPath(a.path, b.path)), failedFolders: badFolderFailures(scan, 'synced') };
+  return {
+    synced,
+    waiting: waiting.sort(byPath),
+    failed: failed.sort((a, b) => byPath(a.path, b.path)),
+    failedFolders: badFolderFailures(scan.badFolders, 'synced'),
+  };
 }
 
 /** Every scanned file's state, sorted by path; files with names that cannot be synced count as failed. */
@@ -46,6 +51,6 @@ export function classifyFiles(scan: ScanResult, state: SyncState, damaged: Reado
     else out.push({ ...base, state: inCloud(state, f, damaged) ? 'synced' : 'waiting' });
   }
   for (const path of scan.badNames) out.push({ path, size: 0, mtimeMs: 0, state: 'failed', reason: BAD_NAME });
-  for (const { path, reason } of badFolderFailures(scan, 'synced')) out.push({ path, size: 0, mtimeMs: 0, state: 'failed', reason });
+  for (const { path, reason } of badFolderFailures(scan.badFolders, 'synced')) out.push({ path, size: 0, mtimeMs: 0, state: 'failed', reason });
   return out.sort((a, b) => byPath(a.path, b.path));
 }

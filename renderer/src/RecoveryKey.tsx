@@ -10,7 +10,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import { createPortal } from 'react-dom';
 import { call } from './api.js';
 import { useOutcome } from './Outcome.js';
-import { keyWords, numberedGroups, recoveryKit, type KitKind, type RecoveryKitFacts } from '../../contract/index.js';
+import { andList, keyWords, numberedGroups, recoveryKit, type KitKind, type RecoveryKitFacts } from '../../contract/index.js';
 
 /** Typed and shown words match as the engine reads them: a word's first four letters are enough. */
 const same = (typed: string, shown: string) => typed === shown || (typed.length >= 4 && typed.slice(0, 4) === shown.slice(0, 4));
@@ -19,7 +19,7 @@ const listed = (ns: number[]) => {
   const named = ns.slice(0, 5).map(String);
   const rest = ns.length - named.length;
   if (rest > 0) return `${named.join(', ')} and ${rest} more`;
-  return named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return andList(named);
 };
 
 /** What is wrong with the words typed back, in a sentence that names the word; undefined when they match. */
