@@ -19,6 +19,9 @@ export interface Measured {
 
 export type StepReport = Pick<Measured, 'inside' | 'rssAfterMiB'>;
 
+/** A measured number for a table: `d` decimals, "n/a" where there is none. */
+export const fmt = (n: number | undefined, d = 2) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d));
+
 /** Runs a command to its end under /usr/bin/time: wall seconds and peak RSS of the whole process. */
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, scratch: string): Measured {
   const out = join(scratch, 'time.txt');

@@ -27,6 +27,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { writeChart } from './chart.js';
 import { benchUnlock, unlockTable } from './unlock.js';
 import { startFloors, workloadFloors, type StartFloors, type WorkloadFloors } from './floors.js';
+import { fmt } from './measure.js';
 
 const small = process.argv.includes('--small');
 const BIG = small ? 64 : 1024; // MiB
@@ -212,8 +213,6 @@ function opensslCeiling(): string | undefined {
   const kb = line?.trim().split(/\s+/).pop()?.replace(/k$/, '');
   return kb ? `${(Number(kb) / 1024).toFixed(0)} MB/s` : undefined;
 }
-
-const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 function table(results: Result[], ceiling: string | undefined, start: StartFloors): string {
   const rows = ['| workload | | Casevault | plain copy | rclone crypt | Casevault / copy | Casevault / rclone | aim |', '|---|---|---|---|---|---|---|---|'];

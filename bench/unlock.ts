@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../engine/engine.js';
-import { reportStep, timed, type Measured } from './measure.js';
+import { fmt, reportStep, timed, type Measured } from './measure.js';
 
 const PASS = 'purple elephant dances quietly tonight';
 
@@ -42,8 +42,6 @@ export async function benchUnlock(work: string, backends: readonly string[]): Pr
   await rm(work, { recursive: true, force: true });
   return runs;
 }
-
-const fmt = (n: number | undefined, d = 2) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d));
 
 export function unlockTable(runs: UnlockRun[]): string {
   return [
