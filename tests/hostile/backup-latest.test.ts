@@ -4,7 +4,8 @@
 // can still be read is older, and restoring it as "latest" wrote last week's
 // files with exit 0 and no word of the loss. Restore of "latest" now refuses
 // (exit 3), naming the missing snapshot and writing nothing; a snapshot named
-// by its ID still restores.
+// by its ID still restores. A snapshot gone is told until a check finds a
+// later backup of this computer's in the folder; then it is noted, once.
 import assert from 'node:assert/strict';
 import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
