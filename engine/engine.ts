@@ -749,7 +749,7 @@ export class Engine {
       locked: !this.unlocked,
       rotating: this.rotating,
       backupStatus: () => this.backupStatus(),
-      snapshotReadable: async (id) => (await this.backups()).readable(id),
+      ownSnapshots: async (last) => (await this.backups()).ownSnapshots(last),
       probeCloud: async () => {
         const config = await loadConfig(this.home);
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));

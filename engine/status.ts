@@ -19,6 +19,7 @@ import { rotationPending } from './keys/rotation-steps.js';
 import { accessReviewDueAt, loadSettings } from './settings.js';
 import { readIfExists } from './fsutil/read.js';
 import { vaultHealth } from './health/index.js';
+import type { OwnSnapshots } from './backup/service.js';
 import type { CloudProbe } from './health/cloud-probe.js';
 import type { Remote } from './remotes/remote.js';
 
@@ -28,8 +29,8 @@ export interface StatusInputs {
   /** A key rotation's re-encryption runs now in this process. */
   rotating: boolean;
   backupStatus(): Promise<BackupStatus>;
-  /** Whether a snapshot in the backup folder can be read now. */
-  snapshotReadable(id: string): Promise<boolean>;
+  /** Read now from the backup folder: whether the last backup (`last`) can be read, and which others this computer took are gone. */
+  ownSnapshots(last: string): Promise<OwnSnapshots>;
   /** The cloud's key file, read now (engine/health/cloud-probe.ts). */
   probeCloud(): Promise<CloudProbe>;
   remote(): Promise<Remote>;
@@ -76,7 +77,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       pendingDeletions,
       live,
       backupStatus,
-      snapshotReadable: i.snapshotReadable,
+      ownSnapshots: i.ownSnapshots,
       probeCloud: i.probeCloud,
       remote: i.remote,
     }),

@@ -43,6 +43,14 @@ import type {
 } from '../../contract/index.js';
 
 /** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
+/** This computer's backups as the backup folder holds them now (what the backups' health says). */
+export interface OwnSnapshots {
+  /** Whether the last backup is there and its manifest opens. */
+  lastReadable: boolean;
+  /** The earlier ones it took that are gone, not yet noted by a check. */
+  missing: string[];
+}
+
 export class BackupTargetMissing extends Unreachable {
   constructor(message: string) {
     super(message, 'plug-in-backup-drive');
@@ -301,14 +309,22 @@ export class BackupApi {
     return (await this.list()).snapshots;
   }
 
-  /** Whether the snapshot `id` is in the backup folder and its manifest opens (what the health says of the last backup). */
-  async readable(id: string): Promise<boolean> {
-    const { repo } = await this.open(false);
+  /**
+   * What the health says of this computer's backups in the folder: whether
+   * the last one (`last`) is there and its manifest opens, and which others
+   * it took are gone (neither forgotten nor noted: verify --backup notes them).
+   */
+  async ownSnapshots(last: string): Promise<OwnSnapshots> {
+    const { repo, local } = await this.open(false);
     try {
-      return await repo.readSummary(id).then(
-        () => true,
-        () => false, // damaged, tampered with or gone: verify --backup says which
-      );
+      const present = new Set(await repo.listSnapshots());
+      const lastReadable =
+        present.has(last) &&
+        (await repo.readSummary(last).then(
+          () => true,
+          () => false, // damaged or tampered with: verify --backup says which
+        ));
+      return { lastReadable, missing: expectedSnapshots(local).filter((id) => id !== last && !present.has(id)) };
     } finally {
       await wipeRepoKeys(repo.keys);
     }

@@ -5,8 +5,9 @@
 // area that cannot be checked is a problem of its own, never left out and
 // never taken for ok.
 import { dirname } from 'node:path';
-import { worstFirst, type BackupStatus, type HealthArea, type HealthItem, type Settings, type StatusReport } from '../../contract/index.js';
+import { count, worstFirst, type BackupStatus, type HealthArea, type HealthItem, type Settings, type StatusReport } from '../../contract/index.js';
 import { configWriteKeys, type VaultConfig } from '../config.js';
+import type { OwnSnapshots } from '../backup/service.js';
 import { failureOf } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
 import { standingRollback } from '../mirror/high-water.js';
@@ -36,8 +37,8 @@ export interface HealthInputs {
   pendingDeletions: number;
   live: StatusReport['live'];
   backupStatus: Promise<BackupStatus>;
-  /** Whether a snapshot in the backup folder can be read now. */
-  snapshotReadable(id: string): Promise<boolean>;
+  /** Read now from the backup folder: whether the last backup (`last`) can be read, and which others this computer took are gone. */
+  ownSnapshots(last: string): Promise<OwnSnapshots>;
   probeCloud(): Promise<CloudProbe>;
   /** The vault's cloud (for the receipts of wipes ordered from here). */
   remote(): Promise<Remote>;
@@ -87,13 +88,22 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
       const s = await i.backupStatus;
       const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
       const item = backupsHealth(s, i.now, canMakeFolder);
-      // "The last backup was an hour ago" is ok only if that backup can be read back: one damaged or tampered with is no backup.
+      // "The last backup was an hour ago" is ok only if that backup can be read back, and no earlier one this computer took is gone unnoticed.
       const last = s.lastBackup?.snapshot;
-      if (item.ok && last && !(await i.snapshotReadable(last)))
+      if (!item.ok || !last) return item;
+      const own = await i.ownSnapshots(last);
+      if (!own.lastReadable)
         return problem(
           'backups',
           'attention',
-          `the last backup, taken ${ago(Date.parse(s.lastBackup!.at), i.now)}, cannot be read from ${s.folder}: it is damaged or was tampered with`,
+          `the last backup, taken ${ago(Date.parse(s.lastBackup!.at), i.now)}, cannot be read from ${s.folder}: it is missing, damaged or was tampered with`,
+          'verify-backup',
+        );
+      if (own.missing.length > 0)
+        return problem(
+          'backups',
+          'attention',
+          `${count(own.missing.length, 'earlier backup')} this computer took ${own.missing.length === 1 ? 'is' : 'are'} missing from ${s.folder} (deleted, or the folder put back to an earlier state), so the versions only ${own.missing.length === 1 ? 'it' : 'they'} held cannot be restored; check the backups, which notes the loss`,
           'verify-backup',
         );
       return item;

@@ -104,7 +104,7 @@ test('a snapshot that cannot be read: snapshots lists the others and exits 3 say
   assert.match(none.stderr, /^casevault: 2 snapshots in the backup folder cannot be read \(damaged or tampered with\); run/m);
   const health = await backups();
   assert.equal(health.ok, false);
-  assert.match(health.message, /the last backup, taken .*, cannot be read from .*: it is damaged or was tampered with/);
+  assert.match(health.message, /the last backup, taken .*, cannot be read from .*: it is missing, damaged or was tampered with/);
 });
 
 test('a folder whose name is not valid text: sync, status and backup name it as one folder (never a file) whose content is left out until it is renamed', async () => {

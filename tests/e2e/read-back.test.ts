@@ -52,7 +52,7 @@ test('Home\'s health item for a last backup that cannot be read leads to "Check 
   await writeFile(join(v.backup, 'snapshots', snapshot!), 'not a snapshot');
   await withApp(v.engine, async (page) => {
     await page.getByTestId('overall').waitFor();
-    await page.getByText(/cannot be read from .*: it is damaged or was tampered with/).waitFor();
+    await page.getByText(/cannot be read from .*: it is missing, damaged or was tampered with/).waitFor();
     await page.getByRole('button', { name: 'Check the backups' }).click();
     await page.getByRole('heading', { name: 'Check the backups' }).waitFor();
   });

@@ -4,14 +4,20 @@
 // can still be read is older, and restoring it as "latest" wrote last week's
 // files with exit 0 and no word of the loss. Restore of "latest" now refuses
 // (exit 3), naming the missing snapshot and writing nothing; a snapshot named
-// by its ID still restores. A snapshot gone is told until a check finds a
-// later backup of this computer's in the folder; then it is noted, once.
+// by its ID still restores. A snapshot gone is told (by snapshots, verify
+// and status's backups health) until a check finds a later backup of this
+// computer's in the folder; then it is noted, once.
 import assert from 'node:assert/strict';
 import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { exists, readTree } from '../helpers/fs.js';
-import { makeVault } from '../helpers/vault.js';
+import { makeVault, type TestVault } from '../helpers/vault.js';
+
+async function backupsHealth(v: TestVault): Promise<{ ok: boolean; message: string; next?: string }> {
+  const status = await v.cli(['status', '--json']);
+  return (JSON.parse(status.stdout) as { health: { area: string; ok: boolean; message: string; next?: string }[] }).health.find((h) => h.area === 'backups')!;
+}
 
 const attacks: Record<string, (backup: string, older: string, newest: string) => Promise<void>> = {
   deleted: (b, _o, n) => rm(join(b, 'snapshots', n)),
@@ -83,6 +89,13 @@ test('a snapshot this computer took that is gone is told until a check finds a l
   await writeFile(join(v.vault, 'case/letter.txt'), 'final text');
   assert.equal((await v.cli(['backup'])).code, 0);
   await rm(join(v.backup, 'snapshots', first!)); // an older one goes too
+  const health = await backupsHealth(v);
+  assert.equal(health.ok, false, 'the last backup reads back, but two earlier ones are gone');
+  assert.equal(health.next, 'verify-backup');
+  assert.match(
+    health.message,
+    /^2 earlier backups this computer took are missing from .* so the versions only they held cannot be restored; check the backups/,
+  );
   const check = await v.cli(['verify', '--backup']);
   assert.equal(check.code, 3, 'the check that notes them still says what is gone');
   const said = check.stdout + check.stderr;
@@ -93,6 +106,7 @@ test('a snapshot this computer took that is gone is told until a check finds a l
   assert.equal(listed.stdout.trim().split('\n').length, 1, 'the later backup is listed');
   const again = await v.cli(['verify', '--backup']);
   assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal((await backupsHealth(v)).ok, true, 'noted: no longer reported');
   const restored = await v.cli(['restore', '--to', join(v.root, 'out')]);
   assert.equal(restored.code, 0, restored.stdout + restored.stderr);
   assert.equal((await readTree(join(v.root, 'out'))).get('case/letter.txt')?.toString(), 'final text');
