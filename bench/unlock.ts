@@ -1,8 +1,9 @@
 // The unlock benchmark: a new process opens a vault made with the default
 // key derivation (Argon2id, 256 MiB, 3 passes), once per crypto backend.
 // Reported: wall and CPU time and peak RSS of the whole process (GNU time),
-// the unlock's own time, and the process's RSS right after it (the WASM
-// build keeps the heap Argon2id grew; the native one gives it back). Run by
+// the unlock's own time, and the process's RSS right after it (the native
+// build frees Argon2id's memory; the WASM build runs it on a thread that ends
+// with it, as its heap never shrinks). Run by
 // bench/run.ts; `node dist/bench/unlock.js --step HOME` is one measured step.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -26,6 +26,7 @@ export {
   type KeyFile,
   type Secret,
 } from './keyfile.js';
+export { runArgon2Elsewhere, type Argon2Runner } from './kdf.js';
 export {
   createEscrowKey,
   openEscrowKeyFile,

@@ -13,7 +13,7 @@
 import { EventEmitter } from 'node:events';
 import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { KDF_PROFILES, keyring, parseObjectRemoteName, toBase64, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
+import { KDF_PROFILES, keyring, parseObjectRemoteName, runArgon2Elsewhere, toBase64, wipeKeys, type KdfProfile, type ReadKeys } from '../crypto/index.js';
 import {
   auditCsv,
   auditHtml,
@@ -115,6 +115,7 @@ import { resumeWipe, Wiped } from './devices/wipe.js';
 import { LiveSync, type LiveOptions } from './mirror/live.js';
 import { loadState } from './mirror/state.js';
 import { syncOnce, type SyncContext } from './mirror/sync.js';
+import { argon2OnThread } from './keys/kdf-thread.js';
 import { DropboxConnect } from './remotes/dropbox/connect.js';
 import {
   describeCloud,
@@ -169,6 +170,9 @@ export interface EngineEventEmitter {
   off<K extends keyof EngineEvents>(type: K, fn: (e: EngineEvents[K]) => void): this;
   emit<K extends keyof EngineEvents>(type: K, e: EngineEvents[K]): boolean;
 }
+
+// The WASM build's Argon2id gives back the heap it grows (engine/keys/kdf-thread.ts).
+runArgon2Elsewhere(argon2OnThread);
 
 export class Engine {
   readonly events: EngineEventEmitter = new EventEmitter() as EngineEventEmitter;
