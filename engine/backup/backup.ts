@@ -200,12 +200,13 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
    */
   const storeChunk = async (chunk: Uint8Array, into: string[], give = false): Promise<void> => {
     if (fatal) throw fatal;
+    const bytes = chunk.length; // read first: a chunk given to a worker is moved there, and reads as empty here after
     const sealed = pool().seal(chunk, slot.key, give);
     sealed.catch(() => {}); // settle awaits it; this only keeps a failure meanwhile from counting as unhandled
-    queue.push({ sealed, epk: slot.epk, bytes: chunk.length, into, at: into.length });
+    queue.push({ sealed, epk: slot.epk, bytes, into, at: into.length });
     into.push('');
-    queuedBytes += chunk.length;
-    progress.p.bytesDone += chunk.length;
+    queuedBytes += bytes;
+    progress.p.bytesDone += bytes;
     progress.tick();
     await settle(IN_FLIGHT, IN_FLIGHT_BYTES);
   };
