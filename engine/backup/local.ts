@@ -75,6 +75,11 @@ export function expectedSnapshots(s: BackupLocalState): string[] {
   return s.snapshots.filter((id) => !left.has(id));
 }
 
+/** Those of them that `present` (the folder's snapshot IDs) lacks. */
+export function missingSnapshots(s: BackupLocalState, present: ReadonlySet<string>): string[] {
+  return expectedSnapshots(s).filter((id) => !present.has(id));
+}
+
 const MAX_RUNS = 100;
 const MAX_REMEMBERED = 5000;
 

@@ -14,7 +14,7 @@ import { archiveIds, discardArchive, markArchive, readBackArchive, type Archived
 import { runBackup } from './backup.js';
 import { attachedState, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
-import { expectedSnapshots, loadBackupState, loadFileCache, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
+import { expectedSnapshots, loadBackupState, loadFileCache, missingSnapshots, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress-report.js';
 import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } from './repository.js';
@@ -42,15 +42,15 @@ import type {
   SnapshotTree,
 } from '../../contract/index.js';
 
-/** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
 /** This computer's backups as the backup folder holds them now (what the backups' health says). */
 export interface OwnSnapshots {
   /** Whether the last backup is there and its manifest opens. */
   lastReadable: boolean;
-  /** The earlier ones it took that are gone, not yet noted by a check. */
+  /** The ones it took that are gone (the last among them, if it is), not yet noted by a check. */
   missing: string[];
 }
 
+/** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
 export class BackupTargetMissing extends Unreachable {
   constructor(message: string) {
     super(message, 'plug-in-backup-drive');
@@ -324,7 +324,7 @@ export class BackupApi {
           () => true,
           () => false, // damaged or tampered with: verify --backup says which
         ));
-      return { lastReadable, missing: expectedSnapshots(local).filter((id) => id !== last && !present.has(id)) };
+      return { lastReadable, missing: missingSnapshots(local, present) };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -348,8 +348,7 @@ export class BackupApi {
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
       const present = new Set([...out.map((s) => s.id), ...unreadable]);
-      const missing = expectedSnapshots(local).filter((id) => !present.has(id));
-      return { snapshots: out, unreadable, missing };
+      return { snapshots: out, unreadable, missing: missingSnapshots(local, present) };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
