@@ -303,3 +303,30 @@ test('sync repairs the cloud: an unchanged file whose object was deleted is uplo
   assert.deepEqual(v.bad, []);
   assert.deepEqual(v.missing, []);
 });
+
+test('large files go up two at a time (each keeps the cipher busy; more would only hold buffers), small ones beside them', async () => {
+  const { FolderRemote } = await import('../../engine/remotes/folder.js');
+  const large = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`scans/scan-${i}.pdf`, randomBytes(1024 * 1024 + 1000 * i)]));
+  const { cloud, engine } = await makeVault({ files: { ...large, 'note.txt': 'small' } });
+  const put = FolderRemote.prototype.put;
+  let streaming = 0;
+  let most = 0;
+  FolderRemote.prototype.put = async function (this: InstanceType<typeof FolderRemote>, name, data) {
+    if (data instanceof Uint8Array) return put.call(this, name, data); // a small file, sealed in memory
+    most = Math.max(most, ++streaming);
+    try {
+      return await put.call(this, name, data);
+    } finally {
+      streaming--;
+    }
+  };
+  try {
+    const r = await engine.sync();
+    assert.equal(r.uploaded, 7);
+    assert.deepEqual(r.failed, []);
+  } finally {
+    FolderRemote.prototype.put = put;
+  }
+  assert.equal(most, 2, 'two large files at once, never more');
+  assert.equal((await objectFiles(cloud)).length, 7);
+});
