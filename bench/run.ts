@@ -27,7 +27,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { writeChart } from './chart.js';
 import { benchUnlock, unlockTable } from './unlock.js';
 import { startFloors, workloadFloors, type StartFloors, type WorkloadFloors } from './floors.js';
-import { fmt } from './measure.js';
+import { fmt, timed, type Measured } from './measure.js';
 
 const small = process.argv.includes('--small');
 const BIG = small ? 64 : 1024; // MiB
@@ -39,22 +39,6 @@ const BACKENDS = backendArg === 'native' || backendArg === 'wasm' ? [backendArg]
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'casevault.js');
 const PASS = 'purple elephant dances quietly tonight';
-
-interface Run {
-  seconds: number;
-  /** User + system CPU time: steadier than wall time on a machine others share. */
-  cpuSeconds: number;
-  rssMiB: number;
-  ok: boolean;
-}
-
-/** Wall time, CPU time and peak RSS of a command (GNU time), with a timeout. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { env, encoding: 'utf8', timeout: 20 * 60_000 });
-  const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [secs, kb, user, sys] = last.split(' ').map(Number);
-  return { seconds: secs ?? NaN, cpuSeconds: (user ?? NaN) + (sys ?? NaN), rssMiB: (kb ?? 0) / 1024, ok: r.status === 0 };
-}
 
 function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -103,20 +87,20 @@ async function makeMix(dir: string): Promise<number> {
 }
 
 interface CasevaultRuns {
-  first: Run;
-  noChange: Run;
-  status: Run;
+  first: Measured;
+  noChange: Measured;
+  status: Measured;
 }
 
 interface Result {
   workload: string;
   bytes: number;
   files: number;
-  copy: Run;
+  copy: Measured;
   /** The first backend's runs (the chart's), and each backend's. */
   casevault: CasevaultRuns;
   backends: Record<string, CasevaultRuns>;
-  rclone?: { first: Run; noChange: Run };
+  rclone?: { first: Measured; noChange: Measured };
   /** What the same work costs the simplest tool that does it (bench/floors.ts). */
   floors: WorkloadFloors;
   aims: { first: number; noChange: number; noChangeSeconds?: number; statusSeconds?: number; rssMiB: number };
@@ -129,7 +113,7 @@ const AIMS = {
 };
 
 async function measure(workload: string, src: string, bytes: number, files: number, work: string, aims: Result['aims']): Promise<Result> {
-  const copy = timed('cp', ['-r', src, join(work, 'copy')]);
+  const copy = timed('cp', ['-r', src, join(work, 'copy')], process.env, work);
   await rm(join(work, 'copy'), { recursive: true, force: true });
   const floors = await workloadFloors(src, bytes, files, work, BACKENDS);
   const backends: Record<string, CasevaultRuns> = {};
@@ -139,9 +123,9 @@ async function measure(workload: string, src: string, bytes: number, files: numb
     const cloud = join(work, `cloud-${backend}`);
     execFileSync(process.execPath, [BIN, 'init', '--vault', src, '--cloud', cloud], { env, stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 1100)); // let the files settle, as a person's would have
-    const first = timed(process.execPath, [BIN, 'sync'], env);
-    const noChange = timed(process.execPath, [BIN, 'sync'], env);
-    const status = timed(process.execPath, [BIN, 'status'], env);
+    const first = timed(process.execPath, [BIN, 'sync'], env, work);
+    const noChange = timed(process.execPath, [BIN, 'sync'], env, work);
+    const status = timed(process.execPath, [BIN, 'status'], env, work);
     backends[backend] = { first, noChange, status };
     await rm(cloud, { recursive: true, force: true });
   }
@@ -151,7 +135,7 @@ async function measure(workload: string, src: string, bytes: number, files: numb
     const obscured = execFileSync('rclone', ['obscure', PASS], { encoding: 'utf8' }).trim();
     await writeFile(conf, `[secret]\ntype = crypt\nremote = ${join(work, 'rclone-cloud')}\npassword = ${obscured}\n`);
     const args = ['copy', src, 'secret:', '--config', conf];
-    result.rclone = { first: timed('rclone', args), noChange: timed('rclone', args) };
+    result.rclone = { first: timed('rclone', args, process.env, work), noChange: timed('rclone', args, process.env, work) };
     await rm(join(work, 'rclone-cloud'), { recursive: true, force: true });
   }
   return result;
@@ -220,19 +204,19 @@ function table(results: Result[], ceiling: string | undefined, start: StartFloor
   for (const r of results) {
     const mb = r.bytes / 1e6;
     const rate = (s: number) => (r.files > 1 ? `${fmt(r.files / s, 0)} files/s` : `${fmt(mb / s, 0)} MB/s`);
-    const vsRclone = (s: number, peer?: Run) => (peer ? `${fmt(s / peer.seconds)}×` : 'n/a');
-    const peer = (run?: Run) => (run ? `${fmt(run.seconds)} s (${fmt(run.cpuSeconds)} s CPU), ${fmt(run.rssMiB, 0)} MiB RSS` : 'n/a');
-    const cpuVsRclone = (c: Run, p?: Run) => (p ? ` (CPU ${fmt(c.cpuSeconds / p.cpuSeconds)}×)` : '');
+    const vsRclone = (s: number, peer?: Measured) => (peer ? `${fmt(s / peer.seconds)}×` : 'n/a');
+    const peer = (run?: Measured) => (run ? `${fmt(run.seconds)} s (${fmt(run.cpu)} s CPU), ${fmt(run.rssMiB, 0)} MiB RSS` : 'n/a');
+    const cpuVsRclone = (c: Measured, p?: Measured) => (p ? ` (CPU ${fmt(c.cpu / p.cpu)}×)` : '');
     for (const [backend, c] of Object.entries(r.backends)) {
       const w = `${r.workload} (${backend})`;
       rows.push(
         `| ${w} | first sync | ${fmt(c.first.seconds)} s (${rate(c.first.seconds)}), ${fmt(c.first.rssMiB, 0)} MiB RSS | ${fmt(r.copy.seconds)} s | ${peer(r.rclone?.first)} | ${fmt(c.first.seconds / r.copy.seconds)}× | ${vsRclone(c.first.seconds, r.rclone?.first)} | ${aimText(r.aims.first, `RSS ≤ ${r.aims.rssMiB} MiB`)} |`,
       );
       rows.push(
-        `| ${w} | no-change sync | ${fmt(c.noChange.seconds)} s (${fmt(c.noChange.cpuSeconds)} s CPU), ${fmt(c.noChange.rssMiB, 0)} MiB RSS | | ${peer(r.rclone?.noChange)} | | ${vsRclone(c.noChange.seconds, r.rclone?.noChange)}${cpuVsRclone(c.noChange, r.rclone?.noChange)} | ${aimText(r.aims.noChange, r.aims.noChangeSeconds ? `< ${r.aims.noChangeSeconds} s` : undefined)} |`,
+        `| ${w} | no-change sync | ${fmt(c.noChange.seconds)} s (${fmt(c.noChange.cpu)} s CPU), ${fmt(c.noChange.rssMiB, 0)} MiB RSS | | ${peer(r.rclone?.noChange)} | | ${vsRclone(c.noChange.seconds, r.rclone?.noChange)}${cpuVsRclone(c.noChange, r.rclone?.noChange)} | ${aimText(r.aims.noChange, r.aims.noChangeSeconds ? `< ${r.aims.noChangeSeconds} s` : undefined)} |`,
       );
       rows.push(
-        `| ${w} | status | ${fmt(c.status.seconds)} s (${fmt(c.status.cpuSeconds)} s CPU), ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
+        `| ${w} | status | ${fmt(c.status.seconds)} s (${fmt(c.status.cpu)} s CPU), ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
       );
     }
     const cipher = Object.entries(r.floors.cipher).map(([backend, s]) => `${backend} ${fmt(s)} s`);
