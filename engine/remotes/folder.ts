@@ -18,7 +18,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync
 import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fsyncDir, tempName } from '../fsutil/atomic.js';
-import { NotRegularFile, openRegular, openRegularSync } from '../fsutil/open-regular.js';
+import { NotRegularFile, openRegular, openRegularSync, readPieces } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
 import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
@@ -240,10 +240,9 @@ export class FolderRemote implements Remote {
     const p = this.path(name);
     let fh: FileHandle | undefined;
     try {
-      fh = (await openRegular(p)).fh;
-      for await (const piece of fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false })) {
-        yield piece as Buffer;
-      }
+      const opened = await openRegular(p);
+      fh = opened.fh;
+      yield* readPieces(fh, opened.size);
     } catch (e) {
       throw this.readFailure(e, name);
     } finally {

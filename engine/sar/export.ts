@@ -18,6 +18,7 @@ import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEn
 import { searchTerms } from './search.js';
 import { type SarExportOptions, type SarExportReport, type Emit, type SarProblem } from '../../contract/index.js';
 import { exists } from '../fsutil/read.js';
+import { readPieces } from '../fsutil/open-regular.js';
 
 /** Folder inside the export that holds the files, at the paths they have in the vault. */
 export const FILES_DIR = 'files';
@@ -61,7 +62,7 @@ async function openSource(full: string): Promise<Source> {
   let n = 0;
   return {
     chunks: (async function* () {
-      for await (const chunk of fh.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) {
+      for await (const chunk of readPieces(fh, (await fh.stat()).size)) {
         hash.update(chunk as Buffer);
         n += (chunk as Buffer).length;
         yield chunk as Buffer;
