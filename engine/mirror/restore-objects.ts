@@ -155,10 +155,12 @@ export async function restoreObject(
   try {
     await writeTemp(tmp, content, 0o600);
     await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
-    const { written } = await placeUnlessPresent(tmp, full); // the same bytes already there (a run interrupted after placing it): taken as restored
+    const { written, identical } = await placeUnlessPresent(tmp, full); // the same bytes already there (a run interrupted after placing it): taken as restored
+    if (identical) await rm(tmp, { force: true }); // placed, it is gone already (a removal of nothing still costs two system calls a file)
     return { meta, written, idHex, ...(tag ? { tag } : {}) };
-  } finally {
+  } catch (e) {
     await rm(tmp, { force: true });
+    throw e;
   }
 }
 
