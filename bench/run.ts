@@ -11,8 +11,10 @@
 //   --backend=native|wasm      Casevault on one crypto backend only (default: each, side by side)
 //
 // Each workload: first sync and no-change sync (each a new process), then
-// `status`, with wall time and peak RSS (GNU time), for each crypto backend;
-// rclone crypt copies the same folder once per workload. Then live sync's
+// `status`, then `recover` of the cloud copy on a new computer, with wall
+// time and peak RSS (GNU time), for each crypto backend; rclone crypt copies
+// the same folder once per workload (first and again), then copies it back
+// into an empty folder (recover's peer). Then live sync's
 // latency, and an unlock in a new process (bench/unlock.ts).
 //
 // Writes bench/results/latest.json and latest.md, then (with bench/backup.ts's
@@ -90,6 +92,8 @@ interface CasevaultRuns {
   first: Measured;
   noChange: Measured;
   status: Measured;
+  /** `recover` of the cloud copy on a new computer (a fresh home, an empty folder). */
+  recover: Measured;
 }
 
 interface Result {
@@ -100,7 +104,8 @@ interface Result {
   /** The first backend's runs (the chart's), and each backend's. */
   casevault: CasevaultRuns;
   backends: Record<string, CasevaultRuns>;
-  rclone?: { first: Measured; noChange: Measured };
+  /** `recover`'s peer: rclone copying the crypt remote back into an empty folder. */
+  rclone?: { first: Measured; noChange: Measured; recover: Measured };
   /** What the same work costs the simplest tool that does it (bench/floors.ts). */
   floors: WorkloadFloors;
   aims: { first: number; noChange: number; noChangeSeconds?: number; statusSeconds?: number; rssMiB: number };
@@ -126,8 +131,10 @@ async function measure(workload: string, src: string, bytes: number, files: numb
     const first = timed(process.execPath, [BIN, 'sync'], env, work);
     const noChange = timed(process.execPath, [BIN, 'sync'], env, work);
     const status = timed(process.execPath, [BIN, 'status'], env, work);
-    backends[backend] = { first, noChange, status };
-    await rm(cloud, { recursive: true, force: true });
+    const newComputer = { ...env, CASEVAULT_HOME: join(work, `home-new-${backend}`) };
+    const recover = timed(process.execPath, [BIN, 'recover', '--cloud', cloud, '--vault', join(work, 'recovered')], newComputer, work);
+    backends[backend] = { first, noChange, status, recover };
+    for (const dir of [cloud, newComputer.CASEVAULT_HOME, join(work, 'recovered')]) await rm(dir, { recursive: true, force: true });
   }
   const result: Result = { workload, bytes, files, copy, floors, casevault: backends[BACKENDS[0]!]!, backends, aims };
   if (have('rclone')) {
@@ -135,8 +142,11 @@ async function measure(workload: string, src: string, bytes: number, files: numb
     const obscured = execFileSync('rclone', ['obscure', PASS], { encoding: 'utf8' }).trim();
     await writeFile(conf, `[secret]\ntype = crypt\nremote = ${join(work, 'rclone-cloud')}\npassword = ${obscured}\n`);
     const args = ['copy', src, 'secret:', '--config', conf];
-    result.rclone = { first: timed('rclone', args, process.env, work), noChange: timed('rclone', args, process.env, work) };
-    await rm(join(work, 'rclone-cloud'), { recursive: true, force: true });
+    const first = timed('rclone', args, process.env, work);
+    const noChange = timed('rclone', args, process.env, work);
+    const recover = timed('rclone', ['copy', 'secret:', join(work, 'recovered'), '--config', conf], process.env, work);
+    result.rclone = { first, noChange, recover };
+    for (const dir of ['rclone-cloud', 'recovered']) await rm(join(work, dir), { recursive: true, force: true });
   }
   return result;
 }
@@ -217,6 +227,9 @@ function table(results: Result[], ceiling: string | undefined, start: StartFloor
       );
       rows.push(
         `| ${w} | status | ${fmt(c.status.seconds)} s (${fmt(c.status.cpu)} s CPU), ${fmt(c.status.rssMiB, 0)} MiB RSS | | | | | ${r.aims.statusSeconds ? `< ${r.aims.statusSeconds} s` : ''} |`,
+      );
+      rows.push(
+        `| ${w} | recover on a new computer | ${fmt(c.recover.seconds)} s (${fmt(c.recover.cpu)} s CPU), ${fmt(c.recover.rssMiB, 0)} MiB RSS | | ${peer(r.rclone?.recover)} | | ${vsRclone(c.recover.seconds, r.rclone?.recover)}${cpuVsRclone(c.recover, r.rclone?.recover)} | |`,
       );
     }
     const cipher = Object.entries(r.floors.cipher).map(([backend, s]) => `${backend} ${fmt(s)} s`);
