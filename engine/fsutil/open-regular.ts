@@ -48,11 +48,14 @@ export function openRegularSync(path: string): { fd: number; size: number } {
 
 /**
  * The bytes of an open file of `size` bytes (at opening; it may still
- * grow), a piece at a time: up to 1 MiB, but no larger than the file. A read
- * stream allocates its whole piece size for every read and copies out what
- * came, so 1 MiB pieces for a 2 KiB object were garbage for the collector to
- * chase: recovering 10,000 small files spent 5 of its 19 s collecting it.
+ * grow), a piece at a time: up to 1 MiB, but no larger than the file needs
+ * (at least 16 KiB, so that a file that grows after it was opened, as one in
+ * a hostile cloud folder could, is still read in pieces of a useful size). A
+ * read stream allocates its whole piece size for every read and copies out
+ * what came, so 1 MiB pieces for a 2 KiB object were garbage for the
+ * collector to chase: recovering 10,000 small files spent 5 of its 19 s
+ * collecting it.
  */
 export function readPieces(fh: FileHandle, size: number): AsyncIterable<Buffer> {
-  return fh.createReadStream({ autoClose: false, highWaterMark: Math.max(1, Math.min(size, 1 << 20)) });
+  return fh.createReadStream({ autoClose: false, highWaterMark: Math.min(1 << 20, Math.max(16 * 1024, size)) });
 }

@@ -134,3 +134,27 @@ test('a huge snapshot, index file or settings file in the backup folder is repor
   assert.equal(r.code, 3, r.out);
   assert.match(r.out, /settings file \(config\) is larger than any genuine one can be/);
 });
+
+test('a cloud file that grows after it was opened is read whole, in pieces of a useful size (not its opening size)', async () => {
+  const { appendFile, mkdtemp, open } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { readPieces } = await import('../../engine/fsutil/open-regular.js');
+  const dir = await mkdtemp(join(tmpdir(), 'casevault-grows-'));
+  try {
+    const path = join(dir, 'object');
+    await writeFile(path, Buffer.alloc(10, 1));
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      await appendFile(path, Buffer.alloc(200 * 1024, 2)); // grown between the opening and the reads
+      const pieces: Buffer[] = [];
+      for await (const piece of readPieces(fh, size)) pieces.push(piece);
+      assert.equal(Buffer.concat(pieces).length, 10 + 200 * 1024);
+      assert.ok(pieces.length <= 13, `${pieces.length} pieces: read ${size} bytes at a time`);
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
