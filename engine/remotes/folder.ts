@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fsyncDir, tempName } from '../fsutil/atomic.js';
+import { fsyncDir, tempName, writeStream } from '../fsutil/atomic.js';
 import { NotRegularFile, openRegular, openRegularSync, readPieces } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
 import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
@@ -37,54 +37,8 @@ function syncFileSystem(dir: string): Promise<boolean> {
   });
 }
 
-const DATASYNC_EVERY = 64 * 1024 * 1024;
 /** Objects this large (a backup's packs) are written on the thread pool, so the caller goes on building the next meanwhile. */
 const ASYNC_WRITE_BYTES = 1024 * 1024;
-
-/**
- * Streams pieces to a new file in ~1 MiB writev batches, one batch in flight
- * while the next is produced, then fsyncs it. A large file is flushed to disk
- * every 64 MiB in the background, so the final fsync does not wait for all
- * of it at once.
- */
-async function writeStream(fh: FileHandle, data: AsyncIterable<Uint8Array>): Promise<void> {
-  let syncing: Promise<void> = Promise.resolve();
-  try {
-    let batch: Uint8Array[] = [];
-    let batchBytes = 0;
-    let sinceSync = 0;
-    let inFlight: Promise<void> = Promise.resolve();
-    const write = async (pieces: Uint8Array[], bytes: number) => {
-      const { bytesWritten } = await fh.writev(pieces);
-      if (bytesWritten !== bytes) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
-    };
-    for await (const piece of data) {
-      batch.push(piece);
-      batchBytes += piece.length;
-      if (batchBytes >= 1024 * 1024) {
-        await inFlight;
-        inFlight = write(batch, batchBytes);
-        inFlight.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-        sinceSync += batchBytes;
-        batch = [];
-        batchBytes = 0;
-        if (sinceSync >= DATASYNC_EVERY) {
-          await syncing;
-          sinceSync = 0;
-          syncing = inFlight.then(() => fh.datasync());
-          syncing.catch(() => {});
-        }
-      }
-    }
-    await syncing;
-    await inFlight;
-    if (batch.length > 0) await write(batch, batchBytes);
-    await fh.sync();
-  } finally {
-    await syncing.catch(() => {});
-    await fh.close();
-  }
-}
 
 export class FolderRemote implements Remote {
   readonly description: string;
