@@ -36,7 +36,8 @@ const DATASYNC_EVERY = 64 * 1024 * 1024;
  * written. A large file is flushed to disk every 64 MiB in the background,
  * so the final fsync does not wait for all of it at once. (A write a piece
  * at a time, each awaited, left a recovery of a 1 GiB file waiting on 16,384
- * round trips to the thread pool.)
+ * round trips to the thread pool.) Pieces are held until their batch is
+ * written (up to ~2 MiB), so a source must never reuse a buffer it yielded.
  */
 export async function writeStream(fh: FileHandle, data: AsyncIterable<Uint8Array>): Promise<number> {
   let syncing: Promise<void> = Promise.resolve();

@@ -55,8 +55,8 @@ function placeBeside(tmp: string, full: string): string {
  * restore run again after an interruption makes no duplicates), beside it as
  * placeBeside does. Only a file with other bytes at `full` costs a listing of
  * its folder: a recovery of 10,000 files listed each file's folder and tried
- * 999 copy names for every file (3.5 s of CPU). The caller
- * removes `tmp`.
+ * 999 copy names for every file (3.5 s of CPU). `tmp` is gone once placed;
+ * the caller removes it when the result is `identical`.
  */
 export async function placeUnlessPresent(tmp: string, full: string): Promise<{ written: string; identical: boolean }> {
   if (placeNew(tmp, full)) return { written: full, identical: false };

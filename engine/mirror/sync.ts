@@ -55,8 +55,8 @@ const CONCURRENCY = 8;
 /**
  * Large files at once (above SMALL_FILE): each keeps this thread's cipher
  * busy, so two overlap one's reads and writes with the other's encryption;
- * more would only hold more buffers (measured: 8 at once took 15-30 MiB more
- * at the peak, for no gain in time).
+ * more would only hold more buffers (measured on the adverse mix: 8 at once
+ * took 27-46 MiB more at the peak, for no gain in time).
  */
 const LARGE_AT_ONCE = 2;
 const SETTLE_MS = 1000;
