@@ -379,7 +379,17 @@ async function openWith(
       await reader.close(); // damaged, or the reader stopped early
     }
   }
-  return { meta, generation, content: content() };
+  const gen = content();
+  // A generator stopped before its first step never runs its `finally`: end the source then too (close is idempotent).
+  const stop = gen.return.bind(gen);
+  gen.return = async (value) => {
+    try {
+      return await stop(value);
+    } finally {
+      await reader.close();
+    }
+  };
+  return { meta, generation, content: gen };
 }
 
 /** Read a whole object's content into memory (small objects, tests). */

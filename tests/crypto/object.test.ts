@@ -211,4 +211,9 @@ test('the source is closed whenever the reader stops early: a refused header, da
   const stopped = tracked(a.bytes);
   for await (const _ of (await openObject(keys, a.id, stopped.source)).content) break;
   assert.ok(stopped.closed, 'closed when the consumer stopped');
+
+  // A resumed recovery finds the file already in place and stops the content before reading any of it.
+  const unread = tracked(a.bytes);
+  await (await openObject(keys, a.id, unread.source)).content.return(undefined);
+  assert.ok(unread.closed, 'closed when the consumer stopped before reading any content');
 });
