@@ -10,14 +10,13 @@
 // listed and skipped; every other file is restored. The blobs that failed
 // authentication are recorded (repo.damaged), so the next backup stores
 // them again.
-import { execFile } from 'node:child_process';
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { slotKey, type ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
-import { placeNew, tempName } from '../fsutil/atomic.js';
+import { placeNew, syncFileSystem, tempName } from '../fsutil/atomic.js';
 import { isDataDefect, UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
 import { placeUnlessPresent, removeLeftoverTemps, safeJoin } from '../mirror/restore-objects.js';
@@ -68,13 +67,6 @@ class Slots {
     if (next) next();
     else this.free++;
   }
-}
-
-function syncFileSystem(dir: string): Promise<void> {
-  if (process.platform !== 'linux') return Promise.resolve();
-  return new Promise((resolve) => {
-    execFile('sync', ['--file-system', dir], { timeout: 300_000 }, () => resolve());
-  });
 }
 
 /** The files of a snapshot under `path` (the file itself, or everything in the folder). */

@@ -7,7 +7,8 @@
 // records are written so the next sync uploads nothing. A backup folder from
 // before is checked before anything is written (a refused one stops the
 // recovery there) and attached at the end.
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { keyring, parseKeyFile, toBase64, wipeKeys, writeKeysOf, type ReadKeys } from '../../crypto/index.js';
 import { fileCount, type RecoverReport } from '../../contract/index.js';
@@ -96,7 +97,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       const state = emptyState();
       for (const r of result.restored) {
         if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
-        const st = await stat(r.written);
+        const st = statSync(r.written); // a few microseconds, where 10,000 awaited calls on the thread pool took most of a second
         state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
       }
       await saveState(core.home, state);

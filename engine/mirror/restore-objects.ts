@@ -2,12 +2,16 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
+import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
 import { lstat, open, readdir, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
-import { isTempName, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
+import { isTempName, placeNew, syncFileSystem, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import { runPool } from '../fsutil/pool.js';
+import { worthWorkers } from '../fsutil/worker-batches.js';
+import { FolderRemote } from '../remotes/folder.js';
+import { restoreInWorkers, WORKER_OBJECT_BYTES, type RestoreJob } from './restore-pool.js';
 import type { Remote } from '../remotes/remote.js';
 import { isDataDefect, TOO_LONG } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
@@ -100,11 +104,11 @@ export function describeObjectFailure(e: unknown): string {
 /** Files operating systems and sync clients leave in any folder (hidden files, desktop.ini...): not objects, not damage. */
 const CLIENT_JUNK = /(^|\/)(\.[^/]*|desktop\.ini|Thumbs\.db|Icon\r)$/i;
 
-/** Every file under objects/ in the cloud, with its object ID if the name is a well-formed one. */
-export async function listObjects(remote: Remote): Promise<{ name: string; idHex: string | undefined }[]> {
-  const out: { name: string; idHex: string | undefined }[] = [];
+/** Every file under objects/ in the cloud, with its object ID if the name is a well-formed one, and its size as listed. */
+export async function listObjects(remote: Remote): Promise<{ name: string; idHex: string | undefined; size: number }[]> {
+  const out: { name: string; idHex: string | undefined; size: number }[] = [];
   for await (const e of remote.list('objects/')) {
-    if (!CLIENT_JUNK.test(e.name)) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name) });
+    if (!CLIENT_JUNK.test(e.name)) out.push({ name: e.name, idHex: parseObjectRemoteName(e.name), size: e.size });
   }
   return out;
 }
@@ -118,9 +122,7 @@ export async function listObjects(remote: Remote): Promise<{ name: string; idHex
  * re-encrypting the cloud and a file planted with a lost computer's write
  * keys look the same, and the cloud's key file must not decide between
  * them (a replayed one would reopen the cloud to the old keys).
- * With `resume`, a file already at its target with the object's size and
- * mtime is taken as restored (an earlier, interrupted run placed it, and
- * placing is atomic).
+ * `resume`: as for placeContent.
  */
 export async function restoreObject(
   remote: Remote,
@@ -139,25 +141,50 @@ export async function restoreObject(
   );
   if (generation > 0) {
     await content.return(undefined);
-    if (present?.has(toHex(await objectId(ring[0]!.nameKey, meta.path)))) return undefined;
-    throw new EarlierKeysObject();
+    return earlierCopy(ring, meta.path, present ?? new Set());
   }
+  const written = await placeContent(meta, content, dir, resume, async (tmp, pieces) => {
+    await writeTemp(tmp, pieces, 0o600);
+    await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
+  });
+  return { meta, written, idHex, ...(tag ? { tag } : {}) };
+}
+
+/**
+ * Writes an opened object's content (`write`: into a new temporary file,
+ * dated) and places it at its path in `dir` as placeUnlessPresent does;
+ * returns where it is. With `resume`, a file already at the target with the
+ * object's size and mtime is taken as restored (an earlier, interrupted run
+ * placed it, and placing is atomic). `folders`: folders this run already
+ * made inside `dir`, not checked again.
+ */
+export async function placeContent(
+  meta: ObjectMeta,
+  content: AsyncGenerator<Uint8Array>,
+  dir: string,
+  resume: boolean,
+  write: (tmp: string, content: AsyncGenerator<Uint8Array>) => Promise<void>,
+  folders?: Set<string>,
+): Promise<string> {
   const full = safeJoin(dir, meta.path);
   if (resume) {
     const st = await lstatIfExists(full);
     if (st?.isFile() && st.size === meta.size && Math.abs(st.mtimeMs - meta.mtimeMs) < 0.01) {
       await content.return(undefined);
-      return { meta, written: full, idHex, ...(tag ? { tag } : {}) };
+      return full;
     }
   }
-  mkdirInside(dir, dirname(full)); // a link already in the target is never followed
-  const tmp = tempName(dirname(full));
+  const folder = dirname(full);
+  if (!folders?.has(folder)) {
+    mkdirInside(dir, folder); // a link already in the target is never followed
+    folders?.add(folder);
+  }
+  const tmp = tempName(folder);
   try {
-    await writeTemp(tmp, content, 0o600);
-    await utimes(tmp, Date.now() / 1000, meta.mtimeMs / 1000);
+    await write(tmp, content);
     const { written, identical } = await placeUnlessPresent(tmp, full); // the same bytes already there (a run interrupted after placing it): taken as restored
     if (identical) await rm(tmp, { force: true }); // placed, it is gone already (a removal of nothing still costs two system calls a file)
-    return { meta, written, idHex, ...(tag ? { tag } : {}) };
+    return written;
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
@@ -189,30 +216,111 @@ export async function removeLeftoverTemps(dir: string): Promise<void> {
   }
 }
 
-/** Restore every object of `remote` into `dir`, eight at a time (`ring`: as for restoreObject). */
+/** An object under earlier keys: skipped (undefined) if its file has an object under the current keys in `present`, else EarlierKeysObject (see restoreObject). */
+async function earlierCopy(ring: readonly ReadKeys[], path: string, present: ReadonlySet<string>): Promise<undefined> {
+  if (present.has(toHex(await objectId(ring[0]!.nameKey, path)))) return undefined;
+  throw new EarlierKeysObject();
+}
+
+/** fsync each file (where the file system cannot be flushed at once); a file gone since needs none. */
+function fsyncEach(paths: readonly string[]): void {
+  for (const p of paths) {
+    let fd: number;
+    try {
+      fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * Restore every object of `remote` into `dir` (`ring`: as for
+ * restoreObject). A folder cloud's small objects are restored on worker
+ * threads (restore-pool.ts), the rest eight at a time (two at a time beside
+ * the workers); every file is on disk (fsynced) when this returns.
+ */
 export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
   if (resume) await removeLeftoverTemps(dir);
   const names = await listObjects(remote);
   const present = new Set(names.flatMap((n) => (n.idHex ? [n.idHex] : [])));
   const result: RestoreAllResult = { restored: [], failed: [] };
   const progress = { task, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
-  await runPool(names, 8, async ({ name, idHex }) => {
-    try {
-      if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
-      const r = await restoreObject(remote, ring, name, idHex, dir, resume, present);
-      if (r) {
-        result.restored.push(r);
-        progress.bytesDone += r.meta.size;
-        emit('file', { task, path: r.meta.path, state: 'restored' });
-      }
-    } catch (e) {
-      const reason = describeObjectFailure(e);
-      const kind = e instanceof EarlierKeysObject ? { earlierKeys: true } : isDataDefect(e) ? { damaged: true } : {};
-      result.failed.push({ object: name, reason, ...kind });
-      emit('file', { task, path: name, state: 'damaged', reason });
+  const restored = (r: RestoredFile | undefined) => {
+    if (r) {
+      result.restored.push(r);
+      progress.bytesDone += r.meta.size;
+      emit('file', { task, path: r.meta.path, state: 'restored' });
     }
+  };
+  const failed = (name: string, reason: string, kind: { earlierKeys: true } | { damaged: true } | object) => {
+    result.failed.push({ object: name, reason, ...kind });
+    emit('file', { task, path: name, state: 'damaged', reason });
+  };
+  const done = () => {
     progress.filesDone++;
     emit('progress', { ...progress });
-  });
+  };
+  const onMain = async ({ name, idHex }: { name: string; idHex: string | undefined }) => {
+    try {
+      if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object');
+      restored(await restoreObject(remote, ring, name, idHex, dir, resume, present));
+    } catch (e) {
+      failed(name, describeObjectFailure(e), e instanceof EarlierKeysObject ? { earlierKeys: true } : isDataDefect(e) ? { damaged: true } : {});
+    }
+    done();
+  };
+  const small: RestoreJob[] = [];
+  const large: typeof names = [];
+  for (const n of names) {
+    if (n.idHex !== undefined && n.size <= WORKER_OBJECT_BYTES) small.push({ name: n.name, idHex: n.idHex });
+    else large.push(n);
+  }
+  if (!(remote instanceof FolderRemote) || !worthWorkers(small.length)) {
+    await runPool(names, 8, onMain);
+    return result;
+  }
+  const fsyncOnWorkers = process.platform !== 'linux';
+  const later: RestoreJob[] = [];
+  await Promise.all([
+    runPool(large, 2, onMain),
+    restoreInWorkers(
+      {
+        ring: ring.map(({ boxSecret, publicKey, authKey, nameKey }) => ({ boxSecret, publicKey, authKey, nameKey })),
+        dir,
+        cloudDir: remote.root,
+        resume,
+        fsyncEach: fsyncOnWorkers,
+      },
+      small,
+      async (results) => {
+        for (const r of results) {
+          if (r.kind === 'large') {
+            later.push(r.job);
+            continue;
+          }
+          if (r.kind === 'restored') restored(r.file);
+          else if (r.kind === 'failed') failed(r.job.name, r.reason, r.damaged ? { damaged: true } : {});
+          else {
+            try {
+              restored(await earlierCopy(ring, r.path, present));
+            } catch (e) {
+              failed(r.job.name, describeObjectFailure(e), { earlierKeys: true });
+            }
+          }
+          done();
+        }
+      },
+    ),
+  ]);
+  await runPool(later, 2, onMain);
+  // Written by the workers without an fsync each: made durable here, before anything records them as restored.
+  if (!fsyncOnWorkers && !(await syncFileSystem(dir))) fsyncEach(result.restored.map((r) => r.written));
   return result;
 }

@@ -3,13 +3,14 @@
 // it writes itself (temporary file, then rename: FolderRemote.put); any other
 // cloud's it hands back to the main thread, which uploads them.
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { FileChanged, objectId, objectRemoteName, ObjectSealer, type WriteKeys } from '../../crypto/index.js';
 import { tagOf } from './devices.js';
 import { readSmall, record } from './file-read.js';
-import type { SealRequest, SealResult, SealWorkerData } from './seal-pool.js';
+import type { SealResult, SealWorkerData } from './seal-pool.js';
 import { describeFailure } from './failure-reason.js';
 import { FolderRemote } from '../remotes/folder.js';
+import { serveBatches } from '../fsutil/worker-batches.js';
 
 const { keys, vaultDir, cloudDir } = workerData as SealWorkerData;
 const sealer = await ObjectSealer.create(keys as WriteKeys);
@@ -30,14 +31,8 @@ async function seal(path: string): Promise<SealResult> {
   }
 }
 
-parentPort!.on('message', async (req: SealRequest | 'close') => {
-  if (req === 'close') {
-    sealer.dispose();
-    parentPort!.close();
-    return;
-  }
-  const results: SealResult[] = [];
-  for (const p of req.paths) results.push(await seal(p));
-  const transfer = results.flatMap((r) => (r.kind === 'sealed' ? [r.bytes.buffer as ArrayBuffer] : []));
-  parentPort!.postMessage({ id: req.id, results }, transfer);
-});
+serveBatches(
+  seal,
+  () => sealer.dispose(),
+  (r) => (r.kind === 'sealed' ? [r.bytes.buffer as ArrayBuffer] : []),
+);

@@ -13,29 +13,16 @@
 // method then fails with RemoteUnavailable (folder-errors.ts maps the rest
 // of the file system's errors) instead of filling an empty mount point.
 // Whoever makes a new cloud folder (init, a handover copy) creates it first.
-import { execFile } from 'node:child_process';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fsyncDir, tempName, writeStream } from '../fsutil/atomic.js';
+import { fsyncDir, syncFileSystem, tempName, writeStream } from '../fsutil/atomic.js';
 import { NotRegularFile, openRegular, openRegularSync, readPieces } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
 import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
 const TMP_DIR = 'tmp';
 const STALE_TMP_MS = 60 * 60 * 1000;
-
-/**
- * syncfs(2) on the folder's file system (coreutils `sync --file-system`):
- * one call instead of an fsync per small object. Linux only; false where it
- * is not available, and the caller fsyncs file by file.
- */
-function syncFileSystem(dir: string): Promise<boolean> {
-  if (process.platform !== 'linux') return Promise.resolve(false);
-  return new Promise((resolve) => {
-    execFile('sync', ['--file-system', dir], { timeout: 120_000 }, (err) => resolve(!err));
-  });
-}
 
 /** Objects this large (a backup's packs) are written on the thread pool, so the caller goes on building the next meanwhile. */
 const ASYNC_WRITE_BYTES = 1024 * 1024;

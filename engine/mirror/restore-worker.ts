@@ -1,0 +1,68 @@
+// Worker thread: restores small objects of a folder cloud (restore-pool.ts)
+// with synchronous calls. It gets the keys that read objects and nothing else.
+import { closeSync, fsyncSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { workerData } from 'node:worker_threads';
+import { openObject, type ObjectMeta } from '../../crypto/index.js';
+import { isDataDefect } from '../errors.js';
+import { openRegularSync } from '../fsutil/open-regular.js';
+import { serveBatches } from '../fsutil/worker-batches.js';
+import { assertRemoteName } from '../remotes/remote.js';
+import { tagOf } from './devices.js';
+import { describeObjectFailure, placeContent } from './restore-objects.js';
+import { WORKER_OBJECT_BYTES, type RestoreJob, type RestoreResult, type RestoreWorkerData } from './restore-pool.js';
+
+const { ring, dir, cloudDir, resume, fsyncEach } = workerData as RestoreWorkerData;
+const folders = new Set<string>();
+
+/** The object's bytes, or undefined if it is larger than a worker takes (or grew since it was opened: read once streamed, by the main thread). */
+function readObject(name: string): Uint8Array | undefined {
+  assertRemoteName(name);
+  const { fd, size } = openRegularSync(join(cloudDir, ...name.split('/')));
+  try {
+    if (size > WORKER_OBJECT_BYTES) return undefined;
+    const buf = new Uint8Array(size + 1);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buf, total, buf.length - total, total);
+      if (n === 0) return buf.subarray(0, total);
+      total += n;
+      if (total === buf.length) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the content to the new file `tmp`, dated `meta.mtimeMs`. */
+async function writeFile(tmp: string, content: AsyncGenerator<Uint8Array>, meta: ObjectMeta): Promise<void> {
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    for await (const piece of content) for (let o = 0; o < piece.length;) o += writeSync(fd, piece, o);
+    futimesSync(fd, Date.now() / 1000, meta.mtimeMs / 1000);
+    if (fsyncEach) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function restore(job: RestoreJob): Promise<RestoreResult> {
+  try {
+    const bytes = readObject(job.name);
+    if (!bytes) return { kind: 'large', job };
+    const { meta, content, generation } = await openObject(ring, Buffer.from(job.idHex, 'hex'), [bytes]);
+    if (generation > 0) {
+      await content.return(undefined);
+      return { kind: 'earlier', job, path: meta.path };
+    }
+    const written = await placeContent(meta, content, dir, resume, (tmp, c) => writeFile(tmp, c, meta), folders);
+    const tag = bytes.length >= 61 ? tagOf(bytes) : undefined;
+    return { kind: 'restored', file: { meta, written, idHex: job.idHex, ...(tag ? { tag } : {}) } };
+  } catch (e) {
+    return { kind: 'failed', job, reason: describeObjectFailure(e), damaged: isDataDefect(e) };
+  }
+}
+
+serveBatches(restore, () => {
+  for (const k of ring) for (const key of [k.boxSecret, k.authKey, k.nameKey]) key.fill(0);
+});
