@@ -76,18 +76,22 @@ export async function inWorkers<J, R>(script: URL, workerData: unknown, jobs: re
 
 /**
  * The worker's side: answers each batch with `run`'s results (a job at a
- * time, in order; `transfer`: buffers to move rather than copy) and calls
- * `close` (to wipe keys) when told to stop.
+ * time, in order, and a batch at a time: the next batch waits in the queue,
+ * so a job may keep state between its awaits; `transfer`: buffers to move
+ * rather than copy) and calls `close` (to wipe keys) when told to stop.
  */
 export function serveBatches<J, R>(run: (job: J) => Promise<R>, close: () => void, transfer: (r: R) => ArrayBuffer[] = () => []): void {
-  parentPort!.on('message', async (batch: J[] | 'close') => {
-    if (batch === 'close') {
-      close();
-      parentPort!.close();
-      return;
-    }
+  let queue = Promise.resolve();
+  const answer = async (batch: J[]) => {
     const results: R[] = [];
     for (const job of batch) results.push(await run(job));
     parentPort!.postMessage(results, results.flatMap(transfer));
+  };
+  parentPort!.on('message', (batch: J[] | 'close') => {
+    queue = queue.then(() => {
+      if (batch !== 'close') return answer(batch);
+      close();
+      parentPort!.close();
+    });
   });
 }

@@ -15,19 +15,26 @@ import { WORKER_OBJECT_BYTES, type RestoreJob, type RestoreResult, type RestoreW
 const { ring, dir, cloudDir, resume, fsyncEach } = workerData as RestoreWorkerData;
 const folders = new Set<string>();
 
-/** The object's bytes, or undefined if it is larger than a worker takes (or grew since it was opened: read once streamed, by the main thread). */
+/** One buffer for every object this worker reads (one at a time): a new one per object was garbage the collector left growing by hundreds of megabytes (ArrayBuffers live outside V8's heap). */
+const readBuffer = new Uint8Array(WORKER_OBJECT_BYTES + 1);
+
+/**
+ * The object's bytes (in readBuffer, valid until the next object is read),
+ * or undefined if it is larger than a worker takes or grew since it was
+ * opened: the main thread then reads it, streamed.
+ */
 function readObject(name: string): Uint8Array | undefined {
   assertRemoteName(name);
   const { fd, size } = openRegularSync(join(cloudDir, ...name.split('/')));
   try {
     if (size > WORKER_OBJECT_BYTES) return undefined;
-    const buf = new Uint8Array(size + 1);
+    const want = size + 1; // one byte more than fstat said: whether it grew
     let total = 0;
     for (;;) {
-      const n = readSync(fd, buf, total, buf.length - total, total);
-      if (n === 0) return buf.subarray(0, total);
+      const n = readSync(fd, readBuffer, total, want - total, total);
+      if (n === 0) return readBuffer.subarray(0, total);
       total += n;
-      if (total === buf.length) return undefined;
+      if (total === want) return undefined;
     }
   } finally {
     closeSync(fd);
