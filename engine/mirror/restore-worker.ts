@@ -15,7 +15,7 @@ import { WORKER_OBJECT_BYTES, type RestoreJob, type RestoreResult, type RestoreW
 const { ring, dir, cloudDir, resume, fsyncEach } = workerData as RestoreWorkerData;
 const folders = new Set<string>();
 
-/** One buffer for every object this worker reads (one at a time): a new one per object was garbage the collector left growing by hundreds of megabytes (ArrayBuffers live outside V8's heap). */
+/** One buffer for every object this worker reads, one at a time (serveBatches runs one job at a time), rather than one allocated per object. */
 const readBuffer = new Uint8Array(WORKER_OBJECT_BYTES + 1);
 
 /**
