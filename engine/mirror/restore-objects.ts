@@ -9,9 +9,7 @@ import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type O
 import { isTempName, placeNew, syncFileSystem, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
 import { runPool } from '../fsutil/pool.js';
-import { worthWorkers } from '../fsutil/worker-batches.js';
-import { FolderRemote } from '../remotes/folder.js';
-import { restoreInWorkers, WORKER_OBJECT_BYTES, type RestoreJob } from './restore-pool.js';
+import { forWorkers, openInWorkers, type ObjectJob } from './object-pool.js';
 import type { Remote } from '../remotes/remote.js';
 import { isDataDefect, TOO_LONG } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
@@ -155,8 +153,7 @@ export async function restoreObject(
  * dated) and places it at its path in `dir` as placeUnlessPresent does;
  * returns where it is. With `resume`, a file already at the target with the
  * object's size and mtime is taken as restored (an earlier, interrupted run
- * placed it, and placing is atomic). `folders`: folders this run already
- * made inside `dir`, not checked again.
+ * placed it, and placing is atomic).
  */
 export async function placeContent(
   meta: ObjectMeta,
@@ -164,7 +161,6 @@ export async function placeContent(
   dir: string,
   resume: boolean,
   write: (tmp: string, content: AsyncGenerator<Uint8Array>) => Promise<void>,
-  folders?: Set<string>,
 ): Promise<string> {
   const full = safeJoin(dir, meta.path);
   if (resume) {
@@ -174,12 +170,8 @@ export async function placeContent(
       return full;
     }
   }
-  const folder = dirname(full);
-  if (!folders?.has(folder)) {
-    mkdirInside(dir, folder); // a link already in the target is never followed
-    folders?.add(folder);
-  }
-  const tmp = tempName(folder);
+  mkdirInside(dir, dirname(full)); // each time: a link already in the target is never followed, and a folder removed meanwhile is made again
+  const tmp = tempName(dirname(full));
   try {
     await write(tmp, content);
     const { written, identical } = await placeUnlessPresent(tmp, full); // the same bytes already there (a run interrupted after placing it): taken as restored
@@ -243,7 +235,7 @@ function fsyncEach(paths: readonly string[]): void {
 /**
  * Restore every object of `remote` into `dir` (`ring`: as for
  * restoreObject). A folder cloud's small objects are restored on worker
- * threads (restore-pool.ts), the rest eight at a time (two at a time beside
+ * threads (object-pool.ts), the rest eight at a time (two at a time beside
  * the workers); every file is on disk (fsynced) when this returns.
  */
 export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
@@ -276,48 +268,33 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
     }
     done();
   };
-  const small: RestoreJob[] = [];
-  const large: typeof names = [];
-  for (const n of names) {
-    if (n.idHex !== undefined && n.size <= WORKER_OBJECT_BYTES) small.push({ name: n.name, idHex: n.idHex });
-    else large.push(n);
-  }
-  if (!(remote instanceof FolderRemote) || !worthWorkers(small.length)) {
+  const split = forWorkers(remote, names);
+  if (!split) {
     await runPool(names, 8, onMain);
     return result;
   }
   const fsyncOnWorkers = process.platform !== 'linux';
-  const later: RestoreJob[] = [];
+  const later: ObjectJob[] = [];
   await Promise.all([
-    runPool(large, 2, onMain),
-    restoreInWorkers(
-      {
-        ring: ring.map(({ boxSecret, publicKey, authKey, nameKey }) => ({ boxSecret, publicKey, authKey, nameKey })),
-        dir,
-        cloudDir: remote.root,
-        resume,
-        fsyncEach: fsyncOnWorkers,
-      },
-      small,
-      async (results) => {
-        for (const r of results) {
-          if (r.kind === 'large') {
-            later.push(r.job);
-            continue;
-          }
-          if (r.kind === 'restored') restored(r.file);
-          else if (r.kind === 'failed') failed(r.job.name, r.reason, r.damaged ? { damaged: true } : {});
-          else {
-            try {
-              restored(await earlierCopy(ring, r.path, present));
-            } catch (e) {
-              failed(r.job.name, describeObjectFailure(e), { earlierKeys: true });
-            }
-          }
-          done();
+    runPool(split.onMain, 2, onMain),
+    openInWorkers(split.cloudDir, ring, { dir, resume, fsyncEach: fsyncOnWorkers }, split.jobs, async (results) => {
+      for (const r of results) {
+        if (r.kind === 'large') {
+          later.push(r.job);
+          continue;
         }
-      },
-    ),
+        if (r.kind === 'restored') restored(r.file);
+        else if (r.kind === 'failed') failed(r.job.name, r.reason, r.damaged ? { damaged: true } : {});
+        else if (r.kind === 'earlier') {
+          try {
+            restored(await earlierCopy(ring, r.path, present));
+          } catch (e) {
+            failed(r.job.name, describeObjectFailure(e), { earlierKeys: true });
+          }
+        }
+        done();
+      }
+    }),
   ]);
   await runPool(later, 2, onMain);
   // Written by the workers without an fsync each: made durable here, before anything records them as restored.

@@ -12,6 +12,7 @@ import { tagOf, tapFirst } from './devices.js';
 import { countDevices } from '../devices/this-device.js';
 import { checkAndPin, othersSum } from './high-water.js';
 import { describeObjectFailure, listObjects, safeJoin } from './restore-objects.js';
+import { forWorkers, openInWorkers, type ObjectJob } from './object-pool.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
@@ -78,8 +79,25 @@ export async function verifyCloud(
   const ours = alone && state.lastSync !== undefined ? new Set([...state.files.values()].map((r) => r.id)) : undefined;
   const present = new Set(names.map((n) => n.idHex));
   const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
-  await runPool(names, 8, async ({ name, idHex }) => {
+  /** Whether an object that authenticated whole is the one this computer's records expect; throws DamagedData if not. */
+  const judge = async (idHex: string, opened: { path: string; generation: number; tag: string | undefined }) => {
+    const recorded = written.get(idHex);
+    if (recorded !== undefined && opened.tag !== recorded) throw new DamagedData('replaced with an older copy since this computer wrote it');
+    if (ours && opened.generation === 0 && !ours.has(idHex) && !(await inVault(vaultDir, opened.path))) throw new DamagedData(NOT_OURS);
+  };
+  const outcome = (name: string, checked: { path: string } | { reason: string }) => {
     report.checked++;
+    if ('path' in checked) {
+      report.ok++;
+      emit('file', { task: 'verify', path: checked.path, state: 'ok' });
+    } else {
+      report.bad.push({ object: name, reason: checked.reason });
+      emit('file', { task: 'verify', path: name, state: 'damaged', reason: checked.reason });
+    }
+    progress.filesDone++;
+    emit('progress', { ...progress });
+  };
+  const onMain = async ({ name, idHex }: { name: string; idHex: string | undefined }) => {
     try {
       if (!idHex) throw new DamagedData('an unexpected file in the cloud folder is not a Casevault object (if nobody put it there on purpose, delete it)');
       let tag: string | undefined;
@@ -89,19 +107,37 @@ export async function verifyCloud(
         tapFirst(remote.get(name), (head) => (tag = head.length >= 61 ? tagOf(head) : undefined)),
       );
       for await (const piece of content) report.bytes += piece.length;
-      const recorded = written.get(idHex);
-      if (recorded !== undefined && tag !== recorded) throw new DamagedData('replaced with an older copy since this computer wrote it');
-      if (ours && generation === 0 && !ours.has(idHex) && !(await inVault(vaultDir, meta.path))) throw new DamagedData(NOT_OURS);
-      report.ok++;
-      emit('file', { task: 'verify', path: meta.path, state: 'ok' });
+      await judge(idHex, { path: meta.path, generation, tag });
+      outcome(name, { path: meta.path });
     } catch (e) {
-      const reason = describeObjectFailure(e);
-      report.bad.push({ object: name, reason });
-      emit('file', { task: 'verify', path: name, state: 'damaged', reason });
+      outcome(name, { reason: describeObjectFailure(e) });
     }
-    progress.filesDone++;
-    emit('progress', { ...progress });
-  });
+  };
+  // A folder cloud's small objects are checked on worker threads (object-pool.ts), the rest beside them on the main thread.
+  const split = forWorkers(remote, names);
+  if (!split) await runPool(names, 8, onMain);
+  else {
+    const later: ObjectJob[] = [];
+    await Promise.all([
+      runPool(split.onMain, 2, onMain),
+      openInWorkers(split.cloudDir, ring, undefined, split.jobs, async (results) => {
+        for (const r of results) {
+          if (r.kind === 'large') later.push(r.job);
+          else if (r.kind === 'failed') outcome(r.job.name, { reason: r.reason });
+          else if (r.kind === 'checked') {
+            report.bytes += r.bytes;
+            try {
+              await judge(r.job.idHex, { path: r.path, generation: r.generation, tag: r.tag });
+              outcome(r.job.name, { path: r.path });
+            } catch (e) {
+              outcome(r.job.name, { reason: describeObjectFailure(e) });
+            }
+          }
+        }
+      }),
+    ]);
+    await runPool(later, 2, onMain);
+  }
   for (const [path, rec] of state.files) if (!present.has(rec.id)) report.missing.push(path);
   if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)).rolledBack);
   return report;

@@ -1,5 +1,6 @@
-// Worker thread: restores small objects of a folder cloud (restore-pool.ts)
-// with synchronous calls. It gets the keys that read objects and nothing else.
+// Worker thread: restores or checks small objects of a folder cloud
+// (object-pool.ts) with synchronous calls. It gets the keys that read
+// objects and nothing else.
 import { closeSync, fsyncSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
@@ -10,10 +11,9 @@ import { serveBatches } from '../fsutil/worker-batches.js';
 import { assertRemoteName } from '../remotes/remote.js';
 import { tagOf } from './devices.js';
 import { describeObjectFailure, placeContent } from './restore-objects.js';
-import { WORKER_OBJECT_BYTES, type RestoreJob, type RestoreResult, type RestoreWorkerData } from './restore-pool.js';
+import { WORKER_OBJECT_BYTES, type ObjectJob, type ObjectResult, type ObjectWorkerData } from './object-pool.js';
 
-const { ring, dir, cloudDir, resume, fsyncEach } = workerData as RestoreWorkerData;
-const folders = new Set<string>();
+const { ring, cloudDir, restore } = workerData as ObjectWorkerData;
 
 /** One buffer for every object this worker reads, one at a time (serveBatches runs one job at a time), rather than one allocated per object. */
 const readBuffer = new Uint8Array(WORKER_OBJECT_BYTES + 1);
@@ -47,29 +47,34 @@ async function writeFile(tmp: string, content: AsyncGenerator<Uint8Array>, meta:
   try {
     for await (const piece of content) for (let o = 0; o < piece.length;) o += writeSync(fd, piece, o);
     futimesSync(fd, Date.now() / 1000, meta.mtimeMs / 1000);
-    if (fsyncEach) fsyncSync(fd);
+    if (restore!.fsyncEach) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-async function restore(job: RestoreJob): Promise<RestoreResult> {
+async function open(job: ObjectJob): Promise<ObjectResult> {
   try {
     const bytes = readObject(job.name);
     if (!bytes) return { kind: 'large', job };
+    const tag = bytes.length >= 61 ? tagOf(bytes) : undefined;
     const { meta, content, generation } = await openObject(ring, Buffer.from(job.idHex, 'hex'), [bytes]);
+    if (!restore) {
+      let n = 0;
+      for await (const piece of content) n += piece.length; // the whole object authenticated
+      return { kind: 'checked', job, path: meta.path, generation, bytes: n, ...(tag ? { tag } : {}) };
+    }
     if (generation > 0) {
       await content.return(undefined);
       return { kind: 'earlier', job, path: meta.path };
     }
-    const written = await placeContent(meta, content, dir, resume, (tmp, c) => writeFile(tmp, c, meta), folders);
-    const tag = bytes.length >= 61 ? tagOf(bytes) : undefined;
+    const written = await placeContent(meta, content, restore.dir, restore.resume, (tmp, c) => writeFile(tmp, c, meta));
     return { kind: 'restored', file: { meta, written, idHex: job.idHex, ...(tag ? { tag } : {}) } };
   } catch (e) {
     return { kind: 'failed', job, reason: describeObjectFailure(e), damaged: isDataDefect(e) };
   }
 }
 
-serveBatches(restore, () => {
+serveBatches(open, () => {
   for (const k of ring) for (const key of [k.boxSecret, k.authKey, k.nameKey]) key.fill(0);
 });

@@ -1,9 +1,10 @@
-// Recovering a folder cloud with many small objects restores them on worker
-// threads (engine/mirror/restore-pool.ts) beside the large ones on the main
+// A folder cloud with many small objects is recovered and checked on worker
+// threads (engine/mirror/object-pool.ts) beside the large objects on the main
 // thread. The same promises hold there: every file byte for byte with its
 // date, a damaged, planted or unreadable object listed and nothing written
 // for it, no temporary file left, the records saying everything is in the
-// cloud copy, and an interrupted recovery finished without duplicates.
+// cloud copy, an interrupted recovery finished without duplicates; and
+// verify --cloud names exactly the damaged, planted and put-back objects.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,8 +13,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { objectId, objectRemoteName, ObjectSealer, openKeyFile, parseKeyFile } from '../../crypto/index.js';
+import { NOT_OURS } from '../../engine/mirror/verify-cloud.js';
 import { Engine } from '../../engine/engine.js';
-import { WORKER_OBJECT_BYTES } from '../../engine/mirror/restore-pool.js';
+import { WORKER_OBJECT_BYTES } from '../../engine/mirror/object-pool.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, readTree } from '../helpers/fs.js';
 import { makeVault, type Files } from '../helpers/vault.js';
@@ -116,4 +118,36 @@ test('a recovery interrupted half way, with a temporary file left, is finished b
   want.set('case-0/note 0.txt', Buffer.from('changed by hand meanwhile'));
   assert.deepEqual(got, want, 'every file once, byte for byte');
   assert.deepEqual(await tempsUnder(into), []);
+});
+
+test('verify --cloud of hundreds of objects names exactly the damaged, planted and put-back ones', async () => {
+  const v = await makeVault({ files: manyFiles(), synced: true, unlocked: true });
+  const keys = await openKeyFile(parseKeyFile(await readFile(join(v.cloud, 'casevault.key'))), { passphrase: PASSPHRASE });
+  const at = async (path: string) => join(v.cloud, objectRemoteName(await objectId(keys.nameKey, path)));
+  // An older copy of a file's object put back after the file changed and synced again.
+  const older = await readFile(await at('case-5/note 5.txt'));
+  await writeFile(join(v.vault, 'case-5', 'note 5.txt'), 'changed');
+  assert.equal((await v.engine.sync()).uploaded, 1);
+  await writeFile(await at('case-5/note 5.txt'), older);
+  const bytes = await readFile(await at('case-7/note 7.txt'));
+  bytes[bytes.length - 5]! ^= 1;
+  await writeFile(await at('case-7/note 7.txt'), bytes);
+  const sealer = await ObjectSealer.create(keys);
+  const plantedId = await objectId(keys.nameKey, 'planted.txt');
+  await writeFile(await at('planted.txt'), sealer.sealBytes(plantedId, { path: 'planted.txt', size: 2, mtimeMs: Date.now() }, Buffer.from('hi')));
+
+  const report = await v.engine.verifyCloud();
+  const objects = Object.keys(manyFiles()).length + 1;
+  assert.equal(report.checked, objects);
+  assert.equal(report.ok, objects - 3);
+  assert.deepEqual(
+    report.bad.map((b) => [b.object, b.reason]).sort(),
+    [
+      [objectRemoteName(await objectId(keys.nameKey, 'case-5/note 5.txt')), 'replaced with an older copy since this computer wrote it'],
+      [objectRemoteName(await objectId(keys.nameKey, 'case-7/note 7.txt')), 'damaged or tampered object (chunk fails authentication)'],
+      [objectRemoteName(plantedId), NOT_OURS],
+    ].sort(),
+  );
+  assert.deepEqual(report.missing, []);
+  assert.ok(report.bytes >= WORKER_OBJECT_BYTES, 'every byte decrypted is counted');
 });
