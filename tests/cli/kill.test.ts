@@ -19,13 +19,14 @@ const runThenKill = async (args: string[], env: Record<string, string>, afterMs:
 
 test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges to an exact mirror`, async (t) => {
   const files: Files = { 'large-1.bin': randomBytes(6 * 1024 * 1024) };
-  for (let d = 0; d < 10; d++) for (let f = 0; f < 20; f++) files[`case-${d}/doc-${f}.txt`] = randomBytes(randomInt(0, 60_000));
+  // Enough small files (about 340 after the changes below) that recover runs its workers (engine/mirror/object-pool.ts), so kills land in them too.
+  for (let d = 0; d < 10; d++) for (let f = 0; f < 40; f++) files[`case-${d}/doc-${f}.txt`] = randomBytes(randomInt(0, 60_000));
   const { root, vault, cloud, env } = await makeVault({ files });
 
   let killed = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < 15; i++) {
-      const p = join(vault, `case-${randomInt(0, 10)}`, `doc-${randomInt(0, 25)}.txt`);
+      const p = join(vault, `case-${randomInt(0, 10)}`, `doc-${randomInt(0, 45)}.txt`);
       if (randomInt(0, 4) === 0) await rm(p, { force: true });
       else await writeFile(p, randomBytes(randomInt(0, 60_000)));
     }
@@ -45,7 +46,7 @@ test(`kill -9 during sync at ${ROUNDS} random instants: the next sync converges 
   // Finished: its settings written and its marker gone (a kill between the two leaves a recovery the same command finishes).
   const finished = async () => (await exists(join(root, 'home2', 'config.json'))) && !(await exists(join(root, 'home2', 'recovering.json')));
   let recoverKilled = 0;
-  for (let i = 0; i < 3 && !(await finished()); i++) if (await runThenKill(recoverArgs, env2, randomInt(300, 650))) recoverKilled++;
+  for (let i = 0; i < 3 && !(await finished()); i++) if (await runThenKill(recoverArgs, env2, randomInt(300, 900))) recoverKilled++;
   if (!(await finished())) {
     const r = await run(recoverArgs, env2);
     assert.equal(r.code, 0, r.stderr);
