@@ -241,7 +241,7 @@ class ByteReader {
     // Across pieces: only the bytes asked for are copied; the last piece's remainder stays a view. (Joining
     // the pieces whole copied each 1 MiB read of a large object once more: a gigabyte copied per gigabyte read.)
     const out = new Uint8Array(Math.min(n, this.have));
-    for (let o = 0; o < out.length; ) {
+    for (let o = 0; o < out.length;) {
       const p = this.pieces[0]!;
       const k = Math.min(p.length, out.length - o);
       out.set(k === p.length ? p : p.subarray(0, k), o);
