@@ -134,6 +134,7 @@ test('verify --cloud of hundreds of objects names exactly the damaged, planted a
   await writeFile(await at('case-7/note 7.txt'), bytes);
   const sealer = await ObjectSealer.create(keys);
   const plantedId = await objectId(keys.nameKey, 'planted.txt');
+  await mkdir(dirname(await at('planted.txt')), { recursive: true }); // its folder of objects may not be there yet
   await writeFile(await at('planted.txt'), sealer.sealBytes(plantedId, { path: 'planted.txt', size: 2, mtimeMs: Date.now() }, Buffer.from('hi')));
 
   const report = await v.engine.verifyCloud();
