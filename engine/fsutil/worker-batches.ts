@@ -1,8 +1,8 @@
 // Spreads many small jobs over worker threads (one per core), a batch at a
 // time, two batches in flight per worker; the results come back to the
 // caller batch by batch, in completion order, one call at a time. The sync's
-// sealing (mirror/seal-pool.ts) and the recovery's restoring
-// (mirror/restore-pool.ts) run on it: per file, a worker's synchronous calls
+// sealing (mirror/seal-pool.ts) and the recovery's and verify's opening of
+// objects (mirror/object-pool.ts) run on it: per file, a worker's synchronous calls
 // cost microseconds where the main thread's promise calls each cost a
 // thread-pool round trip.
 import { availableParallelism } from 'node:os';

@@ -8,6 +8,7 @@
 // the caller makes the whole folder durable once at the end (restoreAll),
 // before anything records the files as restored.
 import type { ObjectReadKeys } from '../../crypto/index.js';
+import { runPool } from '../fsutil/pool.js';
 import { inWorkers, worthWorkers } from '../fsutil/worker-batches.js';
 import { FolderRemote } from '../remotes/folder.js';
 import type { Remote } from '../remotes/remote.js';
@@ -46,34 +47,45 @@ export type ObjectResult =
   | { kind: 'earlier'; job: ObjectJob; path: string }
   | { kind: 'failed'; job: ObjectJob; reason: string; damaged: boolean };
 
-/**
- * Which listed objects go to the workers (a folder cloud's well-named small
- * ones, when there are enough) and which stay on the main thread; undefined
- * when all do.
- */
-export function forWorkers<T extends { name: string; idHex: string | undefined; size: number }>(
-  remote: Remote,
-  listed: readonly T[],
-): { cloudDir: string; jobs: ObjectJob[]; onMain: T[] } | undefined {
-  if (!(remote instanceof FolderRemote)) return undefined;
-  const jobs: ObjectJob[] = [];
-  const onMain: T[] = [];
-  for (const n of listed) {
-    if (n.idHex !== undefined && n.size <= WORKER_OBJECT_BYTES) jobs.push({ name: n.name, idHex: n.idHex });
-    else onMain.push(n);
-  }
-  return worthWorkers(jobs.length) ? { cloudDir: remote.root, jobs, onMain } : undefined;
-}
+type Listed = { name: string; idHex: string | undefined; size: number };
 
-/** Opens `jobs` (forWorkers) on worker threads with the reading keys `ring`, restoring them or only checking them; `onBatch` gets each batch's results, one call at a time. */
-export function openInWorkers(
-  cloudDir: string,
+/**
+ * Opens every listed object. A folder cloud's well-named small ones, when
+ * there are enough, go to worker threads (restoring them into `restore`, or
+ * only checking them), each result to `onResult`, one at a time; the rest,
+ * and any that grew past what a worker takes, to `onMain`: eight at a time,
+ * or two at a time beside the workers. Whether workers ran.
+ */
+export async function openEach(
+  remote: Remote,
+  listed: readonly Listed[],
   ring: readonly ObjectReadKeys[],
   restore: RestoreInto | undefined,
-  jobs: ObjectJob[],
-  onBatch: (results: ObjectResult[]) => Promise<void>,
-): Promise<void> {
+  onMain: (object: { name: string; idHex: string | undefined }) => Promise<void>,
+  onResult: (result: Exclude<ObjectResult, { kind: 'large' }>) => Promise<void>,
+): Promise<boolean> {
+  const jobs: ObjectJob[] = [];
+  const rest: Listed[] = [];
+  for (const n of listed) {
+    if (n.idHex !== undefined && n.size <= WORKER_OBJECT_BYTES) jobs.push({ name: n.name, idHex: n.idHex });
+    else rest.push(n);
+  }
+  if (!(remote instanceof FolderRemote) || !worthWorkers(jobs.length)) {
+    await runPool(listed, 8, onMain);
+    return false;
+  }
   const keys = ring.map(({ boxSecret, publicKey, authKey, nameKey }) => ({ boxSecret, publicKey, authKey, nameKey }));
-  const data: ObjectWorkerData = { ring: keys, cloudDir, ...(restore ? { restore } : {}) };
-  return inWorkers(new URL('./object-worker.js', import.meta.url), data, jobs, onBatch);
+  const data: ObjectWorkerData = { ring: keys, cloudDir: remote.root, ...(restore ? { restore } : {}) };
+  const later: ObjectJob[] = [];
+  await Promise.all([
+    runPool(rest, 2, onMain),
+    inWorkers<ObjectJob, ObjectResult>(new URL('./object-worker.js', import.meta.url), data, jobs, async (results) => {
+      for (const r of results) {
+        if (r.kind === 'large') later.push(r.job);
+        else await onResult(r);
+      }
+    }),
+  ]);
+  await runPool(later, 2, onMain);
+  return true;
 }

@@ -8,8 +8,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
 import { isTempName, placeNew, syncFileSystem, tempName, writeTemp } from '../fsutil/atomic.js';
 import { tagOf, tapFirst } from './devices.js';
-import { runPool } from '../fsutil/pool.js';
-import { forWorkers, openInWorkers, type ObjectJob } from './object-pool.js';
+import { openEach } from './object-pool.js';
 import type { Remote } from '../remotes/remote.js';
 import { isDataDefect, TOO_LONG } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
@@ -268,36 +267,20 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
     }
     done();
   };
-  const split = forWorkers(remote, names);
-  if (!split) {
-    await runPool(names, 8, onMain);
-    return result;
-  }
   const fsyncOnWorkers = process.platform !== 'linux';
-  const later: ObjectJob[] = [];
-  await Promise.all([
-    runPool(split.onMain, 2, onMain),
-    openInWorkers(split.cloudDir, ring, { dir, resume, fsyncEach: fsyncOnWorkers }, split.jobs, async (results) => {
-      for (const r of results) {
-        if (r.kind === 'large') {
-          later.push(r.job);
-          continue;
-        }
-        if (r.kind === 'restored') restored(r.file);
-        else if (r.kind === 'failed') failed(r.job.name, r.reason, r.damaged ? { damaged: true } : {});
-        else if (r.kind === 'earlier') {
-          try {
-            restored(await earlierCopy(ring, r.path, present));
-          } catch (e) {
-            failed(r.job.name, describeObjectFailure(e), { earlierKeys: true });
-          }
-        }
-        done();
+  const onWorkers = await openEach(remote, names, ring, { dir, resume, fsyncEach: fsyncOnWorkers }, onMain, async (r) => {
+    if (r.kind === 'restored') restored(r.file);
+    else if (r.kind === 'failed') failed(r.job.name, r.reason, r.damaged ? { damaged: true } : {});
+    else if (r.kind === 'earlier') {
+      try {
+        restored(await earlierCopy(ring, r.path, present));
+      } catch (e) {
+        failed(r.job.name, describeObjectFailure(e), { earlierKeys: true });
       }
-    }),
-  ]);
-  await runPool(later, 2, onMain);
+    }
+    done();
+  });
   // Written by the workers without an fsync each: made durable here, before anything records them as restored.
-  if (!fsyncOnWorkers && !(await syncFileSystem(dir))) fsyncEach(result.restored.map((r) => r.written));
+  if (onWorkers && !fsyncOnWorkers && !(await syncFileSystem(dir))) fsyncEach(result.restored.map((r) => r.written));
   return result;
 }

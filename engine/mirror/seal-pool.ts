@@ -4,7 +4,7 @@
 // thread schedules, records the state and makes the writes durable at its
 // checkpoints (FolderRemote.written).
 import type { WriteKeys } from '../../crypto/index.js';
-import { inWorkers, worthWorkers } from '../fsutil/worker-batches.js';
+import { inWorkers } from '../fsutil/worker-batches.js';
 import type { FileRecord } from './state.js';
 
 export interface SealWorkerData {
@@ -19,8 +19,6 @@ export type SealResult =
   | { path: string; kind: 'written'; name: string; record: FileRecord }
   | { path: string; kind: 'large' }
   | { path: string; kind: 'failed'; retry: boolean; reason: string };
-
-export const useSealPool = worthWorkers;
 
 /** Seals `paths` on worker threads and calls `onBatch` for each batch of results, in completion order, one call at a time. */
 export function sealInWorkers(data: SealWorkerData, paths: string[], onBatch: (results: SealResult[]) => Promise<void>): Promise<void> {

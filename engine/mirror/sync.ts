@@ -13,7 +13,8 @@ import { countDevices } from '../devices/this-device.js';
 import { loadDamaged, saveDamaged } from './damaged.js';
 import { badFolderFailures } from './bad-names.js';
 import { readSmall, readStable, record, SMALL_FILE } from './file-read.js';
-import { sealInWorkers, useSealPool } from './seal-pool.js';
+import { sealInWorkers } from './seal-pool.js';
+import { worthWorkers } from '../fsutil/worker-batches.js';
 import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { FolderRemote } from '../remotes/folder.js';
@@ -283,7 +284,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     // Many small files: sealed on worker threads (both cores); a folder cloud's objects are written there too.
     let inMain = changed;
     const small = changed.filter((f) => f.size <= SMALL_FILE);
-    if (otherComputers === 0 && useSealPool(small.length)) {
+    if (otherComputers === 0 && worthWorkers(small.length)) {
       inMain = changed.filter((f) => f.size > SMALL_FILE);
       const folder = ctx.remote instanceof FolderRemote ? ctx.remote : undefined;
       await sealInWorkers(

@@ -7,12 +7,11 @@
 // file put back would come back at the next recovery).
 import { lstat } from 'node:fs/promises';
 import { DamagedData, keyFileAuthentic, openObject, parseKeyFile, type ReadKeys } from '../../crypto/index.js';
-import { runPool } from '../fsutil/pool.js';
 import { tagOf, tapFirst } from './devices.js';
 import { countDevices } from '../devices/this-device.js';
 import { checkAndPin, othersSum } from './high-water.js';
 import { describeObjectFailure, listObjects, safeJoin } from './restore-objects.js';
-import { forWorkers, openInWorkers, type ObjectJob } from './object-pool.js';
+import { openEach } from './object-pool.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
@@ -114,30 +113,18 @@ export async function verifyCloud(
     }
   };
   // A folder cloud's small objects are checked on worker threads (object-pool.ts), the rest beside them on the main thread.
-  const split = forWorkers(remote, names);
-  if (!split) await runPool(names, 8, onMain);
-  else {
-    const later: ObjectJob[] = [];
-    await Promise.all([
-      runPool(split.onMain, 2, onMain),
-      openInWorkers(split.cloudDir, ring, undefined, split.jobs, async (results) => {
-        for (const r of results) {
-          if (r.kind === 'large') later.push(r.job);
-          else if (r.kind === 'failed') outcome(r.job.name, { reason: r.reason });
-          else if (r.kind === 'checked') {
-            report.bytes += r.bytes;
-            try {
-              await judge(r.job.idHex, { path: r.path, generation: r.generation, tag: r.tag });
-              outcome(r.job.name, { path: r.path });
-            } catch (e) {
-              outcome(r.job.name, { reason: describeObjectFailure(e) });
-            }
-          }
-        }
-      }),
-    ]);
-    await runPool(later, 2, onMain);
-  }
+  await openEach(remote, names, ring, undefined, onMain, async (r) => {
+    if (r.kind === 'failed') outcome(r.job.name, { reason: r.reason });
+    else if (r.kind === 'checked') {
+      report.bytes += r.bytes;
+      try {
+        await judge(r.job.idHex, { path: r.path, generation: r.generation, tag: r.tag });
+        outcome(r.job.name, { path: r.path });
+      } catch (e) {
+        outcome(r.job.name, { reason: describeObjectFailure(e) });
+      }
+    }
+  });
   for (const [path, rec] of state.files) if (!present.has(rec.id)) report.missing.push(path);
   if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)).rolledBack);
   return report;
