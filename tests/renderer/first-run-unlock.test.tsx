@@ -84,3 +84,31 @@ test('unlock: a wrong passphrase says so plainly; "forgot" switches to the recov
   assert.deepEqual(calls.at(-1), { method: 'unlock', params: { recoveryKey: WORDS } });
   assert.ok(screen.getByRole('button', { name: 'Use the passphrase instead' }));
 });
+
+test("recover's result counts damaged items and others in words that agree with the numbers", async () => {
+  const cases = [
+    {
+      failed: [{ object: 'a1', reason: 'damaged', damaged: true }],
+      text: /^1 file is back in \/home\/a\/Cases\. 1 damaged item in the cloud copy could not be recovered; your backups may hold it\.$/,
+    },
+    {
+      failed: [
+        { object: 'a1', reason: 'damaged', damaged: true },
+        { object: 'b2', reason: 'damaged', damaged: true },
+        { object: 'c3', reason: 'the disk is full', damaged: false },
+      ],
+      text: /^1 file is back in \/home\/a\/Cases\. 2 damaged items in the cloud copy could not be recovered; your backups may hold them\. 1 item could not be recovered here \(the disk is full\)\.$/,
+    },
+  ];
+  for (const c of cases) {
+    bridge({ recover: () => ({ restored: 1, bytes: 10, failed: c.failed, lastChanged: null }) });
+    render(<FirstRun onDone={() => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Already have a vault? Recover it on this computer' }));
+    type(/^Cloud folder/, '/home/a/Dropbox/Casevault');
+    type(/^New \(or empty\) folder/, '/home/a/Cases');
+    type(/^Passphrase/, 'copper lantern meadow quietly ninety');
+    fireEvent.click(screen.getByRole('button', { name: 'Recover my vault' }));
+    await screen.findByText(c.text);
+    cleanup();
+  }
+});
