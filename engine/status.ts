@@ -10,7 +10,7 @@ import { alive } from './fsutil/lockfile.js';
 import { homeFiles } from './home.js';
 import { loadDamaged } from './mirror/damaged.js';
 import { scanVault } from './mirror/scan.js';
-import { loadState, type SyncState } from './mirror/state.js';
+import { loadState, manyFilesRecorded, type SyncState } from './mirror/state.js';
 import { removedPaths } from './mirror/sync.js';
 import { classifyFiles, countFiles } from './mirror/vault-files.js';
 import type { LiveState } from './mirror/watch.js';
@@ -38,8 +38,9 @@ export interface StatusInputs {
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
-  // Together: the log is read on the thread pool while the scan's lstat calls run here.
-  const [state, scan, damaged] = await Promise.all([loadState(i.home), scanVault(config.vaultDir), loadDamaged(i.home)]);
+  // Together: the log is read while the scan's lstat calls run (for many files, on a thread of their own).
+  const aside = manyFilesRecorded(i.home);
+  const [state, scan, damaged] = await Promise.all([loadState(i.home), scanVault(config.vaultDir, { aside }), loadDamaged(i.home)]);
   const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, damaged);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
@@ -106,7 +107,8 @@ async function liveState(home: string): Promise<StatusReport['live']> {
 /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. */
 export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
   const config = await loadConfig(home);
-  const all = classifyFiles(await scanVault(config.vaultDir), await loadState(home), await loadDamaged(home));
+  const [scan, state, damaged] = await Promise.all([scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }), loadState(home), loadDamaged(home)]);
+  const all = classifyFiles(scan, state, damaged);
   const order = { failed: 0, waiting: 1, synced: 2 } as const;
   return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
 }

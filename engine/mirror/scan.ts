@@ -1,9 +1,11 @@
 // Walks the vault folder. Regular files only: symbolic links are never
 // followed (a link could point anywhere on the computer), and folders that
 // cannot be read are reported so that their files are not taken as deleted.
-import { lstatSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { isTempName } from '../fsutil/atomic.js';
 
 export interface ScannedFile {
@@ -54,12 +56,12 @@ function strictUtf8(name: Buffer): string | undefined {
  * name not valid UTF-8, or one that really has that character) is read again
  * as bytes to tell which.
  */
-async function entriesOf(dir: string): Promise<{ entries: Dirent[]; bad: { name: string; folder: boolean }[] }> {
-  const entries = await readdir(dir, { withFileTypes: true });
+async function entriesOf(dir: string, sync: boolean): Promise<{ entries: Dirent[]; bad: { name: string; folder: boolean }[] }> {
+  const entries = sync ? readdirSync(dir, { withFileTypes: true }) : await readdir(dir, { withFileTypes: true });
   if (!entries.some((e) => e.name.includes('\uFFFD'))) return { entries, bad: [] };
   const good: Dirent[] = [];
   const bad: { name: string; folder: boolean }[] = [];
-  for (const raw of await readdir(dir, { withFileTypes: true, encoding: 'buffer' })) {
+  for (const raw of sync ? readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }) : await readdir(dir, { withFileTypes: true, encoding: 'buffer' })) {
     const name = strictUtf8(raw.name);
     if (name === undefined) bad.push({ name: raw.name.toString('utf8'), folder: raw.isDirectory() });
     else good.push(Object.assign(raw, { name }) as unknown as Dirent);
@@ -67,7 +69,57 @@ async function entriesOf(dir: string): Promise<{ entries: Dirent[]; bad: { name:
   return { entries: good, bad };
 }
 
-export async function scanVault(root: string): Promise<ScanResult> {
+/**
+ * Walks the vault. `aside`: on a thread of its own (where there is more
+ * than one core), so the caller's own work (reading the sync state, listing
+ * the cloud: the main thread's) runs meanwhile; worth it for a vault of many
+ * files, where the lstat calls take most of a second (a worker that fails
+ * to start or stops leaves the walk to this thread).
+ */
+export async function scanVault(root: string, o: { aside?: boolean } = {}): Promise<ScanResult> {
+  if (o.aside && availableParallelism() > 1) {
+    const packed = await new Promise<PackedScan>((done, fail) => {
+      const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      w.once('message', done);
+      w.once('error', fail);
+      w.once('exit', (code) => fail(new Error(`the scan's worker stopped (${code})`)));
+    }).catch(() => undefined);
+    if (packed) return unpackScan(packed);
+  }
+  return walkVault(root);
+}
+
+/** A scan as it crosses between threads: the paths in one string (a NUL between each: never in a file name), four numbers a file. */
+export interface PackedScan extends Omit<ScanResult, 'files'> {
+  paths: string;
+  numbers: Float64Array;
+}
+
+export function packScan(r: ScanResult): PackedScan {
+  const numbers = new Float64Array(4 * r.files.size);
+  let i = 0;
+  for (const f of r.files.values()) {
+    numbers[i++] = f.size;
+    numbers[i++] = f.mtimeMs;
+    numbers[i++] = f.ctimeMs;
+    numbers[i++] = f.ino;
+  }
+  const { files, ...rest } = r;
+  return { ...rest, paths: [...files.keys()].join('\0'), numbers };
+}
+
+export function unpackScan(p: PackedScan): ScanResult {
+  const { paths, numbers, ...rest } = p;
+  const files = new Map<string, ScannedFile>();
+  if (numbers.length > 0) {
+    let i = 0;
+    for (const path of paths.split('\0')) files.set(path, { path, size: numbers[i++]!, mtimeMs: numbers[i++]!, ctimeMs: numbers[i++]!, ino: numbers[i++]! });
+  }
+  return { ...rest, files };
+}
+
+/** The walk itself, on this thread. `sync`: folders listed by blocking calls too (a worker's: no thread-pool round trip each). */
+export async function walkVault(root: string, sync = false): Promise<ScanResult> {
   const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] };
   // Once each: a folder is counted and named once however many of its entries failed.
   const unreadable = (rel: string) => {
@@ -76,7 +128,7 @@ export async function scanVault(root: string): Promise<ScanResult> {
   const walk = async (dir: string, rel: string): Promise<void> => {
     let listed;
     try {
-      listed = await entriesOf(dir);
+      listed = await entriesOf(dir, sync);
     } catch {
       unreadable(rel);
       return;

@@ -7,6 +7,7 @@
 // there is no log yet, and replaced by the log at the next save. Paths are
 // kept in Maps, never as object keys (a file named "__proto__" is a file like
 // any other).
+import { statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -148,6 +149,14 @@ async function readJson(path: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** A log this large (about 15,000 files) makes the vault's scan worth a thread of its own while the log is read (scan.ts `aside`). */
+const MANY_FILES_LOG_BYTES = 4 * 1024 * 1024;
+
+/** Whether the sync state records many files, judged by its log's size before it is read. */
+export function manyFilesRecorded(home: string): boolean {
+  return (statSync(join(home, homeFiles.state), { throwIfNoEntry: false })?.size ?? 0) >= MANY_FILES_LOG_BYTES;
 }
 
 export async function loadState(home: string): Promise<SyncState> {

@@ -20,7 +20,7 @@ import { runPool } from '../fsutil/pool.js';
 import { FolderRemote } from '../remotes/folder.js';
 import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { folderPath, isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
-import { loadState, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
+import { loadState, manyFilesRecorded, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
 import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { fileCount, type CloudSpec, type Emit, type PathReason, type SyncReport } from '../../contract/index.js';
@@ -202,8 +202,9 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.
   const rolledBack = await ownRollback(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
   if (rolledBack) ctx.emit('file', { task: 'sync', path: highWaterName(ctx.deviceId), state: 'damaged', reason: rolledBack }); // live sync's listeners hear it too
-  // Together: the log is read and the cloud listed (the thread pool's or the network's waits) while the scan's lstat calls run here.
-  const [scan, state, inCloud] = await Promise.all([scanVault(ctx.vaultDir), loadState(ctx.home), cloudObjects(ctx.remote)]);
+  // Together: the log is read and the cloud listed while the scan's lstat calls run (for many files, on a thread of their own).
+  const aside = manyFilesRecorded(ctx.home);
+  const [scan, state, inCloud] = await Promise.all([scanVault(ctx.vaultDir, { aside }), loadState(ctx.home), cloudObjects(ctx.remote)]);
   const report: SyncReport = {
     uploaded: 0,
     deleted: 0,

@@ -1,0 +1,74 @@
+// The vault's scan on a thread of its own (scan.ts `aside`, used by sync and
+// status for a vault of many files) finds exactly what the walk on the main
+// thread finds: every file with its size, times and inode, odd names
+// included; names that are not valid UTF-8, links and ignored names told
+// apart the same way.
+import assert from 'node:assert/strict';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { packScan, scanVault, unpackScan, walkVault, type PackedScan, type ScanResult } from '../../engine/mirror/scan.js';
+import { tempDir } from '../helpers/fs.js';
+
+/** A scan in a form deepEqual compares regardless of the order the walk met things. */
+function comparable(r: ScanResult) {
+  return {
+    files: [...r.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+    unreadable: [...r.unreadable].sort(),
+    skippedLinks: r.skippedLinks,
+    badNames: [...r.badNames].sort(),
+    badFolders: [...r.badFolders].sort(),
+  };
+}
+
+async function oddTree(): Promise<string> {
+  const root = await tempDir();
+  const names = ['plain.txt', 'with space.pdf', 'ünïcödé ✓.docx', 'line\nbreak.txt', 'tab\there', '\uFFFD literal.txt', '__proto__', 'empty'];
+  for (const [i, n] of names.entries()) {
+    const dir = join(root, `case ${i % 3}`, i % 2 ? 'deep/er' : '');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, n), n === 'empty' ? '' : `${n}\n`.repeat(i + 1));
+  }
+  await utimes(join(root, 'case 0', 'plain.txt'), 1_000_000.25, 1_234_567.125); // times with fractions survive the crossing
+  await writeFile(Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'x');
+  await mkdir(Buffer.concat([Buffer.from(`${root}/case-`), Buffer.from([0xff])]));
+  await writeFile(Buffer.concat([Buffer.from(`${root}/case-`), Buffer.from([0xff]), Buffer.from('/letter.txt')]), 'x');
+  await symlink('/etc/hostname', join(root, 'case 1', 'link'));
+  await writeFile(join(root, '.DS_Store'), 'x');
+  await writeFile(join(root, 'case 2', '~$draft.docx'), 'x');
+  for (let i = 0; i < 300; i++) await writeFile(join(root, 'case 2', `note-${i}.txt`), `${i}`);
+  return root;
+}
+
+test('the scan on its own thread finds what the walk here finds, odd names, times and all', async () => {
+  const root = await oddTree();
+  const here = await walkVault(root);
+  assert.equal(here.files.size, 308);
+  assert.equal(here.skippedLinks, 1);
+  assert.equal(here.badNames.length, 1);
+  assert.equal(here.badFolders.length, 1);
+  assert.equal(here.files.get('case 0/plain.txt')?.mtimeMs, 1_234_567_125);
+
+  // The worker itself, started as scanVault starts it: its message unpacks to the same scan.
+  const packed = await new Promise<PackedScan>((done, fail) => {
+    const w = new Worker(new URL('../../engine/mirror/scan-worker.js', import.meta.url), { workerData: { root } });
+    w.once('message', done);
+    w.once('error', fail);
+  });
+  assert.equal(typeof packed.paths, 'string', 'the paths cross as one string');
+  assert.ok(packed.numbers instanceof Float64Array);
+  assert.deepEqual(comparable(unpackScan(packed)), comparable(here));
+  assert.deepEqual(comparable(await scanVault(root, { aside: true })), comparable(here));
+  assert.deepEqual(comparable(await walkVault(root, true)), comparable(here), 'listed by blocking calls, the same');
+});
+
+test('a scan packs and unpacks to itself, an empty vault and a single file too', () => {
+  const file = (path: string, n: number) => ({ path, size: n, mtimeMs: n + 0.5, ctimeMs: n + 0.75, ino: 2 ** 40 + n });
+  const scans: ScanResult[] = [
+    { files: new Map(), unreadable: ['x'], skippedLinks: 2, badNames: [], badFolders: [] },
+    { files: new Map([['', file('', 0)]]), unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] },
+    { files: new Map(['a', 'b/c', 'ü\n'].map((p, i) => [p, file(p, i)])), unreadable: [], skippedLinks: 0, badNames: ['d\uFFFD'], badFolders: ['e'] },
+  ];
+  for (const s of scans) assert.deepEqual(comparable(unpackScan(packScan(s))), comparable(s));
+});
