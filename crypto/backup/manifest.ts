@@ -88,21 +88,25 @@ function mac(sodium: Sodium, key: Uint8Array, snapshotId: Uint8Array, body: Uint
   return sodium.crypto_generichash(32, concat(MAC_LABEL, snapshotId, body), key);
 }
 
+/** A blob ID as a Latin-1 string, one character a byte (no copy): as a key, and in byte order under string comparison. */
+function idKey(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+}
+
 export function sealManifest(sodium: Sodium, keys: RepoKeys, snapshotId: Uint8Array, timeMs: number, files: readonly ManifestFile[]): Uint8Array {
-  const byHex = new Map<string, Uint8Array>();
+  const byKey = new Map<string, Uint8Array>();
   let bytes = 0;
   for (const f of files) {
     bytes += f.size;
-    for (const c of f.chunks) byHex.set(Buffer.from(c).toString('hex'), c);
+    for (const c of f.chunks) byKey.set(idKey(c), c);
   }
-  const blobs = [...byHex.values()].sort(cmp);
-  const position = new Map<string, number>();
-  blobs.forEach((b, i) => position.set(Buffer.from(b).toString('hex'), i));
-  const sw = new Writer().u64(timeMs).u32(files.length).u64(bytes).u32(blobs.length);
-  for (const b of blobs) sw.bytes(b);
+  const sorted = [...byKey.keys()].sort(); // the blob IDs sorted byte by byte
+  const position = new Map(sorted.map((k, i) => [k, i]));
+  const sw = new Writer().u64(timeMs).u32(files.length).u64(bytes).u32(sorted.length);
+  for (const k of sorted) sw.bytes(byKey.get(k)!);
   const tree = {
     v: 1,
-    files: files.map((f) => ({ p: f.path, s: f.size, m: f.mtimeMs, c: f.chunks.map((c) => position.get(Buffer.from(c).toString('hex'))!) })),
+    files: files.map((f) => ({ p: f.path, s: f.size, m: f.mtimeMs, c: f.chunks.map((c) => position.get(idKey(c))!) })),
   };
   const deflated = deflateRawSync(utf8(JSON.stringify(tree)), { level: 6 });
 
