@@ -7,7 +7,7 @@
 // between the two), that it is a regular file; anything else (a pipe, a
 // device, a socket) is NotRegularFile, which callers take as "no object
 // there", before a byte is read.
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
@@ -58,4 +58,25 @@ export function openRegularSync(path: string): { fd: number; size: number } {
  */
 export function readPieces(fh: FileHandle, size: number): AsyncIterable<Buffer> {
   return fh.createReadStream({ autoClose: false, highWaterMark: Math.min(1 << 20, Math.max(16 * 1024, size)) });
+}
+
+/** fsync the regular file at `path` (opened as openRegularSync opens it: a pipe there never blocks). */
+export function fsyncRegularSync(path: string): void {
+  const { fd } = openRegularSync(path);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsync each file written (where the file system cannot be flushed at once); one gone since, or no longer a regular file, needs none. */
+export function fsyncEachSync(paths: Iterable<string>): void {
+  for (const p of paths) {
+    try {
+      fsyncRegularSync(p);
+    } catch (e) {
+      if (!(e instanceof NotRegularFile) && (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }

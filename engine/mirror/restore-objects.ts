@@ -2,7 +2,7 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
+import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { lstat, open, readdir, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
@@ -213,24 +213,6 @@ async function earlierCopy(ring: readonly ReadKeys[], path: string, present: Rea
   throw new EarlierKeysObject();
 }
 
-/** fsync each file (where the file system cannot be flushed at once); a file gone since needs none. */
-function fsyncEach(paths: readonly string[]): void {
-  for (const p of paths) {
-    let fd: number;
-    try {
-      fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
 /**
  * Restore every object of `remote` into `dir` (`ring`: as for
  * restoreObject). A folder cloud's small objects are restored on worker
@@ -281,6 +263,6 @@ export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir:
     done();
   });
   // Written by the workers without an fsync each: made durable here, before anything records them as restored.
-  if (onWorkers && !fsyncOnWorkers && !(await syncFileSystem(dir))) fsyncEach(result.restored.map((r) => r.written));
+  if (onWorkers && !fsyncOnWorkers && !(await syncFileSystem(dir))) fsyncEachSync(result.restored.map((r) => r.written));
   return result;
 }

@@ -13,11 +13,11 @@
 // method then fails with RemoteUnavailable (folder-errors.ts maps the rest
 // of the file system's errors) instead of filling an empty mount point.
 // Whoever makes a new cloud folder (init, a handover copy) creates it first.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fsyncDir, syncFileSystem, tempName, writeStream } from '../fsutil/atomic.js';
-import { NotRegularFile, openRegular, openRegularSync, readPieces } from '../fsutil/open-regular.js';
+import { fsyncRegularSync, NotRegularFile, openRegular, readPieces } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
 import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
@@ -155,12 +155,7 @@ export class FolderRemote implements Remote {
       // Absent: replaced or moved to the trash since, nothing to make durable (unless the root went: RemoteUnavailable).
       for (const f of files) {
         try {
-          const { fd } = openRegularSync(f); // never a pipe swapped in since: that open would wait for a writer
-          try {
-            fsyncSync(fd);
-          } finally {
-            closeSync(fd);
-          }
+          fsyncRegularSync(f); // never a pipe swapped in since: that open would wait for a writer
         } catch (e) {
           if (!(e instanceof NotRegularFile) && !this.fail.absent(e)) throw this.fail.failure(e);
         }

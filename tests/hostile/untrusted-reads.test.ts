@@ -12,13 +12,15 @@
 // no exit code) instead of hanging the suite; nothing here depends on time.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fsyncEachSync } from '../../engine/fsutil/open-regular.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { RemoteNotFound, RemoteTooLarge } from '../../engine/remotes/remote.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
 import { run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fs.js';
 import { makeVault, type TestVault } from '../helpers/vault.js';
 
 const HUGE = 3 * 1024 * 1024 * 1024;
@@ -157,4 +159,13 @@ test('a cloud file that grows after it was opened is read whole, in pieces of a 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('making written files durable one by one skips a file gone since, and a pipe or folder swapped in, without waiting on the pipe', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'kept.txt'), 'x');
+  mkfifo(join(dir, 'swapped'));
+  await mkdir(join(dir, 'folder'));
+  fsyncEachSync(['kept.txt', 'gone.txt', 'swapped', 'folder'].map((n) => join(dir, n)));
+  assert.throws(() => fsyncEachSync([join(dir, 'kept.txt', 'under a file')]), { code: 'ENOTDIR' }, 'any other failure is still one');
 });
