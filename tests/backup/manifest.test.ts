@@ -13,7 +13,12 @@ test('a manifest opens to the files and chunks it was sealed with, its blob list
   const keys = await deriveRepoKeys(randomBytes(32), pair.publicKey);
   const id = fc.uint8Array({ minLength: 32, maxLength: 32 });
   const files = fc.array(
-    fc.record({ path: fc.string(), size: fc.nat(), mtimeMs: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }), pick: fc.array(fc.nat(), { maxLength: 6 }) }),
+    fc.record({
+      path: fc.string(),
+      size: fc.nat(),
+      mtimeMs: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }),
+      pick: fc.array(fc.nat(), { maxLength: 6 }),
+    }),
     { maxLength: 12 },
   );
   await fc.assert(
