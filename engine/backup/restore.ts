@@ -11,7 +11,6 @@
 // authentication are recorded (repo.damaged), so the next backup stores
 // them again.
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
-import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +19,7 @@ import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
 import { placeNew, syncFileSystem, tempName } from '../fsutil/atomic.js';
 import { isDataDefect, UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
+import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { placeUnlessPresent, removeLeftoverTemps, safeJoin } from '../mirror/restore-objects.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { ChunkPool, rebuild, type FileJob, type FileOutcome, type OpenPiece } from './chunk-pool.js';

@@ -2,11 +2,11 @@
 // name beside its target and moved into place only after the whole object
 // has authenticated, so a damaged object never leaves a partial file, and an
 // existing file is never overwritten.
-import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { lstat, open, readdir, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DamagedData, objectId, openObject, parseObjectRemoteName, toHex, type ObjectMeta, type ReadKeys } from '../../crypto/index.js';
 import { isTempName, placeNew, syncFileSystem, tempName, writeTemp } from '../fsutil/atomic.js';
+import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { tagOf, tapFirst } from './devices.js';
 import { openEach } from './object-pool.js';
 import type { Remote } from '../remotes/remote.js';
