@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { slotKey, type ManifestFile } from '../../crypto/backup/index.js';
 import { assertSafeVaultPath, DamagedData, toHex } from '../../crypto/index.js';
-import { placeNew, syncFileSystem, tempName } from '../fsutil/atomic.js';
+import { syncFileSystem, tempName } from '../fsutil/atomic.js';
 import { isDataDefect, UsageError } from '../errors.js';
 import { mkdirInside } from '../fsutil/no-links.js';
 import { fsyncEachSync } from '../fsutil/open-regular.js';
@@ -298,7 +298,7 @@ export async function restoreFiles(o: RestoreInput, files: readonly ManifestFile
       } finally {
         closeSync(fd);
       }
-      return placeNew(tmp, full) ? full : await placeBesideUnlessSame(tmp, full);
+      return await placeBesideUnlessSame(tmp, full); // in place if nothing is there (placeUnlessPresent tries that first)
     } finally {
       rmSync(tmp, { force: true });
     }
