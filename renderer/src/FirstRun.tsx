@@ -6,7 +6,7 @@ import { RecoveryKey } from './RecoveryKey.js';
 import { useS3Connection } from './S3Connection.js';
 import { useSecretField } from './Unlock.js';
 import { explain } from './failures.js';
-import { lastChangedText } from '../../contract/index.js';
+import { count, lastChangedText } from '../../contract/index.js';
 import { when } from './text.js';
 
 interface Strength {
@@ -98,7 +98,7 @@ function Recover({ onDone, onBack }: { onDone: () => void; onBack: () => void })
       const other = r.failed.find((f) => !f.damaged);
       const others = r.failed.length - damaged;
       setDone({
-        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${damaged ? ` ${damaged === 1 ? '1 damaged item' : `${damaged} damaged items`} in the cloud copy could not be recovered; your backups may hold ${damaged === 1 ? 'it' : 'them'}.` : ''}${other ? ` ${others === 1 ? '1 item' : `${others} items`} could not be recovered here (${other.reason}).` : ''}${r.lastChanged ? ` ${lastChangedText(r.lastChanged, when(r.lastChanged.at))}` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
+        text: `${r.restored === 1 ? '1 file is' : `${r.restored} files are`} back in ${vaultDir}.${damaged ? ` ${count(damaged, 'damaged item')} in the cloud copy could not be recovered; your backups may hold ${damaged === 1 ? 'it' : 'them'}.` : ''}${other ? ` ${count(others, 'item')} could not be recovered here (${other.reason}).` : ''}${r.lastChanged ? ` ${lastChangedText(r.lastChanged, when(r.lastChanged.at))}` : ''}${r.backup ? ` ${attachedText(r.backup)}` : ''}`,
         backup: r.backup !== undefined,
       });
     } catch (err) {
