@@ -1,17 +1,18 @@
 // What is true of the vault right now, computed from the vault folder, this
-// computer's records (a file whose object verify --cloud found damaged waits
-// for the next sync), the backups' state and the cloud's key file, never
-// assumed: files synced, waiting or failed, the last sync and backup, live
-// sync, reminders, and the vault's health (engine/health/).
+// computer's records (a file whose object verify --cloud found damaged, or
+// that a cloud folder does not hold now, waits for the next sync), the
+// backups' state and the cloud's key file, never assumed: files synced,
+// waiting or failed, the last sync and backup, live sync, reminders, and the
+// vault's health (engine/health/).
 import { join } from 'node:path';
 import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type VaultConfig } from './config.js';
 import { alive } from './fsutil/lockfile.js';
 import { homeFiles } from './home.js';
 import { loadDamaged } from './mirror/damaged.js';
 import { scanVault } from './mirror/scan.js';
 import { loadState, manyFilesRecorded, type SyncState } from './mirror/state.js';
-import { removedPaths } from './mirror/sync.js';
+import { cloudObjects, removedPaths } from './mirror/sync.js';
 import { classifyFiles, countFiles } from './mirror/vault-files.js';
 import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
@@ -22,6 +23,8 @@ import { vaultHealth } from './health/index.js';
 import type { OwnSnapshots } from './backup/service.js';
 import type { CloudProbe } from './health/cloud-probe.js';
 import type { Remote } from './remotes/remote.js';
+import { FolderRemote } from './remotes/folder.js';
+import { statIfExists } from './fsutil/read.js';
 
 export interface StatusInputs {
   home: string;
@@ -40,7 +43,8 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   const config = await loadConfig(i.home);
   // Together: the log is read while the scan's lstat calls run (for many files, on a thread of their own).
   const aside = manyFilesRecorded(i.home);
-  const [state, scan, damaged] = await Promise.all([loadState(i.home), scanVault(config.vaultDir, { aside }), loadDamaged(i.home)]);
+  const reading = loadState(i.home);
+  const [state, scan, damaged] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, i.home, reading)]);
   const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, damaged);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
@@ -85,6 +89,31 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   };
 }
 
+/**
+ * Object IDs (hex) whose files wait for the next sync although recorded as
+ * uploaded: those verify --cloud found damaged, and, for a cloud folder, any
+ * it does not hold now. A cloud folder is listed at every status (readdir
+ * only, no request; while the vault is walked), so a file whose object was
+ * deleted there is not said to be in the cloud. Other clouds are listed by
+ * every sync pass (live sync's rescan: every 5 minutes), which uploads such
+ * files again. A cloud folder that is not there now (a drive unplugged) is
+ * not listed: the cloud's health says it is missing.
+ */
+async function notInCloud(config: VaultConfig, home: string, state: Promise<SyncState>): Promise<ReadonlySet<string>> {
+  const [damaged, listed, { files }] = await Promise.all([
+    loadDamaged(home),
+    config.cloud.kind === 'folder' ? listedIfThere(config.cloud.dir) : undefined,
+    state,
+  ]);
+  if (listed) for (const r of files.values()) if (!listed.has(r.id)) damaged.add(r.id);
+  return damaged;
+}
+
+async function listedIfThere(dir: string): Promise<ReadonlyMap<string, number> | undefined> {
+  if (!(await statIfExists(dir))?.isDirectory()) return undefined;
+  return cloudObjects(new FolderRemote(dir)).catch(() => undefined); // not readable now: the cloud's health says why
+}
+
 /** Files kept as conflicted copies (one pass over the records, no array of them all). */
 function conflictsOf(state: SyncState): StatusReport['conflicts'] {
   const out: StatusReport['conflicts'] = [];
@@ -107,7 +136,12 @@ async function liveState(home: string): Promise<StatusReport['live']> {
 /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. */
 export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
   const config = await loadConfig(home);
-  const [scan, state, damaged] = await Promise.all([scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }), loadState(home), loadDamaged(home)]);
+  const reading = loadState(home);
+  const [scan, state, damaged] = await Promise.all([
+    scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }),
+    reading,
+    notInCloud(config, home, reading),
+  ]);
   const all = classifyFiles(scan, state, damaged);
   const order = { failed: 0, waiting: 1, synced: 2 } as const;
   return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };

@@ -176,7 +176,7 @@ async function settle(ctx: SyncContext, files: ScannedFile[]): Promise<void> {
 }
 
 /** The cloud's objects: ID -> length, or SIZE_UNKNOWN where the listing does not give it cheaply. */
-async function cloudObjects(remote: Remote): Promise<Map<string, number>> {
+export async function cloudObjects(remote: Remote): Promise<Map<string, number>> {
   const inCloud = new Map<string, number>();
   if (remote.listNames) {
     for (const name of await remote.listNames('objects/')) {

@@ -41,6 +41,37 @@ test('a damaged object verify --cloud found: status counts its file as waiting, 
   assert.equal((await v.cli(['verify', '--cloud'])).code, 0);
 });
 
+test('an object deleted from a cloud folder: status, with no verify, counts its file as waiting and does not call the cloud copy complete; the cloud folder unplugged is not taken for every object deleted', async () => {
+  const v = await makeVault({ files: { 'case/letter.txt': 'the letter', 'case/notes.txt': 'the notes' }, synced: true });
+  const objects = (await readdir(join(v.cloud, 'objects'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  const object = join(objects[0]!.parentPath, objects[0]!.name);
+  await rm(object); // deleted in the cloud folder (by its sync app, a colleague, an attacker)
+
+  const status = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
+  assert.deepEqual(status.files, { total: 2, synced: 1, pending: 1, failed: 0 });
+  const cloud = status.health.find((h) => h.area === 'cloud')!;
+  assert.equal(cloud.ok, false, cloud.message);
+  assert.doesNotMatch((await v.cli(['status'])).stdout, /all synced|every file is in the cloud copy/);
+  const listed = await new Engine(v.home, v.env).vaultFiles();
+  assert.deepEqual(
+    listed.files.map((f) => f.state),
+    ['waiting', 'synced'],
+  );
+
+  // Unplugged: the cloud's health says the folder is missing; the files are not all said to be waiting for it.
+  await cp(v.cloud, `${v.cloud}-away`, { recursive: true });
+  await rm(v.cloud, { recursive: true });
+  const away = JSON.parse((await v.cli(['status', '--json'])).stdout) as StatusReport;
+  assert.deepEqual(away.files, { total: 2, synced: 2, pending: 0, failed: 0 });
+  assert.match(away.health.find((h) => h.area === 'cloud')!.message, /is not there/);
+  await cp(`${v.cloud}-away`, v.cloud, { recursive: true });
+
+  const sync = await v.cli(['sync']);
+  assert.equal(sync.code, 0, sync.stderr);
+  assert.match(sync.stdout, /1 of them was unchanged but missing or damaged in the cloud, and uploaded again/);
+  assert.match((await v.cli(['status'])).stdout, /ok Cloud: every file is in the cloud copy/);
+});
+
 test("a deleted file's object put back from the cloud's trash: verify --cloud names it (exit 3) where no other computer shares the vault, and the next sync puts it back in the trash", async () => {
   const v = await makeVault({ files: { 'keep.txt': 'kept', 'gone.txt': 'deleted on purpose' }, synced: true });
   await rm(join(v.vault, 'gone.txt'));
