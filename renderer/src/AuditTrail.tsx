@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
 import { shortWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
-import { auditEventKinds, describeCheck, filterAudit, type ApiResult, type AuditFilter } from '../../contract/index.js';
+import { count, auditEventKinds, describeCheck, filterAudit, type ApiResult, type AuditFilter } from '../../contract/index.js';
 import { useOutcome } from './Outcome.js';
 
 type Entries = ApiResult<'auditEntries'>;
@@ -94,9 +94,7 @@ export function AuditTrail() {
       (r) => {
         const stamp = new Date().toISOString().slice(0, 10);
         download(r.text, `casevault-audit-${stamp}.${format}`, format === 'csv' ? 'text/csv' : 'text/html');
-        exported.ok(
-          `Exported ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${format === 'html' ? ': open the page and print it (or save it as PDF)' : ''}.`,
-        );
+        exported.ok(`Exported ${count(r.entries, 'entry', 'entries')}${format === 'html' ? ': open the page and print it (or save it as PDF)' : ''}.`);
       },
       exported.fail,
     );
@@ -183,7 +181,7 @@ export function AuditTrail() {
                 <h3>Computer {t.device.slice(0, 8)}</h3>
                 <p className={t.ok ? 'banner-ok' : 'banner-bad'} role={t.ok ? 'status' : 'alert'}>
                   {t.ok
-                    ? `${t.entries.length} ${t.entries.length === 1 ? 'entry' : 'entries'}; none was changed, removed or reordered.`
+                    ? `${count(t.entries.length, 'entry', 'entries')}; none was changed, removed or reordered.`
                     : `This trail has been changed or damaged: ${t.problem}.`}
                   {t.earlierKeys ? " It was written under the vault's keys from before they were rotated: that computer has not taken the new keys on." : ''}
                 </p>

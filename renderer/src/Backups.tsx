@@ -13,7 +13,7 @@ import { Restore } from './Restore.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
 import { count, exactAndAgo, nextBackupWords, size, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
-import { type ApiResult } from '../../contract/index.js';
+import { fileCount, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 
 type Snapshots = ApiResult<'snapshots'>;
@@ -160,8 +160,8 @@ export function Backups() {
         {message && <p role="status">{message}</p>}
         {unreadable > 0 && (
           <p className="state failed" role="alert" data-testid="unreadable-snapshots">
-            {unreadable === 1 ? '1 backup' : `${unreadable} backups`} in the backup folder cannot be read: damaged or tampered with. The others are listed below
-            and can be restored; back up now, so that your files as they are today are in a sound backup.
+            {count(unreadable, 'backup')} in the backup folder cannot be read: damaged or tampered with. The others are listed below and can be restored; back
+            up now, so that your files as they are today are in a sound backup.
           </p>
         )}
         {missing.length > 0 && (
@@ -191,7 +191,7 @@ export function Backups() {
                   <td>
                     {r.ok ? (
                       <>
-                        <span className="state synced">Backed up</span> {r.files === 1 ? '1 file' : `${r.files} files`}, {size(r.bytesAdded)} new
+                        <span className="state synced">Backed up</span> {fileCount(r.files)}, {size(r.bytesAdded)} new
                       </>
                     ) : (
                       <>

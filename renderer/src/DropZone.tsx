@@ -5,7 +5,7 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { addFile, call } from './api.js';
 import { explain } from './failures.js';
-import type { AddFileChoice } from '../../contract/index.js';
+import { fileCount, type AddFileChoice } from '../../contract/index.js';
 
 type Choice = AddFileChoice | 'skip';
 
@@ -108,11 +108,9 @@ export function DropZone({ onAdded }: { onAdded: () => void }) {
       }
     }
     setMessage([
-      ...(added
-        ? [`${added === 1 ? '1 file' : `${added} files`} added to the vault; ${added === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`]
-        : []),
+      ...(added ? [`${fileCount(added)} added to the vault; ${added === 1 ? 'it is' : 'they are'} being encrypted and uploaded.`] : []),
       ...said,
-      ...(failed.length ? [`${failed.length === 1 ? '1 file' : `${failed.length} files`} could not be added: ${failed[0]}`] : []),
+      ...(failed.length ? [`${fileCount(failed.length)} could not be added: ${failed[0]}`] : []),
     ]);
     setSendable(paths);
     onAdded();

@@ -10,7 +10,7 @@ import { StrengthMeter } from './FirstRun.js';
 import { RecoveryKey } from './RecoveryKey.js';
 import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
-import { type ApiResult } from '../../contract/index.js';
+import { fileCount, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 import { shortWhen } from './text.js';
 
@@ -205,7 +205,7 @@ export function Handover() {
           ) : (
             <>
               <p role="status">
-                The copy is made and checked: {report.files} {report.files === 1 ? 'file' : 'files'} ({mib(report.bytes)}) in {report.to}.
+                The copy is made and checked: {fileCount(report.files)} ({mib(report.bytes)}) in {report.to}.
                 {report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}
               </p>
               <p>

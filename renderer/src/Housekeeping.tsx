@@ -2,7 +2,7 @@ import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import { call } from './api.js';
 import { dateLocale, sentence, shortWhen, size } from './text.js';
 import { useUnlocked } from './Unlock.js';
-import { type ApiResult } from '../../contract/index.js';
+import { fileCount, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 import { useOutcome } from './Outcome.js';
 
@@ -21,7 +21,6 @@ export function plainDate(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString(dateLocale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
-const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
 const today = () => new Date().toISOString().slice(0, 10);
 
 function goneText(g: DeleteReport['cases'][number]['copies'][number]): string {
@@ -47,7 +46,7 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
     >
       <h2 id={`${id}-h`}>{kind === 'archive' ? `Archive “${c.name}”?` : `Delete “${c.name}”?`}</h2>
       <div id={`${id}-d`}>
-        <p>{kind === 'archive' ? `The ${files(c.files)} of this case:` : `The ${files(c.files)} of this case will be deleted:`}</p>
+        <p>{kind === 'archive' ? `The ${fileCount(c.files)} of this case:` : `The ${fileCount(c.files)} of this case will be deleted:`}</p>
         <ul>
           {kind === 'archive' ? (
             <>
@@ -77,7 +76,7 @@ function Confirm({ action, onConfirm, onCancel }: { action: Action; onConfirm: (
       </div>
       <div className="row">
         <button type="button" className="primary" disabled={!c.past && !early} onClick={() => onConfirm(!c.past)}>
-          {kind === 'archive' ? `Archive ${files(c.files)}` : `Delete ${files(c.files)}`}
+          {kind === 'archive' ? `Archive ${fileCount(c.files)}` : `Delete ${fileCount(c.files)}`}
         </button>
         {/* Focus starts on Cancel: Enter on a dialog that deletes must not delete. */}
         <button type="button" onClick={onCancel} autoFocus>
@@ -135,7 +134,7 @@ function ConfirmArchiveDelete({ a, onConfirm, onCancel }: { a: Archive; onConfir
       <div id={`${id}-d`}>
         <p>
           It holds {archiveCases(a)}
-          {a.files !== null ? `: ${files(a.files)}` : ''}.
+          {a.files !== null ? `: ${fileCount(a.files)}` : ''}.
         </p>
         <ul>
           <li>Backup folder: the archive is deleted and the space it used is freed. Other backups and archives are kept.</li>
@@ -232,7 +231,7 @@ export function ArchivesSection() {
           {done.map((d) => (
             <p key={d.id}>
               Deleted archive {d.id.slice(0, 8)} ({d.recorded ? d.cases.map((c) => `“${c}”`).join(', ') : 'cases not recorded on this computer'})
-              {d.files !== null ? `: ${files(d.files)}` : ''}. {size(d.bytesFreed)} freed in the backup folder.
+              {d.files !== null ? `: ${fileCount(d.files)}` : ''}. {size(d.bytesFreed)} freed in the backup folder.
             </p>
           ))}
         </div>
@@ -283,7 +282,7 @@ function RecordsSection() {
           <dl>
             <dt>What is backed up</dt>
             <dd>
-              {b.what.vaultFolder}: {files(b.what.files)}
+              {b.what.vaultFolder}: {fileCount(b.what.files)}
             </dd>
             <dt>Where</dt>
             <dd>{b.where ?? 'No backup folder is set up.'}</dd>
@@ -440,9 +439,10 @@ export function Housekeeping() {
         <div role="status" aria-label="Archive report">
           {archived.map((a) => (
             <p key={a.case}>
-              Archived “{a.case}”: {files(a.files)} written to the backup folder, read back and checked, then {files(a.removed)} removed from this computer.
-              {a.changed.length > 0 && ` ${files(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore archive{' '}
-              {a.archive.slice(0, 8)} from Backups.
+              Archived “{a.case}”: {fileCount(a.files)} written to the backup folder, read back and checked, then {fileCount(a.removed)} removed from this
+              computer.
+              {a.changed.length > 0 && ` ${fileCount(a.changed.length)} changed after being archived and stayed in the vault.`} To bring it back, restore
+              archive {a.archive.slice(0, 8)} from Backups.
             </p>
           ))}
         </div>
@@ -452,7 +452,7 @@ export function Housekeeping() {
           {deleted.cases.map((d) => (
             <div key={d.case}>
               <p>
-                Deleted “{d.case}”: {files(d.removed)}.
+                Deleted “{d.case}”: {fileCount(d.removed)}.
               </p>
               <ul>
                 {d.copies.map((g) => (
