@@ -81,6 +81,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       files: counts,
       pendingDeletions,
       live,
+      lastSyncAt: state.lastSync?.at,
       backupStatus,
       ownSnapshots: i.ownSnapshots,
       probeCloud: i.probeCloud,

@@ -7,7 +7,7 @@
 import { fileCount, foldersAndFiles, type HealthItem, type StatusReport } from '../../contract/index.js';
 import type { StandingRollback } from '../mirror/high-water.js';
 import type { CloudProbe } from './cloud-probe.js';
-import { failed, fine, problem } from './item.js';
+import { ago, failed, fine, problem } from './item.js';
 
 export interface CloudInputs {
   probe: CloudProbe;
@@ -25,6 +25,13 @@ export interface CloudInputs {
   live: StatusReport['live'];
   /** Rollbacks the last `verify --cloud` found that are still there (engine/mirror/high-water.ts standingRollback). */
   rolledBack?: StandingRollback | undefined;
+  /**
+   * When the cloud's objects were last listed, if not by this status (a
+   * cloud folder is listed at each one: engine/status.ts): Dropbox and S3
+   * by the last sync pass. Undefined: listed now.
+   */
+  listedAt?: number | undefined;
+  now: number;
 }
 
 /** Key file states whose story the keys area tells: the cloud itself is fine. */
@@ -68,9 +75,13 @@ export function cloudHealth(i: CloudInputs): HealthItem {
       ? problem('cloud', 'reminder', `${changes} to go to the cloud, once this computer has the vault's new keys`, i.probe.failure?.next)
       : problem('cloud', 'reminder', `${changes} to go to the cloud`, 'sync-now');
   }
+  if (i.files.total === 0) return fine('cloud', `the cloud copy (${i.cloud}) is ready; the vault holds no files yet`);
+  // What the cloud held when it was last listed, said as such: it may have lost an object since, which the next sync finds and uploads again.
   return fine(
     'cloud',
-    i.files.total === 0 ? `the cloud copy (${i.cloud}) is ready; the vault holds no files yet` : `every file is in the cloud copy (${i.cloud})`,
+    i.listedAt === undefined
+      ? `every file is in the cloud copy (${i.cloud})`
+      : `every file was in the cloud copy (${i.cloud}) at the last sync, ${ago(i.listedAt, i.now)}`,
   );
 }
 

@@ -36,6 +36,8 @@ export interface HealthInputs {
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
+  /** When the last sync pass ended (it lists the cloud's objects: what the cloud area says of Dropbox and S3 is as of then). */
+  lastSyncAt: number | undefined;
   backupStatus: Promise<BackupStatus>;
   /** Read now from the backup folder: whether the last backup (`last`) can be read, and which others this computer took are gone. */
   ownSnapshots(last: string): Promise<OwnSnapshots>;
@@ -79,6 +81,8 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,
+        listedAt: i.config.cloud.kind === 'folder' ? undefined : i.lastSyncAt,
+        now: i.now,
         // Read only from a cloud that answered the probe in time: one that did not is the problem said then.
         rolledBack: (await probe).failure ? undefined : await standingRollback(i.home, i.remote, configWriteKeys(i.config).authKey, i.config.deviceId),
       }),

@@ -36,7 +36,8 @@ function dropboxVault(): Promise<TestVault> {
 test("a Dropbox vault's cloud and keys are checked through the API", async () => {
   const v = await dropboxVault();
   const h = await healthOf(v.engine);
-  assert.equal(area(h, 'cloud').message, 'every file is in the cloud copy (Dropbox (app folder))');
+  // Not listed by the status (a request per 2,000 objects, every 5 seconds in the app): as of the last sync pass, which lists it.
+  assert.equal(area(h, 'cloud').message, 'every file was in the cloud copy (Dropbox (app folder)) at the last sync, just now');
   assert.ok(area(h, 'keys').ok);
 });
 
