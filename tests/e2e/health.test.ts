@@ -108,6 +108,7 @@ test('keys changed on another computer: Home asks for the new passphrase right t
   const laptop = await secondComputer(v);
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await v.engine.rotateKeys({ newPassphrase: ROTATED });
+  await v.engine.finishKeyRotation(); // the cloud copy re-encrypted there: the laptop's file is in it under the new keys
   await v.engine.lock();
   await writeFile(join(laptop.vault, 'hearing.txt'), 'Thursday 10:00');
 

@@ -131,6 +131,10 @@ test('keys changed on another computer: this one is told to type the new passphr
 
   await laptop.engine.unlock({ passphrase: ROTATED });
   assert.ok(area(await healthOf(laptop.engine), 'keys').ok);
+  // The other computer has not re-encrypted the cloud copy yet: a.txt is not in it under the new keys, and the laptop's next sync sends it.
+  assert.deepEqual((await laptop.engine.status()).files, { total: 2, synced: 0, pending: 2, failed: 0 });
+  await v.engine.finishKeyRotation();
+  assert.deepEqual((await laptop.engine.status()).files, { total: 2, synced: 1, pending: 1, failed: 0 });
   await laptop.engine.sync();
   assert.ok(area(await healthOf(laptop.engine), 'cloud').ok);
 });
