@@ -5,10 +5,11 @@
 // drive away, Restore says so, and what this computer remembers is on it.
 // Backups that cannot be read, and backups this computer took that are gone
 // from the folder, are said as problems with their next step (never left out).
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import { ApiError, call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { CheckBackups } from './CheckBackups.js';
+import { usePolling } from './polling.js';
 import { Restore } from './Restore.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
 import { count, exactAndAgo, nextBackupWords, size, when as plainWhen } from './text.js';
@@ -85,11 +86,7 @@ export function Backups() {
       setMessage(explain(e));
     }
   }, []);
-  useEffect(() => {
-    void refresh();
-    const timer = setInterval(() => void refresh(), 5000);
-    return () => clearInterval(timer);
-  }, [refresh]);
+  usePolling(refresh, 5000);
 
   const backUpNow = async () => {
     setBusy(true);

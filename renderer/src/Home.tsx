@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
+import { usePolling } from './polling.js';
 import { describeRun, follow, running, type Run } from './progress.js';
 import { ago, nextBackupWords, sentence, syncOutcome, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
@@ -98,19 +99,17 @@ export function Home() {
     await call('status').then(setStatus, (e: unknown) => setMessage(explain(e)));
     await call('vaultFiles').then(setFiles, () => {});
   }, []);
+  usePolling(refresh, 5000);
   useEffect(() => {
-    void refresh();
     const off = onEvent('progress', (p) => {
       if (p.task === 'sync') setRun((r) => follow(r, p, Date.now()));
     });
-    const timer = setInterval(() => void refresh(), 5000);
     const clock = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       off();
-      clearInterval(timer);
       clearInterval(clock);
     };
-  }, [refresh]);
+  }, []);
 
   const syncNow = async () => {
     setBusy(true);
