@@ -21,7 +21,8 @@ import { accessReviewDueAt, loadSettings } from './settings.js';
 import { readIfExists } from './fsutil/read.js';
 import { vaultHealth } from './health/index.js';
 import type { OwnSnapshots } from './backup/service.js';
-import type { CloudProbe } from './health/cloud-probe.js';
+import { PROBE_DEADLINE_MS, type CloudProbe } from './health/cloud-probe.js';
+import { JoinedRead } from './health/joined-read.js';
 import type { Remote } from './remotes/remote.js';
 import { FolderRemote } from './remotes/folder.js';
 import { statIfExists } from './fsutil/read.js';
@@ -44,8 +45,8 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
   // Together: the log is read while the scan's lstat calls run (for many files, on a thread of their own).
   const aside = manyFilesRecorded(i.home);
   const reading = loadState(i.home);
-  const [state, scan, damaged] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, i.home, reading)]);
-  const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, damaged);
+  const [state, scan, cloud] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, i.home, reading)]);
+  const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, cloud.gone);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
   const settings = await loadSettings(i.home);
@@ -81,6 +82,7 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
       files: counts,
       pendingDeletions,
       live,
+      cloudListedNow: cloud.listed,
       lastSyncAt: state.lastSync?.at,
       backupStatus,
       ownSnapshots: i.ownSnapshots,
@@ -98,21 +100,37 @@ export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
  * deleted there is not said to be in the cloud. Other clouds are listed by
  * every sync pass (live sync's rescan: every 5 minutes), which uploads such
  * files again. A cloud folder that is not there now (a drive unplugged) is
- * not listed: the cloud's health says it is missing.
+ * not listed: the cloud's health says it is missing. `listed`: whether the
+ * cloud was listed just now.
  */
-async function notInCloud(config: VaultConfig, home: string, state: Promise<SyncState>): Promise<ReadonlySet<string>> {
-  const [damaged, listed, { files }] = await Promise.all([
+async function notInCloud(config: VaultConfig, home: string, state: Promise<SyncState>): Promise<{ gone: ReadonlySet<string>; listed: boolean }> {
+  const [damaged, listing, { files }] = await Promise.all([
     loadDamaged(home),
     config.cloud.kind === 'folder' ? listedIfThere(config.cloud.dir) : undefined,
     state,
   ]);
-  if (listed) for (const r of files.values()) if (!listed.has(r.id)) damaged.add(r.id);
-  return damaged;
+  if (listing) for (const r of files.values()) if (!listing.has(r.id)) damaged.add(r.id);
+  return { gone: damaged, listed: listing !== undefined };
 }
 
-async function listedIfThere(dir: string): Promise<ReadonlyMap<string, number> | undefined> {
-  if (!(await statIfExists(dir))?.isDirectory()) return undefined;
-  return cloudObjects(new FolderRemote(dir)).catch(() => undefined); // not readable now: the cloud's health says why
+/**
+ * Listings of cloud folders, one at a time each (Home asks every 5 seconds),
+ * none waited for past the key file probe's deadline: a share that hangs
+ * is the probe's to report, and the files are then said to be in the cloud
+ * only as of the last sync.
+ */
+const listings = new Map<string, JoinedRead<ReadonlyMap<string, number> | undefined>>();
+
+function listedIfThere(dir: string): Promise<ReadonlyMap<string, number> | undefined> {
+  let joined = listings.get(dir);
+  if (!joined) listings.set(dir, (joined = new JoinedRead(PROBE_DEADLINE_MS)));
+  return joined.ask(
+    async () => {
+      if (!(await statIfExists(dir).catch(() => undefined))?.isDirectory()) return undefined;
+      return cloudObjects(new FolderRemote(dir)).catch(() => undefined); // not readable now: the cloud's health says why
+    },
+    () => undefined,
+  );
 }
 
 /** Files kept as conflicted copies (one pass over the records, no array of them all). */
@@ -138,12 +156,8 @@ async function liveState(home: string): Promise<StatusReport['live']> {
 export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
   const config = await loadConfig(home);
   const reading = loadState(home);
-  const [scan, state, damaged] = await Promise.all([
-    scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }),
-    reading,
-    notInCloud(config, home, reading),
-  ]);
-  const all = classifyFiles(scan, state, damaged);
+  const [scan, state, cloud] = await Promise.all([scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }), reading, notInCloud(config, home, reading)]);
+  const all = classifyFiles(scan, state, cloud.gone);
   const order = { failed: 0, waiting: 1, synced: 2 } as const;
   return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };
 }

@@ -3,11 +3,12 @@
 // share that hangs) is reported as such within seconds instead of holding
 // Home's status up; and at most one read at a time, so a page asking every
 // few seconds never piles up requests behind a slow one (a new question
-// joins the read under way). Nothing is kept between reads: each answer is
-// what the cloud said just now.
+// joins the read under way: joined-read.ts). Nothing is kept between reads:
+// each answer is what the cloud said just now.
 import type { FailureInfo } from '../../contract/index.js';
 import { failureOf, Unreachable } from '../errors.js';
 import { cloudKeyProblem, readCloudKeyFile, type CloudKeyCheck, type CloudKeyState } from '../keys/cloud-key-file.js';
+import { JoinedRead } from './joined-read.js';
 
 export interface CloudProbe {
   /** What the cloud's key file is, when it could be read. */
@@ -20,23 +21,21 @@ export interface CloudProbe {
 export const PROBE_DEADLINE_MS = 5000;
 
 export class CloudProber {
-  private reading: Promise<CloudProbe> | undefined;
+  private readonly joined: JoinedRead<CloudProbe>;
 
-  constructor(private readonly deadlineMs = PROBE_DEADLINE_MS) {}
+  constructor(deadlineMs = PROBE_DEADLINE_MS) {
+    this.joined = new JoinedRead(deadlineMs);
+  }
 
   /** `check` connects (a Dropbox sign-in may need the vault unlocked: that is the answer then); `where` names the cloud in the deadline's sentence. */
   probe(check: () => Promise<CloudKeyCheck>, where: string): Promise<CloudProbe> {
-    const reading = (this.reading ??= read(check).finally(() => {
-      this.reading = undefined;
-    }));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<CloudProbe>((resolve) => {
-      timer = setTimeout(() => {
-        const seconds = Math.round(this.deadlineMs / 1000);
-        resolve({ failure: new Unreachable(`${where} did not answer within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`, 'retry').toJSON() });
-      }, this.deadlineMs);
-    });
-    return Promise.race([reading, late]).finally(() => clearTimeout(timer));
+    return this.joined.ask(
+      () => read(check),
+      () => {
+        const seconds = Math.round(this.joined.deadlineMs / 1000);
+        return { failure: new Unreachable(`${where} did not answer within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`, 'retry').toJSON() };
+      },
+    );
   }
 }
 

@@ -27,8 +27,9 @@ export interface CloudInputs {
   rolledBack?: StandingRollback | undefined;
   /**
    * When the cloud's objects were last listed, if not by this status (a
-   * cloud folder is listed at each one: engine/status.ts): Dropbox and S3
-   * by the last sync pass. Undefined: listed now.
+   * cloud folder is listed at each one that it answers in time:
+   * engine/status.ts): Dropbox and S3 by the last sync pass. Undefined:
+   * listed now.
    */
   listedAt?: number | undefined;
   now: number;

@@ -36,7 +36,9 @@ export interface HealthInputs {
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
-  /** When the last sync pass ended (it lists the cloud's objects: what the cloud area says of Dropbox and S3 is as of then). */
+  /** Whether the cloud's objects were listed for this status (a cloud folder that answered in time: engine/status.ts). */
+  cloudListedNow: boolean;
+  /** When the last sync pass ended (it lists the cloud's objects: what the cloud area says is as of then, where they were not listed now). */
   lastSyncAt: number | undefined;
   backupStatus: Promise<BackupStatus>;
   /** Read now from the backup folder: whether the last backup (`last`) can be read, and which others this computer took are gone. */
@@ -81,7 +83,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         files: i.files,
         pendingDeletions: i.pendingDeletions,
         live: i.live,
-        listedAt: i.config.cloud.kind === 'folder' ? undefined : i.lastSyncAt,
+        listedAt: i.cloudListedNow ? undefined : i.lastSyncAt,
         now: i.now,
         // Read only from a cloud that answered the probe in time: one that did not is the problem said then.
         rolledBack: (await probe).failure ? undefined : await standingRollback(i.home, i.remote, configWriteKeys(i.config).authKey, i.config.deviceId),
