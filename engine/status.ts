@@ -18,14 +18,13 @@ import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
 import { rotationPending } from './keys/rotation-steps.js';
 import { accessReviewDueAt, loadSettings } from './settings.js';
-import { readIfExists } from './fsutil/read.js';
+import { readIfExists, statIfExists } from './fsutil/read.js';
 import { vaultHealth } from './health/index.js';
 import type { OwnSnapshots } from './backup/service.js';
 import { PROBE_DEADLINE_MS, type CloudProbe } from './health/cloud-probe.js';
 import { JoinedRead } from './health/joined-read.js';
 import type { Remote } from './remotes/remote.js';
 import { FolderRemote } from './remotes/folder.js';
-import { statIfExists } from './fsutil/read.js';
 
 export interface StatusInputs {
   home: string;
