@@ -2,10 +2,12 @@
 // The command's entry point; the compiled CLI lives in dist/ (built by `npm install`).
 // A reader that stops early (`casevault verify --cloud | head -1`) closes
 // the pipe: the rest of the output is dropped and the command finishes with
-// its own exit code, instead of a stack trace.
+// its own exit code, instead of a stack trace. (A pipe that is a socket, as
+// Node's child processes get, says ECONNRESET when the reader left unread
+// output behind.)
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') throw e;
   });
 }
 let cli;
