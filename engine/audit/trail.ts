@@ -52,7 +52,28 @@ async function writeHead(home: string, authKey: Uint8Array, seq: number, tag: st
   await writeFileAtomic(join(home, HEAD), JSON.stringify({ seq, tag, mac: await auditHeadMac(authKey, seq, tag) }));
 }
 
-export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
+/**
+ * A home's appends and checks, one at a time in this process: an append
+ * reads the head, adds a line, then writes the head, so a second append
+ * meanwhile would chain from the same head (two lines of one number), and a
+ * check meanwhile would see the log one line past its head and call the
+ * trail cut off.
+ */
+const turns = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(home: string, work: () => Promise<T>): Promise<T> {
+  const mine = (turns.get(home) ?? Promise.resolve()).then(work, work);
+  const settled = mine.catch(() => {});
+  turns.set(home, settled);
+  void settled.then(() => turns.get(home) === settled && turns.delete(home));
+  return mine;
+}
+
+export function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
+  return inTurn(home, () => append(home, keys, event, detail));
+}
+
+async function append(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
   const h = await head(home);
   const line = await sealAuditEntry(keys.publicKey, keys.authKey, h.seq + 1, h.tag, { at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   const fh = await open(join(home, LOG), 'a', 0o600);
@@ -65,7 +86,11 @@ export async function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey
   await writeHead(home, keys.authKey, line.seq, line.tag);
 }
 
-export async function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
+export function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
+  return inTurn(home, () => verify(home, keys));
+}
+
+async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
   const all = await lines(home);
   const r = await verifyAuditChain(keys.authKey, all);
   if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };

@@ -90,3 +90,17 @@ test('audit: the mirrored trail does not tell the cloud how long an entry is, or
   assert.ok(sealed.length >= 4, 'created, a failed unlock, an unlock, a lock');
   assert.equal(new Set(sealed.map((s) => s.length)).size, 1, `every entry one size: ${sealed.map((s) => s.length).join(', ')}`);
 });
+
+test('audit: entries recorded at once by one process, and a check among them, chain as one trail: no two lines of one number, no check seeing the log past its head', async () => {
+  const { engine } = await makeVault();
+  const before = (await engine.auditVerify()).entries;
+  const checks: Promise<{ ok: boolean; problem?: string }>[] = [];
+  const records: Promise<void>[] = [];
+  for (let i = 0; i < 20; i++) {
+    records.push(engine.record('test event', `number ${i}`));
+    checks.push(engine.auditVerify());
+  }
+  await Promise.all(records);
+  for (const c of await Promise.all(checks)) assert.equal(c.ok, true, c.problem);
+  assert.deepEqual(await engine.auditVerify(), { ok: true, entries: before + 20 });
+});
