@@ -53,6 +53,8 @@ export const homeFiles = {
   /** The audit trail and its head, kept apart (engine/audit.ts). */
   auditLog: 'audit.log',
   auditHead: 'audit-head.json',
+  /** Held while the trail is appended to or checked, so the app and a `casevault` command on one home take turns (engine/audit/trail.ts). */
+  auditLock: 'audit.lock',
   /** The Dropbox sign-in, sealed under the vault (engine/cloud.ts), and the desktop app's OS-keychain copy (electron/token-store.ts). */
   dropboxToken: 'dropbox.json',
   dropboxKeychain: 'dropbox-keychain.bin',

@@ -20,6 +20,7 @@ import {
   type WriteKeys,
 } from '../../crypto/index.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
+import { withLockFile } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
 import { RemoteTooLarge, type Remote } from '../remotes/remote.js';
 import type { AuditVerifyReport, OtherTrail } from '../../contract/index.js';
@@ -28,9 +29,51 @@ import { readIfExists } from '../fsutil/read.js';
 const LOG = homeFiles.auditLog;
 const HEAD = homeFiles.auditHead;
 
+/** The log's whole lines: a last line with no end (a write cut short by power loss) is not an entry; the next append cuts it off. */
 async function lines(home: string): Promise<string[]> {
   const text = (await readIfExists(join(home, LOG), 'utf8')) ?? ''; // no trail yet; an unreadable one is an error, never an empty trail
-  return text.split('\n').filter((l) => l.length > 0);
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((l) => l.length > 0);
+}
+
+/** More than any line (an entry's sealed text is at most 12,000 characters: crypto/audit.ts parseAuditLine). */
+const TAIL_BYTES = 32 * 1024;
+
+/**
+ * The log's last entry's number and tag, read from its end, after cutting
+ * off a last line with no end (a write cut short: it has no head, and the
+ * next line must start on a line of its own). Undefined for an empty log,
+ * or a last line that is not an entry (the check reports it).
+ */
+async function lastEntry(home: string): Promise<{ seq: number; tag: string } | undefined> {
+  const fh = await open(join(home, LOG), 'r+').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!fh) return undefined;
+  try {
+    const { size } = await fh.stat();
+    const from = Math.max(0, size - TAIL_BYTES);
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(size - from), 0, size - from, from);
+    let text = buffer.subarray(0, bytesRead).toString('latin1'); // a line is ASCII
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length && (end > 0 || from === 0)) {
+      await fh.truncate(from + end);
+      await fh.sync();
+      text = text.slice(0, end);
+    }
+    const last = text.slice(text.lastIndexOf('\n', text.length - 2) + 1, -1);
+    try {
+      const { seq, tag } = parseAuditLine(last);
+      return { seq, tag };
+    } catch {
+      return undefined;
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 interface Head {
@@ -53,16 +96,30 @@ async function writeHead(home: string, authKey: Uint8Array, seq: number, tag: st
 }
 
 /**
- * A home's appends and checks, one at a time in this process: an append
- * reads the head, adds a line, then writes the head, so a second append
- * meanwhile would chain from the same head (two lines of one number), and a
- * check meanwhile would see the log one line past its head and call the
- * trail cut off.
+ * A home's appends and checks, one at a time: an append reads where the
+ * chain ends, adds a line, then writes the head, so a second append
+ * meanwhile would chain from the same end (two lines of one number), and a
+ * check meanwhile would see the log one line past its head. Within this
+ * process they queue; between processes (the app and a `casevault`
+ * command on one home) they hold the home's audit lock, waiting for it.
  */
 const turns = new Map<string, Promise<unknown>>();
 
-function inTurn<T>(home: string, work: () => Promise<T>): Promise<T> {
-  const mine = (turns.get(home) ?? Promise.resolve()).then(work, work);
+/** How long an append or a check waits for another process's (each takes milliseconds). */
+const AUDIT_PATIENCE_MS = 10_000;
+
+/** A home where no lock file can be made, which no one can append to either: a check there runs without the lock. */
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
+
+function inTurn<T>(home: string, work: () => Promise<T>, reading = false): Promise<T> {
+  let began = false;
+  const begin = () => ((began = true), work());
+  const locked = () =>
+    withLockFile(home, homeFiles.auditLock, AUDIT_PATIENCE_MS, begin).catch((e: NodeJS.ErrnoException) => {
+      if (reading && !began && READ_ONLY.has(e.code ?? '')) return work();
+      throw e;
+    });
+  const mine = (turns.get(home) ?? Promise.resolve()).then(locked, locked);
   const settled = mine.catch(() => {});
   turns.set(home, settled);
   void settled.then(() => turns.get(home) === settled && turns.delete(home));
@@ -74,8 +131,10 @@ export function appendAudit(home: string, keys: Pick<WriteKeys, 'publicKey' | 'a
 }
 
 async function append(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, event: string, detail?: string): Promise<void> {
-  const h = await head(home);
-  const line = await sealAuditEntry(keys.publicKey, keys.authKey, h.seq + 1, h.tag, { at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
+  // Where the chain ends: its head, or the log's last entry where an append was killed before it wrote the head.
+  const [h, last] = await Promise.all([head(home), lastEntry(home)]);
+  const end = last && last.seq > h.seq ? last : h;
+  const line = await sealAuditEntry(keys.publicKey, keys.authKey, end.seq + 1, end.tag, { at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   const fh = await open(join(home, LOG), 'a', 0o600);
   try {
     await fh.appendFile(`${formatAuditLine(line)}\n`);
@@ -87,7 +146,7 @@ async function append(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey
 }
 
 export function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
-  return inTurn(home, () => verify(home, keys));
+  return inTurn(home, () => verify(home, keys), true);
 }
 
 async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
@@ -95,7 +154,7 @@ async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<A
   const r = await verifyAuditChain(keys.authKey, all);
   if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };
   const h = await head(home);
-  if (h.seq !== r.seq || h.tag !== r.tag)
+  if (!onChain(all, h, r))
     return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
   if (all.length > 0 && h.mac !== (await auditHeadMac(keys.authKey, h.seq, h.tag)))
     return {
@@ -104,6 +163,19 @@ async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<A
       problem: 'the record of where the audit log ends is not authentic (rewritten, or left by an earlier version): entries may have been cut off the end',
     };
   return { ok: true, entries: all.length };
+}
+
+/**
+ * Whether the head names an entry of the checked chain: its last (the log
+ * as its last append left it) or an earlier one (an append killed between
+ * its line and its head: the lines after the head are chained under the
+ * key, so none is forged). A head past the chain's end means entries were
+ * cut off.
+ */
+function onChain(all: readonly string[], h: Head, end: { seq: number; tag: string }): boolean {
+  if (h.seq === end.seq) return h.tag === end.tag;
+  if (h.seq > end.seq || !Number.isInteger(h.seq) || h.seq < 0) return false;
+  return h.seq === 0 ? h.tag === GENESIS : parseAuditLine(all[h.seq - 1]!).tag === h.tag;
 }
 
 export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' | 'boxSecret'>): Promise<AuditEntry[]> {
@@ -198,7 +270,11 @@ export async function openTrail(device: string, text: string, ring: readonly Rea
  * stays on record, never silently repaired). Repeatable: a trail already
  * chained under `to` is left as it is.
  */
-export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pick<WriteKeys, 'publicKey' | 'authKey'>): Promise<void> {
+export function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pick<WriteKeys, 'publicKey' | 'authKey'>): Promise<void> {
+  return inTurn(home, () => rekey(home, ring, to));
+}
+
+async function rekey(home: string, ring: readonly ReadKeys[], to: Pick<WriteKeys, 'publicKey' | 'authKey'>): Promise<void> {
   const all = await lines(home);
   const current = await verifyAuditChain(to.authKey, all);
   if (current.ok) {
@@ -212,7 +288,7 @@ export async function rekeyAudit(home: string, ring: readonly ReadKeys[], to: Pi
     const h = await head(home);
     problem = !check.ok
       ? `line ${check.line} is ${check.why}`
-      : h.seq === check.seq && h.tag === check.tag
+      : onChain(all, h, check)
         ? undefined
         : 'it ends before its last recorded entry (entries were cut off the end)';
   }

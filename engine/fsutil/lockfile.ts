@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { link, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { Refused } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { tempName } from './atomic.js';
@@ -73,17 +74,32 @@ function folderStore(dir: string): LockStore {
 }
 
 export async function withHomeLock<T>(home: string, fn: () => Promise<T>): Promise<T> {
-  const path = join(home, homeFiles.lock);
+  return withLockFile(home, homeFiles.lock, 0, fn);
+}
+
+/** How long a waiting contender sleeps before it tries a lock again. */
+const RETRY_MS = 10;
+
+/**
+ * Holds the lock file `name` in `dir` while `fn` runs. A live owner is
+ * waited for up to `patienceMs` (0: refused at once), then refused.
+ */
+export async function withLockFile<T>(dir: string, name: string, patienceMs: number, fn: () => Promise<T>): Promise<T> {
+  const path = join(dir, name);
   if (held.has(path)) throw busy();
   held.add(path);
   try {
-    const store = folderStore(home);
+    const store = folderStore(dir);
     const mine = `${process.pid} ${processStart() || '-'} ${lockNonce()}`;
-    if (!(await takeLock(store, homeFiles.lock, mine, async (owner) => !alive(owner)))) throw busy();
+    const until = Date.now() + patienceMs;
+    while (!(await takeLock(store, name, mine, async (owner) => !alive(owner)))) {
+      if (Date.now() >= until) throw busy();
+      await setTimeout(RETRY_MS);
+    }
     try {
       return await fn();
     } finally {
-      await releaseLock(store, homeFiles.lock, mine);
+      await releaseLock(store, name, mine);
     }
   } finally {
     held.delete(path);

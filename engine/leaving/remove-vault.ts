@@ -82,9 +82,14 @@ export async function deleteHome(home: string, marker: string): Promise<void> {
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
     if (e === homeFiles.lock || last.includes(e)) continue;
-    if (ours.has(e) || isTempName(e) || e.startsWith(`${homeFiles.lock}.claim-`)) await rm(join(home, e), { recursive: true, force: true });
+    if (ours.has(e) || isTempName(e) || isClaim(e)) await rm(join(home, e), { recursive: true, force: true });
   }
   for (const e of last) await rm(join(home, e), { force: true });
+}
+
+/** A claim on one of the home's lock files (engine/fsutil/takeover.ts), left by a contender killed while it took one over. */
+function isClaim(name: string): boolean {
+  return [homeFiles.lock, homeFiles.auditLock].some((lock) => name.startsWith(`${lock}.claim-`));
 }
 
 /** The removal's marker: the choices made (`backups` is 'none' where no backups were set up), where the handover copy is, and whether the cloud copy is gone. */

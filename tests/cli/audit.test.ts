@@ -1,10 +1,14 @@
 // The audit trail: what is recorded, and `audit --verify` catching any edit.
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../helpers/cli.js';
+import { fileURLToPath } from 'node:url';
+import { PASSPHRASE, run } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
+
+const AUDIT_WRITER = fileURLToPath(new URL('../helpers/audit-writer.js', import.meta.url));
 
 test('audit: unlocks, failed unlocks and key changes are recorded; edits, removals, reordering, insertions and cut-offs are caught (exit 3)', async () => {
   const { home, cloud, env } = await makeVault();
@@ -103,4 +107,58 @@ test('audit: entries recorded at once by one process, and a check among them, ch
   await Promise.all(records);
   for (const c of await Promise.all(checks)) assert.equal(c.ok, true, c.problem);
   assert.deepEqual(await engine.auditVerify(), { ok: true, entries: before + 20 });
+});
+
+test('audit: a write killed between its line and its head, or cut short mid-line, is no tampering and the next entry chains on', async () => {
+  const { home, engine } = await makeVault();
+  const log = join(home, 'audit.log');
+  const headFile = join(home, 'audit-head.json');
+  const headBefore = await readFile(headFile, 'utf8');
+  await engine.record('test event', 'its head is lost');
+  await writeFile(headFile, headBefore); // killed after the line's fsync, before the head was written
+  const past = await engine.auditVerify();
+  assert.equal(past.ok, true, past.problem);
+  await engine.record('test event', 'the next one');
+  const seqs = (await readFile(log, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => Number(l.split(' ')[1]));
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    'no number twice',
+  );
+  assert.deepEqual(await engine.auditVerify(), { ok: true, entries: seqs.length });
+
+  await appendFile(log, 'v1 99 AAAA'); // power lost mid-line
+  assert.deepEqual(await engine.auditVerify(), { ok: true, entries: seqs.length }, 'a line with no end is not an entry');
+  await engine.record('test event', 'after the torn line');
+  assert.deepEqual(await engine.auditVerify(), { ok: true, entries: seqs.length + 1 });
+  assert.ok(!(await readFile(log, 'utf8')).includes('AAAAv1'), 'the torn line was cut off, not run into');
+
+  const entries = await run(['audit', '--json'], { CASEVAULT_HOME: home, CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive' });
+  assert.equal(entries.code, 0, entries.stderr);
+  assert.deepEqual(
+    (JSON.parse(entries.stdout) as { event: string; detail?: string }[]).filter((e) => e.event === 'test event').map((e) => e.detail),
+    ['its head is lost', 'the next one', 'after the torn line'],
+  );
+  const forgedHead = JSON.parse(headBefore) as { seq: number };
+  await writeFile(headFile, JSON.stringify({ ...forgedHead, seq: seqs.length + 5 }));
+  assert.equal((await engine.auditVerify()).ok, false, 'a head past the log still means entries were cut off');
+});
+
+test('audit: processes recording into one home at once (the app and a command) chain one trail', async () => {
+  const { home, engine } = await makeVault();
+  const before = (await engine.auditVerify()).entries;
+  const writers = Array.from({ length: 3 }, () => spawn(process.execPath, [AUDIT_WRITER, home, '25'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const said = (w: (typeof writers)[number]) => new Promise<string>((resolve) => w.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  assert.deepEqual(await Promise.all(writers.map(said)), ['ready', 'ready', 'ready']);
+  const done = writers.map((w) => new Promise<number | null>((resolve) => w.once('exit', resolve)));
+  for (const w of writers) w.stdin.end('go\n');
+  const mine = Array.from({ length: 25 }, (_, i) => engine.record('test event', `parent ${i}`));
+  await Promise.all(mine);
+  assert.deepEqual(await Promise.all(done), [0, 0, 0]);
+  const check = await engine.auditVerify();
+  assert.equal(check.ok, true, check.problem);
+  assert.equal(check.entries, before + 100);
 });

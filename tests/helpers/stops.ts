@@ -26,6 +26,9 @@ function writes(name: string, args: unknown[]): boolean {
   return typeof flags === 'number' ? (flags & 3) !== 0 : flags !== 'r' && flags !== 'rs';
 }
 
+/** Lock files a place may hold: CASEVAULT_HOME's and its audit trail's, a backup folder's. */
+const LOCKS = ['lock', 'audit.lock'];
+
 /** Whether a lock's owner is this process: CASEVAULT_HOME's lock is "pid start", a backup folder's a JSON line with a `pid`. */
 function namesThisProcess(lock: string): boolean {
   if (lock.split(' ')[0] === String(process.pid)) return true;
@@ -41,7 +44,7 @@ export interface KillStates {
   count: number;
   /**
    * Puts `places` back as a kill before write `n` left them. A lock file a
-   * place holds (`lock`, naming its owner) that names this process is
+   * place holds (LOCKS, each naming its owner) that names this process is
    * removed: a killed process's lock is taken over by the next command, but
    * here the killed process is this one, still alive.
    */
@@ -98,8 +101,10 @@ export async function killStates(places: string[], dir: string, work: () => Prom
       for (const [i, p] of places.entries()) {
         rmSync(p, { recursive: true, force: true });
         copy(join(dir, String(n), String(i)), p);
-        const lock = join(p, 'lock');
-        if (existsSync(lock) && namesThisProcess(readFileSync(lock, 'utf8'))) rmSync(lock);
+        for (const name of LOCKS) {
+          const lock = join(p, name);
+          if (existsSync(lock) && namesThisProcess(readFileSync(lock, 'utf8'))) rmSync(lock);
+        }
       }
     },
   };
