@@ -29,6 +29,7 @@ import {
   type AddFileReport,
   type RecoverReport,
   type StatusReport,
+  type HomeView,
   type SyncReport,
   type VaultFiles,
   type VerifyReport,
@@ -84,6 +85,8 @@ export const API_PARAMS = {
   recordAccessReview: none,
   settings: none,
   vaultFiles: none,
+  /** `status` and `vaultFiles` from one reading of the vault, as Home shows them. */
+  homeView: none,
   startDropboxSignIn: none,
   finishDropboxSignIn: none,
   /** An S3 vault (its cloud copy or backups on S3 storage): replace the access key, checked against the bucket first; kept sealed (needs the vault unlocked). */
@@ -195,6 +198,7 @@ export interface ApiResults {
   recordAccessReview: Settings;
   settings: Settings;
   vaultFiles: VaultFiles;
+  homeView: HomeView;
   startDropboxSignIn: { url: string };
   finishDropboxSignIn: { connected: true };
   connectS3: { connected: true };
@@ -257,6 +261,7 @@ export const BACKGROUND_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'hasVault',
   'status',
   'vaultFiles',
+  'homeView',
   'backupStatus',
   'snapshots',
   'settings',

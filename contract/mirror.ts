@@ -127,6 +127,12 @@ export interface VaultFiles {
   files: VaultFile[];
 }
 
+/** Home's view: the status and the file list, computed from one reading of the vault. */
+export interface HomeView {
+  status: StatusReport;
+  files: VaultFiles;
+}
+
 /** What a running live sync reports about itself. */
 export interface LiveSyncState {
   since: number;

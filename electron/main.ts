@@ -28,6 +28,7 @@ import {
   noticeDue,
   restoredFolder,
   startAtLogin,
+  trayAfter,
   trayState,
   windowOptions,
   type NoticeKind,
@@ -170,9 +171,9 @@ async function ready() {
     }
     const result = await dispatch(engine, method, params);
     if (method === 'restoreBackup' && result.ok) lastRestored = restoredFolder(result.value as RestoreReport);
-    // Home asks for the status every few seconds: its answer serves the tray too, rather than a second one.
-    if (method === 'status' && result.ok) showHealth(result.value as StatusReport);
-    else void refreshTray();
+    const forTray = trayAfter(method, result);
+    if (forTray === 'refresh') void refreshTray();
+    else if (forTray !== 'none') showHealth(forTray.show);
     if (method === 'updateSettings' && result.ok) void applyLoginItem();
     return result;
   });

@@ -4,7 +4,17 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { DEFAULT_SETTINGS } from '../engine/index.js';
-import { idleLockDue, worstFirst, type ApiResponse, type HealthItem, type RestoreReport } from '../contract/index.js';
+import {
+  BACKGROUND_METHODS,
+  idleLockDue,
+  worstFirst,
+  type ApiMethod,
+  type ApiResponse,
+  type HealthItem,
+  type HomeView,
+  type RestoreReport,
+  type StatusReport,
+} from '../contract/index.js';
 
 export const APP_SCHEME = 'casevault';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -117,6 +127,20 @@ export function trayState(s: { health: readonly HealthItem[] }): { icon: 'synced
   const m = worst.message.trim();
   const tooltip = `Casevault: ${m.charAt(0).toUpperCase()}${m.slice(1)}`;
   return { icon: worst.area === 'cloud' && worst.next === 'sync-now' ? 'syncing' : 'attention', tooltip };
+}
+
+/**
+ * What the page's call does to the tray: a status it asked for (Home's,
+ * every few seconds, in its view) is shown there rather than read again; a
+ * call that may change the vault asks for a fresh one; the app's own reads
+ * (BACKGROUND_METHODS) change nothing, where each had the tray walk the
+ * vault again. The tray also reads the status every 30 seconds and after
+ * each sync pass.
+ */
+export function trayAfter(method: string, result: ApiResponse): { show: StatusReport } | 'refresh' | 'none' {
+  if (result.ok && method === 'status') return { show: result.value as StatusReport };
+  if (result.ok && method === 'homeView') return { show: (result.value as HomeView).status };
+  return BACKGROUND_METHODS.has(method as ApiMethod) ? 'none' : 'refresh';
 }
 
 /** Whether the desktop app should start at login, from the settings answer (off when it cannot be read). */

@@ -75,12 +75,14 @@ import {
   type SnapshotList,
   type SnapshotTree,
   type StatusReport,
+  type HomeView,
   type SyncReport,
   type VaultFiles,
   type VerifyReport,
 } from '../contract/index.js';
 import { appendAudit, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
 import type { BackupApi, BackupApiDeps, ForgetOptions, RestoreOptions } from './backup/service.js';
+import type { StatusInputs } from './status.js';
 import { realClock, type Clock } from './clock.js';
 import { configWriteKeys, hasConfig, loadConfig } from './config.js';
 import type { Core } from './core.js';
@@ -748,7 +750,16 @@ export class Engine {
   }
 
   async status(): Promise<StatusReport> {
-    return (await import('./status.js')).vaultStatus({
+    return (await import('./status.js')).vaultStatus(this.statusInputs());
+  }
+
+  /** Home's view: the status and the file list from one reading of the vault. */
+  async homeView(limit?: number): Promise<HomeView> {
+    return (await import('./status.js')).vaultHomeView(this.statusInputs(), limit);
+  }
+
+  private statusInputs(): StatusInputs {
+    return {
       home: this.home,
       locked: !this.unlocked,
       rotating: this.rotating,
@@ -759,7 +770,7 @@ export class Engine {
         return this.prober.probe(() => this.cloudKeyCheck(config), describeCloud(config.cloud));
       },
       remote: async () => this.remote(await loadConfig(this.home)),
-    });
+    };
   }
 
   /** The vault's files with their sync state, for Home's list. No passphrase needed. */

@@ -5,7 +5,7 @@
 // waiting or failed, the last sync and backup, live sync, reminders, and the
 // vault's health (engine/health/).
 import { join } from 'node:path';
-import type { BackupStatus, StatusReport, VaultFiles } from '../contract/index.js';
+import type { BackupStatus, HomeView, StatusReport, VaultFiles } from '../contract/index.js';
 import { loadConfig, type VaultConfig } from './config.js';
 import { alive } from './fsutil/lockfile.js';
 import { homeFiles } from './home.js';
@@ -39,12 +39,34 @@ export interface StatusInputs {
   remote(): Promise<Remote>;
 }
 
-export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
-  const config = await loadConfig(i.home);
+/** What the status and the file list are computed from, read now: the vault walked, this computer's records, the cloud folder listed. */
+interface VaultReading {
+  config: VaultConfig;
+  scan: Awaited<ReturnType<typeof scanVault>>;
+  state: SyncState;
+  cloud: { gone: ReadonlySet<string>; listed: boolean };
+}
+
+async function readVault(home: string): Promise<VaultReading> {
+  const config = await loadConfig(home);
   // Together: the log is read while the scan's lstat calls run (for many files, on a thread of their own).
-  const aside = manyFilesRecorded(i.home);
-  const reading = loadState(i.home);
-  const [state, scan, cloud] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, i.home, reading)]);
+  const aside = manyFilesRecorded(home);
+  const reading = loadState(home);
+  const [state, scan, cloud] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, home, reading)]);
+  return { config, scan, state, cloud };
+}
+
+export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
+  return statusOf(i, await readVault(i.home));
+}
+
+/** Home's view: the status and the file list from one reading (one walk of the vault, one listing of the cloud folder), where asking for each read twice. */
+export async function vaultHomeView(i: StatusInputs, limit?: number): Promise<HomeView> {
+  const reading = await readVault(i.home);
+  return { status: await statusOf(i, reading), files: filesOf(reading, limit) };
+}
+
+async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultReading): Promise<StatusReport> {
   const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, cloud.gone);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
@@ -152,10 +174,11 @@ async function liveState(home: string): Promise<StatusReport['live']> {
 }
 
 /** The vault's files with their sync state (up to `limit`, failed ones first), for Home's list. */
-export async function vaultFileList(home: string, limit = 5000): Promise<VaultFiles> {
-  const config = await loadConfig(home);
-  const reading = loadState(home);
-  const [scan, state, cloud] = await Promise.all([scanVault(config.vaultDir, { aside: manyFilesRecorded(home) }), reading, notInCloud(config, home, reading)]);
+export async function vaultFileList(home: string, limit?: number): Promise<VaultFiles> {
+  return filesOf(await readVault(home), limit);
+}
+
+function filesOf({ scan, state, cloud }: VaultReading, limit = 5000): VaultFiles {
   const all = classifyFiles(scan, state, cloud.gone);
   const order = { failed: 0, waiting: 1, synced: 2 } as const;
   return { total: all.length, files: [...all].sort((a, b) => order[a.state] - order[b.state]).slice(0, limit) };

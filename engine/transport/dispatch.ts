@@ -41,6 +41,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   recordAccessReview: (e) => e.recordAccessReview(),
   settings: (e) => e.settings(),
   vaultFiles: (e) => e.vaultFiles(),
+  homeView: (e) => e.homeView(),
   startDropboxSignIn: (e) => e.startDropboxSignIn(),
   finishDropboxSignIn: (e) => e.finishDropboxSignIn(),
   connectS3: (e, p) => e.connectS3(p),

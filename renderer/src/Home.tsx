@@ -96,8 +96,13 @@ export function Home() {
   const [busy, setBusy] = useState(false);
 
   const refresh = useCallback(async () => {
-    await call('status').then(setStatus, (e: unknown) => setMessage(explain(e)));
-    await call('vaultFiles').then(setFiles, () => {});
+    await call('homeView').then(
+      (v) => {
+        setStatus(v.status);
+        setFiles(v.files);
+      },
+      (e: unknown) => setMessage(explain(e)),
+    );
   }, []);
   usePolling(refresh, 5000);
   useEffect(() => {

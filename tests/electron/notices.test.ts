@@ -5,7 +5,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dispatch } from '../../engine/transport/dispatch.js';
-import { healthNotices, notice, NOTICE_EVERY_MS, noticeDue, startAtLogin, type NoticeKind } from '../../electron/policy.js';
+import type { HomeView } from '../../contract/index.js';
+import { healthNotices, notice, NOTICE_EVERY_MS, noticeDue, startAtLogin, trayAfter, type NoticeKind } from '../../electron/policy.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
@@ -46,4 +47,21 @@ test("the vault's health calls for a notification when the cloud, the keys or th
   assert.deepEqual(healthNotices((await v.engine.status()).health), ['backups'], 'a change waiting is a reminder, not a notification');
   await rename(v.cloud, `${v.cloud}.away`);
   assert.deepEqual(healthNotices((await v.engine.status()).health).sort(), ['backups', 'cloud']);
+});
+
+test("the tray shows the status Home asked for, reads a fresh one after a call that may change the vault, and none after the app's own reads", async () => {
+  const { engine } = await makeVault({ files: { 'a.txt': 'a' } });
+  const view = await dispatch(engine, 'homeView', {});
+  assert.ok(view.ok);
+  assert.deepEqual(trayAfter('homeView', view), { show: (view.value as HomeView).status });
+  const status = await dispatch(engine, 'status', {});
+  assert.ok(status.ok);
+  assert.deepEqual(trayAfter('status', status), { show: status.value });
+  assert.equal((view.value as HomeView).status.files.pending, 1, 'a.txt waits to go to the cloud');
+  for (const method of ['lockState', 'settings', 'backupStatus', 'vaultFiles', 'snapshots']) {
+    assert.equal(trayAfter(method, await dispatch(engine, method, {})), 'none', method);
+  }
+  assert.equal(trayAfter('sync', await dispatch(engine, 'sync', {})), 'refresh');
+  assert.equal(trayAfter('unlock', await dispatch(engine, 'unlock', { passphrase: 'not it' })), 'refresh', 'a failed call may have changed something too');
+  assert.equal(trayAfter('homeView', { ok: false, error: { kind: 'failed', message: 'x' } }), 'none', 'the tray reads again by itself every 30 seconds');
 });

@@ -52,11 +52,16 @@ test('an object deleted from a cloud folder: status, with no verify, counts its 
   const cloud = status.health.find((h) => h.area === 'cloud')!;
   assert.equal(cloud.ok, false, cloud.message);
   assert.doesNotMatch((await v.cli(['status'])).stdout, /all synced|every file is in the cloud copy/);
-  const listed = await new Engine(v.home, v.env).vaultFiles();
+  const other = new Engine(v.home, v.env);
+  const listed = await other.vaultFiles();
   assert.deepEqual(
     listed.files.map((f) => f.state),
     ['waiting', 'synced'],
   );
+  const home = await other.homeView(); // Home's: both from one reading
+  assert.deepEqual(home.files, listed);
+  assert.deepEqual(home.status.files, status.files);
+  assert.deepEqual(home.status.health, (await other.status()).health);
 
   // Unplugged: the cloud's health says the folder is missing; the files are not all said to be waiting for it.
   await cp(v.cloud, `${v.cloud}-away`, { recursive: true });

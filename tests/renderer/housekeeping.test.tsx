@@ -41,7 +41,7 @@ const status: StatusReport = {
 };
 
 test('Home: an interrupted deletion is the headline, with the way to finish it', async () => {
-  bridge({ status: () => status, vaultFiles: () => ({ total: 0, files: [] }) });
+  bridge({ homeView: () => ({ status, files: { total: 0, files: [] } }) });
   const went: string[] = [];
   render(
     <NavigateContext.Provider value={(s) => went.push(s)}>
