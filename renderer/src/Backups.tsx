@@ -5,7 +5,7 @@
 // drive away, Restore says so, and what this computer remembers is on it.
 // Backups that cannot be read, and backups this computer took that are gone
 // from the folder, are said as problems with their next step (never left out).
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { CheckBackups } from './CheckBackups.js';
@@ -64,9 +64,8 @@ export function Backups() {
 
   const refresh = useCallback(async () => {
     try {
-      const [st, vault] = await Promise.all([call('backupStatus'), call('status')]);
+      const st = await call('backupStatus');
       setStatus(st);
-      setVaultDir(vault.vaultDir);
       if (!st.folder) return;
       await call('snapshotList').then(
         (s) => {
@@ -87,6 +86,13 @@ export function Backups() {
     }
   }, []);
   usePolling(refresh, 5000);
+  // Where a restore puts files back by default: asked once, not at every poll (a status walks the vault).
+  useEffect(() => {
+    void call('status').then(
+      (v) => setVaultDir(v.vaultDir),
+      (e: unknown) => setMessage(explain(e)),
+    );
+  }, []);
 
   const backUpNow = async () => {
     setBusy(true);

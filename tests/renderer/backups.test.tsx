@@ -135,7 +135,7 @@ test('the backup drive away: Restore says so and what this computer remembers on
   );
 });
 
-test('Back up now: live progress in place of the button, then the result beside it', async () => {
+test('Back up now: live progress in place of the button, then the result beside it, the vault folder asked for once', async () => {
   let finish!: (r: ApiResult<'backup'>) => void;
   bridge({
     backupStatus: () => status({}),
@@ -168,6 +168,9 @@ test('Back up now: live progress in place of the button, then the result beside 
   const card = screen.getByRole('region', { name: 'Backups' });
   within(card).getByText('Backup taken: 3 files, 4.0 KB read.');
   within(card).getByRole('button', { name: 'Back up now' });
+  const asked = (method: string) => calls.filter((c) => c.method === method).length;
+  assert.ok(asked('backupStatus') >= 2, 'read again after the backup');
+  assert.equal(asked('status'), 1, "the vault's status (a walk of the vault) is asked once, for the vault folder, not at every refresh");
 });
 
 test('no backup folder: the Backups screen offers to attach one (an old drive is adopted), instead of a dead end', async () => {
