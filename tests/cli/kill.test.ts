@@ -90,3 +90,22 @@ test(`kill -9 of watch ${WATCH_ROUNDS} times while files keep arriving: a restar
   for (const [p, d] of want) assert.ok(got.get(p)!.equals(d), p);
   t.diagnostic(`watch killed ${WATCH_ROUNDS} times while ${n} files arrived; all ${n} checked by recovering the cloud; lost 0, duplicated 0`);
 });
+
+test(`kill -9 of commands recording into the audit trail at ${ROUNDS} random instants, two more recording at once: the trail checks whole every time`, async (t) => {
+  const { home, env } = await makeVault({ files: { 'a.txt': 'a' } });
+  let killed = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each unlocks and locks the vault (two entries): one killed part way, two running to their end beside it.
+    const [cut, ...others] = await Promise.all([
+      runThenKill(['verify', '--cloud'], env, randomInt(100, 700)),
+      run(['verify', '--cloud'], env),
+      run(['verify', '--cloud'], env),
+    ]);
+    if (cut) killed++;
+    for (const r of others) assert.equal(r.code, 0, r.stderr);
+    const check = await run(['audit', '--verify'], { CASEVAULT_HOME: home });
+    assert.equal(check.code, 0, `round ${round}: ${check.stderr}`);
+  }
+  assert.equal(await exists(join(home, 'audit.lock')), false, 'no lock left behind once every writer has gone');
+  t.diagnostic(`a writer killed part way ${killed} times in ${ROUNDS} rounds; the trail checked whole after each`);
+});
