@@ -1,6 +1,7 @@
 // Backups as the shells see them: snapshots, runs, restoring, checking and
 // the retention policy.
 import { z } from 'zod';
+import type { HealthItem } from './health.js';
 import type { PathReason } from './mirror.js';
 
 const count = z.number().int().min(0).max(1000);
@@ -74,7 +75,17 @@ export interface BackupStatus {
   remembered: RememberedSnapshots | null;
   /** When a check (verify or restore) last found damaged data in the folder that is still recorded (ISO time); null if none. */
   damageFound: string | null;
+  /**
+   * The backups area's health from these facts (engine/health/backups.ts),
+   * as Home's: not ok with the drive away, the last run failed, none taken,
+   * damage found since, a backup late or overdue. `status().health` adds
+   * what needs the folder read (the last backup readable, none gone).
+   */
+  health: HealthItem;
 }
+
+/** What BackupStatus says before its health is judged. */
+export type BackupFacts = Omit<BackupStatus, 'health'>;
 
 /** What this computer remembers of the backup folder's snapshots, from the last time it listed them. */
 export interface RememberedSnapshots {

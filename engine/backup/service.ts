@@ -25,11 +25,13 @@ import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } fr
 import { repoStorageAt, type RepoStorage } from './storage.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
+import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
 import type {
   ArchiveRemoval,
   BackupFolderReport,
   BackupReport,
+  BackupFacts,
   BackupStatus,
   BackupVerifyReport,
   DriveArchiveState,
@@ -656,6 +658,11 @@ export class BackupApi {
 
   /** Last backup, next one due, and whether backups are overdue (for status and the scheduler): the current folder's runs only. */
   async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
+    const facts = await this.facts(schedule, now);
+    return { ...facts, health: await backupsStatusHealth(facts, now) };
+  }
+
+  private async facts(schedule: BackupSchedule, now: number): Promise<BackupFacts> {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
     if (!config.backupDir) {

@@ -3,7 +3,9 @@
 // failed, when none was ever taken, when a check found damaged data since
 // the last one, or when one is late; the sentence says
 // when the last one was taken, so "ok" is never a bare word.
-import type { BackupStatus, HealthItem } from '../../contract/index.js';
+import { dirname } from 'node:path';
+import type { BackupFacts, HealthItem } from '../../contract/index.js';
+import { statIfExists } from '../fsutil/read.js';
 import { ago, duration, fine, problem } from './item.js';
 
 /**
@@ -15,7 +17,7 @@ import { ago, duration, fine, problem } from './item.js';
 export const LATE_AFTER_MS = 20 * 60_000;
 
 /** `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it. */
-export function backupsHealth(s: BackupStatus, now: number, canMakeFolder = false): HealthItem {
+export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
   const last = s.lastBackup ? Date.parse(s.lastBackup.at) : undefined;
@@ -47,4 +49,10 @@ export function backupsHealth(s: BackupStatus, now: number, canMakeFolder = fals
     return problem('backups', 'reminder', `a backup has been due for ${duration(now - due)}; ${lastWords}`, 'take-backup');
   }
   return fine('backups', `${lastWords}, to ${s.folder}`);
+}
+
+/** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is). */
+export async function backupsStatusHealth(s: BackupFacts, now: number): Promise<HealthItem> {
+  const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
+  return backupsHealth(s, now, canMakeFolder);
 }

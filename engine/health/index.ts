@@ -4,17 +4,14 @@
 // module per area; this one gathers them, every area once, worst first. An
 // area that cannot be checked is a problem of its own, never left out and
 // never taken for ok.
-import { dirname } from 'node:path';
 import { count, worstFirst, type BackupStatus, type HealthArea, type HealthItem, type Settings, type StatusReport } from '../../contract/index.js';
 import { configWriteKeys, type VaultConfig } from '../config.js';
 import type { OwnSnapshots } from '../backup/service.js';
 import { failureOf } from '../errors.js';
-import { statIfExists } from '../fsutil/read.js';
 import { standingRollback } from '../mirror/high-water.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { accessReviewHealth } from './access-review.js';
-import { backupsHealth } from './backups.js';
 import { devicesHealth } from './devices.js';
 import type { Remote } from '../remotes/remote.js';
 import { cloudHealth } from './cloud.js';
@@ -92,8 +89,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
     checked('keys', async () => keysHealth(await probe, i.keyRotation)),
     checked('backups', async () => {
       const s = await i.backupStatus;
-      const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
-      const item = backupsHealth(s, i.now, canMakeFolder);
+      const item = s.health;
       // "The last backup was an hour ago" is ok only if that backup can be read back, and no earlier one this computer took is gone unnoticed.
       const last = s.lastBackup?.snapshot;
       if (!item.ok || !last) return item;

@@ -12,7 +12,7 @@ import { CheckBackups } from './CheckBackups.js';
 import { usePolling } from './polling.js';
 import { Restore } from './Restore.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
-import { count, exactAndAgo, nextBackupWords, size, when as plainWhen } from './text.js';
+import { count, exactAndAgo, nextBackupWords, sentence, size, tone, when as plainWhen } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { fileCount, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -131,8 +131,9 @@ export function Backups() {
   return (
     <>
       {prompt}
-      <section className={`card status ${status.overdue ? 'attention' : 'ok'}`} aria-labelledby={`${id}-h`}>
+      <section className={`card status ${unreadable > 0 || missing.length > 0 ? 'attention' : tone([status.health])}`} aria-labelledby={`${id}-h`}>
         <h2 id={`${id}-h`}>{status.overdue ? 'Backups are overdue: plug in the backup drive' : 'Backups'}</h2>
+        {!status.health.ok && <p data-testid="backups-health">{sentence(status.health.message)}</p>}
         <p className="muted">
           Backup folder: {status.folder}
           <br />

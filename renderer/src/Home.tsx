@@ -10,7 +10,7 @@ import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
 import { usePolling } from './polling.js';
 import { describeRun, follow, running, type Run } from './progress.js';
-import { ago, nextBackupWords, sentence, syncOutcome, when } from './text.js';
+import { ago, nextBackupWords, sentence, syncOutcome, tone, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
 import { worstFirst, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
@@ -81,12 +81,6 @@ function Health({ status, now, onFixed }: { status: Status; now: number; onFixed
   );
 }
 
-/** The headline's colour: green when all is well, amber for reminders only, red otherwise. */
-function tone(status: Status): 'ok' | 'busy' | 'attention' {
-  const worst = worstFirst(status.health).find((h) => !h.ok);
-  return !worst ? 'ok' : worst.urgency === 'reminder' ? 'busy' : 'attention';
-}
-
 export function Home() {
   const [status, setStatus] = useState<Status | undefined>();
   const [files, setFiles] = useState<Files | undefined>();
@@ -133,7 +127,7 @@ export function Home() {
   if (!status) return <p>{message || 'Loading…'}</p>;
   return (
     <>
-      <section className={`card status ${tone(status)}`} aria-live="polite">
+      <section className={`card status ${tone(status.health)}`} aria-live="polite">
         <Health status={status} now={now} onFixed={refresh} />
         <dl className="counts">
           <div>

@@ -2,7 +2,7 @@
 // read them. Dates follow the computer's locale, which the engine tells the
 // app at start (main.tsx): in browser mode the browser's own language may be
 // another, and a date must read the same in the app and at the terminal.
-import { count, FALLBACK_LOCALE, type SyncReport } from '../../contract/index.js';
+import { count, FALLBACK_LOCALE, worstFirst, type HealthItem, type SyncReport } from '../../contract/index.js';
 
 let locale = FALLBACK_LOCALE;
 /** Set once at start from the engine's `locale()`. */
@@ -14,6 +14,12 @@ export function setLocale(l: string): void {
 export const dateLocale = (): string => locale;
 
 /** "the passphrase is wrong" -> "The passphrase is wrong." */
+/** A status card's colour from the engine's health items: green when all are ok, amber for reminders only, red otherwise. */
+export function tone(health: readonly HealthItem[]): 'ok' | 'busy' | 'attention' {
+  const worst = worstFirst(health).find((h) => !h.ok);
+  return !worst ? 'ok' : worst.urgency === 'reminder' ? 'busy' : 'attention';
+}
+
 export function sentence(message: string): string {
   const m = message.trim();
   return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;

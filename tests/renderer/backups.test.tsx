@@ -10,7 +10,8 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { Backups } from '../../renderer/src/Backups.js';
 import { FirstRun } from '../../renderer/src/FirstRun.js';
 import { Restore } from '../../renderer/src/Restore.js';
-import type { ApiResult } from '../../contract/index.js';
+import type { ApiResult, BackupFacts } from '../../contract/index.js';
+import { backupsHealth } from '../../engine/health/backups.js';
 
 afterEach(cleanup);
 
@@ -109,18 +110,22 @@ test("a file's versions by when it changed; one restored with live progress in p
 });
 
 const run = { at: ago(2), ok: true, snapshot: 'bbbb2222', files: 4, bytesAdded: 100, durationMs: 800 };
-const status = (over: Partial<ApiResult<'backupStatus'>>): ApiResult<'backupStatus'> => ({
-  folder: '/media/usb/Casevault',
-  reachable: true,
-  lastBackup: run,
-  lastAttempt: run,
-  nextBackup: ago(-20),
-  overdue: false,
-  runs: [run],
-  remembered: { at: ago(2), snapshots: 4, archives: 1, latest: ago(2) },
-  damageFound: null,
-  ...over,
-});
+/** The engine's answer: these facts and its judgement of them (engine/health/backups.ts). */
+const status = (over: Partial<BackupFacts>): ApiResult<'backupStatus'> => {
+  const facts: BackupFacts = {
+    folder: '/media/usb/Casevault',
+    reachable: true,
+    lastBackup: run,
+    lastAttempt: run,
+    nextBackup: ago(-20),
+    overdue: false,
+    runs: [run],
+    remembered: { at: ago(2), snapshots: 4, archives: 1, latest: ago(2) },
+    damageFound: null,
+    ...over,
+  };
+  return { ...facts, health: backupsHealth(facts, Date.now()) };
+};
 
 test('the backup drive away: Restore says so and what this computer remembers on it, not "no backups yet"', async () => {
   bridge({
@@ -133,6 +138,29 @@ test('the backup drive away: Restore says so and what this computer remembers on
     (await screen.findByTestId('restore-state')).textContent!,
     /^The backup drive is away: plug it in \(or connect the share\) to restore from it\. This computer remembers 4 backups on it, the latest from .* · 2 hours ago\.$/,
   );
+  const card = screen.getByRole('region', { name: 'Backups' });
+  assert.ok(card.classList.contains('attention'), `the card is not green while the drive is away: ${card.className}`);
+  assert.equal(screen.getByTestId('backups-health').textContent, 'The backup drive (/media/usb/Casevault) is not connected; the last backup was 2 hours ago.');
+});
+
+test('the Backups card is green only when the engine finds the backups ok: a failed last run or a late backup say so, in red or amber', async () => {
+  const shown = async (over: Partial<BackupFacts>) => {
+    bridge({ backupStatus: () => status(over), status: () => ({ vaultDir: '/v' }) as never, snapshotList: () => ({ snapshots, unreadable: [], missing: [] }) });
+    render(<Backups />);
+    const card = await screen.findByRole('region', { name: 'Backups' });
+    const said = [card.className.replace('card status ', ''), screen.queryByTestId('backups-health')?.textContent ?? null];
+    cleanup();
+    return said;
+  };
+  assert.deepEqual(await shown({}), ['ok', null]);
+  const failed = { ...run, at: ago(1), ok: false, error: 'the drive is full' };
+  assert.deepEqual(await shown({ lastAttempt: failed, runs: [failed, run] }), [
+    'attention',
+    'The last backup did not work (the drive is full); the last backup was 2 hours ago.',
+  ]);
+  const [late, words] = await shown({ nextBackup: ago(1) });
+  assert.equal(late, 'busy');
+  assert.match(words!, /^A backup has been due for 1 hour; the last backup was 2 hours ago\.$/);
 });
 
 test('Back up now: live progress in place of the button, then the result beside it, the vault folder asked for once', async () => {
