@@ -326,6 +326,8 @@ export async function mirrorAudit(home: string, remote: Remote, deviceId: string
   await remote.flush?.();
 }
 
+/** The log's whole lines (a last line with no end is no entry, and another computer would call the mirror damaged). */
 export async function auditLogBytes(home: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(join(home, LOG)).catch(() => Buffer.alloc(0)));
+  const bytes = await readFile(join(home, LOG)).catch(() => Buffer.alloc(0));
+  return new Uint8Array(bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1));
 }

@@ -110,7 +110,7 @@ test('audit: entries recorded at once by one process, and a check among them, ch
 });
 
 test('audit: a write killed between its line and its head, or cut short mid-line, is no tampering and the next entry chains on', async () => {
-  const { home, engine } = await makeVault();
+  const { home, cloud, engine } = await makeVault();
   const log = join(home, 'audit.log');
   const headFile = join(home, 'audit-head.json');
   const headBefore = await readFile(headFile, 'utf8');
@@ -132,6 +132,10 @@ test('audit: a write killed between its line and its head, or cut short mid-line
 
   await appendFile(log, 'v1 99 AAAA'); // power lost mid-line
   assert.deepEqual(await engine.auditVerify(), { ok: true, entries: seqs.length }, 'a line with no end is not an entry');
+  assert.equal((await engine.sync()).failed.length, 0);
+  const [mirror] = await readdir(join(cloud, 'audit'));
+  const mirrored = await readFile(join(cloud, 'audit', mirror!), 'utf8');
+  assert.ok(mirrored.endsWith('\n') && !mirrored.includes('AAAA'), 'the cloud gets whole lines only: another computer would call a torn one damaged');
   await engine.record('test event', 'after the torn line');
   assert.deepEqual(await engine.auditVerify(), { ok: true, entries: seqs.length + 1 });
   assert.ok(!(await readFile(log, 'utf8')).includes('AAAAv1'), 'the torn line was cut off, not run into');
