@@ -13,7 +13,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { wipeRepoKeys } from '../../crypto/backup/index.js';
 import type { WriteKeys } from '../../crypto/index.js';
-import { parseS3Url, s3Url, type BackupFolderReport } from '../../contract/index.js';
+import { parseS3Url, s3Url, type BackupFolderReport, type NextStep } from '../../contract/index.js';
 import { Locked, Unreachable, UsageError } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
 import { checkBackupApart } from '../mirror/layout.js';
@@ -24,6 +24,19 @@ import { ForeignBackups, Repository } from './repository.js';
 import { FolderStorage, isS3Location, type RepoStorage } from './storage.js';
 
 /** What the backup folder holds, as last listed. */
+/** The backup drive or share is not there (unplugged, not mounted), or S3 storage not answering. Exit 1; the scheduler waits and retries. */
+export class BackupTargetMissing extends Unreachable {
+  constructor(message: string, next: NextStep | undefined = 'plug-in-backup-drive') {
+    super(message, next);
+    this.name = 'BackupTargetMissing';
+  }
+
+  /** The storage did not answer as the backups were opened: a folder's drive to plug in; S3 storage's own sentence (it retries by itself). */
+  static from(e: RemoteUnavailable, dir: string): BackupTargetMissing {
+    return isS3Location(dir) ? new BackupTargetMissing(e.message, undefined) : new BackupTargetMissing(e.what);
+  }
+}
+
 export type Listed = NonNullable<BackupLocalState['listed']>;
 
 export interface FolderInspection {
@@ -89,7 +102,7 @@ export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInsp
     if (e instanceof ForeignBackups && o.earlierKeysLocked) {
       throw new Locked("the backup folder's backups may be this vault's from before its keys were changed; only the unlocked vault can tell");
     }
-    if (e instanceof RemoteUnavailable) throw new Unreachable(e.message, 'plug-in-backup-drive');
+    if (e instanceof RemoteUnavailable) throw BackupTargetMissing.from(e, dir);
     throw e;
   }
   try {

@@ -8,11 +8,11 @@ import { assertSafeVaultPath, keyring, randomBytes, toHex, type ReadKeys } from 
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
-import { Damaged, Refused, Unreachable, UsageError } from '../errors.js';
+import { Damaged, Refused, UsageError } from '../errors.js';
 import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
-import { attachedState, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
+import { attachedState, BackupTargetMissing, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
 import { expectedSnapshots, loadBackupState, loadFileCache, missingSnapshots, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
@@ -50,14 +50,6 @@ export interface OwnSnapshots {
   lastReadable: boolean;
   /** The ones it took that are gone (the last among them, if it is), not yet noted by a check. */
   missing: string[];
-}
-
-/** The backup drive or share is not there (unplugged, not mounted). Exit 1; the scheduler waits and retries. */
-export class BackupTargetMissing extends Unreachable {
-  constructor(message: string) {
-    super(message, 'plug-in-backup-drive');
-    this.name = 'BackupTargetMissing';
-  }
 }
 
 export interface ArchiveReport {
@@ -157,7 +149,7 @@ export class BackupApi {
         local.repoId !== undefined ? { repoId: local.repoId, generation: local.generation ?? 0 } : undefined,
       );
     } catch (e) {
-      if (e instanceof RemoteUnavailable) throw new BackupTargetMissing(e.message);
+      if (e instanceof RemoteUnavailable) throw BackupTargetMissing.from(e, dir);
       throw e;
     }
     await this.forgetRetiredAuthKeys(config); // opened, so its key is under the current keys now (re-wrapped if it was not)

@@ -14,7 +14,7 @@ import { NotRegularFile, openRegularSync } from '../fsutil/open-regular.js';
 import { lstatIfExists } from '../fsutil/read.js';
 import { errnoCode, FolderFailures } from '../remotes/folder-errors.js';
 import { FolderRemote } from '../remotes/folder.js';
-import { RemoteNotFound, RemoteUnavailable, assertRemoteName, type Remote } from '../remotes/remote.js';
+import { RemoteNotFound, assertRemoteName, unavailable, type Remote } from '../remotes/remote.js';
 import { parseS3Url } from '../remotes/s3/location.js';
 import type { S3ConnectionSource } from '../remotes/s3/remote.js';
 import { S3Storage } from '../remotes/s3/storage.js';
@@ -162,9 +162,7 @@ export class FolderStorage implements RepoStorage {
       const code = errnoCode(e);
       if (code === 'EEXIST') return;
       if (code === 'ENOENT')
-        throw new RemoteUnavailable(
-          'the folder that should hold the backup folder cannot be found; plug in the backup drive (or connect the share) and try again',
-        );
+        throw unavailable('the folder that should hold the backup folder cannot be found', 'plug in the backup drive (or connect the share) and try again');
       throw this.fail.failure(e);
     });
   }

@@ -14,7 +14,7 @@
 // files as failed. Any other code is a refused request (a file or folder in
 // the way of Casevault's own has its own words).
 import { statSync } from 'node:fs';
-import { RemoteError, RemotePermanent, RemoteUnavailable } from './remote.js';
+import { RemoteError, RemotePermanent, RemoteUnavailable, unavailable } from './remote.js';
 
 /** Codes that say "nothing there": of the object asked for, or (checked) of the root. */
 const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
@@ -66,7 +66,7 @@ export class FolderFailures {
 
   /** The root is not there. */
   gone(): RemoteUnavailable {
-    return new RemoteUnavailable(`the ${this.label} ${this.root} is not there; plug in its drive or connect its share, then try again`);
+    return unavailable(`the ${this.label} ${this.root} is not there`, 'plug in its drive or connect its share, then try again');
   }
 
   /** Whether `e` says that the object asked for is absent. Throws gone() instead when the root itself is not there. */
@@ -100,7 +100,7 @@ export class FolderFailures {
         return new RemotePermanent('refused', `a file or folder in the ${label} ${root} is in the way of Casevault's own; check the folder and try again`);
       default:
         if (GONE_FOR_NOW.has(code))
-          return new RemoteUnavailable(`the ${label} ${root} did not answer (its drive or share failed or went away); check it and try again`);
+          return unavailable(`the ${label} ${root} did not answer (its drive or share failed or went away)`, 'check it and try again');
         return new RemotePermanent('refused', `the ${label} ${root} refused the request (${code}); check the folder and try again`);
     }
   }

@@ -93,13 +93,22 @@ export class RemoteNotFound extends RemoteError {
 /** Unreachable or refusing work for now (offline, 5xx, 429 after retries, a folder's drive or share not there); later may work. */
 export class RemoteUnavailable extends RemoteError {
   readonly failure = 'unavailable';
+  /** What happened, without the message's remedy: for a caller that gives the next step itself. */
+  readonly what: string;
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    what?: string,
   ) {
     super(message);
     this.name = 'RemoteUnavailable';
+    this.what = what ?? message;
   }
+}
+
+/** `what` happened, with `remedy` after it in the message (shown as it is where no next step is given). */
+export function unavailable(what: string, remedy: string): RemoteUnavailable {
+  return new RemoteUnavailable(`${what}; ${remedy}`, undefined, what);
 }
 
 /** The sign-in or credentials are refused: a person must sign in again. */

@@ -138,3 +138,17 @@ test("a recovered computer adopts the old backup drive, from before a key rotati
   assert.match(r.stdout, /^Recovered 1 file .*\nBackup folder: .*\nIt holds this vault's backups: 3 backups/);
   assert.equal(JSON.parse((await run(['snapshots', '--json'], env('home3'))).stdout).length, 3);
 });
+
+test('a backup folder on a drive that is not plugged in: each command says what happened and what to do once, not twice', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' } });
+  const drive = join(v.root, 'usb');
+  fails(await v.cli(['backup-folder', join(drive, 'Casevault backups')]), 1, /cannot be found; plug in the backup drive/); // never made: its drive is not there
+  await mkdir(drive);
+  assert.equal((await v.cli(['backup-folder', join(drive, 'Casevault backups')])).code, 0);
+  await rename(drive, `${drive}-away`); // attached, never backed up, then the drive unplugged
+  for (const args of [['backup'], ['snapshots'], ['verify', '--backup']]) {
+    const r = await v.cli(args);
+    fails(r, 1, /plug in/);
+    assert.equal(r.stderr.match(/plug in/g)!.length, 1, `${args.join(' ')}: ${r.stderr}`);
+  }
+});
