@@ -72,7 +72,7 @@ async function finish(home: string, m: Marker, receipt: ReceiptTo | undefined): 
       .catch(() => {});
   }
   await deleteHome(home, homeFiles.wiping);
-  await rmdir(home).catch(() => {}); // empty now unless something else lives there (or the lock of the run doing this)
+  await rmdir(home).catch(() => {}); // empty now unless something else lives there
   throw new Wiped();
 }
 

@@ -74,14 +74,16 @@ async function deletePlaintext(vaultDir: string, verified: FileDigest[], current
  * things too). The settings after everything else, so that a run killed
  * before then still finds the vault and finishes; the record of the
  * verified handover copy after them, since a re-run that finds the vault
- * needs it; the removal's `marker` last (also the wipe's,
- * engine/devices/wipe.ts).
+ * needs it; the home's lock (held by the run doing this) just before the
+ * removal's `marker` (also the wipe's, engine/devices/wipe.ts), which is
+ * last: a run killed before the marker is gone is finished by the next
+ * one, and one killed after it leaves no lock behind in an emptied home.
  */
 export async function deleteHome(home: string, marker: string): Promise<void> {
-  const last: string[] = [homeFiles.config, homeFiles.handoverVerified, marker];
+  const last: string[] = [homeFiles.config, homeFiles.handoverVerified, homeFiles.lock, marker];
   const ours = new Set<string>(Object.values(homeFiles));
   for (const e of await readdir(home)) {
-    if (e === homeFiles.lock || last.includes(e)) continue;
+    if (last.includes(e)) continue;
     if (ours.has(e) || isTempName(e) || isClaim(e)) await rm(join(home, e), { recursive: true, force: true });
   }
   for (const e of last) await rm(join(home, e), { force: true });
