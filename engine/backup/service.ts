@@ -43,6 +43,7 @@ import type {
   SnapshotList,
   SnapshotTree,
 } from '../../contract/index.js';
+import { Failure } from '../../contract/index.js';
 
 /** This computer's backups as the backup folder holds them now (what the backups' health says). */
 export interface OwnSnapshots {
@@ -108,8 +109,9 @@ function paramsFromEnv(env: NodeJS.ProcessEnv | undefined): RepoParams | undefin
   }
 }
 
+/** Why a run failed, as its record keeps it (Home says "the last backup did not work (...)"). */
 function runError(e: unknown): string {
-  if (e instanceof CasevaultError || e instanceof RemoteError) return e.message;
+  if (e instanceof Failure || e instanceof CasevaultError || e instanceof RemoteError) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ENOSPC' ? 'the backup drive is full' : code ? `system error ${code}` : 'unexpected error';
 }

@@ -151,4 +151,6 @@ test('a backup folder on a drive that is not plugged in: each command says what 
     fails(r, 1, /plug in/);
     assert.equal(r.stderr.match(/plug in/g)!.length, 1, `${args.join(' ')}: ${r.stderr}`);
   }
+  // The failed run is kept with its reason (Home: "the last backup did not work (...)"), not as an unexpected error.
+  assert.equal((await v.engine.backupStatus()).lastAttempt?.error, 'the folder that should hold the backup folder cannot be found');
 });
