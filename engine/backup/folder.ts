@@ -23,7 +23,6 @@ import type { BackupLocalState } from './local.js';
 import { ForeignBackups, Repository } from './repository.js';
 import { FolderStorage, isS3Location, type RepoStorage } from './storage.js';
 
-/** What the backup folder holds, as last listed. */
 /** The backup drive or share is not there (unplugged, not mounted), or S3 storage not answering. Exit 1; the scheduler waits and retries. */
 export class BackupTargetMissing extends Unreachable {
   constructor(message: string, next: NextStep | undefined = 'plug-in-backup-drive') {
@@ -37,6 +36,7 @@ export class BackupTargetMissing extends Unreachable {
   }
 }
 
+/** What the backup folder holds, as last listed. */
 export type Listed = NonNullable<BackupLocalState['listed']>;
 
 export interface FolderInspection {
