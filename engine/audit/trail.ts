@@ -29,11 +29,19 @@ import { readIfExists } from '../fsutil/read.js';
 const LOG = homeFiles.auditLog;
 const HEAD = homeFiles.auditHead;
 
-/** The log's whole lines: a last line with no end (a write cut short by power loss) is not an entry; the next append cuts it off. */
+/**
+ * The log up to its last line end: a last line with no end (a write cut short by power loss) is not an entry (the next
+ * append cuts it off), and another computer would call a mirror holding it damaged. No log yet is an empty one; an
+ * unreadable one is an error, never an empty trail.
+ */
+async function wholeLines(home: string): Promise<Buffer> {
+  const bytes = ((await readIfExists(join(home, LOG))) as Buffer | undefined) ?? Buffer.alloc(0);
+  return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+}
+
 async function lines(home: string): Promise<string[]> {
-  const text = (await readIfExists(join(home, LOG), 'utf8')) ?? ''; // no trail yet; an unreadable one is an error, never an empty trail
-  return text
-    .slice(0, text.lastIndexOf('\n') + 1)
+  return (await wholeLines(home))
+    .toString('utf8')
     .split('\n')
     .filter((l) => l.length > 0);
 }
@@ -326,8 +334,7 @@ export async function mirrorAudit(home: string, remote: Remote, deviceId: string
   await remote.flush?.();
 }
 
-/** The log's whole lines (a last line with no end is no entry, and another computer would call the mirror damaged). */
+/** The log's whole lines, for the cloud's mirror (nothing, where the log cannot be read: the pass goes on, and `audit --verify` says why). */
 export async function auditLogBytes(home: string): Promise<Uint8Array> {
-  const bytes = await readFile(join(home, LOG)).catch(() => Buffer.alloc(0));
-  return new Uint8Array(bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1));
+  return new Uint8Array(await wholeLines(home).catch(() => Buffer.alloc(0)));
 }

@@ -27,23 +27,23 @@ import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
-import type {
-  ArchiveRemoval,
-  BackupFolderReport,
-  BackupReport,
-  BackupFacts,
-  BackupStatus,
-  BackupVerifyReport,
-  DriveArchiveState,
-  FileVersions,
-  ForgetReport,
-  RestoreReport,
-  RetentionPolicy,
-  SnapshotInfo,
-  SnapshotList,
-  SnapshotTree,
+import {
+  type ArchiveRemoval,
+  type BackupFolderReport,
+  type BackupReport,
+  type BackupFacts,
+  type BackupStatus,
+  type BackupVerifyReport,
+  type DriveArchiveState,
+  type FileVersions,
+  type ForgetReport,
+  type RestoreReport,
+  type RetentionPolicy,
+  type SnapshotInfo,
+  type SnapshotList,
+  type SnapshotTree,
+  Failure,
 } from '../../contract/index.js';
-import { Failure } from '../../contract/index.js';
 
 /** This computer's backups as the backup folder holds them now (what the backups' health says). */
 export interface OwnSnapshots {
