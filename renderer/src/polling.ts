@@ -2,24 +2,45 @@
 // (Home, Backups) asks only while it can be seen: each ask walks the vault
 // and reads its records (about a second of CPU at 100,000 files), for
 // nobody while the window is minimised or hidden. Seen again, it asks at
-// once.
+// once. Asks never overlap, and the next waits for the last answer: a
+// vault so large that an ask takes longer than the pause would otherwise
+// pile asks up. It waits ten times as long as the last ask took, when that
+// is longer than the pause, so keeping a screen current never takes more
+// than a tenth of a core.
 import { useEffect } from 'react';
 
-/** Calls `refresh` now, every `everyMs` while the page is visible, and as soon as it becomes visible again. */
+/** The longest share of the time that asking may take. */
+const SHARE = 10;
+
+/** Calls `refresh` now, `everyMs` (or ten times its last duration, if longer) after each answer while the page is visible, and as soon as it becomes visible again. */
 export function usePolling(refresh: () => unknown, everyMs: number): void {
   useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let asking = false;
+    let stopped = false;
     const seen = () => document.visibilityState !== 'hidden';
-    void refresh();
-    const timer = setInterval(() => {
-      if (seen()) void refresh();
-    }, everyMs);
-    const onVisibility = () => {
-      if (seen()) void refresh();
+    const ask = async () => {
+      if (asking || stopped) return;
+      asking = true;
+      clearTimeout(timer);
+      const started = Date.now();
+      try {
+        await refresh();
+      } finally {
+        asking = false;
+        if (!stopped) timer = setTimeout(askIfSeen, Math.max(everyMs, SHARE * (Date.now() - started)));
+      }
     };
-    document.addEventListener('visibilitychange', onVisibility);
+    // Hidden: the next ask is when it is seen again.
+    const askIfSeen = () => {
+      if (seen()) void ask();
+    };
+    void ask();
+    document.addEventListener('visibilitychange', askIfSeen);
     return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisibility);
+      stopped = true;
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', askIfSeen);
     };
   }, [refresh, everyMs]);
 }

@@ -1,6 +1,7 @@
-// Home and Backups ask the engine again every 5 seconds only while the
-// window can be seen (each ask walks the vault), and at once when it is
-// seen again.
+// Home and Backups ask the engine again 5 seconds after each answer only
+// while the window can be seen (each ask walks the vault), at once when it
+// is seen again, never two asks at once, and after a slow ask ten times as
+// long as it took.
 import './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
@@ -18,28 +19,65 @@ function setVisibility(state: 'visible' | 'hidden'): void {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
-function Poller({ refresh }: { refresh: () => void }) {
+function Poller({ refresh }: { refresh: () => unknown }) {
   usePolling(refresh, 5000);
   return null;
 }
 
-test('polling: at once, every 5 seconds while visible, none while hidden, at once when seen again, none after unmounting', () => {
-  mock.timers.enable({ apis: ['setInterval'] });
+/** Moves the mocked clock on, letting each answer's continuation run. */
+async function tick(ms: number): Promise<void> {
+  await act(async () => mock.timers.tick(ms));
+}
+
+test('polling: at once, every 5 seconds while visible, none while hidden, at once when seen again, none after unmounting', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   let asked = 0;
   const refresh = () => void asked++;
   const { unmount } = render(<Poller refresh={refresh} />);
+  await act(async () => {});
   assert.equal(asked, 1, 'at once');
-  act(() => mock.timers.tick(5000));
+  await tick(5000);
   assert.equal(asked, 2);
-  act(() => setVisibility('hidden'));
-  act(() => mock.timers.tick(60_000));
+  await act(async () => setVisibility('hidden'));
+  await tick(60_000);
   assert.equal(asked, 2, 'nothing while the window is hidden');
-  act(() => setVisibility('visible'));
+  await act(async () => setVisibility('visible'));
   assert.equal(asked, 3, 'at once when seen again');
-  act(() => mock.timers.tick(5000));
+  await tick(5000);
   assert.equal(asked, 4);
   unmount();
-  act(() => mock.timers.tick(60_000));
-  act(() => setVisibility('visible'));
+  await tick(60_000);
+  await act(async () => setVisibility('visible'));
   assert.equal(asked, 4, 'nothing once the screen is gone');
+});
+
+test('polling: an ask not yet answered is never joined by another; a slow one makes the next wait ten times as long as it took', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  let asked = 0;
+  let answer = () => {};
+  const refresh = () => {
+    asked++;
+    return new Promise<void>((r) => (answer = r));
+  };
+  render(<Poller refresh={refresh} />);
+  await tick(60_000);
+  await act(async () => setVisibility('visible'));
+  assert.equal(asked, 1, 'one ask while the first is unanswered, however long it takes');
+  await act(async () => answer()); // it took 60 s: the next waits 600 s
+  await tick(599_000);
+  assert.equal(asked, 1);
+  await tick(1000);
+  assert.equal(asked, 2);
+  mock.timers.tick(2000); // this one took 2 s: the next waits 20 s, not 5
+  await act(async () => answer());
+  await tick(19_000);
+  assert.equal(asked, 2);
+  await tick(1000);
+  assert.equal(asked, 3);
+  await tick(100); // a quick answer: 5 s again
+  await act(async () => answer());
+  await tick(4900);
+  assert.equal(asked, 3);
+  await tick(100);
+  assert.equal(asked, 4);
 });
