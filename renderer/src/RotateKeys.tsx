@@ -1,10 +1,11 @@
 // Lost or stolen computer: rotate the vault's keys (new keys, a new
 // passphrase and recovery key, the cloud copy re-encrypted), or finish a
 // rotation that stopped part-way on this computer. The screen: docs/desktop-app.md.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { StrengthMeter } from './FirstRun.js';
 import { RecoveryKey } from './RecoveryKey.js';
+import { usePolling } from './polling.js';
 import { count } from './text.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult, type ProgressEvent } from '../../contract/index.js';
@@ -42,24 +43,23 @@ export function RotateKeys() {
   const { run, prompt } = useUnlocked();
   const id = useId();
 
-  const refresh = () =>
-    void call('status').then(
-      (s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }),
-      () => {},
-    );
-  useEffect(refresh, []);
+  const refresh = useCallback(
+    () =>
+      call('status').then(
+        (s) => setVault({ rotation: s.keyRotation, dropbox: s.cloud.startsWith('Dropbox') }),
+        () => {},
+      ),
+    [],
+  );
+  useEffect(() => void refresh(), [refresh]);
   // Re-encryption running in the background (started from another visit to this screen): check now and then whether it is done.
-  useEffect(() => {
-    if (vault?.rotation !== 'running' || phase !== 'idle') return;
-    const timer = setInterval(refresh, 3000);
-    return () => clearInterval(timer);
-  }, [vault?.rotation, phase]);
+  usePolling(refresh, 3000, vault?.rotation === 'running' && phase === 'idle');
   useEffect(() => onEvent('progress', (p) => p.task === 'rotate' && setProgress(p)), []);
 
   const failed = (m: string) => {
     setMessage(m);
     setPhase('idle');
-    refresh(); // a rotation that failed part-way is to be finished
+    void refresh(); // a rotation that failed part-way is to be finished
   };
   // Step 2, once the new recovery key is saved: the cloud copy re-encrypted (the person may leave this screen meanwhile).
   const reencrypt = (s: Switched) => {
@@ -73,7 +73,7 @@ export function RotateKeys() {
       (f) => {
         setFinished({ ...f, backups: s.backups });
         setPhase('idle');
-        refresh();
+        void refresh();
       },
       failed,
     );

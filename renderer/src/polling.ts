@@ -1,5 +1,6 @@
 // A screen that keeps itself current by asking again every few seconds
-// (Home, Backups) asks only while it can be seen: each ask walks the vault
+// (Home, Backups; the key rotation's while a re-encryption runs in the
+// background) asks only while it can be seen: each ask walks the vault
 // and reads its records (about a second of CPU at 100,000 files), for
 // nobody while the window is minimised or hidden. Seen again, it asks at
 // once. Asks never overlap, and the next waits for the last answer: a
@@ -12,9 +13,13 @@ import { useEffect } from 'react';
 /** The longest share of the time that asking may take. */
 const SHARE = 10;
 
-/** Calls `refresh` now, `everyMs` (or ten times its last duration, if longer) after each answer while the page is visible, and as soon as it becomes visible again. */
-export function usePolling(refresh: () => unknown, everyMs: number): void {
+/**
+ * Calls `refresh` now, `everyMs` (or ten times its last duration, if longer) after each answer while the page is
+ * visible, and as soon as it becomes visible again; all that only while `active`.
+ */
+export function usePolling(refresh: () => unknown, everyMs: number, active = true): void {
   useEffect(() => {
+    if (!active) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let asking = false;
     let stopped = false;
@@ -42,5 +47,5 @@ export function usePolling(refresh: () => unknown, everyMs: number): void {
       clearTimeout(timer);
       document.removeEventListener('visibilitychange', askIfSeen);
     };
-  }, [refresh, everyMs]);
+  }, [refresh, everyMs, active]);
 }

@@ -81,3 +81,26 @@ test('polling: an ask not yet answered is never joined by another; a slow one ma
   await tick(100);
   assert.equal(asked, 4);
 });
+
+function Switchable({ refresh, active }: { refresh: () => unknown; active: boolean }) {
+  usePolling(refresh, 5000, active);
+  return null;
+}
+
+test('polling: nothing while not active; at once and every 5 seconds once active; nothing once inactive again', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  let asked = 0;
+  const refresh = () => void asked++;
+  const { rerender } = render(<Switchable refresh={refresh} active={false} />);
+  await tick(60_000);
+  assert.equal(asked, 0);
+  rerender(<Switchable refresh={refresh} active />);
+  await act(async () => {});
+  assert.equal(asked, 1, 'at once when it becomes active');
+  await tick(5000);
+  assert.equal(asked, 2);
+  rerender(<Switchable refresh={refresh} active={false} />);
+  await tick(60_000);
+  await act(async () => setVisibility('visible'));
+  assert.equal(asked, 2, 'nothing once inactive');
+});
