@@ -10,8 +10,8 @@
 // than a tenth of a core.
 import { useEffect } from 'react';
 
-/** The longest share of the time that asking may take. */
-const SHARE = 10;
+/** The pause after an ask is at least this many times as long as the ask took: asking takes at most a tenth of the time. */
+const PAUSE_OVER_ASK = 10;
 
 /**
  * Calls `refresh` now, `everyMs` (or ten times its last duration, if longer) after each answer while the page is
@@ -33,7 +33,7 @@ export function usePolling(refresh: () => unknown, everyMs: number, active = tru
         await refresh();
       } finally {
         asking = false;
-        if (!stopped) timer = setTimeout(askIfSeen, Math.max(everyMs, SHARE * (Date.now() - started)));
+        if (!stopped) timer = setTimeout(askIfSeen, Math.max(everyMs, PAUSE_OVER_ASK * (Date.now() - started)));
       }
     };
     // Hidden: the next ask is when it is seen again.
