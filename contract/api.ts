@@ -27,6 +27,7 @@ import {
   cloudSchema,
   s3ConnectionSchema,
   type AddFileReport,
+  type KeyRotationState,
   type RecoverReport,
   type StatusReport,
   type HomeView,
@@ -158,6 +159,8 @@ export const API_PARAMS = {
   sentPackages: none,
   /** Locked or not, and why it locked by itself (the header's indicator). */
   lockState: none,
+  /** Whether a key rotation on this computer is re-encrypting now or stopped part-way (`status().keyRotation`, without walking the vault). */
+  keyRotation: none,
   /** The person is using the window (a key, a click, scrolling): counts as use for auto-lock, like any call a person's action makes. */
   stillHere: none,
   /** What a recovery kit says besides the words: the vault's name, where its encrypted copy is, today's date. */
@@ -242,6 +245,7 @@ export interface ApiResults {
   sendFiles: SendReport;
   sentPackages: SentPackages;
   lockState: LockState;
+  keyRotation: KeyRotationState;
   stillHere: LockState;
   recoveryKitFacts: RecoveryKitFacts;
   saveRecoveryKit: { path: string };
@@ -267,6 +271,7 @@ export const BACKGROUND_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'settings',
   'handoverStatus',
   'lockState',
+  'keyRotation',
   'recoveryKitFacts',
 ]);
 

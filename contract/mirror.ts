@@ -187,10 +187,13 @@ export interface StatusReport {
   /** The periodic review of who has access is due (settings: every N months). */
   accessReviewDue: boolean;
   /** A key rotation on this computer stopped before it finished, or is re-encrypting the cloud copy now. */
-  keyRotation: 'none' | 'interrupted' | 'running';
+  keyRotation: KeyRotationState;
   /** The vault's health: every area once, worst first (contract/health.ts). */
   health: HealthItem[];
 }
+
+/** A key rotation on this computer: none, stopped before it finished (to be finished), or re-encrypting the cloud copy now. */
+export type KeyRotationState = 'none' | 'interrupted' | 'running';
 
 /** What became of a dropped file: added under its own name; its name was taken (nothing written); kept beside the file of that name; put in place of it. */
 export type AddFileOutcome = 'added' | 'exists' | 'kept-both' | 'replaced';

@@ -76,6 +76,7 @@ import {
   type SnapshotTree,
   type StatusReport,
   type HomeView,
+  type KeyRotationState,
   type SyncReport,
   type VaultFiles,
   type VerifyReport,
@@ -427,6 +428,12 @@ export class Engine {
   /** Locked or not, and why it locked by itself (the header's indicator). */
   lockState(): LockState {
     return { locked: !this.keys, autoLocked: this.keys ? null : this.autoLocked };
+  }
+
+  /** A key rotation re-encrypting now or stopped part-way: `status().keyRotation` without a walk of the vault (the rotation screen's poll). */
+  async keyRotation(): Promise<KeyRotationState> {
+    const running = this.rotating; // as of the call
+    return (await import('./keys/rotation-steps.js')).rotationState(this.home, running);
   }
 
   /**

@@ -16,7 +16,7 @@ import { cloudObjects, removedPaths } from './mirror/sync.js';
 import { classifyFiles, countFiles } from './mirror/vault-files.js';
 import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
-import { rotationPending } from './keys/rotation-steps.js';
+import { rotationState } from './keys/rotation-steps.js';
 import { accessReviewDueAt, loadSettings } from './settings.js';
 import { readIfExists, statIfExists } from './fsutil/read.js';
 import { vaultHealth } from './health/index.js';
@@ -75,7 +75,7 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultRe
   const counts = { total: synced + pendingFiles.length + failures.length, synced, pending: pendingFiles.length, failed: failures.length };
   const pendingDeletions = removedPaths(state, scan).length;
   const live = await liveState(i.home);
-  const keyRotation = i.rotating ? 'running' : (await rotationPending(i.home)) ? 'interrupted' : 'none';
+  const keyRotation = await rotationState(i.home, i.rotating);
   return {
     vaultDir: config.vaultDir,
     cloud: describeCloud(config.cloud),

@@ -39,7 +39,7 @@ import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js
 import { type Remote } from '../remotes/remote.js';
 import { loadState, saveState, type FileRecord } from '../mirror/state.js';
 import { parseTrashName, trashName } from '../mirror/trash.js';
-import { type ReencryptReport, type Emit, type ObjectFailure } from '../../contract/index.js';
+import { type ReencryptReport, type Emit, type KeyRotationState, type ObjectFailure } from '../../contract/index.js';
 import { exists } from '../fsutil/read.js';
 
 const BATCH = 256;
@@ -73,6 +73,11 @@ export async function loadRotation(home: string): Promise<PendingRotation | unde
 /** Whether a rotation is pending on this computer (even one whose record is damaged). */
 export async function rotationPending(home: string): Promise<boolean> {
   return exists(join(home, homeFiles.rotating));
+}
+
+/** A rotation re-encrypting now (`running`, the engine's own), else one stopped part-way, else none. */
+export async function rotationState(home: string, running: boolean): Promise<KeyRotationState> {
+  return running ? 'running' : (await rotationPending(home)) ? 'interrupted' : 'none';
 }
 
 export async function saveRotation(home: string, p: PendingRotation): Promise<void> {

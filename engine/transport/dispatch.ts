@@ -86,6 +86,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   sendFiles: (e, p) => e.sendFiles(p),
   sentPackages: (e) => e.sentPackages(),
   lockState: async (e) => e.lockState(),
+  keyRotation: (e) => e.keyRotation(),
   stillHere: async (e) => e.lockState(),
   recoveryKitFacts: (e, p) => e.recoveryKitFacts(p.kit),
   saveRecoveryKit: (e, p) => e.saveRecoveryKit(p),

@@ -52,8 +52,17 @@ export function RotateKeys() {
     [],
   );
   useEffect(() => void refresh(), [refresh]);
-  // Re-encryption running in the background (started from another visit to this screen): check now and then whether it is done.
-  usePolling(refresh, 3000, vault?.rotation === 'running' && phase === 'idle');
+  // Re-encryption running in the background (started from another visit to this screen): check now and then whether it
+  // is done, with the call that reads only that (status() walks the vault); when it is, the whole status again.
+  const rotation = useCallback(
+    () =>
+      call('keyRotation').then(
+        (k) => (k === 'running' ? undefined : refresh()),
+        () => {},
+      ),
+    [refresh],
+  );
+  usePolling(rotation, 3000, vault?.rotation === 'running' && phase === 'idle');
   useEffect(() => onEvent('progress', (p) => p.task === 'rotate' && setProgress(p)), []);
 
   const failed = (m: string) => {

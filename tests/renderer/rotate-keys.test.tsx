@@ -7,13 +7,16 @@
 // re-encryption starts.
 import { bridge, calls, emit, failure } from './dom.js';
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { afterEach, mock, test } from 'node:test';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { passphraseStrength } from '../../engine/keys/passphrase.js';
 import { RotateKeys } from '../../renderer/src/RotateKeys.js';
 import { keyWords, type ApiResult } from '../../contract/index.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  mock.timers.reset();
+});
 
 const WORDS =
   'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict';
@@ -271,4 +274,30 @@ test('a re-encryption already running (started before this screen was opened) is
   );
   assert.equal(screen.queryByRole('button'), null);
   assert.equal(screen.queryByRole('form'), null);
+});
+
+test('a re-encryption running in the background is watched with keyRotation() every 3 seconds, not a walk of the vault; once it is done, the status again', async () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  let rotation: 'running' | 'none' = 'running';
+  bridge({ status: () => status(rotation), keyRotation: () => rotation });
+  render(<RotateKeys />);
+  const settle = () => act(async () => {});
+  for (let i = 0; i < 5; i++) await settle();
+  screen.getByText('The cloud copy is being re-encrypted with the new keys. Keep the computer on until it is done.');
+  const asked = (m: string) => calls.filter((c) => c.method === m).length;
+  const statusAsks = asked('status');
+  for (let i = 0; i < 3; i++) {
+    await act(async () => mock.timers.tick(3000));
+    await settle();
+  }
+  assert.ok(asked('keyRotation') >= 3, 'asked every 3 seconds');
+  assert.equal(asked('status'), statusAsks, 'no walk of the vault while it runs');
+  rotation = 'none';
+  await act(async () => mock.timers.tick(3000));
+  for (let i = 0; i < 5; i++) await settle();
+  assert.equal(asked('status'), statusAsks + 1, 'done: the status read again');
+  assert.equal(screen.queryByText(/being re-encrypted/), null);
+  const after = asked('keyRotation');
+  await act(async () => mock.timers.tick(30_000));
+  assert.equal(asked('keyRotation'), after, 'no more asks once it is done');
 });

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { dispatch } from '../../engine/transport/dispatch.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { listObjects } from '../../engine/mirror/restore-objects.js';
 import { reencryptCloud } from '../../engine/keys/rotation-steps.js';
@@ -33,21 +34,34 @@ async function cloudKeyFileBlocked<T>(cloud: string, fn: () => Promise<T>): Prom
   }
 }
 
+/** The rotation as status() tells it, checked against keyRotation() through the dispatch table (the screen's poll, no walk of the vault). */
+async function rotationNow(engine: Engine): Promise<string> {
+  const told = (await engine.status()).keyRotation;
+  assert.deepEqual(await dispatch(engine, 'keyRotation', {}), { ok: true, value: told });
+  return told;
+}
+
 test('a rotation that failed before switching: status says interrupted; a wrong passphrase while locked is refused; unlocked, another passphrase starts again', async () => {
   const v = await vault();
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await cloudKeyFileBlocked(v.cloud, () => assert.rejects(v.engine.rotateKeys({ newPassphrase: 'a first choice of new passphrase words' })));
-  assert.equal((await v.engine.status()).keyRotation, 'interrupted');
+  assert.equal(await rotationNow(v.engine), 'interrupted');
   await v.engine.sync(); // nothing switched: syncing carries on under the current keys
   await v.engine.lock();
   await assert.rejects(v.engine.rotateKeys({ newPassphrase: ROTATED }), { name: 'WrongSecret', message: /type the new passphrase chosen then/ });
   await v.engine.unlock({ passphrase: PASSPHRASE });
   const r = await v.engine.rotateKeys({ newPassphrase: ROTATED });
   assert.ok(r.recoveryKey);
-  assert.equal((await v.engine.status()).keyRotation, 'interrupted', 'switched, not yet re-encrypted');
+  assert.equal(await rotationNow(v.engine), 'interrupted', 'switched, not yet re-encrypted');
+  const during: Promise<unknown>[] = [];
+  const onProgress = (p: { task: string }) => void (p.task === 'rotate' && during.push(dispatch(v.engine, 'keyRotation', {})));
+  v.engine.events.on('progress', onProgress);
   const f = await v.engine.finishKeyRotation();
+  v.engine.events.off('progress', onProgress);
   assert.equal(f.reencrypted, 1);
-  assert.equal((await v.engine.status()).keyRotation, 'none');
+  assert.ok(during.length > 0);
+  for (const r of await Promise.all(during)) assert.deepEqual(r, { ok: true, value: 'running' }, 'asked while re-encrypting');
+  assert.equal(await rotationNow(v.engine), 'none');
   const kf = parseKeyFile(await readFile(join(v.cloud, 'casevault.key')));
   await openKeyFile(kf, { passphrase: ROTATED });
   await assert.rejects(openKeyFile(kf, { passphrase: 'a first choice of new passphrase words' }), { name: 'WrongSecret' });
