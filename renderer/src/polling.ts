@@ -6,15 +6,17 @@
 // once. Asks never overlap, and the next waits for the last answer: a
 // vault so large that an ask takes longer than the pause would otherwise
 // pile asks up. It waits ten times as long as the last ask took, when that
-// is longer than the pause, so keeping a screen current never takes more
-// than a tenth of a core.
+// is longer than the pause, so keeping a screen current takes no more than
+// a tenth of a core, but never more than a minute.
 import { useEffect } from 'react';
 
 /** The pause after an ask is at least this many times as long as the ask took: asking takes at most a tenth of the time. */
 const PAUSE_OVER_ASK = 10;
+/** And at most this long: an ask the computer slept through (the lid closed) would otherwise seem hours long. */
+const LONGEST_PAUSE_MS = 60_000;
 
 /**
- * Calls `refresh` now, `everyMs` (or ten times its last duration, if longer) after each answer while the page is
+ * Calls `refresh` now, `everyMs` (or ten times its last duration, if longer, up to a minute) after each answer while the page is
  * visible, and as soon as it becomes visible again; all that only while `active`.
  */
 export function usePolling(refresh: () => unknown, everyMs: number, active = true): void {
@@ -33,7 +35,7 @@ export function usePolling(refresh: () => unknown, everyMs: number, active = tru
         await refresh();
       } finally {
         asking = false;
-        if (!stopped) timer = setTimeout(askIfSeen, Math.max(everyMs, PAUSE_OVER_ASK * (Date.now() - started)));
+        if (!stopped) timer = setTimeout(askIfSeen, Math.min(LONGEST_PAUSE_MS, Math.max(everyMs, PAUSE_OVER_ASK * (Date.now() - started))));
       }
     };
     // Hidden: the next ask is when it is seen again.
