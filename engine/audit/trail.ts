@@ -35,7 +35,7 @@ const HEAD = homeFiles.auditHead;
  * unreadable one is an error, never an empty trail.
  */
 async function wholeLines(home: string): Promise<Buffer> {
-  const bytes = ((await readIfExists(join(home, LOG))) as Buffer | undefined) ?? Buffer.alloc(0);
+  const bytes = (await readIfExists(join(home, LOG))) ?? Buffer.alloc(0);
   return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
 }
 
