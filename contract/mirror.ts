@@ -169,6 +169,11 @@ export interface StatusReport {
   cloud: string;
   locked: boolean;
   files: { total: number; synced: number; pending: number; failed: number };
+  /**
+   * Whether the cloud was listed for this report (a cloud folder that is there): if not (Dropbox, S3, a folder that
+   * is away or did not answer in time), `files.synced` counts the files that were in the cloud at the last sync.
+   */
+  cloudListedNow: boolean;
   /** Files deleted from the vault whose cloud objects are not yet in the remote trash. */
   pendingDeletions: number;
   failures: PathReason[];

@@ -81,6 +81,7 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultRe
     cloud: describeCloud(config.cloud),
     locked: i.locked,
     files: counts,
+    cloudListedNow: cloud.listed,
     pendingDeletions,
     pendingFiles: pendingFiles.slice(0, 1000),
     failures: [...failedFolders, ...failures],

@@ -53,7 +53,9 @@ export function statusCommand(program: Command, ctx: Ctx, done: (code: number) =
       ctx.out(`Vault:  ${s.vaultDir}`);
       ctx.out(`Cloud:  ${s.cloud}`);
       ctx.out(`State:  ${overall}`);
-      ctx.out(`Files:  ${f.total} (${f.synced} synced, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`);
+      ctx.out(
+        `Files:  ${f.total} (${f.synced} synced${s.cloudListedNow ? '' : ' at the last sync'}, ${f.pending} waiting, ${f.failed} failed; ${s.pendingDeletions} deletions waiting)`,
+      );
       ctx.out(
         `Last sync: ${s.lastSync ? `${when(ctx, s.lastSync.at)} (${s.lastSync.uploaded} uploaded, ${s.lastSync.deleted} deleted, ${s.lastSync.failed} failed)` : 'never'}`,
       );

@@ -135,7 +135,7 @@ export function Home() {
             <dd data-testid="total">{status.files.total}</dd>
           </div>
           <div>
-            <dt>Synced</dt>
+            <dt>{status.cloudListedNow ? 'Synced' : 'Synced at the last sync'}</dt>
             <dd data-testid="synced">{status.files.synced}</dd>
           </div>
           <div>

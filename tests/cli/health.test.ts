@@ -54,6 +54,7 @@ test('status --json: every area ok for a vault synced and backed up; problems wo
   assert.match(lines[2]!, /^ {2}!! Backups: the backup drive .* is not connected; .*; plug in the backup drive/);
   assert.match(lines[3]!, /^ {2}!! Keys: /);
   assert.match(lines[4]!, /^ {2}ok /);
+  assert.ok(lines.includes('Files:  1 (1 synced at the last sync, 0 waiting, 0 failed; 0 deletions waiting)'), 'the count is not said to be in the cloud now');
 });
 
 test('status --json: an unconfirmed recovery key, keys changed on another computer, a key file gone', async () => {

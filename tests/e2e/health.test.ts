@@ -90,6 +90,7 @@ test('the cloud folder missing: a lasting state after a reload, naming the folde
       .getByText(/checked once the cloud's key file can be read/)
       .waitFor();
     await shot(page, 'home-cloud-missing.png');
+    assert.equal(await page.locator('.counts dt').nth(1).textContent(), 'Synced at the last sync', 'the count is not said to be in the cloud now');
     assert.ok(!existsSync(v.cloud), 'no cloud folder was made');
 
     await rename(`${v.cloud}.away`, v.cloud);
@@ -99,6 +100,7 @@ test('the cloud folder missing: a lasting state after a reload, naming the folde
       .first()
       .click();
     await headline(page, /^Everything is protected/);
+    assert.equal(await page.locator('.counts dt').nth(1).textContent(), 'Synced');
   });
   assert.equal((await listFiles(join(v.cloud, 'objects'))).length, objects.length + 1, 'the waiting file went up once the folder was back');
 });

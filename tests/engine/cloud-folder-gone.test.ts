@@ -10,12 +10,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { StatusReport } from '../../contract/index.js';
 import { Engine } from '../../engine/engine.js';
 import { listFiles, tempDir } from '../helpers/fs.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
 const env = { CASEVAULT_KDF_PROFILE: 'interactive' };
+const pick = (s: StatusReport) => ({ cloudListedNow: s.cloudListedNow, synced: s.files.synced, pending: s.files.pending });
 
 test('init makes a new cloud folder; a sync after it went away is refused as unreachable, names the folder and makes none', async () => {
   const root = await tempDir('cloud-gone');
@@ -27,9 +29,11 @@ test('init makes a new cloud folder; a sync after it went away is refused as unr
   await engine.init({ vaultDir: vault, cloud: { kind: 'folder', dir: cloud }, passphrase: PASSPHRASE });
   assert.ok(existsSync(join(cloud, 'casevault.key')));
   await engine.sync();
+  assert.deepEqual(pick(await engine.status()), { cloudListedNow: true, synced: 1, pending: 0 });
 
   await rename(join(root, 'drive'), join(root, 'drive.away'));
   await writeFile(join(vault, 'b.txt'), 'second');
+  assert.deepEqual(pick(await engine.status()), { cloudListedNow: false, synced: 1, pending: 1 }, 'a.txt counts as synced at the last sync, and says so');
   await assert.rejects(engine.sync(), {
     name: 'Unreachable',
     kind: 'unreachable',

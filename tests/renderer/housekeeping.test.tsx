@@ -26,6 +26,7 @@ const status: StatusReport = {
   cloud: 'folder /c',
   locked: true,
   files: { total: 1, synced: 1, pending: 0, failed: 0 },
+  cloudListedNow: true,
   pendingDeletions: 0,
   failures: [],
   conflicts: [],

@@ -35,6 +35,7 @@ function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder
     cloud,
     locked: true,
     files: { total: 3, synced: 3, pending: 0, failed: 0 },
+    cloudListedNow: true,
     pendingDeletions: 0,
     failures: [],
     conflicts: [],
