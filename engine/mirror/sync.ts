@@ -223,6 +223,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // so a pass that ends well means the cloud mirrors the vault. Damage inside
   // an object is for verify to find; what it found is uploaded again here.
   const damaged = await loadDamaged(ctx.home);
+  // The damaged objects this pass replaced: only those are remembered (a first sync of 100,000 files would keep every ID).
   const rewritten = new Set<string>();
   // One pass over the scan, one lookup per map: 100,000 files cost this loop and nothing else.
   const intact = (r: FileRecord, f: ScannedFile) => {
@@ -260,7 +261,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   const succeeded = (f: ScannedFile, rec: FileRecord) => {
     if (othersAtStart !== undefined) rec.others = othersAtStart;
     state.files.set(f.path, rec);
-    rewritten.add(rec.id);
+    if (damaged.has(rec.id)) rewritten.add(rec.id);
     state.failures.delete(f.path);
     report.uploaded++;
     report.bytesUploaded += rec.size;
