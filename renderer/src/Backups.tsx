@@ -9,7 +9,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, call } from './api.js';
 import { attachedText, BackupFolderCard } from './BackupFolder.js';
 import { CheckBackups } from './CheckBackups.js';
-import { usePolling } from './polling.js';
+import { useNewest, usePolling } from './polling.js';
 import { Restore } from './Restore.js';
 import { TaskProgress, useTaskProgress } from './TaskProgress.js';
 import { count, exactAndAgo, nextBackupWords, sentence, size, tone, when as plainWhen } from './text.js';
@@ -62,19 +62,24 @@ export function Backups() {
   const { run, prompt } = useUnlocked();
   const id = useId();
 
+  const newest = useNewest();
   const refresh = useCallback(async () => {
+    const current = newest();
     try {
       const st = await call('backupStatus');
+      if (!current()) return;
       setStatus(st);
       if (!st.folder) return;
       await call('snapshotList').then(
         (s) => {
+          if (!current()) return;
           setSnapshots(s.snapshots);
           setUnreadable(s.unreadable.length);
           setMissing(s.missing);
           setFailure(undefined);
         },
         (e: unknown) => {
+          if (!current()) return;
           setSnapshots([]);
           setUnreadable(0);
           setMissing([]);
@@ -82,9 +87,9 @@ export function Backups() {
         },
       );
     } catch (e) {
-      setMessage(explain(e));
+      if (current()) setMessage(explain(e));
     }
-  }, []);
+  }, [newest]);
   usePolling(refresh, 5000);
   // Where a restore puts files back by default: asked once, not at every poll (a status walks the vault).
   useEffect(() => {

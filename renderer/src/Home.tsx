@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
-import { usePolling } from './polling.js';
+import { useNewest, usePolling } from './polling.js';
 import { describeRun, follow, running, type Run } from './progress.js';
 import { ago, nextBackupWords, sentence, syncOutcome, tone, when } from './text.js';
 import { VaultFiles } from './VaultFiles.js';
@@ -89,15 +89,18 @@ export function Home() {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
+  const newest = useNewest();
   const refresh = useCallback(async () => {
+    const current = newest();
     await call('homeView').then(
       (v) => {
+        if (!current()) return;
         setStatus(v.status);
         setFiles(v.files);
       },
-      (e: unknown) => setMessage(explain(e)),
+      (e: unknown) => current() && setMessage(explain(e)),
     );
-  }, []);
+  }, [newest]);
   usePolling(refresh, 5000);
   useEffect(() => {
     const off = onEvent('progress', (p) => {

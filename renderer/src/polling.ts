@@ -8,7 +8,7 @@
 // pile asks up. It waits ten times as long as the last ask took, when that
 // is longer than the pause, so keeping a screen current takes no more than
 // a tenth of a core, but never more than a minute.
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 
 /** The pause after an ask is at least this many times as long as the ask took: asking takes at most a tenth of the time. */
 const PAUSE_OVER_ASK = 10;
@@ -50,4 +50,23 @@ export function usePolling(refresh: () => unknown, everyMs: number, active = tru
       document.removeEventListener('visibilitychange', askIfSeen);
     };
   }, [refresh, everyMs, active]);
+}
+
+/**
+ * For a screen read both by its poll and after an action ("Sync now", "Check again"): `begin()` at the start of a read
+ * gives that read a check to make before showing its answer, true unless a read begun after it has shown one already.
+ * Two reads can answer out of order (a poll begun before the action, on a slow vault), and the older answer would
+ * otherwise put back what the screen said before the action, until the next poll.
+ */
+export function useNewest(): () => () => boolean {
+  const begun = useRef(0);
+  const shown = useRef(0);
+  return useCallback(() => {
+    const n = ++begun.current;
+    return () => {
+      if (n < shown.current) return false;
+      shown.current = n;
+      return true;
+    };
+  }, []);
 }

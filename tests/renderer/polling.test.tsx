@@ -6,7 +6,7 @@ import './dom.js';
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
 import { act, cleanup, render } from '@testing-library/react';
-import { usePolling } from '../../renderer/src/polling.js';
+import { useNewest, usePolling } from '../../renderer/src/polling.js';
 
 afterEach(() => {
   cleanup();
@@ -103,4 +103,26 @@ test('polling: nothing while not active; at once and every 5 seconds once active
   await tick(60_000);
   await act(async () => setVisibility('visible'));
   assert.equal(asked, 2, 'nothing once inactive');
+});
+
+function Newest({ expose }: { expose: (begin: () => () => boolean) => void }) {
+  expose(useNewest());
+  return null;
+}
+
+test('newest: an answer is shown unless a read begun after it has shown one (a poll begun before an action cannot put back the older state)', () => {
+  let begin: () => () => boolean = () => () => true;
+  render(<Newest expose={(b) => (begin = b)} />);
+  const poll = begin();
+  const action = begin();
+  assert.equal(action(), true, 'the read begun after the action answers first: shown');
+  assert.equal(poll(), false, 'the poll begun before it answers later: not shown');
+  assert.equal(action(), true, 'its second part (Backups reads two things) is still shown');
+  const next = begin();
+  assert.equal(next(), true);
+  assert.equal(action(), false, 'once a later read has shown its answer, nothing older is');
+  const a = begin();
+  const b = begin();
+  assert.equal(a(), true, 'in order: both shown');
+  assert.equal(b(), true);
 });
