@@ -1,10 +1,13 @@
-// One writer per CASEVAULT_HOME: a lock file naming its owner (pid, and on
-// Linux the process start time, so a reused pid is not mistaken for the
-// owner, and a nonce unique to this holding). The file is made whole before
+// One writer per CASEVAULT_HOME: a lock file naming its owner (pid, and its
+// start time where it can be read: Linux from /proc, macOS and the BSDs from
+// ps; so a reused pid, after a crash and a restart, is not mistaken for the
+// owner and every command refused for as long as another program has that
+// pid; and a nonce unique to this holding). The file is made whole before
 // it appears (link() of a fully written temporary file), so a contender
 // never reads a lock with no owner in it; a lock left by a process that has
 // died (kill -9, power loss) or become a zombie is taken over through a
 // claim (fsutil/takeover.ts), so two contenders never both take it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { link, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,25 +18,65 @@ import { tempName } from './atomic.js';
 import { readIfExists } from './read.js';
 import { lockNonce, releaseLock, takeLock, type LockStore } from './takeover.js';
 
-/** Linux: the process's state letter and start time from /proc, or undefined elsewhere or if it is gone. */
-function procStat(pid: number): { state: string; start: string } | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, start: fields[19]! };
-  } catch {
-    return undefined;
+type Platform = NodeJS.Platform;
+
+/** Where a process's start time is read from ps (macOS, the BSDs): /bin/ps is part of the system there. */
+const PS_PLATFORMS: readonly Platform[] = ['darwin', 'freebsd', 'openbsd'];
+
+/**
+ * A process's state letter and start time: on Linux from /proc ('gone' if
+ * it is not there); on macOS and the BSDs from ps, in the C locale and UTC
+ * whatever this process's environment (another process must read the same
+ * text), with the spaces made '_' (a lock's fields are separated by
+ * spaces): undefined if ps gave no answer, 'gone' if it answered that there
+ * is no such process; undefined elsewhere (Windows: the pid alone).
+ */
+function procStat(pid: number, platform: Platform): { state: string; start: string } | 'gone' | undefined {
+  if (platform === 'linux') {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return { state: fields[0]!, start: fields[19]! };
+    } catch {
+      return 'gone';
+    }
   }
+  if (!PS_PLATFORMS.includes(platform)) return undefined;
+  let out: string;
+  try {
+    out = execFileSync('/bin/ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      env: { LC_ALL: 'C', TZ: 'UTC', PATH: '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+  } catch (e) {
+    const listedNothing = (e as { status?: number; stdout?: string }).status === 1 && !(e as { stdout?: string }).stdout?.trim();
+    return listedNothing ? 'gone' : undefined; // ps that could not run says nothing either way
+  }
+  const m = /^\s*(\S+)\s+(\S.*\S)\s*$/.exec(out);
+  return m ? { state: m[1]![0]!, start: m[2]!.split(/\s+/).join('_') } : undefined;
 }
+
+const ownStart = new Map<Platform, string>();
 
 /** This process's start time ('' where it cannot be known). */
-export function processStart(pid = process.pid): string {
-  return procStat(pid)?.start ?? '';
+export function processStart(platform: Platform = process.platform): string {
+  let start = ownStart.get(platform);
+  if (start === undefined) {
+    const st = procStat(process.pid, platform);
+    ownStart.set(platform, (start = typeof st === 'object' ? st.start : ''));
+  }
+  return start;
 }
 
-/** Whether the process a lock file (or watch.json) names ("pid [start]") is still running. */
-export function alive(lock: string): boolean {
+/**
+ * Whether the process a lock file (or watch.json) names ("pid [start]") is
+ * still running: its pid is in use and, where start times can be read, by a
+ * process that started when the owner did and is not a zombie. Where ps gives
+ * no answer, a pid in use counts as the owner (never a lock taken from a live one).
+ */
+export function alive(lock: string, platform: Platform = process.platform): boolean {
   const [pidText, start] = lock.split(' ');
   const pid = Number.parseInt(pidText ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
@@ -42,9 +85,9 @@ export function alive(lock: string): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (process.platform !== 'linux') return true;
-  const st = procStat(pid);
-  return !!st && st.state !== 'Z' && (!start || start === '-' || st.start === start);
+  const st = procStat(pid, platform);
+  if (st === undefined) return true;
+  return st !== 'gone' && st.state !== 'Z' && (!start || start === '-' || st.start === start);
 }
 
 /** Locks this process holds: a second holder inside one process is refused too. */
