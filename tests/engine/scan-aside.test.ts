@@ -63,15 +63,18 @@ test('the scan on its own thread finds what the walk here finds, odd names, time
   assert.deepEqual(comparable(await walkVault(root, true)), comparable(here), 'listed by blocking calls, the same');
 });
 
-test('a packed walk unpacks to the walk here: an empty vault, a single file', async () => {
+test('a packed walk unpacks to the walk here: an empty vault, a single file, more files than its first buffer holds', async () => {
   const empty = await tempDir();
   const single = await tempDir();
   await writeFile(join(single, 'only.txt'), 'x');
-  for (const root of [empty, single]) {
+  const many = await tempDir();
+  for (let i = 0; i < 2500; i++) await writeFile(join(many, `note-${i}.txt`), `${i}`); // room for 1,024 files at first: grown twice
+  for (const root of [empty, single, many]) {
     const packed = await walkPacked(root);
     assert.equal(packed.numbers.length, 4 * unpackScan(packed).files.size, 'four numbers a file, no more');
     assert.deepEqual(comparable(unpackScan(packed)), comparable(await walkVault(root)));
   }
   assert.equal(unpackScan(await walkPacked(empty)).files.size, 0, 'no files is not one file named ""');
   assert.deepEqual([...unpackScan(await walkPacked(single)).files.keys()], ['only.txt']);
+  assert.equal(unpackScan(await walkPacked(many)).files.get('note-2499.txt')?.size, 4);
 });
