@@ -43,7 +43,7 @@ test("macOS's way (ps, as on the BSDs): a live owner is alive, a reused pid or a
   assert.match(own, /^\S+$/, 'one field of the lock, no spaces');
   assert.notEqual(own, '');
   assert.equal(processStart('darwin'), own, 'the same text each time');
-  const child = spawn('sleep', ['10']);
+  const child = spawn('sleep', ['60']); // killed below: long enough for a loaded machine
   try {
     await new Promise((r) => child.once('spawn', r));
     const start = childStart(child.pid!);
@@ -58,11 +58,11 @@ test("macOS's way (ps, as on the BSDs): a live owner is alive, a reused pid or a
   assert.equal(alive(`${child.pid} x`, 'darwin'), false, 'gone');
 
   // A zombie: a child that has ended, of a parent (sleep) that never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const zombie = Number.parseInt(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString()))), 10);
     const state = () => execFileSync('/bin/ps', ['-o', 'stat=', '-p', String(zombie)], { encoding: 'utf8' }).trim();
-    while (!state().startsWith('Z')) await new Promise((r) => setTimeout(r, 20)); // until sleep 0 has ended (the test's own timeout bounds it)
+    while (!state().startsWith('Z')) await new Promise((r) => setTimeout(r, 20)); // until sleep 0 has ended (at once)
     const start = childStart(zombie);
     assert.equal(alive(`${zombie} ${start}`, 'darwin'), false, 'a zombie owns nothing');
     assert.equal(alive(`${zombie} -`, 'linux'), false, 'nor on Linux');
