@@ -192,7 +192,7 @@ export function Home() {
           </ul>
         </section>
       )}
-      {files && <VaultFiles files={files} onRetry={() => void syncNow()} busy={busy} />}
+      {files && <VaultFiles files={files} listedNow={status.cloudListedNow} onRetry={() => void syncNow()} busy={busy} />}
     </>
   );
 }

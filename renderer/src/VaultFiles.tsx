@@ -12,7 +12,8 @@ type State = Files['files'][number]['state'];
 const LABEL: Record<State, string> = { synced: 'Synced', waiting: 'Waiting', failed: 'Failed' };
 const SHOWN = 500;
 
-export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: () => void; busy: boolean }) {
+/** `listedNow`: whether the cloud was listed for this list (StatusReport.cloudListedNow); if not, "Synced" is as of the last sync, and the list says so. */
+export function VaultFiles({ files, listedNow, onRetry, busy }: { files: Files; listedNow: boolean; onRetry: () => void; busy: boolean }) {
   const [only, setOnly] = useState<State | ''>('');
   const [query, setQuery] = useState('');
   const id = useId();
@@ -35,6 +36,7 @@ export function VaultFiles({ files, onRetry, busy }: { files: Files; onRetry: ()
   return (
     <section className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Files in the vault</h2>
+      {!listedNow && files.total > 0 && <p className="muted">Synced: in the cloud copy at the last sync (the cloud copy is not checked for this list).</p>}
       <div className="filters">
         <div>
           <label htmlFor={`${id}-state`}>Show</label>

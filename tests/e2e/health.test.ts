@@ -91,6 +91,7 @@ test('the cloud folder missing: a lasting state after a reload, naming the folde
       .waitFor();
     await shot(page, 'home-cloud-missing.png');
     assert.equal(await page.locator('.counts dt').nth(1).textContent(), 'Synced at the last sync', 'the count is not said to be in the cloud now');
+    await page.getByText(/^Synced: in the cloud copy at the last sync/).waitFor(); // and the file list says so
     assert.ok(!existsSync(v.cloud), 'no cloud folder was made');
 
     await rename(`${v.cloud}.away`, v.cloud);
@@ -101,6 +102,7 @@ test('the cloud folder missing: a lasting state after a reload, naming the folde
       .click();
     await headline(page, /^Everything is protected/);
     assert.equal(await page.locator('.counts dt').nth(1).textContent(), 'Synced');
+    assert.equal(await page.getByText(/^Synced: in the cloud copy at the last sync/).count(), 0);
   });
   assert.equal((await listFiles(join(v.cloud, 'objects'))).length, objects.length + 1, 'the waiting file went up once the folder was back');
 });

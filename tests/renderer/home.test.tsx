@@ -44,7 +44,7 @@ test('the file list: every file with its state, failed ones first with the reaso
       { path: 'notes.txt', size: 5, mtimeMs: 0, state: 'synced' as const },
     ],
   };
-  render(<VaultFiles files={files} onRetry={() => retried++} busy={false} />);
+  const { rerender } = render(<VaultFiles files={files} listedNow onRetry={() => retried++} busy={false} />);
   const rows = () =>
     screen
       .getAllByRole('row')
@@ -64,6 +64,11 @@ test('the file list: every file with its state, failed ones first with the reaso
   fireEvent.change(screen.getByLabelText('Name contains'), { target: { value: 'NOTES' } });
   assert.deepEqual(rows(), [['notes.txt', 'Synced']]);
   assert.equal(calls.length, 0, "filtering is the page's own work");
+
+  const asOfLastSync = /^Synced: in the cloud copy at the last sync/;
+  assert.equal(screen.queryByText(asOfLastSync), null, 'the cloud was listed for this list: "Synced" is now');
+  rerender(<VaultFiles files={files} listedNow={false} onRetry={() => retried++} busy={false} />);
+  screen.getByText(asOfLastSync);
 });
 
 test('what a sync started here did: done, how many files could not be synced and where they are listed, and never a plain done after a rollback', () => {

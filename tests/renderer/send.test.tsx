@@ -81,6 +81,7 @@ test('the file list: ticking all files shown (after a name filter) opens the dia
   render(
     <VaultFiles
       files={{ total: 3, files: [file('Case 0042/a.txt'), file('Case 0042/b.txt'), file('Case 0043/c.txt')] }}
+      listedNow
       onRetry={() => undefined}
       busy={false}
     />,
