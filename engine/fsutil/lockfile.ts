@@ -46,13 +46,13 @@ function procStat(pid: number, platform: Platform): { state: string; start: stri
   try {
     out = execFileSync('/bin/ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
       encoding: 'utf8',
-      env: { LC_ALL: 'C', TZ: 'UTC', PATH: '/usr/bin:/bin' },
+      env: { LC_ALL: 'C', TZ: 'UTC' },
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 5000,
     });
   } catch (e) {
-    const listedNothing = (e as { status?: number; stdout?: string }).status === 1 && !(e as { stdout?: string }).stdout?.trim();
-    return listedNothing ? 'gone' : undefined; // ps that could not run says nothing either way
+    const { status, stdout } = e as { status?: number; stdout?: string };
+    return status === 1 && !stdout?.trim() ? 'gone' : undefined; // ps that could not run says nothing either way
   }
   const m = /^\s*(\S+)\s+(\S.*\S)\s*$/.exec(out);
   return m ? { state: m[1]![0]!, start: m[2]!.split(/\s+/).join('_') } : undefined;
