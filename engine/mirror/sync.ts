@@ -358,6 +358,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     }
   }
 
+  /** Listed objects moved to the trash this pass. */
+  const trashed = new Set<string>();
   for (const p of removed) {
     const rec = state.files.get(p)!;
     const from = objectRemoteName(Buffer.from(rec.id, 'hex'));
@@ -371,6 +373,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
         continue;
       }
     }
+    if (inCloud.has(rec.id)) trashed.add(rec.id);
     state.files.delete(p);
     report.deleted++;
     progress.filesDone++;
@@ -378,14 +381,18 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
     ctx.emit('progress', { ...progress });
   }
 
-  // Objects verify found that no file of the vault has (a deleted file put back, or planted): where no
-  // other computer shares the vault (none could have written them), back to the trash, so that a recovery
-  // does not bring them back. Only ever a move: the trash keeps them for its time. Never the object a file
-  // in the vault now has (its record lost with the sync state, or its upload failed), and none while a
-  // folder cannot be read (its files are not known).
-  // Built only when verify recorded something: a pass over 100,000 files pays nothing for it otherwise.
-  const owned = damaged.size > 0 ? new Set([...state.files.values()].map((r) => r.id)) : new Set<string>();
-  let strays = [...damaged].filter((id) => !owned.has(id) && inCloud.has(id));
+  // Objects no record of this computer owns and no file of the vault names: written by a pass killed before its
+  // checkpoint recorded them (their files deleted since), a deleted file's object put back, or planted. Where no
+  // other computer shares the vault (none could have written them), back to the trash, so that the cloud mirrors
+  // the vault and a recovery does not bring them back. Only ever a move: the trash keeps them for its time. Never
+  // the object a file in the vault now has (its record lost with the sync state, or its upload failed), and none
+  // while a folder cannot be read (its files are not known).
+  // Counted first, so a pass over 100,000 files with nothing unowned pays one lookup a record and builds no set.
+  let ownedListed = 0;
+  for (const r of state.files.values()) if (inCloud.has(r.id)) ownedListed++;
+  const unowned = ownedListed + trashed.size < inCloud.size;
+  const owned = damaged.size > 0 || unowned ? new Set([...state.files.values()].map((r) => r.id)) : new Set<string>();
+  let strays = unowned ? [...inCloud.keys()].filter((id) => !owned.has(id) && !trashed.has(id)) : [];
   if (strays.length > 0) {
     const named = new Set<string>();
     for (const p of scan.files.keys()) named.add(toHex(await objectId(ctx.keys.nameKey, p)));

@@ -4,11 +4,12 @@
 // status does not call the cloud complete. Run as a caseworker's process
 // (AS_CASEWORKER), which folder modes bind.
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StatusReport } from '../../contract/index.js';
 import { AS_CASEWORKER, run, type RunResult } from '../helpers/cli.js';
+import { exists, listFiles } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
 function assertFailed(r: RunResult, sentence: RegExp): void {
@@ -48,6 +49,11 @@ test('a folder Casevault cannot read: sync and backup fail naming it, status doe
     const later = await cv(['sync']);
     assertFailed(later, /1 folder could not be synced/);
     assert.match(later.stdout, /member-0042\/: Casevault cannot read this folder: the cloud keeps the 1 file last synced from it/);
+    // The sync state lost as well (a pass killed before its checkpoint): no record owns the folder's object now, and it stays while its files are not known.
+    await rm(join(v.home, 'sync-state.log'));
+    assertFailed(await cv(['sync']), /1 folder could not be synced/);
+    assert.equal((await listFiles(join(v.cloud, 'objects'))).length, 2);
+    assert.ok(!(await exists(join(v.cloud, 'trash'))));
   } finally {
     await chmod(folder, 0o755);
   }

@@ -115,6 +115,43 @@ test('losing the local state costs a rescan, never a duplicate', async () => {
   assert.equal((await engine.sync()).uploaded, 0);
 });
 
+test('an object no record owns (a pass killed before its checkpoint, the file deleted since) goes to the trash, so a recovery does not bring it back', async () => {
+  const { root, home, vault, cloud, engine } = await makeVault({ files: { 'keep.txt': 'kept', 'case/gone.txt': 'deleted later', 'case/also.txt': 'x' } });
+  await engine.sync();
+  await rm(join(home, 'sync-state.log')); // as a pass killed after the objects were written, before the state that records them
+  await rm(join(vault, 'case'), { recursive: true });
+  const r = await engine.sync();
+  assert.equal(r.uploaded, 1);
+  assert.equal(r.deleted, 2);
+  assert.deepEqual(r.failed, []);
+  assert.equal((await objectFiles(cloud)).length, 1);
+  assert.equal((await readdir(join(cloud, 'trash'))).length, 2, 'moved, never deleted: the trash keeps them for its time');
+  const { target } = await recoverInto(root, cloud, { passphrase: PASSPHRASE });
+  assert.deepEqual(await listFiles(target), ['keep.txt']);
+  const again = await engine.sync();
+  assert.equal(again.deleted, 0);
+  assert.equal(again.unchanged, 1);
+});
+
+test('an object no record owns is kept while another computer shares the vault (that computer may have written it)', async () => {
+  const { root, home, vault, cloud, engine, env } = await makeVault({ files: { 'keep.txt': 'kept', 'gone.txt': 'y' } });
+  await engine.sync();
+  const b = new Engine(join(root, 'home-b'), env);
+  await b.recover({ cloud: { kind: 'folder', dir: cloud }, vaultDir: join(root, 'vault-b'), secret: { passphrase: PASSPHRASE } });
+  await writeFile(join(root, 'vault-b', 'from-b.txt'), 'written on the other computer');
+  assert.equal((await b.sync()).uploaded, 1);
+  const before = await objectFiles(cloud);
+  await rm(join(home, 'sync-state.log'));
+  await rm(join(vault, 'gone.txt'));
+  const r = await engine.sync();
+  assert.equal(r.deleted, 0);
+  const after = await objectFiles(cloud);
+  assert.ok(
+    before.every((o) => after.includes(o)),
+    "the other computer's file and the one this computer no longer records stay",
+  );
+});
+
 test('symbolic links are not followed out of the vault', async () => {
   const { root, vault, cloud, engine } = await makeVault({ files: { 'real.txt': 'mine' } });
   await writeFile(join(root, 'outside-secret.txt'), 'not in the vault');
