@@ -14,6 +14,7 @@ import { scanVault } from './mirror/scan.js';
 import { loadState, manyFilesRecorded, type SyncState } from './mirror/state.js';
 import { cloudObjects, removedPaths } from './mirror/sync.js';
 import { classifyFiles, countFiles } from './mirror/vault-files.js';
+import { identityOf, replacedByEmpty } from './mirror/vault-identity.js';
 import type { LiveState } from './mirror/watch.js';
 import { describeCloud } from './remotes/open-cloud.js';
 import { rotationState } from './keys/rotation-steps.js';
@@ -45,6 +46,8 @@ interface VaultReading {
   scan: Awaited<ReturnType<typeof scanVault>>;
   state: SyncState;
   cloud: { gone: ReadonlySet<string>; listed: boolean };
+  /** The vault folder is empty and not the one the last pass synced (engine/mirror/vault-identity.ts). */
+  vaultReplaced: boolean;
 }
 
 async function readVault(home: string): Promise<VaultReading> {
@@ -52,8 +55,14 @@ async function readVault(home: string): Promise<VaultReading> {
   // Together: the log is read while the scan's lstat calls run (for many files, on a thread of their own).
   const aside = manyFilesRecorded(home);
   const reading = loadState(home);
-  const [state, scan, cloud] = await Promise.all([reading, scanVault(config.vaultDir, { aside }), notInCloud(config, home, reading)]);
-  return { config, scan, state, cloud };
+  const [state, scan, cloud, folder] = await Promise.all([
+    reading,
+    scanVault(config.vaultDir, { aside }),
+    notInCloud(config, home, reading),
+    statIfExists(config.vaultDir),
+  ]);
+  const vaultReplaced = !!folder && replacedByEmpty(state.lastSync?.vault, identityOf(folder), scan.files.size, state.files.size);
+  return { config, scan, state, cloud, vaultReplaced };
 }
 
 export async function vaultStatus(i: StatusInputs): Promise<StatusReport> {
@@ -66,7 +75,7 @@ export async function vaultHomeView(i: StatusInputs, limit?: number): Promise<Ho
   return { status: await statusOf(i, reading), files: filesOf(reading, limit) };
 }
 
-async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultReading): Promise<StatusReport> {
+async function statusOf(i: StatusInputs, { config, scan, state, cloud, vaultReplaced }: VaultReading): Promise<StatusReport> {
   const { synced, waiting: pendingFiles, failed: failures, failedFolders } = countFiles(scan, state, cloud.gone);
   const backupStatus = i.backupStatus();
   const backup = await backupStatus.catch(() => undefined); // no backup record readable: shown as no backups here, and the health says why
@@ -87,7 +96,9 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultRe
     failures: [...failedFolders, ...failures],
     conflicts: conflictsOf(state),
     live,
-    lastSync: state.lastSync ? { ...state.lastSync, at: new Date(state.lastSync.at).toISOString() } : null,
+    lastSync: state.lastSync
+      ? { at: new Date(state.lastSync.at).toISOString(), uploaded: state.lastSync.uploaded, deleted: state.lastSync.deleted, failed: state.lastSync.failed }
+      : null,
     lastBackup: backup?.lastBackup?.at ?? null,
     nextBackup: backup?.nextBackup ?? null,
     backupOverdue: backup?.overdue ?? false,
@@ -101,6 +112,7 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud }: VaultRe
       locked: i.locked,
       keyRotation,
       scan,
+      vaultReplaced,
       files: counts,
       pendingDeletions,
       live,

@@ -25,6 +25,7 @@ import { throttled, type BackupEmit } from './progress-report.js';
 import type { PackRecord, Repository } from './repository.js';
 import type { BackupReport } from '../../contract/index.js';
 import { badFolderFailures } from '../mirror/bad-names.js';
+import { replacedSentence } from '../mirror/vault-identity.js';
 
 export interface BackupInput {
   repo: Repository;
@@ -36,6 +37,8 @@ export interface BackupInput {
   include?: (path: string) => boolean;
   /** The snapshot's ID, chosen beforehand (an archive is marked before its manifest exists). */
   snapshotId?: Uint8Array;
+  /** Asked when the vault folder holds no file: whether it is another folder than the one synced before (engine/mirror/vault-identity.ts). */
+  replacedByEmpty?: () => Promise<boolean>;
 }
 
 /** Index files are written every this many packs, so a long first backup that is killed loses little. */
@@ -78,6 +81,8 @@ export async function runBackup(o: BackupInput): Promise<{ report: BackupReport;
   }
   const scan = await scanVault(o.vaultDir);
   if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
+  // An empty snapshot of a drive not connected would be "the last backup" and, in time, push the real ones out of the retention policy.
+  if (scan.files.size === 0 && (await o.replacedByEmpty?.())) throw new Refused(replacedSentence(o.vaultDir, 'backed up'));
   const paths = [...scan.files.keys()].filter((p) => !o.include || o.include(p)).sort();
   const badFolders = scan.badFolders.filter((p) => !o.include || o.include(p));
   const chunker = await Chunker.create(repo.keys.gearKey, repo.keys.cutKey, repo.params.chunker);

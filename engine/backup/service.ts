@@ -25,6 +25,7 @@ import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } fr
 import { repoStorageAt, type RepoStorage } from './storage.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
+import { emptyFolderReplaced } from '../mirror/vault-identity.js';
 import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
 import {
@@ -224,6 +225,7 @@ export class BackupApi {
           cache: cache.files,
           ...(this.d.emit ? { emit: this.d.emit } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
+          replacedByEmpty: () => emptyFolderReplaced(this.d.home, config.vaultDir),
         });
         await saveFileCache(this.d.home, repo.cacheId, cache, r.cache);
         return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };

@@ -6,6 +6,7 @@
 // inside it that cannot be read.
 import { fileCount, foldersAndFiles, type HealthItem, type StatusReport } from '../../contract/index.js';
 import type { StandingRollback } from '../mirror/high-water.js';
+import { replacedSentence } from '../mirror/vault-identity.js';
 import type { CloudProbe } from './cloud-probe.js';
 import { ago, failed, fine, problem } from './item.js';
 
@@ -16,6 +17,8 @@ export interface CloudInputs {
   vaultDir: string;
   /** The vault folder itself could not be read (unplugged, removed). */
   vaultUnreadable: boolean;
+  /** The vault folder is empty and is not the one the last pass synced (engine/mirror/vault-identity.ts). */
+  vaultReplaced: boolean;
   /** Folders inside the vault that could not be read (vault-relative): whatever is in them may not be in the cloud. */
   unreadableFolders: string[];
   /** Folders inside the vault whose names are not valid text (vault-relative): the scan does not enter them, so nothing in them is sent. */
@@ -41,6 +44,7 @@ const KEYS_STORY = new Set(['rotated-elsewhere', 'rotation-pending']);
 export function cloudHealth(i: CloudInputs): HealthItem {
   if (i.vaultUnreadable)
     return problem('cloud', 'stopped', `the vault folder ${i.vaultDir} cannot be read, so nothing is sent to the cloud`, 'choose-other-folder');
+  if (i.vaultReplaced) return problem('cloud', 'stopped', replacedSentence(i.vaultDir, 'synced'));
   const keysBlocked = i.probe.state !== undefined && KEYS_STORY.has(i.probe.state);
   if (i.probe.failure && !keysBlocked) {
     const f = i.probe.failure;

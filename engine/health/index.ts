@@ -30,6 +30,8 @@ export interface HealthInputs {
   locked: boolean;
   keyRotation: StatusReport['keyRotation'];
   scan: ScanResult;
+  /** The vault folder is empty and is not the one the last pass synced. */
+  vaultReplaced: boolean;
   files: StatusReport['files'];
   pendingDeletions: number;
   live: StatusReport['live'];
@@ -75,6 +77,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
         cloud: describeCloud(i.config.cloud),
         vaultDir: i.config.vaultDir,
         vaultUnreadable: i.scan.unreadable.includes(''),
+        vaultReplaced: i.vaultReplaced,
         unreadableFolders: i.scan.unreadable.filter((rel) => rel !== ''),
         badFolders: i.scan.badFolders,
         files: i.files,

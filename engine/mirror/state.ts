@@ -34,7 +34,14 @@ export interface FileRecord {
 const failureSchema = z.object({ reason: z.string(), at: z.number() });
 export type Failure = z.infer<typeof failureSchema>;
 
-const lastSyncSchema = z.object({ at: z.number(), uploaded: z.number(), deleted: z.number(), failed: z.number() });
+const lastSyncSchema = z.object({
+  at: z.number(),
+  uploaded: z.number(),
+  deleted: z.number(),
+  failed: z.number(),
+  /** The vault folder the pass synced (engine/mirror/vault-identity.ts); absent before this was recorded. */
+  vault: z.object({ dev: z.number(), ino: z.number() }).optional(),
+});
 export type LastSync = z.infer<typeof lastSyncSchema>;
 
 export interface SyncState {

@@ -26,6 +26,7 @@ import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { fileCount, type CloudSpec, type Emit, type PathReason, type SyncReport } from '../../contract/index.js';
 import { statIfExists } from '../fsutil/read.js';
 import { describeFailure } from './failure-reason.js';
+import { identityOf, replacedByEmpty, replacedSentence } from './vault-identity.js';
 
 export interface SyncContext {
   home: string;
@@ -205,6 +206,8 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   // Together: the log is read and the cloud listed while the scan's lstat calls run (for many files, on a thread of their own).
   const aside = manyFilesRecorded(ctx.home);
   const [scan, state, inCloud] = await Promise.all([scanVault(ctx.vaultDir, { aside }), loadState(ctx.home), cloudObjects(ctx.remote)]);
+  const vault = identityOf(vaultStat);
+  if (replacedByEmpty(state.lastSync?.vault, vault, scan.files.size, state.files.size)) throw new Refused(replacedSentence(ctx.vaultDir, 'synced'));
   const report: SyncReport = {
     uploaded: 0,
     deleted: 0,
@@ -415,7 +418,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   await ctx.devices.afterPass(state.files);
   if (stateDirty(state)) await checkpoint(true); // only what changed is written; nothing when nothing did
   if (rolledBack || report.uploaded > 0 || report.deleted > 0) await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);
-  await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length });
+  await saveLastSync(ctx.home, { at: Date.now(), uploaded: report.uploaded, deleted: report.deleted, failed: report.failed.length, vault });
   if (damaged.size > 0) {
     // Kept: damaged objects of vault files not yet replaced. Dropped: the replaced ones, and any no file of the vault owns.
     await saveDamaged(ctx.home, new Set([...damaged].filter((id) => owned.has(id) && !rewritten.has(id))));

@@ -173,6 +173,42 @@ test('a missing vault folder is an error, not a mass deletion', async () => {
   assert.ok(!(await exists(join(cloud, 'trash'))));
 });
 
+test("an empty folder in the vault folder's place (a drive not connected, the folder moved) is refused as a missing one; emptied in place, the deletions go through", async () => {
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'a.txt': 'one', 'case/b.txt': 'two' }, backup: true });
+  await engine.sync();
+  await engine.backup();
+  const { rename } = await import('node:fs/promises');
+  await rename(vault, join(root, 'moved-away'));
+  await mkdir(vault);
+  const sentence =
+    /^the vault folder .* is empty and is not the folder synced before \(its drive or share may not be connected, or the folder was moved\), so nothing is synced; connect the drive or put the folder back, then sync again$/;
+  await assert.rejects(engine.sync(), (e: Error) => e.name === 'Refused' && sentence.test(e.message));
+  assert.equal((await objectFiles(cloud)).length, 2);
+  assert.ok(!(await exists(join(cloud, 'trash'))));
+  const status = await engine.status();
+  const cloudHealth = status.health.find((h) => h.area === 'cloud')!;
+  assert.equal(cloudHealth.ok, false);
+  assert.match(cloudHealth.message, sentence);
+  assert.deepEqual(Object.keys(status.lastSync!).sort(), ['at', 'deleted', 'failed', 'uploaded']);
+  await assert.rejects(
+    engine.backup(),
+    (e: Error) => e.name === 'Refused' && /is empty and is not the folder synced before .* so nothing is backed up; .* then back up again$/.test(e.message),
+  );
+  assert.equal((await engine.snapshots()).length, 1, 'no empty snapshot to become "the last backup"');
+
+  await rm(vault, { recursive: true });
+  await rename(join(root, 'moved-away'), vault);
+  assert.equal((await engine.sync()).unchanged, 2);
+  await rm(join(vault, 'a.txt'));
+  await rm(join(vault, 'case'), { recursive: true });
+  const emptied = await engine.sync();
+  assert.equal(emptied.deleted, 2, 'the folder itself emptied: the person deleted the files');
+  assert.equal((await readdir(join(cloud, 'trash'))).length, 2);
+  assert.equal((await engine.status()).health.find((h) => h.area === 'cloud')!.ok, true);
+  await engine.backup(); // emptied in place: a snapshot of no files is what the vault is
+  assert.equal((await engine.snapshots()).length, 2);
+});
+
 test('init refuses layouts that would leak plaintext or tangle the two folders', async () => {
   const root = await tempDir('layout');
   const mk = (n: string) => new Engine(join(root, `home-${n}`), env);

@@ -1,0 +1,36 @@
+// The vault folder's identity (its device and inode), recorded at each sync
+// pass. A folder that is empty now and is not the one synced before is a
+// drive or share that is not connected (its mount point left behind), or
+// the folder moved away and an empty one made in its place: it is refused
+// as a missing vault folder is, never taken for a person deleting every
+// file (which would send every object to the cloud's trash). A person who
+// empties the vault folder itself keeps its identity, and the pass goes on.
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { loadState } from './state.js';
+
+export interface FolderIdentity {
+  dev: number;
+  ino: number;
+}
+
+export function identityOf(st: Stats): FolderIdentity {
+  return { dev: st.dev, ino: st.ino };
+}
+
+/** Whether the vault folder is empty (`filesNow` 0) where the last pass, in another folder at that path, synced files. */
+export function replacedByEmpty(recorded: FolderIdentity | undefined, now: FolderIdentity, filesNow: number, recordedFiles: number): boolean {
+  if (!recorded || recordedFiles === 0 || filesNow > 0) return false;
+  return recorded.dev !== now.dev || recorded.ino !== now.ino;
+}
+
+/** For a backup that found no file in the vault folder: whether that folder is not the one the last sync pass synced. */
+export async function emptyFolderReplaced(home: string, vaultDir: string): Promise<boolean> {
+  const [state, st] = await Promise.all([loadState(home), stat(vaultDir)]);
+  return replacedByEmpty(state.lastSync?.vault, identityOf(st), 0, state.files.size);
+}
+
+/** What the pass, a backup and the cloud's health say then. */
+export function replacedSentence(vaultDir: string, task: 'synced' | 'backed up'): string {
+  return `the vault folder ${vaultDir} is empty and is not the folder synced before (its drive or share may not be connected, or the folder was moved), so nothing is ${task}; connect the drive or put the folder back, then ${task === 'synced' ? 'sync' : 'back up'} again`;
+}
