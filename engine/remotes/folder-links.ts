@@ -21,6 +21,10 @@ import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { errnoCode } from './folder-errors.js';
 
+/** What verify reports for a link met in the cloud folder. */
+export const LINK_IN_CLOUD =
+  'a link (symbolic link or junction) in the cloud folder, never followed: what it points at is not part of the cloud copy (a sync that writes there puts a real folder in its place; if nobody put it there on purpose, delete the link)';
+
 /** Runs `fn`, taking a failure with `code` as done. */
 function ignore(code: string, fn: () => void): void {
   try {
