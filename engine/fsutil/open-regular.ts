@@ -6,11 +6,19 @@
 // handle, not by a stat of the path beforehand (the name can be swapped
 // between the two), that it is a regular file; anything else (a pipe, a
 // device, a socket) is NotRegularFile, which callers take as "no object
-// there", before a byte is read.
+// there", before a byte is read. A symbolic link there is not followed
+// (O_NOFOLLOW, where the system has it): it is NotRegularFile too, never the
+// file it points at.
 import { closeSync, constants, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
-const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK;
+const READ_NONBLOCK = constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
+
+/** A link at the name itself fails the open with ELOOP (EMLINK on the BSDs): no regular file there. */
+function linkRefused(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ELOOP' || code === 'EMLINK' ? new NotRegularFile() : e;
+}
 
 /** Something other than a regular file is at the path. */
 export class NotRegularFile extends Error {
@@ -22,7 +30,7 @@ export class NotRegularFile extends Error {
 
 /** A regular file's open handle and its size at opening; NotRegularFile (the handle closed) for anything else. */
 export async function openRegular(path: string): Promise<{ fh: FileHandle; size: number }> {
-  const fh = await open(path, READ_NONBLOCK);
+  const fh = await open(path, READ_NONBLOCK).catch((e: unknown) => Promise.reject(linkRefused(e)));
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new NotRegularFile();
@@ -35,7 +43,12 @@ export async function openRegular(path: string): Promise<{ fh: FileHandle; size:
 
 /** openRegular with synchronous calls, for the callers that read with them. */
 export function openRegularSync(path: string): { fd: number; size: number } {
-  const fd = openSync(path, READ_NONBLOCK);
+  let fd: number;
+  try {
+    fd = openSync(path, READ_NONBLOCK);
+  } catch (e) {
+    throw linkRefused(e);
+  }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new NotRegularFile();

@@ -1,19 +1,23 @@
 // Worker thread: restores or checks small objects of a folder cloud
 // (object-pool.ts) with synchronous calls. It gets the keys that read
-// objects and nothing else.
+// objects and nothing else. As FolderRemote, it follows no link inside the
+// cloud folder (remotes/folder-links.ts): an object behind one is not there.
 import { closeSync, fsyncSync, futimesSync, openSync, readSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { openObject, type ObjectMeta } from '../../crypto/index.js';
 import { isDataDefect } from '../errors.js';
 import { openRegularSync } from '../fsutil/open-regular.js';
 import { serveBatches } from '../fsutil/worker-batches.js';
-import { assertRemoteName } from '../remotes/remote.js';
+import { FolderLinks } from '../remotes/folder-links.js';
+import { assertRemoteName, RemoteNotFound } from '../remotes/remote.js';
 import { tagOf } from './devices.js';
 import { describeObjectFailure, placeContent } from './restore-objects.js';
 import { WORKER_OBJECT_BYTES, type ObjectJob, type ObjectResult, type ObjectWorkerData } from './object-pool.js';
 
 const { ring, cloudDir, restore } = workerData as ObjectWorkerData;
+/** This worker's folders checked for links: the worker lives for one pass. */
+const folders = new FolderLinks(cloudDir);
 
 /** One buffer for every object this worker reads, one at a time (serveBatches runs one job at a time), rather than one allocated per object. */
 const readBuffer = new Uint8Array(WORKER_OBJECT_BYTES + 1);
@@ -25,7 +29,9 @@ const readBuffer = new Uint8Array(WORKER_OBJECT_BYTES + 1);
  */
 function readObject(name: string): Uint8Array | undefined {
   assertRemoteName(name);
-  const { fd, size } = openRegularSync(join(cloudDir, ...name.split('/')));
+  const path = join(cloudDir, ...name.split('/'));
+  if (!folders.clear(dirname(path))) throw new RemoteNotFound(name);
+  const { fd, size } = openRegularSync(path);
   try {
     if (size > WORKER_OBJECT_BYTES) return undefined;
     const want = size + 1; // one byte more than fstat said: whether it grew

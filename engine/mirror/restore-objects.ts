@@ -9,6 +9,7 @@ import { isTempName, placeNew, syncFileSystem, tempName, writeTemp } from '../fs
 import { fsyncEachSync } from '../fsutil/open-regular.js';
 import { tagOf, tapFirst } from './devices.js';
 import { openEach } from './object-pool.js';
+import { FolderRemote } from '../remotes/folder.js';
 import type { Remote } from '../remotes/remote.js';
 import { isDataDefect, TOO_LONG } from '../errors.js';
 import { type ObjectFailure, type Emit, type Task } from '../../contract/index.js';
@@ -221,6 +222,7 @@ async function earlierCopy(ring: readonly ReadKeys[], path: string, present: Rea
  */
 export async function restoreAll(remote: Remote, ring: readonly ReadKeys[], dir: string, emit: Emit, task: Task, resume = false): Promise<RestoreAllResult> {
   if (resume) await removeLeftoverTemps(dir);
+  if (remote instanceof FolderRemote) remote.newPass();
   const names = await listObjects(remote);
   const present = new Set(names.flatMap((n) => (n.idHex ? [n.idHex] : [])));
   const result: RestoreAllResult = { restored: [], failed: [] };

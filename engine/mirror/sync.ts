@@ -194,6 +194,7 @@ export async function cloudObjects(remote: Remote): Promise<Map<string, number>>
 }
 
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
+  if (ctx.remote instanceof FolderRemote) ctx.remote.newPass(); // a link planted since the last pass is met afresh
   await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
   const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {

@@ -12,6 +12,8 @@ import { countDevices } from '../devices/this-device.js';
 import { checkAndPin, othersSum } from './high-water.js';
 import { describeObjectFailure, listObjects, safeJoin } from './restore-objects.js';
 import { openEach } from './object-pool.js';
+import { FolderRemote } from '../remotes/folder.js';
+import { LINK_IN_CLOUD } from '../remotes/folder-links.js';
 import type { Remote } from '../remotes/remote.js';
 import type { SyncState } from './state.js';
 import { type VerifyReport, type Emit } from '../../contract/index.js';
@@ -68,6 +70,7 @@ export async function verifyCloud(
     keyFileMatches: !!cloudKeyFile && Buffer.from(cloudKeyFile).equals(localKeyFile),
   };
   if (!report.keyFileMatches && cloudKeyFile) report.keyFileAuthentic = await authenticKeyFile(cloudKeyFile, ring[0]!);
+  if (remote instanceof FolderRemote) remote.newPass();
   const names = await listObjects(remote);
   // The write this computer recorded for each object. With other computers, a different write is a sign of tampering only if none of them has finished a pass since (their high-water counters have not risen).
   const alone = (await countDevices(remote, deviceId, ring[0]!.authKey)).others === 0;
@@ -127,5 +130,12 @@ export async function verifyCloud(
   });
   for (const [path, rec] of state.files) if (!present.has(rec.id)) report.missing.push(path);
   if (home) report.bad.push(...(await checkAndPin(home, remote, ring[0]!.authKey)).rolledBack);
+  // A link in the cloud folder was not followed: what it points at was neither listed nor read; the link is named.
+  if (remote instanceof FolderRemote) {
+    for (const link of remote.linksMet()) {
+      report.bad.push({ object: link, reason: LINK_IN_CLOUD });
+      emit('file', { task: 'verify', path: link, state: 'damaged', reason: LINK_IN_CLOUD });
+    }
+  }
   return report;
 }

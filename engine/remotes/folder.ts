@@ -13,12 +13,17 @@
 // method then fails with RemoteUnavailable (folder-errors.ts maps the rest
 // of the file system's errors) instead of filling an empty mount point.
 // Whoever makes a new cloud folder (init, a handover copy) creates it first.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { lstat, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { fsyncDir, syncFileSystem, tempName, writeStream } from '../fsutil/atomic.js';
+//
+// Links inside the root are never followed (folder-links.ts): a folder that
+// is a link is replaced by a real one to write, and holds no objects to read,
+// list, move or delete; a link at an object's own name is no object.
+import { closeSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { lstat, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fsyncDir, isTempName, syncFileSystem, tempName, writeStream } from '../fsutil/atomic.js';
 import { fsyncRegularSync, NotRegularFile, openRegular, readPieces } from '../fsutil/open-regular.js';
 import { errnoCode, FolderFailures } from './folder-errors.js';
+import { FolderLinks } from './folder-links.js';
 import { assertRemoteName, fromSource, readAtMost, RemoteNotFound, RemoteTooLarge, SourceFailed, type Remote, type RemoteEntry } from './remote.js';
 
 const TMP_DIR = 'tmp';
@@ -32,7 +37,7 @@ export class FolderRemote implements Remote {
   private readonly fail: FolderFailures;
   private readonly dirty = new Set<string>();
   private unsynced: string[] = [];
-  private madeDirs = new Set<string>();
+  private readonly folders: FolderLinks;
   private cleaned = false;
 
   /** `label` names the folder in messages ("the cloud folder /media/x is not there"). */
@@ -42,28 +47,22 @@ export class FolderRemote implements Remote {
   ) {
     this.description = `folder ${root}`;
     this.fail = new FolderFailures(root, label);
+    this.folders = new FolderLinks(root);
+  }
+
+  /** A new pass (a sync, a verify, a recovery): the folders are checked for links again, once each. */
+  newPass(): void {
+    this.folders.forget();
+  }
+
+  /** The links met inside the folder in this pass, not followed (names under the root). */
+  linksMet(): string[] {
+    return this.folders.links();
   }
 
   private path(name: string): string {
     assertRemoteName(name);
     return join(this.root, ...name.split('/'));
-  }
-
-  /** Makes `dir` and the folders between it and the root, never the root itself (see the header). */
-  private ensureDir(dir: string): void {
-    if (this.madeDirs.has(dir)) return;
-    let p = this.root;
-    for (const part of relative(this.root, dir)
-      .split(sep)
-      .filter((s) => s !== '')) {
-      p = join(p, part);
-      try {
-        mkdirSync(p);
-      } catch (e) {
-        if (errnoCode(e) !== 'EEXIST') throw e;
-      }
-    }
-    this.madeDirs.add(dir);
   }
 
   /**
@@ -72,24 +71,35 @@ export class FolderRemote implements Remote {
    * client): on ENOENT it is made again, once.
    */
   private async inDir<T>(dir: string, create: () => T | Promise<T>): Promise<T> {
-    this.ensureDir(dir);
+    this.folders.make(dir);
     try {
       return await create();
     } catch (e) {
       if (errnoCode(e) !== 'ENOENT') throw e;
-      this.madeDirs.delete(dir);
-      this.ensureDir(dir);
+      this.folders.recheck();
+      this.folders.make(dir);
       return await create();
     }
   }
 
-  /** Remove temporary files left by a crashed writer (older than an hour: another writer may be live). */
+  /**
+   * Remove temporary files left by a crashed writer (older than an hour:
+   * another writer may be live). Only a real tmp/ folder, and only names
+   * tempName gives: a tmp/ made a link to the vault must not cost its files.
+   */
   private async cleanStaleTemps(): Promise<void> {
     if (this.cleaned) return;
     this.cleaned = true;
     const dir = join(this.root, TMP_DIR);
+    let real = false;
+    try {
+      real = this.folders.clear(dir);
+    } catch {
+      // not readable: the write that follows says why
+    }
+    if (!real) return;
     const names = await readdir(dir).catch(() => [] as string[]);
-    for (const n of names) {
+    for (const n of names.filter(isTempName)) {
       const p = join(dir, n);
       const st = await lstat(p).catch(() => undefined);
       if (st?.isFile() && Date.now() - st.mtimeMs > STALE_TMP_MS) await rm(p, { force: true });
@@ -172,8 +182,24 @@ export class FolderRemote implements Remote {
     return e instanceof NotRegularFile || this.fail.absent(e) || errnoCode(e) === 'EISDIR' ? new RemoteNotFound(name) : this.fail.failure(e);
   }
 
-  async *get(name: string): AsyncIterable<Uint8Array> {
+  /** Whether no link stands between the root and `dir` (folder-links.ts). */
+  private clear(dir: string): boolean {
+    try {
+      return this.folders.clear(dir);
+    } catch (e) {
+      throw this.fail.failure(e);
+    }
+  }
+
+  /** The path of `name` to read, move or delete, or undefined where a link stands in one of its folders (no object there). */
+  private reachable(name: string): string | undefined {
     const p = this.path(name);
+    return this.clear(dirname(p)) ? p : undefined;
+  }
+
+  async *get(name: string): AsyncIterable<Uint8Array> {
+    const p = this.reachable(name);
+    if (p === undefined) throw new RemoteNotFound(name);
     let fh: FileHandle | undefined;
     try {
       const opened = await openRegular(p);
@@ -187,7 +213,8 @@ export class FolderRemote implements Remote {
   }
 
   async read(name: string, max: number): Promise<Uint8Array> {
-    const p = this.path(name);
+    const p = this.reachable(name);
+    if (p === undefined) throw new RemoteNotFound(name);
     let opened: { fh: FileHandle; size: number } | undefined;
     try {
       opened = await openRegular(p);
@@ -202,9 +229,10 @@ export class FolderRemote implements Remote {
   }
 
   async stat(name: string): Promise<RemoteEntry | undefined> {
-    const p = this.path(name);
+    const p = this.reachable(name);
+    if (p === undefined) return undefined;
     try {
-      const st = await stat(p);
+      const st = await lstat(p); // a link there is no object
       return st.isFile() ? { name, size: st.size } : undefined;
     } catch (e) {
       if (this.fail.absent(e)) return undefined;
@@ -217,7 +245,8 @@ export class FolderRemote implements Remote {
     const slash = prefix.lastIndexOf('/');
     const base = slash >= 0 ? prefix.slice(0, slash) : '';
     const start = base ? this.path(base) : this.root;
-    const fail = this.fail;
+    if (!this.clear(start)) return;
+    const { fail, folders } = this;
     const walk = async function* (dir: string, rel: string): AsyncGenerator<RemoteEntry> {
       let entries;
       try {
@@ -233,12 +262,13 @@ export class FolderRemote implements Remote {
         } else if (e.isFile() && name.startsWith(prefix) && !name.startsWith(`${TMP_DIR}/`)) {
           let size: number | undefined;
           try {
-            size = statSync(join(dir, e.name)).size; // synchronous: a listing of 10,000 objects is one of the hot paths
+            const st = lstatSync(join(dir, e.name)); // synchronous: a listing of 10,000 objects is one of the hot paths
+            size = st.isFile() ? st.size : undefined;
           } catch {
             size = undefined; // removed meanwhile
           }
           if (size !== undefined) yield { name, size };
-        }
+        } else if (e.isSymbolicLink() && name.startsWith(prefix)) folders.noteLink(name);
       }
     };
     yield* walk(start, base);
@@ -247,16 +277,20 @@ export class FolderRemote implements Remote {
   /** Names of the files under a top-level folder and its subfolders: readdir only, the folders read in parallel. */
   async listNames(prefix: string): Promise<string[]> {
     const top = prefix.replace(/\/$/, '');
+    const start = this.path(top);
+    if (!this.clear(start)) return [];
     const walk = async (dir: string, rel: string): Promise<string[]> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => (this.fail.absent(e) ? [] : Promise.reject(this.fail.failure(e))));
+      for (const e of entries) if (e.isSymbolicLink()) this.folders.noteLink(`${rel}/${e.name}`);
       const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => walk(join(dir, e.name), `${rel}/${e.name}`)));
       return [...entries.filter((e) => e.isFile()).map((e) => `${rel}/${e.name}`), ...nested.flat()];
     };
-    return walk(this.path(top), top);
+    return walk(start, top);
   }
 
   async move(from: string, to: string): Promise<void> {
-    const src = this.path(from);
+    const src = this.reachable(from);
+    if (src === undefined) throw new RemoteNotFound(from);
     const dst = this.path(to);
     try {
       await this.inDir(dirname(dst), () => rename(src, dst));
@@ -269,7 +303,8 @@ export class FolderRemote implements Remote {
   }
 
   async delete(name: string): Promise<void> {
-    const p = this.path(name);
+    const p = this.reachable(name);
+    if (p === undefined) return; // nothing of the cloud's behind a link
     try {
       await unlink(p);
     } catch (e) {
