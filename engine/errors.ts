@@ -111,9 +111,10 @@ function remoteFailure(e: Error): FailureInfo | undefined {
   return undefined;
 }
 
+/** No permission and no space have no next step: each remote's sentence says what to do about them there (make the folder writable, free space, ask the storage's administrator), and a next step said it a second time. */
 const PERMANENT_NEXT: Record<RemotePermanent['reason'], NextStep | undefined> = {
-  permission: 'check-permissions',
-  full: 'free-disk-space',
+  permission: undefined,
+  full: undefined,
   integrity: 'retry',
   refused: undefined,
   'too-large': 'verify-cloud',

@@ -55,11 +55,11 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
   );
   for (const b of r.bad) ctx.out(`Bad: ${printable(b.item)}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
-  // Healed: taking yet another backup would change nothing; removing the damaged packs is what is left.
+  // Healed: taking yet another backup would change nothing; removing the damaged or lost packs is what is left.
   if (r.bad.length > 0 && r.bad.every((b) => b.healed))
     throw new Failure(
       'damaged',
-      'a damaged pack is still in the backup folder, but a later backup stored every chunk of it again, sound, so every snapshot restores in full; the next `casevault forget --prune` removes it (the backup drive altered data: if this happens again, replace the drive)',
+      'a damaged or missing pack is still in the backup folder or its index, but a later backup stored every chunk of it again, sound, so every snapshot restores in full; the next `casevault forget --prune` removes it (the backup drive altered or lost data: if this happens again, replace the drive)',
     );
   if (r.bad.length > 0)
     throw new Failure(

@@ -116,13 +116,21 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
     else keep.push(p);
   }
   const generations = new Set([...repo.packs.values()].map((p) => p.generation)).size; // one index file each
-  if (remove.length === 0 && rewrite.length === 0 && repo.indexFiles.length <= Math.max(1, generations) && repo.indexed.size === repo.packs.size) {
+  // A pack the index lists that is missing or cut short leaves the index here, and one cut short the folder (no snapshot needs it: checked above).
+  const lostHere = [...repo.lost.values()].filter((l) => l.present).map((l) => l.pack);
+  if (
+    remove.length === 0 &&
+    rewrite.length === 0 &&
+    repo.lost.size === 0 &&
+    repo.indexFiles.length <= Math.max(1, generations) &&
+    repo.indexed.size === repo.packs.size
+  ) {
     report.bytesAfter = report.bytesBefore;
     return report;
   }
 
   const progress = throttled(emit, 'prune');
-  progress.p.filesTotal = rewrite.length + remove.length;
+  progress.p.filesTotal = rewrite.length + remove.length + lostHere.length;
   for (const p of rewrite) progress.p.bytesTotal += p.length;
   progress.tick(true);
   const written: PackRecord[] = [];
@@ -151,7 +159,7 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
   for (const name of oldIndexFiles) if (!newIndex.includes(name)) await repo.storage.remote.delete(name);
   await repo.flush();
   const locked = { packs: 0, bytes: 0, until: 0 };
-  for (const p of [...remove, ...rewrite]) {
+  for (const p of [...remove, ...rewrite, ...lostHere]) {
     try {
       await repo.storage.remote.delete(packName(p.hex));
     } catch (e) {
@@ -160,11 +168,11 @@ export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneR
       locked.bytes += p.length;
       locked.until = Math.max(locked.until, e.until.getTime());
     }
-    progress.p.filesDone += remove.includes(p) ? 1 : 0;
+    progress.p.filesDone += remove.includes(p) || lostHere.includes(p) ? 1 : 0;
     progress.tick();
   }
   await repo.flush();
-  report.packsDeleted = remove.length + rewrite.length - locked.packs;
+  report.packsDeleted = remove.length + rewrite.length + lostHere.length - locked.packs;
   report.packsRewritten = rewrite.length;
   report.packsWritten = written.length;
   report.bytesAfter = surviving.reduce((n, p) => n + p.length, 0) + locked.bytes;

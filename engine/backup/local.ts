@@ -60,9 +60,9 @@ const stateSchema = z.object({
   attachedAt: z.string().optional(),
   /** The highest key generation this computer has seen the repository at: a config put back to an earlier one is refused. */
   generation: z.number().int().min(0).optional(),
-  /** Blobs found failing authentication, as "<pack ID>:<blob ID>" (engine/backup/repository.ts: damagedAt): read from another copy, and stored again by the next backup. */
+  /** Blobs found failing authentication, or in a pack the index lists that is missing or cut short, as "<pack ID>:<blob ID>" (engine/backup/repository.ts: damagedAt): read from another copy, and stored again by the next backup. */
   damaged: z.array(z.string()).default([]),
-  /** When a verify or restore last found a blob damaged that was not recorded before (ISO time): until a backup after it, the backups' health says so. */
+  /** When a verify or restore last found a blob damaged or missing that was not recorded before (ISO time): until a backup after it, the backups' health says so. */
   damageFoundAt: z.string().optional(),
   /** The folder's snapshots as last listed on this computer. */
   listed: z.object({ at: z.string(), snapshots: z.number(), archives: z.number(), latest: z.string().nullable() }).optional(),

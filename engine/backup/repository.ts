@@ -177,8 +177,15 @@ export class Repository {
   indexFiles: string[] = [];
   /** Which packs each index file lists. */
   readonly indexed = new Set<string>();
-  /** Problems met while loading the index: damaged index files, unreadable packs, indexed packs that are missing. */
+  /** Problems met while loading the index: damaged index files, unreadable packs, unexpected files. */
   problems: Problem[] = [];
+  /**
+   * Packs an index lists that the folder lacks or holds at another length
+   * (by hex ID, as the index gives them, with why): dropped when the index
+   * loads, so their blobs count as absent and the next backup stores their
+   * chunks again. Until a prune writes the index again without them.
+   */
+  readonly lost = new Map<string, { pack: PackRecord; present: boolean; reason: string }>();
   private readonly slotKeys = new Map<string, Uint8Array>();
   /** Opened under one of the vault's earlier keys, and its config sealed again under the current one. */
   rewrapped = false;
@@ -365,6 +372,19 @@ export class Repository {
     }
   }
 
+  /**
+   * Record in `damaged` the copies of blob `blobHex` that lost packs held (of
+   * every blob they held, without it): what a verify or restore found
+   * missing counts as found damaged, until a backup stores it again.
+   */
+  recordLost(blobHex?: string): void {
+    for (const { pack } of this.lost.values())
+      for (const e of pack.header.entries) {
+        const hex = toHex(e.id);
+        if (blobHex === undefined || hex === blobHex) this.damaged.add(damagedAt(pack.hex, hex));
+      }
+  }
+
   /** Whether the repository holds blob `hex` in a copy not known to be damaged: what a backup may deduplicate against. */
   hasSound(hex: string): boolean {
     const loc = this.blobs.get(hex);
@@ -400,13 +420,15 @@ export class Repository {
   /**
    * Load the index: every index file, then the header of every pack that no
    * index file lists (a backup or prune killed before writing its index).
-   * Packs an index lists but the folder lacks are dropped (and reported):
-   * their blobs count as absent, so the next backup stores them again.
+   * Packs an index lists but the folder lacks, or holds at another length,
+   * are dropped (into `lost`): their blobs count as absent, so the next
+   * backup stores them again.
    */
   async loadIndex(): Promise<{ unindexed: PackRecord[] }> {
     this.packs.clear();
     this.blobs.clear();
     this.indexed.clear();
+    this.lost.clear();
     this.problems = [];
     this.indexFiles = [];
     const present = new Map<string, number>();
@@ -430,16 +452,17 @@ export class Repository {
     }
     for (const [hex, p] of fromIndex) {
       const size = present.get(hex);
+      const pack = { hex, length: p.length, header: p.header, generation: p.generation };
       if (size === undefined) {
-        this.problems.push({ item: `pack ${hex}`, reason: 'listed in the index but missing from the backup folder' });
+        this.lost.set(hex, { pack, present: false, reason: 'listed in the index but missing from the backup folder' });
         continue;
       }
       if (size !== p.length) {
-        this.problems.push({ item: `pack ${hex}`, reason: 'its size differs from the index: damaged or replaced' });
+        this.lost.set(hex, { pack, present: true, reason: 'its size differs from the index: damaged or replaced' });
         continue;
       }
       this.indexed.add(hex);
-      this.addPack({ hex, length: p.length, header: p.header, generation: p.generation });
+      this.addPack(pack);
     }
     const unindexed: PackRecord[] = [];
     for (const [hex, size] of present) {

@@ -8,8 +8,8 @@
 // in a "(restored N)" copy beside it, is left alone, so a restore run again
 // after an interruption ends with no duplicates. A file whose chunks are damaged or missing is
 // listed and skipped; every other file is restored. The blobs that failed
-// authentication are recorded (repo.damaged), so the next backup stores
-// them again.
+// authentication, or whose pack is missing or cut short, are recorded
+// (repo.damaged), so the next backup stores them again.
 import { closeSync, futimesSync, openSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -91,15 +91,19 @@ export function selectPaths(files: readonly ManifestFile[], paths: readonly stri
   return [...chosen.values()];
 }
 
-/** Open each blob of `files` here, and record those that fail authentication in repo.damaged, so the next backup stores them again. */
+/** Open each blob of `files` here, and record those that fail authentication, or whose pack is lost, in repo.damaged, so the next backup stores them again. */
 async function recordDamage(repo: Repository, files: readonly ManifestFile[], readers: readonly BoxReader[]): Promise<void> {
   const tried = new Set<string>();
   for (const f of files) {
     for (const id of f.chunks) {
       const hex = toHex(id);
       const loc = repo.blobs.get(hex);
-      if (!loc || tried.has(hex)) continue;
+      if (tried.has(hex)) continue;
       tried.add(hex);
+      if (!loc) {
+        repo.recordLost(hex);
+        continue;
+      }
       try {
         await repo.readBlob(loc, readers);
       } catch (e) {

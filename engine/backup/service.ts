@@ -175,11 +175,14 @@ export class BackupApi {
     return { repo, storage, local, dir };
   }
 
-  /** Keep what a verify or restore found damaged (dropping the records of packs gone from the folder), for the next backup; written only when it changed. */
+  /** Keep what a verify or restore found damaged or lost (dropping the records of packs neither in the folder nor in its index), for the next backup; written only when it changed. */
   private async rememberDamaged(dir: string, repo: Repository): Promise<void> {
     const local = await loadBackupState(this.d.home);
     if (local.dir !== dir || local.repoId !== repo.idHex) return;
-    const damaged = [...repo.damaged].filter((k) => repo.packs.has(k.slice(0, k.indexOf(':'))));
+    const damaged = [...repo.damaged].filter((k) => {
+      const pack = k.slice(0, k.indexOf(':'));
+      return repo.packs.has(pack) || repo.lost.has(pack);
+    });
     if (damaged.length === local.damaged.length && damaged.every((k) => local.damaged.includes(k))) return;
     const found = damaged.some((k) => !local.damaged.includes(k));
     await saveBackupState(this.d.home, { ...local, damaged, ...(found ? { damageFoundAt: new Date().toISOString() } : {}) });

@@ -5,7 +5,8 @@
 // blobs of a random sample of packs). Problems name the pack, index file or
 // snapshot; snapshots that need damaged or missing data are listed. Each
 // blob that fails authentication is recorded in repo.damaged (one that
-// passes now leaves it), for the next backup to store it again.
+// passes now leaves it), for the next backup to store it again, and so is
+// each blob of a pack the index lists that is missing or cut short.
 import { encodeHeader, PACK_PREFIX, packPadding, packPrefix } from '../../crypto/backup/pack.js';
 import { toHex } from '../../crypto/index.js';
 import { throttled, type BackupEmit } from './progress-report.js';
@@ -39,6 +40,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   const { repo } = o;
   const sample = o.sample ?? 1;
   await repo.loadIndex();
+  repo.recordLost();
   const report: BackupVerifyReport = {
     snapshots: 0,
     packs: repo.packs.size,
@@ -70,7 +72,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   }
 
   // Data. A damaged pack is named once every pack is read: whether its bad chunks have sound copies elsewhere is known only then.
-  const badPacks: { hex: string; reason: string; blobs: string[] }[] = [];
+  const badPacks: { hex: string; reason: string; blobs: string[]; those: string }[] = [];
   const packs = sampleOf([...repo.packs.values()], sample);
   progress.p.filesTotal = packs.length;
   for (const p of packs) progress.p.bytesTotal += p.length;
@@ -118,6 +120,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
         hex: p.hex,
         reason: `${count(badCount, 'problem')} in its ${count(p.header.entries.length, 'chunk')} and padding: ${firstBad}`,
         blobs: bad,
+        those: 'each of those chunks',
       });
     report.packsRead++;
     progress.p.filesDone++;
@@ -125,11 +128,14 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
     progress.tick();
   }
   repo.wipeSlotKeys();
+  // A pack the index lists that is missing or cut short: its data is gone, and whether a later backup stored all of it again is known only now.
+  for (const { pack, reason } of repo.lost.values())
+    badPacks.push({ hex: pack.hex, reason, blobs: pack.header.entries.map((e) => toHex(e.id)), those: 'each of its chunks' });
   for (const b of badPacks) {
     const healed = b.blobs.length > 0 && b.blobs.every((hex) => goodBlobs.has(hex));
     report.bad.push({
       item: `pack ${b.hex}`,
-      reason: healed ? `${b.reason}; a later backup stored each of those chunks again, sound, in another pack` : b.reason,
+      reason: healed ? `${b.reason}; a later backup stored ${b.those} again, sound, in another pack` : b.reason,
       ...(healed ? { healed } : {}),
     });
   }

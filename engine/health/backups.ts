@@ -1,7 +1,7 @@
 // The backups area: a copy apart from the cloud, on a drive or share. Not
 // ok without a backup folder, with the drive away, when the last run
-// failed, when none was ever taken, when a check found damaged data since
-// the last one, or when one is late; the sentence says
+// failed, when none was ever taken, when a check found damaged or missing
+// data since the last one, or when one is late; the sentence says
 // when the last one was taken, so "ok" is never a bare word.
 import { dirname } from 'node:path';
 import type { BackupFacts, HealthItem } from '../../contract/index.js';
@@ -36,12 +36,12 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
     );
   }
   if (last === undefined) return problem('backups', 'attention', `${lastWords}${overdue}`, 'take-backup');
-  // Found damaged after the last backup: that backup does not restore in full until the next one stores the damaged parts again.
+  // Found damaged or missing after the last backup: that backup does not restore in full until the next one stores those parts again.
   if (s.damageFound && Date.parse(s.damageFound) >= last)
     return problem(
       'backups',
       'attention',
-      `the last check found damaged data in the backup folder; back up now, so that the damaged parts are stored again`,
+      `the last check found damaged or missing data in the backup folder; back up now, so that those parts are stored again`,
       'take-backup',
     );
   if (s.overdue) return problem('backups', 'attention', `no backup has been taken for ${duration(now - last)}, so backups are overdue`, 'take-backup');

@@ -20,8 +20,8 @@ function Outcome({ r }: { r: ApiResult<'verifyBackup'> }) {
   if (r.bad.every((b) => b.healed)) {
     return (
       <p className="state waiting" role="status" data-testid="check-backups-result">
-        Every backup restores in full. Part of the backup folder was damaged (the drive altered it), but a later backup stored all of that data again, so
-        nothing needs it any more; it stays in the folder, unused. If the drive damages data again, replace it. {checked}
+        Every backup restores in full. Part of the backup folder was damaged or lost (the drive altered or lost it), but a later backup stored all of that data
+        again, so nothing needs it any more; what is left of it stays in the folder, unused. If the drive damages or loses data again, replace it. {checked}
       </p>
     );
   }

@@ -1,6 +1,7 @@
 // Damage done to a backup folder as a failing drive would: bytes altered in
-// place, so packs keep their length and header and only decrypting tells.
-import { readFile, writeFile } from 'node:fs/promises';
+// place, so packs keep their length and header and only decrypting tells;
+// or packs lost whole or cut short, which the index shows.
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packName, Repository } from '../../engine/backup/repository.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
@@ -21,4 +22,16 @@ export async function damageEveryBlob(home: string, backupDir: string): Promise<
     await writeFile(file, bytes);
   }
   return n;
+}
+
+/** Delete every pack the index lists ('missing'), or cut 100 bytes off its end ('truncated'). Returns how many. */
+export async function loseEveryPack(home: string, backupDir: string, how: 'missing' | 'truncated'): Promise<number> {
+  const repo = await Repository.open(new FolderStorage(backupDir), configWriteKeys(await loadConfig(home)));
+  await repo.loadIndex();
+  for (const p of repo.packs.values()) {
+    const file = join(backupDir, ...packName(p.hex).split('/'));
+    if (how === 'missing') await rm(file);
+    else await truncate(file, p.length - 100);
+  }
+  return repo.packs.size;
 }
