@@ -82,7 +82,8 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud, vaultRepl
   const settings = await loadSettings(i.home);
   const now = Date.now();
   const counts = { total: synced + pendingFiles.length + failures.length, synced, pending: pendingFiles.length, failed: failures.length };
-  const pendingDeletions = removedPaths(state, scan).length;
+  // None waits while the vault folder is refused as another, empty one: no pass sends them.
+  const pendingDeletions = vaultReplaced ? 0 : removedPaths(state, scan).length;
   const live = await liveState(i.home);
   const keyRotation = await rotationState(i.home, i.rotating);
   return {

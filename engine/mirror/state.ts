@@ -40,7 +40,7 @@ const lastSyncSchema = z.object({
   deleted: z.number(),
   failed: z.number(),
   /** The vault folder the pass synced (engine/mirror/vault-identity.ts); absent before this was recorded. */
-  vault: z.object({ dev: z.number(), ino: z.number() }).optional(),
+  vault: z.object({ dev: z.number(), ino: z.number(), birth: z.number().optional() }).optional(),
 });
 export type LastSync = z.infer<typeof lastSyncSchema>;
 

@@ -1,10 +1,13 @@
-// The vault folder's identity (its device and inode), recorded at each sync
-// pass. A folder that is empty now and is not the one synced before is a
-// drive or share that is not connected (its mount point left behind), or
-// the folder moved away and an empty one made in its place: it is refused
-// as a missing vault folder is, never taken for a person deleting every
-// file (which would send every object to the cloud's trash). A person who
-// empties the vault folder itself keeps its identity, and the pass goes on.
+// The vault folder's identity (its device, inode and birth time), recorded
+// at each sync pass. A folder that is empty now and is not the one synced
+// before is a drive or share that is not connected (its mount point left
+// behind, or another, empty file system mounted there), or the folder moved
+// away and an empty one made in its place: it is refused as a missing vault
+// folder is, never taken for a person deleting every file (which would send
+// every object to the cloud's trash). A person who empties the vault folder
+// itself keeps its identity, and the pass goes on. The birth time tells a
+// new file system from the last one at the same mount point: its root has
+// the same inode (1 on tmpfs, 2 on ext4) and often the same device number.
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { loadState } from './state.js';
@@ -12,16 +15,19 @@ import { loadState } from './state.js';
 export interface FolderIdentity {
   dev: number;
   ino: number;
+  /** Birth time (ms); 0 or absent where the file system does not keep one. */
+  birth?: number | undefined;
 }
 
 export function identityOf(st: Stats): FolderIdentity {
-  return { dev: st.dev, ino: st.ino };
+  return { dev: st.dev, ino: st.ino, birth: st.birthtimeMs };
 }
 
 /** Whether the vault folder is empty (`filesNow` 0) where the last pass, in another folder at that path, synced files. */
 export function replacedByEmpty(recorded: FolderIdentity | undefined, now: FolderIdentity, filesNow: number, recordedFiles: number): boolean {
   if (!recorded || recordedFiles === 0 || filesNow > 0) return false;
-  return recorded.dev !== now.dev || recorded.ino !== now.ino;
+  const bornElsewhere = !!recorded.birth && !!now.birth && recorded.birth !== now.birth;
+  return recorded.dev !== now.dev || recorded.ino !== now.ino || bornElsewhere;
 }
 
 /** For a backup that found no file in the vault folder: whether that folder is not the one the last sync pass synced. */

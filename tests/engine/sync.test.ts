@@ -5,6 +5,7 @@ import { mkdir, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { replacedByEmpty } from '../../engine/mirror/vault-identity.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles, readTree, tempDir } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
@@ -190,6 +191,7 @@ test("an empty folder in the vault folder's place (a drive not connected, the fo
   assert.equal(cloudHealth.ok, false);
   assert.match(cloudHealth.message, sentence);
   assert.deepEqual(Object.keys(status.lastSync!).sort(), ['at', 'deleted', 'failed', 'uploaded']);
+  assert.equal(status.pendingDeletions, 0, 'no pass sends them while the folder is refused');
   await assert.rejects(
     engine.backup(),
     (e: Error) => e.name === 'Refused' && /is empty and is not the folder synced before .* so nothing is backed up; .* then back up again$/.test(e.message),
@@ -207,6 +209,21 @@ test("an empty folder in the vault folder's place (a drive not connected, the fo
   assert.equal((await engine.status()).health.find((h) => h.area === 'cloud')!.ok, true);
   await engine.backup(); // emptied in place: a snapshot of no files is what the vault is
   assert.equal((await engine.snapshots()).length, 2);
+});
+
+test("a new file system at the vault's mount point is another folder: same device number and root inode, another birth time", () => {
+  const was = { dev: 40, ino: 1, birth: 1_000 };
+  assert.equal(replacedByEmpty(was, { dev: 40, ino: 1, birth: 2_000 }, 0, 3), true, 'a fresh tmpfs or ext4 mounted where the last one was');
+  assert.equal(replacedByEmpty(was, { dev: 40, ino: 1, birth: 1_000 }, 0, 3), false, 'the same folder, emptied in place');
+  assert.equal(replacedByEmpty(was, { dev: 40, ino: 1, birth: 2_000 }, 1, 3), false, 'not empty');
+  assert.equal(replacedByEmpty(was, { dev: 40, ino: 1, birth: 2_000 }, 0, 0), false, 'nothing was synced from it');
+  assert.equal(
+    replacedByEmpty({ dev: 40, ino: 1 }, { dev: 40, ino: 1, birth: 2_000 }, 0, 3),
+    false,
+    'recorded before birth times were: device and inode decide',
+  );
+  assert.equal(replacedByEmpty({ dev: 40, ino: 1, birth: 0 }, { dev: 40, ino: 2, birth: 0 }, 0, 3), true, 'no birth times kept: device and inode decide');
+  assert.equal(replacedByEmpty(undefined, { dev: 40, ino: 2 }, 0, 3), false, 'nothing recorded yet');
 });
 
 test('init refuses layouts that would leak plaintext or tangle the two folders', async () => {
