@@ -26,6 +26,7 @@ import { repoStorageAt, type RepoStorage } from './storage.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { emptyFolderReplaced } from '../mirror/vault-identity.js';
+import { checkRestoreTarget } from '../mirror/layout.js';
 import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
 import {
@@ -412,6 +413,8 @@ export class BackupApi {
 
   /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
   async restore(o: RestoreOptions): Promise<RestoreReport> {
+    const { cloud } = await loadConfig(this.d.home);
+    await checkRestoreTarget(o.to, cloud.kind === 'folder' ? cloud.dir : undefined);
     const keys = this.d.readKeys();
     const { repo, storage, local, dir } = await this.open(false);
     try {

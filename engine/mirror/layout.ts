@@ -1,9 +1,10 @@
 // Refuses layouts that would leak plaintext: a vault folder inside a cloud
-// sync folder (its client would upload the plaintext), or the vault and the
-// encrypted mirror inside each other.
+// sync folder (its client would upload the plaintext), the vault and the
+// encrypted mirror inside each other, or a restore's plaintext written into
+// either of those.
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Refused } from '../errors.js';
+import { Refused, UsageError } from '../errors.js';
 
 /** Files a sync client keeps at the root of the folder it syncs. */
 const MARKERS = [
@@ -89,4 +90,13 @@ export async function checkLayout(vaultDir: string, cloudDir?: string): Promise<
       throw new Refused('the vault folder and the cloud folder must be separate, neither inside the other; choose another cloud folder');
     }
   }
+}
+
+/** Where a restore writes plaintext: never inside the cloud folder or a cloud sync folder, whose client would upload it. */
+export async function checkRestoreTarget(dir: string, cloudDir: string | undefined): Promise<void> {
+  const target = await canonical(dir);
+  if (cloudDir && inside(target, await canonical(cloudDir)))
+    throw new UsageError('a restore cannot go inside the cloud folder (the files would sit there unencrypted); choose another place');
+  const sync = await enclosingSyncFolder(target);
+  if (sync) throw new UsageError(`a restore cannot go inside the cloud sync folder ${sync}, which would upload the files unencrypted; choose another place`);
 }
