@@ -9,7 +9,7 @@ import { writeFileAtomic } from './fsutil/atomic.js';
 import { NoVault, Refused } from './errors.js';
 import { homeFiles } from './home.js';
 import { cloudSchema, type CloudSpec } from '../contract/index.js';
-import { exists } from './fsutil/read.js';
+import { exists, parseOr } from './fsutil/read.js';
 
 const configSchema = z.object({
   version: z.literal(1),
@@ -58,7 +58,7 @@ export async function loadConfig(home: string): Promise<VaultConfig> {
     }
     throw e;
   }
-  const parsed = configSchema.safeParse(JSON.parse(text));
+  const parsed = configSchema.safeParse(parseOr(text)); // not JSON at all is damaged too
   if (!parsed.success) throw new NoVault(`this computer's settings file for the vault (${join(home, homeFiles.config)}) is damaged`, 'recover-afresh');
   return parsed.data;
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { randomBytes, toBase64, utf8, ready, type WriteKeys } from '../../crypto/index.js';
 import { configWriteKeys, saveConfig, type VaultConfig } from '../config.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { readIfExists } from '../fsutil/read.js';
+import { parseOr, readIfExists } from '../fsutil/read.js';
 import { homeFiles } from '../home.js';
 import { loadState } from '../mirror/state.js';
 import { mirrorAudit } from '../audit/trail.js';
@@ -52,9 +52,9 @@ const localSchema = z.object({
 export type LocalDevice = z.infer<typeof localSchema>;
 
 export async function loadLocal(home: string): Promise<LocalDevice> {
-  const text = await readIfExists(join(home, homeFiles.device), 'utf8');
-  const parsed = text ? localSchema.safeParse(JSON.parse(text)) : undefined;
-  return parsed?.success ? parsed.data : { pinned: 0, orders: [] };
+  // Damaged (not JSON, or not these fields) counts as missing, as before it was written: never a pass stopped for good.
+  const parsed = localSchema.safeParse(parseOr(await readIfExists(join(home, homeFiles.device), 'utf8')));
+  return parsed.success ? parsed.data : { pinned: 0, orders: [] };
 }
 
 export async function saveLocal(home: string, l: LocalDevice): Promise<void> {
