@@ -2,7 +2,9 @@
 // there is one, a next step (contract/errors.ts); its message says what
 // happened and names no command or button, because the CLI and the app each
 // word the next step their own way. failureOf() is the one place where any
-// other error (crypto's, a remote's, the system's) gets its kind.
+// other error (crypto's, a remote's, the system's) gets its kind. A message
+// that ends with its own advice ("…; choose a new or empty folder") has no
+// next step: each shell appends the next step's words, which said it twice.
 import { BadRecoveryKey, DamagedData, FileChanged, UnsafePath, UnsupportedFormat, WrongSecret } from '../crypto/index.js';
 import { Failure, type FailureInfo, type NextStep } from '../contract/index.js';
 import { DropboxSignInError } from './remotes/dropbox/auth.js';

@@ -70,7 +70,7 @@ export function backupFolderPath(dir: string): string {
     if (typeof l === 'string') throw new UsageError(l, 'choose-other-folder');
     return s3Url(l);
   }
-  if (!isAbsolute(dir)) throw new UsageError('give the backup folder as a full path (for example /media/you/USB/Casevault backups)', 'choose-other-folder');
+  if (!isAbsolute(dir)) throw new UsageError('give the backup folder as a full path (for example /media/you/USB/Casevault backups)');
   return resolve(dir);
 }
 

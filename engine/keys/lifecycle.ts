@@ -60,7 +60,7 @@ export function kdfProfile(env: NodeJS.ProcessEnv, requested?: KdfProfile): KdfP
 
 export async function checkStrength(passphrase: string): Promise<void> {
   const s = await passphraseStrength(passphrase);
-  if (!s.ok) throw new UsageError(`that passphrase is too weak: ${s.reason}`, 'choose-stronger-passphrase');
+  if (!s.ok) throw new UsageError(`that passphrase is too weak: ${s.reason}`);
 }
 
 /** Write a key file to the cloud, then to the home (so the home's never runs ahead of the cloud's). */

@@ -61,17 +61,11 @@ export async function checkKeyPlace(core: Core, file: string, given?: KeyPlaceFo
   const target = await canonical(file);
   for (const [role, dir] of await foldersOf(core, given)) {
     if (dir && inside(target, await canonical(dir))) {
-      throw new UsageError(
-        `that file would be inside ${ROLES[role]}: a recovery key kept there goes wherever that folder goes; keep it somewhere else`,
-        'choose-other-folder',
-      );
+      throw new UsageError(`that file would be inside ${ROLES[role]}: a recovery key kept there goes wherever that folder goes; keep it somewhere else`);
     }
   }
   if (await enclosingSyncFolder(target)) {
-    throw new UsageError(
-      'that file would be inside a cloud sync folder, whose app would upload the recovery key as it is; keep it somewhere else',
-      'choose-other-folder',
-    );
+    throw new UsageError('that file would be inside a cloud sync folder, whose app would upload the recovery key as it is; keep it somewhere else');
   }
 }
 
@@ -108,14 +102,14 @@ const basenameOf = (dir: string) => dir.split(/[\\/]/).filter(Boolean).at(-1) ??
  * worse than none.
  */
 export async function saveRecoveryKit(core: Core, o: { kit: KitKind; recoveryKey: string; to: string }, now: Date): Promise<{ path: string }> {
-  if (!isAbsolute(o.to)) throw new UsageError('give the full path of the file for the recovery kit, starting from the top of the drive', 'choose-other-folder');
+  if (!isAbsolute(o.to)) throw new UsageError('give the full path of the file for the recovery kit, starting from the top of the drive');
   const config = await loadConfig(core.home);
   const { kf, cloud } = await kitVault(core, o.kit, config);
   await wipeKeys(await openWith(kf, { recoveryKey: o.recoveryKey }));
   await checkKeyPlace(core, o.to);
   const text = recoveryKitText(recoveryKit({ kind: o.kit, vaultName: basenameOf(config.vaultDir), cloud, date: kitDate(now) }, o.recoveryKey));
   if (!(await writeNewFile(o.to, text))) {
-    throw new UsageError('a file of that name is already there; choose a new name (a recovery kit never replaces a file)', 'choose-other-folder');
+    throw new UsageError('a file of that name is already there; choose a new name (a recovery kit never replaces a file)');
   }
   await core.record(o.kit === 'vault' ? 'recovery kit saved' : "successor's recovery kit saved", `to ${o.to}`);
   return { path: o.to };

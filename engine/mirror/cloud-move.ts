@@ -143,7 +143,7 @@ async function destinationKind(dest: Remote, to: CloudSpec, keys: ReadKeys, mark
       : resuming
         ? []
         : await vaultNames(dest); // Dropbox's app folder: what matters is that no vault's files are there
-  if (foreign.length > 0) throw new Refused('the new place is not empty, so nothing was copied there: a new or empty folder is needed', 'choose-other-folder');
+  if (foreign.length > 0) throw new Refused('the new place is not empty, so nothing was copied there; choose a new or empty folder');
   return 'copy';
 }
 
@@ -205,7 +205,7 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
   const dest = await d.open(to);
   const mode = await destinationKind(dest, to, d.keys, marker);
   const keyFile = await d.from.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => {
-    if (e instanceof RemoteNotFound) throw new Refused('the cloud copy has no key file, so it cannot be moved; check the cloud copy first', 'verify-cloud');
+    if (e instanceof RemoteNotFound) throw new Refused('the cloud copy has no key file, so it cannot be moved', 'verify-cloud');
     throw e;
   });
   const kf = parseKeyFile(keyFile);

@@ -52,15 +52,12 @@ export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: 
   const backup = await canonical(dir);
   const vault = await canonical(vaultDir);
   if (inside(backup, vault) || inside(vault, backup)) {
-    throw new Refused('the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive', 'choose-other-folder');
+    throw new Refused('the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive');
   }
   if (cloudDir) {
     const cloud = await canonical(cloudDir);
     if (inside(backup, cloud) || inside(cloud, backup)) {
-      throw new Refused(
-        'the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive',
-        'choose-other-folder',
-      );
+      throw new Refused('the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive');
     }
   }
 }

@@ -64,10 +64,10 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
   const entries = await readdir(o.vaultDir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [];
-    if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder', 'choose-other-folder');
+    if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder');
     throw e;
   });
-  if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder', 'choose-other-folder');
+  if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
   const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   const kfBytes = await readKeyFileBytes(remote);
   if (!kfBytes) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');

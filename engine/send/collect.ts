@@ -40,10 +40,10 @@ export async function collectFiles(paths: readonly string[], vaultDir: string): 
   for (const path of paths) {
     const { full, name } = located(path, vaultDir);
     const st = await lstat(full).catch((e: unknown) => {
-      if (isNotFound(e)) throw new UsageError('a file or folder to send is not there; check its path', 'choose-other-folder');
+      if (isNotFound(e)) throw new UsageError('a file or folder to send is not there; check its path');
       throw e;
     });
-    if (st.isSymbolicLink()) throw new UsageError('a link cannot be sent; choose the file or folder it points to', 'choose-other-folder');
+    if (st.isSymbolicLink()) throw new UsageError('a link cannot be sent; choose the file or folder it points to');
     if (st.isFile()) {
       files.push({ name, full, size: st.size, mtimeMs: st.mtimeMs });
     } else if (st.isDirectory()) {

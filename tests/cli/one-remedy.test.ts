@@ -3,7 +3,12 @@
 // space"), and no next step repeats it after (the command line's words, or
 // the app's). The file system's errors are made here, as a read-only mount or
 // a full disk gives them, and go through the same wording as a real one's.
+// So does any error whose sentence ends with its own advice (a file to send
+// not there, a backup folder inside the vault, a folder not empty, a weak
+// passphrase): the command prints it once, with no next step after it.
 import assert from 'node:assert/strict';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { describeError, errorLine } from '../../cli/exit-codes.js';
 import { FolderStorage } from '../../engine/backup/storage.js';
@@ -11,6 +16,7 @@ import { failureOf } from '../../engine/errors.js';
 import { FolderFailures } from '../../engine/remotes/folder-errors.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
 import { withBackupApi } from '../backup/helpers.js';
+import { run } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
 
 const sys = (code: string) => Object.assign(new Error(`${code}: the system's own words`), { code });
@@ -56,4 +62,43 @@ test('a backup to a read-only backup folder, and to a full one: the command says
     assert.equal((await v.api.status()).lastAttempt?.error, sentence);
   }
   assert.equal((await v.api.backup()).files, 1, 'once the folder takes writes again, the backup is taken');
+});
+
+test('an error whose sentence says what to do: the command prints it once, with no next step after it, and the same exit code', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' } });
+  const nonEmpty = join(v.root, 'not-empty');
+  await mkdir(nonEmpty);
+  await writeFile(join(nonEmpty, 'kept.txt'), 'kept');
+  await writeFile(join(v.root, 'real.txt'), 'real');
+  await symlink(join(v.root, 'real.txt'), join(v.root, 'link.txt'));
+  const out = join(v.root, 'p.html');
+  const cases: [string[], Record<string, string>, number, string][] = [
+    [['send', join(v.root, 'nope.txt'), '--out', out], {}, 2, 'a file or folder to send is not there; check its path'],
+    [['send', join(v.root, 'link.txt'), '--out', out], {}, 2, 'a link cannot be sent; choose the file or folder it points to'],
+    [['backup-folder', join(v.vault, 'bk')], {}, 1, 'the backup folder must be outside the vault folder, and not hold it: choose a folder on a separate drive'],
+    [
+      ['backup-folder', join(v.cloud, 'bk')],
+      {},
+      1,
+      'the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive',
+    ],
+    [
+      ['recover', '--cloud', v.cloud, '--vault', nonEmpty],
+      { CASEVAULT_HOME: join(v.root, 'home-new') },
+      2,
+      'the folder to recover into is not empty; choose a new or empty folder',
+    ],
+    [['cloud-move', '--to', nonEmpty], {}, 1, 'the new place is not empty, so nothing was copied there; choose a new or empty folder'],
+    [
+      ['passwd'],
+      { CASEVAULT_NEW_PASSPHRASE: 'Password123!' },
+      2,
+      'that passphrase is too weak: this is similar to a commonly used password; add more unrelated words',
+    ],
+  ];
+  for (const [args, env, code, sentence] of cases) {
+    const r = await run(args, { ...v.env, ...env });
+    assert.equal(r.stderr, `casevault: ${sentence}.\n`, args.join(' '));
+    assert.equal(r.code, code, `${args.join(' ')}: exit code`);
+  }
 });
