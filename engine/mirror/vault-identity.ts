@@ -23,6 +23,12 @@ export function identityOf(st: Stats): FolderIdentity {
   return { dev: st.dev, ino: st.ino, birth: st.birthtimeMs };
 }
 
+/** Whether two readings are of the same folder (undefined: none there). */
+export function sameFolder(a: FolderIdentity | undefined, b: FolderIdentity | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.dev === b.dev && a.ino === b.ino && (a.birth ?? 0) === (b.birth ?? 0);
+}
+
 /** Whether the vault folder is empty (`filesNow` 0) where the last pass, in another folder at that path, synced files. */
 export function replacedByEmpty(recorded: FolderIdentity | undefined, now: FolderIdentity, filesNow: number, recordedFiles: number): boolean {
   if (!recorded || recordedFiles === 0 || filesNow > 0) return false;

@@ -5,12 +5,13 @@
 // pass at start-up and by a periodic rescan. A failing cloud is a state
 // (offline), retried with exponential backoff and jitter, not an error storm.
 import { basename, join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { failureOf, Refused } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { isIgnoredName } from './scan.js';
 import { syncOnce, type SyncContext } from './sync.js';
+import { identityOf, sameFolder } from './vault-identity.js';
 import { Wiped } from '../devices/wipe.js';
 import type { LiveSyncState, SyncReport } from '../../contract/index.js';
 
@@ -35,6 +36,8 @@ export interface LiveControl {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** How often the vault folder is checked to be the one being watched. */
+const FOLLOW_MS = 2000;
 
 /** Exponential backoff with jitter: 1 s, 2 s, 4 s ... up to 5 minutes, each between half and all of that. */
 export function backoffMs(failures: number, random = Math.random): number {
@@ -108,18 +111,38 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
   };
 
   const { watch } = await import('chokidar'); // here, not at the top: every command loads this module, only live sync needs the watcher
-  const watcher = watch(ctx.vaultDir, {
-    ignoreInitial: true,
-    followSymlinks: false,
-    ignored: (p: string) => isIgnoredName(basename(p)),
-  });
-  watcher.on('all', () => schedule(debounceMs));
-  // A name that is not valid UTF-8 reaches chokidar with replacement characters, a path it cannot stat, so no 'all' event
-  // follows; the raw event still comes, and the pass it starts reports the file as not synced rather than waiting for the rescan.
-  watcher.on('raw', (_event: string, path: unknown) => {
-    if (typeof path === 'string' && path.includes('\uFFFD')) schedule(debounceMs);
-  });
-  watcher.on('error', () => schedule(debounceMs));
+  const startWatcher = () => {
+    const w = watch(ctx.vaultDir, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      ignored: (p: string) => isIgnoredName(basename(p)),
+    });
+    w.on('all', () => schedule(debounceMs));
+    // A name that is not valid UTF-8 reaches chokidar with replacement characters, a path it cannot stat, so no 'all' event
+    // follows; the raw event still comes, and the pass it starts reports the file as not synced rather than waiting for the rescan.
+    w.on('raw', (_event: string, path: unknown) => {
+      if (typeof path === 'string' && path.includes('\uFFFD')) schedule(debounceMs);
+    });
+    w.on('error', () => schedule(debounceMs));
+    return w;
+  };
+  const folderNow = () => stat(ctx.vaultDir).then(identityOf, () => undefined);
+  let watcher = startWatcher();
+  let watched = await folderNow();
+  // The watcher holds the folder it was started on: a drive plugged in again, or the folder moved away and put back, is
+  // another folder at the same path, whose changes it never hears. Checked every 2 seconds (a stat), and watched afresh.
+  let following: Promise<void> | undefined;
+  const follow = setInterval(() => {
+    following ??= (async () => {
+      const now = await folderNow();
+      if (sameFolder(now, watched) || signal.aborted || ended.signal.aborted) return;
+      watched = now;
+      const old = watcher;
+      watcher = startWatcher();
+      await old.close();
+      schedule(debounceMs);
+    })().finally(() => (following = undefined));
+  }, FOLLOW_MS);
   const rescan = setInterval(() => schedule(0), o.rescanMs ?? 5 * 60_000);
   schedule(0);
   o.onReady?.({
@@ -136,7 +159,9 @@ export async function watchVault(ctx: Omit<SyncContext, 'settleMs'>, signal: Abo
     else for (const s of [signal, ended.signal]) s.addEventListener('abort', () => resolve(), { once: true });
   });
   clearInterval(rescan);
+  clearInterval(follow);
   clearTimeout(timer);
+  await following; // a watcher being replaced now is replaced before it is closed
   await watcher.close();
   await running; // a pass in progress finishes (killing it would be safe too, just slower next time)
   for (const w of waiting) w.reject(new Refused('live sync stopped before the pass ran; sync again'));

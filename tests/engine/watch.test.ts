@@ -1,7 +1,7 @@
 // Live sync: files dropped into a watched vault reach the cloud by themselves.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
@@ -172,6 +172,28 @@ test('watch: a file dropped with a name that is not valid text is reported faile
       reports[1]!.failed.map((f) => f.path),
       ['M-0042 \uFFFD notes.txt'],
     );
+  } finally {
+    stop.abort();
+    await running;
+  }
+});
+
+test('watch: the vault folder put back as a copy (a drive plugged in again) is watched afresh, not only at the rescan', async () => {
+  const { root, vault, cloud, engine } = await makeVault({ files: { 'C/f1.txt': 'synced at start-up' } });
+  const stop = new AbortController();
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // No rescan in the test's time: only a watcher on the folder put back can start the pass that sends the new file.
+  const running = engine.watch(stop.signal, { rescanMs: 3_600_000 });
+  try {
+    await until(async () => (await objectCount(cloud)) === 1);
+    // The drive away for a while, then back as another folder (another inode) at the same path, as an outside probe found it;
+    // the pauses only set the scene (the watcher on the old folder heard nothing of either), nothing here is timed.
+    await rename(vault, join(root, 'vault-away'));
+    await pause(2000);
+    await cp(join(root, 'vault-away'), vault, { recursive: true, preserveTimestamps: true });
+    await pause(3000);
+    await writeFile(join(vault, 'C', 'new letter.txt'), 'written after the folder came back');
+    await until(async () => (await objectCount(cloud)) === 2);
   } finally {
     stop.abort();
     await running;
