@@ -23,17 +23,15 @@ export function identityOf(st: Stats): FolderIdentity {
   return { dev: st.dev, ino: st.ino, birth: st.birthtimeMs };
 }
 
-/** Whether two readings are of the same folder (undefined: none there). */
+/** Whether two readings are of the same folder (undefined: none there). Birth times decide only where both readings have one. */
 export function sameFolder(a: FolderIdentity | undefined, b: FolderIdentity | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.dev === b.dev && a.ino === b.ino && (a.birth ?? 0) === (b.birth ?? 0);
+  return a.dev === b.dev && a.ino === b.ino && (!a.birth || !b.birth || a.birth === b.birth);
 }
 
 /** Whether the vault folder is empty (`filesNow` 0) where the last pass, in another folder at that path, synced files. */
 export function replacedByEmpty(recorded: FolderIdentity | undefined, now: FolderIdentity, filesNow: number, recordedFiles: number): boolean {
-  if (!recorded || recordedFiles === 0 || filesNow > 0) return false;
-  const bornElsewhere = !!recorded.birth && !!now.birth && recorded.birth !== now.birth;
-  return recorded.dev !== now.dev || recorded.ino !== now.ino || bornElsewhere;
+  return !!recorded && recordedFiles > 0 && filesNow === 0 && !sameFolder(recorded, now);
 }
 
 /** For a backup that found no file in the vault folder: whether that folder is not the one the last sync pass synced. */
