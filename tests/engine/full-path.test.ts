@@ -4,14 +4,13 @@
 // what a person typing it means.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Failure } from '../../contract/index.js';
 import { Engine } from '../../engine/engine.js';
 import { BIN, PASSPHRASE } from '../helpers/cli.js';
-import { exists } from '../helpers/fs.js';
+import { exists, tempDir } from '../helpers/fs.js';
 import { makeVault } from '../helpers/vault.js';
 
 function refusedAsRelative(p: string, what: string) {
@@ -27,7 +26,7 @@ function refusedAsRelative(p: string, what: string) {
 }
 
 test('the engine refuses a relative vault, cloud or backup folder, naming where it would have landed; nothing is made', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'casevault-relative-'));
+  const root = await tempDir('casevault-relative');
   const engine = new Engine(join(root, 'home'), { CASEVAULT_KDF_PROFILE: 'interactive' });
   const cloud = { kind: 'folder' as const, dir: join(root, 'cloud') };
   await assert.rejects(engine.init({ vaultDir: 'Cases', cloud, passphrase: PASSPHRASE }), refusedAsRelative('Cases', 'vault folder'));
@@ -56,7 +55,7 @@ test('a vault already made: a relative export, handover copy or new cloud folder
 });
 
 test("the command line takes a relative folder as the terminal folder's", async () => {
-  const root = await mkdtemp(join(tmpdir(), 'casevault-relative-cli-'));
+  const root = await tempDir('casevault-relative-cli');
   const code = await new Promise<number | null>((done) => {
     const child = spawn(process.execPath, [BIN, 'init', '--vault', 'Cases', '--cloud', 'Cloud'], {
       cwd: root,
