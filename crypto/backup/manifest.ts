@@ -20,7 +20,6 @@
 // covers the snapshot ID and every byte before it: a manifest assembled from
 // existing pieces (CVE-2023-36811) needs that key. Spec: docs/backup-format.md.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { z } from 'zod';
 import { concat, u32le, utf8 } from '../bytes.js';
 import { BLOB_ID_BYTES } from './blob.js';
 import type { RepoKeys } from './keys.js';
@@ -51,21 +50,12 @@ export interface ManifestSummary {
   blobs: Uint8Array[];
 }
 
-const treeSchema = z
-  .object({
-    v: z.literal(1),
-    files: z.array(
-      z
-        .object({
-          p: z.string(),
-          s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-          m: z.number().finite(),
-          c: z.array(z.number().int().min(0)),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
+interface TreeFile {
+  p: string;
+  s: number;
+  m: number;
+  c: number[];
+}
 
 function cmp(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -132,6 +122,31 @@ export function sealManifest(sodium: Sodium, keys: RepoKeys, snapshotId: Uint8Ar
 }
 
 const damaged = (why: string) => new DamagedData(`damaged or tampered backup snapshot (${why})`);
+
+const TREE_KEYS = ['p', 's', 'm', 'c'];
+const isIndex = (i: unknown): i is number => Number.isSafeInteger(i) && (i as number) >= 0;
+
+/**
+ * The tree as parsed JSON, checked field by field: { "v": 1, "files": [...] }
+ * and no other key; each file exactly p (text), s (a size), m (a finite
+ * time) and c (chunk indexes). A plain loop: a schema library took 22 µs a
+ * file (0.2 s at 10,000 files before a restore could start).
+ */
+export function checkTree(v: unknown): TreeFile[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw damaged('unreadable tree');
+  const t = v as Record<string, unknown>;
+  if (Object.keys(t).length !== 2 || t['v'] !== 1 || !Array.isArray(t['files'])) throw damaged('unreadable tree');
+  for (const f of t['files'] as unknown[]) {
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw damaged('unreadable tree');
+    const e = f as Record<string, unknown>;
+    const keys = Object.keys(e);
+    if (keys.length !== TREE_KEYS.length || !TREE_KEYS.every((k) => Object.hasOwn(e, k))) throw damaged('unreadable tree');
+    if (typeof e['p'] !== 'string' || !isIndex(e['s']) || !Number.isFinite(e['m']) || !Array.isArray(e['c']) || !e['c'].every(isIndex)) {
+      throw damaged('unreadable tree');
+    }
+  }
+  return t['files'] as TreeFile[];
+}
 
 interface Parsed {
   epk: Uint8Array;
@@ -211,17 +226,17 @@ export function openManifest(
   } finally {
     sodium.memzero(key);
   }
-  let tree: z.infer<typeof treeSchema>;
+  let tree: TreeFile[];
   try {
     const json = inflateRawSync(unpadFrame(framed, 'snapshot'), { maxOutputLength: MAX_TREE });
-    tree = treeSchema.parse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)));
+    tree = checkTree(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)));
   } catch (e) {
     if (e instanceof DamagedData) throw e;
     throw damaged('unreadable tree');
   }
   const n = p.summary.blobs.length;
   let bytesTotal = 0;
-  const files = tree.files.map((f) => {
+  const files = tree.map((f) => {
     bytesTotal += f.s;
     return {
       path: f.p,

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { deriveRepoKeys, openManifest, randomBytes, ready, sealManifest } from '../../crypto/backup/index.js';
+import { checkTree } from '../../crypto/backup/manifest.js';
+import { DamagedData } from '../../crypto/errors.js';
 
 test('a manifest opens to the files and chunks it was sealed with, its blob list sorted and unique', async () => {
   const sodium = await ready();
@@ -35,4 +38,56 @@ test('a manifest opens to the files and chunks it was sealed with, its blob list
     }),
     { numRuns: 200 },
   );
+});
+
+test('a tree is taken only in its exact shape: each file p, s, m and c and nothing else (as the schema in docs/backup-format.md)', () => {
+  const good = fc.record({ p: fc.string(), s: fc.nat(), m: fc.double({ noNaN: true, noDefaultInfinity: true }), c: fc.array(fc.nat()) });
+  const entry = fc.oneof(
+    good,
+    // a good one with a field dropped, changed, or one more
+    fc.tuple(good, fc.constantFrom('p', 's', 'm', 'c', 'x', '__proto__'), fc.option(fc.jsonValue())).map(([g, k, v]) => {
+      const e: Record<string, unknown> = { ...g };
+      if (v === null) delete e[k];
+      else Object.defineProperty(e, k, { value: v, enumerable: true });
+      return e;
+    }),
+  );
+  const tree = fc.oneof(fc.record({ v: fc.constantFrom(1, 2, '1'), files: fc.array(entry, { maxLength: 4 }) }), fc.jsonValue());
+  // The same rule written as a schema: what the check takes, it takes whole; what it refuses is damaged.
+  const schema = z
+    .object({
+      v: z.literal(1),
+      files: z.array(
+        z
+          .object({ p: z.string(), s: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), m: z.number().finite(), c: z.array(z.number().int().min(0)) })
+          .strict(),
+      ),
+    })
+    .strict();
+  fc.assert(
+    fc.property(tree, (t) => {
+      const parsed = JSON.parse(JSON.stringify(t)) as unknown; // as the tree arrives: "__proto__" an own key
+      const want = schema.safeParse(parsed);
+      let got: unknown;
+      try {
+        got = checkTree(parsed);
+      } catch (e) {
+        assert.ok(e instanceof DamagedData, String(e));
+        assert.equal(want.success, false, JSON.stringify(parsed));
+        return;
+      }
+      assert.ok(want.success, JSON.stringify(parsed));
+      assert.deepEqual(got, want.data.files);
+    }),
+    { numRuns: 3000 },
+  );
+  for (const bad of [
+    null,
+    [],
+    { v: 1 },
+    { v: 1, files: [{ p: 'a', s: -1, m: 0, c: [] }] },
+    { v: 1, files: [{ p: 'a', s: 1, m: 0, c: [1.5] }] },
+    { v: 1, files: [], x: 0 },
+  ])
+    assert.throws(() => checkTree(bad), DamagedData);
 });
