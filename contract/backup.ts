@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { HealthItem } from './health.js';
 import type { PathReason } from './mirror.js';
+import { fileCount } from './words.js';
 
 const count = z.number().int().min(0).max(1000);
 export const retentionSchema = z.object({ last: count, daily: count, weekly: count, monthly: count, yearly: count }).strict();
@@ -150,6 +151,22 @@ export interface RestoreReport {
   to: string;
   /** Where each restored file now is (absolute; beside an existing one if renamed), for the first 100 of them. */
   written: { path: string; writtenAs: string }[];
+}
+
+/**
+ * What a restore wrote, in one sentence for the app and the command line:
+ * files already there with the same content (left as they were) are said
+ * apart, never counted as restored. `from`: "from snapshot 1a2b3c4d",
+ * "into /home/…/Restored"; `size`: the shell's way of writing sizes.
+ */
+export function restoredSentence(r: Pick<RestoreReport, 'restored' | 'identical' | 'bytes'>, from: string, size: (bytes: number) => string): string {
+  const written = r.restored - r.identical;
+  if (r.identical === 0) return `Restored ${fileCount(written)} (${size(r.bytes)}) ${from}.`;
+  const were = r.identical === 1 ? 'was' : 'were';
+  if (written === 0) {
+    return `Nothing needed restoring ${from}: ${r.identical === 1 ? 'the file was' : `all ${fileCount(r.identical)} (${size(r.bytes)}) were`} already there with the same content.`;
+  }
+  return `Restored ${fileCount(written)} ${from}; ${r.identical} more ${were} already there with the same content and left as ${r.identical === 1 ? 'it was' : 'they were'}.`;
 }
 
 /** A snapshot's files as the app's restore screen browses them (no chunk IDs). */

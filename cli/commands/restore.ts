@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { Failure, fileCount } from '../../contract/index.js';
+import { Failure, fileCount, restoredSentence } from '../../contract/index.js';
 
 interface Options {
   snapshot?: string;
@@ -28,8 +28,7 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
         const stop = showProgress(engine, ctx.io, 'Restoring');
         return engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);
       });
-      ctx.out(`Restored ${fileCount(r.restored)} (${mib(r.bytes)}) from snapshot ${r.snapshot.slice(0, 8)}.`);
-      if (r.identical > 0) ctx.out(`${r.identical} of them were already there with the same content and were left as they were.`);
+      ctx.out(restoredSentence(r, `from snapshot ${r.snapshot.slice(0, 8)}`, mib));
       for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);
       for (const f of r.failed) ctx.out(`Not restored: ${f.path}: ${f.reason}`);
       if (r.failed.some((f) => f.damaged)) {

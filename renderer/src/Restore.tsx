@@ -12,7 +12,7 @@ import { TaskProgress, useTaskProgress } from './TaskProgress.js';
 import { count, exactAndAgo, exactWhen, shortWhen, size } from './text.js';
 import { buildTree, coveredByFolder, searchTree, toggle, type Folder } from './tree.js';
 import { useUnlocked } from './Unlock.js';
-import { type ApiResult } from '../../contract/index.js';
+import { restoredSentence, type ApiResult } from '../../contract/index.js';
 
 type Snapshots = ApiResult<'snapshots'>;
 type Tree = ApiResult<'snapshotTree'>;
@@ -216,7 +216,7 @@ function RestoreResult({ report }: { report: Report }) {
   } else if (one) {
     text = `Restored ${one.path} as ${one.writtenAs}${report.renamed.length === 1 ? ', beside the file of the same name that was there (nothing was overwritten)' : ''}.`;
   } else {
-    text = `Restored ${count(report.restored, 'file')} (${size(report.bytes)}) into ${report.to}.${report.identical > 0 ? ` ${report.identical} were already there unchanged.` : ''}${
+    text = `${restoredSentence(report, `into ${report.to}`, size)}${
       report.renamed.length > 0 ? ` ${report.renamed.length} went beside a different file of the same name (nothing was overwritten).` : ''
     }`;
   }
