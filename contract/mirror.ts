@@ -227,7 +227,7 @@ export interface CloudMoveReport {
   joined: boolean;
   /** Files this computer's next sync uploads again (changed here after another computer moved the copy). */
   uploadAgain: number;
-  /** Other computers with a record in the vault's cloud: each must be pointed at the new place. */
+  /** Other computers of the vault still in use (not marked lost or wiped): each must be pointed at the new place. */
   otherComputers: number;
   movedAt: string;
 }

@@ -706,6 +706,11 @@ export class Engine {
       this.connected = undefined; // the next connection is to the new place
       return r;
     });
+    // Only the computers still in use are to be pointed at the new place: one marked lost or wiped never will be (its records, if they cannot be read, all count).
+    report.otherComputers = await this.devices().then(
+      (all) => all.filter((x) => !x.this && x.status === 'active').length,
+      () => report.otherComputers,
+    );
     await this.record('cloud copy moved', `from ${report.from} to ${report.to}: ${report.objects} objects read back and checked`);
     return report;
   }
