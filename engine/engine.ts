@@ -864,6 +864,7 @@ export class Engine {
 
   /** Restore a snapshot, or files and folders of it (needs the vault unlocked). */
   async restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
+    requireFullPath(o.to, 'folder to restore into');
     const r = await (await this.backups()).restore(o);
     const chosen = [...(o.path ? [o.path] : []), ...(o.paths ?? [])];
     await this.record(

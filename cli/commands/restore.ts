@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
@@ -26,7 +27,7 @@ export function restoreCommand(program: Command, ctx: Ctx, done: (code: number) 
       for (const [value, sentence] of empty) if (value !== undefined && value.trim() === '') throw new Failure('usage', sentence);
       const r = await ctx.unlocked((engine) => {
         const stop = showProgress(engine, ctx.io, 'Restoring');
-        return engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: o.to }).finally(stop);
+        return engine.restoreBackup({ snapshot: o.snapshot ?? 'latest', ...(o.path ? { path: o.path } : {}), to: resolve(o.to) }).finally(stop);
       });
       ctx.out(restoredSentence(r, `from snapshot ${r.snapshot.slice(0, 8)}`, mib));
       for (const x of r.renamed) ctx.out(`Already there, so restored beside it: ${x.path} -> ${x.writtenAs}`);

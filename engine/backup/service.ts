@@ -22,7 +22,7 @@ import { restoreFiles, selectFiles, selectPaths } from './restore.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { loadSettings } from '../settings.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
-import { repoStorageAt, type RepoStorage } from './storage.js';
+import { isS3Location, repoStorageAt, type RepoStorage } from './storage.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { emptyFolderReplaced } from '../mirror/vault-identity.js';
@@ -413,8 +413,12 @@ export class BackupApi {
 
   /** Restore a snapshot, or the file or folder `path` of it, into `to` (never overwriting). Needs the vault unlocked. */
   async restore(o: RestoreOptions): Promise<RestoreReport> {
-    const { cloud } = await loadConfig(this.d.home);
-    await checkRestoreTarget(o.to, cloud.kind === 'folder' ? cloud.dir : undefined);
+    const { cloud, backupDir } = await loadConfig(this.d.home);
+    await checkRestoreTarget(o.to, {
+      ...(cloud.kind === 'folder' ? { cloudDir: cloud.dir } : {}),
+      ...(backupDir && !isS3Location(backupDir) ? { backupDir } : {}),
+      home: this.d.home,
+    });
     const keys = this.d.readKeys();
     const { repo, storage, local, dir } = await this.open(false);
     try {

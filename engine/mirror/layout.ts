@@ -2,7 +2,7 @@
 // sync folder (its client would upload the plaintext), the vault and the
 // encrypted mirror inside each other, or a restore's plaintext written into
 // either of those.
-import { readdir, realpath } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Refused, UsageError } from '../errors.js';
 
@@ -89,11 +89,23 @@ export async function checkLayout(vaultDir: string, cloudDir?: string): Promise<
   }
 }
 
-/** Where a restore writes plaintext: never inside the cloud folder or a cloud sync folder, whose client would upload it. */
-export async function checkRestoreTarget(dir: string, cloudDir: string | undefined): Promise<void> {
+/**
+ * Where a restore writes plaintext: a folder (new, or beside existing files),
+ * never inside the cloud folder or a cloud sync folder, whose client would
+ * upload it, nor inside the backup folder (a drive or share others may read)
+ * or Casevault's settings folder (removed with the vault).
+ */
+export async function checkRestoreTarget(dir: string, apart: { cloudDir?: string; backupDir?: string; home?: string }): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st && !st.isDirectory())
+    throw new UsageError('the place to restore into is a file, not a folder; choose a folder (a new one, or one beside existing files)');
   const target = await canonical(dir);
-  if (cloudDir && inside(target, await canonical(cloudDir)))
+  if (apart.cloudDir && inside(target, await canonical(apart.cloudDir)))
     throw new UsageError('a restore cannot go inside the cloud folder (the files would sit there unencrypted); choose another place');
+  if (apart.backupDir && inside(target, await canonical(apart.backupDir)))
+    throw new UsageError('a restore cannot go inside the backup folder (the files would sit on the backup drive unencrypted); choose another place');
+  if (apart.home && inside(target, await canonical(apart.home)))
+    throw new UsageError("a restore cannot go inside Casevault's settings folder for this vault; choose another place");
   const sync = await enclosingSyncFolder(target);
   if (sync) throw new UsageError(`a restore cannot go inside the cloud sync folder ${sync}, which would upload the files unencrypted; choose another place`);
 }
