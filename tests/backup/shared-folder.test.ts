@@ -88,3 +88,21 @@ test('the policy still forgets old snapshots within each group: this computer ke
   assert.deepEqual(fa.removed, []);
   assert.deepEqual(new Set(fa.kept.map((k) => k.id)), new Set([as[2], bs[2]]));
 });
+
+test("delete on A: the backups' date is not foretold while B's snapshots may hold the case; A's own alone give a date", async () => {
+  const { v, b } = await twoComputers();
+  await writeFile(join(b.vault, 'Smith.txt'), 'a case B backed up');
+  await b.engine.backup(); // B's snapshot: it goes only as B's backups go on
+  await writeFile(join(v.vault, 'Jones.txt'), 'a case on A');
+  await v.engine.backup();
+  const r = await v.engine.deleteCases({ cases: ['Jones.txt'], confirm: true, force: true });
+  const fate = r.cases[0]!.copies.find((c) => c.copy === 'backups')!;
+  assert.equal(fate.gone, 'unknown');
+  assert.match(fate.note, /another computer of the vault took/);
+  assert.match(fate.note, /this computer's own snapshots holding it go by about \d{4}-\d\d-\d\d/);
+
+  // (The estimate takes every snapshot from before the deletion to hold the case, B's too: reading the file lists needs the passphrase.)
+  const alone = await makeVault({ files: { 'Brown.txt': 'x' }, synced: true, backedUp: true });
+  const one = await alone.engine.deleteCases({ cases: ['Brown.txt'], confirm: true, force: true });
+  assert.match(one.cases[0]!.copies.find((c) => c.copy === 'backups')!.gone, /^\d{4}-\d\d-\d\d$/, 'one computer: a date, as before');
+});
