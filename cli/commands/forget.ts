@@ -24,7 +24,9 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
   const d = DEFAULT_RETENTION;
   program
     .command('forget')
-    .description('apply the retention policy to the backup snapshots; --prune also frees the space they used')
+    .description(
+      "apply the retention policy to the backup snapshots: to this computer's, and on their own to the others in the folder (another computer's), so another computer's newest are kept as this one's are; --prune also frees the space they used",
+    )
     .option('--prune', 'remove the data no remaining snapshot needs')
     .option('--dry-run', 'only list what would be forgotten')
     .option('--keep-last <n>', `keep the n newest snapshots (default ${d.last})`, count)

@@ -18,19 +18,27 @@ import { toHex } from '../../crypto/index.js';
 import { Damaged, Refused } from '../errors.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
-import { applyRetention } from './retention.js';
+import { applyRetentionByGroup } from './retention.js';
 import { ObjectLocked } from '../remotes/s3/remote.js';
 import { type PruneReport, type ForgetReport, type RetentionPolicy } from '../../contract/index.js';
 
 /** A pack is rewritten once this share of its bytes is no longer needed. */
 const REPACK_UNUSED = 0.2;
 
-/** `archives` (engine/backup/archives.ts) are kept whatever the policy says, and take no place in it. */
+/**
+ * `archives` (engine/backup/archives.ts) are kept whatever the policy says,
+ * and take no place in it. `own`: the snapshots this computer took (its
+ * records in backup-state.json); the policy is applied to them, and on its
+ * own to every other snapshot (other computers' sharing the folder, or from
+ * before this computer's records began), so one computer's forget never
+ * lets another computer's newest backups go to make room for its own.
+ */
 export async function forgetSnapshots(
   repo: Repository,
   policy: RetentionPolicy,
   dryRun = false,
   archives: ReadonlySet<string> = new Set(),
+  own: ReadonlySet<string> = new Set(),
   /** Told the snapshots about to be deleted, before the first is: a kill -9 between the two must not leave them "written and never forgotten". */
   beforeRemove: (ids: string[]) => Promise<void> = async () => {},
 ): Promise<ForgetReport> {
@@ -45,7 +53,7 @@ export async function forgetSnapshots(
       unreadable.push(id);
     }
   }
-  const plan = applyRetention(dated, policy);
+  const plan = applyRetentionByGroup([dated.filter((s) => own.has(s.id)), dated.filter((s) => !own.has(s.id))], policy);
   plan.keep.push(...archived.map((snapshot) => ({ snapshot, reasons: ['archive'] })));
   const locked: { id: string; time: string; until: string }[] = [];
   if (!dryRun) {

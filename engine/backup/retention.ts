@@ -59,3 +59,20 @@ export function applyRetention<T extends Dated>(snapshots: readonly T[], policy:
     remove: sorted.filter((s) => !reasons.has(s.id)),
   };
 }
+
+/**
+ * The policy applied to each group on its own, as restic groups by host:
+ * each group keeps its newest snapshots whatever the other groups hold.
+ * The backup folder's snapshots fall in two (backup-format.md has no
+ * computer in a manifest, so this computer's records say which): those this
+ * computer took, and every other (another computer's, or from before this
+ * computer's records began). Kept newest first, as applyRetention.
+ */
+export function applyRetentionByGroup<T extends Dated>(groups: readonly (readonly T[])[], policy: RetentionPolicy): RetentionPlan<T> {
+  const plans = groups.map((g) => applyRetention(g, policy));
+  const newestFirst = (a: T, b: T) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : -1);
+  return {
+    keep: plans.flatMap((p) => p.keep).sort((a, b) => newestFirst(a.snapshot, b.snapshot)),
+    remove: plans.flatMap((p) => p.remove).sort(newestFirst),
+  };
+}

@@ -527,7 +527,8 @@ export class BackupApi {
     const { repo, storage, local } = await this.open(false);
     try {
       return await withRepoLock(storage, 'forget', async () => {
-        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives), async (ids) => {
+        const own = new Set(local.snapshots); // this computer's group; the rest of the folder is the other (forget.ts)
+        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives), own, async (ids) => {
           local.forgotten.push(...ids); // recorded first: verify then never takes a snapshot deleted here for one the folder lost
           await saveBackupState(this.d.home, local);
         });

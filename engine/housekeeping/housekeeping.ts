@@ -328,16 +328,28 @@ export class Housekeeping {
       });
     const archives = new Set(snapshots.filter((s) => s.archive).map((s) => s.id));
     const settings = await loadSettings(this.d.home);
+    // forget applies the policy to this computer's snapshots and, on its own, to every other (engine/backup/forget.ts):
+    // this computer's go as its backups go on; the others' only as the computer that took them backs up.
+    const own = new Set((await loadBackupState(this.d.home)).snapshots);
+    const backups = snapshots.filter((s) => !s.archive);
     const expires = lastCopyExpires(
-      snapshots.filter((s) => !s.archive).map((s) => Date.parse(s.time)),
+      backups.filter((s) => own.has(s.id)).map((s) => Date.parse(s.time)),
       removedAt,
       settings.retention,
       backupSchedule(settings).everyMs,
     );
+    const othersHold = backups.some((s) => !own.has(s.id) && Date.parse(s.time) <= removedAt);
     return (name, marks) => {
       const archive = marks.archives.find((a) => a.case === name && archives.has(a.snapshot));
       if (archive)
         return { copy: 'backups', gone: 'never', estimate: false, note: `archive ${archive.snapshot} keeps a copy; forget never removes an archive` };
+      if (othersHold)
+        return {
+          copy: 'backups',
+          gone: 'unknown',
+          estimate: true,
+          note: `snapshots in the backup folder that another computer of the vault took (or taken before this computer's records of the folder began, as after a recovery) may hold it: the retention policy lets them go only as that computer's backups go on, which this computer cannot foresee${typeof expires === 'number' ? `; this computer's own snapshots holding it go by about ${dateOf(expires)}` : ''}`,
+        };
       if (expires === null) return { copy: 'backups', gone: 'now', estimate: false, note: 'no backup snapshot holds it' };
       if (expires === undefined)
         return { copy: 'backups', gone: 'unknown', estimate: true, note: 'the retention policy keeps a snapshot holding it for more than a hundred years' };

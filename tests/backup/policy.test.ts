@@ -1,7 +1,7 @@
 // Pure logic: the retention policy and the backup schedule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyRetention, DEFAULT_RETENTION } from '../../engine/backup/retention.js';
+import { applyRetention, applyRetentionByGroup, DEFAULT_RETENTION } from '../../engine/backup/retention.js';
 import { backupDue, backupOverdue, DEFAULT_SCHEDULE, nextBackupAt } from '../../engine/backup/schedule.js';
 
 const H = 3600_000;
@@ -54,4 +54,29 @@ test('schedule: daily, due at once the first time, caught up after sleep, retrie
   const st = { ...base, lastSuccessMs: T0, lastAttemptMs: T0, lastAttemptOk: true, lastChangeMs: T0 + H };
   assert.equal(nextBackupAt(onChange, { ...st, now: T0 + H }), T0 + H + 10 * 60_000);
   assert.equal(nextBackupAt(onChange, { ...st, lastChangeMs: T0 - H, now: T0 + H }), T0 + D, 'a change before the last backup does not count');
+});
+
+test('applyRetentionByGroup: each group gets the whole policy on its own', () => {
+  const h = 3_600_000;
+  const t0 = Date.UTC(2026, 0, 5, 8);
+  const other = [{ id: 'a1', timeMs: t0 }];
+  const own = Array.from({ length: 12 }, (_, i) => ({ id: `b${String(i).padStart(2, '0')}`, timeMs: t0 + (i + 1) * h }));
+  const policy = { last: 10, daily: 0, weekly: 0, monthly: 0, yearly: 0 };
+  const plan = applyRetentionByGroup([own, other], policy);
+  assert.ok(
+    plan.keep.some((k) => k.snapshot.id === 'a1'),
+    "the other group's only snapshot is kept",
+  );
+  assert.deepEqual(
+    plan.remove.map((s) => s.id),
+    ['b01', 'b00'],
+    'the policy still forgets within a group, newest first',
+  );
+  assert.equal(plan.keep.length, 11);
+  assert.deepEqual(
+    plan.keep.map((k) => k.snapshot.timeMs),
+    [...plan.keep.map((k) => k.snapshot.timeMs)].sort((a, b) => b - a),
+    'kept newest first',
+  );
+  assert.deepEqual(applyRetentionByGroup([[...own, ...other]], policy), applyRetention([...own, ...other], policy), 'one group: the policy as before');
 });
