@@ -26,6 +26,9 @@ const device = (id: string, name: string, more: Partial<DeviceInfo> = {}): Devic
   wipedAt: null,
   orderRestored: false,
   earlierKeys: false,
+  recordGone: false,
+  recordRolledBack: false,
+  oldKeysRecord: false,
   ...more,
 });
 
@@ -43,6 +46,10 @@ test('computers: unlock first, then the list; mark one lost with its wipe; the b
     status: 'lost',
     keysRotatedAt: null,
     markedLostAt: '2026-12-02T09:00:00.000Z',
+    recordGone: false,
+    recordRolledBack: false,
+    oldKeysRecord: false,
+    recordNotes: [],
     wipeOrderedAt: '2026-12-02T09:00:00.000Z',
     wipedAt: null,
     audit: [],
