@@ -36,6 +36,24 @@ export interface DeviceInfo {
   orderRestored: boolean;
   /** Its record is under the vault's keys from before a rotation (it has not synced since). */
   earlierKeys: boolean;
+  /** Marked lost, and its record has gone from the cloud: listed from the copy this computer kept (RECORD_GONE). */
+  recordGone: boolean;
+  /** Marked lost, and the cloud holds an earlier record of it than this computer has seen: listed from the newer copy kept here (RECORD_ROLLED_BACK). */
+  recordRolledBack: boolean;
+  /** Marked lost, and a record of it under the vault's keys from before the rotation appeared after that (OLD_KEYS_RECORD): listed from the copy kept here. */
+  oldKeysRecord: boolean;
+}
+
+/** The plain words for a lost computer's record that the cloud deleted, rolled back, or that someone with its old keys rewrote. */
+export const RECORD_GONE = 'its record has gone from the cloud (deleted there); this is the copy this computer kept when it saw it last';
+export const RECORD_ROLLED_BACK =
+  'the cloud holds an earlier record of it than this computer has seen (put back to an earlier state); this is the newer copy this computer kept';
+export const OLD_KEYS_RECORD =
+  "a record written with the vault's keys from before the rotation appeared after this computer was marked lost: someone holding the lost computer's keys may have written it";
+
+/** Those words for one computer, in the order said. */
+export function recordNotes(d: Pick<DeviceInfo, 'recordGone' | 'recordRolledBack' | 'oldKeysRecord'>): string[] {
+  return [d.recordGone ? RECORD_GONE : '', d.recordRolledBack ? RECORD_ROLLED_BACK : '', d.oldKeysRecord ? OLD_KEYS_RECORD : ''].filter(Boolean);
 }
 
 export interface BreachCase {
@@ -65,6 +83,12 @@ export interface BreachReport {
   /** Its trail in the cloud failed its check (or none was there). */
   auditProblem: string | null;
   madeAt: string;
+  /** As in DeviceInfo: the report is made from the record this computer kept, joined with the cloud's (never fewer cases or files). */
+  recordGone: boolean;
+  recordRolledBack: boolean;
+  oldKeysRecord: boolean;
+  /** Those, in plain words (empty when the cloud's record is the newest this computer has seen). */
+  recordNotes: string[];
 }
 
 const row = (k: string, v: string) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`;
@@ -95,7 +119,7 @@ ${row('Marked lost', r.markedLostAt ?? 'no')}
 ${row('Wipe ordered', r.wipeOrderedAt ?? 'no')}
 ${row('Wipe carried out', r.wipedAt ?? (r.wipeOrderedAt ? 'not yet' : 'no'))}
 </table>
-<h2>Cases on it</h2>
+${r.recordNotes.length ? `<h2>Its record in the cloud</h2>\n${r.recordNotes.map((n) => `<p><strong>${escapeHtml(n.charAt(0).toUpperCase() + n.slice(1))}.</strong></p>`).join('\n')}\n` : ''}<h2>Cases on it</h2>
 <table><tr><th>Case</th><th>Files</th><th>Newest change</th></tr>${cases}</table>
 <h2>Its audit entries that reached the cloud</h2>
 ${r.auditProblem ? `<p>${escapeHtml(r.auditProblem)}</p>` : ''}

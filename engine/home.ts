@@ -48,6 +48,8 @@ export const homeFiles = {
   archivingCases: 'archiving-cases.json',
   /** What this computer last wrote in its device record, the orders it gave, and the highest order counter it has seen (engine/devices/). */
   device: 'device.json',
+  /** The newest record this computer has seen of each computer marked lost, sealed as read from the cloud (engine/devices/kept.ts). */
+  lostRecords: 'lost-records.json',
   /** Present while this computer wipes itself on another computer's order: a kill is finished at the next start (engine/devices/wipe.ts). */
   wiping: 'wiping.json',
   /** The audit trail and its head, kept apart (engine/audit.ts). */

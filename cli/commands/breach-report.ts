@@ -41,6 +41,11 @@ export function breachReportCommand(program: Command, ctx: Ctx, done: (code: num
       ctx.out(`  Marked lost:        ${t(r.markedLostAt, 'no')}`);
       ctx.out(`  Wipe ordered:       ${t(r.wipeOrderedAt, 'no')}`);
       ctx.out(`  Wipe carried out:   ${t(r.wipedAt, r.wipeOrderedAt ? 'not yet' : 'no')}`);
+      if (r.recordNotes.length) {
+        ctx.out('Its record in the cloud:');
+        for (const n of r.recordNotes) ctx.out(`  ${n.charAt(0).toUpperCase()}${n.slice(1)}.`);
+        ctx.out("  The cases below join the copy kept here and the cloud's record, so none is left out.");
+      }
       ctx.out('Cases:');
       for (const c of r.caseDetails) ctx.out(`  ${c.name}: ${fileCount(c.files)}, newest change ${t(c.newest, 'unknown')}`);
       ctx.out(`Its audit entries in the cloud (${r.audit.length}):`);

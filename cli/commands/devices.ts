@@ -3,7 +3,7 @@
 // unlocked: the records are sealed.
 import type { Command } from 'commander';
 import { when, type Ctx } from '../context.js';
-import { Failure, type DeviceInfo } from '../../contract/index.js';
+import { Failure, recordNotes, type DeviceInfo } from '../../contract/index.js';
 
 function line(ctx: Ctx, d: DeviceInfo): string {
   const state =
@@ -16,6 +16,7 @@ function line(ctx: Ctx, d: DeviceInfo): string {
   const notes = [
     d.orderRestored ? 'its order had gone from the cloud and was put back' : '',
     d.earlierKeys ? 'has not synced since the keys were rotated' : '',
+    ...recordNotes(d),
   ].filter(Boolean);
   return `${d.this ? '* ' : '  '}${d.name}  (${d.id.slice(0, 8)})  ${state}  ${seen}${d.version ? `  version ${d.version}` : ''}${notes.length ? `  [${notes.join('; ')}]` : ''}`;
 }

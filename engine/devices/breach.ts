@@ -6,11 +6,29 @@
 // what is returned to the person; the audit trail records that a report was
 // made, with counts only.
 import { keyring } from '../../crypto/index.js';
-import { count, fileCount, type BreachReport } from '../../contract/index.js';
+import { count, fileCount, recordNotes, type BreachCase, type BreachReport } from '../../contract/index.js';
 import { openTrail, readAudit, TRAIL_MAX, TRAIL_TOO_LARGE } from '../audit/trail.js';
 import { Refused } from '../errors.js';
 import { RemoteTooLarge } from '../remotes/remote.js';
 import { listDevices, pick, type ListDeps } from './list.js';
+import type { DeviceRecord } from './records.js';
+
+/**
+ * The cases of every record given (the one kept here and the cloud's), by
+ * name: the larger file count and the newer change. A rolled-back, deleted
+ * or rewritten record never makes the report list fewer.
+ */
+function joinCases(records: readonly DeviceRecord[]): { cases: BreachCase[]; cut: boolean } {
+  const by = new Map<string, BreachCase>();
+  for (const r of records)
+    for (const c of r.cases) {
+      const had = by.get(c.name);
+      const newest = !had ? c.newest : had.newest && (!c.newest || had.newest > c.newest) ? had.newest : c.newest;
+      by.set(c.name, { name: c.name, files: Math.max(had?.files ?? 0, c.files), newest });
+    }
+  const cases = [...by.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { cases, cut: records.some((r) => r.casesCut ?? false) };
+}
 
 export async function breachReport(d: ListDeps, ref: string): Promise<BreachReport> {
   const target = pick(await listDevices(d), ref);
@@ -33,13 +51,14 @@ export async function breachReport(d: ListDeps, ref: string): Promise<BreachRepo
   const rotations = (await readAudit(d.home, d.keys)).filter((e) => e.event === 'vault keys rotated');
   const order = target.order?.body;
   const lostAt = order && order.action !== 'found' ? order.at : null;
-  const newest = rec.cases.reduce<string | null>((n, c) => (c.newest && (!n || c.newest > n) ? c.newest : n), null);
+  const joined = joinCases([rec, ...[target.kept, target.cloud].filter((r): r is DeviceRecord => !!r && r !== rec)]);
+  const newest = joined.cases.reduce<string | null>((n, c) => (c.newest && (!n || c.newest > n) ? c.newest : n), null);
   const report: BreachReport = {
     device: { id: rec.id, name: rec.name, version: rec.version, firstSeen: rec.firstSeen, lastSeen: rec.lastSeen, lastSync: rec.lastSync },
-    cases: rec.cases.map((c) => c.name),
-    caseDetails: rec.cases,
-    casesCut: rec.casesCut ?? false,
-    files: rec.cases.reduce((n, c) => n + c.files, 0),
+    cases: joined.cases.map((c) => c.name),
+    caseDetails: joined.cases,
+    casesCut: joined.cut,
+    files: joined.cases.reduce((n, c) => n + c.files, 0),
     newestChange: newest,
     encryptedAtRest: rec.atRest,
     status: target.info.status,
@@ -50,6 +69,10 @@ export async function breachReport(d: ListDeps, ref: string): Promise<BreachRepo
     audit,
     auditProblem,
     madeAt: new Date().toISOString(),
+    recordGone: target.info.recordGone,
+    recordRolledBack: target.info.recordRolledBack,
+    oldKeysRecord: target.info.oldKeysRecord,
+    recordNotes: recordNotes(target.info),
   };
   await d.record('breach report made', `for the computer ${rec.name} (device ${rec.id}): ${count(report.cases.length, 'case')}, ${fileCount(report.files)}`);
   return report;

@@ -7,7 +7,8 @@ import { fromBase64, keyring, type ReadKeys } from '../../crypto/index.js';
 import type { DeviceInfo, DevicesMark } from '../../contract/index.js';
 import { Refused, UsageError } from '../errors.js';
 import { makeOrder, openReceipt, orderName, orderVerifies, parseOrder, readOrder, RECEIPT_MAX, receiptName, type Order } from './orders.js';
-import { listRecords, type ListedRecord } from './records.js';
+import { keepBytes, keptBytes, loadKept, saveKept } from './kept.js';
+import { listRecords, openRecord, type DeviceRecord, type ListedRecord } from './records.js';
 import { loadLocal, saveLocal, writeOwnRecord, type DeviceDeps } from './this-device.js';
 
 export interface ListDeps extends DeviceDeps {
@@ -27,9 +28,15 @@ async function authentic(o: Order | undefined, target: string, vault: string, cu
 
 export interface Listed {
   info: DeviceInfo;
+  /** The record listed: the cloud's, or (a lost computer's record gone, rolled back or written with old keys there) the one kept here. */
   listed: ListedRecord | undefined;
   order: Order | undefined;
+  /** A lost computer's newest record kept in this computer's home, and the one in the cloud now (if authentic): the breach report joins both. */
+  kept?: DeviceRecord;
+  cloud?: DeviceRecord;
 }
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean => !!a && Buffer.from(a).equals(Buffer.from(b));
 
 /** Every computer of the vault, with the order and receipt state of each. */
 export async function listDevices(d: ListDeps): Promise<Listed[]> {
@@ -47,6 +54,15 @@ export async function listDevices(d: ListDeps): Promise<Listed[]> {
     }
   }
   if (!records.some((r) => r.id === d.config.deviceId)) records.push({ id: d.config.deviceId, generation: 0 }); // not synced yet: still this computer
+  // A lost computer's record kept here and gone from the cloud: still listed, from the kept one.
+  const kept = await loadKept(d.home);
+  let keptChanged = false;
+  const gone = new Set<string>();
+  for (const id of kept.keys()) {
+    if (records.some((r) => r.id === id)) continue;
+    gone.add(id);
+    records.push({ id, generation: 0 });
+  }
   const out: Listed[] = [];
   for (const r of records) {
     const expected = given.get(r.id);
@@ -58,34 +74,77 @@ export async function listDevices(d: ListDeps): Promise<Listed[]> {
       order = expected;
       orderRestored = true;
     }
-    const action = order?.body.action;
+    const isThis = r.id === d.config.deviceId;
+    const k = kept.get(r.id);
+    // Kept while lost; an authentic "found" (or this computer itself) ends it. No order at all: still lost, as when it was kept.
+    if (k && (order?.body.action === 'found' || isThis)) {
+      kept.delete(r.id);
+      keptChanged = true;
+    }
+    const action = order?.body.action ?? (kept.has(r.id) ? 'lost' : undefined);
+    const lost = action === 'lost' || action === 'wipe';
+    const pin = kept.has(r.id) ? await openRecord(keptBytes(k!), r.id, ring) : undefined;
+    let use: ListedRecord = r;
+    let recordGone = false;
+    let recordRolledBack = false;
+    let oldKeysRecord = false;
+    if (pin) {
+      const pinned: ListedRecord = { id: r.id, record: pin.record, generation: pin.generation, bytes: keptBytes(k!) };
+      if (gone.has(r.id) || !r.record) {
+        recordGone = true;
+        use = pinned;
+      } else if (!sameBytes(r.bytes, pinned.bytes!)) {
+        recordRolledBack = r.record.lastSeen < pin.record.lastSeen;
+        // Another record under keys from before a rotation (or earlier than the kept one's): the lost computer cannot pass the
+        // rotated key file to write it, the thief holding its keys can. Never kept in place of the kept one.
+        oldKeysRecord = r.generation > pin.generation || (r.generation > 0 && !recordRolledBack);
+        if (recordRolledBack || oldKeysRecord) use = pinned;
+      }
+    }
+    if (lost && !isThis && use === r && r.record && r.bytes && !(k && sameBytes(keptBytes(k), r.bytes))) {
+      // The newest record seen of a lost computer, kept.
+      kept.set(r.id, {
+        id: r.id,
+        record: keepBytes(r.bytes),
+        keptAt: k?.keptAt ?? new Date().toISOString(),
+        lostAt: k?.lostAt ?? order?.body.at ?? new Date().toISOString(),
+      });
+      keptChanged = true;
+    }
+    const rec = use.record;
     let wipedAt: string | null = null;
-    if (action === 'wipe' && r.record) {
+    if (action === 'wipe' && rec) {
       const bytes = await d.remote.read(receiptName(r.id), RECEIPT_MAX).catch(() => undefined);
-      const receipt = bytes ? await openReceipt(bytes, r.id, fromBase64(r.record.deviceKey, 32)) : undefined;
+      const receipt = bytes ? await openReceipt(bytes, r.id, fromBase64(rec.deviceKey, 32)) : undefined;
       if (receipt && receipt.counter === order!.body.counter) wipedAt = receipt.at;
     }
-    const isThis = r.id === d.config.deviceId;
+    const orderedAt = order && order.body.action !== 'found' ? order.body.at : lost ? (k?.lostAt ?? null) : null;
     out.push({
-      listed: r,
+      listed: use,
       order,
+      ...(lost && use === r && r.record ? { kept: r.record } : pin ? { kept: pin.record } : {}),
+      ...(r.record && !gone.has(r.id) ? { cloud: r.record } : {}),
       info: {
         id: r.id,
-        name: r.record?.name ?? (isThis ? d.config.deviceName : 'a computer that has not synced since an update'),
+        name: rec?.name ?? (isThis ? d.config.deviceName : 'a computer that has not synced since an update'),
         this: isThis,
         status: wipedAt ? 'wiped' : action === 'lost' || action === 'wipe' ? 'lost' : 'active',
         wipe: wipedAt ? 'done' : action === 'wipe' ? 'ordered' : 'none',
-        version: r.record?.version ?? null,
-        firstSeen: r.record?.firstSeen ?? (isThis ? d.config.createdAt : null),
-        lastSeen: r.record?.lastSeen ?? null,
-        lastSync: r.record?.lastSync ?? null,
-        orderedAt: action === 'lost' || action === 'wipe' ? order!.body.at : null,
+        version: rec?.version ?? null,
+        firstSeen: rec?.firstSeen ?? (isThis ? d.config.createdAt : null),
+        lastSeen: rec?.lastSeen ?? null,
+        lastSync: rec?.lastSync ?? null,
+        orderedAt,
         wipedAt,
         orderRestored,
-        earlierKeys: r.generation > 0,
+        earlierKeys: use.generation > 0,
+        recordGone,
+        recordRolledBack,
+        oldKeysRecord,
       },
     });
   }
+  if (keptChanged) await saveKept(d.home, kept);
   return out.sort((a, b) => Number(b.info.this) - Number(a.info.this) || a.info.name.localeCompare(b.info.name));
 }
 

@@ -96,6 +96,8 @@ export interface ListedRecord {
   /** Undefined for a first-format record (it holds nothing to open). */
   record?: DeviceRecord;
   generation: number;
+  /** The record's bytes as read from the cloud. */
+  bytes?: Uint8Array;
 }
 
 /** Every authentic record in the cloud, opened (needs the reading keys). Planted, oversized and damaged ones are left out. */
@@ -117,7 +119,7 @@ export async function listRecords(remote: Remote, ring: readonly ReadKeys[]): Pr
       continue;
     }
     const opened = await openRecord(bytes, id, ring);
-    if (opened) out.push({ id, ...opened });
+    if (opened) out.push({ id, ...opened, bytes });
   }
   return out;
 }

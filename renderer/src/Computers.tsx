@@ -8,7 +8,7 @@ import { ApiError, call } from './api.js';
 import { explain } from './failures.js';
 import { count, exactWhen, when } from './text.js';
 import { useUnlocked } from './Unlock.js';
-import { breachReportHtml, type BreachReport, type DeviceInfo } from '../../contract/index.js';
+import { breachReportHtml, recordNotes, type BreachReport, type DeviceInfo } from '../../contract/index.js';
 
 function statusText(d: DeviceInfo): string {
   if (d.status === 'wiped') return `Lost: wiped on ${exactWhen(d.wipedAt!)}`;
@@ -16,10 +16,18 @@ function statusText(d: DeviceInfo): string {
   return 'Active';
 }
 
+/** A sentence from the contract's words (they start in lower case, to follow "[...]" in the command line's list). */
+const sentence = (n: string) => `${n.charAt(0).toUpperCase()}${n.slice(1)}.`;
+
 /** The breach report on screen (case names stay here and in the page saved). */
 function Report({ r }: { r: BreachReport }) {
   return (
     <div className="stack" role="region" aria-label="Breach report">
+      {r.recordNotes.map((n) => (
+        <p key={n} className="warning" role="note">
+          {sentence(n)} The cases below join that copy and the cloud&apos;s record, so none is left out.
+        </p>
+      ))}
       <p>
         On {r.device.name} at its last sync ({r.device.lastSync ? exactWhen(r.device.lastSync) : 'never'}): {count(r.cases.length, 'case')},{' '}
         {count(r.files, 'file')}; the newest change {r.newestChange ? exactWhen(r.newestChange) : 'none'}.
@@ -122,7 +130,14 @@ export function Computers() {
                   {d.name}
                   {d.this && <span className="muted"> (this computer)</span>}
                 </td>
-                <td>{statusText(d)}</td>
+                <td>
+                  {statusText(d)}
+                  {recordNotes(d).map((n) => (
+                    <div key={n} className="warning">
+                      {sentence(n)}
+                    </div>
+                  ))}
+                </td>
                 <td>{d.lastSync ? when(d.lastSync) : 'never'}</td>
                 <td>
                   {!d.this && d.status === 'active' && (

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { Computers } from '../../renderer/src/Computers.js';
-import type { BreachReport, DeviceInfo } from '../../contract/index.js';
+import { recordNotes, type BreachReport, type DeviceInfo } from '../../contract/index.js';
 
 afterEach(cleanup);
 
@@ -26,6 +26,9 @@ const device = (id: string, name: string, more: Partial<DeviceInfo> = {}): Devic
   wipedAt: null,
   orderRestored: false,
   earlierKeys: false,
+  recordGone: false,
+  recordRolledBack: false,
+  oldKeysRecord: false,
   ...more,
 });
 
@@ -43,6 +46,10 @@ test('computers: unlock first, then the list; mark one lost with its wipe; the b
     status: 'lost',
     keysRotatedAt: null,
     markedLostAt: '2026-12-02T09:00:00.000Z',
+    recordGone: false,
+    recordRolledBack: false,
+    oldKeysRecord: false,
+    recordNotes: [],
     wipeOrderedAt: '2026-12-02T09:00:00.000Z',
     wipedAt: null,
     audit: [],
@@ -82,4 +89,38 @@ test('computers: unlock first, then the list; mark one lost with its wipe; the b
   fireEvent.click(table.getByRole('button', { name: 'Found it' }));
   await within(table.getByText('laptop').closest('tr')!).findByText('Active');
   assert.deepEqual(calls.filter((c) => c.method === 'markDevice').at(-1)?.params, { device: laptop.id, action: 'found' });
+});
+
+test('computers: a lost computer whose record the cloud deleted or rewrote with old keys says so, in the list and in its breach report', async () => {
+  const laptop = device('b', 'laptop', { status: 'lost', wipe: 'ordered', orderedAt: '2026-12-02T09:00:00.000Z', recordGone: true });
+  const report: BreachReport = {
+    device: { id: laptop.id, name: 'laptop', version: '0.1.0', firstSeen: null, lastSeen: null, lastSync: '2026-12-01T09:00:00.000Z' },
+    cases: ['Member 0042'],
+    caseDetails: [{ name: 'Member 0042', files: 3, newest: '2026-11-30T09:00:00.000Z' }],
+    casesCut: false,
+    files: 3,
+    newestChange: '2026-11-30T09:00:00.000Z',
+    encryptedAtRest: 'unknown',
+    status: 'lost',
+    keysRotatedAt: '2026-12-02T09:30:00.000Z',
+    markedLostAt: '2026-12-02T09:00:00.000Z',
+    recordGone: false,
+    recordRolledBack: false,
+    oldKeysRecord: true,
+    recordNotes: recordNotes({ recordGone: false, recordRolledBack: false, oldKeysRecord: true }),
+    wipeOrderedAt: '2026-12-02T09:00:00.000Z',
+    wipedAt: null,
+    audit: [],
+    auditProblem: null,
+    madeAt: '2026-12-02T10:00:00.000Z',
+  };
+  bridge({ devices: () => [device('a', 'office', { this: true }), laptop], breachReport: () => report });
+  render(<Computers />);
+  const table = within(await screen.findByRole('table', { name: 'Computers' }));
+  const row = within(table.getByText('laptop').closest('tr')!);
+  row.getByText(/^Its record has gone from the cloud/);
+  fireEvent.click(row.getByRole('button', { name: 'Breach report' }));
+  const shown = within(await screen.findByRole('region', { name: 'Breach report' }));
+  shown.getByText(/^A record written with the vault's keys from before the rotation appeared after this computer was marked lost/);
+  shown.getByText('Member 0042: 3 files');
 });
