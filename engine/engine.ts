@@ -749,7 +749,12 @@ export class Engine {
   async addFile(path: string, content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, ifExists?: AddFileChoice): Promise<AddFileReport> {
     const config = await loadConfig(this.home);
     const { addFile } = await import('./mirror/add-file.js');
-    const r = await addFile({ vaultDir: config.vaultDir, locale: this.locale, syncContext: () => this.syncContext() }, path, content, ifExists);
+    const r = await addFile(
+      { home: this.home, vaultDir: config.vaultDir, locale: this.locale, syncContext: () => this.syncContext() },
+      path,
+      content,
+      ifExists,
+    );
     if (r.outcome !== 'replaced') return r;
     await this.record('file replaced by a dropped file', 'the version it replaced was kept in the cloud trash');
     return { ...r, trashDays: config.trashDays };

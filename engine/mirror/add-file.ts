@@ -6,7 +6,7 @@
 // the trash period, so the replacement loses nothing), or skip (no call).
 // Without a choice, a taken name writes nothing and says so. Every write is
 // a temporary file moved into place. Spec: docs/desktop-app.md ("Home").
-import { rename, rm, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { assertSafeVaultPath, ObjectSealer, toHex } from '../../crypto/index.js';
 import { fileNameDay, type AddFileOutcome, type AddFileReport } from '../../contract/index.js';
@@ -17,8 +17,10 @@ import { assertCloudWritable } from '../keys/cloud-key-file.js';
 import { safeJoin } from './restore-objects.js';
 import { uploadFile, type SyncContext } from './sync.js';
 import { trashName } from './trash.js';
+import { emptyFolderReplaced, replacedSentence } from './vault-identity.js';
 
 export interface AddFileDeps {
+  home: string;
   vaultDir: string;
   locale: string;
   /** The cloud, for keeping a replaced version in its trash. */
@@ -55,6 +57,18 @@ async function keepInTrash(ctx: SyncContext, path: string): Promise<void> {
   }
 }
 
+/**
+ * A file is added only to the folder synced before: into a vault folder that
+ * is missing (its drive not connected) the write would make a new, nearly
+ * empty one, whose next pass would take every other file for deleted.
+ */
+async function assertVaultFolderThere(d: AddFileDeps): Promise<void> {
+  const st = await stat(d.vaultDir).catch(() => undefined);
+  if (!st?.isDirectory())
+    throw new Refused(`the vault folder ${d.vaultDir} is missing, so nothing is added; reconnect its drive or recover the vault, then add the file again`);
+  if ((await readdir(d.vaultDir)).length === 0 && (await emptyFolderReplaced(d.home, d.vaultDir))) throw new Refused(replacedSentence(d.vaultDir, 'added'));
+}
+
 export async function addFile(
   d: AddFileDeps,
   path: string,
@@ -62,6 +76,7 @@ export async function addFile(
   ifExists: 'refuse' | 'keep-both' | 'replace' = 'refuse',
 ): Promise<AddFileReport> {
   assertSafeVaultPath(path);
+  await assertVaultFolderThere(d);
   const full = safeJoin(d.vaultDir, path);
   await mkdir(dirname(full), { recursive: true });
   const tmp = tempName(dirname(full));

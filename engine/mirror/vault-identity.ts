@@ -40,7 +40,8 @@ export async function emptyFolderReplaced(home: string, vaultDir: string): Promi
   return replacedByEmpty(state.lastSync?.vault, identityOf(st), 0, state.files.size);
 }
 
-/** What the pass, a backup and the cloud's health say then. */
-export function replacedSentence(vaultDir: string, task: 'synced' | 'backed up'): string {
-  return `the vault folder ${vaultDir} is empty and is not the folder synced before (its drive or share may not be connected, or the folder was moved), so nothing is ${task}; connect the drive or put the folder back, then ${task === 'synced' ? 'sync' : 'back up'} again`;
+/** What the pass, a backup, a dropped file and the cloud's health say then. */
+export function replacedSentence(vaultDir: string, task: 'synced' | 'backed up' | 'added'): string {
+  const again = { synced: 'sync', 'backed up': 'back up', added: 'add the file' }[task];
+  return `the vault folder ${vaultDir} is empty and is not the folder synced before (its drive or share may not be connected, or the folder was moved), so nothing is ${task}; connect the drive or put the folder back, then ${again} again`;
 }

@@ -3,9 +3,10 @@
 // <day>).ext" (then ", 2"); replace first seals the old version into the
 // cloud copy's trash (opened back there with the vault's keys, byte for
 // byte) and is recorded; a replace that cannot keep the old version replaces
-// nothing.
+// nothing; a vault folder that is missing or replaced by an empty one takes
+// no file (it would make the next pass take every other file for deleted).
 import assert from 'node:assert/strict';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileNameDay } from '../../contract/index.js';
@@ -63,4 +64,27 @@ test('replace: the old version is sealed into the cloud trash first, and it open
   await rename(v.cloud, `${v.cloud}-away`);
   await assert.rejects(v.engine.addFile('Member 7/letter.txt', bytes('a third letter'), 'replace'), { name: 'Refused' });
   assert.equal(await readFile(join(v.vault, 'Member 7', 'letter.txt'), 'utf8'), 'the second letter', 'not replaced');
+});
+
+test('a vault folder that is missing, or empty and not the folder synced before, takes no dropped file; the next sync then trashes nothing', async () => {
+  const v = await makeVault({ files: { 'Case A/a.txt': 'a', 'Case B/b.txt': 'b' }, synced: true });
+  const engine = new Engine(v.home, v.env);
+  const away = `${v.vault}-on-the-unplugged-drive`;
+  await rename(v.vault, away);
+  await assert.rejects(
+    engine.addFile('letter.txt', bytes('new letter')),
+    (e: Error) =>
+      e.name === 'Refused' &&
+      e.message === `the vault folder ${v.vault} is missing, so nothing is added; reconnect its drive or recover the vault, then add the file again`,
+  );
+  await assert.rejects(readdir(v.vault), { code: 'ENOENT' }, 'no new vault folder was made');
+  await mkdir(v.vault); // an empty mount point left behind
+  await assert.rejects(
+    engine.addFile('letter.txt', bytes('new letter')),
+    (e: Error) => e.name === 'Refused' && /is empty and is not the folder synced before .*then add the file again$/.test(e.message),
+  );
+  assert.deepEqual(await readdir(v.vault), []);
+  const pass = await v.cli(['sync']);
+  assert.equal(pass.code, 1, 'the empty folder is still refused, as nothing was added to it');
+  assert.deepEqual(await readdir(join(v.cloud, 'trash')).catch(() => []), [], 'nothing went to the cloud trash');
 });
