@@ -166,3 +166,43 @@ test('audit: processes recording into one home at once (the app and a command) c
   assert.equal(check.ok, true, check.problem);
   assert.equal(check.entries, before + 100);
 });
+
+test("audit --verify: this computer's mirror in the cloud holding entries the log here lacks (cut off with an earlier head put back, or another entry at one number) is tampering (exit 3); a mirror only behind is not, and sync keeps the evidence", async () => {
+  const { home, cloud, env } = await makeVault();
+  const verify = () => run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  const log = join(home, 'audit.log');
+  const headFile = join(home, 'audit-head.json');
+  assert.equal((await run(['sync'], env)).code, 0);
+  const [earlyLog, earlyHead] = [await readFile(log, 'utf8'), await readFile(headFile, 'utf8')]; // an earlier, authentic head
+  for (let i = 0; i < 2; i++) assert.equal((await run(['audit', '--reviewed'], { CASEVAULT_HOME: home })).code, 0);
+  const behind = await verify();
+  assert.equal(behind.code, 0, `a mirror behind the log (not yet synced) is fine: ${behind.stderr}`);
+  assert.equal((await run(['sync'], env)).code, 0);
+  const [mirror] = await readdir(join(cloud, 'audit'));
+  const mirrorFile = join(cloud, 'audit', mirror!);
+  const full = await readFile(mirrorFile, 'utf8');
+  assert.equal(full, await readFile(log, 'utf8'));
+
+  await writeFile(log, earlyLog);
+  await writeFile(headFile, earlyHead);
+  const cut = await verify();
+  assert.equal(cut.code, 3, cut.stdout + cut.stderr);
+  assert.match(cut.stderr, /^casevault: the audit trail has been tampered with or damaged: .*cloud holds 2 entries more than the audit log here/);
+  assert.equal((await run(['sync'], env)).code, 0);
+  assert.equal(await readFile(mirrorFile, 'utf8'), full, 'sync leaves the longer mirror: it is the evidence, never overwritten');
+  assert.equal((await verify()).code, 3);
+
+  assert.equal((await run(['audit', '--reviewed'], { CASEVAULT_HOME: home })).code, 0); // one entry chained on where the cut log ends
+  const other = await verify();
+  assert.equal(other.code, 3, other.stdout + other.stderr);
+  assert.match(other.stderr, /entry \d+ of this computer's copy of the trail in the cloud differs from the audit log here/);
+
+  // The cloud lacks the key: lines it adds or spoils are not read as entries the log lacks.
+  await writeFile(log, earlyLog);
+  await writeFile(headFile, earlyHead);
+  await writeFile(mirrorFile, earlyLog);
+  const last = earlyLog.trimEnd().split('\n').at(-1)!.split(' ');
+  await appendFile(mirrorFile, `v1 ${Number(last[1]) + 1} ${last[2]} ${'0'.repeat(64)}\n`);
+  const forged = await verify();
+  assert.equal(forged.code, 0, `a forged line in the mirror is no entry: ${forged.stderr}`);
+});
