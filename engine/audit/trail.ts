@@ -154,7 +154,8 @@ async function append(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey
 }
 
 /**
- * Check the trail here: its chain, its head, and, given `mirror`
+ * Check the trail here: its chain, its head, that it is not missing or
+ * empty (a vault's trail begins with "vault created"), and, given `mirror`
  * (the authentic lines of this computer's own mirror in the cloud, read
  * before the turn begins: see ownMirror), that the cloud does not hold
  * entries this log lacks. A mirror behind the log (entries not yet synced)
@@ -170,6 +171,12 @@ async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>, mirror?: r
   if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };
   const differs = mirror && mirrorDiffers(all, mirror);
   if (differs) return { ok: false, entries: all.length, problem: differs };
+  if (all.length === 0)
+    return {
+      ok: false,
+      entries: 0,
+      problem: 'the audit log is missing or empty, though the trail of every vault begins with "vault created" (it was deleted or emptied)',
+    };
   const h = await head(home);
   if (!onChain(all, h, r))
     return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };

@@ -1,7 +1,7 @@
 // The audit trail: what is recorded, and `audit --verify` catching any edit.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -205,4 +205,17 @@ test("audit --verify: this computer's mirror in the cloud holding entries the lo
   await appendFile(mirrorFile, `v1 ${Number(last[1]) + 1} ${last[2]} ${'0'.repeat(64)}\n`);
   const forged = await verify();
   assert.equal(forged.code, 0, `a forged line in the mirror is no entry: ${forged.stderr}`);
+});
+
+test('audit --verify: a vault whose trail is missing (no audit.log and no head) is damaged or tampered (exit 3), not "intact: 0 entries"', async () => {
+  const { home, cloud, env } = await makeVault();
+  await rm(join(home, 'audit.log'));
+  await rm(join(home, 'audit-head.json'));
+  await rm(join(cloud, 'audit'), { recursive: true, force: true }); // no mirror to compare with either
+  const r = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /intact/);
+  assert.match(r.stderr, /^casevault: the audit trail has been tampered with or damaged: the audit log is missing or empty/);
+  await writeFile(join(home, 'audit.log'), '');
+  assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 3, 'an empty log likewise');
 });
