@@ -219,3 +219,30 @@ test('audit --verify: a vault whose trail is missing (no audit.log and no head) 
   await writeFile(join(home, 'audit.log'), '');
   assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 3, 'an empty log likewise');
 });
+
+test('audit and audit --json check the chain: a tampered trail is listed as far as it can be, with the tampering sentence on stderr, exit 3', async () => {
+  const { home, env } = await makeVault();
+  const good = await run(['audit'], env);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(good.stderr, '');
+  const log = join(home, 'audit.log');
+  const lines = (await readFile(log, 'utf8')).trimEnd().split('\n');
+  assert.ok(lines.length >= 3);
+  await writeFile(log, `${lines.filter((_, i) => i !== 1).join('\n')}\n`); // one entry removed
+  const listed = await run(['audit'], env);
+  assert.equal(listed.code, 3, listed.stdout + listed.stderr);
+  assert.match(listed.stdout, /vault created/, 'what can be read is still listed');
+  assert.match(listed.stderr, /^casevault: the audit trail has been tampered with or damaged: line 2 of the audit log is out of sequence/);
+  const json = await run(['audit', '--json'], env);
+  assert.equal(json.code, 3, json.stdout + json.stderr);
+  const rows = JSON.parse(json.stdout) as { event: string }[];
+  assert.ok(Array.isArray(rows) && rows[0]?.event === 'vault created', 'the JSON is the same array of entries scripts read');
+  assert.match(json.stderr, /^casevault: the audit trail has been tampered with or damaged/);
+
+  const edited = [...lines];
+  edited[1] = edited[1]!.replace(/ [A-Za-z0-9+/=]{10}/, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
+  await writeFile(log, `${edited.join('\n')}\n`); // an entry that no longer decrypts
+  const unreadable = await run(['audit'], env);
+  assert.equal(unreadable.code, 3, unreadable.stdout + unreadable.stderr);
+  assert.match(unreadable.stderr, /^casevault: the audit trail has been tampered with or damaged: line 2 of the audit log is edited or forged/);
+});
