@@ -81,7 +81,7 @@ import {
   type VaultFiles,
   type VerifyReport,
 } from '../contract/index.js';
-import { appendAudit, otherTrails, readAudit, verifyAudit } from './audit/trail.js';
+import { appendAudit, otherTrails, ownMirror, readAudit, verifyAudit } from './audit/trail.js';
 import type { BackupApi, BackupApiDeps, ForgetOptions, RestoreOptions } from './backup/service.js';
 import type { StatusInputs } from './status.js';
 import { realClock, type Clock } from './clock.js';
@@ -534,9 +534,14 @@ export class Engine {
     }
   }
 
-  /** Check the audit trail's chain (no passphrase needed). */
+  /** Check the audit trail's chain and head (no passphrase needed), and compare it with this computer's mirror in the cloud where the cloud can be reached. */
   async auditVerify(): Promise<AuditVerifyReport> {
-    return verifyAudit(this.home, configWriteKeys(await loadConfig(this.home)));
+    const config = await loadConfig(this.home);
+    const keys = configWriteKeys(config);
+    const mirror = await this.remote(config)
+      .then((remote) => ownMirror(remote, config.deviceId, keys.authKey))
+      .catch(() => undefined); // the cloud out of reach (or locked away): the trail here is checked alone
+    return verifyAudit(this.home, keys, mirror);
   }
 
   /** The audit trail's entries (needs the vault unlocked). */

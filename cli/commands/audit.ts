@@ -28,11 +28,7 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         const r = await engine.auditVerify();
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
         else if (r.ok) ctx.out(`The audit trail is intact: ${r.entries} entries.`);
-        if (!r.ok)
-          throw new Failure(
-            'damaged',
-            `the audit trail has been tampered with or damaged: ${r.problem}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`,
-          );
+        if (!r.ok) throw tampered(r.problem);
         return done(0);
       }
       const exportTo = o.csv ?? o.html;
@@ -56,9 +52,24 @@ export function auditCommand(program: Command, ctx: Ctx, done: (code: number) =>
         }
         return done(trails.every((t) => t.ok) ? 0 : 3);
       }
-      const entries = await ctx.unlocked((e) => e.auditEntries());
+      // The listing carries the chain's check: the entries as they read (the JSON stays the array scripts read), then the verdict on stderr, exit 3.
+      const check = await engine.auditVerify();
+      const entries = await ctx
+        .unlocked((e) => e.auditEntries())
+        .catch((e: unknown) => {
+          // An entry that cannot be decrypted (edited or forged) where the chain check found the trail tampered with: that is the sentence to give.
+          throw !check.ok && e instanceof Error && e.name === 'DamagedData' ? tampered(check.problem) : e;
+        });
       if (o.json) ctx.out(JSON.stringify(entries, null, 2));
       else for (const e of entries) ctx.out(`${when(ctx, e.at)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
+      if (!check.ok) throw tampered(check.problem);
       done(0);
     });
+}
+
+function tampered(problem: string | undefined): Failure {
+  return new Failure(
+    'damaged',
+    `the audit trail has been tampered with or damaged: ${problem ?? 'it failed its check'}; keep this copy as evidence and compare it with the cloud's copy (audit/ in the cloud folder)`,
+  );
 }

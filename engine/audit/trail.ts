@@ -153,14 +153,30 @@ async function append(home: string, keys: Pick<WriteKeys, 'publicKey' | 'authKey
   await writeHead(home, keys.authKey, line.seq, line.tag);
 }
 
-export function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
-  return inTurn(home, () => verify(home, keys), true);
+/**
+ * Check the trail here: its chain, its head, that it is not missing or
+ * empty (a vault's trail begins with "vault created"), and, given `mirror`
+ * (the authentic lines of this computer's own mirror in the cloud, read
+ * before the turn begins: see ownMirror), that the cloud does not hold
+ * entries this log lacks. A mirror behind the log (entries not yet synced)
+ * is fine.
+ */
+export function verifyAudit(home: string, keys: Pick<WriteKeys, 'authKey'>, mirror?: readonly string[]): Promise<AuditVerifyReport> {
+  return inTurn(home, () => verify(home, keys, mirror), true);
 }
 
-async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>): Promise<AuditVerifyReport> {
+async function verify(home: string, keys: Pick<WriteKeys, 'authKey'>, mirror?: readonly string[]): Promise<AuditVerifyReport> {
   const all = await lines(home);
   const r = await verifyAuditChain(keys.authKey, all);
   if (!r.ok) return { ok: false, entries: all.length, problem: `line ${r.line} of the audit log is ${r.why}` };
+  const differs = mirror && mirrorDiffers(all, mirror);
+  if (differs) return { ok: false, entries: all.length, problem: differs };
+  if (all.length === 0)
+    return {
+      ok: false,
+      entries: 0,
+      problem: 'the audit log is missing or empty, though the trail of every vault begins with "vault created" (it was deleted or emptied)',
+    };
   const h = await head(home);
   if (!onChain(all, h, r))
     return { ok: false, entries: all.length, problem: 'the audit log ends before its last recorded entry (entries were cut off the end)' };
@@ -184,6 +200,39 @@ function onChain(all: readonly string[], h: Head, end: { seq: number; tag: strin
   if (h.seq === end.seq) return h.tag === end.tag;
   if (h.seq > end.seq || !Number.isInteger(h.seq) || h.seq < 0) return false;
   return h.seq === 0 ? h.tag === GENESIS : parseAuditLine(all[h.seq - 1]!).tag === h.tag;
+}
+
+/**
+ * What this computer's own mirror in the cloud (audit/<device id>.log)
+ * holds that can be trusted: its whole lines up to the first that fails the
+ * chain under `authKey` (the cloud, which lacks the key, can cut, spoil or
+ * roll back the mirror, never add to it). Read bounded (TRAIL_MAX).
+ * Undefined where there is none or it cannot be read (no cloud, too large):
+ * then nothing is compared.
+ */
+export async function ownMirror(remote: Remote, deviceId: string, authKey: Uint8Array): Promise<string[] | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await remote.read(`audit/${deviceId}.log`, TRAIL_MAX);
+  } catch {
+    return undefined; // absent, too large, or the cloud cannot be reached
+  }
+  const text = new TextDecoder().decode(bytes);
+  const all = text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((l) => l.length > 0);
+  const check = await verifyAuditChain(authKey, all);
+  return check.ok ? all : all.slice(0, check.line - 1);
+}
+
+/** How the mirror's authentic lines go beyond the log here, if they do: more entries, or another entry at one number. */
+function mirrorDiffers(local: readonly string[], mirror: readonly string[]): string | undefined {
+  const at = mirror.findIndex((l, i) => i < local.length && l !== local[i]);
+  if (at >= 0) return `entry ${at + 1} of this computer's copy of the trail in the cloud differs from the audit log here (the log was replaced or rewritten)`;
+  if (mirror.length > local.length)
+    return `this computer's copy of the trail in the cloud holds ${mirror.length - local.length} ${mirror.length - local.length === 1 ? 'entry' : 'entries'} more than the audit log here (entries were cut off the end, or the log removed)`;
+  return undefined;
 }
 
 export async function readAudit(home: string, keys: Pick<ReadKeys, 'publicKey' | 'boxSecret'>): Promise<AuditEntry[]> {
@@ -324,12 +373,23 @@ export async function sealTrail(keys: Pick<WriteKeys, 'publicKey' | 'authKey'>, 
  * is not all of it: called once per sync pass, never entry by entry, so the
  * cloud learns how many entries a pass added, not when each was written or
  * which followed which (with entries padded alike, a failed unlock looks
- * like any other entry).
+ * like any other entry). A mirror whose authentic entries the log here lacks
+ * (entries cut off, the log replaced) is left as it is: it is the evidence
+ * `audit --verify` reports, never overwritten by the shorter trail.
  */
-export async function mirrorAudit(home: string, remote: Remote, deviceId: string): Promise<void> {
+export async function mirrorAudit(home: string, remote: Remote, deviceId: string, authKey: Uint8Array): Promise<void> {
   const bytes = await auditLogBytes(home);
   const name = `audit/${deviceId}.log`;
-  if (bytes.length === 0 || (await remote.stat(name))?.size === bytes.length) return;
+  const there = await remote.stat(name);
+  if (bytes.length === 0 || there?.size === bytes.length) return;
+  if (there) {
+    const mirror = await ownMirror(remote, deviceId, authKey);
+    const local = new TextDecoder()
+      .decode(bytes)
+      .split('\n')
+      .filter((l) => l.length > 0);
+    if (mirror && mirrorDiffers(local, mirror)) return;
+  }
   await remote.put(name, bytes);
   await remote.flush?.();
 }

@@ -162,7 +162,7 @@ export async function checkOrder(d: DeviceDeps): Promise<void> {
   if (order.body.counter <= local.pinned) return; // seen, or older than one seen: stale
   if (order.body.action === 'wipe') {
     await d.record('remote wipe started', 'this computer was marked lost on another computer of the vault, which ordered its wipe');
-    await mirrorAudit(d.home, d.remote, id).catch(() => {}); // the wipe's start on record in the cloud (the breach report shows it); the wipe goes on regardless
+    await mirrorAudit(d.home, d.remote, id, keys.authKey).catch(() => {}); // the wipe's start on record in the cloud (the breach report shows it); the wipe goes on regardless
     await wipe(d.home, d.config.vaultDir, order.body.counter, { remote: d.remote, deviceId: id, deviceKey: d.config.deviceKey });
   }
   await saveLocal(d.home, { ...local, pinned: order.body.counter });

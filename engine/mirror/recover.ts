@@ -109,7 +109,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
         'vault recovered onto this computer',
         `${fileCount(result.restored.length)}, ${result.failed.length} damaged${'escrowKeyFile' in o.secret ? ", opened with the union's escrow key" : ''}`,
       );
-      await mirrorAudit(core.home, remote, config.deviceId).catch(() => {}); // the recovery is on record in the cloud at once; else at the first sync pass
+      await mirrorAudit(core.home, remote, config.deviceId, keys.authKey).catch(() => {}); // the recovery is on record in the cloud at once; else at the first sync pass
       const attached = backup && folderReport(backup, null);
       if (attached) await core.record('backup folder attached', describeAttached(attached));
       return {

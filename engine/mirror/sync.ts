@@ -415,7 +415,7 @@ export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   }
 
   await purgeTrash(ctx.remote, ctx.trashDays, new Date());
-  await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId); // the audit trail goes up with the pass, in one piece
+  await mirrorAudit(ctx.home, ctx.remote, ctx.deviceId, ctx.keys.authKey); // the audit trail goes up with the pass, in one piece
   await ctx.devices.afterPass(state.files);
   if (stateDirty(state)) await checkpoint(true); // only what changed is written; nothing when nothing did
   if (rolledBack || report.uploaded > 0 || report.deleted > 0) await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId);

@@ -1,7 +1,7 @@
 // The audit trail: what is recorded, and `audit --verify` catching any edit.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -165,4 +165,84 @@ test('audit: processes recording into one home at once (the app and a command) c
   const check = await engine.auditVerify();
   assert.equal(check.ok, true, check.problem);
   assert.equal(check.entries, before + 100);
+});
+
+test("audit --verify: this computer's mirror in the cloud holding entries the log here lacks (cut off with an earlier head put back, or another entry at one number) is tampering (exit 3); a mirror only behind is not, and sync keeps the evidence", async () => {
+  const { home, cloud, env } = await makeVault();
+  const verify = () => run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  const log = join(home, 'audit.log');
+  const headFile = join(home, 'audit-head.json');
+  assert.equal((await run(['sync'], env)).code, 0);
+  const [earlyLog, earlyHead] = [await readFile(log, 'utf8'), await readFile(headFile, 'utf8')]; // an earlier, authentic head
+  for (let i = 0; i < 2; i++) assert.equal((await run(['audit', '--reviewed'], { CASEVAULT_HOME: home })).code, 0);
+  const behind = await verify();
+  assert.equal(behind.code, 0, `a mirror behind the log (not yet synced) is fine: ${behind.stderr}`);
+  assert.equal((await run(['sync'], env)).code, 0);
+  const [mirror] = await readdir(join(cloud, 'audit'));
+  const mirrorFile = join(cloud, 'audit', mirror!);
+  const full = await readFile(mirrorFile, 'utf8');
+  assert.equal(full, await readFile(log, 'utf8'));
+
+  await writeFile(log, earlyLog);
+  await writeFile(headFile, earlyHead);
+  const cut = await verify();
+  assert.equal(cut.code, 3, cut.stdout + cut.stderr);
+  assert.match(cut.stderr, /^casevault: the audit trail has been tampered with or damaged: .*cloud holds 2 entries more than the audit log here/);
+  assert.equal((await run(['sync'], env)).code, 0);
+  assert.equal(await readFile(mirrorFile, 'utf8'), full, 'sync leaves the longer mirror: it is the evidence, never overwritten');
+  assert.equal((await verify()).code, 3);
+
+  assert.equal((await run(['audit', '--reviewed'], { CASEVAULT_HOME: home })).code, 0); // one entry chained on where the cut log ends
+  const other = await verify();
+  assert.equal(other.code, 3, other.stdout + other.stderr);
+  assert.match(other.stderr, /entry \d+ of this computer's copy of the trail in the cloud differs from the audit log here/);
+
+  // The cloud lacks the key: lines it adds or spoils are not read as entries the log lacks.
+  await writeFile(log, earlyLog);
+  await writeFile(headFile, earlyHead);
+  await writeFile(mirrorFile, earlyLog);
+  const last = earlyLog.trimEnd().split('\n').at(-1)!.split(' ');
+  await appendFile(mirrorFile, `v1 ${Number(last[1]) + 1} ${last[2]} ${'0'.repeat(64)}\n`);
+  const forged = await verify();
+  assert.equal(forged.code, 0, `a forged line in the mirror is no entry: ${forged.stderr}`);
+});
+
+test('audit --verify: a vault whose trail is missing (no audit.log and no head) is damaged or tampered (exit 3), not "intact: 0 entries"', async () => {
+  const { home, cloud, env } = await makeVault();
+  await rm(join(home, 'audit.log'));
+  await rm(join(home, 'audit-head.json'));
+  await rm(join(cloud, 'audit'), { recursive: true, force: true }); // no mirror to compare with either
+  const r = await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME });
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /intact/);
+  assert.match(r.stderr, /^casevault: the audit trail has been tampered with or damaged: the audit log is missing or empty/);
+  await writeFile(join(home, 'audit.log'), '');
+  assert.equal((await run(['audit', '--verify'], { CASEVAULT_HOME: env.CASEVAULT_HOME })).code, 3, 'an empty log likewise');
+});
+
+test('audit and audit --json check the chain: a tampered trail is listed as far as it can be, with the tampering sentence on stderr, exit 3', async () => {
+  const { home, env } = await makeVault();
+  const good = await run(['audit'], env);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(good.stderr, '');
+  const log = join(home, 'audit.log');
+  const lines = (await readFile(log, 'utf8')).trimEnd().split('\n');
+  assert.ok(lines.length >= 3);
+  await writeFile(log, `${lines.filter((_, i) => i !== 1).join('\n')}\n`); // one entry removed
+  const listed = await run(['audit'], env);
+  assert.equal(listed.code, 3, listed.stdout + listed.stderr);
+  assert.match(listed.stdout, /vault created/, 'what can be read is still listed');
+  assert.match(listed.stderr, /^casevault: the audit trail has been tampered with or damaged: line 2 of the audit log is out of sequence/);
+  const json = await run(['audit', '--json'], env);
+  assert.equal(json.code, 3, json.stdout + json.stderr);
+  const rows = JSON.parse(json.stdout) as { event: string }[];
+  assert.ok(Array.isArray(rows) && rows[0]?.event === 'vault created', 'the JSON is the same array of entries scripts read');
+  assert.match(json.stderr, /^casevault: the audit trail has been tampered with or damaged/);
+
+  const edited = [...lines];
+  edited[1] = edited[1]!.replace(/ [A-Za-z0-9+/=]{10}/, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
+  await writeFile(log, `${edited.join('\n')}\n`); // an entry that no longer decrypts
+  const unreadable = await run(['audit'], env);
+  assert.equal(unreadable.code, 3, unreadable.stdout + unreadable.stderr);
+  assert.match(unreadable.stderr, /^casevault: the audit trail has been tampered with or damaged: line 2 of the audit log is edited or forged/);
 });
