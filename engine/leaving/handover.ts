@@ -31,6 +31,7 @@ import {
   type SyncReport,
 } from '../../contract/index.js';
 import { parseOr, readIfExists, statIfExists } from '../fsutil/read.js';
+import { copyObjects, type CopyObject } from './copy-record.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -48,6 +49,8 @@ export interface VerifiedHandover {
   digest: string;
   files: FileDigest[];
   bytes: number;
+  /** The copy's objects as verified (absent in a record of an earlier version): what a removal checks are still there. */
+  objects?: CopyObject[];
 }
 
 /** What the handover uses of the copy's own engine (an Engine for the copy's home). */
@@ -255,6 +258,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       digest: vault.digest,
       files: vault.files,
       bytes: vault.files.reduce((n, f) => n + f[1], 0),
+      objects: await copyObjects(to),
     };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
     report = {

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { hasConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
+import { copyStillThere } from './copy-record.js';
 import { isTempName } from '../fsutil/atomic.js';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
@@ -133,6 +134,10 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   const started = await readStarted(d.home);
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
+  // The record alone is no proof: the copy may have been deleted, emptied or cut short since. Checked before anything goes, and again by a run that finishes a killed one.
+  if (!(await copyStillThere(verified.to, verified.files.length, verified.objects))) {
+    throw new Refused(`the handover copy at ${verified.to} is missing or has changed since it was checked`, 'make-handover');
+  }
   // A run that was killed after the vault folder went has nothing left there to compare.
   const current = started && !(await exists(d.config.vaultDir)) ? { files: [], digest: '' } : await hashVault(d.config.vaultDir);
   // A run that already started (and was killed) has removed some files: finish it.
