@@ -96,7 +96,7 @@ function isClaim(name: string): boolean {
 }
 
 /** The removal's marker: the choices made (`backups` is 'none' where no backups were set up), where the handover copy is, and whether the cloud copy is gone. */
-interface Started {
+export interface RemovalChoices {
   cloud: KeepOrDelete;
   backups: KeepOrDelete | 'none';
   /** The handover copy's folder (absent in a marker of an earlier version). */
@@ -104,8 +104,17 @@ interface Started {
   cloudDeleted?: true;
 }
 
+type Started = RemovalChoices;
+
 async function readStarted(home: string): Promise<Started | undefined> {
   return parseOr<Started>(await readIfExists(join(home, homeFiles.removing), 'utf8'));
+}
+
+/** A removal that started here and was interrupted while the vault is still set up (the vault's health says so), or undefined. */
+export async function unfinishedRemoval(home: string): Promise<Partial<RemovalChoices> | undefined> {
+  const started = await readIfExists(join(home, homeFiles.removing), 'utf8');
+  if (started === undefined) return undefined;
+  return parseOr<Started>(started) ?? {}; // a damaged marker: what was chosen is not known, but a removal was under way
 }
 
 /** Whether a removal killed after this computer's settings went left its marker (cheap: checked at every start). */
