@@ -16,6 +16,7 @@ import { Refused, UsageError } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { runPool } from '../fsutil/pool.js';
 import { readKeyFileBytes } from '../keys/cloud-key-file.js';
+import { readLocalKeyFile } from '../keys/lifecycle.js';
 import { confirmedEscrowKey } from '../keys/escrow.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
 import { FolderRemote } from '../remotes/folder.js';
@@ -216,9 +217,22 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   }
 }
 
+/** The copy holds nothing of the predecessor's keys: their passphrase must not open it. */
+async function refuseOwnPassphrase(home: string, passphrase: string): Promise<void> {
+  const { kf } = await readLocalKeyFile(home);
+  const opens = await openKeyFile(kf, { passphrase }).then(
+    async (k) => (await wipeKeys(k), true),
+    () => false,
+  );
+  if (opens) {
+    throw new UsageError("the successor's passphrase must not be the vault's current one, which would then open the copy too", 'choose-new-passphrase');
+  }
+}
+
 export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise<HandoverReport> {
   const to = resolve(o.to);
   await checkTarget(d.home, d.config, to);
+  await refuseOwnPassphrase(d.home, o.passphrase);
   const escrow = o.escrow ? await confirmedEscrowKey(o.escrow.publicKeyFile, o.escrow.fingerprint) : undefined;
   const clear = await leftovers(d.home, d.config.vaultDir, to);
   // The marker first: a run killed from here on (an out-of-date copy half
