@@ -36,6 +36,7 @@ const TEXT: Record<NextStep, string> = {
   'review-access': 'check who can open this vault and read the audit trail (`casevault audit`), then record it with `casevault audit --reviewed`',
   'finish-case-removal':
     'run the same `casevault delete CASE --yes` (for a deletion) or `casevault archive CASE --yes` (for an archiving) again for each case named, which finishes it',
+  'finish-removal': 'run `casevault remove --yes` again, which finishes it with the choices made then',
   'list-cases': '`casevault retention` lists the cases',
   'list-snapshots': '`casevault snapshots` lists them',
   'list-archives': '`casevault archives` lists them',

@@ -90,6 +90,8 @@ export type NextStep =
   | 'review-access'
   /** Run the interrupted deletion or archiving of the case named again, which finishes it. */
   | 'finish-case-removal'
+  /** Run the interrupted removal of the vault from this computer again, which finishes it. */
+  | 'finish-removal'
   /** Pick a case as the retention list names it. */
   | 'list-cases'
   /** Pick a snapshot as the list of backups names it. */

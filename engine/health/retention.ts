@@ -3,7 +3,9 @@
 // status made already and this computer's closing marks. First, a deletion
 // or archiving that was interrupted (engine/housekeeping/under-way.ts): the
 // case's files may be partly gone while its record, its cloud objects and
-// its marks are not, until the same request is run again.
+// its marks are not, until the same request is run again. Before that, a
+// removal of the whole vault that was interrupted (engine/leaving/): the
+// person chose to delete everything here, and it is half done.
 import { andList, count, type HealthItem, type UnfinishedCase } from '../../contract/index.js';
 import { listCases } from '../housekeeping/cases.js';
 import { dateOf } from '../housekeeping/dates.js';
@@ -11,8 +13,11 @@ import { loadMarks } from '../housekeeping/marks.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { fine, problem } from './item.js';
 import { unfinishedCases } from '../housekeeping/under-way.js';
+import { unfinishedRemoval, type RemovalChoices } from '../leaving/remove-vault.js';
 
 export async function retentionHealth(home: string, scan: ScanResult, now: number): Promise<HealthItem> {
+  const removing = await unfinishedRemoval(home);
+  if (removing) return problem('retention', 'attention', removalInterrupted(removing), 'finish-removal');
   const unfinished = await unfinishedCases(home);
   if (unfinished.length > 0) return problem('retention', 'attention', interrupted(unfinished), 'finish-case-removal');
   const marks = await loadMarks(home);
@@ -28,4 +33,14 @@ export async function retentionHealth(home: string, scan: ScanResult, now: numbe
 function interrupted(u: readonly UnfinishedCase[]): string {
   const list = andList(u.map((c) => `the ${c.doing === 'delete' ? 'deletion' : 'archiving'} of the case “${c.case}”`));
   return `${list} ${u.length === 1 ? 'is' : 'are'} not finished: some of ${u.length === 1 ? 'its' : 'their'} files may be gone from this computer, while the audit trail does not record it yet and the cloud copy still holds them`;
+}
+
+/** "the removal of this vault from this computer is not finished ...": with what was chosen for the cloud copy and the backups. */
+function removalInterrupted(r: Partial<RemovalChoices>): string {
+  const said = 'the removal of this vault from this computer is not finished: some of its files may be gone from this computer';
+  if (!r.cloud) return said;
+  const cloud =
+    r.cloud === 'keep' ? 'the cloud copy is kept' : r.cloudDeleted ? 'the cloud copy is deleted' : 'the cloud copy is being deleted and may be partly gone';
+  const backups = r.backups === 'delete' ? ', the backups are being deleted and may be partly gone' : '';
+  return `${said} (${cloud}${backups})`;
 }

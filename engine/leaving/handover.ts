@@ -16,6 +16,7 @@ import { Refused, UsageError } from '../errors.js';
 import { homeFiles } from '../home.js';
 import { runPool } from '../fsutil/pool.js';
 import { readKeyFileBytes } from '../keys/cloud-key-file.js';
+import { readLocalKeyFile } from '../keys/lifecycle.js';
 import { confirmedEscrowKey } from '../keys/escrow.js';
 import { describeObjectFailure, listObjects } from '../mirror/restore-objects.js';
 import { FolderRemote } from '../remotes/folder.js';
@@ -31,6 +32,7 @@ import {
   type SyncReport,
 } from '../../contract/index.js';
 import { parseOr, readIfExists, statIfExists } from '../fsutil/read.js';
+import { copyObjects, type CopyObject } from './copy-record.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -48,6 +50,8 @@ export interface VerifiedHandover {
   digest: string;
   files: FileDigest[];
   bytes: number;
+  /** The copy's objects as verified (absent in a record of an earlier version): what a removal checks are still there. */
+  objects?: CopyObject[];
 }
 
 /** What the handover uses of the copy's own engine (an Engine for the copy's home). */
@@ -128,10 +132,11 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
 
 /**
  * What is in `to`, if it may take the copy: nothing (new or empty), or
- * (named by this home's marker) a half-made copy from a run that died, to be
- * cleared. Anything else is refused.
+ * (named by this home's marker) a half-made copy from a run that died, or
+ * the verified copy made there before the vault changed (out of date: it
+ * must not reach the successor), to be cleared. Anything else is refused.
  */
-async function leftovers(home: string, to: string): Promise<string[]> {
+async function leftovers(home: string, vaultDir: string, to: string): Promise<string[]> {
   const st = await statIfExists(to);
   if (st && !st.isDirectory()) throw new UsageError('the handover path exists and is not a folder; choose a new or empty folder');
   const entries = st ? await readdir(to) : [];
@@ -140,12 +145,20 @@ async function leftovers(home: string, to: string): Promise<string[]> {
   const marker = parseOr<{ to?: string }>(await readIfExists(join(home, IN_PROGRESS), 'utf8'));
   // While the marker still names it, even a verified copy is one whose run was killed before it ended (its recovery key never shown): made again.
   const unfinished = marker?.to === to;
+  const ours = entries.every((e) => CLOUD_NAMES.has(e));
   if (verified?.to === to && !unfinished) {
+    const made = verified.at.slice(0, 10);
+    if ((await hashVault(vaultDir)).digest === verified.digest) {
+      throw new Refused(
+        `this folder already holds the verified handover copy made ${made}; give it to your successor, or choose a new or empty folder to make another`,
+      );
+    }
+    if (ours) return entries;
     throw new Refused(
-      `this folder already holds the verified handover copy made ${verified.at.slice(0, 10)}; give it to your successor, or choose a new or empty folder to make another`,
+      `this folder holds the handover copy made ${made}, which is out of date as the vault has changed since, and other files besides, so it is not cleared; do not give it to your successor: choose a new or empty folder for the handover copy`,
     );
   }
-  if (!unfinished || !entries.every((e) => CLOUD_NAMES.has(e))) {
+  if (!unfinished || !ours) {
     throw new Refused('the handover folder is not empty; choose a new or empty folder');
   }
   return entries;
@@ -204,17 +217,32 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   }
 }
 
+/** The copy holds nothing of the predecessor's keys: their passphrase must not open it. */
+async function refuseOwnPassphrase(home: string, passphrase: string): Promise<void> {
+  const { kf } = await readLocalKeyFile(home);
+  const opens = await openKeyFile(kf, { passphrase }).then(
+    async (k) => (await wipeKeys(k), true),
+    () => false,
+  );
+  if (opens) {
+    throw new UsageError("the successor's passphrase must not be the vault's current one, which would then open the copy too", 'choose-new-passphrase');
+  }
+}
+
 export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise<HandoverReport> {
   const to = resolve(o.to);
   await checkTarget(d.home, d.config, to);
+  await refuseOwnPassphrase(d.home, o.passphrase);
   const escrow = o.escrow ? await confirmedEscrowKey(o.escrow.publicKeyFile, o.escrow.fingerprint) : undefined;
-  const clear = await leftovers(d.home, to);
-  // A new handover replaces the record of any earlier one (first, as the
-  // half-made copy cleared next may be one verified just before a kill):
-  // from here until this copy is verified, no removal is allowed.
+  const clear = await leftovers(d.home, d.config.vaultDir, to);
+  // The marker first: a run killed from here on (an out-of-date copy half
+  // cleared included) leaves a folder the marker names, which the next run
+  // clears. Then a new handover replaces the record of any earlier one
+  // (before the clearing, as the copy cleared may be one verified just
+  // before a kill): from here until this copy is verified, no removal is allowed.
+  await writeFileAtomic(join(d.home, IN_PROGRESS), JSON.stringify({ to, started: new Date().toISOString() }));
   await rm(join(d.home, VERIFIED), { force: true });
   for (const e of clear) await rm(join(to, e), { recursive: true, force: true });
-  await writeFileAtomic(join(d.home, IN_PROGRESS), JSON.stringify({ to, started: new Date().toISOString() }));
   const workHome = join(d.home, WORK_HOME);
   await rm(workHome, { recursive: true, force: true });
   let report: HandoverReport;
@@ -255,6 +283,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       digest: vault.digest,
       files: vault.files,
       bytes: vault.files.reduce((n, f) => n + f[1], 0),
+      objects: await copyObjects(to),
     };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
     report = {

@@ -10,6 +10,9 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { hasConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
+import { copyStillThere } from './copy-record.js';
+import { vaultFolderMissing } from '../mirror/sync.js';
+import { auditLogBytes, mirrorAudit } from '../audit/trail.js';
 import { isTempName } from '../fsutil/atomic.js';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
@@ -49,6 +52,19 @@ async function deleteCloud(remote: Remote, config: VaultConfig, deleted: () => P
   if (config.cloud.kind === 'folder') await rm(join(config.cloud.dir, 'tmp'), { recursive: true, force: true }); // what killed writes left
   await deleted();
   if (config.cloud.kind === 'folder') await pruneEmptyFolders(config.cloud.dir);
+}
+
+/** Mirror the audit trail, the removal's record last in it, to the kept cloud copy, and check the cloud holds all of it. */
+async function mirrorRecord(home: string, remote: Remote, deviceId: string): Promise<void> {
+  const unsent = () => new Refused('the record of this removal could not be sent to the cloud copy, so nothing was removed', 'reconnect-cloud');
+  try {
+    await mirrorAudit(home, remote, deviceId);
+  } catch {
+    throw unsent();
+  }
+  const trail = await auditLogBytes(home);
+  const sent = await remote.stat(`audit/${deviceId}.log`).catch(() => undefined);
+  if (trail.length === 0 || sent?.size !== trail.length) throw unsent();
 }
 
 async function deleteBackups(dir: string): Promise<void> {
@@ -95,7 +111,7 @@ function isClaim(name: string): boolean {
 }
 
 /** The removal's marker: the choices made (`backups` is 'none' where no backups were set up), where the handover copy is, and whether the cloud copy is gone. */
-interface Started {
+export interface RemovalChoices {
   cloud: KeepOrDelete;
   backups: KeepOrDelete | 'none';
   /** The handover copy's folder (absent in a marker of an earlier version). */
@@ -103,8 +119,17 @@ interface Started {
   cloudDeleted?: true;
 }
 
+type Started = RemovalChoices;
+
 async function readStarted(home: string): Promise<Started | undefined> {
   return parseOr<Started>(await readIfExists(join(home, homeFiles.removing), 'utf8'));
+}
+
+/** A removal that started here and was interrupted while the vault is still set up (the vault's health says so), or undefined. */
+export async function unfinishedRemoval(home: string): Promise<Partial<RemovalChoices> | undefined> {
+  const started = await readIfExists(join(home, homeFiles.removing), 'utf8');
+  if (started === undefined) return undefined;
+  return parseOr<Started>(started) ?? {}; // a damaged marker: what was chosen is not known, but a removal was under way
 }
 
 /** Whether a removal killed after this computer's settings went left its marker (cheap: checked at every start). */
@@ -133,8 +158,14 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   const started = await readStarted(d.home);
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
-  // A run that was killed after the vault folder went has nothing left there to compare.
-  const current = started && !(await exists(d.config.vaultDir)) ? { files: [], digest: '' } : await hashVault(d.config.vaultDir);
+  // The record alone is no proof: the copy may have been deleted, emptied or cut short since. Checked before anything goes, and again by a run that finishes a killed one.
+  if (!(await copyStillThere(verified.to, verified.files.length, verified.objects))) {
+    throw new Refused(`the handover copy at ${verified.to} is missing or has changed since it was checked`, 'make-handover');
+  }
+  // A run that was killed after the vault folder went has nothing left there to compare; before one started, a missing folder is an unplugged drive.
+  const vaultThere = await exists(d.config.vaultDir);
+  if (!started && !vaultThere) throw vaultFolderMissing(d.config.vaultDir, ', then remove the vault from this computer again');
+  const current = started && !vaultThere ? { files: [], digest: '' } : await hashVault(d.config.vaultDir);
   // A run that already started (and was killed) has removed some files: finish it.
   if (!started && current.digest !== verified.digest) {
     throw new Refused('the vault has changed since its handover copy was verified, so the copy may not hold every file', 'make-handover');
@@ -155,16 +186,20 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
         'check-sync-status',
       );
   }
-  const remote = choice.cloud === 'delete' && !started?.cloudDeleted ? await d.remote() : undefined;
+  // Connected before the keys are wiped (a Dropbox sign-in is stored under them): the cloud copy to delete, or the kept one the removal's record goes to.
+  const remote = (choice.cloud === 'delete' && !started?.cloudDeleted) || (choice.cloud === 'keep' && !started) ? await d.remote() : undefined;
   await d.wipe();
   if (!started) {
     await d.record(
       'vault removed from this computer',
       `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'delete' ? 'deleted' : 'kept'}, handover copy verified ${verified.at}`,
     );
+    // The home's trail goes with the home: a kept cloud copy must hold the record first. A run killed before the marker records it again.
+    if (remote && choice.cloud === 'keep') await mirrorRecord(d.home, remote, d.config.deviceId);
     await writeFileAtomic(markerPath, JSON.stringify(choice));
   }
-  if (remote) await deleteCloud(remote, d.config, () => writeFileAtomic(markerPath, JSON.stringify({ ...choice, cloudDeleted: true })));
+  if (remote && choice.cloud === 'delete')
+    await deleteCloud(remote, d.config, () => writeFileAtomic(markerPath, JSON.stringify({ ...choice, cloudDeleted: true })));
   if (choice.backups === 'delete' && d.config.backupDir) await deleteBackups(d.config.backupDir);
   const removedFiles = await deletePlaintext(d.config.vaultDir, verified.files, current.files);
   const leftInVaultFolder = await pruneEmptyFolders(d.config.vaultDir);

@@ -193,12 +193,17 @@ export async function cloudObjects(remote: Remote): Promise<Map<string, number>>
   return inCloud;
 }
 
+/** The vault folder is not there (its drive unplugged, most often): what sync, and a removal, say. */
+export function vaultFolderMissing(vaultDir: string, then: string): Refused {
+  return new Refused(`the vault folder ${vaultDir} is missing; reconnect its drive${then}`);
+}
+
 export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   if (ctx.remote instanceof FolderRemote) ctx.remote.newPass(); // a link planted since the last pass is met afresh
   await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
   const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {
-    throw new Refused(`the vault folder ${ctx.vaultDir} is missing; reconnect its drive or recover the vault, then sync again`);
+    throw vaultFolderMissing(ctx.vaultDir, ' or recover the vault, then sync again');
   }
   await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
   // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.

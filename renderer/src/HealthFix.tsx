@@ -117,6 +117,9 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
     case 'finish-case-removal':
       control = go('housekeeping', 'Finish it in Housekeeping');
       break;
+    case 'finish-removal':
+      control = go('handover', 'Finish it under Leaving the role');
+      break;
     case 'review-access':
       control = go('audit', 'Review access');
       break;

@@ -38,6 +38,7 @@ const NEXT: Record<NextStep, string> = {
   'review-retention': 'Archive or delete them on the Housekeeping screen.',
   'review-access': 'Check who can open the vault on the Audit trail screen, then record the review there.',
   'finish-case-removal': 'Finish it on the Housekeeping screen: it runs the same deletion or archiving again.',
+  'finish-removal': 'Finish it under Leaving the role: remove the vault from this computer again.',
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',
