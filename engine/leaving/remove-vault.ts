@@ -7,7 +7,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { hasConfig, type VaultConfig } from '../config.js';
+import { configWriteKeys, hasConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
 import { copyStillThere } from './copy-record.js';
@@ -55,10 +55,11 @@ async function deleteCloud(remote: Remote, config: VaultConfig, deleted: () => P
 }
 
 /** Mirror the audit trail, the removal's record last in it, to the kept cloud copy, and check the cloud holds all of it. */
-async function mirrorRecord(home: string, remote: Remote, deviceId: string): Promise<void> {
+async function mirrorRecord(home: string, remote: Remote, config: VaultConfig): Promise<void> {
+  const { deviceId } = config;
   const unsent = () => new Refused('the record of this removal could not be sent to the cloud copy, so nothing was removed', 'reconnect-cloud');
   try {
-    await mirrorAudit(home, remote, deviceId);
+    await mirrorAudit(home, remote, deviceId, configWriteKeys(config).authKey);
   } catch {
     throw unsent();
   }
@@ -195,7 +196,7 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
       `cloud copy ${choice.cloud === 'keep' ? 'kept' : 'deleted'}, backups ${choice.backups === 'delete' ? 'deleted' : 'kept'}, handover copy verified ${verified.at}`,
     );
     // The home's trail goes with the home: a kept cloud copy must hold the record first. A run killed before the marker records it again.
-    if (remote && choice.cloud === 'keep') await mirrorRecord(d.home, remote, d.config.deviceId);
+    if (remote && choice.cloud === 'keep') await mirrorRecord(d.home, remote, d.config);
     await writeFileAtomic(markerPath, JSON.stringify(choice));
   }
   if (remote && choice.cloud === 'delete')
