@@ -1,7 +1,7 @@
 // The housekeeping and records commands as a person or a script runs them:
 // real processes, exit codes, one-sentence errors that name no case.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run, type RunResult } from '../helpers/cli.js';
@@ -60,7 +60,13 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
   cleanError(await run(['close', 'Zebedee'], env), 2);
   const closed = await run(['close', 'Jones', '--date', '2010-01-31', '--json'], env);
   assert.equal(closed.code, 0, closed.stderr);
-  assert.equal(JSON.parse(closed.stdout).due, '2018-01-31');
+  const jones = JSON.parse(closed.stdout);
+  assert.deepEqual(
+    [jones.closed, jones.basis, jones.changedSinceClosed, jones.past],
+    ['2010-01-31', 'newest file', true, false],
+    'its file is newer than the mark',
+  );
+  assert.equal(jones.due, `${Number(jones.newestFile.slice(0, 4)) + 8}${jones.newestFile.slice(4)}`.replace('-02-29', '-03-01'));
   const reopened = await run(['reopen', 'Jones'], env);
   assert.equal(reopened.code, 0);
   assert.match(reopened.stdout, /counted from its newest file/);
@@ -118,4 +124,41 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
 
   await writeFile(join(home, 'housekeeping.json'), '{"version":1,');
   cleanError(await run(['retention'], env), 3);
+});
+
+test('a closed mark counts only while no file of the case is newer than its day: a new case of the same name, or new files, are not past retention', async () => {
+  const { root, vault, env } = await makeVault({ files: { 'Smith/old.txt': ['2015 grievance', OLD], 'Brown/b.txt': ['b', OLD] } });
+  for (const name of ['Smith', 'Brown']) {
+    const c = await run(['close', name, '--date', '2015-07-01', '--json'], env);
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual([JSON.parse(c.stdout).basis, JSON.parse(c.stdout).past], ['closed', true]);
+  }
+  // The folder moved away by hand; a new member of the same surname gets a case today.
+  await rename(join(vault, 'Smith'), join(root, 'old-smith-moved-elsewhere'));
+  await mkdir(join(vault, 'Smith'));
+  await writeFile(join(vault, 'Smith', 'new.txt'), 'new member J. Smith, case opened today');
+  // New documents arrive in a closed case.
+  await writeFile(join(vault, 'Brown', 'late.txt'), 'a letter that came after closing');
+
+  const j = JSON.parse((await run(['retention', '--json'], env)).stdout);
+  for (const name of ['Smith', 'Brown']) {
+    const c = j.cases.find((x: { name: string }) => x.name === name);
+    assert.deepEqual([c.closed, c.changedSinceClosed, c.basis, c.past], ['2015-07-01', true, 'newest file', false], name);
+  }
+  const text = await run(['retention'], env);
+  assert.doesNotMatch(text.stdout, /PAST RETENTION/);
+  assert.match(text.stdout, /changed since closed 1 Jul 2015\)\s+Smith\//);
+  assert.match(
+    text.stdout,
+    /Changed since it was closed: "Smith" was marked closed on 1 Jul 2015, .*close it again \(`casevault close "Smith"`\) or reopen it/,
+  );
+  assert.match(text.stdout, /0 past retention/);
+
+  cleanError(await run(['delete', 'Smith', '--yes'], env), 1);
+  cleanError(await run(['archive', 'Brown', '--yes'], env), 1);
+  assert.deepEqual(await listFiles(vault), ['Brown/b.txt', 'Brown/late.txt', 'Smith/new.txt'], 'nothing removed without --force');
+
+  // Closed again today: the mark counts again.
+  const again = JSON.parse((await run(['close', 'Brown', '--json'], env)).stdout);
+  assert.deepEqual([again.basis, again.changedSinceClosed], ['closed', false]);
 });
