@@ -70,12 +70,17 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
   return out.sort((a, b) => Number(b.info.past) - Number(a.info.past) || a.info.due.localeCompare(b.info.due) || (a.info.name < b.info.name ? -1 : 1));
 }
 
+/** A case as named: one trailing "/" (how `casevault retention` lists a folder, and what shell completion adds) is dropped. */
+export function caseName(name: string): string {
+  return name.length > 1 && name.endsWith('/') ? name.slice(0, -1) : name;
+}
+
 /** The named cases, each checked to be a single top-level name that the vault holds. */
 export function pickCases(all: CaseFiles[], names: readonly string[]): CaseFiles[] {
   if (names.length === 0) throw new UsageError('name at least one case (a top-level folder or file of the vault)', 'list-cases');
   const byName = new Map(all.map((c) => [c.info.name, c]));
   const picked: CaseFiles[] = [];
-  for (const name of new Set(names)) {
+  for (const name of new Set(names.map(caseName))) {
     let ok = !name.includes('/');
     try {
       assertSafeVaultPath(name);

@@ -11,7 +11,7 @@ import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../mirror/scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
-import { inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
+import { caseName, inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
@@ -138,8 +138,8 @@ export class Housekeeping {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
     const present = new Set(got.all.map((c) => c.info.name));
-    const resumed = [...new Set(r.cases)].filter((n) => unfinished.has(n) && !present.has(n));
-    const rest = r.cases.filter((n) => !resumed.includes(n));
+    const resumed = [...new Set(r.cases.map(caseName))].filter((n) => unfinished.has(n) && !present.has(n));
+    const rest = r.cases.filter((n) => !resumed.includes(caseName(n))); // pickCases drops the trailing "/" itself
     const picked = resumed.length > 0 && rest.length === 0 ? [] : pickCases(got.all, rest);
     if (!r.force && picked.some((c) => !c.info.past)) {
       throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet`, 'confirm-early');

@@ -162,3 +162,26 @@ test('a closed mark counts only while no file of the case is newer than its day:
   const again = JSON.parse((await run(['close', 'Brown', '--json'], env)).stdout);
   assert.deepEqual([again.basis, again.changedSinceClosed], ['closed', false]);
 });
+
+test('case names as `retention` lists them ("Old Case/") are accepted; a name starting with "-" is named after `--`, and the error says so', async () => {
+  const { vault, env } = await makeVault({ files: { 'Old Case/o.txt': ['o', OLD], 'Other/p.txt': ['p', OLD], '-rf/x.txt': ['x', OLD] } });
+  assert.match((await run(['retention'], env)).stdout, /Old Case\/ {2}1 file/);
+  const closed = await run(['close', 'Old Case/', '--date', '2016-01-01', '--json'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  assert.equal(JSON.parse(closed.stdout).name, 'Old Case');
+  assert.equal((await run(['reopen', 'Old Case/'], env)).code, 0);
+  const del = await run(['delete', 'Old Case/', '--yes'], env);
+  assert.equal(del.code, 0, del.stderr);
+  assert.match(del.stdout, /^Deleted Old Case: 1 file removed/);
+  cleanError(await run(['delete', 'Other//', '--yes'], env), 2);
+
+  const dash = await run(['delete', '-rf/', '--yes'], env);
+  assert.equal(dash.code, 2);
+  assert.match(
+    dash.stderr,
+    /^casevault: unknown option '-rf\/'; if that is a case whose name starts with "-", put `--` before it \(`casevault delete --yes -- NAME`\), or see `casevault delete --help`\.\n$/,
+  );
+  const named = await run(['delete', '--yes', '--', '-rf/'], env);
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(await listFiles(vault), ['Other/p.txt']);
+});
