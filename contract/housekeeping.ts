@@ -126,6 +126,7 @@ export interface BackupRecord {
   retention: RetentionPolicy & { inWords: string };
   lastSuccess: string | null;
   lastFailure: { at: string; reason: string } | null;
+  /** As status says: late by the schedule's warning, or no backup ever taken into the backup folder. */
   overdue: boolean;
   /** Snapshots and archives in the backup folder, if it could be read. */
   snapshots: number | null;

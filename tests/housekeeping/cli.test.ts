@@ -185,3 +185,17 @@ test('case names as `retention` lists them ("Old Case/") are accepted; a name st
   assert.equal(named.code, 0, named.stderr);
   assert.deepEqual(await listFiles(vault), ['Other/p.txt']);
 });
+
+test('records agrees with status before the first backup: overdue, none taken yet, and an empty folder that is there is not unreadable', async () => {
+  const { backup, env } = await makeVault({ files: { 'a.txt': 'a' }, backup: true });
+  await mkdir(backup, { recursive: true });
+  assert.equal((await run(['sync'], env)).code, 0);
+  const rec = await run(['records'], env);
+  assert.equal(rec.code, 0, rec.stderr);
+  assert.match(rec.stdout, /\n {2}Last success: never\n/);
+  assert.match(rec.stdout, /\n {2}Overdue: {6}yes \(no backup has been taken yet\)\n/);
+  assert.match(rec.stdout, /\n {2}backup: .* \(encrypted, versioned backups: none taken yet\)\n/);
+  assert.doesNotMatch(rec.stdout, /could not be read/);
+  const j = JSON.parse((await run(['records', '--json'], env)).stdout);
+  assert.deepEqual([j.backup.overdue, j.backup.snapshots, j.backup.archives], [true, 0, 0]);
+});
