@@ -18,6 +18,7 @@ import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
+import { VaultBusy } from '../fsutil/lockfile.js';
 import { loadUnderWay, saveUnderWay, unfinishedCases, type UnderWay } from './under-way.js';
 import {
   type RetentionReport,
@@ -220,10 +221,12 @@ export class Housekeeping {
       await saveUnderWay(this.d.home, 'deleting', deleting);
       done.push({ name, files, removed, forced });
     }
-    const synced = await this.d.sync().then(
-      () => true,
-      () => false,
+    // The lock held by a running sync (watch, or the app) is not the cloud out of reach: that sync moves the files at its next pass.
+    const outcome = await this.d.sync().then(
+      () => 'synced' as const,
+      (e: unknown) => (e instanceof VaultBusy ? ('busy' as const) : ('unreachable' as const)),
     );
+    const synced = outcome === 'synced';
     const backupFate = await this.backupFates(config, removedAt);
     const marks = await loadMarks(this.d.home);
     return {
@@ -248,12 +251,19 @@ export class Housekeeping {
                 estimate: false,
                 note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day`,
               }
-            : {
-                copy: 'cloud',
-                gone: 'unknown',
-                estimate: false,
-                note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
-              },
+            : outcome === 'busy'
+              ? {
+                  copy: 'cloud',
+                  gone: 'unknown',
+                  estimate: false,
+                  note: `the running sync (a watch, or the Casevault app) moves it to the cloud trash at its next pass, and it is purged ${config.trashDays} days after that`,
+                }
+              : {
+                  copy: 'cloud',
+                  gone: 'unknown',
+                  estimate: false,
+                  note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
+                },
           backupFate(name, marks),
         ],
       })),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run, type RunResult } from '../helpers/cli.js';
 import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { withHomeLock } from '../../engine/fsutil/lockfile.js';
 import { makeVault } from '../helpers/vault.js';
 import { OLD } from './helpers.js';
 
@@ -198,4 +199,24 @@ test('records agrees with status before the first backup: overdue, none taken ye
   assert.doesNotMatch(rec.stdout, /could not be read/);
   const j = JSON.parse((await run(['records', '--json'], env)).stdout);
   assert.deepEqual([j.backup.overdue, j.backup.snapshots, j.backup.archives], [true, 0, 0]);
+});
+
+test('delete while a running sync (watch, the app) holds the vault: the report says that sync moves it, not that the cloud was out of reach; a refused command says to stop watch', async () => {
+  const { home, env } = await makeVault({ files: { 'Old/o.txt': ['o', OLD] } });
+  assert.equal((await run(['sync'], env)).code, 0);
+  await withHomeLock(home, async () => {
+    const del = await run(['delete', 'Old', '--yes'], env);
+    assert.equal(del.code, 0, del.stderr);
+    assert.match(
+      del.stdout,
+      /\n {2}cloud: not known yet \(the running sync \(a watch, or the Casevault app\) moves it to the cloud trash at its next pass, .*\)\n/,
+    );
+    assert.doesNotMatch(del.stdout, /could not be reached/);
+    const refused = await run(['sync'], env);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      'casevault: another Casevault process is working on this vault; stop the running watch (or quit the Casevault app) or wait for it to finish, then try again.\n',
+    );
+  });
 });
