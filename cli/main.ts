@@ -44,6 +44,9 @@ const COMMANDS: Record<string, () => Promise<AddCommand>> = {
   'breach-report': () => import('./commands/breach-report.js').then((m) => m.breachReportCommand),
 };
 
+/** The commands that take case names, which may start with "-". */
+const CASE_COMMANDS = new Set(['close', 'reopen', 'archive', 'delete']);
+
 export async function main(
   argv: string[],
   io: Io = { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
@@ -59,16 +62,22 @@ export async function main(
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stdout.write(s),
       // Commander's own messages, cut to their first sentence, in the contract's form.
-      outputError: (s) =>
+      outputError: (s) => {
+        const first = s
+          .replace(/^error: /, '')
+          .trim()
+          .split(/\.\s/)[0]!
+          .replace(/\.$/, '');
+        // A case named "-rf" is taken for an option: the way to name it is `--` before it.
+        const caseNamed = CASE_COMMANDS.has(argv[0] ?? '') && first.startsWith('unknown option');
         io.stderr.write(
           errorLine(
-            `${s
-              .replace(/^error: /, '')
-              .trim()
-              .split(/\.\s/)[0]!
-              .replace(/\.$/, '')}; see \`casevault --help\``,
+            caseNamed
+              ? `${first}; if that is a case whose name starts with "-", put \`--\` before it (\`casevault ${argv[0]} --yes -- NAME\`), or see \`casevault ${argv[0]} --help\``
+              : `${first}; see \`casevault --help\``,
           ),
-        ),
+        );
+      },
     });
   // Only the command named is loaded; anything else (help, a mistyped name) loads them all, for commander to list or suggest.
   const wanted = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [COMMANDS[argv[0]]!] : Object.values(COMMANDS);

@@ -17,6 +17,12 @@ export interface CaseInfo {
   newestFile: CalendarDate;
   /** What the due date counts from. */
   basis: 'closed' | 'newest file';
+  /**
+   * Marked closed, but a file of the case changed after the closing day (new
+   * documents, or a new case that took the name): the mark does not count,
+   * and the basis is the newest file, until the case is closed again or reopened.
+   */
+  changedSinceClosed: boolean;
   /** From this day on, the case is past retention. */
   due: CalendarDate;
   past: boolean;
@@ -120,6 +126,7 @@ export interface BackupRecord {
   retention: RetentionPolicy & { inWords: string };
   lastSuccess: string | null;
   lastFailure: { at: string; reason: string } | null;
+  /** As status says: late by the schedule's warning, or no backup ever taken into the backup folder. */
   overdue: boolean;
   /** Snapshots and archives in the backup folder, if it could be read. */
   snapshots: number | null;

@@ -55,4 +55,6 @@ export interface SarExportReport {
   manifest: string[];
   /** Chosen files that could not be copied (gone, or unreadable); every other file was. */
   failed: SarProblem[];
+  /** Casevault's own temporary files (partial copies) that an earlier export, stopped part-way, left where this one went: removed. */
+  leftoversRemoved: number;
 }

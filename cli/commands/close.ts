@@ -11,6 +11,10 @@ export function closeCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .action(async (name: string, o: { date?: string; json?: boolean }) => {
       const c = await ctx.engine().closeCase(name, o.date);
       if (o.json) ctx.out(JSON.stringify(c, null, 2));
+      else if (c.changedSinceClosed)
+        ctx.out(
+          `Marked closed on ${c.closed}, but a file in the case changed after that day, so the mark does not count: due on ${c.due}, counted from its newest file (${c.newestFile}); close it on a later day to count from that.`,
+        );
       else ctx.out(`Marked closed on ${c.closed}: due for archiving or deletion on ${c.due}${c.past ? ' (already past)' : ''}.`);
       done(0);
     });

@@ -30,7 +30,7 @@ export function recordsCommand(program: Command, ctx: Ctx, done: (code: number) 
       ctx.out(`  Kept:         ${b.retention.inWords}`);
       ctx.out(`  Last success: ${b.lastSuccess ? when(ctx, b.lastSuccess) : 'never'}`);
       ctx.out(`  Last failure: ${b.lastFailure ? `${when(ctx, b.lastFailure.at)}: ${b.lastFailure.reason}` : 'none recorded'}`);
-      ctx.out(`  Overdue:      ${b.overdue ? 'yes' : 'no'}`);
+      ctx.out(`  Overdue:      ${b.overdue ? (b.lastSuccess ? 'yes' : 'yes (no backup has been taken yet)') : 'no'}`);
       ctx.out('Asset record');
       for (const c of r.assets.copies) ctx.out(`  ${c.where}: ${c.location} (${c.details})`);
       ctx.out('Encryption');

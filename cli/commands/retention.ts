@@ -12,7 +12,12 @@ function years(v: string): number {
 function caseLine(c: CaseInfo, locale: string): string {
   const day = (d: string) => calendarDayText(d, locale);
   const state = c.past ? 'PAST RETENTION' : c.dueSoon ? 'due soon' : '';
-  const basis = c.basis === 'closed' ? `closed ${day(c.closed!)}` : `newest file ${day(c.newestFile)}`;
+  const basis =
+    c.basis === 'closed'
+      ? `closed ${day(c.closed!)}`
+      : c.changedSinceClosed
+        ? `newest file ${day(c.newestFile)}, changed since closed ${day(c.closed!)}`
+        : `newest file ${day(c.newestFile)}`;
   return `${state.padEnd(14)}  due ${day(c.due).padEnd(12)}  (${basis.padEnd(24)})  ${c.name}${c.kind === 'folder' ? '/' : ''}  ${fileCount(c.files)}`;
 }
 
@@ -52,6 +57,14 @@ export function retentionCommand(program: Command, ctx: Ctx, done: (code: number
           `Loose files (directly in the vault folder, not in a case folder; each is kept ${r.years} years from the day it last changed or was marked closed):`,
         );
         for (const c of loose) ctx.out(caseLine(c, locale));
+      }
+      const changed = r.cases.filter((c) => c.changedSinceClosed);
+      if (changed.length > 0) {
+        ctx.out();
+        for (const c of changed)
+          ctx.out(
+            `Changed since it was closed: "${c.name}" was marked closed on ${calendarDayText(c.closed!, locale)}, but a file in it changed after that day, so its retention counts from its newest file; close it again (\`casevault close "${c.name}"\`) or reopen it (\`casevault reopen "${c.name}"\`).`,
+          );
       }
       if (r.unfinished.length > 0) {
         ctx.out();

@@ -83,6 +83,10 @@ export function sarCommand(program: Command, ctx: Ctx, done: (code: number) => v
       if (o.json) ctx.out(JSON.stringify({ ...(search ? { search } : {}), export: exported ?? null, leftOut: leftOut.map((h) => h.path) }, null, 2));
       else {
         if (search) printSearch(ctx, search);
+        if (exported?.leftoversRemoved)
+          ctx.out(
+            `Removed ${fileCount(exported.leftoversRemoved)} an earlier export left behind when it was stopped part-way (hidden temporary copies of members' data).`,
+          );
         if (exported) ctx.out(`Exported ${fileCount(exported.files)} and a manifest to ${exported.to}.`);
         if (leftOut.length)
           ctx.out(`Left out, as ${leftOut.length === 1 ? 'it' : 'they'} may hold other members' data (check, then name any that belong with --path):`);

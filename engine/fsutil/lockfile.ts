@@ -93,7 +93,13 @@ export function alive(lock: string, platform: Platform = process.platform): bool
 /** Locks this process holds: a second holder inside one process is refused too. */
 const held = new Set<string>();
 
-const busy = () => new Refused('another Casevault process is working on this vault; wait for it to finish, then try again');
+/** The lock is another live process's: a running `watch` or the app (which never finish by themselves), or a command still at work. */
+export class VaultBusy extends Refused {}
+
+const busy = () =>
+  new VaultBusy(
+    'another Casevault process is working on this vault; stop the running watch (or quit the Casevault app) or wait for it to finish, then try again',
+  );
 
 /** Lock files in one folder, each created by link() of a fully written temporary file. */
 function folderStore(dir: string): LockStore {

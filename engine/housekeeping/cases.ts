@@ -1,7 +1,8 @@
 // The unit of retention is a case: each top-level folder of the vault, or a
 // file directly in the vault folder. A case is due for archiving or deletion
 // N years after it was closed (a mark with a day) or, unmarked, after the
-// day its newest file was last changed.
+// day its newest file was last changed. A mark counts only while no file
+// of the case is newer than its day.
 import { assertSafeVaultPath } from '../../crypto/index.js';
 import { UsageError } from '../errors.js';
 import type { ScanResult } from '../mirror/scan.js';
@@ -43,7 +44,10 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
   for (const [name, g] of groups) {
     const closed = closedDate(marks, name) ?? null;
     const newestFile = dateOf(g.newest);
-    const due = addYears(closed ?? newestFile, marks.years);
+    // A mark speaks only for the files it saw: one changed after the closing day (or a new case under the name) outranks it.
+    const changedSinceClosed = closed !== null && newestFile > closed;
+    const counts = closed !== null && !changedSinceClosed;
+    const due = addYears(counts ? closed : newestFile, marks.years);
     const past = due <= today;
     out.push({
       info: {
@@ -53,7 +57,8 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
         bytes: g.bytes,
         closed,
         newestFile,
-        basis: closed ? 'closed' : 'newest file',
+        basis: counts ? 'closed' : 'newest file',
+        changedSinceClosed,
         due,
         past,
         dueSoon: !past && due <= soon,
@@ -65,12 +70,17 @@ export function listCases(scan: ScanResult, marks: Marks, today: CalendarDate): 
   return out.sort((a, b) => Number(b.info.past) - Number(a.info.past) || a.info.due.localeCompare(b.info.due) || (a.info.name < b.info.name ? -1 : 1));
 }
 
+/** A case as named: one trailing "/" (how `casevault retention` lists a folder, and what shell completion adds) is dropped. */
+export function caseName(name: string): string {
+  return name.length > 1 && name.endsWith('/') ? name.slice(0, -1) : name;
+}
+
 /** The named cases, each checked to be a single top-level name that the vault holds. */
 export function pickCases(all: CaseFiles[], names: readonly string[]): CaseFiles[] {
   if (names.length === 0) throw new UsageError('name at least one case (a top-level folder or file of the vault)', 'list-cases');
   const byName = new Map(all.map((c) => [c.info.name, c]));
   const picked: CaseFiles[] = [];
-  for (const name of new Set(names)) {
+  for (const name of new Set(names.map(caseName))) {
     let ok = !name.includes('/');
     try {
       assertSafeVaultPath(name);

@@ -11,13 +11,14 @@ import { Refused, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../mirror/scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
-import { inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
+import { caseName, inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
 import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
 import { fetchMirror, putMirror } from './mirror.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
+import { VaultBusy } from '../fsutil/lockfile.js';
 import { loadUnderWay, saveUnderWay, unfinishedCases, type UnderWay } from './under-way.js';
 import {
   type RetentionReport,
@@ -138,8 +139,8 @@ export class Housekeeping {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
     const got = await this.cases();
     const present = new Set(got.all.map((c) => c.info.name));
-    const resumed = [...new Set(r.cases)].filter((n) => unfinished.has(n) && !present.has(n));
-    const rest = r.cases.filter((n) => !resumed.includes(n));
+    const resumed = [...new Set(r.cases.map(caseName))].filter((n) => unfinished.has(n) && !present.has(n));
+    const rest = r.cases.filter((n) => !resumed.includes(caseName(n))); // pickCases drops the trailing "/" itself
     const picked = resumed.length > 0 && rest.length === 0 ? [] : pickCases(got.all, rest);
     if (!r.force && picked.some((c) => !c.info.past)) {
       throw new Refused(`nothing was ${verb}: ${picked.length > 1 ? 'a case named is' : 'that case is'} not past its retention date yet`, 'confirm-early');
@@ -220,10 +221,12 @@ export class Housekeeping {
       await saveUnderWay(this.d.home, 'deleting', deleting);
       done.push({ name, files, removed, forced });
     }
-    const synced = await this.d.sync().then(
-      () => true,
-      () => false,
+    // The lock held by a running sync (watch, or the app) is not the cloud out of reach: that sync moves the files at its next pass.
+    const outcome = await this.d.sync().then(
+      () => 'synced' as const,
+      (e: unknown) => (e instanceof VaultBusy ? ('busy' as const) : ('unreachable' as const)),
     );
+    const synced = outcome === 'synced';
     const backupFate = await this.backupFates(config, removedAt);
     const marks = await loadMarks(this.d.home);
     return {
@@ -248,12 +251,19 @@ export class Housekeeping {
                 estimate: false,
                 note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day`,
               }
-            : {
-                copy: 'cloud',
-                gone: 'unknown',
-                estimate: false,
-                note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
-              },
+            : outcome === 'busy'
+              ? {
+                  copy: 'cloud',
+                  gone: 'unknown',
+                  estimate: false,
+                  note: `the running sync (a watch, or the Casevault app) moves it to the cloud trash at its next pass, and it is purged ${config.trashDays} days after that`,
+                }
+              : {
+                  copy: 'cloud',
+                  gone: 'unknown',
+                  estimate: false,
+                  note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
+                },
           backupFate(name, marks),
         ],
       })),

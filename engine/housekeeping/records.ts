@@ -3,6 +3,7 @@
 // success and failure) and an asset record (where this vault's copies
 // live, and how they are protected). JSON, or a printable HTML page with
 // every value escaped. No case or file name is in either.
+import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { BackupApi } from '../backup/service.js';
 import { loadBackupState } from '../backup/local.js';
@@ -40,10 +41,16 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
   const schedule = backupSchedule(settings);
   const status = await backups.status(schedule, now);
   const lastFail = [...(await loadBackupState(home)).runs].reverse().find((r) => !r.ok);
-  const snaps = config.backupDir ? await backups.snapshots().catch(() => undefined) : undefined; // the drive away: the record says the count is unknown
+  let snaps = config.backupDir ? await backups.snapshots().catch(() => undefined) : undefined; // the drive away: the record says the count is unknown
+  // A folder that is there and empty holds no backup yet: it is not unreadable.
+  if (!snaps && config.backupDir && status.reachable && (await readdir(config.backupDir).catch(() => [null])).length === 0) snaps = [];
   const backupDetails = snaps
-    ? `${snaps.filter((s) => !s.archive).length} snapshots and ${snaps.filter((s) => s.archive).length} archives`
-    : 'could not be read just now (is the drive plugged in?)';
+    ? snaps.length === 0 && !status.lastBackup
+      ? 'none taken yet'
+      : `${snaps.filter((s) => !s.archive).length} snapshots and ${snaps.filter((s) => s.archive).length} archives`
+    : status.reachable
+      ? 'could not be read just now'
+      : 'could not be read just now (is the drive plugged in?)';
   return {
     generatedAt: new Date(now).toISOString(),
     backup: {
@@ -55,7 +62,8 @@ export async function buildRecords(home: string, backups: BackupApi, now = Date.
       retention: { ...settings.retention, inWords: policyWords(settings.retention) },
       lastSuccess: status.lastBackup?.at ?? null,
       lastFailure: lastFail ? { at: lastFail.at, reason: lastFail.error ?? 'unknown' } : null,
-      overdue: status.overdue,
+      // As status says: a backup folder with no backup ever taken is overdue.
+      overdue: status.overdue || (!!config.backupDir && !status.lastBackup),
       snapshots: snaps ? snaps.filter((s) => !s.archive).length : null,
       archives: snaps ? snaps.filter((s) => s.archive).length : null,
     },
@@ -104,7 +112,7 @@ ${row('How often', b.howOften)}
 ${row('Kept', b.retention.inWords)}
 ${row('Last success', when(b.lastSuccess))}
 ${row('Last failure', b.lastFailure ? `${when(b.lastFailure.at)}: ${b.lastFailure.reason}` : 'none recorded')}
-${row('Overdue', b.overdue ? 'yes: no backup has succeeded for too long' : 'no')}
+${row('Overdue', b.overdue ? (b.lastSuccess ? 'yes: no backup has succeeded for too long' : 'yes: no backup has been taken yet') : 'no')}
 ${row('In the backup folder', b.snapshots === null ? 'unknown' : `${b.snapshots} snapshots, ${b.archives} archives`)}
 </table>
 <h2>Asset record: where this vault's copies are</h2>

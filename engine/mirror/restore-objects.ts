@@ -198,14 +198,19 @@ export interface RestoreAllResult {
   failed: ObjectFailure[];
 }
 
-/** Remove temporary files an interrupted restore left under `dir` (partial plaintext). */
-export async function removeLeftoverTemps(dir: string): Promise<void> {
+/** Remove temporary files an interrupted restore (or export) left under `dir` (partial plaintext), or only in it; how many went. */
+export async function removeLeftoverTemps(dir: string, recursive = true): Promise<number> {
+  let removed = 0;
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     // a folder gone or unreadable holds nothing this can remove
     const full = join(dir, e.name);
-    if (e.isDirectory()) await removeLeftoverTemps(full);
-    else if (e.isFile() && isTempName(e.name)) await rm(full, { force: true });
+    if (e.isDirectory()) removed += recursive ? await removeLeftoverTemps(full) : 0;
+    else if (e.isFile() && isTempName(e.name)) {
+      await rm(full, { force: true });
+      removed++;
+    }
   }
+  return removed;
 }
 
 /** An object under earlier keys: skipped (undefined) if its file has an object under the current keys in `present`, else EarlierKeysObject (see restoreObject). */

@@ -11,12 +11,12 @@ import { Zip, ZipDeflate } from 'fflate';
 import { assertSafeVaultPath } from '../../crypto/index.js';
 import { fsyncDir, placeNew, tempName, writeTemp } from '../fsutil/atomic.js';
 import { Refused, UsageError } from '../errors.js';
-import { safeJoin } from '../mirror/restore-objects.js';
+import { removeLeftoverTemps, safeJoin } from '../mirror/restore-objects.js';
 import { scanVault, type ScannedFile } from '../mirror/scan.js';
 import { canonical, inside } from '../mirror/layout.js';
 import { MANIFEST_CSV, MANIFEST_HTML, manifestCsv, manifestHtml, type ManifestEntry } from './manifest.js';
 import { searchTerms } from './search.js';
-import { type SarExportOptions, type SarExportReport, type Emit, type SarProblem } from '../../contract/index.js';
+import { fileCount, type SarExportOptions, type SarExportReport, type Emit, type SarProblem } from '../../contract/index.js';
 import { exists } from '../fsutil/read.js';
 import { readPieces } from '../fsutil/open-regular.js';
 
@@ -90,6 +90,8 @@ function openFailure(e: unknown): string | undefined {
 }
 
 interface Sink {
+  /** Casevault's own temporary files an earlier export that was stopped left where this one goes, removed. */
+  leftoversRemoved: number;
   file(name: string, mtimeMs: number, source: Source): Promise<void>;
   text(name: string, content: string): Promise<void>;
   finish(): Promise<void>;
@@ -102,7 +104,12 @@ async function folderSink(dest: string): Promise<Sink> {
     if (e.code === 'ENOTDIR') throw new UsageError('the destination is a file; choose a new or empty folder');
     throw e;
   });
-  if (entries && entries.length > 0) throw new UsageError('the destination folder is not empty; choose a new or empty folder');
+  // An export killed part-way left its temporary files (members' plaintext) in the folder, or beside it: they go now.
+  const leftoversRemoved = (await removeLeftoverTemps(dirname(dest), false)) + (entries ? await removeLeftoverTemps(dest) : 0);
+  if (entries && (await readdir(dest)).length > 0)
+    throw new UsageError(
+      `the destination folder is not empty${leftoversRemoved > 0 ? ` (${fileCount(leftoversRemoved)} left by an earlier export that was stopped ${leftoversRemoved === 1 ? 'was' : 'were'} removed from it)` : ''}; choose a new or empty folder`,
+    );
   await mkdir(dest, { recursive: true, mode: 0o700 });
   const put = async (name: string, data: AsyncIterable<Uint8Array> | Uint8Array, mtimeMs?: number) => {
     const target = join(dest, ...name.split('/'));
@@ -117,6 +124,7 @@ async function folderSink(dest: string): Promise<Sink> {
     }
   };
   return {
+    leftoversRemoved,
     file: (name, mtimeMs, source) => put(name, source.chunks, mtimeMs),
     text: (name, content) => put(name, new TextEncoder().encode(content)),
     finish: () => fsyncDir(dest),
@@ -133,6 +141,8 @@ function zipDate(ms: number): Date {
 async function zipSink(dest: string): Promise<Sink> {
   if (await exists(dest)) throw new UsageError('the zip file already exists; choose a new file name (nothing was overwritten)');
   await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+  // A zip export killed part-way left its temporary file (members' plaintext) in this folder: it goes now.
+  const leftoversRemoved = await removeLeftoverTemps(dirname(dest), false);
   const tmp = tempName(dirname(dest));
   const fh: FileHandle = await open(tmp, 'wx', 0o600);
   const pending: Uint8Array[] = [];
@@ -153,6 +163,7 @@ async function zipSink(dest: string): Promise<Sink> {
     return entry;
   };
   return {
+    leftoversRemoved,
     async file(name, mtimeMs, source) {
       const entry = add(name, mtimeMs);
       const chunks = source.chunks[Symbol.asyncIterator]();
@@ -245,5 +256,13 @@ export async function exportFiles(places: ExportPlaces, o: SarExportOptions, emi
     throw e;
   }
   emit?.('progress', { task: 'export', filesDone: files.length, filesTotal: files.length, bytesDone, bytesTotal });
-  return { files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), to: dest, zip: o.zip, manifest: [MANIFEST_CSV, MANIFEST_HTML], failed };
+  return {
+    files: entries.length,
+    bytes: entries.reduce((n, e) => n + e.size, 0),
+    to: dest,
+    zip: o.zip,
+    manifest: [MANIFEST_CSV, MANIFEST_HTML],
+    failed,
+    leftoversRemoved: sink.leftoversRemoved,
+  };
 }

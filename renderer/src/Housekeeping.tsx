@@ -93,7 +93,12 @@ function CloseForm({ c, onDone }: { c: Case; onDone: (said: { ok: boolean; text:
   const save = async () => {
     try {
       const r = await call('closeCase', { case: c.name, date: day });
-      onDone({ ok: true, text: `Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.` });
+      onDone({
+        ok: true,
+        text: r.changedSinceClosed
+          ? `Marked closed on ${plainDate(r.closed!)}, but a file in the case changed after that day, so the mark does not count: due on ${plainDate(r.due)}, counted from its newest file.`
+          : `Marked closed on ${plainDate(r.closed!)}: due on ${plainDate(r.due)}.`,
+      });
     } catch (e) {
       onDone({ ok: false, text: explain(e) });
     }
@@ -474,7 +479,13 @@ export function Housekeeping() {
       <tr>
         <th scope="row">{c.name}</th>
         <td>{c.files}</td>
-        <td>{c.basis === 'closed' ? `closed ${plainDate(c.closed!)}` : `newest file ${plainDate(c.newestFile)}`}</td>
+        <td>
+          {c.basis === 'closed'
+            ? `closed ${plainDate(c.closed!)}`
+            : c.changedSinceClosed
+              ? `newest file ${plainDate(c.newestFile)}: changed since it was closed on ${plainDate(c.closed!)} (mark it closed again or reopen it)`
+              : `newest file ${plainDate(c.newestFile)}`}
+        </td>
         <td>
           {plainDate(c.due)}
           {c.past ? ' (past retention)' : c.dueSoon ? ' (soon)' : ''}
@@ -491,14 +502,19 @@ export function Housekeeping() {
                 void refresh();
               }}
             />
-          ) : c.closed ? (
-            <button type="button" onClick={() => void reopen(c)} disabled={busy}>
-              Reopen
-            </button>
           ) : (
-            <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
-              Mark closed
-            </button>
+            <>
+              {c.closed && (
+                <button type="button" onClick={() => void reopen(c)} disabled={busy}>
+                  Reopen
+                </button>
+              )}
+              {(!c.closed || c.changedSinceClosed) && (
+                <button type="button" onClick={() => setClosing(c.name)} disabled={busy}>
+                  Mark closed
+                </button>
+              )}
+            </>
           )}
           <button type="button" onClick={() => (about(c), setAction({ kind: 'archive', c }))} disabled={busy}>
             Archive

@@ -83,7 +83,10 @@ export function SubjectAccess() {
         const failed = r.failed.length
           ? ` ${files(r.failed.length)} could not be read and ${r.failed.length === 1 ? 'was' : 'were'} left out: ${r.failed.map((f) => f.path).join(', ')}.`
           : '';
-        setMessage(`Exported ${files(r.files)} and a manifest to ${r.to}.${failed}`);
+        const leftovers = r.leftoversRemoved
+          ? ` ${files(r.leftoversRemoved)} an earlier export left behind when it was stopped part-way (hidden temporary copies) ${r.leftoversRemoved === 1 ? 'was' : 'were'} removed.`
+          : '';
+        setMessage(`Exported ${files(r.files)} and a manifest to ${r.to}.${failed}${leftovers}`);
         setChecking(false);
         setBusy(false);
       },

@@ -1,11 +1,12 @@
 // The housekeeping and records commands as a person or a script runs them:
 // real processes, exit codes, one-sentence errors that name no case.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run, type RunResult } from '../helpers/cli.js';
 import { exists, listFiles, readTree } from '../helpers/fs.js';
+import { withHomeLock } from '../../engine/fsutil/lockfile.js';
 import { makeVault } from '../helpers/vault.js';
 import { OLD } from './helpers.js';
 
@@ -60,7 +61,13 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
   cleanError(await run(['close', 'Zebedee'], env), 2);
   const closed = await run(['close', 'Jones', '--date', '2010-01-31', '--json'], env);
   assert.equal(closed.code, 0, closed.stderr);
-  assert.equal(JSON.parse(closed.stdout).due, '2018-01-31');
+  const jones = JSON.parse(closed.stdout);
+  assert.deepEqual(
+    [jones.closed, jones.basis, jones.changedSinceClosed, jones.past],
+    ['2010-01-31', 'newest file', true, false],
+    'its file is newer than the mark',
+  );
+  assert.equal(jones.due, `${Number(jones.newestFile.slice(0, 4)) + 8}${jones.newestFile.slice(4)}`.replace('-02-29', '-03-01'));
   const reopened = await run(['reopen', 'Jones'], env);
   assert.equal(reopened.code, 0);
   assert.match(reopened.stdout, /counted from its newest file/);
@@ -118,4 +125,98 @@ test('retention, close, reopen, archive, delete, records: output and exit codes'
 
   await writeFile(join(home, 'housekeeping.json'), '{"version":1,');
   cleanError(await run(['retention'], env), 3);
+});
+
+test('a closed mark counts only while no file of the case is newer than its day: a new case of the same name, or new files, are not past retention', async () => {
+  const { root, vault, env } = await makeVault({ files: { 'Smith/old.txt': ['2015 grievance', OLD], 'Brown/b.txt': ['b', OLD] } });
+  for (const name of ['Smith', 'Brown']) {
+    const c = await run(['close', name, '--date', '2015-07-01', '--json'], env);
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual([JSON.parse(c.stdout).basis, JSON.parse(c.stdout).past], ['closed', true]);
+  }
+  // The folder moved away by hand; a new member of the same surname gets a case today.
+  await rename(join(vault, 'Smith'), join(root, 'old-smith-moved-elsewhere'));
+  await mkdir(join(vault, 'Smith'));
+  await writeFile(join(vault, 'Smith', 'new.txt'), 'new member J. Smith, case opened today');
+  // New documents arrive in a closed case.
+  await writeFile(join(vault, 'Brown', 'late.txt'), 'a letter that came after closing');
+
+  const j = JSON.parse((await run(['retention', '--json'], env)).stdout);
+  for (const name of ['Smith', 'Brown']) {
+    const c = j.cases.find((x: { name: string }) => x.name === name);
+    assert.deepEqual([c.closed, c.changedSinceClosed, c.basis, c.past], ['2015-07-01', true, 'newest file', false], name);
+  }
+  const text = await run(['retention'], env);
+  assert.doesNotMatch(text.stdout, /PAST RETENTION/);
+  assert.match(text.stdout, /changed since closed 1 Jul 2015\)\s+Smith\//);
+  assert.match(
+    text.stdout,
+    /Changed since it was closed: "Smith" was marked closed on 1 Jul 2015, .*close it again \(`casevault close "Smith"`\) or reopen it/,
+  );
+  assert.match(text.stdout, /0 past retention/);
+
+  cleanError(await run(['delete', 'Smith', '--yes'], env), 1);
+  cleanError(await run(['archive', 'Brown', '--yes'], env), 1);
+  assert.deepEqual(await listFiles(vault), ['Brown/b.txt', 'Brown/late.txt', 'Smith/new.txt'], 'nothing removed without --force');
+
+  // Closed again today: the mark counts again.
+  const again = JSON.parse((await run(['close', 'Brown', '--json'], env)).stdout);
+  assert.deepEqual([again.basis, again.changedSinceClosed], ['closed', false]);
+});
+
+test('case names as `retention` lists them ("Old Case/") are accepted; a name starting with "-" is named after `--`, and the error says so', async () => {
+  const { vault, env } = await makeVault({ files: { 'Old Case/o.txt': ['o', OLD], 'Other/p.txt': ['p', OLD], '-rf/x.txt': ['x', OLD] } });
+  assert.match((await run(['retention'], env)).stdout, /Old Case\/ {2}1 file/);
+  const closed = await run(['close', 'Old Case/', '--date', '2016-01-01', '--json'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  assert.equal(JSON.parse(closed.stdout).name, 'Old Case');
+  assert.equal((await run(['reopen', 'Old Case/'], env)).code, 0);
+  const del = await run(['delete', 'Old Case/', '--yes'], env);
+  assert.equal(del.code, 0, del.stderr);
+  assert.match(del.stdout, /^Deleted Old Case: 1 file removed/);
+  cleanError(await run(['delete', 'Other//', '--yes'], env), 2);
+
+  const dash = await run(['delete', '-rf/', '--yes'], env);
+  assert.equal(dash.code, 2);
+  assert.match(
+    dash.stderr,
+    /^casevault: unknown option '-rf\/'; if that is a case whose name starts with "-", put `--` before it \(`casevault delete --yes -- NAME`\), or see `casevault delete --help`\.\n$/,
+  );
+  const named = await run(['delete', '--yes', '--', '-rf/'], env);
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(await listFiles(vault), ['Other/p.txt']);
+});
+
+test('records agrees with status before the first backup: overdue, none taken yet, and an empty folder that is there is not unreadable', async () => {
+  const { backup, env } = await makeVault({ files: { 'a.txt': 'a' }, backup: true });
+  await mkdir(backup, { recursive: true });
+  assert.equal((await run(['sync'], env)).code, 0);
+  const rec = await run(['records'], env);
+  assert.equal(rec.code, 0, rec.stderr);
+  assert.match(rec.stdout, /\n {2}Last success: never\n/);
+  assert.match(rec.stdout, /\n {2}Overdue: {6}yes \(no backup has been taken yet\)\n/);
+  assert.match(rec.stdout, /\n {2}backup: .* \(encrypted, versioned backups: none taken yet\)\n/);
+  assert.doesNotMatch(rec.stdout, /could not be read/);
+  const j = JSON.parse((await run(['records', '--json'], env)).stdout);
+  assert.deepEqual([j.backup.overdue, j.backup.snapshots, j.backup.archives], [true, 0, 0]);
+});
+
+test('delete while a running sync (watch, the app) holds the vault: the report says that sync moves it, not that the cloud was out of reach; a refused command says to stop watch', async () => {
+  const { home, env } = await makeVault({ files: { 'Old/o.txt': ['o', OLD] } });
+  assert.equal((await run(['sync'], env)).code, 0);
+  await withHomeLock(home, async () => {
+    const del = await run(['delete', 'Old', '--yes'], env);
+    assert.equal(del.code, 0, del.stderr);
+    assert.match(
+      del.stdout,
+      /\n {2}cloud: not known yet \(the running sync \(a watch, or the Casevault app\) moves it to the cloud trash at its next pass, .*\)\n/,
+    );
+    assert.doesNotMatch(del.stdout, /could not be reached/);
+    const refused = await run(['sync'], env);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      'casevault: another Casevault process is working on this vault; stop the running watch (or quit the Casevault app) or wait for it to finish, then try again.\n',
+    );
+  });
 });

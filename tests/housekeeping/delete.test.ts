@@ -131,7 +131,7 @@ test('links are never followed out of the vault: a linked case is not a case, a 
 });
 
 test('marks: close and reopen, the years setting, a damaged file reported and kept; the sealed cloud copy comes back on recover', async () => {
-  const v = await makeVault({ files: { 'Smith/a.txt': 'a', 'Jones/b.txt': 'b' }, backup: true });
+  const v = await makeVault({ files: { 'Smith/a.txt': ['a', OLD], 'Jones/b.txt': 'b' }, backup: true });
   const { engine } = v;
   await assert.rejects(engine.closeCase('Smith', '2023-02-29'), { name: 'UsageError' });
   await assert.rejects(engine.closeCase('Smith', inDays(2)), { name: 'UsageError' }, 'not in the future');

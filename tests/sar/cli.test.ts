@@ -114,3 +114,29 @@ test('sar search and sar export from the command line', async () => {
   );
   assert.ok(sar.some((e) => e.detail === `reference SAR-9: 2 files to the zip file ${zip}`));
 });
+
+test("an export stopped part-way: the next export into that folder removes Casevault's own leftover temporary files, and says so", async () => {
+  const { root, env } = await makeVault({ files: FILES });
+  const out = join(root, 'usb');
+  await mkdir(out);
+  // What a zip export killed mid-write leaves: a hidden temporary file of tempName's form, holding members' data.
+  const leftover = join(out, '.casevault-tmp-fb2767ea00000004');
+  await writeFile(leftover, 'files/Members/0042/letter.docx Dear Siobhán O’Neill');
+  const lookalike = join(out, '.casevault-tmp-my-notes');
+  await writeFile(lookalike, 'a person’s own file');
+
+  const zip = await run(['sar', 'export', "siobhan o'neill", '--zip', join(out, 'for-member.zip')], env);
+  assert.equal(zip.code, 0, zip.stderr);
+  assert.match(zip.stdout, /^Removed 1 file an earlier export left behind when it was stopped part-way \(hidden temporary copies of members' data\)\.$/m);
+  assert.deepEqual((await listFiles(out)).sort(), ['.casevault-tmp-my-notes', 'for-member.zip'], 'only the leftover of Casevault’s own form went');
+
+  // A folder export killed part-way: its temporary files are inside the folder; the next export there removes them and says so.
+  const folder = join(root, 'sar-folder');
+  await mkdir(join(folder, 'files', 'Members', '0042'), { recursive: true });
+  await writeFile(join(folder, 'files', 'Members', '0042', '.casevault-tmp-0123456789abcdef'), 'Dear Siobhán');
+  const again = await run(['sar', 'export', "siobhan o'neill", '--to', folder], env);
+  assert.equal(again.code, 2);
+  assertPlainError(again);
+  assert.match(again.stderr, /not empty \(1 file left by an earlier export that was stopped was removed from it\)/);
+  assert.deepEqual(await listFiles(folder), []);
+});

@@ -45,6 +45,7 @@ test('to a folder: the chosen files byte for byte at their vault paths under fil
     zip: false,
     manifest: ['MANIFEST.csv', 'MANIFEST.html'],
     failed: [],
+    leftoversRemoved: 0,
   });
   const tree = await readTree(to);
   assert.deepEqual([...tree.keys()].sort(), ['MANIFEST.csv', 'MANIFEST.html', ...CHOSEN.map((p) => `files/${p}`)].sort());
