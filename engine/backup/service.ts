@@ -22,7 +22,8 @@ import { restoreFiles, selectFiles, selectPaths } from './restore.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import { loadSettings } from '../settings.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
-import { repoStorageAt, type RepoStorage } from './storage.js';
+import { isS3Location, repoStorageAt, type RepoStorage } from './storage.js';
+import { PROBE_DEADLINE_MS } from '../health/cloud-probe.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
 import { emptyFolderReplaced } from '../mirror/vault-identity.js';
@@ -664,6 +665,33 @@ export class BackupApi {
     return { ...facts, health: await backupsStatusHealth(facts, now) };
   }
 
+  /**
+   * Whether the backup location can be reached now: a folder is a directory
+   * there; S3 storage is asked (its bucket there, within PROBE_DEADLINE_MS),
+   * never taken for a local path.
+   */
+  private async reachable(folder: string): Promise<boolean> {
+    if (!isS3Location(folder)) {
+      return stat(folder).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+    }
+    let storage: RepoStorage | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      storage = this.d.storageFor?.(folder) ?? repoStorageAt(folder, this.d.s3, this.lockDays);
+      const asked = storage.probe().then((state) => state !== 'missing');
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_DEADLINE_MS)));
+      return await Promise.race([asked.catch(() => false), late]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      storage?.close?.();
+    }
+  }
+
   private async facts(schedule: BackupSchedule, now: number): Promise<BackupFacts> {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
@@ -695,10 +723,7 @@ export class BackupApi {
     };
     return {
       folder,
-      reachable: await stat(folder).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
+      reachable: await this.reachable(folder),
       lastBackup: lastOk,
       lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),
