@@ -717,7 +717,8 @@ export class BackupApi {
     const st = {
       now,
       sinceMs: Math.max(Date.parse(config.createdAt) || 0, (mine && local.attachedAt && Date.parse(local.attachedAt)) || 0) || now,
-      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
+      // Before this computer's first backup to an adopted folder, the newest backup the folder held when attached counts as the last.
+      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : mine && local.listed?.latest ? Date.parse(local.listed.latest) : null,
       lastAttemptMs: last ? Date.parse(last.at) : null,
       lastAttemptOk: last ? last.ok : null,
     };

@@ -20,8 +20,15 @@ export const LATE_AFTER_MS = 20 * 60_000;
 export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
-  const last = s.lastBackup ? Date.parse(s.lastBackup.at) : undefined;
-  const lastWords = last === undefined ? 'no backup has been taken yet' : `the last backup was ${ago(last, now)}`;
+  // Before this computer's first backup to a folder it adopted (backup-folder, recover --backup), the newest backup the folder held then.
+  const inFolder = !s.lastBackup && s.remembered?.latest ? Date.parse(s.remembered.latest) : undefined;
+  const last = s.lastBackup ? Date.parse(s.lastBackup.at) : inFolder;
+  const lastWords =
+    last === undefined
+      ? 'no backup has been taken yet'
+      : inFolder !== undefined
+        ? `the latest backup in the backup folder was ${ago(last, now)} (none from this computer yet)`
+        : `the last backup was ${ago(last, now)}`;
   const due = s.nextBackup ? Date.parse(s.nextBackup) : undefined;
   const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
   if (!s.reachable && s.folder.startsWith('s3://'))
