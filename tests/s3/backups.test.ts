@@ -1,9 +1,11 @@
 // Backups on S3 storage as the command line shows them (outside probe B):
-// status asks the storage, never a local folder named "s3://…" (finding 4).
+// status asks the storage, never a local folder named "s3://…" (finding 4);
+// init checks an s3:// backup location as backup-folder does (finding 7);
+// a wrong key says so, with the next step (finding 10c).
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
@@ -58,5 +60,26 @@ describe('backups on S3 storage (Ceph)', { skip }, () => {
     assert.equal(gone.ok, false);
     assert.match(gone.message, /cannot be read from s3:\/\//);
     assert.doesNotMatch(gone.message, /not connected/);
+  });
+
+  it('init --backup s3:// with no such bucket is refused as backup-folder refuses it, nothing made', async () => {
+    const { root, vault, init } = await setUp('nobucket', () => 's3://casevault-no-such-bucket/x');
+    assert.equal(init.code, 1, init.stderr);
+    assert.equal(
+      init.stderr,
+      "casevault: the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again.\n",
+    );
+    assert.deepEqual(await readdir(join(root, 'home')), [], 'no settings kept');
+    assert.deepEqual(await readdir(vault), ['member-1'], 'the vault folder as it was');
+    await assert.rejects(readdir(join(root, 'cloud')), 'no cloud folder made');
+  });
+
+  it('a bucket removed after init: backup says so in one sentence, with no backup drive to plug in', async () => {
+    const { bucket, env, init } = await setUp('removed', (b) => `s3://${b}/carol`);
+    assert.equal(init.code, 0, init.stderr);
+    await server.admin.send(new DeleteBucketCommand({ Bucket: bucket }));
+    const b = await run(['backup'], env);
+    assert.equal(b.code, 1, b.stderr);
+    assert.match(b.stderr, /^casevault: the S3 bucket is not there; [^;]*: ask them to make it, then try again\.\n$/);
   });
 });
