@@ -82,4 +82,17 @@ describe('backups on S3 storage (Ceph)', { skip }, () => {
     assert.equal(b.code, 1, b.stderr);
     assert.match(b.stderr, /^casevault: the S3 bucket is not there; [^;]*: ask them to make it, then try again\.\n$/);
   });
+  it('a wrong S3 secret for backups says the storage refused the access key, and to check it', async () => {
+    const { env, init } = await setUp('wrongkey', (b) => `s3://${b}/bob`);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    for (const args of [['backup'], ['snapshots']]) {
+      const r = await run(args, { ...env, CASEVAULT_S3_SECRET_ACCESS_KEY: 'not-the-secret' });
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /^casevault: the S3 storage refused the access key; check the access key and secret the union gave you /, args[0]);
+      assert.equal(r.stderr.match(/check the access key/g)?.length, 1, r.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+      assert.doesNotMatch(r.stderr, /HTTP 403|Unknown|not-the-secret/);
+    }
+  });
 });
