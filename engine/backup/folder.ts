@@ -173,6 +173,7 @@ export function attachedState(local: BackupLocalState, previousFolder: string | 
     damaged: [],
     attachedAt: now.toISOString(),
     listed: found.listed,
+    ...(local.vault ? { vault: local.vault } : {}), // the vault folder's, not the backup folder's
   };
 }
 

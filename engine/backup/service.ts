@@ -26,7 +26,7 @@ import { isS3Location, repoStorageAt, type RepoStorage } from './storage.js';
 import { PROBE_DEADLINE_MS } from '../health/cloud-probe.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
-import { emptyFolderReplaced } from '../mirror/vault-identity.js';
+import { emptyFolderReplaced, identityOf } from '../mirror/vault-identity.js';
 import { checkRestoreTarget } from '../mirror/layout.js';
 import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
@@ -222,18 +222,21 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     try {
       const { repo, storage, dir } = await this.open(true);
-      const { report, listed } = await withRepoLock(storage, 'backup', async () => {
+      const { report, listed, vaultAt } = await withRepoLock(storage, 'backup', async () => {
         const cache = await loadFileCache(this.d.home, repo.cacheId);
+        // The vault folder as this backup finds it, recorded with its file count once the backup is taken; the last backup's record is what an empty folder is judged by.
+        const vaultAt = await stat(config.vaultDir).then(identityOf, () => undefined);
+        const backedUp = (await loadBackupState(this.d.home)).vault;
         const r = await runBackup({
           repo,
           vaultDir: config.vaultDir,
           cache: cache.files,
           ...(this.d.emit ? { emit: this.d.emit } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
-          replacedByEmpty: () => emptyFolderReplaced(this.d.home, config.vaultDir),
+          replacedByEmpty: () => emptyFolderReplaced(this.d.home, config.vaultDir, backedUp),
         });
         await saveFileCache(this.d.home, repo.cacheId, cache, r.cache);
-        return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
+        return { report: r.report, vaultAt, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
       }).finally(() => wipeRepoKeys(repo.keys));
       // Read again: the folder may have been changed while this ran, and its records must not receive this folder's snapshot.
       const local = await loadBackupState(this.d.home);
@@ -241,6 +244,7 @@ export class BackupApi {
         local.snapshots.push(report.snapshot);
         local.listed = listed;
       }
+      if (vaultAt) local.vault = { ...vaultAt, birth: vaultAt.birth ?? 0, files: report.files };
       local.runs.push({
         at: report.time,
         ok: true,
