@@ -22,7 +22,7 @@ const TEXT: Record<NextStep, string> = {
   'try-older-backup': 'try an older snapshot (`casevault snapshots` lists them)',
   'reconnect-dropbox': 'connect Dropbox again (in the app, or with CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)',
   'connect-s3':
-    'give the S3 storage with CASEVAULT_S3_ENDPOINT, CASEVAULT_S3_ACCESS_KEY_ID and CASEVAULT_S3_SECRET_ACCESS_KEY (or the AWS_* variables), and check the s3:// location',
+    'check the access key and secret the union gave you (CASEVAULT_S3_ACCESS_KEY_ID and CASEVAULT_S3_SECRET_ACCESS_KEY, or the AWS_* variables), the endpoint (CASEVAULT_S3_ENDPOINT) and the s3:// location, then run the command again',
   'reconnect-cloud':
     'reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish, then run the command again (`casevault watch` keeps trying by itself)',
   'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",

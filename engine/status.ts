@@ -100,7 +100,7 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud, vaultRepl
     lastSync: state.lastSync
       ? { at: new Date(state.lastSync.at).toISOString(), uploaded: state.lastSync.uploaded, deleted: state.lastSync.deleted, failed: state.lastSync.failed }
       : null,
-    lastBackup: backup?.lastBackup?.at ?? null,
+    lastBackup: backup?.lastBackup?.at ?? backup?.remembered?.latest ?? null, // before this computer's first backup to an adopted folder, the folder's newest
     nextBackup: backup?.nextBackup ?? null,
     backupOverdue: backup?.overdue ?? false,
     accessReviewDue: accessReviewDueAt(settings, config.createdAt).getTime() <= now,

@@ -21,18 +21,20 @@ import { RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds } from './archive-snapshots.js';
 import type { BackupLocalState } from './local.js';
 import { ForeignBackups, Repository } from './repository.js';
-import { FolderStorage, isS3Location, type RepoStorage } from './storage.js';
+import { FolderStorage, isS3Location, repoStorageAt, type RepoStorage } from './storage.js';
+import type { S3ConnectionSource } from '../remotes/s3/remote.js';
 
 /** The backup drive or share is not there (unplugged, not mounted), or S3 storage not answering. Exit 1; the scheduler waits and retries. */
 export class BackupTargetMissing extends Unreachable {
-  constructor(message: string, next: NextStep | undefined = 'plug-in-backup-drive') {
-    super(message, next);
+  /** `next` null: none (the message says what to do); an undefined one would take the default. */
+  constructor(message: string, next: NextStep | null = 'plug-in-backup-drive') {
+    super(message, next ?? undefined);
     this.name = 'BackupTargetMissing';
   }
 
   /** The storage did not answer as the backups were opened: a folder's drive to plug in; S3 storage's own sentence (it retries by itself). */
   static from(e: RemoteUnavailable, dir: string): BackupTargetMissing {
-    return isS3Location(dir) ? new BackupTargetMissing(e.message, undefined) : new BackupTargetMissing(e.what);
+    return isS3Location(dir) ? new BackupTargetMissing(e.message, null) : new BackupTargetMissing(e.what);
   }
 }
 
@@ -74,19 +76,33 @@ export function backupFolderPath(dir: string): string {
   return resolve(dir);
 }
 
+/** An S3 backup location's state; its bucket must be there (buckets are made by the storage's administrator, never by Casevault), else Unreachable. */
+async function s3BucketThere(storage: RepoStorage): Promise<'empty' | 'used'> {
+  const state = await storage.probe();
+  if (state === 'missing') {
+    // Its own advice, so no next step (one would add a second one).
+    throw new Unreachable("the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again");
+  }
+  return state;
+}
+
+/** At set-up (`init --backup s3://…`): the address valid and its bucket there, as inspectBackupFolder checks it, before anything is made. */
+export async function checkS3BackupLocation(dir: string, s3: S3ConnectionSource): Promise<void> {
+  const storage = repoStorageAt(backupFolderPath(dir), s3);
+  try {
+    await s3BucketThere(storage);
+  } finally {
+    storage.close?.();
+  }
+}
+
 /** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
 export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
   const dir = backupFolderPath(o.dir);
   if (!isS3Location(dir)) await checkBackupApart(dir, o.vaultDir, o.cloudDir);
   const storage = o.storage?.(dir) ?? new FolderStorage(dir);
   const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
-  const state = await storage.probe();
-  if (state === 'missing' && isS3Location(dir)) {
-    throw new Unreachable(
-      "the S3 bucket is not there; buckets are made by the union's storage administrator: ask them to make it, then try again",
-      'connect-s3',
-    );
-  }
+  const state = isS3Location(dir) ? await s3BucketThere(storage) : await storage.probe();
   if (state === 'missing') {
     // Made at the first backup, inside a parent that must be there now: a drive that is not plugged in is not a folder to make.
     if (!(await statIfExists(dirname(dir)))?.isDirectory()) {
@@ -157,6 +173,7 @@ export function attachedState(local: BackupLocalState, previousFolder: string | 
     damaged: [],
     attachedAt: now.toISOString(),
     listed: found.listed,
+    ...(local.vault ? { vault: local.vault } : {}), // the vault folder's, not the backup folder's
   };
 }
 

@@ -64,6 +64,12 @@ const stateSchema = z.object({
   damaged: z.array(z.string()).default([]),
   /** When a verify or restore last found a blob damaged or missing that was not recorded before (ISO time): until a backup after it, the backups' health says so. */
   damageFoundAt: z.string().optional(),
+  /**
+   * The vault folder's identity (engine/mirror/vault-identity.ts) at this
+   * computer's last backup, and how many files that backup held: an empty
+   * folder that is not this one is refused, as sync refuses it.
+   */
+  vault: z.object({ dev: z.number(), ino: z.number(), birth: z.number().optional(), files: z.number() }).optional(),
   /** The folder's snapshots as last listed on this computer. */
   listed: z.object({ at: z.string(), snapshots: z.number(), archives: z.number(), latest: z.string().nullable() }).optional(),
 });

@@ -60,7 +60,7 @@ function store(storage: RepoStorage): LockStore {
       storage.remote.read(name, LOCK_MAX).then(
         (b) => new TextDecoder().decode(b),
         (e: unknown) => {
-          if (e instanceof RemoteNotFound) return undefined;
+          if (e instanceof RemoteNotFound) return storage.holdsOther?.(name).then((other) => (other ? Promise.reject(unexpected()) : undefined));
           if (e instanceof RemoteTooLarge) return ''; // no lock of ours is that large: an owner that cannot be read, judged by its age
           throw e;
         },
@@ -68,6 +68,14 @@ function store(storage: RepoStorage): LockStore {
     remove: (name) => storage.remote.delete(name),
   };
 }
+
+/**
+ * A folder, pipe or link named `lock` is no lock of Casevault's (its locks are
+ * regular files) and no one's live lock; it is never followed, opened or
+ * moved (moving it could race a contender's takeover), only named.
+ */
+const unexpected = () =>
+  new Refused('the backup folder holds an unexpected item named "lock" that is not a Casevault lock; remove it from the backup folder, then try again');
 
 const held = new Set<string>();
 const busy = () => new Refused('another Casevault backup, restore, verify or prune is using the backup folder; wait for it to finish, then try again');

@@ -23,9 +23,10 @@ import { DEFAULT_RETENTION } from './retention.js';
 import { loadSettings } from '../settings.js';
 import { backupOverdue, DEFAULT_SCHEDULE, nextBackupAt, type BackupSchedule } from './schedule.js';
 import { isS3Location, repoStorageAt, type RepoStorage } from './storage.js';
+import { PROBE_DEADLINE_MS } from '../health/cloud-probe.js';
 import type { S3Connection } from '../remotes/s3/location.js';
 import { verifyRepository } from './verify-repository.js';
-import { emptyFolderReplaced } from '../mirror/vault-identity.js';
+import { emptyFolderReplaced, identityOf } from '../mirror/vault-identity.js';
 import { checkRestoreTarget } from '../mirror/layout.js';
 import { backupsStatusHealth } from '../health/backups.js';
 import { fileVersions, type FoundFile } from './versions.js';
@@ -221,18 +222,21 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     try {
       const { repo, storage, dir } = await this.open(true);
-      const { report, listed } = await withRepoLock(storage, 'backup', async () => {
+      const { report, listed, vaultAt } = await withRepoLock(storage, 'backup', async () => {
         const cache = await loadFileCache(this.d.home, repo.cacheId);
+        // The vault folder as this backup finds it, recorded with its file count once the backup is taken; the last backup's record is what an empty folder is judged by.
+        const vaultAt = await stat(config.vaultDir).then(identityOf, () => undefined);
+        const backedUp = (await loadBackupState(this.d.home)).vault;
         const r = await runBackup({
           repo,
           vaultDir: config.vaultDir,
           cache: cache.files,
           ...(this.d.emit ? { emit: this.d.emit } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
-          replacedByEmpty: () => emptyFolderReplaced(this.d.home, config.vaultDir),
+          replacedByEmpty: () => emptyFolderReplaced(this.d.home, config.vaultDir, backedUp),
         });
         await saveFileCache(this.d.home, repo.cacheId, cache, r.cache);
-        return { report: r.report, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
+        return { report: r.report, vaultAt, listed: await listRepository(repo, (await loadBackupState(this.d.home)).archives) };
       }).finally(() => wipeRepoKeys(repo.keys));
       // Read again: the folder may have been changed while this ran, and its records must not receive this folder's snapshot.
       const local = await loadBackupState(this.d.home);
@@ -240,6 +244,7 @@ export class BackupApi {
         local.snapshots.push(report.snapshot);
         local.listed = listed;
       }
+      if (vaultAt) local.vault = { ...vaultAt, birth: vaultAt.birth ?? 0, files: report.files };
       local.runs.push({
         at: report.time,
         ok: true,
@@ -669,6 +674,33 @@ export class BackupApi {
     return { ...facts, health: await backupsStatusHealth(facts, now) };
   }
 
+  /**
+   * Whether the backup location can be reached now: a folder is a directory
+   * there; S3 storage is asked (its bucket there, within PROBE_DEADLINE_MS),
+   * never taken for a local path.
+   */
+  private async reachable(folder: string): Promise<boolean> {
+    if (!isS3Location(folder)) {
+      return stat(folder).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+    }
+    let storage: RepoStorage | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      storage = this.d.storageFor?.(folder) ?? repoStorageAt(folder, this.d.s3, this.lockDays);
+      const asked = storage.probe().then((state) => state !== 'missing');
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_DEADLINE_MS)));
+      return await Promise.race([asked.catch(() => false), late]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      storage?.close?.();
+    }
+  }
+
   private async facts(schedule: BackupSchedule, now: number): Promise<BackupFacts> {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
@@ -694,16 +726,14 @@ export class BackupApi {
     const st = {
       now,
       sinceMs: Math.max(Date.parse(config.createdAt) || 0, (mine && local.attachedAt && Date.parse(local.attachedAt)) || 0) || now,
-      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : null,
+      // Before this computer's first backup to an adopted folder, the newest backup the folder held when attached counts as the last.
+      lastSuccessMs: lastOk ? Date.parse(lastOk.at) : mine && local.listed?.latest ? Date.parse(local.listed.latest) : null,
       lastAttemptMs: last ? Date.parse(last.at) : null,
       lastAttemptOk: last ? last.ok : null,
     };
     return {
       folder,
-      reachable: await stat(folder).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
+      reachable: await this.reachable(folder),
       lastBackup: lastOk,
       lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),

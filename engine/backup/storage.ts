@@ -27,6 +27,8 @@ export interface RepoStorage {
   createExclusive(name: string, data: Uint8Array): Promise<boolean>;
   /** When `name` was last written (ms), where the storage can say: a lock with no readable owner is judged by its age. */
   modifiedAt?(name: string): Promise<number | undefined>;
+  /** Whether something other than a regular file (a folder, a pipe, a link) is at `name`: never a lock of Casevault's, and never followed or opened. */
+  holdsOther?(name: string): Promise<boolean>;
   /** Whether the location exists, and whether it holds anything (an operating system's scratch files aside). */
   probe(): Promise<'missing' | 'empty' | 'used'>;
   /** Create the location itself (its parent must exist: a missing drive is never created as a folder; RemoteUnavailable). */
@@ -143,6 +145,11 @@ export class FolderStorage implements RepoStorage {
 
   async modifiedAt(name: string): Promise<number | undefined> {
     return (await lstatIfExists(this.path(name)).catch(() => undefined))?.mtimeMs; // unreadable: no age known, so the caller's default applies
+  }
+
+  async holdsOther(name: string): Promise<boolean> {
+    const st = await lstatIfExists(this.path(name)).catch(() => undefined); // lstat: a link is not followed, a pipe not opened
+    return st !== undefined && !st.isFile();
   }
 
   async probe(): Promise<'missing' | 'empty' | 'used'> {

@@ -20,10 +20,19 @@ export const LATE_AFTER_MS = 20 * 60_000;
 export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
-  const last = s.lastBackup ? Date.parse(s.lastBackup.at) : undefined;
-  const lastWords = last === undefined ? 'no backup has been taken yet' : `the last backup was ${ago(last, now)}`;
+  // Before this computer's first backup to a folder it adopted (backup-folder, recover --backup), the newest backup the folder held then.
+  const inFolder = !s.lastBackup && s.remembered?.latest ? Date.parse(s.remembered.latest) : undefined;
+  const last = s.lastBackup ? Date.parse(s.lastBackup.at) : inFolder;
+  const lastWords =
+    last === undefined
+      ? 'no backup has been taken yet'
+      : inFolder !== undefined
+        ? `the latest backup in the backup folder was ${ago(last, now)} (none from this computer yet)`
+        : `the last backup was ${ago(last, now)}`;
   const due = s.nextBackup ? Date.parse(s.nextBackup) : undefined;
   const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
+  if (!s.reachable && s.folder.startsWith('s3://'))
+    return problem('backups', 'attention', `the S3 storage holding the backups (${s.folder}) could not be reached just now; ${lastWords}${overdue}`, 'retry');
   if (!s.reachable && !canMakeFolder)
     return problem('backups', 'attention', `the backup drive (${s.folder}) is not connected; ${lastWords}${overdue}`, 'plug-in-backup-drive');
   const failedRun = s.lastAttempt && !s.lastAttempt.ok ? s.lastAttempt : undefined;
@@ -53,6 +62,7 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
 
 /** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is). */
 export async function backupsStatusHealth(s: BackupFacts, now: number): Promise<HealthItem> {
-  const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
+  const canMakeFolder =
+    !!s.folder && !s.folder.startsWith('s3://') && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
   return backupsHealth(s, now, canMakeFolder);
 }

@@ -49,6 +49,7 @@ import { readIfExists, statIfExists } from '../fsutil/read.js';
 import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
 import type { Remote } from '../remotes/remote.js';
 import { keepS3Connection } from '../remotes/open-cloud.js';
+import { s3FromEnv } from '../remotes/s3/location.js';
 import { deviceNameOf } from '../devices/this-device.js';
 
 /** The Argon2id cost: asked for, else CASEVAULT_KDF_PROFILE, else 'moderate'. */
@@ -125,6 +126,11 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
   const existing = await statIfExists(o.vaultDir);
   if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder', 'choose-other-folder');
+  if (o.backupDir?.startsWith('s3://')) {
+    // Checked as `backup-folder` checks it (a bucket not there is refused), before anything is made.
+    const { checkS3BackupLocation } = await import('../backup/folder.js');
+    await checkS3BackupLocation(o.backupDir, async () => o.s3 ?? s3FromEnv(core.env));
+  }
   if (o.cloud.kind === 'folder') {
     // Made here only: a folder remote never makes its own root (an unplugged drive's mount point must not become a new cloud).
     await mkdir(o.cloud.dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {

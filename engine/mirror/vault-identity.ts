@@ -34,10 +34,15 @@ export function replacedByEmpty(recorded: FolderIdentity | undefined, now: Folde
   return !!recorded && recordedFiles > 0 && filesNow === 0 && !sameFolder(recorded, now);
 }
 
-/** For a backup that found no file in the vault folder: whether that folder is not the one the last sync pass synced. */
-export async function emptyFolderReplaced(home: string, vaultDir: string): Promise<boolean> {
+/**
+ * For a backup that found no file in the vault folder: whether that folder
+ * is not the one the last sync pass synced, or (a vault never synced) not
+ * the one this computer's last backup (`backedUp`, with its file count) read.
+ */
+export async function emptyFolderReplaced(home: string, vaultDir: string, backedUp?: FolderIdentity & { files: number }): Promise<boolean> {
   const [state, st] = await Promise.all([loadState(home), stat(vaultDir)]);
-  return replacedByEmpty(state.lastSync?.vault, identityOf(st), 0, state.files.size);
+  const now = identityOf(st);
+  return replacedByEmpty(state.lastSync?.vault, now, 0, state.files.size) || replacedByEmpty(backedUp, now, 0, backedUp?.files ?? 0);
 }
 
 /** What the pass, a backup, a dropped file and the cloud's health say then. */

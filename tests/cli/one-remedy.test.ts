@@ -15,6 +15,8 @@ import { FolderStorage } from '../../engine/backup/storage.js';
 import { failureOf } from '../../engine/errors.js';
 import { FolderFailures } from '../../engine/remotes/folder-errors.js';
 import { FolderRemote } from '../../engine/remotes/folder.js';
+import { dropboxAuthFailed } from '../../engine/remotes/dropbox/errors.js';
+import { asS3RemoteError } from '../../engine/remotes/s3/errors.js';
 import { withBackupApi } from '../backup/helpers.js';
 import { run } from '../helpers/cli.js';
 import { makeVault } from '../helpers/vault.js';
@@ -100,5 +102,20 @@ test('an error whose sentence says what to do: the command prints it once, with 
     const r = await run(args, { ...v.env, ...env });
     assert.equal(r.stderr, `casevault: ${sentence}.\n`, args.join(' '));
     assert.equal(r.code, code, `${args.join(' ')}: exit code`);
+  }
+});
+
+test('a refused Dropbox sign-in or S3 key says what to do once; a bare 403 from S3 (a HEAD has no body) is the key refused', () => {
+  const dropbox = printed(dropboxAuthFailed());
+  assert.equal(dropbox.match(/connect Dropbox again/g)?.length, 1, dropbox);
+  assert.match(dropbox, /^casevault: [Dd]ropbox refused the saved sign-in; connect Dropbox again \(in the app, or with /);
+  // As the SDK gives a refused HeadBucket (how backups first reach the bucket): no S3 code, "Unknown".
+  const head403 = Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } });
+  for (const e of [head403, Object.assign(new Error('x'), { name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } })]) {
+    const s3 = printed(asS3RemoteError(e));
+    assert.match(s3, /^casevault: the S3 storage refused the access key; check the access key and secret the union gave you /, s3);
+    assert.equal(s3.match(/check the access key/g)?.length, 1, s3);
+    assert.equal(describeError(asS3RemoteError(e)).code, 1);
+    assert.doesNotMatch(s3, /HTTP 403|Unknown/);
   }
 });

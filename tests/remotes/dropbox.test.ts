@@ -306,7 +306,7 @@ describe('DropboxRemote specifics', () => {
       s2.expireAllTokens();
       await assert.rejects(r.read('x', ANY_SIZE), (e: unknown) => {
         assert.ok(e instanceof RemoteAuthFailed, String(e));
-        assert.equal(e.message, 'Dropbox refused the saved sign-in; connect Dropbox again');
+        assert.equal(e.message, 'Dropbox refused the saved sign-in');
         assert.ok(!e.message.includes(s2.refreshToken));
         return true;
       });

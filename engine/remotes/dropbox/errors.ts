@@ -8,7 +8,7 @@ import { DropboxResponseError } from 'dropbox';
 import { RemoteAuthFailed, RemoteError, RemotePermanent, SourceFailed } from '../remote.js';
 import type { Classified } from '../retry.js';
 
-export const dropboxAuthFailed = () => new RemoteAuthFailed('Dropbox refused the saved sign-in; connect Dropbox again');
+export const dropboxAuthFailed = () => new RemoteAuthFailed('Dropbox refused the saved sign-in'); // its next step (reconnect-dropbox) says to connect again: said once;
 
 /**
  * The bytes Dropbox stored or sent differ from the bytes expected: a

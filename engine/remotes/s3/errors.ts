@@ -12,7 +12,7 @@ import type { Classified } from '../retry.js';
 /** Refused keys, told apart from a refused Dropbox sign-in so the next step names the right thing to renew. */
 export class S3AuthFailed extends RemoteAuthFailed {
   constructor() {
-    super('the S3 storage refused the access key; check the access key and secret the union gave you, and connect again');
+    super('the S3 storage refused the access key'); // its next step (connect-s3) says to check the key: said once
   }
 }
 
@@ -63,6 +63,8 @@ export function classifyS3(e: unknown): Classified {
     return { failure: 'unavailable', uncertain: true, retryAfterMs: retryAfterMs(e) };
   }
   if (code && AUTH.has(code)) return { failure: 'auth' };
+  // A refused HEAD (HeadBucket, HeadObject: how backups first reach the bucket) has no body, so no S3 code: a bare 403 there is the key refused.
+  if (status === 403 && (!code || code === 'Unknown' || code === 'Forbidden' || code === '403')) return { failure: 'auth' };
   if (status === 404 && code !== 'NoSuchBucket') return { failure: 'not-found' };
   if (status === undefined && ((typeof sys === 'string' && NETWORK_CODE.test(sys)) || (code && NETWORK_CODE.test(code)))) {
     return { failure: 'unavailable', uncertain: true };
