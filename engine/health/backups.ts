@@ -16,14 +16,19 @@ import { ago, duration, fine, problem } from './item.js';
  */
 export const LATE_AFTER_MS = 20 * 60_000;
 
-/** `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it. */
-export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false): HealthItem {
+/**
+ * `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it.
+ * `isFile`: a file is at the backup folder's path (set before files were refused there): another folder is the remedy, not the drive.
+ */
+export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false, isFile = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
   const last = s.lastBackup ? Date.parse(s.lastBackup.at) : undefined;
   const lastWords = last === undefined ? 'no backup has been taken yet' : `the last backup was ${ago(last, now)}`;
   const due = s.nextBackup ? Date.parse(s.nextBackup) : undefined;
   const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
+  if (!s.reachable && isFile)
+    return problem('backups', 'attention', `the backup folder ${s.folder} is a file, not a folder; ${lastWords}${overdue}`, 'change-backup-folder');
   if (!s.reachable && !canMakeFolder)
     return problem('backups', 'attention', `the backup drive (${s.folder}) is not connected; ${lastWords}${overdue}`, 'plug-in-backup-drive');
   const failedRun = s.lastAttempt && !s.lastAttempt.ok ? s.lastAttempt : undefined;
@@ -51,8 +56,9 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
   return fine('backups', `${lastWords}, to ${s.folder}`);
 }
 
-/** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is). */
+/** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is), and whether a file is in its place. */
 export async function backupsStatusHealth(s: BackupFacts, now: number): Promise<HealthItem> {
-  const canMakeFolder = !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
-  return backupsHealth(s, now, canMakeFolder);
+  const isFile = !!s.folder && !s.reachable && !s.folder.startsWith('s3://') && !!(await statIfExists(s.folder).catch(() => undefined));
+  const canMakeFolder = !isFile && !!s.folder && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
+  return backupsHealth(s, now, canMakeFolder, isFile);
 }
