@@ -15,6 +15,7 @@ const TEXT: Record<NextStep, string> = {
   'recover-afresh': 'recover the vault into a fresh CASEVAULT_HOME with `casevault recover`',
   'recover-instead': 'to use it on this computer run `casevault recover`',
   'plug-in-backup-drive': 'plug in the backup drive (or connect the share) and run the command again',
+  'change-backup-folder': 'choose a folder with `casevault backup-folder DIR`',
   'set-backup-folder': 'choose one (a USB drive or NAS share) with `casevault backup-folder DIR`',
   'take-backup': 'run `casevault backup` first',
   'verify-backup': 'run `casevault verify --backup`',

@@ -56,6 +56,8 @@ export type NextStep =
   | 'plug-in-backup-drive'
   /** Choose a backup folder. */
   | 'set-backup-folder'
+  /** The backup folder set is no folder (a file): choose another one. */
+  | 'change-backup-folder'
   /** Take a backup first. */
   | 'take-backup'
   /** Check the backups by reading them back. */

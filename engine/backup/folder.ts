@@ -38,6 +38,11 @@ export class BackupTargetMissing extends Unreachable {
   }
 }
 
+/** The backup folder set is a file (a vault set up before a file was refused there). */
+export function backupFolderIsAFile(dir: string): UsageError {
+  return new UsageError(`the backup folder ${dir} is a file, not a folder`, 'change-backup-folder');
+}
+
 /** What the backup folder holds, as last listed. */
 export type Listed = NonNullable<BackupLocalState['listed']>;
 
@@ -56,6 +61,8 @@ export interface InspectOptions {
   vaultDir: string;
   /** The cloud folder, for a folder cloud. */
   cloudDir?: string;
+  /** Casevault's settings folder: the backup folder is kept apart from it too. */
+  home?: string;
   writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>;
   /** The vault's earlier auth keys at hand (base64): a repository left under one of them is this vault's too. */
   earlierAuthKeys: readonly string[];
@@ -99,7 +106,7 @@ export async function checkS3BackupLocation(dir: string, s3: S3ConnectionSource)
 /** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
 export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
   const dir = backupFolderPath(o.dir);
-  if (!isS3Location(dir)) await checkBackupApart(dir, o.vaultDir, o.cloudDir);
+  if (!isS3Location(dir)) await checkBackupApart(dir, o.vaultDir, o.cloudDir, o.home);
   const storage = o.storage?.(dir) ?? new FolderStorage(dir);
   const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
   const state = isS3Location(dir) ? await s3BucketThere(storage) : await storage.probe();

@@ -12,7 +12,16 @@ import { Damaged, Refused, UsageError } from '../errors.js';
 import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
-import { attachedState, BackupTargetMissing, backupFolderPath, folderReport, inspectBackupFolder, listRepository, type Listed } from './folder.js';
+import {
+  attachedState,
+  backupFolderIsAFile,
+  BackupTargetMissing,
+  backupFolderPath,
+  folderReport,
+  inspectBackupFolder,
+  listRepository,
+  type Listed,
+} from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
 import { expectedSnapshots, loadBackupState, loadFileCache, missingSnapshots, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
 import { withRepoLock } from './lock.js';
@@ -129,6 +138,15 @@ export class BackupApi {
     const config = await loadConfig(this.d.home);
     if (!config.backupDir) throw new UsageError('this vault has no backup folder yet', 'set-backup-folder');
     const dir = config.backupDir;
+    // A file at the folder's path (chosen before files were refused there): no drive to plug in helps, another folder does.
+    if (
+      !isS3Location(dir) &&
+      (await stat(dir).then(
+        (s) => !s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw backupFolderIsAFile(dir);
     return { config, dir, storage: this.d.storageFor?.(dir) ?? repoStorageAt(dir, this.d.s3, this.lockDays) };
   }
 
@@ -299,6 +317,7 @@ export class BackupApi {
     const found = await inspectBackupFolder({
       dir,
       vaultDir: config.vaultDir,
+      home: this.d.home,
       ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}),
       writeKeys: configWriteKeys(config),
       earlierAuthKeys: earlier.authKeys,

@@ -16,8 +16,11 @@ import { ago, duration, fine, problem } from './item.js';
  */
 export const LATE_AFTER_MS = 20 * 60_000;
 
-/** `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it. */
-export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false): HealthItem {
+/**
+ * `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it.
+ * `isFile`: a file is at the backup folder's path (set before files were refused there): another folder is the remedy, not the drive.
+ */
+export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false, isFile = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
   // Before this computer's first backup to a folder it adopted (backup-folder, recover --backup), the newest backup the folder held then.
@@ -33,6 +36,8 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
   const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
   if (!s.reachable && s.folder.startsWith('s3://'))
     return problem('backups', 'attention', `the S3 storage holding the backups (${s.folder}) could not be reached just now; ${lastWords}${overdue}`, 'retry');
+  if (!s.reachable && isFile)
+    return problem('backups', 'attention', `the backup folder ${s.folder} is a file, not a folder; ${lastWords}${overdue}`, 'change-backup-folder');
   if (!s.reachable && !canMakeFolder)
     return problem('backups', 'attention', `the backup drive (${s.folder}) is not connected; ${lastWords}${overdue}`, 'plug-in-backup-drive');
   const failedRun = s.lastAttempt && !s.lastAttempt.ok ? s.lastAttempt : undefined;
@@ -60,9 +65,10 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
   return fine('backups', `${lastWords}, to ${s.folder}`);
 }
 
-/** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is). */
+/** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is), and whether a file is in its place. */
 export async function backupsStatusHealth(s: BackupFacts, now: number): Promise<HealthItem> {
-  const canMakeFolder =
-    !!s.folder && !s.folder.startsWith('s3://') && !s.reachable && !s.lastBackup && !!(await statIfExists(dirname(s.folder)))?.isDirectory();
-  return backupsHealth(s, now, canMakeFolder);
+  const local = !!s.folder && !s.folder.startsWith('s3://') && !s.reachable;
+  const isFile = local && !!(await statIfExists(s.folder!).catch(() => undefined));
+  const canMakeFolder = local && !isFile && !s.lastBackup && !!(await statIfExists(dirname(s.folder!)))?.isDirectory();
+  return backupsHealth(s, now, canMakeFolder, isFile);
 }

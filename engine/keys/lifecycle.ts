@@ -137,7 +137,8 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
       throw e.code === 'EEXIST' ? new UsageError('the cloud path exists and is not a folder', 'choose-other-folder') : e;
     });
   }
-  if (o.backupDir && !o.backupDir.startsWith('s3://')) await checkBackupApart(o.backupDir, o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+  if (o.backupDir && !o.backupDir.startsWith('s3://'))
+    await checkBackupApart(o.backupDir, o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined, core.home);
   const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   if ((await remote.stat(KEY_FILE_NAME)) && !(await interruptedInit(core.home, remote))) {
     throw new Refused('the cloud folder already holds a Casevault vault', 'recover-instead');

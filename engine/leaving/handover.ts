@@ -124,7 +124,7 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
     const c = await canonical(o);
     if (inside(target, c) || inside(c, target)) {
       throw new UsageError(
-        'the handover folder must be separate from the vault folder, its cloud copy, its backups and CASEVAULT_HOME; choose another folder (a USB drive, for instance)',
+        "the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder; choose another folder (a USB drive, for instance)",
       );
     }
   }

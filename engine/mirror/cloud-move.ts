@@ -6,7 +6,7 @@
 // is a separate, confirmed step. The old copy is only read until then, and
 // the switch is one atomic write, so a run killed at any instant leaves the
 // vault working on the old place or the new one, never neither; running it
-// again finishes (CASEVAULT_HOME/cloud-move.json names the move under way).
+// again finishes (cloud-move.json in Casevault's settings folder names the move under way).
 //
 // A place that already holds this vault (another computer moved it there
 // first) is joined: only what is missing there is copied, nothing there is
@@ -106,11 +106,17 @@ async function checkFolder(config: VaultConfig, home: string, dir: string): Prom
   }
   await checkLayout(config.vaultDir, dir);
   const target = await canonical(dir);
-  for (const other of [home, ...(config.cloud.kind === 'folder' ? [config.cloud.dir] : []), ...(config.backupDir ? [config.backupDir] : [])]) {
+  const apart: [string | undefined, string][] = [
+    [home, "Casevault's settings folder"],
+    [config.cloud.kind === 'folder' ? config.cloud.dir : undefined, 'the current cloud folder'],
+    [config.backupDir && !config.backupDir.startsWith('s3://') ? config.backupDir : undefined, 'the backup folder'],
+  ];
+  for (const [other, what] of apart) {
+    if (!other) continue;
     const c = await canonical(other);
-    if (inside(target, c) || inside(c, target)) {
-      throw new UsageError('the new place must be apart from the cloud copy, the backup folder and CASEVAULT_HOME', 'choose-other-folder');
-    }
+    if (inside(target, c)) throw new UsageError(`the cloud copy cannot go inside ${what}, so that one mishap cannot reach both; choose a folder apart from it`);
+    if (inside(c, target))
+      throw new UsageError(`the cloud copy cannot go into a folder that holds ${what}, so that one mishap cannot reach both; choose a folder apart from it`);
   }
   const st = await statIfExists(dir);
   if (st && !st.isDirectory()) throw new UsageError('that path exists and is not a folder', 'choose-other-folder');

@@ -47,8 +47,19 @@ export function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
-/** The backup folder apart from the vault and the cloud folder: neither inside the other, so one mishap cannot reach both copies. */
-export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: string | undefined): Promise<void> {
+/** The backup folder is not a file: a file at its path is refused in words that say so (a drive's absence is another matter). */
+export async function checkNotAFile(dir: string, what = 'the backup folder'): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new UsageError(`${what} ${dir} is a file, not a folder; choose a folder`);
+}
+
+/**
+ * The backup folder apart from the vault, the cloud folder and Casevault's
+ * settings folder (`home`): neither inside the other, so one mishap cannot
+ * reach both copies. A file at its path is refused.
+ */
+export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: string | undefined, home?: string): Promise<void> {
+  await checkNotAFile(dir);
   const backup = await canonical(dir);
   const vault = await canonical(vaultDir);
   if (inside(backup, vault) || inside(vault, backup)) {
@@ -58,6 +69,14 @@ export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: 
     const cloud = await canonical(cloudDir);
     if (inside(backup, cloud) || inside(cloud, backup)) {
       throw new Refused('the backup folder must be apart from the cloud folder, so that one mishap cannot reach both: choose a folder on a separate drive');
+    }
+  }
+  if (home) {
+    const h = await canonical(home);
+    if (inside(backup, h) || inside(h, backup)) {
+      throw new UsageError(
+        "the backup folder must be apart from Casevault's settings folder, so that one mishap cannot reach both: choose a folder on a separate drive",
+      );
     }
   }
 }

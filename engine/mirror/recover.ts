@@ -78,6 +78,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       ? await inspectBackupFolder({
           dir: o.backupDir,
           vaultDir: o.vaultDir,
+          home: core.home,
           ...(o.cloud.kind === 'folder' ? { cloudDir: o.cloud.dir } : {}),
           writeKeys: writeKeysOf(keys),
           earlierAuthKeys: (keys.previous ?? []).map((k) => toBase64(k.authKey)),

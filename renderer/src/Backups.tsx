@@ -152,12 +152,17 @@ export function Backups() {
             </>
           )}
         </p>
-        <p className={`state ${status.reachable ? 'synced' : neverBackedUp ? 'waiting' : 'failed'}`} data-testid="backup-target">
+        <p
+          className={`state ${status.reachable ? 'synced' : neverBackedUp && status.health.next !== 'change-backup-folder' ? 'waiting' : 'failed'}`}
+          data-testid="backup-target"
+        >
           {status.reachable
             ? 'The backup folder is connected.'
-            : neverBackedUp
-              ? 'The backup folder is not there yet: the first backup makes it (with its drive plugged in).'
-              : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
+            : status.health.next === 'change-backup-folder'
+              ? 'The backup folder is a file, not a folder: choose a folder in Settings, "Change the backup folder".'
+              : neverBackedUp
+                ? 'The backup folder is not there yet: the first backup makes it (with its drive plugged in).'
+                : 'The backup folder cannot be reached: plug in the backup drive (or connect to the share).'}
         </p>
         {busy || progress.running ? (
           <TaskProgress verb="Backing up" run={progress.run} now={progress.now} testId="backup-progress" />

@@ -105,6 +105,9 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
       break;
     case 'sync-now':
       break; // Home's own "Sync now" is on the same card: a second one would only be a copy of it
+    case 'change-backup-folder':
+      control = go('settings', 'Change the backup folder');
+      break;
     case 'set-backup-folder':
       control = go('backups', 'Set up backups');
       break;

@@ -17,6 +17,7 @@ const NEXT: Record<NextStep, string> = {
   'recover-afresh': 'Recover the vault onto this computer again, starting from the first screen.',
   'recover-instead': 'To use it on this computer, choose "Recover a vault" instead.',
   'plug-in-backup-drive': 'Plug in the backup drive (or connect the share), then try again.',
+  'change-backup-folder': 'Choose a folder in Settings, "Change the backup folder".',
   'set-backup-folder': 'Choose a backup folder (on a USB drive or a network share) on the Backups screen or in Settings.',
   'take-backup': 'Take a backup first, on the Backups screen.',
   'verify-backup': 'Check the backups by reading them back, on the Backups screen.',

@@ -139,6 +139,41 @@ test("a recovered computer adopts the old backup drive, from before a key rotati
   assert.equal(JSON.parse((await run(['snapshots', '--json'], env('home3'))).stdout).length, 3);
 });
 
+test("a file is refused as the backup folder (init, backup-folder, recover --backup), and so is a folder in Casevault's settings folder; a file set before says so, not to plug in the drive", async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' }, synced: true });
+  const file = join(v.root, 'a file');
+  await writeFile(file, 'not a folder');
+  const isAFile = new RegExp(`${file} is a file, not a folder; choose a folder\\.`);
+  fails(await v.cli(['backup-folder', file]), 2, isAFile);
+  fails(await v.cli(['backup-folder', join(v.home, 'b')]), 2, /apart from Casevault's settings folder/);
+  assert.equal(await exists(join(v.home, 'b')), false);
+  assert.equal((await loadConfig(v.home)).backupDir, undefined, 'nothing set');
+
+  const home2 = join(v.root, 'home-2');
+  const env2 = { CASEVAULT_HOME: home2, CASEVAULT_PASSPHRASE: PASSPHRASE };
+  const init = ['init', '--vault', join(v.root, 'vault-2'), '--cloud', join(v.root, 'cloud-2'), '--recovery-key-out', join(v.root, 'rk-2.txt')];
+  fails(await run([...init, '--backup', file], env2), 2, isAFile);
+  fails(await run([...init, '--backup', join(home2, 'backups')], env2), 2, /apart from Casevault's settings folder/);
+  assert.equal(await exists(join(home2, 'config.json')), false, 'no vault made');
+  fails(
+    await run(['recover', '--cloud', v.cloud, '--vault', join(v.root, 'vault-3'), '--backup', file], { ...env2, CASEVAULT_HOME: join(v.root, 'home-3') }),
+    2,
+    isAFile,
+  );
+
+  // A vault whose backup folder was set to a file before this was refused: the remedy is another folder, not the drive.
+  const config = JSON.parse(await readFile(join(v.home, 'config.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(v.home, 'config.json'), JSON.stringify({ ...config, backupDir: file }));
+  fails(await v.cli(['backup']), 2, new RegExp(`the backup folder ${file} is a file, not a folder; choose a folder with \`casevault backup-folder DIR\``));
+  const health = (JSON.parse((await v.cli(['status', '--json'])).stdout) as { health: { area: string; message: string; next?: string }[] }).health.find(
+    (h) => h.area === 'backups',
+  );
+  assert.match(health?.message ?? '', /is a file, not a folder/);
+  assert.equal(health?.next, 'change-backup-folder');
+  ok(await v.cli(['backup-folder', join(v.root, 'usb')]));
+  ok(await v.cli(['backup']));
+});
+
 test('a backup folder on a drive that is not plugged in: each command says what happened and what to do once, not twice', async () => {
   const v = await makeVault({ files: { 'a.txt': 'a' } });
   const drive = join(v.root, 'usb');

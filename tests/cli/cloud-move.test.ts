@@ -109,6 +109,17 @@ test("cloud-move refuses another vault's folder, a non-empty folder, the vault f
   assert.equal(await cloudOf(v.home), v.cloud);
 });
 
+test("cloud-move refuses a folder inside the backup folder or Casevault's settings folder, each in its own sentence; nothing is written", async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' }, synced: true, backedUp: true });
+  const before = await listFiles(v.backup);
+  fails(await v.cli(['cloud-move', '--to', join(v.backup, 'x')]), 2, /the cloud copy cannot go inside the backup folder/);
+  assert.equal(await exists(join(v.backup, 'x')), false);
+  fails(await v.cli(['cloud-move', '--to', join(v.home, 'c')]), 2, /the cloud copy cannot go inside Casevault's settings folder/);
+  assert.doesNotMatch((await v.cli(['cloud-move', '--to', join(v.home, 'c')])).stderr, /CASEVAULT_HOME/);
+  assert.deepEqual(await listFiles(v.backup), before);
+  assert.equal(await cloudOf(v.home), v.cloud);
+});
+
 const ROUNDS = Number(process.env.CASEVAULT_KILL_ROUNDS ?? 4);
 
 test(`kill -9 during cloud-move at ${ROUNDS} random instants: the vault works on the old or the new place, and a re-run finishes`, async () => {

@@ -58,6 +58,11 @@ test('a handover into a folder that is not empty, or inside the vault, is refuse
   assert.equal(await readFile(join(busy, 'holiday photo.jpg'), 'utf8'), 'not ours');
   failsWith(await handover(v, join(v.vault, 'copy')), 2, /separate/);
   failsWith(await handover(v, v.cloud), 2, /separate/);
+  failsWith(
+    await handover(v, join(v.home, 'copy')),
+    2,
+    /^casevault: the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder;/,
+  );
   failsWith(await v.cli(['handover', '--to', join(v.root, 'x')], { CASEVAULT_NEW_PASSPHRASE: 'short' }), 2, /too weak/);
   failsWith(await handover(v, join(v.root, 'y'), ['--fingerprint', 'abcd']), 2, /go together/);
   // A file that cannot be copied (its name is not valid UTF-8) fails the handover, and says so without the name.

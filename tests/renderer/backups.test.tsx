@@ -143,6 +143,27 @@ test('the backup drive away: Restore says so and what this computer remembers on
   assert.equal(screen.getByTestId('backups-health').textContent, 'The backup drive (/media/usb/Casevault) is not connected; the last backup was 2 hours ago.');
 });
 
+test('a file set as the backup folder (before files were refused there): the screen points to Change the backup folder, not to the drive', async () => {
+  const never = { reachable: false, lastBackup: null, lastAttempt: null, runs: [], remembered: null };
+  bridge({
+    backupStatus: () => {
+      const facts = { ...status(never) } as BackupFacts;
+      return { ...facts, health: backupsHealth(facts, Date.now(), false, true) };
+    },
+    status: () => ({ vaultDir: '/v' }) as never,
+    snapshotList: () => failure('usage', 'the backup folder /media/usb/Casevault is a file, not a folder', 'change-backup-folder'),
+  });
+  render(<Backups />);
+  assert.equal(
+    (await screen.findByTestId('backup-target')).textContent,
+    'The backup folder is a file, not a folder: choose a folder in Settings, "Change the backup folder".',
+  );
+  assert.equal(
+    screen.getByTestId('backups-health').textContent,
+    'The backup folder /media/usb/Casevault is a file, not a folder; no backup has been taken yet.',
+  );
+});
+
 test('the Backups card is green only when the engine finds the backups ok: a failed last run or a late backup say so, in red or amber', async () => {
   const shown = async (over: Partial<BackupFacts>) => {
     bridge({ backupStatus: () => status(over), status: () => ({ vaultDir: '/v' }) as never, snapshotList: () => ({ snapshots, unreadable: [], missing: [] }) });
