@@ -19,6 +19,7 @@ const TEXT: Record<NextStep, string> = {
   'set-backup-folder': 'choose one (a USB drive or NAS share) with `casevault backup-folder DIR`',
   'take-backup': 'run `casevault backup` first',
   'verify-backup': 'run `casevault verify --backup`',
+  'prune-backups': 'run `casevault forget --prune` to remove it again',
   'verify-cloud': 'run `casevault verify --cloud`',
   'try-older-backup': 'try an older snapshot (`casevault snapshots` lists them)',
   'reconnect-dropbox': 'connect Dropbox again (in the app, or with CASEVAULT_DROPBOX_APP_KEY and CASEVAULT_DROPBOX_REFRESH_TOKEN)',

@@ -48,6 +48,8 @@ export interface SnapshotList {
   unreadable: string[];
   /** IDs of snapshots this computer took, and did not forget, that are gone from the backup folder (deleted, or the folder put back to an earlier state). */
   missing: string[];
+  /** IDs of snapshots this computer forgot (backup-state.json) that are in the backup folder again: put back by someone who kept a copy (a replay). Never listed, never restored; `forget` removes them again. */
+  replayed?: string[];
 }
 
 /** One backup run on this computer, taken or attempted. */
@@ -182,6 +184,8 @@ export interface BackupProblem {
   reason: string;
   /** A damaged pack every bad chunk of which a later backup stored again, sound, elsewhere: no snapshot needs it any more, and pruning removes it. */
   healed?: boolean;
+  /** 'replayed': a snapshot this computer forgot, put back into the folder (`forget --prune` removes it again); 'not-a-snapshot': a file in snapshots/ that is not a snapshot of this repository (junk, cut short, another vault's): moved out by hand. */
+  kind?: 'replayed' | 'not-a-snapshot';
 }
 
 export interface BackupVerifyReport {
@@ -216,6 +220,8 @@ export interface PruneReport {
   missingBlobs: number;
   /** Packs no snapshot needs that the storage's Object Lock keeps (S3): not deleted yet; all can go from `until` (the latest of their dates). */
   locked?: { packs: number; bytes: number; until: string };
+  /** Files in snapshots/ that are not snapshots of this repository (junk, cut short, another vault's): left alone, and nothing kept for them. */
+  notSnapshots?: string[];
 }
 
 export interface ForgetReport {
@@ -225,6 +231,8 @@ export interface ForgetReport {
   unreadable: string[];
   /** Snapshots the policy lets go that the storage's Object Lock keeps until `until` (S3): not removed yet (a later forget removes them). */
   locked?: { id: string; time: string; until: string }[];
+  /** Snapshots this computer had forgotten that were back in the folder (a replay): removed again. */
+  replayed?: string[];
   prune?: PruneReport;
 }
 

@@ -62,6 +62,8 @@ export type NextStep =
   | 'take-backup'
   /** Check the backups by reading them back. */
   | 'verify-backup'
+  /** Remove from the backup folder what this computer forgot (forget and prune). */
+  | 'prune-backups'
   /** Check the cloud copy by reading it back. */
   | 'verify-cloud'
   /** Restore from an older backup. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { mib, when, type Ctx } from '../context.js';
 import { showProgress } from '../progress-line.js';
-import { type RetentionPolicy } from '../../contract/index.js';
+import { Failure, type RetentionPolicy } from '../../contract/index.js';
 import { DEFAULT_RETENTION } from '../../engine/index.js';
 
 function count(v: string): number {
@@ -51,6 +51,7 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
       for (const s of r.removed) ctx.out(`${o.dryRun ? 'Would forget' : 'Forgot'}: ${s.id}  ${when(ctx, s.time)}`);
       for (const s of r.locked ?? [])
         ctx.out(`Kept for now by the storage's Object Lock: ${s.id}  ${when(ctx, s.time)} (it can be forgotten from ${when(ctx, s.until)})`);
+      for (const id of r.replayed ?? []) ctx.out(`Removed again: ${id} (forgotten here before and put back into the backup folder)`);
       if (r.unreadable.length > 0) ctx.out(`${r.unreadable.length} snapshots could not be read and were left alone (see \`casevault verify --backup\`).`);
       if (r.prune)
         ctx.out(
@@ -59,6 +60,13 @@ export function forgetCommand(program: Command, ctx: Ctx, done: (code: number) =
       if (r.prune?.locked)
         ctx.out(
           `Not removed yet: ${r.prune.locked.packs} packs (${mib(r.prune.locked.bytes)}) that the storage's Object Lock keeps until ${when(ctx, r.prune.locked.until)}; a prune from then on removes them.`,
+        );
+      const strangers = r.prune?.notSnapshots ?? [];
+      for (const id of strangers) ctx.out(`Left alone: snapshots/${id}: not a snapshot of this backup (junk, or another vault's).`);
+      if (strangers.length > 0)
+        throw new Failure(
+          'damaged',
+          `prune finished, but the backup folder holds ${strangers.length === 1 ? 'a file that is' : `${strangers.length} files that are`} not a snapshot of this backup (listed above), left alone; move ${strangers.length === 1 ? 'it' : 'them'} out of the backup folder`,
         );
       done(0);
     });

@@ -56,6 +56,18 @@ async function verifyBackup(ctx: Ctx, done: (code: number) => void, quick: boole
   for (const b of r.bad) ctx.out(`Bad: ${printable(b.item)}: ${b.reason}`);
   for (const s of r.damagedSnapshots) ctx.out(`Snapshot ${s} needs damaged or missing data: restoring it recovers every other file.`);
   // Healed: taking yet another backup would change nothing; removing the damaged or lost packs is what is left.
+  const open = r.bad.filter((b) => !b.healed);
+  const replays = open.filter((b) => b.kind === 'replayed').length;
+  const strangers = open.filter((b) => b.kind === 'not-a-snapshot').length;
+  // Only files put there (a snapshot put back, a file that is not a snapshot): another backup would change nothing; removing them is the way out.
+  if (open.length > 0 && replays + strangers === open.length) {
+    const prune = replays > 0 ? `run \`casevault forget --prune\` to remove the ${replays === 1 ? 'snapshot' : 'snapshots'} forgotten here and put back` : '';
+    const move = strangers > 0 ? `move the ${strangers === 1 ? 'file that is' : 'files that are'} not a snapshot of this backup out of the backup folder` : '';
+    throw new Failure(
+      'damaged',
+      `the backup folder holds items put there that are not its backups (listed above); ${[move, prune].filter(Boolean).join(', then ')}`,
+    );
+  }
   if (r.bad.length > 0 && r.bad.every((b) => b.healed))
     throw new Failure(
       'damaged',

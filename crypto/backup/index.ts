@@ -7,7 +7,7 @@ export { Chunker, DEFAULT_CHUNKER, checkChunkerParams, type ChunkerParams } from
 export { blobId, openBlob, maybeCompress, sealChunk, BLOB_DATA, type BlobEntry } from './blob.js';
 export { PackBuilder, packPadding, openPackHeader, parsePackPrefix, slotKey, PACK_PREFIX, type PackHeader } from './pack.js';
 export { sealIndex, openIndex, type IndexedPack } from './index-file.js';
-export { sealManifest, openManifest, openManifestSummary, type ManifestFile, type ManifestSummary } from './manifest.js';
+export { sealManifest, openManifest, openManifestSummary, manifestIsOurs, type ManifestFile, type ManifestSummary } from './manifest.js';
 export {
   sealRepoConfig,
   openRepoConfig,

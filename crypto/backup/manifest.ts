@@ -193,6 +193,28 @@ function parse(sodium: Sodium, keys: Pick<RepoKeys, 'indexKey' | 'manifestMacKey
   return { epk: head.subarray(5, HEAD).slice(), summary: { timeMs, files, bytes: total, blobs }, beforeTree: body.subarray(0, beforeTreeLen), tNonce, tCt };
 }
 
+/**
+ * Whether `bytes` could be a manifest of the repository whose index key is
+ * `indexKey`: the magic, a known version and a summary that key
+ * authenticates (the MAC and the tree aside). False is a file that is plainly
+ * not one of its snapshots: junk, cut short, or another repository's.
+ */
+export function manifestIsOurs(sodium: Sodium, indexKey: Uint8Array, snapshotId: Uint8Array, bytes: Uint8Array): boolean {
+  if (bytes.length < HEAD + 2 * 28 + 32 || !MAGIC.every((b, i) => bytes[i] === b)) return false;
+  if (bytes[4]! > MANIFEST_VERSION) return true; // a newer Casevault's: not this one's to judge
+  if (bytes[4] !== MANIFEST_VERSION) return false;
+  try {
+    const head = bytes.subarray(0, HEAD);
+    const r = new Reader(bytes.subarray(HEAD, bytes.length - 32), 'snapshot');
+    const sNonce = r.bytes(24);
+    const sCt = r.bytes(r.u32());
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sCt, concat(SUMMARY_LABEL, head, snapshotId), sNonce, indexKey);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The summary alone: needs only write keys (locked computers list, forget and prune with it). */
 export function openManifestSummary(
   sodium: Sodium,

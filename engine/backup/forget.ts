@@ -15,7 +15,7 @@
 // retention cannot be deleted by anyone: it stays, and the report says
 // which and from when it can go; a later forget or prune removes it.
 import { toHex } from '../../crypto/index.js';
-import { Damaged, Refused } from '../errors.js';
+import { Damaged, isDataDefect, Refused } from '../errors.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
 import { applyRetentionByGroup } from './retention.js';
@@ -41,12 +41,19 @@ export async function forgetSnapshots(
   own: ReadonlySet<string> = new Set(),
   /** Told the snapshots about to be deleted, before the first is: a kill -9 between the two must not leave them "written and never forgotten". */
   beforeRemove: (ids: string[]) => Promise<void> = async () => {},
+  /** Snapshots this computer forgot before (backup-state.json): one back in the folder was put back (a replay), and is removed again. */
+  forgotten: ReadonlySet<string> = new Set(),
 ): Promise<ForgetReport> {
   const ids = await repo.listSnapshots();
   const dated: { id: string; timeMs: number }[] = [];
   const archived: { id: string; timeMs: number }[] = [];
   const unreadable: string[] = [];
+  const replayed: string[] = [];
   for (const id of ids) {
+    if (forgotten.has(id)) {
+      replayed.push(id); // this computer decided to forget it: safe to delete, whatever it holds
+      continue;
+    }
     try {
       (archives.has(id) ? archived : dated).push({ id, timeMs: (await repo.readSummary(id)).timeMs });
     } catch {
@@ -66,6 +73,13 @@ export async function forgetSnapshots(
         locked.push({ id: s.id, time: new Date(s.timeMs).toISOString(), until: e.until.toISOString() });
       }
     }
+    for (const id of replayed) {
+      try {
+        await repo.storage.remote.delete(snapshotName(id));
+      } catch (e) {
+        if (!(e instanceof ObjectLocked)) throw e; // kept for now by Object Lock: still forgotten, never offered
+      }
+    }
     await repo.flush();
   }
   const stayed = new Set(locked.map((l) => l.id));
@@ -74,22 +88,52 @@ export async function forgetSnapshots(
     removed: plan.remove.filter((s) => !stayed.has(s.id)).map((s) => ({ id: s.id, time: new Date(s.timeMs).toISOString() })),
     unreadable,
     ...(locked.length > 0 ? { locked } : {}),
+    ...(replayed.length > 0 ? { replayed } : {}),
   };
 }
 
-export async function prune(repo: Repository, emit?: BackupEmit): Promise<PruneReport> {
+export interface PruneOptions {
+  /** Snapshots this computer forgot (backup-state.json): nothing is kept for one that is back in the folder (a replay). */
+  forgotten?: ReadonlySet<string>;
+  /** Snapshots this computer took and did not forget: one that does not open is a genuine snapshot, damaged, whatever its bytes look like. */
+  own?: ReadonlySet<string>;
+}
+
+/**
+ * A snapshot that cannot be read stops prune (its chunks might be all that
+ * is left of files, and a damaged manifest might still be mended), unless it
+ * is plainly not a snapshot of this repository (Repository.notOurs: junk, cut
+ * short, another vault's), and not one this computer took: that file is left
+ * alone, reported in `notSnapshots`, and nothing is kept for it.
+ */
+export async function prune(repo: Repository, emit?: BackupEmit, o: PruneOptions = {}): Promise<PruneReport> {
   await repo.loadIndex();
   const live = new Set<string>();
+  const notSnapshots: string[] = [];
   for (const id of await repo.listSnapshots()) {
+    if (o.forgotten?.has(id)) continue;
     let blobs;
     try {
       blobs = (await repo.readSummary(id)).blobs;
-    } catch {
+    } catch (e) {
+      if (isDataDefect(e) && !o.own?.has(id) && (await repo.notOurs(id))) {
+        notSnapshots.push(id);
+        continue;
+      }
       throw new Refused('a snapshot in the backup folder could not be read, so prune cannot tell which data it needs; nothing was deleted', 'verify-backup');
     }
     for (const b of blobs) live.add(toHex(b));
   }
-  const report: PruneReport = { packsDeleted: 0, packsRewritten: 0, packsWritten: 0, blobsRemoved: 0, bytesBefore: 0, bytesAfter: 0, missingBlobs: 0 };
+  const report: PruneReport = {
+    packsDeleted: 0,
+    packsRewritten: 0,
+    packsWritten: 0,
+    blobsRemoved: 0,
+    bytesBefore: 0,
+    bytesAfter: 0,
+    missingBlobs: 0,
+    ...(notSnapshots.length > 0 ? { notSnapshots } : {}),
+  };
   for (const hex of live) if (!repo.blobs.has(hex)) report.missingBlobs++;
   if (report.missingBlobs > 0) {
     // Whatever made them go (a pack deleted, a header altered, index files removed to hide it), deleting more could only lose more.

@@ -28,6 +28,7 @@ import {
   openIndex,
   openManifest,
   openManifestSummary,
+  manifestIsOurs,
   openPackHeader,
   openRepoConfig,
   PACK_PREFIX,
@@ -634,6 +635,25 @@ export class Repository {
       if (!listed) this.refusePlanted(hex, bytes);
       throw e;
     }
+  }
+
+  /**
+   * Whether snapshot `hex`, whose manifest does not open, is plainly not one
+   * of this repository's snapshots: larger than any can be, cut short, not a
+   * Casevault manifest, or a summary none of its key generations
+   * authenticates (another vault's, or junk). One whose summary a key of
+   * this repository authenticates is a genuine snapshot, damaged: false.
+   */
+  async notOurs(hex: string): Promise<boolean> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBounded(this.storage, snapshotName(hex), MANIFEST_MAX, 'larger than any genuine snapshot can be, so it was not read');
+    } catch (e) {
+      if (e instanceof DamagedData) return true;
+      throw e;
+    }
+    const id = Buffer.from(hex, 'hex');
+    return !this.generations().some((g) => manifestIsOurs(this.sodium, g.keys.indexKey, id, bytes));
   }
 
   /** A snapshot's whole manifest, opened with whichever of `readers` it was sealed to. */

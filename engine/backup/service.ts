@@ -8,7 +8,7 @@ import { assertSafeVaultPath, keyring, randomBytes, toHex, type ReadKeys } from 
 import { wipeRepoKeys, type RepoParams } from '../../crypto/backup/index.js';
 import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
-import { Damaged, Refused, UsageError } from '../errors.js';
+import { Damaged, isDataDefect, Refused, UsageError } from '../errors.js';
 import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
@@ -63,6 +63,10 @@ export interface OwnSnapshots {
   lastReadable: boolean;
   /** The ones it took that are gone (the last among them, if it is), not yet noted by a check. */
   missing: string[];
+  /** Snapshots it forgot that are in the folder again (put back: a replay); `forget` removes them again. */
+  replayed: string[];
+  /** Files in snapshots/ that are not snapshots of this repository (junk, another vault's): to be moved out by hand. */
+  notSnapshots: string[];
 }
 
 export interface ArchiveReport {
@@ -344,13 +348,28 @@ export class BackupApi {
     const { repo, local } = await this.open(false);
     try {
       const present = new Set(await repo.listSnapshots());
-      const lastReadable =
-        present.has(last) &&
-        (await repo.readSummary(last).then(
+      const forgotten = new Set(local.forgotten);
+      const own = new Set(expectedSnapshots(local));
+      const replayed: string[] = [];
+      const notSnapshots: string[] = [];
+      let lastReadable = false;
+      for (const id of present) {
+        if (forgotten.has(id)) {
+          replayed.push(id);
+          continue;
+        }
+        const readable = await repo.readSummary(id).then(
           () => true,
-          () => false, // damaged or tampered with: verify --backup says which
-        ));
-      return { lastReadable, missing: missingSnapshots(local, present) };
+          (e: unknown) => {
+            if (!isDataDefect(e)) throw e;
+            return false; // damaged or tampered with: verify --backup says which
+          },
+        );
+        if (id === last) lastReadable = readable;
+        else if (!readable && !own.has(id) && (await repo.notOurs(id))) notSnapshots.push(id);
+      }
+      if (forgotten.has(last)) lastReadable = false;
+      return { lastReadable, missing: missingSnapshots(local, present), replayed, notSnapshots };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -362,8 +381,14 @@ export class BackupApi {
     try {
       const out: SnapshotInfo[] = [];
       const unreadable: string[] = [];
+      const replayed: string[] = [];
+      const forgotten = new Set(local.forgotten);
       const archives = await archiveIds(repo, local.archives);
       for (const id of await repo.listSnapshots()) {
+        if (forgotten.has(id)) {
+          replayed.push(id); // forgotten here: put back by someone who kept a copy; never offered as a backup
+          continue;
+        }
         try {
           const s = await repo.readSummary(id);
           out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
@@ -374,7 +399,7 @@ export class BackupApi {
       out.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
       await this.remember(dir, repo.idHex, out);
       const present = new Set([...out.map((s) => s.id), ...unreadable]);
-      return { snapshots: out, unreadable, missing: missingSnapshots(local, present) };
+      return { snapshots: out, unreadable, missing: missingSnapshots(local, present), replayed };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -403,8 +428,11 @@ export class BackupApi {
    * restoring it as "latest" would put back older files unannounced.
    */
   private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>, local: BackupLocalState): Promise<string> {
-    const ids = await repo.listSnapshots();
-    if (ids.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
+    const forgotten = new Set(local.forgotten);
+    const all = await repo.listSnapshots();
+    // A snapshot this computer forgot that is back in the folder was put back by someone who kept a copy: never restored, by any name.
+    const ids = all.filter((id) => !forgotten.has(id));
+    if (ids.length === 0 && all.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
       const own = expectedSnapshots(local)
         .filter((id) => !archives.has(id))
@@ -430,6 +458,8 @@ export class BackupApi {
     }
     const hits = prefixHits(wanted, ids);
     if (!hits) throw new UsageError('a snapshot is named "latest" or by its ID (at least its first 4 characters)', 'list-snapshots');
+    if (hits.length === 0 && prefixHits(wanted, all)!.length > 0)
+      throw new Damaged('that snapshot was forgotten here before and put back into the backup folder, so it is not restored', 'prune-backups');
     if (hits.length === 0) throw new UsageError('no snapshot has that ID', 'list-snapshots');
     if (hits.length > 1) throw new UsageError('several snapshots start with that ID; give more of it');
     return hits[0]!;
@@ -500,7 +530,9 @@ export class BackupApi {
       const archives = await archiveIds(repo, local.archives);
       const found: FoundFile[] = [];
       const unreadable: string[] = [];
+      const forgotten = new Set(local.forgotten);
       for (const id of await repo.listSnapshots()) {
+        if (forgotten.has(id)) continue; // forgotten here and put back: not a version anyone kept
         let manifest;
         try {
           manifest = await repo.readManifest(id, keyring(keys));
@@ -529,6 +561,7 @@ export class BackupApi {
           readers: keyring(keys),
           sample: o.quick ? 0.1 : 1,
           expectedSnapshots: expectedSnapshots(local),
+          forgotten: new Set(local.forgotten),
           ...(this.d.emit ? { emit: this.d.emit } : {}),
         }),
       );
@@ -552,11 +585,25 @@ export class BackupApi {
     try {
       return await withRepoLock(storage, 'forget', async () => {
         const own = new Set(local.snapshots); // this computer's group; the rest of the folder is the other (forget.ts)
-        const r = await forgetSnapshots(repo, policy, o.dryRun, await archiveIds(repo, local.archives), own, async (ids) => {
-          local.forgotten.push(...ids); // recorded first: verify then never takes a snapshot deleted here for one the folder lost
+        const r = await forgetSnapshots(
+          repo,
+          policy,
+          o.dryRun,
+          await archiveIds(repo, local.archives),
+          own,
+          async (ids) => {
+            local.forgotten.push(...ids); // recorded first: verify then never takes a snapshot deleted here for one the folder lost
+            await saveBackupState(this.d.home, local);
+          },
+          new Set(local.forgotten),
+        );
+        if (r.locked?.length) {
+          // Kept for now by Object Lock: not forgotten yet (never taken for one put back), and the next forget tries again.
+          const stayed = new Set(r.locked.map((l) => l.id));
+          local.forgotten = local.forgotten.filter((id) => !stayed.has(id));
           await saveBackupState(this.d.home, local);
-        });
-        if (!o.dryRun && o.prune) r.prune = await prune(repo, this.d.emit);
+        }
+        if (!o.dryRun && o.prune) r.prune = await prune(repo, this.d.emit, { forgotten: new Set(local.forgotten), own: new Set(expectedSnapshots(local)) });
         return r;
       });
     } finally {
@@ -666,7 +713,7 @@ export class BackupApi {
           if (!local.forgotten.includes(id)) local.forgotten.push(id);
           await saveBackupState(this.d.home, local);
           await discardArchive(repo, id);
-          const p = await prune(repo, this.d.emit);
+          const p = await prune(repo, this.d.emit, { forgotten: new Set(local.forgotten), own: new Set(expectedSnapshots(local)) });
           local.archives = local.archives.filter((a) => a !== id);
           await saveBackupState(this.d.home, local);
           const r: ArchiveRemoval = {

@@ -22,6 +22,8 @@ export interface VerifyInput {
   sample?: number;
   /** Snapshots this computer wrote and did not forget: any that is missing is reported. */
   expectedSnapshots?: readonly string[];
+  /** Snapshots this computer forgot (backup-state.json): one in the folder again was put back (a replay). */
+  forgotten?: ReadonlySet<string>;
   emit?: BackupEmit;
 }
 
@@ -143,7 +145,17 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   // Snapshots: each decrypts in full, and everything it needs is present and sound.
   const ids = await repo.listSnapshots();
   report.snapshots = ids.length;
+  const own = new Set(o.expectedSnapshots ?? []);
+  const unopened = new Set<string>();
   for (const id of ids) {
+    if (o.forgotten?.has(id)) {
+      report.bad.push({
+        item: `snapshot ${id}`,
+        reason: 'forgotten here before and put back into the backup folder (a copy someone kept): it is never offered for restore',
+        kind: 'replayed',
+      });
+      continue;
+    }
     try {
       const m = await repo.readManifest(id, o.readers);
       let missing = 0;
@@ -166,8 +178,17 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
       if (missing > 0) report.bad.push({ item: `snapshot ${id}`, reason: `${missing} of the chunks it needs are missing from the backup folder` });
       if (missing > 0 || damaged > 0) report.damagedSnapshots.push(id);
     } catch (e) {
-      report.bad.push({ item: `snapshot ${id}`, reason: describeProblem(e) });
-      report.damagedSnapshots.push(id);
+      unopened.add(id);
+      if (isDataDefect(e) && !own.has(id) && (await repo.notOurs(id))) {
+        report.bad.push({
+          item: `snapshot ${id}`,
+          reason: `not a snapshot of this backup (${describeProblem(e)}): junk, or another vault's; move the file snapshots/${id} out of the backup folder`,
+          kind: 'not-a-snapshot',
+        });
+        continue;
+      }
+      // Its manifest does not open: it restores nothing, so it is not among the snapshots that restore all but a few files.
+      report.bad.push({ item: `snapshot ${id}`, reason: `${describeProblem(e)}; it cannot be restored` });
     }
   }
   const present = new Set(ids);
@@ -175,7 +196,7 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   const gone = expected.filter((id) => !present.has(id));
   // With this computer's newest backup in the folder and whole, the files are safe again: the ones gone are told this once, then noted.
   const newest = expected.at(-1);
-  const later = newest !== undefined && present.has(newest) && !report.damagedSnapshots.includes(newest);
+  const later = newest !== undefined && present.has(newest) && !report.damagedSnapshots.includes(newest) && !unopened.has(newest);
   for (const id of gone)
     report.bad.push({
       item: `snapshot ${id}`,

@@ -111,6 +111,19 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
           `${count(own.missing.length, 'earlier backup')} this computer took ${own.missing.length === 1 ? 'is' : 'are'} missing from ${s.folder} (deleted, or the folder put back to an earlier state), so the versions only ${own.missing.length === 1 ? 'it' : 'they'} held cannot be restored; check the backups, which notes the loss`,
           'verify-backup',
         );
+      if (own.replayed.length > 0)
+        return problem(
+          'backups',
+          'attention',
+          `${count(own.replayed.length, 'snapshot')} this computer forgot ${own.replayed.length === 1 ? 'was' : 'were'} put back into ${s.folder} by someone who kept a copy (${own.replayed.join(', ')}), so ${own.replayed.length === 1 ? 'it is' : 'they are'} not offered for restore; forget and prune the backups to remove ${own.replayed.length === 1 ? 'it' : 'them'} again`,
+          'prune-backups',
+        );
+      if (own.notSnapshots.length > 0)
+        return problem(
+          'backups',
+          'attention',
+          `${s.folder} holds ${own.notSnapshots.length === 1 ? 'an item that is' : `${own.notSnapshots.length} items that are`} not one of its snapshots (${own.notSnapshots.map((id) => `snapshots/${id}`).join(', ')}); move ${own.notSnapshots.length === 1 ? 'it' : 'them'} out of the backup folder`,
+        );
       return item;
     }),
     checked('lock', () => lockHealth(i.locked)),

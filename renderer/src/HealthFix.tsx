@@ -114,6 +114,9 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
     case 'verify-backup':
       control = go('backups', 'Check the backups');
       break;
+    case 'prune-backups':
+      control = go('backups', 'Go to Backups');
+      break;
     case 'review-retention':
       control = go('housekeeping', 'Review cases');
       break;

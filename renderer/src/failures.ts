@@ -21,6 +21,7 @@ const NEXT: Record<NextStep, string> = {
   'set-backup-folder': 'Choose a backup folder (on a USB drive or a network share) on the Backups screen or in Settings.',
   'take-backup': 'Take a backup first, on the Backups screen.',
   'verify-backup': 'Check the backups by reading them back, on the Backups screen.',
+  'prune-backups': 'Free the space of forgotten backups (forget and prune), on the Backups screen.',
   'verify-cloud': 'Check the cloud copy by reading it back, in Settings.',
   'try-older-backup': 'Restore those files from an older backup.',
   'reconnect-dropbox': 'Connect Dropbox again in Settings.',
