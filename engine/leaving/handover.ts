@@ -54,6 +54,10 @@ export interface VerifiedHandover {
   bytes: number;
   /** The copy's objects as verified (absent in a record of an earlier version): what a removal checks are still there. */
   objects?: CopyObject[];
+  /** Archives of closed cases in the backup folder, not in the copy (absent in a record of an earlier version). */
+  archives?: number;
+  /** The backup folder that holds them. */
+  backupFolder?: string;
 }
 
 /** What the handover uses of the copy's own engine (an Engine for the copy's home). */
@@ -74,6 +78,8 @@ export interface HandoverDeps {
   auditEntries: () => Promise<AuditEntry[]>;
   /** A new Engine for the copy's own home (the copy is made by the ordinary init and sync). */
   newEngine: (home: string) => CopyEngine;
+  /** How many archives of closed cases the backup folder holds (they are not copied). */
+  archives: () => Promise<number>;
   emit: Emit;
 }
 
@@ -296,6 +302,7 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     // where the successor's recover adopts them, as it adopts a cloud copy's (engine/housekeeping/mirror.ts).
     const marks = (await hasMarks(d.home)) ? await loadMarks(d.home) : undefined;
     if (marks) await putMirror(remote, configWriteKeys(copyConfig), d.config.deviceId, marks);
+    const archives = await d.archives();
     const vault = await hashVault(d.config.vaultDir);
     await verifyCopy(to, o.passphrase, vault, d.emit, escrow?.publicKey, marks);
     const verified: VerifiedHandover = {
@@ -305,6 +312,8 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       files: vault.files,
       bytes: vault.files.reduce((n, f) => n + f[1], 0),
       objects: await copyObjects(to),
+      archives,
+      ...(d.config.backupDir ? { backupFolder: d.config.backupDir } : {}),
     };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
     report = {
@@ -314,6 +323,8 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       digest: vault.digest,
       verifiedAt: verified.at,
       recoveryKey,
+      archivesNotInCopy: archives,
+      ...(d.config.backupDir ? { backupFolder: d.config.backupDir } : {}),
       ...(escrow ? { escrowFingerprint: escrow.fingerprint } : {}),
       ...(receipt ? { escrowVaultFingerprint: receipt.vaultFingerprint, ...(receipt.receiptFile ? { escrowReceiptFile: receipt.receiptFile } : {}) } : {}),
     };

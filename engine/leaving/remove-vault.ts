@@ -29,6 +29,8 @@ export interface RemoveDeps {
   wipe: () => Promise<void>;
   /** One sync pass (the caller holds the home's lock). */
   syncCloud: () => Promise<{ failed: unknown[] }>;
+  /** Archives of closed cases in the backup folder (counted where backups are to be deleted): not in the handover copy. */
+  archives: number;
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
@@ -176,6 +178,14 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (!started && choice.backups === 'delete' && d.config.backupDir?.startsWith('s3://')) {
     throw new Refused(
       "backups on S3 storage are removed by the union's storage administrator, not from this computer; keep them here and ask the administrator",
+    );
+  }
+  // Archives keep closed cases for their own period and are in no handover copy: deleting the backups would destroy them unasked.
+  if (!started && choice.backups === 'delete' && d.archives > 0) {
+    const n = d.archives === 1 ? '1 archive' : `${d.archives} archives`;
+    throw new Refused(
+      `the backup folder holds ${n} of closed cases, which ${d.archives === 1 ? 'is' : 'are'} not in the handover copy, so nothing was removed`,
+      'keep-backups-or-delete-archives',
     );
   }
   // A cloud copy that is kept (handed over) should hold the vault as it is now.
