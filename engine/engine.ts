@@ -1149,6 +1149,7 @@ export class Engine {
           wipe: () => this.lock(),
           syncCloud: async () => syncOnce(await this.syncContext()),
           archives,
+          keyRotation: () => this.keyRotation(),
         },
         o,
       ),

@@ -31,6 +31,8 @@ export interface RemoveDeps {
   syncCloud: () => Promise<{ failed: unknown[] }>;
   /** Archives of closed cases in the backup folder (counted where backups are to be deleted): not in the handover copy. */
   archives: number;
+  /** Whether a key rotation on this computer is running or stopped part-way (status().keyRotation). */
+  keyRotation: () => Promise<'none' | 'running' | 'interrupted'>;
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
@@ -159,6 +161,13 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
   const started = await readStarted(d.home);
+  // Removed part-way through a rotation, the kept cloud copy and backups open only in part, with any passphrase, and no computer is left to finish it.
+  if (!started && (await d.keyRotation()) !== 'none') {
+    throw new Refused(
+      'a key rotation on this computer is not finished, so nothing was removed (the cloud copy would open only in part): finish the key rotation first',
+      'finish-key-rotation',
+    );
+  }
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
   // The record alone is no proof: the copy may have been deleted, emptied or cut short since. Checked before anything goes, and again by a run that finishes a killed one.
