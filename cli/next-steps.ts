@@ -42,6 +42,8 @@ const TEXT: Record<NextStep, string> = {
   'list-cases': '`casevault retention` lists the cases',
   'list-snapshots': '`casevault snapshots` lists them',
   'list-archives': '`casevault archives` lists them',
+  'keep-backups-or-delete-archives':
+    'keep the backups (hand the drive over with them: `casevault remove --yes` keeps them), or first delete each archive with `casevault archives delete ID --yes`',
   'list-devices': '`casevault devices` lists their names and IDs',
   confirm: 'confirm with --yes',
   'confirm-early': 'add --force to do it anyway',

@@ -102,6 +102,8 @@ export type NextStep =
   | 'list-snapshots'
   /** Pick an archive as the list of archives names it. */
   | 'list-archives'
+  /** Keep the backups (archives are in them), or delete each archive first. */
+  | 'keep-backups-or-delete-archives'
   /** Pick a computer as the list of the vault's computers names it. */
   | 'list-devices'
   /** Confirm it (the person's confirmation is part of the request). */

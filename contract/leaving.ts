@@ -23,6 +23,13 @@ export interface HandoverReport {
   escrowVaultFingerprint?: string;
   /** Where the copy's escrow receipt was written, if a file was asked for. */
   escrowReceiptFile?: string;
+  /**
+   * Archives of closed cases in the vault's backup folder: they are not in the copy (the
+   * successor gets them with the backup drive, attached with `backup-folder`). 0 if none.
+   */
+  archivesNotInCopy: number;
+  /** The vault's backup folder, where those archives are (absent if none is set up). */
+  backupFolder?: string;
 }
 
 export interface HandoverStatus {

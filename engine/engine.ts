@@ -853,6 +853,20 @@ export class Engine {
   }
 
   /** The backup room is loaded on first use: a command that takes no backup never reads its modules. */
+  /**
+   * How many archives of closed cases the backup folder holds (docs/handover.md: they are
+   * not in a handover copy). The drive away: those this computer recorded making.
+   */
+  private async archivesInBackupFolder(config: Awaited<ReturnType<typeof loadConfig>>): Promise<number> {
+    if (!config.backupDir) return 0;
+    try {
+      return (await (await this.backups()).archives()).filter((a) => a.state !== 'missing').length;
+    } catch {
+      const { loadMarks } = await import('./housekeeping/marks.js');
+      return new Set((await loadMarks(this.home)).archives.map((a) => a.snapshot)).size;
+    }
+  }
+
   private async backups(): Promise<BackupApi> {
     const { BackupApi } = await import('./backup/service.js');
     return new BackupApi(this.backupDeps());
@@ -1069,6 +1083,7 @@ export class Engine {
     await checkStrength(o.passphrase);
     const config = await loadConfig(this.home);
     const { makeHandover } = await import('./leaving/handover.js');
+    const archives = await this.archivesInBackupFolder(config);
     const report = await this.live.exclusive(() =>
       makeHandover(
         {
@@ -1076,6 +1091,7 @@ export class Engine {
           config,
           auditEntries: () => this.auditEntries(),
           newEngine: (home) => new Engine(home, this.env),
+          archives: async () => archives,
           emit: this.emit,
         },
         o,
@@ -1100,7 +1116,19 @@ export class Engine {
     const v = await loadVerified(this.home);
     if (!v) throw new UsageError('there is no checked handover copy yet, so there is no sheet to give', 'make-handover');
     const by = madeBy?.trim() || `the computer ${deviceName()}`;
-    return { html: handoverSheetHtml({ to: v.to, at: v.at, files: v.files.length, bytes: v.bytes, madeBy: by, now: new Date(), locale: this.locale }) };
+    return {
+      html: handoverSheetHtml({
+        to: v.to,
+        at: v.at,
+        files: v.files.length,
+        bytes: v.bytes,
+        archives: v.archives ?? 0,
+        ...(v.backupFolder ? { backupFolder: v.backupFolder } : {}),
+        madeBy: by,
+        now: new Date(),
+        locale: this.locale,
+      }),
+    };
   }
 
   /** After a verified handover: remove the vault, its keys and settings from this computer (the cloud copy and backups kept or deleted). */
@@ -1109,6 +1137,7 @@ export class Engine {
     if (finished) return finished;
     const config = await loadConfig(this.home);
     const { removeVault } = await import('./leaving/remove-vault.js');
+    const archives = o.yes && o.backups === 'delete' ? await this.archivesInBackupFolder(config) : 0;
     await this.stopLiveSync();
     const report = await withHomeLock(this.home, () =>
       removeVault(
@@ -1119,6 +1148,8 @@ export class Engine {
           record: (event, detail) => this.record(event, detail),
           wipe: () => this.lock(),
           syncCloud: async () => syncOnce(await this.syncContext()),
+          archives,
+          keyRotation: () => this.keyRotation(),
         },
         o,
       ),

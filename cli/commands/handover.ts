@@ -23,6 +23,14 @@ interface Options {
   madeBy?: string;
 }
 
+/** The archives of closed cases left in the backup folder: not in the copy, handed over with the drive. */
+export function archivesLine(n: number, folder: string | undefined): string {
+  return (
+    `The vault also has ${n === 1 ? '1 archive' : `${n} archives`} of closed cases in its backup folder${folder ? ` (${folder})` : ''}, not in this copy: ` +
+    `keep the backup drive and hand it over with the copy; ${n === 1 ? 'it opens' : 'they open'} with this vault's current passphrase or recovery key, not your successor's.`
+  );
+}
+
 export function handoverCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('handover')
@@ -53,6 +61,7 @@ export function handoverCommand(program: Command, ctx: Ctx, done: (code: number)
           .finally(stop);
       });
       ctx.out(`Handover copy made and checked: ${fileCount(report.files)} (${mib(report.bytes)}) in ${resolve(o.to)}.`);
+      if (report.archivesNotInCopy > 0) ctx.out(archivesLine(report.archivesNotInCopy, report.backupFolder));
       if (report.escrowFingerprint) {
         ctx.out(`The union's escrow key (${report.escrowFingerprint}) opens it too.`);
         ctx.out(

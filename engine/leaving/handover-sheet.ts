@@ -12,6 +12,9 @@ export interface SheetFacts {
   at: string;
   files: number;
   bytes: number;
+  /** Archives of closed cases in the backup folder, not in the copy (0 or absent: none), and that folder. */
+  archives?: number;
+  backupFolder?: string;
   /** Who made it: the name the person typed, else this computer's name. */
   madeBy: string;
   /** When the sheet was made. */
@@ -32,7 +35,11 @@ export function handoverSheetHtml(f: SheetFacts): string {
 <h2>What you receive</h2>
 <ul>
 <li><strong>An encrypted copy of the case vault</strong>: ${e(fileCount(f.files))} (${e(mib(f.bytes))}), checked file by file on ${e(dateTimeText(f.at, f.locale))}. It was written to the folder <code>${e(f.to)}</code> (often on a USB drive: on your computer the drive may show under another name).</li>
-<li><strong>A passphrase</strong>, told to you in person. It is not on this sheet.</li>
+${
+  f.archives
+    ? `<li><strong>The backup drive</strong>: the vault also has ${f.archives === 1 ? '1 archive' : `${f.archives} archives`} of closed cases in its backup folder${f.backupFolder ? ` <code>${e(f.backupFolder)}</code>` : ''}, which ${f.archives === 1 ? 'is' : 'are'} not in the copy. Your predecessor hands the drive over with the copy; ${f.archives === 1 ? 'it opens' : 'they open'} with your predecessor's passphrase or recovery key for the vault, not with yours.</li>\n`
+    : ''
+}<li><strong>A passphrase</strong>, told to you in person. It is not on this sheet.</li>
 <li><strong>A recovery key</strong> of 27 words, on its own paper, given to you apart from this sheet and the copy. It opens the copy if the passphrase is forgotten: keep it away from the computer, for instance in the office safe.</li>
 </ul>
 <h2>Opening it on your computer</h2>

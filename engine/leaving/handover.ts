@@ -33,6 +33,8 @@ import {
 } from '../../contract/index.js';
 import { parseOr, readIfExists, statIfExists } from '../fsutil/read.js';
 import { copyObjects, type CopyObject } from './copy-record.js';
+import { hasMarks, loadMarks, type Marks } from '../housekeeping/marks.js';
+import { fetchMirror, putMirror } from '../housekeeping/mirror.js';
 
 /** One vault file as the copy must hold it. */
 export type FileDigest = [path: string, size: number, sha256: string];
@@ -52,6 +54,10 @@ export interface VerifiedHandover {
   bytes: number;
   /** The copy's objects as verified (absent in a record of an earlier version): what a removal checks are still there. */
   objects?: CopyObject[];
+  /** Archives of closed cases in the backup folder, not in the copy (absent in a record of an earlier version). */
+  archives?: number;
+  /** The backup folder that holds them. */
+  backupFolder?: string;
 }
 
 /** What the handover uses of the copy's own engine (an Engine for the copy's home). */
@@ -72,6 +78,8 @@ export interface HandoverDeps {
   auditEntries: () => Promise<AuditEntry[]>;
   /** A new Engine for the copy's own home (the copy is made by the ordinary init and sync). */
   newEngine: (home: string) => CopyEngine;
+  /** How many archives of closed cases the backup folder holds (they are not copied). */
+  archives: () => Promise<number>;
   emit: Emit;
 }
 
@@ -79,7 +87,7 @@ const IN_PROGRESS = homeFiles.handover;
 const VERIFIED = homeFiles.handoverVerified;
 const WORK_HOME = homeFiles.handoverWork;
 /** What a Casevault cloud folder holds (engine/remotes/folder.ts): a half-made copy has nothing else. */
-const CLOUD_NAMES = new Set(['casevault.key', 'objects', 'trash', 'devices', 'audit', 'highwater', 'tmp']);
+const CLOUD_NAMES = new Set(['casevault.key', 'objects', 'trash', 'devices', 'audit', 'highwater', 'housekeeping', 'tmp']);
 
 async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -175,7 +183,14 @@ async function copyAuditTrail(remote: FolderRemote, keys: WriteKeys, deviceId: s
  * passphrase, decrypt every object in full, and compare each file's SHA-256
  * with the vault's. Any difference fails the handover.
  */
-async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, emit: Emit, escrowPublicKey?: Uint8Array): Promise<void> {
+async function verifyCopy(
+  to: string,
+  passphrase: string,
+  vault: VaultDigest,
+  emit: Emit,
+  escrowPublicKey: Uint8Array | undefined,
+  marks: Marks | undefined,
+): Promise<void> {
   const remote = new FolderRemote(to);
   const bytes = await readKeyFileBytes(remote);
   if (!bytes) throw new Refused('the handover copy has no key file; run the handover again');
@@ -186,7 +201,10 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   const keys = await openKeyFile(kf, { passphrase });
   const copied = new Map<string, { size: number; sha: string }>();
   const bad: string[] = [];
+  let marksBack: Marks | undefined;
   try {
+    // The retention marks as the successor's recover adopts them: the authentic sealed copy, opened with the copy's keys.
+    if (marks) marksBack = await fetchMirror(remote, keys);
     const names = await listObjects(remote);
     const progress = { task: 'verify' as const, filesDone: 0, filesTotal: names.length, bytesDone: 0, bytesTotal: 0 };
     await runPool(names, 4, async ({ name, idHex }) => {
@@ -213,6 +231,11 @@ async function verifyCopy(to: string, passphrase: string, vault: VaultDigest, em
   if (!same) {
     throw new Refused(
       'the handover copy does not match the vault (a file changed while it was copied, or the copy could not be read back); run the handover again',
+    );
+  }
+  if (marks && JSON.stringify(marksBack) !== JSON.stringify(marks)) {
+    throw new Refused(
+      "the handover copy's retention marks (closing days, retention period, archive records) could not be read back as they are in the vault; run the handover again",
     );
   }
 }
@@ -275,8 +298,13 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
     // record, the successor's computer is the copy's only one (engine/devices.ts).
     await remote.delete(`devices/${copyConfig.deviceId}`);
     await copyAuditTrail(remote, configWriteKeys(copyConfig), d.config.deviceId, await d.auditEntries());
+    // The retention marks (closing days, the period, the archive records), sealed again under the copy's keys
+    // where the successor's recover adopts them, as it adopts a cloud copy's (engine/housekeeping/mirror.ts).
+    const marks = (await hasMarks(d.home)) ? await loadMarks(d.home) : undefined;
+    if (marks) await putMirror(remote, configWriteKeys(copyConfig), d.config.deviceId, marks);
+    const archives = await d.archives();
     const vault = await hashVault(d.config.vaultDir);
-    await verifyCopy(to, o.passphrase, vault, d.emit, escrow?.publicKey);
+    await verifyCopy(to, o.passphrase, vault, d.emit, escrow?.publicKey, marks);
     const verified: VerifiedHandover = {
       to,
       at: new Date().toISOString(),
@@ -284,6 +312,8 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       files: vault.files,
       bytes: vault.files.reduce((n, f) => n + f[1], 0),
       objects: await copyObjects(to),
+      archives,
+      ...(d.config.backupDir ? { backupFolder: d.config.backupDir } : {}),
     };
     await writeFileAtomic(join(d.home, VERIFIED), JSON.stringify(verified));
     report = {
@@ -293,6 +323,8 @@ export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise
       digest: vault.digest,
       verifiedAt: verified.at,
       recoveryKey,
+      archivesNotInCopy: archives,
+      ...(d.config.backupDir ? { backupFolder: d.config.backupDir } : {}),
       ...(escrow ? { escrowFingerprint: escrow.fingerprint } : {}),
       ...(receipt ? { escrowVaultFingerprint: receipt.vaultFingerprint, ...(receipt.receiptFile ? { escrowReceiptFile: receipt.receiptFile } : {}) } : {}),
     };

@@ -29,6 +29,10 @@ export interface RemoveDeps {
   wipe: () => Promise<void>;
   /** One sync pass (the caller holds the home's lock). */
   syncCloud: () => Promise<{ failed: unknown[] }>;
+  /** Archives of closed cases in the backup folder (counted where backups are to be deleted): not in the handover copy. */
+  archives: number;
+  /** Whether a key rotation on this computer is running or stopped part-way (status().keyRotation). */
+  keyRotation: () => Promise<'none' | 'running' | 'interrupted'>;
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
@@ -157,6 +161,13 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (!o.yes) throw new UsageError('removing the vault from this computer deletes its files here, so it must be confirmed', 'confirm');
   const markerPath = join(d.home, homeFiles.removing);
   const started = await readStarted(d.home);
+  // Removed part-way through a rotation, the kept cloud copy and backups open only in part, with any passphrase, and no computer is left to finish it.
+  if (!started && (await d.keyRotation()) !== 'none') {
+    throw new Refused(
+      'a key rotation on this computer is not finished, so nothing was removed (the cloud copy would open only in part): finish the key rotation first',
+      'finish-key-rotation',
+    );
+  }
   const verified = await loadVerified(d.home);
   if (!verified) throw new Refused('this vault has no verified handover copy', 'make-handover');
   // The record alone is no proof: the copy may have been deleted, emptied or cut short since. Checked before anything goes, and again by a run that finishes a killed one.
@@ -176,6 +187,14 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   if (!started && choice.backups === 'delete' && d.config.backupDir?.startsWith('s3://')) {
     throw new Refused(
       "backups on S3 storage are removed by the union's storage administrator, not from this computer; keep them here and ask the administrator",
+    );
+  }
+  // Archives keep closed cases for their own period and are in no handover copy: deleting the backups would destroy them unasked.
+  if (!started && choice.backups === 'delete' && d.archives > 0) {
+    const n = d.archives === 1 ? '1 archive' : `${d.archives} archives`;
+    throw new Refused(
+      `the backup folder holds ${n} of closed cases, which ${d.archives === 1 ? 'is' : 'are'} not in the handover copy, so nothing was removed`,
+      'keep-backups-or-delete-archives',
     );
   }
   // A cloud copy that is kept (handed over) should hold the vault as it is now.

@@ -44,6 +44,7 @@ const NEXT: Record<NextStep, string> = {
   'list-cases': 'Pick a case from the list on the Housekeeping screen.',
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',
+  'keep-backups-or-delete-archives': 'Keep the backups and hand the drive over with them, or first delete each archive on the Housekeeping screen (Archives).',
   'list-devices': 'Pick a computer from the list in Settings.',
   confirm: 'Confirm it to go ahead.',
   'confirm-early': 'Tick "do it anyway" to go ahead before its date.',
