@@ -51,6 +51,7 @@ test('a case is due N years after its closed mark, or else after its newest file
     files: 2,
     bytes: 20,
     closed: null,
+    changedSinceClosed: false,
     newestFile: '2016-07-10',
     basis: 'newest file',
     due: '2022-07-10',
