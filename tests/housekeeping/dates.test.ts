@@ -39,7 +39,7 @@ test('addYears: the same day N years on; 29 February becomes 1 March, never earl
   );
 });
 
-test('a case is due N years after its closed mark, or else after its newest file', () => {
+test('a case is due N years after its closed mark (if no file of it is newer), or else after its newest file', () => {
   const scan = scanOf({ 'Smith/a.txt': '2015-03-01', 'Smith/sub/b.txt': '2016-07-10', 'Jones/x.txt': '2018-01-05', 'loose.txt': '2020-02-29' });
   const marks = defaultMarks();
   const today = '2024-01-01';
@@ -71,9 +71,11 @@ test('a case is due N years after its closed mark, or else after its newest file
   setClosed(marks, 'Jones', '2017-12-31');
   setClosed(marks, 'Smith', '2020-01-01');
   cases = listCases(scan, marks, today);
-  assert.equal(by('Jones').basis, 'closed');
-  assert.equal(by('Jones').due, '2023-12-31');
-  assert.equal(by('Jones').past, true);
+  // Jones has a file newer than its closing day: the mark does not count (changed since it was closed), its newest file does.
+  assert.equal(by('Jones').basis, 'newest file');
+  assert.equal(by('Jones').changedSinceClosed, true);
+  assert.equal(by('Jones').due, '2024-01-05');
+  assert.equal(by('Jones').past, false);
   assert.equal(by('Smith').due, '2026-01-01', 'a closed mark later than the newest file counts');
   assert.equal(by('Smith').past, false);
 
