@@ -32,30 +32,34 @@ const device = (id: string, name: string, more: Partial<DeviceInfo> = {}): Devic
   ...more,
 });
 
+/** The laptop's breach report as the engine gives it (`more` changes fields). */
+const breachReport = (id: string, more: Partial<BreachReport> = {}): BreachReport => ({
+  device: { id, name: 'laptop', version: '0.1.0', firstSeen: null, lastSeen: null, lastSync: '2026-12-01T09:00:00.000Z' },
+  cases: ['Member 0042'],
+  caseDetails: [{ name: 'Member 0042', files: 3, newest: '2026-11-30T09:00:00.000Z' }],
+  casesCut: false,
+  files: 3,
+  newestChange: '2026-11-30T09:00:00.000Z',
+  encryptedAtRest: 'unknown',
+  status: 'lost',
+  keysRotatedAt: null,
+  markedLostAt: '2026-12-02T09:00:00.000Z',
+  recordGone: false,
+  recordRolledBack: false,
+  oldKeysRecord: false,
+  recordNotes: [],
+  wipeOrderedAt: '2026-12-02T09:00:00.000Z',
+  wipedAt: null,
+  audit: [],
+  auditProblem: null,
+  madeAt: '2026-12-02T10:00:00.000Z',
+  ...more,
+});
+
 test('computers: unlock first, then the list; mark one lost with its wipe; the breach report; found again', async () => {
   let unlocked = false;
   let laptop = device('b', 'laptop');
-  const report: BreachReport = {
-    device: { id: laptop.id, name: 'laptop', version: '0.1.0', firstSeen: null, lastSeen: null, lastSync: '2026-12-01T09:00:00.000Z' },
-    cases: ['Member 0042'],
-    caseDetails: [{ name: 'Member 0042', files: 3, newest: '2026-11-30T09:00:00.000Z' }],
-    casesCut: false,
-    files: 3,
-    newestChange: '2026-11-30T09:00:00.000Z',
-    encryptedAtRest: 'unknown',
-    status: 'lost',
-    keysRotatedAt: null,
-    markedLostAt: '2026-12-02T09:00:00.000Z',
-    recordGone: false,
-    recordRolledBack: false,
-    oldKeysRecord: false,
-    recordNotes: [],
-    wipeOrderedAt: '2026-12-02T09:00:00.000Z',
-    wipedAt: null,
-    audit: [],
-    auditProblem: null,
-    madeAt: '2026-12-02T10:00:00.000Z',
-  };
+  const report = breachReport(laptop.id);
   bridge({
     devices: () => (unlocked ? [device('a', 'office', { this: true }), laptop] : failure('locked', 'the vault is locked')),
     unlock: () => ((unlocked = true), { unlocked: true as const }),
@@ -93,27 +97,11 @@ test('computers: unlock first, then the list; mark one lost with its wipe; the b
 
 test('computers: a lost computer whose record the cloud deleted or rewrote with old keys says so, in the list and in its breach report', async () => {
   const laptop = device('b', 'laptop', { status: 'lost', wipe: 'ordered', orderedAt: '2026-12-02T09:00:00.000Z', recordGone: true });
-  const report: BreachReport = {
-    device: { id: laptop.id, name: 'laptop', version: '0.1.0', firstSeen: null, lastSeen: null, lastSync: '2026-12-01T09:00:00.000Z' },
-    cases: ['Member 0042'],
-    caseDetails: [{ name: 'Member 0042', files: 3, newest: '2026-11-30T09:00:00.000Z' }],
-    casesCut: false,
-    files: 3,
-    newestChange: '2026-11-30T09:00:00.000Z',
-    encryptedAtRest: 'unknown',
-    status: 'lost',
+  const report = breachReport(laptop.id, {
     keysRotatedAt: '2026-12-02T09:30:00.000Z',
-    markedLostAt: '2026-12-02T09:00:00.000Z',
-    recordGone: false,
-    recordRolledBack: false,
     oldKeysRecord: true,
     recordNotes: recordNotes({ recordGone: false, recordRolledBack: false, oldKeysRecord: true }),
-    wipeOrderedAt: '2026-12-02T09:00:00.000Z',
-    wipedAt: null,
-    audit: [],
-    auditProblem: null,
-    madeAt: '2026-12-02T10:00:00.000Z',
-  };
+  });
   bridge({ devices: () => [device('a', 'office', { this: true }), laptop], breachReport: () => report });
   render(<Computers />);
   const table = within(await screen.findByRole('table', { name: 'Computers' }));
