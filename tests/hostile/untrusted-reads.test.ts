@@ -91,12 +91,12 @@ test('a named pipe as the backup settings file: snapshots, backup, verify --back
   }
 });
 
-test('a named pipe as the backup lock: backup finishes, saying the folder is busy (exit 1)', async () => {
+test('a named pipe as the backup lock: backup finishes, naming the item that is not a lock (exit 1)', async () => {
   const v = await makeVault({ files: { 'case/notes.txt': 'notes' }, backedUp: true });
   mkfifo(join(v.backup, 'lock'));
   const r = await finishes(v, ['backup']);
   assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /another Casevault backup/);
+  assert.match(r.out, /the backup folder holds an unexpected item named "lock" that is not a Casevault lock; remove it/);
 });
 
 test('a huge file planted as a record is refused by its size, not read', async () => {
@@ -120,7 +120,7 @@ test('a huge snapshot, index file or settings file in the backup folder is repor
   await truncate(snapshot, HUGE);
   let r = await finishes(v, ['verify', '--backup']);
   assert.equal(r.code, 3, r.out);
-  assert.match(r.out, /snapshot a{32}: larger than any genuine snapshot can be, so it was not read/);
+  assert.match(r.out, /snapshot a{32}: not a snapshot of this backup \(larger than any genuine snapshot can be, so it was not read\)/);
   await rm(snapshot);
 
   const index = join(v.backup, 'index', 'b'.repeat(32));
