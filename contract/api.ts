@@ -167,8 +167,8 @@ export const API_PARAMS = {
   recoveryKitFacts: z.object({ kit: kitKind }).strict(),
   /** Write a recovery kit into a new file outside the vault, cloud and backup folders (the words must open the vault's, or the handover copy's, key file). */
   saveRecoveryKit: z.object({ kit: kitKind, recoveryKey: text(1024), to: pathParam }).strict(),
-  /** Move the cloud copy (copy, read back, switch); the old copy stays until deleteOldCloud. */
-  moveCloud: z.object({ to: cloudSchema }).strict(),
+  /** Move the cloud copy (copy, read back, switch); the old copy stays until deleteOldCloud. `s3`: the connection to S3 storage, for a move there (else the environment's or the one kept). */
+  moveCloud: z.object({ to: cloudSchema, s3: s3ConnectionSchema.optional() }).strict(),
   cloudMoveStatus: none,
   /** After a move: delete the old copy; the person's confirmation is part of the call. */
   deleteOldCloud: z.object({ confirm: z.literal(true) }).strict(),

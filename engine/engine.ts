@@ -687,10 +687,12 @@ export class Engine {
    * back, switch; the old copy stays until deleteOldCloud. Needs the vault
    * unlocked (every object is authenticated at the new place).
    */
-  async moveCloud(o: { to: CloudSpec; dropbox?: DropboxCredentials }): Promise<CloudMoveReport> {
+  async moveCloud(o: { to: CloudSpec; dropbox?: DropboxCredentials; s3?: S3Connection }): Promise<CloudMoveReport> {
     const to: CloudSpec = o.to.kind === 'folder' ? { kind: 'folder', dir: resolve(requireFullPath(o.to.dir, 'new cloud folder')) } : o.to;
     const keys = this.requireKeys();
     const signIn = to.kind === 'dropbox' ? (o.dropbox ?? this.dropboxSignIn.take() ?? dropboxFromEnv(this.env)) : undefined;
+    // S3 storage's connection: the one given (the app's form), else the environment's or the one kept here; kept sealed at the switch, as init keeps it.
+    const s3 = to.kind === 's3' ? (o.s3 ?? (await this.s3Connection())) : undefined;
     const { moveCloud } = await import('./mirror/cloud-move.js');
     const report = await this.live.exclusive(async () => {
       const config = await loadConfig(this.home);
@@ -700,9 +702,13 @@ export class Engine {
           config,
           keys,
           from: await this.remote(config),
-          open: async (c) => this.newRemote(c, c.kind === 'dropbox' ? (signIn ?? (await loadDropboxToken(this.home, keys))) : undefined),
+          open: async (c) => this.newRemote(c, c.kind === 'dropbox' ? (signIn ?? (await loadDropboxToken(this.home, keys))) : undefined, s3),
           prepare: async (c) => {
             if (c.kind === 'dropbox' && signIn) await this.keepDropboxToken(keys, signIn);
+            if (c.kind === 's3' && s3) {
+              await storeS3Connection(this.home, keys, s3);
+              this.s3Held = s3;
+            }
           },
           emit: this.emit,
         },

@@ -1,11 +1,11 @@
-// `casevault cloud-move`: move the encrypted cloud copy to another folder or
-// to Dropbox (copied, read back, then this computer switches), and, as its
+// `casevault cloud-move`: move the encrypted cloud copy to another folder, to
+// Dropbox or to S3 storage (copied, read back, then this computer switches), and, as its
 // own confirmed step, delete the old copy. Spec: docs/cloud-move.md.
 import type { Command } from 'commander';
 import { cloudOption, type Ctx } from '../context.js';
 import { dropboxSignIn } from '../connect.js';
 import { showProgress } from '../progress-line.js';
-import { count, Failure, fileCount, type CloudMoveReport } from '../../contract/index.js';
+import { count, Failure, fileCount, s3Url, type CloudMoveReport, type CloudSpec } from '../../contract/index.js';
 
 interface Options {
   to?: string;
@@ -14,6 +14,9 @@ interface Options {
 }
 
 const place = (described: string) => described.replace(/^folder /, '');
+
+/** The new place as the command takes it, for the other computers' line. */
+const asArgument = (to: CloudSpec) => (to.kind === 'folder' ? to.dir : to.kind === 's3' ? s3Url(to) : 'dropbox');
 
 function printMove(ctx: Ctx, r: CloudMoveReport, arg: string): void {
   ctx.out(
@@ -37,24 +40,26 @@ function printMove(ctx: Ctx, r: CloudMoveReport, arg: string): void {
 export function cloudMoveCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('cloud-move')
-    .description('move the encrypted cloud copy to another folder (or Dropbox): copy, read back, switch this computer; then, confirmed, delete the old copy')
-    .option('--to <place>', 'the new place: a new or empty folder, "dropbox", or (later) s3://BUCKET/PREFIX')
+    .description(
+      'move the encrypted cloud copy to another folder, Dropbox or S3 storage: copy, read back, switch this computer; then, confirmed, delete the old copy',
+    )
+    .option('--to <place>', 'the new place: a new or empty folder, "dropbox", or s3://BUCKET/PREFIX (a new or empty prefix)')
     .option('--delete-old', 'delete the old copy a move left (with --yes), after every computer uses the new place')
     .option('--yes', 'confirm deleting the old copy')
     .action(async (o: Options) => {
       if (!o.to && !o.deleteOld)
-        throw new Failure('usage', 'say where the cloud copy goes with --to DIR (or --to dropbox), or delete the old copy with --delete-old --yes');
+        throw new Failure(
+          'usage',
+          'say where the cloud copy goes with --to DIR (or --to dropbox, or --to s3://BUCKET/PREFIX), or delete the old copy with --delete-old --yes',
+        );
       if (o.deleteOld && !o.yes) throw new Failure('usage', 'deleting the old cloud copy cannot be undone, so it must be confirmed', 'confirm');
-      if (o.to?.startsWith('s3://')) {
-        throw new Failure('usage', 'moving the cloud copy to S3-compatible storage is not available in this version yet; move it to a folder or to Dropbox');
-      }
       await ctx.unlocked(async (engine) => {
         if (o.to) {
           const to = cloudOption(o.to);
           const dropbox = await dropboxSignIn(ctx, to);
           const stop = showProgress(engine, ctx.io, 'Copying and checking');
           const r = await engine.moveCloud({ to, ...(dropbox ? { dropbox } : {}) }).finally(stop);
-          printMove(ctx, r, to.kind === 'folder' ? to.dir : 'dropbox');
+          printMove(ctx, r, asArgument(to));
         }
         if (o.deleteOld) {
           const d = await engine.deleteOldCloud();

@@ -13,10 +13,10 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { wipeRepoKeys } from '../../crypto/backup/index.js';
 import type { WriteKeys } from '../../crypto/index.js';
-import { parseS3Url, s3Url, type BackupFolderReport, type NextStep } from '../../contract/index.js';
+import { parseS3Url, s3Url, type BackupFolderReport, type CloudSpec, type NextStep } from '../../contract/index.js';
 import { Locked, Unreachable, UsageError } from '../errors.js';
 import { statIfExists } from '../fsutil/read.js';
-import { checkBackupApart } from '../mirror/layout.js';
+import { checkBackupApart, checkS3Apart } from '../mirror/layout.js';
 import { RemoteUnavailable } from '../remotes/remote.js';
 import { archiveIds } from './archive-snapshots.js';
 import type { BackupLocalState } from './local.js';
@@ -59,8 +59,8 @@ export interface FolderInspection {
 export interface InspectOptions {
   dir: string;
   vaultDir: string;
-  /** The cloud folder, for a folder cloud. */
-  cloudDir?: string;
+  /** Where the cloud copy is: the backups are kept apart from it (a folder, or a place on S3 storage). */
+  cloud: CloudSpec;
   /** Casevault's settings folder: the backup folder is kept apart from it too. */
   home?: string;
   writeKeys: Pick<WriteKeys, 'authKey' | 'publicKey'>;
@@ -106,7 +106,8 @@ export async function checkS3BackupLocation(dir: string, s3: S3ConnectionSource)
 /** What the folder holds and whether it may become the backup folder; refuses with a sentence (nothing written) when it may not. */
 export async function inspectBackupFolder(o: InspectOptions): Promise<FolderInspection> {
   const dir = backupFolderPath(o.dir);
-  if (!isS3Location(dir)) await checkBackupApart(dir, o.vaultDir, o.cloudDir, o.home);
+  if (isS3Location(dir)) checkS3Apart(o.cloud, dir);
+  else await checkBackupApart(dir, o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined, o.home);
   const storage = o.storage?.(dir) ?? new FolderStorage(dir);
   const none: Listed = { at: new Date().toISOString(), snapshots: 0, archives: 0, latest: null };
   const state = isS3Location(dir) ? await s3BucketThere(storage) : await storage.probe();

@@ -322,7 +322,7 @@ export class BackupApi {
       dir,
       vaultDir: config.vaultDir,
       home: this.d.home,
-      ...(config.cloud.kind === 'folder' ? { cloudDir: config.cloud.dir } : {}),
+      cloud: config.cloud,
       writeKeys: configWriteKeys(config),
       earlierAuthKeys: earlier.authKeys,
       earlierKeysLocked: earlier.locked,

@@ -39,7 +39,7 @@ import { Damaged, Refused, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { withHomeLock } from '../fsutil/lockfile.js';
 import { homeFiles } from '../home.js';
-import { checkBackupApart, checkLayout } from '../mirror/layout.js';
+import { checkBackupApart, checkLayout, checkS3Apart } from '../mirror/layout.js';
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
 import { checkEscrowPin, confirmedEscrowKey, escrowPinOf, openEscrowKey, writeEscrowReceipt } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
@@ -124,6 +124,7 @@ export async function createVault(core: Core, o: InitOptions, dropbox: InitOptio
   await ensureFreshHome(core.home);
   await checkStrength(o.passphrase);
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
+  checkS3Apart(o.cloud, o.backupDir);
   const existing = await statIfExists(o.vaultDir);
   if (existing && !existing.isDirectory()) throw new UsageError('the vault path exists and is not a folder', 'choose-other-folder');
   if (o.backupDir?.startsWith('s3://')) {

@@ -1,4 +1,4 @@
-// Moving the cloud copy to another place (a folder, or Dropbox): every object
+// Moving the cloud copy to another place (a folder, Dropbox or S3 storage): every object
 // and trashed object, the device records, audit trails and housekeeping marks
 // are copied, the new place is read back (every object authenticates, every
 // file of this computer's records is there), the key file goes last, and
@@ -29,7 +29,7 @@ import { rotationPending } from '../keys/rotation-steps.js';
 import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { remoteTag } from './devices.js';
-import { canonical, checkLayout, inside } from './layout.js';
+import { canonical, checkLayout, checkS3Apart, inside, s3Overlap } from './layout.js';
 import { cloudRing } from './recover.js';
 import { loadState, saveState } from './state.js';
 import { parseTrashName } from './trash.js';
@@ -148,9 +148,25 @@ async function destinationKind(dest: Remote, to: CloudSpec, keys: ReadKeys, mark
       ? (await readdir(to.dir)).filter((n) => !CLIENT_FILES.test(n) && !(resuming && CLOUD_NAMES.has(n)))
       : resuming
         ? []
-        : await vaultNames(dest); // Dropbox's app folder: what matters is that no vault's files are there
+        : to.kind === 's3'
+          ? await firstName(dest) // a prefix of a shared bucket: anything under it (another tool's, another vault's backups) is not ours to mix with
+          : await vaultNames(dest); // Dropbox's app folder: what matters is that no vault's files are there
   if (foreign.length > 0) throw new Refused('the new place is not empty, so nothing was copied there; choose a new or empty folder');
   return 'copy';
+}
+
+/** The first name under a remote's place, if any. */
+async function firstName(remote: Remote): Promise<string[]> {
+  for await (const e of remote.list('')) return [e.name];
+  return [];
+}
+
+/** A new place on S3 storage: apart from the backups there, and not inside the current cloud copy on S3 (nor holding it). */
+function checkS3Place(config: VaultConfig, to: CloudSpec): void {
+  checkS3Apart(to, config.backupDir);
+  if (to.kind === 's3' && config.cloud.kind === 's3' && s3Overlap(to, config.cloud)) {
+    throw new UsageError('the new place on S3 storage is inside the cloud copy there, or holds it; choose a prefix apart from it', 'choose-other-folder');
+  }
 }
 
 /** Copies `names` that the new place lacks (or, copying into a place of our own, holds in another version: a copy a killed run left half done). */
@@ -208,6 +224,7 @@ export async function moveCloud(d: MoveDeps, to: CloudSpec): Promise<CloudMoveRe
     throw new UsageError('the cloud copy is already there', 'choose-other-folder');
   }
   if (to.kind === 'folder') await checkFolder(d.config, d.home, to.dir);
+  checkS3Place(d.config, to);
   const dest = await d.open(to);
   const mode = await destinationKind(dest, to, d.keys, marker);
   const keyFile = await d.from.read(KEY_FILE, KEYFILE_MAX_BYTES).catch((e: unknown) => {

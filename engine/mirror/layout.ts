@@ -5,6 +5,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Refused, UsageError } from '../errors.js';
+import { parseS3Url, type CloudSpec, type S3Location } from '../../contract/index.js';
 
 /** Files a sync client keeps at the root of the folder it syncs. */
 const MARKERS = [
@@ -45,6 +46,22 @@ export async function canonical(p: string): Promise<string> {
 
 export function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+/** Two places on S3 storage overlap: the same bucket, and the same prefix or one inside the other. */
+export function s3Overlap(a: S3Location, b: S3Location): boolean {
+  const under = (x: string, y: string) => y === '' || x === y || x.startsWith(`${y}/`);
+  return a.bucket === b.bucket && (under(a.prefix, b.prefix) || under(b.prefix, a.prefix));
+}
+
+/** A cloud copy and backups both on S3 storage: never at overlapping places, so that one mishap (a prefix emptied) cannot reach both. */
+export function checkS3Apart(cloud: CloudSpec, backupDir: string | undefined): void {
+  const backups = backupDir?.startsWith('s3://') ? parseS3Url(backupDir) : undefined;
+  if (cloud.kind === 's3' && backups && typeof backups !== 'string' && s3Overlap(cloud, backups)) {
+    throw new UsageError(
+      'the cloud copy and the backups cannot share a place on S3 storage (the same prefix, or one inside the other), so that one mishap cannot reach both: choose another bucket or prefix',
+    );
+  }
 }
 
 /** The backup folder is not a file: a file at its path is refused in words that say so (a drive's absence is another matter). */

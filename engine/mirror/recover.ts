@@ -79,7 +79,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
           dir: o.backupDir,
           vaultDir: o.vaultDir,
           home: core.home,
-          ...(o.cloud.kind === 'folder' ? { cloudDir: o.cloud.dir } : {}),
+          cloud: o.cloud,
           writeKeys: writeKeysOf(keys),
           earlierAuthKeys: (keys.previous ?? []).map((k) => toBase64(k.authKey)),
           earlierKeysLocked: false,

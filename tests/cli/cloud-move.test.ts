@@ -2,7 +2,7 @@
 // (copied, read back, switched; the old copy kept until --delete-old --yes;
 // a new file then goes to the new place; another computer of the vault joins
 // the new place), refusals (another vault's folder, a non-empty folder, the
-// vault folder, S3 for now), and kill -9 at random instants: after each, the
+// vault folder, an s3:// address that is not valid), and kill -9 at random instants: after each, the
 // vault works on the old place or the new one, and a re-run finishes.
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -104,7 +104,7 @@ test("cloud-move refuses another vault's folder, a non-empty folder, the vault f
   fails(await v.cli(['cloud-move', '--to', join(v.vault, 'cloud')]), 1, /must be separate/);
   assert.equal(await exists(join(v.vault, 'cloud')), false);
   fails(await v.cli(['cloud-move', '--to', v.cloud]), 2, /the cloud copy is already there/);
-  fails(await v.cli(['cloud-move', '--to', 's3://bucket/prefix']), 2, /S3-compatible storage is not available in this version yet/);
+  fails(await v.cli(['cloud-move', '--to', 's3://Bad_Bucket/prefix']), 2, /the bucket name in an s3:\/\/ location must be/);
   fails(await v.cli(['cloud-move']), 2, /say where the cloud copy goes/);
   assert.equal(await cloudOf(v.home), v.cloud);
 });
