@@ -1,6 +1,7 @@
 // Settings, "Move the cloud copy": where the encrypted copy is, a move to a
-// new or empty folder (copied, read back, then used from there: the engine's
-// moveCloud), what to do on the vault's other computers, and, as its own
+// new or empty folder or to the union's object storage (S3) (copied, read
+// back, then used from there: the engine's moveCloud), what to do on the
+// vault's other computers, and, as its own
 // confirmed step, deleting the old copy. A move that stopped is offered again.
 // Moving into Dropbox's own app folder is on the command line for now
 // (`cloud-move --to dropbox`); a Dropbox sync folder is a folder here.
@@ -9,6 +10,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { useUnlocked } from './Unlock.js';
 import { explain } from './failures.js';
+import { useS3Connection } from './S3Connection.js';
 import { count, shortWhen } from './text.js';
 import type { ApiResult } from '../../contract/index.js';
 
@@ -17,6 +19,8 @@ const place = (described: string) => described.replace(/^folder /, '');
 export function CloudMove() {
   const [status, setStatus] = useState<ApiResult<'cloudMoveStatus'> | undefined>();
   const [to, setTo] = useState('');
+  const [where, setWhere] = useState<'folder' | 's3'>('folder');
+  const s3 = useS3Connection({ bucket: true });
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState('');
   const [result, setResult] = useState<ApiResult<'moveCloud'> | undefined>();
@@ -54,10 +58,18 @@ export function CloudMove() {
     setDone('');
     setResult(undefined);
     setProgress('');
+    const location = where === 's3' ? s3.location() : undefined;
+    if (typeof location === 'string') {
+      setMessage(`${location[0]!.toUpperCase()}${location.slice(1)}.`);
+      setBusy(false);
+      return;
+    }
+    const params = location ? { to: { kind: 's3' as const, ...location }, s3: s3.connection() } : { to: { kind: 'folder' as const, dir: to.trim() } };
     void run(
       'Moving the cloud copy reads every object back with the vault’s keys, so it needs your passphrase (or the recovery key).',
-      () => call('moveCloud', { to: { kind: 'folder', dir: to.trim() } }),
+      () => call('moveCloud', params),
       (r) => {
+        s3.clear();
         setResult(r);
         setBusy(false);
         void refresh();
@@ -95,12 +107,27 @@ export function CloudMove() {
           <p className="warning">A move to {place(status.interrupted.to)} stopped before it finished. Move it there again to finish: nothing is lost.</p>
         )}
         <p>
-          Move it to a new or empty folder (your own Dropbox or OneDrive folder, a share): every item is copied, read back and checked, and only then does this
-          computer use the new place. The old copy stays until you delete it.
+          Move it to a new or empty folder (your own Dropbox or OneDrive folder, a share), or to the union&rsquo;s object storage (S3): every item is copied,
+          read back and checked, and only then does this computer use the new place. The old copy stays until you delete it.
         </p>
         <form onSubmit={move}>
-          <label htmlFor={`${id}-to`}>New folder for the cloud copy (the full path)</label>
-          <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="/home/me/Dropbox/Casevault" required disabled={busy} />
+          <fieldset disabled={busy}>
+            <legend>The new place</legend>
+            <label>
+              <input type="radio" name={`${id}-where`} checked={where === 'folder'} onChange={() => setWhere('folder')} /> A folder
+            </label>
+            <label>
+              <input type="radio" name={`${id}-where`} checked={where === 's3'} onChange={() => setWhere('s3')} /> The union&rsquo;s object storage (S3)
+            </label>
+          </fieldset>
+          {where === 'folder' ? (
+            <>
+              <label htmlFor={`${id}-to`}>New folder for the cloud copy (the full path)</label>
+              <input id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="/home/me/Dropbox/Casevault" required disabled={busy} />
+            </>
+          ) : (
+            s3.fields
+          )}
           <button type="submit" className="primary" disabled={busy}>
             {busy && !status?.oldCopy ? 'Moving…' : 'Move the cloud copy'}
           </button>

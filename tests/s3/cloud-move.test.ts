@@ -5,7 +5,9 @@
 // the old folder deleted on request), a move killed at an upload and run
 // again, back from S3 to a folder, and the refusals: a bucket that is not
 // there, a prefix that is not empty, a place overlapping the backups on S3
-// (in init and backup-folder too).
+// (in init and backup-folder too); and the app's Settings card moving a
+// vault to S3 in real Chromium, with the connection typed in (nothing in the
+// engine's environment).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +18,8 @@ import { after, before, describe, it } from 'node:test';
 import { BIN, PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
 import { exists, readTree, tempDir } from '../helpers/fs.js';
 import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
-import { writeFiles } from '../helpers/vault.js';
+import { makeVault, writeFiles } from '../helpers/vault.js';
+import { needsChromium, withApp } from '../helpers/browser.js';
 import { FaultProxy } from './fault-proxy.js';
 
 const skip = s3SkipReason();
@@ -160,5 +163,40 @@ describe('cloud-move to and from S3 storage (Ceph)', { skip }, () => {
     ok(await run(['cloud-move', '--to', `s3://${bucket}/alice`], env), 'cloud-move to S3');
     fails(await run(['backup-folder', `s3://${bucket}/alice/backups`], env), 2, /cannot share a place on S3 storage/);
     fails(await run(['cloud-move', '--to', `s3://${bucket}/alice/inner`], env), 2, /inside the cloud copy there, or holds it/);
+  });
+
+  it('the app: Settings moves the cloud copy to S3 with the connection typed in', needsChromium, async () => {
+    const bucket = await server.makeBucket();
+    const v = await makeVault({ files: { 'Member 7/letter.txt': 'a letter', 'minutes.txt': 'minutes' }, synced: true });
+    await withApp(v.engine, async (page) => {
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const card = page.locator('section', { has: page.getByRole('heading', { name: 'Move the cloud copy' }) });
+      await card.getByText(`The encrypted cloud copy is in ${v.cloud}.`).waitFor();
+      await card.getByLabel('The union’s object storage (S3)').check();
+      await card.getByLabel('Bucket address (s3://BUCKET/PREFIX)').fill(`s3://${bucket}/branch 7`);
+      await card.getByLabel('Storage server address (endpoint)').fill(server.conn.endpoint!);
+      await card.getByLabel('Access key ID').fill(server.conn.accessKeyId);
+      await card.getByLabel('Secret access key').fill(server.conn.secretAccessKey);
+      await card.getByRole('button', { name: 'Move the cloud copy' }).click();
+      await card
+        .getByRole('alert')
+        .getByText(/^The prefix in an s3:\/\/ location /)
+        .waitFor();
+
+      await card.getByLabel('Bucket address (s3://BUCKET/PREFIX)').fill(`s3://${bucket}/branch-7/carol`);
+      await card.getByRole('button', { name: 'Move the cloud copy' }).click();
+      await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await card
+        .getByText(
+          `The cloud copy is now in S3 storage s3://${bucket}/branch-7/carol: 2 objects copied, read back and checked. This computer uses it from now on.`,
+        )
+        .waitFor({ timeout: 60_000 });
+      assert.equal(await card.getByLabel('Secret access key').inputValue(), '', 'the secret is cleared once used');
+    });
+    assert.deepEqual(await cloudOf(v.home), { kind: 's3', bucket, prefix: 'branch-7/carol' });
+    await writeFiles(v.vault, { 'after.txt': 'after the move' });
+    assert.equal((await v.engine.sync()).uploaded, 1, 'the vault syncs to S3 with the connection kept');
+    assert.equal((await keysUnder(bucket, 'branch-7/carol/objects/')).length, 3);
   });
 });
