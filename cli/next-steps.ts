@@ -44,6 +44,9 @@ const TEXT: Record<NextStep, string> = {
   'list-archives': '`casevault archives` lists them',
   'keep-backups-or-delete-archives':
     'keep the backups (hand the drive over with them: `casevault remove --yes` keeps them), or first delete each archive with `casevault archives delete ID --yes`',
+  'keep-backups': 'keep them: `casevault remove --yes` keeps the backups (hand the drive over with them)',
+  'other-computers-first':
+    'remove the vault on each of them first (`casevault remove` there), or mark one that is no longer used as lost (`casevault devices lost NAME --yes`); or keep the cloud copy (`casevault remove --yes` keeps it)',
   'list-devices': '`casevault devices` lists their names and IDs',
   confirm: 'confirm with --yes',
   'confirm-early': 'add --force to do it anyway',

@@ -104,6 +104,10 @@ export type NextStep =
   | 'list-archives'
   /** Keep the backups (archives are in them), or delete each archive first. */
   | 'keep-backups-or-delete-archives'
+  /** Keep the backups (another computer's are among them). */
+  | 'keep-backups'
+  /** Remove the vault on the other computers that use the cloud copy first, mark one no longer used as lost, or keep the cloud copy. */
+  | 'other-computers-first'
   /** Pick a computer as the list of the vault's computers names it. */
   | 'list-devices'
   /** Confirm it (the person's confirmation is part of the request). */

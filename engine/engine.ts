@@ -873,6 +873,14 @@ export class Engine {
     }
   }
 
+  /** Snapshots in the backup folder this computer did not take (archives apart); none where the folder cannot be listed (nothing there to delete either). */
+  private async othersSnapshots(): Promise<number> {
+    const { loadBackupState } = await import('./backup/local.js');
+    const own = new Set((await loadBackupState(this.home)).snapshots);
+    const listed = await (await this.backups()).list().catch(() => undefined);
+    return listed?.snapshots.filter((s) => !s.archive && !own.has(s.id)).length ?? 0;
+  }
+
   private async backups(): Promise<BackupApi> {
     const { BackupApi } = await import('./backup/service.js');
     return new BackupApi(this.backupDeps());
@@ -1142,8 +1150,10 @@ export class Engine {
     const finished = await this.finishRemoval();
     if (finished) return finished;
     const config = await loadConfig(this.home);
-    const { removeVault } = await import('./leaving/remove-vault.js');
+    const { removeVault, unfinishedRemoval } = await import('./leaving/remove-vault.js');
     const archives = o.yes && o.backups === 'delete' ? await this.archivesInBackupFolder(config) : 0;
+    // Which computers still use the cloud copy: their records are sealed (asked before live sync stops; a removal under way has checked already).
+    if (o.yes && o.cloud === 'delete' && !(await unfinishedRemoval(this.home))) this.requireKeys();
     await this.stopLiveSync();
     const report = await withHomeLock(this.home, () =>
       removeVault(
@@ -1156,6 +1166,8 @@ export class Engine {
           syncCloud: async () => syncOnce(await this.syncContext()),
           archives,
           keyRotation: () => this.keyRotation(),
+          otherComputers: async () => (await this.devices()).filter((x) => !x.this && x.status === 'active').map((x) => x.name),
+          othersSnapshots: () => this.othersSnapshots(),
         },
         o,
       ),

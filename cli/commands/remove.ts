@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { Ctx } from '../context.js';
 import { unlockSecret } from '../prompt.js';
+import { failureOf } from '../../engine/index.js';
 import { fileCount, type KeepOrDelete } from '../../contract/index.js';
 
 export function removeCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
@@ -14,7 +15,13 @@ export function removeCommand(program: Command, ctx: Ctx, done: (code: number) =
       const engine = ctx.engine();
       // Deleting a Dropbox copy may need the sign-in stored under the vault's keys (with no settings left, a killed removal is only finished: no vault, no question).
       if (o.yes && o.cloud === 'delete' && (await engine.needsUnlockToConnect().catch(() => false))) await engine.unlock(await unlockSecret(ctx.io));
-      const r = await engine.removeVault({ yes: !!o.yes, cloud: o.cloud, backups: o.backups });
+      const remove = () => engine.removeVault({ yes: !!o.yes, cloud: o.cloud, backups: o.backups });
+      // Deleting the cloud copy first reads which computers still use it (their records are sealed): asked for before anything is removed.
+      const r = await remove().catch(async (e: unknown) => {
+        if (failureOf(e).kind !== 'locked' || engine.unlocked) throw e;
+        await engine.unlock(await unlockSecret(ctx.io));
+        return remove();
+      });
       ctx.out(`The vault is removed from this computer: ${fileCount(r.removedFiles)}, its keys and its settings.`);
       if (r.leftInVaultFolder > 0)
         ctx.out(

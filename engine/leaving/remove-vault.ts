@@ -33,6 +33,15 @@ export interface RemoveDeps {
   archives: number;
   /** Whether a key rotation on this computer is running or stopped part-way (status().keyRotation). */
   keyRotation: () => Promise<'none' | 'running' | 'interrupted'>;
+  /** The names of the vault's other computers still in use (not marked lost or wiped): asked only where the cloud copy is to be deleted. */
+  otherComputers: () => Promise<string[]>;
+  /** How many snapshots in the backup folder this computer did not take (another computer's sharing it, or from before a recovery): asked only where the backups are to be deleted. */
+  othersSnapshots: () => Promise<number>;
+}
+
+/** "laptopB", "laptopB and office", "laptopB, office and home". */
+function names(list: string[]): string {
+  return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list.at(-1)!}`;
 }
 
 /** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
@@ -196,6 +205,26 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
       `the backup folder holds ${n} of closed cases, which ${d.archives === 1 ? 'is' : 'are'} not in the handover copy, so nothing was removed`,
       'keep-backups-or-delete-archives',
     );
+  }
+  // The cloud copy is every computer's of the vault: deleting it from under another that still syncs there strands it (its key file gone, its advice looping).
+  if (!started && choice.cloud === 'delete') {
+    const others = await d.otherComputers();
+    if (others.length > 0) {
+      throw new Refused(
+        `${names(others)} still ${others.length === 1 ? 'uses' : 'use'} this vault's cloud copy, so nothing was removed`,
+        'other-computers-first',
+      );
+    }
+  }
+  // Another computer's backups in a shared folder are its own only copy apart from the cloud: never deleted from here.
+  if (!started && choice.backups === 'delete') {
+    const foreign = await d.othersSnapshots();
+    if (foreign > 0) {
+      throw new Refused(
+        `the backup folder holds ${foreign === 1 ? '1 backup' : `${foreign} backups`} this computer did not take (another computer of the vault may back up there), so nothing was removed`,
+        'keep-backups',
+      );
+    }
   }
   // A cloud copy that is kept (handed over) should hold the vault as it is now.
   if (!started && choice.cloud === 'keep') {

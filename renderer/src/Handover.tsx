@@ -101,10 +101,16 @@ export function Handover() {
   const remove = () => {
     setBusy(true);
     setMessage('');
-    call('removeVault', { yes: true, cloud, backups }).then(onRemoved, (e: unknown) => {
-      setMessage(explain(e));
-      setBusy(false);
-    });
+    // Deleting the cloud copy first reads which computers still use it (their records are sealed): it may ask to unlock.
+    void run(
+      'Deleting the cloud copy first checks that no other computer still uses it, so it needs your passphrase (or the recovery key).',
+      () => call('removeVault', { yes: true, cloud, backups }),
+      onRemoved,
+      (m) => {
+        setMessage(m);
+        setBusy(false);
+      },
+    );
   };
 
   return (

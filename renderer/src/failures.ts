@@ -45,6 +45,9 @@ const NEXT: Record<NextStep, string> = {
   'list-snapshots': 'Pick a backup from the list.',
   'list-archives': 'Pick an archive from the list.',
   'keep-backups-or-delete-archives': 'Keep the backups and hand the drive over with them, or first delete each archive on the Housekeeping screen (Archives).',
+  'keep-backups': 'Keep the backups and hand the drive over with them.',
+  'other-computers-first':
+    'Remove the vault on each of those computers first, or mark one that is no longer used as lost (Settings, Computers using this vault); or keep the cloud copy.',
   'list-devices': 'Pick a computer from the list in Settings.',
   confirm: 'Confirm it to go ahead.',
   'confirm-early': 'Tick "do it anyway" to go ahead before its date.',

@@ -9,6 +9,7 @@ import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists } from '../helpers/fs.js';
 import { killStates } from '../helpers/stops.js';
 import { makeVault } from '../helpers/vault.js';
@@ -17,8 +18,10 @@ import { failsWith, handover, ok } from './helpers.js';
 test('a removal killed before any one of its writes is finished by the next `remove --yes`', async () => {
   const v = await makeVault({ files: { 'a.txt': 'a', 'case-1/b.txt': 'b', 'case-1/deep/c.txt': 'c' }, synced: true, backedUp: true });
   ok(await handover(v, join(v.root, 'copy')), 'handover');
+  const engine = new Engine(v.home, v.env);
+  await engine.unlock({ passphrase: PASSPHRASE }); // deleting the cloud copy reads which computers still use it (sealed records)
   const states = await killStates([v.home, v.vault, v.cloud, v.backup], join(v.root, 'states'), () =>
-    new Engine(v.home, v.env).removeVault({ yes: true, cloud: 'delete', backups: 'delete' }),
+    engine.removeVault({ yes: true, cloud: 'delete', backups: 'delete' }),
   );
   // A dead process's lock is taken over; one a kill left here names this process, which is alive.
   const restore = async (at: number) => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import type { HealthItem } from '../../contract/index.js';
+import { PASSPHRASE } from '../helpers/cli.js';
 import { exists } from '../helpers/fs.js';
 import { killStates } from '../helpers/stops.js';
 import { makeVault } from '../helpers/vault.js';
@@ -16,8 +17,10 @@ import { handover, ok } from './helpers.js';
 test('status says a killed removal is not finished, with `casevault remove --yes`, until it is', async () => {
   const v = await makeVault({ files: { 'a.txt': 'a', 'case-1/b.txt': 'b', 'case-1/c.txt': 'c' }, synced: true, backedUp: true });
   ok(await handover(v, join(v.root, 'copy')), 'handover');
+  const engine = new Engine(v.home, v.env);
+  await engine.unlock({ passphrase: PASSPHRASE }); // deleting the cloud copy reads which computers still use it (sealed records)
   const states = await killStates([v.home, v.vault, v.cloud, v.backup], join(v.root, 'states'), () =>
-    new Engine(v.home, v.env).removeVault({ yes: true, cloud: 'delete', backups: 'delete' }),
+    engine.removeVault({ yes: true, cloud: 'delete', backups: 'delete' }),
   );
   let seen = 0;
   let last = 0;
