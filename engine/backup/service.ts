@@ -343,6 +343,9 @@ export class BackupApi {
    * What the health says of this computer's backups in the folder: whether
    * the last one (`last`) is there and its manifest opens, and which others
    * it took are gone (neither forgotten nor noted: verify --backup notes them).
+   * Status asks this on every call, so this computer's other snapshots are
+   * not opened (whether they read back is verify --backup's question): the
+   * cost does not grow with the backups it keeps.
    */
   async ownSnapshots(last: string): Promise<OwnSnapshots> {
     const { repo, local } = await this.open(false);
@@ -358,6 +361,7 @@ export class BackupApi {
           replayed.push(id);
           continue;
         }
+        if (own.has(id) && id !== last) continue; // its own, so never "not a snapshot": only a missing one is told, below
         const readable = await repo.readSummary(id).then(
           () => true,
           (e: unknown) => {
@@ -366,7 +370,7 @@ export class BackupApi {
           },
         );
         if (id === last) lastReadable = readable;
-        else if (!readable && !own.has(id) && (await repo.notOurs(id))) notSnapshots.push(id);
+        else if (!readable && (await repo.notOurs(id))) notSnapshots.push(id);
       }
       if (forgotten.has(last)) lastReadable = false;
       return { lastReadable, missing: missingSnapshots(local, present), replayed, notSnapshots };
