@@ -16,6 +16,7 @@
 // which and from when it can go; a later forget or prune removes it.
 import { toHex } from '../../crypto/index.js';
 import { Damaged, isDataDefect, Refused } from '../errors.js';
+import { splitReplayed } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { packName, snapshotName, type PackRecord, type Repository } from './repository.js';
 import { applyRetentionByGroup } from './retention.js';
@@ -44,16 +45,12 @@ export async function forgetSnapshots(
   /** Snapshots this computer forgot before (backup-state.json): one back in the folder was put back (a replay), and is removed again. */
   forgotten: ReadonlySet<string> = new Set(),
 ): Promise<ForgetReport> {
-  const ids = await repo.listSnapshots();
   const dated: { id: string; timeMs: number }[] = [];
   const archived: { id: string; timeMs: number }[] = [];
   const unreadable: string[] = [];
-  const replayed: string[] = [];
-  for (const id of ids) {
-    if (forgotten.has(id)) {
-      replayed.push(id); // this computer decided to forget it: safe to delete, whatever it holds
-      continue;
-    }
+  // A replay: this computer decided to forget it, so it is safe to delete, whatever it holds.
+  const { live, replayed } = splitReplayed(await repo.listSnapshots(), forgotten);
+  for (const id of live) {
     try {
       (archives.has(id) ? archived : dated).push({ id, timeMs: (await repo.readSummary(id)).timeMs });
     } catch {
@@ -110,8 +107,7 @@ export async function prune(repo: Repository, emit?: BackupEmit, o: PruneOptions
   await repo.loadIndex();
   const live = new Set<string>();
   const notSnapshots: string[] = [];
-  for (const id of await repo.listSnapshots()) {
-    if (o.forgotten?.has(id)) continue;
+  for (const id of splitReplayed(await repo.listSnapshots(), o.forgotten ?? []).live) {
     let blobs;
     try {
       blobs = (await repo.readSummary(id)).blobs;

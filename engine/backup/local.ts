@@ -81,6 +81,20 @@ export function expectedSnapshots(s: BackupLocalState): string[] {
   return s.snapshots.filter((id) => !left.has(id));
 }
 
+/**
+ * The folder's snapshot IDs (`present`) split by this computer's records:
+ * `replayed`, those it forgot that are back in the folder (put back by
+ * someone who kept a copy: never listed, restored or taken for a version,
+ * and removed again by forget), and `live`, the rest, in the order given.
+ */
+export function splitReplayed(present: Iterable<string>, forgotten: Iterable<string>): { live: string[]; replayed: string[] } {
+  const gone = new Set(forgotten);
+  const live: string[] = [];
+  const replayed: string[] = [];
+  for (const id of present) (gone.has(id) ? replayed : live).push(id);
+  return { live, replayed };
+}
+
 /** Those of them that `present` (the folder's snapshot IDs) lacks. */
 export function missingSnapshots(s: BackupLocalState, present: ReadonlySet<string>): string[] {
   return expectedSnapshots(s).filter((id) => !present.has(id));

@@ -23,7 +23,16 @@ import {
   type Listed,
 } from './folder.js';
 import { forgetSnapshots, prune } from './forget.js';
-import { expectedSnapshots, loadBackupState, loadFileCache, missingSnapshots, saveBackupState, saveFileCache, type BackupLocalState } from './local.js';
+import {
+  expectedSnapshots,
+  loadBackupState,
+  loadFileCache,
+  missingSnapshots,
+  saveBackupState,
+  saveFileCache,
+  splitReplayed,
+  type BackupLocalState,
+} from './local.js';
 import { withRepoLock } from './lock.js';
 import type { BackupEmit } from './progress-report.js';
 import { DEFAULT_REPO_PARAMS, isMissingOrDamaged, NoRepository, Repository } from './repository.js';
@@ -343,21 +352,20 @@ export class BackupApi {
    * What the health says of this computer's backups in the folder: whether
    * the last one (`last`) is there and its manifest opens, and which others
    * it took are gone (neither forgotten nor noted: verify --backup notes them).
+   * Status asks this on every call, so this computer's other snapshots are
+   * not opened (whether they read back is verify --backup's question): the
+   * cost does not grow with the backups it keeps.
    */
   async ownSnapshots(last: string): Promise<OwnSnapshots> {
     const { repo, local } = await this.open(false);
     try {
-      const present = new Set(await repo.listSnapshots());
-      const forgotten = new Set(local.forgotten);
+      const present = await repo.listSnapshots();
+      const { live, replayed } = splitReplayed(present, local.forgotten);
       const own = new Set(expectedSnapshots(local));
-      const replayed: string[] = [];
       const notSnapshots: string[] = [];
-      let lastReadable = false;
-      for (const id of present) {
-        if (forgotten.has(id)) {
-          replayed.push(id);
-          continue;
-        }
+      let lastReadable = false; // stays so when it is gone, or forgotten here and put back
+      for (const id of live) {
+        if (own.has(id) && id !== last) continue; // its own, so never "not a snapshot": only a missing one is told, below
         const readable = await repo.readSummary(id).then(
           () => true,
           (e: unknown) => {
@@ -366,10 +374,9 @@ export class BackupApi {
           },
         );
         if (id === last) lastReadable = readable;
-        else if (!readable && !own.has(id) && (await repo.notOurs(id))) notSnapshots.push(id);
+        else if (!readable && (await repo.notOurs(id))) notSnapshots.push(id);
       }
-      if (forgotten.has(last)) lastReadable = false;
-      return { lastReadable, missing: missingSnapshots(local, present), replayed, notSnapshots };
+      return { lastReadable, missing: missingSnapshots(local, new Set(present)), replayed, notSnapshots };
     } finally {
       await wipeRepoKeys(repo.keys);
     }
@@ -381,14 +388,9 @@ export class BackupApi {
     try {
       const out: SnapshotInfo[] = [];
       const unreadable: string[] = [];
-      const replayed: string[] = [];
-      const forgotten = new Set(local.forgotten);
       const archives = await archiveIds(repo, local.archives);
-      for (const id of await repo.listSnapshots()) {
-        if (forgotten.has(id)) {
-          replayed.push(id); // forgotten here: put back by someone who kept a copy; never offered as a backup
-          continue;
-        }
+      const { live, replayed } = splitReplayed(await repo.listSnapshots(), local.forgotten); // a replay is never offered as a backup
+      for (const id of live) {
         try {
           const s = await repo.readSummary(id);
           out.push({ id, time: new Date(s.timeMs).toISOString(), files: s.files, bytes: s.bytes, ...(archives.has(id) ? { archive: true as const } : {}) });
@@ -428,10 +430,8 @@ export class BackupApi {
    * restoring it as "latest" would put back older files unannounced.
    */
   private async resolve(repo: Repository, wanted: string | undefined, archives: ReadonlySet<string>, local: BackupLocalState): Promise<string> {
-    const forgotten = new Set(local.forgotten);
     const all = await repo.listSnapshots();
-    // A snapshot this computer forgot that is back in the folder was put back by someone who kept a copy: never restored, by any name.
-    const ids = all.filter((id) => !forgotten.has(id));
+    const ids = splitReplayed(all, local.forgotten).live; // a replay is never restored, by any name
     if (ids.length === 0 && all.length === 0) throw new UsageError('the backup folder holds no snapshots yet', 'take-backup');
     if (!wanted || wanted === 'latest') {
       const own = expectedSnapshots(local)
@@ -530,9 +530,7 @@ export class BackupApi {
       const archives = await archiveIds(repo, local.archives);
       const found: FoundFile[] = [];
       const unreadable: string[] = [];
-      const forgotten = new Set(local.forgotten);
-      for (const id of await repo.listSnapshots()) {
-        if (forgotten.has(id)) continue; // forgotten here and put back: not a version anyone kept
+      for (const id of splitReplayed(await repo.listSnapshots(), local.forgotten).live) {
         let manifest;
         try {
           manifest = await repo.readManifest(id, keyring(keys));

@@ -9,6 +9,7 @@
 // each blob of a pack the index lists that is missing or cut short.
 import { encodeHeader, PACK_PREFIX, packPadding, packPrefix } from '../../crypto/backup/pack.js';
 import { toHex } from '../../crypto/index.js';
+import { splitReplayed } from './local.js';
 import { throttled, type BackupEmit } from './progress-report.js';
 import { isDataDefect } from '../errors.js';
 import { damagedAt, describeProblem, packName, type BoxReader, type Repository } from './repository.js';
@@ -147,15 +148,15 @@ export async function verifyRepository(o: VerifyInput): Promise<BackupVerifyRepo
   report.snapshots = ids.length;
   const own = new Set(o.expectedSnapshots ?? []);
   const unopened = new Set<string>();
-  for (const id of ids) {
-    if (o.forgotten?.has(id)) {
-      report.bad.push({
-        item: `snapshot ${id}`,
-        reason: 'forgotten here before and put back into the backup folder (a copy someone kept): it is never offered for restore',
-        kind: 'replayed',
-      });
-      continue;
-    }
+  const { live, replayed } = splitReplayed(ids, o.forgotten ?? []);
+  for (const id of replayed) {
+    report.bad.push({
+      item: `snapshot ${id}`,
+      reason: 'forgotten here before and put back into the backup folder (a copy someone kept): it is never offered for restore',
+      kind: 'replayed',
+    });
+  }
+  for (const id of live) {
     try {
       const m = await repo.readManifest(id, o.readers);
       let missing = 0;

@@ -9,14 +9,13 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Engine } from '../../engine/index.js';
 import { needsChromium, shot, withApp } from '../helpers/browser.js';
 import { tempDir } from '../helpers/fs.js';
-import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 
-const skip = s3SkipReason() ?? needsChromium.skip;
 let server: S3Server;
 
 /** Every object's key under `prefix` in `bucket`. */
@@ -32,14 +31,7 @@ async function allBytes(dir: string): Promise<Buffer> {
   return Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
 }
 
-describe('the app on S3 storage (Ceph)', { skip }, () => {
-  before(async () => {
-    server = await startS3Server();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+describeS3('the app on S3 storage (Ceph)', { started: (s) => (server = s), skip: needsChromium.skip }, () => {
   it('first run with S3 for the cloud copy and the backups: a file syncs to the bucket, a backup runs, Settings replaces the key', async () => {
     const bucket = await server.makeBucket();
     const root = await tempDir('e2e-s3');

@@ -1,13 +1,14 @@
 // The real S3 server of the S3 tests: Ceph's S3 gateway, started by
 // tests/s3/start.sh once per test file (tried again if it fails) under a watchdog that stops it if
 // this process dies (a killed test run leaves no daemons), and stopped by
-// stop() when the file's tests end. Where Ceph is not installed the tests
-// are skipped with that reason in plain view; under CI they fail instead,
-// since .ci/run installs it.
+// stop() when the file's tests end (describeS3 does both). Where Ceph is not
+// installed the tests are skipped with that reason in plain view; under CI
+// they fail instead, since .ci/run installs it.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before, describe } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Connection } from '../../engine/remotes/s3/location.js';
@@ -103,4 +104,25 @@ export async function startS3Server(): Promise<S3Server> {
       await promisify(execFile)('bash', [join(SCRIPTS, 'stop.sh'), dir]);
     },
   };
+}
+
+/**
+ * A file's S3 tests: `body`'s tests in a describe() skipped where Ceph is
+ * not installed (s3SkipReason; else `o.skip`, another reason of the
+ * file's), sharing one gateway started before them and stopped after them,
+ * once `body`'s own after() hooks have run. `o.started` gets the running
+ * server first, to keep and to build on (a fault proxy in front of it, users).
+ */
+export function describeS3(name: string, o: { started: (server: S3Server) => unknown; skip?: string | boolean }, body: () => void): void {
+  describe(name, { skip: s3SkipReason() ?? o.skip }, () => {
+    let server: S3Server | undefined;
+    before(async () => {
+      server = await startS3Server();
+      await o.started(server);
+    });
+    body();
+    after(async () => {
+      await server?.stop();
+    });
+  });
 }

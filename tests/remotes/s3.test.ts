@@ -10,16 +10,15 @@
 // and the conditional create behind the backup repository's lock.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { DeleteObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { RemoteError, RemoteNotFound, RemotePermanent, RemoteUnavailable } from '../../engine/remotes/remote.js';
 import { ObjectLocked, S3Remote, type S3RemoteOptions } from '../../engine/remotes/s3/remote.js';
 import { S3Storage } from '../../engine/remotes/s3/storage.js';
-import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 import { FaultProxy } from '../s3/fault-proxy.js';
 import { ANY_SIZE, remoteConformance, type RemoteFaults } from './conformance.js';
 
-const skip = s3SkipReason();
 const READER = { accessKeyId: 'casevault-reader', secretAccessKey: 'reader-secret-for-tests-only' };
 /** Quick retries: the faults below last, so waiting would only slow the tests. */
 const FAST: S3RemoteOptions = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -83,22 +82,23 @@ function faults(bucket: string, keys: { accessKeyId: string; secretAccessKey: st
   };
 }
 
-describe('S3 remote and storage on Ceph', { skip }, () => {
-  before(async () => {
-    server = await startS3Server();
-    proxy = await FaultProxy.start(server.endpoint);
-    server.rgwAdmin([
-      'user',
-      'create',
-      `--uid=${READER.accessKeyId}`,
-      '--display-name=reader',
-      `--access-key=${READER.accessKeyId}`,
-      `--secret=${READER.secretAccessKey}`,
-    ]);
-  });
+/** The gateway kept, the fault proxy put in front of it, and the reader user made. */
+async function started(s: S3Server): Promise<void> {
+  server = s;
+  proxy = await FaultProxy.start(s.endpoint);
+  s.rgwAdmin([
+    'user',
+    'create',
+    `--uid=${READER.accessKeyId}`,
+    '--display-name=reader',
+    `--access-key=${READER.accessKeyId}`,
+    `--secret=${READER.secretAccessKey}`,
+  ]);
+}
+
+describeS3('S3 remote and storage on Ceph', { started }, () => {
   after(async () => {
     await proxy?.close();
-    await server?.stop();
   });
 
   remoteConformance('S3 (Ceph radosgw)', async () => {

@@ -8,15 +8,14 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { Engine } from '../../engine/index.js';
 import { failureOf } from '../../engine/errors.js';
 import { homeFiles } from '../../engine/home.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
-import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 
-const skip = s3SkipReason();
 let server: S3Server;
 
 /** What `p` failed with, as the shells see it. */
@@ -29,14 +28,7 @@ async function failure(p: Promise<unknown>) {
   assert.fail('expected a failure');
 }
 
-describe('the S3 connection as API parameters (Ceph)', { skip }, () => {
-  before(async () => {
-    server = await startS3Server();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+describeS3('the S3 connection as API parameters (Ceph)', { started: (s) => (server = s) }, () => {
   it('init and recover take the connection; connectS3 checks a new key against the bucket before keeping it', async () => {
     const bucket = await server.makeBucket();
     const root = await tempDir('s3-app');

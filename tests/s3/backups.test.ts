@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
-import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 import { writeFiles } from '../helpers/vault.js';
 
-const skip = s3SkipReason();
 let server: S3Server;
 
 interface Health {
@@ -37,14 +36,7 @@ async function setUp(name: string, backupTo: (bucket: string) => string) {
   return { bucket, root, vault, env, backups, init };
 }
 
-describe('backups on S3 storage (Ceph)', { skip }, () => {
-  before(async () => {
-    server = await startS3Server();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
+describeS3('backups on S3 storage (Ceph)', { started: (s) => (server = s) }, () => {
   it('status after a good backup is ok, and a deleted snapshot object is reported (not "the backup drive is not connected")', async () => {
     const { bucket, env, backups, init } = await setUp('status', (b) => `s3://${b}/alice`);
     assert.equal(init.code, 0, init.stderr);

@@ -12,14 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { after, before, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
-import { s3SkipReason, startS3Server, type S3Server } from '../helpers/s3.js';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 import { SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
 import { FaultProxy } from './fault-proxy.js';
 
-const skip = s3SkipReason();
 let server: S3Server;
 let proxy: FaultProxy;
 
@@ -38,14 +37,15 @@ function killAtUpload(args: string[], env: Record<string, string>, nth: number):
   });
 }
 
-describe('casevault on S3 storage (Ceph)', { skip }, () => {
-  before(async () => {
-    server = await startS3Server();
-    proxy = await FaultProxy.start(server.endpoint);
-  });
+/** The gateway kept, and the fault proxy put in front of it. */
+async function started(s: S3Server): Promise<void> {
+  server = s;
+  proxy = await FaultProxy.start(s.endpoint);
+}
+
+describeS3('casevault on S3 storage (Ceph)', { started }, () => {
   after(async () => {
     await proxy?.close();
-    await server?.stop();
   });
 
   it('init --cloud s3://, sync, kill -9 mid-sync then a re-run and verify, recover on a second computer, the sealed access key', async () => {
