@@ -113,6 +113,21 @@ describe('backups on S3 storage (Ceph)', { skip }, () => {
     assert.doesNotMatch(empty.stderr, /plug|drive/);
   });
 
+  it('S3 storage that does not answer: status says so, to check its address or the storage, never to plug a drive in', async () => {
+    const { env, init } = await setUp('silent', (b) => `s3://${b}/frank`);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    const r = await run(['status', '--json'], { ...env, CASEVAULT_S3_ENDPOINT: 'http://127.0.0.1:9' }); // nothing listens there
+    const item = (JSON.parse(r.stdout) as { health: (Health & { next?: string })[] }).health.find((h) => h.area === 'backups')!;
+    assert.equal(item.ok, false);
+    assert.match(
+      item.message,
+      /^the S3 storage holding the backups \(s3:\/\/[^)]+\) did not answer just now: check its address, or whether the storage is up; /,
+    );
+    assert.equal(item.next, 'retry');
+    assert.doesNotMatch(item.message, /plug|drive/);
+  });
+
   it('a wrong S3 secret for backups says the storage refused the access key, and to check it', async () => {
     const { env, init } = await setUp('wrongkey', (b) => `s3://${b}/bob`);
     assert.equal(init.code, 0, init.stderr);
