@@ -131,6 +131,7 @@ import {
   storeDropboxToken,
   type DropboxCredentials,
   type OsTokenStore,
+  type RetryTuning,
 } from './remotes/open-cloud.js';
 import type { Remote } from './remotes/remote.js';
 import { s3FromEnv, type S3Connection } from './remotes/s3/location.js';
@@ -165,6 +166,8 @@ export interface RecoverOptions {
 export interface EngineOptions {
   /** The clock auto-lock's idle timer reads (tests move one by hand). */
   clock?: Clock;
+  /** The cloud's retries, where it is Dropbox or S3 storage (tests shorten the waits). */
+  retry?: RetryTuning;
 }
 
 /** Typed listener surface over Node's EventEmitter. */
@@ -195,6 +198,7 @@ export class Engine {
   /** The vault's health reads the cloud's key file through this: one read at a time, each with a deadline. */
   private readonly prober = new CloudProber();
   private readonly clock: Clock;
+  private readonly retryTuning: RetryTuning | undefined;
   private readonly autoLock: AutoLock;
   /** Why the vault locked by itself, while it stays locked (lockState). */
   private autoLocked: LockState['autoLocked'] = null;
@@ -210,6 +214,7 @@ export class Engine {
     // On Linux a locale is chosen in the environment or not at all; elsewhere the runtime reads the operating system's.
     this.locale = localeFromEnv(env, process.platform === 'linux' ? undefined : Intl.DateTimeFormat().resolvedOptions().locale);
     this.clock = options.clock ?? realClock;
+    this.retryTuning = options.retry;
     this.autoLock = new AutoLock({
       clock: this.clock,
       minutes: async () => (await loadSettings(this.home)).autoLockMinutes,
@@ -293,7 +298,7 @@ export class Engine {
   // ---- the cloud connection ---------------------------------------------------
 
   private async newRemote(cloud: CloudSpec, dropbox: DropboxCredentials | undefined, s3?: S3Connection): Promise<Remote> {
-    const remote = await openCloud(cloud, this.env, dropbox, cloud.kind === 's3' ? (s3 ?? (await this.s3Connection())) : undefined);
+    const remote = await openCloud(cloud, this.env, dropbox, cloud.kind === 's3' ? (s3 ?? (await this.s3Connection())) : undefined, this.retryTuning);
     if (!remote && cloud.kind === 's3') throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
     if (!remote) throw new UsageError('connecting to Dropbox needs a sign-in', 'reconnect-dropbox');
     return remote;
@@ -305,7 +310,7 @@ export class Engine {
     const stored = async () => (this.keys ? await loadDropboxToken(this.home, this.keys) : undefined) ?? (await this.osTokens?.load().catch(() => undefined)); // no keychain copy: the sealed one, after an unlock
     const dropbox = config.cloud.kind === 'dropbox' ? (dropboxFromEnv(this.env) ?? (await stored())) : undefined;
     const s3 = config.cloud.kind === 's3' ? await this.s3Connection() : undefined;
-    const remote = await openCloud(config.cloud, this.env, dropbox, s3);
+    const remote = await openCloud(config.cloud, this.env, dropbox, s3, this.retryTuning);
     if (!remote && config.cloud.kind === 's3' && this.keys) throw new UsageError('connecting to S3 storage needs its address and an access key', 'connect-s3');
     if (!remote && config.cloud.kind === 's3')
       throw new Locked("this vault's S3 access key is stored encrypted, so reaching the cloud needs the vault unlocked");

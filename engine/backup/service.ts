@@ -10,6 +10,7 @@ import { CasevaultError } from '../../crypto/errors.js';
 import { configWriteKeys, loadConfig, saveConfig, type VaultConfig } from '../config.js';
 import { Damaged, isDataDefect, Refused, UsageError } from '../errors.js';
 import { RemoteError, RemoteUnavailable } from '../remotes/remote.js';
+import { withinDeadline } from '../remotes/retry.js';
 import { archiveIds, discardArchive, markArchive, readBackArchive, type ArchivedFile } from './archive-snapshots.js';
 import { runBackup } from './backup.js';
 import {
@@ -141,6 +142,9 @@ function runError(e: unknown): string {
   return code === 'ENOSPC' ? 'the backup drive is full' : code ? `system error ${code}` : 'unexpected error';
 }
 
+/** Whether the backup location is there now; 'no-bucket': S3 storage answered that its bucket is not there. */
+type Reach = 'there' | 'not-there' | 'no-bucket';
+
 export class BackupApi {
   constructor(private readonly d: BackupApiDeps) {}
 
@@ -173,6 +177,19 @@ export class BackupApi {
     const local = await loadBackupState(this.d.home);
     const known = local.repoId !== undefined && local.dir === dir;
     const state = await storage.probe();
+    if (isS3Location(dir)) {
+      // No drive to plug in: the bucket or the backups in it are gone, or the address is wrong.
+      if (state === 'missing' && (known || !create))
+        throw new BackupTargetMissing(
+          `the S3 bucket of the backups (${dir}) is not there (removed, or its address is wrong: the union's storage administrator can tell)`,
+          'change-backup-folder',
+        );
+      if (state !== 'used' && known)
+        throw new BackupTargetMissing(
+          `the S3 storage holds no backups at ${dir} any more (deleted, or the address is wrong: the union's storage administrator can tell)`,
+          'change-backup-folder',
+        );
+    }
     if (state === 'missing' && (known || !create)) throw new BackupTargetMissing('the backup folder cannot be found');
     if (state !== 'used' && known) throw new BackupTargetMissing('the backup folder is empty, as if the backup drive were not plugged in or mounted');
     let repo: Repository;
@@ -734,8 +751,8 @@ export class BackupApi {
 
   /** Last backup, next one due, and whether backups are overdue (for status and the scheduler): the current folder's runs only. */
   async status(schedule: BackupSchedule = DEFAULT_SCHEDULE, now = Date.now()): Promise<BackupStatus> {
-    const facts = await this.facts(schedule, now);
-    return { ...facts, health: await backupsStatusHealth(facts, now) };
+    const { reach, ...facts } = await this.facts(schedule, now);
+    return { ...facts, health: await backupsStatusHealth(facts, now, reach === 'no-bucket') };
   }
 
   /**
@@ -743,29 +760,30 @@ export class BackupApi {
    * there; S3 storage is asked (its bucket there, within PROBE_DEADLINE_MS),
    * never taken for a local path.
    */
-  private async reachable(folder: string): Promise<boolean> {
+  private async reachable(folder: string): Promise<Reach> {
     if (!isS3Location(folder)) {
       return stat(folder).then(
-        (s) => s.isDirectory(),
-        () => false,
+        (s) => (s.isDirectory() ? 'there' : 'not-there'),
+        () => 'not-there',
       );
     }
     let storage: RepoStorage | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
       storage = this.d.storageFor?.(folder) ?? repoStorageAt(folder, this.d.s3, this.lockDays);
-      const asked = storage.probe().then((state) => state !== 'missing');
-      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_DEADLINE_MS)));
-      return await Promise.race([asked.catch(() => false), late]);
+      const s3 = storage;
+      const asked = withinDeadline(PROBE_DEADLINE_MS, () => s3.probe()).then((state): Reach => (state === 'missing' ? 'no-bucket' : 'there'));
+      const late = new Promise<Reach>((resolve) => (timer = setTimeout(() => resolve('not-there'), PROBE_DEADLINE_MS)));
+      return await Promise.race([asked.catch((): Reach => 'not-there'), late]);
     } catch {
-      return false;
+      return 'not-there';
     } finally {
       clearTimeout(timer);
       storage?.close?.();
     }
   }
 
-  private async facts(schedule: BackupSchedule, now: number): Promise<BackupFacts> {
+  private async facts(schedule: BackupSchedule, now: number): Promise<BackupFacts & { reach?: Reach }> {
     const config = await loadConfig(this.d.home);
     const local = await loadBackupState(this.d.home);
     if (!config.backupDir) {
@@ -795,9 +813,11 @@ export class BackupApi {
       lastAttemptMs: last ? Date.parse(last.at) : null,
       lastAttemptOk: last ? last.ok : null,
     };
+    const reach = await this.reachable(folder);
     return {
       folder,
-      reachable: await this.reachable(folder),
+      reachable: reach === 'there',
+      reach,
       lastBackup: lastOk,
       lastAttempt: last,
       nextBackup: new Date(nextBackupAt(schedule, st)).toISOString(),

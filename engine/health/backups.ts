@@ -19,8 +19,9 @@ export const LATE_AFTER_MS = 20 * 60_000;
 /**
  * `canMakeFolder`: the backup folder is not there yet but its parent is, and no backup was taken: the first backup makes it.
  * `isFile`: a file is at the backup folder's path (set before files were refused there): another folder is the remedy, not the drive.
+ * `noBucket`: S3 storage answered that the backups' bucket is not there: no waiting helps.
  */
-export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false, isFile = false): HealthItem {
+export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false, isFile = false, noBucket = false): HealthItem {
   if (!s.folder)
     return problem('backups', 'attention', 'no backup folder is set up, so there is no copy of the vault apart from the cloud', 'set-backup-folder');
   // Before this computer's first backup to a folder it adopted (backup-folder, recover --backup), the newest backup the folder held then.
@@ -34,8 +35,20 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
         : `the last backup was ${ago(last, now)}`;
   const due = s.nextBackup ? Date.parse(s.nextBackup) : undefined;
   const overdue = s.overdue ? ` and backups are overdue${last === undefined ? '' : `: none for ${duration(now - last)}`}` : '';
+  if (!s.reachable && s.folder.startsWith('s3://') && noBucket)
+    return problem(
+      'backups',
+      'attention',
+      `the S3 bucket of the backups (${s.folder}) is not there (removed, or its address is wrong: the union's storage administrator can tell); ${lastWords}${overdue}`,
+      'change-backup-folder',
+    );
   if (!s.reachable && s.folder.startsWith('s3://'))
-    return problem('backups', 'attention', `the S3 storage holding the backups (${s.folder}) could not be reached just now; ${lastWords}${overdue}`, 'retry');
+    return problem(
+      'backups',
+      'attention',
+      `the S3 storage holding the backups (${s.folder}) did not answer just now: check its address, or whether the storage is up; ${lastWords}${overdue}`,
+      'retry',
+    );
   if (!s.reachable && isFile)
     return problem('backups', 'attention', `the backup folder ${s.folder} is a file, not a folder; ${lastWords}${overdue}`, 'change-backup-folder');
   if (!s.reachable && !canMakeFolder)
@@ -66,9 +79,9 @@ export function backupsHealth(s: BackupFacts, now: number, canMakeFolder = false
 }
 
 /** backupsHealth, with whether the first backup can make a folder that is not there yet (its parent is), and whether a file is in its place. */
-export async function backupsStatusHealth(s: BackupFacts, now: number): Promise<HealthItem> {
+export async function backupsStatusHealth(s: BackupFacts, now: number, noBucket = false): Promise<HealthItem> {
   const local = !!s.folder && !s.folder.startsWith('s3://') && !s.reachable;
   const isFile = local && !!(await statIfExists(s.folder!).catch(() => undefined));
   const canMakeFolder = local && !isFile && !s.lastBackup && !!(await statIfExists(dirname(s.folder!)))?.isDirectory();
-  return backupsHealth(s, now, canMakeFolder, isFile);
+  return backupsHealth(s, now, canMakeFolder, isFile, noBucket);
 }

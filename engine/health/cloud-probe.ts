@@ -3,11 +3,14 @@
 // share that hangs) is reported as such within seconds instead of holding
 // Home's status up; and at most one read at a time, so a page asking every
 // few seconds never piles up requests behind a slow one (a new question
-// joins the read under way: joined-read.ts). Nothing is kept between reads:
-// each answer is what the cloud said just now.
+// joins the read under way: joined-read.ts). The read's retries stop at the
+// deadline too (retry.ts: withinDeadline), so nothing goes on asking a busy
+// cloud after the answer is given. Nothing is kept between reads: each
+// answer is what the cloud said just now.
 import type { FailureInfo } from '../../contract/index.js';
 import { failureOf, Unreachable } from '../errors.js';
 import { cloudKeyProblem, readCloudKeyFile, type CloudKeyCheck, type CloudKeyState } from '../keys/cloud-key-file.js';
+import { withinDeadline } from '../remotes/retry.js';
 import { JoinedRead } from './joined-read.js';
 
 export interface CloudProbe {
@@ -30,7 +33,7 @@ export class CloudProber {
   /** `check` connects (a Dropbox sign-in may need the vault unlocked: that is the answer then); `where` names the cloud in the deadline's sentence. */
   probe(check: () => Promise<CloudKeyCheck>, where: string): Promise<CloudProbe> {
     return this.joined.ask(
-      () => read(check),
+      () => withinDeadline(this.joined.deadlineMs, () => read(check)),
       () => {
         const seconds = Math.round(this.joined.deadlineMs / 1000);
         return { failure: new Unreachable(`${where} did not answer within ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`, 'retry').toJSON() };

@@ -33,12 +33,30 @@ export function safeJoin(dir: string, path: string): string {
   return full;
 }
 
-/** "name (restored N).ext" for N of 2 or more (`full` itself for 1). */
+/** The longest file name file systems take: 255 bytes (ext4, APFS: of UTF-8; NTFS: 255 UTF-16 units, never more than its UTF-8 bytes). */
+const NAME_MAX = 255;
+
+/** `text` cut at the end to at most `max` bytes of UTF-8, whole characters only. */
+function fitBytes(text: string, max: number): string {
+  const chars = Array.from(text);
+  while (Buffer.byteLength(chars.join('')) > max) chars.pop();
+  return chars.join('');
+}
+
+/**
+ * "name (restored N).ext" for N of 2 or more (`full` itself for 1). A name
+ * that would pass the file-name limit has its stem shortened to fit, the
+ * extension kept (unless it is too long to keep): the mark still tells the
+ * copies apart, and placeNew never takes a name that is there.
+ */
 function besideName(full: string, n: number): string {
   if (n === 1) return full;
-  const dot = full.lastIndexOf('.');
-  const slash = full.lastIndexOf(sep);
-  return dot > slash + 1 ? `${full.slice(0, dot)} (restored ${n})${full.slice(dot)}` : `${full} (restored ${n})`;
+  const name = basename(full);
+  const dot = name.lastIndexOf('.');
+  const mark = ` (restored ${n})`;
+  let [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  if (Buffer.byteLength(ext + mark) > NAME_MAX / 2) [stem, ext] = [name, ''];
+  return join(dirname(full), fitBytes(stem, NAME_MAX - Buffer.byteLength(mark + ext)) + mark + ext);
 }
 
 /** Moves tmp to `full`, or beside it as "name (restored N).ext" if `full` exists. Never overwrites (placeNew). */

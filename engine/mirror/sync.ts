@@ -19,6 +19,7 @@ import { Refused } from '../errors.js';
 import { runPool } from '../fsutil/pool.js';
 import { FolderRemote } from '../remotes/folder.js';
 import { RemoteNotFound, type Remote } from '../remotes/remote.js';
+import { onePass } from '../remotes/retry.js';
 import { folderPath, isUnder, scanVault, type ScannedFile, type ScanResult } from './scan.js';
 import { loadState, manyFilesRecorded, saveChanges, saveLastSync, stateDirty, type FileRecord, type SyncState } from './state.js';
 import { purgeTrash, trashName } from './trash.js';
@@ -198,7 +199,12 @@ export function vaultFolderMissing(vaultDir: string, then: string): Refused {
   return new Refused(`the vault folder ${vaultDir} is missing; reconnect its drive${then}`);
 }
 
-export async function syncOnce(ctx: SyncContext): Promise<SyncReport> {
+/** One pass; once the cloud has clearly stopped answering, the pass's other requests fail at once with that (retry.ts: onePass). */
+export function syncOnce(ctx: SyncContext): Promise<SyncReport> {
+  return onePass(() => syncPass(ctx));
+}
+
+async function syncPass(ctx: SyncContext): Promise<SyncReport> {
   if (ctx.remote instanceof FolderRemote) ctx.remote.newPass(); // a link planted since the last pass is met afresh
   await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
   const vaultStat = await statIfExists(ctx.vaultDir);

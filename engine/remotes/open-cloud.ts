@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../fsutil/atomic.js';
 import { homeFiles } from '../home.js';
 import { FolderRemote } from './folder.js';
 import type { Remote } from './remote.js';
+import type { RetryOptions } from './retry.js';
 import { type CloudSpec } from '../../contract/index.js';
 import { readIfExists } from '../fsutil/read.js';
 import { s3FromEnv, s3Url, type S3Connection } from './s3/location.js';
@@ -36,19 +37,23 @@ export function dropboxFromEnv(env: NodeJS.ProcessEnv): DropboxCredentials | und
   return appKey && refreshToken ? { appKey, refreshToken } : undefined;
 }
 
+/** A network remote's retries (tests shorten them; default: each backend's own). */
+export type RetryTuning = Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>;
+
 /** The remote for `cloud`; Dropbox and S3 need credentials (S3's: `s3`, else the environment's). (Each SDK is loaded only for a vault of its kind.) */
 export async function openCloud(
   cloud: CloudSpec,
   env: NodeJS.ProcessEnv,
   dropbox: DropboxCredentials | undefined,
   s3?: S3Connection,
+  retry: RetryTuning = {},
 ): Promise<Remote | undefined> {
   if (cloud.kind === 'folder') return new FolderRemote(cloud.dir);
   if (cloud.kind === 's3') {
     const conn = s3 ?? s3FromEnv(env);
     if (!conn) return undefined;
     const { S3Remote } = await import('./s3/remote.js');
-    return new S3Remote({ bucket: cloud.bucket, prefix: cloud.prefix }, conn);
+    return new S3Remote({ bucket: cloud.bucket, prefix: cloud.prefix }, conn, retry);
   }
   if (!dropbox) return undefined;
   const { DropboxRemote } = await import('./dropbox/remote.js');
@@ -57,6 +62,7 @@ export async function openCloud(
     refreshToken: dropbox.refreshToken,
     rootFolder: cloud.root,
     ...(env.CASEVAULT_DROPBOX_API_URL ? { apiBaseUrl: env.CASEVAULT_DROPBOX_API_URL } : {}),
+    ...retry,
   });
 }
 

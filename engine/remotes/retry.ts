@@ -8,6 +8,17 @@
 // the attempts run out, or a Retry-After is longer than the caller will
 // wait, the call fails with RemoteUnavailable carrying that Retry-After, so
 // the engine schedules the retry instead of blocking.
+//
+// Two scopes bound the retries of everything run inside them, whichever
+// remote and request: onePass() (a sync pass) shares one circuit breaker, so
+// once a request has spent its attempts on a remote that does not answer,
+// every other request of the pass fails at once with the same failure
+// instead of spending its own attempts (a pass of 400 files would otherwise
+// wait 400 times as long before saying so); a request that succeeds closes
+// it again. withinDeadline() (the health probe) never waits past its
+// deadline: the probe's answer is given by then, and nothing is left
+// retrying behind it.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteUnavailable, type RemoteAuthFailed, type RemoteFailure } from './remote.js';
 
 /** What one failed attempt means. */
@@ -49,6 +60,25 @@ export interface RetryState {
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+interface Scope {
+  /** The failure that opened the breaker, while it is open (onePass). */
+  open?: RemoteUnavailable;
+  /** No wait may end after this (Date.now() ms; withinDeadline). */
+  deadline?: number;
+}
+
+const scope = new AsyncLocalStorage<Scope>();
+
+/** Runs `fn` with one circuit breaker for every remote request in it. */
+export function onePass<T>(fn: () => Promise<T>): Promise<T> {
+  return scope.run({}, fn);
+}
+
+/** Runs `fn` with no retry waiting past `ms` from now: a request that would wait longer fails then with RemoteUnavailable. */
+export function withinDeadline<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  return scope.run({ deadline: Date.now() + ms }, fn);
+}
+
 export class Retry {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -68,26 +98,38 @@ export class Retry {
 
   /** Runs `fn` until it succeeds, fails in a way retrying will not cure, or the attempts run out. */
   async run<T>(fn: () => Promise<T>, state: RetryState = { uncertain: false }): Promise<T> {
+    const within = scope.getStore();
+    const givenUp = (failure: RemoteUnavailable) => {
+      if (within) within.open = failure;
+      return failure;
+    };
     for (let attempt = 1; ; attempt++) {
+      if (within?.open) throw new RemoteUnavailable(within.open.message, within.open.retryAfterMs, within.open.what);
       try {
-        return await fn();
+        const answer = await fn();
+        if (within) within.open = undefined;
+        return answer;
       } catch (e) {
         const c = this.o.classify(e);
         if (c.failure === 'auth' && !c.refresh) throw this.o.authFailed();
         if (c.failure !== 'auth' && c.failure !== 'unavailable') throw e;
         if (c.uncertain) state.uncertain = true;
+        const notAnswering = () =>
+          givenUp(new RemoteUnavailable(`${this.o.service} is not answering or is busy; Casevault will try again later`, c.retryAfterMs));
         if (attempt >= this.maxAttempts) {
           if (c.failure === 'auth') throw this.o.authFailed();
-          throw new RemoteUnavailable(`${this.o.service} is not answering or is busy; Casevault will try again later`, c.retryAfterMs);
+          throw notAnswering();
         }
         if (c.refresh) {
           await c.refresh();
           continue;
         }
         if (c.retryAfterMs !== undefined && c.retryAfterMs > this.maxRetryAfterMs) {
-          throw new RemoteUnavailable(`${this.o.service} asked Casevault to wait before trying again`, c.retryAfterMs);
+          throw givenUp(new RemoteUnavailable(`${this.o.service} asked Casevault to wait before trying again`, c.retryAfterMs));
         }
-        await this.sleep(this.delay(attempt, c.retryAfterMs));
+        const ms = this.delay(attempt, c.retryAfterMs);
+        if (within?.deadline !== undefined && Date.now() + ms > within.deadline) throw notAnswering();
+        await this.sleep(ms);
       }
     }
   }

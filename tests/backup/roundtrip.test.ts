@@ -81,6 +81,42 @@ test('dedup: a second backup adds nothing; a duplicated file is stored once; the
   assert.ok((await dirSize(v.backup)) - size2 < 5 * SMALL_BACKUPS.chunker.max + 64 * 1024);
 });
 
+test("a file with a name of the longest length restored beside an existing one: its copy's name is shortened to fit, extension kept, each copy its own", async () => {
+  const long = `${'a'.repeat(251)}.txt`; // 255 bytes: the longest name a folder takes
+  const accented = `${'é'.repeat(125)}.pdf`; // 254 bytes: two to a character, never cut in half
+  const v = withBackupApi(await makeVault({ files: { [long]: 'from the backup', [accented]: 'scan' }, backup: true, backupParams: SMALL_BACKUPS }));
+  await v.api.backup();
+  await v.unlock();
+  const to = join(v.root, 'out');
+  await writeFiles(to, { [long]: 'MINE', [accented]: 'mine too' });
+  const first = await v.api.restore({ to });
+  assert.deepEqual(first.failed, []);
+  assert.equal(first.restored, 2);
+  // Run again: the shortened copies hold the same bytes, so they are found and nothing new is made.
+  assert.deepEqual((await v.api.restore({ to })).failed, []);
+  const names = (await readdir(to)).sort();
+  assert.equal(names.length, 4, names.join('\n'));
+  const copies = names.filter((n) => n.includes(' (restored 2)'));
+  assert.equal(copies.length, 2);
+  for (const c of copies) assert.ok(Buffer.byteLength(c) <= 255, `${Buffer.byteLength(c)} bytes`);
+  const longCopy = copies.find((c) => c.startsWith('a'))!;
+  assert.match(longCopy, /^a+ \(restored 2\)\.txt$/);
+  assert.equal(await readFile(join(to, longCopy), 'utf8'), 'from the backup');
+  assert.equal(await readFile(join(to, long), 'utf8'), 'MINE');
+  const accentedCopy = copies.find((c) => c.startsWith('é'))!;
+  assert.match(accentedCopy, /^é+ \(restored 2\)\.pdf$/);
+  assert.equal(await readFile(join(to, accentedCopy), 'utf8'), 'scan');
+
+  // Another version of the long one: a third copy, named apart from the second.
+  await writeFiles(v.vault, { [long]: 'changed since' });
+  await v.api.backup();
+  const r = await v.api.restore({ to, path: long });
+  assert.equal(r.restored, 1);
+  const third = (await readdir(to)).find((n) => n.includes(' (restored 3)'))!;
+  assert.match(third, /^a+ \(restored 3\)\.txt$/);
+  assert.equal(await readFile(join(to, third), 'utf8'), 'changed since');
+});
+
 test('restore a file, a folder and everything, beside existing files, from the latest or a named snapshot', async () => {
   const v = withBackupApi(
     await makeVault({ files: { 'case-1/letter.txt': 'v1', 'case-1/notes.md': 'n', 'case-2/x.txt': 'x' }, backup: true, backupParams: SMALL_BACKUPS }),

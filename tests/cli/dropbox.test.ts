@@ -122,3 +122,16 @@ test('rotate-keys on a Dropbox vault: every object re-encrypted through the API,
   assert.equal(stored.code, 0, stored.stderr);
   assert.match(stored.stdout, /1 uploaded/);
 });
+
+test('a revoked Dropbox sign-in: sync and status say once to connect Dropbox again', async () => {
+  const { env } = await makeVault({ files: filesOf(2), dropbox: server, synced: true });
+  server.revokeRefreshTokens();
+  const sync = await run(['sync'], env);
+  assert.equal(sync.code, 1, sync.stderr);
+  assert.match(sync.stderr, /^casevault: [Dd]ropbox refused the saved sign-in; connect Dropbox again \(in the app, or with /);
+  assert.equal(sync.stderr.match(/connect Dropbox again/g)?.length, 1, sync.stderr);
+  const status = await run(['status'], env);
+  assert.equal(status.code, 0, status.stderr);
+  for (const line of status.stdout.split('\n')) assert.ok((line.match(/connect Dropbox again/g)?.length ?? 0) <= 1, line);
+  assert.match(status.stdout, /Dropbox refused the saved sign-in/);
+});

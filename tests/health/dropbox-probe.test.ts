@@ -69,3 +69,16 @@ test('a refused sign-in is a cloud problem with its fix', async () => {
   assert.equal(cloud.ok, false);
   assert.equal(cloud.next, 'reconnect-dropbox');
 });
+
+test("Dropbox answering 503: `status` is done at the probe's deadline, with no request left retrying behind it", async () => {
+  const v = await dropboxVault();
+  server.setFaults({ rate503: 1, retryAfterSeconds: 1 });
+  server.resetStats();
+  const r = await v.cli(['status', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const cloud = (JSON.parse(r.stdout) as { health: { area: string; ok: boolean; next?: string }[] }).health.find((h) => h.area === 'cloud')!;
+  assert.equal(cloud.ok, false);
+  assert.equal(cloud.next, 'retry');
+  // Each attempt waits out the 1-second Retry-After, so the 5-second deadline leaves room for at most six; a read that went on past it made eight.
+  assert.ok(server.stats.requests <= 6, `${server.stats.requests} requests: ${JSON.stringify(server.stats.byEndpoint)}`);
+});

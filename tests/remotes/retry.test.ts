@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RemoteAuthFailed, RemoteUnavailable } from '../../engine/remotes/remote.js';
-import { Retry, type Classified, type RetryOptions } from '../../engine/remotes/retry.js';
+import { onePass, Retry, withinDeadline, type Classified, type RetryOptions } from '../../engine/remotes/retry.js';
 
 /** A failure that says how to classify itself. */
 class Fault extends Error {
@@ -152,5 +152,67 @@ describe('Retry', () => {
     const gone = new Fault({ failure: 'not-found' });
     await assert.rejects(retry.run(failing(unavailable({ uncertain: true }), gone).fn, failed), (e: unknown) => e === gone);
     assert.equal(failed.uncertain, true, 'a "not found" after a lost answer may be that attempt\'s doing');
+  });
+
+  it("one pass: once a request has spent its attempts, the pass's other requests fail at once with the same failure; outside the pass, nothing changes", async () => {
+    const { retry } = harness({ maxAttempts: 3 });
+    const down = () => failing(...Array.from({ length: 10 }, () => unavailable()));
+    const first = down();
+    const later = down();
+    await onePass(async () => {
+      await assert.rejects(retry.run(first.fn), RemoteUnavailable);
+      await assert.rejects(retry.run(later.fn), (e: unknown) => {
+        assert.ok(e instanceof RemoteUnavailable);
+        assert.equal(e.message, 'Testcloud is not answering or is busy; Casevault will try again later');
+        return true;
+      });
+    });
+    assert.equal(first.calls(), 3);
+    assert.equal(later.calls(), 0, 'not sent: the pass already knows the cloud is not answering');
+    const elsewhere = failing(unavailable());
+    assert.equal(await retry.run(elsewhere.fn), 'ok', 'another pass, or a call outside one, tries afresh');
+  });
+
+  it('one pass: a request waiting to try again fails at once when another gives up meanwhile', async () => {
+    const wakes: Array<() => void> = [];
+    const { retry } = harness({ maxAttempts: 2, sleep: () => new Promise<void>((r) => wakes.push(r)) });
+    const settled = () => new Promise((r) => setImmediate(r));
+    await onePass(async () => {
+      const waiting = failing(unavailable(), unavailable());
+      const a = retry.run(waiting.fn);
+      await settled(); // a has failed once and waits
+      const b = retry.run(failing(unavailable(), unavailable()).fn);
+      await settled();
+      wakes[1]!(); // b tries again, fails, and has spent its attempts
+      await assert.rejects(b, RemoteUnavailable);
+      wakes[0]!();
+      await assert.rejects(a, RemoteUnavailable);
+      assert.equal(waiting.calls(), 1, 'a did not try again');
+    });
+  });
+
+  it('one pass: a request under way that succeeds after the breaker opened closes it again', async () => {
+    const { retry } = harness({ maxAttempts: 2 });
+    let answer!: (v: string) => void;
+    await onePass(async () => {
+      const slow = retry.run(() => new Promise<string>((r) => (answer = r)));
+      await assert.rejects(retry.run(failing(unavailable(), unavailable()).fn), RemoteUnavailable);
+      answer('ok');
+      assert.equal(await slow, 'ok');
+      const after = failing();
+      assert.equal(await retry.run(after.fn), 'ok');
+      assert.equal(after.calls(), 1);
+    });
+  });
+
+  it('within a deadline: a wait that would end after it is not begun, the call fails then', async () => {
+    const { retry, waits } = harness({ maxAttempts: 8 });
+    const call = failing(...Array.from({ length: 8 }, () => unavailable()));
+    await assert.rejects(
+      withinDeadline(150, () => retry.run(call.fn)),
+      RemoteUnavailable,
+    );
+    assert.deepEqual(waits, [100], 'the next wait, 200 ms, would pass the deadline');
+    assert.equal(call.calls(), 2);
   });
 });

@@ -1,11 +1,12 @@
 // Backups on S3 storage as the command line shows them (outside probe B):
 // status asks the storage, never a local folder named "s3://…" (finding 4);
 // init checks an s3:// backup location as backup-folder does (finding 7);
-// a wrong key says so, with the next step (finding 10c).
+// a wrong key says so, with the next step (finding 10c); a bucket gone after
+// backups is said to be gone, with no drive to plug in.
 import assert from 'node:assert/strict';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { it } from 'node:test';
 import { PASSPHRASE, run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fs.js';
@@ -74,6 +75,51 @@ describeS3('backups on S3 storage (Ceph)', { started: (s) => (server = s) }, () 
     assert.equal(b.code, 1, b.stderr);
     assert.match(b.stderr, /^casevault: the S3 bucket is not there; [^;]*: ask them to make it, then try again\.\n$/);
   });
+  it('the bucket gone after backups: backup and status say so, never to plug a drive in; emptied, they say the backups are gone', async () => {
+    const { bucket, env, backups, init } = await setUp('gone', (b) => `s3://${b}/dave`);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    const emptyBucket = async () => {
+      const listed = await server.admin.send(new ListObjectsV2Command({ Bucket: bucket }));
+      for (const o of listed.Contents ?? []) await server.admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.Key! }));
+    };
+    await emptyBucket();
+    await server.admin.send(new DeleteBucketCommand({ Bucket: bucket }));
+    const b = await run(['backup'], env);
+    assert.equal(b.code, 1, b.stderr);
+    assert.equal(
+      b.stderr,
+      `casevault: the S3 bucket of the backups (${backups}) is not there (removed, or its address is wrong: the union's storage administrator can tell); choose a folder with \`casevault backup-folder DIR\`.\n`,
+    );
+    const health = (await run(['status', '--json'], env)).stdout;
+    const item = (JSON.parse(health) as { health: (Health & { next?: string })[] }).health.find((h) => h.area === 'backups')!;
+    assert.equal(item.ok, false);
+    assert.match(item.message, /^the S3 bucket of the backups \(s3:\/\/[^)]+\) is not there /);
+    assert.equal(item.next, 'change-backup-folder');
+    for (const said of [b.stderr, item.message]) assert.doesNotMatch(said, /plug|drive/);
+
+    await server.admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    const empty = await run(['backup'], env);
+    assert.equal(empty.code, 1, empty.stderr);
+    assert.match(empty.stderr, /^casevault: the S3 storage holds no backups at s3:\/\/\S+ any more \(deleted, or the address is wrong/);
+    assert.doesNotMatch(empty.stderr, /plug|drive/);
+  });
+
+  it('S3 storage that does not answer: status says so, to check its address or the storage, never to plug a drive in', async () => {
+    const { env, init } = await setUp('silent', (b) => `s3://${b}/frank`);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal((await run(['backup'], env)).code, 0);
+    const r = await run(['status', '--json'], { ...env, CASEVAULT_S3_ENDPOINT: 'http://127.0.0.1:9' }); // nothing listens there
+    const item = (JSON.parse(r.stdout) as { health: (Health & { next?: string })[] }).health.find((h) => h.area === 'backups')!;
+    assert.equal(item.ok, false);
+    assert.match(
+      item.message,
+      /^the S3 storage holding the backups \(s3:\/\/[^)]+\) did not answer just now: check its address, or whether the storage is up; /,
+    );
+    assert.equal(item.next, 'retry');
+    assert.doesNotMatch(item.message, /plug|drive/);
+  });
+
   it('a wrong S3 secret for backups says the storage refused the access key, and to check it', async () => {
     const { env, init } = await setUp('wrongkey', (b) => `s3://${b}/bob`);
     assert.equal(init.code, 0, init.stderr);

@@ -6,6 +6,8 @@
 // cleared); everything else passes through untouched, Host header
 // included, so the client's signatures stay valid.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { after } from 'node:test';
+import { describeS3, type S3Server } from '../helpers/s3.js';
 
 export type ProxyFault = 'slowdown' | 'internal' | 'drop' | 'corrupt';
 
@@ -89,4 +91,19 @@ export class FaultProxy {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+/** describeS3 with a fault proxy in front of the gateway: `started` gets both once they are up; the proxy is closed after the file's tests. */
+export function describeS3Proxied(name: string, started: (server: S3Server, proxy: FaultProxy) => void, body: () => void): void {
+  let proxy: FaultProxy | undefined;
+  const start = async (server: S3Server) => {
+    proxy = await FaultProxy.start(server.endpoint);
+    started(server, proxy);
+  };
+  describeS3(name, { started: start }, () => {
+    after(async () => {
+      await proxy?.close();
+    });
+    body();
+  });
 }
