@@ -41,7 +41,7 @@ function stillElsewhere(list: Awaited<ReturnType<typeof deletedElsewhereNow>>): 
   return list
     .map((e) =>
       e.back
-        ? `the case “${e.case}” deleted on this computer is back in the cloud, uploaded again by a computer that still holds it (${andList(e.holders)}): delete it there too`
+        ? `the case “${e.case}” deleted on this computer is back in the cloud, uploaded again by ${e.holders.length > 0 ? `a computer that still holds it (${andList(e.holders)})` : 'another computer of the vault that still holds it'}: delete it there too`
         : `the case “${e.case}” deleted on this computer is still on ${andList(e.unchanged)} (as of ${e.unchanged.length === 1 ? 'its' : 'their'} last sync): delete it there too, or its next sync uploads it to the cloud again`,
     )
     .join('; ');

@@ -8,7 +8,8 @@
 // case's objects back in the cloud means a computer uploaded it again; a
 // holder whose record is unchanged has not deleted it (its record is
 // written again when its cases change). Neither true any more: the entry
-// goes.
+// goes once the trash period is over (until then a computer that had no
+// record yet is still seen if it uploads the case again).
 import { join } from 'node:path';
 import { z } from 'zod';
 import { objectId, objectRemoteName, ready, toHex, type ReadKeys } from '../../crypto/index.js';
@@ -23,7 +24,7 @@ const OBJECTS_KEPT = 64;
 const RECORD_NAME = /^devices\/([0-9a-f]{32})$/;
 
 const holderSchema = z.object({ id: z.string(), name: z.string(), digest: z.string() }).strict();
-const entrySchema = z.object({ case: z.string(), at: z.string(), holders: z.array(holderSchema), objects: z.array(z.string()) }).strict();
+const entrySchema = z.object({ case: z.string(), at: z.string(), until: z.string(), holders: z.array(holderSchema), objects: z.array(z.string()) }).strict();
 const fileSchema = z.array(entrySchema).max(1000);
 export type Holder = z.infer<typeof holderSchema>;
 export type DeletedElsewhere = z.infer<typeof entrySchema>;
@@ -67,15 +68,24 @@ async function saveDeletedElsewhere(home: string, all: DeletedElsewhere[]): Prom
   await writeFileAtomic(join(home, homeFiles.deletedElsewhere), JSON.stringify(all));
 }
 
-/** After a deletion: kept while other computers hold the case (replacing an earlier entry for the same name). */
-export async function keepDeletedElsewhere(home: string, nameKey: Uint8Array, caseName: string, paths: readonly string[], holders: Holder[]): Promise<void> {
+/**
+ * After a deletion whose sync moved the case's objects to the cloud trash:
+ * kept while other computers hold the case, and at least until `until` (the
+ * trash period's end), so that a computer with no record yet (recovered,
+ * never synced) that uploads it again is seen too. Replaces an earlier
+ * entry for the same name.
+ */
+export async function keepDeletedElsewhere(
+  home: string,
+  nameKey: Uint8Array,
+  caseName: string,
+  paths: readonly string[],
+  holders: Holder[],
+  until: Date,
+): Promise<void> {
   const rest = (await loadDeletedElsewhere(home)).filter((e) => e.case !== caseName);
-  if (holders.length === 0) {
-    if (rest.length !== (await loadDeletedElsewhere(home)).length) await saveDeletedElsewhere(home, rest);
-    return;
-  }
   const objects = await Promise.all(paths.slice(0, OBJECTS_KEPT).map(async (p) => toHex(await objectId(nameKey, p))));
-  await saveDeletedElsewhere(home, [...rest, { case: caseName, at: new Date().toISOString(), holders, objects }]);
+  await saveDeletedElsewhere(home, [...rest, { case: caseName, at: new Date().toISOString(), until: until.toISOString(), holders, objects }]);
 }
 
 /**
@@ -98,7 +108,10 @@ export async function deletedElsewhereNow(home: string, remote: Remote): Promise
     }
     let back = false;
     for (const id of e.objects) if (!back && (await remote.stat(objectRemoteName(Buffer.from(id, 'hex'))))) back = true;
-    if (unchanged.length === 0 && !back) continue;
+    if (unchanged.length === 0 && !back) {
+      if (Date.parse(e.until) > Date.now()) kept.push(e); // still watched for a computer not known here
+      continue;
+    }
     kept.push(e);
     out.push({ case: e.case, holders: e.holders.map((h) => h.name), unchanged, back });
   }

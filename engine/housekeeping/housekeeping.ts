@@ -250,7 +250,7 @@ export class Housekeeping {
     const synced = outcome === 'synced';
     const backupFate = await this.backupFates(config, removedAt);
     const marks = await loadMarks(this.d.home);
-    const elsewhere = await this.heldElsewhere(config, done);
+    const elsewhere = await this.heldElsewhere(config, done, synced ? new Date(removedAt + config.trashDays * DAY_MS) : undefined);
     return {
       synced,
       cases: done.map(({ name, files, removed, forced }) => ({
@@ -334,14 +334,15 @@ export class Housekeeping {
    * records, opened when unlocked), kept for status while it is true. The
    * cloud out of reach: none known.
    */
-  private async heldElsewhere(config: VaultConfig, done: readonly { name: string; paths: readonly string[] }[]) {
+  private async heldElsewhere(config: VaultConfig, done: readonly { name: string; paths: readonly string[] }[], watchUntil: Date | undefined) {
     const out = new Map<string, Awaited<ReturnType<typeof holdersOf>>>();
     const keys = configWriteKeys(config);
     try {
       const remote = await this.d.remote(config);
       for (const { name, paths } of done) {
         const h = await holdersOf(remote, config.deviceId, keys.authKey, this.d.readKeys(), name);
-        await keepDeletedElsewhere(this.d.home, keys.nameKey, name, paths, h.holders);
+        // Watched only once this computer's sync moved the objects away: before that, they are in the cloud because of it.
+        if (watchUntil) await keepDeletedElsewhere(this.d.home, keys.nameKey, name, paths, h.holders, watchUntil);
         out.set(name, h);
       }
     } catch {

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { anotherComputer, firstComputer } from '../devices/helpers.js';
+import { run } from '../helpers/cli.js';
 import { OLD } from './helpers.js';
 
 test('delete names the other computer that still holds the case; status says so until it is deleted there too', async () => {
@@ -33,4 +34,17 @@ test('delete names the other computer that still holds the case; status says so 
   await rm(join(laptop.vault, 'Old'), { recursive: true });
   assert.equal((await laptop.cli(['sync'])).code, 0);
   assert.doesNotMatch((await retention()).message, /Old/);
+});
+
+test('a computer with no record yet (recovered, never synced) that uploads the deleted case again: status says the case is back in the cloud', async () => {
+  const { v, office } = await firstComputer({ 'Old/o.txt': ['old member data', OLD], 'Cur/c.txt': 'c' });
+  const home = join(v.root, 'home-B');
+  const env = { ...v.env, CASEVAULT_HOME: home, CASEVAULT_DEVICE_NAME: 'B' };
+  assert.equal((await run(['recover', '--cloud', v.cloud, '--vault', join(v.root, 'vault-B')], env)).code, 0);
+  const r = await office.cli(['delete', 'Old', '--yes']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await office.engine.status()).health.find((h) => h.area === 'retention')!.ok, true, 'nothing back yet');
+  assert.equal((await run(['sync'], env)).code, 0);
+  const item = (await office.engine.status()).health.find((h) => h.area === 'retention')!;
+  assert.match(item.message, /“Old” deleted on this computer is back in the cloud, uploaded again by another computer of the vault/);
 });
