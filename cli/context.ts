@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CloudSpec, Failure, calendarDayText, dateTimeSecondsText, parseS3Url, s3Url } from '../contract/index.js';
 import { defaultHome, Engine, writeNewFile } from '../engine/index.js';
-import { unlockSecret, type Io } from './prompt.js';
+import { canUnlock, unlockSecret, type Io } from './prompt.js';
 
 export interface Ctx {
   io: Io;
@@ -12,6 +12,8 @@ export interface Ctx {
   out(line?: string): void;
   /** Unlock with the passphrase or recovery key (the environment's, or typed), run `fn`, and lock again whatever happens. */
   unlocked<T>(fn: (engine: Engine) => Promise<T>): Promise<T>;
+  /** Run `fn` locked; if it needs the vault unlocked and a passphrase can be had, again unlocked (without one, the engine's sentence says why). */
+  unlockedIfNeeded<T>(fn: (engine: Engine) => Promise<T>): Promise<T>;
 }
 
 export function makeCtx(io: Io): Ctx {
@@ -31,6 +33,11 @@ export function makeCtx(io: Io): Ctx {
         await e.lock();
       }
     },
+    unlockedIfNeeded: (fn) =>
+      fn(ctx.engine()).catch((e: unknown) => {
+        if (e instanceof Failure && e.kind === 'locked' && canUnlock(io)) return ctx.unlocked(fn);
+        throw e;
+      }),
   };
   return ctx;
 }

@@ -86,6 +86,10 @@ export interface DeletionOutcome {
   leftovers: boolean;
   forced: boolean;
   copies: CopyFate[];
+  /** Other computers of the vault whose device record lists the case as of their last sync: their next sync uploads it again. */
+  heldElsewhere: string[];
+  /** Other computers whose record could not be opened (the vault locked): they may hold it too. */
+  othersUnknown: number;
 }
 
 export interface DeleteReport {

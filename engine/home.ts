@@ -46,6 +46,8 @@ export const homeFiles = {
   deletingCases: 'deleting-cases.json',
   /** Present while archived cases' files are removed: each case's archive and files, so a re-run finishes it with that archive (engine/housekeeping/under-way.ts). */
   archivingCases: 'archiving-cases.json',
+  /** Cases deleted here that other computers still held, kept while status can see it is so (engine/housekeeping/held-elsewhere.ts). */
+  deletedElsewhere: 'deleted-elsewhere.json',
   /** What this computer last wrote in its device record, the orders it gave, and the highest order counter it has seen (engine/devices/). */
   device: 'device.json',
   /** The newest record this computer has seen of each computer marked lost, sealed as read from the cloud (engine/devices/kept.ts). */

@@ -25,7 +25,7 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
     .description('list the archives of closed cases in the backup folder (`archives delete ID... --yes` deletes them)')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const list = await ctx.engine().archives();
+      const list = await ctx.unlockedIfNeeded((e) => e.archives());
       if (o.json) ctx.out(JSON.stringify(list, null, 2));
       else if (list.length === 0) ctx.out('No archives: cases are archived with `casevault archive CASE --yes`.');
       else for (const a of list) ctx.out(line(ctx, a));
@@ -42,7 +42,7 @@ export function archivesCommand(program: Command, ctx: Ctx, done: (code: number)
       if (!o.yes) throw new Failure('usage', 'nothing was deleted: confirm with --yes (an archive deleted cannot be brought back)');
       const engine = ctx.engine();
       const stop = showProgress(engine, ctx.io, 'Pruning');
-      const r = await engine.deleteArchives({ ids, confirm: true }).finally(stop);
+      const r = await ctx.unlockedIfNeeded((e) => e.deleteArchives({ ids, confirm: true })).finally(stop);
       if (o.json) ctx.out(JSON.stringify(r, null, 2));
       else {
         for (const d of r) {

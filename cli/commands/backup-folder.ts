@@ -5,8 +5,6 @@
 import type { Command } from 'commander';
 import { backupFolderLines } from '../backup-folder-lines.js';
 import { backupOption, type Ctx } from '../context.js';
-import { canUnlock } from '../prompt.js';
-import { Failure } from '../../contract/index.js';
 
 export function backupFolderCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
@@ -15,14 +13,7 @@ export function backupFolderCommand(program: Command, ctx: Ctx, done: (code: num
     .argument('<dir>', "the backup folder: empty, not there yet, or holding this vault's backups")
     .action(async (dir: string) => {
       const folder = backupOption(dir);
-      const r = await ctx
-        .engine()
-        .attachBackupFolder(folder)
-        .catch((e: unknown) => {
-          // With no passphrase to be had, the engine's own sentence says why one is needed.
-          if (e instanceof Failure && e.kind === 'locked' && canUnlock(ctx.io)) return ctx.unlocked((engine) => engine.attachBackupFolder(folder));
-          throw e;
-        });
+      const r = await ctx.unlockedIfNeeded((engine) => engine.attachBackupFolder(folder));
       for (const line of backupFolderLines(r)) ctx.out(line);
       done(0);
     });

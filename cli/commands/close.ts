@@ -9,7 +9,7 @@ export function closeCommand(program: Command, ctx: Ctx, done: (code: number) =>
     .option('--date <YYYY-MM-DD>', 'the day it closed (default: today, UTC)')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { date?: string; json?: boolean }) => {
-      const c = await ctx.engine().closeCase(name, o.date);
+      const c = await ctx.unlockedIfNeeded((engine) => engine.closeCase(name, o.date));
       if (o.json) ctx.out(JSON.stringify(c, null, 2));
       else if (c.changedSinceClosed)
         ctx.out(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { day, type Ctx } from '../context.js';
-import { type CopyFate, Failure, fileCount } from '../../contract/index.js';
+import { type CopyFate, type DeletionOutcome, Failure, fileCount } from '../../contract/index.js';
+import { canUnlock } from '../prompt.js';
 
 interface Options {
   yes?: boolean;
@@ -20,6 +21,18 @@ function fate(ctx: Ctx, f: CopyFate): string {
   return `  ${f.copy}: ${when} (${f.note})`;
 }
 
+/** What other computers of the vault still hold: their next sync uploads the case to the cloud again. */
+function elsewhere(c: DeletionOutcome): string[] {
+  const out = c.heldElsewhere.map(
+    (name) => `  ${name} still holds ${c.case} (as of its last sync): delete it there too, or its next sync uploads it to the cloud again.`,
+  );
+  if (c.othersUnknown > 0)
+    out.push(
+      `  ${c.othersUnknown === 1 ? 'Another computer' : `${c.othersUnknown} other computers`} of this vault may still hold ${c.case} (the vault was locked, so their records could not be read): check there, or its next sync uploads it to the cloud again.`,
+    );
+  return out;
+}
+
 export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) => void): void {
   program
     .command('delete')
@@ -30,7 +43,9 @@ export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) =
     .option('--json', 'machine-readable output')
     .action(async (cases: string[], o: Options) => {
       if (!o.yes) throw new Failure('usage', "nothing was deleted: confirm with --yes (the cases' files are deleted from this computer)");
-      const r = await ctx.engine().deleteCases({ cases, confirm: true, force: !!o.force });
+      // Unlocked when a passphrase can be had: the other computers' records, which name those still holding the case, are sealed.
+      const request = { cases, confirm: true, force: !!o.force };
+      const r = canUnlock(ctx.io) ? await ctx.unlocked((engine) => engine.deleteCases(request)) : await ctx.engine().deleteCases(request);
       if (o.json) {
         ctx.out(JSON.stringify(r, null, 2));
         return done(0);
@@ -38,6 +53,7 @@ export function deleteCommand(program: Command, ctx: Ctx, done: (code: number) =
       for (const c of r.cases) {
         ctx.out(`Deleted ${c.case}: ${fileCount(c.removed)} removed from this computer${c.forced ? ' (before its retention date)' : ''}.`);
         for (const f of c.copies) ctx.out(fate(ctx, f));
+        for (const line of elsewhere(c)) ctx.out(line);
       }
       done(0);
     });

@@ -8,7 +8,7 @@ export function reopenCommand(program: Command, ctx: Ctx, done: (code: number) =
     .argument('<case>', 'the case, as `casevault retention` lists it')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { json?: boolean }) => {
-      const c = await ctx.engine().reopenCase(name);
+      const c = await ctx.unlockedIfNeeded((engine) => engine.reopenCase(name));
       if (o.json) ctx.out(JSON.stringify(c, null, 2));
       else ctx.out(`Reopened: due on ${c.due}, counted from its newest file (${c.newestFile}).`);
       done(0);

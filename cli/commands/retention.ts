@@ -32,12 +32,12 @@ export function retentionCommand(program: Command, ctx: Ctx, done: (code: number
     .action(async (o: { years?: number; json?: boolean }) => {
       const engine = ctx.engine();
       if (o.years !== undefined) {
-        const r = await engine.setRetentionYears(o.years);
+        const r = await ctx.unlockedIfNeeded((e) => e.setRetentionYears(o.years!));
         if (o.json) ctx.out(JSON.stringify(r, null, 2));
         else ctx.out(`Cases are now kept ${r.years} ${r.years === 1 ? 'year' : 'years'} after they close.`);
         return done(0);
       }
-      const r = await engine.retention();
+      const r = await ctx.unlockedIfNeeded((e) => e.retention());
       if (o.json) {
         ctx.out(JSON.stringify(r, null, 2));
         return done(0);

@@ -6,7 +6,19 @@
 import { fromBase64, keyring, type ReadKeys } from '../../crypto/index.js';
 import type { DeviceInfo, DevicesMark } from '../../contract/index.js';
 import { Refused, UsageError } from '../errors.js';
-import { makeOrder, openReceipt, orderName, orderVerifies, parseOrder, readOrder, RECEIPT_MAX, receiptName, type Order } from './orders.js';
+import {
+  foundName,
+  makeOrder,
+  newerOrder,
+  openReceipt,
+  orderName,
+  orderVerifies,
+  parseOrder,
+  readOrder,
+  RECEIPT_MAX,
+  receiptName,
+  type Order,
+} from './orders.js';
 import { keepBytes, keptBytes, loadKept, saveKept } from './kept.js';
 import { listRecords, openRecord, type DeviceRecord, type ListedRecord } from './records.js';
 import { loadLocal, saveLocal, writeOwnRecord, type DeviceDeps } from './this-device.js';
@@ -34,6 +46,13 @@ export interface Listed {
   /** A lost computer's newest record kept in this computer's home, and the one in the cloud now (if authentic): the breach report joins both. */
   kept?: DeviceRecord;
   cloud?: DeviceRecord;
+}
+
+/** An order to the cloud; a `found` also to its own name first, where putting back an older order file does not reach it. */
+async function putOrder(d: DeviceDeps, o: Order): Promise<void> {
+  if (o.body.action === 'found') await d.remote.put(foundName(o.body.target), new TextEncoder().encode(o.text));
+  await d.remote.put(orderName(o.body.target), new TextEncoder().encode(o.text));
+  await d.remote.flush?.();
 }
 
 const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean => !!a && Buffer.from(a).equals(Buffer.from(b));
@@ -66,12 +85,13 @@ export async function listDevices(d: ListDeps): Promise<Listed[]> {
   const out: Listed[] = [];
   for (const r of records) {
     const expected = given.get(r.id);
-    let order = await authentic(await readOrder(d.remote, r.id).catch(() => undefined), r.id, vault, ring[0]!, expected);
+    const cloudOrder = (name: string) => readOrder(d.remote, r.id, name).catch(() => undefined);
+    const inFile = await authentic(await cloudOrder(orderName(r.id)), r.id, vault, ring[0]!, expected);
+    // The newest of the order file, the kept `found` and the issuer's sealed record: an order file older than either was rolled back.
+    const order = newerOrder(newerOrder(inFile, await authentic(await cloudOrder(foundName(r.id)), r.id, vault, ring[0]!, expected)), expected);
     let orderRestored = false;
-    if (expected && (!order || order.body.counter < expected.body.counter)) {
-      await d.remote.put(orderName(r.id), new TextEncoder().encode(expected.text));
-      await d.remote.flush?.();
-      order = expected;
+    if (order && order !== inFile && order.body.counter > (inFile?.body.counter ?? 0)) {
+      await putOrder(d, order);
       orderRestored = true;
     }
     const isThis = r.id === d.config.deviceId;
@@ -189,8 +209,7 @@ export async function markDevice(d: ListDeps, o: DevicesMark): Promise<DeviceInf
   const wipes = [...(local.wipes ?? []).filter((w) => w.id !== target.info.id), ...wipe].slice(-32);
   await saveLocal(d.home, { ...local, orders, wipes });
   await writeOwnRecord(d, { force: true });
-  await d.remote.put(orderName(target.info.id), new TextEncoder().encode(order.text));
-  await d.remote.flush?.();
+  await putOrder(d, order);
   await d.record(
     o.action === 'found' ? 'computer marked found' : o.wipe ? 'computer marked lost, wipe ordered' : 'computer marked lost',
     `the computer ${target.info.name} (device ${target.info.id})`,

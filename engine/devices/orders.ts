@@ -18,6 +18,8 @@ const RECEIPT_LABEL = utf8('casevault device wiped v1\0');
 const ID = z.string().regex(/^[0-9a-f]{32}$/);
 
 export const orderName = (deviceId: string): string => `${DEVICES}${deviceId}.order`;
+/** The newest `found` for a computer, kept apart from its order: a wipe order put back over the order file leaves it standing. */
+export const foundName = (deviceId: string): string => `${DEVICES}${deviceId}.found`;
 export const receiptName = (deviceId: string): string => `${DEVICES}${deviceId}.wiped`;
 
 const bodySchema = z
@@ -80,15 +82,20 @@ export async function orderVerifies(o: Order, authKey: Uint8Array): Promise<bool
   return o.macs.some((m) => sodium.memcmp(fromHex(m), want));
 }
 
-/** The order for `deviceId` in the cloud (parsed, not yet authenticated), if there is one. */
+/** The order for `deviceId` in the cloud (parsed, not yet authenticated), if there is one; `name`: foundName for its kept `found`. */
 export async function readOrder(
   remote: { read(name: string, max: number): Promise<Uint8Array>; stat(name: string): Promise<{ size?: number } | undefined> },
   deviceId: string,
+  name = orderName(deviceId),
 ): Promise<Order | undefined> {
-  const st = await remote.stat(orderName(deviceId));
+  const st = await remote.stat(name);
   if (!st || (st.size !== undefined && st.size > ORDER_MAX)) return undefined;
-  return parseOrder(await remote.read(orderName(deviceId), ORDER_MAX));
+  const o = parseOrder(await remote.read(name, ORDER_MAX));
+  return name === orderName(deviceId) || o?.body.action === 'found' ? o : undefined;
 }
+
+/** The one of two orders with the higher counter. */
+export const newerOrder = (a: Order | undefined, b: Order | undefined): Order | undefined => (!a || (b && b.body.counter > a.body.counter) ? b : a);
 
 const receiptBodySchema = z.object({ target: ID, counter: z.number().int().min(1), at: z.string().max(40) }).strict();
 export type ReceiptBody = z.infer<typeof receiptBodySchema>;

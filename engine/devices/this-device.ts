@@ -16,7 +16,7 @@ import { loadState } from '../mirror/state.js';
 import { mirrorAudit } from '../audit/trail.js';
 import type { Remote } from '../remotes/remote.js';
 import { atRestEncryption } from './at-rest.js';
-import { orderVerifies, readOrder } from './orders.js';
+import { foundName, newerOrder, orderName, orderVerifies, readOrder, type Order } from './orders.js';
 import { APP_VERSION } from '../version.js';
 import { RECORD_MAX, isAuthentic, recordDigest, recordName, sealRecord, summarizeCases, DEVICES, type DeviceRecord } from './records.js';
 import { wipe } from './wipe.js';
@@ -139,39 +139,54 @@ export async function countDevices(remote: Remote, deviceId: string, authKey: Ui
 }
 
 /**
- * Before a pass: this computer's order, if there is one. Obeyed only if it
- * is MACed under this computer's current auth key, names this computer and
- * this vault, comes from another computer, and is newer than any order seen
- * here; a wipe never returns (Wiped). Everything else is ignored, a failed
- * check noted once in the audit trail.
+ * Before a pass: this computer's order, if there is one (the newer of the
+ * order file and the `found` kept apart from it, so a wipe order put back
+ * over a `found` is stale though this computer never saw the `found`).
+ * Obeyed only if it is MACed under this computer's current auth key, names
+ * this computer and this vault, comes from another computer, and is newer
+ * than any order seen here. A wipe is returned, to be carried out once the
+ * pass has tried to upload what only this computer holds (it never
+ * returns: Wiped). Everything else is ignored, a failed check noted once in
+ * the audit trail.
  */
-export async function checkOrder(d: DeviceDeps): Promise<void> {
+export async function checkOrder(d: DeviceDeps): Promise<(() => Promise<never>) | undefined> {
   const id = d.config.deviceId;
-  const order = await readOrder(d.remote, id).catch(() => undefined); // the cloud out of reach: the pass says so
-  if (!order) return;
   const keys: WriteKeys = configWriteKeys(d.config);
-  const valid = (await orderVerifies(order, keys.authKey)) && order.body.target === id && order.body.vault === d.config.vaultId && order.body.issuer !== id;
   const local = await loadLocal(d.home);
-  if (!valid) {
-    const digest = toBase64((await ready()).crypto_generichash(16, utf8(order.text), null));
-    if (local.ignored === digest) return;
-    await saveLocal(d.home, { ...local, ignored: digest });
-    await d.record('device order ignored', 'an order for this computer in the cloud failed its checks (not from this vault, another computer, or these keys)');
-    return;
+  let order: Order | undefined;
+  const failed: string[] = [];
+  for (const name of [orderName(id), foundName(id)]) {
+    const o = await readOrder(d.remote, id, name).catch(() => undefined); // the cloud out of reach: the pass says so
+    if (!o) continue;
+    const valid = (await orderVerifies(o, keys.authKey)) && o.body.target === id && o.body.vault === d.config.vaultId && o.body.issuer !== id;
+    if (valid) order = newerOrder(order, o);
+    else failed.push(o.text);
   }
-  if (order.body.counter <= local.pinned) return; // seen, or older than one seen: stale
-  if (order.body.action === 'wipe') {
+  if (failed.length > 0) {
+    const digest = toBase64((await ready()).crypto_generichash(16, utf8(failed.join('\n')), null));
+    if (local.ignored !== digest) {
+      await saveLocal(d.home, { ...local, ignored: digest });
+      await d.record(
+        'device order ignored',
+        'an order for this computer in the cloud failed its checks (not from this vault, another computer, or these keys)',
+      );
+    }
+  }
+  if (!order || order.body.counter <= local.pinned) return undefined; // none, seen, or older than one seen: stale
+  const { action, counter } = order.body;
+  if (action === 'wipe') {
     await d.record('remote wipe started', 'this computer was marked lost on another computer of the vault, which ordered its wipe');
     await mirrorAudit(d.home, d.remote, id, keys.authKey).catch(() => {}); // the wipe's start on record in the cloud (the breach report shows it); the wipe goes on regardless
-    await wipe(d.home, d.config.vaultDir, order.body.counter, { remote: d.remote, deviceId: id, deviceKey: d.config.deviceKey });
+    return () => wipe(d.home, d.config.vaultDir, counter, { remote: d.remote, deviceId: id, deviceKey: d.config.deviceKey });
   }
-  await saveLocal(d.home, { ...local, pinned: order.body.counter });
-  await d.record(order.body.action === 'lost' ? 'marked lost elsewhere' : 'marked found elsewhere', 'by another computer of the vault');
+  await saveLocal(d.home, { ...(await loadLocal(d.home)), pinned: counter });
+  await d.record(action === 'lost' ? 'marked lost elsewhere' : 'marked found elsewhere', 'by another computer of the vault');
+  return undefined;
 }
 
 /** What a sync pass calls (engine/mirror/sync.ts, SyncContext.devices). */
 export function deviceHooks(d: DeviceDeps): {
-  beforePass(): Promise<void>;
+  beforePass(): Promise<(() => Promise<never>) | undefined>;
   register(): Promise<number>;
   afterPass(files: Iterable<[string, { mtimeMs: number }]>): Promise<void>;
 } {

@@ -128,7 +128,7 @@ export async function vaultHealth(i: HealthInputs): Promise<HealthItem[]> {
     }),
     checked('lock', () => lockHealth(i.locked)),
     checked('recovery-key', () => recoveryKeyHealth(i.home, i.now)),
-    checked('retention', () => retentionHealth(i.home, i.scan, i.now)),
+    checked('retention', () => retentionHealth(i.home, i.scan, i.now, i.remote)),
     checked('access-review', () => accessReviewHealth(i.settings, i.config.createdAt, i.now)),
     checked('devices', () => devicesHealth(i.home, i.remote, i.now)),
   ]);

@@ -13,13 +13,20 @@ import { loadMarks } from '../housekeeping/marks.js';
 import type { ScanResult } from '../mirror/scan.js';
 import { fine, problem } from './item.js';
 import { unfinishedCases } from '../housekeeping/under-way.js';
+import { deletedElsewhereNow } from '../housekeeping/held-elsewhere.js';
+import type { Remote } from '../remotes/remote.js';
 import { unfinishedRemoval, type RemovalChoices } from '../leaving/remove-vault.js';
 
-export async function retentionHealth(home: string, scan: ScanResult, now: number): Promise<HealthItem> {
+export async function retentionHealth(home: string, scan: ScanResult, now: number, remote: () => Promise<Remote>): Promise<HealthItem> {
   const removing = await unfinishedRemoval(home);
   if (removing) return problem('retention', 'attention', removalInterrupted(removing), 'finish-removal');
   const unfinished = await unfinishedCases(home);
   if (unfinished.length > 0) return problem('retention', 'attention', interrupted(unfinished), 'finish-case-removal');
+  // The cloud out of reach: not known now, so not said (the kept entries stay for the next status).
+  const elsewhere = await remote()
+    .then((r) => deletedElsewhereNow(home, r))
+    .catch(() => []);
+  if (elsewhere.length > 0) return problem('retention', 'attention', stillElsewhere(elsewhere));
   const marks = await loadMarks(home);
   const past = listCases(scan, marks, dateOf(now)).filter((c) => c.info.past).length;
   const period = count(marks.years, 'year');
@@ -27,6 +34,17 @@ export async function retentionHealth(home: string, scan: ScanResult, now: numbe
     return problem('retention', 'reminder', `${past} ${past === 1 ? 'case is' : 'cases are'} past the retention period of ${period}`, 'review-retention');
   }
   return fine('retention', `no case is past the retention period of ${period}`);
+}
+
+/** "the case “Old” deleted here is still on laptopB ...": from the device records and the cloud, as deletedElsewhereNow found them. */
+function stillElsewhere(list: Awaited<ReturnType<typeof deletedElsewhereNow>>): string {
+  return list
+    .map((e) =>
+      e.back
+        ? `the case “${e.case}” deleted on this computer is back in the cloud, uploaded again by ${e.holders.length > 0 ? `a computer that still holds it (${andList(e.holders)})` : 'another computer of the vault that still holds it'}: delete it there too`
+        : `the case “${e.case}” deleted on this computer is still on ${andList(e.unchanged)} (as of ${e.unchanged.length === 1 ? 'its' : 'their'} last sync): delete it there too, or its next sync uploads it to the cloud again`,
+    )
+    .join('; ');
 }
 
 /** "the deletion of the case “Old case” is not finished ...": each case by name, with what was under way. */

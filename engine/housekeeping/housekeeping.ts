@@ -7,15 +7,16 @@ import type { ReadKeys } from '../../crypto/index.js';
 import { BackupApi } from '../backup/service.js';
 import { forgetCachedFiles, loadBackupState } from '../backup/local.js';
 import { configWriteKeys, loadConfig, type VaultConfig } from '../config.js';
-import { Refused, UsageError } from '../errors.js';
+import { Locked, Refused, Unreachable, UsageError } from '../errors.js';
 import type { Remote } from '../remotes/remote.js';
 import { scanVault } from '../mirror/scan.js';
 import { backupSchedule, loadSettings } from '../settings.js';
 import { caseName, inCase, listCases, pickCases, type CaseFiles, DUE_SOON_DAYS } from './cases.js';
 import { dateOf, parseDate } from './dates.js';
 import { lastCopyExpires } from './expiry.js';
-import { hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
-import { fetchMirror, putMirror } from './mirror.js';
+import { closedDate, defaultMarks, hasMarks, loadMarks, MAX_YEARS, saveMarks, setClosed, type Marks } from './marks.js';
+import { fetchMirror, mirrorHeld, putMirror } from './mirror.js';
+import { holdersOf, keepDeletedElsewhere } from './held-elsewhere.js';
 import { deleteArchives, listArchives, type ArchiveDeps } from './archive-list.js';
 import { removeCase } from './remove-case-files.js';
 import { VaultBusy } from '../fsutil/lockfile.js';
@@ -38,6 +39,10 @@ import {
 export type { CaseInfo, CalendarDate, ArchiveEntry, ArchiveDeleteRequest, ArchiveDeletion };
 
 const DAY_MS = 86_400_000;
+const MARKS_IN_CLOUD =
+  "this computer has no housekeeping marks (closing days, retention period) but the cloud holds the vault's sealed copy; unlock the vault to bring it back";
+const MARKS_UNREACHABLE =
+  "this computer has no housekeeping marks, and the cloud, which may hold the vault's sealed copy of them, cannot be reached, so nothing was changed; try again when it can";
 
 export interface HousekeepingDeps {
   home: string;
@@ -52,20 +57,32 @@ export interface HousekeepingDeps {
 export class Housekeeping {
   constructor(private readonly d: HousekeepingDeps) {}
 
-  /** The marks; on a computer that has none yet (a recovered vault), the cloud's sealed copy once unlocked. */
-  private async marks(config: VaultConfig): Promise<Marks> {
+  /**
+   * The marks. A home without them (a recovered vault, or its file lost or
+   * moved aside) takes the cloud's sealed copy, which needs the vault
+   * unlocked: while locked, a cloud that holds one is Locked (the command
+   * line unlocks and asks again), never the defaults; and a `change` is
+   * refused while the cloud cannot be asked. So a change never mirrors a
+   * fresh, low-counter copy over the cloud's (docs/housekeeping.md).
+   */
+  private async marks(config: VaultConfig, change = false): Promise<Marks> {
+    if (await hasMarks(this.d.home)) return loadMarks(this.d.home);
     const keys = this.d.readKeys();
-    if (keys && !(await hasMarks(this.d.home))) {
-      const mirrored = await this.d.remote(config).then(
-        (r) => fetchMirror(r, keys),
-        () => undefined,
-      ); // the cloud out of reach: this computer's (empty) marks stand until it is back
-      if (mirrored) {
-        await saveMarks(this.d.home, mirrored);
-        return mirrored;
-      }
+    try {
+      const remote = await this.d.remote(config);
+      if (keys) {
+        const mirrored = await fetchMirror(remote, keys);
+        if (mirrored) {
+          await saveMarks(this.d.home, mirrored);
+          return mirrored;
+        }
+      } else if (await mirrorHeld(remote, configWriteKeys(config))) throw new Locked(MARKS_IN_CLOUD);
+    } catch (e) {
+      if (e instanceof Locked) throw e;
+      if (change) throw new Unreachable(MARKS_UNREACHABLE);
+      // the cloud out of reach: the defaults are listed until it is back
     }
-    return loadMarks(this.d.home);
+    return defaultMarks();
   }
 
   private async save(config: VaultConfig, marks: Marks): Promise<void> {
@@ -78,9 +95,10 @@ export class Housekeeping {
     }
   }
 
-  private async cases(): Promise<{ config: VaultConfig; marks: Marks; today: CalendarDate; all: CaseFiles[] }> {
+  /** `change`: the marks are to be changed (see marks). */
+  private async cases(change = false): Promise<{ config: VaultConfig; marks: Marks; today: CalendarDate; all: CaseFiles[] }> {
     const config = await loadConfig(this.d.home);
-    const marks = await this.marks(config);
+    const marks = await this.marks(config, change);
     const scan = await scanVault(config.vaultDir);
     if (scan.unreadable.includes('')) throw new Refused('the vault folder cannot be read; check that it exists and that Casevault may read it');
     const today = dateOf(Date.now());
@@ -96,7 +114,7 @@ export class Housekeeping {
     if (!Number.isInteger(years) || years < 1 || years > MAX_YEARS)
       throw new UsageError(`the retention period is a whole number of years from 1 to ${MAX_YEARS}`);
     const config = await loadConfig(this.d.home);
-    const marks = await this.marks(config);
+    const marks = await this.marks(config, true);
     const before = marks.years;
     marks.years = years;
     await this.save(config, marks);
@@ -106,7 +124,7 @@ export class Housekeeping {
 
   /** Mark a case closed on `date` (YYYY-MM-DD; today by default; not in the future). */
   async close(name: string, date?: string): Promise<CaseInfo> {
-    const { config, marks, today, all } = await this.cases();
+    const { config, marks, today, all } = await this.cases(true);
     const day = date === undefined ? today : parseDate(date);
     if (!day) throw new UsageError('the date must be a real day written YYYY-MM-DD, e.g. 2024-03-31');
     if (day > today) throw new UsageError('a case cannot be closed on a day in the future; give today or an earlier day');
@@ -118,7 +136,7 @@ export class Housekeeping {
   }
 
   async reopen(name: string): Promise<CaseInfo> {
-    const { config, marks, all } = await this.cases();
+    const { config, marks, all } = await this.cases(true);
     const [c] = pickCases(all, [name]);
     setClosed(marks, c!.info.name, undefined);
     await this.save(config, marks);
@@ -137,7 +155,7 @@ export class Housekeeping {
    */
   private async chosen(r: CaseRequest, verb: 'archived' | 'deleted', unfinished: ReadonlyMap<string, unknown>) {
     if (r.confirm !== true) throw new UsageError(`nothing was ${verb}: it must be confirmed`, 'confirm');
-    const got = await this.cases();
+    const got = await this.cases(verb === 'archived'); // a deletion changes the marks only if the case has one (delete): it goes ahead offline
     const present = new Set(got.all.map((c) => c.info.name));
     const resumed = [...new Set(r.cases.map(caseName))].filter((n) => unfinished.has(n) && !present.has(n));
     const rest = r.cases.filter((n) => !resumed.includes(caseName(n))); // pickCases drops the trailing "/" itself
@@ -189,7 +207,7 @@ export class Housekeeping {
     const deleting = await loadUnderWay(this.d.home, 'deleting');
     const { config, picked, resumed } = await this.chosen(r, 'deleted', deleting);
     const removedAt = Date.now();
-    const done: { name: string; files: number; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
+    const done: { name: string; files: number; paths: string[]; removed: Awaited<ReturnType<typeof removeCase>>; forced: boolean }[] = [];
     // A case a killed run began keeps that run's "forced": what it had when its files started to go.
     const todo = [
       ...picked.map((c) => ({
@@ -211,15 +229,18 @@ export class Housekeeping {
       );
       await forgetCachedFiles(this.d.home, (p) => inCase(name, p)); // its names and chunk IDs leave the home now, not at the next backup
       const marks = await loadMarks(this.d.home);
-      setClosed(marks, name, undefined);
-      await this.save(config, marks);
+      if (closedDate(marks, name) !== undefined) {
+        // Only when there is a mark to drop: a home without marks (the cloud out of reach) starts none here.
+        setClosed(marks, name, undefined);
+        await this.save(config, marks);
+      }
       await this.d.record(
         'case deleted',
         `${name}: ${fileCount(removed.removed)} removed from this computer${before ? ' (finishing a deletion that was interrupted)' : ''}${forced ? ' (before its retention date: forced)' : ''}`,
       );
       deleting.delete(name);
       await saveUnderWay(this.d.home, 'deleting', deleting);
-      done.push({ name, files, removed, forced });
+      done.push({ name, files, paths, removed, forced });
     }
     // The lock held by a running sync (watch, or the app) is not the cloud out of reach: that sync moves the files at its next pass.
     const outcome = await this.d.sync().then(
@@ -229,6 +250,7 @@ export class Housekeeping {
     const synced = outcome === 'synced';
     const backupFate = await this.backupFates(config, removedAt);
     const marks = await loadMarks(this.d.home);
+    const elsewhere = await this.heldElsewhere(config, done, synced ? new Date(removedAt + config.trashDays * DAY_MS) : undefined);
     return {
       synced,
       cases: done.map(({ name, files, removed, forced }) => ({
@@ -237,6 +259,8 @@ export class Housekeeping {
         removed: removed.removed,
         leftovers: removed.leftovers,
         forced,
+        heldElsewhere: elsewhere.get(name)?.holders.map((h) => h.name) ?? [],
+        othersUnknown: elsewhere.get(name)?.unknown ?? 0,
         copies: [
           {
             copy: 'this computer',
@@ -244,26 +268,33 @@ export class Housekeeping {
             estimate: false,
             note: removed.leftovers ? 'removed, except items Casevault does not handle (links, unreadable names) still in its folder' : 'removed',
           },
-          synced
+          synced && (elsewhere.get(name)?.holders.length ?? 0) > 0
             ? {
                 copy: 'cloud',
-                gone: dateOf(removedAt + config.trashDays * DAY_MS),
+                gone: 'unknown',
                 estimate: false,
-                note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day`,
+                note: `moved to the cloud trash now, but another computer of the vault still holds it and its next sync uploads it again (below)`,
               }
-            : outcome === 'busy'
+            : synced
               ? {
                   copy: 'cloud',
-                  gone: 'unknown',
+                  gone: dateOf(removedAt + config.trashDays * DAY_MS),
                   estimate: false,
-                  note: `the running sync (a watch, or the Casevault app) moves it to the cloud trash at its next pass, and it is purged ${config.trashDays} days after that`,
+                  note: `moved to the cloud trash now; purged ${config.trashDays} days later, at the first sync from that day${(elsewhere.get(name)?.unknown ?? 0) > 0 ? ', unless another computer that still holds it uploads it again (below)' : ''}`,
                 }
-              : {
-                  copy: 'cloud',
-                  gone: 'unknown',
-                  estimate: false,
-                  note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
-                },
+              : outcome === 'busy'
+                ? {
+                    copy: 'cloud',
+                    gone: 'unknown',
+                    estimate: false,
+                    note: `the running sync (a watch, or the Casevault app) moves it to the cloud trash at its next pass, and it is purged ${config.trashDays} days after that`,
+                  }
+                : {
+                    copy: 'cloud',
+                    gone: 'unknown',
+                    estimate: false,
+                    note: `the cloud could not be reached: moved to the cloud trash at the next sync, and purged ${config.trashDays} days after it`,
+                  },
           backupFate(name, marks),
         ],
       })),
@@ -296,6 +327,28 @@ export class Housekeeping {
       leftovers: removed.leftovers,
       forced,
     };
+  }
+
+  /**
+   * The other computers that still hold each deleted case (their device
+   * records, opened when unlocked), kept for status while it is true. The
+   * cloud out of reach: none known.
+   */
+  private async heldElsewhere(config: VaultConfig, done: readonly { name: string; paths: readonly string[] }[], watchUntil: Date | undefined) {
+    const out = new Map<string, Awaited<ReturnType<typeof holdersOf>>>();
+    const keys = configWriteKeys(config);
+    try {
+      const remote = await this.d.remote(config);
+      for (const { name, paths } of done) {
+        const h = await holdersOf(remote, config.deviceId, keys.authKey, this.d.readKeys(), name);
+        // Watched only once this computer's sync moved the objects away: before that, they are in the cloud because of it.
+        if (watchUntil) await keepDeletedElsewhere(this.d.home, keys.nameKey, name, paths, h.holders, watchUntil);
+        out.set(name, h);
+      }
+    } catch {
+      // not known: the report says nothing about other computers it cannot tell
+    }
+    return out;
   }
 
   private async archiveDeps(): Promise<ArchiveDeps> {

@@ -57,7 +57,7 @@ export async function loadMarks(home: string): Promise<Marks> {
   const marks = parseMarks(text);
   if (!marks) {
     throw new DamagedData(
-      `the housekeeping settings file ${join(home, homeFiles.housekeeping)} is damaged, so nothing was changed; move it aside and unlock the vault to bring back the cloud's sealed copy, or start again with the default retention`,
+      `the housekeeping settings file ${join(home, homeFiles.housekeeping)} is damaged, so nothing was changed; move it aside, then list the cases again with the vault's passphrase at hand: that brings back the cloud's sealed copy (with none there, the default retention applies)`,
     );
   }
   return marks;

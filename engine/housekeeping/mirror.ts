@@ -21,8 +21,24 @@ interface Keys {
   authKey: Uint8Array;
 }
 
-async function tag(keys: Keys, name: string, sealed: Uint8Array): Promise<Uint8Array> {
+async function tag(keys: Pick<Keys, 'authKey'>, name: string, sealed: Uint8Array): Promise<Uint8Array> {
   return (await ready()).crypto_generichash(32, concat(LABEL, utf8(name), sealed), keys.authKey);
+}
+
+/** A copy's sealed part if its MAC verifies under the auth key (no reading key needed), else undefined. */
+async function authenticSealed(keys: Pick<Keys, 'authKey'>, name: string, bytes: Uint8Array): Promise<Uint8Array | undefined> {
+  if (bytes.length <= 32) return undefined;
+  const sealed = bytes.subarray(0, bytes.length - 32);
+  return (await ready()).memcmp(await tag(keys, name, sealed), bytes.subarray(bytes.length - 32)) ? sealed : undefined;
+}
+
+/** Whether the cloud holds an authentic copy of this vault's marks (checked while locked: the MAC alone). Throws if the cloud cannot be listed. */
+export async function mirrorHeld(remote: Remote, keys: Pick<Keys, 'authKey'>): Promise<boolean> {
+  for await (const e of remote.list(PREFIX)) {
+    const bytes = await remote.read(e.name, MIRROR_MAX).catch(() => undefined); // oversized or gone since the listing: not a copy
+    if (bytes && (await authenticSealed(keys, e.name, bytes))) return true;
+  }
+  return false;
 }
 
 /** `now`: the writing computer's clock (tests set one that is wrong, as a computer's can be). */
@@ -40,9 +56,8 @@ export async function fetchMirror(remote: Remote, keys: Keys & { boxSecret: Uint
   let best: { at: string; marks: Marks } | undefined;
   for await (const e of remote.list(PREFIX)) {
     try {
-      const bytes = await remote.read(e.name, MIRROR_MAX);
-      const sealed = bytes.subarray(0, bytes.length - 32);
-      if (!sodium.memcmp(await tag(keys, e.name, sealed), bytes.subarray(bytes.length - 32))) continue;
+      const sealed = await authenticSealed(keys, e.name, await remote.read(e.name, MIRROR_MAX));
+      if (!sealed) continue;
       const j = JSON.parse(new TextDecoder().decode(sodium.crypto_box_seal_open(sealed, keys.publicKey, keys.boxSecret))) as { at?: unknown; marks?: unknown };
       const marks = typeof j.at === 'string' ? parseMarks(JSON.stringify(j.marks)) : undefined;
       const outranks = (m: Marks, at: string) =>

@@ -47,7 +47,8 @@ export interface SyncContext {
   retiredPublicKeys?: readonly string[];
   /** This computer among the vault's computers (engine/devices/): its order checked before a pass, its record kept current. */
   devices: {
-    beforePass(): Promise<void>;
+    /** A wipe ordered for this computer, returned to be carried out once `rescueBeforeWipe` has run. */
+    beforePass(): Promise<(() => Promise<never>) | undefined>;
     /** How many other computers have a record in the cloud (this one's is written if missing). */
     register(): Promise<number>;
     afterPass(files: ReadonlyMap<string, FileRecord>): Promise<void>;
@@ -199,6 +200,37 @@ export function vaultFolderMissing(vaultDir: string, then: string): Refused {
   return new Refused(`the vault folder ${vaultDir} is missing; reconnect its drive${then}`);
 }
 
+/**
+ * Before a wipe ordered for this computer (docs/devices.md, "The wipe"): its
+ * files that are new or changed since its last pass, the only copy of that
+ * work, uploaded as conflicted copies under this computer's name. Never over
+ * a file in the cloud and never a deletion, so whoever holds the lost
+ * computer cannot change or remove what the cloud has; and only while the
+ * cloud's key file is this computer's (after a rotation the lost computer's
+ * keys write nothing).
+ */
+async function rescueBeforeWipe(ctx: SyncContext): Promise<void> {
+  if (!(await statIfExists(ctx.vaultDir))?.isDirectory()) return;
+  await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
+  const [scan, state] = await Promise.all([scanVault(ctx.vaultDir, { aside: manyFilesRecorded(ctx.home) }), loadState(ctx.home)]);
+  const unsynced = [...scan.files.values()].filter((f) => !sameFile(state.files.get(f.path), f));
+  if (unsynced.length === 0) return;
+  const sealer = await ObjectSealer.create(ctx.keys);
+  try {
+    const when = new Date();
+    await runPool(unsynced, CONCURRENCY, (f) =>
+      uploadWithRetry(ctx, sealer, f.path, conflictPath(f.path, ctx.deviceName, when)).then(
+        () => {},
+        () => {},
+      ),
+    );
+  } finally {
+    sealer.dispose();
+  }
+  await ctx.remote.flush?.();
+  await raiseOwn(ctx.home, ctx.remote, ctx.keys.authKey, ctx.deviceId); // the cloud changed: a recovery says by which computer
+}
+
 /** One pass; once the cloud has clearly stopped answering, the pass's other requests fail at once with that (retry.ts: onePass). */
 export function syncOnce(ctx: SyncContext): Promise<SyncReport> {
   return onePass(() => syncPass(ctx));
@@ -206,7 +238,11 @@ export function syncOnce(ctx: SyncContext): Promise<SyncReport> {
 
 async function syncPass(ctx: SyncContext): Promise<SyncReport> {
   if (ctx.remote instanceof FolderRemote) ctx.remote.newPass(); // a link planted since the last pass is met afresh
-  await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
+  const wipe = await ctx.devices.beforePass(); // before the cloud's key file is read: the lost computer sees a rotated one
+  if (wipe) {
+    await rescueBeforeWipe(ctx).catch(() => {}); // best effort: the wipe goes on regardless
+    await wipe();
+  }
   const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {
     throw vaultFolderMissing(ctx.vaultDir, ' or recover the vault, then sync again');

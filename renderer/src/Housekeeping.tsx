@@ -465,6 +465,17 @@ export function Housekeeping() {
                     <strong>{g.copy}</strong>: {goneText(g)}. <span className="muted">{sentence(g.note)}</span>
                   </li>
                 ))}
+                {d.heldElsewhere.map((name) => (
+                  <li key={`elsewhere-${name}`}>
+                    <strong>{name}</strong> still holds “{d.case}” (as of its last sync): delete it there too, or its next sync uploads it to the cloud again.
+                  </li>
+                ))}
+                {d.othersUnknown > 0 && (
+                  <li key="elsewhere-unknown">
+                    {d.othersUnknown === 1 ? 'Another computer' : `${d.othersUnknown} other computers`} of this vault may still hold “{d.case}” (the vault was
+                    locked, so their records could not be read): check there, or its next sync uploads it to the cloud again.
+                  </li>
+                )}
               </ul>
             </div>
           ))}

@@ -97,6 +97,21 @@ test('found again: a wipe order put back after the clear is stale; the found com
   assert.equal(notLost.code, 2, 'found on a computer not marked lost: a usage error');
 });
 
+test('a wipe order put back after the found wipes nothing on the found computer that has not synced since', async () => {
+  const { v, office } = await firstComputer({ 'Case A/a.txt': 'a' });
+  const laptop = await anotherComputer(v, 'laptop');
+  const laptopC = await configOf(laptop);
+  await writeFile(join(laptop.vault, 'offline.txt'), 'work done while offline');
+  assert.equal((await office.cli(['devices', 'lost', 'laptop', '--wipe', '--yes'])).code, 0);
+  const wipeOrder = await readFile(orderFile(v.cloud, laptopC.deviceId));
+  assert.equal((await office.cli(['devices', 'found', 'laptop'])).code, 0);
+  assert.equal((await office.cli(['sync'])).code, 0);
+  // The cloud puts back the wipe order it once held; the laptop never saw the found.
+  await writeFile(orderFile(v.cloud, laptopC.deviceId), wipeOrder);
+  await syncsUntouched(laptop, 'a wipe order put back over a found the laptop never saw');
+  assert.equal(byName(await devicesOf(office), 'laptop').status, 'active');
+});
+
 test("after the rotation, an order forged with the lost laptop's old keys is ignored by a computer that took the new keys", async () => {
   const { v, office } = await firstComputer({ 'Case A/a.txt': 'a' });
   const desk = await anotherComputer(v, 'desk');

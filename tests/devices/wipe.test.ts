@@ -6,7 +6,7 @@
 // cases that were on it at its last sync. Then `watch` on another lost
 // computer does the same.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { StatusReport } from '../../contract/index.js';
@@ -137,4 +137,24 @@ test('the wipe ordered before the keys are rotated still stands after, and is st
   assert.equal((await laptop.cli(['sync'])).code, 1);
   assert.equal(await exists(laptop.vault), false);
   assert.equal(byName(await devicesOf(office, NEW), 'laptop').status, 'wiped');
+});
+
+test('before the wipe, the work only the lost computer holds goes up as conflicted copies; nothing in the cloud is replaced or removed', async () => {
+  const { v, office } = await firstComputer({ 'Case A/a.txt': 'a', 'Case B/b.txt': 'b' });
+  const laptop = await anotherComputer(v, 'laptop');
+  // After its last sync: a new file, a changed one, a removed one.
+  await writeFile(join(laptop.vault, 'Case A', 'notes.txt'), 'written offline');
+  await writeFile(join(laptop.vault, 'Case A', 'a.txt'), 'changed offline');
+  await rm(join(laptop.vault, 'Case B', 'b.txt'));
+  assert.equal((await office.cli(['devices', 'lost', 'laptop', '--wipe', '--yes'])).code, 0);
+  const r = await laptop.cli(['sync']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(await exists(laptop.vault), false);
+
+  const fresh = await anotherComputer(v, 'new-pc');
+  const got = new Map([...(await readTree(fresh.vault))].map(([p, b]) => [p, b.toString()]));
+  assert.equal(got.get('Case A/a.txt'), 'a', 'the cloud file is not replaced');
+  assert.equal(got.get('Case B/b.txt'), 'b', 'nor removed');
+  const copies = [...got].filter(([p]) => p.includes('(conflicted copy'));
+  assert.deepEqual(copies.map(([, text]) => text).sort(), ['changed offline', 'written offline']);
 });

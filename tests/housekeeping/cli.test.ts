@@ -220,3 +220,38 @@ test('delete while a running sync (watch, the app) holds the vault: the report s
     );
   });
 });
+
+test('a damaged housekeeping.json moved aside: `retention` with the passphrase brings back the cloud copy; without it, `close` refuses rather than mirror fresh marks over the cloud copy', async () => {
+  const { root, cloud, home, env } = await makeVault({ files: { 'Smith/f.txt': ['x', OLD], 'Jones/f.txt': ['x', OLD], 'Patel/f.txt': 'x' } });
+  assert.equal((await run(['sync'], env)).code, 0);
+  assert.equal((await run(['retention', '--years', '8'], env)).code, 0);
+  assert.equal((await run(['close', 'Smith', '--date', '2016-01-01'], env)).code, 0);
+  const marks = async (e: Record<string, string>) => {
+    const r = await run(['retention', '--json'], e);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { years: number; cases: { name: string; closed?: string | null }[] };
+    return { years: j.years, smith: j.cases.find((c) => c.name === 'Smith')?.closed };
+  };
+
+  await writeFile(join(home, 'housekeeping.json'), '{garbage');
+  const damaged = await run(['retention'], env);
+  cleanError(damaged, 3);
+  assert.match(damaged.stderr, /move it aside, then list the cases again with the vault's passphrase at hand/);
+  // The advice followed: moved aside, then `retention` with the passphrase.
+  await rename(join(home, 'housekeeping.json'), join(root, 'housekeeping.damaged'));
+  assert.deepEqual(await marks(env), { years: 8, smith: '2016-01-01' });
+
+  // Lost again, and no passphrase to be had: a change is refused, and the cloud copy is untouched.
+  await rename(join(home, 'housekeeping.json'), join(root, 'housekeeping.lost'));
+  const locked = await run(['close', 'Patel'], { ...env, CASEVAULT_PASSPHRASE: undefined });
+  assert.notEqual(locked.code, 0);
+  assert.match(locked.stderr, /the cloud holds the vault's sealed copy/);
+  assert.equal(await exists(join(home, 'housekeeping.json')), false);
+  // With it, `close` first brings the marks back, then adds its own.
+  assert.equal((await run(['close', 'Patel'], env)).code, 0);
+  assert.deepEqual(await marks(env), { years: 8, smith: '2016-01-01' });
+  // What a new computer gets from the cloud copy: nothing lost.
+  const other = { ...env, CASEVAULT_HOME: join(root, 'home-new') };
+  assert.equal((await run(['recover', '--cloud', cloud, '--vault', join(root, 'vault-new')], other)).code, 0);
+  assert.deepEqual(await marks(other), { years: 8, smith: '2016-01-01' });
+});

@@ -71,7 +71,10 @@ test('Housekeeping: the case whose deletion is not finished is listed apart, and
     retention: () => report(left),
     deleteCases: () => {
       left = [];
-      return { synced: true, cases: [{ case: 'Old case', files: 0, removed: 1, leftovers: false, forced: false, copies: [] }] };
+      return {
+        synced: true,
+        cases: [{ case: 'Old case', files: 0, removed: 1, leftovers: false, forced: false, copies: [], heldElsewhere: [], othersUnknown: 0 }],
+      };
     },
     archives: () => [],
   });
