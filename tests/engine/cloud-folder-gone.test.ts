@@ -58,7 +58,7 @@ test('an empty folder where the cloud folder was (nothing mounted there) is refu
   await assert.rejects(v.engine.sync(), {
     name: 'Refused',
     message: `the cloud folder ${v.cloud} holds no key file of this vault (casevault.key), so nothing is sent to it`,
-    next: 'reconnect-cloud',
+    next: 'restore-cloud-key-file',
   });
   await v.engine.unlock({ passphrase: PASSPHRASE });
   await v.engine.updateSettings({ accessReviewMonths: 3 });
