@@ -126,7 +126,7 @@ export function Handover() {
         </ol>
         {verified && step < 4 && (
           <p>
-            A checked copy was made on {shortWhen(verified.at)} in {verified.to} ({verified.files} files).{' '}
+            A checked copy was made on {shortWhen(verified.at)} in {verified.to} ({fileCount(verified.files)}).{' '}
             <button type="button" className="link" onClick={() => setStep(4)}>
               Go to removing the vault from this computer
             </button>

@@ -200,6 +200,7 @@ export function SubjectAccess() {
                   setTo(e.target.value);
                   setToEdited(true);
                   setChecking(false);
+                  setMessage('');
                 }}
               />
               <button type="button" className="primary" onClick={check} disabled={busy || ticked.length === 0 || !to.trim() || checking}>

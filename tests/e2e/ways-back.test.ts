@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Engine } from '../../engine/engine.js';
 import { makeVault } from '../helpers/vault.js';
-import { needsChromium, shot, withApp } from '../helpers/browser.js';
+import { needsChromium, withApp } from '../helpers/browser.js';
 
 const files = { 'grievance.txt': 'Stage 1 meeting notes', 'letters/medical.txt': 'GP letter' };
 
@@ -45,7 +45,6 @@ test('the vault folder gone: "Put the vault folder back from the cloud copy" put
       .filter({ hasText: `The vault folder ${v.vault} cannot be read` })
       .waitFor();
     await page.getByText('Or put it back from a backup: Backups & restore, Everything, into the vault.').waitFor();
-    await shot(page, 'home-vault-folder-gone.png');
     await page.getByRole('button', { name: 'Put the vault folder back from the cloud copy' }).click();
     await protectedNow(page); // the fix's own note goes with the problem it fixed
   });
@@ -87,7 +86,6 @@ test("the cloud copy lost: its settings folder is shown, and this computer's key
     await reloadHome(page);
     await page.getByTestId('overall').filter({ hasText: 'holds no key file of this vault' }).waitFor();
     assert.equal(await page.getByTestId('settings-folder').textContent(), v.home);
-    await shot(page, 'home-cloud-copy-lost.png');
     await page.getByRole('button', { name: "Put this computer's key file back into the cloud, then sync" }).click();
     await page.getByTestId('settings-folder').waitFor({ state: 'detached' });
   });
