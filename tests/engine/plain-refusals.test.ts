@@ -60,3 +60,10 @@ test("the handover folder is checked before the wizard goes on, by the copy's ow
   assert.deepEqual(await v.engine.handoverFolderCheck({ to: usb }), { ok: true });
   await assert.rejects(readdir(usb), { code: 'ENOENT' }, 'nothing made');
 });
+
+test('a restore into a path that is a file says so, not "something unexpected went wrong"', async () => {
+  const v = await makeVault({ files: { 'a.txt': 'a' }, backedUp: true, unlocked: true });
+  const file = join(v.root, 'a file');
+  await writeFile(file, 'x');
+  await assert.rejects(v.engine.restoreBackup({ to: file }), { kind: 'usage', message: /is a file, not a folder; choose a folder/ });
+});
