@@ -40,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<AddCommand>> = {
   sends: () => import('./commands/sends.js').then((m) => m.sendsCommand),
   'recovery-key': () => import('./commands/recovery-key.js').then((m) => m.recoveryKeyCommand),
   'cloud-move': () => import('./commands/cloud-move.js').then((m) => m.cloudMoveCommand),
+  'cloud-key-file': () => import('./commands/cloud-key-file.js').then((m) => m.cloudKeyFileCommand),
+  'vault-folder': () => import('./commands/vault-folder.js').then((m) => m.vaultFolderCommand),
   devices: () => import('./commands/devices.js').then((m) => m.devicesCommand),
   'breach-report': () => import('./commands/breach-report.js').then((m) => m.breachReportCommand),
 };

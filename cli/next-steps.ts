@@ -27,7 +27,10 @@ const TEXT: Record<NextStep, string> = {
     'check the access key and secret the union gave you (CASEVAULT_S3_ACCESS_KEY_ID and CASEVAULT_S3_SECRET_ACCESS_KEY, or the AWS_* variables), the endpoint (CASEVAULT_S3_ENDPOINT) and the s3:// location, then run the command again',
   'reconnect-cloud':
     'reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish, then run the command again (`casevault watch` keeps trying by itself)',
-  'restore-cloud-key-file': "put this computer's casevault.key (in CASEVAULT_HOME) back into the cloud copy, then sync again",
+  'restore-cloud-key-file':
+    "once the cloud folder's drive or share is connected and its sync app has finished, put this computer's key file back with `casevault cloud-key-file --put-back` (a cloud copy that was emptied is then sent again by `casevault sync`)",
+  'put-vault-folder-back':
+    'reconnect its drive; or put it back from the cloud copy with `casevault vault-folder --from-cloud [--to DIR]`, or from a backup with `casevault restore --to DIR`; or, if it was moved, use it where it is with `casevault vault-folder --use DIR`',
   'finish-key-rotation': 'run `casevault rotate-keys` again with the new passphrase',
   'rotate-keys': 'rotate the keys with `casevault rotate-keys`',
   'make-handover': 'make a handover copy with `casevault handover --to DIR` first',

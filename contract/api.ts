@@ -34,6 +34,7 @@ import {
   type SyncReport,
   type VaultFiles,
   type VerifyReport,
+  type VaultFolderReport,
 } from './mirror.js';
 import type { RecoveryKitFacts } from './recovery-kit.js';
 import type { CloudMoveReport, CloudMoveStatus } from './mirror.js';
@@ -114,7 +115,7 @@ export const API_PARAMS = {
   breachReport: breachReportSchema,
   sarSearch: z.object({ terms: sarTerms, reference: text(200).optional() }).strict(),
   /** Where an export goes unless the officer says otherwise (Documents, named after the reference and the day). */
-  sarDestination: z.object({ reference: text(200).optional(), zip: z.boolean() }).strict(),
+  sarDestination: z.object({ reference: text(200).optional(), zip: z.boolean(), to: pathParam.optional() }).strict(),
   sarExport: z
     .object({ terms: sarTerms, paths: z.array(pathParam).min(1).max(100_000), reference: text(200).optional(), to: pathParam, zip: z.boolean() })
     .strict(),
@@ -149,6 +150,8 @@ export const API_PARAMS = {
   escrowAdd: escrowKeySchema,
   escrowRemove: none,
   handoverStatus: none,
+  /** Whether `to` may take a handover copy (the same rules as `handover`): the wizard's step 2 asks before going on. */
+  handoverFolderCheck: z.object({ to: pathParam }).strict(),
   handover: z.object({ to: pathParam, passphrase: text(1024), escrow: escrowKeySchema.optional() }).strict(),
   removeVault: z.object({ yes: z.literal(true), cloud: keepOrDelete.optional(), backups: keepOrDelete.optional() }).strict(),
   /** The computer's locale, for dates the app shows (contract/dates.ts). */
@@ -170,6 +173,14 @@ export const API_PARAMS = {
   /** Move the cloud copy (copy, read back, switch); the old copy stays until deleteOldCloud. `s3`: the connection to S3 storage, for a move there (else the environment's or the one kept). */
   moveCloud: z.object({ to: cloudSchema, s3: s3ConnectionSchema.optional() }).strict(),
   cloudMoveStatus: none,
+  /** The vault folder missing or replaced: rebuild it from the cloud copy into where it was, or `to` (new or empty); needs the vault unlocked. */
+  putVaultBack: z.object({ to: pathParam.optional() }).strict(),
+  /** The vault folder missing or replaced: use `dir`, a folder holding this vault's files (moved there), as the vault folder. */
+  useVaultFolder: z.object({ dir: pathParam }).strict(),
+  /** The cloud holds no key file of this vault, or a damaged or old one: put this computer's copy there (then sync). */
+  putBackCloudKeyFile: none,
+  /** Which recovery key the vault's key file holds now (the `id` newRecoveryKey gave with it): a window showing an older one withdraws it. */
+  recoveryKeyState: none,
   /** After a move: delete the old copy; the person's confirmation is part of the call. */
   deleteOldCloud: z.object({ confirm: z.literal(true) }).strict(),
   /** The printable sheet for the successor (no secret on it); `madeBy` is printed as who made it (else this computer's name). */
@@ -211,7 +222,8 @@ export interface ApiResults {
   addFile: AddFileReport;
   addFileCheck: { existing: string[] };
   changePassphrase: Record<string, never>;
-  newRecoveryKey: { recoveryKey: string };
+  /** `id`: which key it is, as recoveryKeyState names the current one (no word of it). */
+  newRecoveryKey: { recoveryKey: string; id: string };
   confirmRecoveryKey: { confirmed: true };
   rotateKeys: RotateReport;
   finishKeyRotation: ReencryptReport;
@@ -240,6 +252,7 @@ export interface ApiResults {
   escrowRemove: { removed: boolean; next?: Extract<NextStep, 'rotate-keys'> };
   handoverStatus: HandoverStatus;
   handover: HandoverReport;
+  handoverFolderCheck: { ok: true };
   removeVault: RemoveReport;
   locale: { locale: string };
   sendFiles: SendReport;
@@ -252,6 +265,10 @@ export interface ApiResults {
   moveCloud: CloudMoveReport;
   cloudMoveStatus: CloudMoveStatus;
   deleteOldCloud: { deleted: number; cloud: string };
+  putVaultBack: VaultFolderReport;
+  useVaultFolder: VaultFolderReport;
+  putBackCloudKeyFile: { cloud: string };
+  recoveryKeyState: { id: string };
   handoverSheet: { html: string };
 }
 
@@ -273,6 +290,7 @@ export const BACKGROUND_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'lockState',
   'keyRotation',
   'recoveryKitFacts',
+  'recoveryKeyState',
 ]);
 
 export type ApiMethod = keyof typeof API_PARAMS;

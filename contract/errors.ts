@@ -74,8 +74,10 @@ export type NextStep =
   | 'reconnect-cloud'
   /** Give the S3 storage's endpoint and access key (or check them, and the s3:// location). */
   | 'connect-s3'
-  /** Put this computer's copy of the key file back into the cloud copy. */
+  /** Put this computer's copy of the key file back into the cloud copy (a cloud folder that is connected may have lost its copy: then sync rebuilds it). */
   | 'restore-cloud-key-file'
+  /** The vault folder is missing or replaced: put it back (from the cloud copy or a backup), or use the folder it was moved to. */
+  | 'put-vault-folder-back'
   /** Finish the key rotation with the new passphrase. */
   | 'finish-key-rotation'
   /** Rotate the vault's keys (new keys for new writes; earlier copies of the key file stop mattering for what is written next). */

@@ -159,6 +159,14 @@ export interface RecoverReport {
   backup?: BackupFolderReport;
 }
 
+/** The vault folder put back from the cloud copy (`restored` files), or another folder taken as the vault (none restored). */
+export interface VaultFolderReport {
+  vaultDir: string;
+  restored: number;
+  bytes: number;
+  failed: ObjectFailure[];
+}
+
 /** The sentence that tells a person recovering which state of the cloud copy they got. */
 export function lastChangedText(l: NonNullable<RecoverReport['lastChanged']>, when: string): string {
   return `The cloud copy was last changed on ${when}${l.by ? ` by the computer "${l.by}"` : ''}. If you changed files after that, the cloud gave back an older copy: keep the computer that has the newer files and check the cloud copy there.`;
@@ -166,6 +174,8 @@ export function lastChangedText(l: NonNullable<RecoverReport['lastChanged']>, wh
 
 export interface StatusReport {
   vaultDir: string;
+  /** Casevault's settings folder on this computer (CASEVAULT_HOME): where this computer's copy of the key file is. */
+  settingsFolder: string;
   cloud: string;
   locked: boolean;
   files: { total: number; synced: number; pending: number; failed: number };

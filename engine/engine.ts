@@ -79,6 +79,7 @@ import {
   type KeyRotationState,
   type SyncReport,
   type VaultFiles,
+  type VaultFolderReport,
   type VerifyReport,
 } from '../contract/index.js';
 import { appendAudit, otherTrails, ownMirror, readAudit, verifyAudit } from './audit/trail.js';
@@ -108,7 +109,7 @@ import {
   describeSecret,
 } from './keys/lifecycle.js';
 import type { KeyPlaceFolders } from './keys/recovery-kit.js';
-import { assertCloudKeys, assertCloudWritable, KEY_FILE_NAME, type CloudKeyCheck } from './keys/cloud-key-file.js';
+import { assertCloudKeys, assertCloudWritable, KEY_FILE_NAME, putBackKeyFile, type CloudKeyCheck } from './keys/cloud-key-file.js';
 import { CloudProber } from './health/cloud-probe.js';
 import { loadDamaged, saveDamaged } from './mirror/damaged.js';
 import { deviceName } from './mirror/devices.js';
@@ -460,8 +461,14 @@ export class Engine {
   }
 
   /** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
-  newRecoveryKey(): Promise<{ recoveryKey: string }> {
+  newRecoveryKey(): Promise<{ recoveryKey: string; id: string }> {
     return newRecoveryKey(this.core);
+  }
+
+  /** Which recovery key the vault's key file holds now (`newRecoveryKey`'s `id`), so a window showing an earlier one can tell it was replaced. */
+  async recoveryKeyState(): Promise<{ id: string }> {
+    const [{ kf }, { recoveryKeyId }] = await Promise.all([readLocalKeyFile(this.home), import('./keys/recovery-confirmation.js')]);
+    return { id: recoveryKeyId(kf) };
   }
 
   /** The person typed the recovery key back: recorded, so the vault's health stops asking for it. */
@@ -757,6 +764,45 @@ export class Engine {
   }
 
   /**
+   * The vault folder missing or replaced (engine/mirror/vault-folder.ts):
+   * rebuild it from the cloud copy into where it was, or into `to` (new or
+   * empty), with the recovery's restore. Needs the vault unlocked. Live sync
+   * pauses meanwhile and then watches the folder put back.
+   */
+  async putVaultBack(o: { to?: string }): Promise<VaultFolderReport> {
+    const ring = await (await import('./mirror/recover.js')).cloudRing(this.home, this.requireKeys());
+    const { putVaultBack } = await import('./mirror/vault-folder.js');
+    return this.live.exclusive(async () => {
+      const config = await loadConfig(this.home);
+      return putVaultBack(this.vaultFolderDeps(config), await this.remote(config), ring, o.to);
+    });
+  }
+
+  /** The vault folder missing or replaced: use `dir`, which holds this vault's files (moved there), as the vault folder. */
+  async useVaultFolder(o: { dir: string }): Promise<VaultFolderReport> {
+    const { useVaultFolder } = await import('./mirror/vault-folder.js');
+    return this.live.exclusive(async () => useVaultFolder(this.vaultFolderDeps(await loadConfig(this.home)), o.dir));
+  }
+
+  private vaultFolderDeps(config: Awaited<ReturnType<typeof loadConfig>>) {
+    return { home: this.home, config, emit: this.emit, record: (event: string, detail: string) => this.record(event, detail) };
+  }
+
+  /**
+   * The cloud holds no key file of this vault, or a damaged, old or forged
+   * one: put this computer's copy there (engine/keys/cloud-key-file.ts), so
+   * the next sync rebuilds the cloud copy from this computer. Recorded.
+   */
+  async putBackCloudKeyFile(): Promise<{ cloud: string }> {
+    const config = await loadConfig(this.home);
+    const { bytes } = await readLocalKeyFile(this.home);
+    await withHomeLock(this.home, async () => putBackKeyFile(await this.cloudKeyCheck(config), bytes));
+    const cloud = describeCloud(config.cloud);
+    await this.record("this computer's key file put back into the cloud copy", cloud);
+    return { cloud };
+  }
+
+  /**
    * Put a file into the vault folder (dropped on the app's window), through a
    * temporary name. A name that is taken: nothing is written unless
    * `ifExists` says keep both or replace (the replaced version kept in the
@@ -996,7 +1042,8 @@ export class Engine {
   }
 
   /** Where an export goes unless the officer says otherwise: Documents (or the Desktop), named after the reference and the day. */
-  async sarDestination(o: { reference?: string; zip: boolean }): Promise<{ to: string }> {
+  async sarDestination(o: { reference?: string; zip: boolean; to?: string }): Promise<{ to: string }> {
+    if (o.to !== undefined) return { to: (await import('./sar/export.js')).resolveDestination(requireFullPath(o.to, 'export', true)) }; // the place typed, as the export takes it
     return { to: await (await import('./sar/destination.js')).defaultDestination({ ...o, locale: this.locale }) };
   }
 
@@ -1016,6 +1063,7 @@ export class Engine {
   /** Files and folders into a passphrase-protected page the recipient opens in a browser; recorded (needs the vault unlocked: it reads members' files). */
   async sendFiles(o: SendOptions): Promise<SendReport> {
     const keys = this.requireKeys();
+    requireFullPath(o.out, 'package', true);
     const { sendPackage } = await import('./send/send.js');
     return sendPackage({ home: this.home, config: await loadConfig(this.home), keys, record: (event, detail) => this.record(event, detail) }, o);
   }
@@ -1121,6 +1169,13 @@ export class Engine {
       `${fileCount(report.files)} into ${report.to}, digest ${report.digest}${report.escrowFingerprint ? `, escrow key ${report.escrowFingerprint}` : ''}`,
     );
     return report;
+  }
+
+  /** Whether `to` may take a handover copy (the rules `handover` applies), checked before the wizard goes on: nothing is written. */
+  async handoverFolderCheck(o: { to: string }): Promise<{ ok: true }> {
+    requireFullPath(o.to, 'folder for the copy');
+    await (await import('./leaving/handover.js')).checkHandoverFolder(this.home, await loadConfig(this.home), o.to);
+    return { ok: true };
   }
 
   /** The last verified handover copy, if any (the app's handover wizard starts from it). */

@@ -88,6 +88,7 @@ async function statusOf(i: StatusInputs, { config, scan, state, cloud, vaultRepl
   const keyRotation = await rotationState(i.home, i.rotating);
   return {
     vaultDir: config.vaultDir,
+    settingsFolder: i.home,
     cloud: describeCloud(config.cloud),
     locked: i.locked,
     files: counts,

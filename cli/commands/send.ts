@@ -1,7 +1,7 @@
 // `casevault send FILE_OR_FOLDER... --out PACKAGE.html`: a passphrase-
 // protected page the recipient opens in any browser. The passphrase comes
 // from CASEVAULT_SEND_PASSPHRASE, or Casevault makes one and prints it once.
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { mib, type Ctx } from '../context.js';
 import { Failure, fileCount, type SendReport } from '../../contract/index.js';
@@ -41,7 +41,7 @@ export function sendCommand(program: Command, ctx: Ctx, done: (code: number) => 
       const r = await ctx.unlocked((e) =>
         e.sendFiles({
           paths: paths.map((p) => resolve(p)),
-          out: o.out!,
+          out: isAbsolute(o.out!) || o.out!.startsWith('~') ? o.out! : resolve(o.out!), // a relative one is the terminal's folder's
           ...(o.to ? { to: o.to } : {}),
           ...(o.expires ? { expires: o.expires } : {}),
           ...(passphrase ? { passphrase } : {}),

@@ -10,5 +10,6 @@ import { UsageError } from '../errors.js';
 /** `p`, if it is a full path (or starts with ~/ for the home folder, where that is taken); otherwise a UsageError naming the folder it would be. */
 export function requireFullPath(p: string, what: string, tilde = false): string {
   if (isAbsolute(p) || (tilde && (p === '~' || p.startsWith('~/')))) return p;
+  if (p.trim() === '') throw new UsageError(`no ${what} was given; type its full path, such as ${join(homedir(), 'Casevault')}`);
   throw new UsageError(`"${p}" is not a full path: as it is, the ${what} would be ${resolve(p)}; give the full path, such as ${join(homedir(), p)}`);
 }

@@ -43,8 +43,8 @@ const KEYS_STORY = new Set(['rotated-elsewhere', 'rotation-pending']);
 
 export function cloudHealth(i: CloudInputs): HealthItem {
   if (i.vaultUnreadable)
-    return problem('cloud', 'stopped', `the vault folder ${i.vaultDir} cannot be read, so nothing is sent to the cloud`, 'choose-other-folder');
-  if (i.vaultReplaced) return problem('cloud', 'stopped', replacedSentence(i.vaultDir, 'synced'));
+    return problem('cloud', 'stopped', `the vault folder ${i.vaultDir} cannot be read, so nothing is sent to the cloud`, 'put-vault-folder-back');
+  if (i.vaultReplaced) return problem('cloud', 'stopped', replacedSentence(i.vaultDir, 'synced'), 'put-vault-folder-back');
   const keysBlocked = i.probe.state !== undefined && KEYS_STORY.has(i.probe.state);
   if (i.probe.failure && !keysBlocked) {
     const f = i.probe.failure;

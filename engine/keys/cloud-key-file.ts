@@ -29,7 +29,7 @@ export const KEY_FILE_NAME = homeFiles.keyFile;
 
 const tooLarge = () =>
   new DamagedData(
-    "the cloud copy's key file is larger than any key file can be, so it was not read; put back a good copy of casevault.key (every computer using the vault keeps one in its CASEVAULT_HOME)",
+    "the cloud copy's key file is larger than any key file can be, so it was not read; put back a good copy of casevault.key (every computer using the vault keeps one in Casevault's settings folder)",
   );
 
 /** The cloud's key file, or undefined if there is none. DamagedData, after reading no more than 64 KiB, if it is larger than a key file. */
@@ -110,7 +110,7 @@ export function cloudKeyProblem(state: CloudKeyState, cloud: CloudSpec): Refused
     case 'absent':
       return new Refused(
         `${where} holds no key file of this vault (${homeFiles.keyFile}), so nothing is sent to it`,
-        cloud.kind === 'folder' ? 'reconnect-cloud' : cloud.kind === 's3' ? 'connect-s3' : 'reconnect-dropbox',
+        cloud.kind === 'folder' ? 'restore-cloud-key-file' : cloud.kind === 's3' ? 'connect-s3' : 'reconnect-dropbox', // a folder: connected, or its copy lost (emptied, reset)
       );
     case 'damaged':
       return new Damaged(`the key file in ${where} is damaged, so nothing is sent to the cloud`, 'restore-cloud-key-file');
@@ -152,4 +152,26 @@ export async function assertCloudKeys(c: CloudKeyCheck): Promise<Uint8Array | un
   const { state, bytes } = await readCloudKeyFile(c);
   if (state === 'old' || state === 'rotated-elsewhere' || state === 'rotation-pending' || state === 'forged') throw cloudKeyProblem(state, c.cloud)!;
   return bytes;
+}
+
+/**
+ * Put this computer's copy of the key file (`local`, its pinned keys') into
+ * the cloud, where the cloud holds none of this vault or a damaged, old or
+ * forged one: the fix those states name (restore-cloud-key-file). Another
+ * vault's key file is never written over (the folder may be that vault's
+ * cloud copy); keys changed elsewhere, or a rotation here, have their own fix.
+ */
+export async function putBackKeyFile(c: CloudKeyCheck, local: Uint8Array): Promise<void> {
+  const kf = parseKeyFile(local);
+  if (kf.vaultId !== toBase64(c.vaultId) || kf.publicKey !== toBase64(c.publicKey))
+    throw new Refused("this computer's copy of the key file does not hold the keys this computer uses, so it is not put into the cloud", 'retry-or-report');
+  const { state } = await readCloudKeyFile(c);
+  if (state === 'current') return;
+  if (state === 'foreign')
+    throw new Refused(
+      `the key file in ${describeCloud(c.cloud)} belongs to another vault, so it is left as it is (that folder may be the other vault's cloud copy); if the folder is this vault's and the file was put there by mistake, move that file out of it, then put this computer's key file back`,
+    );
+  if (state === 'rotated-elsewhere' || state === 'rotation-pending') throw cloudKeyProblem(state, c.cloud)!;
+  await c.remote.put(KEY_FILE_NAME, local);
+  await c.remote.flush?.();
 }

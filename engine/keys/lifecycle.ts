@@ -43,7 +43,7 @@ import { checkBackupApart, checkLayout, checkS3Apart } from '../mirror/layout.js
 import { renameSyncRecords, moveHomeToKeys } from './rotation-steps.js';
 import { checkEscrowPin, confirmedEscrowKey, escrowPinOf, openEscrowKey, writeEscrowReceipt } from './escrow.js';
 import { passphraseStrength } from './passphrase.js';
-import { recoveryKeyConfirmed, recoveryKeyMade } from './recovery-confirmation.js';
+import { recoveryKeyConfirmed, recoveryKeyId, recoveryKeyMade } from './recovery-confirmation.js';
 import type { InitOptions } from '../engine.js';
 import { readIfExists, statIfExists } from '../fsutil/read.js';
 import { KEY_FILE_NAME, readKeyFileBytes } from './cloud-key-file.js';
@@ -269,9 +269,10 @@ export async function changePassphrase(core: Core, newPassphrase: string): Promi
 }
 
 /** Replace the recovery key (the old one stops working). Returns the new words, to be shown once. */
-export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string }> {
+export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string; id: string }> {
   const keys = core.requireKeys();
   let words = '';
+  let id = '';
   // Recorded as not typed back before either key file changes: a run killed after the cloud's copy (or both) took a key nobody was shown must not leave the old key "typed back".
   await recoveryKeyMade(core.home);
   try {
@@ -279,12 +280,13 @@ export async function newRecoveryKey(core: Core): Promise<{ recoveryKey: string 
       const { keyFile, recoveryKey } = await rewrapRecovery(kf, keys);
       words = await encodeRecoveryKey(recoveryKey);
       recoveryKey.fill(0);
+      id = recoveryKeyId(keyFile);
       return keyFile;
     });
   } finally {
     await core.record('recovery key replaced');
   }
-  return { recoveryKey: words };
+  return { recoveryKey: words, id };
 }
 
 /**

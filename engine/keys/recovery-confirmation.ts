@@ -6,6 +6,7 @@
 // safe. A vault with no record (made before this existed) counts as
 // unconfirmed: nothing says its key was ever typed back.
 import { join } from 'node:path';
+import type { KeyFile } from '../../crypto/index.js';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fsutil/atomic.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
@@ -26,4 +27,14 @@ export async function recoveryKeyMade(home: string): Promise<void> {
 
 export async function recoveryKeyConfirmed(home: string, at = new Date()): Promise<void> {
   await writeFileAtomic(join(home, homeFiles.recoveryKey), JSON.stringify({ confirmedAt: at.toISOString() }));
+}
+
+/**
+ * Which recovery key the key file holds now, without a word of it: its
+ * slot's random nonce, new with each key. A window still showing a key made
+ * earlier compares it with this one to learn that a newer key replaced it.
+ */
+export function recoveryKeyId(kf: KeyFile): string {
+  const slot = kf.slots.find((s) => s.role === 'recovery');
+  return slot?.role === 'recovery' ? slot.nonce : '';
 }

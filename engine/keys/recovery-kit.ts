@@ -6,14 +6,14 @@
 // recovery key into (the app's recovery kit, the CLI's --recovery-key-out)
 // is checked here first. The kit's wording is contract/recovery-kit.ts.
 // Spec: docs/desktop-app.md ("The recovery kit").
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseKeyFile, wipeKeys, type KeyFile } from '../../crypto/index.js';
 import { kitDate, recoveryKit, recoveryKitText, type KitKind, type RecoveryKitFacts } from '../../contract/index.js';
 import { loadConfig, type VaultConfig } from '../config.js';
 import type { Core } from '../core.js';
 import { UsageError } from '../errors.js';
 import { writeNewFile } from '../fsutil/atomic.js';
-import { readIfExists } from '../fsutil/read.js';
+import { lstatIfExists, readIfExists } from '../fsutil/read.js';
 import { loadVerified } from '../leaving/handover.js';
 import { canonical, enclosingSyncFolder, inside } from '../mirror/layout.js';
 import { KEY_FILE_NAME } from './cloud-key-file.js';
@@ -32,7 +32,7 @@ const ROLES = {
   cloud: 'the cloud folder',
   backup: 'the backup folder',
   handover: "the handover copy's folder",
-  home: "Casevault's own settings folder (beside the vault's key file)",
+  home: "Casevault's own settings folder (beside the vault's key file)", // its path is named with it (checkKeyPlace)
 } as const;
 
 type Role = keyof typeof ROLES;
@@ -61,7 +61,9 @@ export async function checkKeyPlace(core: Core, file: string, given?: KeyPlaceFo
   const target = await canonical(file);
   for (const [role, dir] of await foldersOf(core, given)) {
     if (dir && inside(target, await canonical(dir))) {
-      throw new UsageError(`that file would be inside ${ROLES[role]}: a recovery key kept there goes wherever that folder goes; keep it somewhere else`);
+      throw new UsageError(
+        `that file would be inside ${ROLES[role]}${role === 'home' ? `, ${dir}` : ''}: a recovery key kept there goes wherever that folder goes; keep it somewhere else`,
+      );
     }
   }
   if (await enclosingSyncFolder(target)) {
@@ -108,6 +110,11 @@ export async function saveRecoveryKit(core: Core, o: { kit: KitKind; recoveryKey
   await wipeKeys(await openWith(kf, { recoveryKey: o.recoveryKey }));
   await checkKeyPlace(core, o.to);
   const text = recoveryKitText(recoveryKit({ kind: o.kit, vaultName: basenameOf(config.vaultDir), cloud, date: kitDate(now) }, o.recoveryKey));
+  const there = await lstatIfExists(o.to);
+  if (there?.isDirectory())
+    throw new UsageError(`${o.to} is a folder; give the full path of a new file in it, such as ${join(o.to, 'Casevault recovery kit.txt')}`);
+  if (!there && !(await lstatIfExists(dirname(o.to)))?.isDirectory())
+    throw new UsageError(`there is no folder ${dirname(o.to)} to save the recovery kit in; choose a folder that is there (a USB stick, for instance)`);
   if (!(await writeNewFile(o.to, text))) {
     throw new UsageError('a file of that name is already there; choose a new name (a recovery kit never replaces a file)');
   }

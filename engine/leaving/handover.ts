@@ -132,7 +132,7 @@ async function checkTarget(home: string, config: VaultConfig, to: string): Promi
     const c = await canonical(o);
     if (inside(target, c) || inside(c, target)) {
       throw new UsageError(
-        "the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder; choose another folder (a USB drive, for instance)",
+        `the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder (${home}); choose another folder (a USB drive, for instance)`,
       );
     }
   }
@@ -250,6 +250,12 @@ async function refuseOwnPassphrase(home: string, passphrase: string): Promise<vo
   if (opens) {
     throw new UsageError("the successor's passphrase must not be the vault's current one, which would then open the copy too", 'choose-new-passphrase');
   }
+}
+
+/** Whether `to` may take the copy, by the very rules the copy is made by: the wizard asks at its step 2, before anything is written. */
+export async function checkHandoverFolder(home: string, config: VaultConfig, to: string): Promise<void> {
+  await checkTarget(home, config, resolve(to));
+  await leftovers(home, config.vaultDir, resolve(to));
 }
 
 export async function makeHandover(d: HandoverDeps, o: HandoverOptions): Promise<HandoverReport> {

@@ -107,7 +107,7 @@ async function checkFolder(config: VaultConfig, home: string, dir: string): Prom
   await checkLayout(config.vaultDir, dir);
   const target = await canonical(dir);
   const apart: [string | undefined, string][] = [
-    [home, "Casevault's settings folder"],
+    [home, `Casevault's settings folder (${home})`],
     [config.cloud.kind === 'folder' ? config.cloud.dir : undefined, 'the current cloud folder'],
     [config.backupDir && !config.backupDir.startsWith('s3://') ? config.backupDir : undefined, 'the backup folder'],
   ];

@@ -92,7 +92,7 @@ export async function checkBackupApart(dir: string, vaultDir: string, cloudDir: 
     const h = await canonical(home);
     if (inside(backup, h) || inside(h, backup)) {
       throw new UsageError(
-        "the backup folder must be apart from Casevault's settings folder, so that one mishap cannot reach both: choose a folder on a separate drive",
+        `the backup folder must be apart from Casevault's settings folder (${home}), so that one mishap cannot reach both: choose a folder on a separate drive`,
       );
     }
   }
@@ -141,7 +141,7 @@ export async function checkRestoreTarget(dir: string, apart: { cloudDir?: string
   if (apart.backupDir && inside(target, await canonical(apart.backupDir)))
     throw new UsageError('a restore cannot go inside the backup folder (the files would sit on the backup drive unencrypted); choose another place');
   if (apart.home && inside(target, await canonical(apart.home)))
-    throw new UsageError("a restore cannot go inside Casevault's settings folder for this vault; choose another place");
+    throw new UsageError(`a restore cannot go inside Casevault's settings folder for this vault (${apart.home}); choose another place`);
   const sync = await enclosingSyncFolder(target);
   if (sync) throw new UsageError(`a restore cannot go inside the cloud sync folder ${sync}, which would upload the files unencrypted; choose another place`);
 }

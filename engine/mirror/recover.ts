@@ -30,8 +30,9 @@ import type { Remote } from '../remotes/remote.js';
 import { record } from './file-read.js';
 import { checkAndPin } from './high-water.js';
 import { checkLayout } from './layout.js';
-import { restoreAll } from './restore-objects.js';
-import { emptyState, saveState } from './state.js';
+import { restoreAll, type RestoredFile } from './restore-objects.js';
+import { emptyState, saveState, type FileRecord } from './state.js';
+import { TrackedMap } from '../fsutil/line-log.js';
 import { parseOr, readIfExists } from '../fsutil/read.js';
 import { keepS3Connection } from '../remotes/open-cloud.js';
 import { s3FromEnv } from '../remotes/s3/location.js';
@@ -55,6 +56,27 @@ async function computerName(remote: Remote, keys: ReadKeys, deviceId: string): P
   return records.find((r) => r.id === deviceId && r.generation === 0)?.record?.name ?? null;
 }
 
+/** The folder to rebuild a vault into: new or empty (`resume`: an interrupted rebuild into it goes on). */
+export async function assertNewOrEmpty(dir: string, resume: boolean): Promise<void> {
+  const entries = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder');
+    throw e;
+  });
+  if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
+}
+
+/** The sync records of the files restored into `vaultDir`, so the next sync uploads none of them again. */
+export function recordsOf(restored: readonly RestoredFile[], vaultDir: string): TrackedMap<FileRecord> {
+  const files = new TrackedMap<FileRecord>();
+  for (const r of restored) {
+    if (r.written !== join(vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
+    const st = statSync(r.written); // a few microseconds, where 10,000 awaited calls on the thread pool took most of a second
+    files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
+  }
+  return files;
+}
+
 export async function recoverVault(core: Core, o: RecoverOptions, dropbox: RecoverOptions['dropbox']): Promise<RecoverReport> {
   const markerPath = join(core.home, homeFiles.recovering);
   const marker = parseOr<{ vaultDir?: string }>(await readIfExists(markerPath, 'utf8'));
@@ -62,12 +84,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
   // A recovery into this folder killed after it wrote the settings (they name the folder): finished by running it again. Any other vault here is refused.
   if (!resume || !(await hasConfig(core.home)) || (await loadConfig(core.home)).vaultDir !== resolve(o.vaultDir)) await ensureFreshHome(core.home);
   await checkLayout(o.vaultDir, o.cloud.kind === 'folder' ? o.cloud.dir : undefined);
-  const entries = await readdir(o.vaultDir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [];
-    if (e.code === 'ENOTDIR') throw new UsageError('the vault path exists and is not a folder; choose a new or empty folder');
-    throw e;
-  });
-  if (entries.length > 0 && !resume) throw new UsageError('the folder to recover into is not empty; choose a new or empty folder');
+  await assertNewOrEmpty(o.vaultDir, resume);
   const remote = await core.newRemote(o.cloud, dropbox, o.s3);
   const kfBytes = await readKeyFileBytes(remote);
   if (!kfBytes) throw new UsageError('there is no Casevault vault in that cloud folder (it has no key file)', 'choose-other-folder');
@@ -96,11 +113,7 @@ export async function recoverVault(core: Core, o: RecoverOptions, dropbox: Recov
       await keepS3Connection(core.home, keys, o.cloud, o.s3, core.env, o.backupDir);
       await writeFileAtomic(join(core.home, homeFiles.keyFile), kfBytes);
       const state = emptyState();
-      for (const r of result.restored) {
-        if (r.written !== join(config.vaultDir, ...r.meta.path.split('/'))) continue; // renamed beside a clash: let sync upload it
-        const st = statSync(r.written); // a few microseconds, where 10,000 awaited calls on the thread pool took most of a second
-        state.files.set(r.meta.path, record(st, Buffer.from(r.idHex, 'hex'), r.tag));
-      }
+      state.files = recordsOf(result.restored, config.vaultDir);
       await saveState(core.home, state);
       const { newest } = await checkAndPin(core.home, remote, keys.authKey); // nothing pinned yet: what the cloud holds now is the mark from here on
       const lastChanged = newest && { at: new Date(newest.timeMs).toISOString(), by: await computerName(remote, keys, newest.deviceId) };

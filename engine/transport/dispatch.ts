@@ -6,6 +6,7 @@
 // Every call but the app's own polls counts as a person's use for
 // auto-lock (contract/api.ts BACKGROUND_METHODS).
 import { API_PARAMS, BACKGROUND_METHODS, isApiMethod, type ApiMethod, type ApiParams, type ApiResponse, type ApiResults } from '../../contract/index.js';
+import type { z } from 'zod';
 import type { Engine } from '../engine.js';
 import { failureOf } from '../errors.js';
 import { passphraseStrength } from '../keys/passphrase.js';
@@ -81,6 +82,7 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   escrowRemove: (e) => e.escrowRemove(),
   handoverStatus: (e) => e.handoverStatus(),
   handover: (e, p) => e.handover(p),
+  handoverFolderCheck: (e, p) => e.handoverFolderCheck(p),
   removeVault: (e, p) => e.removeVault(p),
   locale: async (e) => ({ locale: e.locale }),
   sendFiles: (e, p) => e.sendFiles(p),
@@ -93,13 +95,24 @@ const HANDLERS: { [M in ApiMethod]: Handler<M> } = {
   moveCloud: (e, p) => e.moveCloud(p),
   cloudMoveStatus: (e) => e.cloudMoveStatus(),
   deleteOldCloud: (e) => e.deleteOldCloud(),
+  putVaultBack: (e, p) => e.putVaultBack(p),
+  useVaultFolder: (e, p) => e.useVaultFolder(p),
+  putBackCloudKeyFile: (e) => e.putBackCloudKeyFile(),
+  recoveryKeyState: (e) => e.recoveryKeyState(),
   handoverSheet: (e, p) => e.handoverSheet(p.madeBy),
 };
+
+/** A box left empty (a path of spaces only, once trimmed) is said as such; anything else a shell sent wrong stays "invalid arguments". */
+function badArguments(e: z.ZodError): string {
+  return e.issues.some((i) => i.code === 'too_small' && i.type === 'string')
+    ? 'a box that needs a path or text was left empty; fill it in, then try again'
+    : 'invalid arguments';
+}
 
 /** Runs one method; its parameters were checked against the contract's schema. */
 async function run<M extends ApiMethod>(engine: Engine, method: M, params: unknown): Promise<ApiResponse> {
   const parsed = API_PARAMS[method].safeParse(params ?? {});
-  if (!parsed.success) return { ok: false, error: { kind: 'usage', message: 'invalid arguments' } };
+  if (!parsed.success) return { ok: false, error: { kind: 'usage', message: badArguments(parsed.error) } };
   try {
     // The schema for M produced the data, so it is ApiParams<M> (TypeScript cannot correlate the two lookups by itself).
     const call = () => HANDLERS[method](engine, parsed.data as ApiParams<M>);

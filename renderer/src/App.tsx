@@ -7,7 +7,8 @@ import { Handover } from './Handover.js';
 import { Home } from './Home.js';
 import { Housekeeping } from './Housekeeping.js';
 import { LockIndicator, useLockState } from './LockState.js';
-import { NavigateContext, NewKeyContext, VaultRemovedContext } from './nav.js';
+import { NavigateContext, NewKeyContext, VaultRemovedContext, type NewKey } from './nav.js';
+import { usePolling } from './polling.js';
 import { Settings } from './Settings.js';
 import { SubjectAccess } from './SubjectAccess.js';
 
@@ -61,7 +62,19 @@ export function App() {
   const [hasVault, setHasVault] = useState<boolean | undefined>();
   const [current, setCurrent] = useState(SECTIONS[0]!.id);
   const [lock, refreshLock] = useLockState();
-  const [newKey, setNewKey] = useState<string | undefined>();
+  const [newKey, setNewKey] = useState<NewKey | undefined>();
+  // A key held on screen is checked against the key file: one replaced since (another window made a newer one) is withdrawn.
+  usePolling(
+    () =>
+      newKey &&
+      !newKey.replaced &&
+      call('recoveryKeyState').then(
+        (s) => s.id !== newKey.id && setNewKey((k) => (k && k.id === newKey.id ? { ...k, replaced: true } : k)),
+        () => {},
+      ),
+    5000,
+    !!newKey && !newKey.replaced,
+  );
   /** Bumped each time the vault locks: the screen starts afresh, so nothing read with the keys stays on it (nor a new key not yet typed back). */
   const [locks, setLocks] = useState(0);
   const wasLocked = useRef<boolean | undefined>(undefined);
@@ -108,8 +121,8 @@ export function App() {
         ) : (
           <NavigateContext.Provider value={setCurrent}>
             <VaultRemovedContext.Provider value={() => setHasVault(false)}>
-              <NewKeyContext.Provider value={{ words: newKey, hold: setNewKey }}>
-                {newKey && section.id !== 'settings' && (
+              <NewKeyContext.Provider value={{ key: newKey, hold: setNewKey }}>
+                {newKey && !newKey.replaced && section.id !== 'settings' && (
                   <p className="card notice" role="status">
                     A new recovery key is waiting to be saved and typed back.{' '}
                     <button type="button" className="link" onClick={() => setCurrent('settings')}>

@@ -10,14 +10,12 @@ import { StrengthMeter } from './FirstRun.js';
 import { RecoveryKey } from './RecoveryKey.js';
 import { useUnlocked } from './Unlock.js';
 import { useVaultRemoved } from './nav.js';
-import { fileCount, type ApiResult } from '../../contract/index.js';
+import { byteSize, fileCount, type ApiResult } from '../../contract/index.js';
 import { explain } from './failures.js';
 import { shortWhen } from './text.js';
 
 type Report = ApiResult<'handover'>;
 type Choice = 'keep' | 'delete';
-
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 export function Handover() {
   const onRemoved = useVaultRemoved();
@@ -78,7 +76,13 @@ export function Handover() {
   const where = (e: FormEvent) => {
     e.preventDefault();
     setMessage('');
-    setStep(3);
+    setBusy(true);
+    call('handoverFolderCheck', { to: to.trim() })
+      .then(
+        () => setStep(3),
+        (err: unknown) => setMessage(explain(err)),
+      )
+      .finally(() => setBusy(false));
   };
   const makeCopy = () => {
     setBusy(true);
@@ -128,7 +132,7 @@ export function Handover() {
         </ol>
         {verified && step < 4 && (
           <p>
-            A checked copy was made on {shortWhen(verified.at)} in {verified.to} ({verified.files} files).{' '}
+            A checked copy was made on {shortWhen(verified.at)} in {verified.to} ({fileCount(verified.files)}).{' '}
             <button type="button" className="link" onClick={() => setStep(4)}>
               Go to removing the vault from this computer
             </button>
@@ -211,7 +215,7 @@ export function Handover() {
           ) : (
             <>
               <p role="status">
-                The copy is made and checked: {fileCount(report.files)} ({mib(report.bytes)}) in {report.to}.
+                The copy is made and checked: {fileCount(report.files)} ({byteSize(report.bytes)}) in {report.to}.
                 {report.escrowFingerprint ? ` The union's key (${report.escrowFingerprint}) opens it too.` : ''}
               </p>
               <p>

@@ -52,7 +52,30 @@ function SecretFix({ label, button, multiline, submit }: { label: string; button
   );
 }
 
-export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed }) {
+/** What Home knows that some fixes need: where this computer keeps its key file, and whether a backup can put the vault folder back. */
+export interface FixContext {
+  settingsFolder: string;
+  hasBackup: boolean;
+}
+
+/** A folder path typed here, and the button that uses it. */
+function FolderFix({ label, button, submit, optional }: { label: string; button: string; submit: (dir: string) => Promise<void>; optional?: boolean }) {
+  const [value, setValue] = useState('');
+  const id = useId();
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit(value.trim());
+  };
+  return (
+    <form className="stack" onSubmit={onSubmit} aria-label={button}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} required={!optional} />
+      <button type="submit">{button}</button>
+    </form>
+  );
+}
+
+export function HealthFix({ item, onFixed, context }: { item: HealthItem; onFixed: Fixed; context: FixContext }) {
   const navigate = useNavigate();
   const { busy, note, act } = useAction(onFixed);
   if (item.ok || !item.next) return null;
@@ -96,6 +119,51 @@ export function HealthFix({ item, onFixed }: { item: HealthItem; onFixed: Fixed 
     case 'reconnect-cloud':
     case 'retry':
       control = run('Check again', () => call('sync').catch(() => undefined));
+      break;
+    case 'restore-cloud-key-file':
+      control = (
+        <>
+          <p className="muted">
+            This computer keeps its copy of the key file (casevault.key) in Casevault&apos;s settings folder,{' '}
+            <span className="path" data-testid="settings-folder">
+              {context.settingsFolder}
+            </span>
+            . If the cloud copy was emptied or reset, putting it back lets this computer send every file there again.
+          </p>
+          {run(
+            "Put this computer's key file back into the cloud, then sync",
+            async () => {
+              await call('putBackCloudKeyFile');
+              await call('sync');
+            },
+            'The key file is back in the cloud copy, and this computer sent its files there again.',
+          )}
+          {run('Check again', () => call('sync').catch(() => undefined))}
+        </>
+      );
+      break;
+    case 'put-vault-folder-back':
+      control = (
+        <>
+          <FolderFix
+            label="Put the vault folder back from the cloud copy into a new or empty folder (leave it empty: where it was)"
+            button="Put the vault folder back from the cloud copy"
+            optional
+            submit={(to) => act(() => call('putVaultBack', to ? { to } : {}), 'The vault folder is back from the cloud copy.')}
+          />
+          <FolderFix
+            label="Or use another folder as the vault (the folder the vault's files were moved to)"
+            button="Use this folder as the vault"
+            submit={(dir) => act(() => call('useVaultFolder', { dir }), 'That folder is the vault folder now.')}
+          />
+          {context.hasBackup && (
+            <>
+              <p className="muted">Or put it back from a backup: Backups &amp; restore, Everything, into the vault.</p>
+              {go('backups', 'Go to Backups & restore')}
+            </>
+          )}
+        </>
+      );
       break;
     case 'plug-in-backup-drive':
       control = run('Check again', () => Promise.resolve());

@@ -4,7 +4,7 @@
 // the drop zone and every file's sync state. Everything on it is the
 // engine's status, read again every few seconds: nothing is kept in the
 // page, so a reload or a restart shows the same truth.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, canOpenVaultFolder, onEvent, openVaultFolder } from './api.js';
 import { DropZone } from './DropZone.js';
 import { HealthFix } from './HealthFix.js';
@@ -56,13 +56,14 @@ function VaultFolder({ dir }: { dir: string }) {
 /** The headline: the worst problem the engine found, or that everything is protected (with the last backup). */
 function Health({ status, now, onFixed }: { status: Status; now: number; onFixed: () => Promise<void> }) {
   const [worst, ...others] = worstFirst(status.health).filter((h) => !h.ok);
+  const context = { settingsFolder: status.settingsFolder, hasBackup: status.lastBackup !== null };
   if (!worst) {
     return <h2 data-testid="overall">Everything is protected{status.lastBackup ? ` · last backup ${ago(status.lastBackup, now)}` : ''}</h2>;
   }
   return (
     <>
       <h2 data-testid="overall">{sentence(worst.message)}</h2>
-      <HealthFix key={worst.area} item={worst} onFixed={onFixed} />
+      <HealthFix key={worst.area} item={worst} onFixed={onFixed} context={context} />
       {others.length > 0 && (
         <div className="stack" data-testid="other-problems">
           <h3>Also needs attention</h3>
@@ -71,7 +72,7 @@ function Health({ status, now, onFixed }: { status: Status; now: number; onFixed
               <li key={h.area} data-area={h.area}>
                 <p>{sentence(h.message)}</p>
                 {/* One fix is offered once: a problem that the same step fixes as one above it (the new passphrase, "Check again") says only its sentence. */}
-                {![worst, ...others.slice(0, i)].some((o) => o.next === h.next) && <HealthFix item={h} onFixed={onFixed} />}
+                {![worst, ...others.slice(0, i)].some((o) => o.next === h.next) && <HealthFix item={h} onFixed={onFixed} context={context} />}
               </li>
             ))}
           </ul>
@@ -81,6 +82,9 @@ function Health({ status, now, onFixed }: { status: Status; now: number; onFixed
   );
 }
 
+/** The worst problem's sentence ('' when every area is ok). */
+const headlineOf = (status: Status) => worstFirst(status.health).find((h) => !h.ok)?.message ?? '';
+
 export function Home() {
   const [status, setStatus] = useState<Status | undefined>();
   const [files, setFiles] = useState<Files | undefined>();
@@ -88,6 +92,9 @@ export function Home() {
   const [now, setNow] = useState(Date.now());
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  // The headline "Sync now"'s sentence was said under: once the engine's headline is another, the sentence is out of date and is not shown.
+  const [saidUnder, setSaidUnder] = useState<string | undefined>();
+  const headlineNow = useRef('');
 
   const newest = useNewest();
   const refresh = useCallback(async () => {
@@ -95,6 +102,7 @@ export function Home() {
     await call('homeView').then(
       (v) => {
         if (!current()) return;
+        headlineNow.current = headlineOf(v.status);
         setStatus(v.status);
         setFiles(v.files);
       },
@@ -125,6 +133,7 @@ export function Home() {
     await refresh();
     setBusy(false);
     setMessage(outcome);
+    setSaidUnder(headlineNow.current);
   };
 
   if (!status) return <p>{message || 'Loading…'}</p>;
@@ -177,7 +186,7 @@ export function Home() {
         <button type="button" className="primary" onClick={syncNow} disabled={busy}>
           {busy ? 'Syncing…' : 'Sync now'}
         </button>
-        {message && <p role="status">{message}</p>}
+        {message && (saidUnder === undefined || saidUnder === headlineOf(status)) && <p role="status">{message}</p>}
       </section>
       <DropZone onAdded={() => void refresh()} />
       {status.conflicts.length > 0 && (

@@ -120,7 +120,7 @@ function ChangePassphrase() {
  * is typed back.
  */
 function RecoveryKeyCard() {
-  const { words, hold } = useNewKey();
+  const { key, hold } = useNewKey();
   const [mode, setMode] = useState<'idle' | 'checking' | 'asking'>('idle');
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -128,10 +128,25 @@ function RecoveryKeyCard() {
   const outcome = useOutcome();
   const id = useId();
 
-  if (words) {
+  if (key?.replaced) {
+    return (
+      <section className="card" aria-labelledby={`${id}-k`}>
+        <h2 id={`${id}-k`}>Recovery key</h2>
+        <p role="alert" data-testid="recovery-key-replaced">
+          A newer recovery key was made since this window showed one (in another window, or on another screen), so the key shown here no longer opens the vault
+          and is taken off the screen. Use the newest key: save, print and type back the one shown where it was made; if that one is lost, make a new recovery
+          key.
+        </p>
+        <button type="button" onClick={() => hold(undefined)}>
+          Close
+        </button>
+      </section>
+    );
+  }
+  if (key) {
     return (
       <RecoveryKey
-        words={words}
+        words={key.words}
         kit="vault"
         title="Your new recovery key"
         testId="new-recovery-key"
@@ -163,7 +178,7 @@ function RecoveryKeyCard() {
     void run(
       'A new recovery key needs the passphrase.',
       () => call('newRecoveryKey'),
-      (r) => hold(r.recoveryKey),
+      (r) => hold({ words: r.recoveryKey, id: r.id }),
       outcome.fail,
     );
   };

@@ -5,6 +5,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { call, onEvent } from './api.js';
 import { size } from './text.js';
+import { explain } from './failures.js';
 import { useUnlocked } from './Unlock.js';
 import { type ApiResult } from '../../contract/index.js';
 
@@ -69,6 +70,18 @@ export function SubjectAccess() {
         setMessage(m);
         setBusy(false);
       },
+    );
+  };
+
+  // The place as the export will take it (a full path, ~ made the home folder), or the engine's sentence for one it refuses: only then the check page.
+  const check = () => {
+    setMessage('');
+    call('sarDestination', { ...ref, zip, to: to.trim() }).then(
+      (r) => {
+        setTo(r.to);
+        setChecking(true);
+      },
+      (err: unknown) => setMessage(explain(err)),
     );
   };
 
@@ -187,9 +200,10 @@ export function SubjectAccess() {
                   setTo(e.target.value);
                   setToEdited(true);
                   setChecking(false);
+                  setMessage('');
                 }}
               />
-              <button type="button" className="primary" onClick={() => setChecking(true)} disabled={busy || ticked.length === 0 || !to.trim() || checking}>
+              <button type="button" className="primary" onClick={check} disabled={busy || ticked.length === 0 || !to.trim() || checking}>
                 Continue: check what will be exported
               </button>
             </fieldset>

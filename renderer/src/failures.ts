@@ -30,7 +30,8 @@ const NEXT: Record<NextStep, string> = {
   'reconnect-cloud':
     'Reconnect the drive or share that holds the cloud folder, or start its sync app and let it finish; Casevault keeps trying by itself, or check again now.',
   'restore-cloud-key-file':
-    "Put this computer's copy of the key file (casevault.key, in Casevault's settings folder) back into the cloud folder, then sync again.",
+    "If the cloud folder's drive or share is connected and its sync app has finished, put this computer's key file back into the cloud copy with the button on Home; the next sync then sends every file again.",
+  'put-vault-folder-back': 'Reconnect its drive; or, on Home, put the vault folder back from the cloud copy, or use the folder it was moved to.',
   'finish-key-rotation': 'Finish rotating the keys in Settings, with the new passphrase.',
   'rotate-keys': 'Rotate the keys under "Lost or stolen computer" in Settings.',
   'make-handover': 'Make a handover copy first, under Leaving the role.',

@@ -13,7 +13,19 @@ export const VaultRemovedContext = createContext<() => void>(() => {});
 
 export const useVaultRemoved = () => useContext(VaultRemovedContext);
 
-/** A new recovery key made in Settings and not yet typed back: held by the app (in memory only, never stored) until it is, or the vault locks. */
-export const NewKeyContext = createContext<{ words: string | undefined; hold: (words: string | undefined) => void }>({ words: undefined, hold: () => {} });
+/**
+ * A new recovery key made in Settings and not yet typed back: held by the
+ * app (in memory only, never stored) until it is, or the vault locks.
+ * `replaced`: a newer key was made since (in another window, or with the
+ * command): this one opens nothing, so its words are withdrawn.
+ */
+export interface NewKey {
+  words: string;
+  /** Which key it is (newRecoveryKey's `id`; recoveryKeyState names the current one). */
+  id: string;
+  replaced?: boolean;
+}
+
+export const NewKeyContext = createContext<{ key: NewKey | undefined; hold: (key: NewKey | undefined) => void }>({ key: undefined, hold: () => {} });
 
 export const useNewKey = () => useContext(NewKeyContext);

@@ -99,14 +99,19 @@ test('sync refuses a cloud folder without its key file (exit 1) and writes nothi
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
-    new RegExp(`^casevault: the cloud folder ${v.cloud} holds no key file of this vault \\(casevault\\.key\\), so nothing is sent to it; reconnect`),
+    new RegExp(
+      `^casevault: the cloud folder ${v.cloud} holds no key file of this vault \\(casevault\\.key\\), so nothing is sent to it; once the cloud folder's drive or share is connected`,
+    ),
   );
   assert.deepEqual(await readdir(v.cloud), [], 'nothing written into it');
 
   await writeFile(join(v.cloud, 'casevault.key'), await readFile(join(other.cloud, 'casevault.key')));
   const foreign = await v.cli(['sync']);
   assert.equal(foreign.code, 3);
-  assert.match(foreign.stderr, /belongs to another vault, so nothing is sent to the cloud; put this computer's casevault\.key/);
+  assert.match(
+    foreign.stderr,
+    /belongs to another vault, so nothing is sent to the cloud; once the cloud folder's drive or share is connected and its sync app has finished, put this computer's key file back with `casevault cloud-key-file --put-back`/,
+  );
   assert.deepEqual(await listFiles(v.cloud), ['casevault.key']);
 });
 

@@ -62,6 +62,10 @@ test('subject access request: the members spreadsheet unticked, check what leave
     await page.getByText(/Found in the text: .*Present: SIOBHAN O'NEILL/).waitFor();
 
     await page.getByRole('checkbox', { name: 'Branch/minutes 2026-03.txt' }).uncheck();
+    await page.getByLabel('Save the zip file as').fill('relative.zip'); // refused before the check page would name it
+    await page.getByRole('button', { name: 'Continue: check what will be exported' }).click();
+    await page.getByText(/^"relative\.zip" is not a full path/).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Check before you export' }).count(), 0);
     await page.getByLabel('Save the zip file as').fill(zipPath);
     await shot(page, 'subject-access.png');
     assert.equal(await page.getByRole('button', { name: 'Export 3 files' }).count(), 0, 'no export before the check');

@@ -61,7 +61,9 @@ test('a handover into a folder that is not empty, or inside the vault, is refuse
   failsWith(
     await handover(v, join(v.home, 'copy')),
     2,
-    /^casevault: the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder;/,
+    new RegExp(
+      `^casevault: the handover folder must be separate from the vault folder, its cloud copy, its backups and Casevault's settings folder \\(${v.home}\\);`,
+    ),
   );
   failsWith(await v.cli(['handover', '--to', join(v.root, 'x')], { CASEVAULT_NEW_PASSPHRASE: 'short' }), 2, /too weak/);
   failsWith(await handover(v, join(v.root, 'y'), ['--fingerprint', 'abcd']), 2, /go together/);

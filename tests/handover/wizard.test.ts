@@ -37,12 +37,17 @@ test('the handover wizard: copy made and checked, then the vault removed from th
     await page.getByLabel("Successor's passphrase").fill(NEW_PASSPHRASE);
     await page.getByLabel('Type it again').fill(NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Folder for the copy').fill(cloud); // refused at Next, by the rules the copy is made by
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText(/^The handover folder must be separate from the vault folder/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Make the copy' }).count(), 0, 'still at step 2');
     await page.getByLabel('Folder for the copy').fill(copy);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Make the copy' }).click();
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.getByText(/The copy is made and checked: 1 file/).waitFor();
+    await page.getByText(/The copy is made and checked: 1 file \(17 bytes\)/).waitFor();
+    await page.getByText(/A checked copy was made on .+ \(1 file\)\./).waitFor();
     const words = (await page.getByTestId('successor-recovery-key').textContent())!.trim();
     await shot(page, 'handover.png');
     assert.equal(words.split(/[^a-z]+/).filter(Boolean).length, 27);

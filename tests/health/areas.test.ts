@@ -92,7 +92,7 @@ test("the cloud folder without its key file, with a damaged one, with another va
   const missing = area(await healthOf(v.engine), 'cloud');
   assert.deepEqual(
     [missing.message, missing.urgency, missing.next],
-    [`the cloud folder ${v.cloud} holds no key file of this vault (casevault.key), so nothing is sent to it`, 'stopped', 'reconnect-cloud'],
+    [`the cloud folder ${v.cloud} holds no key file of this vault (casevault.key), so nothing is sent to it`, 'stopped', 'restore-cloud-key-file'],
   );
   await writeFile(join(v.cloud, 'casevault.key'), 'not a key file');
   const damaged = area(await healthOf(v.engine), 'cloud');

@@ -23,6 +23,7 @@ const unfinished: HealthItem = {
 };
 const status: StatusReport = {
   vaultDir: '/v',
+  settingsFolder: '/h',
   cloud: 'folder /c',
   locked: true,
   files: { total: 1, synced: 1, pending: 0, failed: 0 },

@@ -11,7 +11,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { useState } from 'react';
 import { keyWords } from '../../contract/index.js';
 import { LockIndicator, useLockState } from '../../renderer/src/LockState.js';
-import { NewKeyContext } from '../../renderer/src/nav.js';
+import { NewKeyContext, type NewKey } from '../../renderer/src/nav.js';
 import { Settings } from '../../renderer/src/Settings.js';
 import { PASSPHRASE } from '../helpers/cli.js';
 
@@ -57,9 +57,9 @@ test('lock indicator: Locked with Unlock, which opens the unlock form; Unlocked 
 });
 
 function SettingsPage() {
-  const [words, hold] = useState<string | undefined>();
+  const [key, hold] = useState<NewKey | undefined>();
   return (
-    <NewKeyContext.Provider value={{ words, hold }}>
+    <NewKeyContext.Provider value={{ key, hold }}>
       <Settings />
     </NewKeyContext.Provider>
   );
@@ -69,7 +69,8 @@ test('a new recovery key: asked first, shown numbered, saved as a kit, a wrong w
   bridge({
     status: () => failure('failed', 'not needed here'),
     settings: () => failure('failed', 'not needed here'),
-    newRecoveryKey: () => ({ recoveryKey: WORDS.replace(/(\w+ \w+ \w+) /g, '$1 - ') }),
+    newRecoveryKey: () => ({ recoveryKey: WORDS.replace(/(\w+ \w+ \w+) /g, '$1 - '), id: 'key-1' }),
+    recoveryKeyState: () => ({ id: 'key-1' }),
     recoveryKitFacts: () => ({
       kind: 'vault' as const,
       vaultName: 'Cases',

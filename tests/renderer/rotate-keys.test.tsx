@@ -32,6 +32,7 @@ const confirmRecoveryKey = (p: Record<string, unknown>) =>
 function status(keyRotation: ApiResult<'status'>['keyRotation'], cloud = 'folder /home/a/Dropbox/Casevault'): ApiResult<'status'> {
   return {
     vaultDir: '/home/a/Cases',
+    settingsFolder: '/home/a/.config/Casevault',
     cloud,
     locked: true,
     files: { total: 3, synced: 3, pending: 0, failed: 0 },
