@@ -9,20 +9,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run, runThenKill, PASSPHRASE, type RunResult } from '../helpers/cli.js';
+import { failsWith, ok, run, runThenKill, PASSPHRASE } from '../helpers/cli.js';
 import { exists, listFiles, readTree } from '../helpers/fs.js';
 import { makeVault, type TestVault } from '../helpers/vault.js';
-
-function ok(r: RunResult, what: string): RunResult {
-  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
-  return r;
-}
-
-function fails(r: RunResult, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}: ${r.stderr}${r.stdout}`);
-  assert.match(r.stderr, /^casevault: [^\n]+\.\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 const cloudOf = async (home: string) => (JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { cloud: { dir: string } }).cloud.dir;
 
@@ -80,11 +69,11 @@ test('cloud-move: folder to folder, checked and switched; the old copy kept unti
   assert.deepEqual([...all.keys()].sort(), ['Member 7/letter.txt', 'Member 8/notes.md', 'Member 9.txt', 'b first.txt', 'from laptop b.txt', 'minutes.txt']);
   for (const [p, data] of before) assert.ok(all.get(p)?.equals(data), p);
 
-  fails(await v.cli(['cloud-move', '--delete-old']), 2, /must be confirmed; confirm with --yes/);
+  failsWith(await v.cli(['cloud-move', '--delete-old']), 2, /must be confirmed; confirm with --yes/);
   const deleted = ok(await v.cli(['cloud-move', '--delete-old', '--yes']), 'delete the old copy');
   assert.match(deleted.stdout, /^Deleted the old cloud copy in /);
   assert.equal(await exists(old), false, 'the old folder, emptied, is gone');
-  fails(await v.cli(['cloud-move', '--delete-old', '--yes']), 2, /there is no old cloud copy to delete/);
+  failsWith(await v.cli(['cloud-move', '--delete-old', '--yes']), 2, /there is no old cloud copy to delete/);
   ok(await v.cli(['sync']), 'the vault works on the new place');
 });
 
@@ -92,29 +81,33 @@ test("cloud-move refuses another vault's folder, a non-empty folder, the vault f
   const v = await makeVault({ files: { 'a.txt': 'a' }, synced: true });
   const another = await makeVault({ files: { 'b.txt': 'b' }, synced: true });
   const theirs = await readTree(another.cloud);
-  fails(await v.cli(['cloud-move', '--to', another.cloud]), 1, /holds another vault/);
+  failsWith(await v.cli(['cloud-move', '--to', another.cloud]), 1, /holds another vault/);
   assert.deepEqual(await readTree(another.cloud), theirs, "the other vault's folder is untouched");
 
   const busy = join(v.root, 'busy');
   await mkdir(busy);
   await writeFile(join(busy, 'holiday.jpg'), 'not a vault');
-  fails(await v.cli(['cloud-move', '--to', busy]), 1, /not empty/);
+  failsWith(await v.cli(['cloud-move', '--to', busy]), 1, /not empty/);
   assert.deepEqual(await listFiles(busy), ['holiday.jpg']);
 
-  fails(await v.cli(['cloud-move', '--to', join(v.vault, 'cloud')]), 1, /must be separate/);
+  failsWith(await v.cli(['cloud-move', '--to', join(v.vault, 'cloud')]), 1, /must be separate/);
   assert.equal(await exists(join(v.vault, 'cloud')), false);
-  fails(await v.cli(['cloud-move', '--to', v.cloud]), 2, /the cloud copy is already there/);
-  fails(await v.cli(['cloud-move', '--to', 's3://Bad_Bucket/prefix']), 2, /the bucket name in an s3:\/\/ location must be/);
-  fails(await v.cli(['cloud-move']), 2, /say where the cloud copy goes/);
+  failsWith(await v.cli(['cloud-move', '--to', v.cloud]), 2, /the cloud copy is already there/);
+  failsWith(await v.cli(['cloud-move', '--to', 's3://Bad_Bucket/prefix']), 2, /the bucket name in an s3:\/\/ location must be/);
+  failsWith(await v.cli(['cloud-move']), 2, /say where the cloud copy goes/);
   assert.equal(await cloudOf(v.home), v.cloud);
 });
 
 test("cloud-move refuses a folder inside the backup folder or Casevault's settings folder, each in its own sentence; nothing is written", async () => {
   const v = await makeVault({ files: { 'a.txt': 'a' }, synced: true, backedUp: true });
   const before = await listFiles(v.backup);
-  fails(await v.cli(['cloud-move', '--to', join(v.backup, 'x')]), 2, /the cloud copy cannot go inside the backup folder/);
+  failsWith(await v.cli(['cloud-move', '--to', join(v.backup, 'x')]), 2, /the cloud copy cannot go inside the backup folder/);
   assert.equal(await exists(join(v.backup, 'x')), false);
-  fails(await v.cli(['cloud-move', '--to', join(v.home, 'c')]), 2, new RegExp(`the cloud copy cannot go inside Casevault's settings folder \\(${v.home}\\)`));
+  failsWith(
+    await v.cli(['cloud-move', '--to', join(v.home, 'c')]),
+    2,
+    new RegExp(`the cloud copy cannot go inside Casevault's settings folder \\(${v.home}\\)`),
+  );
   assert.doesNotMatch((await v.cli(['cloud-move', '--to', join(v.home, 'c')])).stderr, /CASEVAULT_HOME/);
   assert.deepEqual(await listFiles(v.backup), before);
   assert.equal(await cloudOf(v.home), v.cloud);
@@ -145,7 +138,7 @@ test(`kill -9 during cloud-move at ${ROUNDS} random instants: the vault works on
   }
   // The re-run finishes (a run killed after the switch, before its bookkeeping, included); a move already done says so.
   const again = await v.cli(['cloud-move', '--to', moved]);
-  if (again.code !== 0) fails(again, 2, /already there/);
+  if (again.code !== 0) failsWith(again, 2, /already there/);
   assert.equal(await cloudOf(v.home), moved);
   const got = await recovered(v, moved, 'after-kills');
   assert.equal(got.size, Object.keys(files).length);

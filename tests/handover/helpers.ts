@@ -1,7 +1,6 @@
 // Handover with the real CLI: the files a copy is tested with (NFC and NFD
 // spellings of one name, an empty file, a 3 MiB file, nesting), the
 // successor's passphrases, the command and the successor's recover.
-import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { run, type RunResult } from '../helpers/cli.js';
 import type { TestVault } from '../helpers/vault.js';
@@ -19,17 +18,7 @@ export const FILES: Record<string, Buffer> = {
   'deep/a/b/c/d/e/ünïcødé – name.md': Buffer.from('# heading\n'),
 };
 
-export function ok(r: RunResult, what: string): RunResult {
-  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
-  return r;
-}
-
-/** The exit code, and stderr as one `casevault: ...` sentence (the contract). */
-export function failsWith(r: RunResult, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}: ${r.stderr}`);
-  assert.match(r.stderr, /^casevault: [^\n]+\.\n$/);
-  assert.match(r.stderr, pattern);
-}
+export { failsWith, ok } from '../helpers/cli.js';
 
 export function handover(v: TestVault, to: string, extra: string[] = []): Promise<RunResult> {
   return v.cli(['handover', '--to', to, ...extra], { CASEVAULT_NEW_PASSPHRASE: NEW_PASSPHRASE });

@@ -1,4 +1,5 @@
 // Runs the real `casevault` command (bin/casevault.js) as a separate process.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -51,4 +52,17 @@ export function runThenKill(args: string[], env: Record<string, string>, afterMs
       resolve(code === 0);
     });
   });
+}
+
+/** The command succeeded (exit 0); else what it said. */
+export function ok(r: RunResult, what: string): RunResult {
+  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
+  return r;
+}
+
+/** The exit code, and stderr as one `casevault: ...` sentence (the contract). */
+export function failsWith(r: RunResult, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}: ${r.stderr}${r.stdout}`);
+  assert.match(r.stderr, /^casevault: [^\n]+\.\n$/);
+  assert.match(r.stderr, pattern);
 }

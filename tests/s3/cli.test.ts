@@ -17,25 +17,10 @@ import { BIN, PASSPHRASE, run } from '../helpers/cli.js';
 import { readTree, tempDir } from '../helpers/fs.js';
 import type { S3Server } from '../helpers/s3.js';
 import { SMALL_BACKUPS, writeFiles } from '../helpers/vault.js';
-import { describeS3Proxied, FaultProxy } from './fault-proxy.js';
+import { describeS3Proxied, killAtUpload, type FaultProxy } from './fault-proxy.js';
 
 let server: S3Server;
 let proxy: FaultProxy;
-
-/** Runs `casevault args` and kills it (SIGKILL) as the proxy sees its `nth` object upload; whether it was killed before it finished. */
-function killAtUpload(args: string[], env: Record<string, string>, nth: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    let puts = 0;
-    proxy.onRequest = (r) => {
-      if (r.startsWith('PUT ') && ++puts === nth) child.kill('SIGKILL');
-    };
-    child.on('close', (code, signal) => {
-      proxy.onRequest = undefined;
-      resolve(signal === 'SIGKILL' && code === null);
-    });
-  });
-}
 
 describeS3Proxied(
   'casevault on S3 storage (Ceph)',
@@ -71,7 +56,7 @@ describeS3Proxied(
       const more: Record<string, Uint8Array> = {};
       for (let i = 0; i < 20; i++) more[`member-${i}/letter.txt`] = randomBytes(30_000 + i);
       await writeFiles(vault, more);
-      assert.ok(await killAtUpload(['sync'], one, 5), 'the sync was killed part-way');
+      assert.ok(await killAtUpload(proxy, ['sync'], one, 5), 'the sync was killed part-way');
       // The re-run needs no S3 keys in its environment: the sealed ones serve.
       const noKeys = { ...base, CASEVAULT_HOME: join(root, 'home') };
       const rerun = await run(['sync'], noKeys);
@@ -98,7 +83,7 @@ describeS3Proxied(
       const b1 = await run(['backup'], one);
       assert.equal(b1.code, 0, b1.stdout + b1.stderr);
       await writeFiles(vault, { 'member-30/new-case.txt': randomBytes(300_000) });
-      assert.ok(await killAtUpload(['backup'], one, 3), 'the backup was killed part-way');
+      assert.ok(await killAtUpload(proxy, ['backup'], one, 3), 'the backup was killed part-way');
       const b2 = await run(['backup'], one);
       assert.equal(b2.code, 0, b2.stdout + b2.stderr);
       const vb = await run(['verify', '--backup'], one);

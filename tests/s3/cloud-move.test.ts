@@ -9,32 +9,20 @@
 // vault to S3 in real Chromium, with the connection typed in (nothing in the
 // engine's environment).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { it } from 'node:test';
-import { BIN, PASSPHRASE, run, type RunResult } from '../helpers/cli.js';
+import { failsWith, ok, PASSPHRASE, run } from '../helpers/cli.js';
 import { exists, readTree, tempDir } from '../helpers/fs.js';
 import type { S3Server } from '../helpers/s3.js';
 import { makeVault, writeFiles } from '../helpers/vault.js';
 import { needsChromium, withApp } from '../helpers/browser.js';
-import { describeS3Proxied, FaultProxy } from './fault-proxy.js';
+import { describeS3Proxied, killAtUpload, type FaultProxy } from './fault-proxy.js';
 
 let server: S3Server;
 let proxy: FaultProxy;
-
-function ok(r: RunResult, what: string): RunResult {
-  assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
-  return r;
-}
-
-function fails(r: RunResult, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}: ${r.stderr}${r.stdout}`);
-  assert.match(r.stderr, /^casevault: [^\n]+\.\n$/);
-  assert.match(r.stderr, pattern);
-}
 
 async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
   const out: string[] = [];
@@ -48,21 +36,6 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
 }
 
 const cloudOf = async (home: string) => (JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { cloud: Record<string, string> }).cloud;
-
-/** Runs `casevault args` and kills it (SIGKILL) as the proxy sees its `nth` upload; whether it was killed before it finished. */
-function killAtUpload(args: string[], env: Record<string, string>, nth: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    let puts = 0;
-    proxy.onRequest = (r) => {
-      if (r.startsWith('PUT ') && ++puts === nth) child.kill('SIGKILL');
-    };
-    child.on('close', (code, signal) => {
-      proxy.onRequest = undefined;
-      resolve(signal === 'SIGKILL' && code === null);
-    });
-  });
-}
 
 describeS3Proxied(
   'cloud-move to and from S3 storage (Ceph)',
@@ -88,7 +61,7 @@ describeS3Proxied(
 
       const location = `s3://${bucket}/branch-7/alice`;
       // Killed at its fifth upload: the vault still works on the folder, and the same move run again finishes.
-      assert.ok(await killAtUpload(['cloud-move', '--to', location], { ...base, ...s3 }, 5), 'the move was killed part-way');
+      assert.ok(await killAtUpload(proxy, ['cloud-move', '--to', location], { ...base, ...s3 }, 5), 'the move was killed part-way');
       assert.equal((await cloudOf(join(root, 'home'))).dir, folderCloud, 'a move killed before its switch leaves the vault on the old place');
       ok(await run(['status'], base), 'status after the killed move');
 
@@ -139,7 +112,7 @@ describeS3Proxied(
       const env = { CASEVAULT_PASSPHRASE: PASSPHRASE, CASEVAULT_KDF_PROFILE: 'interactive', CASEVAULT_HOME: join(root, 'home'), ...server.env };
 
       // init and backup-folder keep the cloud copy and the backups apart on S3 too.
-      fails(
+      failsWith(
         await run(['init', '--vault', vault, '--cloud', `s3://${bucket}/alice`, '--backup', `s3://${bucket}/alice/backups`], env),
         2,
         /cannot share a place on S3 storage/,
@@ -147,18 +120,18 @@ describeS3Proxied(
       ok(await run(['init', '--vault', vault, '--cloud', join(root, 'cloud'), '--backup', `s3://${backups}/alice`], env), 'init');
       ok(await run(['sync'], env), 'sync');
 
-      fails(await run(['cloud-move', '--to', `s3://cv-no-such-bucket-${process.pid}/alice`], env), 1, /the S3 bucket is not there/);
-      fails(await run(['cloud-move', '--to', `s3://${backups}/alice/cloud`], env), 2, /cannot share a place on S3 storage/);
-      fails(await run(['cloud-move', '--to', `s3://${backups}`], env), 2, /cannot share a place on S3 storage/);
+      failsWith(await run(['cloud-move', '--to', `s3://cv-no-such-bucket-${process.pid}/alice`], env), 1, /the S3 bucket is not there/);
+      failsWith(await run(['cloud-move', '--to', `s3://${backups}/alice/cloud`], env), 2, /cannot share a place on S3 storage/);
+      failsWith(await run(['cloud-move', '--to', `s3://${backups}`], env), 2, /cannot share a place on S3 storage/);
       await server.admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'used/report.pdf', Body: 'not ours' }));
-      fails(await run(['cloud-move', '--to', `s3://${bucket}/used`], env), 1, /the new place is not empty/);
+      failsWith(await run(['cloud-move', '--to', `s3://${bucket}/used`], env), 1, /the new place is not empty/);
       assert.deepEqual(await keysUnder(bucket, 'used/'), ['used/report.pdf'], 'nothing was written beside what was there');
       assert.equal((await cloudOf(join(root, 'home'))).dir, join(root, 'cloud'), 'still on the folder');
 
       // Then a move that may go: beside the backups' bucket, in the other one; backup-folder then refuses to overlap it.
       ok(await run(['cloud-move', '--to', `s3://${bucket}/alice`], env), 'cloud-move to S3');
-      fails(await run(['backup-folder', `s3://${bucket}/alice/backups`], env), 2, /cannot share a place on S3 storage/);
-      fails(await run(['cloud-move', '--to', `s3://${bucket}/alice/inner`], env), 2, /inside the cloud copy there, or holds it/);
+      failsWith(await run(['backup-folder', `s3://${bucket}/alice/backups`], env), 2, /cannot share a place on S3 storage/);
+      failsWith(await run(['cloud-move', '--to', `s3://${bucket}/alice/inner`], env), 2, /inside the cloud copy there, or holds it/);
     });
 
     it('the app: Settings moves the cloud copy to S3 with the connection typed in', needsChromium, async () => {

@@ -6,7 +6,9 @@
 // cleared); everything else passes through untouched, Host header
 // included, so the client's signatures stay valid.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
 import { after } from 'node:test';
+import { BIN } from '../helpers/cli.js';
 import { describeS3, type S3Server } from '../helpers/s3.js';
 
 export type ProxyFault = 'slowdown' | 'internal' | 'drop' | 'corrupt';
@@ -105,5 +107,20 @@ export function describeS3Proxied(name: string, started: (server: S3Server, prox
       await proxy?.close();
     });
     body();
+  });
+}
+
+/** Runs `casevault args` and kills it (SIGKILL) as `proxy` sees its `nth` upload (not after a guessed delay); whether it was killed before it finished. */
+export function killAtUpload(proxy: FaultProxy, args: string[], env: Record<string, string>, nth: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
+    let puts = 0;
+    proxy.onRequest = (r) => {
+      if (r.startsWith('PUT ') && ++puts === nth) child.kill('SIGKILL');
+    };
+    child.on('close', (code, signal) => {
+      proxy.onRequest = undefined;
+      resolve(signal === 'SIGKILL' && code === null);
+    });
   });
 }
