@@ -11,7 +11,6 @@ import { configWriteKeys, hasConfig, type VaultConfig } from '../config.js';
 import { Refused, UsageError } from '../errors.js';
 import { hashVault, loadVerified, type FileDigest } from './handover.js';
 import { copyStillThere } from './copy-record.js';
-import { vaultFolderMissing } from '../mirror/sync.js';
 import { auditLogBytes, mirrorAudit } from '../audit/trail.js';
 import { isTempName } from '../fsutil/atomic.js';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
@@ -185,7 +184,8 @@ export async function removeVault(d: RemoveDeps, o: RemoveOptions): Promise<Remo
   }
   // A run that was killed after the vault folder went has nothing left there to compare; before one started, a missing folder is an unplugged drive.
   const vaultThere = await exists(d.config.vaultDir);
-  if (!started && !vaultThere) throw vaultFolderMissing(d.config.vaultDir, ', then remove the vault from this computer again');
+  if (!started && !vaultThere)
+    throw new Refused(`the vault folder ${d.config.vaultDir} is missing; reconnect its drive, then remove the vault from this computer again`);
   const current = started && !vaultThere ? { files: [], digest: '' } : await hashVault(d.config.vaultDir);
   // A run that already started (and was killed) has removed some files: finish it.
   if (!started && current.digest !== verified.digest) {

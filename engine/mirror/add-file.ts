@@ -64,8 +64,7 @@ async function keepInTrash(ctx: SyncContext, path: string): Promise<void> {
  */
 async function assertVaultFolderThere(d: AddFileDeps): Promise<void> {
   const st = await stat(d.vaultDir).catch(() => undefined);
-  if (!st?.isDirectory())
-    throw new Refused(`the vault folder ${d.vaultDir} is missing, so nothing is added; reconnect its drive or recover the vault, then add the file again`);
+  if (!st?.isDirectory()) throw new Refused(`the vault folder ${d.vaultDir} is missing, so nothing is added`, 'put-vault-folder-back'); // then add the file again
   if ((await readdir(d.vaultDir)).length === 0 && (await emptyFolderReplaced(d.home, d.vaultDir))) throw new Refused(replacedSentence(d.vaultDir, 'added'));
 }
 

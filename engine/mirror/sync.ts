@@ -195,11 +195,6 @@ export async function cloudObjects(remote: Remote): Promise<Map<string, number>>
   return inCloud;
 }
 
-/** The vault folder is not there (its drive unplugged, most often): what sync, and a removal, say. */
-export function vaultFolderMissing(vaultDir: string, then: string): Refused {
-  return new Refused(`the vault folder ${vaultDir} is missing; reconnect its drive${then}`);
-}
-
 /**
  * Before a wipe ordered for this computer (docs/devices.md, "The wipe"): its
  * files that are new or changed since its last pass, the only copy of that
@@ -245,7 +240,7 @@ async function syncPass(ctx: SyncContext): Promise<SyncReport> {
   }
   const vaultStat = await statIfExists(ctx.vaultDir);
   if (!vaultStat?.isDirectory()) {
-    throw vaultFolderMissing(ctx.vaultDir, ' or recover the vault, then sync again');
+    throw new Refused(`the vault folder ${ctx.vaultDir} is missing, so nothing was synced`, 'put-vault-folder-back'); // its ways back: docs/api.md
   }
   await assertCloudWritable({ ...ctx, vaultId: ctx.keys.vaultId, publicKey: ctx.keys.publicKey, authKey: ctx.keys.authKey });
   // The cloud put back to a state older than this computer's last write: every file goes up again (its newer text), and the pass says so.

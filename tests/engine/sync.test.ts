@@ -169,7 +169,11 @@ test('a missing vault folder is an error, not a mass deletion', async () => {
   const { vault, cloud, engine } = await makeVault({ files: { 'a.txt': 'one' } });
   await engine.sync();
   await rm(vault, { recursive: true });
-  await assert.rejects(engine.sync(), { name: 'Refused' });
+  await assert.rejects(engine.sync(), {
+    name: 'Refused',
+    message: `the vault folder ${vault} is missing, so nothing was synced`,
+    next: 'put-vault-folder-back',
+  });
   assert.equal((await objectFiles(cloud)).length, 1);
   assert.ok(!(await exists(join(cloud, 'trash'))));
 });
