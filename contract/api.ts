@@ -267,7 +267,7 @@ export interface ApiResults {
   deleteOldCloud: { deleted: number; cloud: string };
   putVaultBack: VaultFolderReport;
   useVaultFolder: VaultFolderReport;
-  putBackCloudKeyFile: { cloud: string };
+  putBackCloudKeyFile: { cloud: string; put: boolean };
   recoveryKeyState: { id: string };
   handoverSheet: { html: string };
 }

@@ -793,13 +793,13 @@ export class Engine {
    * one: put this computer's copy there (engine/keys/cloud-key-file.ts), so
    * the next sync rebuilds the cloud copy from this computer. Recorded.
    */
-  async putBackCloudKeyFile(): Promise<{ cloud: string }> {
+  async putBackCloudKeyFile(): Promise<{ cloud: string; put: boolean }> {
     const config = await loadConfig(this.home);
     const { bytes } = await readLocalKeyFile(this.home);
-    await withHomeLock(this.home, async () => putBackKeyFile(await this.cloudKeyCheck(config), bytes));
+    const put = await withHomeLock(this.home, async () => putBackKeyFile(await this.cloudKeyCheck(config), bytes));
     const cloud = describeCloud(config.cloud);
-    await this.record("this computer's key file put back into the cloud copy", cloud);
-    return { cloud };
+    if (put) await this.record("this computer's key file put back into the cloud copy", cloud);
+    return { cloud, put };
   }
 
   /**

@@ -14,7 +14,11 @@ export function cloudKeyFileCommand(program: Command, ctx: Ctx, done: (code: num
     .action(async (o: { putBack?: boolean }) => {
       if (!o.putBack) throw new Failure('usage', "give --put-back to put this computer's key file back into the cloud copy");
       const r = await ctx.engine().putBackCloudKeyFile();
-      ctx.out(`This computer's key file is in the cloud copy (${r.cloud}); run \`casevault sync\` to send every file there again.`);
+      ctx.out(
+        r.put
+          ? `This computer's key file is back in the cloud copy (${r.cloud}); run \`casevault sync\` to send every file there again.`
+          : `The cloud copy (${r.cloud}) holds this computer's key file already; nothing was changed.`,
+      );
       done(0);
     });
 }

@@ -161,12 +161,12 @@ export async function assertCloudKeys(c: CloudKeyCheck): Promise<Uint8Array | un
  * vault's key file is never written over (the folder may be that vault's
  * cloud copy); keys changed elsewhere, or a rotation here, have their own fix.
  */
-export async function putBackKeyFile(c: CloudKeyCheck, local: Uint8Array): Promise<void> {
+export async function putBackKeyFile(c: CloudKeyCheck, local: Uint8Array): Promise<boolean> {
   const kf = parseKeyFile(local);
   if (kf.vaultId !== toBase64(c.vaultId) || kf.publicKey !== toBase64(c.publicKey))
     throw new Refused("this computer's copy of the key file does not hold the keys this computer uses, so it is not put into the cloud", 'retry-or-report');
   const { state } = await readCloudKeyFile(c);
-  if (state === 'current') return;
+  if (state === 'current') return false; // nothing to put back
   if (state === 'foreign')
     throw new Refused(
       `the key file in ${describeCloud(c.cloud)} belongs to another vault, so it is left as it is (that folder may be the other vault's cloud copy); if the folder is this vault's and the file was put there by mistake, move that file out of it, then put this computer's key file back`,
@@ -174,4 +174,5 @@ export async function putBackKeyFile(c: CloudKeyCheck, local: Uint8Array): Promi
   if (state === 'rotated-elsewhere' || state === 'rotation-pending') throw cloudKeyProblem(state, c.cloud)!;
   await c.remote.put(KEY_FILE_NAME, local);
   await c.remote.flush?.();
+  return true;
 }

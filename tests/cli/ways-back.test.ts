@@ -27,6 +27,10 @@ test("cloud-key-file --put-back: the cloud folder emptied gets this computer's k
   assert.equal((await v.cli(['sync'])).code, 1);
   const r = await v.cli(['cloud-key-file', '--put-back']);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^This computer's key file is back in the cloud copy \(folder .+\); run `casevault sync` to send every file there again\.\n$/);
+  const again = await v.cli(['cloud-key-file', '--put-back']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /^The cloud copy \(folder .+\) holds this computer's key file already; nothing was changed\.\n$/, 'said only when done');
   const sync = await v.cli(['sync']);
   assert.equal(sync.code, 3, 'the cloud copy lost is said as the rollback it is');
   assert.match(sync.stderr, /this computer's files were uploaded again/);
