@@ -15,6 +15,7 @@ import { auditLogBytes, mirrorAudit } from '../audit/trail.js';
 import { isTempName } from '../fsutil/atomic.js';
 import { pruneEmptyFolders } from '../fsutil/empty-folders.js';
 import { homeFiles } from '../home.js';
+import { VAULT_CLOUD_PREFIXES } from '../mirror/layout.js';
 import type { Remote } from '../remotes/remote.js';
 import type { KeepOrDelete, RemoveOptions, RemoveReport } from '../../contract/index.js';
 import { exists, parseOr, readIfExists } from '../fsutil/read.js';
@@ -43,8 +44,7 @@ function names(list: string[]): string {
   return list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list.at(-1)!}`;
 }
 
-/** What the cloud folder and a backup repository hold (docs/format.md, docs/backup-format.md): nothing else there is touched. */
-const CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'highwater/'];
+/** What a backup repository holds (docs/backup-format.md): nothing else there is touched (the cloud's: VAULT_CLOUD_PREFIXES). */
 const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
 
 /**
@@ -54,7 +54,7 @@ const BACKUP_NAMES = ['config', 'packs', 'index', 'snapshots', 'lock', 'tmp'];
  * folder that is missing before (an unplugged drive) is still an error.
  */
 async function deleteCloud(remote: Remote, config: VaultConfig, deleted: () => Promise<void>): Promise<void> {
-  for (const prefix of CLOUD_PREFIXES) {
+  for (const prefix of VAULT_CLOUD_PREFIXES) {
     const names: string[] = [];
     for await (const e of remote.list(prefix)) names.push(e.name);
     for (const n of names) await remote.delete(n);

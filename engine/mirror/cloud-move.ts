@@ -29,15 +29,13 @@ import { rotationPending } from '../keys/rotation-steps.js';
 import { RemoteNotFound, type Remote } from '../remotes/remote.js';
 import { describeCloud } from '../remotes/open-cloud.js';
 import { remoteTag } from './devices.js';
-import { canonical, checkLayout, checkS3Apart, inside, s3Overlap } from './layout.js';
+import { canonical, checkLayout, checkS3Apart, inside, s3Overlap, VAULT_CLOUD_PREFIXES } from './layout.js';
 import { cloudRing } from './recover.js';
 import { loadState, saveState } from './state.js';
 import { parseTrashName } from './trash.js';
 
 const MARKER = homeFiles.cloudMove;
 const KEY_FILE = 'casevault.key';
-/** Everything of a vault in its cloud besides the key file (docs/format.md): nothing else there is copied or deleted. */
-const PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'housekeeping/', 'highwater/'];
 // The last two: a computer's high-water record, and its order and wipe receipt (docs/devices.md).
 const OURS = [
   /^devices\/[0-9a-f]{32}$/,
@@ -91,7 +89,7 @@ export interface MoveDeps {
 /** Every name of the vault's in `remote` (the key file apart). */
 async function vaultNames(remote: Remote): Promise<{ name: string; size: number }[]> {
   const out: { name: string; size: number }[] = [];
-  for (const prefix of PREFIXES) {
+  for (const prefix of VAULT_CLOUD_PREFIXES) {
     for await (const e of remote.list(prefix)) {
       if (parseObjectRemoteName(e.name) || parseTrashName(e.name) || OURS.some((re) => re.test(e.name))) out.push(e);
     }

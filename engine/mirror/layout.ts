@@ -48,6 +48,9 @@ export function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
+/** Everything of a vault in its cloud besides the key file (docs/format.md): all a move copies and a removal deletes, and nothing else there. */
+export const VAULT_CLOUD_PREFIXES = ['objects/', 'trash/', 'devices/', 'audit/', 'housekeeping/', 'highwater/'] as const;
+
 /** Two places on S3 storage overlap: the same bucket, and the same prefix or one inside the other. */
 export function s3Overlap(a: S3Location, b: S3Location): boolean {
   const under = (x: string, y: string) => y === '' || x === y || x.startsWith(`${y}/`);

@@ -109,7 +109,10 @@ test('remove: refused without --yes and before a verified handover; refused afte
 });
 
 test("remove --cloud delete --backups delete deletes both, and leaves what is not the vault's", async () => {
-  const v = await makeVault({ files: { 'a.txt': Buffer.from('a') }, synced: true, backedUp: true });
+  const v = await makeVault({ files: { 'a.txt': Buffer.from('a'), 'Old case/b.txt': Buffer.from('b') }, synced: true, backedUp: true });
+  ok(await v.cli(['close', 'Old case']), 'a case closed: its mark is mirrored to the cloud');
+  ok(await v.cli(['sync']), 'sync');
+  assert.ok((await readdir(join(v.cloud, 'housekeeping'))).length > 0, 'the cloud holds the housekeeping marks');
   await writeFile(join(v.cloud, 'not-casevault.txt'), "someone else's file in the sync folder");
   await writeFile(join(v.home, 'notes-of-mine.txt'), 'a CASEVAULT_HOME that holds other things too');
   ok(await handover(v, join(v.root, 'copy')), 'handover');
@@ -122,5 +125,6 @@ test("remove --cloud delete --backups delete deletes both, and leaves what is no
   // The handover copy is all that is left, and it opens.
   ok(await successorRecover(v.root, join(v.root, 'copy'), join(v.root, 'succ')), 'successor recover');
   assert.equal(await readFile(join(v.root, 'succ', 'a.txt'), 'utf8'), 'a');
+  assert.equal(await readFile(join(v.root, 'succ', 'Old case', 'b.txt'), 'utf8'), 'b');
   failsWith(await v.cli(['remove', '--yes', '--cloud', 'sideways']), 2, /sideways|argument/i);
 });
