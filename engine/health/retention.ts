@@ -23,9 +23,7 @@ export async function retentionHealth(home: string, scan: ScanResult, now: numbe
   const unfinished = await unfinishedCases(home);
   if (unfinished.length > 0) return problem('retention', 'attention', interrupted(unfinished), 'finish-case-removal');
   // The cloud out of reach: not known now, so not said (the kept entries stay for the next status).
-  const elsewhere = await remote()
-    .then((r) => deletedElsewhereNow(home, r))
-    .catch(() => []);
+  const elsewhere = await deletedElsewhereNow(home, remote).catch(() => []);
   if (elsewhere.length > 0) return problem('retention', 'attention', stillElsewhere(elsewhere));
   const marks = await loadMarks(home);
   const past = listCases(scan, marks, dateOf(now)).filter((c) => c.info.past).length;

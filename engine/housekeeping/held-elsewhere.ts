@@ -93,11 +93,16 @@ export async function keepDeletedElsewhere(
  * (`back`: a computer that holds it uploaded it again), or a computer that
  * held it whose record is unchanged since (`unchanged`: it has not deleted
  * it; a record is written again when its list of cases changes). The
- * others are dropped from the file. Needs no keys.
+ * others are dropped from the file. Needs no keys. The cloud is connected
+ * to only when a deletion is kept (status runs this at every poll).
  */
-export async function deletedElsewhereNow(home: string, remote: Remote): Promise<{ case: string; holders: string[]; unchanged: string[]; back: boolean }[]> {
+export async function deletedElsewhereNow(
+  home: string,
+  connect: () => Promise<Remote>,
+): Promise<{ case: string; holders: string[]; unchanged: string[]; back: boolean }[]> {
   const all = await loadDeletedElsewhere(home);
   if (all.length === 0) return [];
+  const remote = await connect();
   const out: { case: string; holders: string[]; unchanged: string[]; back: boolean }[] = [];
   const kept: DeletedElsewhere[] = [];
   for (const e of all) {
